@@ -1,0 +1,69 @@
+/**
+ * drydock's entry point: picks the command and hands it its arguments. Each command lives in
+ * source/commands/<name>.ts and returns the process exit code; loading is lazy so `drydock mock`
+ * never pays for Ink or ccxt.
+ */
+import {isUsageError} from './util/usage-error.js';
+
+type CommandModule = {default: (argv: string[]) => Promise<number>};
+
+const commands: Record<string, () => Promise<CommandModule>> = {
+	console: async () => import('./commands/console.js'),
+	run: async () => import('./commands/run.js'),
+	mock: async () => import('./commands/mock.js'),
+	load: async () => import('./commands/load.js'),
+	report: async () => import('./commands/report.js'),
+	profiles: async () => import('./commands/profiles.js'),
+};
+
+export const usage = `drydock — terminal test console for trading-system infrastructure
+
+Usage:
+  drydock [--profile P] [--ascii]   interactive console (default profile: mock)
+  drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
+              [--rerun-failed REPORT.json] [--report-dir DIR] [--headless]
+  drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
+  drydock load SCENARIO [--host URL] [--users N] [--spawn-rate R] [--run-time 60s]
+              [--csv PREFIX] [--headless]
+  drydock report REPORT.json [--html OUT] [--junit OUT]
+  drydock profiles [list | show NAME | validate FILE]
+
+Run \`drydock <command> --help\` for a command's options.
+Exit codes: 0 passed, 1 a phase failed or a threshold was missed, 2 usage or configuration error,
+130/143 interrupted (the report is still written).`;
+
+async function main(argv: string[]): Promise<number> {
+	const [first, ...rest] = argv;
+	if (first === '--help' || first === '-h' || first === 'help') {
+		process.stdout.write(usage + '\n');
+		return 0;
+	}
+	if (first === '--version' || first === '-v') {
+		const {readFile} = await import('node:fs/promises');
+		const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+		process.stdout.write(pkg.version + '\n');
+		return 0;
+	}
+	// No command, or only flags: the interactive console.
+	if (first === undefined || first.startsWith('-')) return (await commands.console!()).default(argv);
+	const load = commands[first];
+	if (!load) {
+		process.stderr.write(`drydock: unknown command "${first}"\n\n${usage}\n`);
+		return 2;
+	}
+	return (await load()).default(rest);
+}
+
+try {
+	process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+	if (isUsageError(error)) {
+		process.stderr.write(`drydock: ${error.message}\n`);
+		process.exitCode = error.exitCode;
+	} else {
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`drydock: internal error: ${message}\n`);
+		if (process.env.DRYDOCK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+		process.exitCode = 70;
+	}
+}

@@ -1,27 +1,147 @@
 import type http from 'node:http';
+import type {Duplex} from 'node:stream';
+import {WebSocketServer, type WebSocket} from 'ws';
 import type {WebSocketDeps, WebSocketLayer} from '../contracts.js';
+import {ConnectionRegistry} from './connection-registry.js';
+import {ListenKeyStore} from './listen-keys.js';
+import {MarketConnection} from './market-connection.js';
+import {MarketProducers} from './market-producers.js';
+import {StreamHub} from './stream-hub.js';
+import {routeUpgrade} from './upgrade-routes.js';
+import {UserDataHub} from './user-data-hub.js';
+import {WsApiSession} from './ws-api-session.js';
+
+/** Tunables beyond the contract's deps; every default is Binance's. Tests shorten them. */
+export interface WebSocketLayerOptions {
+	/** Incoming frames per second per market-stream connection before it is closed (default 5). */
+	maxIncomingPerSecond?: number;
+	/** Streams per connection (default 1024). */
+	maxStreamsPerConnection?: number;
+	/** Largest incoming frame; bigger ones close the connection with 1009 (default 64 KiB). */
+	maxPayloadBytes?: number;
+	/** Listen-key validity after create/keep-alive (default 60 min). */
+	listenKeyTtlMs?: number;
+}
+
+const HTTP_STATUS_TEXT: Record<number, string> = {400: 'Bad Request', 404: 'Not Found'};
+
+function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void {
+	const body = `${JSON.stringify({code: status === 404 ? -1 : 2, msg: message})}\n`;
+	socket.once('finish', () => socket.destroy());
+	socket.end(
+		`HTTP/1.1 ${status} ${HTTP_STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+		`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+	);
+}
 
 /**
- * Mounts the mock's WebSocket layer on the server's single port (takes over its 'upgrade' event).
- * First compiling version: answers every upgrade with 404 until the stream router lands.
+ * Mounts the mock's WebSocket layer on the server's single port: it takes over every HTTP upgrade
+ * (market streams raw and combined, bare connections with control frames, the legacy listenKey stream,
+ * and the WebSocket API at /ws-api/v3) and answers other upgrade paths with 404.
+ * Connections are not cut at Binance's 24 h maximum: soak runs against the mock are better served by
+ * connections that only end by faults.
  */
-export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps): WebSocketLayer {
-	void deps;
-	server.on('upgrade', (_request, socket) => {
-		socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, options: WebSocketLayerOptions = {}): WebSocketLayer {
+	const maxStreams = options.maxStreamsPerConnection ?? 1024;
+	const limits = {maxIncomingPerSecond: options.maxIncomingPerSecond ?? 5, maxStreams};
+	const registry = new ConnectionRegistry();
+	const stalled = (): boolean => deps.faults.streamsStalled();
+	let producers: MarketProducers | undefined;
+	const hub = new StreamHub({
+		stalled,
+		streamAdded: (entry) => producers?.streamAdded(entry),
+		streamRemoved: (entry) => producers?.streamRemoved(entry),
 	});
-	const keys = new Map<string, string>();
-	return {
-		listenKeys: {
-			create(apiKey) {
-				const key = Math.random().toString(36).slice(2).padEnd(60, '0');
-				keys.set(key, apiKey);
-				return key;
-			},
-			keepAlive: (listenKey) => keys.has(listenKey),
-			close: (listenKey) => keys.delete(listenKey),
+	producers = new MarketProducers(deps.market, hub);
+	const users = new UserDataHub(deps.users, stalled);
+
+	/** Sockets of each listen key, so closing or expiring the key ends them. */
+	const listenKeySockets = new Map<string, Set<WebSocket>>();
+	const listenKeys = new ListenKeyStore(options.listenKeyTtlMs ?? 60 * 60 * 1000, {
+		ended(listenKey, reason) {
+			const sockets = listenKeySockets.get(listenKey);
+			if (!sockets) return;
+			listenKeySockets.delete(listenKey);
+			for (const ws of sockets) {
+				if (reason === 'expired') {
+					registry.send(ws, JSON.stringify({e: 'listenKeyExpired', E: deps.market.now(), listenKey}));
+				}
+				ws.close(1000, reason === 'expired' ? 'listenKey expired' : 'listenKey closed');
+			}
 		},
-		stats: () => ({openConnections: 0, messagesSent: 0}),
-		close: async () => {},
+	});
+
+	const wss = new WebSocketServer({noServer: true, perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 64 * 1024});
+
+	function onUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+		socket.on('error', () => socket.destroy());
+		const route = routeUpgrade(request.url ?? '/', {
+			hasSymbol: (symbol) => deps.market.hasSymbol(symbol),
+			apiKeyForListenKey: (listenKey) => listenKeys.apiKeyFor(listenKey),
+			maxStreams,
+		});
+		if (route.kind === 'reject') {
+			rejectUpgrade(socket, route.status, route.message);
+			return;
+		}
+		wss.handleUpgrade(request, socket, head, (ws) => {
+			// A misbehaving client (bad UTF-8, oversized frame, reset) closes its own socket, never the server.
+			ws.on('error', () => ws.terminate());
+			registry.add(ws);
+			switch (route.kind) {
+				case 'market':
+					new MarketConnection(ws, {hub, registry, hasSymbol: (symbol) => deps.market.hasSymbol(symbol), limits}, route.combined, route.streams);
+					return;
+				case 'wsApi':
+					new WsApiSession(ws, {registry, users, credentials: deps.credentials, now: () => deps.market.now()});
+					return;
+				case 'listenKey': {
+					const sink = (eventJson: string): void => registry.send(ws, eventJson);
+					users.add(route.apiKey, sink);
+					let sockets = listenKeySockets.get(route.listenKey);
+					if (!sockets) {
+						sockets = new Set();
+						listenKeySockets.set(route.listenKey, sockets);
+					}
+					sockets.add(ws);
+					ws.on('message', (_data, isBinary) => {
+						if (isBinary) ws.close(1003, 'Binary frames are not supported: send JSON text frames');
+					});
+					ws.once('close', () => {
+						users.remove(route.apiKey, sink);
+						listenKeySockets.get(route.listenKey)?.delete(ws);
+					});
+					return;
+				}
+				default:
+					return;
+			}
+		});
+	}
+
+	server.on('upgrade', onUpgrade);
+	const stopDropListener = deps.faults.onDropWebSockets(() => registry.terminateAll());
+	producers.start();
+	users.start();
+	listenKeys.start();
+	registry.startHeartbeat({pingIntervalMs: deps.pingIntervalMs ?? 20_000, pongTimeoutMs: deps.pongTimeoutMs ?? 60_000});
+
+	let closing: Promise<void> | undefined;
+	return {
+		listenKeys,
+		stats: () => ({openConnections: registry.size, messagesSent: registry.messagesSent}),
+		close() {
+			closing ??= (async () => {
+				server.off('upgrade', onUpgrade);
+				stopDropListener();
+				producers?.stop();
+				users.stop();
+				listenKeys.stop();
+				registry.stopHeartbeat();
+				await registry.closeAll(1001, 'Server shutting down');
+				await new Promise<void>((resolve) => wss.close(() => resolve()));
+			})();
+			return closing;
+		},
 	};
 }

@@ -1,0 +1,94 @@
+import WebSocket from 'ws';
+
+interface Liveness {
+	lastPongAt: number;
+}
+
+export interface HeartbeatOptions {
+	pingIntervalMs: number;
+	pongTimeoutMs: number;
+}
+
+/** A client that lets this much pile up unsent is too slow to follow the streams; Binance disconnects those too. */
+const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Every open socket of the layer (market streams, WebSocket API, listenKey streams): sending with a
+ * message count, server pings with a pong deadline, and closing them all for faults and shutdown.
+ */
+export class ConnectionRegistry {
+	private readonly sockets = new Map<WebSocket, Liveness>();
+	private heartbeat: NodeJS.Timeout | undefined;
+	private lastPingAt = 0;
+	messagesSent = 0;
+
+	get size(): number {
+		return this.sockets.size;
+	}
+
+	add(ws: WebSocket): void {
+		const liveness: Liveness = {lastPongAt: Date.now()};
+		this.sockets.set(ws, liveness);
+		ws.on('pong', () => {
+			liveness.lastPongAt = Date.now();
+		});
+		ws.once('close', () => this.sockets.delete(ws));
+	}
+
+	/** Sends one text frame; a Buffer is written as-is, so one serialized event can go to many sockets. */
+	send(ws: WebSocket, frame: Buffer | string): void {
+		if (ws.readyState !== WebSocket.OPEN) return;
+		if (ws.bufferedAmount > SLOW_CONSUMER_BYTES) {
+			ws.terminate();
+			return;
+		}
+		ws.send(frame, {binary: false});
+		this.messagesSent++;
+	}
+
+	/** Pings every `pingIntervalMs`; terminates a socket whose last pong is older than `pongTimeoutMs`. */
+	startHeartbeat({pingIntervalMs, pongTimeoutMs}: HeartbeatOptions): void {
+		const tickMs = Math.max(10, Math.min(1000, Math.floor(Math.min(pingIntervalMs, pongTimeoutMs) / 4)));
+		this.lastPingAt = Date.now();
+		this.heartbeat = setInterval(() => {
+			const now = Date.now();
+			const pingDue = now - this.lastPingAt >= pingIntervalMs;
+			if (pingDue) this.lastPingAt = now;
+			for (const [ws, liveness] of this.sockets) {
+				if (now - liveness.lastPongAt > pongTimeoutMs) {
+					ws.terminate();
+				} else if (pingDue && ws.readyState === WebSocket.OPEN) {
+					ws.ping();
+				}
+			}
+		}, tickMs);
+		this.heartbeat.unref();
+	}
+
+	stopHeartbeat(): void {
+		if (this.heartbeat) clearInterval(this.heartbeat);
+		this.heartbeat = undefined;
+	}
+
+	/** The drop-websockets fault: every connection goes at once, without a closing handshake. */
+	terminateAll(): void {
+		for (const ws of this.sockets.keys()) ws.terminate();
+	}
+
+	/** Closes every socket with `code`; resolves when all are gone (stragglers are terminated after `graceMs`). */
+	async closeAll(code: number, reason: string, graceMs = 1000): Promise<void> {
+		const pending = [...this.sockets.keys()].map((ws) => new Promise<void>((resolve) => {
+			if (ws.readyState === WebSocket.CLOSED) {
+				resolve();
+				return;
+			}
+			ws.once('close', () => resolve());
+			ws.close(code, reason);
+		}));
+		const timer = setTimeout(() => {
+			for (const ws of this.sockets.keys()) ws.terminate();
+		}, graceMs);
+		await Promise.all(pending);
+		clearTimeout(timer);
+	}
+}

@@ -1,0 +1,87 @@
+import type {StreamSpec} from './stream-names.js';
+
+/** A connection as the hub sees it: whether it wants `{stream,data}` wrapping, and where frames go. */
+export interface StreamSubscriber {
+	readonly combined: boolean;
+	/** Sends one prepared text frame (the same Buffer goes to every subscriber of a stream). */
+	deliver(frame: Buffer): void;
+}
+
+export interface StreamEntry {
+	readonly spec: StreamSpec;
+	readonly subscribers: Set<StreamSubscriber>;
+}
+
+export interface StreamHubHooks {
+	/** True while pushes must be dropped (stall-streams fault). */
+	stalled(): boolean;
+	streamAdded?(entry: StreamEntry): void;
+	streamRemoved?(entry: StreamEntry): void;
+}
+
+/**
+ * Who listens to which stream, and the fan-out: each event is serialized once per stream (and wrapped
+ * once for combined subscribers) and the same Buffer is written to every subscriber.
+ */
+export class StreamHub {
+	private readonly streams = new Map<string, StreamEntry>();
+
+	constructor(private readonly hooks: StreamHubHooks) {}
+
+	has(name: string): boolean {
+		return this.streams.has(name);
+	}
+
+	entries(): IterableIterator<StreamEntry> {
+		return this.streams.values();
+	}
+
+	get size(): number {
+		return this.streams.size;
+	}
+
+	add(spec: StreamSpec, subscriber: StreamSubscriber): void {
+		let entry = this.streams.get(spec.name);
+		if (!entry) {
+			entry = {spec, subscribers: new Set()};
+			this.streams.set(spec.name, entry);
+			entry.subscribers.add(subscriber);
+			this.hooks.streamAdded?.(entry);
+			return;
+		}
+		entry.subscribers.add(subscriber);
+	}
+
+	remove(name: string, subscriber: StreamSubscriber): void {
+		const entry = this.streams.get(name);
+		if (!entry) return;
+		entry.subscribers.delete(subscriber);
+		if (entry.subscribers.size === 0) {
+			this.streams.delete(name);
+			this.hooks.streamRemoved?.(entry);
+		}
+	}
+
+	/** Pushes one event to every subscriber of `name`; a no-op when nobody listens or streams are stalled. */
+	publish(name: string, payload: unknown): void {
+		const entry = this.streams.get(name);
+		if (!entry) return;
+		this.publishTo(entry, payload);
+	}
+
+	publishTo(entry: StreamEntry, payload: unknown): void {
+		if (entry.subscribers.size === 0 || this.hooks.stalled()) return;
+		const json = JSON.stringify(payload);
+		let raw: Buffer | undefined;
+		let combined: Buffer | undefined;
+		for (const subscriber of entry.subscribers) {
+			if (subscriber.combined) {
+				combined ??= Buffer.from(`{"stream":${JSON.stringify(entry.spec.name)},"data":${json}}`);
+				subscriber.deliver(combined);
+			} else {
+				raw ??= Buffer.from(json);
+				subscriber.deliver(raw);
+			}
+		}
+	}
+}

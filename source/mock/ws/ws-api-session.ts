@@ -1,0 +1,176 @@
+import type WebSocket from 'ws';
+import type {CredentialStore} from '../contracts.js';
+import type {ConnectionRegistry} from './connection-registry.js';
+import type {UserDataHub, UserEventSink} from './user-data-hub.js';
+import {verifySignedParams, type WsApiError} from './ws-api-auth.js';
+
+export interface WsApiContext {
+	registry: ConnectionRegistry;
+	users: UserDataHub;
+	credentials: CredentialStore;
+	now(): number;
+}
+
+type RequestId = number | string | null;
+
+interface Subscription {
+	apiKey: string;
+	sink: UserEventSink;
+}
+
+type Outcome = {result: unknown} | {error: WsApiError};
+
+const CLOSE_UNSUPPORTED_DATA = 1003;
+const METHODS = 'ping, time, session.logon, session.status, session.logout, session.subscriptions, userDataStream.subscribe, userDataStream.subscribe.signature, userDataStream.unsubscribe';
+
+function badRequest(code: number, msg: string): {error: WsApiError} {
+	return {error: {status: 400, code, msg}};
+}
+
+function parseRequestId(value: unknown): RequestId | undefined {
+	if (value === null) return null;
+	if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+	if (typeof value === 'string' && value.length <= 64) return value;
+	return undefined;
+}
+
+/**
+ * One connection to `/ws-api/v3`: the requests a client needs for user data (session logon, user-data
+ * subscriptions, ping, time) answered in Binance's `{id,status,result|error}` shape, and each subscription's
+ * events pushed as `{"subscriptionId":N,"event":{...}}`.
+ */
+export class WsApiSession {
+	private readonly connectedSince: number;
+	private apiKey: string | undefined;
+	private authorizedSince: number | undefined;
+	private nextSubscriptionId = 0;
+	private readonly subscriptions = new Map<number, Subscription>();
+
+	constructor(private readonly ws: WebSocket, private readonly context: WsApiContext) {
+		this.connectedSince = context.now();
+		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+		ws.once('close', () => this.dispose());
+	}
+
+	private dispose(): void {
+		for (const subscription of this.subscriptions.values()) this.context.users.remove(subscription.apiKey, subscription.sink);
+		this.subscriptions.clear();
+	}
+
+	private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+		if (isBinary) {
+			this.ws.close(CLOSE_UNSUPPORTED_DATA, 'Binary frames are not supported: send JSON text frames');
+			return;
+		}
+		let request: unknown;
+		try {
+			request = JSON.parse(data.toString());
+		} catch (error) {
+			this.respond(null, badRequest(-1102, `Malformed request: invalid JSON (${(error as Error).message}).`));
+			return;
+		}
+		if (typeof request !== 'object' || request === null || Array.isArray(request)) {
+			this.respond(null, badRequest(-1102, 'Malformed request: expected a JSON object with id, method and params.'));
+			return;
+		}
+		const record = request as Record<string, unknown>;
+		const id = parseRequestId(record['id']);
+		if (id === undefined) {
+			this.respond(null, badRequest(-1102, "Mandatory parameter 'id' was not sent, was empty/null, or malformed."));
+			return;
+		}
+		const method = record['method'];
+		if (typeof method !== 'string' || method === '') {
+			this.respond(id, badRequest(-1102, "Mandatory parameter 'method' was not sent, was empty/null, or malformed."));
+			return;
+		}
+		const params = record['params'] ?? {};
+		if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+			this.respond(id, badRequest(-1102, "Parameter 'params' must be a JSON object."));
+			return;
+		}
+		this.respond(id, this.handle(method.replace(/^v3\//, ''), params as Record<string, unknown>));
+	}
+
+	private handle(method: string, params: Record<string, unknown>): Outcome {
+		switch (method) {
+			case 'ping':
+				return {result: {}};
+			case 'time':
+				return {result: {serverTime: this.context.now()}};
+			case 'session.logon': {
+				const auth = verifySignedParams(params, this.context.credentials, this.context.now());
+				if (!auth.ok) return {error: auth.error};
+				this.apiKey = auth.apiKey;
+				this.authorizedSince = this.context.now();
+				return {result: this.status()};
+			}
+			case 'session.status':
+				return {result: this.status()};
+			case 'session.logout':
+				this.apiKey = undefined;
+				this.authorizedSince = undefined;
+				return {result: this.status()};
+			case 'session.subscriptions':
+				return {result: [...this.subscriptions.keys()].map((subscriptionId) => ({subscriptionId}))};
+			case 'userDataStream.subscribe':
+				if (this.apiKey === undefined) {
+					return {error: {status: 401, code: -1002, msg: 'You are not authorized to execute this request: call session.logon first, or use userDataStream.subscribe.signature.'}};
+				}
+				return this.subscribe(this.apiKey);
+			case 'userDataStream.subscribe.signature': {
+				const auth = verifySignedParams(params, this.context.credentials, this.context.now());
+				if (!auth.ok) return {error: auth.error};
+				return this.subscribe(auth.apiKey);
+			}
+			case 'userDataStream.unsubscribe':
+				return this.unsubscribe(params['subscriptionId']);
+			default:
+				return badRequest(-1102, `Unknown method '${method.slice(0, 60)}'. This mock's WebSocket API serves: ${METHODS}.`);
+		}
+	}
+
+	private subscribe(apiKey: string): Outcome {
+		for (const subscription of this.subscriptions.values()) {
+			if (subscription.apiKey === apiKey) return badRequest(-2035, 'User Data Stream subscription already active.');
+		}
+		const subscriptionId = this.nextSubscriptionId++;
+		// The wrapper's prefix is built once; each event only appends its JSON.
+		const prefix = `{"subscriptionId":${subscriptionId},"event":`;
+		const sink: UserEventSink = (eventJson) => this.context.registry.send(this.ws, `${prefix}${eventJson}}`);
+		this.subscriptions.set(subscriptionId, {apiKey, sink});
+		this.context.users.add(apiKey, sink);
+		return {result: {subscriptionId}};
+	}
+
+	private unsubscribe(rawId: unknown): Outcome {
+		if (rawId === undefined) {
+			this.dispose();
+			return {result: {}};
+		}
+		const subscriptionId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : rawId;
+		const subscription = typeof subscriptionId === 'number' ? this.subscriptions.get(subscriptionId) : undefined;
+		if (!subscription) return badRequest(-2036, `Unknown subscriptionId ${JSON.stringify(rawId)}.`);
+		this.context.users.remove(subscription.apiKey, subscription.sink);
+		this.subscriptions.delete(subscriptionId as number);
+		return {result: {}};
+	}
+
+	private status(): Record<string, unknown> {
+		return {
+			apiKey: this.apiKey ?? null,
+			authorizedSince: this.authorizedSince ?? null,
+			connectedSince: this.connectedSince,
+			returnRateLimits: false,
+			serverTime: this.context.now(),
+			userDataStream: this.subscriptions.size > 0,
+		};
+	}
+
+	private respond(id: RequestId, outcome: Outcome): void {
+		const message = 'result' in outcome
+			? {id, status: 200, result: outcome.result}
+			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg}};
+		this.context.registry.send(this.ws, JSON.stringify(message));
+	}
+}

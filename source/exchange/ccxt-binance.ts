@@ -1,0 +1,239 @@
+/**
+ * The one place ccxt's binance class is configured: URLs per environment, spot-only options, the
+ * mock's error mapping made identical to the real spot host, and hooks that report REST responses
+ * and WebSocket frames/connections to a tap without changing what ccxt does with them.
+ */
+import ccxt from 'ccxt';
+import {httpFactsKey, type HttpFacts} from './errors.js';
+import type {Endpoints, ExchangeTarget} from './types.js';
+import {frameFromMessage, type TapSink} from './ws-tap.js';
+
+/** The slice of ccxt's WsClient we touch. */
+export interface CcxtWsClient {
+	url: string;
+	subscriptions: Record<string, unknown>;
+	onMessage(event: {data: unknown}): void;
+	send(message: unknown): Promise<unknown>;
+	connection?: {terminate?: () => void; close?: (code?: number) => void; readyState?: number};
+	/** Our annotations. */
+	drydockRaw?: unknown;
+	drydockStreams?: string[];
+	drydockPendingSubscribe?: Map<string, string[]>;
+	drydockReconnect?: boolean;
+	drydockKeyCache?: Map<string, string>;
+}
+
+export interface ResponseSink {
+	response(method: string, url: string, status: number, headers: Record<string, string>): void;
+}
+
+const realSpotHost = 'https://api.binance.com';
+
+function trimSuffix(url: string, suffix: string): string {
+	const clean = url.replace(/\/+$/, '');
+	return clean.endsWith(suffix) ? clean.slice(0, -suffix.length) : clean;
+}
+
+export function header(headers: Record<string, string>, name: string): string | undefined {
+	const direct = headers[name];
+	if (direct !== undefined) return direct;
+	const lower = name.toLowerCase();
+	for (const key of Object.keys(headers)) if (key.toLowerCase() === lower) return headers[key];
+	return undefined;
+}
+
+export function retryAfterMsOf(headers: Record<string, string>): number | null {
+	const value = header(headers, 'Retry-After');
+	if (value === undefined) return null;
+	const seconds = Number(value);
+	return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : null;
+}
+
+type BinancePro = InstanceType<typeof ccxt.pro.binance>;
+
+/** ccxt.pro.binance plus drydock's hooks; everything else is ccxt's own behaviour. */
+export class DrydockBinance extends ccxt.pro.binance {
+	/** REST origin (+ optional prefix) of a non-Binance host (the mock), mapped to the real spot host for error lookup. */
+	drydockRestBase: string | undefined;
+	drydockTap: TapSink | undefined;
+	drydockResponses: ResponseSink | undefined;
+	private drydockLastFacts: HttpFacts | undefined;
+	private readonly drydockSeenUrls = new Set<string>();
+
+	override getExceptionsByUrl(url: string, exactOrBroad: string) {
+		const base = this.drydockRestBase;
+		if (typeof url === 'string' && base !== undefined && url.startsWith(base + '/')) {
+			return super.getExceptionsByUrl(realSpotHost + url.slice(base.length), exactOrBroad);
+		}
+		return super.getExceptionsByUrl(url, exactOrBroad);
+	}
+
+	override handleErrors(code: number, reason: string, url: string, method: string, headers: Record<string, string>, body: string, response: unknown, requestHeaders: unknown, requestBody: unknown) {
+		this.drydockResponses?.response(method, url, code, headers);
+		const facts: HttpFacts = {status: code, retryAfterMs: retryAfterMsOf(headers)};
+		this.drydockLastFacts = facts;
+		try {
+			return super.handleErrors(code, reason, url, method, headers, body, response, requestHeaders, requestBody);
+		} catch (error) {
+			throw pinFacts(error, facts);
+		}
+	}
+
+	override handleHttpStatusCode(code: number, reason: string, url: string, method: string, body: string): void {
+		// Called synchronously right after handleErrors for the same response.
+		const facts = this.drydockLastFacts ?? {status: code, retryAfterMs: null};
+		try {
+			super.handleHttpStatusCode(code, reason, url, method, body);
+		} catch (error) {
+			throw pinFacts(error, facts);
+		}
+	}
+
+	override client(url: string) {
+		const existed = this.clients !== undefined && this.clients[url] !== undefined;
+		const client = super.client(url);
+		if (!existed) this.instrument(client as unknown as CcxtWsClient);
+		return client;
+	}
+
+	private instrument(client: CcxtWsClient): void {
+		client.drydockReconnect = this.drydockSeenUrls.has(client.url);
+		this.drydockSeenUrls.add(client.url);
+		client.drydockStreams = [];
+		client.drydockPendingSubscribe = new Map();
+		const onMessage = client.onMessage;
+		client.onMessage = function (this: CcxtWsClient, event: {data: unknown}) {
+			// Keep the raw frame (a Buffer on Node) for the tap; it is only decoded when someone listens.
+			this.drydockRaw = event.data;
+			onMessage.call(this, event);
+		};
+		const send = client.send;
+		client.send = function (this: CcxtWsClient, message: unknown) {
+			noteSubscribe(this, message);
+			return send.call(this, message);
+		};
+	}
+
+	override handleMessage(client: Parameters<BinancePro['handleMessage']>[0], message: unknown): void {
+		const tap = this.drydockTap;
+		if (tap !== undefined && tap.active()) {
+			try {
+				const frame = frameFromMessage(client as unknown as CcxtWsClient, message, Date.now());
+				if (frame) tap.frame(frame, client as unknown as CcxtWsClient);
+			} catch {
+				// The tap must never break ccxt's own handling.
+			}
+		}
+		super.handleMessage(client, message);
+	}
+
+	override onConnected(client: unknown, message?: unknown): void {
+		const c = client as CcxtWsClient;
+		this.drydockTap?.connection({type: 'open', url: c.url, at: Date.now(), reconnect: c.drydockReconnect === true});
+		super.onConnected(client, message);
+	}
+
+	override onError(client: unknown, error: unknown): void {
+		const c = client as CcxtWsClient;
+		const reason = error instanceof Error ? error.message : String(error);
+		this.drydockTap?.connection({type: 'closed', url: c.url, at: Date.now(), reason});
+		super.onError(client, error);
+	}
+
+	override onClose(client: unknown, event: unknown): void {
+		const c = client as CcxtWsClient & {error?: unknown};
+		// onError already reported connections that failed; report clean closes here.
+		if (c.error === undefined) {
+			const code = (event as {code?: unknown} | undefined)?.code;
+			this.drydockTap?.connection({type: 'closed', url: c.url, at: Date.now(), reason: `closed by server (code ${String(code)})`});
+		}
+		super.onClose(client, event);
+	}
+
+	/** Every open ccxt WebSocket client. */
+	wsClients(): CcxtWsClient[] {
+		return Object.values((this.clients ?? {}) as Record<string, CcxtWsClient>);
+	}
+}
+
+function noteSubscribe(client: CcxtWsClient, message: unknown): void {
+	if (message === null || typeof message !== 'object') return;
+	const m = message as {method?: unknown; params?: unknown; id?: unknown};
+	if (m.method === 'SUBSCRIBE' && Array.isArray(m.params)) {
+		const streams = m.params.filter((p): p is string => typeof p === 'string');
+		client.drydockPendingSubscribe?.set(String(m.id), streams);
+		for (const stream of streams) if (!client.drydockStreams?.includes(stream)) client.drydockStreams?.push(stream);
+		client.drydockKeyCache?.clear();
+	} else if (m.method === 'UNSUBSCRIBE' && Array.isArray(m.params)) {
+		client.drydockStreams = client.drydockStreams?.filter(s => !(m.params as unknown[]).includes(s));
+		client.drydockKeyCache?.clear();
+	} else if (m.method === 'userDataStream.subscribe.signature') {
+		client.drydockPendingSubscribe?.set(String(m.id), ['user']);
+		if (!client.drydockStreams?.includes('user')) client.drydockStreams?.push('user');
+	}
+}
+
+function pinFacts(error: unknown, facts: HttpFacts): unknown {
+	if (error !== null && typeof error === 'object') {
+		Object.defineProperty(error, httpFactsKey, {value: facts, enumerable: false, configurable: true});
+	}
+	return error;
+}
+
+export interface ConfiguredBinance {
+	exchange: DrydockBinance;
+	endpoints: Endpoints;
+}
+
+/**
+ * A ccxt.pro.binance for a target. mock: every REST entry and the spot WS + WS-API URLs point at the
+ * mock; testnet: ccxt's sandbox mode; mainnet: ccxt's defaults. Spot-only options everywhere, so
+ * loadMarkets is one GET /api/v3/exchangeInfo.
+ */
+export async function configureBinance(target: ExchangeTarget): Promise<ConfiguredBinance> {
+	const exchange = new DrydockBinance({
+		apiKey: target.apiKey,
+		secret: target.secret,
+		enableRateLimit: target.enableRateLimit,
+		timeout: target.timeoutMs,
+		options: {
+			fetchMarkets: {types: ['spot']},
+			fetchCurrencies: false,
+			fetchMargins: false,
+			defaultType: 'spot',
+			// Open orders across symbols are a normal question for reconciliation, not a mistake.
+			warnOnFetchOpenOrdersWithoutSymbol: false,
+			ws: {backoff: {base: target.wsReconnectBaseMs ?? 1000}},
+		},
+	});
+	if (target.environment === 'testnet') exchange.setSandboxMode(true);
+	if (target.environment === 'mock') {
+		if (!target.restUrl || !target.wsUrl) throw new Error('the mock environment needs restUrl and wsUrl');
+		const restBase = trimSuffix(trimSuffix(target.restUrl, '/api/v3'), '/');
+		const wsBase = trimSuffix(trimSuffix(target.wsUrl, '/ws'), '/');
+		const api = exchange.urls['api'] as Record<string, unknown>;
+		for (const [key, value] of Object.entries(api)) {
+			if (typeof value === 'string') {
+				const parsed = new URL(value);
+				api[key] = restBase + parsed.pathname;
+			}
+		}
+		const ws = api['ws'] as Record<string, unknown>;
+		ws['spot'] = wsBase + '/ws';
+		ws['margin'] = wsBase + '/ws';
+		const wsApi = ws['ws-api'] as Record<string, string>;
+		wsApi['spot'] = wsBase + '/ws-api/v3';
+		exchange.drydockRestBase = restBase;
+		// ccxt refuses plain ws:// until its http agent is loaded.
+		await exchange.loadHttpProxyAgent();
+	}
+	const api = exchange.urls['api'] as Record<string, unknown>;
+	const ws = api['ws'] as Record<string, unknown>;
+	const endpoints: Endpoints = {
+		rest: String(api['public']),
+		sapi: String(api['sapi'] ?? ''),
+		ws: String(ws['spot']),
+		wsApi: String((ws['ws-api'] as Record<string, unknown>)['spot']),
+	};
+	return {exchange, endpoints};
+}

@@ -1,0 +1,173 @@
+/**
+ * Exchange failures as typed values. Every ccxt exception becomes an ExchangeError with a `kind`
+ * callers branch on. This module does not import ccxt (it recognises ccxt's classes by name), so
+ * the engine can use it without loading ccxt.
+ */
+
+export type ExchangeErrorKind =
+	| 'auth'
+	| 'rate-limit'
+	| 'ddos'
+	| 'invalid-nonce'
+	| 'insufficient-funds'
+	| 'invalid-order'
+	| 'order-not-found'
+	| 'bad-symbol'
+	| 'bad-request'
+	| 'network'
+	| 'timeout'
+	| 'unavailable'
+	| 'checksum'
+	| 'unknown';
+
+export const exchangeErrorKinds: readonly ExchangeErrorKind[] = [
+	'auth', 'rate-limit', 'ddos', 'invalid-nonce', 'insufficient-funds', 'invalid-order', 'order-not-found',
+	'bad-symbol', 'bad-request', 'network', 'timeout', 'unavailable', 'checksum', 'unknown',
+];
+
+export interface ExchangeErrorInit {
+	kind: ExchangeErrorKind;
+	message: string;
+	/** The venue's error code (e.g. -2010), when the venue sent one. */
+	code?: number | null;
+	httpStatus?: number | null;
+	/** From Retry-After on 429/418. */
+	retryAfterMs?: number | null;
+	/** The ccxt exception class it came from (e.g. `InsufficientFunds`), or `Error`. */
+	source?: string;
+}
+
+export class ExchangeError extends Error {
+	override readonly name = 'ExchangeError';
+	readonly kind: ExchangeErrorKind;
+	readonly code: number | null;
+	readonly httpStatus: number | null;
+	readonly retryAfterMs: number | null;
+	readonly source: string;
+
+	constructor(init: ExchangeErrorInit) {
+		super(init.message);
+		this.kind = init.kind;
+		this.code = init.code ?? null;
+		this.httpStatus = init.httpStatus ?? null;
+		this.retryAfterMs = init.retryAfterMs ?? null;
+		this.source = init.source ?? 'Error';
+	}
+
+	/** Worth retrying: the request may succeed later without changing it. */
+	get transient(): boolean {
+		return isTransientKind(this.kind);
+	}
+}
+
+export function isTransientKind(kind: ExchangeErrorKind): boolean {
+	return kind === 'network' || kind === 'timeout' || kind === 'unavailable' || kind === 'ddos' || kind === 'rate-limit';
+}
+
+/** For `ctx.call(..., {isTransient})`: unknown errors count as transient, typed ones by kind. */
+export function isTransientError(error: unknown): boolean {
+	return error instanceof ExchangeError ? error.transient : true;
+}
+
+/** ccxt class name → kind. Looked up from the most specific class upwards, so order does not matter. */
+const kindByCcxtClass: Record<string, ExchangeErrorKind> = {
+	AuthenticationError: 'auth',
+	PermissionDenied: 'auth',
+	AccountNotEnabled: 'auth',
+	AccountSuspended: 'auth',
+	RateLimitExceeded: 'rate-limit',
+	DDoSProtection: 'ddos',
+	ChecksumError: 'checksum',
+	InvalidNonce: 'invalid-nonce',
+	InsufficientFunds: 'insufficient-funds',
+	OrderNotFound: 'order-not-found',
+	OrderNotCached: 'order-not-found',
+	InvalidOrder: 'invalid-order',
+	BadSymbol: 'bad-symbol',
+	BadRequest: 'bad-request',
+	ArgumentsRequired: 'bad-request',
+	NotSupported: 'bad-request',
+	RequestTimeout: 'timeout',
+	ExchangeNotAvailable: 'unavailable',
+	OnMaintenance: 'unavailable',
+	ExchangeClosedByUser: 'network',
+	NetworkError: 'network',
+	ExchangeError: 'unknown',
+	OperationFailed: 'unknown',
+	BadResponse: 'unknown',
+	NullResponse: 'unknown',
+};
+
+/** HTTP facts our ccxt subclass pins on an error it raised from a response. */
+export interface HttpFacts {
+	status: number;
+	retryAfterMs: number | null;
+}
+
+export const httpFactsKey: unique symbol = Symbol.for('drydock.exchange.httpFacts');
+
+function classChain(error: object): string[] {
+	const names: string[] = [];
+	for (let proto = Object.getPrototypeOf(error) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+		const ctor = (proto as {constructor?: {name?: unknown}}).constructor;
+		if (ctor && typeof ctor.name === 'string' && ctor.name !== '') names.push(ctor.name);
+	}
+	return names;
+}
+
+const signaturePattern = /(signature=)[^&\s"']*/gi;
+const apiKeyHeaderPattern = /(x-mbx-apikey["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
+
+/** Removes signatures and the given literal secrets (API key, secret) from a text. */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
+	let out = text.replace(signaturePattern, '$1<redacted>').replace(apiKeyHeaderPattern, '$1<redacted>');
+	for (const secret of secrets) {
+		// Short values would redact innocent text and are not real secrets anyway.
+		if (secret && secret.length >= 8) out = out.split(secret).join('<redacted>');
+	}
+	return out;
+}
+
+function venueCode(message: string): number | null {
+	const match = /"code"\s*:\s*(-?\d+)/.exec(message);
+	return match ? Number(match[1]) : null;
+}
+
+function statusFromMessage(message: string): number | null {
+	// ccxt: "binance 429 Too Many Requests …" and "binance GET <url> 503 Service Unavailable …"
+	const match = /^\S+ (?:[A-Z]+ \S+ )?([1-5]\d\d) /.exec(message);
+	return match ? Number(match[1]) : null;
+}
+
+/**
+ * Any thrown value → ExchangeError, with secrets removed from the message. An ExchangeError passes
+ * through unchanged. Plain aborts (AbortSignal) become `timeout`.
+ */
+export function toExchangeError(error: unknown, secrets: readonly (string | undefined)[] = []): ExchangeError {
+	if (error instanceof ExchangeError) return error;
+	if (!(error instanceof Error)) {
+		return new ExchangeError({kind: 'unknown', message: redactSecrets(String(error), secrets)});
+	}
+	const chain = classChain(error);
+	let kind: ExchangeErrorKind = 'unknown';
+	let source = chain[0] ?? error.name;
+	for (const name of chain) {
+		const found = kindByCcxtClass[name];
+		if (found) {
+			kind = found;
+			source = chain[0] ?? name;
+			break;
+		}
+	}
+	if (kind === 'unknown' && (error.name === 'AbortError' || error.name === 'TimeoutError')) kind = 'timeout';
+	const message = redactSecrets(error.message, secrets);
+	const facts = (error as unknown as Record<symbol, HttpFacts | undefined>)[httpFactsKey];
+	return new ExchangeError({
+		kind,
+		message,
+		code: venueCode(error.message),
+		httpStatus: facts?.status ?? statusFromMessage(error.message),
+		retryAfterMs: facts?.retryAfterMs ?? null,
+		source,
+	});
+}

@@ -1,0 +1,344 @@
+import type {MarketFeed, Unsubscribe, WireBookTicker, WireDepthSnapshot, WireDepthUpdate, WireKline, WireMiniTicker, WireTicker, WireTrade} from '../contracts.js';
+import {KlineStore, candleOpen, isInterval, nextOpen} from './klines.js';
+import {OrderBook, type Level} from './order-book.js';
+import {PriceProcess} from './price-process.js';
+import {Rng} from './rng.js';
+import {symbolSpec, type SymbolSpec} from './symbols.js';
+
+export interface MarketOptions {
+	seed: number;
+	symbols: readonly string[];
+	/** Daily return standard deviation of the ranging regime (default 0.02). */
+	volatility?: number;
+	/** The server clock (wall clock plus any skew), injected so tests can drive time. */
+	clock: () => number;
+	/** Simulation step; depth diffs go out once per step. Binance's diff stream is 100 ms. */
+	stepMs?: number;
+}
+
+/** A public trade as kept for GET /trades and /aggTrades. */
+export interface PublicTrade {
+	id: number;
+	price: number;
+	qty: number;
+	time: number;
+	buyerIsMaker: boolean;
+}
+
+/** A trade notification with the matching engine's extra: whether a user order was the taker. */
+export interface MarketTradeEvent {
+	symbol: string;
+	price: number;
+	qty: number;
+	time: number;
+	buyerIsMaker: boolean;
+	fromUser: boolean;
+}
+
+const RECENT_TRADES = 1_000;
+
+interface SymbolState {
+	spec: SymbolSpec;
+	process: PriceProcess;
+	book: OrderBook;
+	klines: KlineStore;
+	flow: Rng;
+	rate: number;
+	nextTradeId: number;
+	recent: PublicTrade[];
+	lastPrice: number;
+	lastQty: number;
+	lastPriceString: string;
+	/** Bumped on every change that a cached response depends on. */
+	version: number;
+	tickerCache?: {version: number; second: number; value: WireTicker};
+}
+
+/**
+ * The simulated market: per symbol a regime-switching price, a 20-level book following it, a seeded
+ * trade flow of 1–10 trades/s and candles for every interval. `step()` advances it by one step;
+ * the owner runs it on a timer (tests call it directly with their own clock).
+ */
+export class MarketSimulator implements MarketFeed {
+	readonly specs = new Map<string, SymbolSpec>();
+	private readonly state = new Map<string, SymbolState>();
+	private readonly symbolList: string[];
+	private readonly tradeListeners = new Set<(trade: WireTrade) => void>();
+	private readonly depthListeners = new Set<(update: WireDepthUpdate) => void>();
+	private readonly marketTradeListeners = new Set<(event: MarketTradeEvent) => void>();
+	private readonly clock: () => number;
+	paused = false;
+
+	constructor(options: MarketOptions) {
+		this.clock = options.clock;
+		const stepMs = options.stepMs ?? 100;
+		const volatility = options.volatility ?? 0.02;
+		this.symbolList = [...options.symbols];
+		const now = this.clock();
+		for (const symbol of this.symbolList) {
+			const spec = symbolSpec(symbol);
+			this.specs.set(symbol, spec);
+			const rng = (label: string) => new Rng(options.seed, `${symbol}:${label}`);
+			const seeded = rng('start');
+			const start = Number((spec.startPrice * Math.exp(seeded.range(-0.03, 0.03))).toFixed(spec.priceDecimals));
+			const typicalSteps = Math.max(1, Math.round(spec.typicalQty * 10 ** spec.qtyDecimals));
+			const book = new OrderBook(symbol, spec.priceDecimals, spec.qtyDecimals, typicalSteps, rng('book'), 1_000_000 + seeded.int(0, 9_000_000));
+			const process = new PriceProcess(start, rng('price'), volatility, stepMs);
+			const rate = seeded.range(1, 10);
+			const klines = new KlineStore(symbol, rng, {now, price: start, priceDecimals: spec.priceDecimals, volatility, typicalQty: spec.typicalQty, tradesPerSecond: rate});
+			book.evolve(start);
+			book.flush(now);
+			this.state.set(symbol, {
+				spec,
+				process,
+				book,
+				klines,
+				flow: rng('flow'),
+				rate,
+				nextTradeId: 100_000 + seeded.int(0, 900_000),
+				recent: [],
+				lastPrice: start,
+				lastQty: spec.typicalQty,
+				lastPriceString: start.toFixed(8),
+				version: 0,
+			});
+		}
+	}
+
+	// ---- MarketFeed ----
+
+	symbols(): readonly string[] {
+		return this.symbolList;
+	}
+
+	hasSymbol(symbol: string): boolean {
+		return this.state.has(symbol);
+	}
+
+	now(): number {
+		return this.clock();
+	}
+
+	depth(symbol: string, limit: number): WireDepthSnapshot {
+		return this.get(symbol).book.snapshot(limit);
+	}
+
+	bookTicker(symbol: string): WireBookTicker {
+		const {book} = this.get(symbol);
+		const bid = book.bestBid();
+		const ask = book.bestAsk();
+		return {
+			u: book.updateId,
+			s: symbol,
+			b: bid ? book.priceString(bid.ticks) : '0.00000000',
+			B: bid ? book.qtyString(bid.steps) : '0.00000000',
+			a: ask ? book.priceString(ask.ticks) : '0.00000000',
+			A: ask ? book.qtyString(ask.steps) : '0.00000000',
+		};
+	}
+
+	miniTicker(symbol: string): WireMiniTicker {
+		const t = this.ticker(symbol);
+		return {e: '24hrMiniTicker', E: t.E, s: symbol, c: t.c, o: t.o, h: t.h, l: t.l, v: t.v, q: t.q};
+	}
+
+	ticker(symbol: string): WireTicker {
+		const s = this.get(symbol);
+		const now = this.clock();
+		const second = Math.floor(now / 1000);
+		// The 24 h window moves by the minute; recompute only when a trade happened or a second passed.
+		if (s.tickerCache && s.tickerCache.version === s.version && s.tickerCache.second === second) return {...s.tickerCache.value, E: now};
+		const w = s.klines.window24h(now);
+		const bid = s.book.bestBid();
+		const ask = s.book.bestAsk();
+		const change = s.lastPrice - w.o;
+		const value: WireTicker = {
+			e: '24hrTicker',
+			E: now,
+			s: symbol,
+			p: change.toFixed(8),
+			P: (w.o > 0 ? (change / w.o) * 100 : 0).toFixed(3),
+			w: (w.v > 0 ? w.q / w.v : s.lastPrice).toFixed(8),
+			x: w.o.toFixed(8),
+			c: s.lastPriceString,
+			Q: s.lastQty.toFixed(8),
+			b: bid ? s.book.priceString(bid.ticks) : '0.00000000',
+			B: bid ? s.book.qtyString(bid.steps) : '0.00000000',
+			a: ask ? s.book.priceString(ask.ticks) : '0.00000000',
+			A: ask ? s.book.qtyString(ask.steps) : '0.00000000',
+			o: w.o.toFixed(8),
+			h: Math.max(w.h, s.lastPrice).toFixed(8),
+			l: Math.min(w.l, s.lastPrice).toFixed(8),
+			v: w.v.toFixed(8),
+			q: w.q.toFixed(8),
+			O: w.openTime,
+			C: now,
+			F: w.f >= 0 ? w.f : -1,
+			L: w.L >= 0 ? w.L : -1,
+			n: w.f >= 0 && w.L >= 0 ? w.L - w.f + 1 : 0,
+		};
+		s.tickerCache = {version: s.version, second, value};
+		return value;
+	}
+
+	currentKline(symbol: string, interval: string): WireKline {
+		const s = this.get(symbol);
+		const now = this.clock();
+		s.klines.advance(now);
+		const open = candleOpen(interval, now);
+		const c = s.klines.candle(interval, open)!;
+		return s.klines.wire(interval, c, false);
+	}
+
+	klineAt(symbol: string, interval: string, openTime: number): WireKline | undefined {
+		const s = this.state.get(symbol);
+		if (!s || !isInterval(interval)) return undefined;
+		const now = this.clock();
+		s.klines.advance(now);
+		if (candleOpen(interval, openTime) !== openTime || openTime >= candleOpen(interval, now)) return undefined;
+		const c = s.klines.candle(interval, openTime);
+		return c ? s.klines.wire(interval, c, true) : undefined;
+	}
+
+	onTrade(listener: (trade: WireTrade) => void): Unsubscribe {
+		this.tradeListeners.add(listener);
+		return () => this.tradeListeners.delete(listener);
+	}
+
+	onDepthUpdate(listener: (update: WireDepthUpdate) => void): Unsubscribe {
+		this.depthListeners.add(listener);
+		return () => this.depthListeners.delete(listener);
+	}
+
+	// ---- for the REST layer and the matching engine ----
+
+	/** Every trade with its numeric fields, for the matching engine's resting orders. */
+	onMarketTrade(listener: (event: MarketTradeEvent) => void): Unsubscribe {
+		this.marketTradeListeners.add(listener);
+		return () => this.marketTradeListeners.delete(listener);
+	}
+
+	spec(symbol: string): SymbolSpec | undefined {
+		return this.specs.get(symbol);
+	}
+
+	lastPriceString(symbol: string): string {
+		return this.get(symbol).lastPriceString;
+	}
+
+	lastPrice(symbol: string): number {
+		return this.get(symbol).lastPrice;
+	}
+
+	version(symbol: string): number {
+		return this.get(symbol).version;
+	}
+
+	recentTrades(symbol: string): readonly PublicTrade[] {
+		return this.get(symbol).recent;
+	}
+
+	klines(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number) {
+		const s = this.get(symbol);
+		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => [
+			c.t,
+			c.o.toFixed(8),
+			c.h.toFixed(8),
+			c.l.toFixed(8),
+			c.c.toFixed(8),
+			c.v.toFixed(8),
+			nextOpen(interval, c.t) - 1,
+			c.q.toFixed(8),
+			c.n,
+			c.V.toFixed(8),
+			c.Q.toFixed(8),
+			'0',
+		]);
+	}
+
+	/** Book levels on one side as prices and quantities, best first (what a taker order walks). */
+	levels(symbol: string, side: 'bid' | 'ask'): Array<{price: number; qty: number}> {
+		const {book} = this.get(symbol);
+		return (side === 'bid' ? book.bids : book.asks).map((l: Level) => ({price: book.price(l.ticks), qty: book.qty(l.steps)}));
+	}
+
+	/**
+	 * A user's taker fill against a book level: the level shrinks and a public trade is printed.
+	 * `side` is the book side taken from (asks for a buy).
+	 */
+	take(symbol: string, side: 'bid' | 'ask', price: number, qty: number): void {
+		const s = this.get(symbol);
+		const ticks = Math.round(price * 10 ** s.spec.priceDecimals);
+		const steps = Math.round(qty * 10 ** s.spec.qtyDecimals);
+		s.book.consume(side, ticks, steps);
+		this.printTrade(s, price, qty, side === 'bid', true);
+	}
+
+	/**
+	 * Prints a trade at a chosen price (moving the mid there): what the admin API uses so a test can
+	 * make the market trade through a resting order deterministically.
+	 */
+	forceTrade(symbol: string, price: number, qty?: number): void {
+		const s = this.get(symbol);
+		const rounded = Number(price.toFixed(s.spec.priceDecimals));
+		s.process.price = rounded;
+		s.book.evolve(rounded);
+		const q = qty ?? s.spec.typicalQty;
+		this.printTrade(s, rounded, Number(q.toFixed(s.spec.qtyDecimals)), rounded < s.lastPrice, false);
+		this.flushDepth(this.clock());
+	}
+
+	/** One simulation step: price, book, trades, then the batched depth diff. */
+	step(): void {
+		if (this.paused) return;
+		const now = this.clock();
+		for (const s of this.state.values()) {
+			const mid = s.process.step();
+			s.book.evolve(mid);
+			// Trade intensity wanders between 1 and 10 per second.
+			s.rate = Math.min(10, Math.max(1, s.rate + s.flow.normal() * 0.2));
+			const count = s.flow.poisson(s.rate / 10);
+			for (let i = 0; i < count; i++) {
+				const buy = s.flow.next() < (s.process.regime === 'trending' ? 0.6 : 0.5);
+				const level = buy ? s.book.bestAsk() : s.book.bestBid();
+				if (!level) continue;
+				const wanted = Math.max(1, Math.round(s.flow.exponential(s.spec.typicalQty * 10 ** s.spec.qtyDecimals)));
+				const ticks = level.ticks;
+				const steps = s.book.consume(buy ? 'ask' : 'bid', ticks, wanted);
+				this.printTrade(s, s.book.price(ticks), s.book.qty(steps), !buy, false);
+			}
+			s.klines.advance(now);
+		}
+		this.flushDepth(now);
+	}
+
+	private flushDepth(now: number): void {
+		for (const s of this.state.values()) {
+			const update = s.book.flush(now);
+			if (update) for (const listener of this.depthListeners) listener(update);
+		}
+	}
+
+	private printTrade(s: SymbolState, price: number, qty: number, buyerIsMaker: boolean, fromUser: boolean): void {
+		const time = this.clock();
+		const id = s.nextTradeId++;
+		s.klines.addTrade(time, price, qty, !buyerIsMaker, id);
+		s.lastPrice = price;
+		s.lastQty = qty;
+		s.lastPriceString = price.toFixed(8);
+		s.version++;
+		s.recent.push({id, price, qty, time, buyerIsMaker});
+		if (s.recent.length > RECENT_TRADES * 2) s.recent.splice(0, s.recent.length - RECENT_TRADES);
+		if (this.tradeListeners.size > 0) {
+			const wire: WireTrade = {e: 'trade', E: time, s: s.spec.symbol, t: id, p: s.lastPriceString, q: qty.toFixed(8), T: time, m: buyerIsMaker, M: true};
+			for (const listener of this.tradeListeners) listener(wire);
+		}
+		for (const listener of this.marketTradeListeners) listener({symbol: s.spec.symbol, price, qty, time, buyerIsMaker, fromUser});
+	}
+
+	private get(symbol: string): SymbolState {
+		const s = this.state.get(symbol);
+		if (!s) throw new Error(`unknown symbol ${symbol}`);
+		return s;
+	}
+}

@@ -1,0 +1,127 @@
+/** The matching engine's vocabulary: Binance's spot order model, as plain numbers. */
+
+export type Side = 'BUY' | 'SELL';
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
+export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+
+export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'LIMIT_MAKER', 'MARKET'];
+export const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
+
+/** What the engine needs to know about an instrument (SymbolSpec satisfies it). */
+export interface InstrumentRules {
+	symbol: string;
+	baseAsset: string;
+	quoteAsset: string;
+	priceDecimals: number;
+	qtyDecimals: number;
+	tickSize: number;
+	stepSize: number;
+	minPrice: number;
+	maxPrice: number;
+	minQty: number;
+	maxQty: number;
+	marketMaxQty: number;
+	minNotional: number;
+	maxNotional: number;
+}
+
+/** A book level as a taker sees it. */
+export interface BookLevel {
+	price: number;
+	qty: number;
+}
+
+/**
+ * Where taker orders find liquidity: the mock's simulated book, or a paper broker's copy of a real
+ * book. `take` is told about every fill so the source can shrink the level and print the trade.
+ */
+export interface LiquiditySource {
+	/** Levels best first; 'ask' is what a buy walks, 'bid' what a sell walks. */
+	levels(symbol: string, side: 'bid' | 'ask'): readonly BookLevel[];
+	/** Returns the id of the trade the fill printed as. */
+	take(symbol: string, side: 'bid' | 'ask', price: number, qty: number): number;
+	/** Reference price for market-order notional checks (Binance uses the average price). */
+	referencePrice(symbol: string): number;
+}
+
+export interface NewOrderRequest {
+	symbol: string;
+	side: Side;
+	type: OrderType;
+	timeInForce?: TimeInForce;
+	quantity?: number;
+	quoteOrderQty?: number;
+	price?: number;
+	clientOrderId?: string;
+}
+
+export interface Order {
+	symbol: string;
+	orderId: number;
+	clientOrderId: string;
+	side: Side;
+	type: OrderType;
+	timeInForce: TimeInForce;
+	price: number;
+	origQty: number;
+	executedQty: number;
+	cummulativeQuoteQty: number;
+	origQuoteOrderQty: number;
+	status: OrderStatus;
+	time: number;
+	updateTime: number;
+	workingTime: number;
+	/** Funds still held for this order (quote for buys, base for sells). */
+	locked: number;
+}
+
+export interface Fill {
+	price: number;
+	qty: number;
+	quoteQty: number;
+	commission: number;
+	commissionAsset: string;
+	tradeId: number;
+	isMaker: boolean;
+	time: number;
+}
+
+/** A row of GET /api/v3/myTrades. */
+export interface AccountTrade extends Fill {
+	symbol: string;
+	orderId: number;
+	isBuyer: boolean;
+}
+
+export interface Balance {
+	free: number;
+	locked: number;
+}
+
+/** A Binance error as a value: `{code, msg}` exactly as the wire carries it. */
+export interface EngineError {
+	code: number;
+	msg: string;
+}
+
+export type Result<T> = {ok: true; value: T} | {ok: false; error: EngineError};
+
+export interface OrderOutcome {
+	order: Order;
+	/** Fills made while placing (the taker part), in order. */
+	fills: Fill[];
+}
+
+/** What happened, for user-data streams: one event per order change, one per balance change. */
+export type EngineEvent =
+	| {kind: 'order'; account: string; order: Order; execution: ExecutionType; fill?: Fill; origClientOrderId?: string; time: number}
+	| {kind: 'balances'; account: string; assets: Array<{asset: string; free: number; locked: number}>; time: number}
+	| {kind: 'balanceDelta'; account: string; asset: string; delta: number; time: number};
+
+export interface FeeSchedule {
+	/** Fraction, 0.001 = 0.1 %. */
+	maker: number;
+	taker: number;
+}

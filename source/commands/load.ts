@@ -1,6 +1,180 @@
+/**
+ * `drydock load SCENARIO …`: runs a load test headless (progress lines), prints Locust's end-of-run
+ * tables, writes the CSV files and the JSON report, and turns thresholds into the exit code.
+ */
+import {resolve} from 'node:path';
+import {parseCommandArgs, numberOption} from '../util/args.js';
+import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
+import {HistoryCsvWriter, writeFailuresCsv, writeStatsCsv} from '../load/csv.js';
+import {progressLine} from '../load/progress.js';
+import {buildLoadReport, loadRunId, writeLoadReport} from '../load/report.js';
+import {LoadRunner} from '../load/runner.js';
+import {loadScenario} from '../load/scenario-load.js';
+import {parseShapeOption, stageShape, stagesFromSpec} from '../load/shapes.js';
+import {errorReport, percentileTable, requestTable, thresholdLines} from '../load/table.js';
+import {evaluateThresholds, parseThreshold} from '../load/thresholds.js';
+import type {ShapeFunction} from '../load/types.js';
 
-// Placeholder until the owning module lands; replaced by its command implementation.
-export default async function command(_argv: string[]): Promise<number> {
-	throw new UsageError('the "load" command is not built yet');
+const help = `drydock load SCENARIO [options]
+
+SCENARIO is a .ts/.js module whose default export is {host, wait, onStart, tasks: [...]},
+or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, weight, json, expect}]}.
+
+  --host URL             target base URL (overrides the scenario's host)
+  --users N              users to run (arrival-rate mode: the concurrency cap)      [1]
+  --spawn-rate R         users started per second                                  [all within 1 s]
+  --run-time DURATION    e.g. 30s, 5m, 1h (default: until Ctrl-C or the shape ends)
+  --shape SPEC           steps:100,500,1000@60s | stages:30s:100,1m:100,30s:0 | FILE.json/.yaml
+  --arrival-rate R       constant arrival rate, e.g. 200 or 200/s or 6000/m (open model; latencies
+                         corrected for coordinated omission, uncorrected kept beside them)
+  --csv PREFIX           write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
+  --threshold EXPR       repeatable: p95<2000, fail_ratio<0.01, rps>=16, avg<300, p99<500 …
+  --report-dir DIR       where <run-id>/load-report.json goes                      [reports]
+  --progress-every DUR   progress line period                                      [2s]
+  --stop-timeout DUR     time in-flight requests get to finish at the end          [5s]
+  --headless             no console screen (progress lines; implied off a TTY)
+
+Exit codes: 0 ok, 1 a threshold was missed, 2 usage error, 130/143 interrupted.`;
+
+const options = {
+	host: {type: 'string'},
+	users: {type: 'string', short: 'u'},
+	'spawn-rate': {type: 'string', short: 'r'},
+	'run-time': {type: 'string', short: 't'},
+	shape: {type: 'string'},
+	'arrival-rate': {type: 'string'},
+	csv: {type: 'string'},
+	threshold: {type: 'string', multiple: true},
+	'report-dir': {type: 'string'},
+	'progress-every': {type: 'string'},
+	'stop-timeout': {type: 'string'},
+	headless: {type: 'boolean'},
+	help: {type: 'boolean', short: 'h'},
+} as const;
+
+/** `200`, `200/s`, `6000/m` → iterations per second. */
+function parseRate(text: string): number {
+	const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|m|min|h))?\s*$/.exec(text);
+	const per = match?.[2];
+	const value = match ? Number(match[1]) / (per === 'm' || per === 'min' ? 60 : per === 'h' ? 3600 : 1) : Number.NaN;
+	if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--arrival-rate: "${text}" is not a rate > 0 (e.g. 200, 200/s, 6000/m)`);
+	return value;
+}
+
+function positiveDuration(text: string | undefined, flag: string): number | undefined {
+	if (text === undefined) return undefined;
+	const ms = parseDuration(text, flag);
+	if (ms <= 0) throw new UsageError(`${flag}: "${text}" must be longer than zero`);
+	return ms;
+}
+
+export default async function command(argv: string[]): Promise<number> {
+	const {values, positionals} = parseCommandArgs('load', argv, options);
+	if (values.help) {
+		process.stdout.write(help + '\n');
+		return 0;
+	}
+	if (positionals.length !== 1) throw new UsageError(`drydock load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`);
+	const file = positionals[0]!;
+
+	const usersGiven = numberOption(values.users, '--users', {min: 1, max: 1_000_000, integer: true});
+	const spawnRateGiven = numberOption(values['spawn-rate'], '--spawn-rate', {min: Number.MIN_VALUE, max: 1_000_000});
+	const runTimeMs = positiveDuration(values['run-time'], '--run-time');
+	const arrivalRate = values['arrival-rate'] === undefined ? undefined : parseRate(values['arrival-rate']);
+	const progressMs = positiveDuration(values['progress-every'], '--progress-every') ?? 2000;
+	const stopTimeoutMs = values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
+	const thresholds = (values.threshold ?? []).map(parseThreshold);
+	if (arrivalRate !== undefined && values.shape !== undefined) throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
+
+	const {scenario} = await loadScenario(file);
+	const host = values.host ?? scenario.host;
+	if (host === undefined) throw new UsageError(`drydock load: no target: give --host URL or set host in ${file}`);
+	if (!/^https?:\/\/[^/\s]+/.test(host)) throw new UsageError(`--host: "${host}" is not an http:// or https:// URL`);
+	try {
+		new URL(host);
+	} catch {
+		throw new UsageError(`--host: "${host}" is not a valid URL`);
+	}
+
+	let shape: ShapeFunction | undefined;
+	let shapeLabel: string | null = null;
+	if (values.shape !== undefined) {
+		shape = await parseShapeOption(values.shape, spawnRateGiven);
+		shapeLabel = values.shape;
+	} else if (arrivalRate === undefined && scenario.shape) {
+		shape = scenario.shape;
+		shapeLabel = 'scenario shape()';
+	} else if (arrivalRate === undefined && scenario.stages) {
+		shape = stageShape(stagesFromSpec(scenario.stages, `${file}: stages`));
+		shapeLabel = 'scenario stages';
+	}
+	const users = usersGiven ?? (arrivalRate !== undefined ? Math.min(1000, Math.max(10, Math.ceil(arrivalRate))) : 1);
+	const spawnRate = spawnRateGiven ?? Infinity;
+
+	const runner = new LoadRunner({scenario, scenarioFile: file, host, users, spawnRate, ...(runTimeMs !== undefined ? {runTimeMs} : {}), ...(shape ? {shape} : {}), ...(arrivalRate !== undefined ? {arrivalRate} : {}), stopTimeoutMs});
+	const history = values.csv !== undefined ? await HistoryCsvWriter.open(values.csv) : undefined;
+	if (history) runner.onSecond((tick) => history.append(tick));
+
+	// The console's Load screen is not built yet: on a TTY we print the same progress lines as headless.
+	const progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
+	let signal: 'SIGINT' | 'SIGTERM' | undefined;
+	const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+		if (signal !== undefined) process.exit(name === 'SIGINT' ? 130 : 143); // a second signal: leave now
+		signal = name;
+		process.stderr.write(`\n${name}: stopping, finishing in-flight requests and writing results…\n`);
+		runner.stop(true);
+	};
+	const onInt = onSignal('SIGINT');
+	const onTerm = onSignal('SIGTERM');
+	process.on('SIGINT', onInt);
+	process.on('SIGTERM', onTerm);
+	const target = arrivalRate !== undefined ? `${arrivalRate}/s arrival rate, up to ${users} users` : shape ? `shape ${shapeLabel}` : `${users} users${spawnRateGiven !== undefined ? ` at ${spawnRateGiven}/s` : ''}`;
+	process.stderr.write(`drydock load: ${file} → ${host}, ${target}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
+
+	let result;
+	try {
+		result = await runner.run();
+	} finally {
+		clearInterval(progress);
+		process.off('SIGINT', onInt);
+		process.off('SIGTERM', onTerm);
+		await history?.close();
+	}
+
+	const snapshot = result.snapshot;
+	const thresholdResults = evaluateThresholds(thresholds, snapshot.total);
+	const lines = [
+		'',
+		...requestTable(snapshot.entries, snapshot.total),
+		'',
+		...percentileTable(snapshot.entries, snapshot.total),
+		...(snapshot.total.correctedPercentiles ? ['', ...percentileTable(snapshot.entries, snapshot.total, true)] : []),
+		'',
+		...errorReport(snapshot.failures),
+		...(snapshot.taskErrors > 0 ? [`Task errors outside any request: ${snapshot.taskErrors}`] : []),
+		...(result.stats.droppedIterations > 0 ? [`Arrival-rate iterations dropped (backlog over a minute): ${result.stats.droppedIterations}`] : []),
+		...thresholdLines(thresholdResults),
+	];
+	process.stdout.write(lines.join('\n') + '\n');
+
+	if (values.csv !== undefined) {
+		await writeStatsCsv(values.csv, snapshot.entries, snapshot.total);
+		await writeFailuresCsv(values.csv, snapshot.failures);
+		process.stderr.write(`CSV: ${values.csv}_stats.csv, ${values.csv}_stats_history.csv, ${values.csv}_failures.csv\n`);
+	}
+	const id = loadRunId(result.startedAt);
+	const report = buildLoadReport({
+		id,
+		scenario: file,
+		host,
+		result,
+		config: {mode: snapshot.mode, users, spawnRate: spawnRateGiven ?? null, runTimeMs: runTimeMs ?? null, shape: shapeLabel, arrivalRate: arrivalRate ?? null, thresholds: thresholds.map((t) => t.expression)},
+		thresholds: thresholdResults,
+	});
+	const reportPath = await writeLoadReport(resolve(values['report-dir'] ?? 'reports'), report);
+	process.stderr.write(`Report: ${reportPath}\n`);
+
+	if (signal !== undefined) return signal === 'SIGINT' ? 130 : 143;
+	return thresholdResults.every((t) => t.passed) ? 0 : 1;
 }

@@ -1,0 +1,136 @@
+/**
+ * The HTTP hot path: one undici Pool per origin with keep-alive, requests sent through
+ * `dispatch` with a minimal callback handler (no body stream, no header parsing unless asked),
+ * so a request costs little more than the parser's own work.
+ */
+import {Pool} from 'undici';
+import type {Dispatcher} from 'undici';
+
+export interface RawResponse {
+	status: number;
+	/** undici's raw header list: name, value, name, value... */
+	rawHeaders: Buffer[];
+	body: Buffer;
+	bytes: number;
+}
+
+export type ResponseCallback = (error: Error | null, response: RawResponse | null) => void;
+
+const EMPTY = Buffer.alloc(0);
+
+/** Legacy-style handler: undici calls it directly, without its adapter layer. */
+class CollectingHandler {
+	private status = 0;
+	private rawHeaders: Buffer[] = [];
+	private chunks: Buffer[] | null = null;
+	private first: Buffer = EMPTY;
+	private bytes = 0;
+	private done = false;
+
+	constructor(private readonly callback: ResponseCallback) {}
+
+	onConnect(): void {
+		// Nothing to arm: timeouts are undici's (headersTimeout/bodyTimeout).
+	}
+
+	onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+		if (statusCode < 200) return true; // 1xx informational: wait for the real answer
+		this.status = statusCode;
+		this.rawHeaders = rawHeaders;
+		return true;
+	}
+
+	onData(chunk: Buffer): boolean {
+		this.bytes += chunk.length;
+		if (this.first === EMPTY) this.first = chunk;
+		else (this.chunks ??= [this.first]).push(chunk);
+		return true;
+	}
+
+	onComplete(): void {
+		if (this.done) return;
+		this.done = true;
+		const body = this.chunks === null ? this.first : Buffer.concat(this.chunks, this.bytes);
+		this.callback(null, {status: this.status, rawHeaders: this.rawHeaders, body, bytes: this.bytes});
+	}
+
+	onError(error: Error): void {
+		if (this.done) return;
+		this.done = true;
+		this.callback(error, null);
+	}
+
+	onUpgrade(): void {
+		this.onError(new Error('unexpected protocol upgrade'));
+	}
+
+	onBodySent(): void {}
+}
+
+export interface TransportOptions {
+	/** Keep-alive connections per origin; ≈ the number of users. */
+	connections: number;
+	/** ms to wait for a connection / for headers / between body chunks. */
+	connectTimeoutMs?: number;
+	requestTimeoutMs?: number;
+}
+
+export class HttpTransport {
+	private readonly pools = new Map<string, Pool>();
+	private connections: number;
+
+	constructor(private readonly options: TransportOptions) {
+		this.connections = Math.max(1, options.connections);
+	}
+
+	/** Raises the connection cap for pools created from now on (users were added). */
+	ensureConnections(n: number): void {
+		if (n > this.connections) this.connections = n;
+	}
+
+	private pool(origin: string): Pool {
+		let pool = this.pools.get(origin);
+		if (pool === undefined) {
+			const timeout = this.options.requestTimeoutMs ?? 60_000;
+			pool = new Pool(origin, {
+				connections: this.connections,
+				pipelining: 1,
+				keepAliveTimeout: 30_000,
+				connectTimeout: this.options.connectTimeoutMs ?? 10_000,
+				headersTimeout: timeout,
+				bodyTimeout: timeout,
+			});
+			// A pool-level error must not crash the run; each request reports its own.
+			pool.on('connectionError', () => {});
+			this.pools.set(origin, pool);
+		}
+		return pool;
+	}
+
+	send(origin: string, method: string, path: string, headers: Record<string, string> | null, body: string | Uint8Array | null, callback: ResponseCallback): void {
+		const options: Dispatcher.DispatchOptions = {origin, method: method as Dispatcher.HttpMethod, path, headers: headers ?? undefined, body: body ?? undefined};
+		try {
+			// The handler implements undici's legacy callback interface, which its types mark deprecated.
+			this.pool(origin).dispatch(options, new CollectingHandler(callback) as unknown as Dispatcher.DispatchHandler);
+		} catch (error) {
+			callback(error instanceof Error ? error : new Error(String(error)), null);
+		}
+	}
+
+	async close(): Promise<void> {
+		const pools = [...this.pools.values()];
+		this.pools.clear();
+		await Promise.all(pools.map(async (pool) => pool.destroy().catch(() => {})));
+	}
+}
+
+/** Lower-cased header object from undici's raw list (last value wins, like fetch for most). */
+export function headersFromRaw(raw: Buffer[]): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (let i = 0; i + 1 < raw.length; i += 2) {
+		const name = raw[i]!.toString('latin1').toLowerCase();
+		const value = raw[i + 1]!.toString('latin1');
+		out[name] = out[name] === undefined ? value : `${out[name]}, ${value}`;
+	}
+	return out;
+}

@@ -1,0 +1,117 @@
+/**
+ * The JSON report of a load run (schema `drydock.load-report/1`): configuration, per-name and
+ * aggregate figures, failures, thresholds, and every histogram encoded (HDR compressed base64,
+ * microseconds) so reports can be merged exactly later with `decodeLoadHistogram`.
+ */
+import {mkdir, rename, writeFile} from 'node:fs/promises';
+import {join} from 'node:path';
+import * as hdr from 'hdr-histogram-js';
+import type {Histogram} from 'hdr-histogram-js';
+import type {LoadResult} from './runner.js';
+import type {LoadMode} from './snapshot.js';
+import {summarize, type EntrySummary, type StatsEntry} from './stats.js';
+import type {ThresholdResult} from './thresholds.js';
+
+export const LOAD_REPORT_SCHEMA = 'drydock.load-report/1';
+
+export interface EncodedHistogram {
+	/** Values are microseconds. */
+	unit: 'us';
+	encoding: 'hdr-compressed-base64';
+	data: string;
+}
+
+export interface LoadReportEntry extends EntrySummary {
+	histogram: EncodedHistogram;
+	correctedHistogram?: EncodedHistogram;
+}
+
+export interface LoadReportConfig {
+	mode: LoadMode;
+	users: number;
+	spawnRate: number | null;
+	runTimeMs: number | null;
+	shape: string | null;
+	arrivalRate: number | null;
+	thresholds: string[];
+}
+
+export interface LoadReport {
+	schema: typeof LOAD_REPORT_SCHEMA;
+	id: string;
+	test_type: 'load';
+	scenario: string;
+	host: string;
+	start_time: string;
+	end_time: string;
+	duration_seconds: number;
+	interrupted: boolean;
+	peak_users: number;
+	config: LoadReportConfig;
+	entries: LoadReportEntry[];
+	aggregated: LoadReportEntry;
+	failures: Array<{method: string; name: string; error: string; occurrences: number}>;
+	task_errors: number;
+	dropped_iterations: number;
+	thresholds: ThresholdResult[];
+	success: boolean;
+}
+
+function encode(histogram: Histogram): EncodedHistogram {
+	return {unit: 'us', encoding: 'hdr-compressed-base64', data: hdr.encodeIntoCompressedBase64(histogram)};
+}
+
+/** The inverse of the report's encoding, for merging reports. */
+export function decodeLoadHistogram(encoded: EncodedHistogram): Histogram {
+	return hdr.decodeFromCompressedBase64(encoded.data);
+}
+
+function reportEntry(entry: StatsEntry, seconds: number): LoadReportEntry {
+	const last = Math.floor(seconds);
+	return {
+		...summarize(entry, seconds, last, 0),
+		histogram: encode(entry.histogram),
+		...(entry.corrected ? {correctedHistogram: encode(entry.corrected)} : {}),
+	};
+}
+
+export function buildLoadReport(input: {id: string; scenario: string; host: string; result: LoadResult; config: LoadReportConfig; thresholds: ThresholdResult[]}): LoadReport {
+	const {result} = input;
+	const seconds = result.elapsedMs / 1000;
+	return {
+		schema: LOAD_REPORT_SCHEMA,
+		id: input.id,
+		test_type: 'load',
+		scenario: input.scenario,
+		host: input.host,
+		start_time: result.startedAt.toISOString(),
+		end_time: result.endedAt.toISOString(),
+		duration_seconds: Math.round(seconds * 1000) / 1000,
+		interrupted: result.interrupted,
+		peak_users: result.peakUsers,
+		config: input.config,
+		entries: result.stats.sortedEntries().map((entry) => reportEntry(entry, seconds)),
+		aggregated: reportEntry(result.stats.total, seconds),
+		failures: [...result.stats.failures.values()].map((f) => ({...f})),
+		task_errors: result.stats.taskErrors,
+		dropped_iterations: result.stats.droppedIterations,
+		thresholds: input.thresholds,
+		success: !result.interrupted && input.thresholds.every((t) => t.passed),
+	};
+}
+
+/** `load-20261122T083500Z`-style id, sortable and unique enough for one machine. */
+export function loadRunId(date = new Date()): string {
+	return `load-${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+}
+
+/** Writes `<dir>/<id>/load-report.json` atomically; returns the path. */
+export async function writeLoadReport(dir: string, report: LoadReport): Promise<string> {
+	const folder = join(dir, report.id);
+	await mkdir(folder, {recursive: true});
+	const path = join(folder, 'load-report.json');
+	const temp = `${path}.${process.pid}.tmp`;
+	await writeFile(temp, JSON.stringify(report, null, '\t') + '\n');
+	await rename(temp, path);
+	return path;
+}

@@ -26,3 +26,5 @@ export async function createExchange(target: ExchangeTarget): Promise<ExchangeCl
 	const {createCcxtExchange} = await import('./ccxt-client.js');
 	return createCcxtExchange(target);
 }
+export {createPaperBroker} from './paper-broker.js';
+export type {PaperBrokerOptions} from './paper-broker.js';

@@ -1,0 +1,607 @@
+/**
+ * The engine: owns the store, the circuit breaker, the kill switch and the run. Phases run in plan
+ * order, each with its own PhaseContext and AbortSignal; a phase that throws becomes a failed
+ * `phase-error` check. Front ends read snapshots and dispatch commands (EngineHandle); the composition
+ * root provides phases, services and hooks (possibly later than construction, so the console can paint
+ * before ccxt loads).
+ */
+import {mkdir} from 'node:fs/promises';
+import path from 'node:path';
+import {randomBytes} from 'node:crypto';
+import {derivePhaseStatus, phaseIds} from './types.js';
+import type {CheckInput, EngineCommand, EngineHandle, EngineSnapshot, PhaseDefinition, PhaseId, PlanSpec, ProfileView, ResourceLimits, KillSwitchView} from './types.js';
+import type {EngineEvent} from './events.js';
+import {EngineStore} from './store.js';
+import {CircuitBreaker} from './breaker.js';
+import {isAbortError, type RetryPolicy} from './retry.js';
+import {LatencyRecorder} from './latency.js';
+import {createPhaseContext, errorMessage} from './context.js';
+import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
+import type {GradeRules} from './grade.js';
+import {buildReport} from '../report/build.js';
+import type {Report} from '../report/model.js';
+import {toJUnit} from '../report/junit.js';
+import {Journal} from '../report/journal.js';
+import {toJson, writeFileAtomic, writeFileAtomicSync} from '../report/json.js';
+import {detectLeak} from '../monitor/slope.js';
+
+/** What the composition root plugs in: hooks act on the exchange the engine never sees. */
+export interface EngineHooks {
+	/** Cancels every open order drydock placed (kill switch, interruption, end of run); resolves to how many. */
+	cancelAllOrders?(): Promise<number>;
+	/** Drops every stream connection now. */
+	forceReconnect?(): Promise<void> | void;
+	/** Makes real calls fail (e.g. a 5xx burst on the mock) so the breaker opens on its own; absent → trip it directly. */
+	breakerTest?(): Promise<void> | void;
+	/** A cheap call (e.g. ping) used to probe a half-open breaker while no phase runs. */
+	probe?(signal: AbortSignal): Promise<void>;
+}
+
+export interface EngineRuntime<S, P> {
+	phases: readonly PhaseDefinition<S, P>[];
+	services: S;
+	hooks?: EngineHooks;
+	/** Releases services (closes connections, stops an embedded mock). */
+	close?(): Promise<void>;
+}
+
+export interface EngineOptions<S, P> {
+	profile: P;
+	profileView: ProfileView;
+	limits: ResourceLimits & {errorsPerHour?: number};
+	breaker: {failureThreshold: number; openMs: number; halfOpenProbes: number};
+	retry: RetryPolicy;
+	requestTimeoutMs: number;
+	gradeRules?: GradeRules;
+	streamSilenceMs?: number;
+	/** Soak warm-up before the leak detector starts counting. */
+	warmupMs?: number;
+	/** Base folder for reports/<run-id>/; null writes nothing. Default `reports`. */
+	reportDir?: string | null;
+	/** Every string leaving the process goes through this. */
+	mask?: (text: string) => string;
+	runtime?: EngineRuntime<S, P> | Promise<EngineRuntime<S, P>>;
+	publishIntervalMs?: number;
+	checkpointEveryMs?: number;
+	version?: string;
+	now?: () => number;
+	random?: () => number;
+}
+
+export interface RunOutcome {
+	runId: string;
+	exitCode: number;
+	interruptedBy: string | null;
+	report: Report | null;
+	reportDir: string | null;
+}
+
+type Listener = (event: EngineEvent) => void;
+
+const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130};
+
+export class Engine<S, P> implements EngineHandle {
+	readonly store: EngineStore;
+	readonly breaker: CircuitBreaker;
+	readonly callLatency = new LatencyRecorder();
+	private runtime: EngineRuntime<S, P> | null = null;
+	private runtimePromise: Promise<EngineRuntime<S, P>> | null = null;
+	private runtimeError: Error | null = null;
+	private listeners = new Set<Listener>();
+	private current: {
+		runId: string;
+		plan: PlanSpec;
+		controller: AbortController;
+		phaseController: AbortController | null;
+		done: Promise<RunOutcome>;
+		interruptedBy: string | null;
+		dir: string | null;
+		journal: Journal | null;
+		lastCheckpoint: number;
+	} | null = null;
+	private lastOutcome: RunOutcome | null = null;
+	private faultCounter = 0;
+	private killSwitch: KillSwitchView = {engaged: false, since: null, ordersCancelled: 0};
+	private housekeeping: NodeJS.Timeout;
+	private ordersCancelledOnExit: number | null = null;
+	private readonly mask: (text: string) => string;
+	private readonly now: () => number;
+	private breakerProbing = false;
+
+	constructor(readonly options: EngineOptions<S, P>) {
+		this.now = options.now ?? Date.now;
+		this.mask = options.mask ?? (t => t);
+		this.store = new EngineStore({
+			profile: options.profileView,
+			limits: options.limits,
+			...(options.gradeRules ? {gradeRules: options.gradeRules} : {}),
+			...(options.streamSilenceMs !== undefined ? {streamSilenceMs: options.streamSilenceMs} : {}),
+			...(options.publishIntervalMs !== undefined ? {publishIntervalMs: options.publishIntervalMs} : {}),
+			now: this.now,
+			mask: this.mask,
+		});
+		this.breaker = new CircuitBreaker({
+			...options.breaker,
+			now: this.now,
+			onTransition: view => this.emit({type: 'breaker', at: this.now(), view}),
+		});
+		if (options.runtime) this.provide(options.runtime);
+		// Refreshes time-driven state (breaker open → half-open, checkpoints) once a second.
+		this.housekeeping = setInterval(() => this.tick(), 1000);
+		this.housekeeping.unref();
+		this.store.ensureTimer();
+	}
+
+	// --- EngineHandle -----------------------------------------------------------------------------
+
+	getSnapshot = (): EngineSnapshot => this.store.getSnapshot();
+	subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
+
+	dispatch = (command: EngineCommand): void => {
+		void this.execute(command).catch(error => this.notice('error', `${command.type}: ${errorMessage(error)}`));
+	};
+
+	// --- wiring -----------------------------------------------------------------------------------
+
+	/** Hands the engine its phases, services and hooks (now or when the promise resolves). */
+	provide(runtime: EngineRuntime<S, P> | Promise<EngineRuntime<S, P>>): void {
+		const promise = Promise.resolve(runtime);
+		this.runtimePromise = promise;
+		promise.then(
+			value => {
+				this.runtime = value;
+				for (const phase of value.phases) this.store.setPhaseTitle(phase.id, phase.title);
+				this.store.publish();
+			},
+			(error: unknown) => {
+				this.runtimeError = error instanceof Error ? error : new Error(String(error));
+				this.notice('error', `setup failed: ${this.runtimeError.message}`);
+			},
+		);
+	}
+
+	/** Every event, as it happens (the journal and the headless reporter listen here). */
+	onEvent(listener: Listener): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	emit(event: EngineEvent): void {
+		this.store.apply(event);
+		this.current?.journal && event.type !== 'stream' && event.type !== 'resource' && this.current.journal.append(event);
+		for (const listener of this.listeners) {
+			try {
+				listener(event);
+			} catch {
+				// A listener's bug must not stop the run.
+			}
+		}
+	}
+
+	notice(level: 'info' | 'warn' | 'error', text: string): void {
+		this.emit({type: 'notice', at: this.now(), level, text});
+	}
+
+	get running(): boolean {
+		return this.current !== null;
+	}
+
+	get lastRun(): RunOutcome | null {
+		return this.lastOutcome;
+	}
+
+	/** Resolves when the current run (if any) has finished and its report is written. */
+	async whenIdle(): Promise<RunOutcome | null> {
+		return this.current ? this.current.done : this.lastOutcome;
+	}
+
+	// --- commands ---------------------------------------------------------------------------------
+
+	async execute(command: EngineCommand): Promise<void> {
+		switch (command.type) {
+			case 'start':
+				this.startIfIdle(command.plan);
+				return;
+			case 'stop':
+				if (this.current) await this.interrupt('stop');
+				return;
+			case 'rerun-failed': {
+				const failed = phaseIds.filter(id => (rerunStatuses as readonly string[]).includes(this.store.phaseState(id).status));
+				if (failed.length === 0) {
+					this.notice('info', 'nothing to rerun: no phase failed');
+					return;
+				}
+				this.startIfIdle({name: 'rerun', phases: failed, soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS});
+				return;
+			}
+			case 'run-phase':
+				this.startIfIdle({name: 'phase', phases: [command.phase], soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS});
+				return;
+			case 'force-reconnect': {
+				const hook = (await this.readyRuntime())?.hooks?.forceReconnect;
+				if (!hook) return this.notice('warn', 'force reconnect: not available for this exchange');
+				const recovered = this.markFault('force-reconnect', 'every stream connection dropped by the operator');
+				await hook();
+				recovered();
+				this.notice('info', 'force reconnect: every stream dropped; watch them recover');
+				return;
+			}
+			case 'trip-breaker':
+				await this.breakerTest();
+				return;
+			case 'kill-switch':
+				await this.toggleKillSwitch();
+				return;
+		}
+	}
+
+	private lastPlan(): PlanSpec | null {
+		return this.store.run?.plan ?? null;
+	}
+
+	private startIfIdle(plan: PlanSpec): void {
+		if (this.current) {
+			this.notice('warn', 'a run is already active: stop it first');
+			return;
+		}
+		void this.start(plan);
+	}
+
+	private async readyRuntime(): Promise<EngineRuntime<S, P> | null> {
+		if (this.runtime) return this.runtime;
+		if (!this.runtimePromise) return null;
+		try {
+			return await this.runtimePromise;
+		} catch {
+			return null;
+		}
+	}
+
+	private markFault(kind: string, detail: string): (recoveredAt?: number) => void {
+		const index = ++this.faultCounter;
+		const at = this.now();
+		this.emit({type: 'fault', at, index, mark: {at, kind, detail}});
+		return recoveredAt => this.emit({type: 'fault-recovered', at: this.now(), index, recoveredAt: recoveredAt ?? this.now()});
+	}
+
+	private async breakerTest(): Promise<void> {
+		const runtime = await this.readyRuntime();
+		const recovered = this.markFault('breaker-test', 'circuit breaker test started by the operator');
+		if (runtime?.hooks?.breakerTest) await runtime.hooks.breakerTest();
+		else this.breaker.trip();
+		this.notice('info', 'breaker test: failures injected; watch it open, half-open and close');
+		// While no phase makes calls, probe so the breaker can half-open and close on its own.
+		if (!this.breakerProbing && runtime?.hooks?.probe) {
+			this.breakerProbing = true;
+			const probe = runtime.hooks.probe;
+			void (async () => {
+				const deadline = this.now() + 120_000;
+				try {
+					while (this.now() < deadline) {
+						await new Promise(resolve => setTimeout(resolve, 250).unref());
+						if (this.current) continue;
+						if (!this.breaker.tryAcquire()) continue;
+						try {
+							await probe(AbortSignal.timeout(this.options.requestTimeoutMs));
+							this.breaker.success();
+						} catch {
+							this.breaker.failure();
+						}
+						if (this.breaker.state === 'closed' && this.breaker.view().transitions > 0) break;
+					}
+				} finally {
+					this.breakerProbing = false;
+					if (this.breaker.state === 'closed') recovered();
+				}
+			})();
+		}
+	}
+
+	private async toggleKillSwitch(): Promise<void> {
+		if (this.killSwitch.engaged) {
+			this.killSwitch = {...this.killSwitch, engaged: false, since: null};
+			this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
+			this.notice('info', 'kill switch released: new orders allowed');
+			return;
+		}
+		this.killSwitch = {engaged: true, since: this.now(), ordersCancelled: this.killSwitch.ordersCancelled};
+		this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
+		this.notice('warn', 'kill switch engaged: cancelling every open order, new orders blocked');
+		const cancel = (await this.readyRuntime())?.hooks?.cancelAllOrders;
+		if (cancel) {
+			const n = await cancel();
+			this.killSwitch = {...this.killSwitch, ordersCancelled: this.killSwitch.ordersCancelled + n};
+			this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
+		}
+	}
+
+	// --- running ----------------------------------------------------------------------------------
+
+	/** Starts a run; resolves with its outcome once the report is written. */
+	start(plan: PlanSpec): Promise<RunOutcome> {
+		if (this.current) return Promise.reject(new Error('a run is already active'));
+		const runId = makeRunId(plan, this.now());
+		const controller = new AbortController();
+		let resolveDone!: (outcome: RunOutcome) => void;
+		const done = new Promise<RunOutcome>(resolve => (resolveDone = resolve));
+		this.current = {runId, plan, controller, phaseController: null, done, interruptedBy: null, dir: null, journal: null, lastCheckpoint: this.now()};
+		this.ordersCancelledOnExit = null;
+		void this.runPlan(runId, plan).then(resolveDone, (error: unknown) => {
+			// The runner itself failing is a bug, but it still ends the run with a report.
+			this.notice('error', `engine: ${errorMessage(error)}`);
+			resolveDone({runId, exitCode: 1, interruptedBy: null, report: null, reportDir: this.current?.dir ?? null});
+		});
+		return done;
+	}
+
+	private async runPlan(runId: string, plan: PlanSpec): Promise<RunOutcome> {
+		const current = this.current!;
+		const base = this.options.reportDir === undefined ? 'reports' : this.options.reportDir;
+		if (base !== null) {
+			current.dir = path.resolve(base, runId);
+			await mkdir(current.dir, {recursive: true});
+			current.journal = new Journal(path.join(current.dir, 'events.ndjson'), this.mask);
+		}
+		this.emit({type: 'run-started', at: this.now(), runId, plan, reportDir: current.dir});
+		const runtime = await this.readyRuntime();
+		if (!runtime) {
+			const reason = this.runtimeError?.message ?? 'no phases were provided';
+			for (const id of plan.phases) this.failPhase(id, 'setup', reason);
+		} else {
+			for (const id of plan.phases) {
+				if (current.controller.signal.aborted) break;
+				await this.runPhase(runtime, id, plan);
+			}
+		}
+		return this.finish();
+	}
+
+	private failPhase(id: PhaseId, checkId: string, reason: string): void {
+		const at = this.now();
+		this.emit({type: 'phase-started', at, phase: id});
+		this.emit({type: 'check', at, phase: id, check: {id: checkId, title: 'Phase could not run', verdict: 'fail', measured: null, threshold: null, reason: this.mask(reason), at}});
+		this.emit({type: 'phase-finished', at, phase: id, status: 'fail', reason: this.mask(reason)});
+	}
+
+	private async runPhase(runtime: EngineRuntime<S, P>, id: PhaseId, plan: PlanSpec): Promise<void> {
+		const current = this.current!;
+		const definition = runtime.phases.find(p => p.id === id);
+		const phaseController = new AbortController();
+		current.phaseController = phaseController;
+		const signal = AbortSignal.any([current.controller.signal, phaseController.signal]);
+		this.emit({type: 'phase-started', at: this.now(), phase: id});
+		this.updateRemaining();
+		if (!definition) {
+			const at = this.now();
+			this.emit({type: 'check', at, phase: id, check: {id: 'implemented', title: 'Phase implemented', verdict: 'skipped', measured: null, threshold: null, reason: 'this build has no implementation of the phase', at}});
+			this.emit({type: 'phase-finished', at, phase: id, status: 'skipped'});
+			return;
+		}
+		const ctx = createPhaseContext<S, P>({
+			runId: current.runId,
+			phase: id,
+			profile: this.options.profile,
+			services: runtime.services,
+			signal,
+			soakDurationMs: plan.phases.includes('soak') ? plan.soakDurationMs : 0,
+			now: this.now,
+			emit: event => this.emit(event),
+			mask: this.mask,
+			breaker: this.breaker,
+			retry: this.options.retry,
+			requestTimeoutMs: this.options.requestTimeoutMs,
+			callLatency: this.callLatency,
+			killSwitchEngaged: () => this.killSwitch.engaged,
+			nextFaultIndex: () => ++this.faultCounter,
+			...(this.options.random ? {random: this.options.random} : {}),
+		});
+		let reason: string | undefined;
+		let interrupted = false;
+		try {
+			await definition.run(ctx);
+		} catch (error) {
+			if (signal.aborted && (isAbortError(error) || current.controller.signal.aborted)) {
+				ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${current.interruptedBy ?? 'stopped'})`});
+				reason = `interrupted (${current.interruptedBy ?? 'stopped'})`;
+				interrupted = true;
+			} else {
+				reason = errorMessage(error);
+				ctx.check({id: 'phase-error', title: 'Phase ran to completion', verdict: 'fail', measured: null, reason});
+				this.emit({type: 'error', at: this.now(), phase: id, error: {kind: 'phase-crash', message: this.mask(`${id}: ${reason}`)}});
+			}
+		}
+		if (id === 'soak') this.addSoakCriteria(ctx.check.bind(ctx));
+		current.phaseController = null;
+		let status = this.store.deriveStatus(id);
+		// An interrupted phase proved nothing: it can't pass, whatever its checks said so far.
+		if (interrupted && (status === 'pass' || status === 'warn')) status = 'skipped';
+		this.emit({type: 'phase-finished', at: this.now(), phase: id, status, ...(reason !== undefined ? {reason} : {})});
+	}
+
+	/** The soak's success criteria that only the engine can measure: critical errors, errors/hour, CPU, memory slope. */
+	private addSoakCriteria(check: (input: CheckInput) => void): void {
+		const existing = new Set(this.store.phaseState('soak').checks.map(c => c.id));
+		const add = (input: CheckInput) => {
+			if (!existing.has(input.id)) check(input);
+		};
+		const stats = this.store.soakStats;
+		add({id: 'critical-errors', title: 'No critical errors', verdict: this.store.errors.critical === 0 ? 'pass' : 'fail', measured: this.store.errors.critical, threshold: '= 0'});
+		const soakStart = this.store.soakStartedAt ?? this.now();
+		const hours = Math.max((this.now() - soakStart) / 3_600_000, 5 / 60);
+		const perHour = stats.errors / hours;
+		const limit = this.options.limits.errorsPerHour;
+		if (limit !== undefined) add({id: 'errors-per-hour', title: 'Errors per hour under the limit', verdict: perHour <= limit ? 'pass' : 'fail', measured: Math.round(perHour * 100) / 100, threshold: `≤ ${limit}`, unit: '/h'});
+		const self = this.store.resources.self;
+		if (self.cpuCount === 0) add({id: 'cpu-average', title: 'Average CPU under the limit', verdict: 'skipped', measured: null, threshold: `≤ ${this.options.limits.cpuPercent}%`, reason: 'no resource samples (monitor not running)'});
+		else {
+			const avg = self.cpuSum / self.cpuCount;
+			add({id: 'cpu-average', title: 'Average CPU under the limit', verdict: avg <= this.options.limits.cpuPercent ? 'pass' : 'fail', measured: Math.round(avg * 10) / 10, threshold: `≤ ${this.options.limits.cpuPercent}`, unit: '%'});
+		}
+		const leak = this.rssLeak();
+		add({
+			id: 'memory-slope',
+			title: 'Memory stable (RSS slope after warm-up)',
+			verdict: leak.slopePerHour === null ? 'skipped' : leak.leaking ? 'fail' : 'pass',
+			measured: leak.slopePerHour === null ? null : Math.round(leak.slopePerHour * 100) / 100,
+			threshold: `≤ ${this.options.limits.rssSlopeMbPerHour}`,
+			unit: 'MB/h',
+			...(leak.slopePerHour === null || leak.leaking ? {reason: leak.reason} : {}),
+		});
+		const grade = this.store.currentGrade();
+		add({id: 'grade', title: 'Performance grade', verdict: grade === null ? 'no-data' : grade === 'C' ? 'warn' : 'pass', measured: grade, threshold: 'A+ / A / B', ...(grade === null ? {reason: 'no soak operation completed'} : grade === 'C' ? {reason: 'below grade B (success rate or average latency)'} : {})});
+	}
+
+	rssLeak(): ReturnType<typeof detectLeak> {
+		const start = this.store.soakStartedAt ?? this.store.run?.startedAt ?? this.now();
+		return detectLeak(this.store.resources.self.slopeSeries.toArray(), {warmupUntil: start + (this.options.warmupMs ?? 60_000), limitMbPerHour: this.options.limits.rssSlopeMbPerHour});
+	}
+
+	private updateRemaining(): void {
+		const run = this.store.run;
+		if (!run) return;
+		const soakPending = run.plan.phases.includes('soak') && this.store.soakEndedAt === null;
+		const soakLeft = !soakPending ? 0 : this.store.soakStartedAt === null ? run.plan.soakDurationMs : Math.max(0, run.plan.soakDurationMs - (this.now() - this.store.soakStartedAt));
+		this.store.remainingMs = soakLeft;
+	}
+
+	private tick(): void {
+		const view = this.breaker.view();
+		if (view.state !== this.store.breaker.state) this.emit({type: 'breaker', at: this.now(), view});
+		if (this.current) {
+			this.updateRemaining();
+			const every = this.options.checkpointEveryMs ?? 30_000;
+			if (this.now() - this.current.lastCheckpoint >= every) {
+				this.current.lastCheckpoint = this.now();
+				void this.checkpoint();
+			}
+		}
+	}
+
+	/** Writes report.json marked as a checkpoint (atomic). */
+	async checkpoint(): Promise<void> {
+		const current = this.current;
+		if (!current?.dir || !this.store.run) return;
+		try {
+			const report = this.makeReport(true, null);
+			await writeFileAtomic(path.join(current.dir, 'report.json'), toJson(report));
+		} catch (error) {
+			this.notice('warn', `checkpoint not written: ${errorMessage(error)}`);
+		}
+	}
+
+	private makeReport(checkpoint: boolean, exitCode: number | null): Report {
+		return buildReport(this.store, {
+			version: this.options.version ?? '0.0.0',
+			interruptedBy: this.current?.interruptedBy ?? null,
+			checkpoint,
+			exitCode,
+			callLatency: this.callLatency,
+			ordersCancelledOnExit: this.ordersCancelledOnExit,
+			rssSlopeMbPerHour: this.rssLeak().slopePerHour,
+			mask: this.mask,
+		});
+	}
+
+	/** Exit code for the finished run: interrupted → 130/143; a failed (or no-data) phase → 1; else 0. */
+	private exitCodeFor(interruptedBy: string | null, plan: PlanSpec): number {
+		if (interruptedBy) return interruptExitCodes[interruptedBy] ?? 130;
+		const bad = plan.phases.some(id => {
+			const status = this.store.phaseState(id).status;
+			return status === 'fail' || status === 'no-data' || status === 'pending' || status === 'running';
+		});
+		return bad ? 1 : 0;
+	}
+
+	private async finish(): Promise<RunOutcome> {
+		const current = this.current!;
+		// Nothing orphaned: cancel whatever is still open on the way out.
+		const cancel = this.runtime?.hooks?.cancelAllOrders;
+		if (cancel) {
+			try {
+				this.ordersCancelledOnExit = await withTimeout(cancel(), 10_000);
+			} catch (error) {
+				this.notice('error', `cancelling open orders failed: ${errorMessage(error)}`);
+			}
+		}
+		// Phases the plan never reached (interrupted) are marked skipped so the report is complete.
+		for (const id of current.plan.phases) {
+			const status = this.store.phaseState(id).status;
+			if (status === 'pending' && current.interruptedBy) {
+				const at = this.now();
+				this.emit({type: 'check', at, phase: id, check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason: `run interrupted (${current.interruptedBy}) before this phase`, at}});
+				this.emit({type: 'phase-finished', at, phase: id, status: 'skipped', reason: 'not run: interrupted'});
+			}
+		}
+		const exitCode = this.exitCodeFor(current.interruptedBy, current.plan);
+		this.emit({type: 'run-finished', at: this.now(), state: current.interruptedBy ? 'interrupted' : 'finished', exitCode});
+		let report: Report | null = null;
+		try {
+			report = this.makeReport(false, exitCode);
+			if (current.dir) {
+				await writeFileAtomic(path.join(current.dir, 'report.json'), toJson(report));
+				await writeFileAtomic(path.join(current.dir, 'junit.xml'), toJUnit(report, this.mask));
+			}
+		} catch (error) {
+			this.notice('error', `report not written: ${errorMessage(error)}`);
+		}
+		await current.journal?.close().catch(() => {});
+		const outcome: RunOutcome = {runId: current.runId, exitCode, interruptedBy: current.interruptedBy, report, reportDir: current.dir};
+		this.lastOutcome = outcome;
+		this.current = null;
+		this.store.publish();
+		return outcome;
+	}
+
+	/** Stops the run: no new operations, phases aborted, open orders cancelled, report marked interrupted. */
+	async interrupt(by: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit'): Promise<RunOutcome | null> {
+		const current = this.current;
+		if (!current) return this.lastOutcome;
+		if (!current.interruptedBy) {
+			current.interruptedBy = by;
+			if (this.store.run) this.store.run.state = 'stopping';
+			this.notice('warn', `interrupted by ${by}: stopping, cancelling open orders, writing the report`);
+			current.controller.abort(new Error(`interrupted by ${by}`));
+		}
+		return current.done;
+	}
+
+	/** The forced path (second Ctrl-C): writes what it can synchronously. */
+	writeEmergencyReport(): string | null {
+		const current = this.current;
+		if (!current?.dir || !this.store.run) return null;
+		try {
+			const file = path.join(current.dir, 'report.json');
+			const report = this.makeReport(false, interruptExitCodes[current.interruptedBy ?? 'SIGINT'] ?? 130);
+			writeFileAtomicSync(file, toJson({...report, interrupted: true, interrupted_by: current.interruptedBy ?? 'SIGINT', success: false}));
+			return file;
+		} catch {
+			return null;
+		}
+	}
+
+	async close(): Promise<void> {
+		clearInterval(this.housekeeping);
+		this.store.close();
+		if (this.runtime?.close) await this.runtime.close().catch(() => {});
+	}
+}
+
+function makeRunId(plan: PlanSpec, at: number): string {
+	const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+	return `${stamp}-${plan.name}-${randomBytes(2).toString('hex')}`;
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+export function createEngine<S, P>(options: EngineOptions<S, P>): Engine<S, P> {
+	return new Engine(options);
+}
+
+export {derivePhaseStatus};

@@ -1,0 +1,61 @@
+/**
+ * The error log: errors grouped by kind + normalised message (numbers, ids and hex collapsed), with
+ * counts and first/last seen. Bounded: past `maxGroups` the least recently seen group is dropped.
+ */
+import type {ErrorGroup, ErrorInput, PhaseId} from './types.js';
+
+/** `order 12345 rejected after 230ms` → `order # rejected after #ms`; quoted values → "…". */
+export function normaliseMessage(message: string): string {
+	return message
+		.replace(/"[^"]{0,200}"/g, '"…"')
+		.replace(/\b0x[0-9a-f]+\b/gi, '#')
+		.replace(/\b[0-9a-f]{16,}\b/gi, '#')
+		.replace(/\d+(\.\d+)?/g, '#')
+		.replace(/\s+/g, ' ')
+		.trim()
+		.slice(0, 300);
+}
+
+export class ErrorLog {
+	private groups = new Map<string, ErrorGroup>();
+	total = 0;
+	critical = 0;
+
+	constructor(private readonly maxGroups = 200) {}
+
+	add(input: ErrorInput, phase: PhaseId | null, at: number, mask: (text: string) => string = t => t): ErrorGroup {
+		this.total++;
+		if (input.critical) this.critical++;
+		const message = mask(String(input.message ?? '')).slice(0, 500);
+		const key = `${input.kind}|${normaliseMessage(message)}`;
+		const existing = this.groups.get(key);
+		let group: ErrorGroup;
+		if (existing) {
+			group = {...existing, count: existing.count + 1, lastSeen: at, message, phase: phase ?? existing.phase, critical: existing.critical || Boolean(input.critical)};
+			this.groups.delete(key);
+		} else {
+			group = {key, kind: input.kind, message, phase, count: 1, firstSeen: at, lastSeen: at, critical: Boolean(input.critical)};
+			if (this.groups.size >= this.maxGroups) {
+				const oldest = this.groups.keys().next();
+				if (!oldest.done) this.groups.delete(oldest.value);
+			}
+		}
+		// Map keeps insertion order: re-inserting keeps it ordered by last seen.
+		this.groups.set(key, group);
+		return group;
+	}
+
+	/** Newest first, at most `limit`. */
+	list(limit = 100): ErrorGroup[] {
+		const all = [...this.groups.values()];
+		const out: ErrorGroup[] = [];
+		for (let i = all.length - 1; i >= 0 && out.length < limit; i--) out.push(all[i]!);
+		return out;
+	}
+
+	reset(): void {
+		this.groups.clear();
+		this.total = 0;
+		this.critical = 0;
+	}
+}

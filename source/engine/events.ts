@@ -1,0 +1,52 @@
+/**
+ * The engine's typed events. Everything that changes what a front end shows, or what the report says,
+ * is one of these; the store reduces them and the journal (events.ndjson) records them.
+ */
+import type {
+	BreakerView,
+	CheckResult,
+	ErrorInput,
+	FaultMark,
+	KillSwitchView,
+	OperationSample,
+	OrderEvent,
+	PhaseId,
+	PhaseStatus,
+	PlanSpec,
+	PositionEvent,
+	StreamUpdate,
+} from './types.js';
+
+export interface ResourceSample {
+	which: 'self' | 'watched';
+	pid: number;
+	label: string;
+	at: number;
+	cpuPercent: number | null;
+	rssMb: number | null;
+	heapMb: number | null;
+	eventLoopLagMs: number | null;
+	alive: boolean;
+}
+
+export type EngineEvent =
+	| {type: 'run-started'; at: number; runId: string; plan: PlanSpec; reportDir: string | null}
+	| {type: 'run-finished'; at: number; state: 'finished' | 'interrupted'; exitCode: number}
+	| {type: 'phase-started'; at: number; phase: PhaseId}
+	| {type: 'phase-finished'; at: number; phase: PhaseId; status: PhaseStatus; reason?: string}
+	| {type: 'check'; at: number; phase: PhaseId; check: CheckResult}
+	| {type: 'operation'; at: number; phase: PhaseId | null; sample: OperationSample}
+	| {type: 'order'; at: number; phase: PhaseId | null; event: OrderEvent; count: number}
+	| {type: 'position'; at: number; phase: PhaseId | null; event: PositionEvent; count: number}
+	| {type: 'risk-rejection'; at: number; phase: PhaseId | null; reason: string}
+	| {type: 'error'; at: number; phase: PhaseId | null; error: ErrorInput}
+	| {type: 'stream'; at: number; update: StreamUpdate}
+	| {type: 'resource'; at: number; sample: ResourceSample}
+	| {type: 'breaker'; at: number; view: BreakerView}
+	| {type: 'kill-switch'; at: number; view: KillSwitchView}
+	| {type: 'fault'; at: number; mark: FaultMark; index: number}
+	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number}
+	| {type: 'anomaly'; at: number; metric: string; value: number; limit: number; detail: string}
+	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string};
+
+export type EngineEventType = EngineEvent['type'];

@@ -1,0 +1,65 @@
+/**
+ * Latency recording with an HDR histogram (bounded memory whatever the count) plus exact count, sum,
+ * min and max. Values are recorded in microseconds; summaries are in milliseconds. The histogram can be
+ * encoded (compressed base64) so reports can be merged exactly later.
+ */
+import hdr from 'hdr-histogram-js';
+import type {LatencySummary} from './types.js';
+
+/** One hour in microseconds: anything slower is clamped (and is a failure by any threshold). */
+const HIGHEST_US = 3_600_000_000;
+
+export class LatencyRecorder {
+	private histogram = hdr.build({lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed'});
+	private sumMs = 0;
+	count = 0;
+	minMs: number | null = null;
+	maxMs: number | null = null;
+
+	record(ms: number): void {
+		if (!Number.isFinite(ms)) return;
+		const value = Math.max(0, ms);
+		this.count++;
+		this.sumMs += value;
+		if (this.minMs === null || value < this.minMs) this.minMs = value;
+		if (this.maxMs === null || value > this.maxMs) this.maxMs = value;
+		this.histogram.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(value * 1000))));
+	}
+
+	get avgMs(): number | null {
+		return this.count === 0 ? null : this.sumMs / this.count;
+	}
+
+	percentileMs(p: number): number | null {
+		return this.count === 0 ? null : this.histogram.getValueAtPercentile(p) / 1000;
+	}
+
+	summary(): LatencySummary {
+		return {
+			count: this.count,
+			avgMs: this.avgMs,
+			p50Ms: this.percentileMs(50),
+			p99Ms: this.percentileMs(99),
+			minMs: this.minMs,
+			peakMs: this.maxMs,
+		};
+	}
+
+	encode(): string {
+		return hdr.encodeIntoCompressedBase64(this.histogram);
+	}
+
+	reset(): void {
+		this.histogram.reset();
+		this.sumMs = 0;
+		this.count = 0;
+		this.minMs = null;
+		this.maxMs = null;
+	}
+}
+
+/** Decodes a histogram written by `LatencyRecorder.encode` (microsecond values). */
+export function decodeHistogram(encoded: string): {count: number; percentileMs(p: number): number; meanMs: number} {
+	const h = hdr.decodeFromCompressedBase64(encoded);
+	return {count: h.totalCount, percentileMs: p => h.getValueAtPercentile(p) / 1000, meanMs: h.mean / 1000};
+}

@@ -1,0 +1,602 @@
+/**
+ * The store: reduces engine events into mutable, bounded aggregates and publishes an immutable
+ * EngineSnapshot at a bounded rate (default 4 Hz, coalescing every event in between). `getSnapshot`
+ * returns the same object until the next publish, as useSyncExternalStore requires.
+ */
+import {derivePhaseStatus, phaseIds} from './types.js';
+import type {
+	BreakerView,
+	CheckResult,
+	EngineSnapshot,
+	ErrorGroup,
+	FaultMark,
+	Grade,
+	KillSwitchView,
+	PhaseId,
+	PhaseStatus,
+	PhaseView,
+	ProfileView,
+	ResourceLimits,
+	ResourceView,
+	RunView,
+	SoakView,
+	StreamStatus,
+	StreamView,
+} from './types.js';
+import type {EngineEvent, ResourceSample} from './events.js';
+import {ErrorLog} from './errors.js';
+import {LatencyRecorder} from './latency.js';
+import {RingBuffer} from './ring.js';
+import {DownsampledSeries} from './series.js';
+import {defaultGradeRules, gradeFor, type GradeRules} from './grade.js';
+import {formatDuration} from '../util/duration.js';
+
+export const defaultPhaseTitles: Record<PhaseId, string> = {
+	config: 'Configuration',
+	connectivity: 'Connectivity',
+	security: 'Security',
+	'rate-limit': 'Rate limits',
+	'market-data': 'Market data',
+	streams: 'WebSocket streams',
+	orders: 'Order lifecycle',
+	portfolio: 'Portfolio',
+	pipeline: 'Signal pipeline',
+	resilience: 'Resilience',
+	concurrency: 'Concurrency',
+	soak: 'Soak',
+};
+
+const MAX_CHECKS_PER_PHASE = 200;
+const MAX_STREAMS = 64;
+const RECENT_RAW = 20;
+const HISTORY_POINTS = 120;
+const OPS_SERIES_POINTS = 120;
+/** Report resource samples: one per 30 s, downsampled beyond 2880 points (24 h). */
+export const REPORT_SAMPLE_MS = 30_000;
+
+export interface StoreOptions {
+	profile: ProfileView;
+	limits: ResourceLimits;
+	gradeRules?: GradeRules;
+	/** A live stream with no message for this long is shown as silent. */
+	streamSilenceMs?: number;
+	publishIntervalMs?: number;
+	now?: () => number;
+	/** Masks every string that enters the store. */
+	mask?: (text: string) => string;
+	phaseTitles?: Partial<Record<PhaseId, string>>;
+}
+
+interface PhaseState {
+	id: PhaseId;
+	title: string;
+	status: PhaseStatus;
+	checks: CheckResult[];
+	startedAt: number | null;
+	endedAt: number | null;
+	reason?: string;
+}
+
+export class OperationStats {
+	operations = 0;
+	succeeded = 0;
+	failed = 0;
+	errors = 0;
+	latency = new LatencyRecorder();
+	orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
+	positions = {opened: 0, closed: 0};
+	riskRejections = 0;
+
+	get successRate(): number | null {
+		return this.operations === 0 ? null : this.succeeded / this.operations;
+	}
+
+	reset(): void {
+		this.operations = this.succeeded = this.failed = this.errors = this.riskRejections = 0;
+		this.latency.reset();
+		this.orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
+		this.positions = {opened: 0, closed: 0};
+	}
+}
+
+interface StreamState {
+	id: string;
+	kind: string;
+	symbol: string;
+	status: StreamStatus;
+	messages: number;
+	lastMessageAt: number | null;
+	latency: LatencyRecorder;
+	gaps: number;
+	reconnects: number;
+	recent: RingBuffer<string>;
+	windowStart: number;
+	windowCount: number;
+	rate: number;
+}
+
+export interface ResourceTrack {
+	latest: ResourceSample | null;
+	cpuHistory: RingBuffer<number>;
+	rssHistory: RingBuffer<number>;
+	/** For the report: 30 s buckets, downsampled. */
+	rssSeries: DownsampledSeries;
+	cpuSeries: DownsampledSeries;
+	/** For the leak detector: 5 s buckets, downsampled past 2000 points. */
+	slopeSeries: DownsampledSeries;
+	cpuSum: number;
+	cpuCount: number;
+	rssSum: number;
+	rssCount: number;
+	rssPeak: number | null;
+	lagPeak: number | null;
+}
+
+function newTrack(): ResourceTrack {
+	return {
+		latest: null,
+		cpuHistory: new RingBuffer(HISTORY_POINTS),
+		rssHistory: new RingBuffer(HISTORY_POINTS),
+		rssSeries: new DownsampledSeries(2880, REPORT_SAMPLE_MS),
+		cpuSeries: new DownsampledSeries(2880, REPORT_SAMPLE_MS),
+		slopeSeries: new DownsampledSeries(2000, 5_000),
+		cpuSum: 0,
+		cpuCount: 0,
+		rssSum: 0,
+		rssCount: 0,
+		rssPeak: null,
+		lagPeak: null,
+	};
+}
+
+export interface RunState {
+	id: string;
+	plan: RunView['plan'];
+	state: RunView['state'];
+	startedAt: number;
+	endedAt: number | null;
+	reportDir: string | null;
+	exitCode: number | null;
+	currentPhase: PhaseId | null;
+}
+
+export class EngineStore {
+	readonly options: Required<Omit<StoreOptions, 'phaseTitles' | 'gradeRules' | 'mask'>> & {gradeRules: GradeRules; mask: (text: string) => string};
+	run: RunState | null = null;
+	readonly phases = new Map<PhaseId, PhaseState>();
+	readonly overall = new OperationStats();
+	readonly soakStats = new OperationStats();
+	soakStartedAt: number | null = null;
+	soakEndedAt: number | null = null;
+	readonly errors = new ErrorLog();
+	readonly streams = new Map<string, StreamState>();
+	readonly resources: {self: ResourceTrack; watched: ResourceTrack} = {self: newTrack(), watched: newTrack()};
+	breaker: BreakerView = {state: 'closed', consecutiveFailures: 0, transitions: 0, lastTransitionAt: null, retryAt: null};
+	killSwitch: KillSwitchView = {engaged: false, since: null, ordersCancelled: 0};
+	/** Newest last, at most 100; a mark is replaced (never mutated) when it recovers, so snapshots stay immutable. */
+	faults: {index: number; mark: FaultMark}[] = [];
+	readonly notices = new RingBuffer<{at: number; level: 'info' | 'warn' | 'error'; text: string}>(20);
+	readonly anomalies = new RingBuffer<{at: number; metric: string; value: number; limit: number; detail: string}>(100);
+	/** Per-second operation counts, oldest first. */
+	private opsSeries = new RingBuffer<number>(OPS_SERIES_POINTS);
+	private opsSecond: number | null = null;
+	private opsSecondCount = 0;
+	/** Remaining time hints from the runner (soak remaining etc.). */
+	remainingMs: number | null = null;
+
+	private snapshot: EngineSnapshot;
+	private seq = 0;
+	private dirty = true;
+	private listeners = new Set<() => void>();
+	private timer: NodeJS.Timeout | null = null;
+
+	constructor(options: StoreOptions) {
+		this.options = {
+			profile: options.profile,
+			limits: options.limits,
+			gradeRules: options.gradeRules ?? defaultGradeRules,
+			streamSilenceMs: options.streamSilenceMs ?? 10_000,
+			publishIntervalMs: options.publishIntervalMs ?? 250,
+			now: options.now ?? Date.now,
+			mask: options.mask ?? (text => text),
+		};
+		for (const id of phaseIds) this.phases.set(id, {id, title: options.phaseTitles?.[id] ?? defaultPhaseTitles[id], status: 'pending', checks: [], startedAt: null, endedAt: null});
+		this.snapshot = this.build();
+	}
+
+	setPhaseTitle(id: PhaseId, title: string): void {
+		const phase = this.phases.get(id);
+		if (phase) phase.title = title;
+		this.dirty = true;
+	}
+
+	// --- publishing -------------------------------------------------------------------------------
+
+	getSnapshot = (): EngineSnapshot => this.snapshot;
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		this.ensureTimer();
+		return () => {
+			this.listeners.delete(listener);
+		};
+	};
+
+	/** Starts the publish timer (also started by the first subscriber). Unref'd: never keeps the process alive. */
+	ensureTimer(): void {
+		if (this.timer) return;
+		this.timer = setInterval(() => this.tick(), this.options.publishIntervalMs);
+		this.timer.unref();
+	}
+
+	/** Publishes when something changed (or a run's clock is ticking). */
+	tick(): void {
+		const running = this.run !== null && (this.run.state === 'running' || this.run.state === 'starting' || this.run.state === 'stopping');
+		if (this.dirty || running) this.publish();
+	}
+
+	/** Builds and publishes a snapshot now. */
+	publish(): EngineSnapshot {
+		this.dirty = false;
+		this.snapshot = this.build();
+		for (const listener of [...this.listeners]) {
+			try {
+				listener();
+			} catch {
+				// A front end's failure must not stop the engine.
+			}
+		}
+		return this.snapshot;
+	}
+
+	close(): void {
+		if (this.timer) clearInterval(this.timer);
+		this.timer = null;
+	}
+
+	// --- reducing ---------------------------------------------------------------------------------
+
+	apply(event: EngineEvent): void {
+		this.dirty = true;
+		switch (event.type) {
+			case 'run-started': {
+				this.run = {id: event.runId, plan: event.plan, state: 'running', startedAt: event.at, endedAt: null, reportDir: event.reportDir, exitCode: null, currentPhase: null};
+				for (const id of event.plan.phases) {
+					const phase = this.phases.get(id)!;
+					phase.status = 'pending';
+					phase.checks = [];
+					phase.startedAt = phase.endedAt = null;
+					delete phase.reason;
+				}
+				this.overall.reset();
+				this.soakStats.reset();
+				this.soakStartedAt = this.soakEndedAt = null;
+				this.errors.reset();
+				this.opsSeries.clear();
+				this.opsSecond = null;
+				this.remainingMs = null;
+				break;
+			}
+			case 'run-finished':
+				if (this.run) {
+					this.run.state = event.state;
+					this.run.endedAt = event.at;
+					this.run.exitCode = event.exitCode;
+					this.run.currentPhase = null;
+				}
+				this.remainingMs = 0;
+				break;
+			case 'phase-started': {
+				const phase = this.phases.get(event.phase)!;
+				phase.status = 'running';
+				phase.startedAt = event.at;
+				if (this.run) this.run.currentPhase = event.phase;
+				if (event.phase === 'soak') this.soakStartedAt = event.at;
+				break;
+			}
+			case 'phase-finished': {
+				const phase = this.phases.get(event.phase)!;
+				phase.status = event.status;
+				phase.endedAt = event.at;
+				if (event.reason) phase.reason = this.options.mask(event.reason);
+				if (this.run?.currentPhase === event.phase) this.run.currentPhase = null;
+				if (event.phase === 'soak') this.soakEndedAt = event.at;
+				break;
+			}
+			case 'check': {
+				const phase = this.phases.get(event.phase)!;
+				if (phase.checks.length < MAX_CHECKS_PER_PHASE) phase.checks.push(event.check);
+				break;
+			}
+			case 'operation': {
+				const {sample} = event;
+				const targets = event.phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
+				for (const stats of targets) {
+					stats.operations++;
+					if (sample.ok) stats.succeeded++;
+					else stats.failed++;
+					stats.latency.record(sample.latencyMs);
+				}
+				this.countOperationSecond(event.at);
+				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at);
+				break;
+			}
+			case 'order':
+				for (const stats of this.statsFor(event.phase)) stats.orders[event.event] += event.count;
+				break;
+			case 'position':
+				for (const stats of this.statsFor(event.phase)) stats.positions[event.event] += event.count;
+				break;
+			case 'risk-rejection':
+				for (const stats of this.statsFor(event.phase)) stats.riskRejections++;
+				break;
+			case 'error':
+				this.recordError(event.phase, event.error, event.at);
+				break;
+			case 'stream':
+				this.applyStream(event.update);
+				break;
+			case 'resource':
+				this.applyResource(event.sample);
+				break;
+			case 'breaker':
+				this.breaker = event.view;
+				break;
+			case 'kill-switch':
+				this.killSwitch = event.view;
+				break;
+			case 'fault':
+				this.faults.push({index: event.index, mark: {...event.mark, detail: this.options.mask(event.mark.detail)}});
+				if (this.faults.length > 100) this.faults.shift();
+				break;
+			case 'fault-recovered': {
+				const entry = this.faults.find(f => f.index === event.index);
+				if (entry) entry.mark = {...entry.mark, recoveredAt: event.recoveredAt};
+				break;
+			}
+			case 'anomaly':
+				this.anomalies.push({at: event.at, metric: event.metric, value: event.value, limit: event.limit, detail: event.detail});
+				this.notices.push({at: event.at, level: 'warn', text: event.detail});
+				break;
+			case 'notice':
+				this.notices.push({at: event.at, level: event.level, text: this.options.mask(event.text)});
+				break;
+		}
+	}
+
+	private statsFor(phase: PhaseId | null): OperationStats[] {
+		return phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
+	}
+
+	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number): void {
+		this.errors.add(error, phase, at, this.options.mask);
+		if (phase === 'soak') this.soakStats.errors++;
+		this.overall.errors++;
+	}
+
+	private countOperationSecond(at: number): void {
+		const second = Math.floor(at / 1000);
+		if (this.opsSecond === null) {
+			this.opsSecond = second;
+			this.opsSecondCount = 0;
+		}
+		this.rollSeconds(second);
+		this.opsSecondCount++;
+	}
+
+	/** Closes every whole second before `second` into the series (zeros for quiet seconds, bounded). */
+	private rollSeconds(second: number): void {
+		if (this.opsSecond === null || second <= this.opsSecond) return;
+		const gap = Math.min(second - this.opsSecond, OPS_SERIES_POINTS + 1);
+		this.opsSeries.push(this.opsSecondCount);
+		for (let i = 1; i < gap; i++) this.opsSeries.push(0);
+		this.opsSecond = second;
+		this.opsSecondCount = 0;
+	}
+
+	private applyStream(update: EngineEvent & {type: 'stream'} extends {update: infer U} ? U : never): void {
+		let stream = this.streams.get(update.stream);
+		if (!stream) {
+			if (this.streams.size >= MAX_STREAMS) return;
+			const kind = 'kind' in update ? update.kind : 'unknown';
+			const symbol = 'symbol' in update ? update.symbol : '';
+			stream = {id: update.stream, kind, symbol, status: 'connecting', messages: 0, lastMessageAt: null, latency: new LatencyRecorder(), gaps: 0, reconnects: 0, recent: new RingBuffer(RECENT_RAW), windowStart: this.options.now(), windowCount: 0, rate: 0};
+			this.streams.set(update.stream, stream);
+		}
+		switch (update.type) {
+			case 'message':
+				stream.messages++;
+				stream.windowCount++;
+				stream.lastMessageAt = update.receivedAt;
+				if (stream.status !== 'live') stream.status = 'live';
+				if (update.latencyMs !== null) stream.latency.record(update.latencyMs);
+				if (update.gap > 0) stream.gaps += update.gap;
+				if (update.raw !== undefined) stream.recent.push(update.raw.length > 2000 ? update.raw.slice(0, 2000) + '…' : update.raw);
+				break;
+			case 'status':
+				stream.status = update.status;
+				break;
+			case 'reconnect':
+				stream.reconnects++;
+				stream.status = 'reconnecting';
+				break;
+		}
+	}
+
+	private applyResource(sample: ResourceSample): void {
+		const track = this.resources[sample.which];
+		track.latest = sample;
+		if (sample.cpuPercent !== null) {
+			track.cpuHistory.push(sample.cpuPercent);
+			track.cpuSeries.add(sample.at, sample.cpuPercent);
+			track.cpuSum += sample.cpuPercent;
+			track.cpuCount++;
+		}
+		if (sample.rssMb !== null) {
+			track.rssHistory.push(sample.rssMb);
+			track.rssSeries.add(sample.at, sample.rssMb);
+			track.slopeSeries.add(sample.at, sample.rssMb);
+			track.rssSum += sample.rssMb;
+			track.rssCount++;
+			track.rssPeak = Math.max(track.rssPeak ?? 0, sample.rssMb);
+		}
+		if (sample.eventLoopLagMs !== null) track.lagPeak = Math.max(track.lagPeak ?? 0, sample.eventLoopLagMs);
+	}
+
+	// --- views ------------------------------------------------------------------------------------
+
+	phaseState(id: PhaseId): Readonly<PhaseState> {
+		return this.phases.get(id)!;
+	}
+
+	/** Grade so far: the soak's when it has operations, else the run's. */
+	currentGrade(): Grade | null {
+		const stats = this.soakStats.operations > 0 ? this.soakStats : this.overall;
+		return gradeFor(stats.successRate, stats.latency.avgMs, this.options.gradeRules);
+	}
+
+	errorsPerHour(stats: OperationStats = this.overall): number {
+		if (!this.run) return 0;
+		const end = this.run.endedAt ?? this.options.now();
+		const hours = Math.max((end - this.run.startedAt) / 3_600_000, 1 / 60);
+		return (stats === this.soakStats ? stats.errors : this.errors.total) / hours;
+	}
+
+	soakView(now: number): SoakView | null {
+		if (!this.run || !this.run.plan.phases.includes('soak')) return null;
+		const durationMs = this.run.plan.soakDurationMs;
+		const elapsedMs = this.soakStartedAt === null ? 0 : Math.min(durationMs, (this.soakEndedAt ?? now) - this.soakStartedAt);
+		const s = this.soakStats;
+		const grade = gradeFor(s.successRate, s.latency.avgMs, this.options.gradeRules);
+		const phase = this.phases.get('soak')!;
+		const state = phase.status === 'pending' ? 'waiting' : phase.status === 'running' ? 'running' : `finished (${phase.status})`;
+		const rate = s.successRate === null ? '—' : `${(s.successRate * 100).toFixed(2)}%`;
+		const statusLine = `soak ${state}: ${formatDuration(elapsedMs)} of ${formatDuration(durationMs)}, ${s.operations} ops, ${rate} ok, ${s.errors} errors${grade ? `, grade ${grade}` : ''}${this.breaker.state !== 'closed' ? `, breaker ${this.breaker.state}` : ''}${this.killSwitch.engaged ? ', KILL SWITCH' : ''}`;
+		return {durationMs, elapsedMs, operations: s.operations, successRate: s.successRate, avgLatencyMs: s.latency.avgMs, peakLatencyMs: s.latency.maxMs, errors: s.errors, grade, statusLine};
+	}
+
+	private resourceView(which: 'self' | 'watched'): ResourceView | null {
+		const track = this.resources[which];
+		const s = track.latest;
+		if (!s) return null;
+		return {
+			pid: s.pid,
+			label: s.label,
+			cpuPercent: s.cpuPercent,
+			rssMb: s.rssMb,
+			heapMb: s.heapMb,
+			eventLoopLagMs: s.eventLoopLagMs,
+			cpuHistory: track.cpuHistory.toArray(),
+			rssHistory: track.rssHistory.toArray(),
+			alive: s.alive,
+		};
+	}
+
+	private streamViews(now: number): StreamView[] {
+		const out: StreamView[] = [];
+		for (const stream of this.streams.values()) {
+			const windowMs = now - stream.windowStart;
+			if (windowMs >= 1000) {
+				stream.rate = stream.windowCount / (windowMs / 1000);
+				stream.windowStart = now;
+				stream.windowCount = 0;
+			}
+			let status = stream.status;
+			if (status === 'live' && stream.lastMessageAt !== null && now - stream.lastMessageAt > this.options.streamSilenceMs) status = 'silent';
+			out.push({
+				id: stream.id,
+				kind: stream.kind,
+				symbol: stream.symbol,
+				status,
+				messages: stream.messages,
+				ratePerSec: stream.rate,
+				lastMessageAt: stream.lastMessageAt,
+				latency: stream.latency.summary(),
+				gaps: stream.gaps,
+				reconnects: stream.reconnects,
+				recent: stream.recent.toArray(),
+			});
+		}
+		return out;
+	}
+
+	phaseViews(): PhaseView[] {
+		const out: PhaseView[] = [];
+		for (const phase of this.phases.values()) {
+			const checks = phase.checks.slice();
+			const passed = checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+			const end = phase.endedAt ?? (phase.status === 'running' ? this.options.now() : null);
+			const firstFailure = checks.find(c => c.verdict === 'fail') ?? checks.find(c => c.verdict === 'no-data');
+			const reason = phase.reason ?? firstFailure?.reason;
+			out.push({
+				id: phase.id,
+				title: phase.title,
+				status: phase.status,
+				checks,
+				passed,
+				total: checks.length,
+				startedAt: phase.startedAt,
+				endedAt: phase.endedAt,
+				durationMs: phase.startedAt !== null && end !== null ? end - phase.startedAt : null,
+				...(reason !== undefined ? {reason} : {}),
+			});
+		}
+		return out;
+	}
+
+	/** A phase's status derived from its checks (used by the runner when the phase returns). */
+	deriveStatus(id: PhaseId): PhaseStatus {
+		return derivePhaseStatus(this.phases.get(id)!.checks);
+	}
+
+	private build(): EngineSnapshot {
+		const now = this.options.now();
+		this.rollSeconds(Math.floor(now / 1000));
+		const series = this.opsSeries.toArray();
+		const o = this.overall;
+		const run: RunView | null = this.run
+			? {
+					id: this.run.id,
+					plan: this.run.plan,
+					state: this.run.state,
+					startedAt: this.run.startedAt,
+					endedAt: this.run.endedAt,
+					elapsedMs: (this.run.endedAt ?? now) - this.run.startedAt,
+					remainingMs: this.remainingMs,
+					currentPhase: this.run.currentPhase,
+					reportDir: this.run.reportDir,
+					exitCode: this.run.exitCode,
+				}
+			: null;
+		const errors: ErrorGroup[] = this.errors.list(100);
+		return Object.freeze({
+			seq: ++this.seq,
+			at: now,
+			profile: this.options.profile,
+			run,
+			phases: this.phaseViews(),
+			grade: this.currentGrade(),
+			metrics: {
+				operations: o.operations,
+				succeeded: o.succeeded,
+				failed: o.failed,
+				successRate: o.successRate,
+				opsPerSecond: series.length > 0 ? series[series.length - 1]! : 0,
+				opsSeries: series,
+				latency: o.latency.summary(),
+				orders: {...o.orders},
+				positions: {opened: o.positions.opened, closed: o.positions.closed, open: Math.max(0, o.positions.opened - o.positions.closed)},
+				riskRejections: o.riskRejections,
+				errorsPerHour: this.errorsPerHour(),
+			},
+			errors,
+			streams: this.streamViews(now),
+			resources: {self: this.resourceView('self'), watched: this.resourceView('watched'), limits: this.options.limits},
+			breaker: this.breaker,
+			killSwitch: this.killSwitch,
+			faults: this.faults.map(f => f.mark),
+			soak: this.soakView(now),
+			notices: this.notices.toArray(),
+		});
+	}
+}

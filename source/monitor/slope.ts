@@ -1,0 +1,58 @@
+/**
+ * The leak detector: least-squares slope of RSS over time after a warm-up, in MB per hour. Pure, so it
+ * can be tested on synthetic series.
+ */
+export interface Point {
+	at: number;
+	value: number;
+}
+
+export interface SlopeResult {
+	/** MB per hour. */
+	slopePerHour: number;
+	points: number;
+	spanMs: number;
+}
+
+/** Least-squares slope per hour of the points at or after `fromAt`; null with fewer than `minPoints` or no time span. */
+export function leastSquaresSlopePerHour(points: readonly Point[], fromAt = -Infinity, minPoints = 5): SlopeResult | null {
+	const used = points.filter(p => p.at >= fromAt && Number.isFinite(p.value));
+	if (used.length < minPoints) return null;
+	const t0 = used[0]!.at;
+	let sumX = 0;
+	let sumY = 0;
+	for (const p of used) {
+		sumX += (p.at - t0) / 3_600_000;
+		sumY += p.value;
+	}
+	const n = used.length;
+	const meanX = sumX / n;
+	const meanY = sumY / n;
+	let num = 0;
+	let den = 0;
+	for (const p of used) {
+		const dx = (p.at - t0) / 3_600_000 - meanX;
+		num += dx * (p.value - meanY);
+		den += dx * dx;
+	}
+	if (den === 0) return null;
+	return {slopePerHour: num / den, points: n, spanMs: used[n - 1]!.at - t0};
+}
+
+export interface LeakVerdict {
+	leaking: boolean;
+	slopePerHour: number | null;
+	reason: string;
+}
+
+/** Flags a leak when the slope after warm-up exceeds the limit (MB/h). */
+export function detectLeak(points: readonly Point[], options: {warmupUntil: number; limitMbPerHour: number; minPoints?: number}): LeakVerdict {
+	const result = leastSquaresSlopePerHour(points, options.warmupUntil, options.minPoints ?? 5);
+	if (!result) return {leaking: false, slopePerHour: null, reason: 'not enough samples after warm-up'};
+	const leaking = result.slopePerHour > options.limitMbPerHour;
+	return {
+		leaking,
+		slopePerHour: result.slopePerHour,
+		reason: `RSS slope ${result.slopePerHour.toFixed(2)} MB/h over ${result.points} samples (limit ${options.limitMbPerHour} MB/h)`,
+	};
+}

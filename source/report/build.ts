@@ -1,0 +1,132 @@
+/** Builds report.json from the engine's store. Pure apart from reading the store. */
+import type {EngineStore, ResourceTrack} from '../engine/store.js';
+import type {PhaseId} from '../engine/types.js';
+import type {LatencyRecorder} from '../engine/latency.js';
+import {REPORT_SCHEMA, type Report, type ReportResourceSeries} from './model.js';
+
+export interface ReportExtras {
+	version: string;
+	interruptedBy: string | null;
+	checkpoint: boolean;
+	exitCode: number | null;
+	callLatency: LatencyRecorder;
+	ordersCancelledOnExit: number | null;
+	rssSlopeMbPerHour: number | null;
+	mask: (text: string) => string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const round = (n: number | null, digits = 3) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+
+function resourceSeries(track: ResourceTrack): ReportResourceSeries {
+	const rss = track.rssSeries.toArray();
+	const cpu = track.cpuSeries.toArray();
+	const samples: ReportResourceSeries['samples'] = [];
+	for (let i = 0; i < Math.max(rss.length, cpu.length); i++) {
+		const at = rss[i]?.at ?? cpu[i]?.at ?? 0;
+		samples.push({at: new Date(at).toISOString(), cpu_percent: round(cpu[i]?.value ?? null, 2), rss_mb: round(rss[i]?.value ?? null, 2)});
+	}
+	return {
+		pid: track.latest?.pid ?? null,
+		label: track.latest?.label ?? '',
+		samples,
+		average_cpu_percent: track.cpuCount === 0 ? null : round(track.cpuSum / track.cpuCount, 2),
+		average_memory_mb: track.rssCount === 0 ? null : round(track.rssSum / track.rssCount, 2),
+		peak_memory_mb: round(track.rssPeak, 2),
+		peak_event_loop_lag_ms: round(track.lagPeak, 2),
+	};
+}
+
+const consistencyPattern = /consisten|orphan|reconcil/i;
+
+export function buildReport(store: EngineStore, extras: ReportExtras): Report {
+	const run = store.run;
+	if (!run) throw new Error('no run to report');
+	const now = store.options.now();
+	const end = run.endedAt;
+	const durationMs = (end ?? now) - run.startedAt;
+	const hasSoak = run.plan.phases.includes('soak');
+	const stats = hasSoak && store.soakStats.operations > 0 ? store.soakStats : store.overall;
+	const phases = run.plan.phases.map(id => {
+		const p = store.phaseState(id);
+		return {
+			id,
+			title: p.title,
+			status: p.status,
+			started_at: iso(p.startedAt),
+			ended_at: iso(p.endedAt),
+			duration_ms: p.startedAt !== null ? (p.endedAt ?? now) - p.startedAt : null,
+			reason: p.reason ?? p.checks.find(c => c.verdict === 'fail')?.reason ?? null,
+			checks: p.checks.slice(),
+		};
+	});
+	const consistencyChecks = phases.flatMap(p => p.checks).filter(c => consistencyPattern.test(c.id));
+	const consistency_valid = consistencyChecks.length === 0 ? null : consistencyChecks.every(c => c.verdict === 'pass' || c.verdict === 'warn');
+	const soakPhase = phases.find(p => p.id === 'soak');
+	const targets_met = !soakPhase || (soakPhase.status !== 'pending' && soakPhase.status !== 'running' && soakPhase.checks.every(c => c.verdict !== 'fail' && c.verdict !== 'no-data'));
+	const interrupted = extras.interruptedBy !== null;
+	const phasesOk = phases.every(p => p.status === 'pass' || p.status === 'warn' || p.status === 'skipped');
+	const self = resourceSeries(store.resources.self);
+	const watched = store.resources.watched.latest ? resourceSeries(store.resources.watched) : null;
+	const s = stats;
+	const report: Report = {
+		schema: REPORT_SCHEMA,
+		run_id: run.id,
+		drydock_version: extras.version,
+		profile: {name: store.options.profile.name, exchange: store.options.profile.exchange, environment: store.options.profile.environment, execution: store.options.profile.execution, symbols: [...store.options.profile.symbols]},
+		plan: {name: run.plan.name, phases: [...run.plan.phases] as PhaseId[], soak_duration_ms: run.plan.soakDurationMs},
+		test_type: hasSoak ? 'soak' : 'integration',
+		start_time: new Date(run.startedAt).toISOString(),
+		end_time: iso(end),
+		duration_hours: round(durationMs / 3_600_000, 6)!,
+		total_operations: s.operations,
+		success_rate: s.successRate === null ? null : round(s.successRate * 100, 4),
+		average_latency_ms: round(s.latency.avgMs),
+		peak_latency_ms: round(s.latency.maxMs),
+		min_latency_ms: round(s.latency.minMs),
+		p50_latency_ms: round(s.latency.percentileMs(50)),
+		p99_latency_ms: round(s.latency.percentileMs(99)),
+		performance_grade: store.currentGrade(),
+		targets_met,
+		consistency_valid,
+		metrics: {
+			uptime_hours: round(durationMs / 3_600_000, 6)!,
+			error_rate_per_hour: round(store.errorsPerHour(), 3)!,
+			average_memory_mb: self.average_memory_mb,
+			peak_memory_mb: self.peak_memory_mb,
+			average_cpu_percent: self.average_cpu_percent,
+			orders_placed: store.overall.orders.placed,
+			orders_filled: store.overall.orders.filled,
+			orders_canceled: store.overall.orders.canceled,
+			orders_rejected: store.overall.orders.rejected,
+			positions_opened: store.overall.positions.opened,
+			positions_closed: store.overall.positions.closed,
+			risk_rejections: store.overall.riskRejections,
+			total_errors: store.errors.total,
+			critical_errors: store.errors.critical,
+			rss_slope_mb_per_hour: round(extras.rssSlopeMbPerHour, 3),
+		},
+		success: !interrupted && !extras.checkpoint && phasesOk && targets_met,
+		interrupted,
+		interrupted_by: extras.interruptedBy,
+		checkpoint: extras.checkpoint,
+		exit_code: extras.exitCode,
+		phases,
+		breaker: store.breaker,
+		kill_switch: store.killSwitch,
+		orders_cancelled_on_exit: extras.ordersCancelledOnExit,
+		resources: {self, watched},
+		faults: store.faults.map(f => f.mark),
+		streams: [...store.streams.values()].map(st => ({id: st.id, kind: st.kind, symbol: st.symbol, messages: st.messages, gaps: st.gaps, reconnects: st.reconnects, latency_avg_ms: round(st.latency.avgMs), latency_p99_ms: round(st.latency.percentileMs(99))})),
+		errors: store.errors.list(200),
+		anomalies: store.anomalies.toArray().map(a => ({...a, at: new Date(a.at).toISOString()})),
+		histograms: {unit: 'us', encoding: 'hdr-compressed-base64', operations: store.overall.latency.encode(), soak: hasSoak ? store.soakStats.latency.encode() : null, calls: extras.callLatency.encode()},
+		calls: {count: extras.callLatency.count, average_ms: round(extras.callLatency.avgMs), p99_ms: round(extras.callLatency.percentileMs(99))},
+	};
+	// Masking is the last step: every string that leaves the process goes through it.
+	return {...(extras.mask === undefined ? report : maskReport(report, extras.mask))};
+}
+
+function maskReport(report: Report, mask: (text: string) => string): Report {
+	return JSON.parse(mask(JSON.stringify(report))) as Report;
+}

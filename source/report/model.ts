@@ -1,0 +1,101 @@
+/**
+ * report.json, schema `drydock.report/1`. Top-level field names follow the soak-test guides drydock
+ * replaces (snake_case). Rates are percentages (0–100); latencies in milliseconds; times ISO 8601.
+ */
+import type {BreakerView, CheckResult, ErrorGroup, FaultMark, Grade, KillSwitchView, PhaseId, PhaseStatus, PlanName} from '../engine/types.js';
+
+export const REPORT_SCHEMA = 'drydock.report/1';
+
+export interface ReportPhase {
+	id: PhaseId;
+	title: string;
+	status: PhaseStatus;
+	started_at: string | null;
+	ended_at: string | null;
+	duration_ms: number | null;
+	reason: string | null;
+	checks: CheckResult[];
+}
+
+export interface ReportResourceSeries {
+	pid: number | null;
+	label: string;
+	/** One sample per 30 s (averaged), downsampled further on very long runs. */
+	samples: {at: string; cpu_percent: number | null; rss_mb: number | null}[];
+	average_cpu_percent: number | null;
+	average_memory_mb: number | null;
+	peak_memory_mb: number | null;
+	peak_event_loop_lag_ms: number | null;
+}
+
+export interface ReportStream {
+	id: string;
+	kind: string;
+	symbol: string;
+	messages: number;
+	gaps: number;
+	reconnects: number;
+	latency_avg_ms: number | null;
+	latency_p99_ms: number | null;
+}
+
+export interface Report {
+	schema: typeof REPORT_SCHEMA;
+	run_id: string;
+	drydock_version: string;
+	profile: {name: string; exchange: string; environment: string; execution: string; symbols: string[]};
+	plan: {name: PlanName; phases: PhaseId[]; soak_duration_ms: number};
+	/** `soak` when the plan ran the soak, else `integration`. */
+	test_type: 'soak' | 'integration';
+	start_time: string;
+	end_time: string | null;
+	duration_hours: number;
+	total_operations: number;
+	/** Percent of operations that succeeded (0–100); null before any operation. */
+	success_rate: number | null;
+	average_latency_ms: number | null;
+	peak_latency_ms: number | null;
+	min_latency_ms: number | null;
+	p50_latency_ms: number | null;
+	p99_latency_ms: number | null;
+	performance_grade: Grade | null;
+	targets_met: boolean;
+	/** Position/order consistency at the end (checks named *consistency*, *orphan*, *reconcil*); null when none ran. */
+	consistency_valid: boolean | null;
+	metrics: {
+		uptime_hours: number;
+		error_rate_per_hour: number;
+		average_memory_mb: number | null;
+		peak_memory_mb: number | null;
+		average_cpu_percent: number | null;
+		orders_placed: number;
+		orders_filled: number;
+		orders_canceled: number;
+		orders_rejected: number;
+		positions_opened: number;
+		positions_closed: number;
+		risk_rejections: number;
+		total_errors: number;
+		critical_errors: number;
+		rss_slope_mb_per_hour: number | null;
+	};
+	success: boolean;
+	interrupted: boolean;
+	/** SIGINT/SIGTERM/SIGHUP/stop when interrupted. */
+	interrupted_by: string | null;
+	/** True while the run is still going (a checkpoint). */
+	checkpoint: boolean;
+	exit_code: number | null;
+	phases: ReportPhase[];
+	breaker: BreakerView;
+	kill_switch: KillSwitchView;
+	orders_cancelled_on_exit: number | null;
+	resources: {self: ReportResourceSeries; watched: ReportResourceSeries | null};
+	faults: FaultMark[];
+	streams: ReportStream[];
+	errors: ErrorGroup[];
+	anomalies: {at: string; metric: string; value: number; limit: number; detail: string}[];
+	/** HDR histograms (microseconds, hdr-histogram-js compressed base64) so reports merge exactly. */
+	histograms: {unit: 'us'; encoding: 'hdr-compressed-base64'; operations: string; soak: string | null; calls: string};
+	calls: {count: number; average_ms: number | null; p99_ms: number | null};
+}

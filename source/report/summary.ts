@@ -1,0 +1,64 @@
+/** The console summary at the end of a run (and for `drydock report`): phase table + soak final block. */
+import type {Report} from './model.js';
+import type {PhaseStatus} from '../engine/types.js';
+import {formatDuration} from '../util/duration.js';
+
+export const statusLabel: Record<PhaseStatus, string> = {
+	pending: 'PENDING',
+	running: 'RUNNING',
+	pass: 'PASS',
+	warn: 'WARN',
+	fail: 'FAIL',
+	'no-data': 'NO-DATA',
+	skipped: 'SKIPPED',
+};
+
+const ms = (n: number | null) => (n === null ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
+const pct = (n: number | null) => (n === null ? '—' : `${n.toFixed(3)}%`);
+
+function pad(text: string, width: number): string {
+	return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
+}
+
+export function formatSoakBlock(title: string, r: {duration: string; operations: number; successRate: number | null; avgMs: number | null; peakMs: number | null; errors: number; status: string}): string {
+	return [
+		`── ${title} ──`,
+		`  duration      ${r.duration}`,
+		`  operations    ${r.operations}`,
+		`  success rate  ${pct(r.successRate)}`,
+		`  latency       avg ${ms(r.avgMs)}, peak ${ms(r.peakMs)}`,
+		`  errors        ${r.errors}`,
+		`  status        ${r.status}`,
+	].join('\n');
+}
+
+export function formatSummary(report: Report, reportPath?: string): string {
+	const lines: string[] = [];
+	lines.push(`drydock run ${report.run_id} — profile ${report.profile.name} (${report.profile.environment}, ${report.profile.execution}), plan ${report.plan.name}`);
+	lines.push(`  ${pad('PHASE', 13)} ${pad('STATUS', 8)} ${pad('CHECKS', 7)} ${pad('TIME', 9)} NOTE`);
+	for (const phase of report.phases) {
+		const passed = phase.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+		const note = phase.status === 'pass' ? '' : (phase.reason ?? phase.checks.find(c => c.verdict !== 'pass')?.reason ?? '');
+		lines.push(`  ${pad(phase.id, 13)} ${pad(statusLabel[phase.status], 8)} ${pad(`${passed}/${phase.checks.length}`, 7)} ${pad(phase.duration_ms === null ? '—' : formatDuration(phase.duration_ms), 9)} ${note.replace(/\s+/g, ' ').slice(0, 90)}`);
+	}
+	if (report.test_type === 'soak') {
+		const soak = report.phases.find(p => p.id === 'soak');
+		const grade = report.performance_grade ?? '—';
+		lines.push(
+			formatSoakBlock('soak: final', {
+				duration: soak?.duration_ms == null ? '—' : `${formatDuration(soak.duration_ms)} of ${formatDuration(report.plan.soak_duration_ms)}`,
+				operations: report.total_operations,
+				successRate: report.success_rate,
+				avgMs: report.average_latency_ms,
+				peakMs: report.peak_latency_ms,
+				errors: report.metrics.total_errors,
+				status: `grade ${grade}, targets ${report.targets_met ? 'met' : 'MISSED'}, consistency ${report.consistency_valid === null ? 'not checked' : report.consistency_valid ? 'valid' : 'INVALID'}`,
+			}),
+		);
+		const m = report.metrics;
+		lines.push(`  resources     cpu avg ${m.average_cpu_percent ?? '—'}%, rss avg ${m.average_memory_mb ?? '—'} MB, peak ${m.peak_memory_mb ?? '—'} MB, slope ${m.rss_slope_mb_per_hour ?? '—'} MB/h`);
+	}
+	const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted_by ?? 'signal'})` : report.success ? 'PASSED' : 'FAILED';
+	lines.push(`Result: ${verdict}${report.exit_code !== null ? ` (exit ${report.exit_code})` : ''}${reportPath ? `  report: ${reportPath}` : ''}`);
+	return lines.join('\n') + '\n';
+}

@@ -75,6 +75,14 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 
 	function onUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
+		try {
+			accept(request, socket, head);
+		} catch {
+			socket.destroy();
+		}
+	}
+
+	function accept(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		const route = routeUpgrade(request.url ?? '/', {
 			hasSymbol: (symbol) => deps.market.hasSymbol(symbol),
 			apiKeyForListenKey: (listenKey) => listenKeys.apiKeyFor(listenKey),

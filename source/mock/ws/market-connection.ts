@@ -74,7 +74,12 @@ export class MarketConnection implements StreamSubscriber {
 			this.reply({error: {code, msg}, id});
 			return;
 		}
-		this.handle(parsed.frame);
+		try {
+			this.handle(parsed.frame);
+		} catch (error) {
+			// A failure behind one request is that request's error, never the server's crash.
+			this.replyError(2, `Invalid request: could not be served (${(error as Error).message})`, parsed.frame.id);
+		}
 	}
 
 	private handle(frame: ControlFrame): void {

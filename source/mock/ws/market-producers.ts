@@ -52,8 +52,11 @@ export class MarketProducers {
 	streamAdded(entry: StreamEntry): void {
 		const {spec} = entry;
 		if (spec.kind === 'kline' && spec.symbol) {
-			const current = this.market.currentKline(spec.symbol, spec.interval);
-			this.klines.set(spec.name, {openTime: current.t, last: current});
+			const {symbol, interval} = spec;
+			this.safely(() => {
+				const current = this.market.currentKline(symbol, interval);
+				this.klines.set(spec.name, {openTime: current.t, last: current});
+			});
 		}
 	}
 

@@ -89,7 +89,14 @@ export class WsApiSession {
 			this.respond(id, badRequest(-1102, "Parameter 'params' must be a JSON object."));
 			return;
 		}
-		this.respond(id, this.handle(method.replace(/^v3\//, ''), params as Record<string, unknown>));
+		let outcome: Outcome;
+		try {
+			outcome = this.handle(method.replace(/^v3\//, ''), params as Record<string, unknown>);
+		} catch (error) {
+			// A failure behind one request is that request's 500, never the server's crash.
+			outcome = {error: {status: 500, code: -1000, msg: `An unknown error occurred while processing the request: ${(error as Error).message}`}};
+		}
+		this.respond(id, outcome);
 	}
 
 	private handle(method: string, params: Record<string, unknown>): Outcome {

@@ -239,4 +239,22 @@ describe('payloads', () => {
 		for (const client of subscribers) expect(await client.next(isTrade)).toEqual(trade);
 		expect(exchange.layer.stats()).toMatchObject({openConnections: 20, messagesSent: before + 20});
 	});
+
+	it('survives a feed that throws: the failing stream stays silent, the others and the server keep going', async () => {
+		const broken = exchange.market;
+		broken.ticker = () => {
+			throw new Error('ticker exploded');
+		};
+		broken.currentKline = () => {
+			throw new Error('kline exploded');
+		};
+		const client = await open('/stream?streams=btcusdt@ticker/btcusdt@kline_1m/btcusdt@miniTicker/btcusdt@trade');
+		expect(await client.request({method: 'SUBSCRIBE', params: ['ethusdt@kline_5m'], id: 1})).toEqual({result: null, id: 1});
+		const trade = broken.trade();
+		expect((await client.next((m) => m['stream'] === 'btcusdt@trade'))['data']).toEqual(trade);
+		await client.next((m) => m['stream'] === 'btcusdt@miniTicker', 2500);
+		await sleep(1100); // past the next 1 s and 2 s boundaries
+		const silent = new Set(['btcusdt@ticker', 'btcusdt@kline_1m', 'ethusdt@kline_5m']);
+		expect(client.messages.filter((m) => silent.has(String((m as {stream?: string}).stream)))).toEqual([]);
+	});
 });

@@ -330,6 +330,14 @@ export class CcxtExchangeClient implements ExchangeClient {
 		});
 	}
 
+	localOrderBook(symbol: string, levels = 50): OrderBook | undefined {
+		const unified = this.findMarket(symbol)?.symbol;
+		if (unified === undefined) return undefined;
+		const book = (this.exchange.orderbooks as Record<string, Parameters<typeof toOrderBook>[0] | undefined>)[unified];
+		if (book === undefined || book.nonce === undefined || book.nonce === null) return undefined;
+		return toOrderBook(book, unified, levels);
+	}
+
 	watchOrders(symbol?: string): Promise<Order[]> {
 		return this.run(async () => {
 			const unified = symbol === undefined ? undefined : await this.symbolOf(symbol);

@@ -377,6 +377,7 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		watchTicker: (symbol, options) => venue.watchTicker(symbol, options),
 		watchBookTicker: symbol => venue.watchBookTicker(symbol),
 		watchOrderBook: (symbol, options) => venue.watchOrderBook(symbol, options),
+		localOrderBook: (symbol, levels) => venue.localOrderBook(symbol, levels),
 		dropConnections: () => venue.dropConnections(),
 		close: async () => {
 			broker.close();

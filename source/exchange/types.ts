@@ -319,6 +319,8 @@ export interface ExchangeClient extends OrderApi {
 	watchBookTicker(symbol: string): Promise<BookTicker>;
 	/** Diff-depth synced with the REST snapshot; copies the top `levels` levels (default 50). */
 	watchOrderBook(symbol: string, options?: {levels?: number}): Promise<OrderBook>;
+	/** The watched book as it stands now (no waiting); undefined when not watched or not yet synced. */
+	localOrderBook(symbol: string, levels?: number): OrderBook | undefined;
 
 	/** Events of every WebSocket frame and connection (the stream inspector's tap). */
 	readonly tap: WsTap;

@@ -1,0 +1,118 @@
+/** WebSocket methods through real ccxt against the real mock: market streams, user data, the tap and the stream watcher. */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {StreamWatcher, type ExchangeClient, type StreamEvent, type WsConnectionEvent} from '../../source/exchange/index.js';
+import {connect, startMock, within, type Mock} from './helpers.js';
+
+let mock: Mock;
+let client: ExchangeClient;
+
+beforeAll(async () => {
+	mock = await startMock();
+	client = await connect(mock);
+	await client.loadMarkets();
+});
+
+afterAll(async () => {
+	await client?.close();
+	await mock?.close();
+});
+
+describe('market streams', () => {
+	it('watchTrades delivers trades with ids and prices', async () => {
+		const trades = await within(8000, 'watchTrades', client.watchTrades('BTC/USDT'));
+		expect(trades.length).toBeGreaterThan(0);
+		expect(trades[0]).toMatchObject({symbol: 'BTC/USDT'});
+		expect(trades[0]!.price).toBeGreaterThan(0);
+		expect(trades[0]!.id).not.toBe('');
+	});
+
+	it('watchOHLCV delivers the forming 1m candle', async () => {
+		const candles = await within(8000, 'watchOHLCV', client.watchOHLCV('BTC/USDT', '1m'));
+		const last = candles.at(-1)!;
+		expect(last.time % 60_000).toBe(0);
+		expect(last.high).toBeGreaterThanOrEqual(last.low);
+	});
+
+	it('watchTicker (@ticker and @miniTicker) and watchBookTicker', async () => {
+		const ticker = await within(8000, 'watchTicker', client.watchTicker('BTC/USDT'));
+		expect(ticker.symbol).toBe('BTC/USDT');
+		expect(ticker.last).toBeGreaterThan(0);
+		expect(ticker.bid).toBeGreaterThan(0);
+		const mini = await within(8000, 'watchTicker mini', client.watchTicker('ETH/USDT', {mini: true}));
+		expect(mini.symbol).toBe('ETH/USDT');
+		expect(mini.last).toBeGreaterThan(0);
+		const book = await within(8000, 'watchBookTicker', client.watchBookTicker('BTC/USDT'));
+		expect(book.symbol).toBe('BTC/USDT');
+		expect(book.ask!).toBeGreaterThan(book.bid!);
+		expect(book.updateId).toBeGreaterThan(0);
+	});
+});
+
+describe('user data', () => {
+	it('watchOrders and watchBalance see an order fill', async () => {
+		// Subscribe first (the WebSocket API subscription is signed and acknowledged), then trade.
+		const firstBalance = client.watchBalance();
+		const firstOrders = client.watchOrders('BTC/USDT');
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const placed = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001});
+		const seen: string[] = [];
+		let orders = await within(5000, 'watchOrders', firstOrders);
+		while (!orders.some(o => o.id === placed.id && o.status === 'closed')) {
+			seen.push(...orders.map(o => `${o.id}:${o.status}`));
+			orders = await within(5000, `watchOrders (saw ${seen.join(', ')})`, client.watchOrders('BTC/USDT'));
+		}
+		const filled = orders.find(o => o.id === placed.id)!;
+		expect(filled.filled).toBeCloseTo(0.001, 8);
+		const balance = await within(5000, 'watchBalance', firstBalance);
+		expect(balance.assets['BTC']?.free).toBeGreaterThan(0);
+		expect(balance.assets['USDT']?.free).toBeGreaterThan(0);
+	});
+});
+
+describe('tap and stream watcher', () => {
+	it('reports frames, raw text, latency and reconnects after dropConnections', async () => {
+		const events: StreamEvent[] = [];
+		const errors: string[] = [];
+		const connections: WsConnectionEvent[] = [];
+		const offConnections = client.tap.onConnection(e => connections.push(e));
+		const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), onError: (s, e) => errors.push(`${s}: ${e.kind}`), includeRaw: true});
+		const ids = watcher.start(['btcusdt@trade', 'BTCUSDT@kline_1m', 'ethusdt@depth', 'btcusdt@bookTicker']);
+		expect(ids).toEqual(['btcusdt@trade', 'btcusdt@kline_1m', 'ethusdt@depth@100ms', 'btcusdt@bookTicker']);
+		const messagesOf = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
+		const waitFor = async (what: string, predicate: () => boolean, ms = 8000) => {
+			const deadline = Date.now() + ms;
+			while (!predicate()) {
+				if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms (errors: ${errors.join('; ')})`);
+				await new Promise(resolve => setTimeout(resolve, 50));
+			}
+		};
+		await waitFor('a message on every stream', () => ids.every(id => messagesOf(id).length > 0));
+		const trade = messagesOf('btcusdt@trade')[0]!;
+		expect(trade.eventTime).toBeGreaterThan(0);
+		expect(trade.latencyMs).not.toBeNull();
+		expect(Math.abs(trade.latencyMs!)).toBeLessThan(2000);
+		expect(JSON.parse(trade.raw!)).toMatchObject({e: 'trade', s: 'BTCUSDT'});
+		expect(JSON.parse(messagesOf('ethusdt@depth@100ms')[0]!.raw!)).toMatchObject({e: 'depthUpdate', s: 'ETHUSDT'});
+		expect(JSON.parse(messagesOf('btcusdt@bookTicker')[0]!.raw!)).toMatchObject({s: 'BTCUSDT'});
+		expect(messagesOf('ethusdt@depth@100ms').every(m => m.gap === 0)).toBe(true);
+		expect(events.some(e => e.type === 'status' && e.stream === 'btcusdt@trade' && e.status === 'live')).toBe(true);
+
+		const dropAt = Date.now();
+		await client.dropConnections();
+		await waitFor('a reconnect on every stream', () => ids.every(id => events.some(e => e.type === 'reconnect' && e.stream === id)), 10_000);
+		expect(events.some(e => e.type === 'status' && e.status === 'reconnecting' && e.at >= dropAt)).toBe(true);
+		const countAfter = (id: string) => messagesOf(id).filter(m => m.receivedAt > dropAt).length;
+		await waitFor('messages after the reconnect', () => ids.every(id => countAfter(id) > 0));
+		expect(watcher.stats('btcusdt@trade')!.reconnects).toBe(1);
+		expect(connections.some(c => c.type === 'closed')).toBe(true);
+		expect(connections.some(c => c.type === 'subscribed' && c.reconnect)).toBe(true);
+		await watcher.close();
+		offConnections();
+	});
+
+	it('rejects unknown stream names with a clear message', () => {
+		const watcher = new StreamWatcher(client, {onEvent: () => {}});
+		expect(() => watcher.start(['btcusdt@nonsense'])).toThrow(/unknown stream "btcusdt@nonsense"/);
+		void watcher.close();
+	});
+});

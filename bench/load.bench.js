@@ -1,0 +1,190 @@
+#!/usr/bin/env node
+/**
+ * HTTP load generator benchmark: drydock load vs autocannon vs Locust (FastHttpUser), one process
+ * each, same target (nginx from the OS packages serving a small JSON file on loopback), same number
+ * of connections/users, same duration; 3 repetitions; medians of requests/s and p99.
+ *
+ * Prerequisites (not installed by CI):
+ *   apt-get install -y nginx python3-locust     # nginx binary + Locust for the system python3
+ *   npm run build                               # drydock from dist/
+ * Run:
+ *   node bench/load.bench.js                    # env: LOAD_BENCH_SECONDS=10 LOAD_BENCH_REPS=3 LOAD_BENCH_CONNECTIONS=50
+ *
+ * The nginx instance is our own (config in a temp dir, free port, `daemon off`); the system service
+ * is never touched.
+ */
+import {spawn, spawnSync} from 'node:child_process';
+import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir} from 'node:os';
+import {join, dirname} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const seconds = Number(process.env.LOAD_BENCH_SECONDS ?? 10);
+const reps = Number(process.env.LOAD_BENCH_REPS ?? 3);
+const connections = Number(process.env.LOAD_BENCH_CONNECTIONS ?? 50);
+const python = '/usr/bin/python3';
+
+function nginxBinary() {
+	for (const candidate of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(candidate)) return candidate;
+	return undefined;
+}
+
+function prerequisites() {
+	const missing = [];
+	if (!nginxBinary()) missing.push('nginx (apt-get install -y nginx)');
+	if (spawnSync(python, ['-c', 'import locust'], {stdio: 'ignore'}).status !== 0) missing.push('Locust for /usr/bin/python3 (apt-get install -y python3-locust)');
+	if (!existsSync(join(root, 'dist/cli.js'))) missing.push('a build of drydock (npm run build)');
+	if (!existsSync(join(root, 'node_modules/autocannon/autocannon.js'))) missing.push('autocannon (npm install; it is a devDependency)');
+	return missing;
+}
+
+async function freePort() {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const {port} = server.address();
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+async function waitFor(url, timeoutMs = 10_000) {
+	const until = Date.now() + timeoutMs;
+	while (Date.now() < until) {
+		try {
+			const res = await fetch(url);
+			if (res.ok) return;
+		} catch {}
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`nginx did not answer on ${url}`);
+}
+
+function run(command, args, options = {}) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe'], ...options});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		child.on('error', reject);
+		child.on('close', (code) => resolve({code, stdout, stderr}));
+	});
+}
+
+/** Reads the Aggregated row of a Locust-layout stats CSV (drydock writes the same layout). */
+function aggregatedRow(path) {
+	const lines = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+	const header = lines[0].split(',');
+	const row = lines.find((line) => line.split(',')[1] === 'Aggregated').split(',');
+	const get = (name) => Number(row[header.indexOf(name)]);
+	return {rps: get('Requests/s'), p99: get('99%'), requests: get('Request Count'), failures: get('Failure Count')};
+}
+
+const median = (values) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const mid = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+async function main() {
+	const missing = prerequisites();
+	if (missing.length > 0) {
+		process.stderr.write(`load.bench: missing prerequisites:\n  - ${missing.join('\n  - ')}\n`);
+		process.exit(2);
+	}
+	const dir = mkdtempSync(join(tmpdir(), 'drydock-load-bench-'));
+	// nginx workers drop to an unprivileged user when started as root: they must be able to read the files.
+	chmodSync(dir, 0o755);
+	const port = await freePort();
+	const www = join(dir, 'www');
+	mkdirSync(www);
+	mkdirSync(join(dir, 'tmp'));
+	writeFileSync(join(www, 'data.json'), JSON.stringify({symbol: 'BTCUSDT', price: '64000.12', qty: '0.015', ok: true}) + '\n');
+	writeFileSync(
+		join(dir, 'nginx.conf'),
+		`worker_processes 1;
+daemon off;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 100000000;
+  client_body_temp_path ${dir}/tmp; proxy_temp_path ${dir}/tmp; fastcgi_temp_path ${dir}/tmp; uwsgi_temp_path ${dir}/tmp; scgi_temp_path ${dir}/tmp;
+  server { listen 127.0.0.1:${port}; root ${www}; location / { default_type application/json; } }
+}
+`,
+	);
+	const nginx = spawn(nginxBinary(), ['-c', join(dir, 'nginx.conf'), '-p', dir], {stdio: ['ignore', 'ignore', 'pipe']});
+	let nginxErrors = '';
+	nginx.stderr.on('data', (d) => (nginxErrors += d));
+	const url = `http://127.0.0.1:${port}`;
+	const target = `${url}/data.json`;
+	try {
+		await waitFor(target).catch((error) => {
+			throw new Error(`${error.message}\n${nginxErrors}${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
+		});
+		writeFileSync(join(dir, 'drydock.scenario.mjs'), `export default {tasks: [{name: 'data', run: (user) => user.get('/data.json')}]};\n`);
+		writeFileSync(
+			join(dir, 'locustfile.py'),
+			`from locust import FastHttpUser, task, constant
+
+class Bench(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def data(self):
+        self.client.get("/data.json")
+`,
+		);
+		const tools = {
+			'drydock load': async (rep) => {
+				const prefix = join(dir, `drydock-${rep}`);
+				const r = await run(process.execPath, [join(root, 'bin/drydock.js'), 'load', join(dir, 'drydock.scenario.mjs'), '--host', url, '--users', String(connections), '--run-time', `${seconds}s`, '--csv', prefix, '--report-dir', join(dir, 'reports'), '--headless', '--progress-every', '1h']);
+				if (r.code !== 0) throw new Error(`drydock load exited ${r.code}: ${r.stderr}`);
+				return aggregatedRow(`${prefix}_stats.csv`);
+			},
+			autocannon: async () => {
+				const r = await run(process.execPath, [join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '--json', target]);
+				if (r.code !== 0) throw new Error(`autocannon exited ${r.code}: ${r.stderr}`);
+				const result = JSON.parse(r.stdout);
+				return {rps: result.requests.total / result.duration, p99: result.latency.p99, requests: result.requests.total, failures: result.errors + result.non2xx};
+			},
+			'Locust (FastHttpUser)': async (rep) => {
+				const prefix = join(dir, `locust-${rep}`);
+				const r = await run(python, ['-m', 'locust', '-f', join(dir, 'locustfile.py'), '--headless', '-u', String(connections), '-r', String(connections), '-t', `${seconds}s`, '--host', url, '--csv', prefix, '--only-summary', '--loglevel', 'WARNING'], {cwd: dir});
+				if (r.code !== 0 && r.code !== 1) throw new Error(`locust exited ${r.code}: ${r.stderr.slice(-500)}`);
+				return aggregatedRow(`${prefix}_stats.csv`);
+			},
+		};
+		const results = Object.fromEntries(Object.keys(tools).map((name) => [name, []]));
+		process.stderr.write(`load.bench: ${target}, ${connections} connections/users, ${seconds}s × ${reps} reps per tool\n`);
+		for (let rep = 1; rep <= reps; rep++) {
+			for (const [name, fn] of Object.entries(tools)) {
+				const result = await fn(rep);
+				results[name].push(result);
+				process.stderr.write(`  rep ${rep} ${name.padEnd(22)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99} ms  (${result.requests} requests, ${result.failures} failures)\n`);
+			}
+		}
+		const summary = Object.entries(results).map(([name, list]) => ({name, rps: median(list.map((r) => r.rps)), p99: median(list.map((r) => r.p99)), runs: list.map((r) => Math.round(r.rps))}));
+		const drydock = summary[0];
+		const lines = [
+			'',
+			`| tool (one process, ${connections} connections, ${seconds} s, median of ${reps}) | req/s | p99 ms | drydock ÷ tool | runs (req/s) |`,
+			'|---|---:|---:|---:|---|',
+			...summary.map((s) => `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p99} | ${(drydock.rps / s.rps).toFixed(2)}× | ${s.runs.join(', ')} |`),
+			'',
+		];
+		process.stdout.write(lines.join('\n') + '\n');
+	} finally {
+		nginx.kill('SIGTERM');
+		await new Promise((r) => nginx.once('close', r).once('error', r));
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+await main();

@@ -1,0 +1,126 @@
+import {createServer} from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {LoadRunner} from '../../source/load/runner.js';
+import type {Scenario} from '../../source/load/types.js';
+import {startCountingServer, type CountingServer} from './helpers.js';
+
+let server: CountingServer;
+beforeAll(async () => {
+	server = await startCountingServer();
+});
+afterAll(async () => server.close());
+
+describe('LoadRunner against a loopback server', () => {
+	it('picks tasks by weight, names requests METHOD + path, and its totals equal the server count', async () => {
+		server.counts.clear();
+		const scenario: Scenario = {
+			tasks: [
+				{name: 'a', weight: 3, run: (user) => user.get('/a')},
+				{name: 'b', weight: 2, run: (user) => user.get('/b')},
+				{name: 'c', weight: 1, run: (user) => user.post('/c', {json: {x: 1}, name: 'create c'})},
+			],
+		};
+		const runner = new LoadRunner({scenario, host: server.url, users: 4, spawnRate: Infinity, runTimeMs: 1200});
+		const result = await runner.run();
+		const entries = result.snapshot.entries;
+		const count = (method: string, name: string) => entries.find((e) => e.method === method && e.name === name)?.requests ?? 0;
+		const a = count('GET', '/a');
+		const b = count('GET', '/b');
+		const c = count('POST', 'create c');
+		const n = a + b + c;
+		expect(n).toBeGreaterThan(600);
+		// 3:2:1 within 4 percentage points (n > 600 puts 4 points at ≥ 2 standard deviations).
+		expect(Math.abs(a / n - 3 / 6)).toBeLessThan(0.04);
+		expect(Math.abs(b / n - 2 / 6)).toBeLessThan(0.04);
+		expect(Math.abs(c / n - 1 / 6)).toBeLessThan(0.04);
+		expect(result.snapshot.total.requests).toBe(n);
+		expect(result.snapshot.total.failures).toBe(0);
+		expect(server.total()).toBe(n);
+		expect(server.counts.get('/c')).toBe(c);
+		const t = result.snapshot.total;
+		expect(t.percentiles['50%']).toBeGreaterThan(0);
+		expect(t.percentiles['100%']).toBeGreaterThanOrEqual(t.percentiles['99%']!);
+		expect(t.maxMs).toBeGreaterThanOrEqual(t.percentiles['99%']! * 0.99);
+		expect(t.avgContentSize).toBeGreaterThan(10);
+	});
+
+	it('counts unexpected statuses, thrown tasks and user.fail as failures with reasons, and users carry on', async () => {
+		let iterations = 0;
+		const scenario: Scenario = {
+			tasks: [
+				{name: 'bad status', run: (user) => user.get('/status/503')},
+				{name: 'expected 404', run: (user) => user.get('/status/404', {expect: 404})},
+				{
+					name: 'throws after request',
+					run: async (user) => {
+						iterations++;
+						await user.get('/ok', {name: 'thrower'});
+						throw new TypeError('boom');
+					},
+				},
+				{name: 'throws without request', run: () => Promise.reject(new Error('no request made'))},
+				{
+					name: 'user.fail',
+					run: async (user) => {
+						await user.get('/ok', {name: 'checked'});
+						user.fail('body did not say hello');
+					},
+				},
+			],
+			wait: {constant: 0.005},
+		};
+		const runner = new LoadRunner({scenario, host: server.url, users: 3, spawnRate: Infinity, runTimeMs: 600});
+		const result = await runner.run();
+		const byName = new Map(result.snapshot.entries.map((e) => [e.name, e]));
+		expect(byName.get('/status/503')!.failures).toBe(byName.get('/status/503')!.requests);
+		expect(byName.get('/status/404')!.failures).toBe(0);
+		expect(byName.get('thrower')!.failures).toBe(byName.get('thrower')!.requests);
+		expect(byName.get('checked')!.failures).toBe(byName.get('checked')!.requests);
+		expect(iterations).toBeGreaterThan(3); // the same users kept going after throwing
+		const reasons = result.snapshot.failures.map((f) => `${f.method} ${f.name}: ${f.error}`);
+		expect(reasons).toContain('GET /status/503: unexpected status 503');
+		expect(reasons).toContain('GET thrower: TypeError: boom');
+		expect(reasons).toContain('GET checked: body did not say hello');
+		expect(reasons).toContain('TASK throws without request: Error: no request made');
+		expect(result.snapshot.taskErrors).toBeGreaterThan(0);
+	});
+
+	it('counts an unreachable host as failures with the reason and keeps running to the end', async () => {
+		const port = await new Promise<number>((resolve) => {
+			const probe = createServer();
+			probe.listen(0, '127.0.0.1', () => {
+				const {port} = probe.address() as {port: number};
+				probe.close(() => resolve(port));
+			});
+		});
+		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};
+		const started = Date.now();
+		const result = await new LoadRunner({scenario, host: `http://127.0.0.1:${port}`, users: 2, spawnRate: Infinity, runTimeMs: 500}).run();
+		expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+		expect(result.snapshot.total.requests).toBeGreaterThan(4);
+		expect(result.snapshot.total.failures).toBe(result.snapshot.total.requests);
+		expect(result.snapshot.failures[0]!.error).toMatch(/ECONNREFUSED/);
+	});
+
+	it('publishes snapshots to subscribers and obeys add/remove-user commands', async () => {
+		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};
+		const runner = new LoadRunner({scenario, host: server.url, users: 2, spawnRate: Infinity, runTimeMs: 1200, publishIntervalMs: 50});
+		const seen: number[] = [];
+		const unsubscribe = runner.subscribe(() => seen.push(runner.getSnapshot().users.current));
+		const done = runner.run();
+		await new Promise((r) => setTimeout(r, 200));
+		expect(runner.getSnapshot()).toBe(runner.getSnapshot()); // stable between publications
+		runner.dispatch({type: 'add-users', count: 10});
+		await new Promise((r) => setTimeout(r, 300));
+		expect(runner.getSnapshot().users.current).toBe(12);
+		runner.dispatch({type: 'remove-users', count: 11});
+		await new Promise((r) => setTimeout(r, 300));
+		expect(runner.getSnapshot().users.current).toBe(1);
+		const result = await done;
+		unsubscribe();
+		expect(seen.length).toBeGreaterThan(10);
+		expect(result.peakUsers).toBe(12);
+		expect(result.snapshot.status).toBe('finished');
+		expect(result.snapshot.series.length).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,237 @@
+/**
+ * The console: reads engine snapshots (useSyncExternalStore), lays panels out for the terminal
+ * size, and turns keys into engine commands through the controller. Each panel sits behind its own
+ * error boundary; nothing here owns a timer that matters to a result (the 1 s clock is display only).
+ */
+import {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {Box, Text, useInput, useStdin, useStdout, type Key} from 'ink';
+import type {EngineHandle, EngineSnapshot} from '../engine/types.js';
+import {UiContext, type UiEnvironment} from './context.js';
+import {glyphs} from './glyphs.js';
+import {handleKey, initialUiState, type Effect, type FocusId, type UiState} from './controller.js';
+import {computeLayout, minColumns, minRows, type PanelId, type PanelSlot, type ScreenLayout} from './layout.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {useNow} from './hooks/use-now.js';
+import {clampIndex, visibleErrors} from './selectors.js';
+import {Panel, panelInner} from './components/Panel.js';
+import {PanelBoundary} from './components/PanelBoundary.js';
+import {Line} from './components/Line.js';
+import {Header} from './panels/Header.js';
+import {PhaseTable} from './panels/PhaseTable.js';
+import {CheckDetail} from './panels/CheckDetail.js';
+import {MetricsPanel} from './panels/MetricsPanel.js';
+import {ErrorLog} from './panels/ErrorLog.js';
+import {StreamInspector} from './panels/StreamInspector.js';
+import {ResourcePanel} from './panels/ResourcePanel.js';
+import {Footer} from './panels/Footer.js';
+import {HelpOverlay} from './panels/HelpOverlay.js';
+
+export interface AppProps {
+	engine: EngineHandle;
+	onQuit(force: boolean): void;
+	ascii: boolean;
+	/** Display clock for ages; tests pass a fixed one. */
+	clock?: () => number;
+}
+
+const tabLabels: Record<PanelId, string> = {
+	phases: 'phases',
+	checks: 'checks',
+	metrics: 'metrics',
+	errors: 'errors',
+	streams: 'streams',
+	resources: 'resources',
+};
+
+function isFocused(id: PanelId, focus: FocusId): boolean {
+	return id === focus;
+}
+
+const headerFooterResetKey = (seq: number) => Math.floor(seq / 20);
+
+interface SlotProps {
+	slot: PanelSlot;
+	width: number;
+	snapshot: EngineSnapshot;
+	ui: UiState;
+	now: number;
+	layout: ScreenLayout;
+}
+
+function panelTitle(slot: PanelSlot, snapshot: EngineSnapshot, ui: UiState): {title: string; badge?: string} {
+	const selectedPhase = snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)];
+	if (slot.tabs) {
+		const title = slot.tabs.map(t => (t === slot.id ? `[${tabLabels[t]}]` : tabLabels[t])).join(' ');
+		return {title, badge: badgeFor(slot.id, ui, snapshot)};
+	}
+	if (slot.id === 'checks') return {title: `checks${selectedPhase ? ` · ${selectedPhase.id}` : ''}`};
+	return {title: tabLabels[slot.id], badge: badgeFor(slot.id, ui, snapshot)};
+}
+
+function badgeFor(id: PanelId, ui: UiState, snapshot: EngineSnapshot): string | undefined {
+	if (id === 'streams' && ui.pausedStreams) return 'PAUSED';
+	if (id === 'errors' && ui.filter !== '') return `/${ui.filter}`;
+	if (id === 'errors' && snapshot.errors.length > 0) return `${snapshot.errors.length}`;
+	if (id === 'phases') {
+		const failed = snapshot.phases.filter(p => p.status === 'fail').length;
+		return failed > 0 ? `${failed} failed` : undefined;
+	}
+	return undefined;
+}
+
+function SlotView({slot, width, snapshot, ui, now}: SlotProps) {
+	const inner = panelInner(width, slot.height);
+	const focused = isFocused(slot.id, ui.focus);
+	const {title, badge} = panelTitle(slot, snapshot, ui);
+	const resetKey = Math.floor(snapshot.seq / 20);
+	return (
+		<Panel title={title} badge={badge} width={width} height={slot.height} focused={focused}>
+			<PanelBoundary name={tabLabels[slot.id]} width={inner.width} height={inner.height} resetKey={resetKey}>
+				<PanelContent id={slot.id} width={inner.width} height={inner.height} snapshot={snapshot} ui={ui} now={now} focused={focused} />
+			</PanelBoundary>
+		</Panel>
+	);
+}
+
+interface ContentProps {
+	id: PanelId;
+	width: number;
+	height: number;
+	snapshot: EngineSnapshot;
+	ui: UiState;
+	now: number;
+	focused: boolean;
+}
+
+function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentProps) {
+	const errors = useMemo(() => visibleErrors(snapshot.errors, ui.filter), [snapshot.errors, ui.filter]);
+	switch (id) {
+		case 'phases':
+			return <PhaseTable phases={snapshot.phases} selected={ui.selectedPhase} focused={focused} width={width} height={height} at={snapshot.at} />;
+		case 'checks':
+			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} />;
+		case 'metrics':
+			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} width={width} height={height} />;
+		case 'errors':
+			return (
+				<ErrorLog
+					errors={errors}
+					totalGroups={snapshot.errors.length}
+					filter={ui.filter}
+					filterEditing={ui.filterEditing}
+					selected={ui.selectedError}
+					focused={focused}
+					width={width}
+					height={height}
+					now={now}
+				/>
+			);
+		case 'streams':
+			return (
+				<StreamInspector
+					streams={ui.pausedStreams?.streams ?? snapshot.streams}
+					paused={ui.pausedStreams !== null}
+					selected={ui.selectedStream}
+					focused={focused}
+					width={width}
+					height={height}
+					now={ui.pausedStreams?.at ?? now}
+				/>
+			);
+		case 'resources':
+			return <ResourcePanel self={snapshot.resources.self} watched={snapshot.resources.watched} limits={snapshot.resources.limits} width={width} height={height} />;
+	}
+}
+
+export function App({engine, onQuit, ascii, clock = Date.now}: AppProps) {
+	const {stdout} = useStdout();
+	const {isRawModeSupported} = useStdin();
+	const size = useTerminalSize(stdout);
+	const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
+	const now = useNow(clock, 1000);
+	const [ui, setUi] = useState<UiState>(initialUiState);
+	const uiRef = useRef(ui);
+	const layout = computeLayout(size.columns, size.rows, ui.focus, ascii);
+	const pageRef = useRef(5);
+	pageRef.current = Math.max(1, layout.bodyHeight - 4);
+
+	const perform = useCallback(
+		(effects: readonly Effect[]) => {
+			for (const effect of effects) {
+				try {
+					if (effect.type === 'dispatch') engine.dispatch(effect.command);
+					else onQuit(effect.force);
+				} catch {
+					// The engine reports failed commands as notices; a throw must not take the console down.
+				}
+			}
+		},
+		[engine, onQuit],
+	);
+
+	const onInput = useCallback(
+		(input: string, key: Key) => {
+			const result = handleKey(uiRef.current, input, key, {snapshot: engine.getSnapshot(), pageSize: pageRef.current});
+			if (result.state !== uiRef.current) {
+				uiRef.current = result.state;
+				setUi(result.state);
+			}
+			perform(result.effects);
+		},
+		[engine, perform],
+	);
+	useInput(onInput, {isActive: isRawModeSupported === true});
+
+	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size}), [ascii, size]);
+
+	let body;
+	if (layout.mode === 'too-small') {
+		body = (
+			<Box width={layout.width} height={Math.max(0, layout.bodyHeight)} flexDirection="column">
+				<Line width={layout.width} segments={[{text: `terminal ${size.columns}×${size.rows} is too small: drydock needs ${minColumns}×${minRows}`, color: 'yellow'}]} />
+			</Box>
+		);
+	} else if (ui.overlay === 'help') {
+		body = <HelpOverlay width={layout.width} height={layout.bodyHeight} />;
+	} else {
+		body = (
+			<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
+				{layout.columns.map((column, c) => (
+					<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
+						{column.panels.map(slot => (
+							<SlotView key={slot.id + String(c)} slot={slot} width={column.width} snapshot={snapshot} ui={ui} now={now} layout={layout} />
+						))}
+					</Box>
+				))}
+			</Box>
+		);
+	}
+
+	return (
+		<UiContext.Provider value={environment}>
+			<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+				{layout.height >= 4 ? (
+					<PanelBoundary name="header" width={layout.width} height={2} resetKey={headerFooterResetKey(snapshot.seq)}>
+					<Header
+						width={layout.width}
+						profile={snapshot.profile}
+						run={snapshot.run}
+						grade={snapshot.grade}
+						breaker={snapshot.breaker}
+						killSwitch={snapshot.killSwitch}
+						metrics={snapshot.metrics}
+						errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
+						at={snapshot.at}
+					/>
+					</PanelBoundary>
+				) : null}
+				{body}
+				{layout.height >= 4 ? (
+					<PanelBoundary name="footer" width={layout.width} height={2} resetKey={headerFooterResetKey(snapshot.seq)}>
+						<Footer width={layout.width} ui={ui} notices={snapshot.notices} />
+					</PanelBoundary>
+				) : null}
+			</Box>
+		</UiContext.Provider>
+	);
+}

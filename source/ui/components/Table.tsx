@@ -1,0 +1,77 @@
+/**
+ * A small table from fixed cell widths (ink-table cannot load under Ink ≥ 4: it is CommonJS and
+ * requires Ink's ESM with top-level await). Cells are truncated, never wrapped; one column may flex.
+ */
+import {memo} from 'react';
+import {Box, Text} from 'ink';
+import {fit} from '../text.js';
+
+export interface Column {
+	header: string;
+	/** Fixed width in cells; omit on (at most) one column to let it take the rest. */
+	width?: number;
+	align?: 'left' | 'right';
+}
+
+export interface Cell {
+	text: string;
+	color?: string;
+	bold?: boolean;
+	dim?: boolean;
+}
+
+export interface TableRow {
+	key: string;
+	cells: readonly (Cell | string)[];
+	selected?: boolean;
+}
+
+/** Widths for `columns` inside `total` cells with one space between columns. */
+export function columnWidths(columns: readonly Column[], total: number): number[] {
+	const gaps = Math.max(0, columns.length - 1);
+	const fixed = columns.reduce((sum, c) => sum + (c.width ?? 0), 0);
+	const flex = Math.max(1, total - gaps - fixed);
+	return columns.map(c => c.width ?? flex);
+}
+
+interface TableProps {
+	columns: readonly Column[];
+	rows: readonly TableRow[];
+	width: number;
+	showHeader?: boolean;
+	/** Highlight for the selected row: inverse when the table has focus, bold otherwise. */
+	focused?: boolean;
+	/**
+	 * Prefix every row with a one-cell selection marker (this string on the selected row), so the
+	 * selection reads without colour too.
+	 */
+	marker?: string;
+}
+
+function TableView({columns, rows, width, showHeader = true, focused = false, marker}: TableProps) {
+	const markerWidth = marker === undefined ? 0 : 1;
+	const widths = columnWidths(columns, width - markerWidth);
+	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => (
+		<Text key={key} wrap="truncate" inverse={selected && focused} bold={header || (selected && !focused)}>
+			{marker === undefined ? null : <Text color="cyan">{selected ? fit(marker, 1) : ' '}</Text>}
+			{columns.map((column, i) => {
+				const raw = cells[i] ?? '';
+				const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
+				const text = fit(cell.text, widths[i] ?? 0, column.align) + (i < columns.length - 1 ? ' ' : '');
+				return (
+					<Text key={i} color={header ? 'gray' : cell.color} bold={cell.bold} dimColor={cell.dim}>
+						{text}
+					</Text>
+				);
+			})}
+		</Text>
+	);
+	return (
+		<Box flexDirection="column" width={width} flexShrink={0}>
+			{showHeader ? line(columns.map(c => c.header), false, true, 'header') : null}
+			{rows.map(row => line(row.cells, row.selected ?? false, false, row.key))}
+		</Box>
+	);
+}
+
+export const Table = memo(TableView);

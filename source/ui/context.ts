@@ -1,0 +1,15 @@
+/** What every panel needs besides its data: the glyph set (Unicode or ASCII) and the terminal size. */
+import {createContext, useContext} from 'react';
+import {glyphs, type Glyphs} from './glyphs.js';
+import {fallbackSize, type TerminalSize} from './hooks/use-terminal-size.js';
+
+export interface UiEnvironment {
+	g: Glyphs;
+	size: TerminalSize;
+}
+
+export const UiContext = createContext<UiEnvironment>({g: glyphs(false), size: fallbackSize});
+
+export function useUi(): UiEnvironment {
+	return useContext(UiContext);
+}

@@ -1,0 +1,94 @@
+/**
+ * The console's entry point for composition roots (`drydock`, `drydock run` on a TTY): mounts the
+ * Ink app on the alternate screen and hands quitting back to the caller's shutdown coordinator.
+ */
+import {render} from 'ink';
+import type {EngineHandle} from '../engine/types.js';
+import {App} from './App.js';
+import {createTerminalGuard} from './terminal.js';
+
+export interface ConsoleOptions {
+	ascii?: boolean;
+	stdout?: NodeJS.WriteStream;
+	stdin?: NodeJS.ReadStream;
+	/** Called when the user quits: force=false after confirmation (or when idle), force=true on a second Ctrl-C. */
+	onQuit(force: boolean): void;
+	maxFps?: number;
+}
+
+export interface MountedConsole {
+	waitUntilExit(): Promise<void>;
+	unmount(): void;
+	/** Leave the alternate screen and show the cursor; idempotent; safe in exit/signal handlers. */
+	restoreTerminal(): void;
+}
+
+const utf8 = /utf-?8/i;
+
+/** `--ascii`, or automatically when the locale (LC_ALL, then LC_CTYPE, then LANG) isn't UTF-8. */
+export function shouldUseAscii(env: NodeJS.ProcessEnv, flag?: boolean): boolean {
+	if (flag === true) return true;
+	const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+	return !utf8.test(locale);
+}
+
+/** Ink's throttle ceiling for a console watched over SSH for hours. */
+export const maxConsoleFps = 10;
+
+export function mountConsole(engine: EngineHandle, options: ConsoleOptions): MountedConsole {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const ascii = options.ascii ?? shouldUseAscii(process.env);
+	const guard = createTerminalGuard(stdout);
+	const restoreTerminal = () => guard.restore();
+	guard.enter();
+	process.on('exit', restoreTerminal);
+	// The terminal went away (closed pty, dropped SSH without tmux): writes fail with EIO/EPIPE.
+	// Unhandled, that 'error' event would crash the run; instead stop drawing and ask for a graceful
+	// quit once, so the run stops and its report is written.
+	let terminalLost = false;
+	let unmounted = false;
+	// Stays attached after unmount: the restore sequence itself may fail asynchronously on a dead pty.
+	const onStdoutError = () => {
+		if (terminalLost || unmounted) return;
+		terminalLost = true;
+		try {
+			instance?.unmount();
+		} catch {
+			// Unmounting writes too; the stream is already gone.
+		}
+		options.onQuit(false);
+	};
+	stdout.on('error', onStdoutError);
+	let instance: ReturnType<typeof render> | undefined;
+	try {
+		instance = render(<App engine={engine} onQuit={options.onQuit} ascii={ascii} />, {
+			stdout,
+			stdin,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			maxFps: Math.min(maxConsoleFps, Math.max(1, options.maxFps ?? maxConsoleFps)),
+		});
+	} catch (error) {
+		restoreTerminal();
+		process.off('exit', restoreTerminal);
+		stdout.off('error', onStdoutError);
+		throw error;
+	}
+	const mounted = instance;
+	return {
+		async waitUntilExit() {
+			await mounted.waitUntilExit();
+		},
+		unmount() {
+			unmounted = true;
+			mounted.unmount();
+			restoreTerminal();
+			process.off('exit', restoreTerminal);
+		},
+		restoreTerminal,
+	};
+}
+
+export type {UiState, FocusId} from './controller.js';
+export {defaultKeyMap, commands as keyCommands} from './keymap.js';

@@ -1,6 +1,110 @@
-import {UsageError} from '../util/usage-error.js';
+/**
+ * The interactive console's composition root (`drydock`, and `drydock run` on a TTY). It mounts the UI
+ * FIRST on an engine that has no exchange yet, and only then builds the runtime (mock, ccxt, phases —
+ * ccxt alone takes ~0.5 s to import), so the first frame appears well within a second.
+ */
+import path from 'node:path';
+import {parseCommandArgs, numberOption} from '../util/args.js';
+import {loadProfile} from '../profiles/load.js';
+import type {Profile} from '../profiles/schema.js';
+import {processMasker} from '../profiles/mask.js';
+import {createShutdownCoordinator} from '../engine/shutdown.js';
+import {createSession} from '../runtime/session.js';
+import {formatSummary} from '../report/summary.js';
+import type {RunArgs} from './run.js';
 
-// Placeholder until the owning module lands; replaced by its command implementation.
-export default async function command(_argv: string[]): Promise<number> {
-	throw new UsageError('the "console" command is not built yet');
+const options = {
+	profile: {type: 'string'},
+	ascii: {type: 'boolean'},
+	'report-dir': {type: 'string'},
+	'watch-pid': {type: 'string'},
+	'exchange-url': {type: 'string'},
+	'allow-live': {type: 'boolean'},
+	help: {type: 'boolean', short: 'h'},
+} as const;
+
+export interface ConsoleRun {
+	profile: Profile;
+	/** With a plan: start it as soon as the runtime is ready (`drydock run` on a TTY); without: idle. */
+	args: Omit<RunArgs, 'plan'> & {plan?: RunArgs['plan']};
+}
+
+export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
+	const session = createSession({
+		profile,
+		allowLive: args.allowLive,
+		reportDir: args.reportDir,
+		deferRuntime: true,
+		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
+		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
+	});
+	const {engine} = session;
+	let ui: import('../ui/index.js').MountedConsole | null = null;
+	const shutdown = createShutdownCoordinator({engine, restoreTerminal: () => ui?.restoreTerminal()});
+	shutdown.install();
+	let resolveQuit!: (code: number) => void;
+	const quit = new Promise<number>(resolve => (resolveQuit = resolve));
+	void shutdown.done.then(resolveQuit);
+	let setupError: unknown = null;
+	try {
+		const {mountConsole} = await import('../ui/index.js');
+		ui = mountConsole(engine, {
+			...(args.ascii ? {ascii: true} : {}),
+			onQuit(force) {
+				if (!engine.running && !force) resolveQuit(engine.lastRun?.exitCode ?? 0);
+				else shutdown.request('quit', force);
+			},
+		});
+		void ui.waitUntilExit().then(() => resolveQuit(engine.lastRun?.exitCode ?? 0));
+		// Only now pay for ccxt and the mock: the first frame is already on screen.
+		setTimeout(() => session.build(), 30);
+		if (args.plan) {
+			const plan = args.plan;
+			session.ready.then(
+				() => void engine.start(plan),
+				(error: unknown) => {
+					// `drydock run` on a TTY: a configuration error ends the command (exit 2), as headless.
+					setupError = error;
+					resolveQuit(2);
+				},
+			);
+		}
+		const code = await quit;
+		if (setupError) throw setupError;
+		return code;
+	} finally {
+		ui?.unmount();
+		ui?.restoreTerminal();
+		shutdown.uninstall();
+		const last = engine.lastRun;
+		if (last?.report) process.stdout.write(processMasker.mask(formatSummary(last.report, last.reportDir ? path.join(last.reportDir, 'report.json') : undefined)));
+		await session.close();
+		setTimeout(() => process.exit(), 3000).unref();
+	}
+}
+
+export default async function consoleCommand(argv: string[]): Promise<number> {
+	const {values} = parseCommandArgs('console', argv, options, false);
+	if (values.help) {
+		process.stdout.write('Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]\n  Q quick run, F full run, ? help, q quit\n');
+		return 0;
+	}
+	const {profile} = await loadProfile(values.profile ?? 'mock');
+	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	if (!process.stdout.isTTY) {
+		process.stderr.write('drydock: the console needs a terminal; use `drydock run --headless` in scripts and CI\n');
+		return 2;
+	}
+	return runConsole({
+		profile,
+		args: {
+			profile: profile.name,
+			reportDir: values['report-dir'] ?? 'reports',
+			headless: false,
+			allowLive: Boolean(values['allow-live']),
+			ascii: Boolean(values.ascii),
+			...(watchPid !== undefined ? {watchPid} : {}),
+			...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
+		},
+	});
 }

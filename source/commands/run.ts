@@ -1,6 +1,143 @@
+/**
+ * `drydock run`: one plan against one profile, headless (CI) or with the console on a TTY. Exit codes:
+ * 0 passed (warn allowed), 1 a phase failed, 2 usage/configuration error, 130/143 interrupted.
+ */
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import {parseCommandArgs, numberOption} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
+import {loadProfile} from '../profiles/load.js';
+import {buildPlan, failedPhasesOf} from '../engine/plans.js';
+import type {PlanSpec} from '../engine/types.js';
+import {createShutdownCoordinator} from '../engine/shutdown.js';
+import {createSession} from '../runtime/session.js';
+import {attachHeadlessReporter} from '../report/headless.js';
+import {formatSummary} from '../report/summary.js';
+import {processMasker} from '../profiles/mask.js';
 
-// Placeholder until the owning module lands; replaced by its command implementation.
-export default async function command(_argv: string[]): Promise<number> {
-	throw new UsageError('the "run" command is not built yet');
+const options = {
+	profile: {type: 'string'},
+	plan: {type: 'string'},
+	phases: {type: 'string'},
+	duration: {type: 'string'},
+	'rerun-failed': {type: 'string'},
+	'report-dir': {type: 'string'},
+	headless: {type: 'boolean'},
+	'watch-pid': {type: 'string'},
+	'exchange-url': {type: 'string'},
+	'allow-live': {type: 'boolean'},
+	ascii: {type: 'boolean'},
+	help: {type: 'boolean', short: 'h'},
+} as const;
+
+export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
+                   [--rerun-failed REPORT.json] [--report-dir DIR] [--headless] [--watch-pid N]
+                   [--exchange-url URL] [--allow-live] [--ascii]
+  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)
+  --plan               quick = every phase + 5 min soak; full = every phase + 24 h soak (default quick)
+  --phases a,b         only these phases
+  --duration D         soak duration (also TEST_DURATION_HOURS)
+  --rerun-failed FILE  exactly the phases that failed in that report.json
+  --report-dir DIR     where reports/<run-id>/ goes (default reports)
+  --headless           line output, no console (implied when stdout is not a TTY)
+  --watch-pid N        also sample this process (the system under test)
+  --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
+  --allow-live         permit real orders on mainnet (held under the profile's live caps)`;
+
+export interface RunArgs {
+	profile: string;
+	plan: PlanSpec;
+	reportDir: string;
+	headless: boolean;
+	watchPid?: number;
+	exchangeUrl?: string;
+	allowLive: boolean;
+	ascii: boolean;
+}
+
+async function readRerunPhases(file: string) {
+	let text: string;
+	try {
+		text = await readFile(file, 'utf8');
+	} catch (error) {
+		throw new UsageError(`--rerun-failed: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+	}
+	let report: unknown;
+	try {
+		report = JSON.parse(text);
+	} catch (error) {
+		throw new UsageError(`--rerun-failed: ${file} is not valid JSON: ${(error as Error).message}`);
+	}
+	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases)) throw new UsageError(`--rerun-failed: ${file} is not a drydock report (no phases[])`);
+	return failedPhasesOf(report as {phases: {id: string; status: string}[]});
+}
+
+export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
+	const {values} = parseCommandArgs('run', argv, options, false);
+	if (values.help) {
+		process.stdout.write(runUsage + '\n');
+		return null;
+	}
+	const rerunPhases = values['rerun-failed'] !== undefined ? await readRerunPhases(values['rerun-failed']) : undefined;
+	const plan = buildPlan({
+		...(values.plan !== undefined ? {plan: values.plan} : {}),
+		...(values.phases !== undefined ? {phases: values.phases} : {}),
+		...(values.duration !== undefined ? {duration: values.duration} : {}),
+		...(rerunPhases !== undefined ? {rerunPhases} : {}),
+	});
+	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	return {
+		profile: values.profile ?? 'mock',
+		plan,
+		reportDir: values['report-dir'] ?? 'reports',
+		headless: Boolean(values.headless) || !process.stdout.isTTY,
+		...(watchPid !== undefined ? {watchPid} : {}),
+		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
+		allowLive: Boolean(values['allow-live']),
+		ascii: Boolean(values.ascii),
+	};
+}
+
+export default async function run(argv: string[]): Promise<number> {
+	const args = await parseRunArgs(argv);
+	if (!args) return 0;
+	const {profile} = await loadProfile(args.profile);
+	if (args.plan.phases.length === 0) {
+		process.stdout.write('drydock run: nothing to rerun — no phase failed in that report\n');
+		return 0;
+	}
+	if (!args.headless) {
+		const {runConsole} = await import('./console.js');
+		return runConsole({profile, args});
+	}
+	return runHeadless(profile, args);
+}
+
+async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs): Promise<number> {
+	const write = (text: string) => void process.stdout.write(processMasker.mask(text));
+	const session = createSession({
+		profile,
+		allowLive: args.allowLive,
+		reportDir: args.reportDir,
+		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
+		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
+		onEndpoints: endpoints => write(`exchange: ${endpoints.rest}${endpoints.embedded ? ' (embedded mock)' : ''}\n`),
+	});
+	const {engine} = session;
+	const shutdown = createShutdownCoordinator({engine});
+	shutdown.install();
+	const detach = attachHeadlessReporter(engine, {write, progressEveryMs: profile.soak.progressEveryMs});
+	try {
+		const ready = await Promise.race([session.ready.then(() => 'ready' as const), shutdown.done.then(() => 'interrupted' as const)]);
+		if (ready === 'interrupted') return shutdown.done;
+		const outcome = await engine.start(args.plan);
+		if (outcome.report) write('\n' + formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined));
+		return outcome.exitCode;
+	} finally {
+		detach();
+		shutdown.uninstall();
+		await session.close();
+		// Whatever a library left open (sockets, timers) must not keep a finished run alive.
+		setTimeout(() => process.exit(), 3000).unref();
+	}
 }

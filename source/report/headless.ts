@@ -1,0 +1,84 @@
+/**
+ * The headless line reporter: phase start/finish lines with verdicts, the soak progress block every
+ * profile.soak.progressEveryMs, notices worth a line. Reads the same engine as the console; ASCII only,
+ * so CI logs stay readable.
+ */
+import type {Engine} from '../engine/engine.js';
+import type {EngineEvent} from '../engine/events.js';
+import {formatDuration} from '../util/duration.js';
+import {formatSoakBlock, statusLabel} from './summary.js';
+
+export interface HeadlessOptions {
+	write?: (text: string) => void;
+	progressEveryMs: number;
+}
+
+export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: HeadlessOptions): () => void {
+	const write = options.write ?? (text => void process.stdout.write(text));
+	const store = engine.store;
+	const stamp = (at: number) => {
+		const started = store.run?.startedAt ?? at;
+		return `[${formatDuration(Math.max(0, at - started)).padStart(8)}]`;
+	};
+	let progress: NodeJS.Timeout | null = null;
+	const printProgress = () => {
+		const soak = store.soakView(Date.now());
+		if (!soak) return;
+		write(
+			formatSoakBlock(`soak progress ${formatDuration(soak.elapsedMs)}`, {
+				duration: `${formatDuration(soak.elapsedMs)} of ${formatDuration(soak.durationMs)}`,
+				operations: soak.operations,
+				successRate: soak.successRate === null ? null : soak.successRate * 100,
+				avgMs: soak.avgLatencyMs,
+				peakMs: soak.peakLatencyMs,
+				errors: soak.errors,
+				status: soak.statusLine,
+			}) + '\n',
+		);
+	};
+	const onEvent = (event: EngineEvent) => {
+		switch (event.type) {
+			case 'run-started':
+				write(`drydock run ${event.runId}: plan ${event.plan.name} — ${event.plan.phases.join(', ')}${event.plan.phases.includes('soak') ? ` (soak ${formatDuration(event.plan.soakDurationMs)})` : ''}\n`);
+				if (event.reportDir) write(`  report folder: ${event.reportDir}\n`);
+				break;
+			case 'phase-started':
+				write(`${stamp(event.at)} >> ${event.phase}: ${store.phaseState(event.phase).title}\n`);
+				if (event.phase === 'soak' && !progress) {
+					progress = setInterval(printProgress, options.progressEveryMs);
+					progress.unref();
+				}
+				break;
+			case 'phase-finished': {
+				const phase = store.phaseState(event.phase);
+				const passed = phase.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+				const took = phase.startedAt === null ? '' : ` in ${formatDuration(event.at - phase.startedAt)}`;
+				write(`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${phase.checks.length} checks${took}\n`);
+				for (const check of phase.checks) {
+					if (check.verdict === 'pass') continue;
+					const measured = check.measured === null ? '' : ` measured ${String(check.measured)}${check.unit ? ` ${check.unit}` : ''}`;
+					const threshold = check.threshold ? ` (threshold ${check.threshold})` : '';
+					write(`           ${check.verdict.toUpperCase().padEnd(7)} ${check.id}:${measured}${threshold}${check.reason ? ` — ${check.reason}` : ''}\n`);
+				}
+				if (event.phase === 'soak' && progress) {
+					clearInterval(progress);
+					progress = null;
+				}
+				break;
+			}
+			case 'anomaly':
+				write(`${stamp(event.at)} ANOMALY ${event.detail}\n`);
+				break;
+			case 'notice':
+				if (event.level !== 'info') write(`${stamp(event.at)} ${event.level.toUpperCase()} ${event.text}\n`);
+				break;
+			default:
+				break;
+		}
+	};
+	const detach = engine.onEvent(onEvent);
+	return () => {
+		detach();
+		if (progress) clearInterval(progress);
+	};
+}

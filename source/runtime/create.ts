@@ -1,0 +1,209 @@
+/**
+ * The composition root's heavy half: profile → embedded mock or URL → ExchangeTarget → exchange client
+ * → phase services → EngineRuntime (phases + services + hooks). Everything that loads ccxt or the mock
+ * is imported dynamically, so the console can paint its first frame before this starts.
+ */
+import type {Profile} from '../profiles/schema.js';
+import type {EngineHooks, EngineRuntime} from '../engine/engine.js';
+import type {ExchangeClient, ExchangeTarget} from '../exchange/types.js';
+import type {PhaseDefinition} from '../engine/types.js';
+import {UsageError} from '../util/usage-error.js';
+import {processMasker} from '../profiles/mask.js';
+import {resolveCredentials} from './credentials.js';
+import {endpointsFromUrl, type Endpoints} from './target.js';
+
+export interface BuildOptions {
+	profile: Profile;
+	exchangeUrl?: string;
+	allowLive?: boolean;
+	env?: NodeJS.ProcessEnv;
+	cwd?: string;
+	/** Everything written so far, for the security phase's planted-secret check. */
+	readOutputs?: () => string | Promise<string>;
+	/** Check the venue answers (and the keys work) before the run: unreachable/invalid → UsageError. Default true. */
+	preflight?: boolean;
+	/** Told once endpoints are known (e.g. to print them). */
+	onEndpoints?: (endpoints: Endpoints) => void;
+}
+
+export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
+	endpoints: Endpoints;
+	exchange: ExchangeClient;
+}
+
+/** What source/mock/index.ts exports (typed here so the runtime compiles before the mock lands). */
+interface MockModule {
+	startMockExchange(options: {host?: string; port?: number; seed?: number; symbols?: string[]; balances?: Record<string, number>; quiet?: boolean}): Promise<{rest: string; ws: string; admin: string; apiKey: string; apiSecret: string; close(): Promise<void>}>;
+	DEFAULT_API_KEY?: string;
+	DEFAULT_API_SECRET?: string;
+	defaultCredentials?: {apiKey: string; apiSecret: string};
+}
+
+interface PhasesModule<S> {
+	phases: readonly PhaseDefinition<S, Profile>[];
+	createPhaseServices(input: {exchange: ExchangeClient; profile: Profile; mockAdminUrl?: string; credentials?: {apiKey?: string | null; secret?: string | null}; allowLive?: boolean; readOutputs?: () => string | Promise<string>; mask?: (text: string) => string; cwd?: string}): S;
+}
+
+async function importOptional<T>(relative: string): Promise<T | null> {
+	try {
+		return (await import(new URL(relative, import.meta.url).href)) as T;
+	} catch (error) {
+		if ((error as {code?: string}).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(relative.replace(/^\.\.\//, '').replace(/\.js$/, ''))) return null;
+		throw error;
+	}
+}
+
+/** The services bag the phases get; `orders` is the phases' order tracker (if present) for the cancel-all hook. */
+interface ServicesShape {
+	orders?: {live?(symbol?: string): {clientOrderId: string; symbol: string}[]; owns?(clientOrderId: string | null): boolean};
+}
+
+export async function buildRuntime<S extends ServicesShape>(options: BuildOptions): Promise<BuiltRuntime<S>> {
+	const {profile} = options;
+	const env = options.env ?? process.env;
+	const closers: (() => Promise<void>)[] = [];
+	const closeAll = async () => {
+		for (const close of closers.reverse()) await close().catch(() => {});
+	};
+	try {
+		let endpoints: Endpoints;
+		let credentials = resolveCredentials(profile, env, options.cwd);
+		const url = options.exchangeUrl ?? profile.urls?.rest;
+		if (profile.environment === 'mock') {
+			if (url !== undefined) {
+				endpoints = endpointsFromUrl(url, options.exchangeUrl !== undefined ? '--exchange-url' : `profile ${profile.name}: urls.rest`, options.exchangeUrl === undefined ? profile.urls?.ws : undefined);
+				if (!credentials.apiKey || !credentials.secret) {
+					const mock = await importOptional<MockModule>('../mock/index.js');
+					const key = mock?.defaultCredentials?.apiKey ?? mock?.DEFAULT_API_KEY;
+					const secret = mock?.defaultCredentials?.apiSecret ?? mock?.DEFAULT_API_SECRET;
+					if (key && secret) credentials = {apiKey: key, secret, source: 'the mock\'s default credentials'};
+				}
+			} else {
+				const mock = await importOptional<MockModule>('../mock/index.js');
+				if (!mock) throw new UsageError('the embedded mock is not built yet: start one elsewhere and pass --exchange-url');
+				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), quiet: true});
+				closers.push(() => started.close());
+				endpoints = {rest: started.rest, ws: started.ws, admin: started.admin, embedded: true};
+				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
+			}
+		} else {
+			endpoints = {rest: profile.environment === 'testnet' ? 'https://testnet.binance.vision' : 'https://api.binance.com', ws: profile.environment === 'testnet' ? 'wss://stream.testnet.binance.vision' : 'wss://stream.binance.com:9443', admin: null, embedded: false};
+			if (profile.execution === 'exchange' && (!credentials.apiKey || !credentials.secret)) {
+				throw new UsageError(`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`);
+			}
+		}
+		processMasker.add(credentials.apiKey);
+		processMasker.add(credentials.secret);
+		options.onEndpoints?.(endpoints);
+
+		const exchangeModule = await import('../exchange/index.js');
+		const target: ExchangeTarget = {
+			environment: profile.environment,
+			...(profile.environment === 'mock' ? {restUrl: endpoints.rest, wsUrl: endpoints.ws} : {}),
+			...(credentials.apiKey ? {apiKey: credentials.apiKey} : {}),
+			...(credentials.secret ? {secret: credentials.secret} : {}),
+			enableRateLimit: profile.rateLimit.enableRateLimit,
+			timeoutMs: profile.timeouts.requestMs,
+			symbols: [...profile.symbols],
+		};
+		const venue = await exchangeModule.createExchange(target);
+		closers.push(() => venue.close());
+		let exchange: ExchangeClient = profile.execution === 'paper' ? exchangeModule.createPaperBroker(venue, profile.mock.balances ? {balances: profile.mock.balances} : {}) : venue;
+		if (profile.environment === 'mainnet' && profile.execution === 'exchange') {
+			const {capOrders} = await import('./live-caps.js');
+			exchange = capOrders(exchange, profile.live);
+		}
+
+		if (options.preflight !== false) await preflight(exchange, endpoints, profile, credentials.apiKey !== null);
+
+		const phasesModule = await importOptional<PhasesModule<S>>('../phases/index.js');
+		const phases = phasesModule?.phases ?? [];
+		const serviceInput = {
+			exchange,
+			profile,
+			...(endpoints.admin ? {mockAdminUrl: endpoints.admin} : {}),
+			credentials: {apiKey: credentials.apiKey, secret: credentials.secret},
+			allowLive: options.allowLive ?? false,
+			...(options.readOutputs ? {readOutputs: options.readOutputs} : {}),
+			mask: (text: string) => processMasker.mask(text),
+			cwd: options.cwd ?? process.cwd(),
+		};
+		const services = phasesModule ? phasesModule.createPhaseServices(serviceInput) : ({} as S);
+		const hooks = makeHooks(exchange, profile, services, endpoints);
+		return {phases, services, hooks, endpoints, exchange, close: closeAll};
+	} catch (error) {
+		await closeAll();
+		throw error;
+	}
+}
+
+/** Unreachable venue or rejected keys are configuration errors: one line, exit 2, before any phase runs. */
+async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile: Profile, hasKeys: boolean): Promise<void> {
+	try {
+		await withTimeout(exchange.ping(), profile.timeouts.requestMs, 'ping');
+	} catch (error) {
+		throw new UsageError(`exchange at ${endpoints.rest} is unreachable: ${message(error)}`);
+	}
+	if (hasKeys && profile.execution === 'exchange') {
+		try {
+			await withTimeout(exchange.fetchBalance(), profile.timeouts.requestMs, 'account read');
+		} catch (error) {
+			if ((error as {kind?: string}).kind === 'auth') throw new UsageError(`exchange at ${endpoints.rest} rejected the API key (${profile.credentials.apiKeyEnv}): ${message(error)}`);
+			// Anything else is for the connectivity phase to report.
+		}
+	}
+}
+
+function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: Endpoints): EngineHooks {
+	const hooks: EngineHooks = {
+		async cancelAllOrders() {
+			let cancelled = 0;
+			const owns = services.orders?.owns?.bind(services.orders);
+			for (const symbol of profile.symbols) {
+				let open;
+				try {
+					open = await exchange.fetchOpenOrders(symbol);
+				} catch {
+					continue;
+				}
+				for (const order of open) {
+					// Only what drydock placed, unless we own the whole (embedded) venue.
+					if (!endpoints.embedded && owns && !owns(order.clientOrderId)) continue;
+					try {
+						await exchange.cancelOrder(symbol, {id: order.id});
+						cancelled++;
+					} catch {
+						// Already filled or gone: nothing left open either way.
+					}
+				}
+			}
+			return cancelled;
+		},
+		forceReconnect: () => exchange.dropConnections(),
+		probe: async () => {
+			await exchange.ping();
+		},
+	};
+	if (endpoints.admin) {
+		const admin = endpoints.admin;
+		hooks.breakerTest = async () => {
+			// A 5xx burst on the mock: real calls fail, the breaker opens, half-opens and closes by itself.
+			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs)}), signal: AbortSignal.timeout(5_000)});
+			if (!response.ok) throw new Error(`mock admin answered ${response.status}`);
+		};
+	}
+	return hooks;
+}
+
+function message(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]);
+	} finally {
+		clearTimeout(timer);
+	}
+}

@@ -1,0 +1,108 @@
+/**
+ * A session: the engine for a profile (created at once, cheap), the resource monitor, and the heavy
+ * runtime (mock, ccxt, phases) built in the background and handed to the engine when ready. Both
+ * `drydock run` and the console compose one.
+ */
+import {readFileSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
+import path from 'node:path';
+import type {Profile} from '../profiles/schema.js';
+import {processMasker} from '../profiles/mask.js';
+import {createEngine, type Engine} from '../engine/engine.js';
+import {createMonitor, type Monitor} from '../monitor/monitor.js';
+import {engineOptionsFor} from './engine-options.js';
+import {buildRuntime, type BuiltRuntime} from './create.js';
+import {guardLive, type Endpoints} from './target.js';
+
+export interface SessionOptions {
+	profile: Profile;
+	exchangeUrl?: string;
+	allowLive?: boolean;
+	watchPid?: number;
+	/** Base folder for reports; default `reports`. */
+	reportDir?: string;
+	preflight?: boolean;
+	onEndpoints?: (endpoints: Endpoints) => void;
+	/** Resource sampling interval (default 1 s). */
+	monitorIntervalMs?: number;
+	/** Don't start building the runtime until `build()` is called (the console paints first). */
+	deferRuntime?: boolean;
+}
+
+export interface Session<S = unknown> {
+	engine: Engine<S, Profile>;
+	monitor: Monitor;
+	/** Resolves when the exchange, services and phases are ready; rejects with a UsageError for config/reachability problems. */
+	ready: Promise<BuiltRuntime<S>>;
+	/** Starts building the runtime (no-op unless deferRuntime; idempotent). */
+	build(): void;
+	close(): Promise<void>;
+}
+
+let cachedVersion: string | null = null;
+export function drydockVersion(): string {
+	if (cachedVersion) return cachedVersion;
+	try {
+		cachedVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+	} catch {
+		cachedVersion = '0.0.0';
+	}
+	return cachedVersion;
+}
+
+export function createSession<S = unknown>(options: SessionOptions): Session<S> {
+	const {profile} = options;
+	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
+	const engine = createEngine<S, Profile>(
+		engineOptionsFor<S>(profile, {
+			reportDir: options.reportDir ?? 'reports',
+			mask: text => processMasker.mask(text),
+			version: drydockVersion(),
+		}),
+	);
+	const monitor = createMonitor({
+		emit: event => engine.emit(event),
+		limits: engine.options.limits,
+		...(options.watchPid !== undefined ? {watchPid: options.watchPid} : {}),
+		...(options.monitorIntervalMs !== undefined ? {intervalMs: options.monitorIntervalMs} : {}),
+	});
+	monitor.start();
+	const readOutputs = async () => {
+		let text = JSON.stringify(engine.getSnapshot());
+		const dir = engine.store.run?.reportDir;
+		if (dir) text += await readFile(path.join(dir, 'events.ndjson'), 'utf8').catch(() => '');
+		return text;
+	};
+	let startBuild!: () => void;
+	const gate = new Promise<void>(resolve => (startBuild = resolve));
+	const ready = gate.then(
+		() =>
+			buildRuntime<S & object>({
+				profile,
+				...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+				allowLive: options.allowLive ?? false,
+				readOutputs,
+				...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
+				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
+			}) as Promise<BuiltRuntime<S>>,
+	);
+	engine.provide(ready);
+	ready.catch(() => {});
+	if (!options.deferRuntime) startBuild();
+	let closed = false;
+	return {
+		engine,
+		monitor,
+		ready,
+		build: () => startBuild(),
+		async close() {
+			startBuild();
+			if (closed) return;
+			closed = true;
+			await monitor.stop();
+			await engine.close();
+			const runtime = await ready.catch(() => null);
+			await runtime?.close?.().catch(() => {});
+		},
+	};
+}

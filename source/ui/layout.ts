@@ -51,7 +51,8 @@ export function computeLayout(columns: number, rows: number, focus: FocusId, asc
 	const base = {width, height, headerHeight, footerHeight, bodyHeight};
 	if (columns < minColumns || rows < minRows) return {...base, mode: 'too-small', columns: []};
 
-	const leftMin = ascii ? 36 : 32;
+	// Marker, status, the longest phase id (12), checks (5), time (7) and the frame.
+	const leftMin = ascii ? 37 : 32;
 	if (columns >= 150 && rows >= 30) {
 		const left = clamp(Math.round(columns * 0.3), leftMin, 56);
 		const middle = Math.round((columns - left) / 2);

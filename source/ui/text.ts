@@ -89,3 +89,37 @@ export function joinFitting(segments: readonly string[], width: number, separato
 	}
 	return out;
 }
+
+const asciiTwins: Record<string, string> = {
+	'—': '-',
+	'–': '-',
+	'─': '-',
+	'…': '~',
+	'·': '.',
+	'×': 'x',
+	'▏': '|',
+	'│': '|',
+	'›': '>',
+	'→': '>',
+	'←': '<',
+	'≥': '>',
+	'≤': '<',
+	'≈': '~',
+	'µ': 'u',
+	'°': 'o',
+};
+
+/**
+ * The ASCII-mode rendering of a fitted string: known symbols get a one-cell twin, anything else
+ * outside ASCII becomes `?` (one per character, so the result is never wider than the input).
+ */
+export function toAscii(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	if (/^[\x00-\x7F]*$/.test(text)) return text;
+	let out = '';
+	for (const char of text) {
+		if (char.charCodeAt(0) < 0x80) out += char;
+		else out += asciiTwins[char] ?? '?';
+	}
+	return out;
+}

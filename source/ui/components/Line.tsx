@@ -4,7 +4,8 @@
  */
 import {memo} from 'react';
 import {Text} from 'ink';
-import {cellWidth, sanitize, truncate} from '../text.js';
+import {cellWidth, sanitize, toAscii, truncate} from '../text.js';
+import {useUi} from '../context.js';
 
 export interface Segment {
 	text: string;
@@ -94,12 +95,13 @@ export const Line = memo(LineView);
 
 /** Renders already-fitted segments as one line. */
 export function SegmentsLine({segments}: {segments: readonly Segment[]}) {
+	const {g} = useUi();
 	if (segments.length === 0) return <Text> </Text>;
 	return (
 		<Text wrap="truncate">
 			{segments.map((s, i) => (
 				<Text key={i} color={s.color} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
-					{s.text}
+					{g.ascii ? toAscii(s.text) : s.text}
 				</Text>
 			))}
 		</Text>

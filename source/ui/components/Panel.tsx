@@ -5,7 +5,7 @@
 import type {ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {useUi} from '../context.js';
-import {cellWidth, truncate} from '../text.js';
+import {cellWidth, toAscii, truncate} from '../text.js';
 
 interface PanelProps {
 	title: string;
@@ -27,7 +27,8 @@ export function Panel({title, badge, width, height, focused, children}: PanelPro
 	const label = `${focused ? g.pointer : g.frame.horizontal} ${title} `;
 	const badgeText = badge ? ` ${badge} ` : '';
 	const room = Math.max(0, width - 2);
-	const titleText = truncate(label, Math.max(0, room - cellWidth(badgeText) - 1));
+	const rawTitle = truncate(label, Math.max(0, room - cellWidth(badgeText) - 1));
+	const titleText = g.ascii ? toAscii(rawTitle) : rawTitle;
 	const fill = Math.max(0, room - cellWidth(titleText) - cellWidth(badgeText));
 	const badgeShown = cellWidth(titleText) + cellWidth(badgeText) <= room ? badgeText : '';
 	const fillWidth = badgeShown ? fill : room - cellWidth(titleText);
@@ -39,7 +40,7 @@ export function Panel({title, badge, width, height, focused, children}: PanelPro
 					{titleText}
 				</Text>
 				<Text color={color}>{g.frame.horizontal.repeat(Math.max(0, fillWidth))}</Text>
-				{badgeShown ? <Text color="yellow">{badgeShown}</Text> : null}
+				{badgeShown ? <Text color="yellow">{g.ascii ? toAscii(badgeShown) : badgeShown}</Text> : null}
 				<Text color={color}>{g.frame.topRight}</Text>
 			</Text>
 			<Box

@@ -5,7 +5,7 @@
  */
 import {Component, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
-import {sanitize, truncate} from '../text.js';
+import {sanitize, toAscii, truncate} from '../text.js';
 
 interface Props {
 	name: string;
@@ -39,7 +39,7 @@ export class PanelBoundary extends Component<Props, State> {
 		return (
 			<Box flexDirection="column" width={width} height={height} overflow="hidden">
 				<Text color="red" wrap="truncate">
-					{truncate(`${name}: panel failed: ${sanitize(error.message)}`, width)}
+					{toAscii(truncate(`${name}: panel failed: ${sanitize(error.message)}`, width, '~'))}
 				</Text>
 				<Text dimColor wrap="truncate">
 					{truncate('the run goes on; retrying on later updates', width)}

@@ -4,7 +4,8 @@
  */
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import {fit} from '../text.js';
+import {fit, toAscii} from '../text.js';
+import {useUi} from '../context.js';
 
 export interface Column {
 	header: string;
@@ -49,18 +50,20 @@ interface TableProps {
 }
 
 function TableView({columns, rows, width, showHeader = true, focused = false, marker}: TableProps) {
+	const {g} = useUi();
+	const out = (text: string) => (g.ascii ? toAscii(text) : text);
 	const markerWidth = marker === undefined ? 0 : 1;
 	const widths = columnWidths(columns, width - markerWidth);
 	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => (
 		<Text key={key} wrap="truncate" inverse={selected && focused} bold={header || (selected && !focused)}>
-			{marker === undefined ? null : <Text color="cyan">{selected ? fit(marker, 1) : ' '}</Text>}
+			{marker === undefined ? null : <Text color="cyan">{selected ? out(fit(marker, 1)) : ' '}</Text>}
 			{columns.map((column, i) => {
 				const raw = cells[i] ?? '';
 				const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
 				const text = fit(cell.text, widths[i] ?? 0, column.align) + (i < columns.length - 1 ? ' ' : '');
 				return (
 					<Text key={i} color={header ? 'gray' : cell.color} bold={cell.bold} dimColor={cell.dim}>
-						{text}
+						{out(text)}
 					</Text>
 				);
 			})}

@@ -3,7 +3,7 @@ import {memo} from 'react';
 import type {PhaseView} from '../../engine/types.js';
 import {useUi} from '../context.js';
 import {statusColor} from '../glyphs.js';
-import {formatElapsed} from '../format.js';
+import {formatShortDuration} from '../format.js';
 import {Table, type TableRow} from '../components/Table.js';
 import {clampIndex, scrollStart} from '../selectors.js';
 import {Box, Text} from 'ink';
@@ -38,7 +38,7 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 			{text: g.status[phase.status], color: statusColor[phase.status], bold: phase.status === 'fail'},
 			{text: phase.id, color: phase.status === 'fail' ? 'red' : undefined},
 			{text: phase.total > 0 ? `${phase.passed}/${phase.total}` : '—', color: phase.passed < phase.total && phase.status !== 'running' ? 'yellow' : undefined},
-			formatElapsed(phaseDuration(phase, at)),
+			formatShortDuration(phaseDuration(phase, at)),
 		],
 	}));
 	const done = phases.filter(p => p.status !== 'pending' && p.status !== 'running').length;
@@ -50,7 +50,7 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 			width={width}
 			focused={focused}
 			marker={g.pointer}
-			columns={[{header: '', width: statusWidth}, {header: 'phase'}, {header: 'checks', width: 6, align: 'right'}, {header: 'time', width: 8, align: 'right'}]}
+			columns={[{header: '', width: statusWidth}, {header: 'phase'}, {header: 'chk', width: 5, align: 'right'}, {header: 'time', width: 7, align: 'right'}]}
 			rows={rows}
 		/>
 			{summaryRoom >= 2 ? (

@@ -150,9 +150,10 @@ export class KlineStore {
 		const sec = new Level(SECOND, Math.floor(now / SECOND) * SECOND - 3_600 * SECOND, 3_600);
 		const min = new Level(MINUTE, 0, 31_000);
 		const hour = new Level(HOUR, 0, 12_100);
-		const day = new Level(DAY, 0, 30_500);
+		const day = new Level(DAY, 0, 7_100);
 		this.levels = {'1s': sec, '1m': min, '1h': hour, '1d': day};
-		const round = (x: number) => Math.max(10 ** -options.priceDecimals, Number(x.toFixed(options.priceDecimals)));
+		const scale = 10 ** options.priceDecimals;
+		const round = (x: number) => Math.max(1, Math.round(x * scale)) / scale;
 		const generate = (level: Level, count: number, endOpen: number, close: number, r: Rng): Candle[] => {
 			const sigma = options.volatility * Math.sqrt(level.dt / DAY);
 			const volume = options.typicalQty * options.tradesPerSecond * (level.dt / SECOND);
@@ -164,7 +165,7 @@ export class KlineStore {
 				const o = round(c / Math.exp(sigma * r.normal() - 0.01 * Math.log(c / price) * Math.min(1, level.dt / DAY)));
 				const h = round(Math.max(o, c) * Math.exp(Math.abs(r.normal()) * sigma * 0.4));
 				const l = round(Math.min(o, c) / Math.exp(Math.abs(r.normal()) * sigma * 0.4));
-				const v = Number((volume * Math.exp(0.5 * r.normal())).toFixed(8));
+				const v = Math.round(volume * Math.exp(0.5 * r.normal()) * 1e8) / 1e8;
 				const n = Math.max(1, Math.round(v / options.typicalQty));
 				const avg = (o + c + h + l) / 4;
 				const buy = r.range(0.3, 0.7);
@@ -187,7 +188,7 @@ export class KlineStore {
 		};
 		build(min, sec, 31_000, 'k1m');
 		build(hour, min, 12_100, 'k1h');
-		build(day, hour, 30_500, 'k1d');
+		build(day, hour, 7_100, 'k1d');
 	}
 
 	/** Makes sure the candle containing `now` exists at every level (flat if nothing traded yet). */

@@ -33,6 +33,7 @@ export interface MarketTradeEvent {
 	time: number;
 	buyerIsMaker: boolean;
 	fromUser: boolean;
+	tradeId: number;
 }
 
 const RECENT_TRADES = 1_000;
@@ -266,12 +267,12 @@ export class MarketSimulator implements MarketFeed {
 	 * A user's taker fill against a book level: the level shrinks and a public trade is printed.
 	 * `side` is the book side taken from (asks for a buy).
 	 */
-	take(symbol: string, side: 'bid' | 'ask', price: number, qty: number): void {
+	take(symbol: string, side: 'bid' | 'ask', price: number, qty: number): number {
 		const s = this.get(symbol);
 		const ticks = Math.round(price * 10 ** s.spec.priceDecimals);
 		const steps = Math.round(qty * 10 ** s.spec.qtyDecimals);
 		s.book.consume(side, ticks, steps);
-		this.printTrade(s, price, qty, side === 'bid', true);
+		return this.printTrade(s, price, qty, side === 'bid', true);
 	}
 
 	/**
@@ -319,7 +320,7 @@ export class MarketSimulator implements MarketFeed {
 		}
 	}
 
-	private printTrade(s: SymbolState, price: number, qty: number, buyerIsMaker: boolean, fromUser: boolean): void {
+	private printTrade(s: SymbolState, price: number, qty: number, buyerIsMaker: boolean, fromUser: boolean): number {
 		const time = this.clock();
 		const id = s.nextTradeId++;
 		s.klines.addTrade(time, price, qty, !buyerIsMaker, id);
@@ -333,7 +334,8 @@ export class MarketSimulator implements MarketFeed {
 			const wire: WireTrade = {e: 'trade', E: time, s: s.spec.symbol, t: id, p: s.lastPriceString, q: qty.toFixed(8), T: time, m: buyerIsMaker, M: true};
 			for (const listener of this.tradeListeners) listener(wire);
 		}
-		for (const listener of this.marketTradeListeners) listener({symbol: s.spec.symbol, price, qty, time, buyerIsMaker, fromUser});
+		for (const listener of this.marketTradeListeners) listener({symbol: s.spec.symbol, price, qty, time, buyerIsMaker, fromUser, tradeId: id});
+		return id;
 	}
 
 	private get(symbol: string): SymbolState {

@@ -24,6 +24,9 @@ export interface SymbolSpec {
 	typicalQty: number;
 }
 
+/** Open orders per symbol per account (MAX_NUM_ORDERS). */
+export const MAX_OPEN_ORDERS = 200;
+
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'TUSD', 'BUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY', 'BRL', 'JPY'];
 
 const KNOWN: Record<string, {price: number; priceDecimals: number; qtyDecimals: number; typicalQty: number}> = {
@@ -100,12 +103,8 @@ export function wireFilters(spec: SymbolSpec): Array<Record<string, unknown>> {
 	return [
 		{filterType: 'PRICE_FILTER', minPrice: f8(spec.minPrice), maxPrice: f8(spec.maxPrice), tickSize: f8(spec.tickSize)},
 		{filterType: 'LOT_SIZE', minQty: f8(spec.minQty), maxQty: f8(spec.maxQty), stepSize: f8(spec.stepSize)},
-		{filterType: 'ICEBERG_PARTS', limit: 10},
 		{filterType: 'MARKET_LOT_SIZE', minQty: f8(0), maxQty: f8(spec.marketMaxQty), stepSize: f8(0)},
-		{filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000},
-		{filterType: 'PERCENT_PRICE_BY_SIDE', bidMultiplierUp: '5', bidMultiplierDown: '0.2', askMultiplierUp: '5', askMultiplierDown: '0.2', avgPriceMins: 5},
 		{filterType: 'NOTIONAL', minNotional: f8(spec.minNotional), applyMinToMarket: true, maxNotional: f8(spec.maxNotional), applyMaxToMarket: false, avgPriceMins: 5},
-		{filterType: 'MAX_NUM_ORDERS', maxNumOrders: 200},
-		{filterType: 'MAX_NUM_ALGO_ORDERS', maxNumAlgoOrders: 5},
+		{filterType: 'MAX_NUM_ORDERS', maxNumOrders: MAX_OPEN_ORDERS},
 	];
 }

@@ -1,0 +1,100 @@
+import type {AccountTrade, Fill, Order} from '../matching/index.js';
+
+const f8 = (n: number) => n.toFixed(8);
+
+/** The fields every order rendering shares, in Binance's order. */
+function core(o: Order) {
+	return {
+		price: f8(o.price),
+		origQty: f8(o.origQty),
+		executedQty: f8(o.executedQty),
+		origQuoteOrderQty: f8(o.origQuoteOrderQty),
+		cummulativeQuoteQty: f8(o.cummulativeQuoteQty),
+		status: o.status,
+		timeInForce: o.timeInForce,
+		type: o.type,
+		side: o.side,
+	};
+}
+
+export type RespType = 'ACK' | 'RESULT' | 'FULL';
+
+/** POST /api/v3/order reply in the requested shape. */
+export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
+	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time};
+	if (respType === 'ACK') return ack;
+	const result = {...ack, ...core(o), workingTime: o.workingTime, selfTradePreventionMode: 'EXPIRE_MAKER'};
+	if (respType === 'RESULT') return result;
+	return {
+		...result,
+		fills: fills.map((f) => ({price: f8(f.price), qty: f8(f.qty), commission: f8(f.commission), commissionAsset: f.commissionAsset, tradeId: f.tradeId})),
+	};
+}
+
+/** GET /api/v3/order, openOrders and allOrders rows. */
+export function orderRow(o: Order): Record<string, unknown> {
+	const c = core(o);
+	return {
+		symbol: o.symbol,
+		orderId: o.orderId,
+		orderListId: -1,
+		clientOrderId: o.clientOrderId,
+		price: c.price,
+		origQty: c.origQty,
+		executedQty: c.executedQty,
+		cummulativeQuoteQty: c.cummulativeQuoteQty,
+		status: c.status,
+		timeInForce: c.timeInForce,
+		type: c.type,
+		side: c.side,
+		stopPrice: f8(0),
+		icebergQty: f8(0),
+		time: o.time,
+		updateTime: o.updateTime,
+		isWorking: true,
+		workingTime: o.workingTime,
+		origQuoteOrderQty: c.origQuoteOrderQty,
+		selfTradePreventionMode: 'EXPIRE_MAKER',
+	};
+}
+
+/** DELETE /api/v3/order reply (and each row of DELETE openOrders). */
+export function cancelReply(o: Order, cancelClientOrderId: string, transactTime: number): Record<string, unknown> {
+	const c = core(o);
+	return {
+		symbol: o.symbol,
+		origClientOrderId: o.clientOrderId,
+		orderId: o.orderId,
+		orderListId: -1,
+		clientOrderId: cancelClientOrderId,
+		transactTime,
+		price: c.price,
+		origQty: c.origQty,
+		executedQty: c.executedQty,
+		origQuoteOrderQty: c.origQuoteOrderQty,
+		cummulativeQuoteQty: c.cummulativeQuoteQty,
+		status: c.status,
+		timeInForce: c.timeInForce,
+		type: c.type,
+		side: c.side,
+		selfTradePreventionMode: 'EXPIRE_MAKER',
+	};
+}
+
+export function myTradeRow(t: AccountTrade): Record<string, unknown> {
+	return {
+		symbol: t.symbol,
+		id: t.tradeId,
+		orderId: t.orderId,
+		orderListId: -1,
+		price: f8(t.price),
+		qty: f8(t.qty),
+		quoteQty: f8(t.quoteQty),
+		commission: f8(t.commission),
+		commissionAsset: t.commissionAsset,
+		time: t.time,
+		isBuyer: t.isBuyer,
+		isMaker: t.isMaker,
+		isBestMatch: true,
+	};
+}

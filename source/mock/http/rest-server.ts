@@ -1,0 +1,217 @@
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import {signatureMatches} from '../signing.js';
+import {accountRoutes} from './account-routes.js';
+import type {MockContext, Reply, Route} from './context.js';
+import {ApiError, errors} from './errors.js';
+import {marketRoutes} from './market-routes.js';
+import {Params} from './params.js';
+import {tradeRoutes} from './trade-routes.js';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_RECV_WINDOW = 60_000;
+const API_KEY_FORMAT = /^[A-Za-z0-9]{1,128}$/;
+
+const routes = new Map<string, Route>(Object.entries({...marketRoutes, ...tradeRoutes, ...accountRoutes}));
+/** Paths that exist under some method, to tell 405 from 404. */
+const knownPaths = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
+
+export type AdminHandler = (request: IncomingMessage, response: ServerResponse, path: string, query: string) => void;
+
+/**
+ * The REST request path: route lookup, request weight and bans, faults, body reading, parameters,
+ * signature, handler, headers. Kept flat and allocation-light because the public endpoints must
+ * serve tens of thousands of requests a second.
+ */
+export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: AdminHandler) {
+	return function handle(request: IncomingMessage, response: ServerResponse): void {
+		const url = request.url ?? '/';
+		const q = url.indexOf('?');
+		const path = q < 0 ? url : url.slice(0, q);
+		const query = q < 0 ? '' : url.slice(q + 1);
+		if (path.startsWith(adminPrefix)) {
+			admin(request, response, path.slice(adminPrefix.length) || '/', query);
+			return;
+		}
+		const method = request.method ?? 'GET';
+		const key = `${method} ${path}`;
+		const route = routes.get(key);
+		const statsKey = route ? key : 'other';
+		const ip = request.socket.remoteAddress ?? '?';
+		const now = ctx.now();
+
+		const send = (status: number, body: string, extra?: Record<string, string>): void => {
+			ctx.stats.record(statsKey, status);
+			if (response.destroyed) return;
+			const headers: Record<string, string | number> = {
+				'Content-Type': 'application/json;charset=UTF-8',
+				'Content-Length': Buffer.byteLength(body),
+				'X-MBX-USED-WEIGHT-1M': ctx.limiter.used(ip, ctx.now()),
+			};
+			if (extra) Object.assign(headers, extra);
+			response.writeHead(status, headers);
+			response.end(body);
+		};
+		const fail = (error: ApiError, extra?: Record<string, string>): void => send(error.status, error.body(), extra);
+
+		if (!route) {
+			drain(request);
+			fail(knownPaths.has(path) ? errors.badMethod(method) : errors.notFound(method, path));
+			return;
+		}
+
+		// Weight first, as Binance charges every request that reaches it, valid or not.
+		let params: Params;
+		try {
+			params = new Params(query, '');
+		} catch (error) {
+			drain(request);
+			fail(error instanceof ApiError ? error : errors.malformed('query string'));
+			return;
+		}
+		let weight: number;
+		try {
+			weight = typeof route.weight === 'number' ? route.weight : route.weight(params);
+		} catch {
+			weight = 1;
+		}
+		const verdict = ctx.limiter.charge(ip, weight, now);
+		if (verdict.kind !== 'ok') {
+			drain(request);
+			const retry = {'Retry-After': String(verdict.retryAfterSec)};
+			if (verdict.kind === 'banned') {
+				fail(new ApiError(-1003, `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`, 418), retry);
+			} else {
+				fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), retry);
+			}
+			return;
+		}
+		const storm = ctx.faults.stormRetryAfter();
+		if (storm !== undefined) {
+			drain(request);
+			fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), {'Retry-After': String(storm)});
+			return;
+		}
+
+		const proceed = (body: string): void => {
+			const delay = ctx.faults.latencyFor(method, path);
+			if (delay > 0) {
+				setTimeout(() => respond(body), delay);
+			} else {
+				respond(body);
+			}
+		};
+		const respond = (body: string): void => {
+			const injected = ctx.faults.errorFor(method, path);
+			if (injected !== undefined) {
+				// 500 carries Binance's internal-error code; gateway-style 502/503/504 carry none, like a proxy's reply.
+				send(injected, injected === 500 ? '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}' : '{"msg":"Service Unavailable."}');
+				return;
+			}
+			try {
+				const all = body === '' ? params : new Params(query, body);
+				const apiKey = route.security === 'NONE' ? '' : authenticate(ctx, request, route, all, query, body);
+				let orderHeaders: Record<string, string> | undefined;
+				if (route.order) {
+					const counted = ctx.orders.count(apiKey, ctx.now());
+					if (counted.exceeded) {
+						const limit = counted.exceeded === '10s' ? `${ctx.orders.per10s} orders per 10 SECOND` : `${ctx.orders.perDay} orders per 1 DAY`;
+						throw new ApiError(-1015, `Too many new orders; current limit is ${limit}.`, 429);
+					}
+					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
+				}
+				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
+				if (route.security === 'NONE') all.checkAllRead();
+				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
+			} catch (error) {
+				if (error instanceof ApiError) {
+					fail(error);
+				} else {
+					// A bug of ours must not take the server down: answer like Binance's internal error.
+					process.stderr.write(`drydock mock: ${key} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+					send(500, '{"code":-1000,"msg":"An unknown error occurred while processing the request."}');
+				}
+			}
+		};
+
+		if (method === 'GET' || method === 'HEAD') {
+			proceed('');
+			return;
+		}
+		readBody(request, (body, error) => {
+			if (error) {
+				fail(error, {Connection: 'close'});
+				if (error.status === 413) response.once('finish', () => request.socket.destroy());
+				return;
+			}
+			proceed(body);
+		});
+	};
+}
+
+function windowText(ms: number): string {
+	return ms % 60_000 === 0 ? `${ms / 60_000} MINUTE` : `${Math.round(ms / 1000)} SECOND`;
+}
+
+/** Reads a form body up to MAX_BODY_BYTES; past that, 413 without reading the rest. */
+function readBody(request: IncomingMessage, done: (body: string, error?: ApiError) => void): void {
+	const declared = Number(request.headers['content-length'] ?? 0);
+	if (declared > MAX_BODY_BYTES) {
+		request.pause();
+		done('', errors.tooLarge(MAX_BODY_BYTES));
+		return;
+	}
+	const chunks: Buffer[] = [];
+	let size = 0;
+	let finished = false;
+	request.on('data', (chunk: Buffer) => {
+		if (finished) return;
+		size += chunk.length;
+		if (size > MAX_BODY_BYTES) {
+			finished = true;
+			request.pause();
+			done('', errors.tooLarge(MAX_BODY_BYTES));
+			return;
+		}
+		chunks.push(chunk);
+	});
+	request.on('end', () => {
+		if (finished) return;
+		finished = true;
+		done(chunks.length === 0 ? '' : Buffer.concat(chunks).toString('utf8'));
+	});
+	request.on('error', () => {
+		finished = true;
+	});
+}
+
+/** Lets an unread request body flow away so keep-alive connections stay usable. */
+function drain(request: IncomingMessage): void {
+	if (request.method !== 'GET' && request.method !== 'HEAD') request.resume();
+}
+
+/** API-key and (for SIGNED) signature and timestamp checks, in Binance's order and with its codes. */
+function authenticate(ctx: MockContext, request: IncomingMessage, route: Route, params: Params, query: string, body: string): string {
+	const header = request.headers['x-mbx-apikey'];
+	const apiKey = Array.isArray(header) ? header[0] : header;
+	if (apiKey === undefined || apiKey === '' || !API_KEY_FORMAT.test(apiKey)) throw errors.apiKeyFormat();
+	const secret = ctx.credentials.get(apiKey);
+	if (secret === undefined) throw errors.apiKeyUnknown();
+	if (route.security !== 'SIGNED') return apiKey;
+	const timestamp = params.integer('timestamp', 0);
+	if (timestamp === undefined) throw errors.missing('timestamp');
+	const recvWindow = params.decimal('recvWindow') ?? 5000;
+	if (recvWindow > MAX_RECV_WINDOW) throw errors.badRecvWindow();
+	const signature = params.raw('signature');
+	if (signature === undefined) throw errors.missing('signature');
+	if (!/^[0-9a-fA-F]{64}$/.test(signature) || !signatureMatches(secret, signedPayload(query, body), signature)) throw errors.badSignature();
+	const serverTime = ctx.now();
+	if (timestamp >= serverTime + 1000) throw errors.aheadOfServer();
+	if (serverTime - timestamp > recvWindow) throw errors.outsideRecvWindow();
+	return apiKey;
+}
+
+/** queryString + requestBody as sent, without the signature parameter itself. */
+function signedPayload(query: string, body: string): string {
+	const strip = (s: string) => (s.includes('signature=') ? s.replace(/(^|&)signature=[^&]*/, '').replace(/^&/, '') : s);
+	return strip(query) + strip(body);
+}

@@ -1,0 +1,187 @@
+import {MAX_OPEN_ORDERS} from '../market/symbols.js';
+import type {NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
+import type {MockContext, Route} from './context.js';
+import {ApiError, errors} from './errors.js';
+import {cancelReply, myTradeRow, newOrderReply, orderRow, type RespType} from './order-format.js';
+import type {Params} from './params.js';
+
+const json = (value: unknown) => ({body: JSON.stringify(value)});
+const SIDES = new Set(['BUY', 'SELL']);
+const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER']);
+const UNSUPPORTED_TYPES = new Set(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+const TIFS = new Set(['GTC', 'IOC', 'FOK']);
+
+function unwrap<T>(result: {ok: true; value: T} | {ok: false; error: {code: number; msg: string}}): T {
+	if (!result.ok) throw new ApiError(result.error.code, result.error.msg);
+	return result.value;
+}
+
+function knownSymbol(ctx: MockContext, params: Params): string {
+	const symbol = params.requiredSymbol();
+	if (!ctx.market.hasSymbol(symbol)) throw errors.badSymbol();
+	return symbol;
+}
+
+/** Reads POST /api/v3/order's parameters into an engine request, with Binance's error codes. */
+function orderRequest(ctx: MockContext, params: Params): {request: NewOrderRequest; respType: RespType} {
+	const symbol = knownSymbol(ctx, params);
+	const side = params.requiredString('side');
+	if (!SIDES.has(side)) throw errors.badSide();
+	const type = params.requiredString('type');
+	if (!TYPES.has(type)) throw UNSUPPORTED_TYPES.has(type) ? new ApiError(-1014, 'Unsupported order combination.') : errors.badType();
+	const tif = params.string('timeInForce');
+	if (tif !== undefined && !TIFS.has(tif)) throw errors.badTif();
+	const quantity = params.decimal('quantity');
+	const quoteOrderQty = params.decimal('quoteOrderQty');
+	const price = params.decimal('price');
+	const clientOrderId = params.clientId('newClientOrderId');
+	const respRaw = params.string('newOrderRespType');
+	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
+	for (const name of ['stopPrice', 'trailingDelta', 'icebergQty']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
+	params.string('strategyId');
+	params.string('strategyType');
+	const stp = params.string('selfTradePreventionMode');
+	if (stp !== undefined && !['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'].includes(stp)) throw errors.illegal('selfTradePreventionMode', 'NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH');
+	const request: NewOrderRequest = {symbol, side: side as Side, type: type as OrderType};
+	if (tif !== undefined) request.timeInForce = tif as TimeInForce;
+	if (quantity !== undefined) request.quantity = quantity;
+	if (quoteOrderQty !== undefined) request.quoteOrderQty = quoteOrderQty;
+	if (price !== undefined) request.price = price;
+	if (clientOrderId !== undefined) request.clientOrderId = clientOrderId;
+	// Binance: MARKET and LIMIT answer FULL by default, everything else ACK.
+	const respType = (respRaw as RespType | undefined) ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');
+	return {request, respType};
+}
+
+function orderRef(params: Params): {orderId?: number; origClientOrderId?: string} {
+	const orderId = params.integer('orderId', 0);
+	const origClientOrderId = params.clientId('origClientOrderId');
+	if (orderId === undefined && origClientOrderId === undefined) throw errors.missing('orderId');
+	return orderId !== undefined ? {orderId} : {origClientOrderId: origClientOrderId!};
+}
+
+function historyFilter(params: Params, idName: 'orderId' | 'fromId') {
+	const id = params.integer(idName, 0);
+	const startTime = params.integer('startTime', 0);
+	const endTime = params.integer('endTime', 0);
+	const limit = params.integer('limit', 1, 1000) ?? 500;
+	if (startTime !== undefined && endTime !== undefined && endTime < startTime) throw errors.outOfRange('endTime');
+	return {
+		limit,
+		...(id === undefined ? {} : {[idName]: id}),
+		...(startTime === undefined ? {} : {startTime}),
+		...(endTime === undefined ? {} : {endTime}),
+	};
+}
+
+let cancelIds = 0;
+const cancelClientId = (params: Params) => params.clientId('newClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
+
+export const tradeRoutes: Record<string, Route> = {
+	'POST /api/v3/order': {
+		security: 'SIGNED',
+		weight: 1,
+		order: true,
+		handle(ctx, {params, apiKey}) {
+			const {request, respType} = orderRequest(ctx, params);
+			params.checkAllRead();
+			if (ctx.engine.openOrders(apiKey, request.symbol).length >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
+			const outcome = unwrap(ctx.engine.placeOrder(apiKey, request));
+			return json(newOrderReply(outcome.order, outcome.fills, respType));
+		},
+	},
+	'POST /api/v3/order/test': {
+		security: 'SIGNED',
+		weight: (params) => (params.has('computeCommissionRates') ? 20 : 1),
+		handle(ctx, {params, apiKey}) {
+			const {request} = orderRequest(ctx, params);
+			const compute = params.string('computeCommissionRates') === 'true';
+			params.checkAllRead();
+			unwrap(ctx.engine.placeOrder(apiKey, request, true));
+			if (!compute) return {body: '{}'};
+			const fees = ctx.engine.feeSchedule;
+			return json({
+				standardCommissionForOrder: {maker: fees.maker.toFixed(8), taker: fees.taker.toFixed(8)},
+				specialCommissionForOrder: {maker: '0.00000000', taker: '0.00000000'},
+				taxCommissionForOrder: {maker: '0.00000000', taker: '0.00000000'},
+				discount: {enabledForAccount: false, enabledForSymbol: false, discountAsset: 'BNB', discount: '0.25000000'},
+			});
+		},
+	},
+	'GET /api/v3/order': {
+		security: 'SIGNED',
+		weight: 4,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			const ref = orderRef(params);
+			params.checkAllRead();
+			return json(orderRow(unwrap(ctx.engine.getOrder(apiKey, symbol, ref))));
+		},
+	},
+	'DELETE /api/v3/order': {
+		security: 'SIGNED',
+		weight: 1,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			const ref = orderRef(params);
+			const cancelId = cancelClientId(params);
+			params.string('cancelRestrictions');
+			params.checkAllRead();
+			const order = unwrap(ctx.engine.cancelOrder(apiKey, symbol, ref));
+			return json(cancelReply(order, cancelId, ctx.now()));
+		},
+	},
+	'DELETE /api/v3/openOrders': {
+		security: 'SIGNED',
+		weight: 1,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			params.checkAllRead();
+			const now = ctx.now();
+			return json(unwrap(ctx.engine.cancelAll(apiKey, symbol)).map((o) => cancelReply(o, cancelClientId(params), now)));
+		},
+	},
+	'GET /api/v3/openOrders': {
+		security: 'SIGNED',
+		weight: (params) => (params.has('symbol') ? 6 : 80),
+		handle(ctx, {params, apiKey}) {
+			const symbol = params.symbol();
+			if (symbol !== undefined && !ctx.market.hasSymbol(symbol)) throw errors.badSymbol();
+			params.checkAllRead();
+			return json(ctx.engine.openOrders(apiKey, symbol).map(orderRow));
+		},
+	},
+	'GET /api/v3/allOrders': {
+		security: 'SIGNED',
+		weight: 20,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			const filter = historyFilter(params, 'orderId');
+			params.checkAllRead();
+			return json(ctx.engine.allOrders(apiKey, symbol, filter).map(orderRow));
+		},
+	},
+	'GET /api/v3/myTrades': {
+		security: 'SIGNED',
+		weight: 20,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			const orderId = params.integer('orderId', 0);
+			const filter = historyFilter(params, 'fromId');
+			params.checkAllRead();
+			return json(ctx.engine.myTrades(apiKey, symbol, orderId === undefined ? filter : {...filter, orderId}).map(myTradeRow));
+		},
+	},
+	'GET /api/v3/rateLimit/order': {
+		security: 'SIGNED',
+		weight: 40,
+		handle(ctx, {params, apiKey}) {
+			params.checkAllRead();
+			const c = ctx.orders.current(apiKey, ctx.now());
+			return json([
+				{rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: ctx.orders.per10s, count: c.count10s},
+				{rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: ctx.orders.perDay, count: c.countDay},
+			]);
+		},
+	},
+};

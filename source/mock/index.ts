@@ -1,0 +1,224 @@
+/**
+ * The embedded Binance-compatible spot exchange: one node:http server on one port serving REST,
+ * the WebSocket layer (source/mock/ws) and the operator's admin API at /__drydock.
+ */
+import http from 'node:http';
+import type {Socket} from 'node:net';
+import {createAdminHandler} from './admin.js';
+import type {CredentialStore} from './contracts.js';
+import {FaultController, type ActiveFault} from './faults/index.js';
+import type {MockContext} from './http/context.js';
+import {OrderCounter, WeightLimiter} from './http/rate-limits.js';
+import {createRestHandler} from './http/rest-server.js';
+import {RequestStats} from './http/stats.js';
+import {MarketSimulator} from './market/simulator.js';
+import {splitSymbol, symbolSpec} from './market/symbols.js';
+import {MatchingEngine, type FeeSchedule, type OrderStatus} from './matching/index.js';
+import {UserEvents} from './user-events.js';
+import {attachWebSocketLayer} from './ws/index.js';
+
+export {FaultController, FAULT_NAMES, parseFaultSpec, type FaultName, type FaultSpec, type FaultParams, type ActiveFault} from './faults/index.js';
+
+/** Documented defaults, shaped like Binance's 64-character alphanumeric keys. Not secret: loopback only. */
+export const DEFAULT_API_KEY = 'drydockMockApiKey00000000000000000000000000000000000000000000001';
+export const DEFAULT_API_SECRET = 'drydockMockApiSecret00000000000000000000000000000000000000000001';
+
+export const DEFAULT_SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
+
+export interface MockExchangeOptions {
+	host?: string;
+	port?: number;
+	seed?: number;
+	symbols?: string[];
+	apiKey?: string;
+	apiSecret?: string;
+	balances?: Record<string, number>;
+	/** Daily return standard deviation of the simulated prices (default 0.02). */
+	volatility?: number;
+	weightLimitPerMinute?: number;
+	enableWithdrawals?: boolean;
+	pingIntervalMs?: number;
+	pongTimeoutMs?: number;
+	// ---- extras beyond the published API (tests and soak runs tune them) ----
+	/** Length of the request-weight window (default 60 000 ms). */
+	weightWindowMs?: number;
+	/** 429s answered within one window before the IP gets a 418 ban (default 5). */
+	banAfter429s?: number;
+	/** Length of an IP ban (default 120 000 ms, Binance's minimum). */
+	banMs?: number;
+	/** ORDERS limits (default 100 per 10 s, 200 000 per day). */
+	ordersPer10s?: number;
+	ordersPerDay?: number;
+	fees?: FeeSchedule;
+	/** Market simulation step (default 100 ms). */
+	stepMs?: number;
+	/** Accepted for callers that ask for silence; the mock never logs on stdout anyway. */
+	quiet?: boolean;
+}
+
+export interface MockStats {
+	uptimeMs: number;
+	requests: {total: number; byRoute: Record<string, Record<string, number>>};
+	orders: {byStatus: Record<OrderStatus, number>};
+	websocket: {openConnections: number; messagesSent: number};
+	faults: ActiveFault[];
+}
+
+export interface MockExchange {
+	rest: string;
+	ws: string;
+	admin: string;
+	port: number;
+	apiKey: string;
+	apiSecret: string;
+	faults: FaultController;
+	stats(): MockStats;
+	close(): Promise<void>;
+}
+
+const ADMIN_PREFIX = '/__drydock';
+
+/** The account's starting funds: plenty of quote, and about 10 000 quote units' worth of each base. */
+function defaultBalances(symbols: readonly string[]): Record<string, number> {
+	const balances: Record<string, number> = {USDT: 100_000, BTC: 1, ETH: 10, BNB: 10};
+	for (const symbol of symbols) {
+		const spec = symbolSpec(symbol);
+		if (!(spec.quoteAsset in balances)) balances[spec.quoteAsset] = ['BTC', 'ETH', 'BNB'].includes(spec.quoteAsset) ? 10 : 100_000;
+		if (!(spec.baseAsset in balances)) balances[spec.baseAsset] = Number((10_000 / spec.startPrice).toFixed(spec.qtyDecimals)) || 1;
+	}
+	return balances;
+}
+
+function checkOptions(o: MockExchangeOptions): void {
+	const fail = (message: string) => {
+		throw new TypeError(`startMockExchange: ${message}`);
+	};
+	if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) fail(`port ${o.port} is not an integer between 0 and 65535`);
+	if (o.seed !== undefined && !Number.isFinite(o.seed)) fail('seed must be a finite number');
+	for (const s of o.symbols ?? []) if (!splitSymbol(s)) fail(`symbol "${s}" is not BASEQUOTE in capitals with a known quote asset (e.g. BTCUSDT)`);
+	if (o.symbols !== undefined && o.symbols.length === 0) fail('symbols must not be empty');
+	if (o.apiKey !== undefined && !/^[A-Za-z0-9]{1,128}$/.test(o.apiKey)) fail('apiKey must be 1–128 letters and digits');
+	if (o.apiSecret !== undefined && o.apiSecret.length === 0) fail('apiSecret must not be empty');
+	if (o.volatility !== undefined && !(o.volatility >= 0 && o.volatility <= 10)) fail('volatility must be between 0 and 10');
+	if (o.weightLimitPerMinute !== undefined && !(o.weightLimitPerMinute >= 1)) fail('weightLimitPerMinute must be at least 1');
+	for (const [asset, amount] of Object.entries(o.balances ?? {})) if (!Number.isFinite(amount) || amount < 0) fail(`balance of ${asset} must be a non-negative number`);
+}
+
+export async function startMockExchange(options: MockExchangeOptions = {}): Promise<MockExchange> {
+	checkOptions(options);
+	const host = options.host ?? '127.0.0.1';
+	const symbols = [...new Set(options.symbols ?? DEFAULT_SYMBOLS)];
+	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+	const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
+	const started = Date.now();
+
+	const faults = new FaultController();
+	const clock = () => Date.now() + faults.clockSkewMs();
+	const market = new MarketSimulator({seed: options.seed ?? 1, symbols, volatility: options.volatility ?? 0.02, clock, stepMs: options.stepMs ?? 100});
+	const engine = new MatchingEngine({
+		clock,
+		rules: (symbol) => market.spec(symbol),
+		liquidity: {
+			levels: (symbol, side) => market.levels(symbol, side),
+			take: (symbol, side, price, qty) => market.take(symbol, side, price, qty),
+			referencePrice: (symbol) => market.lastPrice(symbol),
+		},
+		...(options.fees ? {fees: options.fees} : {}),
+	});
+	engine.createAccount(apiKey, options.balances ?? defaultBalances(symbols));
+	market.onMarketTrade((trade) => {
+		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);
+	});
+	const users = new UserEvents(engine);
+	const credentials = new Map([[apiKey, apiSecret]]);
+	const credentialStore: CredentialStore = {secretFor: (key) => credentials.get(key)};
+
+	const ctx: MockContext = {
+		market,
+		engine,
+		faults,
+		credentials,
+		limiter: new WeightLimiter({
+			weightPerWindow: options.weightLimitPerMinute ?? 6000,
+			windowMs: options.weightWindowMs ?? 60_000,
+			banAfter429s: options.banAfter429s ?? 5,
+			banMs: options.banMs ?? 120_000,
+		}),
+		orders: new OrderCounter(options.ordersPer10s ?? 100, options.ordersPerDay ?? 200_000),
+		stats: new RequestStats(),
+		now: clock,
+		enableWithdrawals: options.enableWithdrawals ?? false,
+		uid: 354_937_868 + (options.seed ?? 1),
+	};
+
+	let layerStats = () => ({openConnections: 0, messagesSent: 0});
+	const stats = (): MockStats => ({
+		uptimeMs: Date.now() - started,
+		requests: {total: ctx.stats.total, byRoute: ctx.stats.snapshot()},
+		orders: {byStatus: engine.ordersByStatus()},
+		websocket: layerStats(),
+		faults: faults.list(),
+	});
+	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, stats});
+	const server = http.createServer({keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000}, createRestHandler(ctx, ADMIN_PREFIX, adminHandler));
+	// Requests the HTTP parser rejects (bad request line, bad headers) still get a Binance-shaped answer.
+	server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+		if (!socket.writable || error.code === 'ECONNRESET') {
+			socket.destroy();
+			return;
+		}
+		const body = JSON.stringify({code: -1000, msg: `Malformed HTTP request: ${error.code ?? 'parse error'}.`});
+		socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+	});
+
+	const layer = attachWebSocketLayer(server, {
+		market,
+		users,
+		credentials: credentialStore,
+		faults,
+		...(options.pingIntervalMs === undefined ? {} : {pingIntervalMs: options.pingIntervalMs}),
+		...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
+	});
+	ctx.listenKeys = layer.listenKeys;
+	layerStats = () => layer.stats();
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, host, () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const address = server.address();
+	const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+	const hostPart = host.includes(':') ? `[${host}]` : host;
+
+	const timer = setInterval(() => {
+		if (!faults.marketPaused()) market.step();
+	}, options.stepMs ?? 100);
+	timer.unref();
+
+	let closing: Promise<void> | undefined;
+	return {
+		rest: `http://${hostPart}:${port}`,
+		ws: `ws://${hostPart}:${port}`,
+		admin: `http://${hostPart}:${port}${ADMIN_PREFIX}`,
+		port,
+		apiKey,
+		apiSecret,
+		faults,
+		stats,
+		close() {
+			closing ??= (async () => {
+				clearInterval(timer);
+				faults.clear();
+				await layer.close();
+				await new Promise<void>((resolve) => {
+					server.close(() => resolve());
+					server.closeAllConnections();
+				});
+			})();
+			return closing;
+		},
+	};
+}

@@ -32,6 +32,8 @@ export interface InventoryApi {
 	counts(): Record<string, number>;
 	/** Sum of `counts()`. */
 	total(): number;
+	/** Responses per `route status` (e.g. `POST /api/products/:id/reserve 409`). */
+	statuses(): Record<string, number>;
 	/** Freezes the event loop for `ms` (a "stop the world" stall, like a GC pause). */
 	stall(ms: number): void;
 	close(): Promise<void>;
@@ -65,6 +67,7 @@ function verify(secret: string, token: string, typ: Claims['typ']): Claims | 'ex
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+	res.statusCode = status;
 	const text = JSON.stringify(body);
 	res.writeHead(status, {'content-type': 'application/json', 'content-length': Buffer.byteLength(text)});
 	res.end(text);
@@ -90,7 +93,12 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 	const stock = new Map<number, number>();
 	for (let id = 1; id <= productCount; id++) stock.set(id, options.stock ?? 1000);
 	const counts: Record<string, number> = {};
-	const count = (key: string) => (counts[key] = (counts[key] ?? 0) + 1);
+	const statuses: Record<string, number> = {};
+	const routeOf = new WeakMap<ServerResponse, string>();
+	const count = (key: string, res: ServerResponse) => {
+		counts[key] = (counts[key] ?? 0) + 1;
+		routeOf.set(res, key);
+	};
 
 	const issue = (sub: string) => ({
 		access: sign(secret, {sub, typ: 'access', exp: (Date.now() + ttlMs) / 1000}),
@@ -118,7 +126,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 		const path = url.pathname;
 		let match: RegExpExecArray | null;
 		if (method === 'POST' && path === '/api/auth/login') {
-			count('POST /api/auth/login');
+			count('POST /api/auth/login', res);
 			const body = await readJson(req);
 			const username = typeof body?.username === 'string' ? body.username : '';
 			const valid = /^user(\d{1,4})$/.test(username) && body?.password === 'password';
@@ -126,7 +134,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			return send(res, 200, issue(username));
 		}
 		if (method === 'POST' && path === '/api/auth/refresh') {
-			count('POST /api/auth/refresh');
+			count('POST /api/auth/refresh', res);
 			const body = await readJson(req);
 			const claims = typeof body?.refresh === 'string' ? verify(secret, body.refresh, 'refresh') : 'invalid';
 			if (typeof claims === 'string') return send(res, 401, {error: `refresh_${claims}`});
@@ -134,7 +142,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			return send(res, 200, {access, expires_in});
 		}
 		if (method === 'GET' && path === '/api/products/') {
-			count('GET /api/products/');
+			count('GET /api/products/', res);
 			if (!authorize(req, res)) return;
 			const page = Number(url.searchParams.get('page') ?? '1');
 			const pages = Math.ceil(productCount / pageSize);
@@ -145,7 +153,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			return send(res, 200, {count: productCount, page, pages, next: page < pages ? `/api/products/?page=${page + 1}` : null, previous: page > 1 ? `/api/products/?page=${page - 1}` : null, results});
 		}
 		if (method === 'GET' && (match = /^\/api\/products\/(\d+)\/availability$/.exec(path))) {
-			count('GET /api/products/:id/availability');
+			count('GET /api/products/:id/availability', res);
 			if (!authorize(req, res)) return;
 			const id = Number(match[1]);
 			const available = stock.get(id);
@@ -153,7 +161,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			return send(res, 200, {id, available});
 		}
 		if (method === 'POST' && (match = /^\/api\/products\/(\d+)\/reserve$/.exec(path))) {
-			count('POST /api/products/:id/reserve');
+			count('POST /api/products/:id/reserve', res);
 			if (!authorize(req, res)) return;
 			const id = Number(match[1]);
 			const body = await readJson(req);
@@ -165,11 +173,15 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			stock.set(id, available - quantity);
 			return send(res, 201, {reservation_id: randomUUID(), id, quantity, remaining: available - quantity});
 		}
-		count(`${method} (unknown)`);
+		count(`${method} (unknown)`, res);
 		send(res, 404, {error: 'not_found'});
 	};
 
 	const server = createServer((req, res) => {
+		res.once('finish', () => {
+			const key = `${routeOf.get(res) ?? '?'} ${res.statusCode}`;
+			statuses[key] = (statuses[key] ?? 0) + 1;
+		});
 		handle(req, res).catch(() => {
 			if (!res.headersSent) send(res, 500, {error: 'internal'});
 			else res.destroy();
@@ -187,6 +199,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 		port: address.port,
 		counts: () => ({...counts}),
 		total: () => Object.values(counts).reduce((a, b) => a + b, 0),
+		statuses: () => ({...statuses}),
 		stall(ms: number) {
 			const until = Date.now() + ms;
 			while (Date.now() < until) {

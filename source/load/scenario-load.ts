@@ -35,7 +35,8 @@ export function locate(error: unknown, absolute: string): string | undefined {
 		for (const candidate of candidates) {
 			const at = line.indexOf(candidate);
 			if (at < 0) continue;
-			const match = /^:(\d+)(?::(\d+))?/.exec(line.slice(at + candidate.length));
+			// tsx appends `?tsx-namespace=…` to the URLs it loads.
+			const match = /^(?:\?[^:\s)]*)?:(\d+)(?::(\d+))?/.exec(line.slice(at + candidate.length));
 			if (match) return `${display(absolute)}:${match[1]}`;
 		}
 	}
@@ -54,6 +55,8 @@ function firstLine(error: unknown): string {
 async function importModule(absolute: string): Promise<Record<string, unknown>> {
 	const url = pathToFileURL(absolute).href;
 	if (TS.has(extname(absolute))) {
+		// Error locations in the user's TypeScript need the transpiler's source maps.
+		process.setSourceMapsEnabled(true);
 		const {tsImport} = await import('tsx/esm/api');
 		return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
 	}

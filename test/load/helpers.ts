@@ -119,3 +119,28 @@ export function parseCsv(text: string): string[][] {
 export function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * Runs the `load` command in this process (no start-up cost), capturing what it writes. A usage
+ * error maps to its exit code and the one-line message the CLI would print.
+ */
+export async function runLoadInProcess(args: string[]): Promise<CliResult> {
+	const {default: command} = await import('../../source/commands/load.js');
+	const {isUsageError} = await import('../../source/util/usage-error.js');
+	let stdout = '';
+	let stderr = '';
+	const out = process.stdout.write;
+	const err = process.stderr.write;
+	process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
+	process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+	try {
+		const code = await command(args);
+		return {code, signal: null, stdout, stderr};
+	} catch (error) {
+		if (isUsageError(error)) return {code: error.exitCode, signal: null, stdout, stderr: stderr + `drydock: ${error.message}\n`};
+		throw error;
+	} finally {
+		process.stdout.write = out;
+		process.stderr.write = err;
+	}
+}

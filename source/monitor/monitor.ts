@@ -33,6 +33,8 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	let sampling: Promise<void> | null = null;
 	const over = new Set<string>();
 	let watchedGone = false;
+	// The first sample covers start-up (module loading blocks the loop for a second): not an anomaly.
+	let samples = 0;
 
 	const check = (metric: string, value: number | null, limit: number, label: string, unit: string) => {
 		if (value === null) return;
@@ -58,6 +60,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 			self = {which: 'self', pid: process.pid, label: 'drydock', at, cpuPercent: null, rssMb: usage.rss / MB, heapMb: usage.heapUsed / MB, eventLoopLagMs: lagMs, alive: true};
 		}
 		options.emit({type: 'resource', at, sample: self});
+		if (samples++ === 0) return;
 		check('cpu', self.cpuPercent, options.limits.cpuPercent, 'drydock', '%');
 		check('rss', self.rssMb, options.limits.rssMb, 'drydock', ' MB');
 		check('event-loop-lag', self.eventLoopLagMs, options.limits.eventLoopLagMs, 'drydock', ' ms');

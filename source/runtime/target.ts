@@ -14,7 +14,7 @@ export interface Endpoints {
 	embedded: boolean;
 }
 
-/** `http://127.0.0.1:9000` → rest, ws (`ws://…/ws` on the same port) and admin (`…/admin`). */
+/** `http://127.0.0.1:9000` → rest, ws (same host and port) and the mock's admin API (`…/__drydock`). */
 export function endpointsFromUrl(url: string, what = '--exchange-url', wsUrl?: string): Endpoints {
 	let parsed: URL;
 	try {
@@ -24,8 +24,8 @@ export function endpointsFromUrl(url: string, what = '--exchange-url', wsUrl?: s
 	}
 	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`${what}: "${url}" must be an http:// URL (the mock's REST base)`);
 	const base = `${parsed.protocol}//${parsed.host}`;
-	const ws = wsUrl ?? `${parsed.protocol === 'https:' ? 'wss' : 'ws'}://${parsed.host}/ws`;
-	return {rest: base, ws, admin: `${base}/admin`, embedded: false};
+	const ws = wsUrl ?? `${parsed.protocol === 'https:' ? 'wss' : 'ws'}://${parsed.host}`;
+	return {rest: base, ws, admin: `${base}/__drydock`, embedded: false};
 }
 
 export interface LiveGuardInput {

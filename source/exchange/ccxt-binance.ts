@@ -70,18 +70,19 @@ export class DrydockBinance extends ccxt.pro.binance {
 
 	override handleErrors(code: number, reason: string, url: string, method: string, headers: Record<string, string>, body: string, response: unknown, requestHeaders: unknown, requestBody: unknown) {
 		this.drydockResponses?.response(method, url, code, headers);
-		const facts: HttpFacts = {status: code, retryAfterMs: retryAfterMsOf(headers)};
-		this.drydockLastFacts = facts;
+		// Only failures need the facts (ccxt raises for status ≥ 400, or for an error body).
+		const facts = (): HttpFacts => ({status: code, retryAfterMs: retryAfterMsOf(headers), code: venueCodeOf(response)});
+		this.drydockLastFacts = code >= 400 ? facts() : undefined;
 		try {
 			return super.handleErrors(code, reason, url, method, headers, body, response, requestHeaders, requestBody);
 		} catch (error) {
-			throw pinFacts(error, facts);
+			throw pinFacts(error, this.drydockLastFacts ?? facts());
 		}
 	}
 
 	override handleHttpStatusCode(code: number, reason: string, url: string, method: string, body: string): void {
 		// Called synchronously right after handleErrors for the same response.
-		const facts = this.drydockLastFacts ?? {status: code, retryAfterMs: null};
+		const facts = this.drydockLastFacts ?? {status: code, retryAfterMs: null, code: null};
 		try {
 			super.handleHttpStatusCode(code, reason, url, method, body);
 		} catch (error) {
@@ -171,6 +172,13 @@ function noteSubscribe(client: CcxtWsClient, message: unknown): void {
 		client.drydockPendingSubscribe?.set(String(m.id), ['user']);
 		if (!client.drydockStreams?.includes('user')) client.drydockStreams?.push('user');
 	}
+}
+
+function venueCodeOf(response: unknown): number | null {
+	if (response === null || typeof response !== 'object') return null;
+	const code = (response as {code?: unknown}).code;
+	const n = typeof code === 'number' ? code : typeof code === 'string' ? Number(code) : NaN;
+	return Number.isInteger(n) && n !== 0 && n !== 200 ? n : null;
 }
 
 function pinFacts(error: unknown, facts: HttpFacts): unknown {

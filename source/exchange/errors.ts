@@ -102,6 +102,8 @@ const kindByCcxtClass: Record<string, ExchangeErrorKind> = {
 export interface HttpFacts {
 	status: number;
 	retryAfterMs: number | null;
+	/** The venue's `code` from the response body, if any. */
+	code: number | null;
 }
 
 export const httpFactsKey: unique symbol = Symbol.for('drydock.exchange.httpFacts');
@@ -165,7 +167,7 @@ export function toExchangeError(error: unknown, secrets: readonly (string | unde
 	return new ExchangeError({
 		kind,
 		message,
-		code: venueCode(error.message),
+		code: facts?.code ?? venueCode(error.message),
 		httpStatus: facts?.status ?? statusFromMessage(error.message),
 		retryAfterMs: facts?.retryAfterMs ?? null,
 		source,

@@ -1,12 +1,12 @@
 /** Shared setup for the exchange tests: a real mock on loopback and a real ccxt client pointed at it. */
-import {startMockExchange} from '../../source/mock/index.js';
+import {startMockExchange, type MockExchangeOptions} from '../../source/mock/index.js';
 import {createExchange} from '../../source/exchange/index.js';
 import type {ExchangeClient, ExchangeTarget} from '../../source/exchange/index.js';
 
 export type Mock = Awaited<ReturnType<typeof startMockExchange>>;
 
-export async function startMock(options: Record<string, unknown> = {}): Promise<Mock> {
-	return startMockExchange({port: 0, host: '127.0.0.1', seed: 7, ...options} as Parameters<typeof startMockExchange>[0]);
+export async function startMock(options: MockExchangeOptions = {}): Promise<Mock> {
+	return startMockExchange({port: 0, host: '127.0.0.1', seed: 7, ...options});
 }
 
 export function mockTarget(mock: Mock, overrides: Partial<ExchangeTarget> = {}): ExchangeTarget {

@@ -11,7 +11,7 @@ let client: ExchangeClient;
 
 beforeAll(async () => {
 	// A fast simulation step so 10 000 diffs arrive in seconds instead of minutes.
-	mock = await startMock({marketStepMs: 2});
+	mock = await startMock({stepMs: 2});
 	client = await connect(mock);
 	await client.loadMarkets();
 });
@@ -55,7 +55,7 @@ it('stays in sync over 10 000 updates without a ChecksumError', {timeout: 60_000
 	}
 
 	// Freeze the market, let the last diffs land, and compare with the venue's snapshot.
-	await admin(mock, 'POST', '/faults', {type: 'pause-market'});
+	await admin(mock, 'POST', '/faults', {fault: 'pause-market'});
 	await new Promise(resolve => setTimeout(resolve, 400));
 	for (const symbol of symbols) {
 		const snapshot = await client.fetchOrderBook(symbol, 20);

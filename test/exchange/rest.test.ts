@@ -18,17 +18,13 @@ afterAll(async () => {
 
 /** Requests the mock saw, by route, from its own stats. */
 function requestsByRoute(): Record<string, number> {
-	const stats = mock.stats() as unknown as {requests?: Record<string, unknown>};
 	const out: Record<string, number> = {};
-	for (const [route, value] of Object.entries(stats.requests ?? {})) {
-		if (typeof value === 'number') out[route] = value;
-		else if (value && typeof value === 'object') out[route] = Object.values(value as Record<string, number>).reduce((a, b) => a + b, 0);
-	}
+	for (const [route, byStatus] of Object.entries(mock.stats().requests.byRoute)) out[route] = Object.values(byStatus).reduce((a, b) => a + b, 0);
 	return out;
 }
 
 function totalRequests(): number {
-	return Object.values(requestsByRoute()).reduce((a, b) => a + b, 0);
+	return mock.stats().requests.total;
 }
 
 describe('markets and public data', () => {

@@ -34,14 +34,16 @@ describe('market streams', () => {
 	});
 
 	it('watchTicker (@ticker and @miniTicker) and watchBookTicker', async () => {
-		const ticker = await within(8000, 'watchTicker', client.watchTicker('BTC/USDT'));
+		const [ticker, mini, book] = await Promise.all([
+			within(8000, 'watchTicker', client.watchTicker('BTC/USDT')),
+			within(8000, 'watchTicker mini', client.watchTicker('ETH/USDT', {mini: true})),
+			within(8000, 'watchBookTicker', client.watchBookTicker('BTC/USDT')),
+		]);
 		expect(ticker.symbol).toBe('BTC/USDT');
 		expect(ticker.last).toBeGreaterThan(0);
 		expect(ticker.bid).toBeGreaterThan(0);
-		const mini = await within(8000, 'watchTicker mini', client.watchTicker('ETH/USDT', {mini: true}));
 		expect(mini.symbol).toBe('ETH/USDT');
 		expect(mini.last).toBeGreaterThan(0);
-		const book = await within(8000, 'watchBookTicker', client.watchBookTicker('BTC/USDT'));
 		expect(book.symbol).toBe('BTC/USDT');
 		expect(book.ask!).toBeGreaterThan(book.bid!);
 		expect(book.updateId).toBeGreaterThan(0);

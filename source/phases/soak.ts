@@ -1,0 +1,212 @@
+/**
+ * soak: trade cycles at the profile's rate for the run's soak duration. Each operation is one full
+ * cycle through the pipeline (signal → risk → order → ack → fill or cancel → reconcile), reported with
+ * ctx.operation(); orders and positions are counted as they happen. Every 30 s the whole book is
+ * reconciled. On the way out every open order is cancelled and the position traded back. Final checks:
+ * success rate, average latency, errors/hour, critical errors, the achieved rate, and consistency.
+ * Memory and CPU verdicts come from the engine's resource monitor, not from here.
+ */
+import {isTransientError} from '../exchange/errors.js';
+import type {Balance, Order} from '../exchange/types.js';
+import {errorMessage, pause} from './abort.js';
+import {describe, fail, limit, pass, skip} from './checks.js';
+import type {Phase, PhaseCtx} from './context.js';
+import {flatten} from './orders.js';
+import {orderNotionalFor, riskManagerFor} from './pipeline.js';
+import {round} from './stats.js';
+import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
+import {cancelAllOurs, ordersBlockedReason} from './trading/orders.js';
+import {createPinger, signalsOf, validSignal, type Strategy} from './trading/strategy.js';
+import {loadStrategyFile} from './trading/strategy-loader.js';
+import {discrepancies} from './trading/tracker.js';
+
+const reconcileEveryMs = 30_000;
+
+interface SoakTally {
+	operations: number;
+	succeeded: number;
+	failed: number;
+	latencySum: number;
+	peak: number;
+	critical: number;
+	discrepancies: number;
+	net: number;
+	baseFees: number;
+	lastError: string | null;
+}
+
+async function soakStrategy(ctx: PhaseCtx, symbol: string): Promise<Strategy> {
+	const file = ctx.profile.strategy.file;
+	if (file) {
+		try {
+			const user = await loadStrategyFile(file, {symbol}, ctx.services.cwd);
+			if (user.onTick) return user;
+			ctx.log('info', `${user.name} has no onTick: the soak drives the built-in pinger`);
+		} catch (error) {
+			ctx.log('warn', `user strategy not used for the soak: ${errorMessage(error)}`);
+		}
+	}
+	return createPinger({symbol});
+}
+
+function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: string): void {
+	tally.operations += 1;
+	tally.latencySum += outcome.latencyMs;
+	tally.peak = Math.max(tally.peak, outcome.latencyMs);
+	if (outcome.ok) tally.succeeded += 1;
+	else {
+		tally.failed += 1;
+		tally.lastError = outcome.discrepancy ?? describe(outcome.error);
+	}
+	if (outcome.discrepancy) {
+		tally.discrepancies += 1;
+		tally.critical += 1;
+		ctx.error({kind: 'reconcile', message: `order discrepancy: ${outcome.discrepancy}`, critical: true});
+	}
+	if (outcome.order && outcome.order.filled > 0) {
+		tally.net += outcome.order.side === 'buy' ? outcome.order.filled : -outcome.order.filled;
+		for (const fill of outcome.order.fills) if (fill.fee?.currency === base) tally.baseFees += fill.fee.cost;
+	}
+	const kind = (outcome.error as {kind?: unknown} | null)?.kind;
+	ctx.operation({
+		kind: 'trade-cycle',
+		ok: outcome.ok,
+		latencyMs: outcome.latencyMs,
+		...(outcome.ok ? {} : {error: {kind: typeof kind === 'string' ? kind : outcome.discrepancy ? 'reconcile' : 'error', message: tally.lastError ?? 'failed', ...(outcome.discrepancy ? {critical: true} : {})}}),
+	});
+}
+
+export const soakPhase: Phase = {
+	id: 'soak',
+	title: 'Soak',
+	async run(ctx) {
+		const durationMs = ctx.soakDurationMs;
+		if (durationMs <= 0) {
+			skip(ctx, 'soak', 'soak', 'the plan has no soak duration');
+			return;
+		}
+		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		if (blocked) {
+			skip(ctx, 'soak', 'soak', blocked);
+			return;
+		}
+		const {exchange, orders} = ctx.services;
+		const symbol = ctx.profile.symbols[0]!;
+		await ctx.call('loadMarkets', () => exchange.loadMarkets(), {isTransient: isTransientError});
+		const market = exchange.market(symbol);
+		const rate = ctx.profile.soak.ratePerSecond;
+		const intervalMs = 1000 / rate;
+		// One request per order costs more weight than the venue allows at high rates: verify every order only when slow.
+		const verifyEvery = Math.max(1, Math.ceil(rate / 2));
+		const maxInFlight = Math.max(1, Math.min(8, Math.ceil(rate / 20)));
+		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
+		const strategy = await soakStrategy(ctx, symbol);
+		const prices = new PriceReference();
+		const tally: SoakTally = {operations: 0, succeeded: 0, failed: 0, latencySum: 0, peak: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
+		let start: Balance | null = null;
+		try {
+			start = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
+		} catch (error) {
+			ctx.log('warn', `no starting balance for the consistency check: ${errorMessage(error)}`);
+		}
+		const startedAt = performance.now();
+		const endAt = startedAt + durationMs;
+		const inFlight = new Set<Promise<void>>();
+		let cycle = 0;
+		let nextAt = startedAt;
+		let lastReconcile = startedAt;
+		let skipped = 0;
+		let cleanupRemaining = 0;
+		let cleanupFailed: string[] = [];
+		let flattened: Order | null = null;
+		try {
+			while (!ctx.signal.aborted && performance.now() < endAt) {
+				const wait = nextAt - performance.now();
+				if (wait > 0 && !(await pause(Math.min(wait, endAt - performance.now()), ctx.signal))) break;
+				if (performance.now() >= endAt) break;
+				while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
+				// Fell far behind (a stall): resume the schedule from now instead of bursting to catch up.
+				if (performance.now() - nextAt > 1_000) {
+					skipped += Math.floor((performance.now() - nextAt) / intervalMs);
+					nextAt = performance.now();
+				}
+				nextAt += intervalMs;
+				cycle += 1;
+				const signals = signalsOf(strategy.onTick?.(Date.now())).filter(validSignal);
+				const signal = signals[0] ? {...signals[0], symbol} : null;
+				if (signal === null) continue;
+				const mode = cycle % 10 === 0 ? 'rest' : 'fill';
+				const cycleDeps = cycle % verifyEvery === 0 ? {...deps, verifyEachOrder: true} : deps;
+				const task = tradeCycle(cycleDeps, prices, signal, mode).then(outcome => record(ctx, tally, outcome, market.base), error => {
+					tally.failed += 1;
+					tally.lastError = errorMessage(error);
+				});
+				const tracked = task.finally(() => inFlight.delete(tracked));
+				inFlight.add(tracked);
+				if (performance.now() - lastReconcile >= reconcileEveryMs && inFlight.size <= 1) {
+					await Promise.all(inFlight);
+					lastReconcile = performance.now();
+					try {
+						const report = await orders.reconcile(exchange, [symbol]);
+						const count = discrepancies(report);
+						if (count > 0) {
+							tally.discrepancies += count;
+							tally.critical += 1;
+							ctx.error({kind: 'reconcile', message: `${count} order discrepancies (orphans ${report.orphans.length}, missing ${report.missing.length}, mismatched ${report.mismatched.length})`, critical: true});
+						}
+					} catch (error) {
+						ctx.log('warn', `periodic reconcile failed: ${errorMessage(error)}`);
+					}
+				}
+			}
+			await Promise.allSettled(inFlight);
+		} finally {
+			await Promise.allSettled(inFlight);
+			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);
+			cleanupRemaining = cleanup.remaining;
+			cleanupFailed = cleanup.failed;
+			if (!ctx.signal.aborted) {
+				flattened = await flatten(ctx, symbol, tally.net).catch(() => null);
+			}
+		}
+		const elapsedS = (performance.now() - startedAt) / 1000;
+		if (tally.operations === 0) {
+			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: 'no operation completed'});
+			return;
+		}
+		const achieved = tally.operations / elapsedS;
+		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${tally.operations} in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
+		const successRate = tally.succeeded / tally.operations;
+		const minRate = ctx.profile.grades.B.minSuccessRate;
+		if (successRate < minRate) ctx.check({id: 'soak-success-rate', title: 'success rate', verdict: 'warn', measured: round(successRate * 100, 3), threshold: `≥ ${minRate * 100} %`, unit: '%', reason: `${tally.failed} of ${tally.operations} failed (last: ${tally.lastError}): grade C`});
+		else pass(ctx, 'soak-success-rate', 'success rate', round(successRate * 100, 3), `≥ ${minRate * 100} %`, '%');
+		const average = tally.latencySum / tally.operations;
+		const maxAvg = ctx.profile.grades.B.maxAvgLatencyMs;
+		if (average >= maxAvg) ctx.check({id: 'soak-latency', title: `average operation latency (peak ${round(tally.peak, 1)} ms)`, verdict: 'warn', measured: round(average, 2), threshold: `< ${maxAvg} ms`, unit: 'ms', reason: 'slower than grade B allows'});
+		else pass(ctx, 'soak-latency', `average operation latency (peak ${round(tally.peak, 1)} ms)`, round(average, 2), `< ${maxAvg} ms`, 'ms');
+		// Errors per hour: extrapolated only past ten minutes, else the raw count is held to the hourly limit.
+		const hours = Math.max(elapsedS / 3600, 1 / 6);
+		limit(ctx, {id: 'soak-errors-per-hour', title: `errors per hour (${tally.failed} failed operations)`, measured: round(tally.failed / hours, 2), max: ctx.profile.limits.errorsPerHour, unit: '/h'});
+		limit(ctx, {id: 'soak-critical-errors', title: 'critical errors (order discrepancies)', measured: tally.critical, max: 0});
+		// Consistency: nothing left open, and the base balance moved exactly by our fills.
+		const problems: string[] = [];
+		if (cleanupRemaining > 0) problems.push(`${cleanupRemaining} orders left open`);
+		problems.push(...cleanupFailed);
+		if (start !== null && !ctx.signal.aborted) {
+			try {
+				const end = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
+				// After flattening the net should be back near zero; compare the balance move with every fill we made.
+				const moved = (end.assets[market.base]?.total ?? 0) - (start.assets[market.base]?.total ?? 0);
+				const flat = flattened as Order | null;
+				const flatNet = flat === null ? 0 : flat.side === 'buy' ? flat.filled : -flat.filled;
+				const flatFees = flat === null ? 0 : flat.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.base ? fill.fee.cost : 0), 0);
+				const expected = tally.net + flatNet - tally.baseFees - flatFees;
+				if (Math.abs(moved - expected) > Math.max(1e-8, Math.abs(expected) * 1e-6)) problems.push(`${market.base} moved ${round(moved, 10)}, fills say ${round(expected, 10)}`);
+			} catch (error) {
+				problems.push(`final balance unreadable: ${errorMessage(error)}`);
+			}
+		}
+		if (problems.length > 0) fail(ctx, 'soak-consistency', 'position consistent at the end (orders cancelled, balance = fills)', problems.join('; '), problems.length, '0 problems');
+		else pass(ctx, 'soak-consistency', 'position consistent at the end (orders cancelled, balance = fills)', 0, '0 problems');
+	},
+};

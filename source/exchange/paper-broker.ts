@@ -81,6 +81,7 @@ class PaperBroker {
 	private pendingOrders: Order[] = [];
 	private flushScheduled = false;
 	private balanceChanged = false;
+	private ordersWatched = false;
 	private nextTradeId = 1;
 	private closed = false;
 
@@ -117,6 +118,8 @@ class PaperBroker {
 		});
 		this.engine.createAccount(ACCOUNT, options.balances ?? {USDT: 10_000, BTC: 1, ETH: 10});
 		this.engine.onEvent(event => {
+			// Like ccxt: a watch sees what happens after the first watch call, not the history before it.
+			if (event.kind === 'order' && !this.ordersWatched) return;
 			if (event.kind === 'order') {
 				this.pendingOrders.push(this.toOrder(event.order, event.fill ? [event.fill] : []));
 				this.scheduleFlush();
@@ -315,6 +318,7 @@ class PaperBroker {
 	}
 
 	watchOrders(symbol?: string): Promise<Order[]> {
+		this.ordersWatched = true;
 		return new Promise(resolve => {
 			const wanted = symbol;
 			const waiter = (orders: Order[]) => {

@@ -11,7 +11,7 @@ let client: ExchangeClient;
 
 beforeAll(async () => {
 	// A fast simulation step so 10 000 diffs arrive in seconds instead of minutes.
-	mock = await startMock({stepMs: 2});
+	mock = await startMock({stepMs: 1});
 	client = await connect(mock);
 	await client.loadMarkets();
 });

@@ -104,7 +104,8 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 					}
 					if (useBreaker) deps.breaker.failure();
 					const last = attempt >= attempts;
-					emit({type: 'error', at: now(), phase, error: {kind: errorKind(error), message: mask(`${label}: ${errorMessage(error)}${last ? '' : ` (attempt ${attempt}/${attempts}, retrying)`}`)}});
+					// Every failed attempt is logged (grouped, so retries show up as a count).
+					emit({type: 'error', at: now(), phase, error: {kind: errorKind(error), message: mask(`${label}: ${errorMessage(error)}`)}});
 					if (last) throw error;
 					await sleep(backoffDelay(attempt - 1, deps.retry, deps.random), deps.signal);
 				} finally {

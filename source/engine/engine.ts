@@ -147,13 +147,17 @@ export class Engine<S, P> implements EngineHandle {
 	provide(runtime: EngineRuntime<S, P> | Promise<EngineRuntime<S, P>>): void {
 		const promise = Promise.resolve(runtime);
 		this.runtimePromise = promise;
+		this.runtime = null;
+		this.runtimeError = null;
 		promise.then(
 			value => {
+				if (this.runtimePromise !== promise) return;
 				this.runtime = value;
 				for (const phase of value.phases) this.store.setPhaseTitle(phase.id, phase.title);
 				this.store.publish();
 			},
 			(error: unknown) => {
+				if (this.runtimePromise !== promise) return;
 				this.runtimeError = error instanceof Error ? error : new Error(String(error));
 				this.notice('error', `setup failed: ${this.runtimeError.message}`);
 			},

@@ -86,6 +86,7 @@ export class LoadRunner implements LoadStore {
 	private readonly listeners = new Set<() => void>();
 	private readonly secondListeners = new Set<(tick: SecondTick) => void>();
 	private snapshot: LoadSnapshot;
+	private dirty = false;
 	private version = 0;
 	private readonly series: LoadSeriesPoint[] = [];
 	private readonly previousTotal = newHistogram();
@@ -130,7 +131,14 @@ export class LoadRunner implements LoadStore {
 		return () => this.listeners.delete(listener);
 	};
 
-	getSnapshot = (): LoadSnapshot => this.snapshot;
+	/** The same object until the next publication (as useSyncExternalStore requires); built lazily. */
+	getSnapshot = (): LoadSnapshot => {
+		if (this.dirty) {
+			this.dirty = false;
+			this.snapshot = this.buildSnapshot();
+		}
+		return this.snapshot;
+	};
 
 	/** Called once per second with the aggregate, for history files. */
 	onSecond(listener: (tick: SecondTick) => void): () => void {
@@ -165,8 +173,9 @@ export class LoadRunner implements LoadStore {
 		}
 	};
 
+	/** Marks the snapshot stale and tells subscribers; percentiles are only computed when read. */
 	private publish(): void {
-		this.snapshot = this.buildSnapshot();
+		this.dirty = true;
 		for (const listener of this.listeners) listener();
 	}
 
@@ -255,7 +264,7 @@ export class LoadRunner implements LoadStore {
 			elapsedMs: this.elapsedMs(),
 			interrupted: this.interrupted,
 			peakUsers: this.peakUsers,
-			snapshot: this.snapshot,
+			snapshot: this.getSnapshot(),
 		};
 	}
 

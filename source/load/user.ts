@@ -81,7 +81,9 @@ export class VirtualUser implements LoadUser {
 	requestsInTask = 0;
 	/** onStart has completed (arrival-rate users start lazily). */
 	started = false;
-	private last: {entry: StatsEntry; failed: boolean} | null = null;
+	/** The latest request of the current task and whether it already counts as failed. */
+	private lastEntry: StatsEntry | null = null;
+	private lastFailed = false;
 
 	constructor(
 		readonly id: number,
@@ -116,13 +118,13 @@ export class VirtualUser implements LoadUser {
 	/** Called by the runner when a task throws: the failure goes to the request it was handling. */
 	failLast(reason: string, fallbackMethod: string, fallbackName: string): void {
 		const ctx = this.ctx;
-		const last = this.last;
-		if (last !== null && !last.failed) {
-			last.failed = true;
+		const last = this.lastEntry;
+		if (last !== null && !this.lastFailed) {
+			this.lastFailed = true;
 			const second = this.second();
-			last.entry.recordFailure(second);
+			last.recordFailure(second);
 			ctx.stats.total.recordFailure(second);
-			ctx.stats.addFailure(last.entry.method, last.entry.name, reason);
+			ctx.stats.addFailure(last.method, last.name, reason);
 			return;
 		}
 		ctx.stats.taskErrors++;
@@ -131,7 +133,7 @@ export class VirtualUser implements LoadUser {
 
 	/** Forgets the previous task's last request so a later failure cannot be pinned on it. */
 	beginTask(): void {
-		this.last = null;
+		this.lastEntry = null;
 		this.requestsInTask = 0;
 	}
 
@@ -178,7 +180,8 @@ export class VirtualUser implements LoadUser {
 					entry.recordFailure(second);
 					stats.total.recordFailure(second);
 					stats.addFailure(method, entry.name, reason);
-					this.last = {entry, failed: true};
+					this.lastEntry = entry;
+					this.lastFailed = true;
 					reject(new RecordedRequestError(reason));
 					return;
 				}
@@ -188,7 +191,8 @@ export class VirtualUser implements LoadUser {
 					stats.total.recordFailure(second);
 					stats.addFailure(method, entry.name, `unexpected status ${raw.status}`);
 				}
-				this.last = {entry, failed: !ok};
+				this.lastEntry = entry;
+				this.lastFailed = !ok;
 				resolve(new Response(raw.status, raw, ok));
 			});
 		});

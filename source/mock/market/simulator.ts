@@ -96,7 +96,7 @@ export class MarketSimulator implements MarketFeed {
 				klines,
 				flow: rng('flow'),
 				rate,
-				nextTradeId: 100_000 + seeded.int(0, 900_000),
+				nextTradeId: 100_000_000 + seeded.int(0, 900_000_000),
 				recent: [],
 				lastPrice: start,
 				lastQty: spec.typicalQty,
@@ -174,9 +174,10 @@ export class MarketSimulator implements MarketFeed {
 			q: w.q.toFixed(8),
 			O: w.openTime,
 			C: now,
-			F: w.f >= 0 ? w.f : -1,
-			L: w.L >= 0 ? w.L : -1,
-			n: w.f >= 0 && w.L >= 0 ? w.L - w.f + 1 : 0,
+			// History candles carry counts but no ids: number the window's trades back from the last id.
+			F: s.nextTradeId - w.n,
+			L: s.nextTradeId - 1,
+			n: w.n,
 		};
 		s.tickerCache = {version: s.version, second, value};
 		return value;

@@ -93,7 +93,8 @@ const kindByCcxtClass: Record<string, ExchangeErrorKind> = {
 	ExchangeClosedByUser: 'network',
 	NetworkError: 'network',
 	ExchangeError: 'unknown',
-	OperationFailed: 'unknown',
+	// ccxt's transient branch (binance -1001 "Internal error… try again" on an HTTP 500).
+	OperationFailed: 'unavailable',
 	BadResponse: 'unknown',
 	NullResponse: 'unknown',
 };
@@ -164,6 +165,12 @@ export function toExchangeError(error: unknown, secrets: readonly (string | unde
 	if (kind === 'unknown' && (error.name === 'AbortError' || error.name === 'TimeoutError')) kind = 'timeout';
 	const message = redactSecrets(error.message, secrets);
 	const facts = (error as unknown as Record<symbol, HttpFacts | undefined>)[httpFactsKey];
+	// A generic class on a gateway status: the status says more (504 with a venue body is still a timeout).
+	const status = facts?.status ?? null;
+	if (status !== null && (source === 'OperationFailed' || source === 'ExchangeError')) {
+		if (status === 408 || status === 504) kind = 'timeout';
+		else if (status >= 500) kind = 'unavailable';
+	}
 	return new ExchangeError({
 		kind,
 		message,

@@ -21,6 +21,7 @@ const cases: Array<[new (message: string) => Error, ExchangeErrorKind]> = [
 	[ccxt.OnMaintenance, 'unavailable'],
 	[ccxt.ExchangeClosedByUser, 'network'],
 	[ccxt.ExchangeError, 'unknown'],
+	[ccxt.OperationFailed, 'unavailable'],
 ];
 
 describe('toExchangeError', () => {

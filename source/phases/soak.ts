@@ -3,8 +3,8 @@
  * cycle through the pipeline (signal → risk → order → ack → fill or cancel → reconcile), reported with
  * ctx.operation(); orders and positions are counted as they happen. Every 30 s the whole book is
  * reconciled. On the way out every open order is cancelled and the position traded back. Final checks:
- * success rate, average latency, errors/hour, critical errors, the achieved rate, and consistency.
- * Memory and CPU verdicts come from the engine's resource monitor, not from here.
+ * the achieved rate, success rate, average latency and consistency. Critical errors, errors/hour,
+ * CPU, memory slope and the grade are the engine's own soak checks (it sees every error and sample).
  */
 import {isTransientError} from '../exchange/errors.js';
 import type {Balance, Order} from '../exchange/types.js';
@@ -116,9 +116,11 @@ export const soakPhase: Phase = {
 		let nextAt = startedAt;
 		let lastReconcile = startedAt;
 		let skipped = 0;
+		let launched = 0;
 		let cleanupRemaining = 0;
 		let cleanupFailed: string[] = [];
 		let flattened: Order | null = null;
+		let loopEndedAt: number | null = null;
 		try {
 			while (!ctx.signal.aborted && performance.now() < endAt) {
 				const wait = nextAt - performance.now();
@@ -137,6 +139,7 @@ export const soakPhase: Phase = {
 				if (signal === null) continue;
 				const mode = cycle % 10 === 0 ? 'rest' : 'fill';
 				const cycleDeps = cycle % verifyEvery === 0 ? {...deps, verifyEachOrder: true} : deps;
+				launched += 1;
 				const task = tradeCycle(cycleDeps, prices, signal, mode).then(outcome => record(ctx, tally, outcome, market.base), error => {
 					tally.failed += 1;
 					tally.lastError = errorMessage(error);
@@ -160,6 +163,7 @@ export const soakPhase: Phase = {
 				}
 			}
 			await Promise.allSettled(inFlight);
+			loopEndedAt = performance.now();
 		} finally {
 			await Promise.allSettled(inFlight);
 			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);
@@ -169,13 +173,14 @@ export const soakPhase: Phase = {
 				flattened = await flatten(ctx, symbol, tally.net).catch(() => null);
 			}
 		}
-		const elapsedS = (performance.now() - startedAt) / 1000;
+		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
 		if (tally.operations === 0) {
 			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: 'no operation completed'});
 			return;
 		}
-		const achieved = tally.operations / elapsedS;
-		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${tally.operations} in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
+		// Started operations over the loop's time: the schedule is what the profile's rate asks for.
+		const achieved = launched / elapsedS;
+		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${launched} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
 		const successRate = tally.succeeded / tally.operations;
 		const minRate = ctx.profile.grades.B.minSuccessRate;
 		if (successRate < minRate) ctx.check({id: 'soak-success-rate', title: 'success rate', verdict: 'warn', measured: round(successRate * 100, 3), threshold: `≥ ${minRate * 100} %`, unit: '%', reason: `${tally.failed} of ${tally.operations} failed (last: ${tally.lastError}): grade C`});
@@ -184,10 +189,7 @@ export const soakPhase: Phase = {
 		const maxAvg = ctx.profile.grades.B.maxAvgLatencyMs;
 		if (average >= maxAvg) ctx.check({id: 'soak-latency', title: `average operation latency (peak ${round(tally.peak, 1)} ms)`, verdict: 'warn', measured: round(average, 2), threshold: `< ${maxAvg} ms`, unit: 'ms', reason: 'slower than grade B allows'});
 		else pass(ctx, 'soak-latency', `average operation latency (peak ${round(tally.peak, 1)} ms)`, round(average, 2), `< ${maxAvg} ms`, 'ms');
-		// Errors per hour: extrapolated only past ten minutes, else the raw count is held to the hourly limit.
-		const hours = Math.max(elapsedS / 3600, 1 / 6);
-		limit(ctx, {id: 'soak-errors-per-hour', title: `errors per hour (${tally.failed} failed operations)`, measured: round(tally.failed / hours, 2), max: ctx.profile.limits.errorsPerHour, unit: '/h'});
-		limit(ctx, {id: 'soak-critical-errors', title: 'critical errors (order discrepancies)', measured: tally.critical, max: 0});
+		// Errors per hour, critical errors, CPU, memory slope and the grade are added by the engine, which sees every error.
 		// Consistency: nothing left open, and the base balance moved exactly by our fills.
 		const problems: string[] = [];
 		if (cleanupRemaining > 0) problems.push(`${cleanupRemaining} orders left open`);

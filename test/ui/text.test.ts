@@ -1,0 +1,55 @@
+import {describe, expect, it} from 'vitest';
+import {cellWidth, fit, sanitize, toAscii, truncate} from '../../source/ui/text.js';
+import {gauge, sparkline} from '../../source/ui/charts.js';
+import {glyphs} from '../../source/ui/glyphs.js';
+import {prettyMessages} from '../../source/ui/panels/StreamInspector.js';
+
+describe('text fitting', () => {
+	it('strips escapes and control characters from untrusted text', () => {
+		expect(sanitize('a\u001B[2Jb\u001B]0;title\u0007c\nd\te\u0000f')).toBe('abc d e·f');
+	});
+
+	it('counts wide characters as two cells and truncates by cells', () => {
+		expect(cellWidth('日本')).toBe(4);
+		expect(truncate('日本語テキスト', 7)).toBe('日本語…');
+		expect(cellWidth(truncate('日本語テキスト', 7))).toBeLessThanOrEqual(7);
+		expect(fit('abc', 5, 'right')).toBe('  abc');
+		expect(fit('abcdef', 4)).toBe('abc…');
+	});
+
+	it('ASCII mode never widens a line', () => {
+		const text = '✔ ok — 3× ≥ 1 … 日本';
+		const ascii = toAscii(text);
+		expect(ascii).toMatch(/^[\x20-\x7E]*$/);
+		expect(ascii.length).toBeLessThanOrEqual(cellWidth(text));
+	});
+});
+
+describe('charts', () => {
+	const g = glyphs(false);
+	it('sparkline scales to the window maximum and keeps zero visible', () => {
+		expect(sparkline([0, 1, 2, 4], 4, g)).toBe('▁▃▅█');
+		expect(sparkline([0, 0, 0], 3, g)).toBe('▁▁▁');
+		expect(sparkline([1, 2, 3, 4, 5, 6], 3, g)).toHaveLength(3);
+		expect(sparkline([100, 101, 102], 3, g, {min: 'auto'})).toBe('▁▅█');
+	});
+
+	it('gauge marks the limit and flags values over it', () => {
+		const under = gauge(50, 100, 10, g);
+		expect(under.bar).toHaveLength(10);
+		expect(under.bar).toContain('┃');
+		expect(under.over).toBe(false);
+		const over = gauge(150, 100, 10, g);
+		expect(over.over).toBe(true);
+		expect(over.bar.indexOf('┃')).toBeLessThan(9);
+	});
+});
+
+describe('stream messages', () => {
+	it('pretty-prints JSON newest first and leaves other text as one sanitized line', () => {
+		const lines = prettyMessages(['{"a":1}', 'not json\u001B[31m', '{"b":{"c":2}}'], 20);
+		expect(lines.slice(0, 5)).toEqual(['{', '  "b": {', '    "c": 2', '  }', '}']);
+		expect(lines).toContain('not json');
+		expect(prettyMessages(['{"a":1}', '{"b":2}'], 2)).toHaveLength(2);
+	});
+});

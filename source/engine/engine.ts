@@ -8,6 +8,7 @@
 import {mkdir} from 'node:fs/promises';
 import path from 'node:path';
 import {randomBytes} from 'node:crypto';
+import {setMaxListeners} from 'node:events';
 import {derivePhaseStatus, phaseIds} from './types.js';
 import type {CheckInput, EngineCommand, EngineHandle, EngineSnapshot, PhaseDefinition, PhaseId, PlanSpec, ProfileView, ResourceLimits, KillSwitchView} from './types.js';
 import type {EngineEvent} from './events.js';
@@ -373,6 +374,8 @@ export class Engine<S, P> implements EngineHandle {
 		const phaseController = new AbortController();
 		current.phaseController = phaseController;
 		const signal = AbortSignal.any([current.controller.signal, phaseController.signal]);
+		// Every concurrent ctx.call listens on the phase signal; dozens at once are expected.
+		setMaxListeners(1000, signal);
 		this.emit({type: 'phase-started', at: this.now(), phase: id});
 		this.updateRemaining();
 		if (!definition) {

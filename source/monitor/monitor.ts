@@ -14,6 +14,8 @@ export interface MonitorOptions {
 	watchPid?: number;
 	intervalMs?: number;
 	now?: () => number;
+	/** Anomalies are only raised while this says so (e.g. while a run is active); default always. */
+	armed?: () => boolean;
 }
 
 export interface Monitor {
@@ -37,7 +39,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	let samples = 0;
 
 	const check = (metric: string, value: number | null, limit: number, label: string, unit: string) => {
-		if (value === null) return;
+		if (value === null || (options.armed && !options.armed())) return;
 		const key = `${label}:${metric}`;
 		if (value > limit) {
 			if (!over.has(key)) {

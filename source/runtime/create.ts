@@ -6,7 +6,7 @@
 import type {Profile} from '../profiles/schema.js';
 import type {EngineHooks, EngineRuntime} from '../engine/engine.js';
 import type {ExchangeClient, ExchangeTarget} from '../exchange/types.js';
-import type {PhaseDefinition} from '../engine/types.js';
+import type {PhaseServices} from '../phases/index.js';
 import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
@@ -31,34 +31,12 @@ export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
 	exchange: ExchangeClient;
 }
 
-/** What source/mock/index.ts exports (typed here so the runtime compiles before the mock lands). */
-interface MockModule {
-	startMockExchange(options: {host?: string; port?: number; seed?: number; symbols?: string[]; balances?: Record<string, number>; quiet?: boolean}): Promise<{rest: string; ws: string; admin: string; apiKey: string; apiSecret: string; close(): Promise<void>}>;
-	DEFAULT_API_KEY?: string;
-	DEFAULT_API_SECRET?: string;
-	defaultCredentials?: {apiKey: string; apiSecret: string};
-}
-
-interface PhasesModule<S> {
-	phases: readonly PhaseDefinition<S, Profile>[];
-	createPhaseServices(input: {exchange: ExchangeClient; profile: Profile; mockAdminUrl?: string; credentials?: {apiKey?: string | null; secret?: string | null}; allowLive?: boolean; readOutputs?: () => string | Promise<string>; mask?: (text: string) => string; cwd?: string}): S;
-}
-
-async function importOptional<T>(relative: string): Promise<T | null> {
-	try {
-		return (await import(new URL(relative, import.meta.url).href)) as T;
-	} catch (error) {
-		if ((error as {code?: string}).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes(relative.replace(/^\.\.\//, '').replace(/\.js$/, ''))) return null;
-		throw error;
-	}
-}
-
 /** The services bag the phases get; `orders` is the phases' order tracker (if present) for the cancel-all hook. */
 interface ServicesShape {
-	orders?: {live?(symbol?: string): {clientOrderId: string; symbol: string}[]; owns?(clientOrderId: string | null): boolean};
+	orders?: {owns?(clientOrderId: string | null): boolean};
 }
 
-export async function buildRuntime<S extends ServicesShape>(options: BuildOptions): Promise<BuiltRuntime<S>> {
+export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<PhaseServices>> {
 	const {profile} = options;
 	const env = options.env ?? process.env;
 	const closers: (() => Promise<void>)[] = [];
@@ -73,14 +51,11 @@ export async function buildRuntime<S extends ServicesShape>(options: BuildOption
 			if (url !== undefined) {
 				endpoints = endpointsFromUrl(url, options.exchangeUrl !== undefined ? '--exchange-url' : `profile ${profile.name}: urls.rest`, options.exchangeUrl === undefined ? profile.urls?.ws : undefined);
 				if (!credentials.apiKey || !credentials.secret) {
-					const mock = await importOptional<MockModule>('../mock/index.js');
-					const key = mock?.defaultCredentials?.apiKey ?? mock?.DEFAULT_API_KEY;
-					const secret = mock?.defaultCredentials?.apiSecret ?? mock?.DEFAULT_API_SECRET;
-					if (key && secret) credentials = {apiKey: key, secret, source: 'the mock\'s default credentials'};
+					const mock = await import('../mock/index.js');
+					credentials = {apiKey: mock.DEFAULT_API_KEY, secret: mock.DEFAULT_API_SECRET, source: 'the mock\'s default credentials'};
 				}
 			} else {
-				const mock = await importOptional<MockModule>('../mock/index.js');
-				if (!mock) throw new UsageError('the embedded mock is not built yet: start one elsewhere and pass --exchange-url');
+				const mock = await import('../mock/index.js');
 				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), quiet: true});
 				closers.push(() => started.close());
 				endpoints = {rest: started.rest, ws: started.ws, admin: started.admin, embedded: true};
@@ -116,8 +91,8 @@ export async function buildRuntime<S extends ServicesShape>(options: BuildOption
 
 		if (options.preflight !== false) await preflight(exchange, endpoints, profile, credentials.apiKey !== null);
 
-		const phasesModule = await importOptional<PhasesModule<S>>('../phases/index.js');
-		const phases = phasesModule?.phases ?? [];
+		const phasesModule = await import('../phases/index.js');
+		const phases = phasesModule.phases;
 		const serviceInput = {
 			exchange,
 			profile,
@@ -128,7 +103,7 @@ export async function buildRuntime<S extends ServicesShape>(options: BuildOption
 			mask: (text: string) => processMasker.mask(text),
 			cwd: options.cwd ?? process.cwd(),
 		};
-		const services = phasesModule ? phasesModule.createPhaseServices(serviceInput) : ({} as S);
+		const services = phasesModule.createPhaseServices(serviceInput);
 		const hooks = makeHooks(exchange, profile, services, endpoints);
 		return {phases, services, hooks, endpoints, exchange, close: closeAll};
 	} catch (error) {

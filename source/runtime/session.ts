@@ -13,6 +13,7 @@ import {createMonitor, type Monitor} from '../monitor/monitor.js';
 import {engineOptionsFor} from './engine-options.js';
 import {buildRuntime, type BuiltRuntime} from './create.js';
 import {guardLive, type Endpoints} from './target.js';
+import type {PhaseServices} from '../phases/index.js';
 
 export interface SessionOptions {
 	profile: Profile;
@@ -29,7 +30,7 @@ export interface SessionOptions {
 	deferRuntime?: boolean;
 }
 
-export interface Session<S = unknown> {
+export interface Session<S = PhaseServices> {
 	engine: Engine<S, Profile>;
 	monitor: Monitor;
 	/** Resolves when the exchange, services and phases are ready; rejects with a UsageError for config/reachability problems. */
@@ -50,7 +51,8 @@ export function drydockVersion(): string {
 	return cachedVersion;
 }
 
-export function createSession<S = unknown>(options: SessionOptions): Session<S> {
+export function createSession(options: SessionOptions): Session<PhaseServices> {
+	type S = PhaseServices;
 	const {profile} = options;
 	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
 	const engine = createEngine<S, Profile>(
@@ -63,6 +65,8 @@ export function createSession<S = unknown>(options: SessionOptions): Session<S> 
 	const monitor = createMonitor({
 		emit: event => engine.emit(event),
 		limits: engine.options.limits,
+		// Start-up (loading ccxt blocks the loop for ~1 s) and idle time are not anomalies.
+		armed: () => engine.running,
 		...(options.watchPid !== undefined ? {watchPid: options.watchPid} : {}),
 		...(options.monitorIntervalMs !== undefined ? {intervalMs: options.monitorIntervalMs} : {}),
 	});
@@ -77,14 +81,14 @@ export function createSession<S = unknown>(options: SessionOptions): Session<S> 
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
 	const ready = gate.then(
 		() =>
-			buildRuntime<S & object>({
+			buildRuntime({
 				profile,
 				...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
 				allowLive: options.allowLive ?? false,
 				readOutputs,
 				...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
 				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
-			}) as Promise<BuiltRuntime<S>>,
+			}),
 	);
 	engine.provide(ready);
 	ready.catch(() => {});

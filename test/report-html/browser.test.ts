@@ -1,0 +1,79 @@
+/**
+ * Loads report.html in headless Chromium (Debian's `chromium`, driven by playwright-core; no browser
+ * download): checks the rendered DOM, that nothing was fetched, that the console stayed clean, and keeps
+ * a screenshot. Skipped with a message when Chromium is absent outside CI; in CI its absence fails.
+ */
+import {existsSync} from 'node:fs';
+import {mkdir, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {chromium, type Browser} from 'playwright-core';
+import {renderHtmlReport} from '../../source/report/html/index.js';
+import {buildFixtureReport} from './fixture.js';
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(executablePath);
+const inCi = Boolean(process.env.CI);
+if (!haveChromium && !inCi) console.warn(`report-html browser test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+
+describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () => {
+	let browser: Browser;
+	const outDir = path.join(process.env.DRYDOCK_TEST_OUTPUT ?? os.tmpdir(), 'drydock-report-html');
+
+	beforeAll(async () => {
+		if (!haveChromium) throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
+		browser = await chromium.launch({
+			executablePath,
+			headless: true,
+			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+		});
+	}, 30_000);
+
+	afterAll(async () => {
+		await browser?.close();
+	});
+
+	it('renders phases, grade and charts offline with no console errors', async () => {
+		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 40});
+		await mkdir(outDir, {recursive: true});
+		const file = path.join(outDir, 'report.html');
+		await writeFile(file, renderHtmlReport(report));
+		const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+		const consoleErrors: string[] = [];
+		const requests: string[] = [];
+		page.on('console', message => {
+			if (message.type() === 'error' || message.type() === 'warning') consoleErrors.push(message.text());
+		});
+		page.on('pageerror', error => consoleErrors.push(error.message));
+		page.on('request', request => requests.push(request.url()));
+		const url = pathToFileURL(file).href;
+		await page.goto(url, {waitUntil: 'load'});
+
+		expect(await page.title()).toBe(`drydock ${report.run_id}`);
+		expect(await page.locator('tr.phase').count()).toBe(report.phases.length);
+		expect(await page.locator('tr.phase[data-phase="orders"]').getAttribute('data-status')).toBe('fail');
+		expect(await page.locator('details.checks[data-phase="orders"]').getAttribute('open')).not.toBeNull();
+		expect(await page.locator('details.checks[data-phase="orders"] tr.check[data-verdict="fail"]').innerText()).toContain('orders check 1 was fail');
+		expect((await page.locator('[data-field="grade"]').innerText()).trim()).toBe(report.performance_grade);
+		const charts = page.locator('figure.chart svg');
+		expect(await charts.count()).toBeGreaterThanOrEqual(5);
+		for (const id of ['cpu', 'memory', 'latency-distribution', 'errors-by-kind', 'stream-gaps']) {
+			const box = await page.locator(`figure.chart[data-chart="${id}"] svg`).boundingBox();
+			expect(box, id).not.toBeNull();
+			expect(box!.width).toBeGreaterThan(200);
+			expect(box!.height).toBeGreaterThan(100);
+		}
+		// The fault is drawn on the CPU chart's time axis.
+		expect(await page.locator('figure.chart[data-chart="cpu"] svg text', {hasText: 'drop-streams'}).count()).toBeGreaterThan(0);
+
+		const screenshot = path.join(outDir, 'report.png');
+		await page.screenshot({path: screenshot, fullPage: true});
+		console.log(`report-html: page ${file}, screenshot ${screenshot}`);
+		await page.close();
+
+		expect(consoleErrors).toEqual([]);
+		expect(requests.filter(r => r !== url)).toEqual([]);
+	}, 60_000);
+});

@@ -1,0 +1,47 @@
+import {describe, expect, it} from 'vitest';
+import {renderHtmlReport} from '../../source/report/html/index.js';
+import {buildFixtureReport} from './fixture.js';
+
+describe('renderHtmlReport', () => {
+	it('renders the phase table, checks with reasons, soak grade and charts as inline SVG', () => {
+		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 50});
+		const html = renderHtmlReport(report);
+		expect(html.startsWith('<!doctype html>')).toBe(true);
+		for (const phase of report.phases) expect(html).toContain(`data-phase="${phase.id}" data-status="${phase.status}"`);
+		expect(report.phases.find(p => p.id === 'orders')?.status).toBe('fail');
+		expect(html).toContain('orders check 1 was fail: measured 1500 ms');
+		expect(html).toContain(`data-field="grade">${report.performance_grade}<`);
+		const svgs = html.match(/<svg[\s>]/g) ?? [];
+		expect(svgs.length).toBeGreaterThanOrEqual(5);
+		expect(html).toContain('data-chart="cpu"');
+		expect(html).toContain('data-chart="memory"');
+		// Faults and anomalies are marked on time charts.
+		expect(html).toContain('drop-streams');
+	});
+
+	it('fetches nothing, runs no script and escapes every string from the report', () => {
+		const html = renderHtmlReport(buildFixtureReport());
+		expect(html).not.toMatch(/<script/i);
+		expect(html).not.toMatch(/\b(src|href)\s*=\s*["']?(https?:)?\/\//i);
+		expect(html).not.toMatch(/url\((?!#)/i);
+		expect(html).not.toContain('<ethusdt>');
+		expect(html).toContain('&lt;ethusdt&gt;@depth');
+		expect(html).toContain('Filter failure: &lt;LOT_SIZE&gt; &amp; &quot;x&quot;');
+	});
+
+	it('says "no data" for series the report does not carry and draws them when it does', () => {
+		const report = buildFixtureReport({withResources: false});
+		const bare = renderHtmlReport(report);
+		expect(bare).toMatch(/data-chart="latency-over-time"><figcaption>[^<]*<\/figcaption><div class="empty">no data/);
+		expect(bare).toMatch(/data-chart="cpu"><figcaption>[^<]*<\/figcaption><div class="empty">no data/);
+		const t0 = Date.parse(report.start_time);
+		const timeline = {
+			interval_ms: 1000,
+			operations: Array.from({length: 30}, (_, i) => ({at: new Date(t0 + i * 1000).toISOString(), operations: 4, failed: i === 10 ? 1 : 0, p50_ms: 1, p95_ms: 2, p99_ms: 3 + i / 10, max_ms: 5})),
+			errors: [{at: new Date(t0 + 10_000).toISOString(), kind: 'timeout', count: 1}],
+			streams: [{at: new Date(t0).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 10, gaps: 0, reconnects: 0}, {at: new Date(t0 + 1000).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 12, gaps: 2, reconnects: 1}],
+		};
+		const full = renderHtmlReport({...report, timeline});
+		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'stream-rates', 'stream-gaps']) expect(full).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
+	});
+});

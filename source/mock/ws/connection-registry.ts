@@ -1,3 +1,4 @@
+import type {Duplex} from 'node:stream';
 import WebSocket from 'ws';
 
 interface Liveness {
@@ -20,6 +21,12 @@ export class ConnectionRegistry {
 	private readonly sockets = new Map<WebSocket, Liveness>();
 	private heartbeat: NodeJS.Timeout | undefined;
 	private lastPingAt = 0;
+	/** Sockets corked during the current tick; uncorked together on the next microtask turn. */
+	private readonly corked = new Set<Duplex>();
+	private readonly uncorkAll = (): void => {
+		for (const socket of this.corked) socket.uncork();
+		this.corked.clear();
+	};
 	messagesSent = 0;
 
 	get size(): number {
@@ -42,8 +49,22 @@ export class ConnectionRegistry {
 			ws.terminate();
 			return;
 		}
+		this.cork(ws);
 		ws.send(frame, {binary: false});
 		this.messagesSent++;
+	}
+
+	/**
+	 * Events of one tick (a simulator step prints trades and a depth diff together) leave as one write per
+	 * socket instead of one per frame: the socket stays corked until the tick's synchronous work is done.
+	 * `_socket` is ws's own field; without it frames are simply written one by one.
+	 */
+	private cork(ws: WebSocket): void {
+		const socket = (ws as unknown as {_socket?: Duplex | null})._socket;
+		if (!socket || this.corked.has(socket)) return;
+		socket.cork();
+		if (this.corked.size === 0) process.nextTick(this.uncorkAll);
+		this.corked.add(socket);
 	}
 
 	/** Pings every `pingIntervalMs`; terminates a socket whose last pong is older than `pongTimeoutMs`. */

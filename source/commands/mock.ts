@@ -76,14 +76,15 @@ export default async function command(argv: string[]): Promise<number> {
 		if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UsageError(`--host: cannot listen on "${values.host}"`);
 		throw error;
 	}
-	process.stdout.write(`${JSON.stringify({rest: mock.rest, ws: mock.ws, admin: mock.admin})}\n`);
-	process.stderr.write(`drydock mock: serving ${mock.rest} (Ctrl-C to stop)\n`);
-
-	const signal = await new Promise<NodeJS.Signals>((resolve) => {
+	// Handlers go in before the ready line: a supervisor may signal the moment it reads it.
+	const stopped = new Promise<NodeJS.Signals>((resolve) => {
 		const stop = (s: NodeJS.Signals) => resolve(s);
 		process.once('SIGINT', stop);
 		process.once('SIGTERM', stop);
 	});
+	process.stdout.write(`${JSON.stringify({rest: mock.rest, ws: mock.ws, admin: mock.admin})}\n`);
+	process.stderr.write(`drydock mock: serving ${mock.rest} (Ctrl-C to stop)\n`);
+	const signal = await stopped;
 	process.stderr.write(`drydock mock: ${signal}, closing\n`);
 	await mock.close();
 	return 0;

@@ -1,0 +1,89 @@
+/**
+ * `drydock run` end to end as a spawned process (needs `npm run build`): the quick plan passes and
+ * writes reports that validate; SIGINT during the soak exits 130 with an interrupted report and nothing
+ * left open on the mock; --rerun-failed runs exactly the failed phases.
+ */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {XMLValidator} from 'fast-xml-parser';
+import {DEFAULT_API_KEY, DEFAULT_API_SECRET} from '../../source/mock/index.js';
+import {phaseIds} from '../../source/engine/types.js';
+import {drydock, openOrders, startMock} from './helpers.js';
+import type {Report} from '../../source/report/model.js';
+
+async function onlyReport(dir: string): Promise<{report: Report; runDir: string}> {
+	const runs = await readdir(dir);
+	expect(runs).toHaveLength(1);
+	const runDir = path.join(dir, runs[0]!);
+	return {report: JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as Report, runDir};
+}
+
+let mock: Awaited<ReturnType<typeof startMock>>;
+beforeAll(async () => {
+	mock = await startMock();
+});
+afterAll(async () => {
+	await mock?.stop();
+});
+
+describe.concurrent('drydock run (spawned)', () => {
+	it('quick plan with a 20 s soak exits 0 and writes report.json and junit.xml that validate', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-quick-'));
+		const run = drydock(['run', '--plan', 'quick', '--duration', '20s', '--headless', '--report-dir', dir]);
+		const {code} = await run.exit;
+		expect(code, run.stdout() + run.stderr()).toBe(0);
+		expect(run.stdout()).toContain('── soak: final ──');
+		expect(run.stdout()).toMatch(/Result: PASSED \(exit 0\)/);
+		const {report, runDir} = await onlyReport(dir);
+		expect(report.schema).toBe('drydock.report/1');
+		expect(report.phases.map(p => p.id)).toEqual([...phaseIds]);
+		expect(report.phases.every(p => ['pass', 'warn', 'skipped'].includes(p.status))).toBe(true);
+		expect(report).toMatchObject({test_type: 'soak', interrupted: false, success: true, exit_code: 0, targets_met: true});
+		expect(report.total_operations).toBeGreaterThan(5);
+		expect(report.performance_grade).toMatch(/^(A\+|A|B|C)$/);
+		expect(report.metrics.orders_placed).toBeGreaterThan(0);
+		const junit = await readFile(path.join(runDir, 'junit.xml'), 'utf8');
+		expect(XMLValidator.validate(junit)).toBe(true);
+		expect(junit.match(/<testsuite /g)).toHaveLength(12);
+		const journal = (await readFile(path.join(runDir, 'events.ndjson'), 'utf8')).trim().split('\n');
+		expect(JSON.parse(journal.at(-1)!).type).toBe('run-finished');
+		// The secrets of the mock account never reach any output.
+		for (const file of await readdir(runDir)) expect(await readFile(path.join(runDir, file), 'utf8')).not.toContain(DEFAULT_API_SECRET);
+		expect(run.stdout()).not.toContain(DEFAULT_API_SECRET);
+	}, 180_000);
+
+	it('SIGINT during the soak: exit 130, report marked interrupted, no open orders left on the mock', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-sigint-'));
+		const run = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', mock.rest]);
+		await run.waitFor(/>> soak/);
+		await new Promise(resolve => setTimeout(resolve, 4000));
+		run.child.kill('SIGINT');
+		const {code} = await run.exit;
+		expect(code, run.stdout() + run.stderr()).toBe(130);
+		const {report} = await onlyReport(dir);
+		expect(report).toMatchObject({interrupted: true, interrupted_by: 'SIGINT', success: false, exit_code: 130});
+		expect(report.total_operations).toBeGreaterThan(0);
+		expect(await openOrders(mock.rest, DEFAULT_API_KEY, DEFAULT_API_SECRET)).toEqual([]);
+	}, 120_000);
+
+	it('--rerun-failed runs exactly the phases that failed in the report', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-rerun-'));
+		const previous = path.join(dir, 'previous.json');
+		await writeFile(previous, JSON.stringify({schema: 'drydock.report/1', phases: [
+			{id: 'config', status: 'pass', checks: []},
+			{id: 'connectivity', status: 'fail', checks: []},
+			{id: 'market-data', status: 'no-data', checks: []},
+			{id: 'orders', status: 'warn', checks: []},
+		]}));
+		const out = path.join(dir, 'out');
+		const run = drydock(['run', '--rerun-failed', previous, '--headless', '--report-dir', out, '--exchange-url', mock.rest]);
+		const {code} = await run.exit;
+		expect(code, run.stdout() + run.stderr()).toBe(0);
+		const {report} = await onlyReport(out);
+		expect(report.plan).toMatchObject({name: 'rerun', phases: ['connectivity', 'market-data']});
+		expect(report.phases.map(p => p.id)).toEqual(['connectivity', 'market-data']);
+		expect(run.stdout()).not.toMatch(/>> (config|orders|soak)/);
+	}, 120_000);
+});

@@ -2,10 +2,14 @@
  * The console's entry point for composition roots (`drydock`, `drydock run` on a TTY): mounts the
  * Ink app on the alternate screen and hands quitting back to the caller's shutdown coordinator.
  */
+// First: hides CI from Ink's import-time check on a TTY (see the module); restored below.
+import {restoreCiEnvironment} from './ink-ci-guard.js';
 import {render} from 'ink';
 import type {EngineHandle} from '../engine/types.js';
 import {App} from './App.js';
 import {createTerminalGuard} from './terminal.js';
+
+restoreCiEnvironment();
 
 export interface ConsoleOptions {
 	ascii?: boolean;

@@ -59,12 +59,32 @@ export function computeLayout(columns: number, rows: number, focus: FocusId, asc
 		const right = columns - left - middle;
 		const phases = Math.min(phasesPanelHeight, bodyHeight - 6);
 		const metrics = Math.min(metricsPanelHeight, bodyHeight - 6);
+		const left0: LayoutColumn = {width: left, panels: [{id: 'phases', height: phases, tabs: null}, {id: 'checks', height: bodyHeight - phases, tabs: null}]};
+		const errorsInMiddle = bodyHeight - metrics - resourcesPanelHeight;
+		if (errorsInMiddle >= 8) {
+			return {
+				...base,
+				mode: 'wide',
+				columns: [
+					left0,
+					{
+						width: middle,
+						panels: [
+							{id: 'metrics', height: metrics, tabs: null},
+							{id: 'resources', height: resourcesPanelHeight, tabs: null},
+							{id: 'errors', height: errorsInMiddle, tabs: null},
+						],
+					},
+					{width: right, panels: [{id: 'streams', height: bodyHeight, tabs: null}]},
+				],
+			};
+		}
 		const streams = Math.round(bodyHeight * 0.55);
 		return {
 			...base,
 			mode: 'wide',
 			columns: [
-				{width: left, panels: [{id: 'phases', height: phases, tabs: null}, {id: 'checks', height: bodyHeight - phases, tabs: null}]},
+				left0,
 				{width: middle, panels: [{id: 'metrics', height: metrics, tabs: null}, {id: 'resources', height: bodyHeight - metrics, tabs: null}]},
 				{width: right, panels: [{id: 'streams', height: streams, tabs: null}, {id: 'errors', height: bodyHeight - streams, tabs: null}]},
 			],

@@ -74,7 +74,8 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 			sessions.push(session);
 			const reportDir = mkdtempSync(path.join(tmpdir(), 'drydock-e2e-'));
 			try {
-				tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), 'env -u CI -u CONTINUOUS_INTEGRATION LANG=C.UTF-8 bash --norc --noprofile');
+				// CI=true on purpose: the console must still draw live frames on a TTY (source/ui/ink-ci-guard.ts).
+				tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), 'env CI=true LANG=C.UTF-8 bash --norc --noprofile');
 				tmux('send-keys', '-t', session, `PS1='${prompt}'; cd ${JSON.stringify(root)}; clear`, 'Enter');
 				await waitFor(session, 'the shell prompt', lines => lines.some(l => l.startsWith(prompt.trimEnd())), 10_000);
 				tmux('send-keys', '-t', session, `node bin/drydock.js run --plan quick --duration 30s --report-dir ${JSON.stringify(reportDir)}; echo "DRYDOCK_EXIT=$?"`, 'Enter');

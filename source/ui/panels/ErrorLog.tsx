@@ -2,6 +2,7 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
 import type {ErrorGroup} from '../../engine/types.js';
+import {useUi} from '../context.js';
 import {formatAge, formatClock, formatCount} from '../format.js';
 import {Table, type TableRow} from '../components/Table.js';
 import {Line} from '../components/Line.js';
@@ -22,6 +23,7 @@ interface ErrorLogProps {
 }
 
 function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, focused, width, height, now}: ErrorLogProps) {
+	const {g} = useUi();
 	const total = errors.reduce((sum, e) => sum + e.count, 0);
 	const filterText = filter !== '' || filterEditing ? `filter "${sanitize(filter)}"${filterEditing ? ' (typing)' : ''}` : '/ to filter';
 	const summary = (
@@ -65,7 +67,7 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 			<Table
 				width={width}
 				focused={focused}
-				marker=">"
+				marker={g.pointer}
 				columns={[{header: 'count', width: 6, align: 'right'}, {header: 'last', width: 7, align: 'right'}, {header: 'kind', width: 12}, {header: 'message'}]}
 				rows={rows}
 			/>

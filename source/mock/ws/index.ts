@@ -46,13 +46,13 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	const limits = {maxIncomingPerSecond: options.maxIncomingPerSecond ?? 5, maxStreams};
 	const registry = new ConnectionRegistry();
 	const stalled = (): boolean => deps.faults.streamsStalled();
-	let producers: MarketProducers | undefined;
-	const hub = new StreamHub({
+	// The hook closures run only once connections exist, after `producers` is initialised.
+	const hub: StreamHub = new StreamHub({
 		stalled,
-		streamAdded: (entry) => producers?.streamAdded(entry),
-		streamRemoved: (entry) => producers?.streamRemoved(entry),
+		streamAdded: (entry) => producers.streamAdded(entry),
+		streamRemoved: (entry) => producers.streamRemoved(entry),
 	});
-	producers = new MarketProducers(deps.market, hub);
+	const producers = new MarketProducers(deps.market, hub);
 	const users = new UserDataHub(deps.users, stalled);
 
 	/** Sockets of each listen key, so closing or expiring the key ends them. */
@@ -142,7 +142,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 			closing ??= (async () => {
 				server.off('upgrade', onUpgrade);
 				stopDropListener();
-				producers?.stop();
+				producers.stop();
 				users.stop();
 				listenKeys.stop();
 				registry.stopHeartbeat();

@@ -8,8 +8,11 @@ import {measureClock, type ClockSample} from './clock.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {round, summarize} from './stats.js';
 
-/** Binance's default recvWindow: signed requests whose timestamp is further off are rejected (-1021). */
-export const recvWindowMs = 5_000;
+/**
+ * The recvWindow our signed requests carry: ccxt's binance default (options.recvWindow, 10 s; the venue's
+ * own default is 5 s). A timestamp further behind the venue's clock is rejected with -1021.
+ */
+export const recvWindowMs = 10_000;
 
 async function checkClock(ctx: PhaseCtx): Promise<void> {
 	const {exchange, clock} = ctx.services;

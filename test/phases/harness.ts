@@ -81,3 +81,16 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 export function summary(view: PhaseView): string {
 	return view.checks.map(c => `${c.id}=${c.verdict}${c.reason ? ` (${c.reason})` : ''} [${String(c.measured)}]`).join('\n');
 }
+
+/** Polls until `condition` holds (or throws after `timeoutMs`). */
+export async function until(condition: () => boolean, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 25));
+	}
+}
+
+export async function clearFaults(h: Harness): Promise<void> {
+	await fetch(`${h.mock.admin}/faults`, {method: 'DELETE'});
+}

@@ -58,6 +58,11 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 		void ui.waitUntilExit().then(() => resolveQuit(engine.lastRun?.exitCode ?? 0));
 		// Only now pay for ccxt and the mock: the first frame is already on screen.
 		setTimeout(() => session.build(), 30);
+		const buildStarted = Date.now();
+		session.ready.then(
+			runtime => engine.notice('info', `exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - buildStarted) / 1000).toFixed(1)}s`),
+			() => {},
+		);
 		if (args.plan) {
 			const plan = args.plan;
 			session.ready.then(

@@ -348,6 +348,7 @@ export class Engine<S, P> implements EngineHandle {
 			current.journal = new Journal(path.join(current.dir, 'events.ndjson'), this.mask);
 		}
 		this.emit({type: 'run-started', at: this.now(), runId, plan, reportDir: current.dir});
+		if (!this.runtime && this.runtimePromise) this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
 			const reason = this.runtimeError?.message ?? 'no phases were provided';

@@ -3,6 +3,7 @@
  * half combined), trades pushed in batches of 20 as fast as every client keeps up (closed loop).
  * The clients run in a worker thread so the server thread's cost is what limits the figure.
  * Prints messages delivered per second per N. Run: npx tsx bench/ws-fanout.bench.ts [seconds]
+ * (or `npm run bench -- ws`). Exits 1 below the budget: 10 000 messages/s to 100 clients.
  */
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -118,6 +119,8 @@ async function run(clientCount: number, seconds: number): Promise<{clients: numb
 	return {clients: clientCount, events, delivered: received, perSecond: Math.round(received / elapsed)};
 }
 
+const BUDGET_CLIENTS = 100;
+const BUDGET_PER_SECOND = 10_000;
 const seconds = Number(process.argv[2] ?? 3);
 const rows = [];
 for (const clientCount of [10, 100, 500]) rows.push(await run(clientCount, seconds));
@@ -125,3 +128,7 @@ console.log('clients  events  delivered  messages/s');
 for (const row of rows) {
 	console.log(`${String(row.clients).padStart(7)}  ${String(row.events).padStart(6)}  ${String(row.delivered).padStart(9)}  ${String(row.perSecond).padStart(10)}`);
 }
+const measured = rows.find((row) => row.clients === BUDGET_CLIENTS)?.perSecond ?? 0;
+const met = measured >= BUDGET_PER_SECOND;
+console.log(`budget: >= ${BUDGET_PER_SECOND} messages/s to ${BUDGET_CLIENTS} clients: ${met ? 'met' : 'NOT met'} (${measured})`);
+process.exitCode = met ? 0 : 1;

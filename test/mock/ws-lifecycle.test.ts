@@ -41,6 +41,19 @@ describe('heartbeat', () => {
 	});
 });
 
+describe('maximum connection age', () => {
+	it('closes connections older than the maximum age (24 h on Binance) and accepts the reconnect', async () => {
+		exchange = await startFakeExchange({pingIntervalMs: 50, pongTimeoutMs: 1000, layer: {maxConnectionAgeMs: 300}});
+		const client = await open('/ws/btcusdt@trade');
+		const started = Date.now();
+		expect(await client.closed).toMatchObject({code: 1000, reason: expect.stringMatching(/maximum age/)});
+		expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+		const again = await open('/ws/btcusdt@trade');
+		const trade = exchange.market.trade();
+		expect(await again.next(isTrade)).toEqual(trade);
+	});
+});
+
 describe('faults', () => {
 	it('pushes nothing while streams are stalled (connections stay open, replies and pings continue) and resumes after', async () => {
 		exchange = await startFakeExchange({pingIntervalMs: 50, pongTimeoutMs: 2000});

@@ -3,11 +3,14 @@ import WebSocket from 'ws';
 
 interface Liveness {
 	lastPongAt: number;
+	connectedAt: number;
 }
 
 export interface HeartbeatOptions {
 	pingIntervalMs: number;
 	pongTimeoutMs: number;
+	/** Binance ends every connection after 24 h; soak runs should see that reconnect too. */
+	maxConnectionAgeMs: number;
 }
 
 /** A client that lets this much pile up unsent is too slow to follow the streams; Binance disconnects those too. */
@@ -34,7 +37,8 @@ export class ConnectionRegistry {
 	}
 
 	add(ws: WebSocket): void {
-		const liveness: Liveness = {lastPongAt: Date.now()};
+		const now = Date.now();
+		const liveness: Liveness = {lastPongAt: now, connectedAt: now};
 		this.sockets.set(ws, liveness);
 		ws.on('pong', () => {
 			liveness.lastPongAt = Date.now();
@@ -67,8 +71,11 @@ export class ConnectionRegistry {
 		this.corked.add(socket);
 	}
 
-	/** Pings every `pingIntervalMs`; terminates a socket whose last pong is older than `pongTimeoutMs`. */
-	startHeartbeat({pingIntervalMs, pongTimeoutMs}: HeartbeatOptions): void {
+	/**
+	 * Pings every `pingIntervalMs`; terminates a socket whose last pong is older than `pongTimeoutMs`;
+	 * closes one older than `maxConnectionAgeMs`.
+	 */
+	startHeartbeat({pingIntervalMs, pongTimeoutMs, maxConnectionAgeMs}: HeartbeatOptions): void {
 		const tickMs = Math.max(10, Math.min(1000, Math.floor(Math.min(pingIntervalMs, pongTimeoutMs) / 4)));
 		this.lastPingAt = Date.now();
 		this.heartbeat = setInterval(() => {
@@ -78,6 +85,8 @@ export class ConnectionRegistry {
 			for (const [ws, liveness] of this.sockets) {
 				if (now - liveness.lastPongAt > pongTimeoutMs) {
 					ws.terminate();
+				} else if (now - liveness.connectedAt > maxConnectionAgeMs) {
+					if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'Connection reached its maximum age (24 h)');
 				} else if (pingDue && ws.readyState === WebSocket.OPEN) {
 					ws.ping();
 				}

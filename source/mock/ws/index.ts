@@ -21,6 +21,8 @@ export interface WebSocketLayerOptions {
 	maxPayloadBytes?: number;
 	/** Listen-key validity after create/keep-alive (default 60 min). */
 	listenKeyTtlMs?: number;
+	/** Every connection is closed after this long (default 24 h, as Binance). */
+	maxConnectionAgeMs?: number;
 }
 
 const HTTP_STATUS_TEXT: Record<number, string> = {400: 'Bad Request', 404: 'Not Found'};
@@ -38,8 +40,6 @@ function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void
  * Mounts the mock's WebSocket layer on the server's single port: it takes over every HTTP upgrade
  * (market streams raw and combined, bare connections with control frames, the legacy listenKey stream,
  * and the WebSocket API at /ws-api/v3) and answers other upgrade paths with 404.
- * Connections are not cut at Binance's 24 h maximum: soak runs against the mock are better served by
- * connections that only end by faults.
  */
 export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, options: WebSocketLayerOptions = {}): WebSocketLayer {
 	const maxStreams = options.maxStreamsPerConnection ?? 1024;
@@ -132,7 +132,11 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	producers.start();
 	users.start();
 	listenKeys.start();
-	registry.startHeartbeat({pingIntervalMs: deps.pingIntervalMs ?? 20_000, pongTimeoutMs: deps.pongTimeoutMs ?? 60_000});
+	registry.startHeartbeat({
+		pingIntervalMs: deps.pingIntervalMs ?? 20_000,
+		pongTimeoutMs: deps.pongTimeoutMs ?? 60_000,
+		maxConnectionAgeMs: options.maxConnectionAgeMs ?? 24 * 60 * 60 * 1000,
+	});
 
 	let closing: Promise<void> | undefined;
 	return {

@@ -121,7 +121,7 @@ describe('control frames', () => {
 		expect(await other.next(isTrade)).toEqual(trade);
 	});
 
-	it('closes on binary frames (1003), oversized frames (1009) and flooding (1008) while others keep receiving', async () => {
+	it('closes on binary frames (1003), oversized frames (1009) and invalid UTF-8 (1007) while others keep receiving', async () => {
 		const other = await open('/ws/btcusdt@trade');
 		const binary = await open('/ws');
 		binary.ws.send(Buffer.from([1, 2, 3]), {binary: true});
@@ -130,6 +130,10 @@ describe('control frames', () => {
 		const huge = await open('/ws');
 		huge.send(JSON.stringify({method: 'SUBSCRIBE', params: ['x'.repeat(70 * 1024)], id: 1}));
 		expect((await huge.closed).code).toBe(1009);
+
+		const badText = await open('/ws');
+		badText.ws.send(Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), {binary: false});
+		expect((await badText.closed).code).toBe(1007);
 
 		const trade = exchange.market.trade();
 		expect(await other.next(isTrade)).toEqual(trade);

@@ -123,3 +123,26 @@ export function toAscii(text: string): string {
 	}
 	return out;
 }
+
+/** Hard-wraps a sanitized string into lines of at most `width` cells; the last kept line ends with `…` when cut. */
+export function wrapCells(text: string, width: number, maxLines: number): string[] {
+	if (width <= 0 || maxLines <= 0) return [];
+	const lines: string[] = [];
+	let line = '';
+	let used = 0;
+	for (const char of text) {
+		const w = charWidth(char);
+		if (used + w > width) {
+			lines.push(line);
+			line = '';
+			used = 0;
+		}
+		line += char;
+		used += w;
+	}
+	if (line !== '') lines.push(line);
+	if (lines.length <= maxLines) return lines;
+	const kept = lines.slice(0, maxLines);
+	kept[maxLines - 1] = truncate(kept[maxLines - 1]! + '  ', width);
+	return kept;
+}

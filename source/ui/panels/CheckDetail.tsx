@@ -7,6 +7,7 @@ import {statusColor} from '../glyphs.js';
 import {formatElapsed, formatMeasured} from '../format.js';
 import {Line, type SegmentInput} from '../components/Line.js';
 import {phaseDuration} from './PhaseTable.js';
+import {cellWidth, sanitize, wrapCells} from '../text.js';
 
 const severity: Record<Verdict, number> = {fail: 0, 'no-data': 1, warn: 2, skipped: 3, pass: 4};
 
@@ -17,18 +18,27 @@ interface CheckDetailProps {
 	at: number;
 }
 
+/** One line per check when it fits; otherwise the measured value and threshold go on their own line. */
 function checkLines(check: CheckResult, width: number, statusText: string): SegmentInput[][] {
 	const measured = formatMeasured(check.measured, check.unit);
-	const lines: SegmentInput[][] = [
-		[
-			{text: `${statusText} `, color: statusColor[check.verdict]},
-			{text: check.title || check.id, bold: check.verdict === 'fail'},
-			{text: `  ${measured}`, color: statusColor[check.verdict]},
-			check.threshold ? {text: ` vs ${check.threshold}`, dim: true} : null,
-		],
+	const title = check.title || check.id;
+	const value: SegmentInput[] = [
+		{text: measured, color: statusColor[check.verdict]},
+		check.threshold ? {text: ` vs ${check.threshold}`, dim: true} : null,
 	];
-	if (check.reason && check.verdict !== 'pass') lines.push([{text: `   ${check.reason}`, color: check.verdict === 'fail' ? 'red' : 'yellow'}]);
-	void width;
+	const valueText = `${measured}${check.threshold ? ` vs ${check.threshold}` : ''}`;
+	const head: SegmentInput = {text: `${statusText} `, color: statusColor[check.verdict]};
+	const name: SegmentInput = {text: title, bold: check.verdict === 'fail'};
+	const lines: SegmentInput[][] =
+		cellWidth(`${statusText} ${title}  ${valueText}`) <= width
+			? [[head, name, '  ', ...value]]
+			: [[head, name], ['   ', ...value]];
+	if (check.reason && check.verdict !== 'pass') {
+		// Reasons are the point of this panel: up to two lines rather than a cut-off one.
+		for (const part of wrapCells(sanitize(check.reason), Math.max(1, width - 3), 2)) {
+			lines.push([{text: `   ${part}`, color: check.verdict === 'fail' ? 'red' : 'yellow'}]);
+		}
+	}
 	return lines;
 }
 

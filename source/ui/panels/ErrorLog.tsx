@@ -7,7 +7,7 @@ import {formatAge, formatClock, formatCount} from '../format.js';
 import {Table, type TableRow} from '../components/Table.js';
 import {Line} from '../components/Line.js';
 import {clampIndex, scrollStart} from '../selectors.js';
-import {sanitize} from '../text.js';
+import {sanitize, wrapCells} from '../text.js';
 
 interface ErrorLogProps {
 	/** Already filtered and sorted (visibleErrors). */
@@ -47,7 +47,8 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 		);
 	}
 	const index = clampIndex(selected, errors.length);
-	const detailLines = height >= 8 ? 2 : 0;
+	// The table gets up to 60% of the panel; the selected group's details (full message wrapped) the rest.
+	const detailLines = height >= 8 ? Math.max(2, Math.min(height - 2 - Math.min(errors.length, 3), Math.floor(height * 0.4))) : 0;
 	const rowsRoom = Math.max(1, height - 2 - detailLines);
 	const start = scrollStart(index, errors.length, rowsRoom);
 	const rows: TableRow[] = errors.slice(start, start + rowsRoom).map((e, i) => ({
@@ -68,7 +69,7 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 				width={width}
 				focused={focused}
 				marker={g.pointer}
-				columns={[{header: 'count', width: 6, align: 'right'}, {header: 'last', width: 7, align: 'right'}, {header: 'kind', width: 12}, {header: 'message'}]}
+				columns={[{header: 'count', width: 5, align: 'right'}, {header: 'last', width: 6, align: 'right'}, {header: 'kind', width: width < 60 ? 10 : 14}, {header: 'message'}]}
 				rows={rows}
 			/>
 			{detailLines > 0 && current ? (
@@ -85,7 +86,9 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 							current.critical ? {text: 'CRITICAL', color: 'red', bold: true} : null,
 						]}
 					/>
-					<Line width={width} segments={[{text: sanitize(current.message), color: 'red'}]} />
+					{wrapCells(sanitize(current.message), width, detailLines - 1).map((line, i) => (
+						<Line key={i} width={width} segments={[{text: line, color: 'red'}]} />
+					))}
 				</>
 			) : null}
 		</Box>

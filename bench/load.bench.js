@@ -16,7 +16,7 @@
 import {spawn, spawnSync} from 'node:child_process';
 import {chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync} from 'node:fs';
 import {createServer} from 'node:net';
-import {tmpdir} from 'node:os';
+import {cpus, loadavg, tmpdir} from 'node:os';
 import {join, dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -63,15 +63,24 @@ async function waitFor(url, timeoutMs = 10_000) {
 	throw new Error(`nginx did not answer on ${url}`);
 }
 
+/**
+ * Runs a tool under bash so `times` can report the CPU it used (user + system, children included):
+ * on a shared machine requests per CPU-second is steadier than requests per wall-clock second.
+ */
 function run(command, args, options = {}) {
 	return new Promise((resolve, reject) => {
-		const child = spawn(command, args, {stdio: ['ignore', 'pipe', 'pipe'], ...options});
-		let stdout = '';
+		const child = spawn('/bin/bash', ['-c', '"$@" > "$OUT_FILE"; code=$?; times >&2; exit $code', 'bench', command, ...args], {stdio: ['ignore', 'ignore', 'pipe'], ...options, env: {...process.env, OUT_FILE: options.outFile}});
 		let stderr = '';
-		child.stdout.on('data', (d) => (stdout += d));
 		child.stderr.on('data', (d) => (stderr += d));
 		child.on('error', reject);
-		child.on('close', (code) => resolve({code, stdout, stderr}));
+		child.on('close', (code) => {
+			// `times` prints two lines: the shell's own, then its children's "0m1.234s 0m0.567s".
+			const lines = stderr.trim().split('\n');
+			const seconds = (text) => [...text.matchAll(/(\d+)m([\d.]+)s/g)].reduce((sum, m) => sum + Number(m[1]) * 60 + Number(m[2]), 0);
+			const cpuSeconds = seconds(lines.at(-1) ?? '');
+			const stdout = existsSync(options.outFile) ? readFileSync(options.outFile, 'utf8') : '';
+			resolve({code, stdout, stderr: lines.slice(0, -2).join('\n'), cpuSeconds});
+		});
 	});
 }
 
@@ -144,21 +153,21 @@ class Bench(FastHttpUser):
 		const tools = {
 			'drydock load': async (rep) => {
 				const prefix = join(dir, `drydock-${rep}`);
-				const r = await run(process.execPath, [join(root, 'bin/drydock.js'), 'load', join(dir, 'drydock.scenario.mjs'), '--host', url, '--users', String(connections), '--run-time', `${seconds}s`, '--csv', prefix, '--report-dir', join(dir, 'reports'), '--headless', '--progress-every', '1h']);
+				const r = await run(process.execPath, [join(root, 'bin/drydock.js'), 'load', join(dir, 'drydock.scenario.mjs'), '--host', url, '--users', String(connections), '--run-time', `${seconds}s`, '--csv', prefix, '--report-dir', join(dir, 'reports'), '--headless', '--progress-every', '1h'], {outFile: join(dir, 'out.txt')});
 				if (r.code !== 0) throw new Error(`drydock load exited ${r.code}: ${r.stderr}`);
-				return aggregatedRow(`${prefix}_stats.csv`);
+				return {...aggregatedRow(`${prefix}_stats.csv`), cpuSeconds: r.cpuSeconds};
 			},
 			autocannon: async () => {
-				const r = await run(process.execPath, [join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '--json', target]);
+				const r = await run(process.execPath, [join(root, 'node_modules/autocannon/autocannon.js'), '-c', String(connections), '-d', String(seconds), '--json', target], {outFile: join(dir, 'out.txt')});
 				if (r.code !== 0) throw new Error(`autocannon exited ${r.code}: ${r.stderr}`);
 				const result = JSON.parse(r.stdout);
-				return {rps: result.requests.total / result.duration, p99: result.latency.p99, requests: result.requests.total, failures: result.errors + result.non2xx};
+				return {rps: result.requests.total / result.duration, p99: result.latency.p99, requests: result.requests.total, failures: result.errors + result.non2xx, cpuSeconds: r.cpuSeconds};
 			},
 			'Locust (FastHttpUser)': async (rep) => {
 				const prefix = join(dir, `locust-${rep}`);
-				const r = await run(python, ['-m', 'locust', '-f', join(dir, 'locustfile.py'), '--headless', '-u', String(connections), '-r', String(connections), '-t', `${seconds}s`, '--host', url, '--csv', prefix, '--only-summary', '--loglevel', 'WARNING'], {cwd: dir});
+				const r = await run(python, ['-m', 'locust', '-f', join(dir, 'locustfile.py'), '--headless', '-u', String(connections), '-r', String(connections), '-t', `${seconds}s`, '--host', url, '--csv', prefix, '--only-summary', '--loglevel', 'WARNING'], {cwd: dir, outFile: join(dir, 'out.txt')});
 				if (r.code !== 0 && r.code !== 1) throw new Error(`locust exited ${r.code}: ${r.stderr.slice(-500)}`);
-				return aggregatedRow(`${prefix}_stats.csv`);
+				return {...aggregatedRow(`${prefix}_stats.csv`), cpuSeconds: r.cpuSeconds};
 			},
 		};
 		const results = Object.fromEntries(Object.keys(tools).map((name) => [name, []]));
@@ -167,16 +176,19 @@ class Bench(FastHttpUser):
 			for (const [name, fn] of Object.entries(tools)) {
 				const result = await fn(rep);
 				results[name].push(result);
-				process.stderr.write(`  rep ${rep} ${name.padEnd(22)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99} ms  (${result.requests} requests, ${result.failures} failures)\n`);
+				result.perCpu = result.requests / result.cpuSeconds;
+				process.stderr.write(`  rep ${rep} ${name.padEnd(22)} ${result.rps.toFixed(0).padStart(7)} req/s  p99 ${result.p99} ms  ${result.perCpu.toFixed(0)} req/CPU-s  (${result.requests} requests, ${result.failures} failures, ${result.cpuSeconds.toFixed(2)} CPU-s)\n`);
 			}
 		}
-		const summary = Object.entries(results).map(([name, list]) => ({name, rps: median(list.map((r) => r.rps)), p99: median(list.map((r) => r.p99)), runs: list.map((r) => Math.round(r.rps))}));
+		const summary = Object.entries(results).map(([name, list]) => ({name, rps: median(list.map((r) => r.rps)), p99: median(list.map((r) => r.p99)), perCpu: median(list.map((r) => r.perCpu)), runs: list.map((r) => Math.round(r.rps))}));
 		const drydock = summary[0];
 		const lines = [
 			'',
-			`| tool (one process, ${connections} connections, ${seconds} s, median of ${reps}) | req/s | p99 ms | drydock ÷ tool | runs (req/s) |`,
-			'|---|---:|---:|---:|---|',
-			...summary.map((s) => `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p99} | ${(drydock.rps / s.rps).toFixed(2)}× | ${s.runs.join(', ')} |`),
+			`| tool (one process, ${connections} connections, ${seconds} s, median of ${reps}) | req/s | p99 ms | drydock ÷ tool (req/s) | req per CPU-second | drydock ÷ tool (per CPU-s) | runs (req/s) |`,
+			'|---|---:|---:|---:|---:|---:|---|',
+			...summary.map((s) => `| ${s.name} | ${s.rps.toFixed(0)} | ${s.p99} | ${(drydock.rps / s.rps).toFixed(2)}× | ${s.perCpu.toFixed(0)} | ${(drydock.perCpu / s.perCpu).toFixed(2)}× | ${s.runs.join(', ')} |`),
+			'',
+			`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
 			'',
 		];
 		process.stdout.write(lines.join('\n') + '\n');

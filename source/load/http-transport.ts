@@ -1,15 +1,16 @@
 /**
- * The HTTP hot path: one undici Pool per origin with keep-alive, requests sent through
- * `dispatch` with a minimal callback handler (no body stream, no header parsing unless asked),
- * so a request costs little more than the parser's own work.
+ * The transport users send through. Plain http goes to the lean keep-alive client in fast-http.ts
+ * (the per-request hot path); https goes to one undici Pool per origin, driven through `dispatch`
+ * with a minimal callback handler (no body stream, headers parsed only when asked for).
  */
 import {Pool} from 'undici';
 import type {Dispatcher} from 'undici';
+import {FastHttpClient} from './fast-http.js';
 
 export interface RawResponse {
 	status: number;
-	/** undici's raw header list: name, value, name, value... */
-	rawHeaders: Buffer[];
+	/** Lower-cased header names, parsed on first call. */
+	headers(): Record<string, string>;
 	body: Buffer;
 	bytes: number;
 }
@@ -51,7 +52,9 @@ class CollectingHandler {
 		if (this.done) return;
 		this.done = true;
 		const body = this.chunks === null ? this.first : Buffer.concat(this.chunks, this.bytes);
-		this.callback(null, {status: this.status, rawHeaders: this.rawHeaders, body, bytes: this.bytes});
+		const raw = this.rawHeaders;
+		let parsed: Record<string, string> | undefined;
+		this.callback(null, {status: this.status, headers: () => (parsed ??= headersFromRaw(raw)), body, bytes: this.bytes});
 	}
 
 	onError(error: Error): void {
@@ -68,8 +71,6 @@ class CollectingHandler {
 }
 
 export interface TransportOptions {
-	/** Keep-alive connections per origin; ≈ the number of users. */
-	connections: number;
 	/** ms to wait for a connection / for headers / between body chunks. */
 	connectTimeoutMs?: number;
 	requestTimeoutMs?: number;
@@ -77,15 +78,10 @@ export interface TransportOptions {
 
 export class HttpTransport {
 	private readonly pools = new Map<string, Pool>();
-	private connections: number;
+	private readonly fast: FastHttpClient;
 
-	constructor(private readonly options: TransportOptions) {
-		this.connections = Math.max(1, options.connections);
-	}
-
-	/** Raises the connection cap for pools created from now on (users were added). */
-	ensureConnections(n: number): void {
-		if (n > this.connections) this.connections = n;
+	constructor(private readonly options: TransportOptions = {}) {
+		this.fast = new FastHttpClient(options.requestTimeoutMs ?? 60_000);
 	}
 
 	private pool(origin: string): Pool {
@@ -93,7 +89,9 @@ export class HttpTransport {
 		if (pool === undefined) {
 			const timeout = this.options.requestTimeoutMs ?? 60_000;
 			pool = new Pool(origin, {
-				connections: this.connections,
+				// No cap: a user has one request in flight at a time, so the pool grows to ≈ the
+				// number of users (whatever a shape does later) and reuses idle keep-alive sockets first.
+				connections: null,
 				pipelining: 1,
 				keepAliveTimeout: 30_000,
 				connectTimeout: this.options.connectTimeoutMs ?? 10_000,
@@ -108,6 +106,10 @@ export class HttpTransport {
 	}
 
 	send(origin: string, method: string, path: string, headers: Record<string, string> | null, body: string | Uint8Array | null, callback: ResponseCallback): void {
+		if (origin.charCodeAt(4) === 58 /* "http:" */) {
+			this.fast.send(origin, method, path, headers, body, callback);
+			return;
+		}
 		const options: Dispatcher.DispatchOptions = {origin, method: method as Dispatcher.HttpMethod, path, headers: headers ?? undefined, body: body ?? undefined};
 		try {
 			// The handler implements undici's legacy callback interface, which its types mark deprecated.
@@ -118,6 +120,7 @@ export class HttpTransport {
 	}
 
 	async close(): Promise<void> {
+		this.fast.close();
 		const pools = [...this.pools.values()];
 		this.pools.clear();
 		await Promise.all(pools.map(async (pool) => pool.destroy().catch(() => {})));

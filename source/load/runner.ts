@@ -103,7 +103,7 @@ export class LoadRunner implements LoadStore {
 
 	constructor(private readonly options: RunnerOptions) {
 		const url = new URL(options.host);
-		this.transport = new HttpTransport({connections: Math.max(1, options.users)});
+		this.transport = new HttpTransport();
 		this.ctx = {
 			transport: this.transport,
 			stats: this.stats,
@@ -154,12 +154,10 @@ export class LoadRunner implements LoadStore {
 				const delta = command.type === 'add-users' ? command.count : -command.count;
 				if (this.mode === 'arrival-rate') {
 					this.target = Math.max(1, this.target + delta);
-					this.transport.ensureConnections(this.target);
 					this.pumpArrivals();
 				} else {
 					this.manualOffset += delta;
 					this.target = Math.max(0, this.target + delta);
-					this.transport.ensureConnections(this.target);
 					// A manual nudge applies at once, whatever the spawn rate.
 					this.spawnCredit = Math.abs(this.target - this.active.length);
 					this.spawnTick();
@@ -292,7 +290,6 @@ export class LoadRunner implements LoadStore {
 		if (users !== this.target) this.spawnCredit = Math.max(this.spawnCredit, 1);
 		this.target = users;
 		this.spawnRate = next.spawnRate > 0 ? next.spawnRate : Infinity;
-		this.transport.ensureConnections(users);
 	}
 
 	/** Closes the second(s) that ended: one series point and one history tick each. */

@@ -4,7 +4,7 @@
  * whatever happens: a failed request is counted, never fatal to the run.
  */
 import {performance} from 'node:perf_hooks';
-import {headersFromRaw, type HttpTransport, type RawResponse} from './http-transport.js';
+import type {HttpTransport, RawResponse} from './http-transport.js';
 import type {StatsEntry, StatsRegistry} from './stats.js';
 import type {Expectation, LoadResponse, LoadUser, RequestOptions} from './types.js';
 
@@ -38,7 +38,6 @@ export class RecordedRequestError extends Error {
 const JSON_HEADERS = {'content-type': 'application/json'};
 
 class Response implements LoadResponse {
-	private parsedHeaders: Record<string, string> | undefined;
 	constructor(
 		readonly status: number,
 		private readonly raw: RawResponse,
@@ -46,7 +45,7 @@ class Response implements LoadResponse {
 	) {}
 
 	get headers(): Record<string, string> {
-		return (this.parsedHeaders ??= headersFromRaw(this.raw.rawHeaders));
+		return this.raw.headers();
 	}
 
 	text(): string {

@@ -9,7 +9,7 @@ import {buildRuntime, type BuiltRuntime} from '../../source/runtime/create.js';
 import {engineOptionsFor} from '../../source/runtime/engine-options.js';
 import {Engine, type RunOutcome} from '../../source/engine/engine.js';
 import type {CheckResult, EngineSnapshot, PhaseId, PhaseView} from '../../source/engine/types.js';
-import type {PhaseServices} from '../../source/phases/index.js';
+import {createPhaseServices, type PhaseServices} from '../../source/phases/index.js';
 
 export interface Harness {
 	mock: MockExchange;
@@ -23,7 +23,12 @@ export interface Harness {
 	close(): Promise<void>;
 }
 
-export async function startHarness(profileInput: Partial<ProfileInput> = {}, mockOptions: MockExchangeOptions = {}): Promise<Harness> {
+export interface HarnessOptions {
+	/** Build the phase services as for a real venue: no mock admin API, client-side faults only. */
+	venueFaultsOnly?: boolean;
+}
+
+export async function startHarness(profileInput: Partial<ProfileInput> = {}, mockOptions: MockExchangeOptions = {}, options: HarnessOptions = {}): Promise<Harness> {
 	const mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 11, symbols: ['BTCUSDT', 'ETHUSDT'], ...mockOptions});
 	const profile = validateProfile({
 		name: 'phases-test',
@@ -44,6 +49,16 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 		env: {},
 		readOutputs: () => (engine === null ? '' : JSON.stringify(engine.store.publish())),
 	});
+	if (options.venueFaultsOnly) {
+		const services = runtime.services;
+		runtime.services = createPhaseServices({
+			exchange: runtime.exchange,
+			profile,
+			credentials: services.credentials,
+			...(services.readOutputs ? {readOutputs: services.readOutputs} : {}),
+			...(services.mask ? {mask: services.mask} : {}),
+		});
+	}
 	engine = new Engine<PhaseServices, Profile>(engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50, mask: text => runtime.services.mask?.(text) ?? text}));
 	const built = engine;
 	return {

@@ -32,6 +32,21 @@ describe('market simulator', () => {
 		for (const p of a.prices) expect(Math.abs(Number(p) * 100 - Math.round(Number(p) * 100))).toBeLessThan(1e-6);
 	});
 
+	it('survives a clock skewed a day back or forward: candles, tickers and klines still answer', () => {
+		let now = T0;
+		const market = new MarketSimulator({seed: 4, symbols: ['BTCUSDT'], clock: () => now});
+		for (const shift of [-86_400_000, 86_400_000]) {
+			now = T0 + shift;
+			market.step();
+			for (const interval of ['1s', '1m', '1h', '1d', '1w', '1M']) {
+				const k = market.currentKline('BTCUSDT', interval);
+				expect(Number(k.h)).toBeGreaterThanOrEqual(Number(k.l));
+			}
+			expect(Number(market.ticker('BTCUSDT').c)).toBeGreaterThan(0);
+			expect(Array.isArray(market.klines('BTCUSDT', '1s', 10))).toBe(true);
+		}
+	});
+
 	it('prints 1–10 trades per second per symbol', () => {
 		let now = T0;
 		const market = new MarketSimulator({seed: 5, symbols: ['BTCUSDT'], clock: () => now});

@@ -188,7 +188,9 @@ export class MarketSimulator implements MarketFeed {
 		const now = this.clock();
 		s.klines.advance(now);
 		const open = candleOpen(interval, now);
-		const c = s.klines.candle(interval, open)!;
+		// A clock skewed back past the stored history still gets a (flat) forming candle.
+		const p = s.lastPrice;
+		const c = s.klines.candle(interval, open) ?? {t: open, o: p, h: p, l: p, c: p, v: 0, q: 0, n: 0, V: 0, Q: 0, f: -1, L: -1};
 		return s.klines.wire(interval, c, false);
 	}
 

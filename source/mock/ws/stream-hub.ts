@@ -10,6 +10,8 @@ export interface StreamSubscriber {
 export interface StreamEntry {
 	readonly spec: StreamSpec;
 	readonly subscribers: Set<StreamSubscriber>;
+	/** `{"stream":"<name>","data":` — the combined wrapper's head, built once per stream. */
+	readonly combinedPrefix: string;
 }
 
 export interface StreamHubHooks {
@@ -43,7 +45,7 @@ export class StreamHub {
 	add(spec: StreamSpec, subscriber: StreamSubscriber): void {
 		let entry = this.streams.get(spec.name);
 		if (!entry) {
-			entry = {spec, subscribers: new Set()};
+			entry = {spec, subscribers: new Set(), combinedPrefix: `{"stream":${JSON.stringify(spec.name)},"data":`};
 			this.streams.set(spec.name, entry);
 			entry.subscribers.add(subscriber);
 			this.hooks.streamAdded?.(entry);
@@ -76,7 +78,7 @@ export class StreamHub {
 		let combined: Buffer | undefined;
 		for (const subscriber of entry.subscribers) {
 			if (subscriber.combined) {
-				combined ??= Buffer.from(`{"stream":${JSON.stringify(entry.spec.name)},"data":${json}}`);
+				combined ??= Buffer.from(`${entry.combinedPrefix}${json}}`);
 				subscriber.deliver(combined);
 			} else {
 				raw ??= Buffer.from(json);

@@ -3,7 +3,10 @@
  * mock's error mapping made identical to the real spot host, and hooks that report REST responses
  * and WebSocket frames/connections to a tap without changing what ccxt does with them.
  */
-import ccxt from 'ccxt';
+import {createRequire} from 'node:module';
+import {dirname, join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+import type {pro} from 'ccxt';
 import {httpFactsKey, type HttpFacts} from './errors.js';
 import type {Endpoints, ExchangeTarget} from './types.js';
 import {frameFromMessage, type TapSink} from './ws-tap.js';
@@ -49,10 +52,29 @@ export function retryAfterMsOf(headers: Record<string, string>): number | null {
 	return Number.isFinite(seconds) ? Math.max(0, seconds * 1000) : null;
 }
 
-type BinancePro = InstanceType<typeof ccxt.pro.binance>;
+type BinanceProClass = typeof pro.binance;
+type BinancePro = InstanceType<BinanceProClass>;
+
+/**
+ * ccxt's entry point loads all of its ~110 exchanges (2–3 s on a busy box); binance alone is a third
+ * of that. Its module sits at js/src/pro/binance.js, beside the package's require entry (dist/ccxt.cjs);
+ * if the layout ever changes we fall back to the full import.
+ */
+async function loadBinancePro(): Promise<BinanceProClass> {
+	try {
+		const root = dirname(dirname(createRequire(import.meta.url).resolve('ccxt')));
+		const module = (await import(pathToFileURL(join(root, 'js', 'src', 'pro', 'binance.js')).href)) as {default?: unknown};
+		if (typeof module.default === 'function') return module.default as BinanceProClass;
+	} catch {
+		// Fall through to the documented entry point.
+	}
+	return (await import('ccxt')).default.pro.binance;
+}
+
+const BinanceProBase = await loadBinancePro();
 
 /** ccxt.pro.binance plus drydock's hooks; everything else is ccxt's own behaviour. */
-export class DrydockBinance extends ccxt.pro.binance {
+export class DrydockBinance extends BinanceProBase {
 	/** REST origin (+ optional prefix) of a non-Binance host (the mock), mapped to the real spot host for error lookup. */
 	drydockRestBase: string | undefined;
 	drydockTap: TapSink | undefined;

@@ -1,7 +1,7 @@
 /** Every REST method the phases use, through createExchange (real ccxt) against the real mock on loopback. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {ExchangeError, type ExchangeClient, type ResponseInfo} from '../../source/exchange/index.js';
-import {connect, startMock, type Mock} from './helpers.js';
+import {admin, connect, startMock, type Mock} from './helpers.js';
 
 let mock: Mock;
 let client: ExchangeClient;
@@ -160,7 +160,18 @@ describe('orders and account', () => {
 		expect((await client.fetchOpenOrders('BTC/USDT')).map(o => o.id)).not.toContain(order.id);
 	});
 
-	it('limit that fills partially rests with the remainder', async () => {
+	/** Book-dependent orders: freeze the simulated market so the book we read is the book we hit. */
+	async function frozen(fn: () => Promise<void>): Promise<void> {
+		await admin(mock, 'POST', '/faults', {fault: 'pause-market'});
+		await new Promise(resolve => setTimeout(resolve, 150));
+		try {
+			await fn();
+		} finally {
+			await admin(mock, 'DELETE', '/faults');
+		}
+	}
+
+	it('limit that fills partially rests with the remainder', () => frozen(async () => {
 		const book = await client.fetchOrderBook('ETH/USDT', 20);
 		const [bestAsk, askQty] = book.asks[0]!;
 		const nextAsk = book.asks[1]![0];
@@ -172,9 +183,9 @@ describe('orders and account', () => {
 		expect(order.filled).toBeGreaterThan(0);
 		expect(order.filled).toBeLessThan(amount);
 		await client.cancelOrder('ETH/USDT', {id: order.id});
-	});
+	}));
 
-	it('IOC fills what it can and expires; FOK all or nothing', async () => {
+	it('IOC fills what it can and expires; FOK all or nothing', () => frozen(async () => {
 		const book = await client.fetchOrderBook('ETH/USDT', 20);
 		const [bestAsk, askQty] = book.asks[0]!;
 		const tooMuch = Number((askQty * 2).toFixed(4));
@@ -190,7 +201,7 @@ describe('orders and account', () => {
 		const fokHit = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', timeInForce: 'FOK', amount: 0.01, price: again.asks[5]![0]});
 		expect(fokHit.status).toBe('closed');
 		expect(fokHit.filled).toBeCloseTo(0.01, 8);
-	});
+	}));
 
 	it('limit maker rests when passive and is rejected when it would cross', async () => {
 		const book = await client.fetchOrderBook('BTC/USDT', 5);

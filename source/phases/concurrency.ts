@@ -10,7 +10,7 @@ import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
-import {cancelAllOurs, ordersBlockedReason, submitOrder} from './trading/orders.js';
+import {cancelAllOurs, tradingBlockedReason, submitOrder} from './trading/orders.js';
 import {quote} from './trading/quotes.js';
 import {amountForNotional, restingBuyPrice, restingSellPrice} from './trading/sizing.js';
 import {discrepancies} from './trading/tracker.js';
@@ -23,7 +23,7 @@ export const concurrencyPhase: Phase = {
 	async run(ctx: PhaseCtx) {
 		const {exchange, orders} = ctx.services;
 		const symbol = ctx.profile.symbols[0]!;
-		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'concurrent-orders', 'concurrent orders', blocked);
 			return;

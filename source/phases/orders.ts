@@ -11,7 +11,7 @@ import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {round, summarize} from './stats.js';
-import {cancelAllOurs, cancelTracked, isLive, ordersBlockedReason, submitOrder} from './trading/orders.js';
+import {cancelAllOurs, cancelTracked, isLive, tradingBlockedReason, submitOrder} from './trading/orders.js';
 import {quote, type Quote} from './trading/quotes.js';
 import {amountForNotional, restingBuyPrice, roundAmount} from './trading/sizing.js';
 
@@ -212,7 +212,7 @@ export const ordersPhase: Phase = {
 	title: 'Orders',
 	async run(ctx) {
 		const symbol = ctx.profile.symbols[0]!;
-		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'orders', 'order lifecycle', blocked);
 			return;

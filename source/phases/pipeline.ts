@@ -13,7 +13,7 @@ import type {Phase, PhaseCtx} from './context.js';
 import {flatten} from './orders.js';
 import {round, summarize} from './stats.js';
 import {PriceReference, tradeCycle, type PipelineDeps} from './trading/cycle.js';
-import {cancelAllOurs, isLive, ordersBlockedReason} from './trading/orders.js';
+import {cancelAllOurs, isLive, tradingBlockedReason} from './trading/orders.js';
 import {RiskManager} from './trading/risk.js';
 import {createMaCrossover, createPinger, signalsOf, validSignal, type Strategy, type StrategySignal} from './trading/strategy.js';
 import {loadStrategyFile} from './trading/strategy-loader.js';
@@ -127,7 +127,7 @@ export const pipelinePhase: Phase = {
 		const ticker = await ctx.call('fetchTicker', () => exchange.fetchTicker(symbol), {isTransient: isTransientError});
 		checkRiskManager(ctx, ticker.last ?? ticker.ask ?? 1);
 
-		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'signal-to-order', 'signals become orders', blocked);
 			return;

@@ -9,7 +9,7 @@ import {describe, fail, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {flatten} from './orders.js';
 import {round} from './stats.js';
-import {cancelAllOurs, cancelTracked, isLive, ordersBlockedReason, submitOrder} from './trading/orders.js';
+import {cancelAllOurs, cancelTracked, isLive, tradingBlockedReason, submitOrder} from './trading/orders.js';
 import {quote} from './trading/quotes.js';
 import {amountForNotional, restingBuyPrice} from './trading/sizing.js';
 
@@ -51,7 +51,7 @@ export const portfolioPhase: Phase = {
 		else if (!start.assets[quoteAsset]) fail(ctx, 'balances', 'balances coherent (total = free + locked, none negative)', `no ${quoteAsset} balance to trade ${symbol} with`, `${Object.keys(start.assets).length} assets`, `${quoteAsset} present`);
 		else pass(ctx, 'balances', 'balances coherent (total = free + locked, none negative)', `${Object.keys(start.assets).length} assets, ${round(amountOf(start, quoteAsset).free, 2)} ${quoteAsset} free`, 'total = free + locked');
 
-		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'locked-moves', 'a resting order locks its cost', blocked);
 			skip(ctx, 'fill-reconciles', 'balance change after a fill matches fills and fees', blocked);

@@ -55,7 +55,7 @@ async function checkSecretsInOutputs(ctx: PhaseCtx): Promise<void> {
 
 	// Route the planted secret (and the real ones) through the channels a leak would take.
 	const leakyText = `security probe: secret=${plant} key=${credentials.apiKey ?? ''} apiSecret=${credentials.secret ?? ''}`;
-	ctx.log('warn', `planted-secret probe (expected masked): ${leakyText}`);
+	ctx.log('info', `planted-secret probe (expected masked): ${leakyText}`);
 	ctx.error({kind: 'security-probe', message: `planted-secret probe, not a failure: ${leakyText}`});
 	const exchangeMessage = toExchangeError(new Error(`binance GET /api/v3/account?signature=${plant}&secret=${credentials.secret ?? plant} 400`), real).message;
 	const exchangeLeaks = [plant, ...real].filter(value => exchangeMessage.includes(value) && value !== plant);

@@ -15,7 +15,7 @@ import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';
 import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
-import {cancelAllOurs, ordersBlockedReason} from './trading/orders.js';
+import {cancelAllOurs, tradingBlockedReason} from './trading/orders.js';
 import {createPinger, signalsOf, validSignal, type Strategy} from './trading/strategy.js';
 import {loadStrategyFile} from './trading/strategy-loader.js';
 import {discrepancies} from './trading/tracker.js';
@@ -23,6 +23,7 @@ import {discrepancies} from './trading/tracker.js';
 const reconcileEveryMs = 30_000;
 
 interface SoakTally {
+	blocked: number;
 	operations: number;
 	succeeded: number;
 	failed: number;
@@ -50,6 +51,11 @@ async function soakStrategy(ctx: PhaseCtx, symbol: string): Promise<Strategy> {
 }
 
 function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: string): void {
+	// The kill switch stopped it before any order: not a trade cycle, not a failure.
+	if (outcome.outcome === 'blocked') {
+		tally.blocked += 1;
+		return;
+	}
 	tally.operations += 1;
 	tally.latencySum += outcome.latencyMs;
 	tally.peak = Math.max(tally.peak, outcome.latencyMs);
@@ -85,7 +91,7 @@ export const soakPhase: Phase = {
 			skip(ctx, 'soak', 'soak', 'the plan has no soak duration');
 			return;
 		}
-		const blocked = ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'soak', 'soak', blocked);
 			return;
@@ -102,7 +108,7 @@ export const soakPhase: Phase = {
 		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
 		const strategy = await soakStrategy(ctx, symbol);
 		const prices = new PriceReference();
-		const tally: SoakTally = {operations: 0, succeeded: 0, failed: 0, latencySum: 0, peak: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
+		const tally: SoakTally = {blocked: 0, operations: 0, succeeded: 0, failed: 0, latencySum: 0, peak: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
 		let start: Balance | null = null;
 		try {
 			start = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
@@ -175,11 +181,12 @@ export const soakPhase: Phase = {
 		}
 		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
 		if (tally.operations === 0) {
-			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: 'no operation completed'});
+			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: tally.blocked > 0 ? `the kill switch blocked all ${tally.blocked} cycles` : 'no operation completed'});
 			return;
 		}
 		// Started operations over the loop's time: the schedule is what the profile's rate asks for.
 		const achieved = launched / elapsedS;
+		if (tally.blocked > 0) ctx.log('warn', `${tally.blocked} soak cycles blocked by the kill switch`);
 		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${launched} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
 		const successRate = tally.succeeded / tally.operations;
 		const minRate = ctx.profile.grades.B.minSuccessRate;

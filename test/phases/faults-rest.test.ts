@@ -78,4 +78,17 @@ describe('phases under REST faults', () => {
 		expect(r.outcome.interruptedBy).toBe('stop');
 		expect(await h.runtime.exchange.fetchOpenOrders('BTC/USDT')).toEqual([]);
 	}, 20_000);
+
+	it('the kill switch: order phases skip with the reason instead of trading', async () => {
+		await h.engine.execute({type: 'kill-switch'});
+		try {
+			const r = await h.run(['orders', 'soak'], 1_000);
+			expect(r.check('orders', 'orders').verdict).toBe('skipped');
+			expect(r.check('orders', 'orders').reason).toContain('kill switch');
+			expect(r.check('soak', 'soak').reason).toContain('kill switch');
+			expect(r.snapshot.metrics.orders.placed).toBe(0);
+		} finally {
+			await h.engine.execute({type: 'kill-switch'});
+		}
+	}, 15_000);
 });

@@ -26,6 +26,12 @@ export function ordersBlockedReason(profile: Profile, allowLive: boolean): strin
 	return null;
 }
 
+/** ordersBlockedReason, plus the kill switch: a phase that would trade skips its order checks while it is engaged. */
+export function tradingBlockedReason(ctx: PhaseCtx): string | null {
+	if (ctx.killSwitchEngaged()) return 'kill switch engaged: no new orders';
+	return ordersBlockedReason(ctx.profile, ctx.services.allowLive);
+}
+
 /** Orders with real money at stake are held under the live caps. */
 export function isLive(profile: Profile): boolean {
 	return profile.environment === 'mainnet' && profile.execution === 'exchange';

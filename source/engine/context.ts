@@ -66,7 +66,8 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 				measured,
 				threshold: input.threshold === undefined || input.threshold === null ? null : mask(input.threshold),
 				...(input.unit !== undefined ? {unit: input.unit} : {}),
-				...(input.reason !== undefined ? {reason: maskOpt(input.reason)!} : {}),
+				// Bounded: a reason listing thousands of orders must not bloat snapshots and reports.
+				...(input.reason !== undefined ? {reason: clip(maskOpt(input.reason)!, 2000)} : {}),
 				at: now(),
 			};
 			emit({type: 'check', at: result.at, phase, check: result});
@@ -152,6 +153,10 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 		breakerState: () => deps.breaker.state,
 	};
 	return ctx;
+}
+
+function clip(text: string, max: number): string {
+	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 export class TimeoutError extends Error {

@@ -58,7 +58,8 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 					if (check.verdict === 'pass') continue;
 					const measured = check.measured === null ? '' : ` measured ${String(check.measured)}${check.unit ? ` ${check.unit}` : ''}`;
 					const threshold = check.threshold ? ` (threshold ${check.threshold})` : '';
-					write(`           ${check.verdict.toUpperCase().padEnd(7)} ${check.id}:${measured}${threshold}${check.reason ? ` — ${check.reason}` : ''}\n`);
+					const reason = check.reason ? ` — ${check.reason.length > 300 ? `${check.reason.slice(0, 299)}…` : check.reason}` : '';
+					write(`           ${check.verdict.toUpperCase().padEnd(7)} ${check.id}:${measured}${threshold}${reason}\n`);
 				}
 				if (event.phase === 'soak' && progress) {
 					clearInterval(progress);

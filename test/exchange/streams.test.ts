@@ -1,7 +1,7 @@
 /** WebSocket methods through real ccxt against the real mock: market streams, user data, the tap and the stream watcher. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {StreamWatcher, type ExchangeClient, type StreamEvent, type WsConnectionEvent} from '../../source/exchange/index.js';
-import {connect, startMock, within, type Mock} from './helpers.js';
+import {admin, connect, startMock, within, type Mock} from './helpers.js';
 
 let mock: Mock;
 let client: ExchangeClient;
@@ -110,6 +110,32 @@ describe('tap and stream watcher', () => {
 		expect(connections.some(c => c.type === 'subscribed' && c.reconnect)).toBe(true);
 		await watcher.close();
 		offConnections();
+	});
+
+	it('turns silent while the mock stalls streams, live again after; reconnects after the mock drops every connection', async () => {
+		const events: StreamEvent[] = [];
+		const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), silentAfterMs: 400});
+		watcher.start(['ethusdt@trade', 'btcusdt@bookTicker']);
+		const waitFor = async (what: string, predicate: () => boolean, ms = 8000) => {
+			const deadline = Date.now() + ms;
+			while (!predicate()) {
+				if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+				await new Promise(resolve => setTimeout(resolve, 25));
+			}
+		};
+		const statusOf = (id: string) => watcher.stats(id)?.status;
+		await waitFor('live', () => statusOf('btcusdt@bookTicker') === 'live');
+		await admin(mock, 'POST', '/faults', {fault: 'stall-streams'});
+		await waitFor('silent while stalled', () => statusOf('btcusdt@bookTicker') === 'silent');
+		await admin(mock, 'DELETE', '/faults');
+		await waitFor('live after the stall', () => statusOf('btcusdt@bookTicker') === 'live');
+		const before = watcher.stats('btcusdt@bookTicker')!.reconnects;
+		await admin(mock, 'POST', '/faults', {fault: 'drop-websockets'});
+		await waitFor('reconnected after the drop', () => watcher.stats('btcusdt@bookTicker')!.reconnects === before + 1 && statusOf('btcusdt@bookTicker') === 'live', 10_000);
+		const stats = watcher.stats('btcusdt@bookTicker')!;
+		expect(stats.lastResubscribedAt! - stats.lastDropAt!).toBeGreaterThanOrEqual(0);
+		expect(stats.lastResubscribedAt! - stats.lastDropAt!).toBeLessThan(5000);
+		await watcher.close();
 	});
 
 	it('rejects unknown stream names with a clear message', () => {

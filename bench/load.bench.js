@@ -8,7 +8,10 @@
  *   apt-get install -y nginx python3-locust     # nginx binary + Locust for the system python3
  *   npm run build                               # drydock from dist/
  * Run:
- *   node bench/load.bench.js                    # env: LOAD_BENCH_SECONDS=10 LOAD_BENCH_REPS=3 LOAD_BENCH_CONNECTIONS=50
+ *   node bench/load.bench.js [--seconds 10] [--reps 3] [--connections 50]
+ *   (or env LOAD_BENCH_SECONDS / LOAD_BENCH_REPS / LOAD_BENCH_CONNECTIONS; `npm run bench -- load`)
+ * Exit 0 when the budget is met (median req/s ≥ 1.0× autocannon and ≥ 5× Locust), 1 when not,
+ * 2 when a prerequisite is missing.
  *
  * The nginx instance is our own (config in a temp dir, free port, `daemon off`); the system service
  * is never touched.
@@ -21,9 +24,18 @@ import {join, dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const seconds = Number(process.env.LOAD_BENCH_SECONDS ?? 10);
-const reps = Number(process.env.LOAD_BENCH_REPS ?? 3);
-const connections = Number(process.env.LOAD_BENCH_CONNECTIONS ?? 50);
+function flag(name, fallback) {
+	const at = process.argv.indexOf(`--${name}`);
+	const value = Number(at >= 0 ? process.argv[at + 1] : (process.env[`LOAD_BENCH_${name.toUpperCase()}`] ?? fallback));
+	if (!(value > 0)) {
+		process.stderr.write(`load.bench: --${name} must be a number > 0\n`);
+		process.exit(2);
+	}
+	return value;
+}
+const seconds = flag('seconds', 10);
+const reps = flag('reps', 3);
+const connections = flag('connections', 50);
 const python = '/usr/bin/python3';
 
 function nginxBinary() {
@@ -191,7 +203,12 @@ class Bench(FastHttpUser):
 			`load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores`,
 			'',
 		];
+		const vsAutocannon = drydock.rps / summary[1].rps;
+		const vsLocust = drydock.rps / summary[2].rps;
+		const met = vsAutocannon >= 1 && vsLocust >= 5;
+		lines.push(`budget (≥ 1.0× autocannon, ≥ 5× Locust in req/s): ${met ? 'met' : 'MISSED'} (${vsAutocannon.toFixed(2)}×, ${vsLocust.toFixed(2)}×)`, '');
 		process.stdout.write(lines.join('\n') + '\n');
+		process.exitCode = met ? 0 : 1;
 	} finally {
 		nginx.kill('SIGTERM');
 		await new Promise((r) => nginx.once('close', r).once('error', r));

@@ -65,6 +65,8 @@ export class CcxtExchangeClient implements ExchangeClient {
 	private readonly responses = new ResponseListeners();
 	private readonly secrets: readonly (string | undefined)[];
 	private closed = false;
+	private marketInfos: MarketInfo[] | undefined;
+	private marketInfosOf: unknown;
 
 	constructor(
 		private readonly exchange: DrydockBinance,
@@ -126,7 +128,12 @@ export class CcxtExchangeClient implements ExchangeClient {
 	loadMarkets(reload = false): Promise<MarketInfo[]> {
 		return this.run(async () => {
 			const markets = await this.exchange.loadMarkets(reload);
-			return Object.values(markets as Record<string, NonNullable<Market>>).map(toMarketInfo);
+			// Converting ~3000 mainnet markets is not free: convert once per load.
+			if (reload || this.marketInfos === undefined || this.marketInfosOf !== markets) {
+				this.marketInfos = Object.values(markets as Record<string, NonNullable<Market>>).map(toMarketInfo);
+				this.marketInfosOf = markets;
+			}
+			return [...this.marketInfos];
 		});
 	}
 

@@ -151,12 +151,16 @@ class PaperBroker {
 	}
 
 	private async marketOf(symbol: string): Promise<MarketInfo> {
-		await this.venue.loadMarkets();
 		let market: MarketInfo;
 		try {
 			market = this.venue.market(symbol);
 		} catch {
-			throw new ExchangeError({kind: 'bad-symbol', message: `Invalid symbol: ${symbol}`, code: -1121});
+			await this.venue.loadMarkets();
+			try {
+				market = this.venue.market(symbol);
+			} catch {
+				throw new ExchangeError({kind: 'bad-symbol', message: `Invalid symbol: ${symbol}`, code: -1121});
+			}
 		}
 		this.bySymbolId.set(market.id, market);
 		return market;

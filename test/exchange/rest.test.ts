@@ -134,6 +134,9 @@ describe('orders and account', () => {
 		expect(order.filled).toBeCloseTo(0.001, 8);
 		expect(order.fills.length).toBeGreaterThan(0);
 		expect(order.cost).toBeGreaterThan(0);
+		const headers = client.lastResponseHeaders();
+		expect(headers.orderCount10s).toBeGreaterThan(0);
+		expect(headers.orderCount1d).toBeGreaterThan(0);
 	});
 
 	it('market buy by quote cost spends about that much', async () => {

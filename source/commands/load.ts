@@ -23,7 +23,7 @@ or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, w
 
   --host URL             target base URL (overrides the scenario's host)
   --users N              users to run (arrival-rate mode: the concurrency cap)      [1]
-  --spawn-rate R         users started per second                                  [all within 1 s]
+  --spawn-rate R         users started per second                                  [all at once]
   --run-time DURATION    e.g. 30s, 5m, 1h (default: until Ctrl-C or the shape ends)
   --shape SPEC           steps:100,500,1000@60s | stages:30s:100,1m:100,30s:0 | FILE.json/.yaml
   --arrival-rate R       constant arrival rate, e.g. 200 or 200/s or 6000/m (open model; latencies

@@ -21,6 +21,9 @@ const RING_SECONDS = 20;
 /** Locust's window for the "current" figures. */
 export const CURRENT_WINDOW_SECONDS = 10;
 const MAX_FAILURE_KINDS = 500;
+/** Each entry holds ~90 KB of histogram; requests named after raw ids (`/item/123`) must not grow without end. */
+export const MAX_ENTRIES = 500;
+export const OVERFLOW_NAME = '(other names: too many distinct request names; use the name option)';
 
 export function newHistogram(): Histogram {
 	return hdr.build({
@@ -130,6 +133,7 @@ export class StatsRegistry {
 		const key = method + ' ' + name;
 		let found = this.entries.get(key);
 		if (found === undefined) {
+			if (this.entries.size >= MAX_ENTRIES && name !== OVERFLOW_NAME) return this.entry('', OVERFLOW_NAME);
 			found = new StatsEntry(method, name);
 			this.entries.set(key, found);
 		}

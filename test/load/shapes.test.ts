@@ -1,3 +1,6 @@
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LoadRunner} from '../../source/load/runner.js';
 import {parseShapeOption, stageShape, stepShape} from '../../source/load/shapes.js';
@@ -78,6 +81,19 @@ describe('load shapes', () => {
 		expect(stages(15)).toEqual({users: 100, spawnRate: 1});
 		expect(stages(25)!.users).toBe(40);
 		expect(stages(30)).toBeNull();
+	});
+
+	it('reads steps and stages from JSON and YAML shape files, naming a bad field', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'drydock-shape-'));
+		writeFileSync(join(dir, 'steps.json'), JSON.stringify({steps: [5, 10], every: '30s', spawnRate: 2}));
+		writeFileSync(join(dir, 'stages.yaml'), 'stages:\n  - {duration: 10s, target: 20}\n  - {duration: 10s, target: 0}\n');
+		writeFileSync(join(dir, 'bad.yaml'), 'stages:\n  - {duration: 10s, target: -3}\n');
+		const steps = await parseShapeOption(join(dir, 'steps.json'), undefined);
+		expect([steps(0), steps(31), steps(60)]).toEqual([{users: 5, spawnRate: 2}, {users: 10, spawnRate: 2}, null]);
+		const stages = await parseShapeOption(join(dir, 'stages.yaml'), undefined);
+		expect(stages(5)!.users).toBe(12);
+		expect(stages(20)).toBeNull();
+		await expect(parseShapeOption(join(dir, 'bad.yaml'), undefined)).rejects.toThrow(/stages\.0\.target/);
 	});
 
 	it('rejects malformed shape specs with a usage error naming the problem', async () => {

@@ -97,3 +97,13 @@ describe('scenario validation', () => {
 		expect(() => scenarioFromRequestList({requests: [{path: '/a', wieght: 2}]}, 'l.yaml')).toThrow(/wieght/);
 	});
 });
+
+describe('bounded growth', () => {
+	it('folds request names beyond the cap into one overflow entry', async () => {
+		const {MAX_ENTRIES, OVERFLOW_NAME} = await import('../../source/load/stats.js');
+		const stats = new StatsRegistry();
+		for (let i = 0; i < MAX_ENTRIES + 50; i++) stats.entry('GET', `/item/${i}`).record(1000, -1, 0, 0);
+		expect(stats.entries.size).toBe(MAX_ENTRIES + 1);
+		expect(stats.entry('GET', '/item/99999').name).toBe(OVERFLOW_NAME);
+	});
+});

@@ -28,10 +28,10 @@ export interface WebSocketLayerOptions {
 const HTTP_STATUS_TEXT: Record<number, string> = {400: 'Bad Request', 404: 'Not Found'};
 
 function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void {
-	const body = `${JSON.stringify({code: status === 404 ? -1 : 2, msg: message})}\n`;
+	const body = `${message}\n`;
 	socket.once('finish', () => socket.destroy());
 	socket.end(
-		`HTTP/1.1 ${status} ${HTTP_STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+		`HTTP/1.1 ${status} ${HTTP_STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
 		`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
 	);
 }

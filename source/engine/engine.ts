@@ -281,9 +281,11 @@ export class Engine<S, P> implements EngineHandle {
 			const probe = runtime.hooks.probe;
 			void (async () => {
 				const deadline = this.now() + 120_000;
+				const startTransitions = this.breaker.view().transitions;
+				let opened = this.breaker.state !== 'closed';
 				try {
 					while (this.now() < deadline) {
-						await new Promise(resolve => setTimeout(resolve, 250).unref());
+						await new Promise(resolve => setTimeout(resolve, 100).unref());
 						if (this.current) continue;
 						if (!this.breaker.tryAcquire()) continue;
 						try {
@@ -292,7 +294,9 @@ export class Engine<S, P> implements EngineHandle {
 						} catch {
 							this.breaker.failure();
 						}
-						if (this.breaker.state === 'closed' && this.breaker.view().transitions > 0) break;
+						if (this.breaker.state !== 'closed') opened = true;
+						// Done once it has opened and closed again (at least two transitions since the test began).
+						if (opened && this.breaker.state === 'closed' && this.breaker.view().transitions >= startTransitions + 2) break;
 					}
 				} finally {
 					this.breakerProbing = false;

@@ -93,3 +93,26 @@ describe('ctx.call: breaker and retry around every exchange call', () => {
 		await engine.close();
 	});
 });
+
+describe('breaker test command', () => {
+	it('injects failures via the hook, probes while idle: open → half-open → closed', async () => {
+		let failingUntil = 0;
+		const engine = testEngine([], {});
+		engine.provide({phases: [], services: {}, hooks: {
+			breakerTest: () => { failingUntil = Date.now() + 800; },
+			probe: async () => { if (Date.now() < failingUntil) throw new Error('503'); },
+		}});
+		const states: string[] = [];
+		engine.onEvent(e => { if (e.type === 'breaker') states.push(e.view.state); });
+		await engine.execute({type: 'trip-breaker'});
+		const deadline = Date.now() + 5000;
+		while (Date.now() < deadline && !(states.includes('open') && states.at(-1) === 'closed')) await new Promise(r => setTimeout(r, 50));
+		expect(states).toContain('open');
+		expect(states).toContain('half-open');
+		expect(states.at(-1)).toBe('closed');
+		const faults = engine.store.publish().faults;
+		expect(faults[0]).toMatchObject({kind: 'breaker-test'});
+		expect(faults[0]!.recoveredAt).toBeGreaterThan(faults[0]!.at);
+		await engine.close();
+	});
+});

@@ -104,7 +104,8 @@ export const soakPhase: Phase = {
 		const intervalMs = 1000 / rate;
 		// One request per order costs more weight than the venue allows at high rates: verify every order only when slow.
 		const verifyEvery = Math.max(1, Math.ceil(rate / 2));
-		const maxInFlight = Math.max(1, Math.min(8, Math.ceil(rate / 20)));
+		// Cycles overlap when the venue is slower than the schedule, so the rate holds (bounded: at most 16 in flight).
+		const maxInFlight = Math.max(2, Math.min(16, Math.ceil(rate / 2)));
 		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
 		const strategy = await soakStrategy(ctx, symbol);
 		const prices = new PriceReference();

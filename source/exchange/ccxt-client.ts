@@ -370,6 +370,18 @@ export class CcxtExchangeClient implements ExchangeClient {
 		await new Promise(resolve => setTimeout(resolve, 0));
 	}
 
+	async closeStreams(): Promise<void> {
+		if (this.closed) return;
+		try {
+			await this.exchange.close();
+		} catch {
+			// Best effort.
+		}
+		// An intentional close is not a failure: the next dial of the same URL need not back off.
+		const ws = this.exchange.options['ws'] as Record<string, unknown> | undefined;
+		if (ws !== undefined) ws['backoffState'] = {};
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;

@@ -387,6 +387,7 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		watchOrderBook: (symbol, options) => venue.watchOrderBook(symbol, options),
 		localOrderBook: (symbol, levels) => venue.localOrderBook(symbol, levels),
 		dropConnections: () => venue.dropConnections(),
+		closeStreams: () => venue.closeStreams(),
 		close: async () => {
 			broker.close();
 			await venue.close();

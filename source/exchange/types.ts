@@ -326,6 +326,11 @@ export interface ExchangeClient extends OrderApi {
 	readonly tap: WsTap;
 	/** Cuts every WebSocket connection now (as a network drop would); watchers reconnect on their next call. */
 	dropConnections(): Promise<void>;
+	/**
+	 * Closes every WebSocket connection cleanly (pending watches reject with kind `network`) and forgets
+	 * ccxt's reconnect backoff, so the next watch dials at once. REST keeps working.
+	 */
+	closeStreams(): Promise<void>;
 	/** Closes every connection; the client is unusable afterwards. */
 	close(): Promise<void>;
 }

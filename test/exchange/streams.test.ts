@@ -138,6 +138,25 @@ describe('tap and stream watcher', () => {
 		await watcher.close();
 	});
 
+	it('closeStreams closes every connection and the next watch dials at once', async () => {
+		await within(8000, 'watchTrades', client.watchTrades('ETH/USDT'));
+		const pending = client.watchTrades('ETH/USDT');
+		await client.closeStreams();
+		await expect(pending).rejects.toMatchObject({kind: 'network'});
+		expect(mock.stats().websocket.openConnections).toBeLessThanOrEqual(1);
+		const opened: number[] = [];
+		const off = client.tap.onConnection(e => {
+			if (e.type === 'open') opened.push(e.at);
+		});
+		const started = Date.now();
+		await within(8000, 'watchTrades after closeStreams', client.watchTrades('ETH/USDT'));
+		off();
+		// Dialled at once: ccxt's reconnect backoff would wait ≥ 800 ms before opening.
+		expect(opened.length).toBeGreaterThan(0);
+		expect(opened[0]! - started).toBeLessThan(500);
+		await expect(client.fetchTime()).resolves.toBeGreaterThan(0);
+	});
+
 	it('rejects unknown stream names with a clear message', () => {
 		const watcher = new StreamWatcher(client, {onEvent: () => {}});
 		expect(() => watcher.start(['btcusdt@nonsense'])).toThrow(/unknown stream "btcusdt@nonsense"/);

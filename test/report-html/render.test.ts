@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {renderHtmlReport} from '../../source/report/html/index.js';
+import {mergeReports, type MergedRunReport} from '../../source/report/merge/index.js';
 import {buildFixtureReport} from './fixture.js';
 
 describe('renderHtmlReport', () => {
@@ -43,5 +44,19 @@ describe('renderHtmlReport', () => {
 		};
 		const full = renderHtmlReport({...report, timeline});
 		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'stream-rates', 'stream-gaps']) expect(full).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
+	});
+
+	it('renders a merged report: one row per machine and each machine\'s resources on the charts', () => {
+		const a = {...buildFixtureReport({runId: 'run-a'}), hostname: 'box-a'};
+		const b = {...buildFixtureReport({runId: 'run-b', verdicts: {orders: ['fail']}}), hostname: 'box-b'};
+		const merged = mergeReports([a, b], {sources: ['a.json', 'b.json']}) as MergedRunReport;
+		const html = renderHtmlReport(merged);
+		expect(html).toContain('<h2>Machines (2)</h2>');
+		expect(html).toContain('data-machine="run-a"');
+		expect(html).toContain('data-machine="run-b"');
+		expect(html).toContain(`data-phase="orders" data-status="fail"`);
+		const cpu = /data-chart="cpu"><figcaption>[^<]*<\/figcaption>(<svg[\s\S]*?<\/svg>)/.exec(html)?.[1] ?? '';
+		expect(cpu).toContain('box-a');
+		expect(cpu).toContain('box-b');
 	});
 });

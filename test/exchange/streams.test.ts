@@ -139,22 +139,27 @@ describe('tap and stream watcher', () => {
 	});
 
 	it('closeStreams closes every connection and the next watch dials at once', async () => {
-		await within(8000, 'watchTrades', client.watchTrades('ETH/USDT'));
-		const pending = client.watchTrades('ETH/USDT');
-		await client.closeStreams();
-		await expect(pending).rejects.toMatchObject({kind: 'network'});
-		expect(mock.stats().websocket.openConnections).toBeLessThanOrEqual(1);
-		const opened: number[] = [];
-		const off = client.tap.onConnection(e => {
-			if (e.type === 'open') opened.push(e.at);
-		});
-		const started = Date.now();
-		await within(8000, 'watchTrades after closeStreams', client.watchTrades('ETH/USDT'));
-		off();
-		// Dialled at once: ccxt's reconnect backoff would wait ≥ 800 ms before opening.
-		expect(opened.length).toBeGreaterThan(0);
-		expect(opened[0]! - started).toBeLessThan(500);
-		await expect(client.fetchTime()).resolves.toBeGreaterThan(0);
+		// ccxt's default reconnect backoff (1 s base), which closeStreams must not apply.
+		const own = await connect(mock, {wsReconnectBaseMs: 1000});
+		try {
+			await within(8000, 'watchTrades', own.watchTrades('ETH/USDT'));
+			const pending = own.watchTrades('ETH/USDT');
+			await own.closeStreams();
+			await expect(pending).rejects.toMatchObject({kind: 'network'});
+			const opened: number[] = [];
+			const off = own.tap.onConnection(e => {
+				if (e.type === 'open') opened.push(e.at);
+			});
+			const started = Date.now();
+			await within(8000, 'watchTrades after closeStreams', own.watchTrades('ETH/USDT'));
+			off();
+			// Dialled at once: the backoff would wait ≥ 800 ms before opening.
+			expect(opened.length).toBeGreaterThan(0);
+			expect(opened[0]! - started).toBeLessThan(500);
+			await expect(own.fetchTime()).resolves.toBeGreaterThan(0);
+		} finally {
+			await own.close();
+		}
 	});
 
 	it('rejects unknown stream names with a clear message', () => {

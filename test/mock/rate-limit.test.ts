@@ -55,6 +55,24 @@ describe('request weight, 429 and the 418 ban', () => {
 		expect(after.headers.get('x-mbx-used-weight-1m')).toBe('1');
 	});
 
+	it('a second ban of the same IP lasts twice as long', async () => {
+		await sleep(WINDOW_MS - (Date.now() % WINDOW_MS) + 20);
+		let last = await publicGet(mock, '/api/v3/ping');
+		for (let i = 0; i < 30 && last.status !== 418; i++) last = await publicGet(mock, '/api/v3/ping');
+		expect(last.status).toBe(418);
+		expect(Number(last.headers.get('retry-after'))).toBe((2 * BAN_MS) / 1000);
+	});
+});
+
+describe('ORDERS limits', () => {
+	let mock: MockExchange;
+	beforeAll(async () => {
+		mock = await startMock({ordersPer10s: 3});
+	});
+	afterAll(async () => {
+		await mock.close();
+	});
+
 	it('carries order counts on orders and refuses the order past ORDERS 10s', async () => {
 		// Avoid the last second of a 10 s bucket so all four orders land in the same one.
 		if (Date.now() % 10_000 > 9000) await sleep(10_000 - (Date.now() % 10_000) + 20);

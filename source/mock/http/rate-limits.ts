@@ -8,6 +8,7 @@ export interface RateLimitOptions {
 	windowMs: number;
 	/** 429s answered within one window before the IP is banned. */
 	banAfter429s: number;
+	/** The first ban's length; each further ban of the same IP doubles it, up to 3 days (Binance: 2 min to 3 days). */
 	banMs: number;
 }
 
@@ -21,7 +22,10 @@ interface IpState {
 	used: number;
 	rejected: number;
 	bannedUntil: number;
+	bans: number;
 }
+
+const MAX_BAN_MS = 3 * 86_400_000;
 
 export class WeightLimiter {
 	private readonly ips = new Map<string, IpState>();
@@ -33,7 +37,7 @@ export class WeightLimiter {
 		const window = Math.floor(now / this.options.windowMs);
 		let s = this.ips.get(ip);
 		if (!s) {
-			s = {window, used: 0, rejected: 0, bannedUntil: 0};
+			s = {window, used: 0, rejected: 0, bannedUntil: 0, bans: 0};
 			this.ips.set(ip, s);
 		} else if (s.window !== window) {
 			s.window = window;
@@ -44,8 +48,11 @@ export class WeightLimiter {
 		if (s.used + weight > this.options.weightPerWindow) {
 			s.rejected++;
 			if (s.rejected > this.options.banAfter429s) {
-				s.bannedUntil = now + this.options.banMs;
-				return {kind: 'banned', used: s.used, retryAfterSec: Math.max(1, Math.ceil(this.options.banMs / 1000)), until: s.bannedUntil};
+				const length = Math.min(MAX_BAN_MS, this.options.banMs * 2 ** s.bans);
+				s.bans++;
+				s.rejected = 0;
+				s.bannedUntil = now + length;
+				return {kind: 'banned', used: s.used, retryAfterSec: Math.max(1, Math.ceil(length / 1000)), until: s.bannedUntil};
 			}
 			const windowEnd = (window + 1) * this.options.windowMs;
 			return {kind: 'limited', used: s.used, retryAfterSec: Math.max(1, Math.ceil((windowEnd - now) / 1000))};

@@ -21,6 +21,8 @@ const EMPTY = Buffer.alloc(0);
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
 const CHUNKED = /\r\ntransfer-encoding:[ \t]*[^\r]*chunked/i;
 const CLOSE = /\r\nconnection:[ \t]*close/i;
+const UNSAFE_PATH = /[\s\u0000-\u001f\u007f]/;
+const UNSAFE_HEADER = /[\r\n\u0000]/;
 
 class HttpError extends Error {
 	constructor(
@@ -352,8 +354,15 @@ export class FastHttpClient {
 			this.pools.set(origin, pool);
 			this.hostHeaders.set(origin, host);
 		}
+		// A space or line break in the path or a header would corrupt the request (or smuggle another).
+		if (UNSAFE_PATH.test(path)) return callback(new HttpError(`invalid request path ${JSON.stringify(path)}`, 'ERR_INVALID_PATH'), null);
 		let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
-		if (headers !== null) for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+		if (headers !== null)
+			for (const name in headers) {
+				const value = headers[name];
+				if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value!)) return callback(new HttpError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HEADER'), null);
+				head += `${name}: ${value}\r\n`;
+			}
 		if (body !== null) head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
 		head += '\r\n';
 		pool.dispatch({method, head, body, callback, startedAt: performance.now(), retried: false});

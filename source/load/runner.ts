@@ -392,7 +392,8 @@ export class LoadRunner implements LoadStore {
 	}
 
 	private taskFailed(user: VirtualUser, error: unknown, name: string): void {
-		if (error instanceof RecordedRequestError || error instanceof StopError || this.ctx.stopped) return;
+		// A request refused because the run ended is nobody's failure; anything else still counts.
+		if (error instanceof RecordedRequestError || error instanceof StopError) return;
 		const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 		user.failLast(reason, 'TASK', name);
 	}

@@ -149,8 +149,9 @@ export class VirtualUser implements LoadUser {
 			const url = new URL(path);
 			origin = url.origin;
 			target = url.pathname + url.search;
-		} else if (ctx.basePath !== '') {
-			target = ctx.basePath + path;
+		} else {
+			if (path.charCodeAt(0) !== 47 /* "/" */) target = '/' + path;
+			if (ctx.basePath !== '') target = ctx.basePath + target;
 		}
 		let headers = options?.headers ?? null;
 		let body: string | Uint8Array | null = null;

@@ -92,3 +92,16 @@ describe('FastHttpClient', () => {
 		}
 	});
 });
+
+describe('FastHttpClient input checks', () => {
+	it('refuses a path or header that would corrupt the request', async () => {
+		const client = new FastHttpClient();
+		try {
+			const attempt = (path: string, headers: Record<string, string> | null) => new Promise((resolve, reject) => client.send(origin, 'GET', path, headers, null, (e, r) => (e ? reject(e) : resolve(r))));
+			await expect(attempt('/a b', null)).rejects.toMatchObject({code: 'ERR_INVALID_PATH'});
+			await expect(attempt('/a', {'x-evil': 'v\r\nGET /smuggled HTTP/1.1'})).rejects.toMatchObject({code: 'ERR_INVALID_HEADER'});
+		} finally {
+			client.close();
+		}
+	});
+});

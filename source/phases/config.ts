@@ -53,6 +53,11 @@ function checkUrls(ctx: PhaseCtx, profile: Profile): void {
 
 function checkKeys(ctx: PhaseCtx, profile: Profile): void {
 	const {apiKey, secret} = ctx.services.credentials;
+	if (profile.execution === 'paper' && !apiKey && !secret) {
+		skip(ctx, 'api-key', 'API key present and well-formed', 'paper execution reads public market data only: no key needed');
+		skip(ctx, 'api-secret', 'API secret present and well-formed', 'paper execution reads public market data only: no key needed');
+		return;
+	}
 	const keyProblem = keyShapeProblem(apiKey, 'API key', profile.credentials.apiKeyEnv);
 	const secretProblem = keyShapeProblem(secret, 'API secret', profile.credentials.apiSecretEnv);
 	if (keyProblem) fail(ctx, 'api-key', 'API key present and well-formed', keyProblem, apiKey === null ? 'missing' : `${apiKey.length} chars`, '64 letters/digits');

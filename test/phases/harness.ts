@@ -26,6 +26,8 @@ export interface Harness {
 export interface HarnessOptions {
 	/** Build the phase services as for a real venue: no mock admin API, client-side faults only. */
 	venueFaultsOnly?: boolean;
+	/** Give the engine no masker, as a broken build would (the security phase must notice). */
+	unmaskedEngine?: boolean;
 }
 
 export async function startHarness(profileInput: Partial<ProfileInput> = {}, mockOptions: MockExchangeOptions = {}, options: HarnessOptions = {}): Promise<Harness> {
@@ -59,7 +61,7 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 			...(services.mask ? {mask: services.mask} : {}),
 		});
 	}
-	engine = new Engine<PhaseServices, Profile>(engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50, mask: text => runtime.services.mask?.(text) ?? text}));
+	engine = new Engine<PhaseServices, Profile>(engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50, mask: options.unmaskedEngine ? text => text : text => runtime.services.mask?.(text) ?? text}));
 	const built = engine;
 	return {
 		mock,

@@ -32,3 +32,18 @@ describe('phases without venue-side fault control', () => {
 		expect(r.outcome.exitCode).toBe(0);
 	}, 25_000);
 });
+
+describe('security phase against an engine that does not mask', () => {
+	it('finds the planted secret in the output and fails on it', async () => {
+		const h = await startHarness({}, {}, {unmaskedEngine: true});
+		try {
+			const r = await h.run(['security']);
+			const check = r.check('security', 'secrets-not-in-output');
+			expect(check.verdict, summary(r.phase('security'))).toBe('fail');
+			expect(check.reason).toContain('the planted secret');
+			expect(r.phase('security').status).toBe('fail');
+		} finally {
+			await h.close();
+		}
+	}, 20_000);
+});

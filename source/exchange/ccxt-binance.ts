@@ -17,6 +17,7 @@ export interface CcxtWsClient {
 	subscriptions: Record<string, unknown>;
 	onMessage(event: {data: unknown}): void;
 	send(message: unknown): Promise<unknown>;
+	future(messageHash: string): Promise<unknown>;
 	connection?: {terminate?: () => void; close?: (code?: number) => void; readyState?: number};
 	/** Our annotations. */
 	drydockRaw?: unknown;
@@ -129,6 +130,15 @@ export class DrydockBinance extends BinanceProBase {
 			// Keep the raw frame (a Buffer on Node) for the tap; it is only decoded when someone listens.
 			this.drydockRaw = event.data;
 			onMessage.call(this, event);
+		};
+		// ccxt creates some futures nobody awaits (e.g. `authenticate:signature:spot` ahead of the
+		// WebSocket API subscribe); when they reject (bad signature) Node would report an unhandled
+		// rejection and drydock would die. Awaiters still see every rejection.
+		const future = client.future;
+		client.future = function (this: CcxtWsClient, messageHash: string) {
+			const f = future.call(this, messageHash);
+			f.catch(() => undefined);
+			return f;
 		};
 		const send = client.send;
 		client.send = function (this: CcxtWsClient, message: unknown) {

@@ -79,6 +79,24 @@ describe('authentication', () => {
 		await facade.close();
 	});
 
+	it('-1022 on the WebSocket API: watchOrders and watchBalance reject with auth, nothing unhandled', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		const wrongSecret = 'WrongSecretWrongSecretWrongSecretWrongSecret0002';
+		const facade = await connect(mock, {secret: wrongSecret});
+		try {
+			const orders = await expectKind(facade.watchOrders(), 'auth', -1022);
+			expect(orders.message).not.toContain(wrongSecret);
+			await expectKind(facade.watchBalance(), 'auth', -1022);
+			await new Promise(resolve => setTimeout(resolve, 300));
+			expect(unhandled).toEqual([]);
+		} finally {
+			process.off('unhandledRejection', onUnhandled);
+			await facade.close();
+		}
+	});
+
 	it('-2015 unknown key → AuthenticationError / auth', async () => {
 		const exchange = await raw({apiKey: 'UnknownKey0000000000000000000000000000000000000000000000000000000'});
 		await expectCcxt(exchange.fetchBalance(), ccxt.AuthenticationError, 'auth', -2015);

@@ -40,8 +40,10 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 	const {profile} = options;
 	const env = options.env ?? process.env;
 	const closers: (() => Promise<void>)[] = [];
+	// Idempotent: the engine and the session may both close the runtime.
 	const closeAll = async () => {
-		for (const close of closers.reverse()) await close().catch(() => {});
+		const pending = closers.splice(0).reverse();
+		for (const close of pending) await close().catch(() => {});
 	};
 	try {
 		let endpoints: Endpoints;
@@ -163,7 +165,7 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 		const admin = endpoints.admin;
 		hooks.breakerTest = async () => {
 			// A 5xx burst on the mock: real calls fail, the breaker opens, half-opens and closes by itself.
-			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs)}), signal: AbortSignal.timeout(5_000)});
+			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300)}), signal: AbortSignal.timeout(5_000)});
 			if (!response.ok) throw new Error(`mock admin answered ${response.status}`);
 		};
 	}

@@ -74,7 +74,7 @@ async function droppedConnections(ctx: PhaseCtx, venueSymbol: string): Promise<v
 		pass(ctx, 'ws-drop-missed', 'messages missed across the drop (no backfill on streams)', stats.missed, 'counted', 'trade ids');
 	} finally {
 		await watcher.close();
-		await exchange.dropConnections().catch(() => undefined);
+		await exchange.closeStreams().catch(() => undefined);
 	}
 }
 

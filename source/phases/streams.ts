@@ -184,8 +184,8 @@ export const streamsPhase: Phase = {
 		} finally {
 			stopBook.abort();
 			await watcher.close();
-			// The client has no unsubscribe: cut the phase's connections so nothing keeps streaming into it.
-			await exchange.dropConnections().catch(() => undefined);
+			// The client has no unsubscribe: close the phase's connections (cleanly, no reconnect backoff) so nothing keeps streaming.
+			await exchange.closeStreams().catch(() => undefined);
 		}
 	},
 };

@@ -2,19 +2,12 @@
  * `drydock load SCENARIO …`: runs a load test headless (progress lines), prints Locust's end-of-run
  * tables, writes the CSV files and the JSON report, and turns thresholds into the exit code.
  */
-import {resolve} from 'node:path';
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import {HistoryCsvWriter, writeFailuresCsv, writeStatsCsv} from '../load/csv.js';
 import {progressLine} from '../load/progress.js';
-import {buildLoadReport, loadRunId, writeLoadReport} from '../load/report.js';
-import {LoadRunner} from '../load/runner.js';
-import {loadScenario} from '../load/scenario-load.js';
-import {parseShapeOption, stageShape, stagesFromSpec} from '../load/shapes.js';
-import {errorReport, percentileTable, requestTable, thresholdLines} from '../load/table.js';
-import {evaluateThresholds, parseThreshold} from '../load/thresholds.js';
-import type {ShapeFunction} from '../load/types.js';
+import {startLoadSession} from '../load/session.js';
+import {parseThreshold} from '../load/thresholds.js';
 
 const help = `drydock load SCENARIO [options]
 
@@ -84,37 +77,23 @@ export default async function command(argv: string[]): Promise<number> {
 	const arrivalRate = values['arrival-rate'] === undefined ? undefined : parseRate(values['arrival-rate']);
 	const progressMs = positiveDuration(values['progress-every'], '--progress-every') ?? 2000;
 	const stopTimeoutMs = values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
-	const thresholds = (values.threshold ?? []).map(parseThreshold);
-	if (arrivalRate !== undefined && values.shape !== undefined) throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
+	// Thresholds are checked before anything starts, so a typo never costs a whole run.
+	for (const expression of values.threshold ?? []) parseThreshold(expression);
 
-	const {scenario} = await loadScenario(file);
-	const host = values.host ?? scenario.host;
-	if (host === undefined) throw new UsageError(`drydock load: no target: give --host URL or set host in ${file}`);
-	if (!/^https?:\/\/[^/\s]+/.test(host)) throw new UsageError(`--host: "${host}" is not an http:// or https:// URL`);
-	try {
-		new URL(host);
-	} catch {
-		throw new UsageError(`--host: "${host}" is not a valid URL`);
-	}
-
-	let shape: ShapeFunction | undefined;
-	let shapeLabel: string | null = null;
-	if (values.shape !== undefined) {
-		shape = await parseShapeOption(values.shape, spawnRateGiven);
-		shapeLabel = values.shape;
-	} else if (arrivalRate === undefined && scenario.shape) {
-		shape = scenario.shape;
-		shapeLabel = 'scenario shape()';
-	} else if (arrivalRate === undefined && scenario.stages) {
-		shape = stageShape(stagesFromSpec(scenario.stages, `${file}: stages`));
-		shapeLabel = 'scenario stages';
-	}
-	const users = usersGiven ?? (arrivalRate !== undefined ? Math.min(1000, Math.max(10, Math.ceil(arrivalRate))) : 1);
-	const spawnRate = spawnRateGiven ?? Infinity;
-
-	const runner = new LoadRunner({scenario, scenarioFile: file, host, users, spawnRate, ...(runTimeMs !== undefined ? {runTimeMs} : {}), ...(shape ? {shape} : {}), ...(arrivalRate !== undefined ? {arrivalRate} : {}), stopTimeoutMs});
-	const history = values.csv !== undefined ? await HistoryCsvWriter.open(values.csv) : undefined;
-	if (history) runner.onSecond((tick) => history.append(tick));
+	const session = await startLoadSession({
+		scenario: file,
+		...(values.host !== undefined ? {host: values.host} : {}),
+		...(usersGiven !== undefined ? {users: usersGiven} : {}),
+		...(spawnRateGiven !== undefined ? {spawnRate: spawnRateGiven} : {}),
+		...(runTimeMs !== undefined ? {runTimeMs} : {}),
+		...(values.shape !== undefined ? {shape: values.shape} : {}),
+		...(arrivalRate !== undefined ? {arrivalRate} : {}),
+		...(values.csv !== undefined ? {csvPrefix: values.csv} : {}),
+		thresholds: values.threshold ?? [],
+		reportDir: values['report-dir'] ?? 'reports',
+		stopTimeoutMs,
+	});
+	const {runner} = session;
 
 	// The console's Load screen is not built yet: on a TTY we print the same progress lines as headless.
 	const progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
@@ -129,52 +108,19 @@ export default async function command(argv: string[]): Promise<number> {
 	const onTerm = onSignal('SIGTERM');
 	process.on('SIGINT', onInt);
 	process.on('SIGTERM', onTerm);
-	const target = arrivalRate !== undefined ? `${arrivalRate}/s arrival rate, up to ${users} users` : shape ? `shape ${shapeLabel}` : `${users} users${spawnRateGiven !== undefined ? ` at ${spawnRateGiven}/s` : ''}`;
-	process.stderr.write(`drydock load: ${file} → ${host}, ${target}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
+	process.stderr.write(`drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
 
-	let result;
+	let outcome;
 	try {
-		result = await runner.run();
+		outcome = await session.done;
 	} finally {
 		clearInterval(progress);
 		process.off('SIGINT', onInt);
 		process.off('SIGTERM', onTerm);
-		await history?.close();
 	}
-
-	const snapshot = result.snapshot;
-	const thresholdResults = evaluateThresholds(thresholds, snapshot.total);
-	const lines = [
-		'',
-		...requestTable(snapshot.entries, snapshot.total),
-		'',
-		...percentileTable(snapshot.entries, snapshot.total),
-		...(snapshot.total.correctedPercentiles ? ['', ...percentileTable(snapshot.entries, snapshot.total, true)] : []),
-		'',
-		...errorReport(snapshot.failures),
-		...(snapshot.taskErrors > 0 ? [`Task errors outside any request: ${snapshot.taskErrors}`] : []),
-		...(result.stats.droppedIterations > 0 ? [`Arrival-rate iterations dropped (backlog over a minute): ${result.stats.droppedIterations}`] : []),
-		...thresholdLines(thresholdResults),
-	];
-	process.stdout.write(lines.join('\n') + '\n');
-
-	if (values.csv !== undefined) {
-		await writeStatsCsv(values.csv, snapshot.entries, snapshot.total);
-		await writeFailuresCsv(values.csv, snapshot.failures);
-		process.stderr.write(`CSV: ${values.csv}_stats.csv, ${values.csv}_stats_history.csv, ${values.csv}_failures.csv\n`);
-	}
-	const id = loadRunId(result.startedAt);
-	const report = buildLoadReport({
-		id,
-		scenario: file,
-		host,
-		result,
-		config: {mode: snapshot.mode, users, spawnRate: spawnRateGiven ?? null, runTimeMs: runTimeMs ?? null, shape: shapeLabel, arrivalRate: arrivalRate ?? null, thresholds: thresholds.map((t) => t.expression)},
-		thresholds: thresholdResults,
-	});
-	const reportPath = await writeLoadReport(resolve(values['report-dir'] ?? 'reports'), report);
-	process.stderr.write(`Report: ${reportPath}\n`);
-
-	if (signal !== undefined) return signal === 'SIGINT' ? 130 : 143;
-	return thresholdResults.every((t) => t.passed) ? 0 : 1;
+	process.stdout.write(['', ...outcome.table].join('\n') + '\n');
+	if (outcome.csvFiles.length > 0) process.stderr.write(`CSV: ${outcome.csvFiles.join(', ')}\n`);
+	process.stderr.write(`Report: ${outcome.reportPath}\n`);
+	if (signal === 'SIGTERM') return 143;
+	return outcome.exitCode;
 }

@@ -19,3 +19,4 @@ export {parseShapeOption, stageShape, stepShape, stagesFromSpec} from './shapes.
 export {evaluateThresholds, parseThreshold, type Threshold, type ThresholdResult} from './thresholds.js';
 export {buildLoadReport, decodeLoadHistogram, LOAD_REPORT_SCHEMA, writeLoadReport, type LoadReport} from './report.js';
 export {progressLine} from './progress.js';
+export {startLoadSession, type LoadOutcome, type LoadSession, type LoadSessionConfig} from './session.js';

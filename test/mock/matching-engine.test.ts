@@ -224,4 +224,43 @@ describe('MatchingEngine', () => {
 		const summary = events.map((e) => (e.kind === 'order' ? `${e.execution}:${e.order.status}` : e.kind));
 		expect(summary).toEqual(['NEW:NEW', 'TRADE:PARTIALLY_FILLED', 'TRADE:FILLED', 'balances']);
 	});
+	it('STOP_LOSS sells wait unworking with the base locked, fire when a trade reaches the stop, and fill at market', () => {
+		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_LOSS', quantity: 1.5, stopPrice: 98});
+		if (!r.ok) throw new Error(r.error.msg);
+		expect(r.value.order).toMatchObject({status: 'NEW', isWorking: false, stopPrice: 98});
+		expect(engine.account(KEY)!.balance('BTC')).toEqual({free: 3.5, locked: 1.5});
+		engine.marketTrade('BTCUSDT', 98.5, 0.1, 1);
+		expect(engine.openOrders(KEY)[0]!.isWorking).toBe(false);
+		engine.marketTrade('BTCUSDT', 97.9, 0.1, 2);
+		const done = engine.getOrder(KEY, 'BTCUSDT', {orderId: r.value.order.orderId});
+		expect(done.ok && done.value).toMatchObject({status: 'FILLED', isWorking: true, executedQty: 1.5});
+		expect(engine.myTrades(KEY, 'BTCUSDT').map((t) => [t.price, t.qty, t.isMaker])).toEqual([
+			[99.5, 1, false],
+			[99, 0.5, false],
+		]);
+		expect(engine.account(KEY)!.balance('BTC').locked).toBe(0);
+		checkConservation(10_000, 5);
+	});
+
+	it('STOP_LOSS_LIMIT buys lock quote, fire on a trade at or above the stop and then rest as a limit', () => {
+		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_LOSS_LIMIT', timeInForce: 'GTC', quantity: 2, price: 100.2, stopPrice: 100.1});
+		if (!r.ok) throw new Error(r.error.msg);
+		expect(engine.account(KEY)!.balance('USDT').locked).toBeCloseTo(200.4, 8);
+		// A trade above both stop and limit: fires the stop without also trading through the new limit.
+		engine.marketTrade('BTCUSDT', 100.3, 0.1, 1);
+		const o = engine.openOrders(KEY)[0]!;
+		// Took the 1 BTC offered at 100.0 (≤ 100.2) and rests for the rest.
+		expect(o).toMatchObject({isWorking: true, status: 'PARTIALLY_FILLED', executedQty: 1});
+		checkConsistent();
+		checkConservation(10_000, 5);
+	});
+
+	it('rejects a stop that would trigger immediately, and stop fields where they do not belong', () => {
+		const now = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'TAKE_PROFIT', quantity: 1, stopPrice: 99});
+		expect(!now.ok && now.error).toEqual({code: -2010, msg: 'Stop price would trigger immediately.'});
+		const stray = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 90, stopPrice: 95});
+		expect(!stray.ok && stray.error.code).toBe(-1106);
+		const noStop = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_LOSS', quantity: 1});
+		expect(!noStop.ok && noStop.error.code).toBe(-1102);
+	});
 });

@@ -119,9 +119,28 @@ describe('matching over REST', () => {
 		await adminCall(mock, 'POST', '/market/trade', {symbol: 'BTCUSDT', price: last});
 	});
 
+	it('a STOP_LOSS_LIMIT sell waits, not working, until the market trades down to its stop', async () => {
+		const last = Number(((await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT')).body as {price: string}).price);
+		const stop = (Math.floor(last * 0.98 * 100) / 100).toFixed(2);
+		const limit = (Math.floor(last * 0.97 * 100) / 100).toFixed(2);
+		const placed = (await order({side: 'SELL', type: 'STOP_LOSS_LIMIT', timeInForce: 'GTC', quantity: '0.001', price: limit, stopPrice: stop})).body as Record<string, unknown>;
+		expect(Object.keys(placed)).toEqual(['symbol', 'orderId', 'orderListId', 'clientOrderId', 'transactTime']);
+		const waiting = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId as number})).body as Record<string, unknown>;
+		expect(waiting).toMatchObject({status: 'NEW', isWorking: false, type: 'STOP_LOSS_LIMIT', stopPrice: Number(stop).toFixed(8)});
+		await consistent();
+		await adminCall(mock, 'POST', '/market/trade', {symbol: 'BTCUSDT', price: Number(stop) - 1});
+		const fired = await waitFor('stop fired', async () => {
+			const o = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId as number})).body as {isWorking: boolean; status: string};
+			return o.isWorking ? o : undefined;
+		});
+		expect(fired.status).toBe('FILLED');
+		await consistent();
+		await adminCall(mock, 'POST', '/market/trade', {symbol: 'BTCUSDT', price: last});
+	});
+
 	it('counts orders by status in the admin stats', async () => {
 		const stats = (await adminCall(mock, 'GET', '/stats')).body as {orders: {byStatus: Record<string, number>}; requests: {byRoute: Record<string, Record<string, number>>}};
-		expect(stats.orders.byStatus.FILLED).toBeGreaterThanOrEqual(3);
+		expect(stats.orders.byStatus.FILLED).toBeGreaterThanOrEqual(4);
 		expect(stats.orders.byStatus.EXPIRED).toBe(2);
 		expect(stats.requests.byRoute['POST /api/v3/order']!['200']).toBeGreaterThanOrEqual(5);
 	});

@@ -23,7 +23,7 @@ export type RespType = 'ACK' | 'RESULT' | 'FULL';
 export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
 	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time};
 	if (respType === 'ACK') return ack;
-	const result = {...ack, ...core(o), workingTime: o.workingTime, selfTradePreventionMode: 'EXPIRE_MAKER'};
+	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: 'EXPIRE_MAKER'};
 	if (respType === 'RESULT') return result;
 	return {
 		...result,
@@ -47,11 +47,11 @@ export function orderRow(o: Order): Record<string, unknown> {
 		timeInForce: c.timeInForce,
 		type: c.type,
 		side: c.side,
-		stopPrice: f8(0),
+		stopPrice: f8(o.stopPrice),
 		icebergQty: f8(0),
 		time: o.time,
 		updateTime: o.updateTime,
-		isWorking: true,
+		isWorking: o.isWorking,
 		workingTime: o.workingTime,
 		origQuoteOrderQty: c.origQuoteOrderQty,
 		selfTradePreventionMode: 'EXPIRE_MAKER',
@@ -77,6 +77,7 @@ export function cancelReply(o: Order, cancelClientOrderId: string, transactTime:
 		timeInForce: c.timeInForce,
 		type: c.type,
 		side: c.side,
+		...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}),
 		selfTradePreventionMode: 'EXPIRE_MAKER',
 	};
 }

@@ -7,8 +7,7 @@ import type {Params} from './params.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
 const SIDES = new Set(['BUY', 'SELL']);
-const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER']);
-const UNSUPPORTED_TYPES = new Set(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
 const TIFS = new Set(['GTC', 'IOC', 'FOK']);
 
 function unwrap<T>(result: {ok: true; value: T} | {ok: false; error: {code: number; msg: string}}): T {
@@ -28,16 +27,18 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	const side = params.requiredString('side');
 	if (!SIDES.has(side)) throw errors.badSide();
 	const type = params.requiredString('type');
-	if (!TYPES.has(type)) throw UNSUPPORTED_TYPES.has(type) ? new ApiError(-1014, 'Unsupported order combination.') : errors.badType();
+	if (!TYPES.has(type)) throw errors.badType();
 	const tif = params.string('timeInForce');
 	if (tif !== undefined && !TIFS.has(tif)) throw errors.badTif();
 	const quantity = params.decimal('quantity');
 	const quoteOrderQty = params.decimal('quoteOrderQty');
 	const price = params.decimal('price');
+	const stopPrice = params.decimal('stopPrice');
 	const clientOrderId = params.clientId('newClientOrderId');
 	const respRaw = params.string('newOrderRespType');
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
-	for (const name of ['stopPrice', 'trailingDelta', 'icebergQty']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
+	// Trailing stops and icebergs are not simulated (exchangeInfo says allowTrailingStop/icebergAllowed false).
+	for (const name of ['trailingDelta', 'icebergQty']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
 	params.string('strategyId');
 	params.string('strategyType');
 	const stp = params.string('selfTradePreventionMode');
@@ -47,6 +48,7 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	if (quantity !== undefined) request.quantity = quantity;
 	if (quoteOrderQty !== undefined) request.quoteOrderQty = quoteOrderQty;
 	if (price !== undefined) request.price = price;
+	if (stopPrice !== undefined) request.stopPrice = stopPrice;
 	if (clientOrderId !== undefined) request.clientOrderId = clientOrderId;
 	// Binance: MARKET and LIMIT answer FULL by default, everything else ACK.
 	const respType = (respRaw as RespType | undefined) ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');

@@ -1,6 +1,7 @@
 import {Account} from './account.js';
 import {checkFilters} from './filters.js';
 import {floorTo, round8, roundTo} from './numbers.js';
+import {isConditional, isMarketLike} from './types.js';
 import type {
 	AccountTrade,
 	EngineError,
@@ -105,6 +106,9 @@ export class MatchingEngine {
 		}
 		const bookSide = request.side === 'BUY' ? 'ask' : 'bid';
 		const levels = this.options.liquidity.levels(request.symbol, bookSide);
+		if (isConditional(request.type) && triggered(request.type, request.side, request.stopPrice!, reference)) {
+			return err(-2010, 'Stop price would trigger immediately.');
+		}
 		if (request.type === 'LIMIT_MAKER') {
 			const best = levels[0];
 			if (best && (request.side === 'BUY' ? request.price! >= best.price : request.price! <= best.price)) {
@@ -112,7 +116,7 @@ export class MatchingEngine {
 			}
 		}
 		// Funds are checked before anything happens, as Binance does.
-		const need = requiredFunds(rules, request, levels);
+		const need = requiredFunds(rules, request, levels, reference);
 		const fundsAsset = request.side === 'BUY' ? rules.quoteAsset : rules.baseAsset;
 		if (need > account.free(fundsAsset) + 1e-9) return {ok: false, error: INSUFFICIENT_BALANCE};
 		const clientOrderId = request.clientOrderId ?? `dd${(this.nextClientId++).toString(36).padStart(10, '0')}`;
@@ -120,11 +124,19 @@ export class MatchingEngine {
 		const now = this.options.clock();
 		const order = this.newOrder(rules, request, clientOrderId, now, this.nextOrderId++);
 		account.orders.set(order.orderId, order);
-		if (request.type !== 'MARKET') {
-			order.locked = request.side === 'BUY' ? round8(order.price * order.origQty) : order.origQty;
-			account.lock(fundsAsset, order.locked);
+		// Funds are held for everything that can rest; a stop-market buy is checked again when it fires.
+		if (!isMarketLike(request.type) || request.side === 'SELL') {
+			if (request.type !== 'MARKET') {
+				order.locked = request.side === 'BUY' ? round8(order.price * order.origQty) : order.origQty;
+				account.lock(fundsAsset, order.locked);
+			}
 		}
 		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'NEW', time: now});
+		if (!order.isWorking) {
+			account.addOpen(order);
+			this.emitBalances(account, rules, now);
+			return ok({order: {...order}, fills: []});
+		}
 		const fills: Fill[] = [];
 		const fok = request.type === 'LIMIT' && request.timeInForce === 'FOK';
 		if (!fok || available(levels, request) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, fills, now);
@@ -235,6 +247,12 @@ export class MatchingEngine {
 			let touchedLeft = qty;
 			let changed = false;
 			for (const order of [...open]) {
+				if (order.isWorking || !triggered(order.type, order.side, order.stopPrice, price)) continue;
+				this.trigger(account, rules, order, now);
+				changed = true;
+			}
+			for (const order of [...open]) {
+				if (!order.isWorking || order.status === 'FILLED' || order.status === 'EXPIRED') continue;
 				const through = order.side === 'BUY' ? price < order.price : price > order.price;
 				const touched = price === order.price;
 				if (!through && !touched) continue;
@@ -257,6 +275,26 @@ export class MatchingEngine {
 
 	// ---- internals ----
 
+	/** A conditional order's stop price was reached: it starts working as its market or limit form. */
+	private trigger(account: Account, rules: InstrumentRules, order: Order, now: number): void {
+		order.isWorking = true;
+		order.workingTime = now;
+		order.updateTime = now;
+		const levels = this.options.liquidity.levels(order.symbol, order.side === 'BUY' ? 'ask' : 'bid');
+		if (isMarketLike(order.type) && order.side === 'BUY') {
+			const need = requiredFunds(rules, {symbol: order.symbol, side: 'BUY', type: 'MARKET', quantity: order.origQty}, levels, 0);
+			if (need > account.free(rules.quoteAsset) + 1e-9) {
+				this.finish(account, order, 'EXPIRED', now);
+				return;
+			}
+		}
+		const fok = order.timeInForce === 'FOK' && !isMarketLike(order.type);
+		const limitRequest: NewOrderRequest = {symbol: order.symbol, side: order.side, type: 'LIMIT', price: order.price};
+		if (!fok || available(levels, limitRequest) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, [], now);
+		if (order.status === 'FILLED' || order.status === 'EXPIRED') return;
+		if (isMarketLike(order.type) || order.timeInForce !== 'GTC') this.finish(account, order, 'EXPIRED', now);
+	}
+
 	private find(account: Account, symbol: string, ref: OrderRef): Order | undefined {
 		if (ref.orderId !== undefined) {
 			const o = account.orders.get(ref.orderId);
@@ -278,13 +316,15 @@ export class MatchingEngine {
 			clientOrderId,
 			side: r.side,
 			type: r.type,
-			timeInForce: r.type === 'LIMIT' ? (r.timeInForce ?? 'GTC') : 'GTC',
-			price: r.type === 'MARKET' ? 0 : (r.price ?? 0),
+			timeInForce: r.timeInForce ?? 'GTC',
+			price: isMarketLike(r.type) ? 0 : (r.price ?? 0),
 			origQty: r.quantity ?? 0,
 			executedQty: 0,
 			cummulativeQuoteQty: 0,
 			origQuoteOrderQty: r.quoteOrderQty ?? 0,
 			status: 'NEW',
+			stopPrice: r.stopPrice ?? 0,
+			isWorking: !isConditional(r.type),
 			time: now,
 			updateTime: now,
 			workingTime: now,
@@ -297,7 +337,7 @@ export class MatchingEngine {
 		const byQuote = order.type === 'MARKET' && order.origQuoteOrderQty > 0;
 		// Copy: taking from the source may change the array it handed out.
 		for (const level of levels.map((l) => ({price: l.price, qty: l.qty}))) {
-			if (order.type !== 'MARKET' && (order.side === 'BUY' ? level.price > order.price : level.price < order.price)) break;
+			if (!isMarketLike(order.type) && (order.side === 'BUY' ? level.price > order.price : level.price < order.price)) break;
 			let qty: number;
 			if (byQuote) {
 				const quoteLeft = order.origQuoteOrderQty - order.cummulativeQuoteQty;
@@ -406,6 +446,18 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.quantity === undefined) return missing('quantity');
 		if (r.price === undefined) return missing('price');
 		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
+	} else if (r.type === 'STOP_LOSS_LIMIT' || r.type === 'TAKE_PROFIT_LIMIT') {
+		if (r.timeInForce === undefined) return missing('timeInForce');
+		if (r.quantity === undefined) return missing('quantity');
+		if (r.price === undefined) return missing('price');
+		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
+	} else if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT') {
+		if (r.quantity === undefined) return missing('quantity');
+		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.price !== undefined) return notRequired('price');
+		if (r.timeInForce !== undefined) return notRequired('timeInForce');
+		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
 	} else if (r.type === 'LIMIT_MAKER') {
 		if (r.quantity === undefined) return missing('quantity');
 		if (r.price === undefined) return missing('price');
@@ -418,14 +470,18 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.timeInForce !== undefined) return notRequired('timeInForce');
 		if (r.quoteOrderQty !== undefined && !(r.quoteOrderQty > 0)) return {code: -1013, msg: 'Filter failure: NOTIONAL'};
 	}
+	if (r.stopPrice !== undefined && !isConditional(r.type)) return notRequired('stopPrice');
+	if (r.stopPrice !== undefined && !(r.stopPrice > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
 	if (r.quantity !== undefined && !(r.quantity > 0)) return {code: -1013, msg: 'Filter failure: LOT_SIZE'};
 	if (r.price !== undefined && !(r.price > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
 	return undefined;
 }
 
 /** Funds a new order needs free: the quote a buy spends (walking the book for a market buy), the base a sell gives. */
-function requiredFunds(rules: InstrumentRules, r: NewOrderRequest, levels: readonly Level[]): number {
+function requiredFunds(rules: InstrumentRules, r: NewOrderRequest, levels: readonly Level[], reference: number): number {
 	if (r.side === 'BUY') {
+		// A stop-market buy is priced at its trigger; it is checked again when it fires.
+		if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT') return round8((r.stopPrice ?? reference) * (r.quantity ?? 0));
 		if (r.type !== 'MARKET') return round8((r.price ?? 0) * (r.quantity ?? 0));
 		if (r.quoteOrderQty !== undefined) return r.quoteOrderQty;
 		let left = r.quantity ?? 0;
@@ -459,4 +515,11 @@ function available(levels: readonly Level[], r: NewOrderRequest): number {
 		total += l.qty;
 	}
 	return total;
+}
+
+/** Binance's trigger rules: a stop-loss fires when the price moves against the position, a take-profit when it moves in favour. */
+function triggered(type: NewOrderRequest['type'], side: NewOrderRequest['side'], stopPrice: number, price: number): boolean {
+	if (type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT') return side === 'SELL' ? price <= stopPrice : price >= stopPrice;
+	if (type === 'TAKE_PROFIT' || type === 'TAKE_PROFIT_LIMIT') return side === 'SELL' ? price >= stopPrice : price <= stopPrice;
+	return false;
 }

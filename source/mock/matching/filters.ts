@@ -1,4 +1,4 @@
-import type {EngineError, InstrumentRules, NewOrderRequest} from './types.js';
+import {isMarketLike, type EngineError, type InstrumentRules, type NewOrderRequest} from './types.js';
 import {isMultiple} from './numbers.js';
 
 const failure = (name: string): EngineError => ({code: -1013, msg: `Filter failure: ${name}`});
@@ -8,17 +8,19 @@ const failure = (name: string): EngineError => ({code: -1013, msg: `Filter failu
  * price a market order's notional is judged by.
  */
 export function checkFilters(rules: InstrumentRules, order: NewOrderRequest, reference: number): EngineError | undefined {
-	if (order.type !== 'MARKET') {
-		const price = order.price ?? 0;
-		if (price < rules.minPrice || (rules.maxPrice > 0 && price > rules.maxPrice) || !isMultiple(price, rules.priceDecimals)) return failure('PRICE_FILTER');
-	}
+	const marketLike = isMarketLike(order.type);
+	const badPrice = (price: number) => price < rules.minPrice || (rules.maxPrice > 0 && price > rules.maxPrice) || !isMultiple(price, rules.priceDecimals);
+	if (!marketLike && badPrice(order.price ?? 0)) return failure('PRICE_FILTER');
+	if (order.stopPrice !== undefined && badPrice(order.stopPrice)) return failure('PRICE_FILTER');
 	if (order.quantity !== undefined) {
 		const qty = order.quantity;
 		if (qty < rules.minQty || qty > rules.maxQty || !isMultiple(qty, rules.qtyDecimals)) return failure('LOT_SIZE');
-		if (order.type === 'MARKET' && qty > rules.marketMaxQty) return failure('MARKET_LOT_SIZE');
+		if (marketLike && qty > rules.marketMaxQty) return failure('MARKET_LOT_SIZE');
 	}
-	const notional = order.type === 'MARKET' ? (order.quoteOrderQty ?? (order.quantity ?? 0) * reference) : (order.price ?? 0) * (order.quantity ?? 0);
+	// A stop market order is judged at its trigger price, a market order at the reference price.
+	const marketPrice = order.stopPrice ?? reference;
+	const notional = marketLike ? (order.quoteOrderQty ?? (order.quantity ?? 0) * marketPrice) : (order.price ?? 0) * (order.quantity ?? 0);
 	if (notional < rules.minNotional) return failure('NOTIONAL');
-	if (order.type !== 'MARKET' && rules.maxNotional > 0 && notional > rules.maxNotional) return failure('NOTIONAL');
+	if (!marketLike && rules.maxNotional > 0 && notional > rules.maxNotional) return failure('NOTIONAL');
 	return undefined;
 }

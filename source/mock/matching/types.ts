@@ -1,12 +1,22 @@
 /** The matching engine's vocabulary: Binance's spot order model, as plain numbers. */
 
 export type Side = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER';
+export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
 export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
 
-export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'LIMIT_MAKER', 'MARKET'];
+export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
+
+/** Types that execute as a market order (once triggered, for the stop kinds). */
+export function isMarketLike(type: OrderType): boolean {
+	return type === 'MARKET' || type === 'STOP_LOSS' || type === 'TAKE_PROFIT';
+}
+
+/** Types that wait for `stopPrice` before they work. */
+export function isConditional(type: OrderType): boolean {
+	return type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT' || type === 'TAKE_PROFIT' || type === 'TAKE_PROFIT_LIMIT';
+}
 export const TIME_IN_FORCE: readonly TimeInForce[] = ['GTC', 'IOC', 'FOK'];
 
 /** What the engine needs to know about an instrument (SymbolSpec satisfies it). */
@@ -54,6 +64,8 @@ export interface NewOrderRequest {
 	quantity?: number;
 	quoteOrderQty?: number;
 	price?: number;
+	/** Trigger price of STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT). */
+	stopPrice?: number;
 	clientOrderId?: string;
 }
 
@@ -70,6 +82,9 @@ export interface Order {
 	cummulativeQuoteQty: number;
 	origQuoteOrderQty: number;
 	status: OrderStatus;
+	stopPrice: number;
+	/** False while a conditional order waits for its trigger. */
+	isWorking: boolean;
 	time: number;
 	updateTime: number;
 	workingTime: number;

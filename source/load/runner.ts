@@ -245,13 +245,19 @@ export class LoadRunner implements LoadStore {
 		this.timers = [];
 		if (this.runTimer) clearTimeout(this.runTimer);
 		this.sampleSecond(true);
-		// No new requests from here; in-flight ones finish and are counted (so totals match the server's).
-		this.ctx.stopped = true;
-		for (const user of [...this.active, ...this.idle]) this.retire(user);
+		// Users finish the task in hand and run onStop (a logout is still sent and counted); requests
+		// in flight complete and are counted, so totals match the server's. Whatever is left after the
+		// grace period is refused and not recorded.
+		const idleArrivalUsers = this.idle.splice(0);
+		for (const user of this.active) this.retire(user);
+		for (const user of idleArrivalUsers) {
+			const exit = this.finishUser(user).finally(() => this.exiting.delete(exit));
+			this.exiting.add(exit);
+		}
 		this.active = [];
-		this.idle.length = 0;
 		const grace = this.options.stopTimeoutMs ?? 5000;
 		await Promise.race([Promise.allSettled([...this.exiting]), sleepMs(grace)]);
+		this.ctx.stopped = true;
 		await this.transport.close();
 		this.status = 'finished';
 		this.publish();
@@ -467,7 +473,7 @@ export class LoadRunner implements LoadStore {
 			if (wait > 0) await this.sleep(user, wait);
 			else if (user.requestsInTask === 0) await yieldToLoop(); // a task without I/O must not starve the loop
 		}
-		if (!this.ctx.stopped) await this.finishUser(user);
+		await this.finishUser(user);
 	}
 
 	// ---- arrival rate ----

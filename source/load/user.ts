@@ -20,7 +20,7 @@ export interface UserContext {
 	startMs: number;
 	/** Whether latencies from the intended send time are recorded too (arrival-rate mode). */
 	correctForOmission: boolean;
-	/** Set when the run has ended: no new request leaves from here on. */
+	/** Set when the run's stop grace period is over: no request leaves or is recorded from here on. */
 	stopped: boolean;
 }
 
@@ -167,6 +167,8 @@ export class VirtualUser implements LoadUser {
 		return new Promise((resolve, reject) => {
 			const t0 = performance.now();
 			ctx.transport.send(origin, method, target, headers, body, (error, raw) => {
+				// Past the stop grace period: the run's figures are final.
+				if (ctx.stopped) return reject(new StopError('the run has ended'));
 				const t1 = performance.now();
 				const us = Math.round((t1 - t0) * 1000);
 				const correctedUs = ctx.correctForOmission ? us + Math.round(this.lagMs * 1000) : -1;

@@ -93,6 +93,24 @@ describe('LoadRunner against a loopback server', () => {
 		expect(result.snapshot.taskErrors).toBeGreaterThan(0);
 	});
 
+	it('runs onStart once per user and onStop when users leave, including at the end of the run', async () => {
+		server.counts.clear();
+		const scenario: Scenario = {
+			wait: {between: [0.02, 0.05]},
+			onStart: (user) => user.post('/login', {json: {user: user.id}}),
+			onStop: (user) => user.post('/logout'),
+			tasks: [{name: 'x', run: (user) => user.get('/x')}],
+		};
+		const runner = new LoadRunner({scenario, host: server.url, users: 3, spawnRate: Infinity, runTimeMs: 900});
+		const done = runner.run();
+		setTimeout(() => runner.dispatch({type: 'remove-users', count: 1}), 400);
+		const result = await done;
+		expect(server.counts.get('/login')).toBe(3);
+		expect(server.counts.get('/logout')).toBe(3);
+		expect(result.snapshot.total.requests).toBe(server.total());
+		expect(result.snapshot.total.failures).toBe(0);
+	});
+
 	it('counts an unreachable host as failures with the reason and keeps running to the end', async () => {
 		const port = await new Promise<number>((resolve) => {
 			const probe = createServer();

@@ -111,11 +111,13 @@ export const pipelinePhase: Phase = {
 		if (ma.signals.length > 0) pass(ctx, 'strategy-ma-crossover', `moving-average crossover over ${ma.inputs} candles/trades`, `${ma.signals.length} signals`, '≥ 1 signal');
 		else ctx.check({id: 'strategy-ma-crossover', title: `moving-average crossover over ${ma.inputs} candles/trades`, verdict: 'warn', measured: 0, threshold: '≥ 1 signal', reason: 'the averages never crossed in the replayed history'});
 		let user: Strategy | null = null;
+		let userSignals: StrategySignal[] = [];
 		if (ctx.profile.strategy.file) {
 			const title = `user strategy ${ctx.profile.strategy.file}`;
 			try {
 				user = await loadStrategyFile(ctx.profile.strategy.file, {symbol}, ctx.services.cwd);
 				const replayed = await replay(ctx, user, symbol);
+				userSignals = replayed.signals;
 				if (replayed.invalid > 0) fail(ctx, 'strategy-user', title, `${replayed.invalid} outputs are not valid signals ({symbol, side: buy|sell, type?, price?, amount?})`, replayed.invalid, '0 invalid');
 				else pass(ctx, 'strategy-user', `${title} (${user.name})`, `${replayed.signals.length} signals over ${replayed.inputs} inputs`, 'loads, valid signals');
 			} catch (error) {
@@ -145,10 +147,14 @@ export const pipelinePhase: Phase = {
 		let cycles = 0;
 		try {
 			// Signals from the clock-driven strategy: fills (buy, sell, …) and a resting order cancelled every third cycle.
-			for (let i = 0; i < 9; i++) {
-				const signals = signalsOf(pinger.onTick?.(Date.now())).filter(validSignal).map(signal => ({...signal, symbol}));
+			// Then the most recent signals of the data-driven strategies (the replayed crossover, the user's), traded now.
+			const replayedSignals = [...ma.signals.slice(-2), ...userSignals.slice(-2)].map(signal => ({...signal, symbol}));
+			const batches: Array<{signals: StrategySignal[]; mode: 'fill' | 'rest'}> = [];
+			for (let i = 0; i < 9; i++) batches.push({signals: signalsOf(pinger.onTick?.(Date.now())).filter(validSignal).map(signal => ({...signal, symbol})), mode: i % 3 === 2 ? 'rest' : 'fill'});
+			for (const signal of replayedSignals) batches.push({signals: [signal], mode: 'fill'});
+			for (const {signals, mode} of batches) {
 				for (const signal of signals) {
-					const outcome = await tradeCycle(deps, prices, signal, i % 3 === 2 ? 'rest' : 'fill');
+					const outcome = await tradeCycle(deps, prices, signal, mode);
 					cycles += 1;
 					if (outcome.ackMs !== null) acks.push(outcome.ackMs);
 					if (outcome.discrepancy) settledDiscrepancies.push(outcome.discrepancy);
@@ -159,7 +165,7 @@ export const pipelinePhase: Phase = {
 					}
 				}
 			}
-			const title = `signals become orders (${cycles} cycles)`;
+			const title = `signals become orders (${cycles} cycles: ${pinger.name}, then ${replayedSignals.length} replayed strategy signals)`;
 			if (cycles === 0) ctx.check({id: 'signal-to-order', title, verdict: 'no-data', measured: 0, threshold: 'all placed', reason: `${pinger.name} emitted no signal`});
 			else if (problems.length > 0) fail(ctx, 'signal-to-order', title, `${problems.length} failed: ${problems[0]}`, `${cycles - problems.length}/${cycles}`, 'all placed');
 			else pass(ctx, 'signal-to-order', title, `${cycles}/${cycles}`, 'all placed');

@@ -109,7 +109,8 @@ export class SnapshotWatcher {
 			this.criticalKeys.add(group.key);
 			events.push({...ref, type: 'anomaly', at: group.lastSeen, kind: 'critical-error', metric: group.kind, detail: `critical error (${group.kind})${group.phase ? ` in ${group.phase}` : ''}: ${group.message}`, value: group.count, limit: null});
 		}
-		events.push(...this.limitCrossings(s, ref));
+		// After the end, resource readings are the report being written, not the run: not anomalies.
+		if (!this.ended && run.state !== 'finished' && run.state !== 'interrupted') events.push(...this.limitCrossings(s, ref));
 		if ((run.state === 'finished' || run.state === 'interrupted') && !this.ended) {
 			this.ended = true;
 			const inPlan = s.phases.filter(p => run.plan.phases.includes(p.id));

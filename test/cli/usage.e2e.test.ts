@@ -22,26 +22,26 @@ function expectOneLine(stderr: string, pattern: RegExp) {
 describe.concurrent('bad input → one line, exit 2', () => {
 	it('unknown phase id', async () => {
 		const r = await run(['run', '--headless', '--phases', 'config,warp']);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /--phases: unknown phase "warp"/);
 	});
 	it('bad duration and bad TEST_DURATION_HOURS', async () => {
 		const r = await run(['run', '--headless', '--duration', 'forever']);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /--duration: cannot read "forever"/);
 		const e = await run(['run', '--headless'], {TEST_DURATION_HOURS: 'lots'});
-		expect(e.code).toBe(2);
+		expect(e.code, e.stderr).toBe(2);
 		expectOneLine(e.stderr, /TEST_DURATION_HOURS/);
 	});
 	it('missing and malformed profiles name the file and field', async () => {
 		const r = await run(['run', '--headless', '--profile', 'nosuch']);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /profile "nosuch": not found/);
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-usage-'));
 		const file = path.join(dir, 'bad.json');
 		await writeFile(file, JSON.stringify({name: 'bad', exchange: 'binance', environment: 'mock', retry: {attempts: 0}}));
 		const m = await run(['run', '--headless', '--profile', file]);
-		expect(m.code).toBe(2);
+		expect(m.code, m.stderr).toBe(2);
 		expectOneLine(m.stderr, new RegExp(`profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: retry\\.attempts: `));
 		const v = await run(['profiles', 'validate', file]);
 		expect(v.code).toBe(2);
@@ -49,7 +49,7 @@ describe.concurrent('bad input → one line, exit 2', () => {
 	});
 	it('unreachable exchange', async () => {
 		const r = await run(['run', '--headless', '--phases', 'config', '--exchange-url', 'http://127.0.0.1:9']);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /exchange at http:\/\/127\.0\.0\.1:9 is unreachable/);
 	});
 	it('mainnet with real orders without --allow-live', async () => {
@@ -57,12 +57,12 @@ describe.concurrent('bad input → one line, exit 2', () => {
 		const file = path.join(dir, 'live.json');
 		await writeFile(file, JSON.stringify({name: 'live', exchange: 'binance', environment: 'mainnet', execution: 'exchange', credentials: {apiKeyEnv: 'K', apiSecretEnv: 'S'}}));
 		const r = await run(['run', '--headless', '--profile', file]);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /refused without --allow-live/);
 	});
 	it('missing --rerun-failed report', async () => {
 		const r = await run(['run', '--headless', '--rerun-failed', '/nonexistent/report.json']);
-		expect(r.code).toBe(2);
+		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /--rerun-failed: cannot read \/nonexistent\/report\.json: no such file/);
 	});
 });

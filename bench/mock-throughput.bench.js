@@ -15,7 +15,7 @@ const reps = Number(values.reps);
 const connections = Number(values.connections);
 
 // Lift the venue's weight limit: this measures the request path, not the limiter.
-const mockOptions = {port: 0, host: '127.0.0.1', weightLimitPerMinute: 1e12};
+const mockOptions = {port: 0, host: '127.0.0.1', weightLimitPerMinute: 1e12, rawRequestsPer5m: 1e15};
 const mockModule = new URL('../dist/mock/index.js', import.meta.url).href;
 
 // Each server reports its own CPU time on request, so the cost per request can be computed even when

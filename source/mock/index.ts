@@ -44,8 +44,10 @@ export interface MockExchangeOptions {
 	weightWindowMs?: number;
 	/** 429s answered within one window before the IP gets a 418 ban (default 5). */
 	banAfter429s?: number;
-	/** Length of an IP ban (default 120 000 ms, Binance's minimum). */
+	/** Length of a first IP ban (default 120 000 ms, Binance's minimum); repeated bans double up to 3 days. */
 	banMs?: number;
+	/** RAW_REQUESTS per IP per 5 minutes (default 61 000, scaled up with a raised weightLimitPerMinute so lifting one lifts both). */
+	rawRequestsPer5m?: number;
 	/** ORDERS limits (default 100 per 10 s, 200 000 per day). */
 	ordersPer10s?: number;
 	ordersPerDay?: number;
@@ -143,6 +145,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 			windowMs: options.weightWindowMs ?? 60_000,
 			banAfter429s: options.banAfter429s ?? 5,
 			banMs: options.banMs ?? 120_000,
+			rawPer5m: options.rawRequestsPer5m ?? Math.max(61_000, Math.ceil((61_000 * (options.weightLimitPerMinute ?? 6000)) / 6000)),
 		}),
 		orders: new OrderCounter(options.ordersPer10s ?? 100, options.ordersPerDay ?? 200_000),
 		stats: new RequestStats(),

@@ -86,3 +86,21 @@ describe('ORDERS limits', () => {
 		expectError(replies[3]!, -1015, 'Too many new orders; current limit is 3 orders per 10 SECOND.');
 	});
 });
+
+describe('RAW_REQUESTS limit', () => {
+	it('publishes and enforces requests per 5 minutes, regardless of weight', async () => {
+		const mock = await startMock({rawRequestsPer5m: 5});
+		try {
+			// Stay clear of a 5-minute boundary so every request lands in one window.
+			if (Date.now() % 300_000 > 299_000) await sleep(300_000 - (Date.now() % 300_000) + 20);
+			const info = (await publicGet(mock, '/api/v3/exchangeInfo')).body as {rateLimits: Array<{rateLimitType: string; limit: number}>};
+			expect(info.rateLimits.find((l) => l.rateLimitType === 'RAW_REQUESTS')!.limit).toBe(5);
+			const statuses: number[] = [];
+			for (let i = 0; i < 5; i++) statuses.push((await publicGet(mock, '/api/v3/ping')).status);
+			expect(statuses).toEqual([200, 200, 200, 200, 429]);
+			expectError(await publicGet(mock, '/api/v3/ping'), -1003, 'requests per 5 MINUTE');
+		} finally {
+			await mock.close();
+		}
+	});
+});

@@ -52,7 +52,7 @@ function rateLimitsOf(ctx: MockContext): Array<Record<string, unknown>> {
 		{rateLimitType: 'REQUEST_WEIGHT', ...weightWindow, limit: ctx.limiter.options.weightPerWindow},
 		{rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: ctx.orders.per10s},
 		{rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: ctx.orders.perDay},
-		{rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: 61_000},
+		{rateLimitType: 'RAW_REQUESTS', interval: 'MINUTE', intervalNum: 5, limit: ctx.limiter.options.rawPer5m},
 	];
 }
 

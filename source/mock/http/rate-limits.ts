@@ -10,11 +10,13 @@ export interface RateLimitOptions {
 	banAfter429s: number;
 	/** The first ban's length; each further ban of the same IP doubles it, up to 3 days (Binance: 2 min to 3 days). */
 	banMs: number;
+	/** RAW_REQUESTS: requests of any weight per IP per 5 minutes. */
+	rawPer5m: number;
 }
 
 export type WeightVerdict =
 	| {kind: 'ok'; used: number}
-	| {kind: 'limited'; used: number; retryAfterSec: number}
+	| {kind: 'limited'; used: number; retryAfterSec: number; raw?: boolean}
 	| {kind: 'banned'; used: number; retryAfterSec: number; until: number};
 
 interface IpState {
@@ -23,7 +25,11 @@ interface IpState {
 	rejected: number;
 	bannedUntil: number;
 	bans: number;
+	rawWindow: number;
+	raw: number;
 }
+
+const RAW_WINDOW_MS = 300_000;
 
 const MAX_BAN_MS = 3 * 86_400_000;
 
@@ -37,7 +43,7 @@ export class WeightLimiter {
 		const window = Math.floor(now / this.options.windowMs);
 		let s = this.ips.get(ip);
 		if (!s) {
-			s = {window, used: 0, rejected: 0, bannedUntil: 0, bans: 0};
+			s = {window, used: 0, rejected: 0, bannedUntil: 0, bans: 0, rawWindow: 0, raw: 0};
 			this.ips.set(ip, s);
 		} else if (s.window !== window) {
 			s.window = window;
@@ -45,6 +51,14 @@ export class WeightLimiter {
 			s.rejected = 0;
 		}
 		if (s.bannedUntil > now) return {kind: 'banned', used: s.used, retryAfterSec: Math.max(1, Math.ceil((s.bannedUntil - now) / 1000)), until: s.bannedUntil};
+		const rawWindow = Math.floor(now / RAW_WINDOW_MS);
+		if (s.rawWindow !== rawWindow) {
+			s.rawWindow = rawWindow;
+			s.raw = 0;
+		}
+		if (++s.raw > this.options.rawPer5m) {
+			return {kind: 'limited', used: s.used, retryAfterSec: Math.max(1, Math.ceil(((rawWindow + 1) * RAW_WINDOW_MS - now) / 1000)), raw: true};
+		}
 		if (s.used + weight > this.options.weightPerWindow) {
 			s.rejected++;
 			if (s.rejected > this.options.banAfter429s) {

@@ -80,6 +80,8 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			const retry = {'Retry-After': String(verdict.retryAfterSec)};
 			if (verdict.kind === 'banned') {
 				fail(new ApiError(-1003, `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`, 418), retry);
+			} else if (verdict.raw) {
+				fail(new ApiError(-1003, `Too many requests; current limit of IP(${ip}) is ${ctx.limiter.options.rawPer5m} requests per 5 MINUTE.`, 429), retry);
 			} else {
 				fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), retry);
 			}

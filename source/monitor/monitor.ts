@@ -37,9 +37,10 @@ export function createMonitor(options: MonitorOptions): Monitor {
 	let watchedGone = false;
 	// The first sample covers start-up (module loading blocks the loop for a second): not an anomaly.
 	let samples = 0;
+	let warm = false;
 
 	const check = (metric: string, value: number | null, limit: number, label: string, unit: string) => {
-		if (value === null || (options.armed && !options.armed())) return;
+		if (value === null || !warm || (options.armed && !options.armed())) return;
 		const key = `${label}:${metric}`;
 		if (value > limit) {
 			if (!over.has(key)) {
@@ -62,7 +63,7 @@ export function createMonitor(options: MonitorOptions): Monitor {
 			self = {which: 'self', pid: process.pid, label: 'drydock', at, cpuPercent: null, rssMb: usage.rss / MB, heapMb: usage.heapUsed / MB, eventLoopLagMs: lagMs, alive: true};
 		}
 		options.emit({type: 'resource', at, sample: self});
-		if (samples++ === 0) return;
+		warm = samples++ > 0;
 		check('cpu', self.cpuPercent, options.limits.cpuPercent, 'drydock', '%');
 		check('rss', self.rssMb, options.limits.rssMb, 'drydock', ' MB');
 		check('event-loop-lag', self.eventLoopLagMs, options.limits.eventLoopLagMs, 'drydock', ' ms');

@@ -5,7 +5,7 @@ const help = (apiKey: string, apiSecret: string) => `drydock mock — the embedd
 
 Usage:
   drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
-               [--api-key K] [--api-secret S]
+               [--api-key K] [--api-secret S] [--weight-limit N]
 
 Options:
   --host HOST         interface to listen on (default 127.0.0.1)
@@ -14,6 +14,8 @@ Options:
   --symbols LIST      comma-separated symbols (default BTCUSDT,ETHUSDT)
   --api-key K         API key the mock accepts (default below)
   --api-secret S      its HMAC secret (default below)
+  --weight-limit N    request weight per IP per minute before 429 (default 6000, as Binance);
+                      raise it to load-test the mock itself
   -h, --help          this text
 
 Default credentials (loopback only, not secret):
@@ -37,6 +39,7 @@ export default async function command(argv: string[]): Promise<number> {
 			symbols: {type: 'string'},
 			'api-key': {type: 'string'},
 			'api-secret': {type: 'string'},
+			'weight-limit': {type: 'string'},
 			help: {type: 'boolean', short: 'h'},
 		},
 		false,
@@ -49,6 +52,7 @@ export default async function command(argv: string[]): Promise<number> {
 	}
 	const port = numberOption(values.port, '--port', {min: 0, max: 65_535, integer: true});
 	const seed = numberOption(values.seed, '--seed', {integer: true});
+	const weightLimit = numberOption(values['weight-limit'], '--weight-limit', {min: 1, max: 1e12, integer: true});
 	const symbols = values.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
 	if (symbols !== undefined && symbols.length === 0) throw new UsageError('--symbols: give at least one symbol, e.g. BTCUSDT,ETHUSDT');
 	const {splitSymbol} = await import('../mock/market/symbols.js');
@@ -69,6 +73,7 @@ export default async function command(argv: string[]): Promise<number> {
 			...(symbols === undefined ? {} : {symbols}),
 			...(apiKey === undefined ? {} : {apiKey}),
 			...(apiSecret === undefined ? {} : {apiSecret}),
+			...(weightLimit === undefined ? {} : {weightLimitPerMinute: weightLimit}),
 		});
 	} catch (error) {
 		const e = error as NodeJS.ErrnoException;

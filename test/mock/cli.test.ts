@@ -56,10 +56,13 @@ describe('drydock mock (spawned)', () => {
 	it('prints exactly one JSON line, serves REST and WS with the given credentials, and exits 0 on SIGTERM closing its sockets', async () => {
 		const apiKey = 'cliTestKey123';
 		const apiSecret = 'cli-test-secret';
-		const {child, ready, stdout} = await start(['--port', '0', '--seed', '9', '--symbols', 'BTCUSDT,SOLUSDT', '--api-key', apiKey, '--api-secret', apiSecret]);
+		const {child, ready, stdout} = await start(['--port', '0', '--seed', '9', '--symbols', 'BTCUSDT,SOLUSDT', '--api-key', apiKey, '--api-secret', apiSecret, '--weight-limit', '12345']);
 		const port = new URL(ready.rest).port;
 		expect(ready).toEqual({rest: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}`, admin: `http://127.0.0.1:${port}/__drydock`});
 		const price = (await (await fetch(`${ready.rest}/api/v3/ticker/price?symbol=SOLUSDT`)).json()) as {price: string};
+		const info = (await (await fetch(`${ready.rest}/api/v3/exchangeInfo`)).json()) as {rateLimits: Array<{rateLimitType: string; limit: number}>; symbols: Array<{symbol: string}>};
+		expect(info.rateLimits[0]).toMatchObject({rateLimitType: 'REQUEST_WEIGHT', limit: 12345});
+		expect(info.symbols.map((s) => s.symbol)).toEqual(['BTCUSDT', 'SOLUSDT']);
 		expect(Number(price.price)).toBeGreaterThan(0);
 		const query = `timestamp=${Date.now()}`;
 		const account = await fetch(`${ready.rest}/api/v3/account?${query}&signature=${hmacHex(apiSecret, query)}`, {headers: {'X-MBX-APIKEY': apiKey}});

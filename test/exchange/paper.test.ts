@@ -1,7 +1,7 @@
 /** The paper broker: venue market data from the mock over ccxt, orders filled locally. */
 import {afterAll, beforeAll, expect, it} from 'vitest';
 import {createPaperBroker, type ExchangeClient} from '../../source/exchange/index.js';
-import {connect, startMock, within, type Mock} from './helpers.js';
+import {admin, connect, startMock, within, type Mock} from './helpers.js';
 
 let mock: Mock;
 let venue: ExchangeClient;
@@ -63,4 +63,33 @@ it('watchOrders and watchBalance see a paper fill', async () => {
 	const seen = await within(2000, 'paper watchOrders', orders);
 	expect(seen.map(o => o.id)).toContain(placed.id);
 	expect((await within(2000, 'paper watchBalance', balance)).assets['USDT']!.free).toBeGreaterThan(0);
+});
+
+it('fills a resting order as maker when the venue trades through its price', {timeout: 20_000}, async () => {
+	// Freeze the simulated market so the only trade is the one we cause below.
+	await admin(mock, 'POST', '/faults', {fault: 'pause-market'});
+	await new Promise(resolve => setTimeout(resolve, 150));
+	// A bid inside the spread: the next sell trade at or below it fills us as maker.
+	const market = paper.market('BTC/USDT');
+	const book = await paper.fetchOrderBook('BTC/USDT', 5);
+	const improved = Number((book.bids[0]![0] + market.tickSize!).toFixed(2));
+	// On a one-tick spread join the best bid instead (filled by trades printing at it).
+	const price = improved < book.asks[0]![0] ? improved : book.bids[0]![0];
+	const order = await paper.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0005, price});
+	expect(order.status).toBe('open');
+	// Make the venue print trades below our price: a market sell on the venue's own account walks its bids.
+	await new Promise(resolve => setTimeout(resolve, 300));
+	await venue.createOrder({symbol: 'BTC/USDT', side: 'sell', type: 'market', amount: 0.01});
+	const deadline = Date.now() + 10_000;
+	let current = order;
+	while (current.filled === 0 && Date.now() < deadline) {
+		await new Promise(resolve => setTimeout(resolve, 250));
+		current = await paper.fetchOrder('BTC/USDT', {id: order.id});
+	}
+	expect(current.filled).toBeGreaterThan(0);
+	const trades = (await paper.fetchMyTrades('BTC/USDT')).filter(t => t.orderId === order.id);
+	expect(trades[0]!.takerOrMaker).toBe('maker');
+	expect(trades[0]!.price).toBe(price);
+	await paper.cancelAllOrders('BTC/USDT');
+	await admin(mock, 'DELETE', '/faults');
 });

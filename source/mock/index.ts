@@ -185,13 +185,19 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	ctx.listenKeys = layer.listenKeys;
 	layerStats = () => layer.stats();
 
-	await new Promise<void>((resolve, reject) => {
-		server.once('error', reject);
-		server.listen(options.port ?? 0, host, () => {
-			server.off('error', reject);
-			resolve();
+	try {
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(options.port ?? 0, host, () => {
+				server.off('error', reject);
+				resolve();
+			});
 		});
-	});
+	} catch (error) {
+		// Port taken or host unusable: release the WebSocket layer's timers so nothing keeps running.
+		await layer.close();
+		throw error;
+	}
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
 	const hostPart = host.includes(':') ? `[${host}]` : host;

@@ -138,3 +138,24 @@ describe('REST endpoints', () => {
 		expect(((await noKey.json()) as {code: number}).code).toBe(-2014);
 	});
 });
+
+describe('startMockExchange', () => {
+	it('rejects a taken port with EADDRINUSE and bad options with a message naming them', async () => {
+		const first = await startMock();
+		try {
+			await expect(startMock({port: first.port})).rejects.toMatchObject({code: 'EADDRINUSE'});
+		} finally {
+			await first.close();
+		}
+		await expect(startMock({symbols: ['btc-usdt']})).rejects.toThrow(/symbol "btc-usdt"/);
+		await expect(startMock({port: 70_000})).rejects.toThrow(/port 70000/);
+	});
+
+	it('close() is idempotent and ends keep-alive connections', async () => {
+		const mock = await startMock();
+		const agentResponse = await fetch(`${mock.rest}/api/v3/ping`);
+		expect(agentResponse.status).toBe(200);
+		await Promise.all([mock.close(), mock.close()]);
+		await expect(fetch(`${mock.rest}/api/v3/ping`)).rejects.toThrow();
+	});
+});

@@ -162,6 +162,55 @@ describe('tap and stream watcher', () => {
 		}
 	});
 
+	it('an unreachable venue: the watcher reports network errors and keeps trying, nothing unhandled', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		const gone = await startMock();
+		const orphan = await connect(gone);
+		await gone.close();
+		const errors: string[] = [];
+		const watcher = new StreamWatcher(orphan, {onEvent: () => {}, onError: (_id, e) => errors.push(e.kind), retryDelayMs: 50});
+		try {
+			watcher.start(['btcusdt@trade']);
+			await new Promise(resolve => setTimeout(resolve, 600));
+			expect(errors.length).toBeGreaterThan(2);
+			expect(new Set(errors)).toEqual(new Set(['network']));
+			expect(watcher.stats('btcusdt@trade')!.status).toBe('connecting');
+			expect(unhandled).toEqual([]);
+		} finally {
+			await watcher.close();
+			await orphan.close();
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+
+	it('the venue going away mid-stream: reconnecting, network errors, nothing unhandled', async () => {
+		const unhandled: unknown[] = [];
+		const onUnhandled = (reason: unknown) => unhandled.push(reason);
+		process.on('unhandledRejection', onUnhandled);
+		const leaving = await startMock();
+		const own = await connect(leaving);
+		const errors: string[] = [];
+		const watcher = new StreamWatcher(own, {onEvent: () => {}, onError: (_id, e) => errors.push(e.kind), retryDelayMs: 50});
+		try {
+			watcher.start(['btcusdt@bookTicker']);
+			const deadline = Date.now() + 8000;
+			while (watcher.stats('btcusdt@bookTicker')!.messages === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 25));
+			expect(watcher.stats('btcusdt@bookTicker')!.messages).toBeGreaterThan(0);
+			await leaving.close();
+			await new Promise(resolve => setTimeout(resolve, 800));
+			expect(watcher.stats('btcusdt@bookTicker')!.status).toBe('reconnecting');
+			expect(errors.length).toBeGreaterThan(0);
+			expect(errors.every(kind => kind === 'network')).toBe(true);
+			expect(unhandled).toEqual([]);
+		} finally {
+			await watcher.close();
+			await own.close();
+			process.off('unhandledRejection', onUnhandled);
+		}
+	});
+
 	it('rejects unknown stream names with a clear message', () => {
 		const watcher = new StreamWatcher(client, {onEvent: () => {}});
 		expect(() => watcher.start(['btcusdt@nonsense'])).toThrow(/unknown stream "btcusdt@nonsense"/);

@@ -4,13 +4,14 @@
  * a screenshot. Skipped with a message when Chromium is absent outside CI; in CI its absence fails.
  */
 import {existsSync} from 'node:fs';
-import {mkdir, writeFile} from 'node:fs/promises';
+import {mkdir, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {chromium, type Browser} from 'playwright-core';
-import {renderHtmlReport} from '../../source/report/html/index.js';
+import {writeHtmlReport} from '../../source/report/html/index.js';
+import {Journal} from '../../source/report/journal.js';
 import {buildFixtureReport} from './fixture.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,10 +37,14 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 	});
 
 	it('renders phases, grade and charts offline with no console errors', async () => {
-		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 40});
 		await mkdir(outDir, {recursive: true});
+		// A run folder as the engine leaves it: report.json's data plus its events.ndjson journal.
+		await rm(path.join(outDir, 'events.ndjson'), {force: true});
+		const journal = new Journal(path.join(outDir, 'events.ndjson'));
+		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 40, onEvent: event => journal.append(event)});
+		await journal.close();
 		const file = path.join(outDir, 'report.html');
-		await writeFile(file, renderHtmlReport(report));
+		await writeHtmlReport(file, report, {journal: path.join(outDir, 'events.ndjson')});
 		const page = await browser.newPage({viewport: {width: 1280, height: 900}});
 		const consoleErrors: string[] = [];
 		const requests: string[] = [];
@@ -58,8 +63,8 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		expect(await page.locator('details.checks[data-phase="orders"] tr.check[data-verdict="fail"]').innerText()).toContain('orders check 1 was fail');
 		expect((await page.locator('[data-field="grade"]').innerText()).trim()).toBe(report.performance_grade);
 		const charts = page.locator('figure.chart svg');
-		expect(await charts.count()).toBeGreaterThanOrEqual(5);
-		for (const id of ['cpu', 'memory', 'latency-distribution', 'errors-by-kind', 'stream-gaps']) {
+		expect(await charts.count()).toBeGreaterThanOrEqual(8);
+		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'cpu', 'memory', 'latency-distribution', 'errors-by-kind', 'stream-gaps']) {
 			const box = await page.locator(`figure.chart[data-chart="${id}"] svg`).boundingBox();
 			expect(box, id).not.toBeNull();
 			expect(box!.width).toBeGreaterThan(200);

@@ -7,6 +7,7 @@ import {LatencyRecorder} from '../../source/engine/latency.js';
 import {buildReport} from '../../source/report/build.js';
 import type {Report} from '../../source/report/model.js';
 import type {PhaseId, Verdict} from '../../source/engine/types.js';
+import type {EngineEvent} from '../../source/engine/events.js';
 
 export interface FixtureOptions {
 	runId?: string;
@@ -20,6 +21,8 @@ export interface FixtureOptions {
 	phases?: readonly PhaseId[];
 	/** Per phase, its checks' verdicts (default: one pass). */
 	verdicts?: Partial<Record<PhaseId, readonly Verdict[]>>;
+	/** Sees every event the store applies (e.g. to write a journal). */
+	onEvent?: (event: EngineEvent) => void;
 }
 
 export function buildFixtureReport(options: FixtureOptions = {}): Report {
@@ -29,14 +32,18 @@ export function buildFixtureReport(options: FixtureOptions = {}): Report {
 		limits: {cpuPercent: 80, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 200},
 		now: () => now,
 	});
+	const apply = (event: EngineEvent) => {
+		options.onEvent?.(event);
+		store.apply(event);
+	};
 	const phases = options.phases ?? (['connectivity', 'streams', 'orders', 'soak'] as PhaseId[]);
 	const latencies = options.latencies ?? Array.from({length: 400}, (_, i) => 0.3 + ((i * 37) % 100) / 40);
-	store.apply({type: 'run-started', at: now, runId: options.runId ?? 'run-fixture', plan: {name: 'quick', phases, soakDurationMs: 300_000}, reportDir: null});
+	apply({type: 'run-started', at: now, runId: options.runId ?? 'run-fixture', plan: {name: 'quick', phases, soakDurationMs: 300_000}, reportDir: null});
 	for (const phase of phases) {
-		store.apply({type: 'phase-started', at: now, phase});
+		apply({type: 'phase-started', at: now, phase});
 		const verdicts = options.verdicts?.[phase] ?? ['pass'];
 		verdicts.forEach((verdict, i) => {
-			store.apply({
+			apply({
 				type: 'check',
 				at: now,
 				phase,
@@ -47,31 +54,31 @@ export function buildFixtureReport(options: FixtureOptions = {}): Report {
 			latencies.forEach((latencyMs, i) => {
 				now += 250;
 				const ok = !(options.failEvery && i % options.failEvery === options.failEvery - 1);
-				store.apply({type: 'operation', at: now, phase: 'soak', sample: {kind: 'trade-cycle', ok, latencyMs, ...(ok ? {} : {error: {kind: 'timeout', message: `order ${i} timed out`, critical: i % 3 === 0}})}});
-				if (ok) store.apply({type: 'order', at: now, phase: 'soak', event: 'placed', count: 1});
+				apply({type: 'operation', at: now, phase: 'soak', sample: {kind: 'trade-cycle', ok, latencyMs, ...(ok ? {} : {error: {kind: 'timeout', message: `order ${i} timed out`, critical: i % 3 === 0}})}});
+				if (ok) apply({type: 'order', at: now, phase: 'soak', event: 'placed', count: 1});
 				if (options.withResources !== false && i % 4 === 0) {
-					store.apply({type: 'resource', at: now, sample: {which: 'self', pid: 4242, label: 'drydock', at: now, cpuPercent: 5 + (i % 7), rssMb: 90 + i / 50, heapMb: 40, eventLoopLagMs: 2, alive: true}});
-					store.apply({type: 'resource', at: now, sample: {which: 'watched', pid: 777, label: 'bot', at: now, cpuPercent: 20 + (i % 5), rssMb: 300 + (i % 13), heapMb: null, eventLoopLagMs: null, alive: true}});
+					apply({type: 'resource', at: now, sample: {which: 'self', pid: 4242, label: 'drydock', at: now, cpuPercent: 5 + (i % 7), rssMb: 90 + i / 50, heapMb: 40, eventLoopLagMs: 2, alive: true}});
+					apply({type: 'resource', at: now, sample: {which: 'watched', pid: 777, label: 'bot', at: now, cpuPercent: 20 + (i % 5), rssMb: 300 + (i % 13), heapMb: null, eventLoopLagMs: null, alive: true}});
 				}
 				if (options.withFaults !== false && i === Math.floor(latencies.length / 3)) {
-					store.apply({type: 'fault', at: now, index: 0, mark: {at: now, kind: 'drop-streams', detail: 'dropped every stream connection'}});
-					store.apply({type: 'fault-recovered', at: now + 4000, index: 0, recoveredAt: now + 4000});
-					store.apply({type: 'anomaly', at: now + 1000, metric: 'cpu', value: 93, limit: 80, detail: 'drydock CPU 93% over 80%'});
+					apply({type: 'fault', at: now, index: 0, mark: {at: now, kind: 'drop-streams', detail: 'dropped every stream connection'}});
+					apply({type: 'fault-recovered', at: now + 4000, index: 0, recoveredAt: now + 4000});
+					apply({type: 'anomaly', at: now + 1000, metric: 'cpu', value: 93, limit: 80, detail: 'drydock CPU 93% over 80%'});
 				}
 			});
 		}
 		if (phase === 'streams' && options.withStreams !== false) {
 			for (let i = 0; i < 50; i++) {
 				now += 20;
-				store.apply({type: 'stream', at: now, update: {type: 'message', stream: 'btcusdt@trade', kind: 'trade', symbol: 'BTCUSDT', receivedAt: now, eventTime: now - 2, latencyMs: 2 + (i % 3), gap: i === 20 ? 2 : 0}});
-				store.apply({type: 'stream', at: now, update: {type: 'message', stream: '<ethusdt>@depth', kind: 'depth', symbol: 'ETHUSDT', receivedAt: now, eventTime: now - 1, latencyMs: 1, gap: 0}});
+				apply({type: 'stream', at: now, update: {type: 'message', stream: 'btcusdt@trade', kind: 'trade', symbol: 'BTCUSDT', receivedAt: now, eventTime: now - 2, latencyMs: 2 + (i % 3), gap: i === 20 ? 2 : 0}});
+				apply({type: 'stream', at: now, update: {type: 'message', stream: '<ethusdt>@depth', kind: 'depth', symbol: 'ETHUSDT', receivedAt: now, eventTime: now - 1, latencyMs: 1, gap: 0}});
 			}
-			store.apply({type: 'stream', at: now, update: {type: 'reconnect', stream: 'btcusdt@trade', at: now}});
+			apply({type: 'stream', at: now, update: {type: 'reconnect', stream: 'btcusdt@trade', at: now}});
 		}
 		now += 1000;
-		store.apply({type: 'phase-finished', at: now, phase, status: store.deriveStatus(phase)});
+		apply({type: 'phase-finished', at: now, phase, status: store.deriveStatus(phase)});
 	}
-	store.apply({type: 'error', at: now, phase: 'orders', error: {kind: 'invalid-order', message: 'Filter failure: <LOT_SIZE> & "x"'}});
-	store.apply({type: 'run-finished', at: now, state: 'finished', exitCode: 0});
+	apply({type: 'error', at: now, phase: 'orders', error: {kind: 'invalid-order', message: 'Filter failure: <LOT_SIZE> & "x"'}});
+	apply({type: 'run-finished', at: now, state: 'finished', exitCode: 0});
 	return buildReport(store, {version: '0.1.0', interruptedBy: null, checkpoint: false, exitCode: 0, callLatency: new LatencyRecorder(), ordersCancelledOnExit: 0, rssSlopeMbPerHour: 0.4, mask: t => t});
 }

@@ -59,7 +59,7 @@ function render(option: ChartOption, width = WIDTH, height = HEIGHT): string {
 }
 
 /** A line chart over time with fault/anomaly marks (vertical lines, shaded while unrecovered). */
-export function timeChart(input: {series: readonly TimeSeries[]; yName: string; marks?: readonly TimeMark[]; yMax?: number}): string {
+export function timeChart(input: {series: readonly TimeSeries[]; yName: string; marks?: readonly TimeMark[]; yMax?: number; /** The run's span, so every time chart shares one axis. */ range?: readonly [number, number]}): string {
 	const marks = input.marks ?? [];
 	const markLine = {
 		symbol: 'none',
@@ -87,8 +87,8 @@ export function timeChart(input: {series: readonly TimeSeries[]; yName: string; 
 	}));
 	return render({
 		grid: {left: 56, right: 16, top: 36, bottom: 28},
-		legend: {top: 4, type: 'plain', textStyle: {fontSize: 11}},
-		xAxis: {type: 'time', axisLabel: {fontSize: 10, hideOverlap: true}},
+		legend: {top: 4, right: 8, type: 'plain', textStyle: {fontSize: 11}},
+		xAxis: {type: 'time', axisLabel: {fontSize: 10, hideOverlap: true}, ...(input.range ? {min: input.range[0], max: input.range[1]} : {})},
 		yAxis: {type: 'value', name: input.yName, nameTextStyle: {fontSize: 10, align: 'left'}, axisLabel: {fontSize: 10}, ...(input.yMax !== undefined ? {max: input.yMax} : {})},
 		series,
 	});

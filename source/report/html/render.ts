@@ -49,6 +49,14 @@ function chartPanel(id: string, title: string, body: string | {noData: string}):
 }
 
 /** Faults and anomalies, for every time chart's axis. */
+/** The run's span on the time axis (start to end, or to the last sample of a checkpoint). */
+function runRange(report: Report): [number, number] | undefined {
+	const start = ms(report.start_time);
+	if (start === null) return undefined;
+	const end = ms(report.end_time) ?? start + report.duration_hours * 3_600_000;
+	return end > start ? [start, end] : undefined;
+}
+
 function timeMarks(report: Report): TimeMark[] {
 	const marks: TimeMark[] = [];
 	for (const f of report.faults ?? []) marks.push({at: f.at, ...(f.recoveredAt !== undefined ? {until: f.recoveredAt} : {}), label: f.kind});
@@ -170,6 +178,7 @@ function distributionChart(r: Report): string {
 }
 
 function resourceCharts(r: Report, marks: TimeMark[]): string {
+	const range = runRange(r);
 	const tracks: [string, ReportResourceSeries | null | undefined][] = [['drydock', r.resources?.self], ['watched', r.resources?.watched]];
 	const cpu: TimeSeries[] = [];
 	const rss: TimeSeries[] = [];
@@ -189,12 +198,13 @@ function resourceCharts(r: Report, marks: TimeMark[]): string {
 	}
 	const none = {noData: 'no resource samples in this report (one is taken every 30 s)'};
 	return (
-		chartPanel('cpu', 'CPU over time (% of one core)', cpu.length > 0 ? timeChart({series: cpu, yName: '%', marks}) : none) +
-		chartPanel('memory', 'Memory (RSS) over time', rss.length > 0 ? timeChart({series: rss, yName: 'MB', marks}) : none)
+		chartPanel('cpu', 'CPU over time (% of one core)', cpu.length > 0 ? timeChart({series: cpu, yName: '%', marks, range}) : none) +
+		chartPanel('memory', 'Memory (RSS) over time', rss.length > 0 ? timeChart({series: rss, yName: 'MB', marks, range}) : none)
 	);
 }
 
 function operationCharts(r: HtmlReportInput, marks: TimeMark[]): string {
+	const range = runRange(r);
 	const ops = r.timeline?.operations ?? [];
 	const interval = (r.timeline?.interval_ms ?? 1000) / 1000;
 	const none = {noData: 'this report has no operations timeline (timeline.operations)'};
@@ -210,28 +220,32 @@ function operationCharts(r: HtmlReportInput, marks: TimeMark[]): string {
 		{name: 'operations/s', points: ops.map(p => [at(p), p.operations / interval] as const), area: true},
 		{name: 'failed/s', points: ops.map(p => [at(p), p.failed / interval] as const)},
 	];
-	return chartPanel('latency-over-time', 'Latency percentiles over time', timeChart({series: latency, yName: 'ms', marks})) + chartPanel('ops-per-second', 'Operations per second', timeChart({series: rate, yName: 'ops/s', marks}));
+	return chartPanel('latency-over-time', 'Latency percentiles over time', timeChart({series: latency, yName: 'ms', marks, range})) + chartPanel('ops-per-second', 'Operations per second', timeChart({series: rate, yName: 'ops/s', marks, range}));
 }
 
-/** Groups `{at, key, value}` rows into one series per key. */
-function seriesByKey<T extends {at: string}>(rows: readonly T[], key: (row: T) => string, value: (row: T) => number, limit = 8): TimeSeries[] {
-	const byKey = new Map<string, [number, number][]>();
+/** Groups `{at, key, value}` rows into one series per key; with `fillTimes`, missing points are zeros. */
+function seriesByKey<T extends {at: string}>(rows: readonly T[], key: (row: T) => string, value: (row: T) => number, limit = 8, fillTimes?: readonly number[]): TimeSeries[] {
+	const byKey = new Map<string, Map<number, number>>();
 	for (const row of rows) {
 		const t = ms(row.at);
 		if (t === null) continue;
 		const k = key(row);
-		let list = byKey.get(k);
-		if (!list) byKey.set(k, (list = []));
-		list.push([t, value(row)]);
+		let points = byKey.get(k);
+		if (!points) byKey.set(k, (points = new Map()));
+		points.set(t, (points.get(t) ?? 0) + value(row));
 	}
-	return [...byKey.entries()].slice(0, limit).map(([name, points]) => ({name, points: points.sort((a, b) => a[0] - b[0]), step: true}));
+	return [...byKey.entries()].slice(0, limit).map(([name, points]) => {
+		const times = fillTimes ?? [...points.keys()];
+		return {name, points: [...new Set(times)].sort((a, b) => a - b).map(t => [t, points.get(t) ?? 0] as const), step: true};
+	});
 }
 
 function errorCharts(r: HtmlReportInput, marks: TimeMark[]): string {
+	const range = runRange(r);
 	const rows = r.timeline?.errors ?? [];
 	const overTime =
 		rows.length > 0
-			? chartPanel('errors-over-time', 'Errors by kind over time', timeChart({series: seriesByKey(rows, x => x.kind, x => x.count), yName: 'errors', marks}))
+			? chartPanel('errors-over-time', 'Errors by kind over time', timeChart({series: seriesByKey(rows, x => x.kind, x => x.count, 8, [...(r.timeline?.operations ?? []), ...rows].map(x => ms(x.at) ?? 0)), yName: 'errors', marks, range}))
 			: chartPanel('errors-over-time', 'Errors by kind over time', {noData: r.errors.length === 0 ? 'no errors' : 'this report has no errors timeline (timeline.errors); totals below'});
 	const kinds = new Map<string, number>();
 	for (const g of r.errors) kinds.set(g.kind, (kinds.get(g.kind) ?? 0) + g.count);
@@ -243,15 +257,16 @@ function errorCharts(r: HtmlReportInput, marks: TimeMark[]): string {
 }
 
 function streamSection(r: HtmlReportInput, marks: TimeMark[]): string {
+	const range = runRange(r);
 	const rows = r.timeline?.streams ?? [];
 	const rates =
 		rows.length > 0
-			? chartPanel('stream-rates', 'Stream message rates over time', timeChart({series: seriesByKey(rows, x => x.stream, x => x.rate_per_sec), yName: 'msg/s', marks}))
+			? chartPanel('stream-rates', 'Stream message rates over time', timeChart({series: seriesByKey(rows, x => x.stream, x => x.rate_per_sec), yName: 'msg/s', marks, range}))
 			: chartPanel('stream-rates', 'Stream message rates over time', {noData: r.streams.length === 0 ? 'no streams in this run' : 'this report has no stream timeline (timeline.streams); totals below'});
 	const gapRows = rows.filter(x => x.gaps > 0 || x.reconnects > 0);
 	const gaps =
 		gapRows.length > 0
-			? chartPanel('stream-gaps', 'Stream gaps and reconnects over time', timeChart({series: [...seriesByKey(gapRows, x => `${x.stream} gaps`, x => x.gaps, 4), ...seriesByKey(gapRows, x => `${x.stream} reconnects`, x => x.reconnects, 4)], yName: 'count', marks}))
+			? chartPanel('stream-gaps', 'Stream gaps and reconnects over time', timeChart({series: [...seriesByKey(gapRows, x => `${x.stream} gaps`, x => x.gaps, 4), ...seriesByKey(gapRows, x => `${x.stream} reconnects`, x => x.reconnects, 4)], yName: 'count', marks, range}))
 			: r.streams.length > 0
 				? chartPanel('stream-gaps', 'Stream gaps and reconnects (whole run)', barChart({labels: r.streams.map(s => s.id), series: [{name: 'gaps', values: r.streams.map(s => s.gaps)}, {name: 'reconnects', values: r.streams.map(s => s.reconnects)}], yName: 'count'}))
 				: chartPanel('stream-gaps', 'Stream gaps and reconnects', {noData: 'no streams in this run'});

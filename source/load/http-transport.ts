@@ -3,8 +3,7 @@
  * (the per-request hot path); https goes to one undici Pool per origin, driven through `dispatch`
  * with a minimal callback handler (no body stream, headers parsed only when asked for).
  */
-import {Pool} from 'undici';
-import type {Dispatcher} from 'undici';
+import type {Dispatcher, Pool} from 'undici';
 import {FastHttpClient} from './fast-http.js';
 
 export interface RawResponse {
@@ -84,7 +83,12 @@ export class HttpTransport {
 		this.fast = new FastHttpClient(options.requestTimeoutMs ?? 60_000);
 	}
 
+	/** undici is loaded on the first https request only: plain-http runs never pay for it. */
+	private undici: typeof import('undici') | undefined;
+	private loading: Promise<void> | undefined;
+
 	private pool(origin: string): Pool {
+		const {Pool} = this.undici!;
 		let pool = this.pools.get(origin);
 		if (pool === undefined) {
 			const timeout = this.options.requestTimeoutMs ?? 60_000;
@@ -108,6 +112,16 @@ export class HttpTransport {
 	send(origin: string, method: string, path: string, headers: Record<string, string> | null, body: string | Uint8Array | null, callback: ResponseCallback): void {
 		if (origin.charCodeAt(4) === 58 /* "http:" */) {
 			this.fast.send(origin, method, path, headers, body, callback);
+			return;
+		}
+		if (this.undici === undefined) {
+			this.loading ??= import('undici').then((module) => {
+				this.undici = module;
+			});
+			this.loading.then(
+				() => this.send(origin, method, path, headers, body, callback),
+				(error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+			);
 			return;
 		}
 		const options: Dispatcher.DispatchOptions = {origin, method: method as Dispatcher.HttpMethod, path, headers: headers ?? undefined, body: body ?? undefined};

@@ -7,7 +7,6 @@ import {existsSync, statSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {extname, relative, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {parse as parseYaml, YAMLParseError} from 'yaml';
 import {UsageError} from '../util/usage-error.js';
 import {scenarioFromRequestList, validateScenario} from './scenario-schema.js';
 import type {Scenario} from './types.js';
@@ -78,10 +77,11 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 		const text = await readFile(absolute, 'utf8');
 		let data: unknown;
 		try {
-			data = ext === '.json' ? JSON.parse(text) : parseYaml(text);
+			// yaml is loaded only for YAML files: code scenarios start faster without it.
+			data = ext === '.json' ? JSON.parse(text) : (await import('yaml')).parse(text);
 		} catch (error) {
-			if (error instanceof YAMLParseError) {
-				const line = error.linePos?.[0]?.line;
+			if (error instanceof Error && error.name === 'YAMLParseError' && 'linePos' in error) {
+				const line = (error as {linePos?: Array<{line: number}>}).linePos?.[0]?.line;
 				throw new UsageError(`scenario ${display(absolute)}${line ? `:${line}` : ''}: ${error.message.split('\n')[0]}`);
 			}
 			const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,6 @@
  * file, a scenario's `stages`, or a scenario's own `shape` function.
  */
 import {readFile} from 'node:fs/promises';
-import {parse as parseYaml} from 'yaml';
 import {z} from 'zod';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
@@ -103,7 +102,7 @@ export async function parseShapeOption(spec: string, spawnRate: number | undefin
 	}
 	let data: unknown;
 	try {
-		data = spec.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+		data = spec.endsWith('.json') ? JSON.parse(text) : (await import('yaml')).parse(text);
 	} catch (error) {
 		throw new UsageError(`--shape ${spec}: ${error instanceof Error ? error.message : String(error)}`);
 	}

@@ -107,3 +107,19 @@ describe('bounded growth', () => {
 		expect(stats.entry('GET', '/item/99999').name).toBe(OVERFLOW_NAME);
 	});
 });
+
+describe('request-list files', () => {
+	it('reports a YAML syntax error with its line and a JSON one with its line', async () => {
+		const {mkdtempSync, writeFileSync} = await import('node:fs');
+		const {join} = await import('node:path');
+		const {tmpdir} = await import('node:os');
+		const {loadScenario} = await import('../../source/load/scenario-load.js');
+		const dir = mkdtempSync(join(tmpdir(), 'drydock-list-'));
+		writeFileSync(join(dir, 'bad.yaml'), 'requests:\n  - path: /a\n    weight: [1\n');
+		writeFileSync(join(dir, 'bad.json'), '{\n  "requests": [\n    {"path": "/a",}\n  ]\n}\n');
+		writeFileSync(join(dir, 'good.yaml'), 'requests:\n  - path: /a\n');
+		await expect(loadScenario(join(dir, 'bad.yaml'))).rejects.toThrow(/bad\.yaml:\d+: /);
+		await expect(loadScenario(join(dir, 'bad.json'))).rejects.toThrow(/bad\.json:3: invalid JSON/);
+		expect((await loadScenario(join(dir, 'good.yaml'))).scenario.tasks).toHaveLength(1);
+	});
+});

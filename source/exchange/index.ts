@@ -1,6 +1,6 @@
 /**
- * source/exchange: drydock's only door to ccxt. Importing this module does not load ccxt (about
- * 0.5 s); createExchange does, on first use.
+ * source/exchange: drydock's only door to ccxt. Importing this module does not load ccxt (0.3–1 s
+ * for its binance module, more on a busy machine); createExchange does, on first use.
  */
 import {ExchangeError} from './errors.js';
 import type {ExchangeClient, ExchangeTarget} from './types.js';
@@ -11,7 +11,7 @@ export type {ExchangeErrorInit, ExchangeErrorKind} from './errors.js';
 export {fetchCandleHistory, timeframeMs} from './history.js';
 export type {CandlePage} from './history.js';
 export {StreamWatcher, parseStreamId} from './stream-watcher.js';
-export type {StreamEvent, StreamWatcherOptions, StreamSpec} from './stream-watcher.js';
+export type {StreamEvent, StreamKind, StreamSpec, StreamStats, StreamStatus, StreamWatcherOptions} from './stream-watcher.js';
 
 /** A client for the target: ccxt.pro.binance configured for the mock, testnet or mainnet. */
 export async function createExchange(target: ExchangeTarget): Promise<ExchangeClient> {

@@ -23,6 +23,13 @@ const options = {
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
+let uiModule: Promise<typeof import('../ui/index.js')> | null = null;
+/** Starts loading Ink and the panels (the slowest part of the first frame) while the profile is read. */
+export function preloadUi(): Promise<typeof import('../ui/index.js')> {
+	uiModule ??= import('../ui/index.js');
+	return uiModule;
+}
+
 export interface ConsoleRun {
 	profile: Profile;
 	/** With a plan: start it as soon as the runtime is ready (`drydock run` on a TTY); without: idle. */
@@ -47,7 +54,7 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 	void shutdown.done.then(resolveQuit);
 	let setupError: unknown = null;
 	try {
-		const {mountConsole} = await import('../ui/index.js');
+		const {mountConsole} = await preloadUi();
 		ui = mountConsole(engine, {
 			...(args.ascii ? {ascii: true} : {}),
 			onQuit(force) {
@@ -90,6 +97,7 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 
 export default async function consoleCommand(argv: string[]): Promise<number> {
 	const {values} = parseCommandArgs('console', argv, options, false);
+	if (!values.help && process.stdout.isTTY) void preloadUi().catch(() => {});
 	if (values.help) {
 		process.stdout.write('Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]\n  Q quick run, F full run, ? help, q quit\n');
 		return 0;

@@ -101,13 +101,15 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 export default async function run(argv: string[]): Promise<number> {
 	const args = await parseRunArgs(argv);
 	if (!args) return 0;
+	const consoleModule = args.headless ? null : import('./console.js');
+	void consoleModule?.then(m => m.preloadUi()).catch(() => {});
 	const {profile} = await loadProfile(args.profile);
 	if (args.plan.phases.length === 0) {
 		process.stdout.write('drydock run: nothing to rerun — no phase failed in that report\n');
 		return 0;
 	}
 	if (!args.headless) {
-		const {runConsole} = await import('./console.js');
+		const {runConsole} = await consoleModule!;
 		return runConsole({profile, args});
 	}
 	return runHeadless(profile, args);

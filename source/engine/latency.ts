@@ -3,14 +3,27 @@
  * min and max. Values are recorded in microseconds; summaries are in milliseconds. The histogram can be
  * encoded (compressed base64) so reports can be merged exactly later.
  */
-import hdr from 'hdr-histogram-js';
+import {createRequire} from 'node:module';
+import type {Histogram} from 'hdr-histogram-js';
 import type {LatencySummary} from './types.js';
+
+type Hdr = typeof import('hdr-histogram-js');
+let hdrModule: Hdr | null = null;
+/** hdr-histogram-js embeds a WebAssembly build and costs ~50–200 ms to load: only on first use, not before the console's first frame. */
+function hdr(): Hdr {
+	hdrModule ??= createRequire(import.meta.url)('hdr-histogram-js') as Hdr;
+	return hdrModule;
+}
 
 /** One hour in microseconds: anything slower is clamped (and is a failure by any threshold). */
 const HIGHEST_US = 3_600_000_000;
 
 export class LatencyRecorder {
-	private histogram = hdr.build({lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed'});
+	private histogramValue: Histogram | null = null;
+	private get histogram(): Histogram {
+		this.histogramValue ??= hdr().build({lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed'});
+		return this.histogramValue;
+	}
 	private sumMs = 0;
 	count = 0;
 	minMs: number | null = null;
@@ -46,11 +59,11 @@ export class LatencyRecorder {
 	}
 
 	encode(): string {
-		return hdr.encodeIntoCompressedBase64(this.histogram);
+		return hdr().encodeIntoCompressedBase64(this.histogram);
 	}
 
 	reset(): void {
-		this.histogram.reset();
+		this.histogramValue?.reset();
 		this.sumMs = 0;
 		this.count = 0;
 		this.minMs = null;
@@ -60,6 +73,6 @@ export class LatencyRecorder {
 
 /** Decodes a histogram written by `LatencyRecorder.encode` (microsecond values). */
 export function decodeHistogram(encoded: string): {count: number; percentileMs(p: number): number; meanMs: number} {
-	const h = hdr.decodeFromCompressedBase64(encoded);
+	const h = hdr().decodeFromCompressedBase64(encoded);
 	return {count: h.totalCount, percentileMs: p => h.getValueAtPercentile(p) / 1000, meanMs: h.mean / 1000};
 }

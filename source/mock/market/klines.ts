@@ -138,20 +138,34 @@ export interface KlineBackfillOptions {
  * finer candles wherever both exist. Live trades update all four levels at once.
  */
 export class KlineStore {
-	private readonly levels: Record<'1s' | '1m' | '1h' | '1d', Level>;
+	private built?: Record<'1s' | '1m' | '1h' | '1d', Level>;
+	/** Live trades seen before the history was first needed, replayed into it then. */
+	private pending: Array<{time: number; price: number; qty: number; buyerIsTaker: boolean; tradeId: number}> = [];
 
+	/**
+	 * The history is generated on first use (≈ 50 000 candles per symbol), not at start: a mock that
+	 * never serves candles or 24 h tickers starts in milliseconds.
+	 */
 	constructor(
 		readonly symbol: string,
-		rng: (label: string) => Rng,
-		options: KlineBackfillOptions,
-	) {
+		private readonly rng: (label: string) => Rng,
+		private readonly options: KlineBackfillOptions,
+	) {}
+
+	private get levels(): Record<'1s' | '1m' | '1h' | '1d', Level> {
+		if (!this.built) this.build();
+		return this.built!;
+	}
+
+	private build(): void {
+		const {rng, options} = this;
 		const {now, price} = options;
 		// Enough history for ≥ 1000 candles of every interval fed by each level, plus a margin.
 		const sec = new Level(SECOND, Math.floor(now / SECOND) * SECOND - 3_600 * SECOND, 3_600);
 		const min = new Level(MINUTE, 0, 31_000);
 		const hour = new Level(HOUR, 0, 12_100);
 		const day = new Level(DAY, 0, 7_100);
-		this.levels = {'1s': sec, '1m': min, '1h': hour, '1d': day};
+		this.built = {'1s': sec, '1m': min, '1h': hour, '1d': day};
 		const scale = 10 ** options.priceDecimals;
 		const round = (x: number) => Math.max(1, Math.round(x * scale)) / scale;
 		const generate = (level: Level, count: number, endOpen: number, close: number, r: Rng): Candle[] => {
@@ -189,15 +203,25 @@ export class KlineStore {
 		build(min, sec, 31_000, 'k1m');
 		build(hour, min, 12_100, 'k1h');
 		build(day, hour, 7_100, 'k1d');
+		const pending = this.pending;
+		this.pending = [];
+		for (const t of pending) this.addTrade(t.time, t.price, t.qty, t.buyerIsTaker, t.tradeId);
 	}
 
 	/** Makes sure the candle containing `now` exists at every level (flat if nothing traded yet). */
 	advance(now: number): void {
-		for (const level of Object.values(this.levels)) level.advance(now);
+		if (!this.built) return;
+		for (const level of Object.values(this.built)) level.advance(now);
 	}
 
 	/** Records one trade in the forming candle of every level. */
 	addTrade(time: number, price: number, qty: number, buyerIsTaker: boolean, tradeId: number): void {
+		if (!this.built) {
+			this.pending.push({time, price, qty, buyerIsTaker, tradeId});
+			// A long run nobody asked candles of: build rather than buffer without bound.
+			if (this.pending.length > 50_000) this.build();
+			return;
+		}
 		for (const level of Object.values(this.levels)) {
 			level.advance(time);
 			// A skewed clock can move backwards: book such a trade into the newest candle.

@@ -18,15 +18,22 @@ export class ClockOffset {
 		return this.best;
 	}
 
-	/** Keeps the sample with the smallest RTT (the tightest bound on the offset). */
-	record(sample: ClockSample): void {
-		if (this.best === null || sample.rttMs <= this.best.rttMs || sample.at - this.best.at > 60_000) this.best = sample;
+	/** Replaces the estimate: a fresh measurement always wins over an older one (clocks drift, faults end). */
+	set(sample: ClockSample): void {
+		this.best = sample;
 	}
 
 	/** Server − local in ms; 0 when never measured. */
 	get offsetMs(): number {
 		return this.best?.offsetMs ?? 0;
 	}
+}
+
+/** Of several samples, the one with the smallest RTT bounds the offset most tightly. */
+export function tightest(samples: readonly ClockSample[]): ClockSample | null {
+	let best: ClockSample | null = null;
+	for (const sample of samples) if (best === null || sample.rttMs < best.rttMs) best = sample;
+	return best;
 }
 
 /** One fetchTime round trip → offset estimate. */

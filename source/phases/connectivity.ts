@@ -4,7 +4,7 @@
  */
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import {describe, fail, failFromError, limit, pass} from './checks.js';
-import {measureClock, type ClockSample} from './clock.js';
+import {measureClock, tightest, type ClockSample} from './clock.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {round, summarize} from './stats.js';
 
@@ -22,9 +22,9 @@ async function checkClock(ctx: PhaseCtx): Promise<void> {
 		const sample = await ctx.call('fetchTime', () => measureClock(exchange), {isTransient: isTransientError});
 		samples.push(sample);
 		rtts.push(sample.rttMs);
-		clock.record(sample);
 	}
-	const best = clock.sample ?? samples[0]!;
+	const best = tightest(samples)!;
+	clock.set(best);
 	const skew = Math.abs(best.offsetMs);
 	const direction = best.offsetMs >= 0 ? 'ahead of' : 'behind';
 	const threshold = ctx.profile.thresholds.clockSkewMs;

@@ -169,8 +169,9 @@ export const soakPhase: Phase = {
 					}
 				}
 			}
-			await Promise.allSettled(inFlight);
+			// The schedule ended here; the tail of in-flight cycles is not part of the rate.
 			loopEndedAt = performance.now();
+			await Promise.allSettled(inFlight);
 		} finally {
 			await Promise.allSettled(inFlight);
 			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);

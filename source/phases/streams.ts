@@ -11,7 +11,7 @@ import {StreamWatcher, type StreamEvent} from '../exchange/stream-watcher.js';
 import type {OrderBook} from '../exchange/types.js';
 import {errorMessage, pause} from './abort.js';
 import {fail, failFromError, limit, pass} from './checks.js';
-import {measureClock} from './clock.js';
+import {measureClock, tightest} from './clock.js';
 import type {Phase, PhaseCtx} from './context.js';
 import {round, SampleRing, summarize} from './stats.js';
 
@@ -96,12 +96,13 @@ export const streamsPhase: Phase = {
 		const symbolUnified = ctx.profile.symbols[0]!;
 		await ctx.call('loadMarkets', () => exchange.loadMarkets());
 		const venue = exchange.market(symbolUnified).id.toLowerCase();
-		if (clock.sample === null) {
-			try {
-				clock.record(await ctx.call('fetchTime', () => measureClock(exchange), {isTransient: isTransientError}));
-			} catch (error) {
-				ctx.log('warn', `clock offset unknown (${errorMessage(error)}): latencies are uncorrected`);
-			}
+		// Event-time latencies are only as good as the clock offset: measure it afresh (tightest of three).
+		try {
+			const samples = [];
+			for (let i = 0; i < 3; i++) samples.push(await ctx.call('fetchTime', () => measureClock(exchange), {isTransient: isTransientError}));
+			clock.set(tightest(samples)!);
+		} catch (error) {
+			ctx.log('warn', `clock offset not measured (${errorMessage(error)}): latencies use ${clock.sample ? 'an earlier estimate' : 'no correction'}`);
 		}
 		const ids = [`${venue}@trade`, `${venue}@kline_1m`, `${venue}@depth@100ms`, `${venue}@bookTicker`];
 		const collected = new Map<string, Collected>(ids.map(id => [id, {latencies: new SampleRing(5_000), firstAt: null, lastAt: null}]));

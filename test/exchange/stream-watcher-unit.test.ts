@@ -1,0 +1,77 @@
+/**
+ * StreamWatcher's bookkeeping (gaps, latency, reconnects, stream names) on frames fed through a real
+ * TapSink; the client's watch calls stand in for ccxt (they never resolve), which is what this unit
+ * test is about: the code around them.
+ */
+import {describe, expect, it} from 'vitest';
+import {StreamWatcher, parseStreamId, type ExchangeClient, type StreamEvent} from '../../source/exchange/index.js';
+import {TapSink, frameFromMessage, type TappedClient} from '../../source/exchange/ws-tap.js';
+
+function harness(options: {clockOffsetMs?: number} = {}) {
+	const tap = new TapSink();
+	const never = () => new Promise<never>(() => {});
+	const client = {tap, watchTrades: never, watchOrderBook: never, watchBookTicker: never, watchOHLCV: never, watchTicker: never} as unknown as ExchangeClient;
+	const events: StreamEvent[] = [];
+	const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), includeRaw: true, clockOffsetMs: () => options.clockOffsetMs ?? 0});
+	const feed = (conn: TappedClient, message: Record<string, unknown>, receivedAt: number) => {
+		conn.drydockRaw = Buffer.from(JSON.stringify(message));
+		const frame = frameFromMessage(conn, message, receivedAt);
+		if (frame) tap.frame(frame, conn);
+	};
+	const messages = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
+	return {tap, watcher, events, feed, messages};
+}
+
+describe('StreamWatcher bookkeeping', () => {
+	it('counts skipped trade ids as gaps and computes clock-corrected latency', async () => {
+		const {watcher, feed, messages} = harness({clockOffsetMs: 100});
+		watcher.start(['btcusdt@trade']);
+		const conn: TappedClient = {url: 'ws://x/ws/0', drydockStreams: ['btcusdt@trade']};
+		for (const [t, E] of [[10, 1000], [11, 1010], [15, 1020], [16, 1030]] as const) feed(conn, {e: 'trade', E, s: 'BTCUSDT', t, p: '1', q: '1', T: E, m: true, M: true}, E + 5);
+		const got = messages('btcusdt@trade');
+		expect(got.map(m => m.gap)).toEqual([0, 0, 3, 0]);
+		expect(got[0]!.latencyMs).toBe(105);
+		expect(JSON.parse(got[2]!.raw!)).toMatchObject({t: 15});
+		expect(watcher.stats('btcusdt@trade')).toMatchObject({messages: 4, gaps: 1, missed: 3, status: 'live'});
+		await watcher.close();
+	});
+
+	it('checks diff-depth continuity (U = previous u + 1) and names the stream as subscribed', async () => {
+		const {watcher, feed, messages} = harness();
+		expect(watcher.start(['ETHUSDT@depth'])).toEqual(['ethusdt@depth@100ms']);
+		const conn: TappedClient = {url: 'ws://x/ws/1', drydockStreams: ['ethusdt@depth@100ms']};
+		for (const [U, u] of [[1, 3], [4, 4], [5, 9], [12, 13]] as const) feed(conn, {e: 'depthUpdate', E: 1, s: 'ETHUSDT', U, u, b: [], a: []}, 2);
+		expect(messages('ethusdt@depth@100ms').map(m => m.gap)).toEqual([0, 0, 0, 2]);
+		await watcher.close();
+	});
+
+	it('reports reconnecting on a drop and a reconnect once the stream is subscribed again', async () => {
+		const {tap, watcher, events} = harness();
+		watcher.start(['btcusdt@bookTicker']);
+		const conn: TappedClient = {url: 'ws://x/ws/2', drydockStreams: ['btcusdt@bookTicker'], drydockPendingSubscribe: new Map([['1', ['btcusdt@bookTicker']]])};
+		const feedRaw = (message: Record<string, unknown>, at: number) => {
+			conn.drydockRaw = Buffer.from(JSON.stringify(message));
+			const frame = frameFromMessage(conn, message, at);
+			if (frame) tap.frame(frame, conn);
+		};
+		feedRaw({result: null, id: 1}, 10);
+		feedRaw({u: 5, s: 'BTCUSDT', b: '1', B: '1', a: '2', A: '1'}, 11);
+		tap.connection({type: 'closed', url: conn.url, at: 20, reason: 'test'});
+		expect(watcher.stats('btcusdt@bookTicker')!.status).toBe('reconnecting');
+		conn.drydockReconnect = true;
+		conn.drydockPendingSubscribe!.set('2', ['btcusdt@bookTicker']);
+		feedRaw({result: null, id: 2}, 30);
+		feedRaw({u: 9, s: 'BTCUSDT', b: '1', B: '1', a: '2', A: '1'}, 31);
+		expect(events.filter(e => e.type === 'reconnect')).toEqual([{type: 'reconnect', stream: 'btcusdt@bookTicker', at: 30}]);
+		expect(watcher.stats('btcusdt@bookTicker')).toMatchObject({reconnects: 1, lastDropAt: 20, lastResubscribedAt: 30, status: 'live', messages: 2});
+		await watcher.close();
+	});
+
+	it('parses stream names and rejects the rest', () => {
+		expect(parseStreamId('BTCUSDT@kline_1m')).toEqual({id: 'btcusdt@kline_1m', kind: 'kline', symbol: 'BTCUSDT', interval: '1m'});
+		expect(parseStreamId('btcusdt@depth@100ms').kind).toBe('depth');
+		expect(parseStreamId('ethbtc@miniTicker')).toMatchObject({kind: 'miniTicker', symbol: 'ETHBTC'});
+		expect(() => parseStreamId('btcusdt@depth@1000ms')).toThrow(/unknown stream/);
+		expect(() => parseStreamId('no-at-sign')).toThrow(/unknown stream/);
+	});
+});

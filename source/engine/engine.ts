@@ -65,6 +65,8 @@ export interface EngineOptions<S, P> {
 	publishIntervalMs?: number;
 	checkpointEveryMs?: number;
 	version?: string;
+	/** Where `rerun-failed` looks when this process has no failed phase yet (e.g. the last report remembered for the profile). */
+	rerunFallback?: () => Promise<{phases: PhaseId[]; soakDurationMs: number; reportPath?: string} | null>;
 	now?: () => number;
 	random?: () => number;
 }
@@ -212,6 +214,14 @@ export class Engine<S, P> implements EngineHandle {
 				return;
 			case 'rerun-failed': {
 				const failed = phaseIds.filter(id => (rerunStatuses as readonly string[]).includes(this.store.phaseState(id).status));
+				if (failed.length === 0 && !this.store.run && this.options.rerunFallback) {
+					const remembered = await this.options.rerunFallback().catch(() => null);
+					if (remembered && remembered.phases.length > 0) {
+						this.notice('info', `rerunning the failed phases of ${remembered.reportPath ?? 'the last run'}: ${remembered.phases.join(', ')}`);
+						this.startIfIdle({name: 'rerun', phases: remembered.phases, soakDurationMs: remembered.soakDurationMs});
+						return;
+					}
+				}
 				if (failed.length === 0) {
 					this.notice('info', 'nothing to rerun: no phase failed');
 					return;

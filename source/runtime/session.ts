@@ -8,6 +8,7 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
+import {recallFailedPhases, rememberRun} from '../profiles/user-config.js';
 import {createEngine, type Engine} from '../engine/engine.js';
 import {createMonitor, type Monitor} from '../monitor/monitor.js';
 import {engineOptionsFor} from './engine-options.js';
@@ -28,6 +29,8 @@ export interface SessionOptions {
 	monitorIntervalMs?: number;
 	/** Don't start building the runtime until `build()` is called (the console paints first). */
 	deferRuntime?: boolean;
+	/** Remember each finished run in the user's config (conf) so a later console can rerun its failures. Default true. */
+	rememberRuns?: boolean;
 }
 
 export interface Session<S = PhaseServices> {
@@ -60,8 +63,23 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			reportDir: options.reportDir ?? 'reports',
 			mask: text => processMasker.mask(text),
 			version: drydockVersion(),
+			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profile.name)} : {}),
 		}),
 	);
+	const remembering = new Set<Promise<void>>();
+	if (options.rememberRuns !== false) {
+		engine.onEvent(event => {
+			if (event.type !== 'run-finished') return;
+			const pending: Promise<void> = engine
+				.whenIdle()
+				.then(async outcome => {
+					if (outcome?.reportDir) await rememberRun({profile: profile.name, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
+				})
+				.catch(() => {})
+				.finally(() => remembering.delete(pending));
+			remembering.add(pending);
+		});
+	}
 	const monitor = createMonitor({
 		emit: event => engine.emit(event),
 		limits: engine.options.limits,

@@ -77,6 +77,8 @@ export function timeChart(input: {series: readonly TimeSeries[]; yName: string; 
 		name: s.name,
 		type: 'line',
 		showSymbol: s.points.length < 40,
+		// Long runs: draw a shape-preserving subset (largest-triangle-three-buckets) of thousands of points.
+		sampling: 'lttb',
 		symbolSize: 4,
 		connectNulls: false,
 		step: s.step ? 'end' : false,

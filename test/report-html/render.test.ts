@@ -59,4 +59,30 @@ describe('renderHtmlReport', () => {
 		expect(cpu).toContain('box-a');
 		expect(cpu).toContain('box-b');
 	});
+
+	it('renders checkpoints, interrupted runs and damaged or empty fields without throwing', () => {
+		const report = buildFixtureReport();
+		const html = renderHtmlReport({
+			...report,
+			end_time: null,
+			checkpoint: true,
+			interrupted: true,
+			interrupted_by: 'SIGINT',
+			success: false,
+			exit_code: null,
+			phases: [],
+			errors: [],
+			streams: [],
+			faults: [],
+			anomalies: [],
+			histograms: {...report.histograms, operations: 'not-a-histogram', soak: null},
+			resources: {self: {...report.resources.self, samples: []}, watched: null},
+		});
+		expect(html).toContain('<span class="badge s-checkpoint">checkpoint</span>');
+		expect(html).toContain('<dd>still running</dd>');
+		expect(html).toContain('<dt>Interrupted by</dt><dd>SIGINT</dd>');
+		expect(html).toContain('no phases');
+		// The damaged histogram is left out; the calls histogram (empty) gives nothing to draw.
+		expect(html).toMatch(/data-chart="latency-distribution"><figcaption>[^<]*<\/figcaption><div class="empty">no data/);
+	});
 });

@@ -127,6 +127,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		},
 		...(options.fees ? {fees: options.fees} : {}),
 	});
+	// Candle history is generated before serving: doing it on the first ticker request would stall the loop.
+	market.prepareHistory();
 	engine.createAccount(apiKey, options.balances ?? defaultBalances(symbols));
 	market.onMarketTrade((trade) => {
 		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);

@@ -106,6 +106,11 @@ export class MarketSimulator implements MarketFeed {
 		}
 	}
 
+	/** Generates every symbol's candle history now rather than on first use (see KlineStore.prepare). */
+	prepareHistory(): void {
+		for (const s of this.state.values()) s.klines.prepare();
+	}
+
 	// ---- MarketFeed ----
 
 	symbols(): readonly string[] {

@@ -8,6 +8,7 @@ import {Box, Text, useInput, useStdin, useStdout, type Key} from 'ink';
 import type {EngineHandle, EngineSnapshot} from '../engine/types.js';
 import {UiContext, type UiEnvironment} from './context.js';
 import {glyphs} from './glyphs.js';
+import {colorEnabled} from './ansi.js';
 import {handleKey, initialUiState, type Effect, type FocusId, type UiState} from './controller.js';
 import {computeLayout, minColumns, minRows, type PanelId, type PanelSlot, type ScreenLayout} from './layout.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
@@ -32,6 +33,39 @@ export interface AppProps {
 	ascii: boolean;
 	/** Display clock for ages; tests pass a fixed one. */
 	clock?: () => number;
+	/**
+	 * Least time between frames driven by engine snapshots (keys always redraw at once). Every frame
+	 * costs Ink a full re-tokenisation of the screen; 2 Hz is plenty to watch a run and halves the
+	 * console's CPU against the engine's 4 Hz publish rate. 0 follows every snapshot.
+	 */
+	refreshMs?: number;
+}
+
+/** Coalesces engine notifications to at most one per `intervalMs` (trailing, so the latest always shows). */
+export function throttleSubscribe(subscribe: EngineHandle['subscribe'], intervalMs: number): EngineHandle['subscribe'] {
+	if (intervalMs <= 0) return subscribe;
+	return listener => {
+		let last = 0;
+		let timer: NodeJS.Timeout | null = null;
+		const unsubscribe = subscribe(() => {
+			if (timer) return;
+			const wait = last + intervalMs - Date.now();
+			if (wait <= 0) {
+				last = Date.now();
+				listener();
+				return;
+			}
+			timer = setTimeout(() => {
+				timer = null;
+				last = Date.now();
+				listener();
+			}, wait);
+		});
+		return () => {
+			if (timer) clearTimeout(timer);
+			unsubscribe();
+		};
+	};
 }
 
 const tabLabels: Record<PanelId, string> = {
@@ -143,12 +177,13 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 	}
 }
 
-export function App({engine, onQuit, ascii, clock = Date.now}: AppProps) {
+export function App({engine, onQuit, ascii, clock = Date.now, refreshMs = 500}: AppProps) {
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
-	const snapshot = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
-	const now = useNow(clock, 1000);
+	const subscribe = useMemo(() => throttleSubscribe(engine.subscribe, refreshMs), [engine, refreshMs]);
+	const snapshot = useSyncExternalStore(subscribe, engine.getSnapshot);
+	const now = useNow(clock, 1000, snapshot.at);
 	const [ui, setUi] = useState<UiState>(initialUiState);
 	const uiRef = useRef(ui);
 	const layout = computeLayout(size.columns, size.rows, ui.focus, ascii);
@@ -182,7 +217,7 @@ export function App({engine, onQuit, ascii, clock = Date.now}: AppProps) {
 	);
 	useInput(onInput, {isActive: isRawModeSupported === true});
 
-	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size}), [ascii, size]);
+	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
 
 	let body;
 	if (layout.mode === 'too-small') {
@@ -209,7 +244,7 @@ export function App({engine, onQuit, ascii, clock = Date.now}: AppProps) {
 
 	return (
 		<UiContext.Provider value={environment}>
-			<Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+			<Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
 				{layout.height >= 4 ? (
 					<PanelBoundary name="header" width={layout.width} height={2} resetKey={headerFooterResetKey(snapshot.seq)}>
 					<Header

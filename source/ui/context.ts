@@ -6,9 +6,11 @@ import {fallbackSize, type TerminalSize} from './hooks/use-terminal-size.js';
 export interface UiEnvironment {
 	g: Glyphs;
 	size: TerminalSize;
+	/** Emit SGR colours (off with NO_COLOR, FORCE_COLOR=0, TERM=dumb); symbols carry meaning either way. */
+	color: boolean;
 }
 
-export const UiContext = createContext<UiEnvironment>({g: glyphs(false), size: fallbackSize});
+export const UiContext = createContext<UiEnvironment>({g: glyphs(false), size: fallbackSize, color: true});
 
 export function useUi(): UiEnvironment {
 	return useContext(UiContext);

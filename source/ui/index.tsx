@@ -2,8 +2,8 @@
  * The console's entry point for composition roots (`drydock`, `drydock run` on a TTY): mounts the
  * Ink app on the alternate screen and hands quitting back to the caller's shutdown coordinator.
  */
-// First: hides CI from Ink's import-time check on a TTY (see the module); restored below.
-import {restoreCiEnvironment} from './ink-ci-guard.js';
+// First: NODE_ENV and CI as Ink and React must see them at import (see the module).
+import {restoreCiEnvironment} from './ink-env.js';
 import {render} from 'ink';
 import type {EngineHandle} from '../engine/types.js';
 import {App} from './App.js';

@@ -74,7 +74,7 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 			sessions.push(session);
 			const reportDir = mkdtempSync(path.join(tmpdir(), 'drydock-e2e-'));
 			try {
-				// CI=true on purpose: the console must still draw live frames on a TTY (source/ui/ink-ci-guard.ts).
+				// CI=true on purpose: the console must still draw live frames on a TTY (source/ui/ink-env.ts).
 				tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), 'env CI=true LANG=C.UTF-8 bash --norc --noprofile');
 				tmux('send-keys', '-t', session, `PS1='${prompt}'; cd ${JSON.stringify(root)}; clear`, 'Enter');
 				await waitFor(session, 'the shell prompt', lines => lines.some(l => l.startsWith(prompt.trimEnd())), 10_000);

@@ -88,7 +88,7 @@ export async function renderConsole(engine: EngineHandle, options: {columns?: nu
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<App engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} />, {
+	const instance = render(<App engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,

@@ -3,7 +3,8 @@
  * are dropped whole (greedy, in priority order) or, with `cut`, the line is truncated.
  */
 import {memo} from 'react';
-import {Text} from 'ink';
+import {Text, Transform} from 'ink';
+import {styled, type Style} from '../ansi.js';
 import {cellWidth, sanitize, toAscii, truncate} from '../text.js';
 import {useUi} from '../context.js';
 
@@ -93,17 +94,32 @@ function LineView({segments, width, mode = 'cut', separator = ''}: LineProps) {
 
 export const Line = memo(LineView);
 
-/** Renders already-fitted segments as one line. */
-export function SegmentsLine({segments}: {segments: readonly Segment[]}) {
-	const {g} = useUi();
-	if (segments.length === 0) return <Text> </Text>;
-	return (
-		<Text wrap="truncate">
-			{segments.map((s, i) => (
-				<Text key={i} color={s.color} bold={s.bold} dimColor={s.dim} inverse={s.inverse}>
-					{g.ascii ? toAscii(s.text) : s.text}
-				</Text>
-			))}
-		</Text>
-	);
+/**
+ * Renders already-fitted segments as one line. Ink measures and lays out a constant placeholder of
+ * the same width; the styled text replaces it at output time (Transform), so changing figures never
+ * reach Ink's unbounded measure cache and never dirty the layout.
+ */
+export function SegmentsLine({segments, inverse = false}: {segments: readonly Segment[]; inverse?: boolean}) {
+	const {g, color} = useUi();
+	let width = 0;
+	let line = '';
+	// Adjacent segments with one style share one SGR pair: fewer bytes per frame over SSH.
+	let run = '';
+	let runStyle: Style | null = null;
+	const same = (a: Style, b: Style) => a.color === b.color && !a.bold === !b.bold && !a.dim === !b.dim && !a.inverse === !b.inverse;
+	for (const s of segments) {
+		const text = g.ascii ? toAscii(s.text) : s.text;
+		width += cellWidth(text);
+		const style: Style = {color: s.color, bold: s.bold, dim: s.dim, inverse: inverse || s.inverse};
+		if (runStyle && same(runStyle, style)) {
+			run += text;
+			continue;
+		}
+		if (runStyle) line += styled(run, runStyle, color);
+		run = text;
+		runStyle = style;
+	}
+	if (runStyle) line += styled(run, runStyle, color);
+	if (width === 0) return <Text> </Text>;
+	return <Transform transform={() => line}>{' '.repeat(width)}</Transform>;
 }

@@ -3,9 +3,10 @@
  * focused panel shows a pointer before its title as well as a colour, so focus reads without colour.
  */
 import type {ReactNode} from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
+import {SegmentsLine} from './Line.js';
 import {useUi} from '../context.js';
-import {cellWidth, toAscii, truncate} from '../text.js';
+import {cellWidth, truncate} from '../text.js';
 
 interface PanelProps {
 	title: string;
@@ -27,22 +28,21 @@ export function Panel({title, badge, width, height, focused, children}: PanelPro
 	const label = `${focused ? g.pointer : g.frame.horizontal} ${title} `;
 	const badgeText = badge ? ` ${badge} ` : '';
 	const room = Math.max(0, width - 2);
-	const rawTitle = truncate(label, Math.max(0, room - cellWidth(badgeText) - 1));
-	const titleText = g.ascii ? toAscii(rawTitle) : rawTitle;
+	const titleText = truncate(label, Math.max(0, room - cellWidth(badgeText) - 1));
 	const fill = Math.max(0, room - cellWidth(titleText) - cellWidth(badgeText));
 	const badgeShown = cellWidth(titleText) + cellWidth(badgeText) <= room ? badgeText : '';
 	const fillWidth = badgeShown ? fill : room - cellWidth(titleText);
 	return (
 		<Box flexDirection="column" width={width} height={height} flexShrink={0}>
-			<Text wrap="truncate">
-				<Text color={color}>{g.frame.topLeft}</Text>
-				<Text color={focused ? 'cyan' : undefined} bold={focused}>
-					{titleText}
-				</Text>
-				<Text color={color}>{g.frame.horizontal.repeat(Math.max(0, fillWidth))}</Text>
-				{badgeShown ? <Text color="yellow">{g.ascii ? toAscii(badgeShown) : badgeShown}</Text> : null}
-				<Text color={color}>{g.frame.topRight}</Text>
-			</Text>
+			<SegmentsLine
+				segments={[
+					{text: g.frame.topLeft, color},
+					{text: titleText, color: focused ? 'cyan' : undefined, bold: focused},
+					{text: g.frame.horizontal.repeat(Math.max(0, fillWidth)), color},
+					{text: badgeShown, color: 'yellow'},
+					{text: g.frame.topRight, color},
+				]}
+			/>
 			<Box
 				flexDirection="column"
 				width={width}
@@ -50,7 +50,7 @@ export function Panel({title, badge, width, height, focused, children}: PanelPro
 				borderStyle={g.border}
 				borderTop={false}
 				borderColor={color}
-				overflow="hidden"
+				overflowY="hidden"
 			>
 				{children}
 			</Box>

@@ -37,7 +37,7 @@ export class PanelBoundary extends Component<Props, State> {
 		if (!error) return this.props.children;
 		const {width, height, name} = this.props;
 		return (
-			<Box flexDirection="column" width={width} height={height} overflow="hidden">
+			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 				<Text color="red" wrap="truncate">
 					{toAscii(truncate(`${name}: panel failed: ${sanitize(error.message)}`, width, '~'))}
 				</Text>

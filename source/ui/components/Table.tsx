@@ -3,9 +3,9 @@
  * requires Ink's ESM with top-level await). Cells are truncated, never wrapped; one column may flex.
  */
 import {memo} from 'react';
-import {Box, Text} from 'ink';
-import {fit, toAscii} from '../text.js';
-import {useUi} from '../context.js';
+import {Box} from 'ink';
+import {fit, sanitize} from '../text.js';
+import {SegmentsLine, type Segment} from './Line.js';
 
 export interface Column {
 	header: string;
@@ -49,26 +49,23 @@ interface TableProps {
 	marker?: string;
 }
 
+function rowSegments(columns: readonly Column[], widths: readonly number[], cells: readonly (Cell | string)[], header: boolean, emphasis: boolean): Segment[] {
+	return columns.map((column, i) => {
+		const raw = cells[i] ?? '';
+		const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
+		const text = fit(sanitize(cell.text), widths[i] ?? 0, column.align) + (i < columns.length - 1 ? ' ' : '');
+		return {text, color: header ? 'gray' : cell.color, bold: header || emphasis || cell.bold, dim: cell.dim};
+	});
+}
+
 function TableView({columns, rows, width, showHeader = true, focused = false, marker}: TableProps) {
-	const {g} = useUi();
-	const out = (text: string) => (g.ascii ? toAscii(text) : text);
 	const markerWidth = marker === undefined ? 0 : 1;
 	const widths = columnWidths(columns, width - markerWidth);
-	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => (
-		<Text key={key} wrap="truncate" inverse={selected && focused} bold={header || (selected && !focused)}>
-			{marker === undefined ? null : <Text color="cyan">{selected ? out(fit(marker, 1)) : ' '}</Text>}
-			{columns.map((column, i) => {
-				const raw = cells[i] ?? '';
-				const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
-				const text = fit(cell.text, widths[i] ?? 0, column.align) + (i < columns.length - 1 ? ' ' : '');
-				return (
-					<Text key={i} color={header ? 'gray' : cell.color} bold={cell.bold} dimColor={cell.dim}>
-						{out(text)}
-					</Text>
-				);
-			})}
-		</Text>
-	);
+	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => {
+		const segments = rowSegments(columns, widths, cells, header, selected && !focused);
+		if (marker !== undefined) segments.unshift({text: selected ? fit(marker, 1) : ' ', color: 'cyan'});
+		return <SegmentsLine key={key} segments={segments} inverse={selected && focused} />;
+	};
 	return (
 		<Box flexDirection="column" width={width} flexShrink={0}>
 			{showHeader ? line(columns.map(c => c.header), false, true, 'header') : null}

@@ -59,7 +59,7 @@ function ProcessBlock({view, limits, width, g}: {view: ResourceView; limits: Res
 function ResourcePanelView({self, watched, limits, width, height}: ResourcePanelProps) {
 	const {g} = useUi();
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{self ? <ProcessBlock view={self} limits={limits} width={width} g={g} /> : <Text dimColor>no samples yet</Text>}
 			{height >= 7 ? <Line width={width} segments={[{text: `${g.gaugeLimit} = limit: CPU ${limits.cpuPercent}%  RSS ${limits.rssMb}MB  lag ${limits.eventLoopLagMs}ms`, dim: true}]} /> : null}
 			{height >= 5 ? (watched ? <ProcessBlock view={watched} limits={limits} width={width} g={g} /> : <Text dimColor>no watched process</Text>) : null}

@@ -130,9 +130,14 @@ export const soakPhase: Phase = {
 		let loopEndedAt: number | null = null;
 		try {
 			while (!ctx.signal.aborted && performance.now() < endAt) {
+				// No slot left in the schedule: see the duration out, then stop (timers may fire a little early,
+				// so the end is decided by the schedule, not by re-reading the clock).
+				if (nextAt >= endAt) {
+					await pause(Math.max(0, endAt - performance.now()), ctx.signal);
+					break;
+				}
 				const wait = nextAt - performance.now();
-				if (wait > 0 && !(await pause(Math.min(wait, endAt - performance.now()), ctx.signal))) break;
-				if (performance.now() >= endAt) break;
+				if (wait > 0 && !(await pause(wait, ctx.signal))) break;
 				while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
 				// Fell far behind (a stall): resume the schedule from now instead of bursting to catch up.
 				if (performance.now() - nextAt > 1_000) {

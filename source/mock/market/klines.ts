@@ -110,12 +110,31 @@ class Level {
 	}
 }
 
+type LevelName = '1s' | '1m' | '5m' | '1h' | '2h' | '1d';
+
 /** Which storage level feeds an interval: the coarsest one that divides it. */
-function sourceFor(interval: string): '1s' | '1m' | '1h' | '1d' {
-	if (interval === '1s') return '1s';
-	if (interval.endsWith('m')) return '1m';
-	if (interval.endsWith('h')) return '1h';
-	return '1d';
+function sourceFor(interval: string): LevelName {
+	switch (interval) {
+		case '1s':
+			return '1s';
+		case '1m':
+		case '3m':
+			return '1m';
+		case '5m':
+		case '15m':
+		case '30m':
+			return '5m';
+		case '1h':
+			return '1h';
+		case '2h':
+		case '4h':
+		case '6h':
+		case '8h':
+		case '12h':
+			return '2h';
+		default:
+			return '1d';
+	}
 }
 
 export interface KlineBackfillOptions {
@@ -138,7 +157,7 @@ export interface KlineBackfillOptions {
  * finer candles wherever both exist. Live trades update all four levels at once.
  */
 export class KlineStore {
-	private built?: Record<'1s' | '1m' | '1h' | '1d', Level>;
+	private built?: Record<LevelName, Level>;
 	/** Live trades seen before the history was first needed, replayed into it then. */
 	private pending: Array<{time: number; price: number; qty: number; buyerIsTaker: boolean; tradeId: number}> = [];
 
@@ -157,7 +176,7 @@ export class KlineStore {
 		if (!this.built) this.build();
 	}
 
-	private get levels(): Record<'1s' | '1m' | '1h' | '1d', Level> {
+	private get levels(): Record<LevelName, Level> {
 		if (!this.built) this.build();
 		return this.built!;
 	}
@@ -166,11 +185,14 @@ export class KlineStore {
 		const {rng, options} = this;
 		const {now, price} = options;
 		// Enough history for ≥ 1000 candles of every interval fed by each level, plus a margin.
+		// Each level holds 1000+ candles of the coarsest interval it feeds (3m, 30m, 1h, 12h, 1w; 1M gets ~230) plus a margin.
 		const sec = new Level(SECOND, Math.floor(now / SECOND) * SECOND - 3_600 * SECOND, 3_600);
-		const min = new Level(MINUTE, 0, 31_000);
-		const hour = new Level(HOUR, 0, 12_100);
+		const min = new Level(MINUTE, 0, 3_100);
+		const min5 = new Level(5 * MINUTE, 0, 6_100);
+		const hour = new Level(HOUR, 0, 1_100);
+		const hour2 = new Level(2 * HOUR, 0, 6_100);
 		const day = new Level(DAY, 0, 7_100);
-		this.built = {'1s': sec, '1m': min, '1h': hour, '1d': day};
+		this.built = {'1s': sec, '1m': min, '5m': min5, '1h': hour, '2h': hour2, '1d': day};
 		const scale = 10 ** options.priceDecimals;
 		const round = (x: number) => Math.max(1, Math.round(x * scale)) / scale;
 		const generate = (level: Level, count: number, endOpen: number, close: number, r: Rng): Candle[] => {
@@ -201,13 +223,15 @@ export class KlineStore {
 			const firstOpen = Math.floor(finer.start / level.dt) * level.dt;
 			const aggregated: Candle[] = [];
 			for (let t = firstOpen; t <= now; t += level.dt) aggregated.push(aggregate(finer, t, t + level.dt) ?? flat(t, price));
-			const older = generate(level, count - aggregated.length, firstOpen, aggregated[0]!.o, rng(label));
+			const older = generate(level, Math.max(0, count - aggregated.length), firstOpen, aggregated[0]!.o, rng(label));
 			level.start = firstOpen - older.length * level.dt;
 			level.candles.push(...older, ...aggregated);
 		};
-		build(min, sec, 31_000, 'k1m');
-		build(hour, min, 12_100, 'k1h');
-		build(day, hour, 7_100, 'k1d');
+		build(min, sec, 3_100, 'k1m');
+		build(min5, min, 6_100, 'k5m');
+		build(hour, min5, 1_100, 'k1h');
+		build(hour2, hour, 6_100, 'k2h');
+		build(day, hour2, 7_100, 'k1d');
 		const pending = this.pending;
 		this.pending = [];
 		for (const t of pending) this.addTrade(t.time, t.price, t.qty, t.buyerIsTaker, t.tradeId);

@@ -31,12 +31,17 @@ afterAll(async () => {
 describe.concurrent('drydock run (spawned)', () => {
 	it('quick plan with a 20 s soak exits 0 and writes report.json and junit.xml that validate', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-quick-'));
-		const run = drydock(['run', '--plan', 'quick', '--duration', '20s', '--headless', '--report-dir', dir]);
+		// The shipped mock profile, with latency thresholds ×10: this test proves the plumbing (exit code,
+		// reports), and the shared 2-core test box under full load misses 1 s REST p99s now and then.
+		const shipped = JSON.parse(await readFile(new URL('../../profiles/mock.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+		const profile = path.join(dir, 'mock-relaxed.json');
+		await writeFile(profile, JSON.stringify({...shipped, name: 'mock-relaxed', thresholds: {clockSkewMs: 1000, restP99Ms: 10_000, streamSilenceMs: 20_000, streamP99LatencyMs: 10_000, reconnectMs: 20_000, orderAckP99Ms: 10_000}}));
+		const run = drydock(['run', '--plan', 'quick', '--duration', '20s', '--headless', '--report-dir', path.join(dir, 'reports'), '--profile', profile]);
 		const {code} = await run.exit;
 		expect(code, run.stdout() + run.stderr()).toBe(0);
 		expect(run.stdout()).toContain('── soak: final ──');
 		expect(run.stdout()).toMatch(/Result: PASSED \(exit 0\)/);
-		const {report, runDir} = await onlyReport(dir);
+		const {report, runDir} = await onlyReport(path.join(dir, 'reports'));
 		expect(report.schema).toBe('drydock.report/1');
 		expect(report.phases.map(p => p.id)).toEqual([...phaseIds]);
 		expect(report.phases.every(p => ['pass', 'warn', 'skipped'].includes(p.status))).toBe(true);
@@ -74,7 +79,8 @@ describe.concurrent('drydock run (spawned)', () => {
 		await writeFile(previous, JSON.stringify({schema: 'drydock.report/1', phases: [
 			{id: 'config', status: 'pass', checks: []},
 			{id: 'connectivity', status: 'fail', checks: []},
-			{id: 'market-data', status: 'no-data', checks: []},
+			{id: 'security', status: 'no-data', checks: []},
+			{id: 'market-data', status: 'pass', checks: []},
 			{id: 'orders', status: 'warn', checks: []},
 		]}));
 		const out = path.join(dir, 'out');
@@ -82,8 +88,8 @@ describe.concurrent('drydock run (spawned)', () => {
 		const {code} = await run.exit;
 		expect(code, run.stdout() + run.stderr()).toBe(0);
 		const {report} = await onlyReport(out);
-		expect(report.plan).toMatchObject({name: 'rerun', phases: ['connectivity', 'market-data']});
-		expect(report.phases.map(p => p.id)).toEqual(['connectivity', 'market-data']);
-		expect(run.stdout()).not.toMatch(/>> (config|orders|soak)/);
+		expect(report.plan).toMatchObject({name: 'rerun', phases: ['connectivity', 'security']});
+		expect(report.phases.map(p => p.id)).toEqual(['connectivity', 'security']);
+		expect(run.stdout()).not.toMatch(/>> (config|market-data|orders|soak)/);
 	}, 120_000);
 });

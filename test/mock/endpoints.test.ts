@@ -151,6 +151,20 @@ describe('startMockExchange', () => {
 		await expect(startMock({port: 70_000})).rejects.toThrow(/port 70000/);
 	});
 
+	it('has recent trades right after start, ending at the current price', async () => {
+		const mock = await startMock({seed: 99});
+		try {
+			await mock.faults.inject({fault: 'pause-market'});
+			const trades = (await publicGet(mock, '/api/v3/trades?symbol=ETHUSDT&limit=1000')).body as Array<{id: number; price: string; time: number}>;
+			expect(trades.length).toBeGreaterThanOrEqual(100);
+			for (let i = 1; i < trades.length; i++) expect(trades[i]!.id).toBe(trades[i - 1]!.id + 1);
+			const price = (await publicGet(mock, '/api/v3/ticker/price?symbol=ETHUSDT')).body as {price: string};
+			expect(trades.at(-1)!.price).toBe(price.price);
+		} finally {
+			await mock.close();
+		}
+	});
+
 	it('close() is idempotent and ends keep-alive connections', async () => {
 		const mock = await startMock();
 		const agentResponse = await fetch(`${mock.rest}/api/v3/ping`);

@@ -89,6 +89,7 @@ export class MarketSimulator implements MarketFeed {
 			const klines = new KlineStore(symbol, rng, {now, price: start, priceDecimals: spec.priceDecimals, volatility, typicalQty: spec.typicalQty, tradesPerSecond: rate});
 			book.evolve(start);
 			book.flush(now);
+			const nextTradeId = 100_000_000 + seeded.int(0, 900_000_000);
 			this.state.set(symbol, {
 				spec,
 				process,
@@ -96,8 +97,8 @@ export class MarketSimulator implements MarketFeed {
 				klines,
 				flow: rng('flow'),
 				rate,
-				nextTradeId: 100_000_000 + seeded.int(0, 900_000_000),
-				recent: [],
+				nextTradeId,
+				recent: pastTrades(rng('past-trades'), spec, start, now, nextTradeId, volatility),
 				lastPrice: start,
 				lastQty: spec.typicalQty,
 				lastPriceString: start.toFixed(8),
@@ -351,4 +352,22 @@ export class MarketSimulator implements MarketFeed {
 		if (!s) throw new Error(`unknown symbol ${symbol}`);
 		return s;
 	}
+}
+
+/**
+ * The last minute of trades before the simulation started, ending at the start price, so a client that
+ * asks for recent trades right after start gets some (as on a real venue).
+ */
+function pastTrades(rng: Rng, spec: SymbolSpec, start: number, now: number, nextId: number, volatility: number): PublicTrade[] {
+	const count = 200;
+	const scale = 10 ** spec.priceDecimals;
+	const sigma = volatility * Math.sqrt(300 / 86_400_000);
+	const out: PublicTrade[] = [];
+	let price = start;
+	for (let i = 0; i < count; i++) {
+		const qty = Math.max(spec.stepSize, Number(rng.exponential(spec.typicalQty).toFixed(spec.qtyDecimals)));
+		out.push({id: nextId - 1 - i, price, qty, time: now - 1 - i * 300, buyerIsMaker: rng.next() < 0.5});
+		price = Math.max(1, Math.round(price * Math.exp(sigma * rng.normal()) * scale)) / scale;
+	}
+	return out.reverse();
 }

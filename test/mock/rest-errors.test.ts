@@ -117,3 +117,23 @@ describe('REST error paths answer with Binance codes', () => {
 		expect(r.body).toMatchObject({enableWithdrawals: false, enableReading: true, enableSpotAndMarginTrading: true, ipRestrict: false});
 	});
 });
+
+describe('MAX_NUM_ORDERS', () => {
+	it('refuses the 201st open order on a symbol with -1013 MAX_NUM_ORDERS', async () => {
+		const mock = await startMock({ordersPer10s: 1000});
+		try {
+			const book = (await publicGet(mock, '/api/v3/ticker/bookTicker?symbol=ETHUSDT')).body as {bidPrice: string};
+			const price = (Math.floor(Number(book.bidPrice) * 0.5 * 100) / 100).toFixed(2);
+			const place = () => signed(mock, 'POST', '/api/v3/order', {symbol: 'ETHUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price, newOrderRespType: 'ACK'});
+			for (let batch = 0; batch < 10; batch++) {
+				const replies = await Promise.all(Array.from({length: 20}, place));
+				expect(replies.every((r) => r.status === 200)).toBe(true);
+			}
+			expectError(await place(), -1013, 'Filter failure: MAX_NUM_ORDERS');
+			// Other symbols are counted separately.
+			expect((await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: '10'})).status).toBe(200);
+		} finally {
+			await mock.close();
+		}
+	});
+});

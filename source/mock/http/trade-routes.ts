@@ -87,7 +87,7 @@ export const tradeRoutes: Record<string, Route> = {
 		handle(ctx, {params, apiKey}) {
 			const {request, respType} = orderRequest(ctx, params);
 			params.checkAllRead();
-			if (ctx.engine.openOrders(apiKey, request.symbol).length >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
+			if ((ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
 			const outcome = unwrap(ctx.engine.placeOrder(apiKey, request));
 			return json(newOrderReply(outcome.order, outcome.fills, respType));
 		},

@@ -1,5 +1,5 @@
 /**
- * market-data: klines over 1m/5m/1h (fresh and sane), paginated bulk history of at least 5000 candles
+ * market-data: klines over 1m/5m/1h (fresh and sane), paginated bulk history of at least 5000 (5m) candles
  * with its throughput, the integrity of every candle, and the order book and ticker being coherent.
  */
 import {isTransientError} from '../exchange/errors.js';
@@ -10,6 +10,8 @@ import type {Phase, PhaseCtx} from './context.js';
 import {round} from './stats.js';
 
 export const historyCandles = 5_000;
+/** 5000 × 5m is about 17 days: deep enough to need pagination (1000 per page), shallow enough for any venue's history. */
+export const historyTimeframe = '5m';
 const timeframes = ['1m', '5m', '1h'] as const;
 
 async function checkTimeframe(ctx: PhaseCtx, symbol: string, timeframe: string): Promise<void> {
@@ -37,14 +39,14 @@ async function checkTimeframe(ctx: PhaseCtx, symbol: string, timeframe: string):
 
 async function checkHistory(ctx: PhaseCtx, symbol: string): Promise<void> {
 	const {exchange} = ctx.services;
-	const title = `paginated history ≥ ${historyCandles} × 1m candles`;
+	const title = `paginated history ≥ ${historyCandles} × ${historyTimeframe} candles`;
 	let pages = 0;
 	try {
-		const result = await ctx.call('fetchOHLCVHistory', signal => exchange.fetchOHLCVHistory(symbol, '1m', historyCandles, {signal, onPage: page => (pages = page.requests)}), {isTransient: isTransientError, timeoutMs: Math.max(60_000, ctx.profile.timeouts.requestMs * 10)});
+		const result = await ctx.call('fetchOHLCVHistory', signal => exchange.fetchOHLCVHistory(symbol, historyTimeframe, historyCandles, {signal, onPage: page => (pages = page.requests)}), {isTransient: isTransientError, timeoutMs: Math.max(60_000, ctx.profile.timeouts.requestMs * 10)});
 		limit(ctx, {id: 'history-count', title, measured: result.candles.length, min: historyCandles, unit: 'candles', reason: `only ${result.candles.length} candles came back over ${result.requests} requests`});
 		const throughput = result.candles.length / Math.max(result.elapsedMs / 1000, 0.001);
 		limit(ctx, {id: 'history-throughput', title: `history throughput (${result.requests} requests, ${round(result.elapsedMs, 0)} ms)`, measured: round(throughput, 0), min: 500, unit: 'candles/s'});
-		const integrity = checkCandles(result.candles, timeframeMs('1m'));
+		const integrity = checkCandles(result.candles, timeframeMs(historyTimeframe));
 		const problems = integrityProblems(integrity);
 		const detail = `non-monotonic ${integrity.nonMonotonic}, gaps ${integrity.gaps}, bad OHLC ${integrity.badOhlc}, negative volume ${integrity.negativeVolume}, misaligned ${integrity.misaligned}`;
 		if (problems > 0) fail(ctx, 'history-integrity', 'history integrity (monotonic, no gaps, low ≤ open,close ≤ high, volume ≥ 0)', `${detail}; first: ${integrity.firstProblem}`, problems, '= 0');

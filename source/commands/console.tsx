@@ -11,7 +11,7 @@ import {processMasker} from '../profiles/mask.js';
 import {createShutdownCoordinator} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';
 import {formatSummary} from '../report/summary.js';
-import type {RunArgs} from './run.js';
+import {assertProcessExists, type RunArgs} from './run.js';
 
 const options = {
 	profile: {type: 'string'},
@@ -104,6 +104,7 @@ export default async function consoleCommand(argv: string[]): Promise<number> {
 	}
 	const {profile} = await loadProfile(values.profile ?? 'mock');
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	if (watchPid !== undefined) assertProcessExists(watchPid);
 	if (!process.stdout.isTTY) {
 		process.stderr.write('drydock: the console needs a terminal; use `drydock run --headless` in scripts and CI\n');
 		return 2;

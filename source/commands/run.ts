@@ -72,6 +72,16 @@ async function readRerunPhases(file: string) {
 	return failedPhasesOf(report as {phases: {id: string; status: string}[]});
 }
 
+/** `--watch-pid` naming no process is the user's mistake: say so now, not as an anomaly an hour in. */
+export function assertProcessExists(pid: number): void {
+	try {
+		process.kill(pid, 0);
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new UsageError(`--watch-pid: no process with pid ${pid}`);
+		// EPERM: it exists, owned by someone else; pidusage can still read it on Linux.
+	}
+}
+
 export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 	const {values} = parseCommandArgs('run', argv, options, false);
 	if (values.help) {
@@ -86,6 +96,7 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(rerunPhases !== undefined ? {rerunPhases} : {}),
 	});
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	if (watchPid !== undefined) assertProcessExists(watchPid);
 	return {
 		profile: values.profile ?? 'mock',
 		plan,

@@ -70,6 +70,7 @@ describe.concurrent('drydock run (spawned)', () => {
 		const {report} = await onlyReport(dir);
 		expect(report).toMatchObject({interrupted: true, interrupted_by: 'SIGINT', success: false, exit_code: 130});
 		expect(report.total_operations).toBeGreaterThan(0);
+		expect(report.metrics.orders_placed).toBeGreaterThan(0);
 		expect(await openOrders(mock.rest, DEFAULT_API_KEY, DEFAULT_API_SECRET)).toEqual([]);
 	}, 120_000);
 

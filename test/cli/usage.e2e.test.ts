@@ -60,6 +60,11 @@ describe.concurrent('bad input → one line, exit 2', () => {
 		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /refused without --allow-live/);
 	});
+	it('--watch-pid naming no process', async () => {
+		const r = await run(['run', '--headless', '--watch-pid', '4194000']);
+		expect(r.code, r.stderr).toBe(2);
+		expectOneLine(r.stderr, /--watch-pid: no process with pid 4194000/);
+	});
 	it('missing --rerun-failed report', async () => {
 		const r = await run(['run', '--headless', '--rerun-failed', '/nonexistent/report.json']);
 		expect(r.code, r.stderr).toBe(2);

@@ -8,9 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import {describe, expect, it} from 'vitest';
-import {buildLoadReport, type LoadReport} from '../../source/load/report.js';
-import type {LoadResult} from '../../source/load/runner.js';
-import {StatsRegistry} from '../../source/load/stats.js';
+import {loadReport} from './load-fixture.js';
 import {isMergedRunReport, mergeReportFiles, mergeReports, type MergedLoadReport, type MergedRunReport} from '../../source/report/merge/index.js';
 import {UsageError} from '../../source/util/usage-error.js';
 import {buildFixtureReport} from '../report-html/fixture.js';
@@ -100,27 +98,6 @@ describe('mergeReports: drydock.report/1', () => {
 		expect(() => mergeReports([a, loadReport([1, 2], 0)])).toThrow(/cannot be merged/);
 	});
 });
-
-function loadReport(samplesMs: readonly number[], failEvery: number, thresholds: string[] = []): LoadReport {
-	const stats = new StatsRegistry();
-	samplesMs.forEach((ms, i) => {
-		const name = i % 3 === 0 ? '/orders' : '/ticker';
-		const method = i % 3 === 0 ? 'POST' : 'GET';
-		const entry = stats.entry(method, name);
-		const us = Math.round(ms * 1000);
-		const second = Math.floor(i / 100);
-		entry.record(us, -1, 120 + (i % 7), second);
-		stats.total.record(us, -1, 120 + (i % 7), second);
-		if (failEvery > 0 && i % failEvery === failEvery - 1) {
-			entry.recordFailure(second);
-			stats.total.recordFailure(second);
-			stats.addFailure(method, name, 'HTTP 503');
-		}
-	});
-	const startedAt = new Date('2026-11-22T09:00:00Z');
-	const result = {stats, startedAt, endedAt: new Date(startedAt.getTime() + 60_000), elapsedMs: 60_000, interrupted: false, peakUsers: 10} as Omit<LoadResult, 'snapshot'> as LoadResult;
-	return buildLoadReport({id: `load-${samplesMs.length}`, scenario: 'api.ts', host: 'http://127.0.0.1:1', result, config: {mode: 'users', users: 10, spawnRate: 5, runTimeMs: 60_000, shape: null, arrivalRate: null, thresholds}, thresholds: []});
-}
 
 describe('mergeReports: drydock.load-report/1', () => {
 	it('gives the totals and percentiles of one run over the union of samples, per entry and aggregated', () => {

@@ -13,6 +13,8 @@ import {chromium, type Browser} from 'playwright-core';
 import {writeHtmlReport} from '../../source/report/html/index.js';
 import {Journal} from '../../source/report/journal.js';
 import {buildFixtureReport} from './fixture.js';
+import {mergeReports} from '../../source/report/merge/index.js';
+import {loadReport} from '../merge/load-fixture.js';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
@@ -79,6 +81,34 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		await page.close();
 
 		expect(consoleErrors).toEqual([]);
+		expect(requests.filter(r => r !== url)).toEqual([]);
+	}, 60_000);
+
+	it('renders a merged load report with its tables and charts, offline, without console errors', async () => {
+		const samples = Array.from({length: 600}, (_, i) => 0.5 + (i % 40) / 4);
+		const merged = mergeReports([loadReport(samples.slice(0, 300), 25, ['p95<20']), loadReport(samples.slice(300), 25)]);
+		await mkdir(outDir, {recursive: true});
+		const file = path.join(outDir, 'load-report.html');
+		await writeHtmlReport(file, merged);
+		const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+		const problems: string[] = [];
+		const requests: string[] = [];
+		page.on('console', message => {
+			if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+		});
+		page.on('pageerror', error => problems.push(error.message));
+		page.on('request', request => requests.push(request.url()));
+		const url = pathToFileURL(file).href;
+		await page.goto(url, {waitUntil: 'load'});
+		expect(await page.locator('#requests tr[data-entry]').count()).toBe(3);
+		expect(await page.locator('tr[data-machine]').count()).toBe(2);
+		expect(await page.locator('tr[data-threshold] .badge').innerText()).toBe('pass');
+		expect(await page.locator('figure.chart svg').count()).toBe(2);
+		const screenshot = path.join(outDir, 'load-report.png');
+		await page.screenshot({path: screenshot, fullPage: true});
+		console.log(`report-html: load page ${file}, screenshot ${screenshot}`);
+		await page.close();
+		expect(problems).toEqual([]);
 		expect(requests.filter(r => r !== url)).toEqual([]);
 	}, 60_000);
 });

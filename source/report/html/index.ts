@@ -1,9 +1,12 @@
-/** The HTML report: render a report.json to one self-contained page, or write it next to the JSON. */
+/** The HTML reports: render a report.json (or a load-report.json) to one self-contained page. */
+import {LOAD_REPORT_SCHEMA} from '../../load/report.js';
 import {writeFileAtomic} from '../json.js';
 import {timelineFromJournal} from './journal-timeline.js';
+import {renderLoadHtmlReport, type LoadHtmlInput} from './load-render.js';
 import {renderHtmlReport, type HtmlReportInput} from './render.js';
 
 export {renderHtmlReport, type HtmlReportInput, type ReportTimeline} from './render.js';
+export {renderLoadHtmlReport, type LoadHtmlInput} from './load-render.js';
 export {timelineFromJournal, type JournalTimelineOptions} from './journal-timeline.js';
 
 export interface WriteHtmlOptions {
@@ -14,8 +17,16 @@ export interface WriteHtmlOptions {
 	journal?: string;
 }
 
-/** Renders and writes atomically (temp + rename); returns the path. */
-export async function writeHtmlReport(path: string, report: HtmlReportInput, options: WriteHtmlOptions = {}): Promise<string> {
+function isLoadReport(report: HtmlReportInput | LoadHtmlInput): report is LoadHtmlInput {
+	return (report as {schema: string}).schema === LOAD_REPORT_SCHEMA;
+}
+
+/** Renders a run report (`drydock.report/1`) or a load report (`drydock.load-report/1`) and writes it atomically; returns the path. */
+export async function writeHtmlReport(path: string, report: HtmlReportInput | LoadHtmlInput, options: WriteHtmlOptions = {}): Promise<string> {
+	if (isLoadReport(report)) {
+		await writeFileAtomic(path, renderLoadHtmlReport(report));
+		return path;
+	}
 	let input = report;
 	if (!report.timeline && options.journal) {
 		const timeline = await timelineFromJournal(options.journal, report);

@@ -2,8 +2,12 @@
  * The console's entry point for composition roots (`drydock`, `drydock run` on a TTY): mounts the
  * Ink app on the alternate screen and hands quitting back to the caller's shutdown coordinator.
  */
-// First: NODE_ENV and CI as Ink and React must see them at import (see the module).
+// First: NODE_ENV and CI as Ink and React must see them at import (see the module). This file has
+// no JSX on purpose: the compiler would put its `react/jsx-runtime` import above this one, loading
+// React's development build before NODE_ENV is set — and a development React under a production
+// reconciler renders nothing at all.
 import {restoreCiEnvironment} from './ink-env.js';
+import {createElement} from 'react';
 import {render} from 'ink';
 import type {EngineHandle} from '../engine/types.js';
 import {App} from './App.js';
@@ -66,7 +70,7 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 	stdout.on('error', onStdoutError);
 	let instance: ReturnType<typeof render> | undefined;
 	try {
-		instance = render(<App engine={engine} onQuit={options.onQuit} ascii={ascii} />, {
+		instance = render(createElement(App, {engine, onQuit: options.onQuit, ascii}), {
 			stdout,
 			stdin,
 			exitOnCtrlC: false,

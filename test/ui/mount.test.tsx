@@ -1,3 +1,5 @@
+import {execFileSync} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {mountConsole, shouldUseAscii, type MountedConsole} from '../../source/ui/index.js';
 import {FakeEngine, idleSnapshot} from './fixtures.js';
@@ -65,5 +67,24 @@ describe('shouldUseAscii', () => {
 		expect(shouldUseAscii({LANG: 'C'})).toBe(true);
 		expect(shouldUseAscii({LANG: 'en_US.UTF-8', LC_ALL: 'POSIX'})).toBe(true);
 		expect(shouldUseAscii({LANG: 'C', LC_CTYPE: 'C.UTF-8'})).toBe(false);
+	});
+});
+
+describe('loading the console', () => {
+	it('runs React and its reconciler in production mode when NODE_ENV is unset (development React leaks and renders nothing under a production reconciler)', () => {
+		const root = fileURLToPath(new URL('../..', import.meta.url));
+		const probe = `
+			import {createRequire} from 'node:module';
+			await import('./source/ui/index.tsx');
+			const require = createRequire(process.cwd() + '/probe.js');
+			const loaded = Object.entries(require.cache).filter(([file, m]) => m.loaded && /react(-reconciler)?[\\/]cjs[\\/]/.test(file));
+			console.log(JSON.stringify(loaded.map(([file]) => file.replace(/^.*node_modules[\\/]/, ''))));
+		`;
+		const env = {...process.env};
+		delete env.NODE_ENV;
+		const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {cwd: root, env, encoding: 'utf8'});
+		const files = JSON.parse(out.trim().split('\n').at(-1)!) as string[];
+		expect(files.length).toBeGreaterThanOrEqual(3);
+		expect(files.filter(f => f.includes('development'))).toEqual([]);
 	});
 });

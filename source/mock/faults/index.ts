@@ -25,7 +25,10 @@ export interface FaultParams {
 	'pause-market': Record<string, never>;
 }
 
-export type FaultSpec = {[K in FaultName]: {fault: K; params: FaultParams[K]; durationMs?: number}}[FaultName];
+/** A fault to inject; faults without parameters may leave `params` out. */
+export type FaultSpec = {
+	[K in FaultName]: FaultParams[K] extends Record<string, never> ? {fault: K; params?: FaultParams[K]; durationMs?: number} : {fault: K; params: FaultParams[K]; durationMs?: number};
+}[FaultName];
 
 export interface ActiveFault {
 	id: string;
@@ -113,7 +116,7 @@ export class FaultController implements StreamFaults {
 		const entry: Entry = {
 			id: `f${this.nextId++}`,
 			fault: spec.fault,
-			params: {...spec.params},
+			params: {...(spec.params ?? {})},
 			startedAt: now,
 			expiresAt: spec.durationMs === undefined ? null : now + spec.durationMs,
 			spec,

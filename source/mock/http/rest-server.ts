@@ -109,10 +109,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 				send(injected, injected === 500 ? '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}' : '{"msg":"Service Unavailable."}');
 				return;
 			}
+			// Order-count headers go on every counted order reply, accepted or rejected.
+			let orderHeaders: Record<string, string> | undefined;
 			try {
 				const all = body === '' ? params : new Params(query, body);
 				const apiKey = route.security === 'NONE' ? '' : authenticate(ctx, request, route, all, query, body);
-				let orderHeaders: Record<string, string> | undefined;
 				if (route.order) {
 					const counted = ctx.orders.count(apiKey, ctx.now());
 					if (counted.exceeded) {
@@ -126,7 +127,7 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
 			} catch (error) {
 				if (error instanceof ApiError) {
-					fail(error);
+					fail(error, orderHeaders);
 				} else {
 					// A bug of ours must not take the server down: answer like Binance's internal error.
 					process.stderr.write(`drydock mock: ${key} failed: ${error instanceof Error ? error.stack : String(error)}\n`);

@@ -89,6 +89,11 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 				expectIntactLayout(lines, columns, rows);
 				if (columns >= 100) expect(lines.join('\n')).toMatch(/metrics/);
 
+				// Keys are pressed during the soak: the phases before it (resilience in particular)
+				// drop and restore connections themselves, which would blur what `x` did.
+				lines = await waitFor(session, 'the soak phase running', screenHas(/● soak/), 90_000);
+				expectIntactLayout(lines, columns, rows);
+
 				tmux('send-keys', '-t', session, '?');
 				lines = await waitFor(session, 'the help overlay', screenHas('any key closes'));
 				expect(lines.join('\n')).toContain('drop all stream connections');
@@ -98,7 +103,7 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 				await waitFor(session, 'help closed', lines => !screenHas('any key closes')(lines) && screenHas('phases')(lines));
 
 				tmux('send-keys', '-t', session, 'x');
-				lines = await waitFor(session, 'the force-reconnect notice', screenHas(/force reconnect/));
+				lines = await waitFor(session, 'the force-reconnect notice', screenHas(/force reconnect/), 30_000);
 				expectIntactLayout(lines, columns, rows);
 
 				tmux('send-keys', '-t', session, 'r');
@@ -123,6 +128,6 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 				spawnSync('tmux', ['-L', socket, 'kill-session', '-t', session]);
 				rmSync(reportDir, {recursive: true, force: true});
 			}
-		}, 90_000);
+		}, 180_000);
 	}
 });

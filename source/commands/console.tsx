@@ -11,6 +11,7 @@ import {processMasker} from '../profiles/mask.js';
 import {createShutdownCoordinator} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';
 import {formatSummary} from '../report/summary.js';
+import {attachExtras, type Extras} from '../runtime/extras.js';
 import {assertProcessExists, type RunArgs} from './run.js';
 
 const options = {
@@ -53,7 +54,9 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 	const quit = new Promise<number>(resolve => (resolveQuit = resolve));
 	void shutdown.done.then(resolveQuit);
 	let setupError: unknown = null;
+	let extras: Extras | null = null;
 	try {
+		extras = await attachExtras(engine, args.extras);
 		const {mountConsole} = await preloadUi();
 		ui = mountConsole(engine, {
 			...(args.ascii ? {ascii: true} : {}),
@@ -88,6 +91,8 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 		ui?.unmount();
 		ui?.restoreTerminal();
 		shutdown.uninstall();
+		await session.settled();
+		await extras?.close();
 		const last = engine.lastRun;
 		if (last?.report) process.stdout.write(processMasker.mask(formatSummary(last.report, last.reportDir ? path.join(last.reportDir, 'report.json') : undefined)));
 		await session.close();
@@ -117,6 +122,7 @@ export default async function consoleCommand(argv: string[]): Promise<number> {
 			headless: false,
 			allowLive: Boolean(values['allow-live']),
 			ascii: Boolean(values.ascii),
+			extras: {},
 			...(watchPid !== undefined ? {watchPid} : {}),
 			...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
 		},

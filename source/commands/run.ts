@@ -14,6 +14,7 @@ import {createSession} from '../runtime/session.js';
 import {attachHeadlessReporter} from '../report/headless.js';
 import {formatSummary} from '../report/summary.js';
 import {processMasker} from '../profiles/mask.js';
+import {attachExtras, type Extras, type ExtrasOptions} from '../runtime/extras.js';
 
 const options = {
 	profile: {type: 'string'},
@@ -27,6 +28,10 @@ const options = {
 	'exchange-url': {type: 'string'},
 	'allow-live': {type: 'boolean'},
 	ascii: {type: 'boolean'},
+	'metrics-port': {type: 'string'},
+	'metrics-host': {type: 'string'},
+	notify: {type: 'string'},
+	'notify-format': {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
@@ -42,7 +47,9 @@ export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [-
   --headless           line output, no console (implied when stdout is not a TTY)
   --watch-pid N        also sample this process (the system under test)
   --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
-  --allow-live         permit real orders on mainnet (held under the profile's live caps)`;
+  --allow-live         permit real orders on mainnet (held under the profile's live caps)
+  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
+  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)`;
 
 export interface RunArgs {
 	profile: string;
@@ -53,6 +60,7 @@ export interface RunArgs {
 	exchangeUrl?: string;
 	allowLive: boolean;
 	ascii: boolean;
+	extras: ExtrasOptions;
 }
 
 async function readRerunPhases(file: string) {
@@ -97,6 +105,13 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 	});
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
 	if (watchPid !== undefined) assertProcessExists(watchPid);
+	const metricsPort = numberOption(values['metrics-port'], '--metrics-port', {min: 0, max: 65_535, integer: true});
+	if (values['notify-format'] !== undefined && values.notify === undefined) throw new UsageError('--notify-format: needs --notify URL');
+	if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host: needs --metrics-port N');
+	if (values.notify !== undefined) {
+		const {validateNotifyOptions} = await import('../notify/index.js');
+		validateNotifyOptions(values.notify, values['notify-format'] ?? 'generic');
+	}
 	return {
 		profile: values.profile ?? 'mock',
 		plan,
@@ -106,6 +121,12 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
 		allowLive: Boolean(values['allow-live']),
 		ascii: Boolean(values.ascii),
+		extras: {
+			...(metricsPort !== undefined ? {metricsPort} : {}),
+			...(values['metrics-host'] !== undefined ? {metricsHost: values['metrics-host']} : {}),
+			...(values.notify !== undefined ? {notify: values.notify} : {}),
+			...(values['notify-format'] !== undefined ? {notifyFormat: values['notify-format']} : {}),
+		},
 	};
 }
 
@@ -140,7 +161,9 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 	const shutdown = createShutdownCoordinator({engine});
 	shutdown.install();
 	const detach = attachHeadlessReporter(engine, {write, progressEveryMs: profile.soak.progressEveryMs});
+	let extras: Extras | null = null;
 	try {
+		extras = await attachExtras(engine, {...args.extras, log: line => write(line + '\n')});
 		const ready = await Promise.race([session.ready.then(() => 'ready' as const), shutdown.done.then(() => 'interrupted' as const)]);
 		if (ready === 'interrupted') return shutdown.done;
 		const outcome = await engine.start(args.plan);
@@ -149,6 +172,8 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 	} finally {
 		detach();
 		shutdown.uninstall();
+		await session.settled();
+		await extras?.close();
 		await session.close();
 		// Whatever a library left open (sockets, timers) must not keep a finished run alive.
 		setTimeout(() => process.exit(), 3000).unref();

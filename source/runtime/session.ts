@@ -31,6 +31,8 @@ export interface SessionOptions {
 	deferRuntime?: boolean;
 	/** Remember each finished run in the user's config (conf) so a later console can rerun its failures. Default true. */
 	rememberRuns?: boolean;
+	/** Write report.html next to report.json when a run ends. Default true. */
+	htmlReport?: boolean;
 }
 
 export interface Session<S = PhaseServices> {
@@ -38,6 +40,8 @@ export interface Session<S = PhaseServices> {
 	monitor: Monitor;
 	/** Resolves when the exchange, services and phases are ready; rejects with a UsageError for config/reachability problems. */
 	ready: Promise<BuiltRuntime<S>>;
+	/** Resolves when the after-run work (report.html, remembering the run) of finished runs is done. */
+	settled(): Promise<void>;
 	/** Starts building the runtime (no-op unless deferRuntime; idempotent). */
 	build(): void;
 	close(): Promise<void>;
@@ -66,20 +70,28 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profile.name)} : {}),
 		}),
 	);
+	// After each run: report.html beside report.json, and the run remembered in the user's config.
 	const remembering = new Set<Promise<void>>();
-	if (options.rememberRuns !== false) {
-		engine.onEvent(event => {
-			if (event.type !== 'run-finished') return;
-			const pending: Promise<void> = engine
-				.whenIdle()
-				.then(async outcome => {
-					if (outcome?.reportDir) await rememberRun({profile: profile.name, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
-				})
-				.catch(() => {})
-				.finally(() => remembering.delete(pending));
-			remembering.add(pending);
-		});
-	}
+	engine.onEvent(event => {
+		if (event.type !== 'run-finished') return;
+		const pending: Promise<void> = engine
+			.whenIdle()
+			.then(async outcome => {
+				if (!outcome?.reportDir) return;
+				if (options.htmlReport !== false && outcome.report) {
+					try {
+						const {writeHtmlReport} = await import('../report/html/index.js');
+						await writeHtmlReport(path.join(outcome.reportDir, 'report.html'), outcome.report as Parameters<typeof writeHtmlReport>[1], {journal: path.join(outcome.reportDir, 'events.ndjson')});
+					} catch (error) {
+						engine.notice('warn', `report.html not written: ${error instanceof Error ? error.message : String(error)}`);
+					}
+				}
+				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
+			})
+			.catch(() => {})
+			.finally(() => remembering.delete(pending));
+		remembering.add(pending);
+	});
 	const monitor = createMonitor({
 		emit: event => engine.emit(event),
 		limits: engine.options.limits,
@@ -125,6 +137,9 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		monitor,
 		ready,
 		build: () => startBuild(),
+		settled: async () => {
+			await Promise.all([...remembering]);
+		},
 		async close() {
 			startBuild();
 			if (closed) return;

@@ -52,6 +52,7 @@ describe.concurrent('drydock run (spawned)', () => {
 		const junit = await readFile(path.join(runDir, 'junit.xml'), 'utf8');
 		expect(XMLValidator.validate(junit)).toBe(true);
 		expect(junit.match(/<testsuite /g)).toHaveLength(12);
+		expect(await readFile(path.join(runDir, 'report.html'), 'utf8')).toMatch(/<html/i);
 		const journal = (await readFile(path.join(runDir, 'events.ndjson'), 'utf8')).trim().split('\n');
 		expect(JSON.parse(journal.at(-1)!).type).toBe('run-finished');
 		// The secrets of the mock account never reach any output.
@@ -61,9 +62,13 @@ describe.concurrent('drydock run (spawned)', () => {
 
 	it('SIGINT during the soak: exit 130, report marked interrupted, no open orders left on the mock', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-sigint-'));
-		const run = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', mock.rest]);
+		const run = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', mock.rest, '--metrics-port', '0']);
+		await run.waitFor(/metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/);
 		await run.waitFor(/>> soak/);
 		await new Promise(resolve => setTimeout(resolve, 4000));
+		// Prometheus /metrics is served during the run.
+		const metricsUrl = /metrics: (http:\S+)/.exec(run.stdout())![1]!;
+		expect(await (await fetch(metricsUrl)).text()).toMatch(/drydock_/);
 		run.child.kill('SIGINT');
 		const {code} = await run.exit;
 		expect(code, run.stdout() + run.stderr()).toBe(130);

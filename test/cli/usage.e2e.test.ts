@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {XMLValidator} from 'fast-xml-parser';
 import {drydock} from './helpers.js';
+import {testEngine} from '../engine/helpers.js';
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 	const p = drydock(args, {env});
@@ -65,6 +66,17 @@ describe.concurrent('bad input → one line, exit 2', () => {
 		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /--watch-pid: no process with pid 4194000/);
 	});
+	it('--notify-format without --notify, a bad --notify URL, a bad --metrics-port', async () => {
+		const a = await run(['run', '--headless', '--notify-format', 'slack']);
+		expect(a.code, a.stderr).toBe(2);
+		expectOneLine(a.stderr, /--notify-format: needs --notify URL/);
+		const b = await run(['run', '--headless', '--notify', 'ftp://x']);
+		expect(b.code, b.stderr).toBe(2);
+		expectOneLine(b.stderr, /--notify: /);
+		const c = await run(['run', '--headless', '--metrics-port', '99999']);
+		expect(c.code, c.stderr).toBe(2);
+		expectOneLine(c.stderr, /--metrics-port: "99999" is not an integer between 0 and 65535/);
+	});
 	it('missing --rerun-failed report', async () => {
 		const r = await run(['run', '--headless', '--rerun-failed', '/nonexistent/report.json']);
 		expect(r.code, r.stderr).toBe(2);
@@ -88,21 +100,21 @@ describe.concurrent('profiles and report commands', () => {
 		expect(valid.stdout).toMatch(/valid/);
 	});
 
-	it('report REPORT.json prints the summary and writes junit; --html is not built yet', async () => {
+	it('report REPORT.json prints the summary and writes junit and html', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-report-cmd-'));
-		const file = path.join(dir, 'report.json');
-		await writeFile(file, JSON.stringify({
-			schema: 'drydock.report/1', run_id: 'r1', profile: {name: 'mock', environment: 'mock', execution: 'exchange'}, plan: {name: 'custom', phases: ['config'], soak_duration_ms: 0},
-			test_type: 'integration', duration_hours: 0.01, total_operations: 0, success: false, interrupted: false, interrupted_by: null, exit_code: 1, metrics: {},
-			phases: [{id: 'config', title: 'Config', status: 'fail', duration_ms: 5, reason: 'keys missing', checks: [{id: 'keys', title: 'keys', verdict: 'fail', measured: null, threshold: 'set', reason: 'keys missing', at: 0}]}],
-		}));
+		// A real report, made by the engine with one failing phase.
+		const engine = testEngine([{id: 'config', title: 'Config', run: async ctx => void ctx.check({id: 'keys', title: 'keys', verdict: 'fail', measured: null, threshold: 'set', reason: 'keys missing'})}], {}, {reportDir: dir});
+		const outcome = await engine.start({name: 'custom', phases: ['config'], soakDurationMs: 0});
+		await engine.close();
+		const file = path.join(outcome.reportDir!, 'report.json');
 		const junit = path.join(dir, 'out.xml');
 		const r = await run(['report', file, '--junit', junit]);
 		expect(r.code).toBe(1);
 		expect(r.stdout).toMatch(/config\s+FAIL\s+0\/1/);
 		expect(XMLValidator.validate(await readFile(junit, 'utf8'))).toBe(true);
 		const html = await run(['report', file, '--html', path.join(dir, 'x.html')]);
-		expect(html.code).toBe(2);
+		expect(html.code, html.stderr).toBe(1); // the report's own exit code
+		expect(await readFile(path.join(dir, 'x.html'), 'utf8')).toMatch(/<html/i);
 		const bad = await run(['report', path.join(dir, 'nope.json')]);
 		expect(bad.code).toBe(2);
 		expectOneLine(bad.stderr, /no such file/);

@@ -2,7 +2,7 @@
  * Resolves the API key and secret a profile names: environment variables first, then the profile's
  * key file. Every secret found is registered with the process masker before anything can print it.
  */
-import {readFileSync, existsSync} from 'node:fs';
+import {readFileSync, existsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker, type Masker} from '../profiles/mask.js';
@@ -23,6 +23,9 @@ export function resolveCredentials(profile: Profile, env: NodeJS.ProcessEnv = pr
 	if ((!apiKey || !secret) && keyFile) {
 		const file = path.resolve(cwd, keyFile);
 		if (!existsSync(file)) throw new ProfileError(profile.name, 'credentials.keyFile', `key file ${file} does not exist`);
+		// Like ssh: a key file others can read is refused, with the fix.
+		const mode = statSync(file).mode & 0o777;
+		if (process.platform !== 'win32' && (mode & 0o077) !== 0) throw new ProfileError(profile.name, 'credentials.keyFile', `key file ${file} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${file}`);
 		const parsed = parseKeyFile(readFileSync(file, 'utf8'), apiKeyEnv, apiSecretEnv);
 		apiKey ??= parsed.apiKey;
 		secret ??= parsed.secret;

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {mkdtemp, writeFile} from 'node:fs/promises';
+import {chmod, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {listShippedProfiles, loadProfile, ProfileError, profileIssues} from '../../source/profiles/load.js';
@@ -54,6 +54,14 @@ describe('profiles', () => {
 		expect(parseKeyFile('{"apiKey":"a","secret":"b"}', 'X', 'Y')).toEqual({apiKey: 'a', secret: 'b'});
 		const none = resolveCredentials(profile, {}, process.cwd(), masker);
 		expect(none).toMatchObject({apiKey: null, secret: null});
+		// Key files: 0600 accepted, group/world-readable refused with the fix.
+		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-keys-'));
+		const keyFile = path.join(dir, 'keys.env');
+		await writeFile(keyFile, 'BINANCE_TESTNET_API_KEY=filekey123456\nBINANCE_TESTNET_API_SECRET=filesecret123456\n', {mode: 0o600});
+		const withFile = {...profile, credentials: {...profile.credentials, keyFile}};
+		expect(resolveCredentials(withFile, {}, dir, masker)).toMatchObject({apiKey: 'filekey123456', secret: 'filesecret123456'});
+		await chmod(keyFile, 0o644);
+		expect(() => resolveCredentials(withFile, {}, dir, masker)).toThrow(/credentials\.keyFile: key file .* is readable by others \(mode 0644\); run chmod 600/);
 	});
 
 	it('mainnet with real orders is refused without --allow-live; --exchange-url only for the mock', async () => {

@@ -79,6 +79,24 @@ describe.concurrent('drydock run (spawned)', () => {
 		expect(await openOrders(mock.rest, DEFAULT_API_KEY, DEFAULT_API_SECRET)).toEqual([]);
 	}, 120_000);
 
+	it('SIGTERM exits 143; a second Ctrl-C forces the exit and still leaves a report marked interrupted', async () => {
+		const termDir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-term-'));
+		const forceDir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-force-'));
+		const term = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', termDir, '--exchange-url', mock.rest]);
+		const force = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', forceDir, '--exchange-url', mock.rest]);
+		await Promise.all([term.waitFor(/>> soak/), force.waitFor(/>> soak/)]);
+		await new Promise(resolve => setTimeout(resolve, 2000));
+		term.child.kill('SIGTERM');
+		force.child.kill('SIGINT');
+		await force.waitFor(/Ctrl-C again to force/);
+		force.child.kill('SIGINT');
+		const [t, f] = await Promise.all([term.exit, force.exit]);
+		expect(t.code, term.stdout() + term.stderr()).toBe(143);
+		expect((await onlyReport(termDir)).report).toMatchObject({interrupted: true, interrupted_by: 'SIGTERM', exit_code: 143});
+		expect(f.code, force.stdout() + force.stderr()).toBe(130);
+		expect((await onlyReport(forceDir)).report).toMatchObject({interrupted: true, success: false});
+	}, 120_000);
+
 	it('--rerun-failed runs exactly the phases that failed in the report', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-rerun-'));
 		const previous = path.join(dir, 'previous.json');

@@ -481,9 +481,13 @@ export class Engine<S, P> implements EngineHandle {
 	private updateRemaining(): void {
 		const run = this.store.run;
 		if (!run) return;
-		const soakPending = run.plan.phases.includes('soak') && this.store.soakEndedAt === null;
-		const soakLeft = !soakPending ? 0 : this.store.soakStartedAt === null ? run.plan.soakDurationMs : Math.max(0, run.plan.soakDurationMs - (this.now() - this.store.soakStartedAt));
-		this.store.remainingMs = soakLeft;
+		// Only the soak's length is known in advance; other phases take what they take.
+		if (!run.plan.phases.includes('soak')) {
+			this.store.remainingMs = null;
+			return;
+		}
+		const soakPending = this.store.soakEndedAt === null;
+		this.store.remainingMs = !soakPending ? 0 : this.store.soakStartedAt === null ? run.plan.soakDurationMs : Math.max(0, run.plan.soakDurationMs - (this.now() - this.store.soakStartedAt));
 	}
 
 	private tick(): void {

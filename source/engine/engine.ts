@@ -14,7 +14,7 @@ import type {CheckInput, EngineCommand, EngineHandle, EngineSnapshot, PhaseDefin
 import type {EngineEvent} from './events.js';
 import {EngineStore} from './store.js';
 import {CircuitBreaker} from './breaker.js';
-import {isAbortError, type RetryPolicy} from './retry.js';
+import {AbortError, isAbortError, type RetryPolicy} from './retry.js';
 import {LatencyRecorder} from './latency.js';
 import {createPhaseContext, errorMessage} from './context.js';
 import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
@@ -80,6 +80,8 @@ export interface RunOutcome {
 }
 
 type Listener = (event: EngineEvent) => void;
+
+const PHASE_ABORT_GRACE_MS = 10_000;
 
 const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130};
 
@@ -419,8 +421,21 @@ export class Engine<S, P> implements EngineHandle {
 		});
 		let reason: string | undefined;
 		let interrupted = false;
+		let stopGrace: (() => void) | undefined;
 		try {
-			await definition.run(ctx);
+			// A phase that ignores its signal can't hold shutdown hostage: 10 s after an abort it is left behind.
+			const grace = new Promise<never>((_, reject) => {
+				const onAbort = () => {
+					const timer = setTimeout(() => reject(new AbortError(`${id} did not stop within ${PHASE_ABORT_GRACE_MS / 1000} s of being aborted`)), PHASE_ABORT_GRACE_MS);
+					timer.unref();
+					stopGrace = () => clearTimeout(timer);
+				};
+				if (signal.aborted) onAbort();
+				else signal.addEventListener('abort', onAbort, {once: true});
+				stopGrace = () => signal.removeEventListener('abort', onAbort);
+			});
+			grace.catch(() => {});
+			await Promise.race([definition.run(ctx), grace]);
 		} catch (error) {
 			if (signal.aborted && (isAbortError(error) || current.controller.signal.aborted)) {
 				ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${current.interruptedBy ?? 'stopped'})`});
@@ -432,6 +447,7 @@ export class Engine<S, P> implements EngineHandle {
 				this.emit({type: 'error', at: this.now(), phase: id, error: {kind: 'phase-crash', message: this.mask(`${id}: ${reason}`)}});
 			}
 		}
+		stopGrace?.();
 		if (id === 'soak') this.addSoakCriteria(ctx.check.bind(ctx));
 		current.phaseController = null;
 		let status = this.store.deriveStatus(id);

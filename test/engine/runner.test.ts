@@ -73,3 +73,25 @@ describe('engine runner', () => {
 		await engine.close();
 	});
 });
+
+describe('a phase that ignores its abort signal', () => {
+	it('is left behind after the grace period so the run still ends', async () => {
+		const {vi} = await import('vitest');
+		vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout']});
+		try {
+			const stubborn: P = {id: 'soak', title: 'Soak', run: () => new Promise(() => {})};
+			const engine = testEngine([stubborn], {calls: 0});
+			const done = engine.start({name: 'phase', phases: ['soak'], soakDurationMs: 1000});
+			await vi.advanceTimersByTimeAsync(10);
+			const interrupted = engine.interrupt('SIGTERM');
+			await vi.advanceTimersByTimeAsync(10_500);
+			const outcome = await interrupted;
+			expect(outcome!.exitCode).toBe(143);
+			expect(await done).toBe(outcome);
+			expect(engine.store.phaseState('soak').checks.find(c => c.id === 'interrupted')).toBeDefined();
+			await engine.close();
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+});

@@ -37,6 +37,19 @@ export async function readReport(file: string): Promise<Report> {
 	return report as Report;
 }
 
+/** `--recover DIR`: the final report of a killed run, rebuilt from its checkpoint and journal. */
+async function recover(dir: string, junit: string | undefined): Promise<number> {
+	const {recoverRun} = await import('../report/recover.js');
+	const {drydockVersion} = await import('../runtime/session.js');
+	const recovered = await recoverRun(dir, {version: drydockVersion(), mask: text => processMasker.mask(text)});
+	const file = path.join(dir, 'report.json');
+	await writeFileAtomic(file, JSON.stringify(recovered.report, null, '\t') + '\n');
+	await writeFileAtomic(junit ?? path.join(dir, 'junit.xml'), toJUnit(recovered.report, text => processMasker.mask(text)));
+	process.stdout.write(processMasker.mask(formatSummary(recovered.report, file)));
+	process.stdout.write(`recovered from ${recovered.replayed} journal events${recovered.skipped ? ` (${recovered.skipped} unreadable lines skipped)` : ''}${recovered.fromCheckpoint ? ' and the last checkpoint' : ' (no checkpoint found)'}\n`);
+	return recovered.report.exit_code ?? 1;
+}
+
 async function merge(argv: string[]): Promise<number> {
 	const {values, positionals} = parseCommandArgs('report merge', argv, {out: {type: 'string', short: 'o'}});
 	if (!values.out) throw new UsageError('report merge: where to? (-o OUT.json)');
@@ -49,9 +62,10 @@ async function merge(argv: string[]): Promise<number> {
 
 export default async function report(argv: string[]): Promise<number> {
 	if (argv[0] === 'merge') return merge(argv.slice(1));
-	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, help: {type: 'boolean', short: 'h'}});
+	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, recover: {type: 'string'}, help: {type: 'boolean', short: 'h'}});
+	if (values.recover !== undefined) return recover(values.recover, values.junit);
 	if (values.help) {
-		process.stdout.write('Usage: drydock report REPORT.json [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n');
+		process.stdout.write('Usage: drydock report REPORT.json [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n');
 		return 0;
 	}
 	const [file, ...extra] = positionals;

@@ -97,6 +97,28 @@ describe.concurrent('drydock run (spawned)', () => {
 		expect((await onlyReport(forceDir)).report).toMatchObject({interrupted: true, success: false});
 	}, 120_000);
 
+	it('kill -9 mid-soak, then `drydock report --recover DIR` writes the final report from the journal', async () => {
+		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-kill-'));
+		// Its own mock: a killed run leaves orders open, which must not disturb the SIGINT test's count.
+		const own = await startMock();
+		const run = drydock(['run', '--phases', 'config,soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', own.rest]);
+		await run.waitFor(/>> soak/);
+		await new Promise(resolve => setTimeout(resolve, 3000));
+		run.child.kill('SIGKILL');
+		await run.exit;
+		await own.stop();
+		const [runName] = await readdir(dir);
+		const recover = drydock(['report', '--recover', path.join(dir, runName!)]);
+		const {code} = await recover.exit;
+		expect(code, recover.stdout() + recover.stderr()).toBe(1);
+		expect(recover.stdout()).toMatch(/recovered from \d+ journal events/);
+		const {report} = await onlyReport(dir);
+		expect(report).toMatchObject({interrupted: true, interrupted_by: 'killed', checkpoint: false});
+		expect(report.phases.map(p => p.status)).toEqual(['pass', 'skipped']);
+		expect(report.total_operations).toBeGreaterThan(0);
+		expect(XMLValidator.validate(await readFile(path.join(dir, runName!, 'junit.xml'), 'utf8'))).toBe(true);
+	}, 120_000);
+
 	it('--rerun-failed runs exactly the phases that failed in the report', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-rerun-'));
 		const previous = path.join(dir, 'previous.json');

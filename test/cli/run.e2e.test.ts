@@ -82,8 +82,10 @@ describe.concurrent('drydock run (spawned)', () => {
 	it('SIGTERM exits 143; a second Ctrl-C forces the exit and still leaves a report marked interrupted', async () => {
 		const termDir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-term-'));
 		const forceDir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-force-'));
-		const term = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', termDir, '--exchange-url', mock.rest]);
-		const force = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', forceDir, '--exchange-url', mock.rest]);
+		// Its own mock: a forced exit may leave orders open, which must not disturb the SIGINT test's count.
+		const own = await startMock();
+		const term = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', termDir, '--exchange-url', own.rest]);
+		const force = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', forceDir, '--exchange-url', own.rest]);
 		await Promise.all([term.waitFor(/>> soak/), force.waitFor(/>> soak/)]);
 		await new Promise(resolve => setTimeout(resolve, 2000));
 		term.child.kill('SIGTERM');
@@ -91,6 +93,7 @@ describe.concurrent('drydock run (spawned)', () => {
 		await force.waitFor(/Ctrl-C again to force/);
 		force.child.kill('SIGINT');
 		const [t, f] = await Promise.all([term.exit, force.exit]);
+		await own.stop();
 		expect(t.code, term.stdout() + term.stderr()).toBe(143);
 		expect((await onlyReport(termDir)).report).toMatchObject({interrupted: true, interrupted_by: 'SIGTERM', exit_code: 143});
 		expect(f.code, force.stdout() + force.stderr()).toBe(130);

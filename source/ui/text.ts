@@ -124,25 +124,36 @@ export function toAscii(text: string): string {
 	return out;
 }
 
-/** Hard-wraps a sanitized string into lines of at most `width` cells; the last kept line ends with `…` when cut. */
+/**
+ * Wraps a sanitized string into lines of at most `width` cells, breaking at spaces where it can
+ * (words longer than a line are split); the last kept line ends with `…` when text was left over.
+ */
 export function wrapCells(text: string, width: number, maxLines: number): string[] {
 	if (width <= 0 || maxLines <= 0) return [];
 	const lines: string[] = [];
 	let line = '';
-	let used = 0;
-	for (const char of text) {
-		const w = charWidth(char);
-		if (used + w > width) {
-			lines.push(line);
-			line = '';
-			used = 0;
+	const push = () => {
+		lines.push(line.trimEnd());
+		line = '';
+	};
+	for (const word of text.split(/(?<= )/)) {
+		if (cellWidth(line + word.trimEnd()) <= width) {
+			line += word;
+			continue;
 		}
-		line += char;
-		used += w;
+		if (line.trim() !== '') push();
+		let rest = word;
+		while (cellWidth(rest.trimEnd()) > width) {
+			const head = truncate(rest, width, '');
+			lines.push(head);
+			rest = rest.slice(head.length);
+		}
+		line = rest;
 	}
-	if (line !== '') lines.push(line);
+	if (line.trim() !== '') push();
 	if (lines.length <= maxLines) return lines;
 	const kept = lines.slice(0, maxLines);
-	kept[maxLines - 1] = truncate(kept[maxLines - 1]! + '  ', width);
+	const last = kept[maxLines - 1]!;
+	kept[maxLines - 1] = cellWidth(last) + 2 <= width ? `${last} …` : truncate(`${last}  `, width);
 	return kept;
 }

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {cellWidth, fit, sanitize, toAscii, truncate} from '../../source/ui/text.js';
+import {cellWidth, fit, sanitize, toAscii, truncate, wrapCells} from '../../source/ui/text.js';
 import {gauge, sparkline} from '../../source/ui/charts.js';
 import {glyphs} from '../../source/ui/glyphs.js';
 import {prettyMessages} from '../../source/ui/panels/StreamInspector.js';
@@ -15,6 +15,15 @@ describe('text fitting', () => {
 		expect(cellWidth(truncate('日本語テキスト', 7))).toBeLessThanOrEqual(7);
 		expect(fit('abc', 5, 'right')).toBe('  abc');
 		expect(fit('abcdef', 4)).toBe('abc…');
+	});
+
+	it('wraps at spaces, splits words longer than a line, marks what was left over', () => {
+		expect(wrapCells('no strategy file in the profile; the built-in pinger is used', 20, 5)).toEqual(['no strategy file in', 'the profile; the', 'built-in pinger is', 'used']);
+		expect(wrapCells('abcdefghijklmnopqrstuvwxyz', 10, 5)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxyz']);
+		const cut = wrapCells('one two three four five six', 9, 2);
+		expect(cut).toHaveLength(2);
+		expect(cut[1]).toMatch(/…$/);
+		for (const line of wrapCells('x'.repeat(7) + ' ' + 'y'.repeat(30), 8, 9)) expect(cellWidth(line)).toBeLessThanOrEqual(8);
 	});
 
 	it('ASCII mode never widens a line', () => {

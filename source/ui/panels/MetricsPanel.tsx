@@ -53,7 +53,7 @@ function MetricsPanelView({metrics, soak, width, height}: MetricsPanelProps) {
 			{text: `errors/h ${metrics.errorsPerHour.toFixed(1)}`, color: metrics.errorsPerHour > 0 ? 'yellow' : undefined},
 		],
 	];
-	if (soak) groups.push([{text: `soak ${soak.statusLine}`, color: 'cyan'}]);
+	if (soak) groups.push([{text: soak.statusLine.startsWith('soak') ? soak.statusLine : `soak ${soak.statusLine}`, color: 'cyan'}]);
 	const lines = groups.flatMap(group => flowSegments(group, width, '  '));
 	const room = Math.max(0, height - 1);
 	return (

@@ -62,3 +62,15 @@ describe('stream messages', () => {
 		expect(prettyMessages(['{"a":1}', '{"b":2}'], 2)).toHaveLength(2);
 	});
 });
+
+describe('colour', () => {
+	it('honours NO_COLOR, FORCE_COLOR=0 and TERM=dumb; symbols carry the meaning without it', async () => {
+		const {colorEnabled, styled} = await import('../../source/ui/ansi.js');
+		expect(colorEnabled({TERM: 'xterm-256color'})).toBe(true);
+		expect(colorEnabled({NO_COLOR: '1'})).toBe(false);
+		expect(colorEnabled({FORCE_COLOR: '0'})).toBe(false);
+		expect(colorEnabled({TERM: 'dumb'})).toBe(false);
+		expect(styled('x', {color: 'red', bold: true}, true)).toBe('\u001B[1;31mx\u001B[0m');
+		expect(styled('x', {color: 'red'}, false)).toBe('x');
+	});
+});

@@ -479,7 +479,7 @@ export class Engine<S, P> implements EngineHandle {
 		add({
 			id: 'memory-slope',
 			title: 'Memory stable (RSS slope after warm-up)',
-			verdict: leak.slopePerHour === null ? 'skipped' : leak.leaking ? 'fail' : 'pass',
+			verdict: leak.slopePerHour === null ? 'skipped' : leak.leaking ? (leak.conclusive ? 'fail' : 'warn') : 'pass',
 			measured: leak.slopePerHour === null ? null : Math.round(leak.slopePerHour * 100) / 100,
 			threshold: `≤ ${this.options.limits.rssSlopeMbPerHour}`,
 			unit: 'MB/h',

@@ -41,18 +41,27 @@ export function leastSquaresSlopePerHour(points: readonly Point[], fromAt = -Inf
 
 export interface LeakVerdict {
 	leaking: boolean;
+	/** False when the window after warm-up is shorter than `minSpanMs`: a slope over minutes is RSS noise and V8 heap sizing, not a leak. */
+	conclusive: boolean;
 	slopePerHour: number | null;
 	reason: string;
 }
 
-/** Flags a leak when the slope after warm-up exceeds the limit (MB/h). */
-export function detectLeak(points: readonly Point[], options: {warmupUntil: number; limitMbPerHour: number; minPoints?: number}): LeakVerdict {
+/** Below this, a few MB of heap growth extrapolate to a "leak" of tens of MB/h: report, don't fail. */
+export const LEAK_MIN_SPAN_MS = 30 * 60_000;
+
+/** Flags a leak when the slope after warm-up exceeds the limit (MB/h); conclusive only over at least `minSpanMs`. */
+export function detectLeak(points: readonly Point[], options: {warmupUntil: number; limitMbPerHour: number; minPoints?: number; minSpanMs?: number}): LeakVerdict {
 	const result = leastSquaresSlopePerHour(points, options.warmupUntil, options.minPoints ?? 5);
-	if (!result) return {leaking: false, slopePerHour: null, reason: 'not enough samples after warm-up'};
+	if (!result) return {leaking: false, conclusive: false, slopePerHour: null, reason: 'not enough samples after warm-up'};
 	const leaking = result.slopePerHour > options.limitMbPerHour;
+	const minSpan = options.minSpanMs ?? LEAK_MIN_SPAN_MS;
+	const conclusive = result.spanMs >= minSpan;
+	const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
 	return {
 		leaking,
+		conclusive,
 		slopePerHour: result.slopePerHour,
-		reason: `RSS slope ${result.slopePerHour.toFixed(2)} MB/h over ${result.points} samples (limit ${options.limitMbPerHour} MB/h)`,
+		reason: `RSS slope ${result.slopePerHour.toFixed(2)} MB/h over ${result.points} samples in ${minutes(result.spanMs)} (limit ${options.limitMbPerHour} MB/h)${conclusive ? '' : `; window under ${minutes(minSpan)}, too short to call a leak`}`,
 	};
 }

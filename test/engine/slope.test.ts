@@ -24,6 +24,7 @@ describe('RSS slope leak detector', () => {
 		];
 		const verdict = detectLeak(points, {warmupUntil: 10 * minute, limitMbPerHour: 5});
 		expect(verdict.leaking).toBe(true);
+		expect(verdict.conclusive).toBe(true); // 2 h after warm-up
 		expect(verdict.slopePerHour!).toBeGreaterThan(9);
 		expect(verdict.slopePerHour!).toBeLessThan(15);
 	});
@@ -38,6 +39,14 @@ describe('RSS slope leak detector', () => {
 		expect(verdict.leaking).toBe(false);
 		expect(Math.abs(verdict.slopePerHour!)).toBeLessThan(2);
 		expect(detectLeak(points, {warmupUntil: 0, limitMbPerHour: 5}).slopePerHour!).toBeGreaterThan(0);
+	});
+
+	it('a steep slope over a few minutes is reported but not conclusive', () => {
+		const points = Array.from({length: 24}, (_, i) => ({at: i * 5000, value: 90 + i * 0.15}));
+		const verdict = detectLeak(points, {warmupUntil: 0, limitMbPerHour: 5});
+		expect(verdict.leaking).toBe(true);
+		expect(verdict.conclusive).toBe(false);
+		expect(verdict.reason).toMatch(/too short to call a leak/);
 	});
 
 	it('says so when there is not enough data', () => {

@@ -109,6 +109,16 @@ const asciiTwins: Record<string, string> = {
 	'°': 'o',
 };
 
+/** Before fitting, ASCII mode may spend extra cells to keep a meaning (`≤` is not `<`). */
+const asciiPhrases: Record<string, string> = {'≥': '>=', '≤': '<=', '≠': '!=', '±': '+/-', '→': '->', '←': '<-', '×': 'x', '…': '...'};
+
+/** ASCII for text that has not been fitted yet: multi-cell twins where one cell would change the meaning. */
+export function asciiPhrase(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	if (/^[\x00-\x7F]*$/.test(text)) return text;
+	return toAscii(text.replace(/[≥≤≠±→←×…]/g, c => asciiPhrases[c] ?? c));
+}
+
 /**
  * The ASCII-mode rendering of a fitted string: known symbols get a one-cell twin, anything else
  * outside ASCII becomes `?` (one per character, so the result is never wider than the input).

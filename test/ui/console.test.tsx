@@ -227,6 +227,10 @@ describe('console screen', () => {
 		expect(frame).toMatch(/^[\x20-\x7E\n]*$/);
 		expect(frame).toContain('[FAIL] rate-limit');
 		expect(frame).toContain('+-');
+		// A threshold keeps its meaning: ≥ becomes >=, not >.
+		await ui.press(keys.down, keys.down, keys.down, keys.down);
+		expect(ui.frame()).toContain('5 timeframes vs >= 4');
+		expect(ui.frame()).toMatch(/^[\x20-\x7E\n]*$/);
 		expectFits(ui, 120, 40);
 	});
 

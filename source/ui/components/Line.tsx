@@ -5,7 +5,7 @@
 import {memo} from 'react';
 import {Text, Transform} from 'ink';
 import {styled, type Style} from '../ansi.js';
-import {cellWidth, sanitize, toAscii, truncate} from '../text.js';
+import {asciiPhrase, cellWidth, sanitize, toAscii, truncate} from '../text.js';
 import {useUi} from '../context.js';
 
 export interface Segment {
@@ -18,20 +18,20 @@ export interface Segment {
 
 export type SegmentInput = Segment | string | null | undefined | false;
 
-function normalise(segments: readonly SegmentInput[]): Segment[] {
+function normalise(segments: readonly SegmentInput[], ascii: boolean): Segment[] {
 	const out: Segment[] = [];
 	for (const s of segments) {
 		if (!s) continue;
 		const seg = typeof s === 'string' ? {text: s} : s;
-		const text = sanitize(seg.text);
+		const text = ascii ? asciiPhrase(sanitize(seg.text)) : sanitize(seg.text);
 		if (text !== '') out.push({...seg, text});
 	}
 	return out;
 }
 
 /** Segments that fit `width`, dropping whole segments (`drop`) or cutting the last one (`cut`). */
-export function fitSegments(segments: readonly SegmentInput[], width: number, mode: 'drop' | 'cut', separator: string): Segment[] {
-	const list = normalise(segments);
+export function fitSegments(segments: readonly SegmentInput[], width: number, mode: 'drop' | 'cut', separator: string, ascii = false): Segment[] {
+	const list = normalise(segments, ascii);
 	const out: Segment[] = [];
 	let used = 0;
 	for (const seg of list) {
@@ -56,11 +56,11 @@ export function fitSegments(segments: readonly SegmentInput[], width: number, mo
 }
 
 /** Packs segments into lines of `width` (a segment wider than a line is cut). */
-export function flowSegments(segments: readonly SegmentInput[], width: number, separator = '  '): Segment[][] {
+export function flowSegments(segments: readonly SegmentInput[], width: number, separator = '  ', ascii = false): Segment[][] {
 	const lines: Segment[][] = [];
 	let line: Segment[] = [];
 	let used = 0;
-	for (const seg of normalise(segments)) {
+	for (const seg of normalise(segments, ascii)) {
 		const w = cellWidth(seg.text);
 		const sep = line.length === 0 ? 0 : cellWidth(separator);
 		if (line.length > 0 && used + sep + w > width) {
@@ -88,7 +88,8 @@ interface LineProps {
 }
 
 function LineView({segments, width, mode = 'cut', separator = ''}: LineProps) {
-	const fitted = fitSegments(segments, width, mode, separator);
+	const {g} = useUi();
+	const fitted = fitSegments(segments, width, mode, separator, g.ascii);
 	return <SegmentsLine segments={fitted} />;
 }
 

@@ -4,7 +4,8 @@
  */
 import {memo} from 'react';
 import {Box} from 'ink';
-import {fit, sanitize} from '../text.js';
+import {asciiPhrase, fit, sanitize} from '../text.js';
+import {useUi} from '../context.js';
 import {SegmentsLine, type Segment} from './Line.js';
 
 export interface Column {
@@ -49,20 +50,22 @@ interface TableProps {
 	marker?: string;
 }
 
-function rowSegments(columns: readonly Column[], widths: readonly number[], cells: readonly (Cell | string)[], header: boolean, emphasis: boolean): Segment[] {
+function rowSegments(columns: readonly Column[], widths: readonly number[], cells: readonly (Cell | string)[], header: boolean, emphasis: boolean, ascii: boolean): Segment[] {
 	return columns.map((column, i) => {
 		const raw = cells[i] ?? '';
 		const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
-		const text = fit(sanitize(cell.text), widths[i] ?? 0, column.align) + (i < columns.length - 1 ? ' ' : '');
+		const clean = ascii ? asciiPhrase(sanitize(cell.text)) : sanitize(cell.text);
+		const text = fit(clean, widths[i] ?? 0, column.align, ascii ? '~' : '…') + (i < columns.length - 1 ? ' ' : '');
 		return {text, color: header ? 'gray' : cell.color, bold: header || emphasis || cell.bold, dim: cell.dim};
 	});
 }
 
 function TableView({columns, rows, width, showHeader = true, focused = false, marker}: TableProps) {
+	const {g} = useUi();
 	const markerWidth = marker === undefined ? 0 : 1;
 	const widths = columnWidths(columns, width - markerWidth);
 	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => {
-		const segments = rowSegments(columns, widths, cells, header, selected && !focused);
+		const segments = rowSegments(columns, widths, cells, header, selected && !focused, g.ascii);
 		if (marker !== undefined) segments.unshift({text: selected ? fit(marker, 1) : ' ', color: 'cyan'});
 		return <SegmentsLine key={key} segments={segments} inverse={selected && focused} />;
 	};

@@ -54,7 +54,7 @@ function MetricsPanelView({metrics, soak, width, height}: MetricsPanelProps) {
 		],
 	];
 	if (soak) groups.push([{text: soak.statusLine.startsWith('soak') ? soak.statusLine : `soak ${soak.statusLine}`, color: 'cyan'}]);
-	const lines = groups.flatMap(group => flowSegments(group, width, '  '));
+	const lines = groups.flatMap(group => flowSegments(group, width, '  ', g.ascii));
 	const room = Math.max(0, height - 1);
 	return (
 		<Box flexDirection="column" width={width}>

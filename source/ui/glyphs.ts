@@ -32,7 +32,7 @@ const unicode: Glyphs = {
 	border: 'round',
 	frame: {topLeft: '╭', topRight: '╮', horizontal: '─'},
 	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–'},
-	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '✘'},
+	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '○'},
 	breaker: {closed: '●', 'half-open': '◐', open: '○'},
 	spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
 	gaugeFull: '█',
@@ -51,7 +51,7 @@ const ascii: Glyphs = {
 	border: 'classic',
 	frame: {topLeft: '+', topRight: '+', horizontal: '-'},
 	status: {pending: '[ ]', running: '[..]', pass: '[ok]', warn: '[!]', fail: '[FAIL]', 'no-data': '[none]', skipped: '[skip]'},
-	stream: {connecting: '[..]', live: '[ok]', silent: '[none]', reconnecting: '[re]', closed: '[x]'},
+	stream: {connecting: '[..]', live: '[ok]', silent: '[none]', reconnecting: '[re]', closed: '[--]'},
 	breaker: {closed: '[ok]', 'half-open': '[~]', open: '[!!]'},
 	spark: ['_', '.', '-', '=', '#'],
 	gaugeFull: '#',
@@ -85,7 +85,8 @@ export const streamColor: Record<StreamStatus, string> = {
 	live: 'green',
 	silent: 'magenta',
 	reconnecting: 'yellow',
-	closed: 'red',
+	// A stream closes when the phase that opened it ends: normal, not a failure.
+	closed: 'gray',
 };
 
 export const breakerColor: Record<BreakerState, string> = {

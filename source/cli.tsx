@@ -19,13 +19,16 @@ const commands: Record<string, () => Promise<CommandModule>> = {
 export const usage = `drydock — terminal test console for trading-system infrastructure
 
 Usage:
-  drydock [--profile P] [--ascii]   interactive console (default profile: mock)
+  drydock [--profile P] [--ascii]   interactive console (default profile: mock; Q quick run, ? help)
   drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
-              [--rerun-failed REPORT.json] [--report-dir DIR] [--headless]
+              [--rerun-failed REPORT.json] [--report-dir DIR] [--headless] [--watch-pid N]
+              [--exchange-url URL] [--allow-live] [--ascii] [--metrics-port N] [--notify URL]
   drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
   drydock load SCENARIO [--host URL] [--users N] [--spawn-rate R] [--run-time 60s]
-              [--csv PREFIX] [--headless]
+              [--shape SPEC] [--arrival-rate R] [--csv PREFIX] [--threshold EXPR]… [--headless]
   drydock report REPORT.json [--html OUT] [--junit OUT]
+  drydock report merge A.json B.json … -o OUT.json
+  drydock report --recover RUN_DIR
   drydock profiles [list | show NAME | validate FILE]
 
 Run \`drydock <command> --help\` for a command's options.

@@ -91,8 +91,26 @@ export class DrydockBinance extends BinanceProBase {
 		return super.getExceptionsByUrl(url, exactOrBroad);
 	}
 
+	/**
+	 * ccxt's request timeout ends when the headers arrive; the body is read afterwards under undici's
+	 * default 300 s body timeout, so a venue that sends headers and then stalls would hold a call for
+	 * five minutes. Bound the body's silences by the profile's timeout too. (Headers stay under ccxt's
+	 * own timer, which raises RequestTimeout.)
+	 */
+	override getDispatcherOptions(isPlainAgent = false) {
+		const options = super.getDispatcherOptions(isPlainAgent) as Record<string, unknown>;
+		const timeout = Number(this.timeout);
+		if (Number.isFinite(timeout) && timeout > 0) options['bodyTimeout'] = timeout;
+		return options;
+	}
+
 	override handleErrors(code: number, reason: string, url: string, method: string, headers: Record<string, string>, body: string, response: unknown, requestHeaders: unknown, requestBody: unknown) {
 		this.drydockResponses?.response(method, url, code, headers);
+		// Binance answers every REST call with JSON; a 2xx that is not (an HTML page from a proxy, an
+		// empty or truncated body) would otherwise be handed to the parsers as a string.
+		if (code < 400 && (response === undefined || response === null || typeof response !== 'object')) {
+			throw pinFacts(new NotVenueJsonError(`${method} ${pathOnly(url)} answered ${code} with ${describeBody(body)}`), {status: code, retryAfterMs: retryAfterMsOf(headers), code: null});
+		}
 		// Only failures need the facts (ccxt raises for status ≥ 400, or for an error body).
 		const facts = (): HttpFacts => ({status: code, retryAfterMs: retryAfterMsOf(headers), code: venueCodeOf(response)});
 		this.drydockLastFacts = code >= 400 ? facts() : undefined;
@@ -147,7 +165,20 @@ export class DrydockBinance extends BinanceProBase {
 		};
 	}
 
+	/**
+	 * ccxt's WebSocket client logs through here (e.g. every frame that is not JSON) with console.log,
+	 * which would write a stack into the console's screen or a CI log; only `verbose` may print.
+	 */
+	override log(...args: unknown[]): void {
+		if (this.verbose) super.log(...args);
+	}
+
 	override handleMessage(client: Parameters<BinancePro['handleMessage']>[0], message: unknown): void {
+		if (message === null || typeof message !== 'object' || Buffer.isBuffer(message) || message instanceof ArrayBuffer) {
+			// ccxt hands on a frame it could not parse as the raw text. Binance sends only JSON, so this
+			// is a broken frame: throwing makes ccxt reject the connection's pending watches with the reason.
+			throw new MalformedFrameError(`malformed frame on ${(client as unknown as CcxtWsClient).url}: ${describeMalformed(message)}`);
+		}
 		const tap = this.drydockTap;
 		if (tap !== undefined && tap.active()) {
 			try {
@@ -187,6 +218,38 @@ export class DrydockBinance extends BinanceProBase {
 	wsClients(): CcxtWsClient[] {
 		return Object.values((this.clients ?? {}) as Record<string, CcxtWsClient>);
 	}
+}
+
+/** A 2xx reply whose body is not a JSON object or array. */
+export class NotVenueJsonError extends Error {
+	override readonly name = 'NotVenueJsonError';
+}
+
+function pathOnly(url: string): string {
+	const q = url.indexOf('?');
+	// The query of a signed call carries the signature: never in a message.
+	return q < 0 ? url : url.slice(0, q);
+}
+
+function describeBody(body: string): string {
+	const text = typeof body === 'string' ? body : String(body);
+	if (text.trim() === '') return 'an empty body';
+	const shown = text.length > 80 ? `${JSON.stringify(text.slice(0, 80))}…` : JSON.stringify(text);
+	return `a body that is not JSON (${Buffer.byteLength(text)} bytes: ${shown})`;
+}
+
+/** A frame that is not a JSON object or array (kind `unknown`, source `MalformedFrameError`, once mapped). */
+export class MalformedFrameError extends Error {
+	override readonly name = 'MalformedFrameError';
+}
+
+function describeMalformed(message: unknown): string {
+	if (typeof message === 'string') {
+		const shown = message.length > 60 ? `${JSON.stringify(message.slice(0, 60))}…` : JSON.stringify(message);
+		return `not JSON (${Buffer.byteLength(message)} bytes: ${shown})`;
+	}
+	if (Buffer.isBuffer(message)) return `undecodable binary frame (${message.length} bytes)`;
+	return `not a JSON object (${message === null ? 'null' : typeof message})`;
 }
 
 function noteSubscribe(client: CcxtWsClient, message: unknown): void {

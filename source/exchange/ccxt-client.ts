@@ -144,7 +144,11 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	fetchTime(): Promise<number> {
-		return this.run(async () => Number(await this.exchange.fetchTime()));
+		return this.run(async () => {
+			const time = Number(await this.exchange.fetchTime());
+			if (!Number.isFinite(time) || time <= 0) throw new ExchangeError({kind: 'unknown', message: 'GET /api/v3/time: the reply has no usable serverTime'});
+			return time;
+		});
 	}
 
 	ping(): Promise<void> {

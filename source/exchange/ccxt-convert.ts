@@ -95,13 +95,20 @@ export function toCandle(row: OHLCV): Candle {
 	return {time: n(row[0]) ?? 0, open: n(row[1]) ?? 0, high: n(row[2]) ?? 0, low: n(row[3]) ?? 0, close: n(row[4]) ?? 0, volume: n(row[5]) ?? 0};
 }
 
-function levels(side: readonly (readonly unknown[])[], max: number): BookLevel[] {
+function levels(side: readonly (readonly unknown[])[] | undefined, max: number): BookLevel[] {
+	if (!Array.isArray(side)) return [];
 	const count = Math.min(side.length, max);
 	const out: BookLevel[] = new Array<BookLevel>(count);
+	let kept = 0;
 	for (let i = 0; i < count; i++) {
-		const level = side[i]!;
-		out[i] = [Number(level[0]), Number(level[1])];
+		const level = side[i];
+		if (!Array.isArray(level)) continue;
+		const price = Number(level[0]);
+		const amount = Number(level[1]);
+		// A venue's garbage level (NaN, Infinity) is dropped, not passed on as a number.
+		if (Number.isFinite(price) && Number.isFinite(amount)) out[kept++] = [price, amount];
 	}
+	out.length = kept;
 	return out;
 }
 

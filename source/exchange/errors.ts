@@ -97,7 +97,44 @@ const kindByCcxtClass: Record<string, ExchangeErrorKind> = {
 	OperationFailed: 'unavailable',
 	BadResponse: 'unknown',
 	NullResponse: 'unknown',
+	// drydock's own (ccxt-binance.ts): a 2xx that is not the venue's JSON, e.g. a proxy's HTML page.
+	NotVenueJsonError: 'unavailable',
+	// undici's, raised while reading a body (outside ccxt's fetch error handling).
+	BodyTimeoutError: 'timeout',
+	HeadersTimeoutError: 'timeout',
+	ConnectTimeoutError: 'timeout',
+	SocketError: 'network',
+	ClientClosedError: 'network',
+	ClientDestroyedError: 'network',
 };
+
+/** System and undici error codes, for errors that reach us without a ccxt class. */
+const kindByCode: Record<string, ExchangeErrorKind> = {
+	ECONNRESET: 'network',
+	ECONNREFUSED: 'network',
+	ECONNABORTED: 'network',
+	ENOTFOUND: 'network',
+	EAI_AGAIN: 'network',
+	EPIPE: 'network',
+	EHOSTUNREACH: 'network',
+	ENETUNREACH: 'network',
+	UND_ERR_SOCKET: 'network',
+	UND_ERR_CLOSED: 'network',
+	UND_ERR_DESTROYED: 'network',
+	ETIMEDOUT: 'timeout',
+	UND_ERR_CONNECT_TIMEOUT: 'timeout',
+	UND_ERR_HEADERS_TIMEOUT: 'timeout',
+	UND_ERR_BODY_TIMEOUT: 'timeout',
+	ABORT_ERR: 'timeout',
+};
+
+function codeKind(error: Error): ExchangeErrorKind | undefined {
+	for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as {cause?: unknown}).cause, depth++) {
+		const code = (e as {code?: unknown}).code;
+		if (typeof code === 'string' && kindByCode[code] !== undefined) return kindByCode[code];
+	}
+	return undefined;
+}
 
 /** HTTP facts our ccxt subclass pins on an error it raised from a response. */
 export interface HttpFacts {
@@ -163,7 +200,8 @@ export function toExchangeError(error: unknown, secrets: readonly (string | unde
 		}
 	}
 	if (kind === 'unknown' && (error.name === 'AbortError' || error.name === 'TimeoutError')) kind = 'timeout';
-	const message = redactSecrets(error.message, secrets);
+	if (kind === 'unknown' && source !== 'BadResponse' && source !== 'NullResponse') kind = codeKind(error) ?? kind;
+	const message = redactSecrets(error.message === '' ? `${error.name} (no message)` : error.message, secrets);
 	const facts = (error as unknown as Record<symbol, HttpFacts | undefined>)[httpFactsKey];
 	// A generic class on a gateway status: the status says more (504 with a venue body is still a timeout).
 	const status = facts?.status ?? null;

@@ -50,6 +50,8 @@ export interface StreamStats {
 	missed: number;
 	reconnects: number;
 	errors: number;
+	/** Frames whose sequence id did not advance (duplicates, regressions): counted, never as gaps. */
+	outOfOrder: number;
 	status: StreamStatus;
 	lastMessageAt: number | null;
 	lastEventTime: number | null;
@@ -126,7 +128,7 @@ export class StreamWatcher {
 			if (this.streams.has(spec.id)) continue;
 			const watched: Watched = {
 				spec,
-				stats: {messages: 0, gaps: 0, missed: 0, reconnects: 0, errors: 0, status: 'connecting', lastMessageAt: null, lastEventTime: null, lastDropAt: null, lastResubscribedAt: null},
+				stats: {messages: 0, gaps: 0, missed: 0, reconnects: 0, errors: 0, outOfOrder: 0, status: 'connecting', lastMessageAt: null, lastEventTime: null, lastDropAt: null, lastResubscribedAt: null},
 				stopped: false,
 				lastSeq: null,
 				url: null,
@@ -207,9 +209,11 @@ export class StreamWatcher {
 		let gap = 0;
 		if (frame.seqId !== null && watched.spec.kind === 'trade') {
 			if (watched.lastSeq !== null && frame.seqId > watched.lastSeq + 1) gap = frame.seqId - watched.lastSeq - 1;
+			if (watched.lastSeq !== null && frame.seqId <= watched.lastSeq) stats.outOfOrder++;
 			if (watched.lastSeq === null || frame.seqId > watched.lastSeq) watched.lastSeq = frame.seqId;
 		} else if (frame.firstUpdateId !== null && frame.lastUpdateId !== null) {
 			if (watched.lastSeq !== null && frame.firstUpdateId > watched.lastSeq + 1) gap = frame.firstUpdateId - watched.lastSeq - 1;
+			if (watched.lastSeq !== null && frame.lastUpdateId <= watched.lastSeq) stats.outOfOrder++;
 			if (watched.lastSeq === null || frame.lastUpdateId > watched.lastSeq) watched.lastSeq = frame.lastUpdateId;
 		}
 		stats.messages++;

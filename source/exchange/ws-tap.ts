@@ -21,6 +21,11 @@ function num(value: unknown): number | null {
 	return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
+/** Sequence ids are non-negative safe integers; anything else (1e308, -1, 1.5) is not an id at all. */
+function seq(value: unknown): number | null {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
 function str(value: unknown): string | null {
 	return typeof value === 'string' ? value : null;
 }
@@ -60,6 +65,8 @@ function resolveStreamId(client: TappedClient, key: string | null): string | nul
 	if (cached !== undefined) return cached;
 	// Exact name first, then a subscription that extends it (`@depth` → `@depth@100ms`).
 	const found = market.find(s => s === key) ?? market.find(s => s.startsWith(key + '@')) ?? key;
+	// Keys come from the venue's frames: a feed of made-up symbols must not grow the cache forever.
+	if (cache.size >= 256) cache.clear();
 	cache.set(key, found);
 	return found;
 }
@@ -103,14 +110,14 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 			const symbol = str(data['s']);
 			return {
 				url: client.url, streamId: explicitStream ?? resolveStreamId(client, contentKey('bookTicker', data, symbol)), event: 'bookTicker',
-				symbol, receivedAt, eventTime: num(data['E']) ?? num(data['T']), seqId: num(data['u']), firstUpdateId: null, lastUpdateId: null,
+				symbol, receivedAt, eventTime: num(data['E']) ?? num(data['T']), seqId: seq(data['u']), firstUpdateId: null, lastUpdateId: null,
 			};
 		}
 		// Partial depth snapshots (`@depth5`…) carry only lastUpdateId.
 		if ('lastUpdateId' in data) {
 			return {
 				url: client.url, streamId: explicitStream ?? resolveStreamId(client, null), event: 'depthSnapshot', symbol: null,
-				receivedAt, eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: num(data['lastUpdateId']),
+				receivedAt, eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: seq(data['lastUpdateId']),
 			};
 		}
 		return null;
@@ -121,21 +128,33 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 		url: client.url, streamId, event: e, symbol, receivedAt,
 		eventTime: num(data['E']) ?? num(data['T']), seqId: null, firstUpdateId: null, lastUpdateId: null,
 	};
-	if (e === 'trade') frame.seqId = num(data['t']);
-	else if (e === 'aggTrade') frame.seqId = num(data['a']);
+	if (e === 'trade') frame.seqId = seq(data['t']);
+	else if (e === 'aggTrade') frame.seqId = seq(data['a']);
 	else if (e === 'depthUpdate') {
-		frame.firstUpdateId = num(data['U']);
-		frame.lastUpdateId = num(data['u']);
+		frame.firstUpdateId = seq(data['U']);
+		frame.lastUpdateId = seq(data['u']);
+		// U > u is not a range: no sequence claim to check.
+		if (frame.firstUpdateId !== null && frame.lastUpdateId !== null && frame.firstUpdateId > frame.lastUpdateId) {
+			frame.firstUpdateId = null;
+			frame.lastUpdateId = null;
+		}
 	}
 	return frame;
 }
 
+/** Longest raw text handed to listeners: a 10 MB frame must not be copied into an inspector's ring. */
+export const MAX_RAW_CHARS = 64 * 1024;
+
 function rawText(data: unknown): string {
-	if (typeof data === 'string') return data;
-	if (Buffer.isBuffer(data)) return data.toString('utf8');
-	if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-	if (Array.isArray(data)) return Buffer.concat(data as Buffer[]).toString('utf8');
-	return String(data);
+	let text: string;
+	if (typeof data === 'string') text = data;
+	else if (Buffer.isBuffer(data)) text = data.toString('utf8', 0, Math.min(data.length, MAX_RAW_CHARS * 4));
+	else if (data instanceof ArrayBuffer) text = Buffer.from(data).toString('utf8');
+	else if (Array.isArray(data)) text = Buffer.concat(data as Buffer[]).toString('utf8');
+	else text = String(data);
+	if (text.length <= MAX_RAW_CHARS) return text;
+	const size = typeof data === 'string' ? Buffer.byteLength(data) : Buffer.isBuffer(data) ? data.length : text.length;
+	return `${text.slice(0, MAX_RAW_CHARS)}… [truncated: ${size} bytes]`;
 }
 
 /** Listener registry; the ccxt subclass reports into it. */

@@ -1,6 +1,7 @@
 /**
- * `drydock load SCENARIO …`: runs a load test headless (progress lines), prints Locust's end-of-run
- * tables, writes the CSV files and the JSON report, and turns thresholds into the exit code.
+ * `drydock load SCENARIO …`: runs a load test — with the console's Load screen on a TTY, headless
+ * (progress lines) otherwise — prints Locust's end-of-run tables, writes the CSV files and the JSON
+ * report, and turns thresholds into the exit code.
  */
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
@@ -27,6 +28,11 @@ or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, w
   --progress-every DUR   progress line period                                      [2s]
   --stop-timeout DUR     time in-flight requests get to finish at the end          [5s]
   --headless             no console screen (progress lines; implied off a TTY)
+  --ascii                Load screen without box/block characters (automatic off UTF-8)
+
+Load screen keys: + / = add 1 user, - remove 1, ] add 10, [ remove 10, arrows select a name,
+? help, q or Ctrl-C stop (asks while running; Ctrl-C twice forces). At the end the screen closes
+and the end-of-run tables are printed as headless prints them.
 
 Exit codes: 0 ok, 1 a threshold was missed, 2 usage error, 130/143 interrupted.`;
 
@@ -43,6 +49,7 @@ const options = {
 	'progress-every': {type: 'string'},
 	'stop-timeout': {type: 'string'},
 	headless: {type: 'boolean'},
+	ascii: {type: 'boolean'},
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
@@ -80,6 +87,11 @@ export default async function command(argv: string[]): Promise<number> {
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
 
+	const interactive = !values.headless && process.stdout.isTTY === true;
+	// Ink and React load while the scenario does, so the screen is up about when the first users start.
+	const uiModule = interactive ? import('../ui/index.js') : null;
+	void uiModule?.catch(() => {});
+
 	const session = await startLoadSession({
 		scenario: file,
 		...(values.host !== undefined ? {host: values.host} : {}),
@@ -94,29 +106,58 @@ export default async function command(argv: string[]): Promise<number> {
 		stopTimeoutMs,
 	});
 	const {runner} = session;
+	const intro = `drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`;
 
-	// The console's Load screen is not built yet: on a TTY we print the same progress lines as headless.
-	const progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
+	// The Load screen when a person is watching; progress lines otherwise (CI, pipes, --headless).
+	let screen: import('../ui/index.js').MountedLoadConsole | null = null;
+	let progress: NodeJS.Timeout | null = null;
 	let signal: 'SIGINT' | 'SIGTERM' | undefined;
+	const leave = (code: number) => {
+		screen?.restoreTerminal();
+		process.exit(code);
+	};
 	const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
-		if (signal !== undefined) process.exit(name === 'SIGINT' ? 130 : 143); // a second signal: leave now
+		if (signal !== undefined) leave(name === 'SIGINT' ? 130 : 143); // a second signal: leave now
 		signal = name;
-		process.stderr.write(`\n${name}: stopping, finishing in-flight requests and writing results…\n`);
+		// The screen shows "stopping" itself; a line on stderr would tear its frame.
+		if (!screen) process.stderr.write(`\n${name}: stopping, finishing in-flight requests and writing results…\n`);
 		runner.stop(true);
 	};
 	const onInt = onSignal('SIGINT');
 	const onTerm = onSignal('SIGTERM');
 	process.on('SIGINT', onInt);
 	process.on('SIGTERM', onTerm);
-	process.stderr.write(`drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
 
 	let outcome;
 	try {
+		if (uiModule) {
+			const {mountLoadConsole, shouldUseAscii} = await uiModule;
+			screen = mountLoadConsole(runner, {
+				ascii: shouldUseAscii(process.env, values.ascii),
+				description: session.description,
+				onQuit(force) {
+					// q / Ctrl-C, confirmed: a stop like the run time ending (thresholds decide the exit
+					// code); a second Ctrl-C leaves at once, as a second SIGINT does headless.
+					if (force) leave(130);
+					else runner.dispatch({type: 'stop'});
+				},
+			});
+		} else {
+			process.stderr.write(intro);
+			progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
+		}
 		outcome = await session.done;
 	} finally {
-		clearInterval(progress);
+		if (progress) clearInterval(progress);
+		// Back to the normal screen before anything is printed, so the tables stay in the scrollback.
+		screen?.unmount();
 		process.off('SIGINT', onInt);
 		process.off('SIGTERM', onTerm);
+	}
+	if (screen) {
+		process.stderr.write(intro);
+		// Whatever a library left open must not keep a finished run alive once the results are out.
+		setTimeout(() => process.exit(), 3000).unref();
 	}
 	process.stdout.write(['', ...outcome.table].join('\n') + '\n');
 	if (outcome.csvFiles.length > 0) process.stderr.write(`CSV: ${outcome.csvFiles.join(', ')}\n`);

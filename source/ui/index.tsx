@@ -100,3 +100,4 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 
 export type {UiState, FocusId} from './controller.js';
 export {defaultKeyMap, commands as keyCommands} from './keymap.js';
+export {mountLoadConsole, type LoadConsoleOptions, type MountedLoadConsole} from './load/mount.js';

@@ -1,0 +1,143 @@
+/**
+ * The Load screen: reads the load runner's snapshots (useSyncExternalStore over its 4 Hz store),
+ * lays the panels out for the terminal size, and turns keys into runner commands through the pure
+ * controller. Each panel sits behind its own error boundary: a drawing bug never stops the load.
+ */
+import {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import {Box, useInput, useStdin, useStdout, type Key} from 'ink';
+import type {LoadStore} from '../../load/snapshot.js';
+import {UiContext, type UiEnvironment} from '../context.js';
+import {glyphs} from '../glyphs.js';
+import {colorEnabled} from '../ansi.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {throttleSubscribe} from '../App.js';
+import {Panel, panelInner} from '../components/Panel.js';
+import {PanelBoundary} from '../components/PanelBoundary.js';
+import {Line} from '../components/Line.js';
+import {clampIndex} from '../selectors.js';
+import {handleLoadKey, initialLoadUiState, type LoadEffect, type LoadUiState} from './controller.js';
+import {computeLoadLayout, loadMinColumns, loadMinRows} from './layout.js';
+import {LoadHeader} from './LoadHeader.js';
+import {LoadFooter} from './LoadFooter.js';
+import {LoadHelp} from './LoadHelp.js';
+import {RequestTable, requestColumns, requestRowsRoom} from './RequestTable.js';
+import {Charts} from './Charts.js';
+import {Failures} from './Failures.js';
+
+export interface LoadAppProps {
+	store: LoadStore;
+	onQuit(force: boolean): void;
+	ascii: boolean;
+	/** The session's description of the load model, for the header. */
+	description?: string;
+	/** Least time between snapshot-driven frames (keys redraw at once); 0 follows every snapshot. */
+	refreshMs?: number;
+}
+
+const hiddenLabels: Record<string, string> = {min: 'Min', max: 'Max', avg: 'Avg', type: 'Type', p95: 'p95'};
+
+export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: LoadAppProps) {
+	const {stdout} = useStdout();
+	const {isRawModeSupported} = useStdin();
+	const size = useTerminalSize(stdout);
+	const subscribe = useMemo(() => throttleSubscribe(store.subscribe, refreshMs), [store, refreshMs]);
+	const snapshot = useSyncExternalStore(subscribe, store.getSnapshot);
+	const [ui, setUi] = useState<LoadUiState>(initialLoadUiState);
+	const uiRef = useRef(ui);
+	const layout = computeLoadLayout(size.columns, size.rows);
+	const pageRef = useRef(5);
+	pageRef.current = Math.max(1, requestRowsRoom(panelInner(layout.width, layout.requestsHeight).height) - 1);
+
+	const perform = useCallback(
+		(effects: readonly LoadEffect[]) => {
+			for (const effect of effects) {
+				try {
+					if (effect.type === 'dispatch') store.dispatch(effect.command);
+					else onQuit(effect.force);
+				} catch {
+					// A failed command must not take the screen down; the run goes on.
+				}
+			}
+		},
+		[store, onQuit],
+	);
+	const onInput = useCallback(
+		(input: string, key: Key) => {
+			const result = handleLoadKey(uiRef.current, input, key, {snapshot: store.getSnapshot(), pageSize: pageRef.current});
+			if (result.state !== uiRef.current) {
+				uiRef.current = result.state;
+				setUi(result.state);
+			}
+			perform(result.effects);
+		},
+		[store, perform],
+	);
+	useInput(onInput, {isActive: isRawModeSupported === true});
+
+	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
+	// Panels that choked on one odd snapshot retry every few publications.
+	const resetKey = Math.floor(snapshot.version / 20);
+
+	let body;
+	if (layout.mode === 'too-small') {
+		body = (
+			<Box width={layout.width} height={Math.max(0, layout.bodyHeight)} flexDirection="column">
+				<Line width={layout.width} segments={[{text: `terminal ${size.columns}×${size.rows} is too small: the Load screen needs ${loadMinColumns}×${loadMinRows}`, color: 'yellow'}]} />
+			</Box>
+		);
+	} else if (ui.overlay === 'help') {
+		body = <LoadHelp width={layout.width} height={layout.bodyHeight} />;
+	} else {
+		const requests = panelInner(layout.width, layout.requestsHeight);
+		const charts = panelInner(layout.chartsWidth, layout.bottomHeight);
+		const failures = panelInner(layout.failuresWidth, layout.bottomHeight);
+		const {hidden} = requestColumns(requests.width);
+		const failureCount = snapshot.failures.reduce((sum, f) => sum + f.occurrences, 0);
+		const seconds = Math.min(snapshot.series.length, Math.max(0, charts.width - 12));
+		body = (
+			<Box flexDirection="column" width={layout.width} height={layout.bodyHeight}>
+				<Panel
+					title={`requests · ${snapshot.entries.length} name${snapshot.entries.length === 1 ? '' : 's'}`}
+					badge={hidden.length > 0 ? `${hidden.map(id => hiddenLabels[id]).join(' ')} hidden (narrow)` : undefined}
+					width={layout.width}
+					height={layout.requestsHeight}
+					focused
+				>
+					<PanelBoundary name="requests" width={requests.width} height={requests.height} resetKey={resetKey}>
+						<RequestTable entries={snapshot.entries} total={snapshot.total} selected={clampIndex(ui.selected, snapshot.entries.length)} width={requests.width} height={requests.height} />
+					</PanelBoundary>
+				</Panel>
+				<Box flexDirection="row" width={layout.width} height={layout.bottomHeight}>
+					<Panel title={`per second${seconds > 0 ? ` · last ${seconds}s` : ''}`} width={layout.chartsWidth} height={layout.bottomHeight} focused={false}>
+						<PanelBoundary name="charts" width={charts.width} height={charts.height} resetKey={resetKey}>
+							<Charts series={snapshot.series} width={charts.width} height={charts.height} />
+						</PanelBoundary>
+					</Panel>
+					<Panel title="failures" badge={failureCount > 0 ? String(failureCount) : undefined} width={layout.failuresWidth} height={layout.bottomHeight} focused={false}>
+						<PanelBoundary name="failures" width={failures.width} height={failures.height} resetKey={resetKey}>
+							<Failures failures={snapshot.failures} width={failures.width} height={failures.height} />
+						</PanelBoundary>
+					</Panel>
+				</Box>
+			</Box>
+		);
+	}
+
+	return (
+		<UiContext.Provider value={environment}>
+			<Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
+				{layout.height >= 4 ? (
+					<PanelBoundary name="header" width={layout.width} height={2} resetKey={resetKey}>
+						<LoadHeader width={layout.width} snapshot={snapshot} description={description} />
+					</PanelBoundary>
+				) : null}
+				{body}
+				{layout.height >= 4 ? (
+					<PanelBoundary name="footer" width={layout.width} height={2} resetKey={resetKey}>
+						<LoadFooter width={layout.width} ui={ui} status={snapshot.status} />
+					</PanelBoundary>
+				) : null}
+			</Box>
+		</UiContext.Provider>
+	);
+}

@@ -1,0 +1,90 @@
+/**
+ * Mounts the Load screen on the alternate screen for `drydock load` on a TTY. Like the console's
+ * entry (../index.tsx) this module has no JSX and imports ink-env first, so NODE_ENV and CI are set
+ * as Ink and React must see them before either loads.
+ */
+import {restoreCiEnvironment} from '../ink-env.js';
+import {createElement} from 'react';
+import {render} from 'ink';
+import type {LoadStore} from '../../load/snapshot.js';
+import {createTerminalGuard} from '../terminal.js';
+import {LoadApp} from './LoadApp.js';
+
+restoreCiEnvironment();
+
+export interface LoadConsoleOptions {
+	ascii: boolean;
+	/** One-line description of the load model for the header. */
+	description?: string;
+	stdout?: NodeJS.WriteStream;
+	stdin?: NodeJS.ReadStream;
+	/** force=false: stop the run gracefully (confirmed, or it was not running); force=true: a second Ctrl-C. */
+	onQuit(force: boolean): void;
+	/** Ink's frame ceiling; the console's 10 at most. */
+	maxFps?: number;
+	/** Least time between snapshot-driven frames. */
+	refreshMs?: number;
+}
+
+export interface MountedLoadConsole {
+	/** Unmounts and leaves the alternate screen; idempotent. */
+	unmount(): void;
+	/** Leave the alternate screen and show the cursor; idempotent; safe in exit/signal handlers. */
+	restoreTerminal(): void;
+}
+
+export function mountLoadConsole(store: LoadStore, options: LoadConsoleOptions): MountedLoadConsole {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const guard = createTerminalGuard(stdout);
+	const restoreTerminal = () => guard.restore();
+	guard.enter();
+	process.on('exit', restoreTerminal);
+	let unmounted = false;
+	let terminalLost = false;
+	let instance: ReturnType<typeof render> | undefined;
+	// A terminal that went away (closed pty, dropped SSH) fails writes with EIO/EPIPE: stop drawing
+	// and stop the run once, so its CSV and report are still written.
+	const onStdoutError = () => {
+		if (terminalLost || unmounted) return;
+		terminalLost = true;
+		try {
+			instance?.unmount();
+		} catch {
+			// Unmounting writes too; the stream is already gone.
+		}
+		options.onQuit(false);
+	};
+	stdout.on('error', onStdoutError);
+	try {
+		instance = render(
+			createElement(LoadApp, {
+				store,
+				onQuit: options.onQuit,
+				ascii: options.ascii,
+				...(options.description !== undefined ? {description: options.description} : {}),
+				...(options.refreshMs !== undefined ? {refreshMs: options.refreshMs} : {}),
+			}),
+			{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: Math.min(10, Math.max(1, options.maxFps ?? 10))},
+		);
+	} catch (error) {
+		restoreTerminal();
+		process.off('exit', restoreTerminal);
+		stdout.off('error', onStdoutError);
+		throw error;
+	}
+	const mounted = instance;
+	return {
+		unmount() {
+			if (unmounted) return;
+			unmounted = true;
+			try {
+				if (!terminalLost) mounted.unmount();
+			} finally {
+				restoreTerminal();
+				process.off('exit', restoreTerminal);
+			}
+		},
+		restoreTerminal,
+	};
+}

@@ -15,6 +15,10 @@ import {attachHeadlessReporter} from '../report/headless.js';
 import {formatSummary} from '../report/summary.js';
 import {processMasker} from '../profiles/mask.js';
 import {attachExtras, type Extras, type ExtrasOptions} from '../runtime/extras.js';
+import {loadChaosFile} from '../chaos/load.js';
+import type {ChaosTimeline} from '../chaos/schema.js';
+import {cancelLeftoverOrders, prepareResume, type ResumePlan} from '../runtime/resume.js';
+import {drydockVersion} from '../runtime/session.js';
 
 const options = {
 	profile: {type: 'string'},
@@ -32,6 +36,8 @@ const options = {
 	'metrics-host': {type: 'string'},
 	notify: {type: 'string'},
 	'notify-format': {type: 'string'},
+	chaos: {type: 'string'},
+	resume: {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 } as const;
 
@@ -49,7 +55,9 @@ export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [-
   --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
   --allow-live         permit real orders on mainnet (held under the profile's live caps)
   --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
-  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)`;
+  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)
+  --chaos FILE         fault timeline during the soak (JSON or YAML; replaces the profile's chaos section)
+  --resume DIR         continue the interrupted soak of the run in DIR (headless; the final report spans both)`;
 
 export interface RunArgs {
 	profile: string;
@@ -61,6 +69,12 @@ export interface RunArgs {
 	allowLive: boolean;
 	ascii: boolean;
 	extras: ExtrasOptions;
+	/** `--chaos FILE`, validated. */
+	chaos?: ChaosTimeline;
+	/** `--resume DIR`. */
+	resume?: string;
+	/** Whether --profile was given (a resume otherwise takes the interrupted run's profile). */
+	profileGiven?: boolean;
 }
 
 async function readRerunPhases(file: string) {
@@ -96,6 +110,11 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		process.stdout.write(runUsage + '\n');
 		return null;
 	}
+	if (values.resume !== undefined) {
+		const clash = (['plan', 'phases', 'duration', 'rerun-failed'] as const).find(name => values[name] !== undefined);
+		if (clash) throw new UsageError(`--resume: can't be combined with --${clash} (the interrupted run's plan and remaining soak time carry on)`);
+	}
+	const chaos = values.chaos !== undefined ? await loadChaosFile(values.chaos) : undefined;
 	const rerunPhases = values['rerun-failed'] !== undefined ? await readRerunPhases(values['rerun-failed']) : undefined;
 	const plan = buildPlan({
 		...(values.plan !== undefined ? {plan: values.plan} : {}),
@@ -121,6 +140,9 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
 		allowLive: Boolean(values['allow-live']),
 		ascii: Boolean(values.ascii),
+		...(chaos !== undefined ? {chaos} : {}),
+		...(values.resume !== undefined ? {resume: values.resume} : {}),
+		profileGiven: values.profile !== undefined,
 		extras: {
 			...(metricsPort !== undefined ? {metricsPort} : {}),
 			...(values['metrics-host'] !== undefined ? {metricsHost: values['metrics-host']} : {}),
@@ -135,7 +157,14 @@ export default async function run(argv: string[]): Promise<number> {
 	if (!args) return 0;
 	const consoleModule = args.headless ? null : import('./console.js');
 	void consoleModule?.then(m => m.preloadUi()).catch(() => {});
-	const {profile} = await loadProfile(args.profile);
+	const resume = args.resume !== undefined ? await prepareResume(args.resume, drydockVersion()) : undefined;
+	let {profile} = await loadProfile(resume && !args.profileGiven ? resume.profileName : args.profile).catch((error: unknown) => {
+		if (resume && !args.profileGiven) throw new UsageError(`--resume: the interrupted run's profile "${resume.profileName}" can't be loaded (${error instanceof Error ? error.message : String(error)}); name it with --profile`);
+		throw error;
+	});
+	// --chaos replaces the profile's timeline; the session (console or headless) reads it from the profile.
+	if (args.chaos) profile = {...profile, chaos: args.chaos};
+	if (resume) return runHeadless(profile, {...args, plan: resume.plan}, resume);
 	if (args.plan.phases.length === 0) {
 		process.stdout.write('drydock run: nothing to rerun — no phase failed in that report\n');
 		return 0;
@@ -147,7 +176,7 @@ export default async function run(argv: string[]): Promise<number> {
 	return runHeadless(profile, args);
 }
 
-async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs): Promise<number> {
+async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs, resume?: ResumePlan): Promise<number> {
 	const write = (text: string) => void process.stdout.write(processMasker.mask(text));
 	const session = createSession({
 		profile,
@@ -166,7 +195,16 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		extras = await attachExtras(engine, {...args.extras, log: line => write(line + '\n')});
 		const ready = await Promise.race([session.ready.then(() => 'ready' as const), shutdown.done.then(() => 'interrupted' as const)]);
 		if (ready === 'interrupted') return shutdown.done;
-		const outcome = await engine.start(args.plan);
+		let outcome;
+		if (resume) {
+			// Orders the interrupted segment left open come first: cancelled, never adopted twice.
+			const runtime = await session.ready;
+			const leftovers = await cancelLeftoverOrders(runtime.exchange, profile.symbols);
+			resume.seed.ordersCancelled = leftovers.cancelled;
+			for (const problem of leftovers.failed) write(`resume: ${problem}\n`);
+			write(`resuming ${resume.seed.fromRunId}${resume.recovered ? ' (recovered from its checkpoint and journal)' : ''}: ${Math.round(resume.seed.soakElapsedMs / 1000)} s of soak done, ${Math.round(resume.soakDurationMs / 1000)} s left; ${leftovers.cancelled} open order(s) of ours cancelled first\n`);
+			outcome = await engine.start(args.plan, {resume: resume.seed, runPhases: resume.runPhases, soakDurationMs: resume.soakDurationMs});
+		} else outcome = await engine.start(args.plan);
 		if (outcome.report) write('\n' + formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined));
 		return outcome.exitCode;
 	} finally {

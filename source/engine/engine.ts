@@ -11,7 +11,7 @@ import {randomBytes} from 'node:crypto';
 import {setMaxListeners} from 'node:events';
 import {derivePhaseStatus, phaseIds} from './types.js';
 import type {CheckInput, EngineCommand, EngineHandle, EngineSnapshot, PhaseDefinition, PhaseId, PlanSpec, ProfileView, ResourceLimits, KillSwitchView} from './types.js';
-import type {EngineEvent} from './events.js';
+import type {EngineEvent, ResumeSeed} from './events.js';
 import {EngineStore} from './store.js';
 import {CircuitBreaker} from './breaker.js';
 import {AbortError, isAbortError, type RetryPolicy} from './retry.js';
@@ -81,6 +81,18 @@ export interface RunOutcome {
 
 type Listener = (event: EngineEvent) => void;
 
+/** Runs when a phase's own work is done, before its status is derived: adds checks (e.g. the chaos verdicts to the soak). */
+export type PhaseFinalizer = (check: (input: CheckInput) => void, phase: PhaseId) => void | Promise<void>;
+
+export interface StartOptions {
+	/** Continue an interrupted run: its counters, histograms and finished phases are carried over. */
+	resume?: ResumeSeed;
+	/** The phases actually run (default: the plan's); the plan is what the report describes. */
+	runPhases?: readonly PhaseId[];
+	/** Soak duration for this segment (default: the plan's). */
+	soakDurationMs?: number;
+}
+
 const PHASE_ABORT_GRACE_MS = 10_000;
 
 const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130};
@@ -112,6 +124,7 @@ export class Engine<S, P> implements EngineHandle {
 	private readonly mask: (text: string) => string;
 	private readonly now: () => number;
 	private breakerProbing = false;
+	private finalizers: PhaseFinalizer[] = [];
 
 	constructor(readonly options: EngineOptions<S, P>) {
 		this.now = options.now ?? Date.now;
@@ -167,6 +180,14 @@ export class Engine<S, P> implements EngineHandle {
 				this.notice('error', `setup failed: ${this.runtimeError.message}`);
 			},
 		);
+	}
+
+	/** Adds checks at the end of every phase (the finalizer decides which phases it cares about). */
+	addPhaseFinalizer(finalizer: PhaseFinalizer): () => void {
+		this.finalizers.push(finalizer);
+		return () => {
+			this.finalizers = this.finalizers.filter(f => f !== finalizer);
+		};
 	}
 
 	/** Every event, as it happens (the journal and the headless reporter listen here). */
@@ -339,7 +360,7 @@ export class Engine<S, P> implements EngineHandle {
 	// --- running ----------------------------------------------------------------------------------
 
 	/** Starts a run; resolves with its outcome once the report is written. */
-	start(plan: PlanSpec): Promise<RunOutcome> {
+	start(plan: PlanSpec, startOptions: StartOptions = {}): Promise<RunOutcome> {
 		if (this.current) return Promise.reject(new Error('a run is already active'));
 		const runId = makeRunId(plan, this.now());
 		const controller = new AbortController();
@@ -347,7 +368,7 @@ export class Engine<S, P> implements EngineHandle {
 		const done = new Promise<RunOutcome>(resolve => (resolveDone = resolve));
 		this.current = {runId, plan, controller, phaseController: null, done, interruptedBy: null, dir: null, journal: null, lastCheckpoint: this.now()};
 		this.ordersCancelledOnExit = null;
-		void this.runPlan(runId, plan).then(resolveDone, (error: unknown) => {
+		void this.runPlan(runId, plan, startOptions).then(resolveDone, (error: unknown) => {
 			// The runner itself failing is a bug, but it still ends the run with a report.
 			this.notice('error', `engine: ${errorMessage(error)}`);
 			resolveDone({runId, exitCode: 1, interruptedBy: null, report: null, reportDir: this.current?.dir ?? null});
@@ -355,7 +376,7 @@ export class Engine<S, P> implements EngineHandle {
 		return done;
 	}
 
-	private async runPlan(runId: string, plan: PlanSpec): Promise<RunOutcome> {
+	private async runPlan(runId: string, plan: PlanSpec, startOptions: StartOptions): Promise<RunOutcome> {
 		const current = this.current!;
 		const base = this.options.reportDir === undefined ? 'reports' : this.options.reportDir;
 		if (base !== null) {
@@ -364,15 +385,17 @@ export class Engine<S, P> implements EngineHandle {
 			current.journal = new Journal(path.join(current.dir, 'events.ndjson'), this.mask);
 		}
 		this.emit({type: 'run-started', at: this.now(), runId, plan, reportDir: current.dir});
+		if (startOptions.resume) this.emit({type: 'resume', at: this.now(), seed: startOptions.resume});
+		const segment: PlanSpec = {...plan, phases: startOptions.runPhases ?? plan.phases, soakDurationMs: startOptions.soakDurationMs ?? plan.soakDurationMs};
 		if (!this.runtime && this.runtimePromise) this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
 			const reason = this.runtimeError?.message ?? 'no phases were provided';
-			for (const id of plan.phases) this.failPhase(id, 'setup', reason);
+			for (const id of segment.phases) this.failPhase(id, 'setup', reason);
 		} else {
-			for (const id of plan.phases) {
+			for (const id of segment.phases) {
 				if (current.controller.signal.aborted) break;
-				await this.runPhase(runtime, id, plan);
+				await this.runPhase(runtime, id, segment);
 			}
 		}
 		return this.finish();
@@ -448,6 +471,13 @@ export class Engine<S, P> implements EngineHandle {
 			}
 		}
 		stopGrace?.();
+		for (const finalizer of this.finalizers) {
+			try {
+				await finalizer(input => void ctx.check(input), id);
+			} catch (error) {
+				this.notice('warn', `${id}: finalizer failed: ${errorMessage(error)}`);
+			}
+		}
 		if (id === 'soak') this.addSoakCriteria(ctx.check.bind(ctx));
 		current.phaseController = null;
 		let status = this.store.deriveStatus(id);

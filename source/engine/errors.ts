@@ -45,6 +45,15 @@ export class ErrorLog {
 		return group;
 	}
 
+	/** Restores a group from an earlier segment of the same run (resume). */
+	seed(group: Omit<ErrorGroup, 'key'>): void {
+		const key = `${group.kind}|${normaliseMessage(group.message)}`;
+		const existing = this.groups.get(key);
+		this.total += group.count;
+		if (group.critical) this.critical += group.count;
+		this.groups.set(key, existing ? {...existing, count: existing.count + group.count, critical: existing.critical || group.critical} : {...group, key});
+	}
+
 	/** Newest first, at most `limit`. */
 	list(limit = 100): ErrorGroup[] {
 		const all = [...this.groups.values()];

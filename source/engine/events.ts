@@ -4,6 +4,7 @@
  */
 import type {
 	BreakerView,
+	ChaosRecord,
 	CheckResult,
 	ErrorInput,
 	FaultMark,
@@ -47,6 +48,31 @@ export type EngineEvent =
 	| {type: 'fault'; at: number; mark: FaultMark; index: number}
 	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number}
 	| {type: 'anomaly'; at: number; metric: string; value: number; limit: number; detail: string}
-	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string};
+	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string}
+	/** A chaos fault's record, replaced whole at each change (keyed by index). */
+	| {type: 'chaos'; at: number; record: ChaosRecord}
+	/** A resumed run: what the interrupted segment had done (applied right after run-started). */
+	| {type: 'resume'; at: number; seed: ResumeSeed};
+
+/** The state an interrupted run carries into its resumed segment (from its report.json / checkpoint). */
+export interface ResumeSeed {
+	fromDir: string;
+	fromRunId: string;
+	/** The first segment's start (the resumed run's report spans both). */
+	startedAt: number;
+	/** Soak time already done. */
+	soakElapsedMs: number;
+	/** Phases not run again, as the first segment left them. */
+	phases: {id: PhaseId; title: string; status: PhaseStatus; checks: CheckResult[]; startedAt: number | null; endedAt: number | null; reason: string | null}[];
+	soak: {operations: number; succeeded: number; failed: number; errors: number; histogram: string | null; avgMs: number | null; minMs: number | null; maxMs: number | null};
+	overall: {operations: number; failed: number; histogram: string | null; avgMs: number | null; minMs: number | null; maxMs: number | null};
+	orders: {placed: number; filled: number; canceled: number; rejected: number};
+	positions: {opened: number; closed: number};
+	riskRejections: number;
+	errors: {kind: string; message: string; phase: PhaseId | null; count: number; firstSeen: number; lastSeen: number; critical: boolean}[];
+	chaos: ChaosRecord[];
+	/** Open orders of ours found on the venue and cancelled before carrying on. */
+	ordersCancelled: number;
+}
 
 export type EngineEventType = EngineEvent['type'];

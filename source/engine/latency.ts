@@ -58,6 +58,25 @@ export class LatencyRecorder {
 		};
 	}
 
+	/**
+	 * Adds another recorder's encoded histogram and its exact summary (a resumed run carries on from the
+	 * first segment). Without a histogram only the summary counts.
+	 */
+	absorb(encoded: string | null, summary: {count: number; avgMs: number | null; minMs: number | null; maxMs: number | null}): void {
+		if (summary.count <= 0) return;
+		if (encoded) {
+			try {
+				this.histogram.add(hdr().decodeFromCompressedBase64(encoded));
+			} catch {
+				// A damaged histogram loses the percentiles of the first segment, not the run.
+			}
+		}
+		this.count += summary.count;
+		this.sumMs += (summary.avgMs ?? 0) * summary.count;
+		if (summary.minMs !== null && (this.minMs === null || summary.minMs < this.minMs)) this.minMs = summary.minMs;
+		if (summary.maxMs !== null && (this.maxMs === null || summary.maxMs > this.maxMs)) this.maxMs = summary.maxMs;
+	}
+
 	encode(): string {
 		return hdr().encodeIntoCompressedBase64(this.histogram);
 	}

@@ -6,6 +6,7 @@
 import {derivePhaseStatus, phaseIds} from './types.js';
 import type {
 	BreakerView,
+	ChaosRecord,
 	CheckResult,
 	EngineSnapshot,
 	ErrorGroup,
@@ -23,7 +24,7 @@ import type {
 	StreamStatus,
 	StreamView,
 } from './types.js';
-import type {EngineEvent, ResourceSample} from './events.js';
+import type {EngineEvent, ResourceSample, ResumeSeed} from './events.js';
 import {ErrorLog} from './errors.js';
 import {LatencyRecorder} from './latency.js';
 import {RingBuffer} from './ring.js';
@@ -181,6 +182,10 @@ export class EngineStore {
 	private opsSeries = new RingBuffer<number>(OPS_SERIES_POINTS);
 	private opsSecond: number | null = null;
 	private opsSecondCount = 0;
+	/** Chaos faults by index (report.json chaos[]). */
+	readonly chaos = new Map<number, ChaosRecord>();
+	/** Set by a resume: soak time the first segment already did. */
+	resumedFrom: {dir: string; runId: string; soakElapsedMs: number; at: number; ordersCancelled: number} | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
 	remainingMs: number | null = null;
 
@@ -275,8 +280,16 @@ export class EngineStore {
 				this.opsSeries.clear();
 				this.opsSecond = null;
 				this.remainingMs = null;
+				this.chaos.clear();
+				this.resumedFrom = null;
 				break;
 			}
+			case 'resume':
+				this.applyResume(event.seed, event.at);
+				break;
+			case 'chaos':
+				this.chaos.set(event.record.index, event.record);
+				break;
 			case 'run-finished':
 				if (this.run) {
 					this.run.state = event.state;
@@ -291,7 +304,11 @@ export class EngineStore {
 				phase.status = 'running';
 				phase.startedAt = event.at;
 				if (this.run) this.run.currentPhase = event.phase;
-				if (event.phase === 'soak') this.soakStartedAt = event.at;
+				if (event.phase === 'soak') {
+					// A resumed soak carries on: its clock includes the first segment's time.
+					this.soakStartedAt = event.at - (this.resumedFrom?.soakElapsedMs ?? 0);
+					phase.startedAt = this.soakStartedAt;
+				}
 				break;
 			}
 			case 'phase-finished': {
@@ -362,6 +379,39 @@ export class EngineStore {
 				this.notices.push({at: event.at, level: event.level, text: this.options.mask(event.text)});
 				break;
 		}
+	}
+
+	private applyResume(seed: ResumeSeed, at: number): void {
+		this.resumedFrom = {dir: seed.fromDir, runId: seed.fromRunId, soakElapsedMs: seed.soakElapsedMs, at, ordersCancelled: seed.ordersCancelled};
+		if (this.run) this.run.startedAt = seed.startedAt;
+		for (const p of seed.phases) {
+			const phase = this.phases.get(p.id);
+			if (!phase) continue;
+			phase.title = p.title;
+			phase.status = p.status;
+			phase.checks = p.checks.slice(0, MAX_CHECKS_PER_PHASE);
+			phase.startedAt = p.startedAt;
+			phase.endedAt = p.endedAt;
+			if (p.reason !== null) phase.reason = p.reason;
+		}
+		const s = seed.soak;
+		this.soakStats.operations += s.operations;
+		this.soakStats.succeeded += s.succeeded;
+		this.soakStats.failed += s.failed;
+		this.soakStats.errors += s.errors;
+		this.soakStats.latency.absorb(s.histogram, {count: s.operations, avgMs: s.avgMs, minMs: s.minMs, maxMs: s.maxMs});
+		const o = seed.overall;
+		this.overall.operations += o.operations;
+		this.overall.failed += o.failed;
+		this.overall.succeeded += o.operations - o.failed;
+		this.overall.latency.absorb(o.histogram, {count: o.operations, avgMs: o.avgMs, minMs: o.minMs, maxMs: o.maxMs});
+		for (const key of ['placed', 'filled', 'canceled', 'rejected'] as const) this.overall.orders[key] += seed.orders[key];
+		this.overall.positions.opened += seed.positions.opened;
+		this.overall.positions.closed += seed.positions.closed;
+		this.overall.riskRejections += seed.riskRejections;
+		for (const group of seed.errors) this.errors.seed(group);
+		this.overall.errors += seed.errors.reduce((sum, g) => sum + g.count, 0);
+		for (const record of seed.chaos) this.chaos.set(record.index, record);
 	}
 
 	private statsFor(phase: PhaseId | null): OperationStats[] {

@@ -123,6 +123,8 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 		histograms: {unit: 'us', encoding: 'hdr-compressed-base64', operations: store.overall.latency.encode(), soak: hasSoak ? store.soakStats.latency.encode() : null, calls: extras.callLatency.encode()},
 		calls: {count: extras.callLatency.count, average_ms: round(extras.callLatency.avgMs), p99_ms: round(extras.callLatency.percentileMs(99))},
 	};
+	if (store.chaos.size > 0) report.chaos = [...store.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
+	if (store.resumedFrom) report.resumed_from = {dir: store.resumedFrom.dir, run_id: store.resumedFrom.runId, soak_elapsed_ms: store.resumedFrom.soakElapsedMs, resumed_at: new Date(store.resumedFrom.at).toISOString(), orders_cancelled: store.resumedFrom.ordersCancelled};
 	// Masking is the last step: every string that leaves the process goes through it.
 	return {...(extras.mask === undefined ? report : maskReport(report, extras.mask))};
 }

@@ -36,6 +36,7 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 			}) + '\n',
 		);
 	};
+	const chaosJudged = new Map<number, string>();
 	const onEvent = (event: EngineEvent) => {
 		switch (event.type) {
 			case 'run-started':
@@ -64,6 +65,20 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				if (event.phase === 'soak' && progress) {
 					clearInterval(progress);
 					progress = null;
+				}
+				break;
+			}
+			case 'fault':
+				write(`${stamp(event.at)} FAULT   ${event.mark.kind}: ${event.mark.detail}\n`);
+				break;
+			case 'chaos': {
+				// One line when a chaos fault is judged (not on every intermediate update).
+				const r = event.record;
+				if (r.verdict === 'pass' || r.verdict === 'fail' || r.verdict === 'no-data' || r.verdict === 'skipped') {
+					if (chaosJudged.get(r.index) === r.verdict) break;
+					chaosJudged.set(r.index, r.verdict);
+					const figures = [r.detected_after_ms !== null ? `detected ${r.detected_after_ms} ms` : null, r.resubscribed_after_ms !== null ? `resubscribed ${r.resubscribed_after_ms} ms` : null, r.recovery_ms !== null ? `recovered ${r.recovery_ms} ms after it ended (budget ${r.recovery_budget_ms} ms)` : null].filter(Boolean).join(', ');
+					write(`${stamp(event.at)} CHAOS   ${r.verdict.toUpperCase()} #${r.index} ${r.label}${figures ? `: ${figures}` : ''}${r.reason ? ` — ${r.reason}` : ''}\n`);
 				}
 				break;
 			}

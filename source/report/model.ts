@@ -2,7 +2,7 @@
  * report.json, schema `drydock.report/1`. Top-level field names follow the soak-test guides drydock
  * replaces (snake_case). Rates are percentages (0–100); latencies in milliseconds; times ISO 8601.
  */
-import type {BreakerView, CheckResult, ErrorGroup, FaultMark, Grade, KillSwitchView, PhaseId, PhaseStatus, PlanName} from '../engine/types.js';
+import type {BreakerView, ChaosRecord, CheckResult, ErrorGroup, FaultMark, Grade, KillSwitchView, PhaseId, PhaseStatus, PlanName} from '../engine/types.js';
 
 export const REPORT_SCHEMA = 'drydock.report/1';
 
@@ -98,4 +98,8 @@ export interface Report {
 	/** HDR histograms (microseconds, hdr-histogram-js compressed base64) so reports merge exactly. */
 	histograms: {unit: 'us'; encoding: 'hdr-compressed-base64'; operations: string; soak: string | null; calls: string};
 	calls: {count: number; average_ms: number | null; p99_ms: number | null};
+	/** Faults of the chaos timeline, what each did and how the run recovered (present when a timeline ran). */
+	chaos?: ChaosRecord[];
+	/** Set on a run continued with `drydock run --resume DIR`: the interrupted segment it carries on. */
+	resumed_from?: {dir: string; run_id: string; soak_elapsed_ms: number; resumed_at: string; orders_cancelled: number} | null;
 }

@@ -23,7 +23,7 @@ export interface RecoveredRun {
 	fromCheckpoint: boolean;
 }
 
-const journalled = new Set<EngineEvent['type']>(['run-started', 'run-finished', 'phase-started', 'phase-finished', 'check', 'operation', 'order', 'position', 'risk-rejection', 'error', 'breaker', 'kill-switch', 'fault', 'fault-recovered', 'anomaly', 'notice']);
+const journalled = new Set<EngineEvent['type']>(['run-started', 'run-finished', 'phase-started', 'phase-finished', 'check', 'operation', 'order', 'position', 'risk-rejection', 'error', 'breaker', 'kill-switch', 'fault', 'fault-recovered', 'anomaly', 'notice', 'chaos', 'resume']);
 
 export async function recoverRun(dir: string, options: {version: string; mask?: (text: string) => string}): Promise<RecoveredRun> {
 	const journalFile = path.join(dir, 'events.ndjson');

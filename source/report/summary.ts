@@ -58,6 +58,14 @@ export function formatSummary(report: Report, reportPath?: string): string {
 		const m = report.metrics;
 		lines.push(`  resources     cpu avg ${m.average_cpu_percent ?? '—'}%, rss avg ${m.average_memory_mb ?? '—'} MB, peak ${m.peak_memory_mb ?? '—'} MB, slope ${m.rss_slope_mb_per_hour ?? '—'} MB/h`);
 	}
+	if (report.chaos && report.chaos.length > 0) {
+		lines.push('── chaos ──');
+		for (const c of report.chaos) {
+			const figures = [c.detected_after_ms !== null ? `detect ${c.detected_after_ms} ms` : null, c.resubscribed_after_ms !== null ? `resub ${c.resubscribed_after_ms} ms` : null, c.recovery_ms !== null ? `recover ${c.recovery_ms}/${c.recovery_budget_ms} ms` : null, c.messages_missed > 0 ? `${c.messages_missed} missed` : null, c.unknown_orders.length > 0 ? `${c.unknown_orders.length} unknown-fate orders` : null].filter(Boolean).join(', ');
+			lines.push(`  ${pad(c.verdict.toUpperCase(), 8)} ${c.label}${figures ? ` — ${figures}` : ''}${c.reason && c.verdict !== 'pass' ? ` (${c.reason.slice(0, 120)})` : ''}`);
+		}
+	}
+	if (report.resumed_from) lines.push(`  resumed from  ${report.resumed_from.run_id} (${formatDuration(report.resumed_from.soak_elapsed_ms)} of soak done before)`);
 	const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted_by ?? 'signal'})` : report.success ? 'PASSED' : 'FAILED';
 	lines.push(`Result: ${verdict}${report.exit_code !== null ? ` (exit ${report.exit_code})` : ''}${reportPath ? `  report: ${reportPath}` : ''}`);
 	return lines.join('\n') + '\n';

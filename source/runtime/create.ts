@@ -11,6 +11,7 @@ import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
 import {endpointsFromUrl, type Endpoints} from './target.js';
+import type {OrderFateObserver} from '../chaos/order-fate.js';
 
 export interface BuildOptions {
 	profile: Profile;
@@ -24,6 +25,8 @@ export interface BuildOptions {
 	preflight?: boolean;
 	/** Told once endpoints are known (e.g. to print them). */
 	onEndpoints?: (endpoints: Endpoints) => void;
+	/** Watches order placement for unknown fates (the chaos timeline's accounting). */
+	orderFates?: OrderFateObserver;
 }
 
 export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
@@ -91,6 +94,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 			exchange = capOrders(exchange, profile.live);
 		}
 
+		if (options.orderFates) exchange = options.orderFates.wrap(exchange);
 		if (options.preflight !== false) await preflight(exchange, endpoints, profile, credentials.apiKey !== null);
 
 		const phasesModule = await import('../phases/index.js');

@@ -15,6 +15,10 @@ import {engineOptionsFor} from './engine-options.js';
 import {buildRuntime, type BuiltRuntime} from './create.js';
 import {guardLive, type Endpoints} from './target.js';
 import type {PhaseServices} from '../phases/index.js';
+import {normalizeTimeline, type ChaosEntry} from '../chaos/schema.js';
+import {OrderFateObserver} from '../chaos/order-fate.js';
+import {ChaosRunner} from '../chaos/runner.js';
+import {StreamWatcher} from '../exchange/stream-watcher.js';
 
 export interface SessionOptions {
 	profile: Profile;
@@ -33,6 +37,8 @@ export interface SessionOptions {
 	rememberRuns?: boolean;
 	/** Write report.html next to report.json when a run ends. Default true. */
 	htmlReport?: boolean;
+	/** The chaos timeline (`--chaos FILE`); default the profile's `chaos` section. */
+	chaos?: readonly ChaosEntry[];
 }
 
 export interface Session<S = PhaseServices> {
@@ -115,6 +121,8 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		if (dir) text += await readFile(path.join(dir, 'events.ndjson'), 'utf8').catch(() => '');
 		return text;
 	};
+	const timeline = options.chaos ?? (profile.chaos ? normalizeTimeline(profile.chaos) : []);
+	const orderFates = timeline.length > 0 ? new OrderFateObserver() : undefined;
 	let startBuild!: () => void;
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
 	const ready = gate.then(
@@ -126,8 +134,33 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 				readOutputs,
 				...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
 				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
+				...(orderFates ? {orderFates} : {}),
 			}),
 	);
+	// Registered before anyone can start a run on `ready`, so the runner sees the soak start.
+	let chaos: ChaosRunner | null = null;
+	if (timeline.length > 0) {
+		ready.then(
+			runtime => {
+				chaos = new ChaosRunner({
+					host: {
+						onEvent: listener => engine.onEvent(listener),
+						emit: event => engine.emit(event),
+						addPhaseFinalizer: finalizer => engine.addPhaseFinalizer(finalizer),
+						soakStartedAt: () => engine.store.soakStartedAt,
+						carriedOver: () => engine.store.chaos,
+					},
+					timeline,
+					faults: runtime.services.faults,
+					exchange: runtime.exchange,
+					fates: orderFates ?? null,
+					symbol: (profile.symbols[0] ?? 'BTC/USDT').replace('/', ''),
+					createWatcher: onEvent => new StreamWatcher(runtime.exchange, {onEvent, clockOffsetMs: () => runtime.services.clock.offsetMs}),
+				});
+			},
+			() => {},
+		);
+	}
 	engine.provide(ready);
 	ready.catch(() => {});
 	if (!options.deferRuntime) startBuild();
@@ -145,6 +178,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			if (closed) return;
 			closed = true;
 			await monitor.stop();
+			chaos?.close();
 			await engine.close();
 			const runtime = await ready.catch(() => null);
 			await runtime?.close?.().catch(() => {});

@@ -1,0 +1,133 @@
+/**
+ * The chaos timeline: faults scheduled relative to the soak's start, from a profile's `chaos` section or
+ * `--chaos FILE`. Entries are either a point (`at`, optional `duration`) or a window (`from`..`to`).
+ * Parsing here only checks shapes; `normalizeTimeline` turns durations into milliseconds and fills the
+ * per-kind defaults, and its error names the entry index and the field.
+ */
+import {z} from 'zod';
+import {parseFaultSpec} from '../mock/faults/index.js';
+import {parseDuration} from '../util/duration.js';
+
+export const chaosFaultKinds = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market'] as const;
+export type ChaosFaultKind = (typeof chaosFaultKinds)[number];
+
+/** `30s`, `5m`, `1h30m`, or a number of seconds. */
+const durationText = z.union([z.string().min(1), z.number().nonnegative()]).refine(value => {
+	try {
+		parseDuration(String(value));
+		return true;
+	} catch {
+		return false;
+	}
+}, 'expected a duration such as 30s, 5m or 1h30m');
+
+export const chaosEntrySchema = z
+	.strictObject({
+		at: durationText.optional(),
+		from: durationText.optional(),
+		to: durationText.optional(),
+		fault: z.enum(chaosFaultKinds),
+		params: z.record(z.string(), z.unknown()).optional(),
+		/** How long a point fault lasts (default per kind; drop-websockets is instantaneous). */
+		duration: durationText.optional(),
+		/** How long recovery may take once the fault has ended (default per kind). */
+		recoveryBudget: durationText.optional(),
+	})
+	.superRefine((entry, ctx) => {
+		const hasAt = entry.at !== undefined;
+		const hasWindow = entry.from !== undefined || entry.to !== undefined;
+		if (hasAt && hasWindow) ctx.addIssue({code: 'custom', path: ['at'], message: 'give either "at" or "from"/"to", not both'});
+		else if (!hasAt && !hasWindow) ctx.addIssue({code: 'custom', path: ['at'], message: 'required: "at" (a point) or "from" and "to" (a window)'});
+		else if (hasWindow) {
+			if (entry.from === undefined) ctx.addIssue({code: 'custom', path: ['from'], message: 'required with "to"'});
+			else if (entry.to === undefined) ctx.addIssue({code: 'custom', path: ['to'], message: 'required with "from"'});
+			else if (safeMs(entry.to) !== null && safeMs(entry.from) !== null && safeMs(entry.to)! <= safeMs(entry.from)!) ctx.addIssue({code: 'custom', path: ['to'], message: 'must be later than "from"'});
+			if (entry.duration !== undefined) ctx.addIssue({code: 'custom', path: ['duration'], message: 'a "from"/"to" window already has a duration'});
+		}
+		// The mock's own validation of the parameters, so a bad value is caught before the run, not an hour in.
+		const check = parseFaultSpec({fault: entry.fault, params: entry.params ?? {}});
+		if (!check.ok) {
+			const field = /"params\.([A-Za-z]+)"/.exec(check.message)?.[1];
+			ctx.addIssue({code: 'custom', path: field ? ['params', field] : ['params'], message: check.message.replace(/^"params\.[A-Za-z]+" /, '')});
+		}
+	});
+
+export const chaosTimelineSchema = z.array(chaosEntrySchema).max(1000);
+
+export type ChaosEntryInput = z.input<typeof chaosEntrySchema>;
+export type ChaosTimeline = z.output<typeof chaosTimelineSchema>;
+
+/** One scheduled fault, in milliseconds from the soak's start. */
+export interface ChaosEntry {
+	index: number;
+	fault: ChaosFaultKind;
+	params: Record<string, unknown>;
+	startMs: number;
+	/** 0 for an instantaneous fault (a drop). */
+	durationMs: number;
+	recoveryBudgetMs: number;
+	/** Human-readable, e.g. `error-rate 20m–25m {"probability":0.3}`. */
+	label: string;
+}
+
+/** Faults that last until cleared unless given a duration get this one. */
+export const defaultFaultDurationMs: Record<ChaosFaultKind, number> = {
+	'latency': 30_000,
+	'error-rate': 30_000,
+	'rate-limit-storm': 20_000,
+	'drop-websockets': 0,
+	'stall-streams': 30_000,
+	'clock-skew': 60_000,
+	'pause-market': 30_000,
+};
+
+/** Time allowed from the fault's end to the first sign of health (streams back, a call succeeding). */
+export const defaultRecoveryBudgetMs: Record<ChaosFaultKind, number> = {
+	'latency': 5_000,
+	'error-rate': 10_000,
+	// Retry-After (1 s by default on the mock) plus the breaker's open time and a probe.
+	'rate-limit-storm': 15_000,
+	'drop-websockets': 5_000,
+	'stall-streams': 5_000,
+	'clock-skew': 5_000,
+	'pause-market': 5_000,
+};
+
+function safeMs(value: string | number): number | null {
+	try {
+		return parseDuration(String(value));
+	} catch {
+		return null;
+	}
+}
+
+function ms(value: string | number): number {
+	return parseDuration(String(value));
+}
+
+function short(msValue: number): string {
+	if (msValue % 3_600_000 === 0) return `${msValue / 3_600_000}h`;
+	if (msValue % 60_000 === 0) return `${msValue / 60_000}m`;
+	if (msValue % 1000 === 0) return `${msValue / 1000}s`;
+	return `${msValue}ms`;
+}
+
+/** Validated entries → ChaosEntry, sorted by start (indexes stay those of the file). */
+export function normalizeTimeline(entries: readonly z.output<typeof chaosEntrySchema>[]): ChaosEntry[] {
+	const out = entries.map((entry, index): ChaosEntry => {
+		const startMs = entry.at !== undefined ? ms(entry.at) : ms(entry.from!);
+		const durationMs = entry.at !== undefined ? (entry.duration !== undefined ? ms(entry.duration) : defaultFaultDurationMs[entry.fault]) : ms(entry.to!) - startMs;
+		const params = entry.params ?? {};
+		const window = durationMs > 0 ? `${short(startMs)}–${short(startMs + durationMs)}` : `at ${short(startMs)}`;
+		return {
+			index,
+			fault: entry.fault,
+			params,
+			startMs,
+			durationMs,
+			recoveryBudgetMs: entry.recoveryBudget !== undefined ? ms(entry.recoveryBudget) : defaultRecoveryBudgetMs[entry.fault],
+			label: `${entry.fault} ${window}${Object.keys(params).length > 0 ? ` ${JSON.stringify(params)}` : ''}`,
+		};
+	});
+	return out.sort((a, b) => a.startMs - b.startMs || a.index - b.index);
+}

@@ -1,0 +1,87 @@
+/**
+ * A resumed run in the engine: the seed (finished phases, counters, HDR histograms, errors) carries
+ * over, only the given phases run, the soak's clock includes the first segment's time, and the report
+ * spans both segments with resumed_from. The prepared seed itself comes from a real interrupted
+ * report.json (prepareResume), so the round trip is exercised too.
+ */
+import {mkdtemp, writeFile} from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import type {PhaseDefinition} from '../../source/engine/types.js';
+import {buildReport} from '../../source/report/build.js';
+import {decodeHistogram} from '../../source/engine/latency.js';
+import {prepareResume} from '../../source/runtime/resume.js';
+import {testEngine} from './helpers.js';
+
+function soakOf(opsPerRun: number, latencyMs: number): PhaseDefinition<object, {name: string}> {
+	return {
+		id: 'soak',
+		title: 'Soak',
+		async run(ctx) {
+			for (let i = 0; i < opsPerRun; i++) {
+				ctx.operation({kind: 'trade-cycle', ok: i !== 0, latencyMs, ...(i === 0 ? {error: {kind: 'network', message: 'boom'}} : {})});
+				ctx.order('placed');
+				await ctx.sleep(ctx.soakDurationMs / opsPerRun);
+			}
+		},
+	};
+}
+
+const config: PhaseDefinition<object, {name: string}> = {id: 'config', title: 'Configuration', run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'})};
+
+describe('engine resume', () => {
+	it('carries counters, histograms, phases and soak time into the resumed segment', async () => {
+		// Segment 1: config passes, the soak is interrupted part-way.
+		const first = testEngine([config, soakOf(10, 4)], {});
+		const plan = {name: 'custom' as const, phases: ['config' as const, 'soak' as const], soakDurationMs: 1_000};
+		const running = first.start(plan);
+		await new Promise(resolve => setTimeout(resolve, 400));
+		await first.interrupt('SIGINT');
+		const interrupted = (await running).report!;
+		await first.close();
+		expect(interrupted.interrupted).toBe(true);
+		const firstOps = interrupted.total_operations;
+		expect(firstOps).toBeGreaterThan(0);
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-unit-'));
+		await writeFile(path.join(dir, 'report.json'), JSON.stringify(interrupted));
+		const prepared = await prepareResume(dir, 'test');
+		expect(prepared.runPhases).toEqual(['soak']);
+		expect(prepared.soakDurationMs).toBeLessThan(1_000);
+		expect(prepared.soakDurationMs).toBeGreaterThan(300);
+		expect(prepared.seed.soak.operations).toBe(firstOps);
+
+		// Segment 2: only the soak runs, for the time left, with slower operations.
+		const second = testEngine([config, soakOf(5, 40)], {});
+		const outcome = await second.start(prepared.plan, {resume: prepared.seed, runPhases: prepared.runPhases, soakDurationMs: prepared.soakDurationMs});
+		const report = buildReport(second.store, {version: 't', interruptedBy: null, checkpoint: false, exitCode: outcome.exitCode, callLatency: second.callLatency, ordersCancelledOnExit: null, rssSlopeMbPerHour: null, mask: t => t});
+		await second.close();
+		expect(report.total_operations).toBe(firstOps + 5);
+		expect(report.metrics.orders_placed).toBe(interrupted.metrics.orders_placed + 5);
+		// Both segments' latencies: 4 ms from the first, 40 ms from the second (the histogram carried over).
+		expect(report.min_latency_ms).toBe(4);
+		expect(report.peak_latency_ms).toBe(40);
+		expect(decodeHistogram(report.histograms.soak!).count).toBe(firstOps + 5);
+		expect(report.average_latency_ms!).toBeCloseTo((firstOps * 4 + 5 * 40) / (firstOps + 5), 1);
+		// One failed operation per segment; the first segment's error groups are kept.
+		expect(report.success_rate!).toBeCloseTo(((firstOps - 1 + 4) / (firstOps + 5)) * 100, 2);
+		expect(report.errors.find(e => e.kind === 'network')!.count).toBe(2);
+		// config was not run again but is in the report as it passed; the soak spans the whole second.
+		expect(report.phases.map(p => [p.id, p.status])).toEqual([['config', 'pass'], ['soak', expect.stringMatching(/pass|warn|fail/)]]);
+		expect(report.phases[1]!.duration_ms!).toBeGreaterThanOrEqual(950);
+		expect(report.start_time).toBe(interrupted.start_time);
+		expect(report.resumed_from).toMatchObject({run_id: interrupted.run_id, soak_elapsed_ms: prepared.seed.soakElapsedMs});
+	});
+
+	it('refuses a finished run, and a run without a soak, with the reason', async () => {
+		const engine = testEngine([config], {});
+		const report = (await engine.start({name: 'custom', phases: ['config'], soakDurationMs: 0})).report!;
+		await engine.close();
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-unit-'));
+		await writeFile(path.join(dir, 'report.json'), JSON.stringify(report));
+		await expect(prepareResume(dir, 't')).rejects.toThrow(/that run finished \(exit 0\) — there is nothing to resume/);
+		await writeFile(path.join(dir, 'report.json'), JSON.stringify({...report, interrupted: true}));
+		await expect(prepareResume(dir, 't')).rejects.toThrow(/has no soak to resume/);
+		await expect(prepareResume(path.join(dir, 'nowhere'), 't')).rejects.toThrow(/no readable report\.json or journal there/);
+	});
+});

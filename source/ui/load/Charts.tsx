@@ -8,8 +8,7 @@ import type {LoadSeriesPoint} from '../../load/snapshot.js';
 import {useUi} from '../context.js';
 import {sparkline} from '../charts.js';
 import {Line, type SegmentInput} from '../components/Line.js';
-import {formatMs} from '../format.js';
-import {shortRps} from './format.js';
+import {formatMs, formatRate} from '../format.js';
 
 interface ChartsProps {
 	series: readonly LoadSeriesPoint[];
@@ -41,12 +40,12 @@ function ChartsView({series, width, height}: ChartsProps) {
 		extra,
 	];
 	const lines: SegmentInput[][] = [
-		line('RPS', shown.map(p => p.rps), shortRps(last.rps), failed ? 'yellow' : 'cyan'),
+		line('RPS', shown.map(p => p.rps), formatRate(last.rps), failed ? 'yellow' : 'cyan'),
 		line('p50', shown.map(p => p.p50Ms), formatMs(last.p50Ms), 'green', {max: latencyTop}),
 		line('p95', shown.map(p => p.p95Ms), formatMs(last.p95Ms), 'yellow', {max: latencyTop}),
 		line('p99', shown.map(p => p.p99Ms), formatMs(last.p99Ms), 'red', {max: latencyTop}),
 		line('usr', shown.map(p => p.users), String(last.users), 'magenta'),
-		line('fail', shown.map(p => p.failuresPerSecond), shortRps(last.failuresPerSecond), 'red'),
+		line('err', shown.map(p => p.failuresPerSecond), formatRate(last.failuresPerSecond), 'red'),
 	];
 	return (
 		<Box flexDirection="column" width={width}>

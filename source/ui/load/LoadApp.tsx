@@ -44,7 +44,7 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 	const snapshot = useSyncExternalStore(subscribe, store.getSnapshot);
 	const [ui, setUi] = useState<LoadUiState>(initialLoadUiState);
 	const uiRef = useRef(ui);
-	const layout = computeLoadLayout(size.columns, size.rows);
+	const layout = computeLoadLayout(size.columns, size.rows, snapshot.entries.length);
 	const pageRef = useRef(5);
 	pageRef.current = Math.max(1, requestRowsRoom(panelInner(layout.width, layout.requestsHeight).height) - 1);
 

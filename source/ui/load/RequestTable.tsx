@@ -86,7 +86,11 @@ interface RequestTableProps {
 /** Rows of entries the table shows in a panel body of `height` lines. */
 export function requestRowsRoom(height: number): number {
 	// Header + aggregate, and the detail line when there is room for it.
-	return Math.max(1, height - 2 - (height >= 8 ? 1 : 0));
+	return Math.max(1, height - 2 - (hasDetailLine(height) ? 1 : 0));
+}
+
+function hasDetailLine(height: number): boolean {
+	return height >= 5;
 }
 
 function RequestTableView({entries, total, selected, width, height}: RequestTableProps) {
@@ -110,7 +114,7 @@ function RequestTableView({entries, total, selected, width, height}: RequestTabl
 	}));
 	rows.push({key: '(aggregated)', cells: ids.map(id => cellFor(id, total, true))});
 	const current = entries[index];
-	const showDetail = height >= 8 && current !== undefined;
+	const showDetail = hasDetailLine(height) && current !== undefined;
 	const scroll = entries.length > room ? `${index + 1}/${entries.length}` : null;
 	const p = current?.percentiles ?? {};
 	return (

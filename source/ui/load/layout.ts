@@ -20,10 +20,16 @@ export const loadMinColumns = 60;
 export const loadMinRows = 16;
 const headerHeight = 2;
 const footerHeight = 2;
+/** Six chart lines (RPS, p50, p95, p99, users, errors) and a frame, or as many failure rows. */
+const maxBottomHeight = 12;
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
-export function computeLoadLayout(columns: number, rows: number): LoadLayout {
+/**
+ * `names`: request names in the table. The table takes what it needs (rows, header, aggregate,
+ * detail line) and the charts and failures get the rest, up to `maxBottomHeight`.
+ */
+export function computeLoadLayout(columns: number, rows: number, names = Infinity): LoadLayout {
 	const width = Math.max(1, columns);
 	const height = Math.max(1, rows - 1);
 	const bodyHeight = height - headerHeight - footerHeight;
@@ -32,7 +38,9 @@ export function computeLoadLayout(columns: number, rows: number): LoadLayout {
 	}
 	// Charts need 4 lines inside their frame (RPS, p50, p95, p99); a taller terminal also shows users
 	// and more failure rows, but the request table keeps at least half of the body.
-	const bottomHeight = clamp(6 + Math.floor((bodyHeight - 19) / 2), 6, Math.min(14, Math.floor(bodyHeight / 2)));
+	const baseBottom = clamp(6 + Math.floor((bodyHeight - 19) / 2), 6, Math.min(14, Math.floor(bodyHeight / 2)));
+	const tableNeeds = Math.max(1, names) + 3 + 2;
+	const bottomHeight = clamp(bodyHeight - tableNeeds, baseBottom, Math.max(baseBottom, maxBottomHeight));
 	const chartsWidth = clamp(Math.round(columns * 0.4), 30, 72);
 	return {
 		mode: 'normal',

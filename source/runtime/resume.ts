@@ -55,9 +55,11 @@ export async function prepareResume(dir: string, version: string): Promise<Resum
 	if (!report.interrupted) throw new UsageError(`${where}: that run finished (exit ${report.exit_code ?? '?'}) — there is nothing to resume`);
 	if (!report.plan.phases.includes('soak')) throw new UsageError(`${where}: that run's plan has no soak to resume`);
 	const soak = report.phases.find(p => p.id === 'soak');
-	const soakCut = !soak || soak.status === 'pending' || soak.status === 'running' || soak.checks.some(c => cutShort.has(c.id));
+	const soakElapsed = soak && soak.started_at !== null ? Math.max(0, soak.duration_ms ?? 0) : 0;
+	// The soak stops its schedule cleanly on a signal (its checks may even pass): short of its duration is cut short.
+	const soakCut = !soak || soak.status === 'pending' || soak.status === 'running' || soak.checks.some(c => cutShort.has(c.id)) || soakElapsed < report.plan.soak_duration_ms - MIN_REMAINING_MS;
 	if (!soakCut) throw new UsageError(`${where}: its soak already finished (${soak?.status ?? 'unknown'}) — there is nothing to resume`);
-	const soakElapsedMs = soak && soak.started_at !== null ? Math.max(0, soak.duration_ms ?? 0) : 0;
+	const soakElapsedMs = soakElapsed;
 	const remaining = report.plan.soak_duration_ms - soakElapsedMs;
 	if (remaining < MIN_REMAINING_MS) throw new UsageError(`${where}: its soak had done ${Math.round(soakElapsedMs / 1000)} s of ${Math.round(report.plan.soak_duration_ms / 1000)} s — nothing left to run`);
 

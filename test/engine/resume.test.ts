@@ -4,7 +4,7 @@
  * spans both segments with resumed_from. The prepared seed itself comes from a real interrupted
  * report.json (prepareResume), so the round trip is exercised too.
  */
-import {mkdtemp, writeFile} from 'node:fs/promises';
+import {copyFile, mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
@@ -71,6 +71,28 @@ describe('engine resume', () => {
 		expect(report.phases[1]!.duration_ms!).toBeGreaterThanOrEqual(950);
 		expect(report.start_time).toBe(interrupted.start_time);
 		expect(report.resumed_from).toMatchObject({run_id: interrupted.run_id, soak_elapsed_ms: prepared.seed.soakElapsedMs});
+	});
+
+	it('after a kill -9 (journal, no final report) the state is rebuilt from the journal and the soak is resumable', async () => {
+		const base = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-kill-'));
+		const engine = testEngine([config, soakOf(10, 4)], {}, {reportDir: base});
+		const running = engine.start({name: 'custom', phases: ['config', 'soak'], soakDurationMs: 2_000});
+		await new Promise(resolve => setTimeout(resolve, 600));
+		// What a kill -9 leaves behind: the journal so far, no final report.json.
+		const runDir = engine.store.run!.reportDir!;
+		const killed = path.join(base, 'killed');
+		await mkdir(killed);
+		await copyFile(path.join(runDir, 'events.ndjson'), path.join(killed, 'events.ndjson'));
+		await engine.interrupt('stop');
+		await running;
+		await engine.close();
+		const prepared = await prepareResume(killed, 't');
+		expect(prepared.recovered).toBe(true);
+		expect(prepared.runPhases).toEqual(['soak']);
+		expect(prepared.seed.phases.map(p => [p.id, p.status])).toEqual([['config', 'pass']]);
+		expect(prepared.seed.soak.operations).toBeGreaterThan(0);
+		expect(prepared.soakDurationMs).toBeGreaterThan(1_000);
+		expect(prepared.soakDurationMs).toBeLessThan(2_000);
 	});
 
 	it('refuses a finished run, and a run without a soak, with the reason', async () => {

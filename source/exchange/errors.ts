@@ -158,12 +158,30 @@ function classChain(error: object): string[] {
 const signaturePattern = /(signature=)[^&\s"']*/gi;
 const apiKeyHeaderPattern = /(x-mbx-apikey["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
 
-/** Removes signatures and the given literal secrets (API key, secret) from a text. */
+/**
+ * The forms a secret can take in text a venue sends back: as is, URL-encoded, and base64/base64url at
+ * each of the three alignments it can have inside a longer base64 blob (the stable inner part).
+ */
+function secretForms(secret: string): string[] {
+	const forms = new Set([secret, encodeURIComponent(secret)]);
+	if (secret.length >= 16) {
+		for (const pad of ['', 'x', 'xy']) {
+			const inner = Buffer.from(pad + secret).toString('base64').slice(4, -4);
+			forms.add(inner);
+			forms.add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
+		}
+	}
+	// Longest first, so a form containing another is removed whole.
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/** Removes signatures and the given secrets (API key, secret), in any form in secretForms, from a text. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {
 	let out = text.replace(signaturePattern, '$1<redacted>').replace(apiKeyHeaderPattern, '$1<redacted>');
 	for (const secret of secrets) {
 		// Short values would redact innocent text and are not real secrets anyway.
-		if (secret && secret.length >= 8) out = out.split(secret).join('<redacted>');
+		if (!secret || secret.length < 8) continue;
+		for (const form of secretForms(secret)) if (out.includes(form)) out = out.split(form).join('<redacted>');
 	}
 	return out;
 }

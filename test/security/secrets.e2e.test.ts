@@ -10,6 +10,7 @@
  * was stopped there (and that the interception works, on a loopback address it is told to block).
  */
 import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync} from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -169,6 +170,31 @@ describe('every command, with secrets planted', () => {
 		expect(files).toEqual(expect.arrayContaining(['report.json', 'junit.xml', 'events.ndjson', 'report.html']));
 		noStack(ran);
 	}, 130_000);
+
+	it('run: a venue that echoes the key header and the signed URL in every error body', async () => {
+		const info = await (await fetch(`${mock.rest}/api/v3/exchangeInfo`)).text();
+		const echo = http.createServer((req, res) => {
+			req.resume();
+			const route = (req.url ?? '/').split('?')[0];
+			res.setHeader('content-type', 'application/json');
+			if (route === '/api/v3/exchangeInfo') return void res.end(info);
+			if (route === '/api/v3/ping') return void res.end('{}');
+			if (route === '/api/v3/time') return void res.end(JSON.stringify({serverTime: Date.now()}));
+			res.statusCode = 400;
+			res.end(JSON.stringify({code: -1100, msg: `echo ${req.method} ${req.url} key=${String(req.headers['x-mbx-apikey'])} b64=${Buffer.from(String(req.headers['x-mbx-apikey'])).toString('base64')}`}));
+		});
+		await new Promise<void>(resolve => echo.listen(0, '127.0.0.1', resolve));
+		try {
+			const url = `http://127.0.0.1:${(echo.address() as net.AddressInfo).port}`;
+			const ran = await run('run echo venue', ['run', '--profile', 'mock', '--exchange-url', url, '--phases', 'config,connectivity,security', '--report-dir', path.join(out, 'runs-echo'), '--headless'], {timeoutMs: 90_000});
+			expect([0, 1, 2], `${ran.stdout}\n${ran.stderr}`).toContain(ran.code);
+			// The echo reached drydock: the key really was on the wire and came back.
+			expect(ran.stdout + ran.stderr + filesUnder(path.join(out, 'runs-echo')).map(f => readFileSync(f, 'utf8')).join('')).toMatch(/echo (GET|POST)/);
+			noStack(ran);
+		} finally {
+			echo.close();
+		}
+	}, 100_000);
 
 	it('run: the embedded mock rejects the planted keys → exit 2, one line', async () => {
 		const ran = await run('run embedded (key rejected)', ['run', '--profile', 'mock', '--phases', 'config,connectivity', '--report-dir', path.join(out, 'runs-rejected'), '--headless']);

@@ -17,7 +17,8 @@ export interface UnknownFate {
 	placements: number;
 }
 
-const rejectionKinds = new Set(['invalid-order', 'bad-symbol', 'insufficient-funds', 'bad-request', 'auth']);
+/** Answers that say the order was not placed: rejections, and 429/418 (refused before the matching engine). */
+const rejectionKinds = new Set(['invalid-order', 'bad-symbol', 'insufficient-funds', 'bad-request', 'auth', 'rate-limit', 'ddos']);
 
 export class OrderFateObserver {
 	/** clientOrderId → createOrder calls sent (bounded: forgotten oldest first). */

@@ -213,8 +213,10 @@ export class ChaosRunner {
 			if (t.closed || at < t.injectedAt) continue;
 			// Gaps are counted until recovery (frames missed across the fault surface as the first gap after it).
 			if (t.recoveredAt === null || at <= t.recoveredAt + 1_000) {
+				// Trade ids count messages; a depth gap counts update ids, not messages: it is a book resync.
 				if (event.gap > 0) {
-					t.record = {...t.record, messages_missed: t.record.messages_missed + event.gap, book_resyncs: t.record.book_resyncs + (event.stream.includes('@depth') ? 1 : 0)};
+					const depthStream = event.stream.includes('@depth');
+					t.record = {...t.record, messages_missed: t.record.messages_missed + (depthStream ? 0 : event.gap), book_resyncs: t.record.book_resyncs + (depthStream ? 1 : 0)};
 				}
 			}
 			if (t.recoveredAt !== null) continue;

@@ -184,6 +184,9 @@ export class EngineStore {
 	private opsSecondCount = 0;
 	/** Chaos faults by index (report.json chaos[]). */
 	readonly chaos = new Map<number, ChaosRecord>();
+	/** Soak errors seen while a chaos fault was active (injected, not yet recovered): judged by the chaos checks, not errors/hour. */
+	soakChaosErrors = 0;
+	private activeChaos = new Set<number>();
 	/** Set by a resume: soak time the first segment already did. */
 	resumedFrom: {dir: string; runId: string; soakElapsedMs: number; at: number; ordersCancelled: number} | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
@@ -281,6 +284,8 @@ export class EngineStore {
 				this.opsSecond = null;
 				this.remainingMs = null;
 				this.chaos.clear();
+				this.activeChaos.clear();
+				this.soakChaosErrors = 0;
 				this.resumedFrom = null;
 				break;
 			}
@@ -289,6 +294,8 @@ export class EngineStore {
 				break;
 			case 'chaos':
 				this.chaos.set(event.record.index, event.record);
+				if (event.record.verdict === 'active') this.activeChaos.add(event.record.index);
+				else this.activeChaos.delete(event.record.index);
 				break;
 			case 'run-finished':
 				if (this.run) {
@@ -420,7 +427,10 @@ export class EngineStore {
 
 	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number): void {
 		this.errors.add(error, phase, at, this.options.mask);
-		if (phase === 'soak') this.soakStats.errors++;
+		if (phase === 'soak') {
+			this.soakStats.errors++;
+			if (this.activeChaos.size > 0) this.soakChaosErrors++;
+		}
 		this.overall.errors++;
 	}
 

@@ -250,10 +250,22 @@ describe('every command, with secrets planted', () => {
 		expect(existsSync(path.join(out, 'copy.html'))).toBe(true);
 	}, 60_000);
 
-	it('mock --help', async () => {
+	it('mock --help, and every other help text', async () => {
 		const ran = await run('mock --help', ['mock', '--help']);
 		expect(ran.code).toBe(0);
-	});
+		for (const args of [['--help'], ['run', '--help'], ['load', '--help'], ['report', '--help'], ['profiles']]) {
+			const help = await run(args.join(' '), args);
+			expect([0, 2]).toContain(help.code);
+			noStack(help);
+		}
+	}, 60_000);
+
+	it('report merge', async () => {
+		const report = filesUnder(path.join(out, 'runs')).find(f => path.basename(f) === 'report.json')!;
+		const ran = await run('report merge', ['report', 'merge', report, report, '-o', path.join(out, 'merged.json')]);
+		expect([0, 1, 2], ran.stderr).toContain(ran.code);
+		noStack(ran);
+	}, 30_000);
 
 	it('load: the signed mock scenario (keys from DRYDOCK_API_KEY/SECRET)', async () => {
 		const ran = await run('load signed', ['load', path.join(repo, 'examples', 'mock-exchange-signed.scenario.ts'), '--host', mock.rest, '--users', '2', '--spawn-rate', '2', '--run-time', '3s', '--csv', path.join(out, 'load', 'stats'), '--report-dir', path.join(out, 'load-reports'), '--headless'], {timeoutMs: 60_000});

@@ -1,29 +1,34 @@
 /**
- * A short soak on the embedded mock with a chaos timeline (real session: mock, ccxt, phases): a stream
+ * A short soak on the embedded mock with a chaos file (real session: mock, ccxt, phases): a stream
  * drop at 3 s, 30 % 5xx from 6 to 10 s, a stream stall from 12 to 15 s, clock skew at 16 s, and a drop
  * held to an impossible budget. report.json chaos[] records each fault's detection and recovery, the
  * soak phase carries a check per fault, the console's fault marks recover, the journal has the records.
  */
-import {mkdtemp, readFile} from 'node:fs/promises';
+import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {loadProfile} from '../../source/profiles/load.js';
 import {createSession} from '../../source/runtime/session.js';
 import type {ChaosTimeline} from '../../source/chaos/schema.js';
+import {loadChaosFile} from '../../source/chaos/load.js';
 import type {Report} from '../../source/report/model.js';
 
-const timeline: ChaosTimeline = [
-	{at: '3s', fault: 'drop-websockets', recoveryBudget: '10s'},
-	{from: '6s', to: '10s', fault: 'error-rate', params: {probability: 0.3}, recoveryBudget: '10s'},
-	{from: '12s', to: '15s', fault: 'stall-streams', recoveryBudget: '10s'},
-	{at: '16s', fault: 'clock-skew', params: {ms: 2000}, duration: '2s', recoveryBudget: '10s'},
-	{at: '19s', fault: 'drop-websockets', recoveryBudget: '1ms'},
-];
+/** The chaos file, as a user would write it (loaded as `--chaos FILE` is). */
+const chaosYaml = `chaos:
+  - {at: 3s, fault: drop-websockets, recoveryBudget: 10s}
+  - {from: 6s, to: 10s, fault: error-rate, params: {probability: 0.3}, recoveryBudget: 10s}
+  - {from: 12s, to: 15s, fault: stall-streams, recoveryBudget: 10s}
+  - {at: 16s, fault: clock-skew, params: {ms: 2000}, duration: 2s, recoveryBudget: 10s}
+  - {at: 19s, fault: drop-websockets, recoveryBudget: 1ms}
+`;
 
 describe('chaos timeline during a soak on the mock', () => {
 	it('records detection, recovery and a verdict per fault; an impossible budget fails its check', async () => {
 		const reportDir = await mkdtemp(path.join(os.tmpdir(), 'drydock-chaos-soak-'));
+		const chaosFile = path.join(reportDir, 'chaos.yaml');
+		await writeFile(chaosFile, chaosYaml);
+		const timeline: ChaosTimeline = await loadChaosFile(chaosFile);
 		const {profile: shipped} = await loadProfile('mock');
 		const profile = {...shipped, soak: {...shipped.soak, ratePerSecond: 5}, chaos: timeline};
 		const session = createSession({profile, reportDir, rememberRuns: false, htmlReport: false});

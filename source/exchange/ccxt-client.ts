@@ -75,6 +75,7 @@ export class CcxtExchangeClient implements ExchangeClient {
 		target: ExchangeTarget,
 	) {
 		this.secrets = [target.apiKey, target.secret];
+		this.tap.setSecrets(this.secrets);
 		exchange.drydockTap = this.tap;
 		exchange.drydockResponses = this.responses;
 	}

@@ -162,7 +162,7 @@ const apiKeyHeaderPattern = /(x-mbx-apikey["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
  * The forms a secret can take in text a venue sends back: as is, URL-encoded, and base64/base64url at
  * each of the three alignments it can have inside a longer base64 blob (the stable inner part).
  */
-function secretForms(secret: string): string[] {
+export function secretForms(secret: string): string[] {
 	const forms = new Set([secret, encodeURIComponent(secret)]);
 	if (secret.length >= 16) {
 		for (const pad of ['', 'x', 'xy']) {

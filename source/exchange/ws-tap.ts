@@ -3,6 +3,7 @@
  * time, sequence ids) and fans it out, plus the raw text for the stream inspector. Nothing here runs
  * unless someone listens.
  */
+import {redactSecrets, secretForms} from './errors.js';
 import type {Unsubscribe, WsConnectionEvent, WsFrame, WsTap} from './types.js';
 
 /** What the tap needs to know about a ccxt WebSocket client (see ccxt-binance.ts). */
@@ -162,6 +163,14 @@ export class TapSink implements WsTap {
 	private readonly frameListeners = new Set<(frame: WsFrame) => void>();
 	private readonly rawListeners = new Set<(streamId: string, text: string) => void>();
 	private readonly connectionListeners = new Set<(event: WsConnectionEvent) => void>();
+	/** The client's API key and secret: a frame that carries one (a venue echoing it) is redacted before listeners see it. */
+	private secrets: string[] = [];
+	private secretForms: string[] = [];
+
+	setSecrets(secrets: readonly (string | undefined)[]): void {
+		this.secrets = secrets.filter((s): s is string => typeof s === 'string' && s.length >= 8);
+		this.secretForms = this.secrets.flatMap(secretForms);
+	}
 
 	active(): boolean {
 		return this.frameListeners.size > 0 || this.rawListeners.size > 0 || this.connectionListeners.size > 0;
@@ -186,7 +195,9 @@ export class TapSink implements WsTap {
 		if (frame.event === 'control') this.subscribed(frame, client);
 		// Raw first, so a frame listener can pair the frame with the text it just got.
 		if (this.rawListeners.size > 0 && frame.streamId !== null && client.drydockRaw !== undefined) {
-			const text = rawText(client.drydockRaw);
+			let text = rawText(client.drydockRaw);
+			// A substring check per form (raw, URL-encoded, base64) per frame; the redaction only on a hit.
+			if (this.secretForms.some(form => text.includes(form))) text = redactSecrets(text, this.secrets);
 			for (const listener of this.rawListeners) safely(() => listener(frame.streamId!, text));
 		}
 		for (const listener of this.frameListeners) safely(() => listener(frame));

@@ -36,3 +36,23 @@ describe('redactSecrets', () => {
 		expect(error.message).toContain('signature=<redacted>');
 	});
 });
+
+describe('the WebSocket tap', () => {
+	it('redacts a frame that echoes the key before raw listeners see it', async () => {
+		const {TapSink, frameFromMessage} = await import('../../source/exchange/ws-tap.js');
+		const tap = new TapSink();
+		tap.setSecrets([KEY, SECRET]);
+		const texts: string[] = [];
+		tap.onRawMessage((_stream, text) => texts.push(text));
+		const conn = {url: 'ws://x/ws/0', drydockStreams: ['btcusdt@trade']};
+		for (const echo of [KEY, Buffer.from(SECRET).toString('base64'), 'nothing']) {
+			const message = {e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1', q: '1', T: 1, note: echo};
+			Object.assign(conn, {drydockRaw: Buffer.from(JSON.stringify(message))});
+			tap.frame(frameFromMessage(conn, message, 1)!, conn);
+		}
+		expect(texts).toHaveLength(3);
+		expect(texts[0]).not.toContain(KEY);
+		expect(texts[1]).not.toContain(Buffer.from(SECRET).toString('base64').slice(4, -4));
+		expect(texts[2]).toContain('"note":"nothing"');
+	});
+});

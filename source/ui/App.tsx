@@ -145,7 +145,7 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 		case 'checks':
 			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} />;
 		case 'metrics':
-			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} width={width} height={height} />;
+			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} faults={snapshot.faults} now={snapshot.at} width={width} height={height} />;
 		case 'errors':
 			return (
 				<ErrorLog

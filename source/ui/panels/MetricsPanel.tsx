@@ -1,20 +1,34 @@
 /** Live operation metrics: counts, ops/s sparkline, success rate, latency, orders, positions, soak status. */
 import {memo} from 'react';
 import {Box} from 'ink';
-import type {MetricsView, SoakView} from '../../engine/types.js';
+import type {FaultMark, MetricsView, SoakView} from '../../engine/types.js';
 import {useUi} from '../context.js';
 import {sparkline} from '../charts.js';
-import {formatCount, formatMs, formatPercent, formatRate} from '../format.js';
+import {formatCount, formatShortDuration, formatMs, formatPercent, formatRate} from '../format.js';
 import {flowSegments, Line, SegmentsLine, type SegmentInput} from '../components/Line.js';
 
 interface MetricsPanelProps {
 	metrics: MetricsView;
 	soak: SoakView | null;
+	/** Injected faults (resilience phase, chaos timeline, breaker test), marked under the ops/s sparkline. */
+	faults?: readonly FaultMark[];
+	/** The snapshot's time: places fault marks on the one-point-per-second series. */
+	now?: number;
 	width: number;
 	height: number;
 }
 
-function MetricsPanelView({metrics, soak, width, height}: MetricsPanelProps) {
+/** A line of spaces with a mark under each sparkline cell (one per second, newest last) that saw a fault. */
+export function faultMarks(faults: readonly FaultMark[], now: number, shown: number, mark: string): string {
+	const cells = Array.from({length: shown}, () => ' ');
+	for (const fault of faults) {
+		const index = shown - 1 - Math.floor((now - fault.at) / 1000);
+		if (index >= 0 && index < shown) cells[index] = mark;
+	}
+	return cells.join('').trimEnd();
+}
+
+function MetricsPanelView({metrics, soak, faults = [], now = Date.now(), width, height}: MetricsPanelProps) {
 	const {g} = useUi();
 	const rate = metrics.successRate;
 	const rateColor = rate === null ? 'gray' : rate >= 0.999 ? 'green' : rate >= 0.99 ? 'yellow' : 'red';
@@ -53,9 +67,20 @@ function MetricsPanelView({metrics, soak, width, height}: MetricsPanelProps) {
 			{text: `errors/h ${metrics.errorsPerHour.toFixed(1)}`, color: metrics.errorsPerHour > 0 ? 'yellow' : undefined},
 		],
 	];
+	const lastFault = faults.at(-1);
+	if (lastFault) {
+		const state = lastFault.recoveredAt === undefined ? 'active' : `recovered in ${formatShortDuration(lastFault.recoveredAt - lastFault.at)}`;
+		// Right after latency: a fault explains the figures around it, so it must not be clipped first.
+		groups.splice(2, 0, [
+			{text: `faults ${formatCount(faults.length)}`, color: 'yellow'},
+			{text: `last ${lastFault.kind} ${formatShortDuration(now - lastFault.at)} ago, ${state}`, color: lastFault.recoveredAt === undefined ? 'red' : undefined},
+		]);
+	}
 	if (soak) groups.push([{text: soak.statusLine.startsWith('soak') ? soak.statusLine : `soak ${soak.statusLine}`, color: 'cyan'}]);
 	const lines = groups.flatMap(group => flowSegments(group, width, '  ', g.ascii));
-	const room = Math.max(0, height - 1);
+	const shown = Math.min(series.length, sparkWidth);
+	const marks = shown > 0 && faults.length > 0 ? faultMarks(faults, now, shown, g.ascii ? '^' : '▲') : '';
+	const room = Math.max(0, height - 1 - (marks ? 1 : 0));
 	return (
 		<Box flexDirection="column" width={width}>
 			<Line
@@ -66,6 +91,7 @@ function MetricsPanelView({metrics, soak, width, height}: MetricsPanelProps) {
 					series.length > 0 ? {text: suffix, dim: true} : null,
 				]}
 			/>
+			{marks ? <Line width={width} segments={[{text: ' '.repeat(label.length) + marks, color: 'yellow'}]} /> : null}
 			{lines.slice(0, room).map((segments, i) => (
 				<SegmentsLine key={i} segments={segments} />
 			))}

@@ -158,6 +158,12 @@ describe('orders', () => {
 		await expectCcxt(exchange.publicGetKlines({symbol: 'BTCUSDT'}), ccxt.BadRequest, 'bad-request', -1102);
 		await expectCcxt(exchange.publicGetKlines({symbol: 'BTCUSDT', interval: '7q'}), ccxt.BadRequest, 'bad-request', -1120);
 	});
+
+	it('-1111 too much precision → BadRequest / bad-request (sent raw: createOrder would round it away)', async () => {
+		const exchange = await raw();
+		const order = exchange.privatePostOrder({symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.0010000000001'});
+		await expectCcxt(order, ccxt.BadRequest, 'bad-request', -1111);
+	});
 });
 
 describe('rate limits and outages', () => {

@@ -58,6 +58,13 @@ describe('REST error paths answer with Binance codes', () => {
 		expectError(await order({side: 'BUY', type: 'MARKET', quoteOrderQty: '1'}), -1013, 'Filter failure: NOTIONAL');
 	});
 
+	it('-1111 when a number has more decimals than its asset precision (trailing zeros do not count)', async () => {
+		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0010000000001', price: limitPrice()}), -1111, "Parameter 'quantity' has too much precision.");
+		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '100.000000001'}), -1111, "Parameter 'price' has too much precision.");
+		const ok = await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.00100000000000', price: limitPrice()});
+		expect(ok.status).toBe(200);
+	});
+
 	it('-2010 for insufficient balance, both sides', async () => {
 		const r = await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '1', price: limitPrice()});
 		expectError(r, -2010, 'Account has insufficient balance for requested action.');

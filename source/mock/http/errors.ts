@@ -17,6 +17,7 @@ export const errors = {
 	missing: (name: string) => new ApiError(-1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`),
 	illegal: (name: string, range: string) => new ApiError(-1100, `Illegal characters found in parameter '${name}'; legal range is '${range}'.`),
 	outOfRange: (name: string) => new ApiError(-1100, `Illegal characters found in parameter '${name}'; legal range is within its limits.`),
+	tooMuchPrecision: (name: string) => new ApiError(-1111, `Parameter '${name}' has too much precision.`),
 	duplicate: () => new ApiError(-1101, 'Duplicate values for a parameter detected.'),
 	notAllRead: (read: number, sent: number) => new ApiError(-1104, `Not all sent parameters were read; read '${read}' parameter(s) but was sent '${sent}'.`),
 	notRequired: (name: string) => new ApiError(-1106, `Parameter '${name}' sent when not required.`),

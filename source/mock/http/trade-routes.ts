@@ -22,6 +22,18 @@ function knownSymbol(ctx: MockContext, params: Params): string {
 }
 
 /** Reads POST /api/v3/order's parameters into an engine request, with Binance's error codes. */
+/** exchangeInfo publishes base/quote asset precision 8 for every symbol. */
+const ASSET_PRECISION = 8;
+
+/** Binance answers -1111 when a number has more decimals (trailing zeros aside) than its asset's precision. */
+function checkPrecision(params: Params, name: string): void {
+	const text = params.raw(name);
+	const dot = text?.indexOf('.') ?? -1;
+	if (text === undefined || dot < 0) return;
+	const decimals = text.slice(dot + 1).replace(/0+$/, '').length;
+	if (decimals > ASSET_PRECISION) throw errors.tooMuchPrecision(name);
+}
+
 function orderRequest(ctx: MockContext, params: Params): {request: NewOrderRequest; respType: RespType} {
 	const symbol = knownSymbol(ctx, params);
 	const side = params.requiredString('side');
@@ -34,6 +46,7 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	const quoteOrderQty = params.decimal('quoteOrderQty');
 	const price = params.decimal('price');
 	const stopPrice = params.decimal('stopPrice');
+	for (const name of ['quantity', 'quoteOrderQty', 'price', 'stopPrice']) checkPrecision(params, name);
 	const clientOrderId = params.clientId('newClientOrderId');
 	const respRaw = params.string('newOrderRespType');
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();

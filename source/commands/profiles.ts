@@ -5,6 +5,7 @@ import {UsageError} from '../util/usage-error.js';
 import {listShippedProfiles, loadProfile, profileIssues, resolveProfilePath} from '../profiles/load.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from '../runtime/credentials.js';
+import {describeJsonError} from '../util/json-error.js';
 
 const usage = 'Usage: drydock profiles [list | show NAME | validate FILE]';
 
@@ -49,7 +50,7 @@ export default async function profiles(argv: string[]): Promise<number> {
 			try {
 				raw = JSON.parse(text);
 			} catch (error) {
-				throw new UsageError(`profile ${file}: not valid JSON: ${(error as Error).message}`);
+				throw new UsageError(`profile ${file}: not valid JSON: ${describeJsonError(error, text)}`);
 			}
 			const issues = profileIssues(raw);
 			if (issues.length === 0) {

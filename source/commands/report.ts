@@ -12,6 +12,7 @@ import {formatSummary} from '../report/summary.js';
 import {toJUnit} from '../report/junit.js';
 import {writeFileAtomic} from '../report/json.js';
 import {processMasker} from '../profiles/mask.js';
+import {describeJsonError} from '../util/json-error.js';
 
 const LOAD_REPORT_SCHEMA = 'drydock.load-report/1';
 
@@ -25,7 +26,7 @@ async function readJson(file: string): Promise<unknown> {
 	try {
 		return JSON.parse(text);
 	} catch (error) {
-		throw new UsageError(`report ${file}: not valid JSON: ${(error as Error).message}`);
+		throw new UsageError(`report ${file}: not valid JSON: ${describeJsonError(error, text)}`);
 	}
 }
 

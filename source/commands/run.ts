@@ -19,6 +19,7 @@ import {loadChaosFile} from '../chaos/load.js';
 import type {ChaosTimeline} from '../chaos/schema.js';
 import {cancelLeftoverOrders, prepareResume, type ResumePlan} from '../runtime/resume.js';
 import {drydockVersion} from '../runtime/session.js';
+import {describeJsonError} from '../util/json-error.js';
 
 const options = {
 	profile: {type: 'string'},
@@ -88,7 +89,7 @@ async function readRerunPhases(file: string) {
 	try {
 		report = JSON.parse(text);
 	} catch (error) {
-		throw new UsageError(`--rerun-failed: ${file} is not valid JSON: ${(error as Error).message}`);
+		throw new UsageError(`--rerun-failed: ${file} is not valid JSON: ${describeJsonError(error, text)}`);
 	}
 	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases)) throw new UsageError(`--rerun-failed: ${file} is not a drydock report (no phases[])`);
 	return failedPhasesOf(report as {phases: {id: string; status: string}[]});

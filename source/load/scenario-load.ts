@@ -10,6 +10,7 @@ import {pathToFileURL} from 'node:url';
 import {UsageError} from '../util/usage-error.js';
 import {scenarioFromRequestList, validateScenario} from './scenario-schema.js';
 import type {Scenario} from './types.js';
+import {describeJsonError} from '../util/json-error.js';
 
 export interface LoadedScenario {
 	scenario: Scenario;
@@ -87,7 +88,7 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 			const message = error instanceof Error ? error.message : String(error);
 			const position = /position (\d+)/.exec(message);
 			const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-			throw new UsageError(`scenario ${display(absolute)}${line ? `:${line}` : ''}: invalid JSON: ${message}`);
+			throw new UsageError(`scenario ${display(absolute)}${line ? `:${line}` : ''}: invalid JSON: ${describeJsonError(error, text)}`);
 		}
 		return {scenario: scenarioFromRequestList(data, display(absolute)), file};
 	}

@@ -10,6 +10,7 @@ import {fileURLToPath} from 'node:url';
 import type {z} from 'zod';
 import {UsageError} from '../util/usage-error.js';
 import {profileSchema, type Profile} from './schema.js';
+import {describeJsonError} from '../util/json-error.js';
 
 export class ProfileError extends UsageError {
 	constructor(
@@ -73,7 +74,7 @@ export function parseProfileText(text: string, where: string): Profile {
 	try {
 		raw = JSON.parse(text);
 	} catch (error) {
-		throw new ProfileError(where, null, `not valid JSON: ${(error as Error).message}`);
+		throw new ProfileError(where, null, `not valid JSON: ${describeJsonError(error, text)}`);
 	}
 	return validateProfile(raw, where);
 }

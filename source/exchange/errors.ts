@@ -1,3 +1,4 @@
+import {secretForms} from '../util/secret-forms.js';
 /**
  * Exchange failures as typed values. Every ccxt exception becomes an ExchangeError with a `kind`
  * callers branch on. This module does not import ccxt (it recognises ccxt's classes by name), so
@@ -158,22 +159,7 @@ function classChain(error: object): string[] {
 const signaturePattern = /(signature=)[^&\s"']*/gi;
 const apiKeyHeaderPattern = /(x-mbx-apikey["']?\s*[:=]\s*["']?)[^\s"',}]+/gi;
 
-/**
- * The forms a secret can take in text a venue sends back: as is, URL-encoded, and base64/base64url at
- * each of the three alignments it can have inside a longer base64 blob (the stable inner part).
- */
-export function secretForms(secret: string): string[] {
-	const forms = new Set([secret, encodeURIComponent(secret)]);
-	if (secret.length >= 16) {
-		for (const pad of ['', 'x', 'xy']) {
-			const inner = Buffer.from(pad + secret).toString('base64').slice(4, -4);
-			forms.add(inner);
-			forms.add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
-		}
-	}
-	// Longest first, so a form containing another is removed whole.
-	return [...forms].sort((a, b) => b.length - a.length);
-}
+export {secretForms};
 
 /** Removes signatures and the given secrets (API key, secret), in any form in secretForms, from a text. */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[] = []): string {

@@ -4,6 +4,8 @@
  * from the profile (the error log, the journal) mask without being handed the secrets.
  */
 
+import {secretForms} from '../util/secret-forms.js';
+
 export interface Masker {
 	/** Registers a secret; values shorter than 6 characters are ignored (they would mask ordinary text). */
 	add(secret: string | undefined | null): void;
@@ -32,10 +34,8 @@ export function createMasker(initial: readonly (string | undefined | null)[] = [
 	const masker: Masker = {
 		add(secret) {
 			if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH || secrets.has(secret)) return;
-			secrets.add(secret);
-			// URL-encoded form too: secrets leak through query strings.
-			const encoded = encodeURIComponent(secret);
-			if (encoded !== secret) secrets.add(encoded);
+			// URL-encoded and base64 forms too: secrets leak through query strings and echoed headers.
+			for (const form of secretForms(secret)) secrets.add(form);
 			rebuild();
 		},
 		mask(text) {

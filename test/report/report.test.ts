@@ -11,6 +11,7 @@ import {createMasker, redact} from '../../source/profiles/mask.js';
 import {testEngine} from '../engine/helpers.js';
 import type {PhaseDefinition} from '../../source/engine/types.js';
 import type {Report} from '../../source/report/model.js';
+import {secretForms} from '../../source/util/secret-forms.js';
 
 const SECRET = 'sEcReT-planted-0123456789abcdef';
 
@@ -121,9 +122,14 @@ describe('atomic writes and masking', () => {
 		expect((await readdir(dir)).filter(f => f.endsWith('.tmp'))).toEqual([]);
 	});
 
-	it('masks registered secrets (and their URL-encoded form) in strings and nested values; ignores short values', () => {
+	it('masks registered secrets (and their URL-encoded and base64 forms) in strings and nested values; ignores short values', () => {
 		const masker = createMasker(['abc', 'key/with+chars=0123456789']);
-		expect(masker.size).toBe(2);
+		expect(masker.size).toBe(secretForms('key/with+chars=0123456789').length);
+		// 'user:' is 5 bytes, so the secret sits at the third base64 alignment, like a 2-byte prefix.
+		const header = `Authorization: Basic ${Buffer.from('user:key/with+chars=0123456789').toString('base64')}`;
+		const inner = Buffer.from('xykey/with+chars=0123456789').toString('base64').slice(4, -4);
+		expect(header).toContain(inner);
+		expect(masker.mask(header)).not.toContain(inner);
 		expect(masker.mask('x abc y')).toBe('x abc y');
 		expect(masker.mask('k=key/with+chars=0123456789&q=key%2Fwith%2Bchars%3D0123456789')).toBe(`k=${redact('key/with+chars=0123456789')}&q=${redact('key%2Fwith%2Bchars%3D0123456789')}`);
 		expect(masker.maskValue({a: ['key/with+chars=0123456789'], n: 1})).toEqual({a: [redact('key/with+chars=0123456789')], n: 1});

@@ -3,6 +3,7 @@
  * source/commands/<name>.ts and returns the process exit code; loading is lazy so `drydock mock`
  * never pays for Ink or ccxt.
  */
+import {processMasker} from './profiles/mask.js';
 import {isUsageError} from './util/usage-error.js';
 
 type CommandModule = {default: (argv: string[]) => Promise<number>};
@@ -60,13 +61,14 @@ async function main(argv: string[]): Promise<number> {
 try {
 	process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
+	// Messages can quote a venue's answer or a config value: mask every secret resolved so far.
 	if (isUsageError(error)) {
-		process.stderr.write(`drydock: ${error.message}\n`);
+		process.stderr.write(`drydock: ${processMasker.mask(error.message)}\n`);
 		process.exitCode = error.exitCode;
 	} else {
 		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`drydock: internal error: ${message}\n`);
-		if (process.env.DRYDOCK_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+		process.stderr.write(`drydock: internal error: ${processMasker.mask(message)}\n`);
+		if (process.env.DRYDOCK_DEBUG && error instanceof Error) process.stderr.write(`${processMasker.mask(error.stack ?? '')}\n`);
 		process.exitCode = 70;
 	}
 }

@@ -86,7 +86,8 @@ export const defaultKeyMap: KeyMap = {
 
 export type KeyMatchers = {readonly [C in CommandName]: (input: string, key: Key) => boolean};
 
-function matchBinding(binding: KeyBinding, input: string, key: Key): boolean {
+/** Whether one binding matches a keypress; shared with the Load screen's key map. */
+export function matchBinding(binding: KeyBinding, input: string, key: Key): boolean {
 	if (binding.special !== undefined) {
 		if (!key[binding.special]) return false;
 		if ((binding.shift ?? false) !== key.shift) return false;

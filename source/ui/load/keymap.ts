@@ -4,7 +4,7 @@
  * undocumented). Bindings reuse the console's `KeyBinding` shape and labels.
  */
 import type {Key} from 'ink';
-import {bindingLabel, type KeyBinding} from '../keymap.js';
+import {bindingLabel, matchBinding, type KeyBinding} from '../keymap.js';
 
 export const loadCommands = [
 	'help',
@@ -69,19 +69,6 @@ export function userDelta(name: LoadCommandName): number {
 		default:
 			return 0;
 	}
-}
-
-function matchBinding(binding: KeyBinding, input: string, key: Key): boolean {
-	if (binding.special !== undefined) {
-		if (!key[binding.special]) return false;
-		if ((binding.shift ?? false) !== key.shift) return false;
-		return (binding.ctrl ?? false) === key.ctrl;
-	}
-	if (binding.char === undefined) return false;
-	if ((binding.ctrl ?? false) !== key.ctrl) return false;
-	// Ink flags Escape as meta; a printable binding never matches a meta chord.
-	if (key.meta || key.escape) return false;
-	return input === binding.char;
 }
 
 /** The first command whose bindings match, in key-map order. */

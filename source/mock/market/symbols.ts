@@ -1,23 +1,11 @@
+import type {InstrumentRules} from '../matching/types.js';
 import {unitHash} from './rng.js';
 
-/** One tradable pair and its Binance filters. Tick and step sizes are powers of ten, kept as decimals. */
-export interface SymbolSpec {
-	symbol: string;
-	baseAsset: string;
-	quoteAsset: string;
-	/** tickSize = 10^-priceDecimals */
-	priceDecimals: number;
-	/** stepSize = 10^-qtyDecimals */
-	qtyDecimals: number;
-	tickSize: number;
-	stepSize: number;
-	minPrice: number;
-	maxPrice: number;
-	minQty: number;
-	maxQty: number;
-	marketMaxQty: number;
-	minNotional: number;
-	maxNotional: number;
+/**
+ * One tradable pair: the matching engine's rules (Binance filters; tick and step sizes are powers of
+ * ten, kept as decimals) plus what the simulation needs.
+ */
+export interface SymbolSpec extends InstrumentRules {
 	/** The price the simulation starts from. */
 	startPrice: number;
 	/** Typical size of one simulated trade, in base units. */

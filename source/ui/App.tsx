@@ -3,13 +3,14 @@
  * size, and turns keys into engine commands through the controller. Each panel sits behind its own
  * error boundary; nothing here owns a timer that matters to a result (the 1 s clock is display only).
  */
-import {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import {Box, Text, useInput, useStdin, useStdout, type Key} from 'ink';
-import type {EngineHandle, EngineSnapshot} from '../engine/types.js';
+import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
+import {useKeyController} from './hooks/use-key-controller.js';
+import {Box, Text, useStdin, useStdout} from 'ink';
+import type {EngineCommand, EngineHandle, EngineSnapshot} from '../engine/types.js';
 import {UiContext, type UiEnvironment} from './context.js';
 import {glyphs} from './glyphs.js';
 import {colorEnabled} from './ansi.js';
-import {handleKey, initialUiState, type Effect, type FocusId, type UiState} from './controller.js';
+import {handleKey, initialUiState, type FocusId, type UiState} from './controller.js';
 import {computeLayout, minColumns, minRows, type PanelId, type PanelSlot, type ScreenLayout} from './layout.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {useNow} from './hooks/use-now.js';
@@ -184,38 +185,18 @@ export function App({engine, onQuit, ascii, clock = Date.now, refreshMs = 500}: 
 	const subscribe = useMemo(() => throttleSubscribe(engine.subscribe, refreshMs), [engine, refreshMs]);
 	const snapshot = useSyncExternalStore(subscribe, engine.getSnapshot);
 	const now = useNow(clock, 1000, snapshot.at);
-	const [ui, setUi] = useState<UiState>(initialUiState);
-	const uiRef = useRef(ui);
-	const layout = computeLayout(size.columns, size.rows, ui.focus, ascii);
 	const pageRef = useRef(5);
+	const ui = useKeyController<UiState, EngineCommand, EngineSnapshot>({
+		initial: initialUiState,
+		handle: handleKey,
+		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
+		dispatch: useCallback((command: EngineCommand) => engine.dispatch(command), [engine]),
+		onQuit,
+		pageSize: () => pageRef.current,
+		active: isRawModeSupported === true,
+	});
+	const layout = computeLayout(size.columns, size.rows, ui.focus, ascii);
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
-
-	const perform = useCallback(
-		(effects: readonly Effect[]) => {
-			for (const effect of effects) {
-				try {
-					if (effect.type === 'dispatch') engine.dispatch(effect.command);
-					else onQuit(effect.force);
-				} catch {
-					// The engine reports failed commands as notices; a throw must not take the console down.
-				}
-			}
-		},
-		[engine, onQuit],
-	);
-
-	const onInput = useCallback(
-		(input: string, key: Key) => {
-			const result = handleKey(uiRef.current, input, key, {snapshot: engine.getSnapshot(), pageSize: pageRef.current});
-			if (result.state !== uiRef.current) {
-				uiRef.current = result.state;
-				setUi(result.state);
-			}
-			perform(result.effects);
-		},
-		[engine, perform],
-	);
-	useInput(onInput, {isActive: isRawModeSupported === true});
 
 	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
 

@@ -3,9 +3,10 @@
  * lays the panels out for the terminal size, and turns keys into runner commands through the pure
  * controller. Each panel sits behind its own error boundary: a drawing bug never stops the load.
  */
-import {useCallback, useMemo, useRef, useState, useSyncExternalStore} from 'react';
-import {Box, useInput, useStdin, useStdout, type Key} from 'ink';
-import type {LoadStore} from '../../load/snapshot.js';
+import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
+import {useKeyController} from '../hooks/use-key-controller.js';
+import {Box, useStdin, useStdout} from 'ink';
+import type {LoadCommand, LoadSnapshot, LoadStore} from '../../load/snapshot.js';
 import {UiContext, type UiEnvironment} from '../context.js';
 import {glyphs} from '../glyphs.js';
 import {colorEnabled} from '../ansi.js';
@@ -15,7 +16,7 @@ import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
 import {Line} from '../components/Line.js';
 import {clampIndex} from '../selectors.js';
-import {handleLoadKey, initialLoadUiState, type LoadEffect, type LoadUiState} from './controller.js';
+import {handleLoadKey, initialLoadUiState, type LoadUiState} from './controller.js';
 import {computeLoadLayout, loadMinColumns, loadMinRows} from './layout.js';
 import {LoadHeader} from './LoadHeader.js';
 import {LoadFooter} from './LoadFooter.js';
@@ -42,37 +43,18 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 	const size = useTerminalSize(stdout);
 	const subscribe = useMemo(() => throttleSubscribe(store.subscribe, refreshMs), [store, refreshMs]);
 	const snapshot = useSyncExternalStore(subscribe, store.getSnapshot);
-	const [ui, setUi] = useState<LoadUiState>(initialLoadUiState);
-	const uiRef = useRef(ui);
-	const layout = computeLoadLayout(size.columns, size.rows, snapshot.entries.length);
 	const pageRef = useRef(5);
+	const ui = useKeyController<LoadUiState, LoadCommand, LoadSnapshot>({
+		initial: initialLoadUiState,
+		handle: handleLoadKey,
+		getSnapshot: useCallback(() => store.getSnapshot(), [store]),
+		dispatch: useCallback((command: LoadCommand) => store.dispatch(command), [store]),
+		onQuit,
+		pageSize: () => pageRef.current,
+		active: isRawModeSupported === true,
+	});
+	const layout = computeLoadLayout(size.columns, size.rows, snapshot.entries.length);
 	pageRef.current = Math.max(1, requestRowsRoom(panelInner(layout.width, layout.requestsHeight).height) - 1);
-
-	const perform = useCallback(
-		(effects: readonly LoadEffect[]) => {
-			for (const effect of effects) {
-				try {
-					if (effect.type === 'dispatch') store.dispatch(effect.command);
-					else onQuit(effect.force);
-				} catch {
-					// A failed command must not take the screen down; the run goes on.
-				}
-			}
-		},
-		[store, onQuit],
-	);
-	const onInput = useCallback(
-		(input: string, key: Key) => {
-			const result = handleLoadKey(uiRef.current, input, key, {snapshot: store.getSnapshot(), pageSize: pageRef.current});
-			if (result.state !== uiRef.current) {
-				uiRef.current = result.state;
-				setUi(result.state);
-			}
-			perform(result.effects);
-		},
-		[store, perform],
-	);
-	useInput(onInput, {isActive: isRawModeSupported === true});
 
 	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
 	// Panels that choked on one odd snapshot retry every few publications.

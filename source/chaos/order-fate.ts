@@ -6,6 +6,7 @@
  * to the fault active at the time. Wraps the client; every other method passes through untouched.
  */
 import type {ExchangeClient, Order, OrderRequest} from '../exchange/types.js';
+import {withTimeout} from '../util/with-timeout.js';
 
 export interface UnknownFate {
 	clientOrderId: string;
@@ -131,15 +132,6 @@ export class OrderFateObserver {
 				// An observer's bug must not break order placement.
 			}
 		}
-	}
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-	} finally {
-		clearTimeout(timer);
 	}
 }
 

@@ -25,6 +25,7 @@ import {toJUnit} from '../report/junit.js';
 import {Journal} from '../report/journal.js';
 import {toJson, writeFileAtomic, writeFileAtomicSync} from '../report/json.js';
 import {detectLeak} from '../monitor/slope.js';
+import {withTimeout} from '../util/with-timeout.js';
 
 /** What the composition root plugs in: hooks act on the exchange the engine never sees. */
 export interface EngineHooks {
@@ -663,15 +664,6 @@ export class Engine<S, P> implements EngineHandle {
 function makeRunId(plan: PlanSpec, at: number): string {
 	const stamp = new Date(at).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 	return `${stamp}-${plan.name}-${randomBytes(2).toString('hex')}`;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
-	} finally {
-		clearTimeout(timer);
-	}
 }
 
 export function createEngine<S, P>(options: EngineOptions<S, P>): Engine<S, P> {

@@ -12,6 +12,7 @@ import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
 import {endpointsFromUrl, type Endpoints} from './target.js';
 import type {OrderFateObserver} from '../chaos/order-fate.js';
+import {withTimeout} from '../util/with-timeout.js';
 
 export interface BuildOptions {
 	profile: Profile;
@@ -178,13 +179,4 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	try {
-		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms)))]);
-	} finally {
-		clearTimeout(timer);
-	}
 }

@@ -8,10 +8,9 @@
 // reconciler renders nothing at all.
 import {restoreCiEnvironment} from './ink-env.js';
 import {createElement} from 'react';
-import {render} from 'ink';
 import type {EngineHandle} from '../engine/types.js';
 import {App} from './App.js';
-import {createTerminalGuard} from './terminal.js';
+import {mountFullScreen} from './full-screen.js';
 
 restoreCiEnvironment();
 
@@ -47,55 +46,13 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
 	const ascii = options.ascii ?? shouldUseAscii(process.env);
-	const guard = createTerminalGuard(stdout);
-	const restoreTerminal = () => guard.restore();
-	guard.enter();
-	process.on('exit', restoreTerminal);
-	// The terminal went away (closed pty, dropped SSH without tmux): writes fail with EIO/EPIPE.
-	// Unhandled, that 'error' event would crash the run; instead stop drawing and ask for a graceful
-	// quit once, so the run stops and its report is written.
-	let terminalLost = false;
-	let unmounted = false;
-	// Stays attached after unmount: the restore sequence itself may fail asynchronously on a dead pty.
-	const onStdoutError = () => {
-		if (terminalLost || unmounted) return;
-		terminalLost = true;
-		try {
-			instance?.unmount();
-		} catch {
-			// Unmounting writes too; the stream is already gone.
-		}
-		options.onQuit(false);
-	};
-	stdout.on('error', onStdoutError);
-	let instance: ReturnType<typeof render> | undefined;
-	try {
-		instance = render(createElement(App, {engine, onQuit: options.onQuit, ascii}), {
-			stdout,
-			stdin,
-			exitOnCtrlC: false,
-			patchConsole: false,
-			maxFps: Math.min(maxConsoleFps, Math.max(1, options.maxFps ?? maxConsoleFps)),
-		});
-	} catch (error) {
-		restoreTerminal();
-		process.off('exit', restoreTerminal);
-		stdout.off('error', onStdoutError);
-		throw error;
-	}
-	const mounted = instance;
-	return {
-		async waitUntilExit() {
-			await mounted.waitUntilExit();
-		},
-		unmount() {
-			unmounted = true;
-			mounted.unmount();
-			restoreTerminal();
-			process.off('exit', restoreTerminal);
-		},
-		restoreTerminal,
-	};
+	const screen = mountFullScreen(createElement(App, {engine, onQuit: options.onQuit, ascii}), {
+		stdout,
+		stdin,
+		onQuit: options.onQuit,
+		maxFps: Math.min(maxConsoleFps, Math.max(1, options.maxFps ?? maxConsoleFps)),
+	});
+	return {waitUntilExit: screen.waitUntilExit, unmount: screen.unmount, restoreTerminal: screen.restoreTerminal};
 }
 
 export type {UiState, FocusId} from './controller.js';

@@ -5,9 +5,8 @@
  */
 import {restoreCiEnvironment} from '../ink-env.js';
 import {createElement} from 'react';
-import {render} from 'ink';
 import type {LoadStore} from '../../load/snapshot.js';
-import {createTerminalGuard} from '../terminal.js';
+import {mountFullScreen} from '../full-screen.js';
 import {LoadApp} from './LoadApp.js';
 
 restoreCiEnvironment();
@@ -36,55 +35,15 @@ export interface MountedLoadConsole {
 export function mountLoadConsole(store: LoadStore, options: LoadConsoleOptions): MountedLoadConsole {
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
-	const guard = createTerminalGuard(stdout);
-	const restoreTerminal = () => guard.restore();
-	guard.enter();
-	process.on('exit', restoreTerminal);
-	let unmounted = false;
-	let terminalLost = false;
-	let instance: ReturnType<typeof render> | undefined;
-	// A terminal that went away (closed pty, dropped SSH) fails writes with EIO/EPIPE: stop drawing
-	// and stop the run once, so its CSV and report are still written.
-	const onStdoutError = () => {
-		if (terminalLost || unmounted) return;
-		terminalLost = true;
-		try {
-			instance?.unmount();
-		} catch {
-			// Unmounting writes too; the stream is already gone.
-		}
-		options.onQuit(false);
-	};
-	stdout.on('error', onStdoutError);
-	try {
-		instance = render(
-			createElement(LoadApp, {
-				store,
-				onQuit: options.onQuit,
-				ascii: options.ascii,
-				...(options.description !== undefined ? {description: options.description} : {}),
-				...(options.refreshMs !== undefined ? {refreshMs: options.refreshMs} : {}),
-			}),
-			{stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: Math.min(10, Math.max(1, options.maxFps ?? 10))},
-		);
-	} catch (error) {
-		restoreTerminal();
-		process.off('exit', restoreTerminal);
-		stdout.off('error', onStdoutError);
-		throw error;
-	}
-	const mounted = instance;
-	return {
-		unmount() {
-			if (unmounted) return;
-			unmounted = true;
-			try {
-				if (!terminalLost) mounted.unmount();
-			} finally {
-				restoreTerminal();
-				process.off('exit', restoreTerminal);
-			}
-		},
-		restoreTerminal,
-	};
+	const screen = mountFullScreen(
+		createElement(LoadApp, {
+			store,
+			onQuit: options.onQuit,
+			ascii: options.ascii,
+			...(options.description !== undefined ? {description: options.description} : {}),
+			...(options.refreshMs !== undefined ? {refreshMs: options.refreshMs} : {}),
+		}),
+		{stdout, stdin, onQuit: options.onQuit, maxFps: Math.min(10, Math.max(1, options.maxFps ?? 10))},
+	);
+	return {unmount: screen.unmount, restoreTerminal: screen.restoreTerminal};
 }

@@ -268,7 +268,9 @@ describe('every command, with secrets planted', () => {
 	}, 30_000);
 
 	it('load: the signed mock scenario (keys from DRYDOCK_API_KEY/SECRET)', async () => {
-		const ran = await run('load signed', ['load', path.join(repo, 'examples', 'mock-exchange-signed.scenario.ts'), '--host', mock.rest, '--users', '2', '--spawn-rate', '2', '--run-time', '3s', '--csv', path.join(out, 'load', 'stats'), '--report-dir', path.join(out, 'load-reports'), '--headless'], {timeoutMs: 60_000});
+		// The signed task has weight 1 of 6: 10 users for 3 s run ~40 tasks, so it is all but certain to run
+		// (2 users ran ~9 tasks and missed it about one time in five).
+		const ran = await run('load signed', ['load', path.join(repo, 'examples', 'mock-exchange-signed.scenario.ts'), '--host', mock.rest, '--users', '10', '--spawn-rate', '10', '--run-time', '3s', '--csv', path.join(out, 'load', 'stats'), '--report-dir', path.join(out, 'load-reports'), '--headless'], {timeoutMs: 60_000});
 		expect([0, 1], `${ran.stdout}\n${ran.stderr}`).toContain(ran.code);
 		expect(filesUnder(path.join(out, 'load')).length).toBeGreaterThan(0);
 		// The signed task really ran with the planted keys (the mock knows no others).

@@ -205,4 +205,21 @@ describe('OrderTracker', () => {
 		expect(tracker.owns('x-other-client-1')).toBe(false);
 		expect(new OrderTracker().owns(ids[0]!)).toBe(false);
 	});
+
+	it('reconcile: an order of unknown fate the venue never heard of was never placed; an acknowledged one is missing', async () => {
+		const tracker = new OrderTracker();
+		const base = {symbol: 'BTC/USDT', side: 'buy' as const, type: 'limit', amount: 0.001, price: 1};
+		const unknownFate = tracker.nextClientOrderId('soak');
+		const acknowledged = tracker.nextClientOrderId('soak');
+		tracker.register({...base, clientOrderId: unknownFate});
+		tracker.mark(unknownFate, 'unknown');
+		tracker.register({...base, clientOrderId: acknowledged});
+		tracker.mark(acknowledged, 'open');
+		const notFound = Object.assign(new Error('Order does not exist.'), {kind: 'order-not-found'});
+		// Only the two calls reconcile makes; anything else would throw.
+		const venue = {fetchOpenOrders: async () => [], fetchOrder: async () => { throw notFound; }} as unknown as ExchangeClient;
+		const report = await tracker.reconcile(venue, ['BTC/USDT']);
+		expect(report.missing).toEqual([acknowledged]);
+		expect(tracker.get(unknownFate)?.status).toBe('rejected');
+	});
 });

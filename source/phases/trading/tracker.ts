@@ -141,8 +141,9 @@ export class OrderTracker {
 					if (venue.status === 'open') report.mismatched.push(tracked.clientOrderId);
 				} catch (error) {
 					if ((error as {kind?: unknown}).kind === 'order-not-found') {
-						// Never acknowledged and unknown to the venue: it was never placed, nothing to reconcile.
-						if (tracked.status === 'pending') this.mark(tracked.clientOrderId, 'rejected');
+						// Never acknowledged (pending, or of unknown fate after a 5xx or timeout whose lookup failed
+						// too) and unknown to the venue: it was never placed, nothing to reconcile.
+						if (tracked.status === 'pending' || tracked.status === 'unknown') this.mark(tracked.clientOrderId, 'rejected');
 						else report.missing.push(tracked.clientOrderId);
 					} else throw error;
 				}

@@ -43,6 +43,43 @@ function pathOf(url: string): string {
 	}
 }
 
+/** Default cap on a rawPublicGet reply body (bytes); see CcxtExchangeClient.rawBodyLimitBytes. */
+export const RAW_BODY_LIMIT_BYTES = 4 * 1024 * 1024;
+
+function formatBytes(bytes: number): string {
+	if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+	if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KB`;
+	return `${bytes} bytes`;
+}
+
+/**
+ * The body as text, or null once it passes `limit` bytes (declared by Content-Length or counted while
+ * reading); then the request is aborted so the venue stops sending and the socket is released.
+ */
+async function readCapped(response: Response, limit: number, abort: AbortController): Promise<string | null> {
+	const declared = Number(response.headers.get('content-length'));
+	if (Number.isFinite(declared) && declared > limit) {
+		abort.abort();
+		return null;
+	}
+	if (response.body === null) return '';
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const {done, value} = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			abort.abort();
+			await reader.cancel().catch(() => undefined);
+			return null;
+		}
+		chunks.push(value);
+	}
+	return Buffer.concat(chunks, size).toString('utf8');
+}
+
 class ResponseListeners implements ResponseSink {
 	readonly listeners = new Set<(response: ResponseInfo) => void>();
 
@@ -293,20 +330,34 @@ export class CcxtExchangeClient implements ExchangeClient {
 		return () => this.responses.listeners.delete(listener);
 	}
 
+	/**
+	 * Longest body rawPublicGet reads (bytes). A venue's replies to the probes it serves are a few KB;
+	 * a hostile or broken one may send an endless body, which must not grow memory without bound.
+	 */
+	rawBodyLimitBytes = RAW_BODY_LIMIT_BYTES;
+
 	async rawPublicGet(path: string, query: Record<string, string | number> = {}): Promise<RawResponse> {
 		const origin = this.endpoints.rest.replace(/\/api\/v3$/, '');
 		const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
-		const url = `${origin}${path.startsWith('/') ? path : '/' + path}${search ? '?' + search : ''}`;
+		const pathname = path.startsWith('/') ? path : '/' + path;
+		const url = `${origin}${pathname}${search ? '?' + search : ''}`;
 		const started = performance.now();
+		const abort = new AbortController();
+		const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.exchange.timeout)]);
 		try {
-			const response = await fetch(url, {signal: AbortSignal.timeout(this.exchange.timeout)});
-			const body = await response.text();
+			const response = await fetch(url, {signal});
 			const headers: Record<string, string> = {};
 			response.headers.forEach((value, key) => {
 				headers[key] = value;
 			});
+			const body = await readCapped(response, this.rawBodyLimitBytes, abort);
+			if (body === null) {
+				// Only the path: the query may carry anything the caller passed, and the host is in the profile.
+				throw new ExchangeError({kind: 'unknown', source: 'BodyTooLarge', httpStatus: response.status, message: `GET ${pathOf(pathname)}: the reply body exceeds ${formatBytes(this.rawBodyLimitBytes)} (the cap on raw GET bodies); request aborted`});
+			}
 			return {status: response.status, headers, body, latencyMs: performance.now() - started};
 		} catch (error) {
+			if (error instanceof ExchangeError) throw error;
 			const cause = (error as {cause?: {message?: unknown}}).cause?.message;
 			const kind = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? 'timeout' : 'network';
 			throw new ExchangeError({kind, message: `GET ${path} failed: ${error instanceof Error ? error.message : String(error)}${typeof cause === 'string' ? ': ' + cause : ''}`});

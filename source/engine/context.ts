@@ -25,6 +25,8 @@ export interface ContextDeps<S, P> {
 	callLatency: LatencyRecorder;
 	killSwitchEngaged: () => boolean;
 	nextFaultIndex: () => number;
+	/** Whether an injected fault is active (the store's view); absent → never. */
+	faultActive?: () => boolean;
 	random?: () => number;
 }
 
@@ -151,6 +153,7 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 		},
 		killSwitchEngaged: deps.killSwitchEngaged,
 		breakerState: () => deps.breaker.state,
+		faultActive: deps.faultActive ?? (() => false),
 	};
 	return ctx;
 }

@@ -441,6 +441,7 @@ export class Engine<S, P> implements EngineHandle {
 			callLatency: this.callLatency,
 			killSwitchEngaged: () => this.killSwitch.engaged,
 			nextFaultIndex: () => ++this.faultCounter,
+			faultActive: () => this.store.faultActive(),
 			...(this.options.random ? {random: this.options.random} : {}),
 		});
 		let reason: string | undefined;
@@ -497,11 +498,12 @@ export class Engine<S, P> implements EngineHandle {
 		add({id: 'critical-errors', title: 'No critical errors', verdict: this.store.errors.critical === 0 ? 'pass' : 'fail', measured: this.store.errors.critical, threshold: '= 0'});
 		const soakStart = this.store.soakStartedAt ?? this.now();
 		const hours = Math.max((this.now() - soakStart) / 3_600_000, 5 / 60);
-		// Errors the chaos timeline caused on purpose are judged by its own checks (recovery budgets).
-		const chaosErrors = this.store.soakChaosErrors;
-		const perHour = Math.max(0, stats.errors - chaosErrors) / hours;
+		// Errors drydock caused on purpose (chaos timeline, operator tests) are judged by their own checks (recovery budgets).
+		const expected = stats.expectedErrors;
+		const perHour = Math.max(0, stats.errors - expected) / hours;
 		const limit = this.options.limits.errorsPerHour;
-		if (limit !== undefined) add({id: 'errors-per-hour', title: chaosErrors > 0 ? `Errors per hour under the limit (${chaosErrors} during chaos faults not counted)` : 'Errors per hour under the limit', verdict: perHour <= limit ? 'pass' : 'fail', measured: Math.round(perHour * 100) / 100, threshold: `≤ ${limit}`, unit: '/h'});
+		const faultsName = this.store.chaos.size > 0 ? 'chaos faults' : 'injected faults';
+		if (limit !== undefined) add({id: 'errors-per-hour', title: expected > 0 ? `Errors per hour under the limit (${expected} during ${faultsName} not counted)` : 'Errors per hour under the limit', verdict: perHour <= limit ? 'pass' : 'fail', measured: Math.round(perHour * 100) / 100, threshold: `≤ ${limit}`, unit: '/h'});
 		const self = this.store.resources.self;
 		if (self.cpuCount === 0) add({id: 'cpu-average', title: 'Average CPU under the limit', verdict: 'skipped', measured: null, threshold: `≤ ${this.options.limits.cpuPercent}%`, reason: 'no resource samples (monitor not running)'});
 		else {
@@ -519,7 +521,9 @@ export class Engine<S, P> implements EngineHandle {
 			...(leak.slopePerHour === null || leak.leaking ? {reason: leak.reason} : {}),
 		});
 		const grade = this.store.currentGrade();
-		add({id: 'grade', title: 'Performance grade', verdict: grade === null ? 'no-data' : grade === 'C' ? 'warn' : 'pass', measured: grade, threshold: 'A+ / A / B', ...(grade === null ? {reason: 'no soak operation completed'} : grade === 'C' ? {reason: 'below grade B (success rate or average latency)'} : {})});
+		const excluded = stats.failedDuringFaults;
+		const noGrade = stats.operations > 0 ? `all ${stats.operations} soak operations failed under injected faults: nothing left to grade` : 'no soak operation completed';
+		add({id: 'grade', title: excluded > 0 ? `Performance grade (${excluded} failed operations under injected faults not graded)` : 'Performance grade', verdict: grade === null ? 'no-data' : grade === 'C' ? 'warn' : 'pass', measured: grade, threshold: 'A+ / A / B', ...(grade === null ? {reason: noGrade} : grade === 'C' ? {reason: 'below grade B (success rate or average latency)'} : {})});
 	}
 
 	rssLeak(): ReturnType<typeof detectLeak> {

@@ -83,17 +83,27 @@ export class OperationStats {
 	succeeded = 0;
 	failed = 0;
 	errors = 0;
+	/** Failed operations that ended while an injected fault was active: drydock caused them, so they are kept out of successRate (and the grade). */
+	failedDuringFaults = 0;
+	/** Errors recorded while an injected fault was active: counted, but kept out of errors per hour. */
+	expectedErrors = 0;
 	latency = new LatencyRecorder();
 	orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
 	positions = {opened: 0, closed: 0};
 	riskRejections = 0;
 
+	/**
+	 * The success rate drydock grades (0..1): failures while an injected fault was active are left out,
+	 * successes inside fault windows stay in (they are real). null before any operation, and when every
+	 * operation failed under a fault (nothing left to judge the system by).
+	 */
 	get successRate(): number | null {
-		return this.operations === 0 ? null : this.succeeded / this.operations;
+		const judged = this.operations - this.failedDuringFaults;
+		return judged <= 0 ? null : this.succeeded / judged;
 	}
 
 	reset(): void {
-		this.operations = this.succeeded = this.failed = this.errors = this.riskRejections = 0;
+		this.operations = this.succeeded = this.failed = this.errors = this.riskRejections = this.failedDuringFaults = this.expectedErrors = 0;
 		this.latency.reset();
 		this.orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
 		this.positions = {opened: 0, closed: 0};
@@ -184,9 +194,14 @@ export class EngineStore {
 	private opsSecondCount = 0;
 	/** Chaos faults by index (report.json chaos[]). */
 	readonly chaos = new Map<number, ChaosRecord>();
-	/** Soak errors seen while a chaos fault was active (injected, not yet recovered): judged by the chaos checks, not errors/hour. */
-	soakChaosErrors = 0;
+	/** Chaos faults injected and not yet judged (their record's verdict is `active`). */
 	private activeChaos = new Set<number>();
+	/**
+	 * Fault marks not yet recovered (ctx.fault, the operator's tests, the chaos timeline's marks) → the
+	 * phase they were opened in. A mark its phase never recovers closes with that phase: one forgotten
+	 * mark must not excuse every later error of the run.
+	 */
+	private openMarks = new Map<number, PhaseId | null>();
 	/** Set by a resume: soak time the first segment already did. */
 	resumedFrom: {dir: string; runId: string; soakElapsedMs: number; at: number; ordersCancelled: number} | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
@@ -285,7 +300,7 @@ export class EngineStore {
 				this.remainingMs = null;
 				this.chaos.clear();
 				this.activeChaos.clear();
-				this.soakChaosErrors = 0;
+				this.openMarks.clear();
 				this.resumedFrom = null;
 				break;
 			}
@@ -305,6 +320,7 @@ export class EngineStore {
 					this.run.currentPhase = null;
 				}
 				this.remainingMs = 0;
+				this.openMarks.clear();
 				break;
 			case 'phase-started': {
 				const phase = this.phases.get(event.phase)!;
@@ -325,6 +341,7 @@ export class EngineStore {
 				if (event.reason) phase.reason = this.options.mask(event.reason);
 				if (this.run?.currentPhase === event.phase) this.run.currentPhase = null;
 				if (event.phase === 'soak') this.soakEndedAt = event.at;
+				for (const [index, phase] of this.openMarks) if (phase === event.phase) this.openMarks.delete(index);
 				break;
 			}
 			case 'check': {
@@ -335,10 +352,17 @@ export class EngineStore {
 			case 'operation': {
 				const {sample} = event;
 				const targets = event.phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
+				// Judged when the operation ends (the phases' own tallies ask ctx.faultActive() at the same moment).
+				// Latency counts whether or not a fault was active: it is what the operation really took (retries,
+				// backoff, the venue's delay); it keeps the grade reproducible from the report's own latency figures
+				// and histograms; and a latency fault weighs only by the operations it slowed, which are few when
+				// operations run at a bounded concurrency (the soak's). The chaos records judge the recovery.
+				const underFault = !sample.ok && this.faultActive();
 				for (const stats of targets) {
 					stats.operations++;
 					if (sample.ok) stats.succeeded++;
 					else stats.failed++;
+					if (underFault) stats.failedDuringFaults++;
 					stats.latency.record(sample.latencyMs);
 				}
 				this.countOperationSecond(event.at);
@@ -372,8 +396,10 @@ export class EngineStore {
 			case 'fault':
 				this.faults.push({index: event.index, mark: {...event.mark, detail: this.options.mask(event.mark.detail)}});
 				if (this.faults.length > 100) this.faults.shift();
+				if (event.mark.recoveredAt === undefined) this.openMarks.set(event.index, this.run?.currentPhase ?? null);
 				break;
 			case 'fault-recovered': {
+				this.openMarks.delete(event.index);
 				const entry = this.faults.find(f => f.index === event.index);
 				if (entry) entry.mark = {...entry.mark, recoveredAt: event.recoveredAt};
 				break;
@@ -406,11 +432,14 @@ export class EngineStore {
 		this.soakStats.succeeded += s.succeeded;
 		this.soakStats.failed += s.failed;
 		this.soakStats.errors += s.errors;
+		this.soakStats.failedDuringFaults += s.failedDuringFaults ?? 0;
+		this.soakStats.expectedErrors += s.expectedErrors ?? 0;
 		this.soakStats.latency.absorb(s.histogram, {count: s.operations, avgMs: s.avgMs, minMs: s.minMs, maxMs: s.maxMs});
 		const o = seed.overall;
 		this.overall.operations += o.operations;
 		this.overall.failed += o.failed;
 		this.overall.succeeded += o.operations - o.failed;
+		this.overall.failedDuringFaults += o.failedDuringFaults ?? 0;
 		this.overall.latency.absorb(o.histogram, {count: o.operations, avgMs: o.avgMs, minMs: o.minMs, maxMs: o.maxMs});
 		for (const key of ['placed', 'filled', 'canceled', 'rejected'] as const) this.overall.orders[key] += seed.orders[key];
 		this.overall.positions.opened += seed.positions.opened;
@@ -418,6 +447,7 @@ export class EngineStore {
 		this.overall.riskRejections += seed.riskRejections;
 		for (const group of seed.errors) this.errors.seed(group);
 		this.overall.errors += seed.errors.reduce((sum, g) => sum + g.count, 0);
+		this.overall.expectedErrors += seed.expectedErrors ?? 0;
 		for (const record of seed.chaos) this.chaos.set(record.index, record);
 	}
 
@@ -427,11 +457,16 @@ export class EngineStore {
 
 	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number): void {
 		this.errors.add(error, phase, at, this.options.mask);
-		if (phase === 'soak') {
-			this.soakStats.errors++;
-			if (this.activeChaos.size > 0) this.soakChaosErrors++;
+		const expected = this.faultActive();
+		for (const stats of this.statsFor(phase)) {
+			stats.errors++;
+			if (expected) stats.expectedErrors++;
 		}
-		this.overall.errors++;
+	}
+
+	/** True while drydock has a fault injected on purpose: a chaos fault not yet judged, or a fault mark not yet recovered. */
+	faultActive(): boolean {
+		return this.activeChaos.size > 0 || this.openMarks.size > 0;
 	}
 
 	private countOperationSecond(at: number): void {
@@ -515,11 +550,13 @@ export class EngineStore {
 		return gradeFor(stats.successRate, stats.latency.avgMs, this.options.gradeRules);
 	}
 
+	/** Errors per hour of the run, without the expected ones (recorded while an injected fault was active). */
 	errorsPerHour(stats: OperationStats = this.overall): number {
 		if (!this.run) return 0;
 		const end = this.run.endedAt ?? this.options.now();
 		const hours = Math.max((end - this.run.startedAt) / 3_600_000, 1 / 60);
-		return (stats === this.soakStats ? stats.errors : this.errors.total) / hours;
+		const total = stats === this.soakStats ? stats.errors : this.errors.total;
+		return Math.max(0, total - stats.expectedErrors) / hours;
 	}
 
 	soakView(now: number): SoakView | null {
@@ -531,8 +568,9 @@ export class EngineStore {
 		const phase = this.phases.get('soak')!;
 		const state = phase.status === 'pending' ? 'waiting' : phase.status === 'running' ? 'running' : `finished (${phase.status})`;
 		const rate = s.successRate === null ? '—' : `${(s.successRate * 100).toFixed(2)}%`;
-		const statusLine = `soak ${state}: ${formatDuration(elapsedMs)} of ${formatDuration(durationMs)}, ${s.operations} ops, ${rate} ok, ${s.errors} errors${grade ? `, grade ${grade}` : ''}${this.breaker.state !== 'closed' ? `, breaker ${this.breaker.state}` : ''}${this.killSwitch.engaged ? ', KILL SWITCH' : ''}`;
-		return {durationMs, elapsedMs, operations: s.operations, successRate: s.successRate, avgLatencyMs: s.latency.avgMs, peakLatencyMs: s.latency.maxMs, errors: s.errors, grade, statusLine};
+		const underFaults = s.expectedErrors > 0 ? ` (${s.expectedErrors} under injected faults)` : '';
+		const statusLine = `soak ${state}: ${formatDuration(elapsedMs)} of ${formatDuration(durationMs)}, ${s.operations} ops, ${rate} ok, ${s.errors} errors${underFaults}${grade ? `, grade ${grade}` : ''}${this.breaker.state !== 'closed' ? `, breaker ${this.breaker.state}` : ''}${this.killSwitch.engaged ? ', KILL SWITCH' : ''}`;
+		return {durationMs, elapsedMs, operations: s.operations, successRate: s.successRate, avgLatencyMs: s.latency.avgMs, peakLatencyMs: s.latency.maxMs, errors: s.errors, expectedErrors: s.expectedErrors, failuresDuringFaults: s.failedDuringFaults, grade, statusLine};
 	}
 
 	private resourceView(which: 'self' | 'watched'): ResourceView | null {
@@ -648,6 +686,8 @@ export class EngineStore {
 				positions: {opened: o.positions.opened, closed: o.positions.closed, open: Math.max(0, o.positions.opened - o.positions.closed)},
 				riskRejections: o.riskRejections,
 				errorsPerHour: this.errorsPerHour(),
+				expectedErrors: o.expectedErrors,
+				failuresDuringFaults: o.failedDuringFaults,
 			},
 			errors,
 			streams: this.streamViews(now),

@@ -108,7 +108,7 @@ export interface MetricsView {
 	operations: number;
 	succeeded: number;
 	failed: number;
-	/** 0..1, null before the first operation. */
+	/** 0..1, null before the first operation. Failures while an injected fault was active are left out (failuresDuringFaults). */
 	successRate: number | null;
 	opsPerSecond: number;
 	/** Operations per second over the recent past, oldest first, one point per second (bounded). */
@@ -118,7 +118,12 @@ export interface MetricsView {
 	positions: {opened: number; closed: number; open: number};
 	/** Risk-manager rejections: decisions, not errors. */
 	riskRejections: number;
+	/** Errors per hour, without the expected ones (see expectedErrors). */
 	errorsPerHour: number;
+	/** Errors recorded while drydock had a fault injected on purpose (chaos, resilience, operator tests): counted, not in errorsPerHour. */
+	expectedErrors?: number;
+	/** Failed operations that ended while an injected fault was active: in `failed`, not in successRate. */
+	failuresDuringFaults?: number;
 }
 
 export interface ErrorGroup {
@@ -244,10 +249,16 @@ export interface SoakView {
 	durationMs: number;
 	elapsedMs: number;
 	operations: number;
+	/** 0..1, failures under injected faults left out (as graded). */
 	successRate: number | null;
 	avgLatencyMs: number | null;
 	peakLatencyMs: number | null;
+	/** The soak's errors, expected ones included. */
 	errors: number;
+	/** Of `errors`, those recorded while an injected fault was active. */
+	expectedErrors?: number;
+	/** Failed soak operations left out of successRate (they ended under an injected fault). */
+	failuresDuringFaults?: number;
 	grade: Grade | null;
 	/** One-line status as in the headless progress block. */
 	statusLine: string;
@@ -376,8 +387,16 @@ export interface PhaseContext<S, P> {
 	riskRejection(reason: string): void;
 	error(input: ErrorInput): void;
 	stream(update: StreamUpdate): void;
-	/** Marks an injected fault on the run's timeline; call the returned function when recovery is seen. */
+	/**
+	 * Marks an injected fault on the run's timeline; call the returned function when recovery is seen.
+	 * Until then (or until the phase ends) errors are expected, and failed operations are not graded.
+	 */
 	fault(kind: string, detail: string): (recoveredAt?: number) => void;
+	/**
+	 * True while drydock has a fault injected on purpose (a chaos fault not yet judged, or a fault mark not
+	 * yet recovered): an operation failing now is left out of the graded success rate, as the engine does.
+	 */
+	faultActive(): boolean;
 	log(level: 'info' | 'warn' | 'error', text: string): void;
 	/** True while the kill switch blocks new orders. */
 	killSwitchEngaged(): boolean;

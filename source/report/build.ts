@@ -1,4 +1,5 @@
-/** Builds report.json from the engine's store. Pure apart from reading the store. */
+/** Builds report.json from the engine's store. Pure apart from reading the store (and the hostname). */
+import os from 'node:os';
 import type {EngineStore, ResourceTrack} from '../engine/store.js';
 import type {PhaseId} from '../engine/types.js';
 import type {LatencyRecorder} from '../engine/latency.js';
@@ -73,6 +74,7 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 		schema: REPORT_SCHEMA,
 		run_id: run.id,
 		drydock_version: extras.version,
+		hostname: os.hostname(),
 		profile: {name: store.options.profile.name, exchange: store.options.profile.exchange, environment: store.options.profile.environment, execution: store.options.profile.execution, symbols: [...store.options.profile.symbols]},
 		plan: {name: run.plan.name, phases: [...run.plan.phases] as PhaseId[], soak_duration_ms: run.plan.soakDurationMs},
 		test_type: hasSoak ? 'soak' : 'integration',
@@ -105,6 +107,11 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 			total_errors: store.errors.total,
 			critical_errors: store.errors.critical,
 			rss_slope_mb_per_hour: round(extras.rssSlopeMbPerHour, 3),
+			expected_errors: store.overall.expectedErrors,
+			// Goes with total_operations and success_rate: the soak's figures when the soak ran operations.
+			failures_during_faults: s.failedDuringFaults,
+			soak_errors: hasSoak ? store.soakStats.errors : null,
+			soak_expected_errors: hasSoak ? store.soakStats.expectedErrors : null,
 		},
 		success: !interrupted && !extras.checkpoint && phasesOk && targets_met,
 		interrupted,

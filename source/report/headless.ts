@@ -32,6 +32,8 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				avgMs: soak.avgLatencyMs,
 				peakMs: soak.peakLatencyMs,
 				errors: soak.errors,
+				expectedErrors: soak.expectedErrors ?? null,
+				failuresDuringFaults: soak.failuresDuringFaults ?? null,
 				status: soak.statusLine,
 			}) + '\n',
 		);

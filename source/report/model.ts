@@ -43,6 +43,8 @@ export interface Report {
 	schema: typeof REPORT_SCHEMA;
 	run_id: string;
 	drydock_version: string;
+	/** The machine that ran it (os.hostname()); absent in reports written before it was added. */
+	hostname?: string;
 	profile: {name: string; exchange: string; environment: string; execution: string; symbols: string[]};
 	plan: {name: PlanName; phases: PhaseId[]; soak_duration_ms: number};
 	/** `soak` when the plan ran the soak, else `integration`. */
@@ -51,7 +53,12 @@ export interface Report {
 	end_time: string | null;
 	duration_hours: number;
 	total_operations: number;
-	/** Percent of operations that succeeded (0–100); null before any operation. */
+	/**
+	 * Percent of operations that succeeded (0–100), as graded: operations that failed while drydock had a
+	 * fault injected (metrics.failures_during_faults) are left out; successes inside fault windows stay in.
+	 * Succeeded operations = success_rate / 100 × (total_operations − failures_during_faults). null before any
+	 * operation (or when every one failed under an injected fault).
+	 */
 	success_rate: number | null;
 	average_latency_ms: number | null;
 	peak_latency_ms: number | null;
@@ -64,6 +71,7 @@ export interface Report {
 	consistency_valid: boolean | null;
 	metrics: {
 		uptime_hours: number;
+		/** Errors per hour of the run, without the expected ones (expected_errors). */
 		error_rate_per_hour: number;
 		average_memory_mb: number | null;
 		peak_memory_mb: number | null;
@@ -75,9 +83,17 @@ export interface Report {
 		positions_opened: number;
 		positions_closed: number;
 		risk_rejections: number;
+		/** Every error recorded, expected ones included. */
 		total_errors: number;
 		critical_errors: number;
 		rss_slope_mb_per_hour: number | null;
+		/** Of total_errors, those recorded while drydock had a fault injected on purpose (chaos timeline, resilience/rate-limit phase faults, operator tests). Absent in older reports. */
+		expected_errors?: number;
+		/** Of total_operations, those that failed while an injected fault was active: not in success_rate nor the grade. Absent in older reports. */
+		failures_during_faults?: number;
+		/** The soak phase's own errors (expected ones included), and of those the expected ones; null without a soak. */
+		soak_errors?: number | null;
+		soak_expected_errors?: number | null;
 	};
 	success: boolean;
 	interrupted: boolean;

@@ -20,14 +20,32 @@ function pad(text: string, width: number): string {
 	return text.length >= width ? text.slice(0, width) : text + ' '.repeat(width - text.length);
 }
 
-export function formatSoakBlock(title: string, r: {duration: string; operations: number; successRate: number | null; avgMs: number | null; peakMs: number | null; errors: number; status: string}): string {
+export interface SoakBlock {
+	duration: string;
+	operations: number;
+	/** Percent, as graded (failures under injected faults left out). */
+	successRate: number | null;
+	avgMs: number | null;
+	peakMs: number | null;
+	/** The soak's errors, expected ones included. */
+	errors: number;
+	/** Of `errors`, those recorded while drydock had a fault injected. */
+	expectedErrors?: number | null;
+	/** Failed operations left out of the success rate (they ended under an injected fault). */
+	failuresDuringFaults?: number | null;
+	status: string;
+}
+
+export function formatSoakBlock(title: string, r: SoakBlock): string {
+	const notGraded = r.failuresDuringFaults ? ` (${r.failuresDuringFaults} failed under injected faults not counted)` : '';
+	const expected = r.expectedErrors ? ` (${r.expectedErrors} during injected faults)` : '';
 	return [
 		`── ${title} ──`,
 		`  duration      ${r.duration}`,
 		`  operations    ${r.operations}`,
-		`  success rate  ${pct(r.successRate)}`,
+		`  success rate  ${pct(r.successRate)}${notGraded}`,
 		`  latency       avg ${ms(r.avgMs)}, peak ${ms(r.peakMs)}`,
-		`  errors        ${r.errors}`,
+		`  errors        ${r.errors}${expected}`,
 		`  status        ${r.status}`,
 	].join('\n');
 }
@@ -51,7 +69,10 @@ export function formatSummary(report: Report, reportPath?: string): string {
 				successRate: report.success_rate,
 				avgMs: report.average_latency_ms,
 				peakMs: report.peak_latency_ms,
-				errors: report.metrics.total_errors,
+				// The soak's own errors; reports written before soak_errors existed only have the run's.
+				errors: report.metrics.soak_errors ?? report.metrics.total_errors,
+				expectedErrors: report.metrics.soak_errors == null ? null : (report.metrics.soak_expected_errors ?? null),
+				failuresDuringFaults: report.metrics.failures_during_faults ?? null,
 				status: `grade ${grade}, targets ${report.targets_met ? 'met' : 'MISSED'}, consistency ${report.consistency_valid === null ? 'not checked' : report.consistency_valid ? 'valid' : 'INVALID'}`,
 			}),
 		);

@@ -21,6 +21,7 @@ export const usage = `drydock — terminal test console for trading-system infra
 
 Usage:
   drydock [--profile P] [--ascii]   interactive console (default profile: mock; Q quick run, ? help)
+          [--metrics-port N] [--notify URL] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]
   drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
               [--rerun-failed REPORT.json] [--report-dir DIR] [--headless] [--watch-pid N]
               [--exchange-url URL] [--allow-live] [--ascii] [--metrics-port N] [--notify URL]
@@ -34,7 +35,8 @@ Usage:
 
 Run \`drydock <command> --help\` for a command's options.
 Exit codes: 0 passed, 1 a phase failed or a threshold was missed, 2 usage or configuration error,
-130/143 interrupted (the report is still written).`;
+130/143 interrupted (the report is still written), 70 internal error or crash (an uncaught exception
+during a run: kill switch engaged, open orders cancelled, the report written marked interrupted).`;
 
 async function main(argv: string[]): Promise<number> {
 	const [first, ...rest] = argv;

@@ -8,11 +8,12 @@ import {parseCommandArgs, numberOption} from '../util/args.js';
 import {loadProfile} from '../profiles/load.js';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
-import {createShutdownCoordinator} from '../engine/shutdown.js';
+import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';
 import {formatSummary} from '../report/summary.js';
 import {attachExtras, type Extras} from '../runtime/extras.js';
-import {assertProcessExists, type RunArgs} from './run.js';
+import {startResumedRun, type ResumePlan} from '../runtime/resume.js';
+import {assertProcessExists, parseExtrasFlags, type RunArgs} from './run.js';
 
 const options = {
 	profile: {type: 'string'},
@@ -21,8 +22,25 @@ const options = {
 	'watch-pid': {type: 'string'},
 	'exchange-url': {type: 'string'},
 	'allow-live': {type: 'boolean'},
+	'metrics-port': {type: 'string'},
+	'metrics-host': {type: 'string'},
+	notify: {type: 'string'},
+	'notify-format': {type: 'string'},
 	help: {type: 'boolean', short: 'h'},
 } as const;
+
+export const consoleUsage = `Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]
+               [--allow-live] [--metrics-port N] [--notify URL]
+  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)
+  --ascii              ASCII borders and glyphs (automatic when the locale is not UTF-8)
+  --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
+  --watch-pid N        also sample this process (the system under test)
+  --report-dir DIR     where reports/<run-id>/ goes (default reports)
+  --allow-live         permit real orders on mainnet (held under the profile's live caps)
+  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
+  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)
+Keys: Q quick run, F full run, r rerun failed, ? help (every key), q quit.
+\`drydock run\` on a terminal opens this console with its plan (and \`drydock run --resume DIR\` with the resumed soak).`;
 
 let uiModule: Promise<typeof import('../ui/index.js')> | null = null;
 /** Starts loading Ink and the panels (the slowest part of the first frame) while the profile is read. */
@@ -35,9 +53,11 @@ export interface ConsoleRun {
 	profile: Profile;
 	/** With a plan: start it as soon as the runtime is ready (`drydock run` on a TTY); without: idle. */
 	args: Omit<RunArgs, 'plan'> & {plan?: RunArgs['plan']};
+	/** `drydock run --resume DIR` on a TTY: carry that soak on (instead of args.plan) once the runtime is ready. */
+	resume?: ResumePlan;
 }
 
-export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
+export async function runConsole({profile, args, resume}: ConsoleRun): Promise<number> {
 	const session = createSession({
 		profile,
 		allowLive: args.allowLive,
@@ -48,7 +68,12 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 	});
 	const {engine} = session;
 	let ui: import('../ui/index.js').MountedConsole | null = null;
-	const shutdown = createShutdownCoordinator({engine, restoreTerminal: () => ui?.restoreTerminal()});
+	// Restoring also stops Ink (a crash or a forced exit prints on the normal screen, not under a frame).
+	const restoreTerminal = () => {
+		ui?.unmount();
+		ui?.restoreTerminal();
+	};
+	const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(engine), restoreTerminal, mask: text => processMasker.mask(text)});
 	shutdown.install();
 	let resolveQuit!: (code: number) => void;
 	const quit = new Promise<number>(resolve => (resolveQuit = resolve));
@@ -56,7 +81,7 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 	let setupError: unknown = null;
 	let extras: Extras | null = null;
 	try {
-		extras = await attachExtras(engine, args.extras);
+		extras = await attachExtras(engine, {...args.extras, log: line => engine.notice('info', line)});
 		const {mountConsole} = await preloadUi();
 		ui = mountConsole(engine, {
 			...(args.ascii ? {ascii: true} : {}),
@@ -65,7 +90,8 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 				else shutdown.request('quit', force);
 			},
 		});
-		void ui.waitUntilExit().then(() => resolveQuit(engine.lastRun?.exitCode ?? 0));
+		// After a crash the coordinator decides the exit code, once the orders are cancelled.
+		void ui.waitUntilExit().then(() => shutdown.requested !== 'crash' && resolveQuit(engine.lastRun?.exitCode ?? 0));
 		// Only now pay for ccxt and the mock: the first frame is already on screen.
 		setTimeout(() => session.build(), 30);
 		const buildStarted = Date.now();
@@ -73,10 +99,15 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 			runtime => engine.notice('info', `exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - buildStarted) / 1000).toFixed(1)}s`),
 			() => {},
 		);
-		if (args.plan) {
+		if (resume || args.plan) {
 			const plan = args.plan;
+			const say = (line: string) => engine.notice('info', line);
 			session.ready.then(
-				() => void engine.start(plan),
+				runtime => {
+					if (shutdown.requested !== null) return;
+					if (resume) void startResumedRun(engine, runtime.exchange, profile.symbols, resume, say).catch((error: unknown) => engine.notice('error', `resume: ${error instanceof Error ? error.message : String(error)}`));
+					else if (plan) void engine.start(plan);
+				},
 				(error: unknown) => {
 					// `drydock run` on a TTY: a configuration error ends the command (exit 2), as headless.
 					setupError = error;
@@ -86,7 +117,7 @@ export async function runConsole({profile, args}: ConsoleRun): Promise<number> {
 		}
 		const code = await quit;
 		if (setupError) throw setupError;
-		return code;
+		return shutdown.requested === 'crash' ? CRASH_EXIT_CODE : code;
 	} finally {
 		ui?.unmount();
 		ui?.restoreTerminal();
@@ -104,12 +135,13 @@ export default async function consoleCommand(argv: string[]): Promise<number> {
 	const {values} = parseCommandArgs('console', argv, options, false);
 	if (!values.help && process.stdout.isTTY) void preloadUi().catch(() => {});
 	if (values.help) {
-		process.stdout.write('Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]\n  Q quick run, F full run, ? help, q quit\n');
+		process.stdout.write(consoleUsage + '\n');
 		return 0;
 	}
 	const {profile} = await loadProfile(values.profile ?? 'mock');
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
 	if (watchPid !== undefined) assertProcessExists(watchPid);
+	const extras = await parseExtrasFlags(values);
 	if (!process.stdout.isTTY) {
 		process.stderr.write('drydock: the console needs a terminal; use `drydock run --headless` in scripts and CI\n');
 		return 2;
@@ -122,7 +154,7 @@ export default async function consoleCommand(argv: string[]): Promise<number> {
 			headless: false,
 			allowLive: Boolean(values['allow-live']),
 			ascii: Boolean(values.ascii),
-			extras: {},
+			extras,
 			...(watchPid !== undefined ? {watchPid} : {}),
 			...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
 		},

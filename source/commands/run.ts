@@ -1,6 +1,7 @@
 /**
  * `drydock run`: one plan against one profile, headless (CI) or with the console on a TTY. Exit codes:
- * 0 passed (warn allowed), 1 a phase failed, 2 usage/configuration error, 130/143 interrupted.
+ * 0 passed (warn allowed), 1 a phase failed, 2 usage/configuration error, 130/143 interrupted,
+ * 70 crashed (an uncaught exception: kill switch engaged, open orders cancelled, report written).
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import {UsageError} from '../util/usage-error.js';
 import {loadProfile} from '../profiles/load.js';
 import {buildPlan, failedPhasesOf} from '../engine/plans.js';
 import type {PlanSpec} from '../engine/types.js';
-import {createShutdownCoordinator} from '../engine/shutdown.js';
+import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';
 import {attachHeadlessReporter} from '../report/headless.js';
 import {formatSummary} from '../report/summary.js';
@@ -17,7 +18,7 @@ import {processMasker} from '../profiles/mask.js';
 import {attachExtras, type Extras, type ExtrasOptions} from '../runtime/extras.js';
 import {loadChaosFile} from '../chaos/load.js';
 import type {ChaosTimeline} from '../chaos/schema.js';
-import {cancelLeftoverOrders, prepareResume, type ResumePlan} from '../runtime/resume.js';
+import {prepareResume, startResumedRun, type ResumePlan} from '../runtime/resume.js';
 import {drydockVersion} from '../runtime/session.js';
 import {describeJsonError} from '../util/json-error.js';
 
@@ -58,7 +59,7 @@ export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [-
   --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
   --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)
   --chaos FILE         fault timeline during the soak (JSON or YAML; replaces the profile's chaos section)
-  --resume DIR         continue the interrupted soak of the run in DIR (headless; the final report spans both)`;
+  --resume DIR         continue the interrupted soak of the run in DIR (the final report spans both)`;
 
 export interface RunArgs {
 	profile: string;
@@ -125,13 +126,7 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 	});
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
 	if (watchPid !== undefined) assertProcessExists(watchPid);
-	const metricsPort = numberOption(values['metrics-port'], '--metrics-port', {min: 0, max: 65_535, integer: true});
-	if (values['notify-format'] !== undefined && values.notify === undefined) throw new UsageError('--notify-format: needs --notify URL');
-	if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host: needs --metrics-port N');
-	if (values.notify !== undefined) {
-		const {validateNotifyOptions} = await import('../notify/index.js');
-		validateNotifyOptions(values.notify, values['notify-format'] ?? 'generic');
-	}
+	const extras = await parseExtrasFlags(values);
 	return {
 		profile: values.profile ?? 'mock',
 		plan,
@@ -144,12 +139,32 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(chaos !== undefined ? {chaos} : {}),
 		...(values.resume !== undefined ? {resume: values.resume} : {}),
 		profileGiven: values.profile !== undefined,
-		extras: {
-			...(metricsPort !== undefined ? {metricsPort} : {}),
-			...(values['metrics-host'] !== undefined ? {metricsHost: values['metrics-host']} : {}),
-			...(values.notify !== undefined ? {notify: values.notify} : {}),
-			...(values['notify-format'] !== undefined ? {notifyFormat: values['notify-format']} : {}),
-		},
+		extras,
+	};
+}
+
+/** The flags behind ExtrasOptions, as `run` and the console take them. */
+export interface ExtrasFlags {
+	'metrics-port'?: string;
+	'metrics-host'?: string;
+	notify?: string;
+	'notify-format'?: string;
+}
+
+/** `--metrics-port/--metrics-host/--notify/--notify-format`, validated (UsageError naming the flag). */
+export async function parseExtrasFlags(values: ExtrasFlags): Promise<ExtrasOptions> {
+	const metricsPort = numberOption(values['metrics-port'], '--metrics-port', {min: 0, max: 65_535, integer: true});
+	if (values['notify-format'] !== undefined && values.notify === undefined) throw new UsageError('--notify-format: needs --notify URL');
+	if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host: needs --metrics-port N');
+	if (values.notify !== undefined) {
+		const {validateNotifyOptions} = await import('../notify/index.js');
+		validateNotifyOptions(values.notify, values['notify-format'] ?? 'generic');
+	}
+	return {
+		...(metricsPort !== undefined ? {metricsPort} : {}),
+		...(values['metrics-host'] !== undefined ? {metricsHost: values['metrics-host']} : {}),
+		...(values.notify !== undefined ? {notify: values.notify} : {}),
+		...(values['notify-format'] !== undefined ? {notifyFormat: values['notify-format']} : {}),
 	};
 }
 
@@ -165,16 +180,16 @@ export default async function run(argv: string[]): Promise<number> {
 	});
 	// --chaos replaces the profile's timeline; the session (console or headless) reads it from the profile.
 	if (args.chaos) profile = {...profile, chaos: args.chaos};
-	if (resume) return runHeadless(profile, {...args, plan: resume.plan}, resume);
-	if (args.plan.phases.length === 0) {
+	if (!resume && args.plan.phases.length === 0) {
 		process.stdout.write('drydock run: nothing to rerun — no phase failed in that report\n');
 		return 0;
 	}
+	const planned = resume ? {...args, plan: resume.plan} : args;
 	if (!args.headless) {
 		const {runConsole} = await consoleModule!;
-		return runConsole({profile, args});
+		return runConsole({profile, args: planned, ...(resume ? {resume} : {})});
 	}
-	return runHeadless(profile, args);
+	return runHeadless(profile, planned, resume);
 }
 
 async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs, resume?: ResumePlan): Promise<number> {
@@ -188,7 +203,7 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		onEndpoints: endpoints => write(`exchange: ${endpoints.rest}${endpoints.embedded ? ' (embedded mock)' : ''}\n`),
 	});
 	const {engine} = session;
-	const shutdown = createShutdownCoordinator({engine});
+	const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(engine), mask: text => processMasker.mask(text)});
 	shutdown.install();
 	const detach = attachHeadlessReporter(engine, {write, progressEveryMs: profile.soak.progressEveryMs});
 	let extras: Extras | null = null;
@@ -196,18 +211,11 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		extras = await attachExtras(engine, {...args.extras, log: line => write(line + '\n')});
 		const ready = await Promise.race([session.ready.then(() => 'ready' as const), shutdown.done.then(() => 'interrupted' as const)]);
 		if (ready === 'interrupted') return shutdown.done;
-		let outcome;
-		if (resume) {
-			// Orders the interrupted segment left open come first: cancelled, never adopted twice.
-			const runtime = await session.ready;
-			const leftovers = await cancelLeftoverOrders(runtime.exchange, profile.symbols);
-			resume.seed.ordersCancelled = leftovers.cancelled;
-			for (const problem of leftovers.failed) write(`resume: ${problem}\n`);
-			write(`resuming ${resume.seed.fromRunId}${resume.recovered ? ' (recovered from its checkpoint and journal)' : ''}: ${Math.round(resume.seed.soakElapsedMs / 1000)} s of soak done, ${Math.round(resume.soakDurationMs / 1000)} s left; ${leftovers.cancelled} open order(s) of ours cancelled first\n`);
-			outcome = await engine.start(args.plan, {resume: resume.seed, runPhases: resume.runPhases, soakDurationMs: resume.soakDurationMs});
-		} else outcome = await engine.start(args.plan);
+		// Orders an interrupted segment left open come first: cancelled, never adopted twice.
+		const outcome = resume ? await startResumedRun(engine, (await session.ready).exchange, profile.symbols, resume, line => write(line + '\n')) : await engine.start(args.plan);
 		if (outcome.report) write('\n' + formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined));
-		return outcome.exitCode;
+		// A crash stopped the run: the engine reports it interrupted; the process says it crashed.
+		return shutdown.requested === 'crash' ? CRASH_EXIT_CODE : outcome.exitCode;
 	} finally {
 		detach();
 		shutdown.uninstall();

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type {ResumeSeed} from '../engine/events.js';
 import {decodeHistogram} from '../engine/latency.js';
 import {isPhaseId, type PhaseId, type PlanSpec} from '../engine/types.js';
+import type {Engine, RunOutcome} from '../engine/engine.js';
 import type {ExchangeClient} from '../exchange/types.js';
 import {recoverRun} from '../report/recover.js';
 import {REPORT_SCHEMA, type Report} from '../report/model.js';
@@ -133,4 +134,16 @@ export async function cancelLeftoverOrders(exchange: ExchangeClient, symbols: re
 		}
 	}
 	return {cancelled, failed};
+}
+
+/**
+ * Starts the resumed segment: leftover orders cancelled first, then the run carries on from the seed.
+ * `say` gets the lines for the user (stdout headless, notices in the console).
+ */
+export async function startResumedRun<S, P>(engine: Engine<S, P>, exchange: ExchangeClient, symbols: readonly string[], resume: ResumePlan, say: (line: string) => void): Promise<RunOutcome> {
+	const leftovers = await cancelLeftoverOrders(exchange, symbols);
+	resume.seed.ordersCancelled = leftovers.cancelled;
+	for (const problem of leftovers.failed) say(`resume: ${problem}`);
+	say(`resuming ${resume.seed.fromRunId}${resume.recovered ? ' (recovered from its checkpoint and journal)' : ''}: ${Math.round(resume.seed.soakElapsedMs / 1000)} s of soak done, ${Math.round(resume.soakDurationMs / 1000)} s left; ${leftovers.cancelled} open order(s) of ours cancelled first`);
+	return engine.start(resume.plan, {resume: resume.seed, runPhases: resume.runPhases, soakDurationMs: resume.soakDurationMs});
 }

@@ -108,11 +108,12 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	});
 	monitor.start();
 	// A promise some library or phase forgot to await must not take the whole run down: it becomes an
-	// error in the log (with its kind) and the run goes on to write its report.
+	// error in the log (with its kind) and the run goes on to write its report. (ccxt rejects some at
+	// high order rates.) An uncaught *exception* is fatal instead: see the crash path in engine/shutdown.ts.
 	const onUnhandled = (reason: unknown) => {
 		const kind = typeof (reason as {kind?: unknown})?.kind === 'string' ? `unhandled ${(reason as {kind: string}).kind}` : 'unhandled-rejection';
 		engine.emit({type: 'error', at: Date.now(), phase: engine.store.run?.currentPhase ?? null, error: {kind, message: processMasker.mask(reason instanceof Error ? reason.message : String(reason))}});
-		if (process.env.DRYDOCK_DEBUG && reason instanceof Error) process.stderr.write(`${reason.stack}\n`);
+		if (process.env.DRYDOCK_DEBUG && reason instanceof Error) process.stderr.write(`${processMasker.mask(reason.stack ?? '')}\n`);
 	};
 	process.on('unhandledRejection', onUnhandled);
 	const readOutputs = async () => {

@@ -426,6 +426,27 @@ export class CcxtExchangeClient implements ExchangeClient {
 		await new Promise(resolve => setTimeout(resolve, 0));
 	}
 
+	/**
+	 * Fails and closes the WebSocket connection(s) carrying `streamId` (a Binance stream name) the way
+	 * ccxt's own keep-alive timeout does: pending watches reject with `reason`, the next watch redials.
+	 * Other connections are left alone. False when no open connection carries the stream.
+	 */
+	async dropStreamConnection(streamId: string, reason: string): Promise<boolean> {
+		let dropped = false;
+		for (const client of this.exchange.wsClients()) {
+			if (!(client.drydockStreams ?? []).includes(streamId)) continue;
+			const ws = client as unknown as {onError?: (error: Error) => void; close?: () => unknown};
+			try {
+				ws.onError?.(new Error(reason));
+				await ws.close?.();
+				dropped = true;
+			} catch {
+				// Already closing.
+			}
+		}
+		return dropped;
+	}
+
 	async closeStreams(): Promise<void> {
 		if (this.closed) return;
 		try {

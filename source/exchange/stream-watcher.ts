@@ -68,10 +68,36 @@ export interface StreamWatcherOptions {
 	clockOffsetMs?: () => number;
 	/** A live stream with no frame for this long turns `silent` (default 5000 ms). */
 	silentAfterMs?: number;
+	/**
+	 * A stream still waiting for its first frame this long after it started or its connection opened
+	 * (a venue that accepts the connection and then never speaks) reports an error and its connection
+	 * is cut, so it goes through the normal reconnect path (default 15000 ms; 0 turns it off). Unlike
+	 * `silentAfterMs`, which only marks a stream that was live, this one acts.
+	 */
+	firstFrameTimeoutMs?: number;
 	/** Attach the raw JSON text to message events (decodes every frame; default false). */
 	includeRaw?: boolean;
 	/** Pause after a failed watch call before the next (default 250 ms). */
 	retryDelayMs?: number;
+}
+
+/** Default first-frame deadline: market streams on a healthy venue speak within a second or two. */
+export const FIRST_FRAME_TIMEOUT_MS = 15_000;
+
+/**
+ * What a client may offer to cut the one connection carrying a stream (CcxtExchangeClient does);
+ * without it the watcher falls back to dropConnections(), which cuts every connection.
+ */
+interface StreamConnectionDropper {
+	dropStreamConnection(streamId: string, reason: string): Promise<boolean>;
+}
+
+function canDropStream(client: unknown): client is StreamConnectionDropper {
+	return typeof (client as Partial<StreamConnectionDropper>).dropStreamConnection === 'function';
+}
+
+function seconds(ms: number): string {
+	return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 const streamPattern = /^([a-z0-9]+)@(trade|kline_(\d+[smhdwM])|depth(?:@100ms)?|bookTicker|ticker|miniTicker)$/;
@@ -99,6 +125,12 @@ interface Watched {
 	lastSeq: number | null;
 	url: string | null;
 	loop: Promise<void>;
+	/** Since when the stream has waited for its first frame on an open connection; null while not waiting (live, or dialing). */
+	awaitingSince: number | null;
+	/** The venue acknowledged the subscription while the stream waited (only changes the error's wording). */
+	ackedWhileAwaiting: boolean;
+	/** The deadline fired and cut the connection: the watch call rejecting for it was already reported. */
+	droppedAt: number | null;
 }
 
 export class StreamWatcher {
@@ -133,6 +165,10 @@ export class StreamWatcher {
 				lastSeq: null,
 				url: null,
 				loop: Promise.resolve(),
+				// The first dial has no backoff, and a dial that hangs is cut by ccxt's own connect timeout.
+				awaitingSince: Date.now(),
+				ackedWhileAwaiting: false,
+				droppedAt: null,
 			};
 			this.streams.set(spec.id, watched);
 			this.status(watched, 'connecting', Date.now());
@@ -186,8 +222,17 @@ export class StreamWatcher {
 				await this.watchOnce(watched.spec);
 			} catch (error) {
 				if (watched.stopped) break;
-				watched.stats.errors++;
 				const typed = toExchangeError(error);
+				// ccxt reports its own failures (dial refused, backoff): wait for the next open to time the venue again.
+				if (watched.stats.status !== 'live' && watched.stats.status !== 'silent') watched.awaitingSince = null;
+				if (watched.droppedAt !== null && Date.now() - watched.droppedAt < 5000) {
+					// The rejection of the watch the deadline cut: already reported with the reason.
+					watched.droppedAt = null;
+					await new Promise(resolve => setTimeout(resolve, retryDelay));
+					continue;
+				}
+				watched.droppedAt = null;
+				watched.stats.errors++;
 				try {
 					this.options.onError?.(watched.spec.id, typed);
 				} catch {
@@ -223,6 +268,8 @@ export class StreamWatcher {
 		}
 		stats.lastMessageAt = frame.receivedAt;
 		stats.lastEventTime = frame.eventTime;
+		watched.awaitingSince = null;
+		watched.ackedWhileAwaiting = false;
 		if (stats.status !== 'live') this.status(watched, 'live', frame.receivedAt);
 		const latencyMs = frame.eventTime === null ? null : frame.receivedAt + (this.options.clockOffsetMs?.() ?? 0) - frame.eventTime;
 		const event: StreamEvent = {
@@ -238,13 +285,24 @@ export class StreamWatcher {
 
 	private onConnection(event: WsConnectionEvent): void {
 		for (const watched of this.streams.values()) {
+			if (event.type === 'open') {
+				// A stream not yet placed on a connection takes any open: on the first dial all open together.
+				const waiting = watched.stats.status === 'connecting' || watched.stats.status === 'reconnecting';
+				if (waiting && watched.awaitingSince === null && (watched.url === null || watched.url === event.url)) {
+					watched.awaitingSince = event.at;
+					watched.ackedWhileAwaiting = false;
+				}
+				continue;
+			}
 			const onThisConnection = event.type === 'subscribed' ? event.streams.includes(watched.spec.id) : watched.url === event.url;
 			if (!onThisConnection) continue;
 			if (event.type === 'closed') {
 				watched.stats.lastDropAt = event.at;
+				watched.awaitingSince = null;
 				if (watched.stats.status !== 'reconnecting') this.status(watched, 'reconnecting', event.at);
 			} else if (event.type === 'subscribed') {
 				watched.url = event.url;
+				if (watched.awaitingSince !== null) watched.ackedWhileAwaiting = true;
 				if (watched.stats.lastDropAt !== null && (watched.stats.lastResubscribedAt === null || watched.stats.lastResubscribedAt < watched.stats.lastDropAt)) {
 					watched.stats.reconnects++;
 					watched.stats.lastResubscribedAt = event.at;
@@ -272,13 +330,39 @@ export class StreamWatcher {
 	private armSilenceTimer(): void {
 		if (this.silenceTimer) return;
 		const silentAfter = this.options.silentAfterMs ?? 5000;
+		const firstFrame = this.options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS;
+		const deadline = Number.isFinite(firstFrame) && firstFrame > 0 ? firstFrame : null;
 		this.silenceTimer = setInterval(() => {
 			const now = Date.now();
 			for (const watched of this.streams.values()) {
 				const last = watched.stats.lastMessageAt;
 				if (watched.stats.status === 'live' && last !== null && now - last > silentAfter) this.status(watched, 'silent', now);
+				else if (deadline !== null && watched.awaitingSince !== null && now - watched.awaitingSince > deadline) this.firstFrameMissed(watched, deadline, now);
 			}
-		}, Math.max(100, Math.min(1000, silentAfter / 2)));
+		}, Math.max(100, Math.min(1000, silentAfter / 2, deadline === null ? Infinity : deadline / 4)));
 		this.silenceTimer.unref();
+	}
+
+	/** The venue holds the stream's connection open and sends nothing: report it, cut the connection, let the loop redial. */
+	private firstFrameMissed(watched: Watched, deadlineMs: number, now: number): void {
+		const id = watched.spec.id;
+		const what = watched.ackedWhileAwaiting ? 'subscribed, but no frame' : 'no frame (not even a subscription reply)';
+		const reason = `${id}: ${what} within ${seconds(deadlineMs)} of the connection opening; the venue accepted it and stayed silent, reconnecting`;
+		watched.awaitingSince = null;
+		watched.ackedWhileAwaiting = false;
+		watched.droppedAt = now;
+		watched.stats.errors++;
+		watched.stats.lastDropAt = now;
+		try {
+			this.options.onError?.(id, new ExchangeError({kind: 'timeout', source: 'FirstFrameTimeout', message: reason}));
+		} catch {
+			// The consumer's bug must not stop the reconnect.
+		}
+		this.status(watched, 'reconnecting', now);
+		const drop = canDropStream(this.client) ? this.client.dropStreamConnection(id, reason) : this.client.dropConnections().then(() => true);
+		drop.catch(() => false).then(dropped => {
+			// Nothing carried the stream (still dialing): time the next open instead.
+			if (!dropped) watched.droppedAt = null;
+		}, () => undefined);
 	}
 }

@@ -1,0 +1,215 @@
+/**
+ * The stream watcher's first-frame deadline, against real WebSocket venues on loopback: one that
+ * accepts connections and never sends a byte, one that acknowledges the subscription and then stays
+ * silent. REST (markets) comes from the real mock; ccxt is real. The stream must report a timeout
+ * naming the stream and the deadline, cut the connection and dial again, and nothing may go unhandled.
+ */
+import type {AddressInfo} from 'node:net';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {WebSocketServer, type WebSocket} from 'ws';
+import {FIRST_FRAME_TIMEOUT_MS} from '../../source/exchange/stream-watcher.js';
+import {StreamWatcher, createPaperBroker, type ExchangeClient, type ExchangeError, type StreamEvent} from '../../source/exchange/index.js';
+import {trapProcessFailures} from '../fuzz/seeded.js';
+import {connect, startMock, type Mock} from './helpers.js';
+
+const DEADLINE_MS = 500;
+
+interface SilentWsVenue {
+	url: string;
+	/** Connections accepted so far, and how many the client has closed. */
+	accepted: number;
+	closed: number;
+	subscribes: number;
+	close(): Promise<void>;
+}
+
+/** Accepts every WebSocket; with `ack`, answers SUBSCRIBE as Binance does, and otherwise never speaks. */
+async function silentWsVenue(options: {ack: boolean}): Promise<SilentWsVenue> {
+	const server = new WebSocketServer({host: '127.0.0.1', port: 0});
+	const sockets = new Set<WebSocket>();
+	const venue: SilentWsVenue = {
+		url: '',
+		accepted: 0,
+		closed: 0,
+		subscribes: 0,
+		close: async () => {
+			for (const socket of sockets) socket.terminate();
+			await new Promise<void>(resolve => server.close(() => resolve()));
+		},
+	};
+	server.on('connection', socket => {
+		venue.accepted++;
+		sockets.add(socket);
+		socket.on('error', () => {});
+		socket.on('close', () => {
+			venue.closed++;
+			sockets.delete(socket);
+		});
+		socket.on('message', data => {
+			let message: {method?: unknown; id?: unknown};
+			try {
+				message = JSON.parse(String(data)) as typeof message;
+			} catch {
+				return;
+			}
+			if (message.method !== 'SUBSCRIBE') return;
+			venue.subscribes++;
+			if (options.ack) socket.send(JSON.stringify({result: null, id: message.id}));
+		});
+	});
+	await new Promise<void>(resolve => server.once('listening', () => resolve()));
+	venue.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
+	return venue;
+}
+
+async function until(what: string, condition: () => boolean, ms = 5000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!condition()) {
+		if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+		await new Promise(resolve => setTimeout(resolve, 20));
+	}
+}
+
+let mock: Mock;
+const trap = trapProcessFailures();
+
+beforeAll(async () => {
+	mock = await startMock();
+});
+
+afterAll(async () => {
+	await mock?.close();
+	expect(trap.failures).toEqual([]);
+	trap.remove();
+});
+
+/** A client whose REST is the mock and whose WebSocket host is `wsUrl`. */
+async function clientFor(wsUrl: string): Promise<ExchangeClient> {
+	const client = await connect(mock, {wsUrl, wsReconnectBaseMs: 50});
+	await client.loadMarkets();
+	return client;
+}
+
+function watch(client: ExchangeClient, options: {firstFrameTimeoutMs?: number} = {}) {
+	const errors: {stream: string; error: ExchangeError}[] = [];
+	const events: StreamEvent[] = [];
+	const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), onError: (stream, error) => errors.push({stream, error}), retryDelayMs: 50, firstFrameTimeoutMs: DEADLINE_MS, ...options});
+	const statuses = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'status'}> => e.type === 'status' && e.stream === id).map(e => e.status);
+	return {watcher, errors, statuses};
+}
+
+describe('first-frame deadline', () => {
+	it('defaults to 15 s', () => {
+		expect(FIRST_FRAME_TIMEOUT_MS).toBe(15_000);
+	});
+
+	it('a venue that accepts and never speaks: timeout error naming the stream, connection cut, dialled again', async () => {
+		const venue = await silentWsVenue({ack: false});
+		const client = await clientFor(venue.url);
+		const {watcher, errors, statuses} = watch(client);
+		try {
+			const started = Date.now();
+			watcher.start(['btcusdt@trade']);
+			await until('the deadline reports', () => errors.length > 0, 4000);
+			const elapsed = Date.now() - started;
+			expect(elapsed).toBeGreaterThanOrEqual(DEADLINE_MS);
+			expect(elapsed).toBeLessThan(DEADLINE_MS + 1500);
+			const first = errors[0]!;
+			expect(first.stream).toBe('btcusdt@trade');
+			expect(first.error.kind).toBe('timeout');
+			expect(first.error.source).toBe('FirstFrameTimeout');
+			expect(first.error.message).toBe('btcusdt@trade: no frame (not even a subscription reply) within 500 ms of the connection opening; the venue accepted it and stayed silent, reconnecting');
+			expect(statuses('btcusdt@trade')).toEqual(['connecting', 'reconnecting']);
+			// The silent connection is closed by us and a new one dialled (ccxt's own reconnect).
+			await until('the silent connection is closed', () => venue.closed >= 1);
+			await until('a new connection is dialled', () => venue.accepted >= 2);
+			// It keeps trying while the venue stays silent: a second deadline, one error per deadline.
+			await until('a second deadline', () => errors.length >= 2, 4000);
+			expect(errors.every(e => e.error.source === 'FirstFrameTimeout')).toBe(true);
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({messages: 0, status: 'reconnecting', errors: errors.length});
+		} finally {
+			await watcher.close();
+			await client.close();
+			await venue.close();
+		}
+	}, 15_000);
+
+	it('a venue that acknowledges the subscription and then stays silent: the error says so', async () => {
+		const venue = await silentWsVenue({ack: true});
+		const client = await clientFor(venue.url);
+		const {watcher, errors} = watch(client);
+		try {
+			watcher.start(['btcusdt@kline_1m']);
+			await until('the deadline reports', () => errors.length > 0, 4000);
+			expect(venue.subscribes).toBeGreaterThanOrEqual(1);
+			expect(errors[0]!.error.message).toBe('btcusdt@kline_1m: subscribed, but no frame within 500 ms of the connection opening; the venue accepted it and stayed silent, reconnecting');
+			await until('a new connection is dialled', () => venue.accepted >= 2);
+		} finally {
+			await watcher.close();
+			await client.close();
+			await venue.close();
+		}
+	}, 15_000);
+
+	it('through a client without a per-stream drop (paper broker): every connection is cut and redialled', async () => {
+		const venue = await silentWsVenue({ack: false});
+		const inner = await clientFor(venue.url);
+		const paper = createPaperBroker(inner);
+		const {watcher, errors} = watch(paper);
+		try {
+			watcher.start(['btcusdt@bookTicker']);
+			await until('the deadline reports', () => errors.length > 0, 4000);
+			expect(errors[0]!.error.source).toBe('FirstFrameTimeout');
+			await until('the silent connection is closed', () => venue.closed >= 1);
+			await until('a new connection is dialled', () => venue.accepted >= 2);
+		} finally {
+			await watcher.close();
+			await paper.close();
+			await venue.close();
+		}
+	}, 15_000);
+
+	it('a healthy venue never trips it, and a deadline of 0 turns it off', async () => {
+		const client = await clientFor(mock.ws);
+		// Streams that tick several times a second on the mock (its trades come at 1–10 per second).
+		const healthy = watch(client, {firstFrameTimeoutMs: 1000});
+		const venue = await silentWsVenue({ack: false});
+		const silentClient = await clientFor(venue.url);
+		const off = watch(silentClient, {firstFrameTimeoutMs: 0});
+		try {
+			healthy.watcher.start(['btcusdt@bookTicker', 'btcusdt@depth@100ms']);
+			off.watcher.start(['btcusdt@trade']);
+			await new Promise(resolve => setTimeout(resolve, 2500));
+			expect(healthy.errors).toEqual([]);
+			expect(healthy.watcher.stats('btcusdt@bookTicker')!.status).toBe('live');
+			expect(healthy.watcher.stats('btcusdt@depth@100ms')!.status).toBe('live');
+			expect(off.errors).toEqual([]);
+			expect(off.watcher.stats('btcusdt@trade')!.status).toBe('connecting');
+			expect(venue.accepted).toBe(1);
+		} finally {
+			await healthy.watcher.close();
+			await off.watcher.close();
+			await client.close();
+			await silentClient.close();
+			await venue.close();
+		}
+	}, 15_000);
+
+	it('dropStreamConnection cuts only the connection carrying that stream', async () => {
+		const client = await clientFor(mock.ws);
+		const {watcher, errors} = watch(client, {firstFrameTimeoutMs: 0});
+		try {
+			watcher.start(['btcusdt@trade', 'btcusdt@bookTicker']);
+			await until('both streams live', () => watcher.stats('btcusdt@trade')!.messages > 0 && watcher.stats('btcusdt@bookTicker')!.messages > 0);
+			const dropper = client as ExchangeClient & {dropStreamConnection(id: string, reason: string): Promise<boolean>};
+			expect(await dropper.dropStreamConnection('btcusdt@trade', 'test: cut this one')).toBe(true);
+			expect(await dropper.dropStreamConnection('ethusdt@trade', 'not watched')).toBe(false);
+			await until('the trade stream reconnects', () => watcher.stats('btcusdt@trade')!.reconnects === 1);
+			expect(errors.map(e => `${e.stream}: ${e.error.message}`)).toEqual([expect.stringMatching(/^btcusdt@trade: .*test: cut this one/)]);
+			expect(watcher.stats('btcusdt@bookTicker')!.lastDropAt).toBeNull();
+		} finally {
+			await watcher.close();
+			await client.close();
+		}
+	}, 15_000);
+});

@@ -7,7 +7,9 @@ import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import type {pro} from 'ccxt';
-import {httpFactsKey, type HttpFacts} from './errors.js';
+import type {Agent} from 'node:http';
+import {ExchangeError, httpFactsKey, type HttpFacts} from './errors.js';
+import {createTunnelAgent} from '../net/tunnel-agent.js';
 import type {Endpoints, ExchangeTarget} from './types.js';
 import {frameFromMessage, type TapSink} from './ws-tap.js';
 
@@ -19,6 +21,8 @@ export interface CcxtWsClient {
 	send(message: unknown): Promise<unknown>;
 	future(messageHash: string): Promise<unknown>;
 	connection?: {terminate?: () => void; close?: (code?: number) => void; readyState?: number};
+	/** The options ccxt hands to ws when it connects (`agent` among them). */
+	options?: Record<string, unknown>;
 	/** Our annotations. */
 	drydockRaw?: unknown;
 	drydockStreams?: string[];
@@ -80,6 +84,8 @@ export class DrydockBinance extends BinanceProBase {
 	drydockRestBase: string | undefined;
 	drydockTap: TapSink | undefined;
 	drydockResponses: ResponseSink | undefined;
+	/** The agent each WebSocket connection dials through (the fault proxy's tunnels), by URL scheme. */
+	drydockWsAgent: ((url: string) => Agent) | undefined;
 	private drydockLastFacts: HttpFacts | undefined;
 	private readonly drydockSeenUrls = new Set<string>();
 
@@ -134,7 +140,12 @@ export class DrydockBinance extends BinanceProBase {
 	override client(url: string) {
 		const existed = this.clients !== undefined && this.clients[url] !== undefined;
 		const client = super.client(url);
-		if (!existed) this.instrument(client as unknown as CcxtWsClient);
+		if (!existed) {
+			const c = client as unknown as CcxtWsClient;
+			// ccxt's wsProxy/wssProxy need optional agent packages; ws takes any agent, so hand it ours.
+			if (this.drydockWsAgent !== undefined) c.options = {...(c.options ?? {}), agent: this.drydockWsAgent(url)};
+			this.instrument(c);
+		}
 		return client;
 	}
 
@@ -283,6 +294,34 @@ function pinFacts(error: unknown, facts: HttpFacts): unknown {
 	return error;
 }
 
+/**
+ * Every REST call through ccxt's own proxy setting (undici's ProxyAgent: a CONNECT tunnel per
+ * connection), every WebSocket through a CONNECT tunnel agent. ccxt allows one REST proxy setting at a
+ * time; httpsProxy and httpProxy are the same dispatcher on Node, named here for the target's scheme.
+ */
+function routeThroughProxy(exchange: DrydockBinance, proxyUrl: string, timeoutMs: number): void {
+	let parsed: URL;
+	try {
+		parsed = new URL(proxyUrl);
+	} catch {
+		throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" is not a URL (expected http://127.0.0.1:PORT)`});
+	}
+	if (parsed.protocol !== 'http:') throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" must be an http:// proxy`});
+	const rest = String((exchange.urls['api'] as Record<string, unknown>)['public'] ?? '');
+	if (rest.startsWith('https:')) exchange.httpsProxy = proxyUrl;
+	else exchange.httpProxy = proxyUrl;
+	const agents = new Map<string, Agent>();
+	exchange.drydockWsAgent = (url: string) => {
+		const scheme = url.startsWith('wss:') ? 'wss' : 'ws';
+		let agent = agents.get(scheme);
+		if (agent === undefined) {
+			agent = createTunnelAgent(proxyUrl, url, Math.max(1_000, timeoutMs));
+			agents.set(scheme, agent);
+		}
+		return agent;
+	};
+}
+
 export interface ConfiguredBinance {
 	exchange: DrydockBinance;
 	endpoints: Endpoints;
@@ -330,6 +369,7 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 		// ccxt refuses plain ws:// until its http agent is loaded.
 		await exchange.loadHttpProxyAgent();
 	}
+	if (target.proxyUrl !== undefined) routeThroughProxy(exchange, target.proxyUrl, target.timeoutMs);
 	const api = exchange.urls['api'] as Record<string, unknown>;
 	const ws = api['ws'] as Record<string, unknown>;
 	const endpoints: Endpoints = {

@@ -25,6 +25,11 @@ export interface ExchangeTarget {
 	symbols?: string[];
 	/** Base delay of ccxt's WebSocket reconnect backoff (ccxt default 1000 ms; doubles per attempt). */
 	wsReconnectBaseMs?: number;
+	/**
+	 * An HTTP proxy (`http://127.0.0.1:PORT`, drydock's local fault proxy) that every REST call and
+	 * WebSocket connection goes through, as CONNECT tunnels (TLS stays end to end with the venue).
+	 */
+	proxyUrl?: string;
 }
 
 /** The effective URLs a client talks to (for the config phase and reports). */

@@ -25,8 +25,8 @@ export interface ContextDeps<S, P> {
 	callLatency: LatencyRecorder;
 	killSwitchEngaged: () => boolean;
 	nextFaultIndex: () => number;
-	/** Whether an injected fault is active (the store's view); absent → never. */
-	faultActive?: () => boolean;
+	/** Whether an injected fault is active, or was at any moment since `since` (epoch ms, as `now`): the store's view; absent → never. */
+	faultActive?: (since?: number) => boolean;
 	random?: () => number;
 }
 
@@ -153,7 +153,7 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 		},
 		killSwitchEngaged: deps.killSwitchEngaged,
 		breakerState: () => deps.breaker.state,
-		faultActive: deps.faultActive ?? (() => false),
+		faultActive: withinMs => deps.faultActive?.(withinMs === undefined ? undefined : now() - withinMs) ?? false,
 	};
 	return ctx;
 }

@@ -441,7 +441,7 @@ export class Engine<S, P> implements EngineHandle {
 			callLatency: this.callLatency,
 			killSwitchEngaged: () => this.killSwitch.engaged,
 			nextFaultIndex: () => ++this.faultCounter,
-			faultActive: () => this.store.faultActive(),
+			faultActive: since => this.store.faultActive(since),
 			...(this.options.random ? {random: this.options.random} : {}),
 		});
 		let reason: string | undefined;

@@ -202,6 +202,8 @@ export class EngineStore {
 	 * mark must not excuse every later error of the run.
 	 */
 	private openMarks = new Map<number, PhaseId | null>();
+	/** When the last injected fault stopped being active (null while one is, or none was yet). */
+	private faultsClearedAt: number | null = null;
 	/** Set by a resume: soak time the first segment already did. */
 	resumedFrom: {dir: string; runId: string; soakElapsedMs: number; at: number; ordersCancelled: number} | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
@@ -281,6 +283,12 @@ export class EngineStore {
 
 	apply(event: EngineEvent): void {
 		this.dirty = true;
+		const faultWasActive = this.faultActive();
+		this.reduce(event);
+		if (faultWasActive && !this.faultActive()) this.faultsClearedAt = event.at;
+	}
+
+	private reduce(event: EngineEvent): void {
 		switch (event.type) {
 			case 'run-started': {
 				this.run = {id: event.runId, plan: event.plan, state: 'running', startedAt: event.at, endedAt: null, reportDir: event.reportDir, exitCode: null, currentPhase: null};
@@ -301,6 +309,7 @@ export class EngineStore {
 				this.chaos.clear();
 				this.activeChaos.clear();
 				this.openMarks.clear();
+				this.faultsClearedAt = null;
 				this.resumedFrom = null;
 				break;
 			}
@@ -352,12 +361,14 @@ export class EngineStore {
 			case 'operation': {
 				const {sample} = event;
 				const targets = event.phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
-				// Judged when the operation ends (the phases' own tallies ask ctx.faultActive() at the same moment).
+				// Under a fault if one was active at any moment of the operation: active when it ended, or cleared
+				// after it started (a cycle caught by a 5xx window may end after the window's recovery). The phases'
+				// own tallies ask ctx.faultActive(latencyMs) at the same moment.
 				// Latency counts whether or not a fault was active: it is what the operation really took (retries,
 				// backoff, the venue's delay); it keeps the grade reproducible from the report's own latency figures
 				// and histograms; and a latency fault weighs only by the operations it slowed, which are few when
 				// operations run at a bounded concurrency (the soak's). The chaos records judge the recovery.
-				const underFault = !sample.ok && this.faultActive();
+				const underFault = !sample.ok && this.faultActive(event.at - sample.latencyMs);
 				for (const stats of targets) {
 					stats.operations++;
 					if (sample.ok) stats.succeeded++;
@@ -366,7 +377,7 @@ export class EngineStore {
 					stats.latency.record(sample.latencyMs);
 				}
 				this.countOperationSecond(event.at);
-				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at);
+				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at, underFault);
 				break;
 			}
 			case 'order':
@@ -455,18 +466,21 @@ export class EngineStore {
 		return phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
 	}
 
-	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number): void {
+	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number, expected = this.faultActive()): void {
 		this.errors.add(error, phase, at, this.options.mask);
-		const expected = this.faultActive();
 		for (const stats of this.statsFor(phase)) {
 			stats.errors++;
 			if (expected) stats.expectedErrors++;
 		}
 	}
 
-	/** True while drydock has a fault injected on purpose: a chaos fault not yet judged, or a fault mark not yet recovered. */
-	faultActive(): boolean {
-		return this.activeChaos.size > 0 || this.openMarks.size > 0;
+	/**
+	 * True while drydock has a fault injected on purpose: a chaos fault not yet judged, or a fault mark not
+	 * yet recovered. With `since` (epoch ms), also when one was active at any moment from then until now.
+	 */
+	faultActive(since?: number): boolean {
+		if (this.activeChaos.size > 0 || this.openMarks.size > 0) return true;
+		return since !== undefined && this.faultsClearedAt !== null && this.faultsClearedAt >= since;
 	}
 
 	private countOperationSecond(at: number): void {

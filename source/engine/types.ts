@@ -394,9 +394,11 @@ export interface PhaseContext<S, P> {
 	fault(kind: string, detail: string): (recoveredAt?: number) => void;
 	/**
 	 * True while drydock has a fault injected on purpose (a chaos fault not yet judged, or a fault mark not
-	 * yet recovered): an operation failing now is left out of the graded success rate, as the engine does.
+	 * yet recovered); with `withinMs`, also when one was active at any moment in the last `withinMs` ms.
+	 * The engine leaves a failed operation out of the graded success rate when this holds over the
+	 * operation's latency (`ctx.faultActive(latencyMs)` right before `ctx.operation`).
 	 */
-	faultActive(): boolean;
+	faultActive(withinMs?: number): boolean;
 	log(level: 'info' | 'warn' | 'error', text: string): void;
 	/** True while the kill switch blocks new orders. */
 	killSwitchEngaged(): boolean;

@@ -65,8 +65,8 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 	if (outcome.ok) tally.succeeded += 1;
 	else {
 		tally.failed += 1;
-		// Asked right before ctx.operation below, so the engine's grade and this check agree on every failure.
-		if (ctx.faultActive()) tally.failedDuringFaults += 1;
+		// Over the cycle's whole life, asked right before ctx.operation below: the engine's grade and this check agree.
+		if (ctx.faultActive(outcome.latencyMs)) tally.failedDuringFaults += 1;
 		else tally.lastError = failure;
 	}
 	if (outcome.discrepancy) {

@@ -1,6 +1,7 @@
 /**
  * Runs a chaos timeline during the soak: each fault is injected at its time (relative to the soak's
- * start) through the FaultInjector (the mock's fault controls, or our own connections on a real venue),
+ * start) through the FaultInjector (the mock's fault controls, the local fault proxy in front of a real
+ * venue, or our own connections when there is no proxy),
  * and measured from the engine's events and a StreamWatcher on the soak symbol's trade and depth
  * streams: when it was detected (first failed call, stream drop or silence), when streams reconnected
  * and delivered again, when calls succeeded again, sequence gaps, book resyncs, orders whose fate was
@@ -141,7 +142,7 @@ export class ChaosRunner {
 		const tracking: Tracking = {entry, record, injectedAt, endAt: injectedAt + entry.durationMs, reconnected: new Map(), recoveredAt: null, closed: false};
 		this.tracking.push(tracking);
 		this.put(record);
-		const where = faults.mode === 'mock' ? 'mock fault control' : 'client side';
+		const where = placeOf(faults.mode, kind);
 		this.options.host.emit({type: 'fault', at: injectedAt, index: MARK_BASE + entry.index, mark: {at: injectedAt, kind: entry.fault, detail: `chaos #${entry.index}: ${entry.label} (${where})`}});
 		try {
 			await faults.inject({fault: kind, params: entry.params, ...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {})});
@@ -316,6 +317,7 @@ export class ChaosRunner {
 		await this.options.exchange.closeStreams().catch(() => {});
 		// Nothing of ours left on a shared mock after the soak.
 		if (this.injectedAny) await this.options.faults.clear().catch(() => {});
+		if (this.injectedAny) await this.reportProxy();
 		for (const record of [...this.records.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms)) {
 			const verdict = record.verdict === 'pending' || record.verdict === 'active' ? 'no-data' : record.verdict;
 			const detail = [
@@ -335,6 +337,21 @@ export class ChaosRunner {
 				...(record.reason ? {reason: record.reason} : {}),
 			});
 		}
+	}
+
+	/** What the local fault proxy did over the soak, as one notice (the journal and the console's log keep it). */
+	private async reportProxy(): Promise<void> {
+		const stats = await this.options.faults.stats().catch(() => null);
+		const effects = (stats?.['proxy'] as {effects?: Record<string, number>} | undefined)?.effects;
+		if (!effects) return;
+		const parts = [
+			effects['latency'] ? `${effects['latency']} chunks delayed` : null,
+			effects['stall-streams'] ? `${effects['stall-streams']} streams stalled` : null,
+			effects['drop-websockets'] ? `${effects['drop-websockets']} streams dropped` : null,
+			effects['reset'] ? `${effects['reset']} connections reset` : null,
+			effects['blackhole'] ? `${effects['blackhole']} connections silenced` : null,
+		].filter(Boolean);
+		this.options.host.emit({type: 'notice', at: this.now(), level: 'info', text: `chaos: fault proxy ${parts.length > 0 ? parts.join(', ') : 'touched no connection'}`});
 	}
 
 	// --- records ----------------------------------------------------------------------------------
@@ -378,6 +395,13 @@ function blankRecord(entry: ChaosEntry): ChaosRecord {
 		verdict: 'pending',
 		reason: null,
 	};
+}
+
+/** Where a fault is applied, for the console's timeline mark. */
+function placeOf(mode: FaultInjector['mode'], kind: FaultKind): string {
+	if (mode === 'client') return 'client side';
+	if (mode === 'proxy' || kind === 'connection-reset' || kind === 'timeout') return 'local fault proxy';
+	return 'mock fault control';
 }
 
 function message(error: unknown): string {

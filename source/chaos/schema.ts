@@ -6,9 +6,15 @@
  */
 import {z} from 'zod';
 import {parseFaultSpec} from '../mock/faults/index.js';
+import {parseProxyFault} from '../net/proxy-faults.js';
 import {parseDuration} from '../util/duration.js';
 
-export const chaosFaultKinds = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market'] as const;
+/**
+ * The mock's fault kinds, plus two that the local fault proxy applies on any venue (and on the mock
+ * when the proxy is in front of it): `connection-reset` {probability?, scope?} and `timeout`
+ * {probability?, scope?} (connections go silent, so the client's own timeout fires).
+ */
+export const chaosFaultKinds = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market', 'connection-reset', 'timeout'] as const;
 export type ChaosFaultKind = (typeof chaosFaultKinds)[number];
 
 /** `30s`, `5m`, `1h30m`, or a number of seconds. */
@@ -44,8 +50,11 @@ export const chaosEntrySchema = z
 			else if (safeMs(entry.to) !== null && safeMs(entry.from) !== null && safeMs(entry.to)! <= safeMs(entry.from)!) ctx.addIssue({code: 'custom', path: ['to'], message: 'must be later than "from"'});
 			if (entry.duration !== undefined) ctx.addIssue({code: 'custom', path: ['duration'], message: 'a "from"/"to" window already has a duration'});
 		}
-		// The mock's own validation of the parameters, so a bad value is caught before the run, not an hour in.
-		const check = parseFaultSpec({fault: entry.fault, params: entry.params ?? {}});
+		// The mock's (or the proxy's) own validation of the parameters, so a bad value is caught before the run, not an hour in.
+		const check =
+			entry.fault === 'connection-reset' || entry.fault === 'timeout'
+				? parseProxyFault(entry.fault === 'connection-reset' ? 'reset' : 'blackhole', entry.params ?? {})
+				: parseFaultSpec({fault: entry.fault, params: entry.params ?? {}});
 		if (!check.ok) {
 			const field = /"params\.([A-Za-z]+)"/.exec(check.message)?.[1];
 			ctx.addIssue({code: 'custom', path: field ? ['params', field] : ['params'], message: check.message.replace(/^"params\.[A-Za-z]+" /, '')});
@@ -79,6 +88,8 @@ export const defaultFaultDurationMs: Record<ChaosFaultKind, number> = {
 	'stall-streams': 30_000,
 	'clock-skew': 60_000,
 	'pause-market': 30_000,
+	'connection-reset': 30_000,
+	'timeout': 30_000,
 };
 
 /** Time allowed from the fault's end to the first sign of health (streams back, a call succeeding). */
@@ -91,6 +102,9 @@ export const defaultRecoveryBudgetMs: Record<ChaosFaultKind, number> = {
 	'stall-streams': 5_000,
 	'clock-skew': 5_000,
 	'pause-market': 5_000,
+	// A call made after the fault ends succeeds at once; one caught in it fails by its own timeout first.
+	'connection-reset': 10_000,
+	'timeout': 10_000,
 };
 
 function safeMs(value: string | number): number | null {

@@ -105,6 +105,9 @@ export async function cancelTracked(ctx: PhaseCtx, tracker: OrderTracker, symbol
 	}
 }
 
+/** Cancels in flight at once during cleanup: enough to clear a fast soak's tail, few enough not to trip a venue's order limits. */
+const cleanupConcurrency = 8;
+
 export interface CleanupResult {
 	cancelled: number;
 	failed: string[];
@@ -130,7 +133,9 @@ export async function cancelAllOurs(exchange: ExchangeClient, tracker: OrderTrac
 		const ids = new Set<string>();
 		for (const order of venueOpen) if (tracker.owns(order.clientOrderId)) ids.add(order.clientOrderId!);
 		for (const order of tracker.live(symbol)) if (order.status === 'open') ids.add(order.clientOrderId);
-		for (const clientOrderId of ids) {
+		// A few cancels at a time: after a fast soak there may be dozens, and one by one they would not fit the deadline.
+		const queue = [...ids];
+		const cancelOne = async (clientOrderId: string): Promise<void> => {
 			try {
 				const order = await step(exchange.cancelOrder(symbol, {clientOrderId}), 'cancelOrder');
 				tracker.apply(order);
@@ -146,7 +151,10 @@ export async function cancelAllOurs(exchange: ExchangeClient, tracker: OrderTrac
 					}
 				} else result.failed.push(`${clientOrderId}: ${typed.message}`);
 			}
-		}
+		};
+		await Promise.all(Array.from({length: Math.min(cleanupConcurrency, queue.length)}, async () => {
+			for (let next = queue.shift(); next !== undefined; next = queue.shift()) await cancelOne(next);
+		}));
 		try {
 			const after = await step(exchange.fetchOpenOrders(symbol), 'fetchOpenOrders');
 			result.remaining += after.filter(order => tracker.owns(order.clientOrderId)).length;

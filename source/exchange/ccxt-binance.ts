@@ -137,6 +137,20 @@ export class DrydockBinance extends BinanceProBase {
 		}
 	}
 
+	/**
+	 * ccxt keeps the promise of its first loadMarkets, rejected or not, and hands it to every later
+	 * caller: one reset or timeout on the first exchangeInfo would fail every call of the run. A failed
+	 * load is forgotten, so the next call asks again.
+	 */
+	override loadMarkets(reload?: boolean, params?: object) {
+		const loading = super.loadMarkets(reload, params);
+		const tracked = this.marketsLoading;
+		loading.catch(() => {
+			if (this.marketsLoading === tracked) (this as {marketsLoading: Promise<unknown> | undefined}).marketsLoading = undefined;
+		});
+		return loading;
+	}
+
 	override client(url: string) {
 		const existed = this.clients !== undefined && this.clients[url] !== undefined;
 		const client = super.client(url);

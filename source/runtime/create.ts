@@ -10,7 +10,8 @@ import type {PhaseServices} from '../phases/index.js';
 import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
-import {endpointsFromUrl, type Endpoints} from './target.js';
+import {endpointsFromUrl, faultProxyWanted, streamHostsOf, type Endpoints, type FaultProxySetting} from './target.js';
+import type {FaultProxy} from '../net/fault-proxy.js';
 import type {OrderFateObserver} from '../chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
 
@@ -28,11 +29,15 @@ export interface BuildOptions {
 	onEndpoints?: (endpoints: Endpoints) => void;
 	/** Watches order placement for unknown fates (the chaos timeline's accounting). */
 	orderFates?: OrderFateObserver;
+	/** The local fault proxy in front of the venue (default: DRYDOCK_FAULT_PROXY, else auto = testnet/mainnet only). */
+	faultProxy?: FaultProxySetting;
 }
 
 export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
 	endpoints: Endpoints;
 	exchange: ExchangeClient;
+	/** The local fault proxy every exchange connection goes through; null when off. */
+	faultProxy: FaultProxy | null;
 }
 
 /** The services bag the phases get; `orders` is the phases' order tracker (if present) for the cancel-all hook. */
@@ -75,6 +80,13 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		}
 		processMasker.add(credentials.apiKey);
 		processMasker.add(credentials.secret);
+		let faultProxy: FaultProxy | null = null;
+		if (faultProxyWanted(profile.environment, options.faultProxy, env)) {
+			const {startFaultProxy} = await import('../net/fault-proxy.js');
+			faultProxy = await startFaultProxy({host: '127.0.0.1', port: 0});
+			closers.push(() => faultProxy!.close());
+			endpoints = {...endpoints, faultProxy: faultProxy.url};
+		}
 		options.onEndpoints?.(endpoints);
 
 		const exchangeModule = await import('../exchange/index.js');
@@ -86,9 +98,12 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 			enableRateLimit: profile.rateLimit.enableRateLimit,
 			timeoutMs: profile.timeouts.requestMs,
 			symbols: [...profile.symbols],
+			...(faultProxy ? {proxyUrl: faultProxy.url} : {}),
 		};
 		const venue = await exchangeModule.createExchange(target);
 		closers.push(() => venue.close());
+		// Stream connections are told by their host on a venue (TLS hides the upgrade); by the upgrade on the mock.
+		faultProxy?.setStreamHosts(streamHostsOf(venue.endpoints.rest, [venue.endpoints.ws, venue.endpoints.wsApi]));
 		let exchange: ExchangeClient = profile.execution === 'paper' ? exchangeModule.createPaperBroker(venue, profile.mock.balances ? {balances: profile.mock.balances} : {}) : venue;
 		if (profile.environment === 'mainnet' && profile.execution === 'exchange') {
 			const {capOrders} = await import('./live-caps.js');
@@ -111,8 +126,13 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 			cwd: options.cwd ?? process.cwd(),
 		};
 		const services = phasesModule.createPhaseServices(serviceInput);
+		if (faultProxy) {
+			const {createProxyFaultInjector} = await import('../phases/faults.js');
+			// On the mock its own controls keep every kind they have; the proxy adds resets and timeouts.
+			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
+		}
 		const hooks = makeHooks(exchange, profile, services, endpoints);
-		return {phases, services, hooks, endpoints, exchange, close: closeAll};
+		return {phases, services, hooks, endpoints, exchange, faultProxy, close: closeAll};
 	} catch (error) {
 		await closeAll();
 		throw error;

@@ -12,6 +12,51 @@ export interface Endpoints {
 	admin: string | null;
 	/** True when drydock started the mock itself. */
 	embedded: boolean;
+	/** The local fault proxy every exchange connection goes through (`http://127.0.0.1:PORT`), when on. */
+	faultProxy?: string;
+}
+
+/** `--fault-proxy`/DRYDOCK_FAULT_PROXY: auto (the default) puts it in front of testnet and mainnet only. */
+export type FaultProxySetting = 'auto' | 'on' | 'off';
+
+/**
+ * Whether this run puts the local fault proxy in front of the venue. `auto`: on for testnet and mainnet,
+ * where it is the only way to inject latency, stalls, resets and timeouts (a one-hop loopback relay of
+ * opaque bytes, cheap beside a WAN round trip, and idle unless a fault is set); off for the mock, whose
+ * own fault controls cover everything but connection-reset and timeout, and whose sub-millisecond
+ * budgets a relay would blur. `on` puts it in front of the mock too (for those two kinds).
+ */
+export function faultProxyWanted(environment: Profile['environment'], setting: FaultProxySetting | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+	let chosen = setting;
+	if (chosen === undefined) {
+		const raw = env.DRYDOCK_FAULT_PROXY?.trim().toLowerCase();
+		if (raw !== undefined && raw !== '') {
+			if (raw !== 'auto' && raw !== 'on' && raw !== 'off') throw new UsageError(`DRYDOCK_FAULT_PROXY: "${env.DRYDOCK_FAULT_PROXY}" must be on, off or auto`);
+			chosen = raw;
+		}
+	}
+	if (chosen === 'on' || chosen === 'off') return chosen === 'on';
+	return environment !== 'mock';
+}
+
+/** Hosts (`host:port`) of the stream URLs when they differ from the REST host (they do on Binance; not on the mock, where the proxy tells streams by their upgrade). */
+export function streamHostsOf(restUrl: string, streamUrls: readonly string[]): string[] {
+	const authority = (value: string): string | null => {
+		try {
+			const url = new URL(value);
+			const port = url.port || (url.protocol === 'https:' || url.protocol === 'wss:' ? '443' : '80');
+			return `${url.hostname.replace(/^\[|\]$/g, '')}:${port}`.toLowerCase();
+		} catch {
+			return null;
+		}
+	};
+	const rest = authority(restUrl);
+	const hosts = new Set<string>();
+	for (const value of streamUrls) {
+		const host = authority(value);
+		if (host !== null && host !== rest) hosts.add(host);
+	}
+	return [...hosts];
 }
 
 /** `http://127.0.0.1:9000` → rest, ws (same host and port) and the mock's admin API (`…/__drydock`). */

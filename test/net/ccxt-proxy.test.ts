@@ -104,6 +104,19 @@ describe('ccxt through the fault proxy', () => {
 		}
 	}, 20_000);
 
+	it('a first loadMarkets cut by a reset is not remembered: the next call loads them', async () => {
+		const fresh = await createExchange(mockTarget(mock, {proxyUrl: proxy.url, timeoutMs: 2_000}));
+		try {
+			proxy.inject({kind: 'reset', probability: 1, scope: 'rest'});
+			await expect(fresh.fetchTicker('BTC/USDT')).rejects.toMatchObject({kind: 'network'});
+			proxy.clear();
+			await expect(fresh.fetchTicker('BTC/USDT')).resolves.toMatchObject({symbol: 'BTC/USDT'});
+		} finally {
+			proxy.clear();
+			await fresh.close();
+		}
+	});
+
 	it('refuses a proxy URL that is not http://', async () => {
 		await expect(createExchange(mockTarget(mock, {proxyUrl: 'socks5://127.0.0.1:1'}))).rejects.toMatchObject({kind: 'bad-request', message: expect.stringMatching(/must be an http:\/\/ proxy/)});
 	});

@@ -9,7 +9,7 @@ import {pathToFileURL} from 'node:url';
 import type {pro} from 'ccxt';
 import type {Agent} from 'node:http';
 import {ExchangeError, httpFactsKey, type HttpFacts} from './errors.js';
-import {createTunnelAgent} from '../net/tunnel-agent.js';
+import {createTunnelAgent, createTunnelConnector, type Connector} from '../net/tunnel-agent.js';
 import type {Endpoints, ExchangeTarget} from './types.js';
 import {frameFromMessage, type TapSink} from './ws-tap.js';
 
@@ -86,6 +86,8 @@ export class DrydockBinance extends BinanceProBase {
 	drydockResponses: ResponseSink | undefined;
 	/** The agent each WebSocket connection dials through (the fault proxy's tunnels), by URL scheme. */
 	drydockWsAgent: ((url: string) => Agent) | undefined;
+	/** How ccxt's REST dispatcher opens connections (through the fault proxy's tunnels), when set. */
+	drydockConnect: Connector | undefined;
 	private drydockLastFacts: HttpFacts | undefined;
 	private readonly drydockSeenUrls = new Set<string>();
 
@@ -107,6 +109,8 @@ export class DrydockBinance extends BinanceProBase {
 		const options = super.getDispatcherOptions(isPlainAgent) as Record<string, unknown>;
 		const timeout = Number(this.timeout);
 		if (Number.isFinite(timeout) && timeout > 0) options['bodyTimeout'] = timeout;
+		// ccxt's own keep-alive Agent (no proxy setting), dialing through the fault proxy.
+		if (isPlainAgent && this.drydockConnect !== undefined) options['connect'] = this.drydockConnect;
 		return options;
 	}
 
@@ -309,9 +313,11 @@ function pinFacts(error: unknown, facts: HttpFacts): unknown {
 }
 
 /**
- * Every REST call through ccxt's own proxy setting (undici's ProxyAgent: a CONNECT tunnel per
- * connection), every WebSocket through a CONNECT tunnel agent. ccxt allows one REST proxy setting at a
- * time; httpsProxy and httpProxy are the same dispatcher on Node, named here for the target's scheme.
+ * Every REST connection and every WebSocket as a CONNECT tunnel through the local proxy (TLS inside,
+ * end to end with the venue). Not ccxt's httpProxy/httpsProxy: those go through undici's ProxyAgent,
+ * which turns a refused tunnel (the venue's DNS name fails, its port is closed) into an abort that ccxt
+ * reports as "request timed out"; our connector on ccxt's own dispatcher keeps the real reason
+ * (ENOTFOUND, ECONNREFUSED). Not wsProxy/wssProxy either: those need optional agent packages.
  */
 function routeThroughProxy(exchange: DrydockBinance, proxyUrl: string, timeoutMs: number): void {
 	let parsed: URL;
@@ -321,15 +327,14 @@ function routeThroughProxy(exchange: DrydockBinance, proxyUrl: string, timeoutMs
 		throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" is not a URL (expected http://127.0.0.1:PORT)`});
 	}
 	if (parsed.protocol !== 'http:') throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" must be an http:// proxy`});
-	const rest = String((exchange.urls['api'] as Record<string, unknown>)['public'] ?? '');
-	if (rest.startsWith('https:')) exchange.httpsProxy = proxyUrl;
-	else exchange.httpProxy = proxyUrl;
+	const dialMs = Math.max(1_000, timeoutMs);
+	exchange.drydockConnect = createTunnelConnector(proxyUrl, dialMs);
 	const agents = new Map<string, Agent>();
 	exchange.drydockWsAgent = (url: string) => {
 		const scheme = url.startsWith('wss:') ? 'wss' : 'ws';
 		let agent = agents.get(scheme);
 		if (agent === undefined) {
-			agent = createTunnelAgent(proxyUrl, url, Math.max(1_000, timeoutMs));
+			agent = createTunnelAgent(proxyUrl, url, dialMs);
 			agents.set(scheme, agent);
 		}
 		return agent;

@@ -311,14 +311,14 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		up.feed(head);
 	};
 
-	const dial = (targetHost: string, targetPort: number, onReady: (socket: net.Socket) => void, onFail: (reason: string) => void): net.Socket => {
+	const dial = (targetHost: string, targetPort: number, onReady: (socket: net.Socket) => void, onFail: (reason: string, code: string) => void): net.Socket => {
 		const socket = net.connect({host: targetHost, port: targetPort, autoSelectFamily: true});
 		socket.setNoDelay(true);
 		let settled = false;
 		const timer = setTimeout(() => {
 			settled = true;
 			socket.destroy();
-			onFail(`no connection to ${targetHost}:${targetPort} within ${connectTimeoutMs} ms`);
+			onFail(`no connection to ${targetHost}:${targetPort} within ${connectTimeoutMs} ms`, 'ETIMEDOUT');
 		}, connectTimeoutMs);
 		socket.once('connect', () => {
 			clearTimeout(timer);
@@ -330,15 +330,17 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			clearTimeout(timer);
 			if (settled) return;
 			settled = true;
-			onFail(`${targetHost}:${targetPort}: ${error.message}`);
+			onFail(error.message, (error as NodeJS.ErrnoException).code ?? 'ECONNREFUSED');
 		});
 		return socket;
 	};
 
-	const refuse = (socket: Duplex, status: number, reason: string): void => {
-		stats.connections.refused++;
+	/** Answers a CONNECT/upgrade it cannot serve: the reason in the body, the system code in a header (the tunnel agent rethrows both). */
+	const refuse = (socket: Duplex, status: number, reason: string, code?: string): void => {
+		if (status < 500) stats.connections.refused++;
 		socket.on('error', () => {});
-		socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+		const codeHeader = code && /^[A-Z0-9_]+$/.test(code) ? `x-drydock-error-code: ${code}\r\n` : '';
+		socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain\r\nconnection: close\r\n${codeHeader}content-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
 	};
 
 	const server = http.createServer();
@@ -367,10 +369,10 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 				splice(link, ready, head, null);
 				socket.resume();
 			},
-			reason => {
+			(reason, code) => {
 				stats.connections.failed++;
 				if (!forget(link)) return;
-				refuse(socket, 502, reason);
+				refuse(socket, code === 'ETIMEDOUT' ? 504 : 502, reason, code);
 			},
 		);
 		link.upstream = upstream;
@@ -397,10 +399,10 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 				splice(link, ready, head, requestHead(req, target.path));
 				socket.resume();
 			},
-			reason => {
+			(reason, code) => {
 				stats.connections.failed++;
 				if (!forget(link)) return;
-				refuse(socket, 502, reason);
+				refuse(socket, code === 'ETIMEDOUT' ? 504 : 502, reason, code);
 			},
 		);
 		link.upstream = upstream;

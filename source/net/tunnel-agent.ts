@@ -25,15 +25,32 @@ interface ConnectionOptions {
 }
 
 const maxHeadBytes = 16 * 1024;
+const maxReasonBytes = 4 * 1024;
 
-/** Opens a CONNECT tunnel through `proxy` to host:port; the callback gets the raw socket (or why not). */
-export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: number, callback: (error: Error | null, socket?: net.Socket) => void): void {
+/** Why a tunnel could not be opened, with the system code the proxy met (ENOTFOUND, ECONNREFUSED, …) when it said. */
+export class TunnelError extends Error {
+	override readonly name = 'TunnelError';
+	constructor(
+		message: string,
+		readonly code: string,
+	) {
+		super(message);
+	}
+}
+
+/**
+ * Opens a CONNECT tunnel through `proxy` to host:port; the callback gets the raw socket, or a
+ * TunnelError carrying the proxy's reason (its reply body, e.g. `getaddrinfo ENOTFOUND host`).
+ */
+export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: number, callback: (error: TunnelError | null, socket?: net.Socket) => void): void {
 	const socket = net.connect({host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80)});
 	socket.setNoDelay(true);
 	const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
 	let head = Buffer.alloc(0);
 	let done = false;
-	const finish = (error: Error | null) => {
+	/** A refusal whose body (the reason) is still arriving. */
+	let refusal: {status: string; code: string | null; bodyStart: number; length: number} | null = null;
+	const finish = (error: TunnelError | null) => {
 		if (done) return;
 		done = true;
 		clearTimeout(timer);
@@ -43,16 +60,29 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 			callback(error);
 		} else callback(null, socket);
 	};
+	const refuse = () => {
+		const r = refusal!;
+		const reason = head.subarray(r.bodyStart, r.bodyStart + Math.min(r.length, maxReasonBytes)).toString('utf8').trim();
+		finish(new TunnelError(`${reason || `proxy answered ${r.status}`} (CONNECT ${authority} through the fault proxy ${proxy.host})`, r.code ?? (r.status.startsWith('504') ? 'ETIMEDOUT' : 'ECONNREFUSED')));
+	};
 	const onData = (chunk: Buffer) => {
 		head = Buffer.concat([head, chunk]);
-		const end = head.indexOf('\r\n\r\n');
-		if (end < 0) {
-			if (head.length > maxHeadBytes) finish(new Error(`proxy ${proxy.host}: CONNECT reply head over ${maxHeadBytes} bytes`));
+		if (refusal) {
+			if (head.length - refusal.bodyStart >= Math.min(refusal.length, maxReasonBytes)) refuse();
 			return;
 		}
-		const status = /^HTTP\/1\.[01] (\d{3})/.exec(head.subarray(0, end).toString('latin1'));
-		if (!status || status[1] !== '200') {
-			finish(new Error(`proxy ${proxy.host} refused CONNECT ${authority}: ${head.subarray(0, Math.min(end, 200)).toString('latin1').split('\r\n')[0] ?? ''}`));
+		const end = head.indexOf('\r\n\r\n');
+		if (end < 0) {
+			if (head.length > maxHeadBytes) finish(new TunnelError(`proxy ${proxy.host}: CONNECT reply head over ${maxHeadBytes} bytes`, 'EPROTO'));
+			return;
+		}
+		const text = head.subarray(0, end).toString('latin1');
+		const status = /^HTTP\/1\.[01] (\d{3}[^\r]*)/.exec(text)?.[1] ?? 'no status line';
+		if (!status.startsWith('200')) {
+			const length = Number(/\r\ncontent-length:[ \t]*(\d+)/i.exec(text)?.[1] ?? 0);
+			const code = /\r\nx-drydock-error-code:[ \t]*([A-Z0-9_]+)/i.exec(text)?.[1] ?? null;
+			refusal = {status, code, bodyStart: end + 4, length};
+			if (head.length - refusal.bodyStart >= Math.min(length, maxReasonBytes)) refuse();
 			return;
 		}
 		const rest = head.subarray(end + 4);
@@ -61,11 +91,56 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 		// does, hand it over once the client's listeners are on (they attach on the next tick).
 		if (rest.length > 0) setImmediate(() => socket.unshift(rest));
 	};
-	const timer = setTimeout(() => finish(new Error(`proxy ${proxy.host}: no CONNECT reply for ${authority} within ${timeoutMs} ms`)), timeoutMs);
+	const timer = setTimeout(() => finish(new TunnelError(`proxy ${proxy.host}: no CONNECT reply for ${authority} within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
 	socket.on('data', onData);
-	socket.once('error', error => finish(new Error(`proxy ${proxy.host}: ${error.message}`)));
-	socket.once('close', () => finish(new Error(`proxy ${proxy.host} closed before answering CONNECT ${authority}`)));
+	socket.on('error', error => finish(new TunnelError(`proxy ${proxy.host}: ${error.message}`, (error as NodeJS.ErrnoException).code ?? 'ECONNREFUSED')));
+	socket.once('close', () => (refusal ? refuse() : finish(new TunnelError(`proxy ${proxy.host} closed before answering CONNECT ${authority}`, 'ECONNRESET'))));
 	socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
+}
+
+/** What undici passes a custom connector (a subset of buildConnector.Options). */
+export interface ConnectorOptions {
+	hostname: string;
+	host?: string;
+	protocol: string;
+	port: string | number;
+	servername?: string | null;
+}
+
+export type Connector = (options: ConnectorOptions, callback: (error: Error | null, socket: Duplex | null) => void) => void;
+
+/**
+ * An undici `connect` function that opens every connection as a CONNECT tunnel through the proxy (TLS
+ * inside it for https), for a dispatcher such as ccxt's own keep-alive Agent. Unlike undici's
+ * ProxyAgent, a refused tunnel fails with the proxy's reason and system code (a DNS failure stays
+ * ENOTFOUND), not as an abort that ccxt would report as a timeout.
+ */
+export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000): Connector {
+	const proxy = new URL(proxyUrl);
+	if (proxy.protocol !== 'http:') throw new Error(`proxy URL must be http://host:port, got ${proxyUrl}`);
+	return (options, callback) => {
+		const secure = options.protocol === 'https:';
+		const host = String(options.hostname).replace(/^\[|\]$/g, '');
+		const port = Number(options.port || (secure ? 443 : 80));
+		openTunnel(proxy, host, port, timeoutMs, (error, socket) => {
+			if (error || !socket) return callback(error ?? new TunnelError('no tunnel', 'ECONNRESET'), null);
+			if (!secure) return callback(null, socket);
+			const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+			const tlsSocket = tls.connect({socket, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
+			let settled = false;
+			tlsSocket.once('secureConnect', () => {
+				if (settled) return;
+				settled = true;
+				callback(null, tlsSocket);
+			});
+			tlsSocket.once('error', tlsError => {
+				if (settled) return;
+				settled = true;
+				tlsSocket.destroy();
+				callback(tlsError, null);
+			});
+		});
+	};
 }
 
 function target(options: ConnectionOptions, defaultPort: number): {host: string; port: number} {

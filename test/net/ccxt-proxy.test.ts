@@ -117,6 +117,16 @@ describe('ccxt through the fault proxy', () => {
 		}
 	});
 
+	it('a venue the proxy cannot reach fails with the real reason (network, ECONNREFUSED), not as a timeout', async () => {
+		const nowhere = await createExchange({environment: 'mock', restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9', enableRateLimit: false, timeoutMs: 2_000, proxyUrl: proxy.url});
+		try {
+			const error = await nowhere.ping().catch((e: unknown) => e);
+			expect(error).toMatchObject({kind: 'network', message: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:9 \(CONNECT 127\.0\.0\.1:9 through the fault proxy/)});
+		} finally {
+			await nowhere.close();
+		}
+	});
+
 	it('refuses a proxy URL that is not http://', async () => {
 		await expect(createExchange(mockTarget(mock, {proxyUrl: 'socks5://127.0.0.1:1'}))).rejects.toMatchObject({kind: 'bad-request', message: expect.stringMatching(/must be an http:\/\/ proxy/)});
 	});

@@ -466,8 +466,9 @@ export class EngineStore {
 		return phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
 	}
 
-	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean}, at: number, expected = this.faultActive()): void {
+	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean; expected?: boolean}, at: number, underFault = this.faultActive()): void {
 		this.errors.add(error, phase, at, this.options.mask);
+		const expected = underFault || error.expected === true;
 		for (const stats of this.statsFor(phase)) {
 			stats.errors++;
 			if (expected) stats.expectedErrors++;

@@ -336,6 +336,8 @@ export interface ErrorInput {
 	kind: string;
 	message: string;
 	critical?: boolean;
+	/** Caused by drydock on purpose (e.g. the security phase's planted probe): counted as expected, like errors under an injected fault. */
+	expected?: boolean;
 }
 
 export interface OperationSample {

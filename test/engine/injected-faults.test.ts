@@ -41,6 +41,8 @@ describe('errors under an injected fault are expected, not graded', () => {
 			phase('concurrency', async ctx => {
 				active.push(ctx.faultActive());
 				ctx.error({kind: 'network', message: 'a real one, later'});
+				// Caused on purpose without a fault (e.g. the security phase's planted probe): expected too.
+				ctx.error({kind: 'security-probe', message: 'planted probe', expected: true});
 				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
 			}),
 		], {});
@@ -48,11 +50,11 @@ describe('errors under an injected fault are expected, not graded', () => {
 		await engine.close();
 		expect(active).toEqual([false, true, false, false]);
 		const snap = engine.store.publish();
-		// 3 attempts + probe + 'under the forgotten mark' = 5 expected; 'after recovery' + 'a real one' = 2 counted.
-		expect(snap.metrics.expectedErrors).toBe(5);
+		// 3 attempts + probe + 'under the forgotten mark' + the planted probe = 6 expected; 'after recovery' + 'a real one' = 2 counted.
+		expect(snap.metrics.expectedErrors).toBe(6);
 		const report = outcome.report!;
-		expect(report.metrics.total_errors).toBe(7);
-		expect(report.metrics.expected_errors).toBe(5);
+		expect(report.metrics.total_errors).toBe(8);
+		expect(report.metrics.expected_errors).toBe(6);
 		// The header's errors/hour (and report.json error_rate_per_hour) count the 2 unexpected ones only.
 		const hours = Math.max((engine.store.run!.endedAt! - engine.store.run!.startedAt) / 3_600_000, 1 / 60);
 		expect(snap.metrics.errorsPerHour).toBeCloseTo(2 / hours, 6);

@@ -11,7 +11,9 @@ import {describe, expect, it} from 'vitest';
 import {loadReport} from './load-fixture.js';
 import {isMergedRunReport, mergeReportFiles, mergeReports, type MergedLoadReport, type MergedRunReport} from '../../source/report/merge/index.js';
 import {UsageError} from '../../source/util/usage-error.js';
-import {buildFixtureReport} from '../report-html/fixture.js';
+import {buildFixtureReport, chaosRecords} from '../report-html/fixture.js';
+import {renderHtmlReport} from '../../source/report/html/index.js';
+import type {Report} from '../../source/report/model.js';
 
 /** Deterministic, wide-ranging latencies (ms): most fast, a long tail up to seconds. */
 function latencies(n: number, seed: number): number[] {
@@ -96,6 +98,52 @@ describe('mergeReports: drydock.report/1', () => {
 		await expect(mergeReportFiles([fa, path.join(dir, 'missing.json')], out)).rejects.toThrow('missing.json: no such file');
 		expect(() => mergeReports([a, {...b, histograms: {...b.histograms, operations: 'garbage!'}}], {sources: ['A', 'B']})).toThrow(/B: histograms.operations: not a valid HDR histogram/);
 		expect(() => mergeReports([a, loadReport([1, 2], 0)])).toThrow(/cannot be merged/);
+	});
+});
+
+describe('mergeReports: hostnames and chaos', () => {
+	const start = Date.parse('2026-11-22T08:00:00Z');
+	const withHost = (runId: string, hostname: string | null, options: Parameters<typeof buildFixtureReport>[0] = {}): Report => {
+		const {hostname: _built, ...report} = buildFixtureReport({runId, start, latencies: [1, 2, 3, 4, 5, 6], ...options}) as Report & {hostname?: string};
+		return hostname === null ? report : {...report, hostname};
+	};
+
+	it('machine rows carry each report\'s hostname (null for a report from before the field) and name merged checks by it', () => {
+		const merged = mergeReports([withHost('run-a', 'soak-01'), withHost('run-b', 'soak-02'), withHost('run-c', null)], {sources: ['a.json', 'b.json', 'c.json']}) as MergedRunReport;
+		expect(merged.machines.map(m => [m.run_id, m.hostname])).toEqual([
+			['run-a', 'soak-01'],
+			['run-b', 'soak-02'],
+			['run-c', null],
+		]);
+		expect(merged.phases.find(p => p.id === 'orders')!.checks.map(c => c.title)).toEqual(['orders check 0 [soak-01]', 'orders check 0 [soak-02]', 'orders check 0 [c.json]']);
+		// Hosts differ: the merged report names none itself (the machines table does).
+		expect('hostname' in merged).toBe(false);
+		const html = renderHtmlReport(merged);
+		expect(html).toContain('<tr data-machine="run-a"><td>soak-01</td>');
+		expect(html).toContain('<tr data-machine="run-c"><td>—</td>');
+		expect(html).not.toContain('<dt>Host</dt>');
+	});
+
+	it('two runs on one host are told apart by file; the merged report keeps that one host', () => {
+		const merged = mergeReports([withHost('run-a', 'box'), withHost('run-b', 'box')], {sources: ['a.json', 'b.json']}) as MergedRunReport;
+		expect(merged.machines.map(m => m.hostname)).toEqual(['box', 'box']);
+		expect(merged.hostname).toBe('box');
+		expect(merged.faults.map(f => f.detail.split(':')[0])).toEqual(['box (a.json)', 'box (b.json)']);
+		expect(renderHtmlReport(merged)).toContain('<dt>Host</dt><dd data-field="hostname">box</dd>');
+	});
+
+	it('keeps every machine\'s chaos records, labelled by machine, and the merged page shows them', () => {
+		const a = withHost('run-a', 'soak-01', {chaos: chaosRecords});
+		const b = withHost('run-b', 'soak-02');
+		const merged = mergeReports([a, b]) as MergedRunReport;
+		expect(merged.chaos?.map(c => [c.index, c.label, c.verdict])).toEqual([
+			[0, 'soak-01: drop-websockets at 5s', 'pass'],
+			[1, 'soak-01: error-rate 10s–15s {"probability":0.3,"status":503}', 'fail'],
+		]);
+		expect(merged.chaos![1]!.unknown_orders).toEqual(a.chaos![1]!.unknown_orders);
+		expect(renderHtmlReport(merged)).toContain('2 faults: 1 pass, 1 fail');
+		// Without chaos anywhere there is no chaos field at all.
+		expect('chaos' in (mergeReports([b, withHost('run-c', 'soak-03')]) as MergedRunReport)).toBe(false);
 	});
 });
 

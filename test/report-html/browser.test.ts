@@ -12,7 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {chromium, type Browser} from 'playwright-core';
 import {writeHtmlReport} from '../../source/report/html/index.js';
 import {Journal} from '../../source/report/journal.js';
-import {buildFixtureReport} from './fixture.js';
+import {buildFixtureReport, chaosRecords} from './fixture.js';
 import {mergeReports} from '../../source/report/merge/index.js';
 import {loadReport} from '../merge/load-fixture.js';
 
@@ -81,6 +81,53 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		await page.close();
 
 		expect(consoleErrors).toEqual([]);
+		expect(requests.filter(r => r !== url)).toEqual([]);
+	}, 60_000);
+
+	it('renders the chaos section, fault marks, the resumed note and the host, offline, without console errors', async () => {
+		await mkdir(outDir, {recursive: true});
+		const report = {
+			...buildFixtureReport({chaos: chaosRecords}),
+			hostname: 'soak-box-1',
+			resumed_from: {dir: '/runs/20261122-070000-soak-0f0f', run_id: '20261122-070000-soak-0f0f', soak_elapsed_ms: 3_600_000, resumed_at: '2026-11-22T08:00:00.000Z', orders_cancelled: 0},
+		};
+		const file = path.join(outDir, 'report-chaos.html');
+		await writeHtmlReport(file, report);
+		const page = await browser.newPage({viewport: {width: 1280, height: 900}});
+		const problems: string[] = [];
+		const requests: string[] = [];
+		page.on('console', message => {
+			if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+		});
+		page.on('pageerror', error => problems.push(error.message));
+		page.on('request', request => requests.push(request.url()));
+		const url = pathToFileURL(file).href;
+		await page.goto(url, {waitUntil: 'load'});
+
+		expect(await page.locator('header [data-field="hostname"]').innerText()).toBe('soak-box-1');
+		expect(await page.locator('header [data-field="resumed-run-id"]').innerText()).toBe('20261122-070000-soak-0f0f');
+		expect(await page.locator('header [data-field="resumed-from"]').innerText()).toContain('1h00m of soak done there');
+		const rows = page.locator('#chaos tr.chaos');
+		expect(await rows.count()).toBe(2);
+		expect(await rows.nth(0).getAttribute('data-verdict')).toBe('pass');
+		expect(await rows.nth(1).getAttribute('data-verdict')).toBe('fail');
+		expect(await rows.nth(1).locator('.badge').innerText()).toBe('fail');
+		expect((await rows.nth(0).locator('[data-field="recovery"]').innerText()).replace(/\s+/g, ' ')).toContain('1,501 ms / 5,000 ms');
+		expect((await rows.nth(1).locator('[data-field="unknown-orders"]').innerText()).replace(/\s+/g, ' ')).toBe('2 1 unresolved, 1 placed twice');
+		// The failed fault's details are open: its unknown-fate orders are visible.
+		expect(await page.locator('details.chaos-detail[data-chaos="1"] tr[data-order="dd-soak-42"]').isVisible()).toBe(true);
+		// The section fits the page: its table scrolls inside its box rather than widening the page.
+		const width = await page.evaluate('document.documentElement.scrollWidth');
+		expect(width).toBeLessThanOrEqual(1280);
+		for (const id of ['cpu', 'memory']) {
+			expect(await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#0 drop-websockets'}).count(), id).toBe(1);
+			expect(await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#1 error-rate FAIL'}).count(), id).toBe(1);
+		}
+		const screenshot = path.join(outDir, 'report-chaos.png');
+		await page.locator('#chaos').screenshot({path: screenshot});
+		console.log(`report-html: chaos page ${file}, screenshot ${screenshot}`);
+		await page.close();
+		expect(problems).toEqual([]);
 		expect(requests.filter(r => r !== url)).toEqual([]);
 	}, 60_000);
 

@@ -1,12 +1,13 @@
 /**
  * report.html: one self-contained page (inline CSS, charts as static SVG, no script, nothing fetched)
- * rendered from a `drydock.report/1` report. Optional fields (`timeline`, `machines`, `hostname`) are
- * drawn when present; a panel whose data the report lacks says so instead of drawing an empty chart.
+ * rendered from a `drydock.report/1` report. Optional fields (`timeline`, `machines`, `hostname`,
+ * `chaos`, `resumed_from`) are drawn when present; a panel whose data the report lacks says so instead of drawing an empty chart.
  */
 import hdr from 'hdr-histogram-js';
 import type {Report, ReportResourceSeries} from '../model.js';
 import type {MachineRow} from '../merge/types.js';
 import {barChart, percentileChart, timeChart, type TimeMark, type TimeSeries} from './charts.js';
+import {chaosMarks, chaosSection} from './chaos.js';
 import {escapeHtml as e} from './escape.js';
 import {pageStyle} from './style.js';
 
@@ -48,7 +49,6 @@ function chartPanel(id: string, title: string, body: string | {noData: string}):
 	return `<figure class="chart no-data" data-chart="${e(id)}"><figcaption>${e(title)}</figcaption><div class="empty">no data — ${e(body.noData)}</div></figure>`;
 }
 
-/** Faults and anomalies, for every time chart's axis. */
 /** The run's span on the time axis (start to end, or to the last sample of a checkpoint). */
 function runRange(report: Report): [number, number] | undefined {
 	const start = ms(report.start_time);
@@ -57,9 +57,14 @@ function runRange(report: Report): [number, number] | undefined {
 	return end > start ? [start, end] : undefined;
 }
 
+/** Faults (chaos faults with their index and failing verdict), and anomalies, for every time chart's axis. */
 function timeMarks(report: Report): TimeMark[] {
-	const marks: TimeMark[] = [];
-	for (const f of report.faults ?? []) marks.push({at: f.at, ...(f.recoveredAt !== undefined ? {until: f.recoveredAt} : {}), label: f.kind});
+	const chaos = chaosMarks(report);
+	const marks: TimeMark[] = [...chaos.marks];
+	for (const f of report.faults ?? []) {
+		if (chaos.covers(f)) continue;
+		marks.push({at: f.at, ...(f.recoveredAt !== undefined ? {until: f.recoveredAt} : {}), label: f.kind});
+	}
 	for (const a of report.anomalies ?? []) {
 		const at = ms(a.at);
 		if (at !== null) marks.push({at, label: a.metric});
@@ -85,8 +90,19 @@ function header(r: HtmlReportInput): string {
 	if (r.interrupted) rows.push(['Interrupted by', r.interrupted_by ?? 'unknown']);
 	return `<header>
 <h1>drydock report ${badge(result)}</h1>
-<dl class="meta">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd>${e(v)}</dd>`).join('')}<dt>Exit code</dt><dd data-field="exit-code">${e(r.exit_code ?? '—')}</dd></dl>
+${resumedNote(r)}<dl class="meta">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd${k === 'Host' ? ' data-field="hostname"' : ''}>${e(v)}</dd>`).join('')}<dt>Exit code</dt><dd data-field="exit-code">${e(r.exit_code ?? '—')}</dd></dl>
 </header>`;
+}
+
+/** A run continued with `drydock run --resume DIR` says which interrupted segment it carries on. */
+function resumedNote(r: Report): string {
+	const from = r.resumed_from;
+	if (!from || typeof from !== 'object' || typeof from.run_id !== 'string') return '';
+	const done = typeof from.soak_elapsed_ms === 'number' ? `${fmtDuration(from.soak_elapsed_ms)} of soak done there` : null;
+	const cancelled = typeof from.orders_cancelled === 'number' && from.orders_cancelled > 0 ? `${from.orders_cancelled} open order${from.orders_cancelled === 1 ? '' : 's'} cancelled on resume` : null;
+	const facts = [done, typeof from.resumed_at === 'string' ? `resumed ${from.resumed_at}` : null, cancelled].filter((x): x is string => x !== null).join('; ');
+	return `<p class="resumed" data-field="resumed-from">Resumed from run <strong data-field="resumed-run-id">${e(from.run_id)}</strong>${typeof from.dir === 'string' ? ` (<code>${e(from.dir)}</code>)` : ''}${facts ? `: ${e(facts)}` : ''}. This report covers the continuation; the interrupted segment has its own report.</p>
+`;
 }
 
 function cards(r: Report): string {
@@ -328,7 +344,7 @@ function machinesSection(r: HtmlReportInput): string {
 /** Renders the whole page. Pure: same report, same HTML. */
 export function renderHtmlReport(report: HtmlReportInput): string {
 	const marks = timeMarks(report);
-	const charts = `<section id="charts"><h2>Over time</h2><p class="legend-note">Dashed red lines mark injected faults and anomalies; shading lasts until recovery.</p><div class="grid">
+	const charts = `<section id="charts"><h2>Over time</h2><p class="legend-note">Dashed red lines mark injected faults (chaos faults as <em>#index fault</em>) and anomalies; shading lasts until recovery.</p><div class="grid">
 ${operationCharts(report, marks)}
 ${distributionChart(report)}
 ${errorCharts(report, marks)}
@@ -346,6 +362,7 @@ ${phaseTable(report)}
 ${soakSummary(report)}
 ${charts}
 ${streamSection(report, marks)}
+${chaosSection(report)}
 ${eventsSection(report)}
 ${errorsTable(report)}
 ${controlsSection(report)}

@@ -19,7 +19,9 @@ details.checks{margin:6px 0;border:1px solid var(--line);border-radius:6px;paddi
 figure.chart{margin:0;border:1px solid var(--line);border-radius:6px;padding:6px;overflow:hidden}figure.chart figcaption{font-weight:600;font-size:13px;margin:0 0 2px 4px}
 figure.chart svg{display:block;max-width:100%;height:auto}
 .empty{color:var(--muted);padding:40px 10px;text-align:center;font-style:italic}
-tr.critical td{color:var(--fail)}.legend-note{color:var(--muted);font-size:12px;margin:0 0 6px}
+tr.critical td{color:var(--fail)}span.over{color:var(--fail);font-weight:600}.s-active{background:var(--warn)}
+p.resumed{margin:8px 0;padding:6px 10px;border-left:4px solid #2f6fde;background:#f2f6fd;font-size:13px}
+table.chaos td.num{white-space:nowrap}table.chaos td.num .sub{white-space:normal}.table-scroll{overflow-x:auto}.legend-note{color:var(--muted);font-size:12px;margin:0 0 6px}
 footer{margin-top:30px;color:var(--muted);font-size:12px}
 @media print{.grid{grid-template-columns:1fr}}
 `;

@@ -16,7 +16,8 @@ export interface MergeInfo {
 	sources: (string | null)[];
 }
 
-export type MergedRunReport = Report & {merged: MergeInfo; machines: MachineRow[]};
+/** `hostname` only when every input ran on that one host. */
+export type MergedRunReport = Report & {merged: MergeInfo; machines: MachineRow[]; hostname?: string};
 
 export interface Sourced<T> {
 	report: T;
@@ -53,9 +54,23 @@ const weightedMean = (values: readonly (number | null)[], weights: readonly numb
 const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, running: 2, pending: 3, warn: 4, pass: 5, skipped: 6};
 const breakerRank: Record<BreakerState, number> = {open: 0, 'half-open': 1, closed: 2};
 
-function machineName(report: Report, source: string | null): string {
+const hostOf = (report: Report): string | null => {
 	const host = (report as {hostname?: unknown}).hostname;
-	return typeof host === 'string' && host ? host : (source ?? report.run_id);
+	return typeof host === 'string' && host.length > 0 ? host : null;
+};
+
+/**
+ * How each input is named in merged checks, faults and chaos records: its hostname, or its file when
+ * it has none; two runs from one host are told apart by file (or run id).
+ */
+function machineNames(inputs: readonly Sourced<Report>[]): string[] {
+	const hosts = inputs.map(x => hostOf(x.report));
+	return inputs.map(({report, source}, i) => {
+		const host = hosts[i];
+		if (host === null || host === undefined) return source ?? report.run_id;
+		const shared = hosts.filter(h => h === host).length > 1;
+		return shared ? `${host} (${source ?? report.run_id})` : host;
+	});
 }
 
 /** The histogram behind a report's headline latency figures (the soak's when it ran operations). */
@@ -63,17 +78,17 @@ function primaryHistogram(report: Report): 'soak' | 'operations' {
 	return report.test_type === 'soak' && report.histograms.soak !== null && report.total_operations > 0 ? 'soak' : 'operations';
 }
 
-function mergePhases(inputs: readonly Sourced<Report>[]): ReportPhase[] {
+function mergePhases(inputs: readonly Sourced<Report>[], names: readonly string[]): ReportPhase[] {
 	const order: PhaseId[] = [];
 	const byId = new Map<PhaseId, {phase: ReportPhase; machine: string}[]>();
-	for (const {report, source} of inputs) {
+	for (const [i, {report}] of inputs.entries()) {
 		for (const phase of report.phases) {
 			let list = byId.get(phase.id);
 			if (!list) {
 				byId.set(phase.id, (list = []));
 				order.push(phase.id);
 			}
-			list.push({phase, machine: machineName(report, source)});
+			list.push({phase, machine: names[i]!});
 		}
 	}
 	const many = inputs.length > 1;
@@ -151,13 +166,19 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const worstBreaker = breakers.reduce((a, b) => (breakerRank[b.state] < breakerRank[a.state] ? b : a));
 	const exitCodes = reports.map(r => r.exit_code);
 	const machines = inputs.flatMap(x => runMachineRows(x.report, x.source));
-	const faults = inputs.flatMap(({report, source}) => report.faults.map(f => (many ? {...f, detail: `${machineName(report, source)}: ${f.detail}`} : f))).sort((a, b) => a.at - b.at);
-	const anomalies = inputs.flatMap(({report, source}) => report.anomalies.map(a => (many ? {...a, detail: `${machineName(report, source)}: ${a.detail}`} : a))).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+	const names = machineNames(inputs);
+	const faults = inputs.flatMap(({report}, i) => report.faults.map(f => (many ? {...f, detail: `${names[i]}: ${f.detail}`} : f))).sort((a, b) => a.at - b.at);
+	const anomalies = inputs.flatMap(({report}, i) => report.anomalies.map(a => (many ? {...a, detail: `${names[i]}: ${a.detail}`} : a))).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+	// Chaos records stay per machine (each judged against its own timeline), named like the faults.
+	const chaos = inputs.flatMap(({report}, i) => (Array.isArray(report.chaos) ? report.chaos.map(c => (many ? {...c, label: `${names[i]}: ${c.label}`} : c)) : []));
+	const hosts = [...new Set(reports.map(hostOf))];
 	const unique = (values: string[]) => [...new Set(values)].join(', ');
 
 	return {
 		schema: first.schema,
 		run_id: many ? `merged-${first.run_id}-x${machines.length}` : first.run_id,
+		// One host for the whole report only when every input ran there; otherwise see machines[].
+		...(hosts.length === 1 && hosts[0] !== null ? {hostname: hosts[0]} : {}),
 		drydock_version: unique(reports.map(r => r.drydock_version)),
 		profile: {...first.profile, name: unique(reports.map(r => r.profile.name)), symbols: [...new Set(reports.flatMap(r => r.profile.symbols))]},
 		plan: {
@@ -202,7 +223,7 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		interrupted_by: unique(reports.map(r => r.interrupted_by).filter((x): x is string => x !== null)) || null,
 		checkpoint: reports.some(r => r.checkpoint),
 		exit_code: exitCodes.some(c => c === null) ? null : (exitCodes.find(c => c !== 0) ?? 0),
-		phases: mergePhases(inputs),
+		phases: mergePhases(inputs, names),
 		breaker: {...worstBreaker, transitions: sum(breakers.map(b => b.transitions)), lastTransitionAt: maxOf(breakers.map(b => b.lastTransitionAt))},
 		kill_switch: {engaged: reports.some(r => r.kill_switch.engaged), since: minOf(reports.map(r => r.kill_switch.since)), ordersCancelled: sum(reports.map(r => r.kill_switch.ordersCancelled))},
 		orders_cancelled_on_exit: reports.every(r => r.orders_cancelled_on_exit === null) ? null : sum(reports.map(r => r.orders_cancelled_on_exit ?? 0)),
@@ -231,6 +252,7 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 			calls: calls ? encodeHistogram(calls) : first.histograms.calls,
 		},
 		calls: {count: callCount, average_ms: round(weightedMean(reports.map(r => r.calls.average_ms), reports.map(r => r.calls.count))), p99_ms: round(percentileMs(calls, 99))},
+		...(chaos.length > 0 ? {chaos} : {}),
 		merged: {inputs: inputs.length, sources: inputs.map(x => x.source)},
 		machines,
 	};

@@ -27,7 +27,7 @@ interface SoakTally {
 	operations: number;
 	succeeded: number;
 	failed: number;
-	/** Of `failed`, those that ended while drydock had a fault injected (chaos, operator tests): not graded. */
+	/** Of `failed`, those with a fault drydock injected active at some moment of the cycle (chaos, operator tests): not graded. */
 	failedDuringFaults: number;
 	latencySum: number;
 	peak: number;

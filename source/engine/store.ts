@@ -83,7 +83,7 @@ export class OperationStats {
 	succeeded = 0;
 	failed = 0;
 	errors = 0;
-	/** Failed operations that ended while an injected fault was active: drydock caused them, so they are kept out of successRate (and the grade). */
+	/** Failed operations with an injected fault active at some moment of their run: drydock caused them, so they are kept out of successRate (and the grade). */
 	failedDuringFaults = 0;
 	/** Errors recorded while an injected fault was active: counted, but kept out of errors per hour. */
 	expectedErrors = 0;

@@ -122,7 +122,7 @@ export interface MetricsView {
 	errorsPerHour: number;
 	/** Errors recorded while drydock had a fault injected on purpose (chaos, resilience, operator tests): counted, not in errorsPerHour. */
 	expectedErrors?: number;
-	/** Failed operations that ended while an injected fault was active: in `failed`, not in successRate. */
+	/** Failed operations with an injected fault active at some moment of their run: in `failed`, not in successRate. */
 	failuresDuringFaults?: number;
 }
 
@@ -257,7 +257,7 @@ export interface SoakView {
 	errors: number;
 	/** Of `errors`, those recorded while an injected fault was active. */
 	expectedErrors?: number;
-	/** Failed soak operations left out of successRate (they ended under an injected fault). */
+	/** Failed soak operations left out of successRate (an injected fault was active while they ran). */
 	failuresDuringFaults?: number;
 	grade: Grade | null;
 	/** One-line status as in the headless progress block. */

@@ -89,7 +89,7 @@ export interface Report {
 		rss_slope_mb_per_hour: number | null;
 		/** Of total_errors, those recorded while drydock had a fault injected on purpose (chaos timeline, resilience/rate-limit phase faults, operator tests). Absent in older reports. */
 		expected_errors?: number;
-		/** Of total_operations, those that failed while an injected fault was active: not in success_rate nor the grade. Absent in older reports. */
+		/** Of total_operations, those that failed with an injected fault active at some moment of their run: not in success_rate nor the grade. Absent in older reports. */
 		failures_during_faults?: number;
 		/** The soak phase's own errors (expected ones included), and of those the expected ones; null without a soak. */
 		soak_errors?: number | null;

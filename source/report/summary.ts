@@ -31,7 +31,7 @@ export interface SoakBlock {
 	errors: number;
 	/** Of `errors`, those recorded while drydock had a fault injected. */
 	expectedErrors?: number | null;
-	/** Failed operations left out of the success rate (they ended under an injected fault). */
+	/** Failed operations left out of the success rate (an injected fault was active while they ran). */
 	failuresDuringFaults?: number | null;
 	status: string;
 }

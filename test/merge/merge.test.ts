@@ -124,6 +124,12 @@ describe('mergeReports: hostnames and chaos', () => {
 		expect(html).not.toContain('<dt>Host</dt>');
 	});
 
+	it('reports written by drydock carry the machine\'s hostname, so merged machine rows name it', () => {
+		const merged = mergeReports([buildFixtureReport({runId: 'run-x', start}), buildFixtureReport({runId: 'run-y', start})], {sources: ['x.json', 'y.json']}) as MergedRunReport;
+		expect(merged.machines.map(m => m.hostname)).toEqual([os.hostname(), os.hostname()]);
+		expect(merged.hostname).toBe(os.hostname());
+	});
+
 	it('two runs on one host are told apart by file; the merged report keeps that one host', () => {
 		const merged = mergeReports([withHost('run-a', 'box'), withHost('run-b', 'box')], {sources: ['a.json', 'b.json']}) as MergedRunReport;
 		expect(merged.machines.map(m => m.hostname)).toEqual(['box', 'box']);

@@ -187,6 +187,8 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 			void Promise.all([killed, interrupted]).then(() => {
 				clearTimeout(deadline);
 				resolveDone(CRASH_EXIT_CODE);
+				// The caller closes the session and exits; if something the crash broke keeps that from finishing, exit anyway.
+				setTimeout(() => exit(CRASH_EXIT_CODE), crashDeadlineMs).unref();
 			});
 		},
 		install() {

@@ -66,7 +66,7 @@ const proxyReasons: Partial<Record<FaultKind, string>> = {
 	'pause-market': 'venue gives no control over its market',
 };
 
-const mockReason = (kind: FaultKind) => `the mock has no ${kind === 'timeout' ? 'silent-connection' : 'connection-reset'} control of its own: it needs the local fault proxy in front of it (DRYDOCK_FAULT_PROXY=on)`;
+const mockReason = (kind: FaultKind) => `the mock has no ${kind === 'timeout' ? 'silent-connection' : 'connection-reset'} control of its own: it needs the local fault proxy in front of it (on by itself when the chaos timeline has connection-reset or timeout; DRYDOCK_FAULT_PROXY=on forces it)`;
 
 /** Faults via the mock's admin API: POST {admin}/faults {fault, params, durationMs}, DELETE {admin}/faults. */
 export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): FaultInjector {

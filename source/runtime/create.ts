@@ -29,7 +29,7 @@ export interface BuildOptions {
 	onEndpoints?: (endpoints: Endpoints) => void;
 	/** Watches order placement for unknown fates (the chaos timeline's accounting). */
 	orderFates?: OrderFateObserver;
-	/** The local fault proxy in front of the venue (default: DRYDOCK_FAULT_PROXY, else auto = testnet/mainnet only). */
+	/** The local fault proxy in front of the venue (default: DRYDOCK_FAULT_PROXY, else auto: testnet/mainnet, or a mock whose chaos timeline has connection-reset/timeout). */
 	faultProxy?: FaultProxySetting;
 }
 
@@ -81,7 +81,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		processMasker.add(credentials.apiKey);
 		processMasker.add(credentials.secret);
 		let faultProxy: FaultProxy | null = null;
-		if (faultProxyWanted(profile.environment, options.faultProxy, env)) {
+		if (faultProxyWanted(profile.environment, options.faultProxy, env, (profile.chaos ?? []).map(entry => entry.fault))) {
 			const {startFaultProxy} = await import('../net/fault-proxy.js');
 			faultProxy = await startFaultProxy({host: '127.0.0.1', port: 0});
 			closers.push(() => faultProxy!.close());

@@ -16,17 +16,20 @@ export interface Endpoints {
 	faultProxy?: string;
 }
 
-/** `--fault-proxy`/DRYDOCK_FAULT_PROXY: auto (the default) puts it in front of testnet and mainnet only. */
+/** DRYDOCK_FAULT_PROXY (or BuildOptions.faultProxy): auto, the default, decides by venue and chaos timeline. */
 export type FaultProxySetting = 'auto' | 'on' | 'off';
+
+/** Chaos kinds only the fault proxy can apply (the mock has no control of its own for them). */
+const proxyOnlyChaosKinds: ReadonlySet<string> = new Set(['connection-reset', 'timeout']);
 
 /**
  * Whether this run puts the local fault proxy in front of the venue. `auto`: on for testnet and mainnet,
  * where it is the only way to inject latency, stalls, resets and timeouts (a one-hop loopback relay of
- * opaque bytes, cheap beside a WAN round trip, and idle unless a fault is set); off for the mock, whose
- * own fault controls cover everything but connection-reset and timeout, and whose sub-millisecond
- * budgets a relay would blur. `on` puts it in front of the mock too (for those two kinds).
+ * opaque bytes, cheap beside a WAN round trip, and idle unless a fault is set); on the mock only when
+ * the chaos timeline asks for connection-reset or timeout, which the mock's own controls lack (its
+ * sub-millisecond budgets are better measured without a relay). `on` forces it, `off` removes it.
  */
-export function faultProxyWanted(environment: Profile['environment'], setting: FaultProxySetting | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function faultProxyWanted(environment: Profile['environment'], setting: FaultProxySetting | undefined, env: NodeJS.ProcessEnv = process.env, chaosKinds: readonly string[] = []): boolean {
 	let chosen = setting;
 	if (chosen === undefined) {
 		const raw = env.DRYDOCK_FAULT_PROXY?.trim().toLowerCase();
@@ -36,7 +39,7 @@ export function faultProxyWanted(environment: Profile['environment'], setting: F
 		}
 	}
 	if (chosen === 'on' || chosen === 'off') return chosen === 'on';
-	return environment !== 'mock';
+	return environment !== 'mock' || chaosKinds.some(kind => proxyOnlyChaosKinds.has(kind));
 }
 
 /** Hosts (`host:port`) of the stream URLs when they differ from the REST host (they do on Binance; not on the mock, where the proxy tells streams by their upgrade). */

@@ -178,6 +178,17 @@ describe('the fault proxy in the composition root', () => {
 		}
 	}, 30_000);
 
+	it('a mock profile whose chaos timeline has a timeout entry gets the proxy by itself', async () => {
+		const {profile} = await loadProfile('mock');
+		const runtime = await buildRuntime({profile: {...profile, chaos: [{at: '1s', fault: 'timeout'}]}, env: {}, preflight: false});
+		try {
+			expect(runtime.faultProxy).not.toBeNull();
+			expect(runtime.services.faults.supports('timeout')).toBe(true);
+		} finally {
+			await runtime.close?.();
+		}
+	}, 30_000);
+
 	it('the mock without the proxy says how to get resets and timeouts', async () => {
 		const {profile} = await loadProfile('mock');
 		const runtime = await buildRuntime({profile, env: {}, preflight: false});

@@ -264,3 +264,32 @@ describe('MatchingEngine', () => {
 		expect(!noStop.ok && noStop.error.code).toBe(-1102);
 	});
 });
+
+describe('MatchingEngine order history by clientOrderId', () => {
+	it('finds the newest order with a client id, forgets trimmed ones, and keeps history bounded', () => {
+		const small = new MatchingEngine({clock: () => now, rules: (s) => (s === 'BTCUSDT' ? RULES : undefined), liquidity: book, historyLimit: 5});
+		small.createAccount(KEY, {USDT: 10_000, BTC: 5});
+		const rest = (clientOrderId: string) => {
+			const r = small.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 50, clientOrderId});
+			if (!r.ok) throw new Error(r.error.msg);
+			return r.value.order;
+		};
+		const first = rest('again');
+		expect(small.cancelOrder(KEY, 'BTCUSDT', {origClientOrderId: 'again'}).ok).toBe(true);
+		// A client id may be reused once the first order is closed: lookups find the newer one.
+		const second = rest('again');
+		const found = small.getOrder(KEY, 'BTCUSDT', {origClientOrderId: 'again'});
+		expect(found.ok && found.value.orderId).toBe(second.orderId);
+		expect(small.cancelOrder(KEY, 'BTCUSDT', {origClientOrderId: 'again'}).ok).toBe(true);
+		for (let i = 0; i < 10; i++) {
+			rest(`o${i}`);
+			expect(small.cancelOrder(KEY, 'BTCUSDT', {origClientOrderId: `o${i}`}).ok).toBe(true);
+		}
+		// Trimmed from the history (limit 5): unknown by either id, as on Binance after archiving.
+		expect(small.getOrder(KEY, 'BTCUSDT', {orderId: first.orderId}).ok).toBe(false);
+		expect(small.getOrder(KEY, 'BTCUSDT', {origClientOrderId: 'o0'}).ok).toBe(false);
+		expect(small.getOrder(KEY, 'BTCUSDT', {origClientOrderId: 'o9'}).ok).toBe(true);
+		expect(small.getOrder(KEY, 'BTCUSDT', {origClientOrderId: 'o5'}).ok).toBe(true);
+		expect(small.allOrders(KEY, 'BTCUSDT', {limit: 1000}).length).toBeLessThanOrEqual(6);
+	});
+});

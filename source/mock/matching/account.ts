@@ -8,6 +8,8 @@ import {round8} from './numbers.js';
 export class Account {
 	readonly balances = new Map<string, Balance>();
 	readonly orders = new Map<number, Order>();
+	/** The newest order per symbol + clientOrderId: lookups by client id stay O(1) with 100 000 orders of history. */
+	private readonly byClientId = new Map<string, Order>();
 	/** Open orders by symbol, oldest first. */
 	readonly open = new Map<string, Order[]>();
 	readonly trades: AccountTrade[] = [];
@@ -49,6 +51,21 @@ export class Account {
 	credit(asset: string, amount: number): void {
 		const b = this.balance(asset);
 		b.free = round8(b.free + amount);
+	}
+
+	addOrder(order: Order): void {
+		this.orders.set(order.orderId, order);
+		this.byClientId.set(`${order.symbol} ${order.clientOrderId}`, order);
+	}
+
+	forgetOrder(order: Order): void {
+		this.orders.delete(order.orderId);
+		const key = `${order.symbol} ${order.clientOrderId}`;
+		if (this.byClientId.get(key) === order) this.byClientId.delete(key);
+	}
+
+	orderByClientId(symbol: string, clientOrderId: string): Order | undefined {
+		return this.byClientId.get(`${symbol} ${clientOrderId}`);
 	}
 
 	openOrders(symbol?: string): Order[] {

@@ -123,7 +123,7 @@ export class MatchingEngine {
 		if (validateOnly) return ok({order: this.newOrder(rules, request, clientOrderId, 0, -1), fills: []});
 		const now = this.options.clock();
 		const order = this.newOrder(rules, request, clientOrderId, now, this.nextOrderId++);
-		account.orders.set(order.orderId, order);
+		account.addOrder(order);
 		// Funds are held for everything that can rest; a stop-market buy is checked again when it fires.
 		if (!isMarketLike(request.type) || request.side === 'SELL') {
 			if (request.type !== 'MARKET') {
@@ -302,9 +302,7 @@ export class MatchingEngine {
 		}
 		if (ref.origClientOrderId !== undefined) {
 			// The newest order with that client id (ids are unique among open orders only).
-			let found: Order | undefined;
-			for (const o of account.orders.values()) if (o.symbol === symbol && o.clientOrderId === ref.origClientOrderId) found = o;
-			return found;
+			return account.orderByClientId(symbol, ref.origClientOrderId);
 		}
 		return undefined;
 	}
@@ -432,11 +430,12 @@ export class MatchingEngine {
 
 	private trimHistory(account: Account): void {
 		if (account.orders.size <= this.historyLimit) return;
-		for (const [id, o] of account.orders) {
+		for (const o of account.orders.values()) {
 			if (account.orders.size <= this.historyLimit) break;
-			if (o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED') account.orders.delete(id);
+			if (o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED') account.forgetOrder(o);
 		}
-		if (account.trades.length > this.historyLimit) account.trades.splice(0, account.trades.length - this.historyLimit);
+		// Trimmed in batches of 10 %: shifting a 100 000-row array on every fill costs more than the fill.
+		if (account.trades.length > this.historyLimit * 1.1) account.trades.splice(0, account.trades.length - this.historyLimit);
 	}
 }
 

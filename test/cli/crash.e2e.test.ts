@@ -4,6 +4,9 @@
  * exception outside any awaited path). drydock must engage the kill switch, cancel that order, write
  * report.json marked interrupted with the cause, print one line without a stack, and exit 70.
  *
+ * An unhandled promise rejection, by contrast, is logged as an error and the run goes on (ccxt leaves
+ * some unawaited at high order rates).
+ *
  * To keep the order resting until the crash, the mock answers every cancel with 503 (a fault on
  * DELETE /api/v3/order) until the order is seen open; the fault is then cleared and the strategy told
  * to throw.
@@ -92,4 +95,18 @@ describe('an uncaught exception during a run', () => {
 			if (run.child.exitCode === null) run.child.kill('SIGKILL');
 		}
 	}, 90_000);
+
+	it('an unhandled promise rejection is not a crash: logged as an error, the run finishes and writes its report', async () => {
+		const reports = path.join(work, 'reports-reject');
+		const run = drydock(['run', '--profile', path.join(work, 'mock-crash.json'), '--exchange-url', mock.rest, '--phases', 'soak', '--duration', '3s', '--report-dir', reports, '--headless'], {cwd: work, env: {DRYDOCK_TEST_CRASH_MODE: 'reject', DRYDOCK_DEBUG: ''}});
+		const exited = await Promise.race([run.exit, sleep(60_000).then(() => null)]);
+		expect(exited, `no exit within 60 s; stderr:\n${run.stderr()}`).not.toBeNull();
+		const output = run.stdout() + run.stderr();
+		expect([0, 1], output).toContain(exited!.code);
+		expect(output).not.toMatch(/crashed/);
+		const [runDir] = readdirSync(reports);
+		const report = JSON.parse(readFileSync(path.join(reports, runDir!, 'report.json'), 'utf8')) as {interrupted: boolean; errors: {kind: string; message: string}[]};
+		expect(report.interrupted).toBe(false);
+		expect(report.errors.find(e => e.kind === 'unhandled-rejection')).toMatchObject({message: 'strategy forgot to await this'});
+	}, 70_000);
 });

@@ -347,7 +347,7 @@ export class StreamWatcher {
 	private firstFrameMissed(watched: Watched, deadlineMs: number, now: number): void {
 		const id = watched.spec.id;
 		const what = watched.ackedWhileAwaiting ? 'subscribed, but no frame' : 'no frame (not even a subscription reply)';
-		const reason = `${id}: ${what} within ${seconds(deadlineMs)} of the connection opening; the venue accepted it and stayed silent, reconnecting`;
+		const reason = `${id}: ${what} within ${seconds(deadlineMs)} of connecting; the venue accepted the connection and stayed silent, reconnecting`;
 		watched.awaitingSince = null;
 		watched.ackedWhileAwaiting = false;
 		watched.droppedAt = now;

@@ -118,7 +118,7 @@ describe('first-frame deadline', () => {
 			expect(first.stream).toBe('btcusdt@trade');
 			expect(first.error.kind).toBe('timeout');
 			expect(first.error.source).toBe('FirstFrameTimeout');
-			expect(first.error.message).toBe('btcusdt@trade: no frame (not even a subscription reply) within 500 ms of the connection opening; the venue accepted it and stayed silent, reconnecting');
+			expect(first.error.message).toBe('btcusdt@trade: no frame (not even a subscription reply) within 500 ms of connecting; the venue accepted the connection and stayed silent, reconnecting');
 			expect(statuses('btcusdt@trade')).toEqual(['connecting', 'reconnecting']);
 			// The silent connection is closed by us and a new one dialled (ccxt's own reconnect).
 			await until('the silent connection is closed', () => venue.closed >= 1);
@@ -142,7 +142,7 @@ describe('first-frame deadline', () => {
 			watcher.start(['btcusdt@kline_1m']);
 			await until('the deadline reports', () => errors.length > 0, 4000);
 			expect(venue.subscribes).toBeGreaterThanOrEqual(1);
-			expect(errors[0]!.error.message).toBe('btcusdt@kline_1m: subscribed, but no frame within 500 ms of the connection opening; the venue accepted it and stayed silent, reconnecting');
+			expect(errors[0]!.error.message).toBe('btcusdt@kline_1m: subscribed, but no frame within 500 ms of connecting; the venue accepted the connection and stayed silent, reconnecting');
 			await until('a new connection is dialled', () => venue.accepted >= 2);
 		} finally {
 			await watcher.close();

@@ -67,6 +67,38 @@ describe('StreamWatcher bookkeeping', () => {
 		await watcher.close();
 	});
 
+	it('first-frame deadline: timed from the connection opening, not while ccxt is refused or backing off', async () => {
+		const tap = new TapSink();
+		let calls = 0;
+		// First dial refused; then the watch hangs (ccxt waiting out its backoff, then a silent connection).
+		const watchTrades = () => (++calls === 1 ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) : new Promise<never>(() => {}));
+		const drops: {id: string; reason: string}[] = [];
+		const client = {tap, watchTrades, dropStreamConnection: async (id: string, reason: string) => (drops.push({id, reason}), true)} as unknown as ExchangeClient;
+		const errors: string[] = [];
+		const watcher = new StreamWatcher(client, {onEvent: () => {}, onError: (_id, e) => errors.push(`${e.kind}: ${e.message}`), firstFrameTimeoutMs: 200, retryDelayMs: 10});
+		const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+		try {
+			watcher.start(['btcusdt@trade']);
+			await sleep(600);
+			// Only the refused dial: no deadline while no connection is open.
+			expect(errors).toHaveLength(1);
+			expect(errors[0]).toMatch(/ECONNREFUSED/);
+			expect(drops).toEqual([]);
+			// A connection opens (while the stream has no URL yet, any open counts): from now the venue has 200 ms.
+			tap.connection({type: 'open', url: 'ws://x/ws/3', at: Date.now(), reconnect: true});
+			await sleep(400);
+			expect(drops.map(d => d.id)).toEqual(['btcusdt@trade']);
+			expect(errors[1]).toBe('timeout: btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting');
+			expect(drops[0]!.reason).toBe(errors[1]!.slice('timeout: '.length));
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({status: 'reconnecting', errors: 2, messages: 0});
+			// Once it fired, it waits for the next open rather than firing again on the same one.
+			await sleep(400);
+			expect(drops).toHaveLength(1);
+		} finally {
+			await watcher.close();
+		}
+	});
+
 	it('parses stream names and rejects the rest', () => {
 		expect(parseStreamId('BTCUSDT@kline_1m')).toEqual({id: 'btcusdt@kline_1m', kind: 'kline', symbol: 'BTCUSDT', interval: '1m'});
 		expect(parseStreamId('btcusdt@depth@100ms').kind).toBe('depth');

@@ -263,7 +263,10 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		if (!entries.includes(entry)) return;
 		if (entry.timer) clearTimeout(entry.timer);
 		entries = entries.filter(e => e !== entry);
-		for (const link of links) link.silencedBy.delete(entry.id);
+		for (const link of links) {
+			link.silencedBy.delete(entry.id);
+			link.judged.delete(entry.id);
+		}
 		// Released after the current tick so a caller's clear() returns before data flows again.
 		setImmediate(kickAll);
 	};

@@ -16,6 +16,7 @@ import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js'
 import {createProxyFaultInjector} from '../../source/phases/faults.js';
 import {loadProfile} from '../../source/profiles/load.js';
 import {buildRuntime} from '../../source/runtime/create.js';
+import {streamHostsOf} from '../../source/runtime/target.js';
 import {mockTarget, startMock, type Mock} from '../exchange/helpers.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -177,6 +178,12 @@ describe('the fault proxy in the composition root', () => {
 			await runtime.close?.();
 		}
 	}, 30_000);
+
+	it('stream connections are known by host on Binance, by their upgrade on the mock', () => {
+		expect(streamHostsOf('https://api.binance.com/api/v3', ['wss://stream.binance.com:9443/ws', 'wss://ws-api.binance.com:443/ws-api/v3'])).toEqual(['stream.binance.com:9443', 'ws-api.binance.com:443']);
+		expect(streamHostsOf('https://testnet.binance.vision/api/v3', ['wss://stream.testnet.binance.vision/ws'])).toEqual(['stream.testnet.binance.vision:443']);
+		expect(streamHostsOf('http://127.0.0.1:4000/api/v3', ['ws://127.0.0.1:4000/ws', 'ws://127.0.0.1:4000/ws-api/v3'])).toEqual([]);
+	});
 
 	it('a mock profile whose chaos timeline has a timeout entry gets the proxy by itself', async () => {
 		const {profile} = await loadProfile('mock');

@@ -1,6 +1,8 @@
 /** The shutdown coordinator's crash path, on a fake engine (the real thing is in crash.e2e.test.ts). */
 import {describe, expect, it} from 'vitest';
-import {CRASH_EXIT_CODE, createShutdownCoordinator, describeCrash, exitCodeFor, type ShutdownTarget} from '../../source/engine/shutdown.js';
+import {CRASH_EXIT_CODE, createShutdownCoordinator, describeCrash, engineShutdownTarget, exitCodeFor, type ShutdownTarget} from '../../source/engine/shutdown.js';
+import type {PhaseDefinition} from '../../source/engine/types.js';
+import {testEngine} from '../engine/helpers.js';
 
 function fakeTarget(running: boolean, options: {killSwitch?: () => Promise<void>} = {}) {
 	const calls: string[] = [];
@@ -115,5 +117,46 @@ describe('crash path', () => {
 		error.stack = 'RangeError: line one\n    at node:internal/timers:1:1\n    at Timeout._onTimeout (file:///home/u/strategy.mjs:12:9)\n    at listOnTimeout (node:internal/timers:581:17)';
 		expect(describeCrash(error)).toBe('RangeError: line one line two (at strategy.mjs:12:9)');
 		expect(describeCrash(Object.assign(new Error(''), {stack: ''}))).toBe('(no message)');
+	});
+});
+
+describe('engineShutdownTarget on a real engine', () => {
+	async function crashDuringRun(engageFirst: boolean) {
+		let cancelled = 0;
+		let killSwitchSeenByPhase: () => boolean = () => false;
+		let started!: () => void;
+		const running = new Promise<void>(resolve => (started = resolve));
+		const soak: PhaseDefinition<object, {name: string}> = {id: 'soak', title: 'Soak', run: async ctx => {
+			killSwitchSeenByPhase = () => ctx.killSwitchEngaged();
+			started();
+			while (!ctx.signal.aborted) await ctx.sleep(5);
+		}};
+		const engine = testEngine([soak], {}, {runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => ++cancelled}}});
+		const outcome = engine.start({name: 'phase', phases: ['soak'], soakDurationMs: 60_000});
+		await running;
+		if (engageFirst) await engine.execute({type: 'kill-switch'});
+		const c = createShutdownCoordinator({engine: engineShutdownTarget(engine), log: () => {}, exit: () => {}, debug: false});
+		c.crash(new Error('boom'));
+		// Engaged at once, before any await: no order may leave after the crash.
+		expect(engine.store.killSwitch.engaged).toBe(true);
+		const blockedSeen = killSwitchSeenByPhase();
+		expect(await c.done).toBe(70);
+		const result = await outcome;
+		await engine.close();
+		return {engine, result, cancelled, blockedSeen};
+	}
+
+	it('engages the kill switch (cancel hook called), interrupts the run by "crash", records the cause as a critical error', async () => {
+		const {engine, result, cancelled, blockedSeen} = await crashDuringRun(false);
+		expect(engine.store.killSwitch.engaged).toBe(true);
+		expect(cancelled).toBeGreaterThanOrEqual(1);
+		expect(blockedSeen).toBe(true);
+		expect(result.interruptedBy).toBe('crash');
+		expect(engine.store.errors.list(10).find(g => g.kind === 'crash')).toMatchObject({critical: true, message: expect.stringMatching(/^uncaught exception: boom \(at crash-unit\.test\.ts:\d+:\d+\)$/)});
+	});
+
+	it('a kill switch the operator already engaged stays engaged (never toggled off by the crash)', async () => {
+		const {engine} = await crashDuringRun(true);
+		expect(engine.store.killSwitch.engaged).toBe(true);
 	});
 });

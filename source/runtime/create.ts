@@ -131,7 +131,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 			// On the mock its own controls keep every kind they have; the proxy adds resets and timeouts.
 			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
 		}
-		const hooks = makeHooks(exchange, profile, services, endpoints);
+		const hooks = makeHooks(exchange, profile, services, endpoints, faultProxy);
 		return {phases, services, hooks, endpoints, exchange, faultProxy, close: closeAll};
 	} catch (error) {
 		await closeAll();
@@ -156,7 +156,7 @@ async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile
 	}
 }
 
-function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: Endpoints): EngineHooks {
+function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: Endpoints, faultProxy: FaultProxy | null): EngineHooks {
 	const hooks: EngineHooks = {
 		async cancelAllOrders() {
 			let cancelled = 0;
@@ -192,6 +192,12 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 			// A 5xx burst on the mock: real calls fail, the breaker opens, half-opens and closes by itself.
 			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300)}), signal: AbortSignal.timeout(5_000)});
 			if (!response.ok) throw new Error(`mock admin answered ${response.status}`);
+		};
+	} else if (faultProxy) {
+		// A real venue gives no 5xx on demand; resetting our REST connections fails real calls just the same.
+		const proxy = faultProxy;
+		hooks.breakerTest = () => {
+			proxy.inject({kind: 'reset', probability: 1, scope: 'rest'}, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
 		};
 	}
 	return hooks;

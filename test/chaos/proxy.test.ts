@@ -129,6 +129,9 @@ describe('the fault proxy in the composition root', () => {
 			expect(faults.supports('error-rate')).toBe(false);
 			expect(faults.unsupportedReason('error-rate')).toBe('5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)');
 			expect(faults.unsupportedReason('rate-limit-storm')).toMatch(/^429 responses cannot be injected into a TLS tunnel without terminating TLS/);
+			// The console's breaker test: our REST connections reset for a while, so real calls fail.
+			await runtime.hooks?.breakerTest?.();
+			expect(runtime.faultProxy!.active()).toEqual([expect.objectContaining({fault: {kind: 'reset', probability: 1, scope: 'rest'}, expiresAt: expect.any(Number)})]);
 			expect(runtime.faultProxy!.stats().connections.total).toBe(0);
 		} finally {
 			await runtime.close?.();

@@ -9,6 +9,7 @@ import https from 'node:https';
 import net from 'node:net';
 import type {Duplex} from 'node:stream';
 import tls from 'node:tls';
+import type {buildConnector} from 'undici';
 
 type Callback = (error: Error | null, socket?: Duplex) => void;
 
@@ -98,16 +99,8 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 	socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
 }
 
-/** What undici passes a custom connector (a subset of buildConnector.Options). */
-export interface ConnectorOptions {
-	hostname: string;
-	host?: string;
-	protocol: string;
-	port: string | number;
-	servername?: string | null;
-}
-
-export type Connector = (options: ConnectorOptions, callback: (error: Error | null, socket: Duplex | null) => void) => void;
+/** undici's custom connector: `connect` of an Agent or Client. */
+export type Connector = buildConnector.connector;
 
 /**
  * An undici `connect` function that opens every connection as a CONNECT tunnel through the proxy (TLS
@@ -115,7 +108,7 @@ export type Connector = (options: ConnectorOptions, callback: (error: Error | nu
  * ProxyAgent, a refused tunnel fails with the proxy's reason and system code (a DNS failure stays
  * ENOTFOUND), not as an abort that ccxt would report as a timeout.
  */
-export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000): Connector {
+export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000, tlsOptions: Pick<tls.ConnectionOptions, 'ca' | 'rejectUnauthorized'> = {}): Connector {
 	const proxy = new URL(proxyUrl);
 	if (proxy.protocol !== 'http:') throw new Error(`proxy URL must be http://host:port, got ${proxyUrl}`);
 	return (options, callback) => {
@@ -126,7 +119,7 @@ export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000): Con
 			if (error || !socket) return callback(error ?? new TunnelError('no tunnel', 'ECONNRESET'), null);
 			if (!secure) return callback(null, socket);
 			const servername = options.servername ?? (net.isIP(host) ? undefined : host);
-			const tlsSocket = tls.connect({socket, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
+			const tlsSocket = tls.connect({...tlsOptions, socket, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
 			let settled = false;
 			tlsSocket.once('secureConnect', () => {
 				if (settled) return;
@@ -137,7 +130,7 @@ export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000): Con
 				if (settled) return;
 				settled = true;
 				tlsSocket.destroy();
-				callback(tlsError, null);
+				callback(tlsError as Error, null);
 			});
 		});
 	};

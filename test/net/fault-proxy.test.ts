@@ -14,7 +14,8 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import WebSocket, {WebSocketServer} from 'ws';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
 import {parseProxyFault} from '../../source/net/proxy-faults.js';
-import {createTunnelAgent} from '../../source/net/tunnel-agent.js';
+import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
+import {Agent, request} from 'undici';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -222,6 +223,14 @@ describe('fault proxy: forwarding', () => {
 		const error = await new Promise<Error>(resolve => refused.once('error', resolve));
 		expect(error.message).toMatch(/self.signed|certificate/i);
 		ws.terminate();
+		// REST the way ccxt's dispatcher does it: undici with the tunnel connector, TLS checked inside.
+		server.on('request', (_req, res) => res.end('rest over tls'));
+		const trusted = new Agent({connect: createTunnelConnector(proxy.url, 5_000, {ca: cert})});
+		const reply = await request(`https://localhost:${port}/api/v3/ping`, {dispatcher: trusted});
+		expect(await reply.body.text()).toBe('rest over tls');
+		const untrusted = new Agent({connect: createTunnelConnector(proxy.url, 5_000)});
+		await expect(request(`https://localhost:${port}/api/v3/ping`, {dispatcher: untrusted})).rejects.toThrow(/self.signed|certificate/i);
+		await Promise.all([trusted.close(), untrusted.close()]);
 		for (const client of secure.clients) client.terminate();
 		await new Promise(resolve => server.close(resolve));
 	});

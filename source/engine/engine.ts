@@ -96,7 +96,8 @@ export interface StartOptions {
 
 const PHASE_ABORT_GRACE_MS = 10_000;
 
-const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130};
+/** 70 for a crash (an uncaught exception), as `drydock: internal error` — distinct from failed checks (1) and signals. */
+const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130, crash: 70};
 
 export class Engine<S, P> implements EngineHandle {
 	readonly store: EngineStore;
@@ -632,7 +633,7 @@ export class Engine<S, P> implements EngineHandle {
 	}
 
 	/** Stops the run: no new operations, phases aborted, open orders cancelled, report marked interrupted. */
-	async interrupt(by: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit'): Promise<RunOutcome | null> {
+	async interrupt(by: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash'): Promise<RunOutcome | null> {
 		const current = this.current;
 		if (!current) return this.lastOutcome;
 		if (!current.interruptedBy) {

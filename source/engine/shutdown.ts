@@ -217,8 +217,7 @@ export function engineShutdownTarget<S, P>(engine: Engine<S, P>, cancelTimeoutMs
 		get running() {
 			return engine.running;
 		},
-		// The engine records any reason it is given as the report's `interrupted_by`.
-		interrupt: by => engine.interrupt(by as Parameters<Engine<S, P>['interrupt']>[0]),
+		interrupt: by => engine.interrupt(by),
 		writeEmergencyReport: () => engine.writeEmergencyReport(),
 		async engageKillSwitch() {
 			if (engine.store.killSwitch.engaged) return;

@@ -60,7 +60,7 @@ async function checkSecretsInOutputs(ctx: PhaseCtx): Promise<void> {
 	// Route the planted secret (and the real ones) through the channels a leak would take.
 	const leakyText = `security probe: secret=${plant} key=${credentials.apiKey ?? ''} apiSecret=${credentials.secret ?? ''}`;
 	ctx.log('info', `planted-secret probe (expected masked): ${leakyText}`);
-	ctx.error({kind: 'security-probe', message: `planted-secret probe, not a failure: ${leakyText}`});
+	ctx.error({kind: 'security-probe', message: `planted-secret probe, not a failure: ${leakyText}`, expected: true});
 	// An exchange error carrying a signature (and, when we have one, the secret itself) must come out redacted.
 	const raw = `binance GET /api/v3/account?timestamp=1&signature=${plant}${credentials.secret ? `&echo=${credentials.secret}` : ''} 400`;
 	const redacted = toExchangeError(new Error(raw), real).message;

@@ -85,8 +85,8 @@ describe('an uncaught exception during a run', () => {
 
 			// The report says what happened.
 			const [runDir] = readdirSync(reports);
-			const report = JSON.parse(readFileSync(path.join(reports, runDir!, 'report.json'), 'utf8')) as {interrupted: boolean; interrupted_by: string; success: boolean; checkpoint: boolean; errors: {kind: string; message: string; critical: boolean}[]};
-			expect(report).toMatchObject({interrupted: true, interrupted_by: 'crash', success: false, checkpoint: false});
+			const report = JSON.parse(readFileSync(path.join(reports, runDir!, 'report.json'), 'utf8')) as {interrupted: boolean; interrupted_by: string; exit_code: number; success: boolean; checkpoint: boolean; errors: {kind: string; message: string; critical: boolean}[]};
+			expect(report).toMatchObject({interrupted: true, interrupted_by: 'crash', exit_code: 70, success: false, checkpoint: false});
 			expect(report.errors.find(e => e.kind === 'crash')).toMatchObject({critical: true, message: expect.stringMatching(/^uncaught exception: strategy exploded on purpose \(at strategy-crash\.mjs:\d+:\d+\)$/)});
 			const journal = readFileSync(path.join(reports, runDir!, 'events.ndjson'), 'utf8');
 			expect(journal).toMatch(/"type":"kill-switch"[^\n]*"engaged":true/);

@@ -432,7 +432,16 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		judge(link);
 		if (link.closed || resetRequest(link)) return;
 		const headers = forwardHeaders(req.rawHeaders);
-		const upstreamReq = http.request({host: target.host, port: target.port, method: req.method, path: target.path, headers: [...headers, 'connection', 'close'], setHost: false, agent: false});
+		let upstreamReq: http.ClientRequest;
+		try {
+			upstreamReq = http.request({host: target.host, port: target.port, method: req.method, path: target.path, headers: [...headers, 'connection', 'close'], setHost: false, agent: false});
+		} catch (error) {
+			// A request Node will not send on (a bad header or path): refused, the proxy goes on.
+			stats.connections.refused++;
+			forget(link);
+			res.writeHead(400, {'content-type': 'text/plain', 'connection': 'close'}).end(`cannot forward: ${error instanceof Error ? error.message : String(error)}`);
+			return;
+		}
 		link.upstream = upstreamReq;
 		upstreamReq.on('error', error => {
 			if (link.closed) return;
@@ -449,7 +458,13 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			link.pipes.push(down);
 			// The head travels with the body: delayed and held like it.
 			down.schedule(() => {
-				if (!res.headersSent) res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, forwardHeaders(upstreamRes.rawHeaders));
+				if (res.headersSent) return;
+				try {
+					res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.statusMessage, forwardHeaders(upstreamRes.rawHeaders));
+				} catch {
+					// A response head Node refuses to write (invalid header): the client sees the connection cut.
+					destroy(link, false);
+				}
 			});
 		});
 		res.on('close', () => {

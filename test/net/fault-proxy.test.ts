@@ -145,6 +145,25 @@ describe('fault proxy: forwarding', () => {
 		expect(proxy.stats().connections.failed).toBe(1);
 	});
 
+	it('hostile or confused clients get a 4xx and the proxy goes on', async () => {
+		proxy = await startFaultProxy();
+		const reply = async (bytes: string) => {
+			const socket = net.connect(proxy.port, '127.0.0.1');
+			let text = '';
+			socket.on('data', c => (text += c));
+			socket.on('error', () => {});
+			socket.write(bytes);
+			await new Promise(resolve => socket.once('close', resolve));
+			return text;
+		};
+		expect(await reply('\u0000\u0001garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+		expect(await reply('GET /api/v3/ping HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400[^]*absolute-form/);
+		expect(await reply('CONNECT 127.0.0.1:99999 HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400[^]*bad CONNECT target/);
+		expect(await reply(`GET https://127.0.0.1:${httpPort}/ HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400[^]*CONNECT/);
+		expect((await get('/still-fine')).status).toBe(200);
+		expect(proxy.stats().connections.refused).toBe(3);
+	});
+
 	it('forwards absolute-form plain HTTP requests (method, path, body, status, headers)', async () => {
 		proxy = await startFaultProxy();
 		const result = await new Promise<{status: number; body: string; seen: string}>((resolve, reject) => {

@@ -38,3 +38,22 @@ describe('fault marks', () => {
 		for (const line of ui.lines()) expect([...line].length).toBeLessThanOrEqual(120);
 	});
 });
+
+describe('expected errors', () => {
+	it('the metrics panel names the errors our injected faults caused, beside errors/h', async () => {
+		const base = runningSnapshot();
+		const snapshot: EngineSnapshot = {...base, metrics: {...base.metrics, errorsPerHour: 0, expectedErrors: 12, failuresDuringFaults: 7}};
+		const ui = await renderConsole(new FakeEngine(snapshot), {columns: 160, rows: 40, now: t0 + 60_000});
+		mounted.push(ui);
+		const frame = ui.frame();
+		expect(frame).toContain('errors/h 0.0 (+12 injected)');
+	});
+
+	it('says nothing extra when there are none', async () => {
+		const base = runningSnapshot();
+		const ui = await renderConsole(new FakeEngine({...base, metrics: {...base.metrics, expectedErrors: 0, failuresDuringFaults: 0}}), {columns: 160, rows: 40, now: t0 + 60_000});
+		mounted.push(ui);
+		expect(ui.frame()).toMatch(/errors\/h \d+\.\d(?! \(\+)/);
+		expect(ui.frame()).not.toContain('injected)');
+	});
+});

@@ -72,7 +72,12 @@ export async function prepareResume(dir: string, version: string): Promise<Resum
 	const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 	const soakHistogram = report.histograms?.soak ?? null;
 	const soakOps = soakHistogram && safeCount(soakHistogram) > 0 ? report.total_operations : 0;
-	const soakSucceeded = soakOps === 0 ? 0 : Math.round(((report.success_rate ?? 100) / 100) * soakOps);
+	// success_rate is of the operations judged: total_operations less those that failed under an injected
+	// fault (failures_during_faults, which goes with total_operations: the soak's here). Absent in older reports.
+	const soakFailedDuringFaults = soakOps === 0 ? 0 : Math.min(soakOps, report.metrics.failures_during_faults ?? 0);
+	// A null rate with operations: every one failed under a fault.
+	const soakSucceeded = soakOps === 0 ? 0 : Math.round(((report.success_rate ?? (soakFailedDuringFaults > 0 ? 0 : 100)) / 100) * (soakOps - soakFailedDuringFaults));
+	const soakExpectedErrors = report.metrics.soak_expected_errors ?? 0;
 	const overall = report.histograms?.operations ? safeDecode(report.histograms.operations) : null;
 	const errors = (report.errors ?? []).map(g => ({kind: g.kind, message: g.message, phase: g.phase, count: g.count, firstSeen: g.firstSeen, lastSeen: g.lastSeen, critical: g.critical}));
 	const seed: ResumeSeed = {
@@ -81,11 +86,12 @@ export async function prepareResume(dir: string, version: string): Promise<Resum
 		startedAt: Date.parse(report.start_time),
 		soakElapsedMs,
 		phases: report.phases.filter(p => isPhaseId(p.id) && !runPhases.includes(p.id)).map(p => ({id: p.id, title: p.title, status: p.status, checks: p.checks, startedAt: ms(p.started_at), endedAt: ms(p.ended_at), reason: p.reason})),
-		soak: {operations: soakOps, succeeded: soakSucceeded, failed: soakOps - soakSucceeded, errors: errors.filter(g => g.phase === 'soak').reduce((sum, g) => sum + g.count, 0), histogram: soakOps > 0 ? soakHistogram : null, avgMs: report.average_latency_ms, minMs: report.min_latency_ms, maxMs: report.peak_latency_ms},
-		overall: overall === null ? {operations: 0, failed: 0, histogram: null, avgMs: null, minMs: null, maxMs: null} : {operations: overall.count, failed: soakOps - soakSucceeded, histogram: report.histograms.operations, avgMs: overall.meanMs, minMs: overall.percentileMs(0), maxMs: overall.percentileMs(100)},
+		soak: {operations: soakOps, succeeded: soakSucceeded, failed: soakOps - soakSucceeded, errors: errors.filter(g => g.phase === 'soak').reduce((sum, g) => sum + g.count, 0), histogram: soakOps > 0 ? soakHistogram : null, avgMs: report.average_latency_ms, minMs: report.min_latency_ms, maxMs: report.peak_latency_ms, failedDuringFaults: soakFailedDuringFaults, expectedErrors: soakExpectedErrors},
+		overall: overall === null ? {operations: 0, failed: 0, histogram: null, avgMs: null, minMs: null, maxMs: null, failedDuringFaults: 0} : {operations: overall.count, failed: soakOps - soakSucceeded, histogram: report.histograms.operations, avgMs: overall.meanMs, minMs: overall.percentileMs(0), maxMs: overall.percentileMs(100), failedDuringFaults: soakFailedDuringFaults},
 		orders: {placed: report.metrics.orders_placed, filled: report.metrics.orders_filled, canceled: report.metrics.orders_canceled, rejected: report.metrics.orders_rejected},
 		positions: {opened: report.metrics.positions_opened, closed: report.metrics.positions_closed},
 		riskRejections: report.metrics.risk_rejections,
+		expectedErrors: report.metrics.expected_errors ?? 0,
 		errors,
 		chaos: report.chaos ?? [],
 		ordersCancelled: 0,

@@ -73,6 +73,78 @@ describe('engine resume', () => {
 		expect(report.resumed_from).toMatchObject({run_id: interrupted.run_id, soak_elapsed_ms: prepared.seed.soakElapsedMs});
 	});
 
+	it('carries failures under injected faults and expected errors, so the graded success rate comes out exact', async () => {
+		// Segment 1, deterministic: 3 failures while a fault is injected (expected), 1 real failure, 6 successes;
+		// then it idles until interrupted.
+		const faulty: PhaseDefinition<object, {name: string}> = {
+			id: 'soak',
+			title: 'Soak',
+			async run(ctx) {
+				const recovered = ctx.fault('error-rate', 'every REST request answered 503');
+				for (let i = 0; i < 3; i++) ctx.operation({kind: 'trade-cycle', ok: false, latencyMs: 1, error: {kind: 'unavailable', message: '503 under the fault'}});
+				recovered();
+				// Past the recovery, so the next failure is not the fault's (an operation overlapping it would be).
+				await ctx.sleep(30);
+				ctx.operation({kind: 'trade-cycle', ok: false, latencyMs: 1, error: {kind: 'network', message: 'a real one'}});
+				for (let i = 0; i < 6; i++) ctx.operation({kind: 'trade-cycle', ok: true, latencyMs: 2});
+				await ctx.sleep(ctx.soakDurationMs);
+			},
+		};
+		const first = testEngine([config, faulty], {});
+		const plan = {name: 'custom' as const, phases: ['config' as const, 'soak' as const], soakDurationMs: 1_000};
+		const running = first.start(plan);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		await first.interrupt('SIGINT');
+		const interrupted = (await running).report!;
+		await first.close();
+		expect(interrupted.total_operations).toBe(10);
+		expect(interrupted.metrics.failures_during_faults).toBe(3);
+		expect(interrupted.metrics.expected_errors).toBe(3);
+		expect(interrupted.metrics.soak_expected_errors).toBe(3);
+		// 6 of the 7 judged (10 less the 3 under the fault).
+		expect(interrupted.success_rate).toBe(85.7143);
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-faults-'));
+		await writeFile(path.join(dir, 'report.json'), JSON.stringify(interrupted));
+		const prepared = await prepareResume(dir, 'test');
+		expect(prepared.seed.soak).toMatchObject({operations: 10, succeeded: 6, failed: 4, errors: 4, failedDuringFaults: 3, expectedErrors: 3});
+		expect(prepared.seed.overall).toMatchObject({operations: 10, failed: 4, failedDuringFaults: 3});
+		expect(prepared.seed.expectedErrors).toBe(3);
+
+		// Segment 2: 5 operations, the first a real failure (soakOf).
+		const second = testEngine([config, soakOf(5, 2)], {});
+		const outcome = await second.start(prepared.plan, {resume: prepared.seed, runPhases: prepared.runPhases, soakDurationMs: prepared.soakDurationMs});
+		const report = buildReport(second.store, {version: 't', interruptedBy: null, checkpoint: false, exitCode: outcome.exitCode, callLatency: second.callLatency, ordersCancelledOnExit: null, rssSlopeMbPerHour: null, mask: t => t});
+		await second.close();
+		expect(report.total_operations).toBe(15);
+		expect(report.metrics.failures_during_faults).toBe(3);
+		expect(report.metrics.total_errors).toBe(5);
+		expect(report.metrics.expected_errors).toBe(3);
+		expect(report.metrics.soak_errors).toBe(5);
+		expect(report.metrics.soak_expected_errors).toBe(3);
+		// Succeeded 6 + 4 = 10 of the 12 judged (15 less the 3 under the fault): exactly, not 86.6667 (13 of 15).
+		expect(report.success_rate).toBe(83.3333);
+		// Errors per hour count the 2 real ones only.
+		const hours = Math.max((second.store.run!.endedAt! - second.store.run!.startedAt) / 3_600_000, 1 / 60);
+		expect(report.metrics.error_rate_per_hour).toBeCloseTo(2 / hours, 2);
+	});
+
+	it('a report from before failures_during_faults resumes as before (rate × total operations)', async () => {
+		const first = testEngine([config, soakOf(10, 4)], {});
+		const running = first.start({name: 'custom', phases: ['config', 'soak'], soakDurationMs: 1_000});
+		await new Promise(resolve => setTimeout(resolve, 400));
+		await first.interrupt('SIGINT');
+		const interrupted = (await running).report!;
+		await first.close();
+		const {expected_errors: _e, failures_during_faults: _f, soak_errors: _s, soak_expected_errors: _se, ...oldMetrics} = interrupted.metrics;
+		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-old-'));
+		await writeFile(path.join(dir, 'report.json'), JSON.stringify({...interrupted, metrics: oldMetrics}));
+		const prepared = await prepareResume(dir, 'test');
+		const ops = interrupted.total_operations;
+		expect(prepared.seed.soak).toMatchObject({operations: ops, succeeded: ops - 1, failed: 1, failedDuringFaults: 0, expectedErrors: 0});
+		expect(prepared.seed.overall.failedDuringFaults).toBe(0);
+		expect(prepared.seed.expectedErrors).toBe(0);
+	});
+
 	it('after a kill -9 (journal, no final report) the state is rebuilt from the journal and the soak is resumable', async () => {
 		const base = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-kill-'));
 		const engine = testEngine([config, soakOf(10, 4)], {}, {reportDir: base});

@@ -153,6 +153,79 @@ describe('mergeReports: hostnames and chaos', () => {
 	});
 });
 
+describe('mergeReports: failures and errors under injected faults', () => {
+	const start = Date.parse('2026-11-22T08:00:00Z');
+	const ramp = (n: number) => Array.from({length: n}, (_, i) => 1 + (i % 5));
+	// Real reports (engine store + buildReport); the fixture's fault window catches some failures.
+	// a: 300 ops, 42 failed, 2 of them under the fault: 258 of 298 judged. 43 errors, 2 expected.
+	const a = {...buildFixtureReport({runId: 'run-a', start, latencies: ramp(300), failEvery: 7}), hostname: 'box-a'};
+	// b: 60 ops, 15 failed, 4 under the fault: 45 of 56 judged. 16 errors, 4 expected.
+	const b = {...buildFixtureReport({runId: 'run-b', start, latencies: ramp(60), failEvery: 4}), hostname: 'box-b'};
+	/** A report written before these fields: none of the four metrics, success_rate of all operations. */
+	const older = (runId: string): Report => {
+		const report = buildFixtureReport({runId, start, latencies: ramp(30), failEvery: 3, withFaults: false});
+		const {expected_errors: _e, failures_during_faults: _f, soak_errors: _s, soak_expected_errors: _se, ...metrics} = report.metrics;
+		return {...report, metrics};
+	};
+	// c: 30 ops, 10 failed: 20 of 30. 11 errors.
+	const c = older('run-c');
+
+	it('the inputs are what the comments say (so the figures below are worked out by hand)', () => {
+		expect([a.total_operations, a.success_rate, a.metrics.failures_during_faults, a.metrics.total_errors, a.metrics.expected_errors, a.metrics.soak_errors, a.metrics.soak_expected_errors]).toEqual([300, 86.5772, 2, 43, 2, 42, 2]);
+		expect([b.total_operations, b.success_rate, b.metrics.failures_during_faults, b.metrics.total_errors, b.metrics.expected_errors, b.metrics.soak_errors, b.metrics.soak_expected_errors]).toEqual([60, 80.3571, 4, 16, 4, 15, 4]);
+		expect([c.total_operations, c.success_rate, c.metrics.total_errors, 'failures_during_faults' in c.metrics, 'expected_errors' in c.metrics]).toEqual([30, 66.6667, 11, false, false]);
+		expect([a.duration_hours, b.duration_hours, c.duration_hours]).toEqual([0.022222, 0.005556, 0.003472]);
+	});
+
+	it('the success rate is of the operations judged; failures are counted in full; the new metrics are summed', () => {
+		const merged = mergeReports([a, b, c], {sources: ['a.json', 'b.json', 'c.json']}) as MergedRunReport;
+		expect(merged.total_operations).toBe(390);
+		expect(merged.metrics.failures_during_faults).toBe(6);
+		// (258 + 45 + 20) of (390 − 6). Rate × all operations per machine would give 328 of 390 = 84.1026.
+		expect(merged.success_rate).toBe(84.1146);
+		expect(merged.machines.map(m => [m.hostname, m.operations, m.failures, m.failures_during_faults, m.success_rate])).toEqual([
+			['box-a', 300, 42, 2, 86.5772],
+			['box-b', 60, 15, 4, 80.3571],
+			[os.hostname(), 30, 10, 0, 66.6667],
+		]);
+		expect(merged.metrics.total_errors).toBe(70);
+		expect(merged.metrics.expected_errors).toBe(6);
+		// c has no soak figures: the sum is of those that have them.
+		expect(merged.metrics.soak_errors).toBe(57);
+		expect(merged.metrics.soak_expected_errors).toBe(6);
+		// (70 − 6) errors over the fleet's 0.022222 h (all started together; a ran longest).
+		expect(merged.metrics.uptime_hours).toBe(0.022222);
+		expect(merged.metrics.error_rate_per_hour).toBe(2880.029);
+		// The merged report reads back the same way: merging it again changes none of it.
+		const again = mergeReports([merged, older('run-d')]) as MergedRunReport;
+		expect(again.total_operations).toBe(420);
+		expect(again.metrics.failures_during_faults).toBe(6);
+		expect(again.success_rate).toBe(Math.round(((323 + 20) / 414) * 100 * 10_000) / 10_000);
+		expect(again.machines.map(m => m.failures)).toEqual([42, 15, 10, 10]);
+	});
+
+	it('reports from before the fields merge as before: rate × operations, every error in the rate, no soak figures', () => {
+		const merged = mergeReports([c, older('run-d')]) as MergedRunReport;
+		expect(merged.success_rate).toBe(66.6667);
+		expect(merged.machines.map(m => [m.failures, m.failures_during_faults])).toEqual([[10, 0], [10, 0]]);
+		expect(merged.metrics.failures_during_faults).toBe(0);
+		expect(merged.metrics.expected_errors).toBe(0);
+		expect(merged.metrics.soak_errors).toBeNull();
+		expect(merged.metrics.soak_expected_errors).toBeNull();
+		// All 22 errors; 0.003472 h is under the one-minute floor a single run uses too.
+		expect(merged.metrics.error_rate_per_hour).toBe(22 * 60);
+	});
+
+	it('a machine whose every operation failed under a fault (null rate) counts them all as failures, none succeeded', () => {
+		const allUnderFault = {...c, success_rate: null, metrics: {...c.metrics, failures_during_faults: 30}};
+		const merged = mergeReports([a, allUnderFault]) as MergedRunReport;
+		expect(merged.machines[1]!.failures).toBe(30);
+		// 258 of (330 − 32).
+		expect(merged.success_rate).toBe(Math.round((258 / 298) * 100 * 10_000) / 10_000);
+		expect(merged.metrics.failures_during_faults).toBe(32);
+	});
+});
+
 describe('mergeReports: drydock.load-report/1', () => {
 	it('gives the totals and percentiles of one run over the union of samples, per entry and aggregated', () => {
 		const all = latencies(3000, 11);

@@ -7,7 +7,7 @@ import {gradeFor} from '../../engine/grade.js';
 import type {BreakerState, CheckResult, ErrorGroup, PhaseId, PhaseStatus} from '../../engine/types.js';
 import type {Report, ReportPhase, ReportStream} from '../model.js';
 import {encodeHistogram, mergeHistograms, percentileMs} from './histogram.js';
-import {runMachineRows} from './machines.js';
+import {failuresDuringFaults, runMachineRows, succeededOperations} from './machines.js';
 import type {MachineRow} from './types.js';
 
 export interface MergeInfo {
@@ -29,6 +29,14 @@ const label = (s: Sourced<unknown>, i: number) => s.source ?? `report ${i + 1}`;
 const isoMin = (values: string[]) => values.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
 const isoMax = (values: string[]) => values.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** A metric older reports lack: absent counts as none. */
+const countOr0 = (v: number | null | undefined) => (isCount(v) ? v : 0);
+/** Sum of the inputs that have the figure; null when none has it. */
+const sumOrNull = (values: readonly (number | null | undefined)[]) => {
+	const v = values.filter(isCount);
+	return v.length === 0 ? null : sum(v);
+};
 const maxOf = (values: readonly (number | null)[]) => {
 	const v = values.filter((x): x is number => x !== null);
 	return v.length === 0 ? null : Math.max(...v);
@@ -151,8 +159,11 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const calls = mergeHistograms(reports.map((r, i) => ({data: r.histograms.calls, where: where(i, 'calls')})));
 
 	const totalOps = sum(reports.map(r => r.total_operations));
-	const succeeded = sum(reports.map(r => (r.success_rate === null ? 0 : Math.round((r.success_rate / 100) * r.total_operations))));
-	const successRate = totalOps === 0 ? null : succeeded / totalOps;
+	// success_rate keeps its meaning: of the operations judged, i.e. without those that failed under an injected fault.
+	const failedDuringFaults = sum(reports.map(failuresDuringFaults));
+	const succeeded = sum(reports.map(succeededOperations));
+	const judged = totalOps - failedDuringFaults;
+	const successRate = judged <= 0 ? null : succeeded / judged;
 	const avgLatency = weightedMean(reports.map(r => r.average_latency_ms), reports.map(r => r.total_operations));
 	const start = isoMin(reports.map(r => r.start_time));
 	const ends = reports.map(r => r.end_time);
@@ -160,6 +171,7 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const wallHours = Math.max(...reports.map(r => (Date.parse(r.start_time) - Date.parse(start)) / 3_600_000 + r.duration_hours));
 	const hours = reports.map(r => r.duration_hours);
 	const totalErrors = sum(reports.map(r => r.metrics.total_errors));
+	const expectedErrors = sum(reports.map(r => countOr0(r.metrics.expected_errors)));
 	const callCount = sum(reports.map(r => r.calls.count));
 	const consistency = reports.map(r => r.consistency_valid).filter((x): x is boolean => x !== null);
 	const breakers = reports.map(r => r.breaker);
@@ -202,7 +214,8 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		consistency_valid: consistency.length === 0 ? null : consistency.every(Boolean),
 		metrics: {
 			uptime_hours: round(wallHours, 6)!,
-			error_rate_per_hour: round(totalErrors / Math.max(wallHours, 1 / 60), 3)!,
+			// Like a single run's: the errors recorded under injected faults are not in the rate.
+			error_rate_per_hour: round(Math.max(0, totalErrors - expectedErrors) / Math.max(wallHours, 1 / 60), 3)!,
 			average_memory_mb: round(weightedMean(reports.map(r => r.metrics.average_memory_mb), hours), 2),
 			peak_memory_mb: maxOf(reports.map(r => r.metrics.peak_memory_mb)),
 			average_cpu_percent: round(weightedMean(reports.map(r => r.metrics.average_cpu_percent), hours), 2),
@@ -217,6 +230,11 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 			critical_errors: sum(reports.map(r => r.metrics.critical_errors)),
 			// The worst machine's slope: a leak on one box is a leak.
 			rss_slope_mb_per_hour: maxOf(reports.map(r => r.metrics.rss_slope_mb_per_hour)),
+			expected_errors: expectedErrors,
+			failures_during_faults: failedDuringFaults,
+			// null when no input had a soak (or every input predates the field).
+			soak_errors: sumOrNull(reports.map(r => r.metrics.soak_errors)),
+			soak_expected_errors: sumOrNull(reports.map(r => r.metrics.soak_expected_errors)),
 		},
 		success: reports.every(r => r.success),
 		interrupted: reports.some(r => r.interrupted),

@@ -12,8 +12,11 @@ export interface MachineRow {
 	end_time: string | null;
 	/** Operations (run reports) or requests (load reports). */
 	operations: number;
+	/** Every failed operation (or request), those under injected faults included. */
 	failures: number;
-	/** Percent 0–100. */
+	/** drydock.report/1 only: of `failures`, those while drydock had a fault injected (not in success_rate). */
+	failures_during_faults?: number;
+	/** Percent 0–100; for run reports of the operations judged (operations − failures_during_faults). */
 	success_rate: number | null;
 	average_latency_ms: number | null;
 	p99_latency_ms: number | null;

@@ -4,6 +4,7 @@
  * microseconds) so reports can be merged exactly later with `decodeLoadHistogram`.
  */
 import {mkdir, rename, writeFile} from 'node:fs/promises';
+import os from 'node:os';
 import {join} from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import type {Histogram} from 'hdr-histogram-js';
@@ -39,6 +40,8 @@ export interface LoadReportConfig {
 export interface LoadReport {
 	schema: typeof LOAD_REPORT_SCHEMA;
 	id: string;
+	/** The machine that ran it (os.hostname()), naming its row in a merged report; absent in older reports. */
+	hostname?: string;
 	test_type: 'load';
 	scenario: string;
 	host: string;
@@ -81,6 +84,7 @@ export function buildLoadReport(input: {id: string; scenario: string; host: stri
 	return {
 		schema: LOAD_REPORT_SCHEMA,
 		id: input.id,
+		hostname: os.hostname(),
 		test_type: 'load',
 		scenario: input.scenario,
 		host: input.host,

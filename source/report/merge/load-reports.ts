@@ -94,10 +94,13 @@ export function mergeLoadReports(inputs: readonly Sourced<LoadReport>[]): Merged
 	const interrupted = reports.some(r => r.interrupted);
 	const sumOrNull = (values: (number | null)[]) => (values.every(v => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
 	const unique = (values: string[]) => [...new Set(values)].join(', ');
+	const hosts = [...new Set(reports.map(r => (typeof r.hostname === 'string' && r.hostname.length > 0 ? r.hostname : null)))];
 
 	return {
 		schema: LOAD_REPORT_SCHEMA,
 		id: many ? `merged-${first.id}-x${inputs.length}` : first.id,
+		// One host for the whole report only when every input ran there; otherwise see machines[].
+		...(hosts.length === 1 && hosts[0] !== null ? {hostname: hosts[0]} : {}),
 		test_type: 'load',
 		scenario: unique(reports.map(r => r.scenario)),
 		host: unique(reports.map(r => r.host)),

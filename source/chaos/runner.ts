@@ -55,6 +55,8 @@ interface Tracking {
 	reconnected: Map<string, {at: number; back: boolean}>;
 	recoveredAt: number | null;
 	closed: boolean;
+	/** The injector's id for it, when it counts what a fault did (the fault proxy). */
+	faultId: string | null;
 }
 
 const streamFaults = new Set<FaultKind>(['drop-websockets', 'stall-streams', 'pause-market']);
@@ -139,13 +141,14 @@ export class ChaosRunner {
 		}
 		const injectedAt = this.now();
 		const record: ChaosRecord = {...base, injected_at: new Date(injectedAt).toISOString(), verdict: 'active'};
-		const tracking: Tracking = {entry, record, injectedAt, endAt: injectedAt + entry.durationMs, reconnected: new Map(), recoveredAt: null, closed: false};
+		const tracking: Tracking = {entry, record, injectedAt, endAt: injectedAt + entry.durationMs, reconnected: new Map(), recoveredAt: null, closed: false, faultId: null};
 		this.tracking.push(tracking);
 		this.put(record);
 		const where = placeOf(faults.mode, kind);
 		this.options.host.emit({type: 'fault', at: injectedAt, index: MARK_BASE + entry.index, mark: {at: injectedAt, kind: entry.fault, detail: `chaos #${entry.index}: ${entry.label} (${where})`}});
 		try {
-			await faults.inject({fault: kind, params: entry.params, ...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {})});
+			const id = await faults.inject({fault: kind, params: entry.params, ...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {})});
+			if (typeof id === 'string') tracking.faultId = id;
 			this.injectedAny = true;
 			// The venue's timer starts when it gets the request: the fault ends no earlier than that + its duration.
 			if (entry.durationMs > 0) tracking.endAt = Math.max(tracking.endAt, this.now() + entry.durationMs);
@@ -318,6 +321,11 @@ export class ChaosRunner {
 		// Nothing of ours left on a shared mock after the soak.
 		if (this.injectedAny) await this.options.faults.clear().catch(() => {});
 		if (this.injectedAny) await this.reportProxy();
+		const effects = new Map<number, string>();
+		for (const t of this.tracking) {
+			const text = t.faultId !== null ? this.options.faults.effects?.(t.faultId) : null;
+			if (text) effects.set(t.entry.index, text);
+		}
 		for (const record of [...this.records.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms)) {
 			const verdict = record.verdict === 'pending' || record.verdict === 'active' ? 'no-data' : record.verdict;
 			const detail = [
@@ -326,6 +334,7 @@ export class ChaosRunner {
 				record.recovered_after_ms !== null ? `recovered ${record.recovered_after_ms} ms after injection` : null,
 				record.messages_missed > 0 ? `${record.messages_missed} missed` : null,
 				record.unknown_orders.length > 0 ? `${record.unknown_orders.length} unknown-fate orders` : null,
+				effects.has(record.index) ? `proxy: ${effects.get(record.index)}` : null,
 			].filter(Boolean).join(', ');
 			check({
 				id: `chaos-${record.index}`,

@@ -77,6 +77,8 @@ export interface FaultProxy {
 	/** Ends one fault by id, or every fault of a kind, or all; returns how many ended. */
 	clear(which?: {id: string} | {kind: ProxyFaultKind}): number;
 	active(): ActiveProxyFault[];
+	/** A fault by id, active or among the last 256 ended (with what it did); null when unknown. */
+	fault(id: string): ActiveProxyFault | null;
 	stats(): ProxyStats;
 	/** Replaces the set of stream targets (`host` or `host:port`). */
 	setStreamHosts(hosts: readonly string[]): void;
@@ -119,6 +121,8 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 	let streamHosts = new Set((options.streamHosts ?? []).map(h => h.toLowerCase()));
 	const links = new Set<Link>();
 	let entries: Entry[] = [];
+	/** Ended faults, oldest first, for fault(id) (the chaos report asks after a fault has ended). */
+	const ended = new Map<string, Entry>();
 	let nextLink = 1;
 	let nextFault = 1;
 	let closing = false;
@@ -263,6 +267,8 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		if (!entries.includes(entry)) return;
 		if (entry.timer) clearTimeout(entry.timer);
 		entries = entries.filter(e => e !== entry);
+		ended.set(entry.id, entry);
+		if (ended.size > 256) ended.delete(ended.keys().next().value!);
 		for (const link of links) {
 			link.silencedBy.delete(entry.id);
 			link.judged.delete(entry.id);
@@ -501,6 +507,10 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			// A one-shot drop has nothing to keep doing afterwards.
 			if (fault.kind !== 'drop-websockets' || durationMs !== undefined) entries.push(entry);
 			for (const link of [...links]) judge(link, entry);
+			if (!entries.includes(entry)) {
+				ended.set(entry.id, entry);
+				if (ended.size > 256) ended.delete(ended.keys().next().value!);
+			}
 			return entry.id;
 		},
 		clear(which) {
@@ -508,7 +518,11 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			for (const e of doomed) remove(e);
 			return doomed.length;
 		},
-		active: () => active().map(({timer: _timer, ...view}) => ({...view, fault: {...view.fault}})),
+		active: () => active().map(view),
+		fault(id) {
+			const entry = entries.find(e => e.id === id) ?? ended.get(id);
+			return entry ? view(entry) : null;
+		},
 		stats: () => ({...stats, connections: {...stats.connections}, bytes: {...stats.bytes}, effects: {...stats.effects}}),
 		setStreamHosts(hosts) {
 			streamHosts = new Set(hosts.map(h => h.toLowerCase()));
@@ -525,6 +539,10 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			});
 		},
 	};
+}
+
+function view({timer: _timer, ...entry}: Entry): ActiveProxyFault {
+	return {...entry, fault: {...entry.fault}};
 }
 
 /** `host:port` or `[v6]:port` of a CONNECT request. */

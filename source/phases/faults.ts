@@ -33,7 +33,10 @@ export interface FaultInjector {
 	supports(kind: FaultKind): boolean;
 	/** Why a kind is unsupported, for the skipped check's reason. */
 	unsupportedReason(kind: FaultKind): string;
-	inject(request: FaultRequest): Promise<void>;
+	/** Resolves to an id for `effects` when the injector counts what a fault did (the fault proxy does). */
+	inject(request: FaultRequest): Promise<string | void>;
+	/** What an injected fault did so far, e.g. `5 connections reset`; null when not known. */
+	effects?(id: string): string | null;
 	/** Clears every active fault (venue side and proxy); a no-op on client mode. */
 	clear(): Promise<void>;
 	/** The mock's GET {admin}/stats and/or the proxy's counters (`proxy`), or null on client mode. */
@@ -151,7 +154,15 @@ export interface ProxyFaultInjectorOptions {
  * (the proxy cuts the stream tunnels; our own sockets too when it found none), connection-reset and
  * timeout (silent connections). 5xx and 429 stay unsupported: TLS passes through the proxy untouched.
  */
-export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats'>, exchange: Pick<ExchangeClient, 'dropConnections'>, options: ProxyFaultInjectorOptions = {}): FaultInjector {
+const effectUnits: Record<ProxyFault['kind'], string> = {
+	'latency': 'chunks delayed',
+	'stall-streams': 'streams stalled',
+	'drop-websockets': 'streams dropped',
+	'reset': 'connections reset',
+	'blackhole': 'connections silenced',
+};
+
+export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats' | 'fault'>, exchange: Pick<ExchangeClient, 'dropConnections'>, options: ProxyFaultInjectorOptions = {}): FaultInjector {
 	const venue = options.venue;
 	const viaVenue = (kind: FaultKind) => venue !== undefined && !proxyOnlyKinds.has(kind) && venue.supports(kind);
 	const supported = (kind: FaultKind) => viaVenue(kind) || proxyReasons[kind] === undefined;
@@ -163,9 +174,14 @@ export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'cle
 			if (viaVenue(request.fault)) return venue!.inject(request);
 			const fault = proxyFaultOf(request);
 			const before = proxy.stats().effects['drop-websockets'];
-			proxy.inject(fault, request.durationMs);
+			const id = proxy.inject(fault, request.durationMs);
 			// No stream tunnel known to the proxy (e.g. its stream hosts unset): cut our own sockets instead.
 			if (fault.kind === 'drop-websockets' && proxy.stats().effects['drop-websockets'] === before) await exchange.dropConnections();
+			return id;
+		},
+		effects(id) {
+			const found = proxy.fault(id);
+			return found ? `${found.effects} ${effectUnits[found.fault.kind]}` : null;
 		},
 		async clear() {
 			proxy.clear();

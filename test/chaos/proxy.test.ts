@@ -100,6 +100,9 @@ describe('chaos on a non-mock venue through the fault proxy', () => {
 			expect(errors.verdict).toBe('skipped');
 			expect(errors.reason).toMatch(/cannot be injected into a TLS tunnel without terminating TLS/);
 			expect(checks.map(c => [c.id, c.verdict])).toEqual([['chaos-0', 'pass'], ['chaos-1', 'pass'], ['chaos-2', 'skipped']]);
+			// What the proxy did for each, in the check's title (the report's phase table shows it).
+			expect(checks[0]!.title).toMatch(/proxy: [1-9]\d* chunks delayed/);
+			expect(checks[1]!.title).toMatch(/proxy: [1-9]\d* connections reset/);
 			const marks = events.filter(e => e.type === 'fault');
 			expect(marks.map(e => (e.type === 'fault' ? e.mark.detail : ''))).toEqual([expect.stringMatching(/local fault proxy/), expect.stringMatching(/local fault proxy/)]);
 			const notice = events.find(e => e.type === 'notice' && e.text.startsWith('chaos: fault proxy'));

@@ -276,6 +276,9 @@ describe('fault proxy: faults seen from a client', () => {
 		await expect(get('/x')).rejects.toMatchObject({code: 'ECONNRESET'});
 		expect(proxy.active()).toEqual([expect.objectContaining({id, effects: 1})]);
 		proxy.clear({id});
+		// Still known after it ended, with what it did.
+		expect(proxy.fault(id)).toMatchObject({id, effects: 1, fault: {kind: 'reset'}});
+		expect(proxy.fault('nope')).toBeNull();
 		proxy.inject({kind: 'reset', probability: 1, scope: 'streams'});
 		expect((await get('/y')).status).toBe(200);
 		expect(proxy.stats().effects.reset).toBe(1);

@@ -152,7 +152,8 @@ export class Pipe {
 			this.paused = false;
 			this.source.resume();
 		}
-		if (this.sourceEnded && !this.finished && this.queue.length === 0 && !this.waitingDrain) {
+		// The end travels like data: not past a hold (a blackholed request must not reach the venue).
+		if (this.sourceEnded && !this.finished && this.queue.length === 0 && !this.waitingDrain && !this.hooks.held()) {
 			this.finished = true;
 			this.hooks.ended();
 		}

@@ -296,6 +296,34 @@ describe('fault proxy: faults seen from a client', () => {
 		expect((await get('/after')).status).toBe(200);
 	});
 
+	it('a blackholed absolute-form request does not reach the server while the fault lasts', async () => {
+		proxy = await startFaultProxy();
+		let seen = 0;
+		const counter = (req: http.IncomingMessage) => {
+			if (req.url === '/counted') seen++;
+		};
+		httpServer.on('request', counter);
+		try {
+			proxy.inject({kind: 'blackhole'}, 300);
+			const started = performance.now();
+			let seenDuring = -1;
+			const peek = setTimeout(() => (seenDuring = seen), 200);
+			const status = await new Promise<number>((resolve, reject) => {
+				http.get({host: '127.0.0.1', port: proxy.port, path: `http://127.0.0.1:${httpPort}/counted`}, res => {
+					res.resume();
+					resolve(res.statusCode ?? 0);
+				}).on('error', reject);
+			});
+			clearTimeout(peek);
+			expect(seenDuring, 'nothing reached the server during the fault').toBe(0);
+			expect(status).toBe(200);
+			expect(seen).toBe(1);
+			expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+		} finally {
+			httpServer.off('request', counter);
+		}
+	});
+
 	it('a blackholed request that outlives the fault is delivered late, not lost', async () => {
 		proxy = await startFaultProxy();
 		proxy.inject({kind: 'blackhole'}, 250);

@@ -149,11 +149,7 @@ export interface ProxyFaultInjectorOptions {
 	venue?: FaultInjector;
 }
 
-/**
- * Faults through the local fault proxy in front of the venue: latency, stall-streams, drop-websockets
- * (the proxy cuts the stream tunnels; our own sockets too when it found none), connection-reset and
- * timeout (silent connections). 5xx and 429 stay unsupported: TLS passes through the proxy untouched.
- */
+/** What the proxy counts per fault kind, for the chaos checks. */
 const effectUnits: Record<ProxyFault['kind'], string> = {
 	'latency': 'chunks delayed',
 	'stall-streams': 'streams stalled',
@@ -162,6 +158,11 @@ const effectUnits: Record<ProxyFault['kind'], string> = {
 	'blackhole': 'connections silenced',
 };
 
+/**
+ * Faults through the local fault proxy in front of the venue: latency, stall-streams, drop-websockets
+ * (the proxy cuts the stream tunnels; our own sockets too when it found none), connection-reset and
+ * timeout (silent connections). 5xx and 429 stay unsupported: TLS passes through the proxy untouched.
+ */
 export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats' | 'fault'>, exchange: Pick<ExchangeClient, 'dropConnections'>, options: ProxyFaultInjectorOptions = {}): FaultInjector {
 	const venue = options.venue;
 	const viaVenue = (kind: FaultKind) => venue !== undefined && !proxyOnlyKinds.has(kind) && venue.supports(kind);

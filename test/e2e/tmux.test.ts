@@ -81,7 +81,8 @@ describe.skipIf(skipReason !== null)('console in tmux', () => {
 				tmux('send-keys', '-t', session, `node bin/drydock.js run --plan quick --duration 30s --report-dir ${JSON.stringify(reportDir)}; echo "DRYDOCK_EXIT=$?"`, 'Enter');
 
 				let lines = await waitFor(session, 'the console with a run', screenHas(/plan quick/));
-				lines = await waitFor(session, 'the phase table', screenHas('phases'));
+				// A capture can land between Ink's erase and its redraw: wait for a whole frame, header included.
+				lines = await waitFor(session, 'the phase table under the header', l => screenHas('phases')(l) && /^drydock /.test(l[0] ?? ''));
 				expect(lines[0]).toMatch(/^drydock /);
 				expect(lines.join('\n')).toMatch(/breaker . closed/);
 				for (const id of phaseIds) expect(lines.join('\n')).toContain(id);

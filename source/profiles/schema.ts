@@ -57,6 +57,10 @@ export const profileSchema = z.strictObject({
 			/** Exchange-native symbols, e.g. BTCUSDT; default: derived from `symbols`. */
 			symbols: z.array(z.string().regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "BTCUSDT"')).optional(),
 			balances: z.record(z.string(), nonNegative()).optional(),
+			/** The mock's venue limits (Binance's by default: 100 orders per 10 s, 200 000 a day, weight 6 000 a minute); raise them for an accelerated soak. */
+			ordersPer10s: positiveInt().optional(),
+			ordersPerDay: positiveInt().optional(),
+			weightLimitPerMinute: positiveInt().optional(),
 		})
 		.prefault({}),
 	credentials: z

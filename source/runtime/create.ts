@@ -67,7 +67,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 				}
 			} else {
 				const mock = await import('../mock/index.js');
-				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), quiet: true});
+				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), ...venueLimits(profile), quiet: true});
 				closers.push(() => started.close());
 				endpoints = {rest: started.rest, ws: started.ws, admin: started.admin, embedded: true};
 				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
@@ -205,4 +205,14 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** The embedded mock's venue limits a profile raised (only those it set: the rest stay Binance's). */
+function venueLimits(profile: Profile): {ordersPer10s?: number; ordersPerDay?: number; weightLimitPerMinute?: number} {
+	const {ordersPer10s, ordersPerDay, weightLimitPerMinute} = profile.mock;
+	return {
+		...(ordersPer10s !== undefined ? {ordersPer10s} : {}),
+		...(ordersPerDay !== undefined ? {ordersPerDay} : {}),
+		...(weightLimitPerMinute !== undefined ? {weightLimitPerMinute} : {}),
+	};
 }

@@ -19,6 +19,7 @@ import {spawn} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
 import {bin, drydock} from '../cli/helpers.js';
+import {leaksIn as findLeaks, needlesFor} from './secret-needles.js';
 
 const KEY = 'PlantedKeyQ7wE9rT1yU5iO8pA2sD4fG6hJ0kL3zX9cV7bN5mQ1wE3rT5yU7iO9p';
 const SECRET = 'PlantedSecretZ1xC3vB5nM7aS9dF2gH4jK6lP8oI0uY2tR4eW6qA8sD0fG2hJ4k';
@@ -32,29 +33,8 @@ interface Ran {
 	stderr: string;
 }
 
-/** Every form a secret could take in output. */
-function forms(secret: string): {form: string; text: string}[] {
-	const out = [
-		{form: 'raw', text: secret},
-		{form: 'url-encoded', text: encodeURIComponent(secret)},
-		{form: 'fragment', text: secret.slice(20, 44)},
-	];
-	// base64 at each of the three alignments inside a larger blob: the stable inner part.
-	for (const pad of ['', 'x', 'xy']) {
-		const b64 = Buffer.from(pad + secret).toString('base64');
-		const inner = b64.slice(4, -4);
-		out.push({form: `base64/${pad.length}`, text: inner});
-		out.push({form: `base64url/${pad.length}`, text: inner.replace(/\+/g, '-').replace(/\//g, '_')});
-	}
-	out.push({form: 'hex', text: Buffer.from(secret).toString('hex')});
-	return out;
-}
-
-const needles = [...forms(KEY).map(f => ({...f, secret: 'API key'})), ...forms(SECRET).map(f => ({...f, secret: 'secret'}))];
-
-function leaksIn(text: string): string[] {
-	return needles.filter(n => text.includes(n.text)).map(n => `${n.secret} (${n.form})`);
-}
+const needles = needlesFor({'API key': KEY, 'secret': SECRET});
+const leaksIn = (text: string): string[] => findLeaks(text, needles);
 
 function filesUnder(dir: string): string[] {
 	if (!existsSync(dir)) return [];

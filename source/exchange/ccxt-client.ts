@@ -4,6 +4,7 @@
  * does not load ccxt.
  */
 import type {Market} from 'ccxt';
+import {Agent, fetch as undiciFetch, type Dispatcher} from 'undici';
 import {configureBinance, header, retryAfterMsOf, type DrydockBinance, type ResponseSink} from './ccxt-binance.js';
 import {toBalance, toBookTicker, toCandle, toMarketInfo, toMyTrade, toOrder, toOrderBook, toTicker, toTrade} from './ccxt-convert.js';
 import {ExchangeError, toExchangeError} from './errors.js';
@@ -52,11 +53,18 @@ function formatBytes(bytes: number): string {
 	return `${bytes} bytes`;
 }
 
+/** What rawPublicGet reads of a reply: the global fetch's Response and undici's both fit. */
+interface FetchedReply {
+	readonly status: number;
+	readonly headers: {get(name: string): string | null; forEach(fn: (value: string, key: string) => void): void};
+	readonly body: ReadableStream<Uint8Array> | null;
+}
+
 /**
  * The body as text, or null once it passes `limit` bytes (declared by Content-Length or counted while
  * reading); then the request is aborted so the venue stops sending and the socket is released.
  */
-async function readCapped(response: Response, limit: number, abort: AbortController): Promise<string | null> {
+async function readCapped(response: FetchedReply, limit: number, abort: AbortController): Promise<string | null> {
 	const declared = Number(response.headers.get('content-length'));
 	if (Number.isFinite(declared) && declared > limit) {
 		abort.abort();
@@ -104,6 +112,8 @@ export class CcxtExchangeClient implements ExchangeClient {
 	private closed = false;
 	private marketInfos: MarketInfo[] | undefined;
 	private marketInfosOf: unknown;
+	/** rawPublicGet's own dispatcher through the fault proxy's tunnels (created on first use), when the target has a proxyUrl. */
+	private rawDispatcher: Dispatcher | undefined;
 
 	constructor(
 		private readonly exchange: DrydockBinance,
@@ -336,6 +346,23 @@ export class CcxtExchangeClient implements ExchangeClient {
 	 */
 	rawBodyLimitBytes = RAW_BODY_LIMIT_BYTES;
 
+	/**
+	 * With a proxyUrl, probes go where ccxt's REST goes: through the fault proxy's CONNECT tunnels (the
+	 * same connector), so its latency, resets and stalls reach them too. The global fetch would dial
+	 * the venue directly. undici's own fetch, since its Agent is not guaranteed to fit Node's bundled one.
+	 */
+	private async rawFetch(url: string, signal: AbortSignal): Promise<FetchedReply> {
+		const connect = this.exchange.drydockConnect;
+		if (connect === undefined) return fetch(url, {signal});
+		if (this.closed) throw new ExchangeError({kind: 'network', message: 'exchange client is closed'});
+		if (this.rawDispatcher === undefined) {
+			const timeout = Number(this.exchange.timeout);
+			const bounded = Number.isFinite(timeout) && timeout > 0 ? {headersTimeout: timeout, bodyTimeout: timeout} : {};
+			this.rawDispatcher = new Agent({connect, ...bounded});
+		}
+		return undiciFetch(url, {signal, dispatcher: this.rawDispatcher});
+	}
+
 	async rawPublicGet(path: string, query: Record<string, string | number> = {}): Promise<RawResponse> {
 		const origin = this.endpoints.rest.replace(/\/api\/v3$/, '');
 		const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
@@ -345,7 +372,7 @@ export class CcxtExchangeClient implements ExchangeClient {
 		const abort = new AbortController();
 		const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(this.exchange.timeout)]);
 		try {
-			const response = await fetch(url, {signal});
+			const response = await this.rawFetch(url, signal);
 			const headers: Record<string, string> = {};
 			response.headers.forEach((value, key) => {
 				headers[key] = value;
@@ -467,6 +494,9 @@ export class CcxtExchangeClient implements ExchangeClient {
 		} catch {
 			// Closing is best effort.
 		}
+		// destroy, not close: a probe still reading must not hold the client open.
+		await this.rawDispatcher?.destroy().catch(() => undefined);
+		this.rawDispatcher = undefined;
 	}
 }
 

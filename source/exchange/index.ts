@@ -10,7 +10,7 @@ export {ExchangeError, exchangeErrorKinds, isTransientError, isTransientKind, re
 export type {ExchangeErrorInit, ExchangeErrorKind} from './errors.js';
 export {fetchCandleHistory, timeframeMs} from './history.js';
 export type {CandlePage} from './history.js';
-export {StreamWatcher, parseStreamId} from './stream-watcher.js';
+export {FIRST_FRAME_TIMEOUT_MS, StreamWatcher, parseStreamId} from './stream-watcher.js';
 export type {StreamEvent, StreamKind, StreamSpec, StreamStats, StreamStatus, StreamWatcherOptions} from './stream-watcher.js';
 
 /** A client for the target: ccxt.pro.binance configured for the mock, testnet or mainnet. */

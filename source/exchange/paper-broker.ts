@@ -387,6 +387,8 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		watchOrderBook: (symbol, options) => venue.watchOrderBook(symbol, options),
 		localOrderBook: (symbol, levels) => venue.localOrderBook(symbol, levels),
 		dropConnections: () => venue.dropConnections(),
+		// Only when the venue client can: a caller tells by its presence whether it must cut everything instead.
+		...(venue.dropStreamConnection ? {dropStreamConnection: (streamId: string, reason: string) => venue.dropStreamConnection!(streamId, reason)} : {}),
 		closeStreams: () => venue.closeStreams(),
 		close: async () => {
 			broker.close();

@@ -84,18 +84,6 @@ export interface StreamWatcherOptions {
 /** Default first-frame deadline: market streams on a healthy venue speak within a second or two. */
 export const FIRST_FRAME_TIMEOUT_MS = 15_000;
 
-/**
- * What a client may offer to cut the one connection carrying a stream (CcxtExchangeClient does);
- * without it the watcher falls back to dropConnections(), which cuts every connection.
- */
-interface StreamConnectionDropper {
-	dropStreamConnection(streamId: string, reason: string): Promise<boolean>;
-}
-
-function canDropStream(client: unknown): client is StreamConnectionDropper {
-	return typeof (client as Partial<StreamConnectionDropper>).dropStreamConnection === 'function';
-}
-
 function seconds(ms: number): string {
 	return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
@@ -359,7 +347,8 @@ export class StreamWatcher {
 			// The consumer's bug must not stop the reconnect.
 		}
 		this.status(watched, 'reconnecting', now);
-		const drop = canDropStream(this.client) ? this.client.dropStreamConnection(id, reason) : this.client.dropConnections().then(() => true);
+		// Only that stream's connection when the client can (the venue client and the paper broker do); else every connection.
+		const drop = this.client.dropStreamConnection ? this.client.dropStreamConnection(id, reason) : this.client.dropConnections().then(() => true);
 		drop.catch(() => false).then(dropped => {
 			// Nothing carried the stream (still dialing): time the next open instead.
 			if (!dropped) watched.droppedAt = null;

@@ -332,6 +332,13 @@ export interface ExchangeClient extends OrderApi {
 	/** Cuts every WebSocket connection now (as a network drop would); watchers reconnect on their next call. */
 	dropConnections(): Promise<void>;
 	/**
+	 * Fails and closes only the WebSocket connection(s) carrying `streamId` (a Binance stream name such as
+	 * `btcusdt@trade`): its pending watches reject with `reason` and the next watch redials; other streams
+	 * are left alone. False when no open connection carries it (still dialing). Optional: without it a
+	 * caller falls back to dropConnections().
+	 */
+	dropStreamConnection?(streamId: string, reason: string): Promise<boolean>;
+	/**
 	 * Closes every WebSocket connection cleanly (pending watches reject with kind `network`) and forgets
 	 * ccxt's reconnect backoff, so the next watch dials at once. REST keeps working.
 	 */

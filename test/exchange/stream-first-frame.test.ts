@@ -6,9 +6,8 @@
  */
 import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {WebSocketServer, type WebSocket} from 'ws';
-import {FIRST_FRAME_TIMEOUT_MS} from '../../source/exchange/stream-watcher.js';
-import {StreamWatcher, createPaperBroker, type ExchangeClient, type ExchangeError, type StreamEvent} from '../../source/exchange/index.js';
+import {WebSocket, WebSocketServer} from 'ws';
+import {FIRST_FRAME_TIMEOUT_MS, StreamWatcher, createPaperBroker, type ExchangeClient, type ExchangeError, type StreamEvent} from '../../source/exchange/index.js';
 import {trapProcessFailures} from '../fuzz/seeded.js';
 import {connect, startMock, type Mock} from './helpers.js';
 
@@ -60,6 +59,78 @@ async function silentWsVenue(options: {ack: boolean}): Promise<SilentWsVenue> {
 	await new Promise<void>(resolve => server.once('listening', () => resolve()));
 	venue.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
 	return venue;
+}
+
+interface MutingRelay {
+	url: string;
+	/** Connections that subscribed to the muted stream, and to anything else; closes of each. */
+	muted: {accepted: number; closed: number};
+	relayed: {accepted: number; closed: number};
+	close(): Promise<void>;
+}
+
+/**
+ * Relays every WebSocket connection to the mock, except one whose SUBSCRIBE names `mute`: that one is
+ * held open and never hears anything (one silent stream among live ones; ccxt opens a connection per
+ * subscription).
+ */
+async function mutingRelay(upstreamBase: string, mute: string): Promise<MutingRelay> {
+	const server = new WebSocketServer({host: '127.0.0.1', port: 0});
+	const sockets = new Set<WebSocket>();
+	const relay: MutingRelay = {
+		url: '',
+		muted: {accepted: 0, closed: 0},
+		relayed: {accepted: 0, closed: 0},
+		close: async () => {
+			for (const socket of sockets) socket.terminate();
+			await new Promise<void>(resolve => server.close(() => resolve()));
+		},
+	};
+	server.on('connection', (socket, request) => {
+		sockets.add(socket);
+		let kind: 'muted' | 'relayed' | null = null;
+		const upstream = new WebSocket(upstreamBase + (request.url ?? '/ws'));
+		sockets.add(upstream);
+		const pending: string[] = [];
+		upstream.on('open', () => {
+			for (const text of pending.splice(0)) upstream.send(text);
+		});
+		upstream.on('message', (data, binary) => {
+			if (kind !== 'muted' && socket.readyState === WebSocket.OPEN) socket.send(data, {binary});
+		});
+		const end = () => {
+			upstream.terminate();
+			socket.terminate();
+		};
+		upstream.on('close', end);
+		upstream.on('error', () => {});
+		socket.on('error', () => {});
+		socket.on('close', () => {
+			if (kind !== null) relay[kind].closed++;
+			sockets.delete(socket);
+			sockets.delete(upstream);
+			end();
+		});
+		socket.on('message', data => {
+			const text = String(data);
+			if (kind === null) {
+				let params: unknown;
+				try {
+					params = (JSON.parse(text) as {params?: unknown}).params;
+				} catch {
+					params = undefined;
+				}
+				kind = Array.isArray(params) && params.includes(mute) ? 'muted' : 'relayed';
+				relay[kind].accepted++;
+			}
+			if (kind === 'muted') return;
+			if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+			else pending.push(text);
+		});
+	});
+	await new Promise<void>(resolve => server.once('listening', () => resolve()));
+	relay.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`;
+	return relay;
 }
 
 async function until(what: string, condition: () => boolean, ms = 5000): Promise<void> {
@@ -151,11 +222,39 @@ describe('first-frame deadline', () => {
 		}
 	}, 15_000);
 
-	it('through a client without a per-stream drop (paper broker): every connection is cut and redialled', async () => {
+	it('in paper mode a silent stream\'s deadline cuts only its own connection (the broker passes dropStreamConnection through)', async () => {
+		const relay = await mutingRelay(mock.ws, 'btcusdt@trade');
+		const inner = await clientFor(relay.url);
+		const paper = createPaperBroker(inner);
+		expect(typeof paper.dropStreamConnection).toBe('function');
+		// The deadline for the live stream too: it must not trip (bookTicker ticks several times a second on the mock).
+		const {watcher, errors} = watch(paper, {firstFrameTimeoutMs: 1000});
+		try {
+			watcher.start(['btcusdt@trade', 'btcusdt@bookTicker']);
+			await until('the deadline reports', () => errors.length > 0, 5000);
+			expect(errors[0]!.stream).toBe('btcusdt@trade');
+			expect(errors[0]!.error.source).toBe('FirstFrameTimeout');
+			await until('the silent connection is closed', () => relay.muted.closed >= 1);
+			await until('the silent stream is dialled again', () => relay.muted.accepted >= 2);
+			const messages = watcher.stats('btcusdt@bookTicker')!.messages;
+			await until('the live stream keeps flowing', () => watcher.stats('btcusdt@bookTicker')!.messages > messages);
+			// The live stream's connection was never cut: dropConnections() would have taken it down too.
+			expect(relay.relayed).toEqual({accepted: 1, closed: 0});
+			expect(watcher.stats('btcusdt@bookTicker')).toMatchObject({status: 'live', lastDropAt: null, reconnects: 0});
+			expect(errors.every(e => e.stream === 'btcusdt@trade')).toBe(true);
+		} finally {
+			await watcher.close();
+			await paper.close();
+			await relay.close();
+		}
+	}, 15_000);
+
+	it('through a client without a per-stream drop: every connection is cut and redialled', async () => {
 		const venue = await silentWsVenue({ack: false});
 		const inner = await clientFor(venue.url);
-		const paper = createPaperBroker(inner);
-		const {watcher, errors} = watch(paper);
+		// A client that offers only dropConnections(), as a third-party ExchangeClient may.
+		const bare: ExchangeClient = {...createPaperBroker(inner), dropStreamConnection: undefined};
+		const {watcher, errors} = watch(bare);
 		try {
 			watcher.start(['btcusdt@bookTicker']);
 			await until('the deadline reports', () => errors.length > 0, 4000);
@@ -164,7 +263,7 @@ describe('first-frame deadline', () => {
 			await until('a new connection is dialled', () => venue.accepted >= 2);
 		} finally {
 			await watcher.close();
-			await paper.close();
+			await inner.close();
 			await venue.close();
 		}
 	}, 15_000);
@@ -201,9 +300,8 @@ describe('first-frame deadline', () => {
 		try {
 			watcher.start(['btcusdt@trade', 'btcusdt@bookTicker']);
 			await until('both streams live', () => watcher.stats('btcusdt@trade')!.messages > 0 && watcher.stats('btcusdt@bookTicker')!.messages > 0);
-			const dropper = client as ExchangeClient & {dropStreamConnection(id: string, reason: string): Promise<boolean>};
-			expect(await dropper.dropStreamConnection('btcusdt@trade', 'test: cut this one')).toBe(true);
-			expect(await dropper.dropStreamConnection('ethusdt@trade', 'not watched')).toBe(false);
+			expect(await client.dropStreamConnection?.('btcusdt@trade', 'test: cut this one')).toBe(true);
+			expect(await client.dropStreamConnection?.('ethusdt@trade', 'not watched')).toBe(false);
 			await until('the trade stream reconnects', () => watcher.stats('btcusdt@trade')!.reconnects === 1);
 			expect(errors.map(e => `${e.stream}: ${e.error.message}`)).toEqual([expect.stringMatching(/^btcusdt@trade: .*test: cut this one/)]);
 			expect(watcher.stats('btcusdt@bookTicker')!.lastDropAt).toBeNull();

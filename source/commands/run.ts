@@ -192,6 +192,15 @@ export default async function run(argv: string[]): Promise<number> {
 	return runHeadless(profile, planned, resume);
 }
 
+/**
+ * The headless line naming the venue, and the local fault proxy in front of it when one runs (so a CI
+ * log shows that latency, resets and stalls can be injected, and where).
+ */
+export function exchangeLine(endpoints: {rest: string; embedded: boolean; faultProxy?: string}): string {
+	const notes = [...(endpoints.embedded ? ['embedded mock'] : []), ...(endpoints.faultProxy ? [`through the fault proxy at ${endpoints.faultProxy}`] : [])];
+	return `exchange: ${endpoints.rest}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
+}
+
 async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs, resume?: ResumePlan): Promise<number> {
 	const write = (text: string) => void process.stdout.write(processMasker.mask(text));
 	const session = createSession({
@@ -200,7 +209,7 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		reportDir: args.reportDir,
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
-		onEndpoints: endpoints => write(`exchange: ${endpoints.rest}${endpoints.embedded ? ' (embedded mock)' : ''}\n`),
+		onEndpoints: endpoints => write(exchangeLine(endpoints) + '\n'),
 	});
 	const {engine} = session;
 	const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(engine), mask: text => processMasker.mask(text)});

@@ -16,7 +16,8 @@ import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';
 import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
 import {cancelAllOurs, tradingBlockedReason} from './trading/orders.js';
-import {createPinger, signalsOf, validSignal, type Strategy} from './trading/strategy.js';
+import {amountForNotional} from './trading/sizing.js';
+import {createPinger, signalsOf, validSignal, type PingerOptions, type Strategy} from './trading/strategy.js';
 import {loadStrategyFile} from './trading/strategy-loader.js';
 import {discrepancies} from './trading/tracker.js';
 
@@ -38,7 +39,7 @@ interface SoakTally {
 	lastError: string | null;
 }
 
-async function soakStrategy(ctx: PhaseCtx, symbol: string): Promise<Strategy> {
+async function soakStrategy(ctx: PhaseCtx, symbol: string, pinger: PingerOptions): Promise<Strategy> {
 	const file = ctx.profile.strategy.file;
 	if (file) {
 		try {
@@ -49,7 +50,7 @@ async function soakStrategy(ctx: PhaseCtx, symbol: string): Promise<Strategy> {
 			ctx.log('warn', `user strategy not used for the soak: ${errorMessage(error)}`);
 		}
 	}
-	return createPinger({symbol});
+	return createPinger(pinger);
 }
 
 function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: string): void {
@@ -112,9 +113,17 @@ export const soakPhase: Phase = {
 		// Cycles overlap when the venue is slower than the schedule, so the rate holds (bounded: at most 16 in flight).
 		const maxInFlight = Math.max(2, Math.min(16, Math.ceil(rate / 2)));
 		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
-		const strategy = await soakStrategy(ctx, symbol);
 		const prices = new PriceReference();
 		const tally: SoakTally = {blocked: 0, operations: 0, succeeded: 0, failed: 0, failedDuringFaults: 0, latencySum: 0, peak: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
+		// The built-in pinger stays within a few orders of flat: over a 24 h soak any drift (a failed leg, a
+		// fill under a fault) would otherwise add up until one balance runs dry and every order on that side fails.
+		let band: number | undefined;
+		try {
+			band = 3 * amountForNotional(market, deps.notional, await prices.get(ctx, symbol));
+		} catch (error) {
+			ctx.log('warn', `no reference price to size the pinger's band around flat: ${errorMessage(error)}`);
+		}
+		const strategy = await soakStrategy(ctx, symbol, {symbol, position: () => tally.net, ...(band !== undefined ? {band} : {})});
 		let start: Balance | null = null;
 		try {
 			start = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
@@ -154,7 +163,8 @@ export const soakPhase: Phase = {
 				const signals = signalsOf(strategy.onTick?.(Date.now())).filter(validSignal);
 				const signal = signals[0] ? {...signals[0], symbol} : null;
 				if (signal === null) continue;
-				const mode = cycle % 10 === 0 ? 'rest' : 'fill';
+				// Every fifth buy/sell pair rests (the cancel path): resting one side only would leave the fills one-sided.
+				const mode = Math.floor((cycle - 1) / 2) % 5 === 0 ? 'rest' : 'fill';
 				const cycleDeps = cycle % verifyEvery === 0 ? {...deps, verifyEachOrder: true} : deps;
 				launched += 1;
 				const task = tradeCycle(cycleDeps, prices, signal, mode).then(outcome => record(ctx, tally, outcome, market.base), error => {

@@ -138,6 +138,20 @@ describe('strategies', () => {
 		expect([1, 2, 3].map(t => signalsOf(pinger.onTick!(t))[0]!.side)).toEqual(['buy', 'sell', 'buy']);
 	});
 
+	it('the pinger trades back toward flat once the position leaves its band', () => {
+		let position = 0;
+		const pinger = createPinger({symbol: 'BTC/USDT', position: () => position, band: 1});
+		const side = () => signalsOf(pinger.onTick!(0))[0]!.side;
+		expect([side(), side()]).toEqual(['buy', 'sell']);
+		position = 1.5;
+		expect([side(), side()]).toEqual(['sell', 'sell']);
+		position = -2;
+		expect(side()).toBe('buy');
+		position = 0;
+		// Back inside the band it alternates again, from the side after the last one.
+		expect([side(), side()]).toEqual(['sell', 'buy']);
+	});
+
 	it('validates what a user strategy returns', () => {
 		expect(validSignal({symbol: 'BTC/USDT', side: 'buy'})).toBe(true);
 		expect(validSignal({symbol: 'BTC/USDT', side: 'long'})).toBe(false);

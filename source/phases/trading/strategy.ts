@@ -97,14 +97,26 @@ export function createMaCrossover(options: StrategyOptions & {fast?: number; slo
 }
 
 /** A steady pinger for soak runs: one signal per tick, alternating buy and sell so the position returns to flat. */
-export function createPinger(options: StrategyOptions): Strategy {
+export interface PingerOptions extends StrategyOptions {
+	/**
+	 * The net base position the caller holds and the band around flat it may drift in. Beyond the band
+	 * the pinger trades back toward flat instead of alternating: failed or one-sided fills otherwise add
+	 * up over a long soak until one balance runs dry.
+	 */
+	position?: () => number;
+	band?: number;
+}
+
+export function createPinger(options: PingerOptions): Strategy {
 	let next: 'buy' | 'sell' = 'buy';
 	let count = 0;
 	return {
 		name: 'pinger',
 		onTick() {
-			const side = next;
-			next = next === 'buy' ? 'sell' : 'buy';
+			const net = options.position?.() ?? 0;
+			const band = options.band ?? Number.POSITIVE_INFINITY;
+			const side = net > band ? 'sell' : net < -band ? 'buy' : next;
+			next = side === 'buy' ? 'sell' : 'buy';
 			count += 1;
 			return {symbol: options.symbol, side, reason: `ping ${count}`};
 		},

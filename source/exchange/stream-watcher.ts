@@ -64,15 +64,22 @@ export interface StreamWatcherOptions {
 	onEvent: (event: StreamEvent) => void;
 	/** Each failed watch call (the loop keeps going after `retryDelayMs`). */
 	onError?: (stream: string, error: ExchangeError) => void;
+	/**
+	 * Something worth a warning that is not an error and counts nowhere: a stream the venue acknowledged
+	 * that has not delivered its first frame by `firstFrameTimeoutMs` (once per connection).
+	 */
+	onNotice?: (stream: string, message: string) => void;
 	/** Server time minus local time, in ms, for latency; default 0. Read on every frame. */
 	clockOffsetMs?: () => number;
 	/** A live stream with no frame for this long turns `silent` (default 5000 ms). */
 	silentAfterMs?: number;
 	/**
-	 * A stream still waiting for its first frame this long after it started or its connection opened
-	 * (a venue that accepts the connection and then never speaks) reports an error and its connection
-	 * is cut, so it goes through the normal reconnect path (default 15000 ms; 0 turns it off). Unlike
-	 * `silentAfterMs`, which only marks a stream that was live, this one acts.
+	 * A stream still waiting for its first frame this long after it started or its connection opened.
+	 * Without any reply to its subscription (a venue that accepts the connection and then never speaks)
+	 * it reports an error and its connection is cut, so it goes through the normal reconnect path. When
+	 * the venue acknowledged the subscription, the stream is only quiet (a slow symbol on a testnet can
+	 * go that long without a trade): it turns `silent` and `onNotice` hears of it once; nothing is cut or
+	 * counted. Default 15000 ms; 0 turns it off.
 	 */
 	firstFrameTimeoutMs?: number;
 	/** Attach the raw JSON text to message events (decodes every frame; default false). */
@@ -115,7 +122,7 @@ interface Watched {
 	loop: Promise<void>;
 	/** Since when the stream has waited for its first frame on an open connection; null while not waiting (live, or dialing). */
 	awaitingSince: number | null;
-	/** The venue acknowledged the subscription while the stream waited (only changes the error's wording). */
+	/** The venue acknowledged the subscription while the stream waited: at the deadline it is quiet, not hostile. */
 	ackedWhileAwaiting: boolean;
 	/** The deadline fired and cut the connection: the watch call rejecting for it was already reported. */
 	droppedAt: number | null;
@@ -331,13 +338,27 @@ export class StreamWatcher {
 		this.silenceTimer.unref();
 	}
 
-	/** The venue holds the stream's connection open and sends nothing: report it, cut the connection, let the loop redial. */
+	/**
+	 * No first frame by the deadline. Acknowledged: a quiet stream, reported once and left alone (a cut
+	 * would only redial into the same quiet). Not even a reply: the venue holds the connection open and
+	 * says nothing, so report it, cut the connection, let the loop redial.
+	 */
 	private firstFrameMissed(watched: Watched, deadlineMs: number, now: number): void {
 		const id = watched.spec.id;
-		const what = watched.ackedWhileAwaiting ? 'subscribed, but no frame' : 'no frame (not even a subscription reply)';
-		const reason = `${id}: ${what} within ${seconds(deadlineMs)} of connecting; the venue accepted the connection and stayed silent, reconnecting`;
+		const acked = watched.ackedWhileAwaiting;
 		watched.awaitingSince = null;
 		watched.ackedWhileAwaiting = false;
+		if (acked) {
+			// The next open (after a drop) times the venue again; a frame makes the stream live.
+			this.status(watched, 'silent', now);
+			try {
+				this.options.onNotice?.(id, `${id}: subscribed, but no frame within ${seconds(deadlineMs)} of connecting (a quiet market, or a venue that stopped sending); the connection is kept`);
+			} catch {
+				// The consumer's bug must not break the feed.
+			}
+			return;
+		}
+		const reason = `${id}: no frame (not even a subscription reply) within ${seconds(deadlineMs)} of connecting; the venue accepted the connection and stayed silent, reconnecting`;
 		watched.droppedAt = now;
 		watched.stats.errors++;
 		watched.stats.lastDropAt = now;

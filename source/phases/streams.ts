@@ -123,6 +123,8 @@ export const streamsPhase: Phase = {
 				if (list.length < 20) list.push(`${error.kind}: ${error.message}`);
 				streamErrors.set(stream, list);
 			},
+			// A subscribed stream with no first frame by the deadline: quiet, not cut; worth a line, not an error.
+			onNotice: (_stream, message) => ctx.log('warn', message),
 			clockOffsetMs: () => clock.offsetMs,
 			silentAfterMs: Math.min(ctx.profile.thresholds.streamSilenceMs, windowMs),
 			includeRaw: true,

@@ -99,6 +99,46 @@ describe('StreamWatcher bookkeeping', () => {
 		}
 	});
 
+	it('first-frame deadline: an acknowledged subscription that stays quiet is noticed once, neither cut nor counted', async () => {
+		const tap = new TapSink();
+		const never = () => new Promise<never>(() => {});
+		const drops: string[] = [];
+		const client = {tap, watchTrades: never, dropStreamConnection: async (id: string) => (drops.push(id), true)} as unknown as ExchangeClient;
+		const errors: string[] = [];
+		const notices: string[] = [];
+		const events: StreamEvent[] = [];
+		const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), onError: (_id, e) => errors.push(e.message), onNotice: (_id, text) => notices.push(text), firstFrameTimeoutMs: 200, retryDelayMs: 10});
+		const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+		const url = 'ws://x/ws/4';
+		const statuses = () => events.flatMap(e => (e.type === 'status' ? [e.status] : []));
+		try {
+			watcher.start(['btcusdt@trade']);
+			tap.connection({type: 'open', url, at: Date.now(), reconnect: false});
+			tap.connection({type: 'subscribed', url, at: Date.now(), streams: ['btcusdt@trade'], reconnect: false});
+			await sleep(700);
+			expect(drops).toEqual([]);
+			expect(errors).toEqual([]);
+			expect(notices).toEqual(['btcusdt@trade: subscribed, but no frame within 200 ms of connecting (a quiet market, or a venue that stopped sending); the connection is kept']);
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({status: 'silent', errors: 0, reconnects: 0, lastDropAt: null});
+			// The first trade makes it live.
+			const conn: TappedClient = {url, drydockStreams: ['btcusdt@trade']};
+			const trade = {e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1', q: '1', T: 1, m: true, M: true};
+			conn.drydockRaw = Buffer.from(JSON.stringify(trade));
+			tap.frame(frameFromMessage(conn, trade, Date.now())!, conn);
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({status: 'live', messages: 1});
+			expect(statuses()).toEqual(['connecting', 'silent', 'live']);
+			// After a drop, the next connection is timed afresh: without a reply this time, it is cut.
+			tap.connection({type: 'closed', url, at: Date.now(), reason: 'test'});
+			tap.connection({type: 'open', url, at: Date.now(), reconnect: true});
+			await sleep(500);
+			expect(drops).toEqual(['btcusdt@trade']);
+			expect(errors).toEqual(['btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting']);
+			expect(notices).toHaveLength(1);
+		} finally {
+			await watcher.close();
+		}
+	});
+
 	it('parses stream names and rejects the rest', () => {
 		expect(parseStreamId('BTCUSDT@kline_1m')).toEqual({id: 'btcusdt@kline_1m', kind: 'kline', symbol: 'BTCUSDT', interval: '1m'});
 		expect(parseStreamId('btcusdt@depth@100ms').kind).toBe('depth');

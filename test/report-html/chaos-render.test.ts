@@ -117,10 +117,12 @@ describe('report.html: chaos', () => {
 describe('report.html: resumed runs and hosts', () => {
 	const resumed = {dir: '/runs/20261122-100000-soak-aa11', run_id: '20261122-100000-soak-aa11', soak_elapsed_ms: 754_000, resumed_at: '2026-11-22T10:20:00.000Z', orders_cancelled: 2};
 
-	it('shows a note near the header naming the run and segment it continues', () => {
+	it('shows a note near the header naming the run and segment it continues, and that the report covers both segments', () => {
 		const html = renderHtmlReport({...buildFixtureReport(), resumed_from: resumed});
 		const header = /<header>([\s\S]*?)<\/header>/.exec(html)?.[1] ?? '';
-		expect(header).toContain('<p class="resumed" data-field="resumed-from">Resumed from run <strong data-field="resumed-run-id">20261122-100000-soak-aa11</strong> (<code>/runs/20261122-100000-soak-aa11</code>): 12m34s of soak done there; resumed 2026-11-22T10:20:00.000Z; 2 open orders cancelled on resume.');
+		// The whole paragraph: counters and histograms carry over, so the final report is not the continuation alone.
+		expect(header).toContain('<p class="resumed" data-field="resumed-from">Resumed from run <strong data-field="resumed-run-id">20261122-100000-soak-aa11</strong> (<code>/runs/20261122-100000-soak-aa11</code>): 12m34s of soak done there; resumed 2026-11-22T10:20:00.000Z; 2 open orders cancelled on resume. This report covers both segments: finished phases, counters, latency histograms, errors and chaos records carry over from the interrupted run.</p>');
+		expect(header).not.toContain('continuation');
 	});
 
 	it('shows the host in the header when the report has one, and nothing when it has none', () => {

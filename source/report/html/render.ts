@@ -94,14 +94,14 @@ ${resumedNote(r)}<dl class="meta">${rows.map(([k, v]) => `<dt>${e(k)}</dt><dd${k
 </header>`;
 }
 
-/** A run continued with `drydock run --resume DIR` says which interrupted segment it carries on. */
+/** A run continued with `drydock run --resume DIR` says which interrupted segment it carries on (its report covers both). */
 function resumedNote(r: Report): string {
 	const from = r.resumed_from;
 	if (!from || typeof from !== 'object' || typeof from.run_id !== 'string') return '';
 	const done = typeof from.soak_elapsed_ms === 'number' ? `${fmtDuration(from.soak_elapsed_ms)} of soak done there` : null;
 	const cancelled = typeof from.orders_cancelled === 'number' && from.orders_cancelled > 0 ? `${from.orders_cancelled} open order${from.orders_cancelled === 1 ? '' : 's'} cancelled on resume` : null;
 	const facts = [done, typeof from.resumed_at === 'string' ? `resumed ${from.resumed_at}` : null, cancelled].filter((x): x is string => x !== null).join('; ');
-	return `<p class="resumed" data-field="resumed-from">Resumed from run <strong data-field="resumed-run-id">${e(from.run_id)}</strong>${typeof from.dir === 'string' ? ` (<code>${e(from.dir)}</code>)` : ''}${facts ? `: ${e(facts)}` : ''}. This report covers the continuation; the interrupted segment has its own report.</p>
+	return `<p class="resumed" data-field="resumed-from">Resumed from run <strong data-field="resumed-run-id">${e(from.run_id)}</strong>${typeof from.dir === 'string' ? ` (<code>${e(from.dir)}</code>)` : ''}${facts ? `: ${e(facts)}` : ''}. This report covers both segments: finished phases, counters, latency histograms, errors and chaos records carry over from the interrupted run.</p>
 `;
 }
 

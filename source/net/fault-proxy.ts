@@ -329,6 +329,13 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			socket.destroy();
 			onFail(`no connection to ${targetHost}:${targetPort} within ${connectTimeoutMs} ms`, 'ETIMEDOUT');
 		}, connectTimeoutMs);
+		// A link destroyed mid-dial destroys this socket without an 'error': the timer must not outlive it
+		// (it would count a failure that was not one), nor hold the process open after close().
+		timer.unref();
+		socket.once('close', () => {
+			clearTimeout(timer);
+			settled = true;
+		});
 		socket.once('connect', () => {
 			clearTimeout(timer);
 			if (settled) return;

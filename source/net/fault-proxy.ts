@@ -16,13 +16,13 @@ import {Pipe} from './pipe.js';
 import {inScope, type ProxyFault, type ProxyFaultKind} from './proxy-faults.js';
 
 export interface FaultProxyOptions {
-	/** Bind address (default 127.0.0.1; loopback is the point). */
+	/** Bind address: a loopback address only (default 127.0.0.1); anything else is refused. */
 	host?: string;
 	/** Default 0: any free port. */
 	port?: number;
 	/** Targets (`host` or `host:port`) whose connections are streams. */
 	streamHosts?: readonly string[];
-	/** Refuses other targets with 403 (default: any). */
+	/** Refuses other targets with 403 (default: any; a runtime passes the venue's own, see targetAllowlist). */
 	allowTarget?: (host: string, port: number) => boolean;
 	/** Bytes queued per direction of a connection before its source is paused (default 256 KiB). */
 	highWaterBytes?: number;
@@ -112,8 +112,17 @@ interface Entry extends ActiveProxyFault {
 const wsUpgrade = /\r\nupgrade:[ \t]*websocket/i;
 const requestLine = /^[A-Z]+ \S+ HTTP\/1\.[01]\r\n/;
 
+/** 127.0.0.0/8, ::1 and localhost: the only places the proxy may listen. */
+export function isLoopbackHost(host: string): boolean {
+	const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+	if (bare === 'localhost' || bare === '::1' || bare === '0:0:0:0:0:0:0:1') return true;
+	return net.isIPv4(bare) && bare.startsWith('127.');
+}
+
 export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<FaultProxy> {
 	const host = options.host ?? '127.0.0.1';
+	// It forwards to whatever it is asked: reachable beyond this machine it would be a relay for anyone.
+	if (!isLoopbackHost(host)) throw new RangeError(`fault proxy: host "${host}" is not a loopback address (use 127.0.0.1 or ::1)`);
 	const highWater = options.highWaterBytes ?? 256 * 1024;
 	const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
 	const random = options.random ?? Math.random;

@@ -12,6 +12,7 @@ import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
 import {endpointsFromUrl, faultProxyWanted, streamHostsOf, type Endpoints, type FaultProxySetting} from './target.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
+import type {TargetAllowlist} from '../net/target-allowlist.js';
 import type {OrderFateObserver} from '../chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
 
@@ -81,9 +82,13 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		processMasker.add(credentials.apiKey);
 		processMasker.add(credentials.secret);
 		let faultProxy: FaultProxy | null = null;
+		let proxyTargets: TargetAllowlist | null = null;
 		if (faultProxyWanted(profile.environment, options.faultProxy, env, (profile.chaos ?? []).map(entry => entry.fault))) {
 			const {startFaultProxy} = await import('../net/fault-proxy.js');
-			faultProxy = await startFaultProxy({host: '127.0.0.1', port: 0});
+			const {targetAllowlist} = await import('../net/target-allowlist.js');
+			// Only the venue's own hosts (its REST, WS and WS-API once the client names them below): not an open relay.
+			proxyTargets = targetAllowlist([endpoints.rest, endpoints.ws]);
+			faultProxy = await startFaultProxy({host: '127.0.0.1', port: 0, allowTarget: proxyTargets.allow});
 			closers.push(() => faultProxy!.close());
 			endpoints = {...endpoints, faultProxy: faultProxy.url};
 		}
@@ -103,6 +108,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		const venue = await exchangeModule.createExchange(target);
 		closers.push(() => venue.close());
 		// Stream connections are told by their host on a venue (TLS hides the upgrade); by the upgrade on the mock.
+		proxyTargets?.add([venue.endpoints.rest, venue.endpoints.sapi, venue.endpoints.ws, venue.endpoints.wsApi]);
 		faultProxy?.setStreamHosts(streamHostsOf(venue.endpoints.rest, [venue.endpoints.ws, venue.endpoints.wsApi]));
 		let exchange: ExchangeClient = profile.execution === 'paper' ? exchangeModule.createPaperBroker(venue, profile.mock.balances ? {balances: profile.mock.balances} : {}) : venue;
 		if (profile.environment === 'mainnet' && profile.execution === 'exchange') {

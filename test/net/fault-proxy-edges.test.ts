@@ -6,7 +6,8 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import net from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
-import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
+import {isLoopbackHost, startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
+import {authorityOf, targetAllowlist} from '../../source/net/target-allowlist.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -106,5 +107,45 @@ describe('fault proxy: dialing', () => {
 		} finally {
 			target.stop();
 		}
+	});
+});
+
+describe('fault proxy: not an open relay', () => {
+	it('refuses to listen anywhere but loopback', async () => {
+		await expect(startFaultProxy({host: '0.0.0.0'})).rejects.toThrow(/host "0\.0\.0\.0" is not a loopback address/);
+		await expect(startFaultProxy({host: '::'})).rejects.toThrow(/not a loopback address/);
+		expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].every(isLoopbackHost)).toBe(true);
+		expect(['0.0.0.0', '10.0.0.1', '::', '128.0.0.1', 'example.com'].some(isLoopbackHost)).toBe(false);
+	});
+
+	it('with a target allowlist, a CONNECT or plain request to another host:port gets 403 and is not dialed', async () => {
+		let dialed = 0;
+		const allowedPort = await listen(net.createServer(socket => socket.pipe(socket)));
+		const otherPort = await listen(net.createServer(socket => {
+			dialed++;
+			socket.destroy();
+		}));
+		const allowlist = targetAllowlist([`http://127.0.0.1:${allowedPort}/api/v3`, 'wss://stream.binance.com:9443/ws']);
+		expect(allowlist.list()).toEqual([`127.0.0.1:${allowedPort}`, 'stream.binance.com:9443']);
+		proxy = await startFaultProxy({allowTarget: allowlist.allow});
+		const ask = async (head: string) => {
+			const socket = net.connect(proxy!.port, '127.0.0.1');
+			let text = '';
+			socket.on('data', chunk => (text += chunk));
+			socket.on('error', () => {});
+			socket.write(head);
+			await expect.poll(() => text).toMatch(/^HTTP\/1\.1 \d{3}/);
+			socket.destroy();
+			return text;
+		};
+		expect(await ask(`CONNECT 127.0.0.1:${otherPort} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403[^]*not allowed/);
+		expect(await ask(`GET http://127.0.0.1:${otherPort}/ HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/);
+		expect(await ask(`CONNECT localhost:${allowedPort} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 403/);
+		expect(await ask(`CONNECT 127.0.0.1:${allowedPort} HTTP/1.1\r\n\r\n`)).toMatch(/^HTTP\/1\.1 200/);
+		expect(proxy.stats().connections.refused).toBe(3);
+		expect(dialed).toBe(0);
+		expect(authorityOf('https://API.binance.com/api/v3')).toBe('api.binance.com:443');
+		expect(authorityOf('ws://[::1]:9000/ws')).toBe('::1:9000');
+		expect(authorityOf('not a url')).toBeNull();
 	});
 });

@@ -3,6 +3,7 @@
  * through the proxy, its admin API unused): the stream drop and the timeouts are injected by the proxy
  * and pass, what needs the venue (5xx, 429 storms) is skipped with the TLS reason.
  */
+import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Engine} from '../../source/engine/engine.js';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
@@ -60,5 +61,25 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 		expect(stats.effects['drop-websockets'], 'the proxy cut the stream tunnel').toBeGreaterThanOrEqual(1);
 		expect(stats.effects.latency, 'the proxy delayed the calls that had to time out').toBeGreaterThan(0);
 		expect(runtime.faultProxy!.active()).toEqual([]);
+		expect(stats.connections.refused, 'no venue traffic was refused').toBe(0);
 	}, 30_000);
+
+	it('the runtime\'s proxy dials only the venue: another loopback port is refused with 403', async () => {
+		const venuePort = Number(new URL(mock.rest).port);
+		const connect = async (authority: string) => {
+			const socket = net.connect(Number(new URL(runtime.faultProxy!.url).port), '127.0.0.1');
+			let text = '';
+			socket.on('data', chunk => (text += chunk));
+			socket.on('error', () => {});
+			socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
+			await expect.poll(() => text).toMatch(/^HTTP\/1\.1 \d{3}/);
+			socket.destroy();
+			return text;
+		};
+		expect(await connect(`127.0.0.1:${venuePort === 65_535 ? 1 : venuePort + 1}`)).toMatch(/^HTTP\/1\.1 403[^]*not allowed/);
+		// The venue's port under another name is another target (nothing here may leave loopback, even if this broke).
+		expect(await connect(`localhost:${venuePort}`)).toMatch(/^HTTP\/1\.1 403/);
+		expect(await connect(`127.0.0.1:${venuePort}`)).toMatch(/^HTTP\/1\.1 200/);
+		expect(runtime.faultProxy!.stats().connections.refused).toBe(2);
+	});
 });

@@ -25,6 +25,8 @@ export interface ChaosHost {
 	soakStartedAt(): number | null;
 	/** Chaos records carried over from an interrupted segment. */
 	carriedOver(): ReadonlyMap<number, ChaosRecord>;
+	/** Registers what lifts the runner's faults before the kill switch cancels orders (Engine.addFaultLifter). */
+	addFaultLifter?(lift: () => Promise<void>): () => void;
 }
 
 export interface ChaosRunnerOptions {
@@ -81,6 +83,8 @@ export class ChaosRunner {
 		this.detach.push(options.host.onEvent(event => this.onEngineEvent(event)));
 		this.detach.push(options.host.addPhaseFinalizer((check, phase) => (phase === 'soak' ? this.finish(check) : undefined)));
 		if (options.fates) this.detach.push(options.fates.onChange(() => this.refreshOrders()));
+		const lifting = options.host.addFaultLifter?.(() => this.liftFaults());
+		if (lifting) this.detach.push(lifting);
 	}
 
 	close(): void {
@@ -120,7 +124,10 @@ export class ChaosRunner {
 		} catch (error) {
 			this.options.host.emit({type: 'notice', at: this.now(), level: 'warn', text: `chaos: streams not watched (${message(error)}): stream faults can't be measured`});
 		}
-		this.silenceTimer = setInterval(() => this.checkSilence(), 100);
+		this.silenceTimer = setInterval(() => {
+			this.checkSilence();
+			this.checkOverdue();
+		}, 100);
 		this.silenceTimer.unref();
 	}
 
@@ -156,6 +163,13 @@ export class ChaosRunner {
 			tracking.closed = true;
 			this.update(tracking, {verdict: 'fail', reason: `could not inject: ${message(error)}`});
 		}
+	}
+
+	/** The kill switch is cancelling orders: nothing of ours may fail those calls (faults on the venue are cleared). */
+	private async liftFaults(): Promise<void> {
+		if (!this.injectedAny) return;
+		await this.options.faults.clear();
+		this.options.host.emit({type: 'notice', at: this.now(), level: 'info', text: 'chaos: injected faults lifted for the kill switch'});
 	}
 
 	// --- observation ------------------------------------------------------------------------------
@@ -245,6 +259,20 @@ export class ChaosRunner {
 		for (const t of this.active(now)) if (this.lastMessageAt >= t.injectedAt - this.silenceMs) this.detect(t, this.lastMessageAt + this.silenceMs, `no stream message for ${this.silenceMs} ms`);
 	}
 
+	/**
+	 * A fault not recovered by its end + recovery budget has failed: judged now, not at the soak's end, and
+	 * its timeline mark closed, so it stops excusing failures (a 24 h soak would otherwise grade A+ behind it).
+	 * It stays tracked: a recovery seen later is still recorded (and judged over budget).
+	 */
+	private checkOverdue(): void {
+		const now = this.now();
+		for (const t of this.tracking) {
+			if (t.closed || t.recoveredAt !== null || t.record.verdict !== 'active' || now - t.endAt <= t.entry.recoveryBudgetMs) continue;
+			this.judge(t, false);
+			this.options.host.emit({type: 'fault-recovered', at: now, index: MARK_BASE + t.entry.index, recoveredAt: now});
+		}
+	}
+
 	private detect(t: Tracking, at: number, by: string, quiet = false): void {
 		if (t.record.detected_after_ms !== null) {
 			if (quiet) this.put(t.record);
@@ -279,7 +307,7 @@ export class ChaosRunner {
 
 	// --- verdicts ---------------------------------------------------------------------------------
 
-	/** Decides pass/fail for a recovered fault, or — at the soak's end — for one still recovering. */
+	/** Decides pass/fail for a recovered fault, for one past its end + budget, or — at the soak's end — for one still recovering. */
 	private judge(t: Tracking, final: boolean): void {
 		const budget = t.entry.recoveryBudgetMs;
 		const twice = t.record.unknown_orders.filter(o => o.placements > 1);
@@ -290,8 +318,8 @@ export class ChaosRunner {
 			this.update(t, {verdict: ok ? 'pass' : 'fail', reason: ok ? null : `${ms > budget ? `recovered ${ms} ms after the fault ended, over the ${budget} ms budget` : 'recovered in budget'}${twiceReason}`});
 			return;
 		}
-		if (!final) return;
 		const now = this.now();
+		if (!final && now - t.endAt <= budget) return;
 		if (now < t.endAt) {
 			this.update(t, {verdict: 'no-data', reason: `the soak ended while the fault was still on (${t.endAt - now} ms left)${twiceReason}`});
 			return;

@@ -66,6 +66,8 @@ export interface EngineOptions<S, P> {
 	publishIntervalMs?: number;
 	checkpointEveryMs?: number;
 	version?: string;
+	/** How long the operator's breaker test may last before its mark is recovered whatever the breaker's state (default 120 s). */
+	breakerTestMaxMs?: number;
 	/** Where `rerun-failed` looks when this process has no failed phase yet (e.g. the last report remembered for the profile). */
 	rerunFallback?: () => Promise<{phases: PhaseId[]; soakDurationMs: number; reportPath?: string} | null>;
 	now?: () => number;
@@ -95,6 +97,16 @@ export interface StartOptions {
 }
 
 const PHASE_ABORT_GRACE_MS = 10_000;
+/** The operator's breaker test excuses failures at most this long after the last press. */
+const BREAKER_TEST_MAX_MS = 120_000;
+/** Lifting injected faults before the kill switch's cancels may hold them this long at most. */
+const FAULT_LIFT_TIMEOUT_MS = 5_000;
+
+interface BreakerWatch {
+	transitions: number;
+	deadline: number;
+	marks: ((recoveredAt?: number) => void)[];
+}
 
 /** 70 for a crash (an uncaught exception), as `drydock: internal error` — distinct from failed checks (1) and signals. */
 const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130, crash: 70};
@@ -125,8 +137,11 @@ export class Engine<S, P> implements EngineHandle {
 	private ordersCancelledOnExit: number | null = null;
 	private readonly mask: (text: string) => string;
 	private readonly now: () => number;
-	private breakerProbing = false;
+	/** The operator's breaker test being watched, with the marks of every press it will recover. */
+	private breakerWatch: BreakerWatch | null = null;
 	private finalizers: PhaseFinalizer[] = [];
+	private faultLifters = new Set<() => Promise<void> | void>();
+	private refusedBy: string | null = null;
 
 	constructor(readonly options: EngineOptions<S, P>) {
 		this.now = options.now ?? Date.now;
@@ -190,6 +205,15 @@ export class Engine<S, P> implements EngineHandle {
 		return () => {
 			this.finalizers = this.finalizers.filter(f => f !== finalizer);
 		};
+	}
+
+	/**
+	 * Registers what lifts faults drydock injected (e.g. the chaos runner's): the kill switch — the
+	 * operator's `k` and the crash path — runs every lifter before it cancels open orders.
+	 */
+	addFaultLifter(lift: () => Promise<void> | void): () => void {
+		this.faultLifters.add(lift);
+		return () => this.faultLifters.delete(lift);
 	}
 
 	/** Every event, as it happens (the journal and the headless reporter listen here). */
@@ -261,8 +285,12 @@ export class Engine<S, P> implements EngineHandle {
 				const hook = (await this.readyRuntime())?.hooks?.forceReconnect;
 				if (!hook) return this.notice('warn', 'force reconnect: not available for this exchange');
 				const recovered = this.markFault('force-reconnect', 'every stream connection dropped by the operator');
-				await hook();
-				recovered();
+				// A hook that throws must not leave the mark open (it would excuse every later failure of the phase).
+				try {
+					await hook();
+				} finally {
+					recovered();
+				}
 				this.notice('info', 'force reconnect: every stream dropped; watch them recover');
 				return;
 			}
@@ -307,37 +335,52 @@ export class Engine<S, P> implements EngineHandle {
 	private async breakerTest(): Promise<void> {
 		const runtime = await this.readyRuntime();
 		const recovered = this.markFault('breaker-test', 'circuit breaker test started by the operator');
-		if (runtime?.hooks?.breakerTest) await runtime.hooks.breakerTest();
-		else this.breaker.trip();
+		try {
+			if (runtime?.hooks?.breakerTest) await runtime.hooks.breakerTest();
+			else this.breaker.trip();
+		} catch (error) {
+			// Nothing was injected: this press's mark ends now (an earlier press still being watched keeps its own).
+			recovered();
+			throw error;
+		}
 		this.notice('info', 'breaker test: failures injected; watch it open, half-open and close');
-		// While no phase makes calls, probe so the breaker can half-open and close on its own.
-		if (!this.breakerProbing && runtime?.hooks?.probe) {
-			this.breakerProbing = true;
-			const probe = runtime.hooks.probe;
-			void (async () => {
-				const deadline = this.now() + 120_000;
-				const startTransitions = this.breaker.view().transitions;
-				let opened = this.breaker.state !== 'closed';
-				try {
-					while (this.now() < deadline) {
-						await new Promise(resolve => setTimeout(resolve, 100).unref());
-						if (this.current) continue;
-						if (!this.breaker.tryAcquire()) continue;
-						try {
-							await probe(AbortSignal.timeout(this.options.requestTimeoutMs));
-							this.breaker.success();
-						} catch {
-							this.breaker.failure();
-						}
-						if (this.breaker.state !== 'closed') opened = true;
-						// Done once it has opened and closed again (at least two transitions since the test began).
-						if (opened && this.breaker.state === 'closed' && this.breaker.view().transitions >= startTransitions + 2) break;
+		// Every press is watched by one loop; a press while it runs restarts its clock and baseline.
+		const watch = this.breakerWatch;
+		const baseline = {transitions: this.breaker.view().transitions, deadline: this.now() + (this.options.breakerTestMaxMs ?? BREAKER_TEST_MAX_MS)};
+		if (watch) {
+			watch.marks.push(recovered);
+			Object.assign(watch, baseline);
+			return;
+		}
+		const state = {...baseline, marks: [recovered]};
+		this.breakerWatch = state;
+		void this.watchBreakerTest(state, runtime?.hooks?.probe);
+	}
+
+	/**
+	 * Ends the operator's breaker test: once the breaker has opened and closed again, or at the deadline
+	 * whatever its state, every pending press's mark is recovered. While no phase makes calls it probes
+	 * (when a probe hook exists) so the breaker can half-open and close on its own.
+	 */
+	private async watchBreakerTest(state: BreakerWatch, probe: EngineHooks['probe']): Promise<void> {
+		try {
+			while (this.now() < state.deadline) {
+				await new Promise(resolve => setTimeout(resolve, 100).unref());
+				if (probe && !this.current && this.breaker.tryAcquire()) {
+					try {
+						await probe(AbortSignal.timeout(this.options.requestTimeoutMs));
+						this.breaker.success();
+					} catch {
+						this.breaker.failure();
 					}
-				} finally {
-					this.breakerProbing = false;
-					if (this.breaker.state === 'closed') recovered();
 				}
-			})();
+				// Closed two or more transitions after the press: it opened (closed → open → half-open → closed).
+				if (this.breaker.state === 'closed' && this.breaker.view().transitions >= state.transitions + 2) break;
+			}
+		} finally {
+			this.breakerWatch = null;
+			const at = this.now();
+			for (const recovered of state.marks.splice(0)) recovered(at);
 		}
 	}
 
@@ -351,6 +394,7 @@ export class Engine<S, P> implements EngineHandle {
 		this.killSwitch = {engaged: true, since: this.now(), ordersCancelled: this.killSwitch.ordersCancelled};
 		this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
 		this.notice('warn', 'kill switch engaged: cancelling every open order, new orders blocked');
+		await this.liftInjectedFaults();
 		const cancel = (await this.readyRuntime())?.hooks?.cancelAllOrders;
 		if (cancel) {
 			const n = await cancel();
@@ -359,12 +403,36 @@ export class Engine<S, P> implements EngineHandle {
 		}
 	}
 
+	/** Runs every fault lifter (bounded): drydock's own faults (5xx, resets, timeouts) must not fail the kill switch's cancels. */
+	private async liftInjectedFaults(): Promise<void> {
+		await Promise.all(
+			[...this.faultLifters].map(lift =>
+				withTimeout(Promise.resolve().then(lift), FAULT_LIFT_TIMEOUT_MS, 'lifting injected faults').catch(error => this.notice('warn', `kill switch: injected faults not lifted: ${errorMessage(error)}`)),
+			),
+		);
+	}
+
 	// --- running ----------------------------------------------------------------------------------
+
+	/** Why runs are refused (shutdown requested while none ran); null while they may start. */
+	get runsRefusedBy(): string | null {
+		return this.refusedBy;
+	}
+
+	/** From now on start() refuses (resolves as interrupted by `reason`, without running): the process is shutting down. */
+	refuseRuns(reason: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash'): void {
+		this.refusedBy ??= reason;
+	}
 
 	/** Starts a run; resolves with its outcome once the report is written. */
 	start(plan: PlanSpec, startOptions: StartOptions = {}): Promise<RunOutcome> {
 		if (this.current) return Promise.reject(new Error('a run is already active'));
 		const runId = makeRunId(plan, this.now());
+		if (this.refusedBy !== null) {
+			// Shutdown was requested while nothing ran (e.g. Ctrl-C while a resume cancelled leftover orders): a run started now would outlive it.
+			this.notice('warn', `run not started: shutting down (${this.refusedBy})`);
+			return Promise.resolve({runId, exitCode: interruptExitCodes[this.refusedBy] ?? 130, interruptedBy: this.refusedBy, report: null, reportDir: null});
+		}
 		const controller = new AbortController();
 		let resolveDone!: (outcome: RunOutcome) => void;
 		const done = new Promise<RunOutcome>(resolve => (resolveDone = resolve));

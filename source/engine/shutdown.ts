@@ -26,6 +26,8 @@ export interface ShutdownTarget {
 	engageKillSwitch?(): Promise<void>;
 	/** Crash path: the (masked) cause, into the run's error log so the report names it. */
 	recordCrash?(cause: string): void;
+	/** A request came while no run was active: no run may start after it (one starting would outlive the request). */
+	refuseRuns?(reason: ShutdownReason): void;
 }
 
 export interface ShutdownOptions {
@@ -129,6 +131,7 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 			}
 			const code = exitCodeFor(reason);
 			if (!options.engine.running) {
+				options.engine.refuseRuns?.(reason);
 				resolveDone(code);
 				return;
 			}
@@ -169,6 +172,11 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 			}
 			requested = 'crash';
 			if (!running) {
+				try {
+					options.engine.refuseRuns?.('crash');
+				} catch {
+					// Best effort: the caller exits on `done` anyway.
+				}
 				safeLog(`drydock: crashed: ${cause} (no run was active; DRYDOCK_DEBUG=1 for the stack)`);
 				resolveDone(CRASH_EXIT_CODE);
 				return;
@@ -219,6 +227,7 @@ export function engineShutdownTarget<S, P>(engine: Engine<S, P>, cancelTimeoutMs
 		},
 		interrupt: by => engine.interrupt(by),
 		writeEmergencyReport: () => engine.writeEmergencyReport(),
+		refuseRuns: reason => engine.refuseRuns(reason),
 		async engageKillSwitch() {
 			if (engine.store.killSwitch.engaged) return;
 			// Engages synchronously (new orders blocked from here on); the promise is the cancel.

@@ -147,7 +147,13 @@ export async function cancelLeftoverOrders(exchange: ExchangeClient, symbols: re
  * `say` gets the lines for the user (stdout headless, notices in the console).
  */
 export async function startResumedRun<S, P>(engine: Engine<S, P>, exchange: ExchangeClient, symbols: readonly string[], resume: ResumePlan, say: (line: string) => void): Promise<RunOutcome> {
+	// A shutdown requested before (or while leftover orders are cancelled) refuses the run: engine.start
+	// resolves interrupted without running, so the soak never carries on after Ctrl-C.
 	const leftovers = await cancelLeftoverOrders(exchange, symbols);
+	if (engine.runsRefusedBy !== null) {
+		say(`resume: not carried on (${engine.runsRefusedBy}); ${leftovers.cancelled} open order(s) of ours cancelled`);
+		return engine.start(resume.plan, {resume: resume.seed, runPhases: resume.runPhases, soakDurationMs: resume.soakDurationMs});
+	}
 	resume.seed.ordersCancelled = leftovers.cancelled;
 	for (const problem of leftovers.failed) say(`resume: ${problem}`);
 	say(`resuming ${resume.seed.fromRunId}${resume.recovered ? ' (recovered from its checkpoint and journal)' : ''}: ${Math.round(resume.seed.soakElapsedMs / 1000)} s of soak done, ${Math.round(resume.soakDurationMs / 1000)} s left; ${leftovers.cancelled} open order(s) of ours cancelled first`);

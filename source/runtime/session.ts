@@ -150,6 +150,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 						addPhaseFinalizer: finalizer => engine.addPhaseFinalizer(finalizer),
 						soakStartedAt: () => engine.store.soakStartedAt,
 						carriedOver: () => engine.store.chaos,
+						addFaultLifter: lift => engine.addFaultLifter(lift),
 					},
 					timeline,
 					faults: runtime.services.faults,

@@ -140,7 +140,8 @@ describe('errors under an injected fault are expected, not graded', () => {
 		const gate = new Promise<void>(resolve => (releaseFault = resolve));
 		const engine = testEngine([
 			phase('soak', async ctx => {
-				// The operator's breaker test fires mid-soak; no probe hook, so its mark stays open until the phase ends.
+				// The operator's breaker test fires mid-soak; nothing closes the breaker, so its mark stays open
+				// until the test's deadline (120 s by default) or, here, the phase's end.
 				engine.dispatch({type: 'trip-breaker'});
 				await gate;
 				ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'breaker-open', message: 'breaker open'}});
@@ -167,6 +168,67 @@ describe('errors under an injected fault are expected, not graded', () => {
 		// The mark closed with the soak: the concurrency failure is a real one.
 		expect(report.metrics.expected_errors).toBe(1);
 		expect(report.metrics.total_errors).toBe(2);
+	});
+});
+
+describe('the operator\'s tests end: their marks never excuse failures for the rest of a soak', () => {
+	const failure = (ctx: Ctx, message: string) => ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'network', message}});
+
+	it('b pressed twice while a soak runs: both marks recover at the deadline whatever the breaker\'s state; a later failure counts', async () => {
+		const seen: boolean[] = [];
+		const soak = phase('soak', async ctx => {
+			for (let i = 0; i < 99; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
+			await engine.execute({type: 'trip-breaker'});
+			await ctx.sleep(50);
+			await engine.execute({type: 'trip-breaker'});
+			seen.push(ctx.faultActive());
+			failure(ctx, 'under the test');
+			// The run makes no calls: the breaker sits half-open, never closed. The deadline ends the test anyway.
+			await ctx.sleep(500);
+			seen.push(ctx.faultActive());
+			failure(ctx, 'a real one, 500 ms later');
+			ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+		});
+		const engine = testEngine([soak], {}, {breakerTestMaxMs: 250, runtime: {phases: [soak], services: {}, hooks: {probe: async () => {}}}});
+		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 5_000});
+		await engine.close();
+		expect(seen).toEqual([true, false]);
+		const report = outcome.report!;
+		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([['breaker-test', 'number'], ['breaker-test', 'number']]);
+		expect(report.metrics.failures_during_faults).toBe(1);
+		expect(report.success_rate!).toBeCloseTo((99 / 100) * 100, 6);
+	});
+
+	it('a breaker test or force reconnect whose hook throws recovers its mark at once', async () => {
+		const seen: boolean[] = [];
+		const errors: string[] = [];
+		const hooks = {
+			breakerTest: async () => {
+				throw new Error('mock admin answered 500');
+			},
+			forceReconnect: async () => {
+				throw new Error('no stream to drop');
+			},
+		};
+		const soak = phase('soak', async ctx => {
+			for (let i = 0; i < 99; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
+			await engine.execute({type: 'trip-breaker'}).catch((error: Error) => errors.push(error.message));
+			seen.push(ctx.faultActive());
+			await engine.execute({type: 'force-reconnect'}).catch((error: Error) => errors.push(error.message));
+			seen.push(ctx.faultActive());
+			await ctx.sleep(5);
+			failure(ctx, 'a real one');
+			ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+		});
+		const engine = testEngine([soak], {}, {runtime: {phases: [soak], services: {}, hooks}});
+		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 5_000});
+		await engine.close();
+		expect(errors).toEqual(['mock admin answered 500', 'no stream to drop']);
+		expect(seen).toEqual([false, false]);
+		const report = outcome.report!;
+		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([['breaker-test', 'number'], ['force-reconnect', 'number']]);
+		expect(report.metrics.failures_during_faults).toBe(0);
+		expect(report.success_rate!).toBeCloseTo((99 / 100) * 100, 6);
 	});
 });
 

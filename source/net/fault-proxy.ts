@@ -14,6 +14,7 @@ import net from 'node:net';
 import type {Duplex} from 'node:stream';
 import {Pipe} from './pipe.js';
 import {inScope, type ProxyFault, type ProxyFaultKind} from './proxy-faults.js';
+import {RequestBursts} from './request-bursts.js';
 
 export interface FaultProxyOptions {
 	/** Bind address: a loopback address only (default 127.0.0.1); anything else is refused. */
@@ -102,6 +103,8 @@ interface Link {
 	judged: Set<string>;
 	/** Blackhole faults that silenced it. */
 	silencedBy: Set<string>;
+	/** Where its requests start (a reset rolls once per request, not per chunk or TLS handshake flight). */
+	bursts: RequestBursts;
 	closed: boolean;
 }
 
@@ -216,7 +219,7 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		}
 	};
 
-	/** Per chunk from the client: classify a plaintext tunnel, and reset REST requests. */
+	/** Per chunk from the client: classify a plaintext tunnel, and reset REST requests (once per request). */
 	const acceptUp = (link: Link, chunk: Buffer): boolean => {
 		stats.bytes.up += chunk.length;
 		if (link.stream === null) {
@@ -226,7 +229,9 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			judge(link);
 			if (link.closed) return false;
 		}
-		return link.stream === true || !resetRequest(link);
+		// A plain link is one request, judged as it arrived (its body chunks are not new requests).
+		if (link.stream === true || link.kind === 'plain') return true;
+		return !link.bursts.up(chunk) || !resetRequest(link);
 	};
 
 	/** A REST request going out: reset it (and its connection) with the reset fault's probability. */
@@ -289,7 +294,7 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 	// --- links ------------------------------------------------------------------------------------------
 
 	const newLink = (kind: LinkKind, client: Duplex, targetHost: string, targetPort: number): Link => {
-		const link: Link = {id: nextLink++, kind, host: targetHost, port: targetPort, stream: null, client, upstream: null, pipes: [], judged: new Set(), silencedBy: new Set(), closed: false};
+		const link: Link = {id: nextLink++, kind, host: targetHost, port: targetPort, stream: null, client, upstream: null, pipes: [], judged: new Set(), silencedBy: new Set(), bursts: new RequestBursts(), closed: false};
 		links.add(link);
 		stats.connections.total++;
 		stats.connections.open++;
@@ -309,6 +314,7 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			if (link.closed) return false;
 			if (direction === 'up') return acceptUp(link, chunk);
 			stats.bytes.down += chunk.length;
+			if (link.stream !== true) link.bursts.down(chunk);
 			return true;
 		},
 		delayMs,

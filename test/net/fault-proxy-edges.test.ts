@@ -3,19 +3,28 @@
  * the dial completes, the dial timer after close(), a reset's probability per request on TLS tunnels,
  * the TLS handshake timeout inside a tunnel, and the proxy's refusal to be an open relay.
  */
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
-import {afterEach, describe, expect, it} from 'vitest';
+import os from 'node:os';
+import path from 'node:path';
+import type {SecureVersion} from 'node:tls';
+import {Agent, request} from 'undici';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {isLoopbackHost, startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
 import {authorityOf, targetAllowlist} from '../../source/net/target-allowlist.js';
+import {createTunnelConnector} from '../../source/net/tunnel-agent.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 let proxy: FaultProxy | null = null;
 const servers: net.Server[] = [];
 
-async function listen(server: net.Server): Promise<number> {
-	servers.push(server);
+/** Listens on loopback; the server is closed after the test, or with `owners` when given. */
+async function listen(server: net.Server, owners: net.Server[] = servers): Promise<number> {
+	owners.push(server);
 	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	return (server.address() as net.AddressInfo).port;
 }
@@ -148,4 +157,117 @@ describe('fault proxy: not an open relay', () => {
 		expect(authorityOf('ws://[::1]:9000/ws')).toBe('::1:9000');
 		expect(authorityOf('not a url')).toBeNull();
 	});
+});
+
+/** A self-signed certificate for localhost, or null when this machine has no openssl. */
+function localhostCert(): {key: Buffer; cert: Buffer} | null {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-tls-'));
+	try {
+		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], {stdio: 'ignore'});
+		return {key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))};
+	} catch {
+		return null;
+	} finally {
+		rmSync(dir, {recursive: true, force: true});
+	}
+}
+
+/** A small seeded generator (mulberry32), so a statistical test gives the same draws every run. */
+function seeded(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+	};
+}
+
+describe('fault proxy: reset probability is per request', () => {
+	const tls = localhostCert();
+	const tlsServers = new Map<SecureVersion, number>();
+	let httpPort = 0;
+	const shared: net.Server[] = [];
+
+	beforeAll(async () => {
+		const body = (req: http.IncomingMessage, res: http.ServerResponse) => {
+			req.resume();
+			req.on('end', () => res.end('ok'));
+		};
+		httpPort = await listen(http.createServer(body), shared);
+		if (!tls) return;
+		for (const version of ['TLSv1.3', 'TLSv1.2'] as const) tlsServers.set(version, await listen(https.createServer({...tls, maxVersion: version}, body), shared));
+	});
+
+	afterAll(() => {
+		for (const server of shared.splice(0)) {
+			server.close();
+			(server as net.Server & {closeAllConnections?: () => void}).closeAllConnections?.();
+		}
+	});
+
+	/** Sequential GETs: `reused` on one keep-alive connection, then `fresh` each on a new connection. */
+	const run = async (origin: string, reused: number, fresh: number): Promise<{ok: number; reset: number}> => {
+		const connect = () => createTunnelConnector(proxy!.url, 5_000, tls ? {ca: tls.cert} : {});
+		const tally = {ok: 0, reset: 0};
+		const once = async (agent: Agent) => {
+			try {
+				const reply = await request(`${origin}/api/v3/ping`, {dispatcher: agent, method: 'POST', body: 'x'.repeat(3000)});
+				expect(await reply.body.text()).toBe('ok');
+				tally.ok++;
+			} catch (error) {
+				expect(error).toMatchObject({code: expect.stringMatching(/^(ECONNRESET|UND_ERR_SOCKET|EPIPE)$/)});
+				tally.reset++;
+			}
+		};
+		const shared = new Agent({connect: connect()});
+		for (let i = 0; i < reused; i++) await once(shared);
+		await shared.close();
+		for (let i = 0; i < fresh; i++) {
+			const agent = new Agent({connect: connect()});
+			await once(agent);
+			await agent.close();
+		}
+		return tally;
+	};
+
+	it('rolls once per request, not per chunk or TLS handshake flight (TLS 1.3, TLS 1.2, plaintext tunnel, plain request)', async () => {
+		let rolls = 0;
+		// Never below 0.5: counts the rolls without resetting anything.
+		proxy = await startFaultProxy({random: () => (rolls++, 0.99)});
+		proxy.inject({kind: 'reset', probability: 0.5});
+		for (const [version, port] of tlsServers) {
+			rolls = 0;
+			expect(await run(`https://localhost:${port}`, 6, 4), version).toEqual({ok: 10, reset: 0});
+			expect(rolls, version).toBe(10);
+		}
+		rolls = 0;
+		expect(await run(`http://127.0.0.1:${httpPort}`, 6, 4)).toEqual({ok: 10, reset: 0});
+		expect(rolls, 'plaintext tunnel').toBe(10);
+		rolls = 0;
+		// Absolute-form, the body in several chunks: one request, one roll.
+		const status = await new Promise<number>((resolve, reject) => {
+			const req = http.request({host: '127.0.0.1', port: proxy!.port, method: 'POST', path: `http://127.0.0.1:${httpPort}/x`}, res => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			});
+			req.on('error', reject);
+			req.write('a'.repeat(1000));
+			setTimeout(() => req.end('b'.repeat(1000)), 20);
+		});
+		expect(status).toBe(200);
+		expect(rolls, 'plain request').toBe(1);
+	});
+
+	it('p = 0.5 resets about half of 400 HTTPS requests through the tunnel connector', async () => {
+		if (!tls) return; // no openssl on this machine: nothing to test TLS with
+		proxy = await startFaultProxy({random: seeded(42)});
+		proxy.inject({kind: 'reset', probability: 0.5});
+		const tally = await run(`https://localhost:${tlsServers.get('TLSv1.3')}`, 400, 0);
+		expect(tally.ok + tally.reset).toBe(400);
+		expect(tally.ok / 400).toBeGreaterThanOrEqual(0.4);
+		expect(tally.ok / 400).toBeLessThanOrEqual(0.6);
+		expect(proxy.stats().effects.reset).toBe(tally.reset);
+	}, 30_000);
 });

@@ -99,6 +99,11 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 	socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
 }
 
+/** The TLS handshake inside a tunnel gets as long as the tunnel itself had to open. */
+function handshakeTimeout(host: string, port: number, timeoutMs: number): TunnelError {
+	return new TunnelError(`TLS handshake with ${host}:${port} through the fault proxy did not complete within ${timeoutMs} ms`, 'ETIMEDOUT');
+}
+
 /** undici's custom connector: `connect` of an Agent or Client. */
 export type Connector = buildConnector.connector;
 
@@ -121,12 +126,21 @@ export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000, tlsO
 			const servername = options.servername ?? (net.isIP(host) ? undefined : host);
 			const tlsSocket = tls.connect({...tlsOptions, socket, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
 			let settled = false;
+			// A handshake held by a fault (blackhole, stall) would otherwise wait as long as the fault lasts.
+			const timer = setTimeout(() => {
+				if (settled) return;
+				settled = true;
+				tlsSocket.destroy();
+				callback(handshakeTimeout(host, port, timeoutMs), null);
+			}, timeoutMs);
 			tlsSocket.once('secureConnect', () => {
+				clearTimeout(timer);
 				if (settled) return;
 				settled = true;
 				callback(null, tlsSocket);
 			});
 			tlsSocket.once('error', tlsError => {
+				clearTimeout(timer);
 				if (settled) return;
 				settled = true;
 				tlsSocket.destroy();
@@ -178,6 +192,10 @@ class TlsTunnelAgent extends https.Agent {
 				...(options.checkServerIdentity === undefined ? {} : {checkServerIdentity: options.checkServerIdentity}),
 				...(options.minVersion === undefined ? {} : {minVersion: options.minVersion}),
 			});
+			// The agent hands the socket over before the handshake; cut it if the handshake outlasts the dial timeout.
+			const timer = setTimeout(() => secure.destroy(handshakeTimeout(host, port, this.timeoutMs)), this.timeoutMs);
+			secure.once('secureConnect', () => clearTimeout(timer));
+			secure.once('close', () => clearTimeout(timer));
 			callback(null, secure);
 		});
 		return undefined;

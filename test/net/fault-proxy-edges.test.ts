@@ -15,7 +15,8 @@ import {Agent, request} from 'undici';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {isLoopbackHost, startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
 import {authorityOf, targetAllowlist} from '../../source/net/target-allowlist.js';
-import {createTunnelConnector} from '../../source/net/tunnel-agent.js';
+import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
+import WebSocket from 'ws';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -270,4 +271,25 @@ describe('fault proxy: reset probability is per request', () => {
 		expect(tally.ok / 400).toBeLessThanOrEqual(0.6);
 		expect(proxy.stats().effects.reset).toBe(tally.reset);
 	}, 30_000);
+});
+
+describe('tunnel agent: the TLS handshake has a deadline', () => {
+	it('a blackholed handshake fails with ETIMEDOUT at the dial timeout (undici connector and wss agent)', async () => {
+		// The venue never gets to answer: the proxy holds the ClientHello (its CONNECT reply is not held).
+		const venuePort = await listen(net.createServer(socket => socket.resume()));
+		proxy = await startFaultProxy();
+		proxy.inject({kind: 'blackhole'});
+		const agent = new Agent({connect: createTunnelConnector(proxy.url, 300)});
+		let started = performance.now();
+		await expect(request(`https://localhost:${venuePort}/api/v3/ping`, {dispatcher: agent})).rejects.toMatchObject({code: 'ETIMEDOUT', message: expect.stringMatching(/TLS handshake with localhost:\d+ .* within 300 ms/)});
+		expect(performance.now() - started).toBeLessThan(2_000);
+		await agent.destroy();
+		const url = `wss://localhost:${venuePort}/ws`;
+		started = performance.now();
+		const ws = new WebSocket(url, {agent: createTunnelAgent(proxy.url, url, 300)});
+		const error = await new Promise<Error>(resolve => ws.once('error', resolve));
+		expect(error.message).toMatch(/TLS handshake .* within 300 ms/);
+		expect(performance.now() - started).toBeLessThan(2_000);
+		expect(proxy.stats().effects.blackhole).toBe(2);
+	}, 10_000);
 });

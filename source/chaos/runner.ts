@@ -169,7 +169,15 @@ export class ChaosRunner {
 	private async liftFaults(): Promise<void> {
 		if (!this.injectedAny) return;
 		await this.options.faults.clear();
-		this.options.host.emit({type: 'notice', at: this.now(), level: 'info', text: 'chaos: injected faults lifted for the kill switch'});
+		const now = this.now();
+		// A fault lifted before it ended or recovered proves nothing either way; its excuse ends with it.
+		for (const t of this.tracking) {
+			if (t.closed || t.recoveredAt !== null || t.record.verdict !== 'active') continue;
+			t.closed = true;
+			this.update(t, {verdict: 'no-data', reason: `lifted ${now - t.injectedAt} ms after injection so the kill switch could cancel orders`});
+			this.options.host.emit({type: 'fault-recovered', at: now, index: MARK_BASE + t.entry.index, recoveredAt: now});
+		}
+		this.options.host.emit({type: 'notice', at: now, level: 'info', text: 'chaos: injected faults lifted for the kill switch'});
 	}
 
 	// --- observation ------------------------------------------------------------------------------
@@ -319,7 +327,8 @@ export class ChaosRunner {
 			return;
 		}
 		const now = this.now();
-		if (!final && now - t.endAt <= budget) return;
+		// Not recovered: judged now only at the soak's end or once past its end + budget (never again once closed: its verdict stands).
+		if (!final && (t.closed || now - t.endAt <= budget)) return;
 		if (now < t.endAt) {
 			this.update(t, {verdict: 'no-data', reason: `the soak ended while the fault was still on (${t.endAt - now} ms left)${twiceReason}`});
 			return;

@@ -729,6 +729,8 @@ export class Engine<S, P> implements EngineHandle {
 
 	async close(): Promise<void> {
 		clearInterval(this.housekeeping);
+		// A breaker test still watched stops probing a runtime about to close (its marks are recovered).
+		if (this.breakerWatch) this.breakerWatch.deadline = 0;
 		this.store.close();
 		if (this.runtime?.close) await this.runtime.close().catch(() => {});
 	}

@@ -109,6 +109,8 @@ describe('chaos faults that never recover', () => {
 	it('the kill switch (the operator\'s k and the crash path) lifts injected faults before it cancels orders', async () => {
 		const {state, faults} = injector();
 		const atCancel: boolean[] = [];
+		let activeBefore = false;
+		let activeAfter = true;
 		const hooks: EngineHooks = {
 			cancelAllOrders: async () => {
 				atCancel.push(state.on);
@@ -120,7 +122,9 @@ describe('chaos faults that never recover', () => {
 			title: 'soak',
 			run: async (ctx: Ctx) => {
 				await until(() => state.on);
+				activeBefore = ctx.faultActive();
 				await engineShutdownTarget(engine).engageKillSwitch!();
+				activeAfter = ctx.faultActive();
 				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
 			},
 		};
@@ -133,5 +137,8 @@ describe('chaos faults that never recover', () => {
 		expect(atCancel[0]).toBe(false);
 		expect(state.clears).toBeGreaterThanOrEqual(1);
 		expect(engine.store.notices.toArray().map(n => n.text)).toContain('chaos: injected faults lifted for the kill switch');
+		// Lifted before it ended: no verdict either way, and it excuses nothing after the lift.
+		expect([activeBefore, activeAfter]).toEqual([true, false]);
+		expect(engine.store.chaos.get(0)).toMatchObject({verdict: 'no-data', reason: expect.stringMatching(/^lifted \d+ ms after injection so the kill switch could cancel orders$/)});
 	});
 });

@@ -40,7 +40,7 @@ afterEach(async () => {
 });
 
 describe('fault proxy: links end with their clients', () => {
-	it('a client that ends right after CONNECT (before the dial completes) leaves no link open', async () => {
+	it('a client that ends right after CONNECT or an upgrade (before the dial completes) leaves no link open', async () => {
 		const peers = new Set<net.Socket>();
 		// An echo server: ends its side when the client's end reaches it.
 		const echoPort = await listen(net.createServer(socket => {
@@ -55,9 +55,12 @@ describe('fault proxy: links end with their clients', () => {
 			socket.on('error', () => {});
 			socket.resume();
 			closed.push(new Promise(resolve => socket.once('close', () => resolve())));
-			socket.end(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`);
+			// Tunnels, and absolute-form upgrades (the same splice after a dial).
+			socket.end(i % 2 === 0
+				? `CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`
+				: `GET ws://127.0.0.1:${echoPort}/ws HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
 		}
-		await expect.poll(() => proxy!.stats().connections.total).toBe(10);
+		await expect.poll(() => proxy!.stats().connections).toMatchObject({total: 10, tunnels: 5, upgrades: 5});
 		await expect.poll(() => proxy!.stats().connections.open, {timeout: 2_000}).toBe(0);
 		await Promise.all(closed);
 		await expect.poll(() => peers.size).toBe(0);

@@ -75,6 +75,8 @@ describe.skipIf(skipReason !== null)('console lifecycle in tmux', () => {
 		const session = 'crash';
 		const reports = path.join(work, 'crash-reports');
 		const trigger = path.join(work, 'crash-now');
+		// Its own venue: the resume test runs beside it (it.concurrent) and its resting orders must not count as ours.
+		const mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 6, quiet: true, weightLimitPerMinute: 1_000_000});
 		mock.faults.inject({fault: 'error-rate', params: {probability: 1, status: 503, route: 'DELETE /api/v3/order'}});
 		try {
 			await server.open(session, 100, 30, {CI: 'true', DRYDOCK_TEST_CRASH_FILE: trigger});
@@ -108,8 +110,8 @@ describe.skipIf(skipReason !== null)('console lifecycle in tmux', () => {
 			expect(report).toMatchObject({interrupted: true, interrupted_by: 'crash', success: false});
 			expect(report.errors.some(e => e.kind === 'crash' && /strategy exploded on purpose/.test(e.message))).toBe(true);
 		} finally {
-			mock.faults.clear();
 			server.close(session);
+			await mock.close();
 		}
 	}, 120_000);
 

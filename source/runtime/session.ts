@@ -157,7 +157,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 					exchange: runtime.exchange,
 					fates: orderFates ?? null,
 					symbol: (profile.symbols[0] ?? 'BTC/USDT').replace('/', ''),
-					createWatcher: onEvent => new StreamWatcher(runtime.exchange, {onEvent, clockOffsetMs: () => runtime.services.clock.offsetMs}),
+					createWatcher: onEvent => new StreamWatcher(runtime.exchange, {onEvent, onNotice: (_stream, text) => engine.notice('warn', text), clockOffsetMs: () => runtime.services.clock.offsetMs}),
 				});
 			},
 			() => {},

@@ -379,25 +379,15 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 	server.requestTimeout = 0;
 	server.headersTimeout = 30_000;
 
-	server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-		const authority = parseAuthority(req.url ?? '');
-		if (closing || !authority) return refuse(socket, 400, `bad CONNECT target "${req.url ?? ''}" (expected host:port)`);
-		if (!allow(authority.host, authority.port)) return refuse(socket, 403, `target ${authority.host}:${authority.port} not allowed`);
-		const link = newLink('tunnel', socket, authority.host, authority.port);
-		// TLS and other non-plaintext traffic can only be told apart by the target host.
-		if (isStreamHost(authority.host, authority.port)) {
-			classify(link, true);
-			judge(link);
-			if (link.closed) return;
-		}
+	/** Dials the target of a CONNECT or upgrade with the client paused; `start` splices the two once connected. */
+	const connectLink = (link: Link, socket: Duplex, host: string, port: number, start: (ready: net.Socket) => void): void => {
 		socket.pause();
 		const upstream = dial(
-			authority.host,
-			authority.port,
+			host,
+			port,
 			ready => {
 				if (link.closed) return void ready.destroy();
-				socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-				splice(link, ready, head, null);
+				start(ready);
 				socket.resume();
 			},
 			(reason, code) => {
@@ -411,6 +401,23 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 			// Clean end: the down pipe ends the client once flushed; errors cut both at once.
 			if (upstream.errored) destroy(link, false);
 		});
+	};
+
+	server.on('connect', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+		const authority = parseAuthority(req.url ?? '');
+		if (closing || !authority) return refuse(socket, 400, `bad CONNECT target "${req.url ?? ''}" (expected host:port)`);
+		if (!allow(authority.host, authority.port)) return refuse(socket, 403, `target ${authority.host}:${authority.port} not allowed`);
+		const link = newLink('tunnel', socket, authority.host, authority.port);
+		// TLS and other non-plaintext traffic can only be told apart by the target host.
+		if (isStreamHost(authority.host, authority.port)) {
+			classify(link, true);
+			judge(link);
+			if (link.closed) return;
+		}
+		connectLink(link, socket, authority.host, authority.port, ready => {
+			socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+			splice(link, ready, head, null);
+		});
 	});
 
 	server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -421,25 +428,7 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		classify(link, wsUpgrade.test(`\r\nupgrade: ${String(req.headers.upgrade ?? '')}`) || isStreamHost(target.host, target.port));
 		judge(link);
 		if (link.closed) return;
-		socket.pause();
-		const upstream = dial(
-			target.host,
-			target.port,
-			ready => {
-				if (link.closed) return void ready.destroy();
-				splice(link, ready, head, requestHead(req, target.path));
-				socket.resume();
-			},
-			(reason, code) => {
-				stats.connections.failed++;
-				if (!forget(link)) return;
-				refuse(socket, code === 'ETIMEDOUT' ? 504 : 502, reason, code);
-			},
-		);
-		link.upstream = upstream;
-		upstream.on('close', () => {
-			if (upstream.errored) destroy(link, false);
-		});
+		connectLink(link, socket, target.host, target.port, ready => splice(link, ready, head, requestHead(req, target.path)));
 	});
 
 	server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {

@@ -30,7 +30,9 @@ describe('chaos timeline during a soak on the mock', () => {
 		await writeFile(chaosFile, chaosYaml);
 		const timeline: ChaosTimeline = await loadChaosFile(chaosFile);
 		const {profile: shipped} = await loadProfile('mock');
-		const profile = {...shipped, soak: {...shipped.soak, ratePerSecond: 5}, chaos: timeline};
+		// A breaker opened late in the 5xx window (6–10 s) stays open 5 s by default and would fail operations
+		// into the stall (12–15 s), which is then "detected" by those instead of by stream silence.
+		const profile = {...shipped, soak: {...shipped.soak, ratePerSecond: 5}, breaker: {...shipped.breaker, openMs: 1_000}, chaos: timeline};
 		const session = createSession({profile, reportDir, rememberRuns: false, htmlReport: false});
 		const {engine} = session;
 		const marks = new Map<number, {kind: string; recoveredAt?: number}>();

@@ -3,15 +3,18 @@
  * collect() callback at scrape time, so nothing is recorded on the engine's hot path and a registry
  * per server keeps tests and several engines apart.
  */
-import {Counter, Gauge, Registry} from 'prom-client';
+import {Counter, Gauge, Registry, type LabelValues} from 'prom-client';
 import type {EngineHandle, EngineSnapshot, PhaseStatus, RunState, BreakerState, Grade, StreamStatus} from '../engine/types.js';
 import {HdrHistogramMetric} from './hdr-histogram-metric.js';
+import {sutMetrics, type SutFeed} from './sut-metrics.js';
 
 export interface EngineMetricsOptions {
 	/** Encoded HDR histograms (µs), e.g. `() => engine.store.overall.latency.encode()`: exported as real Prometheus histograms. */
 	histograms?: {operations?: () => string | null; calls?: () => string | null};
 	/** Prefix for every metric name (default `drydock_`). */
 	prefix?: string;
+	/** The system under test's figures (`drydock_sut_*`); without it those metrics are not registered. */
+	sut?: SutFeed;
 }
 
 const runStates: RunState[] = ['idle', 'starting', 'running', 'stopping', 'finished', 'interrupted'];
@@ -36,6 +39,8 @@ export function createEngineRegistry(engine: EngineHandle, options: EngineMetric
 			registers: [registry],
 			collect() {
 				this.reset();
+				// reset() puts an unlabelled gauge back at 0; "absent when unknown" needs no sample at all.
+				if (labelNames.length === 0) this.remove({} as LabelValues<L>);
 				fill.call(this, snap());
 			},
 		});
@@ -215,5 +220,6 @@ export function createEngineRegistry(engine: EngineHandle, options: EngineMetric
 	// --- real histograms, when the composition root gives their source ---------------------------
 	if (options.histograms?.operations) registry.registerMetric(new HdrHistogramMetric(p + 'operation_latency_seconds', 'Operation latency over the run', options.histograms.operations).asMetric());
 	if (options.histograms?.calls) registry.registerMetric(new HdrHistogramMetric(p + 'exchange_call_latency_seconds', 'Exchange call latency over the run', options.histograms.calls).asMetric());
+	if (options.sut) for (const metric of sutMetrics(options.sut, p)) registry.registerMetric(metric);
 	return registry;
 }

@@ -91,7 +91,9 @@ describe('docs/grafana/drydock.json', () => {
 		expect(JSON.stringify(d)).toContain('histogram_quantile(0.99, sum by (le) (rate(drydock_operation_latency_seconds_bucket');
 	});
 
-	describe.skipIf(!existsSync(prometheusBin))(`every panel's query through a real Prometheus (${prometheusBin})`, () => {
+	const hasPrometheus = existsSync(prometheusBin);
+	const title = hasPrometheus ? `every panel's query through a real Prometheus (${prometheusBin})` : `every panel's query through a real Prometheus — SKIPPED: ${prometheusBin} is missing (Debian package \`prometheus\`)`;
+	describe.skipIf(!hasPrometheus)(title, () => {
 		const cleanup: (() => Promise<unknown>)[] = [];
 		afterAll(async () => {
 			for (const step of cleanup.reverse()) await step().catch(() => {});

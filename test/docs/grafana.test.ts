@@ -3,7 +3,8 @@
  * `drydock run --metrics-port` on the embedded mock: every panel's query is run through Prometheus's
  * HTTP API at a moment mid-soak and must return data. The SUT panels: a run without a system under
  * test exports the `drydock_sut_*` metrics with no samples (asserted: empty, never a false 0), so they
- * are also run against a second target, a metrics server whose SUT feed was given a sample.
+ * are also run against a second target, a metrics server whose SUT feed was given a sample. The run
+ * watches this test's own process (--watch-pid) so the watched-process queries have data.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
@@ -119,7 +120,7 @@ describe('docs/grafana/drydock.json', () => {
 			const feeder = setInterval(feed, 500);
 			cleanup.push(async () => clearInterval(feeder));
 
-			const run: Spawned = drydock(['run', '--phases', 'connectivity,streams,soak', '--duration', '30s', '--headless', '--metrics-port', '0', '--report-dir', path.join(dir, 'reports')], {cwd: root});
+			const run: Spawned = drydock(['run', '--phases', 'connectivity,streams,soak', '--duration', '30s', '--headless', '--metrics-port', '0', '--watch-pid', String(process.pid), '--report-dir', path.join(dir, 'reports')], {cwd: root});
 			cleanup.push(async () => {
 				if (run.child.exitCode === null) run.child.kill('SIGTERM');
 				await run.exit;

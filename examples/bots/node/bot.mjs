@@ -57,6 +57,10 @@ async function call(name, request, {goneOk = false} = {}) {
 		return await venue.call(name, request);
 	} catch (error) {
 		if (goneOk && error.code === -2011) return [];
+		if (error.interrupted) {
+			log.info(`stopping: abandoned ${name} waiting out Retry-After`);
+			return undefined;
+		}
 		if (error.retryAfterSec !== undefined) log.error(`${name} rate limited: ${error.message}; Retry-After ${error.retryAfterSec} s, pausing REST`);
 		else log.error(`${name} failed: ${errorText(error)}`);
 		return undefined;
@@ -157,7 +161,7 @@ async function shutdown(signal) {
 		log.info(`stopping without cancelling ${resting.size} open order(s) (fault orphans)`);
 		process.exit(0);
 	}
-	venue.closing = true;
+	venue.interrupt();
 	await current;
 	if (venue.backoffRemaining() > SHUTDOWN_WAIT_LIMIT_MS) {
 		log.error(`inside a Retry-After window of ${Math.round(venue.backoffRemaining() / 1000)} s: cannot cancel open orders`);

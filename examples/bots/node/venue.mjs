@@ -30,8 +30,20 @@ export class Venue {
 		this.log = log;
 		this.honourRetryAfter = honourRetryAfter;
 		this.notBefore = 0;
-		/** Set at shutdown so a hammering retry loop ends. */
-		this.closing = false;
+		this.generation = 0;
+		this.interruption = new Promise((resolve) => (this.wake = resolve));
+	}
+
+	/** Cuts short every wait in progress (the bot is stopping); calls made after it wait as usual. */
+	interrupt() {
+		this.generation++;
+		this.wake();
+		this.interruption = new Promise((resolve) => (this.wake = resolve));
+	}
+
+	async pause(ms, generation) {
+		await Promise.race([sleep(ms), this.interruption]);
+		if (this.generation !== generation) throw Object.assign(new VenueError('interrupted inside a Retry-After window'), {interrupted: true});
 	}
 
 	backoffRemaining() {
@@ -39,9 +51,10 @@ export class Venue {
 	}
 
 	async call(name, request) {
+		const generation = this.generation;
 		for (;;) {
 			const wait = this.backoffRemaining();
-			if (wait > 0) await sleep(wait);
+			if (wait > 0) await this.pause(wait, generation);
 			try {
 				return await request(this.client);
 			} catch (raw) {
@@ -52,8 +65,7 @@ export class Venue {
 					throw error;
 				}
 				this.log.error(`${name} rate limited (${error.message}); retrying right away`);
-				if (this.closing) throw error;
-				await sleep(100);
+				await this.pause(100, generation);
 			}
 		}
 	}

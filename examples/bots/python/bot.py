@@ -28,7 +28,7 @@ from faults import FAULTS, Leak  # noqa: E402
 from quoting import Rules, quote  # noqa: E402
 from streams import Book, MarketStream  # noqa: E402
 from telemetry import Telemetry  # noqa: E402
-from venue import RateLimited, Venue, VenueError  # noqa: E402
+from venue import Interrupted, RateLimited, Venue, VenueError  # noqa: E402
 
 # How long shutdown may wait out a Retry-After window before giving up on cancelling (drydock's stop timeout is 10 s).
 SHUTDOWN_WAIT_LIMIT = 8.0
@@ -81,6 +81,8 @@ class Bot:
         gone_ok: -2011 (unknown order: already filled or canceled) is an answer, not an error."""
         try:
             return request()
+        except Interrupted:
+            self.log.info('stopping: abandoned a call waiting out Retry-After')
         except RateLimited as limited:
             self.log.error(f'rate limited: {limited}; Retry-After {limited.retry_after:g} s, pausing REST')
         except VenueError as error:

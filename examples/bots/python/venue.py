@@ -14,6 +14,13 @@ class VenueError(Exception):
         self.code = code
 
 
+class Interrupted(VenueError):
+    """A wait inside a Retry-After window was cut short (the bot is stopping)."""
+
+    def __init__(self):
+        super().__init__(0, None, 'interrupted inside a Retry-After window')
+
+
 class RateLimited(VenueError):
     def __init__(self, status, code, msg, retry_after):
         super().__init__(status, code, msg)
@@ -52,7 +59,7 @@ class Venue:
             wait = self.backoff_remaining()
             # Inside a Retry-After window: send nothing until it ends (or we are interrupted).
             if wait > 0 and self.interrupt.wait(wait):
-                raise VenueError(0, None, 'interrupted inside a Retry-After window')
+                raise Interrupted()
             try:
                 return self._send(method, path, params, signed)
             except RateLimited as limited:
@@ -61,7 +68,7 @@ class Venue:
                     raise
                 self._log.error(f'{method} {path} rate limited ({limited}); retrying right away')
                 if self.interrupt.wait(0.1):
-                    raise
+                    raise Interrupted() from limited
 
     def _send(self, method, path, params, signed):
         query = dict(params)

@@ -97,7 +97,6 @@ stream.on('reconnecting', ({wsKey}) => {
 		log.error('market stream lost; not reconnecting (fault no-resubscribe)');
 	}
 });
-stream.on('exception', (event) => log.error(`market stream: ${errorText(event?.error ?? event?.message ?? 'exception')}`));
 
 // ---- trading ----
 async function cycle(symbol) {
@@ -138,7 +137,8 @@ async function run() {
 	log.info(`starting: symbols ${symbols.join(',')}, a cycle every ${cycleSeconds} s, fault ${fault ?? 'none'}, REST ${env.DRYDOCK_REST_URL}, WS API ${env.DRYDOCK_WS_API_URL ?? '-'} (unused)`);
 	rules = rulesFrom(await call('exchangeInfo', (c) => c.getExchangeInfo()));
 	if (fault === 'leak') startLeak(Number(env.BOT_LEAK_MB_PER_MIN ?? 10));
-	stream.subscribe(topics, 'main');
+	// The SDK rejects a pending subscription when its connection is lost; it subscribes again on reconnect by itself.
+	stream.subscribe(topics, 'main').catch((error) => log.error(`market stream subscribe: ${errorText(error)}`));
 	while (!stopping) {
 		// Thrown outside `cycle`'s error handling on purpose: an unhandled error ends the process with a stack trace and exit 1.
 		if (fault === 'crash' && cycles >= crashAfter) throw new Error(`deliberate crash after ${crashAfter} cycles (fault crash)`);

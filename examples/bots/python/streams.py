@@ -48,8 +48,10 @@ class MarketStream(threading.Thread):
     async def _loop(self):
         delay = 0.5
         while True:
+            connected = False
             try:
                 async with websockets.connect(self._url, ping_interval=20, ping_timeout=20, close_timeout=1) as ws:
+                    connected = True
                     await ws.send(json.dumps({'method': 'SUBSCRIBE', 'params': self._streams, 'id': self.connects + 1}))
                     self.connects += 1
                     what = 'subscribed' if self.connects == 1 else 'reconnected and resubscribed'
@@ -59,7 +61,7 @@ class MarketStream(threading.Thread):
                         self._on_message(raw)
                 self._log.error('market stream closed by the venue')
             except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as error:
-                self._log.error(f'market stream dropped: {error!r}')
+                self._log.error(f'market stream {"dropped" if connected else "could not connect"}: {error!r}')
             if not self._resubscribe and self.connects > 0:
                 self._log.error('market stream lost; not reconnecting (fault no-resubscribe)')
                 return

@@ -7,7 +7,7 @@ import type {Socket} from 'node:net';
 import {createAdminHandler} from './admin.js';
 import type {CredentialStore} from './contracts.js';
 import {FaultController, type ActiveFault} from './faults/index.js';
-import type {MockContext} from './http/context.js';
+import type {MockContext} from './http/route.js';
 import {OrderCounter, WeightLimiter} from './http/rate-limits.js';
 import {createRestHandler} from './http/rest-server.js';
 import {RequestStats} from './http/stats.js';

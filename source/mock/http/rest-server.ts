@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {signatureMatches} from '../signing.js';
 import {accountRoutes} from './account-routes.js';
-import type {MockContext, Reply, Route} from './context.js';
+import type {MockContext, Reply, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import {marketRoutes} from './market-routes.js';
 import {Params} from './params.js';

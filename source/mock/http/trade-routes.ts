@@ -1,6 +1,6 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
 import type {NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
-import type {MockContext, Route} from './context.js';
+import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import {cancelReply, myTradeRow, newOrderReply, orderRow, type RespType} from './order-format.js';
 import type {Params} from './params.js';

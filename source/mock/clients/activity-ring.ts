@@ -23,7 +23,8 @@ export class ActivityRing {
 
 	push(at: number, type: ActivityEventType, fields: Record<string, unknown>): void {
 		const seq = ++this.last;
-		this.slots[seq % this.capacity] = {seq, at, type, ...fields};
+		// The event's own fields last: a payload field can never pass for seq, at or type.
+		this.slots[seq % this.capacity] = {...fields, seq, at, type};
 	}
 
 	/** Events with seq > since, oldest first (those pushed out of the ring are gone). */

@@ -136,11 +136,12 @@ export class ClientActivity implements RestObserver, StreamObserver {
 		if (status !== 429 && status !== 418) this.ring.push(now, 'request-error', {status, code: match ? Number(match[1]) : null, path});
 	}
 
+	/** The order event names the order's type `orderType`: `type` is the event's own ('order'). */
 	order(ack: OrderAck, now: number): void {
 		if (ack.sentClientOrderId !== undefined) this.rememberClientId(ack.sentClientOrderId, now);
 		if (ack.count10s > this.maxOrdersPer10s) this.maxOrdersPer10s = ack.count10s;
 		this.ackLatency.record(ack.latencyMs);
-		const fields: Record<string, unknown> = {status: ack.status, side: ack.side, type: ack.type, clientOrderId: ack.clientOrderId, latencyMs: Math.round(ack.latencyMs * 1000) / 1000};
+		const fields: Record<string, unknown> = {status: ack.status, side: ack.side, orderType: ack.type, clientOrderId: ack.clientOrderId, latencyMs: Math.round(ack.latencyMs * 1000) / 1000};
 		if (ack.code === undefined) {
 			this.placed++;
 		} else {

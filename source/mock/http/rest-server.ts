@@ -40,7 +40,9 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		const now = ctx.now();
 		// A client's listener attributes what arrives; drydock's own port has no observer and pays one check.
 		const observer = ctx.observer;
-		if (observer) observer.request(path, Date.now());
+		// Wall clock for attribution (never skewed by a clock-skew fault); read once per request.
+		const wallNow = observer ? Date.now() : 0;
+		if (observer) observer.request(path, wallNow);
 		const startedAt = observer && route?.order ? performance.now() : 0;
 
 		const send = (status: number, body: string, extra?: Record<string, string>): void => {
@@ -82,7 +84,7 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		const verdict = ctx.limiter.charge(ip, weight, now);
 		if (verdict.kind !== 'ok') {
 			drain(request);
-			if (observer) observer.throttled(verdict.kind, verdict.retryAfterSec, verdict.kind === 'banned' ? verdict.until : undefined, path, Date.now());
+			if (observer) observer.throttled(verdict.kind, verdict.retryAfterSec, verdict.kind === 'banned' ? verdict.until - now + wallNow : undefined, path, wallNow);
 			const retry = {'Retry-After': String(verdict.retryAfterSec)};
 			if (verdict.kind === 'banned') {
 				fail(new ApiError(-1003, `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`, 418), retry);
@@ -93,7 +95,7 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			}
 			return;
 		}
-		if (observer) observer.charged(verdict.used, Date.now());
+		if (observer) observer.charged(verdict.used, wallNow);
 		const storm = ctx.faults.stormRetryAfter();
 		if (storm !== undefined) {
 			drain(request);

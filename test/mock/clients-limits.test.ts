@@ -69,3 +69,29 @@ describe('a client hammering its port', () => {
 		expect(seen.events.find((e) => e.type === 'order')).toMatchObject({status: 'REJECTED', code: -1013, side: 'BUY', orderType: 'LIMIT'});
 	});
 });
+
+describe('orders per 10 s per listener', () => {
+	let mock: MockExchange;
+	beforeAll(async () => {
+		mock = await startMock({ordersPer10s: 2});
+	});
+	afterAll(async () => {
+		await mock.close();
+	});
+
+	it('a client over the ORDERS limit gets -1015 on its port, counted against the limit; drydock’s orders still go through', async () => {
+		const left = 10_000 - (Date.now() % 10_000);
+		if (left < 3000) await sleep(left + 20);
+		const bot = await createClient(mock, {label: 'orders-burst'});
+		const price = Number(((await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT')).body as {price: string}).price);
+		const buy = (venue: {rest: string; apiKey: string; apiSecret: string}) => signed(venue, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: (Math.round(price * 0.6 * 100) / 100).toFixed(2)});
+		expect((await buy(bot)).status).toBe(200);
+		expect((await buy(bot)).status).toBe(200);
+		const over = await buy(bot);
+		expect(over.status).toBe(429);
+		expect((over.body as {code: number}).code).toBe(-1015);
+		expect((await buy(mock)).status).toBe(200);
+		const seen = await activity(mock, bot.id);
+		expect(seen.orders).toMatchObject({placed: 2, rejected: 1, rejectedByCode: {'-1015': 1}, maxOrdersPer10s: 2, ordersPer10sLimit: 2, open: 2});
+	});
+});

@@ -128,11 +128,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 				const apiKey = route.security === 'NONE' ? '' : authenticate(ctx, request, route, all, query, body);
 				if (route.order) {
 					const counted = ctx.orders.count(apiKey, ctx.now());
+					count10s = counted.count10s;
 					if (counted.exceeded) {
 						const limit = counted.exceeded === '10s' ? `${ctx.orders.per10s} orders per 10 SECOND` : `${ctx.orders.perDay} orders per 1 DAY`;
 						throw new ApiError(-1015, `Too many new orders; current limit is ${limit}.`, 429);
 					}
-					count10s = counted.count10s;
 					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
 				}
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});

@@ -1,4 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import {clientAdmin} from './clients/client-admin.js';
+import type {ClientHub} from './clients/client-hub.js';
 import type {FaultController} from './faults/index.js';
 import {parseFaultSpec} from './faults/index.js';
 import type {MarketSimulator} from './market/simulator.js';
@@ -11,16 +13,18 @@ export interface AdminDeps {
 	market: MarketSimulator;
 	engine: MatchingEngine;
 	defaultApiKey: string;
+	clients: ClientHub;
 	stats(): unknown;
 }
 
 /**
  * The operator's side door at /__drydock: faults (GET/POST/DELETE /faults, DELETE /faults/<id>),
  * GET /stats, POST /market/trade {symbol, price, qty?} to print a trade at a chosen price, and
- * POST /balance {asset, delta, apiKey?} to deposit or withdraw. Never rate-limited or faulted.
+ * POST /balance {asset, delta, apiKey?} to deposit or withdraw, and the clients under /clients
+ * (source/mock/clients/client-admin.ts). Never rate-limited or faulted.
  */
 export function createAdminHandler(deps: AdminDeps) {
-	return function admin(request: IncomingMessage, response: ServerResponse, path: string, _query: string): void {
+	return function admin(request: IncomingMessage, response: ServerResponse, path: string, query: string): void {
 		const method = request.method ?? 'GET';
 		const send = (status: number, value: unknown) => {
 			const body = JSON.stringify(value);
@@ -93,8 +97,18 @@ export function createAdminHandler(deps: AdminDeps) {
 				send(200, {asset, free: result.value.toFixed(8)});
 			});
 		}
+		if (path === '/clients' || path.startsWith('/clients/')) {
+			const body = () => new Promise<unknown>((resolve) => withBody(resolve));
+			// Only creating a client reads a body; anything else sent is let flow away.
+			if (!(method === 'POST' && (path === '/clients' || path === '/clients/'))) request.resume();
+			clientAdmin(deps.clients, method, path.slice('/clients'.length), query, body).then(
+				(reply) => send(reply.status, reply.value),
+				(error: unknown) => bad(error instanceof Error ? error.message : String(error), 500),
+			);
+			return;
+		}
 		if (path === '/' && method === 'GET') {
-			return send(200, {endpoints: ['GET /faults', 'POST /faults {fault, params, durationMs?}', 'DELETE /faults', 'DELETE /faults/<id>', 'GET /stats', 'POST /market/trade {symbol, price, qty?}', 'POST /balance {asset, delta, apiKey?}']});
+			return send(200, {endpoints: ['GET /faults', 'POST /faults {fault, params, durationMs?}', 'DELETE /faults', 'DELETE /faults/<id>', 'GET /stats', 'POST /market/trade {symbol, price, qty?}', 'POST /balance {asset, delta, apiKey?}', 'GET /clients', 'POST /clients {label?, balances?}', 'DELETE /clients/<id>', 'GET /clients/<id>/activity?since=SEQ', 'GET /clients/<id>/open-orders', 'GET /clients/<id>/account', 'POST /clients/<id>/cancel-all', 'POST /clients/<id>/drop']});
 		}
 		request.resume();
 		bad(`unknown admin endpoint ${method} ${path.slice(0, 100)}`, 404);

@@ -149,6 +149,21 @@ export interface StreamFaults {
 	onDropWebSockets(listener: () => void): Unsubscribe;
 }
 
+/** The three kinds of WebSocket connection the layer serves. */
+export type StreamKind = 'market' | 'wsApi' | 'listenKey';
+
+/**
+ * Told about a listener's connections and subscriptions, for a client's attribution. Subscription names:
+ * market streams by name (btcusdt@trade), "ws-api:session" while a WebSocket API session is logged on,
+ * "ws-api:userData" per user-data subscription there, "listenKey:userData" per legacy listenKey stream.
+ */
+export interface StreamObserver {
+	connected(kind: StreamKind): void;
+	disconnected(kind: StreamKind): void;
+	subscribed(name: string): void;
+	unsubscribed(name: string): void;
+}
+
 export interface WebSocketStats {
 	openConnections: number;
 	messagesSent: number;
@@ -176,11 +191,15 @@ export interface WebSocketDeps {
 	pingIntervalMs?: number;
 	/** A connection that has not answered a ping for this long is dropped; Binance uses 60 s. */
 	pongTimeoutMs?: number;
+	/** A client's listener: attribution of its connections and subscriptions. */
+	observer?: StreamObserver;
 }
 
 export interface WebSocketLayer {
 	listenKeys: ListenKeyRegistry;
 	stats(): WebSocketStats;
+	/** Cuts every connection at once, as the drop-websockets fault does (the operator's reconnect of one client). */
+	dropAll(): void;
 	/** Close every connection with 1001 and stop timers. */
 	close(): Promise<void>;
 }

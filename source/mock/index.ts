@@ -1,22 +1,24 @@
 /**
- * The embedded Binance-compatible spot exchange: one node:http server on one port serving REST,
- * the WebSocket layer (source/mock/ws) and the operator's admin API at /__drydock.
+ * The embedded Binance-compatible spot exchange: drydock's own port serving REST, the WebSocket layer
+ * (source/mock/ws) and the operator's admin API at /__drydock, plus one port per extra client
+ * (source/mock/clients) serving the same surface for an account of its own.
  */
-import http from 'node:http';
-import type {Socket} from 'node:net';
 import {createAdminHandler} from './admin.js';
-import type {CredentialStore} from './contracts.js';
+import {ClientHub, type ClientInfo, type ClientOptions} from './clients/client-hub.js';
+import type {CredentialStore, WebSocketDeps} from './contracts.js';
 import {FaultController, type ActiveFault} from './faults/index.js';
-import type {MockContext} from './http/context.js';
-import {OrderCounter, WeightLimiter} from './http/rate-limits.js';
-import {createRestHandler} from './http/rest-server.js';
+import {OrderCounter, WeightLimiter, type RateLimitOptions} from './http/rate-limits.js';
+import type {MockContext} from './http/route.js';
 import {RequestStats} from './http/stats.js';
+import {startListener} from './listener.js';
 import {MarketSimulator} from './market/simulator.js';
 import {splitSymbol, symbolSpec} from './market/symbols.js';
 import {MatchingEngine, type FeeSchedule, type OrderStatus} from './matching/index.js';
 import {UserEvents} from './user-events.js';
-import {attachWebSocketLayer} from './ws/index.js';
 
+export {ClientHub, type ClientInfo, type ClientOptions, type ClientAccountView, type ClientFill} from './clients/client-hub.js';
+export type {ActivitySnapshot} from './clients/client-activity.js';
+export type {ActivityEvent, ActivityEventType} from './clients/activity-ring.js';
 export {FaultController, FAULT_NAMES, parseFaultSpec, type FaultName, type FaultSpec, type FaultParams, type ActiveFault} from './faults/index.js';
 
 /** Documented defaults, shaped like Binance's 64-character alphanumeric keys. Not secret: loopback only. */
@@ -74,6 +76,10 @@ export interface MockExchange {
 	apiKey: string;
 	apiSecret: string;
 	faults: FaultController;
+	/** Extra clients: their accounts, ports and activity (the admin API's /clients, in process). */
+	clients: ClientHub;
+	/** A new client: an account with its own key and balances and a listener port of its own. */
+	createClient(options?: ClientOptions): Promise<ClientInfo>;
 	stats(): MockStats;
 	close(): Promise<void>;
 }
@@ -129,7 +135,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	});
 	// Candle history is generated before serving: doing it on the first ticker request would stall the loop.
 	market.prepareHistory();
-	engine.createAccount(apiKey, options.balances ?? defaultBalances(symbols));
+	const startingBalances = defaultBalances(symbols);
+	engine.createAccount(apiKey, options.balances ?? startingBalances);
 	market.onMarketTrade((trade) => {
 		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);
 	});
@@ -137,25 +144,38 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	const credentials = new Map([[apiKey, apiSecret]]);
 	const credentialStore: CredentialStore = {secretFor: (key) => credentials.get(key)};
 
+	const limits: RateLimitOptions = {
+		weightPerWindow: options.weightLimitPerMinute ?? 6000,
+		windowMs: options.weightWindowMs ?? 60_000,
+		banAfter429s: options.banAfter429s ?? 5,
+		banMs: options.banMs ?? 120_000,
+		rawPer5m: options.rawRequestsPer5m ?? Math.max(61_000, Math.ceil((61_000 * (options.weightLimitPerMinute ?? 6000)) / 6000)),
+	};
+	const ordersPer10s = options.ordersPer10s ?? 100;
+	const ordersPerDay = options.ordersPerDay ?? 200_000;
 	const ctx: MockContext = {
 		market,
 		engine,
 		faults,
 		credentials,
-		limiter: new WeightLimiter({
-			weightPerWindow: options.weightLimitPerMinute ?? 6000,
-			windowMs: options.weightWindowMs ?? 60_000,
-			banAfter429s: options.banAfter429s ?? 5,
-			banMs: options.banMs ?? 120_000,
-			rawPer5m: options.rawRequestsPer5m ?? Math.max(61_000, Math.ceil((61_000 * (options.weightLimitPerMinute ?? 6000)) / 6000)),
-		}),
-		orders: new OrderCounter(options.ordersPer10s ?? 100, options.ordersPerDay ?? 200_000),
+		limiter: new WeightLimiter(limits),
+		orders: new OrderCounter(ordersPer10s, ordersPerDay),
 		stats: new RequestStats(),
 		now: clock,
 		enableWithdrawals: options.enableWithdrawals ?? false,
 		uid: 354_937_868 + (options.seed ?? 1),
 	};
 
+	const wsDeps: WebSocketDeps = {
+		market,
+		users,
+		credentials: credentialStore,
+		faults,
+		...(options.pingIntervalMs === undefined ? {} : {pingIntervalMs: options.pingIntervalMs}),
+		...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
+	};
+	// Created before any listener so its drop listener sees every client's connections before they close.
+	const clients = new ClientHub({base: ctx, ws: wsDeps, engine, faults, host, limits, ordersPer10s, ordersPerDay, defaultBalances: startingBalances});
 	let layerStats = () => ({openConnections: 0, messagesSent: 0});
 	const stats = (): MockStats => ({
 		uptimeMs: Date.now() - started,
@@ -164,44 +184,13 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		websocket: layerStats(),
 		faults: faults.list(),
 	});
-	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, stats});
-	const server = http.createServer({keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000}, createRestHandler(ctx, ADMIN_PREFIX, adminHandler));
-	// Requests the HTTP parser rejects (bad request line, bad headers) still get a Binance-shaped answer.
-	server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-		if (!socket.writable || error.code === 'ECONNRESET') {
-			socket.destroy();
-			return;
-		}
-		const body = JSON.stringify({code: -1000, msg: `Malformed HTTP request: ${error.code ?? 'parse error'}.`});
-		socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-	});
-
-	const layer = attachWebSocketLayer(server, {
-		market,
-		users,
-		credentials: credentialStore,
-		faults,
-		...(options.pingIntervalMs === undefined ? {} : {pingIntervalMs: options.pingIntervalMs}),
-		...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
-	});
-	ctx.listenKeys = layer.listenKeys;
-	layerStats = () => layer.stats();
-
-	try {
-		await new Promise<void>((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(options.port ?? 0, host, () => {
-				server.off('error', reject);
-				resolve();
-			});
-		});
-	} catch (error) {
-		// Port taken or host unusable: release the WebSocket layer's timers so nothing keeps running.
-		await layer.close();
+	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, clients, stats});
+	const listener = await startListener(ctx, wsDeps, host, options.port ?? 0, {prefix: ADMIN_PREFIX, handler: adminHandler}).catch(async (error: unknown) => {
+		await clients.close();
 		throw error;
-	}
-	const address = server.address();
-	const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+	});
+	layerStats = () => listener.layer.stats();
+	const port = listener.port;
 	const hostPart = host.includes(':') ? `[${host}]` : host;
 
 	const timer = setInterval(() => {
@@ -218,16 +207,15 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		apiKey,
 		apiSecret,
 		faults,
+		clients,
+		createClient: (clientOptions) => clients.create(clientOptions),
 		stats,
 		close() {
 			closing ??= (async () => {
 				clearInterval(timer);
 				faults.clear();
-				await layer.close();
-				await new Promise<void>((resolve) => {
-					server.close(() => resolve());
-					server.closeAllConnections();
-				});
+				await clients.close();
+				await listener.close();
 			})();
 			return closing;
 		},

@@ -6,6 +6,9 @@ export async function startMock(options: MockExchangeOptions = {}): Promise<Mock
 	return startMockExchange({host: '127.0.0.1', port: 0, seed: 7, ...options});
 }
 
+/** Where signed and public requests go: the mock's own port, or a client's port with the client's key. */
+export type Venue = Pick<MockExchange, 'rest' | 'apiKey' | 'apiSecret'>;
+
 export interface Reply {
 	status: number;
 	headers: Headers;
@@ -24,7 +27,7 @@ async function reply(response: Response): Promise<Reply> {
 	return {status: response.status, headers: response.headers, body, text};
 }
 
-export async function publicGet(mock: MockExchange, path: string): Promise<Reply> {
+export async function publicGet(mock: Venue, path: string): Promise<Reply> {
 	return reply(await fetch(mock.rest + path));
 }
 
@@ -39,7 +42,7 @@ export interface SignOptions {
 }
 
 /** A SIGNED request as Binance documents it: HMAC-SHA256 over the query string (or body) with timestamp. */
-export async function signed(mock: MockExchange, method: string, path: string, params: Record<string, string | number | boolean> = {}, options: SignOptions = {}): Promise<Reply> {
+export async function signed(mock: Venue, method: string, path: string, params: Record<string, string | number | boolean> = {}, options: SignOptions = {}): Promise<Reply> {
 	const query = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) query.set(k, String(v));
 	if (!('timestamp' in params)) query.set('timestamp', String(options.timestamp ?? Date.now()));
@@ -87,9 +90,43 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export type Balances = Record<string, {free: number; locked: number}>;
 
-export async function balances(mock: MockExchange): Promise<Balances> {
+export async function balances(mock: Venue): Promise<Balances> {
 	const r = await signed(mock, 'GET', '/api/v3/account');
 	const out: Balances = {};
 	for (const b of (r.body as {balances: Array<{asset: string; free: string; locked: string}>}).balances) out[b.asset] = {free: Number(b.free), locked: Number(b.locked)};
 	return out;
+}
+
+export interface ClientReply {
+	id: string;
+	label: string;
+	apiKey: string;
+	apiSecret: string;
+	port: number;
+	rest: string;
+	ws: string;
+	wsApi: string;
+}
+
+/** A client created through the admin API, as drydock's SUT module does. */
+export async function createClient(mock: MockExchange, body: {label?: string; balances?: Record<string, number>} = {}): Promise<ClientReply> {
+	const r = await adminCall(mock, 'POST', '/clients', body);
+	if (r.status !== 201) throw new Error(`POST /clients → ${r.status} ${r.text}`);
+	return r.body as ClientReply;
+}
+
+/** GET /clients/:id/activity, typed loosely: tests read the fields they judge. */
+export async function activity(mock: MockExchange, id: string, since?: number): Promise<Activity> {
+	const r = await adminCall(mock, 'GET', `/clients/${id}/activity${since === undefined ? '' : `?since=${since}`}`);
+	if (r.status !== 200) throw new Error(`activity of ${id} → ${r.status} ${r.text}`);
+	return r.body as Activity;
+}
+
+export interface Activity {
+	seq: number;
+	at: number;
+	rest: {requests: number; weightUsed: number; weightLimit: number; requestsPerMinute: number; status429: number; status418: number; bannedUntil: number | null; requestsInsideRetryAfter: number; errorsByCode: Record<string, number>};
+	orders: {placed: number; filled: number; partiallyFilled: number; canceled: number; rejected: number; rejectedByCode: Record<string, number>; duplicateClientOrderIds: number; maxOrdersPer10s: number; ordersPer10sLimit: number; open: number; ackLatencyMs: {count: number; avg: number; p50: number; p99: number; max: number}};
+	streams: {connectionsOpen: number; connectionsTotal: number; subscriptions: string[]};
+	events: Array<{seq: number; at: number; type: string} & Record<string, unknown>>;
 }

@@ -1,4 +1,4 @@
-import type {MockContext, Route} from './context.js';
+import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});

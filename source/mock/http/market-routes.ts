@@ -1,7 +1,7 @@
 import {isInterval} from '../market/klines.js';
 import {wireFilters} from '../market/symbols.js';
 import {ORDER_TYPES} from '../matching/index.js';
-import type {MockContext, Route} from './context.js';
+import type {MockContext, Route} from './route.js';
 import {errors} from './errors.js';
 import type {Params} from './params.js';
 

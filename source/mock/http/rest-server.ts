@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {signatureMatches} from '../signing.js';
 import {accountRoutes} from './account-routes.js';
-import type {MockContext, Reply, Route} from './context.js';
+import type {MockContext, OrderAck, Reply, RestObserver, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import {marketRoutes} from './market-routes.js';
 import {Params} from './params.js';
@@ -38,9 +38,16 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		const statsKey = route ? key : 'other';
 		const ip = request.socket.remoteAddress ?? '?';
 		const now = ctx.now();
+		// A client's listener attributes what arrives; drydock's own port has no observer and pays one check.
+		const observer = ctx.observer;
+		// Wall clock for attribution (never skewed by a clock-skew fault); read once per request.
+		const wallNow = observer ? Date.now() : 0;
+		if (observer) observer.request(path, wallNow);
+		const startedAt = observer && route?.order ? performance.now() : 0;
 
 		const send = (status: number, body: string, extra?: Record<string, string>): void => {
 			ctx.stats.record(statsKey, status);
+			if (observer && status >= 400) observer.answered(status, body, path, Date.now());
 			if (response.destroyed) return;
 			const headers: Record<string, string | number> = {
 				'Content-Type': 'application/json;charset=UTF-8',
@@ -77,6 +84,7 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		const verdict = ctx.limiter.charge(ip, weight, now);
 		if (verdict.kind !== 'ok') {
 			drain(request);
+			if (observer) observer.throttled(verdict.kind, verdict.retryAfterSec, verdict.kind === 'banned' ? verdict.until - now + wallNow : undefined, path, wallNow);
 			const retry = {'Retry-After': String(verdict.retryAfterSec)};
 			if (verdict.kind === 'banned') {
 				fail(new ApiError(-1003, `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`, 418), retry);
@@ -87,9 +95,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			}
 			return;
 		}
+		if (observer) observer.charged(verdict.used, wallNow);
 		const storm = ctx.faults.stormRetryAfter();
 		if (storm !== undefined) {
 			drain(request);
+			if (observer) observer.throttled('limited', storm, undefined, path, Date.now());
 			fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), {'Retry-After': String(storm)});
 			return;
 		}
@@ -111,11 +121,14 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			}
 			// Order-count headers go on every counted order reply, accepted or rejected.
 			let orderHeaders: Record<string, string> | undefined;
+			let count10s = 0;
+			let all: Params | undefined;
 			try {
-				const all = body === '' ? params : new Params(query, body);
+				all = body === '' ? params : new Params(query, body);
 				const apiKey = route.security === 'NONE' ? '' : authenticate(ctx, request, route, all, query, body);
 				if (route.order) {
 					const counted = ctx.orders.count(apiKey, ctx.now());
+					count10s = counted.count10s;
 					if (counted.exceeded) {
 						const limit = counted.exceeded === '10s' ? `${ctx.orders.per10s} orders per 10 SECOND` : `${ctx.orders.perDay} orders per 1 DAY`;
 						throw new ApiError(-1015, `Too many new orders; current limit is ${limit}.`, 429);
@@ -125,9 +138,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
 				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
+				if (observer && route.order) observeOrder(observer, all, startedAt, count10s, reply.order);
 			} catch (error) {
 				if (error instanceof ApiError) {
 					fail(error, orderHeaders);
+					if (observer && route.order) observeOrder(observer, all ?? params, startedAt, count10s, undefined, error.code);
 				} else {
 					// A bug of ours must not take the server down: answer like Binance's internal error.
 					process.stderr.write(`drydock mock: ${key} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -149,6 +164,22 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			proceed(body);
 		});
 	};
+}
+
+/** Tells a client's activity about one order placement, accepted or rejected. */
+function observeOrder(observer: RestObserver, params: Params, startedAt: number, count10s: number, order: Reply['order'], code?: number): void {
+	const sent = params.raw('newClientOrderId');
+	const ack: OrderAck = {
+		status: order?.status ?? 'REJECTED',
+		side: params.raw('side') ?? '',
+		type: params.raw('type') ?? '',
+		clientOrderId: order?.clientOrderId ?? sent ?? '',
+		latencyMs: performance.now() - startedAt,
+		count10s,
+	};
+	if (sent !== undefined) ack.sentClientOrderId = sent;
+	if (code !== undefined) ack.code = code;
+	observer.order(ack, Date.now());
 }
 
 function windowText(ms: number): string {

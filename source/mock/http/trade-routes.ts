@@ -1,6 +1,6 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
 import type {NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
-import type {MockContext, Route} from './context.js';
+import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import {cancelReply, myTradeRow, newOrderReply, orderRow, type RespType} from './order-format.js';
 import type {Params} from './params.js';
@@ -102,7 +102,7 @@ export const tradeRoutes: Record<string, Route> = {
 			params.checkAllRead();
 			if ((ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
 			const outcome = unwrap(ctx.engine.placeOrder(apiKey, request));
-			return json(newOrderReply(outcome.order, outcome.fills, respType));
+			return {body: JSON.stringify(newOrderReply(outcome.order, outcome.fills, respType)), order: outcome.order};
 		},
 	},
 	'POST /api/v3/order/test': {

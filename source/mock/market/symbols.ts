@@ -1,4 +1,4 @@
-import type {InstrumentRules} from '../matching/types.js';
+import type {InstrumentRules} from '../matching/order-model.js';
 import {unitHash} from './rng.js';
 
 /**

@@ -1,4 +1,4 @@
-import type {AccountTrade, Balance, Order} from './types.js';
+import type {AccountTrade, Balance, Order} from './order-model.js';
 import {round8} from './numbers.js';
 
 /**

@@ -1,4 +1,4 @@
-import {isMarketLike, type EngineError, type InstrumentRules, type NewOrderRequest} from './types.js';
+import {isMarketLike, type EngineError, type InstrumentRules, type NewOrderRequest} from './order-model.js';
 import {isMultiple} from './numbers.js';
 
 const failure = (name: string): EngineError => ({code: -1013, msg: `Filter failure: ${name}`});

@@ -25,6 +25,9 @@ export interface WebSocketLayerOptions {
 	maxConnectionAgeMs?: number;
 }
 
+/** A legacy listenKey stream's entry in a client's subscription set. */
+export const LISTEN_KEY_SUBSCRIPTION = 'listenKey:userData';
+
 const HTTP_STATUS_TEXT: Record<number, string> = {400: 'Bad Request', 404: 'Not Found'};
 
 function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void {
@@ -45,6 +48,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	const maxStreams = options.maxStreamsPerConnection ?? 1024;
 	const limits = {maxIncomingPerSecond: options.maxIncomingPerSecond ?? 5, maxStreams};
 	const registry = new ConnectionRegistry();
+	const observer = deps.observer;
 	const stalled = (): boolean => deps.faults.streamsStalled();
 	// The hook closures run only once connections exist, after `producers` is initialised.
 	const hub: StreamHub = new StreamHub({
@@ -96,16 +100,22 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 			// A misbehaving client (bad UTF-8, oversized frame, reset) closes its own socket, never the server.
 			ws.on('error', () => ws.terminate());
 			registry.add(ws);
+			if (observer) {
+				const kind = route.kind;
+				observer.connected(kind);
+				ws.once('close', () => observer.disconnected(kind));
+			}
 			switch (route.kind) {
 				case 'market':
-					new MarketConnection(ws, {hub, registry, hasSymbol: (symbol) => deps.market.hasSymbol(symbol), limits}, route.combined, route.streams);
+					new MarketConnection(ws, {hub, registry, hasSymbol: (symbol) => deps.market.hasSymbol(symbol), limits, ...(observer ? {observer} : {})}, route.combined, route.streams);
 					return;
 				case 'wsApi':
-					new WsApiSession(ws, {registry, users, credentials: deps.credentials, now: () => deps.market.now()});
+					new WsApiSession(ws, {registry, users, credentials: deps.credentials, now: () => deps.market.now(), ...(observer ? {observer} : {})});
 					return;
 				case 'listenKey': {
 					const sink = (eventJson: string): void => registry.send(ws, eventJson);
 					users.add(route.apiKey, sink);
+					observer?.subscribed(LISTEN_KEY_SUBSCRIPTION);
 					let sockets = listenKeySockets.get(route.listenKey);
 					if (!sockets) {
 						sockets = new Set();
@@ -116,6 +126,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 						if (isBinary) ws.close(1003, 'Binary frames are not supported: send JSON text frames');
 					});
 					ws.once('close', () => {
+						observer?.unsubscribed(LISTEN_KEY_SUBSCRIPTION);
 						users.remove(route.apiKey, sink);
 						listenKeySockets.get(route.listenKey)?.delete(ws);
 					});
@@ -142,6 +153,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	return {
 		listenKeys,
 		stats: () => ({openConnections: registry.size, messagesSent: registry.messagesSent}),
+		dropAll: () => registry.terminateAll(),
 		close() {
 			closing ??= (async () => {
 				server.off('upgrade', onUpgrade);

@@ -1,4 +1,5 @@
 import type WebSocket from 'ws';
+import type {StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
 import {parseControlFrame, type ControlFrame, type RequestId} from './control-frames.js';
 import type {StreamHub, StreamSubscriber} from './stream-hub.js';
@@ -16,6 +17,8 @@ export interface MarketConnectionContext {
 	registry: ConnectionRegistry;
 	hasSymbol(symbol: string): boolean;
 	limits: MarketConnectionLimits;
+	/** A client's listener: told about every stream this connection adds or drops. */
+	observer?: StreamObserver;
 }
 
 /** Close codes sent with a reason, as Binance does for policy violations. */
@@ -45,16 +48,21 @@ export class MarketConnection implements StreamSubscriber {
 		if (this.streams.has(spec.name)) return;
 		this.streams.set(spec.name, spec);
 		this.context.hub.add(spec, this);
+		this.context.observer?.subscribed(spec.name);
 	}
 
 	private unsubscribe(name: string): void {
 		if (!this.streams.delete(name)) return;
 		this.context.hub.remove(name, this);
+		this.context.observer?.unsubscribed(name);
 	}
 
 	private dispose(): void {
 		this.closed = true;
-		for (const name of this.streams.keys()) this.context.hub.remove(name, this);
+		for (const name of this.streams.keys()) {
+			this.context.hub.remove(name, this);
+			this.context.observer?.unsubscribed(name);
+		}
 		this.streams.clear();
 	}
 

@@ -1,5 +1,5 @@
 import type WebSocket from 'ws';
-import type {CredentialStore} from '../contracts.js';
+import type {CredentialStore, StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
 import type {UserDataHub, UserEventSink} from './user-data-hub.js';
 import {verifySignedParams, type WsApiError} from './ws-api-auth.js';
@@ -9,7 +9,12 @@ export interface WsApiContext {
 	users: UserDataHub;
 	credentials: CredentialStore;
 	now(): number;
+	/** A client's listener: told when the session logs on or off and about each user-data subscription. */
+	observer?: StreamObserver;
 }
+
+const SESSION_SUBSCRIPTION = 'ws-api:session';
+const USER_DATA_SUBSCRIPTION = 'ws-api:userData';
 
 type RequestId = number | string | null;
 
@@ -53,8 +58,24 @@ export class WsApiSession {
 	}
 
 	private dispose(): void {
-		for (const subscription of this.subscriptions.values()) this.context.users.remove(subscription.apiKey, subscription.sink);
+		this.unsubscribeAll();
+		this.setLoggedOn(undefined);
+	}
+
+	private unsubscribeAll(): void {
+		for (const subscription of this.subscriptions.values()) {
+			this.context.users.remove(subscription.apiKey, subscription.sink);
+			this.context.observer?.unsubscribed(USER_DATA_SUBSCRIPTION);
+		}
 		this.subscriptions.clear();
+	}
+
+	/** Logs the session on (a key) or off (undefined), telling the observer when that changes. */
+	private setLoggedOn(apiKey: string | undefined): void {
+		if (apiKey !== undefined && this.apiKey === undefined) this.context.observer?.subscribed(SESSION_SUBSCRIPTION);
+		if (apiKey === undefined && this.apiKey !== undefined) this.context.observer?.unsubscribed(SESSION_SUBSCRIPTION);
+		this.apiKey = apiKey;
+		this.authorizedSince = apiKey === undefined ? undefined : this.context.now();
 	}
 
 	private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
@@ -108,15 +129,13 @@ export class WsApiSession {
 			case 'session.logon': {
 				const auth = verifySignedParams(params, this.context.credentials, this.context.now());
 				if (!auth.ok) return {error: auth.error};
-				this.apiKey = auth.apiKey;
-				this.authorizedSince = this.context.now();
+				this.setLoggedOn(auth.apiKey);
 				return {result: this.status()};
 			}
 			case 'session.status':
 				return {result: this.status()};
 			case 'session.logout':
-				this.apiKey = undefined;
-				this.authorizedSince = undefined;
+				this.setLoggedOn(undefined);
 				return {result: this.status()};
 			case 'session.subscriptions':
 				return {result: [...this.subscriptions.keys()].map((subscriptionId) => ({subscriptionId}))};
@@ -147,12 +166,13 @@ export class WsApiSession {
 		const sink: UserEventSink = (eventJson) => this.context.registry.send(this.ws, `${prefix}${eventJson}}`);
 		this.subscriptions.set(subscriptionId, {apiKey, sink});
 		this.context.users.add(apiKey, sink);
+		this.context.observer?.subscribed(USER_DATA_SUBSCRIPTION);
 		return {result: {subscriptionId}};
 	}
 
 	private unsubscribe(rawId: unknown): Outcome {
 		if (rawId === undefined) {
-			this.dispose();
+			this.unsubscribeAll();
 			return {result: {}};
 		}
 		const subscriptionId = typeof rawId === 'string' && /^\d+$/.test(rawId) ? Number(rawId) : rawId;
@@ -160,6 +180,7 @@ export class WsApiSession {
 		if (!subscription) return badRequest(-2036, `Unknown subscriptionId ${JSON.stringify(rawId)}.`);
 		this.context.users.remove(subscription.apiKey, subscription.sink);
 		this.subscriptions.delete(subscriptionId as number);
+		this.context.observer?.unsubscribed(USER_DATA_SUBSCRIPTION);
 		return {result: {}};
 	}
 

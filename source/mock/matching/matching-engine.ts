@@ -1,7 +1,7 @@
 import {Account} from './account.js';
 import {checkFilters} from './filters.js';
 import {floorTo, round8, roundTo} from './numbers.js';
-import {isConditional, isMarketLike} from './types.js';
+import {isConditional, isMarketLike} from './order-model.js';
 import type {
 	AccountTrade,
 	EngineError,
@@ -16,7 +16,7 @@ import type {
 	OrderOutcome,
 	OrderStatus,
 	Result,
-} from './types.js';
+} from './order-model.js';
 
 export interface MatchingEngineOptions {
 	/** Milliseconds; the mock passes its skewable server clock, a paper broker its own. */

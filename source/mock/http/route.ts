@@ -22,6 +22,34 @@ export interface MockContext {
 	now(): number;
 	enableWithdrawals: boolean;
 	uid: number;
+	/** Set on a client's listener: attribution of everything arriving there (absent on drydock's own port). */
+	observer?: RestObserver;
+}
+
+/** An order placement as served, for attribution: accepted (no code) or rejected with its Binance code. */
+export interface OrderAck {
+	status: string;
+	side: string;
+	type: string;
+	code?: number;
+	clientOrderId: string;
+	/** The newClientOrderId the client sent, if any (the engine's own ids are never duplicates). */
+	sentClientOrderId?: string;
+	latencyMs: number;
+	/** Orders counted in the current 10 s bucket after this one. */
+	count10s: number;
+}
+
+/** What a listener tells its client's activity; every call is a counter update or one ring entry. */
+export interface RestObserver {
+	request(path: string, now: number): void;
+	/** Weight charged: `used` is the window's total after this request. */
+	charged(used: number, now: number): void;
+	/** A 429 or 418 told the client to wait `retryAfterSec`. */
+	throttled(kind: 'limited' | 'banned', retryAfterSec: number, until: number | undefined, path: string, now: number): void;
+	/** Any answer with status ≥ 400. */
+	answered(status: number, body: string, path: string, now: number): void;
+	order(ack: OrderAck, now: number): void;
 }
 
 export interface ApiRequest {
@@ -38,6 +66,8 @@ export interface Reply {
 	/** Already-serialised JSON. */
 	body: string;
 	headers?: Record<string, string>;
+	/** Set by order placement: what the ack said, for attribution. */
+	order?: {status: string; clientOrderId: string};
 }
 
 export type Security = 'NONE' | 'API_KEY' | 'SIGNED';

@@ -9,7 +9,7 @@ import {HttpTransport} from './http-transport.js';
 import {newHistogram, StatsRegistry, summarize, type EntrySummary} from './stats.js';
 import {RecordedRequestError, StopError, VirtualUser, type UserContext} from './user.js';
 import {SERIES_LENGTH, type LoadCommand, type LoadMode, type LoadSeriesPoint, type LoadSnapshot, type LoadStatus, type LoadStore} from './snapshot.js';
-import type {Scenario, ShapeFunction, Task, WaitSpec} from './types.js';
+import type {Scenario, ShapeFunction, Task, WaitSpec} from './scenario-api.js';
 
 export interface RunnerOptions {
 	scenario: Scenario;

@@ -113,7 +113,7 @@ describe('request-list files', () => {
 		const {mkdtempSync, writeFileSync} = await import('node:fs');
 		const {join} = await import('node:path');
 		const {tmpdir} = await import('node:os');
-		const {loadScenario} = await import('../../source/load/scenario-load.js');
+		const {loadScenario} = await import('../../source/load/scenario-file.js');
 		const dir = mkdtempSync(join(tmpdir(), 'drydock-list-'));
 		writeFileSync(join(dir, 'bad.yaml'), 'requests:\n  - path: /a\n    weight: [1\n');
 		writeFileSync(join(dir, 'bad.json'), '{\n  "requests": [\n    {"path": "/a",}\n  ]\n}\n');

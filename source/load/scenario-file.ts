@@ -9,7 +9,7 @@ import {extname, relative, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {UsageError} from '../util/usage-error.js';
 import {scenarioFromRequestList, validateScenario} from './scenario-schema.js';
-import type {Scenario} from './types.js';
+import type {Scenario} from './scenario-api.js';
 import {describeJsonError} from '../util/json-error.js';
 
 export interface LoadedScenario {

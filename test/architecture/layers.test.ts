@@ -3,7 +3,7 @@
  * same rules do fire on a small tree with forbidden imports planted on purpose.
  */
 import {resolve} from 'node:path';
-import {cruise, type ICruiseOptions, type ICruiseResult, type IViolation} from 'dependency-cruiser';
+import {cruise, type ICruiseOptions, type IViolation} from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 import {beforeAll, describe, expect, it} from 'vitest';
@@ -23,7 +23,7 @@ beforeAll(async () => {
 async function violationsOf(baseDir: string): Promise<IViolation[]> {
 	const {output} = await cruise(['source'], {...options, baseDir}, {}, {tsConfig});
 	if (typeof output === 'string') throw new Error(`dependency-cruiser returned a report, not a result: ${output}`);
-	return (output as ICruiseResult).summary.violations;
+	return output.summary.violations;
 }
 
 /** One line per violation: `rule: from → to` (a cycle lists its whole path), then why the rule exists. */

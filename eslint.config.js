@@ -18,7 +18,13 @@ export default tseslint.config(
 	js.configs.recommended,
 	tseslint.configs.recommendedTypeChecked,
 	{
-		languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+		languageOptions: {
+			parserOptions: {
+				// Root config files sit outside tsconfig's include; they get a default project.
+				projectService: {allowDefaultProject: ['*.ts']},
+				tsconfigRootDir: import.meta.dirname,
+			},
+		},
 		rules: {
 			// `_name` marks a deliberately unused binding; `{dropped, ...rest}` is how a field is left out.
 			'@typescript-eslint/no-unused-vars': [

@@ -18,6 +18,7 @@ const option = (name, fallback) => {
 };
 const runs = Number(option('--runs', '5'));
 const soakSeconds = Number.parseInt(option('--soak', '60s'), 10);
+// eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => {

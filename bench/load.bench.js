@@ -69,7 +69,9 @@ async function waitFor(url, timeoutMs = 10_000) {
 		try {
 			const res = await fetch(url);
 			if (res.ok) return;
-		} catch {}
+		} catch {
+			// not listening yet
+		}
 		await new Promise((r) => setTimeout(r, 100));
 	}
 	throw new Error(`nginx did not answer on ${url}`);

@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {Worker} from 'node:worker_threads';
-import type {MarketFeed, Unsubscribe, WireKline, WireTrade} from '../source/mock/contracts.js';
+import type {MarketFeed, Unsubscribe, WireTrade} from '../source/mock/contracts.js';
 import {attachWebSocketLayer} from '../source/mock/ws/index.js';
 
 const BATCH = 20;
@@ -55,7 +55,7 @@ function benchMarket(): MarketFeed & {emit(trade: WireTrade): void} {
 		bookTicker: unused,
 		miniTicker: unused,
 		ticker: unused,
-		currentKline: unused as (symbol: string, interval: string) => WireKline,
+		currentKline: unused,
 		klineAt: () => undefined,
 		onTrade(listener): Unsubscribe {
 			listeners.add(listener);

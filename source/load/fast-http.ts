@@ -21,7 +21,10 @@ const EMPTY = Buffer.alloc(0);
 const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
 const CHUNKED = /\r\ntransfer-encoding:[ \t]*[^\r]*chunked/i;
 const CLOSE = /\r\nconnection:[ \t]*close/i;
+// Control characters are what these refuse: a path or header must not smuggle a second request.
+// eslint-disable-next-line no-control-regex
 const UNSAFE_PATH = /[\s\u0000-\u001f\u007f]/;
+// eslint-disable-next-line no-control-regex
 const UNSAFE_HEADER = /[\r\n\u0000]/;
 
 class HttpError extends Error {

@@ -124,10 +124,10 @@ export class HttpTransport {
 			);
 			return;
 		}
-		const options: Dispatcher.DispatchOptions = {origin, method: method as Dispatcher.HttpMethod, path, headers: headers ?? undefined, body: body ?? undefined};
+		const options: Dispatcher.DispatchOptions = {origin, method, path, headers: headers ?? undefined, body: body ?? undefined};
 		try {
-			// The handler implements undici's legacy callback interface, which its types mark deprecated.
-			this.pool(origin).dispatch(options, new CollectingHandler(callback) as unknown as Dispatcher.DispatchHandler);
+			// The handler implements undici's legacy callback interface (onConnect, onHeaders, onData, onComplete).
+			this.pool(origin).dispatch(options, new CollectingHandler(callback));
 		} catch (error) {
 			callback(error instanceof Error ? error : new Error(String(error)), null);
 		}

@@ -4,7 +4,7 @@
  */
 import {z} from 'zod';
 import {UsageError} from '../util/usage-error.js';
-import type {Scenario, Task} from './types.js';
+import type {Scenario, Task} from './scenario-api.js';
 
 const fn = (what: string) => z.custom<(...args: never[]) => unknown>((value) => typeof value === 'function', {message: `expected ${what}`});
 

@@ -8,11 +8,11 @@ import {UsageError} from '../util/usage-error.js';
 import {HistoryCsvWriter, writeFailuresCsv, writeStatsCsv} from './csv.js';
 import {buildLoadReport, loadRunId, writeLoadReport} from './report.js';
 import {LoadRunner, type LoadResult} from './runner.js';
-import {loadScenario} from './scenario-load.js';
+import {loadScenario} from './scenario-file.js';
 import {parseShapeOption, stageShape, stagesFromSpec} from './shapes.js';
 import {errorReport, percentileTable, requestTable, thresholdLines} from './table.js';
 import {evaluateThresholds, parseThreshold, type ThresholdResult} from './thresholds.js';
-import type {ShapeFunction} from './types.js';
+import type {ShapeFunction} from './scenario-api.js';
 
 export interface LoadSessionConfig {
 	/** Path of the scenario file (.ts/.js/.mjs/.json/.yaml). */

@@ -7,7 +7,7 @@ import {readFile} from 'node:fs/promises';
 import {z} from 'zod';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import type {ShapeFunction, Stage} from './types.js';
+import type {ShapeFunction, Stage} from './scenario-api.js';
 
 /** Steps of `stepSeconds` each; after the last step the run ends. */
 export function stepShape(users: number[], stepSeconds: number, spawnRate: number): ShapeFunction {

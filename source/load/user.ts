@@ -6,7 +6,7 @@
 import {performance} from 'node:perf_hooks';
 import type {HttpTransport, RawResponse} from './http-transport.js';
 import type {StatsEntry, StatsRegistry} from './stats.js';
-import type {Expectation, LoadResponse, LoadUser, RequestOptions} from './types.js';
+import type {Expectation, LoadResponse, LoadUser, RequestOptions} from './scenario-api.js';
 
 /** Shared by every user of a run. */
 export interface UserContext {

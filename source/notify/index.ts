@@ -48,7 +48,7 @@ export function validateNotifyOptions(url: string, format: string): {url: URL; f
 
 function maskDeep<T>(value: T, mask: (text: string) => string): T {
 	if (typeof value === 'string') return mask(value) as T;
-	if (Array.isArray(value)) return value.map(v => maskDeep(v, mask)) as T;
+	if (Array.isArray(value)) return (value as unknown[]).map(v => maskDeep(v, mask)) as T;
 	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, mask)])) as T;
 	return value;
 }

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LoadRunner} from '../../source/load/runner.js';
-import type {Scenario} from '../../source/load/types.js';
+import type {Scenario} from '../../source/load/scenario-api.js';
 import {startCountingServer, type CountingServer} from './helpers.js';
 
 let server: CountingServer;

@@ -3,6 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {decodeFromCompressedBase64} from 'hdr-histogram-js';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import type {LoadReport} from '../../source/load/report.js';
 import {startInventoryApi, type InventoryApi} from '../../examples/inventory-api/server.js';
 import {parseCsv, runLoadCli, runLoadInProcess, startCountingServer, type CountingServer} from './helpers.js';
 
@@ -64,7 +65,7 @@ describe('drydock load (CLI)', () => {
 			expect(parseCsv(readFileSync(`${prefix}_failures.csv`, 'utf8'))[0]).toEqual(['Method', 'Name', 'Error', 'Occurrences']);
 
 			const [id] = readdirSync(join(dir, 'reports'));
-			const report = JSON.parse(readFileSync(join(dir, 'reports', id!, 'load-report.json'), 'utf8'));
+			const report = JSON.parse(readFileSync(join(dir, 'reports', id!, 'load-report.json'), 'utf8')) as LoadReport;
 			expect(report.schema).toBe('drydock.load-report/1');
 			expect(report.aggregated.requests).toBe(api.total());
 			expect(report.success).toBe(true);
@@ -152,7 +153,7 @@ describe('drydock load (CLI)', () => {
 		expect(result.code).toBe(130);
 		expect(result.stdout).toMatch(/Aggregated/);
 		const [id] = readdirSync(reports);
-		const report = JSON.parse(readFileSync(join(reports, id!, 'load-report.json'), 'utf8'));
+		const report = JSON.parse(readFileSync(join(reports, id!, 'load-report.json'), 'utf8')) as LoadReport;
 		expect(report.interrupted).toBe(true);
 		expect(report.aggregated.requests).toBeGreaterThan(0);
 		expect(readFileSync(join(dir, 'int_stats.csv'), 'utf8')).toMatch(/Aggregated/);

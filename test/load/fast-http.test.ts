@@ -77,7 +77,7 @@ describe('FastHttpClient', () => {
 			}
 			// Concurrent requests each get their own socket and their own answer.
 			const answers = await Promise.all(Array.from({length: 20}, async (_, i) => send(client, 'POST', '/echo', null, String(i))));
-			expect(answers.map((a) => JSON.parse(a.body.toString()).body)).toEqual(Array.from({length: 20}, (_, i) => String(i)));
+			expect(answers.map((a) => (JSON.parse(a.body.toString()) as {body: string}).body)).toEqual(Array.from({length: 20}, (_, i) => String(i)));
 		} finally {
 			client.close();
 		}

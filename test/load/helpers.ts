@@ -129,10 +129,10 @@ export async function runLoadInProcess(args: string[]): Promise<CliResult> {
 	const {isUsageError} = await import('../../source/util/usage-error.js');
 	let stdout = '';
 	let stderr = '';
-	const out = process.stdout.write;
-	const err = process.stderr.write;
-	process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += chunk.toString()), true)) as typeof process.stdout.write;
-	process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += chunk.toString()), true)) as typeof process.stderr.write;
+	const out = process.stdout.write.bind(process.stdout);
+	const err = process.stderr.write.bind(process.stderr);
+	process.stdout.write = (chunk: string | Uint8Array) => ((stdout += chunk.toString()), true);
+	process.stderr.write = (chunk: string | Uint8Array) => ((stderr += chunk.toString()), true);
 	try {
 		const code = await command(args);
 		return {code, signal: null, stdout, stderr};

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {loadScenario} from '../../source/load/scenario-load.js';
+import {loadScenario} from '../../source/load/scenario-file.js';
 import {LoadRunner} from '../../source/load/runner.js';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
 

@@ -56,6 +56,6 @@ describe('load report hostname', () => {
 		const sameHost = (await mergeReportFiles([file, again], join(dir, 'merged-same.json'))) as MergedLoadReport;
 		expect(sameHost.hostname).toBe(os.hostname());
 		expect(sameHost.machines.map(m => m.hostname)).toEqual([os.hostname(), os.hostname()]);
-		expect(JSON.parse(await readFile(join(dir, 'merged-same.json'), 'utf8')).hostname).toBe(os.hostname());
+		expect((JSON.parse(await readFile(join(dir, 'merged-same.json'), 'utf8')) as MergedLoadReport).hostname).toBe(os.hostname());
 	});
 });

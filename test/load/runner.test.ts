@@ -1,7 +1,7 @@
 import {createServer} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LoadRunner} from '../../source/load/runner.js';
-import type {Scenario} from '../../source/load/types.js';
+import type {Scenario} from '../../source/load/scenario-api.js';
 import {startCountingServer, type CountingServer} from './helpers.js';
 
 let server: CountingServer;
@@ -13,11 +13,11 @@ afterAll(async () => server.close());
 describe('LoadRunner against a loopback server', () => {
 	it('picks tasks by weight, names requests METHOD + path, and its totals equal the server count', async () => {
 		server.counts.clear();
-		let runner: LoadRunner | undefined;
 		let started = 0;
 		// Stop after 1500 tasks rather than after a time, so a busy machine cannot starve the sample.
 		const counted = (run: Scenario['tasks'][number]['run']): Scenario['tasks'][number]['run'] => (user) => {
-			if (++started === 1500) runner!.stop(false);
+			// The tasks run only after `runner` below is assigned.
+			if (++started === 1500) runner.stop(false);
 			return run(user);
 		};
 		const scenario: Scenario = {
@@ -27,7 +27,7 @@ describe('LoadRunner against a loopback server', () => {
 				{name: 'c', weight: 1, run: counted((user) => user.post('/c', {json: {x: 1}, name: 'create c'}))},
 			],
 		};
-		runner = new LoadRunner({scenario, host: server.url, users: 4, spawnRate: Infinity, runTimeMs: 20_000});
+		const runner = new LoadRunner({scenario, host: server.url, users: 4, spawnRate: Infinity, runTimeMs: 20_000});
 		const result = await runner.run();
 		const entries = result.snapshot.entries;
 		const count = (method: string, name: string) => entries.find((e) => e.method === method && e.name === name)?.requests ?? 0;

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {LoadRunner} from '../../source/load/runner.js';
 import {parseShapeOption, stageShape, stepShape} from '../../source/load/shapes.js';
-import type {Scenario} from '../../source/load/types.js';
+import type {Scenario} from '../../source/load/scenario-api.js';
 import {UsageError} from '../../source/util/usage-error.js';
 import {startCountingServer, type CountingServer} from './helpers.js';
 

@@ -1,3 +1,6 @@
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {csvLine, HISTORY_COLUMNS, STATS_COLUMNS} from '../../source/load/csv.js';
 import {decodeLoadHistogram} from '../../source/load/report.js';
@@ -110,10 +113,7 @@ describe('bounded growth', () => {
 
 describe('request-list files', () => {
 	it('reports a YAML syntax error with its line and a JSON one with its line', async () => {
-		const {mkdtempSync, writeFileSync} = await import('node:fs');
-		const {join} = await import('node:path');
-		const {tmpdir} = await import('node:os');
-		const {loadScenario} = await import('../../source/load/scenario-load.js');
+		const {loadScenario} = await import('../../source/load/scenario-file.js');
 		const dir = mkdtempSync(join(tmpdir(), 'drydock-list-'));
 		writeFileSync(join(dir, 'bad.yaml'), 'requests:\n  - path: /a\n    weight: [1\n');
 		writeFileSync(join(dir, 'bad.json'), '{\n  "requests": [\n    {"path": "/a",}\n  ]\n}\n');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
 import {parseAllDocuments} from 'yaml';
-import {loadScenario} from '../../source/load/scenario-load.js';
+import {loadScenario} from '../../source/load/scenario-file.js';
 
 const manifest = fileURLToPath(new URL('../../docs/kubernetes/load-indexed-job.yaml', import.meta.url));
 

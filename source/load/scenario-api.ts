@@ -53,7 +53,8 @@ export interface Task<S extends Record<string, unknown> = Record<string, unknown
 	name: string;
 	/** Relative frequency; default 1. */
 	weight?: number;
-	run(user: LoadUser<S>): Promise<unknown> | unknown;
+	/** May return a promise; the user waits for it before the next task. */
+	run(user: LoadUser<S>): unknown;
 }
 
 /** What a shape asks for at a moment of the run; `null` ends the run. */
@@ -74,8 +75,9 @@ export interface Stage {
 export interface Scenario<S extends Record<string, unknown> = Record<string, unknown>> {
 	host?: string;
 	wait?: WaitSpec;
-	onStart?(user: LoadUser<S>): Promise<unknown> | unknown;
-	onStop?(user: LoadUser<S>): Promise<unknown> | unknown;
+	/** onStart and onStop may return a promise; it is awaited. */
+	onStart?(user: LoadUser<S>): unknown;
+	onStop?(user: LoadUser<S>): unknown;
 	tasks: Array<Task<S>>;
 	/** Custom load shape, called every second with the elapsed seconds. */
 	shape?: ShapeFunction;

@@ -9,7 +9,7 @@ import {extname, relative, resolve} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {UsageError} from '../util/usage-error.js';
 import {scenarioFromRequestList, validateScenario} from './scenario-schema.js';
-import type {Scenario} from './types.js';
+import type {Scenario} from './scenario-api.js';
 import {describeJsonError} from '../util/json-error.js';
 
 export interface LoadedScenario {
@@ -66,7 +66,7 @@ async function importModule(absolute: string): Promise<Record<string, unknown>> 
 /** A CommonJS-compiled module arrives as {default: {default: X}}; unwrap to X. */
 function defaultExport(module: Record<string, unknown>): unknown {
 	let value = module.default;
-	if (value !== null && typeof value === 'object' && 'default' in value && !('tasks' in value)) value = (value as {default: unknown}).default;
+	if (value !== null && typeof value === 'object' && 'default' in value && !('tasks' in value)) value = value.default;
 	return value;
 }
 

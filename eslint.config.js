@@ -1,0 +1,57 @@
+// ESLint flat config: typescript-eslint's type-checked rules (the floating/misused promise rules above
+// all) on source/, test/ and bench/. Layer rules are not here: .dependency-cruiser.cjs holds them.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** The Node globals the plain-JS scripts (bench/*.js, bin/) use; TypeScript files get theirs from @types/node. */
+const nodeGlobals = Object.fromEntries(
+	[
+		...['process', 'console', 'Buffer', 'URL', 'URLSearchParams', 'fetch', 'performance', 'structuredClone'],
+		...['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'queueMicrotask'],
+		...['AbortController', 'AbortSignal', 'TextEncoder', 'TextDecoder'],
+		...['module', 'require', '__dirname'],
+	].map(name => [name, 'readonly']),
+);
+
+export default tseslint.config(
+	{ignores: ['dist/', 'reports/', 'bench/results/', 'coverage/', 'examples/']},
+	js.configs.recommended,
+	tseslint.configs.recommendedTypeChecked,
+	{
+		// A disable comment that no longer silences anything is itself an error, so they cannot pile up.
+		linterOptions: {reportUnusedDisableDirectives: 'error'},
+		languageOptions: {
+			parserOptions: {
+				// Root config files sit outside tsconfig's include; they get a default project.
+				projectService: {allowDefaultProject: ['*.ts']},
+				tsconfigRootDir: import.meta.dirname,
+			},
+		},
+		rules: {
+			// `_name` marks a deliberately unused binding; `{dropped, ...rest}` is how a field is left out.
+			'@typescript-eslint/no-unused-vars': [
+				'error',
+				{
+					argsIgnorePattern: '^_',
+					varsIgnorePattern: '^_',
+					caughtErrorsIgnorePattern: '^_',
+					destructuredArrayIgnorePattern: '^_',
+					ignoreRestSiblings: true,
+				},
+			],
+		},
+	},
+	{
+		files: ['test/**'],
+		rules: {
+			// Fakes implement the clients' async interfaces with synchronous bodies; that is not a bug there.
+			'@typescript-eslint/require-await': 'off',
+		},
+	},
+	{
+		// bench/*.js, bin/ and config files are plain JS outside tsconfig: the untyped rules only.
+		files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+		extends: [tseslint.configs.disableTypeChecked],
+		languageOptions: {globals: nodeGlobals},
+	},
+);

@@ -71,7 +71,7 @@ export interface PlanSpec {
 	soakDurationMs: number;
 }
 
-export interface RunView {
+export interface RunStatusView {
 	id: string;
 	plan: PlanSpec;
 	state: RunState;
@@ -270,7 +270,7 @@ export interface EngineSnapshot {
 	seq: number;
 	at: number;
 	profile: ProfileView;
-	run: RunView | null;
+	run: RunStatusView | null;
 	phases: readonly PhaseView[];
 	grade: Grade | null;
 	metrics: MetricsView;

@@ -1,5 +1,5 @@
 /** What the composition root plugs into the engine: phases, services and hooks acting on the exchange the engine never sees. */
-import type {PhaseDefinition} from './types.js';
+import type {PhaseDefinition} from './phase-definition.js';
 
 export interface EngineHooks {
 	/** Cancels every open order drydock placed (kill switch, interruption, end of run); resolves to how many. */

@@ -7,14 +7,18 @@
  * hooks (possibly later than construction, so the console can paint before ccxt loads).
  */
 import {randomBytes} from 'node:crypto';
-import {derivePhaseStatus, phaseIds} from './types.js';
-import type {EngineCommand, EngineHandle, EngineSnapshot, PhaseId, PlanSpec, ProfileView, ResourceLimits} from './types.js';
+import {derivePhaseStatus} from './checks.js';
+import {phaseIds} from './phase-ids.js';
+import type {EngineCommand, EngineHandle} from './commands.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
+import type {EngineSnapshot, ProfileView, ResourceLimits} from './snapshot.js';
 import type {EngineEvent, ResumeSeed} from './events.js';
 import {EngineStore} from './store.js';
 import {CircuitBreaker} from './breaker.js';
 import type {RetryPolicy} from './retry.js';
 import {LatencyRecorder} from './latency.js';
-import {errorMessage} from './context.js';
+import {errorMessage} from './phase-context.js';
 import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
 import type {GradeRules} from './grade.js';
 import type {EngineHooks, EngineRuntime} from './engine-runtime.js';

@@ -3,11 +3,11 @@
  * recovers its fault marks), the kill switch (with the lifters of drydock's own injected faults), force
  * reconnect, and the run's fault-mark numbering.
  */
-import type {KillSwitchView} from './types.js';
+import type {KillSwitchView} from './snapshot.js';
 import type {EngineEvent} from './events.js';
 import type {CircuitBreaker} from './breaker.js';
 import type {EngineHooks} from './engine-runtime.js';
-import {errorMessage} from './context.js';
+import {errorMessage} from './phase-context.js';
 import {withTimeout} from '../util/with-timeout.js';
 
 /** The operator's breaker test excuses failures at most this long after the last press. */

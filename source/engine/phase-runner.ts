@@ -4,12 +4,14 @@
  * throws becomes a failed `phase-error` check; one interrupted proves nothing and is at best skipped.
  */
 import {setMaxListeners} from 'node:events';
-import type {CheckInput, PhaseId, PhaseStatus, PlanSpec} from './types.js';
+import type {CheckInput, PhaseStatus} from './checks.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
 import type {EngineEvent} from './events.js';
 import type {CircuitBreaker} from './breaker.js';
 import type {LatencyRecorder} from './latency.js';
 import {AbortError, isAbortError, type RetryPolicy} from './retry.js';
-import {createPhaseContext, errorMessage} from './context.js';
+import {createPhaseContext, errorMessage} from './phase-context.js';
 import type {EngineRuntime} from './engine-runtime.js';
 
 /** Runs when a phase's own work is done, before its status is derived: adds checks (e.g. the chaos verdicts to the soak). */

@@ -3,7 +3,8 @@
  * RunView only, as every report is.
  */
 import type {EngineEvent} from './events.js';
-import type {PhaseId, ProfileView} from './types.js';
+import type {PhaseId} from './phase-ids.js';
+import type {ProfileView} from './snapshot.js';
 import {RunReducer} from './run-reducer.js';
 import type {RunView} from './run-view.js';
 

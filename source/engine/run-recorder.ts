@@ -9,7 +9,7 @@ import path from 'node:path';
 import type {EngineEvent} from './events.js';
 import type {RunView} from './run-view.js';
 import type {LatencyRecorder} from './latency.js';
-import {errorMessage} from './context.js';
+import {errorMessage} from './phase-context.js';
 import {buildReport} from '../report/build.js';
 import type {Report} from '../report/model.js';
 import {toJUnit} from '../report/junit.js';

@@ -4,23 +4,14 @@
  * read-only RunView reports are built from; the snapshot pieces a front end reads are built elsewhere
  * (snapshot-views.ts), and publishing is the store's (store.ts).
  */
-import {derivePhaseStatus, phaseIds} from './types.js';
-import type {
-	BreakerView,
-	ChaosRecord,
-	CheckResult,
-	FaultMark,
-	Grade,
-	KillSwitchView,
-	PhaseId,
-	PhaseStatus,
-	PlanSpec,
-	ProfileView,
-	ResourceLimits,
-	RunState as RunLifecycleState,
-	SoakView,
-	StreamStatus,
-} from './types.js';
+import {derivePhaseStatus} from './checks.js';
+import {phaseIds} from './phase-ids.js';
+import type {CheckResult, PhaseStatus} from './checks.js';
+import type {ChaosRecord, FaultMark} from './fault-records.js';
+import type {Grade} from './grade.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
+import type {BreakerView, KillSwitchView, ProfileView, ResourceLimits, RunState as RunLifecycleState, SoakView, StreamStatus} from './snapshot.js';
 import type {EngineEvent, ResourceSample, ResumeSeed} from './events.js';
 import {ErrorLog} from './errors.js';
 import {LatencyRecorder} from './latency.js';

@@ -4,7 +4,12 @@
  * faults, breaker, kill switch, streams and errors. The store implements it; nothing outside the engine
  * reads the store's internals.
  */
-import type {BreakerView, ChaosRecord, CheckResult, ErrorGroup, FaultMark, Grade, KillSwitchView, PhaseId, PhaseStatus, PlanSpec, ProfileView, RunState, SoakView} from './types.js';
+import type {CheckResult, PhaseStatus} from './checks.js';
+import type {ChaosRecord, FaultMark} from './fault-records.js';
+import type {Grade} from './grade.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
+import type {BreakerView, ErrorGroup, KillSwitchView, ProfileView, RunState, SoakView} from './snapshot.js';
 import type {ResourceSample} from './events.js';
 import type {SeriesPoint} from './series.js';
 

@@ -3,7 +3,7 @@
  * (with their message rates), resources, metrics. Pure apart from the rate windows of streams and the
  * rolling of the per-second operation series.
  */
-import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView, SoakView, StreamView} from './types.js';
+import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView, SoakView, StreamView} from './snapshot.js';
 import type {RunReducer} from './run-reducer.js';
 import {gradeFor} from './grade.js';
 import {formatDuration} from '../util/duration.js';

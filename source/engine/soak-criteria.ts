@@ -3,7 +3,8 @@
  * the run when the soak's own work is done and returns its checks. Another module can contribute more
  * (e.g. the system under test's `sut-*` checks); a check whose id the soak already has is not added twice.
  */
-import type {CheckInput, ResourceLimits} from './types.js';
+import type {CheckInput} from './checks.js';
+import type {ResourceLimits} from './snapshot.js';
 import type {RunView} from './run-view.js';
 import type {detectLeak} from '../monitor/slope.js';
 

@@ -3,7 +3,8 @@
  * bounded rate (default 4 Hz, coalescing every event in between). `getSnapshot` returns the same object
  * until the next publish, as useSyncExternalStore requires.
  */
-import type {EngineSnapshot, PhaseId} from './types.js';
+import type {PhaseId} from './phase-ids.js';
+import type {EngineSnapshot} from './snapshot.js';
 import type {EngineEvent} from './events.js';
 import {RunReducer, type StoreOptions} from './run-reducer.js';
 import {buildSnapshot} from './snapshot-views.js';

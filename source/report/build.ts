@@ -1,7 +1,7 @@
 /** Builds report.json from the engine's read-only RunView. Pure apart from reading the view (and the hostname). */
 import os from 'node:os';
 import type {LatencyStatsView, ResourceTrackView, RunView} from '../engine/run-view.js';
-import type {PhaseId} from '../engine/types.js';
+import type {PhaseId} from '../engine/phase-ids.js';
 import {REPORT_SCHEMA, type Report, type ReportResourceSeries} from './model.js';
 
 export interface ReportExtras {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import {createRunReplay} from '../engine/replay.js';
 import {LatencyRecorder} from '../engine/latency.js';
 import type {EngineEvent} from '../engine/events.js';
-import {isPhaseId, type PhaseId} from '../engine/types.js';
+import {isPhaseId, type PhaseId} from '../engine/phase-ids.js';
 import {UsageError} from '../util/usage-error.js';
 import {buildReport} from './build.js';
 import {REPORT_SCHEMA, type Report} from './model.js';

@@ -1,7 +1,8 @@
 /** Two lines: where the run stands (plan, state, time) and the safety state (grade, breaker, kill switch). */
 import {memo} from 'react';
 import {Box} from 'ink';
-import type {BreakerView, Grade, KillSwitchView, MetricsView, ProfileView, RunStatusView} from '../../engine/types.js';
+import type {Grade} from '../../engine/grade.js';
+import type {BreakerView, KillSwitchView, MetricsView, ProfileView, RunStatusView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {breakerColor, type Glyphs} from '../glyphs.js';
 import {formatCount, formatElapsed, formatPercent} from '../format.js';

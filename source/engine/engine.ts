@@ -21,7 +21,7 @@ import {LatencyRecorder} from './latency.js';
 import {errorMessage} from './phase-context.js';
 import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
 import type {GradeRules} from './grade.js';
-import type {EngineHooks, EngineRuntime} from './engine-runtime.js';
+import type {EngineRuntime} from './engine-runtime.js';
 import {PhaseRunner, type PhaseFinalizer} from './phase-runner.js';
 import {OperatorActions} from './operator-actions.js';
 import {addSoakCriteria, engineSoakCriteria, type SoakCriteriaProvider} from './soak-criteria.js';

@@ -10,7 +10,7 @@ import {RunReducer, type StoreOptions} from './run-reducer.js';
 import {buildSnapshot} from './snapshot-views.js';
 import type {RunView} from './run-view.js';
 
-export {OperationStats, REPORT_SAMPLE_MS, defaultPhaseTitles, type ResourceTrack, type StoreOptions} from './run-reducer.js';
+export type {StoreOptions} from './run-reducer.js';
 
 export class EngineStore extends RunReducer {
 	private snapshot: EngineSnapshot;

@@ -9,7 +9,10 @@
  * chaos[]), a mark on the console's timeline, and a check in the soak phase held to its recovery budget.
  */
 import type {EngineEvent} from '../engine/events.js';
-import type {ChaosRecord, CheckInput, PhaseId, StreamUpdate} from '../engine/types.js';
+import type {CheckInput} from '../engine/checks.js';
+import type {ChaosRecord} from '../engine/fault-records.js';
+import type {StreamUpdate} from '../engine/phase-definition.js';
+import type {PhaseId} from '../engine/phase-ids.js';
 import type {ExchangeClient} from '../exchange/types.js';
 import type {StreamEvent, StreamWatcher} from '../exchange/stream-watcher.js';
 import type {FaultInjector, FaultKind} from '../phases/faults.js';

@@ -9,7 +9,7 @@ import {parseCommandArgs, numberOption} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
 import {loadProfile} from '../profiles/load.js';
 import {buildPlan, failedPhasesOf} from '../engine/plans.js';
-import type {PlanSpec} from '../engine/types.js';
+import type {PlanSpec} from '../engine/plans.js';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';
 import {attachHeadlessReporter} from '../report/headless.js';

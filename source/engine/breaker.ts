@@ -2,7 +2,7 @@
  * Circuit breaker: closed → (failureThreshold consecutive failures) → open → (openMs) → half-open, where
  * up to halfOpenProbes calls go through; that many successes close it, any failure reopens it.
  */
-import type {BreakerState, BreakerView} from './types.js';
+import type {BreakerState, BreakerView} from './snapshot.js';
 
 export interface BreakerOptions {
 	failureThreshold: number;

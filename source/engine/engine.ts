@@ -1,51 +1,38 @@
 /**
- * The engine: owns the store, the circuit breaker, the kill switch and the run. Phases run in plan
- * order, each with its own PhaseContext and AbortSignal; a phase that throws becomes a failed
- * `phase-error` check. Front ends read snapshots and dispatch commands (EngineHandle); the composition
- * root provides phases, services and hooks (possibly later than construction, so the console can paint
- * before ccxt loads).
+ * The engine: takes commands and runs the lifecycle of a run (start, interrupt, finish, close). It owns
+ * the store, the circuit breaker and the run; the phases run in plan order through the PhaseRunner, the
+ * operator's tests and levers live in OperatorActions, the soak's own criteria are a list of providers,
+ * and the RunRecorder listens to events and writes the journal, checkpoints and reports. Front ends read
+ * snapshots and dispatch commands (EngineHandle); the composition root provides phases, services and
+ * hooks (possibly later than construction, so the console can paint before ccxt loads).
  */
-import {mkdir} from 'node:fs/promises';
-import path from 'node:path';
 import {randomBytes} from 'node:crypto';
-import {setMaxListeners} from 'node:events';
-import {derivePhaseStatus, phaseIds} from './types.js';
-import type {CheckInput, EngineCommand, EngineHandle, EngineSnapshot, PhaseDefinition, PhaseId, PlanSpec, ProfileView, ResourceLimits, KillSwitchView} from './types.js';
+import {derivePhaseStatus} from './checks.js';
+import {phaseIds} from './phase-ids.js';
+import type {EngineCommand, EngineHandle} from './commands.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
+import type {EngineSnapshot, ProfileView, ResourceLimits} from './snapshot.js';
 import type {EngineEvent, ResumeSeed} from './events.js';
 import {EngineStore} from './store.js';
 import {CircuitBreaker} from './breaker.js';
-import {AbortError, isAbortError, type RetryPolicy} from './retry.js';
+import type {RetryPolicy} from './retry.js';
 import {LatencyRecorder} from './latency.js';
-import {createPhaseContext, errorMessage} from './context.js';
+import {errorMessage} from './phase-context.js';
 import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
 import type {GradeRules} from './grade.js';
-import {buildReport} from '../report/build.js';
+import type {EngineRuntime} from './engine-runtime.js';
+import {PhaseRunner, type PhaseFinalizer} from './phase-runner.js';
+import {OperatorActions} from './operator-actions.js';
+import {addSoakCriteria, engineSoakCriteria, type SoakCriteriaProvider} from './soak-criteria.js';
+import {RunRecorder} from './run-recorder.js';
 import type {Report} from '../report/model.js';
-import {toJUnit} from '../report/junit.js';
-import {Journal} from '../report/journal.js';
-import {toJson, writeFileAtomic, writeFileAtomicSync} from '../report/json.js';
 import {detectLeak} from '../monitor/slope.js';
 import {withTimeout} from '../util/with-timeout.js';
 
-/** What the composition root plugs in: hooks act on the exchange the engine never sees. */
-export interface EngineHooks {
-	/** Cancels every open order drydock placed (kill switch, interruption, end of run); resolves to how many. */
-	cancelAllOrders?(): Promise<number>;
-	/** Drops every stream connection now. */
-	forceReconnect?(): Promise<void> | void;
-	/** Makes real calls fail (e.g. a 5xx burst on the mock) so the breaker opens on its own; absent → trip it directly. */
-	breakerTest?(): Promise<void> | void;
-	/** A cheap call (e.g. ping) used to probe a half-open breaker while no phase runs. */
-	probe?(signal: AbortSignal): Promise<void>;
-}
-
-export interface EngineRuntime<S, P> {
-	phases: readonly PhaseDefinition<S, P>[];
-	services: S;
-	hooks?: EngineHooks;
-	/** Releases services (closes connections, stops an embedded mock). */
-	close?(): Promise<void>;
-}
+export type {EngineHooks, EngineRuntime} from './engine-runtime.js';
+export type {PhaseFinalizer} from './phase-runner.js';
+export type {SoakCriteriaProvider} from './soak-criteria.js';
 
 export interface EngineOptions<S, P> {
 	profile: P;
@@ -84,9 +71,6 @@ export interface RunOutcome {
 
 type Listener = (event: EngineEvent) => void;
 
-/** Runs when a phase's own work is done, before its status is derived: adds checks (e.g. the chaos verdicts to the soak). */
-export type PhaseFinalizer = (check: (input: CheckInput) => void, phase: PhaseId) => void | Promise<void>;
-
 export interface StartOptions {
 	/** Continue an interrupted run: its counters, histograms and finished phases are carried over. */
 	resume?: ResumeSeed;
@@ -95,21 +79,10 @@ export interface StartOptions {
 	/** Soak duration for this segment (default: the plan's). */
 	soakDurationMs?: number;
 }
-
-const PHASE_ABORT_GRACE_MS = 10_000;
-/** The operator's breaker test excuses failures at most this long after the last press. */
-const BREAKER_TEST_MAX_MS = 120_000;
-/** Lifting injected faults before the kill switch's cancels may hold them this long at most. */
-const FAULT_LIFT_TIMEOUT_MS = 5_000;
-
-interface BreakerWatch {
-	transitions: number;
-	deadline: number;
-	marks: ((recoveredAt?: number) => void)[];
-}
-
 /** 70 for a crash (an uncaught exception), as `drydock: internal error` — distinct from failed checks (1) and signals. */
 const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130, crash: 70};
+
+type InterruptReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash';
 
 export class Engine<S, P> implements EngineHandle {
 	readonly store: EngineStore;
@@ -127,20 +100,16 @@ export class Engine<S, P> implements EngineHandle {
 		done: Promise<RunOutcome>;
 		interruptedBy: string | null;
 		dir: string | null;
-		journal: Journal | null;
-		lastCheckpoint: number;
 	} | null = null;
 	private lastOutcome: RunOutcome | null = null;
-	private faultCounter = 0;
-	private killSwitch: KillSwitchView = {engaged: false, since: null, ordersCancelled: 0};
 	private housekeeping: NodeJS.Timeout;
 	private ordersCancelledOnExit: number | null = null;
 	private readonly mask: (text: string) => string;
 	private readonly now: () => number;
-	/** The operator's breaker test being watched, with the marks of every press it will recover. */
-	private breakerWatch: BreakerWatch | null = null;
-	private finalizers: PhaseFinalizer[] = [];
-	private faultLifters = new Set<() => Promise<void> | void>();
+	private readonly phaseRunner: PhaseRunner<S, P>;
+	private readonly operator: OperatorActions;
+	private readonly recorder: RunRecorder;
+	private soakCriteria: SoakCriteriaProvider[] = [...engineSoakCriteria];
 	private refusedBy: string | null = null;
 
 	constructor(readonly options: EngineOptions<S, P>) {
@@ -160,6 +129,49 @@ export class Engine<S, P> implements EngineHandle {
 			now: this.now,
 			onTransition: view => this.emit({type: 'breaker', at: this.now(), view}),
 		});
+		const emit = (event: EngineEvent) => this.emit(event);
+		const notice = (level: 'info' | 'warn' | 'error', text: string) => this.notice(level, text);
+		this.operator = new OperatorActions({
+			now: this.now,
+			emit,
+			notice,
+			breaker: this.breaker,
+			hooks: async () => (await this.readyRuntime())?.hooks ?? null,
+			running: () => this.current !== null,
+			requestTimeoutMs: options.requestTimeoutMs,
+			...(options.breakerTestMaxMs !== undefined ? {breakerTestMaxMs: options.breakerTestMaxMs} : {}),
+		});
+		this.phaseRunner = new PhaseRunner<S, P>({
+			profile: options.profile,
+			now: this.now,
+			emit,
+			notice,
+			mask: this.mask,
+			breaker: this.breaker,
+			retry: options.retry,
+			requestTimeoutMs: options.requestTimeoutMs,
+			callLatency: this.callLatency,
+			...(options.random ? {random: options.random} : {}),
+			killSwitchEngaged: () => this.operator.killSwitch.engaged,
+			nextFaultIndex: () => this.operator.nextFaultIndex(),
+			faultActive: since => this.store.faultActive(since),
+			deriveStatus: id => this.store.deriveStatus(id),
+			phaseStarted: () => this.updateRemaining(),
+			addSoakCriteria: check => addSoakCriteria(this.soakCriteria, {view: this.store.view, now: this.now(), limits: options.limits, rssLeak: () => this.rssLeak()}, check),
+		});
+		this.recorder = new RunRecorder({
+			view: this.store.view,
+			now: this.now,
+			notice,
+			mask: this.mask,
+			reportDir: options.reportDir === undefined ? 'reports' : options.reportDir,
+			checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
+			version: options.version ?? '0.0.0',
+			callLatency: this.callLatency,
+			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour}),
+		});
+		// The recorder listens first: the journal records each event before any other listener sees it.
+		this.onEvent(this.recorder.listener);
 		if (options.runtime) this.provide(options.runtime);
 		// Refreshes time-driven state (breaker open → half-open, checkpoints) once a second.
 		this.housekeeping = setInterval(() => this.tick(), 1000);
@@ -201,9 +213,14 @@ export class Engine<S, P> implements EngineHandle {
 
 	/** Adds checks at the end of every phase (the finalizer decides which phases it cares about). */
 	addPhaseFinalizer(finalizer: PhaseFinalizer): () => void {
-		this.finalizers.push(finalizer);
+		return this.phaseRunner.addFinalizer(finalizer);
+	}
+
+	/** Adds soak criteria (checks judged when the soak's own work is done, after its finalizers and the engine's own). */
+	addSoakCriteria(provider: SoakCriteriaProvider): () => void {
+		this.soakCriteria.push(provider);
 		return () => {
-			this.finalizers = this.finalizers.filter(f => f !== finalizer);
+			this.soakCriteria = this.soakCriteria.filter(p => p !== provider);
 		};
 	}
 
@@ -212,11 +229,10 @@ export class Engine<S, P> implements EngineHandle {
 	 * operator's `k` and the crash path — runs every lifter before it cancels open orders.
 	 */
 	addFaultLifter(lift: () => Promise<void> | void): () => void {
-		this.faultLifters.add(lift);
-		return () => this.faultLifters.delete(lift);
+		return this.operator.addFaultLifter(lift);
 	}
 
-	/** Every event, as it happens (the journal and the headless reporter listen here). */
+	/** Every event, as it happens (the run recorder and the headless reporter listen here). */
 	onEvent(listener: Listener): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
@@ -224,7 +240,6 @@ export class Engine<S, P> implements EngineHandle {
 
 	emit(event: EngineEvent): void {
 		this.store.apply(event);
-		this.current?.journal && event.type !== 'stream' && event.type !== 'resource' && this.current.journal.append(event);
 		for (const listener of this.listeners) {
 			try {
 				listener(event);
@@ -281,24 +296,14 @@ export class Engine<S, P> implements EngineHandle {
 			case 'run-phase':
 				this.startIfIdle({name: 'phase', phases: [command.phase], soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS});
 				return;
-			case 'force-reconnect': {
-				const hook = (await this.readyRuntime())?.hooks?.forceReconnect;
-				if (!hook) return this.notice('warn', 'force reconnect: not available for this exchange');
-				const recovered = this.markFault('force-reconnect', 'every stream connection dropped by the operator');
-				// A hook that throws must not leave the mark open (it would excuse every later failure of the phase).
-				try {
-					await hook();
-				} finally {
-					recovered();
-				}
-				this.notice('info', 'force reconnect: every stream dropped; watch them recover');
+			case 'force-reconnect':
+				await this.operator.forceReconnect();
 				return;
-			}
 			case 'trip-breaker':
-				await this.breakerTest();
+				await this.operator.breakerTest();
 				return;
 			case 'kill-switch':
-				await this.toggleKillSwitch();
+				await this.operator.toggleKillSwitch();
 				return;
 		}
 	}
@@ -325,93 +330,6 @@ export class Engine<S, P> implements EngineHandle {
 		}
 	}
 
-	private markFault(kind: string, detail: string): (recoveredAt?: number) => void {
-		const index = ++this.faultCounter;
-		const at = this.now();
-		this.emit({type: 'fault', at, index, mark: {at, kind, detail}});
-		return recoveredAt => this.emit({type: 'fault-recovered', at: this.now(), index, recoveredAt: recoveredAt ?? this.now()});
-	}
-
-	private async breakerTest(): Promise<void> {
-		const runtime = await this.readyRuntime();
-		const recovered = this.markFault('breaker-test', 'circuit breaker test started by the operator');
-		try {
-			if (runtime?.hooks?.breakerTest) await runtime.hooks.breakerTest();
-			else this.breaker.trip();
-		} catch (error) {
-			// Nothing was injected: this press's mark ends now (an earlier press still being watched keeps its own).
-			recovered();
-			throw error;
-		}
-		this.notice('info', 'breaker test: failures injected; watch it open, half-open and close');
-		// Every press is watched by one loop; a press while it runs restarts its clock and baseline.
-		const watch = this.breakerWatch;
-		const baseline = {transitions: this.breaker.view().transitions, deadline: this.now() + (this.options.breakerTestMaxMs ?? BREAKER_TEST_MAX_MS)};
-		if (watch) {
-			watch.marks.push(recovered);
-			Object.assign(watch, baseline);
-			return;
-		}
-		const state = {...baseline, marks: [recovered]};
-		this.breakerWatch = state;
-		void this.watchBreakerTest(state, runtime?.hooks?.probe);
-	}
-
-	/**
-	 * Ends the operator's breaker test: once the breaker has opened and closed again, or at the deadline
-	 * whatever its state, every pending press's mark is recovered. While no phase makes calls it probes
-	 * (when a probe hook exists) so the breaker can half-open and close on its own.
-	 */
-	private async watchBreakerTest(state: BreakerWatch, probe: EngineHooks['probe']): Promise<void> {
-		try {
-			while (this.now() < state.deadline) {
-				await new Promise(resolve => setTimeout(resolve, 100).unref());
-				if (probe && !this.current && this.breaker.tryAcquire()) {
-					try {
-						await probe(AbortSignal.timeout(this.options.requestTimeoutMs));
-						this.breaker.success();
-					} catch {
-						this.breaker.failure();
-					}
-				}
-				// Closed two or more transitions after the press: it opened (closed → open → half-open → closed).
-				if (this.breaker.state === 'closed' && this.breaker.view().transitions >= state.transitions + 2) break;
-			}
-		} finally {
-			this.breakerWatch = null;
-			const at = this.now();
-			for (const recovered of state.marks.splice(0)) recovered(at);
-		}
-	}
-
-	private async toggleKillSwitch(): Promise<void> {
-		if (this.killSwitch.engaged) {
-			this.killSwitch = {...this.killSwitch, engaged: false, since: null};
-			this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
-			this.notice('info', 'kill switch released: new orders allowed');
-			return;
-		}
-		this.killSwitch = {engaged: true, since: this.now(), ordersCancelled: this.killSwitch.ordersCancelled};
-		this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
-		this.notice('warn', 'kill switch engaged: cancelling every open order, new orders blocked');
-		await this.liftInjectedFaults();
-		const cancel = (await this.readyRuntime())?.hooks?.cancelAllOrders;
-		if (cancel) {
-			const n = await cancel();
-			this.killSwitch = {...this.killSwitch, ordersCancelled: this.killSwitch.ordersCancelled + n};
-			this.emit({type: 'kill-switch', at: this.now(), view: this.killSwitch});
-		}
-	}
-
-	/** Runs every fault lifter (bounded): drydock's own faults (5xx, resets, timeouts) must not fail the kill switch's cancels. */
-	private async liftInjectedFaults(): Promise<void> {
-		await Promise.all(
-			[...this.faultLifters].map(lift =>
-				withTimeout(Promise.resolve().then(lift), FAULT_LIFT_TIMEOUT_MS, 'lifting injected faults').catch(error => this.notice('warn', `kill switch: injected faults not lifted: ${errorMessage(error)}`)),
-			),
-		);
-	}
-
 	// --- running ----------------------------------------------------------------------------------
 
 	/** Why runs are refused (shutdown requested while none ran); null while they may start. */
@@ -420,7 +338,7 @@ export class Engine<S, P> implements EngineHandle {
 	}
 
 	/** From now on start() refuses (resolves as interrupted by `reason`, without running): the process is shutting down. */
-	refuseRuns(reason: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash'): void {
+	refuseRuns(reason: InterruptReason): void {
 		this.refusedBy ??= reason;
 	}
 
@@ -436,7 +354,7 @@ export class Engine<S, P> implements EngineHandle {
 		const controller = new AbortController();
 		let resolveDone!: (outcome: RunOutcome) => void;
 		const done = new Promise<RunOutcome>(resolve => (resolveDone = resolve));
-		this.current = {runId, plan, controller, phaseController: null, done, interruptedBy: null, dir: null, journal: null, lastCheckpoint: this.now()};
+		this.current = {runId, plan, controller, phaseController: null, done, interruptedBy: null, dir: null};
 		this.ordersCancelledOnExit = null;
 		void this.runPlan(runId, plan, startOptions).then(resolveDone, (error: unknown) => {
 			// The runner itself failing is a bug, but it still ends the run with a report.
@@ -448,12 +366,7 @@ export class Engine<S, P> implements EngineHandle {
 
 	private async runPlan(runId: string, plan: PlanSpec, startOptions: StartOptions): Promise<RunOutcome> {
 		const current = this.current!;
-		const base = this.options.reportDir === undefined ? 'reports' : this.options.reportDir;
-		if (base !== null) {
-			current.dir = path.resolve(base, runId);
-			await mkdir(current.dir, {recursive: true});
-			current.journal = new Journal(path.join(current.dir, 'events.ndjson'), this.mask);
-		}
+		current.dir = await this.recorder.prepare(runId);
 		this.emit({type: 'run-started', at: this.now(), runId, plan, reportDir: current.dir});
 		if (startOptions.resume) this.emit({type: 'resume', at: this.now(), seed: startOptions.resume});
 		const segment: PlanSpec = {...plan, phases: startOptions.runPhases ?? plan.phases, soakDurationMs: startOptions.soakDurationMs ?? plan.soakDurationMs};
@@ -461,138 +374,20 @@ export class Engine<S, P> implements EngineHandle {
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
 			const reason = this.runtimeError?.message ?? 'no phases were provided';
-			for (const id of segment.phases) this.failPhase(id, 'setup', reason);
+			for (const id of segment.phases) this.phaseRunner.fail(id, 'setup', reason);
 		} else {
+			const scope = {
+				runId,
+				signal: current.controller.signal,
+				interruptedBy: () => current.interruptedBy,
+				setPhaseController: (controller: AbortController | null) => void (current.phaseController = controller),
+			};
 			for (const id of segment.phases) {
 				if (current.controller.signal.aborted) break;
-				await this.runPhase(runtime, id, segment);
+				await this.phaseRunner.run(runtime, id, segment, scope);
 			}
 		}
 		return this.finish();
-	}
-
-	private failPhase(id: PhaseId, checkId: string, reason: string): void {
-		const at = this.now();
-		this.emit({type: 'phase-started', at, phase: id});
-		this.emit({type: 'check', at, phase: id, check: {id: checkId, title: 'Phase could not run', verdict: 'fail', measured: null, threshold: null, reason: this.mask(reason), at}});
-		this.emit({type: 'phase-finished', at, phase: id, status: 'fail', reason: this.mask(reason)});
-	}
-
-	private async runPhase(runtime: EngineRuntime<S, P>, id: PhaseId, plan: PlanSpec): Promise<void> {
-		const current = this.current!;
-		const definition = runtime.phases.find(p => p.id === id);
-		const phaseController = new AbortController();
-		current.phaseController = phaseController;
-		const signal = AbortSignal.any([current.controller.signal, phaseController.signal]);
-		// Every concurrent ctx.call listens on the phase signal; dozens at once are expected.
-		setMaxListeners(1000, signal);
-		this.emit({type: 'phase-started', at: this.now(), phase: id});
-		this.updateRemaining();
-		if (!definition) {
-			const at = this.now();
-			this.emit({type: 'check', at, phase: id, check: {id: 'implemented', title: 'Phase implemented', verdict: 'skipped', measured: null, threshold: null, reason: 'this build has no implementation of the phase', at}});
-			this.emit({type: 'phase-finished', at, phase: id, status: 'skipped'});
-			return;
-		}
-		const ctx = createPhaseContext<S, P>({
-			runId: current.runId,
-			phase: id,
-			profile: this.options.profile,
-			services: runtime.services,
-			signal,
-			soakDurationMs: plan.phases.includes('soak') ? plan.soakDurationMs : 0,
-			now: this.now,
-			emit: event => this.emit(event),
-			mask: this.mask,
-			breaker: this.breaker,
-			retry: this.options.retry,
-			requestTimeoutMs: this.options.requestTimeoutMs,
-			callLatency: this.callLatency,
-			killSwitchEngaged: () => this.killSwitch.engaged,
-			nextFaultIndex: () => ++this.faultCounter,
-			faultActive: since => this.store.faultActive(since),
-			...(this.options.random ? {random: this.options.random} : {}),
-		});
-		let reason: string | undefined;
-		let interrupted = false;
-		let stopGrace: (() => void) | undefined;
-		try {
-			// A phase that ignores its signal can't hold shutdown hostage: 10 s after an abort it is left behind.
-			const grace = new Promise<never>((_, reject) => {
-				const onAbort = () => {
-					const timer = setTimeout(() => reject(new AbortError(`${id} did not stop within ${PHASE_ABORT_GRACE_MS / 1000} s of being aborted`)), PHASE_ABORT_GRACE_MS);
-					timer.unref();
-					stopGrace = () => clearTimeout(timer);
-				};
-				if (signal.aborted) onAbort();
-				else signal.addEventListener('abort', onAbort, {once: true});
-				stopGrace = () => signal.removeEventListener('abort', onAbort);
-			});
-			grace.catch(() => {});
-			await Promise.race([definition.run(ctx), grace]);
-		} catch (error) {
-			if (signal.aborted && (isAbortError(error) || current.controller.signal.aborted)) {
-				ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${current.interruptedBy ?? 'stopped'})`});
-				reason = `interrupted (${current.interruptedBy ?? 'stopped'})`;
-				interrupted = true;
-			} else {
-				reason = errorMessage(error);
-				ctx.check({id: 'phase-error', title: 'Phase ran to completion', verdict: 'fail', measured: null, reason});
-				this.emit({type: 'error', at: this.now(), phase: id, error: {kind: 'phase-crash', message: this.mask(`${id}: ${reason}`)}});
-			}
-		}
-		stopGrace?.();
-		for (const finalizer of this.finalizers) {
-			try {
-				await finalizer(input => void ctx.check(input), id);
-			} catch (error) {
-				this.notice('warn', `${id}: finalizer failed: ${errorMessage(error)}`);
-			}
-		}
-		if (id === 'soak') this.addSoakCriteria(ctx.check.bind(ctx));
-		current.phaseController = null;
-		let status = this.store.deriveStatus(id);
-		// An interrupted phase proved nothing: it can't pass, whatever its checks said so far.
-		if (interrupted && (status === 'pass' || status === 'warn')) status = 'skipped';
-		this.emit({type: 'phase-finished', at: this.now(), phase: id, status, ...(reason !== undefined ? {reason} : {})});
-	}
-
-	/** The soak's success criteria that only the engine can measure: critical errors, errors/hour, CPU, memory slope. */
-	private addSoakCriteria(check: (input: CheckInput) => void): void {
-		const existing = new Set(this.store.phaseState('soak').checks.map(c => c.id));
-		const add = (input: CheckInput) => {
-			if (!existing.has(input.id)) check(input);
-		};
-		const stats = this.store.soakStats;
-		add({id: 'critical-errors', title: 'No critical errors', verdict: this.store.errors.critical === 0 ? 'pass' : 'fail', measured: this.store.errors.critical, threshold: '= 0'});
-		const soakStart = this.store.soakStartedAt ?? this.now();
-		const hours = Math.max((this.now() - soakStart) / 3_600_000, 5 / 60);
-		// Errors drydock caused on purpose (chaos timeline, operator tests) are judged by their own checks (recovery budgets).
-		const expected = stats.expectedErrors;
-		const perHour = Math.max(0, stats.errors - expected) / hours;
-		const limit = this.options.limits.errorsPerHour;
-		const faultsName = this.store.chaos.size > 0 ? 'chaos faults' : 'injected faults';
-		if (limit !== undefined) add({id: 'errors-per-hour', title: expected > 0 ? `Errors per hour under the limit (${expected} during ${faultsName} not counted)` : 'Errors per hour under the limit', verdict: perHour <= limit ? 'pass' : 'fail', measured: Math.round(perHour * 100) / 100, threshold: `≤ ${limit}`, unit: '/h'});
-		const self = this.store.resources.self;
-		if (self.cpuCount === 0) add({id: 'cpu-average', title: 'Average CPU under the limit', verdict: 'skipped', measured: null, threshold: `≤ ${this.options.limits.cpuPercent}%`, reason: 'no resource samples (monitor not running)'});
-		else {
-			const avg = self.cpuSum / self.cpuCount;
-			add({id: 'cpu-average', title: 'Average CPU under the limit', verdict: avg <= this.options.limits.cpuPercent ? 'pass' : 'fail', measured: Math.round(avg * 10) / 10, threshold: `≤ ${this.options.limits.cpuPercent}`, unit: '%'});
-		}
-		const leak = this.rssLeak();
-		add({
-			id: 'memory-slope',
-			title: 'Memory stable (RSS slope after warm-up)',
-			verdict: leak.slopePerHour === null ? 'skipped' : leak.leaking ? (leak.conclusive ? 'fail' : 'warn') : 'pass',
-			measured: leak.slopePerHour === null ? null : Math.round(leak.slopePerHour * 100) / 100,
-			threshold: `≤ ${this.options.limits.rssSlopeMbPerHour}`,
-			unit: 'MB/h',
-			...(leak.slopePerHour === null || leak.leaking ? {reason: leak.reason} : {}),
-		});
-		const grade = this.store.currentGrade();
-		const excluded = stats.failedDuringFaults;
-		const noGrade = stats.operations > 0 ? `all ${stats.operations} soak operations failed under injected faults: nothing left to grade` : 'no soak operation completed';
-		add({id: 'grade', title: excluded > 0 ? `Performance grade (${excluded} failed operations under injected faults not graded)` : 'Performance grade', verdict: grade === null ? 'no-data' : grade === 'C' ? 'warn' : 'pass', measured: grade, threshold: 'A+ / A / B', ...(grade === null ? {reason: noGrade} : grade === 'C' ? {reason: 'below grade B (success rate or average latency)'} : {})});
 	}
 
 	rssLeak(): ReturnType<typeof detectLeak> {
@@ -617,37 +412,13 @@ export class Engine<S, P> implements EngineHandle {
 		if (view.state !== this.store.breaker.state) this.emit({type: 'breaker', at: this.now(), view});
 		if (this.current) {
 			this.updateRemaining();
-			const every = this.options.checkpointEveryMs ?? 30_000;
-			if (this.now() - this.current.lastCheckpoint >= every) {
-				this.current.lastCheckpoint = this.now();
-				void this.checkpoint();
-			}
+			this.recorder.tick();
 		}
 	}
 
 	/** Writes report.json marked as a checkpoint (atomic). */
 	async checkpoint(): Promise<void> {
-		const current = this.current;
-		if (!current?.dir || !this.store.run) return;
-		try {
-			const report = this.makeReport(true, null);
-			await writeFileAtomic(path.join(current.dir, 'report.json'), toJson(report));
-		} catch (error) {
-			this.notice('warn', `checkpoint not written: ${errorMessage(error)}`);
-		}
-	}
-
-	private makeReport(checkpoint: boolean, exitCode: number | null): Report {
-		return buildReport(this.store, {
-			version: this.options.version ?? '0.0.0',
-			interruptedBy: this.current?.interruptedBy ?? null,
-			checkpoint,
-			exitCode,
-			callLatency: this.callLatency,
-			ordersCancelledOnExit: this.ordersCancelledOnExit,
-			rssSlopeMbPerHour: this.rssLeak().slopePerHour,
-			mask: this.mask,
-		});
+		if (this.current) await this.recorder.checkpoint();
 	}
 
 	/** Exit code for the finished run: interrupted → 130/143; a failed (or no-data) phase → 1; else 0. */
@@ -681,18 +452,9 @@ export class Engine<S, P> implements EngineHandle {
 			}
 		}
 		const exitCode = this.exitCodeFor(current.interruptedBy, current.plan);
+		// The recorder writes report.json and junit.xml on this event; finished() waits for them.
 		this.emit({type: 'run-finished', at: this.now(), state: current.interruptedBy ? 'interrupted' : 'finished', exitCode});
-		let report: Report | null = null;
-		try {
-			report = this.makeReport(false, exitCode);
-			if (current.dir) {
-				await writeFileAtomic(path.join(current.dir, 'report.json'), toJson(report));
-				await writeFileAtomic(path.join(current.dir, 'junit.xml'), toJUnit(report, this.mask));
-			}
-		} catch (error) {
-			this.notice('error', `report not written: ${errorMessage(error)}`);
-		}
-		await current.journal?.close().catch(() => {});
+		const report = await this.recorder.finished();
 		const outcome: RunOutcome = {runId: current.runId, exitCode, interruptedBy: current.interruptedBy, report, reportDir: current.dir};
 		this.lastOutcome = outcome;
 		this.current = null;
@@ -701,7 +463,7 @@ export class Engine<S, P> implements EngineHandle {
 	}
 
 	/** Stops the run: no new operations, phases aborted, open orders cancelled, report marked interrupted. */
-	async interrupt(by: 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash'): Promise<RunOutcome | null> {
+	async interrupt(by: InterruptReason): Promise<RunOutcome | null> {
 		const current = this.current;
 		if (!current) return this.lastOutcome;
 		if (!current.interruptedBy) {
@@ -716,21 +478,14 @@ export class Engine<S, P> implements EngineHandle {
 	/** The forced path (second Ctrl-C): writes what it can synchronously. */
 	writeEmergencyReport(): string | null {
 		const current = this.current;
-		if (!current?.dir || !this.store.run) return null;
-		try {
-			const file = path.join(current.dir, 'report.json');
-			const report = this.makeReport(false, interruptExitCodes[current.interruptedBy ?? 'SIGINT'] ?? 130);
-			writeFileAtomicSync(file, toJson({...report, interrupted: true, interrupted_by: current.interruptedBy ?? 'SIGINT', success: false}));
-			return file;
-		} catch {
-			return null;
-		}
+		if (!current) return null;
+		const by = current.interruptedBy ?? 'SIGINT';
+		return this.recorder.writeEmergencyReport(by, interruptExitCodes[by] ?? 130);
 	}
 
 	async close(): Promise<void> {
 		clearInterval(this.housekeeping);
-		// A breaker test still watched stops probing a runtime about to close (its marks are recovered).
-		if (this.breakerWatch) this.breakerWatch.deadline = 0;
+		this.operator.close();
 		this.store.close();
 		if (this.runtime?.close) await this.runtime.close().catch(() => {});
 	}

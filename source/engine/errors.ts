@@ -2,7 +2,9 @@
  * The error log: errors grouped by kind + normalised message (numbers, ids and hex collapsed), with
  * counts and first/last seen. Bounded: past `maxGroups` the least recently seen group is dropped.
  */
-import type {ErrorGroup, ErrorInput, PhaseId} from './types.js';
+import type {ErrorInput} from './phase-definition.js';
+import type {PhaseId} from './phase-ids.js';
+import type {ErrorGroup} from './snapshot.js';
 
 /** `order 12345 rejected after 230ms` → `order # rejected after #ms`; quoted values → "…". */
 export function normaliseMessage(message: string): string {

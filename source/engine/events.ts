@@ -2,21 +2,12 @@
  * The engine's typed events. Everything that changes what a front end shows, or what the report says,
  * is one of these; the store reduces them and the journal (events.ndjson) records them.
  */
-import type {
-	BreakerView,
-	ChaosRecord,
-	CheckResult,
-	ErrorInput,
-	FaultMark,
-	KillSwitchView,
-	OperationSample,
-	OrderEvent,
-	PhaseId,
-	PhaseStatus,
-	PlanSpec,
-	PositionEvent,
-	StreamUpdate,
-} from './types.js';
+import type {CheckResult, PhaseStatus} from './checks.js';
+import type {ChaosRecord, FaultMark} from './fault-records.js';
+import type {ErrorInput, OperationSample, OrderEvent, PositionEvent, StreamUpdate} from './phase-definition.js';
+import type {PhaseId} from './phase-ids.js';
+import type {PlanSpec} from './plans.js';
+import type {BreakerView, KillSwitchView} from './snapshot.js';
 
 export interface ResourceSample {
 	which: 'self' | 'watched';

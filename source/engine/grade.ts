@@ -1,4 +1,4 @@
-import type {Grade} from './types.js';
+export type Grade = 'A+' | 'A' | 'B' | 'C';
 
 export interface GradeRule {
 	minSuccessRate: number;

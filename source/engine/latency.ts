@@ -5,7 +5,7 @@
  */
 import {createRequire} from 'node:module';
 import type {Histogram} from 'hdr-histogram-js';
-import type {LatencySummary} from './types.js';
+import type {LatencySummary} from './snapshot.js';
 
 type Hdr = typeof import('hdr-histogram-js');
 let hdrModule: Hdr | null = null;

@@ -5,7 +5,17 @@
  */
 import {UsageError} from '../util/usage-error.js';
 import {parseDuration} from '../util/duration.js';
-import {isPhaseId, phaseIds, type PhaseId, type PhaseStatus, type PlanSpec} from './types.js';
+import {isPhaseId, phaseIds, type PhaseId} from './phase-ids.js';
+import type {PhaseStatus} from './checks.js';
+
+export type PlanName = 'quick' | 'full' | 'custom' | 'rerun' | 'phase';
+
+export interface PlanSpec {
+	name: PlanName;
+	phases: readonly PhaseId[];
+	/** Soak duration when the plan includes the soak phase. */
+	soakDurationMs: number;
+}
 
 export const QUICK_SOAK_MS = 5 * 60_000;
 export const FULL_SOAK_MS = 24 * 3_600_000;

@@ -4,7 +4,10 @@
  * per server keeps tests and several engines apart.
  */
 import {Counter, Gauge, Registry, type LabelValues} from 'prom-client';
-import type {EngineHandle, EngineSnapshot, PhaseStatus, RunState, BreakerState, Grade, StreamStatus} from '../engine/types.js';
+import type {PhaseStatus} from '../engine/checks.js';
+import type {EngineHandle} from '../engine/commands.js';
+import type {Grade} from '../engine/grade.js';
+import type {EngineSnapshot, RunState, BreakerState, StreamStatus} from '../engine/snapshot.js';
 import {HdrHistogramMetric} from './hdr-histogram-metric.js';
 import {sutMetrics, type SutFeed} from './sut-metrics.js';
 

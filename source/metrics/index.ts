@@ -2,7 +2,7 @@
  * `--metrics-port N [--metrics-host H]`: Prometheus /metrics for a run or a load test, so a long run
  * can be watched in Grafana. One prom-client Registry per server (never the global one).
  */
-import type {EngineHandle} from '../engine/types.js';
+import type {EngineHandle} from '../engine/commands.js';
 import type {LoadStore} from '../load/snapshot.js';
 import {createEngineRegistry, type EngineMetricsOptions} from './engine-metrics.js';
 import {createLoadRegistry} from './load-metrics.js';

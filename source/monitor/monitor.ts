@@ -6,7 +6,7 @@
 import {monitorEventLoopDelay} from 'node:perf_hooks';
 import pidusage from 'pidusage';
 import type {EngineEvent, ResourceSample} from '../engine/events.js';
-import type {ResourceLimits} from '../engine/types.js';
+import type {ResourceLimits} from '../engine/snapshot.js';
 
 export interface MonitorOptions {
 	emit: (event: EngineEvent) => void;

@@ -3,7 +3,8 @@
  * `fail`, an anomaly (a new critical error group, a resource limit crossed) and the end of a run.
  * Pure apart from its own memory of what it has already reported.
  */
-import type {EngineSnapshot, PhaseId} from '../engine/types.js';
+import type {PhaseId} from '../engine/phase-ids.js';
+import type {EngineSnapshot} from '../engine/snapshot.js';
 
 export interface RunRef {
 	runId: string;

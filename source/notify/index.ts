@@ -3,7 +3,7 @@
  * run end. Watching is a cheap diff on each published snapshot; delivery runs on its own queue, so a
  * slow or dead webhook never slows the run. Every string passes through `mask` before it is sent.
  */
-import type {EngineHandle} from '../engine/types.js';
+import type {EngineHandle} from '../engine/commands.js';
 import {UsageError} from '../util/usage-error.js';
 import {Delivery, type DeliveryOptions, type DeliveryStats} from './delivery.js';
 import {SnapshotWatcher, type NotifyEvent, type NotifyEventType, type WatcherOptions} from './events.js';

@@ -3,8 +3,8 @@
  * reason, a failure from an error.
  */
 import {toExchangeError} from '../exchange/errors.js';
-import type {CheckResult} from '../engine/types.js';
-import type {PhaseCtx} from './context.js';
+import type {CheckResult} from '../engine/checks.js';
+import type {PhaseCtx} from './phase-contract.js';
 import {round} from './stats.js';
 
 export interface LimitCheck {

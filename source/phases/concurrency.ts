@@ -7,7 +7,7 @@
 import {isTransientError} from '../exchange/errors.js';
 import type {Order} from '../exchange/types.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {cancelAllOurs, tradingBlockedReason, submitOrder} from './trading/orders.js';

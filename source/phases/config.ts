@@ -6,7 +6,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {fail, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {isLive} from './trading/orders.js';
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

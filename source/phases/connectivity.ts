@@ -5,7 +5,7 @@
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import {describe, fail, failFromError, limit, pass} from './checks.js';
 import {measureClock, tightest, type ClockSample} from './clock.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round, summarize} from './stats.js';
 
 /**

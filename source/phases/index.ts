@@ -2,7 +2,7 @@
  * The twelve integration phases, in DESIGN.md order, and the services they run with. The composition
  * root (source/runtime) builds the services with createPhaseServices and hands `phases` to the engine.
  */
-import type {PhaseDefinition} from '../engine/types.js';
+import type {PhaseDefinition} from '../engine/phase-definition.js';
 import type {Profile} from '../profiles/schema.js';
 import {concurrencyPhase} from './concurrency.js';
 import {configPhase} from './config.js';

@@ -6,7 +6,7 @@ import {isTransientError} from '../exchange/errors.js';
 import {timeframeMs} from '../exchange/history.js';
 import {checkCandles, integrityProblems} from './candles.js';
 import {fail, failFromError, limit, pass} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round} from './stats.js';
 
 export const historyCandles = 5_000;

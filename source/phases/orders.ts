@@ -9,7 +9,7 @@ import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import type {Order, OrderRequest} from '../exchange/types.js';
 import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round, summarize} from './stats.js';
 import {cancelAllOurs, cancelTracked, isLive, tradingBlockedReason, submitOrder} from './trading/orders.js';
 import {quote, type Quote} from './trading/quotes.js';

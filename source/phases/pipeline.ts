@@ -9,7 +9,7 @@ import {isTransientError} from '../exchange/errors.js';
 import type {Balance} from '../exchange/types.js';
 import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {round, summarize} from './stats.js';
 import {PriceReference, tradeCycle, type PipelineDeps} from './trading/cycle.js';

@@ -6,7 +6,7 @@
 import {isTransientError} from '../exchange/errors.js';
 import type {Balance, Order} from '../exchange/types.js';
 import {describe, fail, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {round} from './stats.js';
 import {cancelAllOurs, cancelTracked, isLive, tradingBlockedReason, submitOrder} from './trading/orders.js';

@@ -7,7 +7,7 @@
 import type {RawResponse} from '../exchange/types.js';
 import {errorMessage, within} from './abort.js';
 import {fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round} from './stats.js';
 import {WeightThrottle} from './weight-throttle.js';
 

@@ -9,10 +9,10 @@
  */
 import {ExchangeError, isTransientError, toExchangeError} from '../exchange/errors.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
-import type {BreakerState} from '../engine/types.js';
+import type {BreakerState} from '../engine/snapshot.js';
 import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round} from './stats.js';
 import {isLive, submitOrder} from './trading/orders.js';
 import {quote} from './trading/quotes.js';

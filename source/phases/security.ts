@@ -9,7 +9,7 @@ import {randomBytes} from 'node:crypto';
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import {processMasker} from '../profiles/mask.js';
 import {describe, fail, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 

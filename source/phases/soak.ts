@@ -10,7 +10,7 @@ import {isTransientError} from '../exchange/errors.js';
 import type {Balance, Order} from '../exchange/types.js';
 import {errorMessage, pause} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';

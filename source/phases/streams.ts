@@ -12,7 +12,7 @@ import type {OrderBook} from '../exchange/types.js';
 import {errorMessage, pause} from './abort.js';
 import {fail, failFromError, limit, pass} from './checks.js';
 import {measureClock, tightest} from './clock.js';
-import type {Phase, PhaseCtx} from './context.js';
+import type {Phase, PhaseCtx} from './phase-contract.js';
 import {round, SampleRing, summarize} from './stats.js';
 
 interface Collected {

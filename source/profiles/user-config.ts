@@ -5,7 +5,7 @@
  * Profiles themselves stay plain JSON files validated by zod (profiles/schema.ts): their errors must
  * name the file and field, and they are versioned with the project, not per user.
  */
-import type {PhaseId} from '../engine/types.js';
+import type {PhaseId} from '../engine/phase-ids.js';
 
 export interface RememberedRun {
 	profile: string;

@@ -1,8 +1,7 @@
-/** Builds report.json from the engine's store. Pure apart from reading the store (and the hostname). */
+/** Builds report.json from the engine's read-only RunView. Pure apart from reading the view (and the hostname). */
 import os from 'node:os';
-import type {EngineStore, ResourceTrack} from '../engine/store.js';
-import type {PhaseId} from '../engine/types.js';
-import type {LatencyRecorder} from '../engine/latency.js';
+import type {LatencyStatsView, ResourceTrackView, RunView} from '../engine/run-view.js';
+import type {PhaseId} from '../engine/phase-ids.js';
 import {REPORT_SCHEMA, type Report, type ReportResourceSeries} from './model.js';
 
 export interface ReportExtras {
@@ -10,7 +9,7 @@ export interface ReportExtras {
 	interruptedBy: string | null;
 	checkpoint: boolean;
 	exitCode: number | null;
-	callLatency: LatencyRecorder;
+	callLatency: LatencyStatsView;
 	ordersCancelledOnExit: number | null;
 	rssSlopeMbPerHour: number | null;
 	mask: (text: string) => string;
@@ -19,7 +18,7 @@ export interface ReportExtras {
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const round = (n: number | null, digits = 3) => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
-function resourceSeries(track: ResourceTrack): ReportResourceSeries {
+function resourceSeries(track: ResourceTrackView): ReportResourceSeries {
 	const rss = track.rssSeries.toArray();
 	const cpu = track.cpuSeries.toArray();
 	const samples: ReportResourceSeries['samples'] = [];
@@ -40,16 +39,16 @@ function resourceSeries(track: ResourceTrack): ReportResourceSeries {
 
 const consistencyPattern = /consisten|orphan|reconcil/i;
 
-export function buildReport(store: EngineStore, extras: ReportExtras): Report {
-	const run = store.run;
+export function buildReport(view: RunView, extras: ReportExtras): Report {
+	const run = view.run;
 	if (!run) throw new Error('no run to report');
-	const now = store.options.now();
+	const now = view.now();
 	const end = run.endedAt;
 	const durationMs = (end ?? now) - run.startedAt;
 	const hasSoak = run.plan.phases.includes('soak');
-	const stats = hasSoak && store.soakStats.operations > 0 ? store.soakStats : store.overall;
+	const stats = hasSoak && view.soakStats.operations > 0 ? view.soakStats : view.overall;
 	const phases = run.plan.phases.map(id => {
-		const p = store.phaseState(id);
+		const p = view.phaseState(id);
 		return {
 			id,
 			title: p.title,
@@ -67,15 +66,15 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 	const targets_met = !soakPhase || (soakPhase.status !== 'pending' && soakPhase.status !== 'running' && soakPhase.checks.every(c => c.verdict !== 'fail' && c.verdict !== 'no-data'));
 	const interrupted = extras.interruptedBy !== null;
 	const phasesOk = phases.every(p => p.status === 'pass' || p.status === 'warn' || p.status === 'skipped');
-	const self = resourceSeries(store.resources.self);
-	const watched = store.resources.watched.latest ? resourceSeries(store.resources.watched) : null;
+	const self = resourceSeries(view.resources.self);
+	const watched = view.resources.watched.latest ? resourceSeries(view.resources.watched) : null;
 	const s = stats;
 	const report: Report = {
 		schema: REPORT_SCHEMA,
 		run_id: run.id,
 		drydock_version: extras.version,
 		hostname: os.hostname(),
-		profile: {name: store.options.profile.name, exchange: store.options.profile.exchange, environment: store.options.profile.environment, execution: store.options.profile.execution, symbols: [...store.options.profile.symbols]},
+		profile: {name: view.profile.name, exchange: view.profile.exchange, environment: view.profile.environment, execution: view.profile.execution, symbols: [...view.profile.symbols]},
 		plan: {name: run.plan.name, phases: [...run.plan.phases] as PhaseId[], soak_duration_ms: run.plan.soakDurationMs},
 		test_type: hasSoak ? 'soak' : 'integration',
 		start_time: new Date(run.startedAt).toISOString(),
@@ -88,30 +87,30 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 		min_latency_ms: round(s.latency.minMs),
 		p50_latency_ms: round(s.latency.percentileMs(50)),
 		p99_latency_ms: round(s.latency.percentileMs(99)),
-		performance_grade: store.currentGrade(),
+		performance_grade: view.currentGrade(),
 		targets_met,
 		consistency_valid,
 		metrics: {
 			uptime_hours: round(durationMs / 3_600_000, 6)!,
-			error_rate_per_hour: round(store.errorsPerHour(), 3)!,
+			error_rate_per_hour: round(view.errorsPerHour(), 3)!,
 			average_memory_mb: self.average_memory_mb,
 			peak_memory_mb: self.peak_memory_mb,
 			average_cpu_percent: self.average_cpu_percent,
-			orders_placed: store.overall.orders.placed,
-			orders_filled: store.overall.orders.filled,
-			orders_canceled: store.overall.orders.canceled,
-			orders_rejected: store.overall.orders.rejected,
-			positions_opened: store.overall.positions.opened,
-			positions_closed: store.overall.positions.closed,
-			risk_rejections: store.overall.riskRejections,
-			total_errors: store.errors.total,
-			critical_errors: store.errors.critical,
+			orders_placed: view.overall.orders.placed,
+			orders_filled: view.overall.orders.filled,
+			orders_canceled: view.overall.orders.canceled,
+			orders_rejected: view.overall.orders.rejected,
+			positions_opened: view.overall.positions.opened,
+			positions_closed: view.overall.positions.closed,
+			risk_rejections: view.overall.riskRejections,
+			total_errors: view.errors.total,
+			critical_errors: view.errors.critical,
 			rss_slope_mb_per_hour: round(extras.rssSlopeMbPerHour, 3),
-			expected_errors: store.overall.expectedErrors,
+			expected_errors: view.overall.expectedErrors,
 			// Goes with total_operations and success_rate: the soak's figures when the soak ran operations.
 			failures_during_faults: s.failedDuringFaults,
-			soak_errors: hasSoak ? store.soakStats.errors : null,
-			soak_expected_errors: hasSoak ? store.soakStats.expectedErrors : null,
+			soak_errors: hasSoak ? view.soakStats.errors : null,
+			soak_expected_errors: hasSoak ? view.soakStats.expectedErrors : null,
 		},
 		success: !interrupted && !extras.checkpoint && phasesOk && targets_met,
 		interrupted,
@@ -119,19 +118,19 @@ export function buildReport(store: EngineStore, extras: ReportExtras): Report {
 		checkpoint: extras.checkpoint,
 		exit_code: extras.exitCode,
 		phases,
-		breaker: store.breaker,
-		kill_switch: store.killSwitch,
+		breaker: view.breaker,
+		kill_switch: view.killSwitch,
 		orders_cancelled_on_exit: extras.ordersCancelledOnExit,
 		resources: {self, watched},
-		faults: store.faults.map(f => f.mark),
-		streams: [...store.streams.values()].map(st => ({id: st.id, kind: st.kind, symbol: st.symbol, messages: st.messages, gaps: st.gaps, reconnects: st.reconnects, latency_avg_ms: round(st.latency.avgMs), latency_p99_ms: round(st.latency.percentileMs(99))})),
-		errors: store.errors.list(200),
-		anomalies: store.anomalies.toArray().map(a => ({...a, at: new Date(a.at).toISOString()})),
-		histograms: {unit: 'us', encoding: 'hdr-compressed-base64', operations: store.overall.latency.encode(), soak: hasSoak ? store.soakStats.latency.encode() : null, calls: extras.callLatency.encode()},
+		faults: view.faultMarks(),
+		streams: view.streamStats().map(st => ({id: st.id, kind: st.kind, symbol: st.symbol, messages: st.messages, gaps: st.gaps, reconnects: st.reconnects, latency_avg_ms: round(st.latency.avgMs), latency_p99_ms: round(st.latency.percentileMs(99))})),
+		errors: view.errors.list(200),
+		anomalies: view.anomalies().map(a => ({...a, at: new Date(a.at).toISOString()})),
+		histograms: {unit: 'us', encoding: 'hdr-compressed-base64', operations: view.overall.latency.encode(), soak: hasSoak ? view.soakStats.latency.encode() : null, calls: extras.callLatency.encode()},
 		calls: {count: extras.callLatency.count, average_ms: round(extras.callLatency.avgMs), p99_ms: round(extras.callLatency.percentileMs(99))},
 	};
-	if (store.chaos.size > 0) report.chaos = [...store.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
-	if (store.resumedFrom) report.resumed_from = {dir: store.resumedFrom.dir, run_id: store.resumedFrom.runId, soak_elapsed_ms: store.resumedFrom.soakElapsedMs, resumed_at: new Date(store.resumedFrom.at).toISOString(), orders_cancelled: store.resumedFrom.ordersCancelled};
+	if (view.chaos.size > 0) report.chaos = [...view.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
+	if (view.resumedFrom) report.resumed_from = {dir: view.resumedFrom.dir, run_id: view.resumedFrom.runId, soak_elapsed_ms: view.resumedFrom.soakElapsedMs, resumed_at: new Date(view.resumedFrom.at).toISOString(), orders_cancelled: view.resumedFrom.ordersCancelled};
 	// Masking is the last step: every string that leaves the process goes through it.
 	return {...(extras.mask === undefined ? report : maskReport(report, extras.mask))};
 }

@@ -15,14 +15,14 @@ export interface HeadlessOptions {
 
 export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: HeadlessOptions): () => void {
 	const write = options.write ?? (text => void process.stdout.write(text));
-	const store = engine.store;
+	const view = engine.store.view;
 	const stamp = (at: number) => {
-		const started = store.run?.startedAt ?? at;
+		const started = view.run?.startedAt ?? at;
 		return `[${formatDuration(Math.max(0, at - started)).padStart(8)}]`;
 	};
 	let progress: NodeJS.Timeout | null = null;
 	const printProgress = () => {
-		const soak = store.soakView(Date.now());
+		const soak = view.soakView(Date.now());
 		if (!soak) return;
 		write(
 			formatSoakBlock(`soak progress ${formatDuration(soak.elapsedMs)}`, {
@@ -46,14 +46,14 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				if (event.reportDir) write(`  report folder: ${event.reportDir}\n`);
 				break;
 			case 'phase-started':
-				write(`${stamp(event.at)} >> ${event.phase}: ${store.phaseState(event.phase).title}\n`);
+				write(`${stamp(event.at)} >> ${event.phase}: ${view.phaseState(event.phase).title}\n`);
 				if (event.phase === 'soak' && !progress) {
 					progress = setInterval(printProgress, options.progressEveryMs);
 					progress.unref();
 				}
 				break;
 			case 'phase-finished': {
-				const phase = store.phaseState(event.phase);
+				const phase = view.phaseState(event.phase);
 				const passed = phase.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
 				const took = phase.startedAt === null ? '' : ` in ${formatDuration(event.at - phase.startedAt)}`;
 				write(`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${phase.checks.length} checks${took}\n`);

@@ -3,7 +3,7 @@
  * <skipped message>; warn passes with the warning in <system-out>.
  */
 import type {Report} from './model.js';
-import type {CheckResult} from '../engine/types.js';
+import type {CheckResult} from '../engine/checks.js';
 
 export function escapeXml(text: string): string {
 	return text

@@ -2,7 +2,12 @@
  * report.json, schema `drydock.report/1`. Top-level field names follow the soak-test guides drydock
  * replaces (snake_case). Rates are percentages (0–100); latencies in milliseconds; times ISO 8601.
  */
-import type {BreakerView, ChaosRecord, CheckResult, ErrorGroup, FaultMark, Grade, KillSwitchView, PhaseId, PhaseStatus, PlanName} from '../engine/types.js';
+import type {CheckResult, PhaseStatus} from '../engine/checks.js';
+import type {ChaosRecord, FaultMark} from '../engine/fault-records.js';
+import type {Grade} from '../engine/grade.js';
+import type {PhaseId} from '../engine/phase-ids.js';
+import type {PlanName} from '../engine/plans.js';
+import type {BreakerView, ErrorGroup, KillSwitchView} from '../engine/snapshot.js';
 
 export const REPORT_SCHEMA = 'drydock.report/1';
 

@@ -1,15 +1,15 @@
 /**
  * Crash recovery: after a `kill -9` (or a power cut) a run folder holds the last checkpoint of
- * report.json and the journal, events.ndjson. Replaying the journal through a fresh store rebuilds
+ * report.json and the journal, events.ndjson. Replaying the journal into a fresh run state rebuilds
  * phases, checks, operations (latencies exactly), orders and errors up to the last event written; what
  * the journal doesn't carry (resource samples, stream stats, call latencies) comes from the checkpoint.
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {EngineStore} from '../engine/store.js';
+import {createRunReplay} from '../engine/replay.js';
 import {LatencyRecorder} from '../engine/latency.js';
 import type {EngineEvent} from '../engine/events.js';
-import {isPhaseId, type PhaseId} from '../engine/types.js';
+import {isPhaseId, type PhaseId} from '../engine/phase-ids.js';
 import {UsageError} from '../util/usage-error.js';
 import {buildReport} from './build.js';
 import {REPORT_SCHEMA, type Report} from './model.js';
@@ -56,32 +56,33 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 	if (!started) throw new UsageError(`report --recover ${dir}: the journal has no run-started event`);
 	const lastAt = events.reduce((max, e) => Math.max(max, e.at), started.at);
 	const profile = checkpoint?.profile ?? {name: 'unknown', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: []};
-	const store = new EngineStore({
+	const phaseTitles: Partial<Record<PhaseId, string>> = {};
+	for (const phase of checkpoint?.phases ?? []) if (isPhaseId(phase.id)) phaseTitles[phase.id] = phase.title;
+	const replay = createRunReplay({
 		profile: {name: profile.name, exchange: profile.exchange, environment: profile.environment as 'mock', execution: profile.execution as 'exchange', symbols: profile.symbols},
-		limits: {cpuPercent: 100, rssMb: 1e9, rssSlopeMbPerHour: 1e9, eventLoopLagMs: 1e9},
 		now: () => lastAt,
+		phaseTitles,
 		...(options.mask ? {mask: options.mask} : {}),
 	});
-	for (const phase of checkpoint?.phases ?? []) if (isPhaseId(phase.id)) store.setPhaseTitle(phase.id as PhaseId, phase.title);
 	let finished = false;
 	for (const event of events) {
-		store.apply(event);
+		replay.apply(event);
 		if (event.type === 'run-finished') finished = true;
 	}
 	const crashed = !finished;
 	if (crashed) {
 		// Phases cut short by the crash: whatever they had proved so far, they did not finish.
 		for (const id of started.plan.phases) {
-			const state = store.phaseState(id);
+			const state = replay.view.phaseState(id);
 			if (state.status === 'running' || state.status === 'pending') {
-				store.apply({type: 'check', at: lastAt, phase: id, check: {id: 'not-finished', title: 'Phase finished', verdict: 'skipped', measured: null, threshold: null, reason: 'the run was killed before this phase finished (recovered from the journal)', at: lastAt}});
-				store.apply({type: 'phase-finished', at: lastAt, phase: id, status: 'skipped', reason: 'killed: not finished'});
+				replay.apply({type: 'check', at: lastAt, phase: id, check: {id: 'not-finished', title: 'Phase finished', verdict: 'skipped', measured: null, threshold: null, reason: 'the run was killed before this phase finished (recovered from the journal)', at: lastAt}});
+				replay.apply({type: 'phase-finished', at: lastAt, phase: id, status: 'skipped', reason: 'killed: not finished'});
 			}
 		}
-		store.apply({type: 'run-finished', at: lastAt, state: 'interrupted', exitCode: 1});
+		replay.apply({type: 'run-finished', at: lastAt, state: 'interrupted', exitCode: 1});
 	}
-	const exitCode = store.run?.exitCode ?? 1;
-	const report = buildReport(store, {
+	const exitCode = replay.view.run?.exitCode ?? 1;
+	const report = buildReport(replay.view, {
 		version: options.version,
 		interruptedBy: crashed ? 'killed' : (checkpoint?.interrupted_by ?? null),
 		checkpoint: false,
@@ -101,6 +102,5 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 		if (self) Object.assign(report.metrics, {average_memory_mb: self.average_memory_mb, peak_memory_mb: self.peak_memory_mb, average_cpu_percent: self.average_cpu_percent});
 		report.drydock_version = checkpoint.drydock_version ?? report.drydock_version;
 	}
-	store.close();
 	return {report, replayed: events.length, skipped, fromCheckpoint: checkpoint !== null};
 }

@@ -1,6 +1,6 @@
 /** The console summary at the end of a run (and for `drydock report`): phase table + soak final block. */
 import type {Report} from './model.js';
-import type {PhaseStatus} from '../engine/types.js';
+import type {PhaseStatus} from '../engine/checks.js';
 import {formatDuration} from '../util/duration.js';
 
 export const statusLabel: Record<PhaseStatus, string> = {

@@ -1,7 +1,7 @@
 /** Maps a profile onto the engine's options (no exchange, no ccxt: cheap enough for the first frame). */
 import type {Profile} from '../profiles/schema.js';
 import type {EngineOptions} from '../engine/engine.js';
-import type {ProfileView} from '../engine/types.js';
+import type {ProfileView} from '../engine/snapshot.js';
 
 export function profileView(profile: Profile): ProfileView {
 	return {name: profile.name, exchange: profile.exchange, environment: profile.environment, execution: profile.execution, symbols: [...profile.symbols]};

@@ -6,7 +6,8 @@
 import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
 import {useKeyController} from './hooks/use-key-controller.js';
 import {Box, Text, useStdin, useStdout} from 'ink';
-import type {EngineCommand, EngineHandle, EngineSnapshot} from '../engine/types.js';
+import type {EngineCommand, EngineHandle} from '../engine/commands.js';
+import type {EngineSnapshot} from '../engine/snapshot.js';
 import {UiContext, type UiEnvironment} from './context.js';
 import {glyphs} from './glyphs.js';
 import {colorEnabled} from './ansi.js';

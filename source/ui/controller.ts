@@ -4,7 +4,9 @@
  * testable and the App component only wires it up.
  */
 import type {Key} from 'ink';
-import {phaseIds, type EngineCommand, type EngineSnapshot, type StreamView} from '../engine/types.js';
+import type {EngineCommand} from '../engine/commands.js';
+import {phaseIds} from '../engine/phase-ids.js';
+import type {EngineSnapshot, StreamView} from '../engine/snapshot.js';
 import {commandFor, type CommandName, type KeyMatchers, defaultKeyMatchers} from './keymap.js';
 import {clampIndex, isRunActive, visibleErrors} from './selectors.js';
 import {sanitize} from './text.js';

@@ -2,7 +2,8 @@
  * Every character the console draws that a non-UTF-8 terminal might not have, in one place, with an
  * ASCII twin. Panels ask for `glyphs(ascii)` instead of writing box or block characters themselves.
  */
-import type {PhaseStatus, StreamStatus, BreakerState} from '../engine/types.js';
+import type {PhaseStatus} from '../engine/checks.js';
+import type {StreamStatus, BreakerState} from '../engine/snapshot.js';
 
 export interface Glyphs {
 	ascii: boolean;

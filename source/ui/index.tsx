@@ -8,7 +8,7 @@
 // reconciler renders nothing at all.
 import {restoreCiEnvironment} from './ink-env.js';
 import {createElement} from 'react';
-import type {EngineHandle} from '../engine/types.js';
+import type {EngineHandle} from '../engine/commands.js';
 import {App} from './App.js';
 import {mountFullScreen} from './full-screen.js';
 

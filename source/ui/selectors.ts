@@ -1,5 +1,5 @@
 /** Pure views over a snapshot that both the panels and the key handler need to agree on. */
-import type {EngineSnapshot, ErrorGroup, RunState} from '../engine/types.js';
+import type {EngineSnapshot, ErrorGroup, RunState} from '../engine/snapshot.js';
 
 const activeStates: readonly RunState[] = ['starting', 'running', 'stopping'];
 

@@ -10,7 +10,7 @@ import {ChaosRunner} from '../../source/chaos/runner.js';
 import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
 import {engineShutdownTarget} from '../../source/engine/shutdown.js';
 import type {Engine, EngineHooks} from '../../source/engine/engine.js';
-import type {PhaseContext, PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseContext, PhaseDefinition} from '../../source/engine/phase-definition.js';
 import type {StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
 import type {FaultInjector} from '../../source/phases/faults.js';

@@ -1,7 +1,7 @@
 /** The shutdown coordinator's crash path, on a fake engine (the real thing is in crash.e2e.test.ts). */
 import {describe, expect, it} from 'vitest';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, describeCrash, engineShutdownTarget, exitCodeFor, type ShutdownTarget} from '../../source/engine/shutdown.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import {testEngine} from '../engine/helpers.js';
 
 function fakeTarget(running: boolean, options: {killSwitch?: () => Promise<void>} = {}) {

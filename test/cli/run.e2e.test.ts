@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {XMLValidator} from 'fast-xml-parser';
 import {DEFAULT_API_KEY, DEFAULT_API_SECRET} from '../../source/mock/index.js';
-import {phaseIds} from '../../source/engine/types.js';
+import {phaseIds} from '../../source/engine/phase-ids.js';
 import {drydock, openOrders, startMock} from './helpers.js';
 import type {Report} from '../../source/report/model.js';
 

@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
-import {phaseIds} from '../../source/engine/types.js';
+import {phaseIds} from '../../source/engine/phase-ids.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;

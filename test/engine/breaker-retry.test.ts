@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {CircuitBreaker} from '../../source/engine/breaker.js';
 import {backoffDelay, retry} from '../../source/engine/retry.js';
-import type {BreakerState} from '../../source/engine/types.js';
+import type {BreakerState} from '../../source/engine/snapshot.js';
 
 describe('circuit breaker', () => {
 	it('opens after the threshold, half-opens after openMs, closes on probe success, reopens on probe failure', () => {

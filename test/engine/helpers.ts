@@ -1,5 +1,5 @@
 import {createEngine, type EngineRuntime} from '../../source/engine/engine.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 export const profileView = {name: 'test', exchange: 'binance', environment: 'mock' as const, execution: 'exchange' as const, symbols: ['BTC/USDT']};
 

@@ -8,7 +8,8 @@ import os from 'node:os';
 import {describe, expect, it} from 'vitest';
 import {testEngine} from './helpers.js';
 import {formatSummary} from '../../source/report/summary.js';
-import type {ChaosRecord, PhaseContext, PhaseDefinition} from '../../source/engine/types.js';
+import type {ChaosRecord} from '../../source/engine/fault-records.js';
+import type {PhaseContext, PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 type Ctx = PhaseContext<object, {name: string}>;
 type Def = PhaseDefinition<object, {name: string}>;

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest';
 import {buildPlan, failedPhasesOf, parsePhaseList, FULL_SOAK_MS, QUICK_SOAK_MS} from '../../source/engine/plans.js';
 import {gradeFor} from '../../source/engine/grade.js';
-import {derivePhaseStatus, phaseIds} from '../../source/engine/types.js';
+import {derivePhaseStatus} from '../../source/engine/checks.js';
+import {phaseIds} from '../../source/engine/phase-ids.js';
 import {UsageError} from '../../source/util/usage-error.js';
 
 describe('plans', () => {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createShutdownCoordinator, engineShutdownTarget} from '../../source/engine/shutdown.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
 import {prepareResume, startResumedRun} from '../../source/runtime/resume.js';
 import {testEngine} from './helpers.js';

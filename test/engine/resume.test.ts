@@ -8,7 +8,7 @@ import {copyFile, mkdir, mkdtemp, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import {buildReport} from '../../source/report/build.js';
 import {decodeHistogram} from '../../source/engine/latency.js';
 import {prepareResume} from '../../source/runtime/resume.js';

@@ -3,7 +3,7 @@ import {mkdtemp, readFile, readdir} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {testEngine} from './helpers.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 type P = PhaseDefinition<{calls: number}, {name: string}>;
 

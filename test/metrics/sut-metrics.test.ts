@@ -4,7 +4,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {EngineStore} from '../../source/engine/store.js';
-import type {EngineHandle} from '../../source/engine/types.js';
+import type {EngineHandle} from '../../source/engine/commands.js';
 import {startMetricsServer, type MetricsServer} from '../../source/metrics/index.js';
 import {scrape} from './exposition.js';
 

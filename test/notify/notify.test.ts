@@ -6,7 +6,7 @@ import {createServer, type Server} from 'node:http';
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import {EngineStore} from '../../source/engine/store.js';
-import type {EngineHandle} from '../../source/engine/types.js';
+import type {EngineHandle} from '../../source/engine/commands.js';
 import {createNotifier} from '../../source/notify/index.js';
 import {UsageError} from '../../source/util/usage-error.js';
 

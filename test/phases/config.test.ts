@@ -1,6 +1,7 @@
 /** The config phase on its own (no venue needed): a minimal context records its checks. */
 import {describe, expect, it} from 'vitest';
-import type {CheckInput, CheckResult, PhaseContext} from '../../source/engine/types.js';
+import type {CheckInput, CheckResult} from '../../source/engine/checks.js';
+import type {PhaseContext} from '../../source/engine/phase-definition.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
 import {configPhase} from '../../source/phases/config.js';
 import {createPhaseServices, type PhaseServices} from '../../source/phases/index.js';

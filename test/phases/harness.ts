@@ -8,7 +8,9 @@ import type {Profile, ProfileInput} from '../../source/profiles/schema.js';
 import {buildRuntime, type BuiltRuntime} from '../../source/runtime/create.js';
 import {engineOptionsFor} from '../../source/runtime/engine-options.js';
 import {Engine, type RunOutcome} from '../../source/engine/engine.js';
-import type {CheckResult, EngineSnapshot, PhaseId, PhaseView} from '../../source/engine/types.js';
+import type {CheckResult} from '../../source/engine/checks.js';
+import type {PhaseId} from '../../source/engine/phase-ids.js';
+import type {EngineSnapshot, PhaseView} from '../../source/engine/snapshot.js';
 import {createPhaseServices, type PhaseServices} from '../../source/phases/index.js';
 
 export interface Harness {

@@ -1,6 +1,6 @@
 /** The same phase code with paper execution: the mock's real market data, fills simulated locally. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {PhaseId} from '../../source/engine/types.js';
+import type {PhaseId} from '../../source/engine/phase-ids.js';
 import {startHarness, summary, type Harness} from './harness.js';
 
 describe('phases with paper execution', () => {

@@ -1,6 +1,6 @@
 /** Every phase passes against the mock, through the runtime's composition and the real engine. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import type {PhaseId} from '../../source/engine/types.js';
+import type {PhaseId} from '../../source/engine/phase-ids.js';
 import {startHarness, summary, type Harness} from './harness.js';
 
 describe('phases pass against the mock', () => {

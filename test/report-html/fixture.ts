@@ -6,7 +6,9 @@ import {EngineStore} from '../../source/engine/store.js';
 import {LatencyRecorder} from '../../source/engine/latency.js';
 import {buildReport} from '../../source/report/build.js';
 import type {Report} from '../../source/report/model.js';
-import type {ChaosRecord, PhaseId, Verdict} from '../../source/engine/types.js';
+import type {Verdict} from '../../source/engine/checks.js';
+import type {ChaosRecord} from '../../source/engine/fault-records.js';
+import type {PhaseId} from '../../source/engine/phase-ids.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 
 export interface FixtureOptions {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {recoverRun} from '../../source/report/recover.js';
 import {testEngine} from '../engine/helpers.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 describe('report --recover and injected faults', () => {
 	it('rebuilds expected_errors, failures_during_faults and the graded success rate from the journal', async () => {

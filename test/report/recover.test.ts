@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {recoverRun} from '../../source/report/recover.js';
 import {testEngine} from '../engine/helpers.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 describe('report --recover', () => {
 	it('rebuilds the final report of a killed run from its checkpoint and journal', async () => {

@@ -9,7 +9,7 @@ import {formatSummary} from '../../source/report/summary.js';
 import {decodeHistogram} from '../../source/engine/latency.js';
 import {createMasker, redact} from '../../source/profiles/mask.js';
 import {testEngine} from '../engine/helpers.js';
-import type {PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import type {Report} from '../../source/report/model.js';
 import {secretForms} from '../../source/util/secret-forms.js';
 

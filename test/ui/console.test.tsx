@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import {phaseIds, type EngineSnapshot, type ErrorGroup} from '../../source/engine/types.js';
+import {phaseIds} from '../../source/engine/phase-ids.js';
+import type {EngineSnapshot, ErrorGroup} from '../../source/engine/snapshot.js';
 import {commandKeysLabel, commands, defaultKeyMap} from '../../source/ui/keymap.js';
 import {FakeEngine, idleSnapshot, runningSnapshot, stream, t0} from './fixtures.js';
 import {keys, renderConsole, type RenderedConsole} from './harness.js';

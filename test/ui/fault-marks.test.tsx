@@ -1,6 +1,6 @@
 /** Injected faults are marked on the console's ops/s timeline as they happen. */
 import {afterEach, describe, expect, it} from 'vitest';
-import type {EngineSnapshot} from '../../source/engine/types.js';
+import type {EngineSnapshot} from '../../source/engine/snapshot.js';
 import {faultMarks} from '../../source/ui/panels/MetricsPanel.js';
 import {FakeEngine, runningSnapshot, t0} from './fixtures.js';
 import {renderConsole, type RenderedConsole} from './harness.js';

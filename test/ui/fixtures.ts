@@ -2,7 +2,10 @@
  * Snapshots for UI tests and the demo: a fake EngineHandle (a tiny store plus a dispatch spy) and
  * builders for the states the console must draw — idle, running, failed, no-data, breaker open...
  */
-import {phaseIds, type CheckResult, type EngineCommand, type EngineHandle, type EngineSnapshot, type PhaseView, type StreamView} from '../../source/engine/types.js';
+import type {CheckResult} from '../../source/engine/checks.js';
+import type {EngineCommand, EngineHandle} from '../../source/engine/commands.js';
+import {phaseIds} from '../../source/engine/phase-ids.js';
+import type {EngineSnapshot, PhaseView, StreamView} from '../../source/engine/snapshot.js';
 
 export const t0 = Date.UTC(2026, 10, 22, 9, 0, 0);
 

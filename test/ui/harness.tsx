@@ -7,7 +7,7 @@ import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {vi} from 'vitest';
 import {App} from '../../source/ui/App.js';
-import type {EngineHandle} from '../../source/engine/types.js';
+import type {EngineHandle} from '../../source/engine/commands.js';
 
 // eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;

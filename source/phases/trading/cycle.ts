@@ -5,7 +5,7 @@
  */
 import {isTransientError} from '../../exchange/errors.js';
 import type {MarketInfo, Order} from '../../exchange/types.js';
-import type {PhaseCtx} from '../context.js';
+import type {PhaseCtx} from '../phase-contract.js';
 import {KillSwitchError, cancelTracked, submitOrder} from './orders.js';
 import type {RiskManager} from './risk.js';
 import {amountForNotional, restingBuyPrice, restingSellPrice, roundAmount} from './sizing.js';

@@ -7,7 +7,7 @@ import {ExchangeError, isTransientError, toExchangeError} from '../../exchange/e
 import type {ExchangeClient, Order, OrderRequest} from '../../exchange/types.js';
 import type {Profile} from '../../profiles/schema.js';
 import {within} from '../abort.js';
-import type {PhaseCtx} from '../context.js';
+import type {PhaseCtx} from '../phase-contract.js';
 import type {OrderTracker} from './tracker.js';
 
 export class KillSwitchError extends Error {

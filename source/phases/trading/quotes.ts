@@ -1,7 +1,7 @@
 /** The market a phase trades and where it stands now: filters plus the touch from a small book snapshot. */
 import {isTransientError} from '../../exchange/errors.js';
 import type {MarketInfo} from '../../exchange/types.js';
-import type {PhaseCtx} from '../context.js';
+import type {PhaseCtx} from '../phase-contract.js';
 
 export interface Quote {
 	market: MarketInfo;

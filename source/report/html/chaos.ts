@@ -3,7 +3,7 @@
  * figures of detection, reconnect, resubscribe and recovery; unknown-fate orders and breaker transitions
  * per fault) and the marks those faults leave on every time chart.
  */
-import type {ChaosRecord} from '../../engine/types.js';
+import type {ChaosRecord} from '../../engine/fault-records.js';
 import type {Report} from '../model.js';
 import type {TimeMark} from './charts.js';
 import {escapeHtml as e} from './escape.js';

@@ -4,7 +4,9 @@
  * errors combined, every machine kept as a row in `machines`.
  */
 import {gradeFor} from '../../engine/grade.js';
-import type {BreakerState, CheckResult, ErrorGroup, PhaseId, PhaseStatus} from '../../engine/types.js';
+import type {CheckResult, PhaseStatus} from '../../engine/checks.js';
+import type {PhaseId} from '../../engine/phase-ids.js';
+import type {BreakerState, ErrorGroup} from '../../engine/snapshot.js';
 import type {Report, ReportPhase, ReportStream} from '../model.js';
 import {encodeHistogram, mergeHistograms, percentileMs} from './histogram.js';
 import {failuresDuringFaults, runMachineRows, succeededOperations} from './machines.js';

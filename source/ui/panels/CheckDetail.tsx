@@ -1,7 +1,8 @@
 /** The selected phase's checks: measured value against threshold and, when not a pass, the reason. Problems first. */
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {CheckResult, PhaseView, Verdict} from '../../engine/types.js';
+import type {CheckResult, Verdict} from '../../engine/checks.js';
+import type {PhaseView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {statusColor} from '../glyphs.js';
 import {formatElapsed, formatMeasured} from '../format.js';

@@ -1,7 +1,7 @@
 /** Error groups newest first with counts and first/last seen; `/` filters, arrows scroll, the selected group's details below. */
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {ErrorGroup} from '../../engine/types.js';
+import type {ErrorGroup} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {formatAge, formatClock, formatCount} from '../format.js';
 import {Table, type TableRow} from '../components/Table.js';

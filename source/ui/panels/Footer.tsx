@@ -1,7 +1,7 @@
 /** Status line (dialog, filter prompt, quitting, latest notice) and the main key hints from the key map. */
 import {memo} from 'react';
 import {Box} from 'ink';
-import type {EngineSnapshot} from '../../engine/types.js';
+import type {EngineSnapshot} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {commands, commandKeysLabel, defaultKeyMap} from '../keymap.js';
 import {Line, type SegmentInput} from '../components/Line.js';

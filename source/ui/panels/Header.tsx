@@ -1,7 +1,8 @@
 /** Two lines: where the run stands (plan, state, time) and the safety state (grade, breaker, kill switch). */
 import {memo} from 'react';
 import {Box} from 'ink';
-import type {BreakerView, Grade, KillSwitchView, MetricsView, ProfileView, RunView} from '../../engine/types.js';
+import type {Grade} from '../../engine/grade.js';
+import type {BreakerView, KillSwitchView, MetricsView, ProfileView, RunStatusView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {breakerColor, type Glyphs} from '../glyphs.js';
 import {formatCount, formatElapsed, formatPercent} from '../format.js';
@@ -10,7 +11,7 @@ import {Line, type SegmentInput} from '../components/Line.js';
 interface HeaderProps {
 	width: number;
 	profile: ProfileView;
-	run: RunView | null;
+	run: RunStatusView | null;
 	grade: Grade | null;
 	breaker: BreakerView;
 	killSwitch: KillSwitchView;
@@ -29,7 +30,7 @@ const runStateColor: Record<string, string> = {
 	interrupted: 'yellow',
 };
 
-function runSegments(run: RunView | null, g: Glyphs): SegmentInput[] {
+function runSegments(run: RunStatusView | null, g: Glyphs): SegmentInput[] {
 	if (run === null) return [{text: 'idle', color: 'gray', bold: true}, {text: 'Q quick run · F full run · ? help', dim: true}];
 	const failed = run.state === 'finished' && run.exitCode !== null && run.exitCode !== 0;
 	const stateText = run.state === 'finished' ? (failed ? `finished ${g.status.fail}` : `finished ${g.status.pass}`) : run.state;

@@ -1,7 +1,8 @@
 /** Live operation metrics: counts, ops/s sparkline, success rate, latency, orders, positions, soak status. */
 import {memo} from 'react';
 import {Box} from 'ink';
-import type {FaultMark, MetricsView, SoakView} from '../../engine/types.js';
+import type {FaultMark} from '../../engine/fault-records.js';
+import type {MetricsView, SoakView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {sparkline} from '../charts.js';
 import {formatCount, formatShortDuration, formatMs, formatPercent, formatRate} from '../format.js';

@@ -1,6 +1,6 @@
 /** The phase table: status symbol + colour, checks passed/total, duration; the selected row is highlighted. */
 import {memo} from 'react';
-import type {PhaseView} from '../../engine/types.js';
+import type {PhaseView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {statusColor} from '../glyphs.js';
 import {formatShortDuration} from '../format.js';

@@ -1,7 +1,7 @@
 /** CPU, RSS, heap and event-loop lag for drydock and the watched PID, with the profile's limits marked on the bars. */
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {ResourceLimits, ResourceView} from '../../engine/types.js';
+import type {ResourceLimits, ResourceView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {gauge, sparkline} from '../charts.js';
 import {formatMb, formatMs} from '../format.js';

@@ -4,7 +4,7 @@
  */
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {StreamView} from '../../engine/types.js';
+import type {StreamView} from '../../engine/snapshot.js';
 import {useUi} from '../context.js';
 import {streamColor} from '../glyphs.js';
 import {formatAge, formatMs, formatRate} from '../format.js';

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {testEngine} from './helpers.js';
-import type {PhaseContext, PhaseDefinition} from '../../source/engine/types.js';
+import type {PhaseContext, PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 type Ctx = PhaseContext<object, {name: string}>;
 

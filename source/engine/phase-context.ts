@@ -2,7 +2,9 @@
  * Builds the PhaseContext a phase runs with: checks, metrics, errors and streams become engine events;
  * `call` wraps every exchange call in the circuit breaker and the retry policy.
  */
-import type {CallOptions, CheckInput, CheckResult, ErrorInput, PhaseContext, PhaseId} from './types.js';
+import type {CheckInput, CheckResult} from './checks.js';
+import type {CallOptions, ErrorInput, PhaseContext} from './phase-definition.js';
+import type {PhaseId} from './phase-ids.js';
 import type {EngineEvent} from './events.js';
 import {BreakerOpenError, type CircuitBreaker} from './breaker.js';
 import {backoffDelay, isAbortError, sleep, AbortError, type RetryPolicy} from './retry.js';

@@ -109,7 +109,7 @@ export default async function command(argv: string[]): Promise<number> {
 	const intro = `drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`;
 
 	// The Load screen when a person is watching; progress lines otherwise (CI, pipes, --headless).
-	let screen: import('../ui/index.js').MountedLoadConsole | null = null;
+	let screen: import('../ui/index.js').MountedLoadScreen | null = null;
 	let progress: NodeJS.Timeout | null = null;
 	let signal: 'SIGINT' | 'SIGTERM' | undefined;
 	const leave = (code: number) => {
@@ -131,8 +131,8 @@ export default async function command(argv: string[]): Promise<number> {
 	let outcome;
 	try {
 		if (uiModule) {
-			const {mountLoadConsole, shouldUseAscii} = await uiModule;
-			screen = mountLoadConsole(runner, {
+			const {mountLoadScreen, shouldUseAscii} = await uiModule;
+			screen = mountLoadScreen(runner, {
 				ascii: shouldUseAscii(process.env, values.ascii),
 				description: session.description,
 				onQuit(force) {

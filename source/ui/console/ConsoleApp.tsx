@@ -1,7 +1,8 @@
 /**
  * The console screen: reads engine snapshots (useSyncExternalStore), lays panels out for the terminal
- * size, and turns keys into engine commands through the console controller. Each panel sits behind its own
- * error boundary; nothing here owns a timer that matters to a result (the 1 s clock is display only).
+ * size, and turns keys into engine commands through the console controller. Each panel sits behind
+ * its own error boundary; nothing here owns a timer that matters to a result (the 1 s clock is
+ * display only).
  */
 import {useCallback, useMemo, useRef} from 'react';
 import {Box, useStdin, useStdout} from 'ink';

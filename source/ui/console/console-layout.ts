@@ -1,7 +1,7 @@
 /**
- * Where the console's panels go for a terminal size: a pure function so the 80×24 promise is testable without
- * drawing. The root is `rows − 1` tall (a frame as tall as the terminal makes Ink 6 clear and repaint
- * on every update — flicker in tmux).
+ * Where the console's panels go for a terminal size: a pure function so the 80×24 promise is testable
+ * without drawing. The root is `rows − 1` tall (a frame as tall as the terminal makes Ink 6 clear and
+ * repaint on every update — flicker in tmux).
  */
 import type {FocusId} from './console-controller.js';
 

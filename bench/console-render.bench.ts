@@ -7,7 +7,7 @@ import {setFlagsFromString} from 'node:v8';
 import {runInNewContext} from 'node:vm';
 import {createElement} from 'react';
 import {render} from 'ink';
-import {App} from '../source/ui/App.js';
+import {ConsoleApp as App} from '../source/ui/console/ConsoleApp.js';
 import {FakeEngine, runningSnapshot} from '../test/ui/fixtures.js';
 import {FakeStdin, FakeStdout} from '../test/ui/harness.js';
 

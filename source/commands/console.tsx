@@ -4,7 +4,7 @@
  * ccxt alone takes ~0.5 s to import), so the first frame appears well within a second.
  */
 import path from 'node:path';
-import {parseCommandArgs, numberOption} from '../util/args.js';
+import {parseCommandArgs} from '../util/args.js';
 import {loadProfile} from '../profiles/load.js';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
@@ -13,32 +13,14 @@ import {createSession} from '../runtime/session.js';
 import {formatSummary} from '../report/summary.js';
 import {attachExtras, type Extras} from '../runtime/extras.js';
 import {startResumedRun, type ResumePlan} from '../runtime/resume.js';
-import {assertProcessExists, parseExtrasFlags, type RunArgs} from './run.js';
+import type {PlanSpec} from '../engine/plans.js';
+import {DEFAULT_PROFILE, helpOption, readSessionFlags, sessionFlagsHelp as flag, sessionOptions, showHelp, type SessionArgs} from './flags.js';
 
-const options = {
-	profile: {type: 'string'},
-	ascii: {type: 'boolean'},
-	'report-dir': {type: 'string'},
-	'watch-pid': {type: 'string'},
-	'exchange-url': {type: 'string'},
-	'allow-live': {type: 'boolean'},
-	'metrics-port': {type: 'string'},
-	'metrics-host': {type: 'string'},
-	notify: {type: 'string'},
-	'notify-format': {type: 'string'},
-	help: {type: 'boolean', short: 'h'},
-} as const;
+const options = {...sessionOptions, ...helpOption} as const;
 
 export const consoleUsage = `Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--report-dir DIR]
                [--allow-live] [--metrics-port N] [--notify URL]
-  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)
-  --ascii              ASCII borders and glyphs (automatic when the locale is not UTF-8)
-  --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
-  --watch-pid N        also sample this process (the system under test)
-  --report-dir DIR     where reports/<run-id>/ goes (default reports)
-  --allow-live         permit real orders on mainnet (held under the profile's live caps)
-  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
-  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)
+${[flag.profile, flag.ascii, flag['exchange-url'], flag['watch-pid'], flag['report-dir'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
 Keys: Q quick run, F full run, r rerun failed, ? help (every key), q quit.
 \`drydock run\` on a terminal opens this console with its plan (and \`drydock run --resume DIR\` with the resumed soak).`;
 
@@ -52,7 +34,7 @@ export function preloadUi(): Promise<typeof import('../ui/index.js')> {
 export interface ConsoleRun {
 	profile: Profile;
 	/** With a plan: start it as soon as the runtime is ready (`drydock run` on a TTY); without: idle. */
-	args: Omit<RunArgs, 'plan'> & {plan?: RunArgs['plan']};
+	args: SessionArgs & {plan?: PlanSpec};
 	/** `drydock run --resume DIR` on a TTY: carry that soak on (instead of args.plan) once the runtime is ready. */
 	resume?: ResumePlan;
 }
@@ -134,29 +116,12 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 export default async function consoleCommand(argv: string[]): Promise<number> {
 	const {values} = parseCommandArgs('console', argv, options, false);
 	if (!values.help && process.stdout.isTTY) void preloadUi().catch(() => {});
-	if (values.help) {
-		process.stdout.write(consoleUsage + '\n');
-		return 0;
-	}
-	const {profile} = await loadProfile(values.profile ?? 'mock');
-	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
-	if (watchPid !== undefined) assertProcessExists(watchPid);
-	const extras = await parseExtrasFlags(values);
+	if (showHelp(values, consoleUsage)) return 0;
+	const {profile} = await loadProfile(values.profile ?? DEFAULT_PROFILE);
+	const args = await readSessionFlags(values);
 	if (!process.stdout.isTTY) {
 		process.stderr.write('drydock: the console needs a terminal; use `drydock run --headless` in scripts and CI\n');
 		return 2;
 	}
-	return runConsole({
-		profile,
-		args: {
-			profile: profile.name,
-			reportDir: values['report-dir'] ?? 'reports',
-			headless: false,
-			allowLive: Boolean(values['allow-live']),
-			ascii: Boolean(values.ascii),
-			extras,
-			...(watchPid !== undefined ? {watchPid} : {}),
-			...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
-		},
-	});
+	return runConsole({profile, args: {...args, profile: profile.name}});
 }

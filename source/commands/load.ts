@@ -6,6 +6,7 @@
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
+import {asciiOption, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirFrom, reportDirOption, showHelp} from './flags.js';
 import {progressLine} from '../load/progress.js';
 import {startLoadSession} from '../load/session.js';
 import {parseThreshold} from '../load/thresholds.js';
@@ -45,12 +46,12 @@ const options = {
 	'arrival-rate': {type: 'string'},
 	csv: {type: 'string'},
 	threshold: {type: 'string', multiple: true},
-	'report-dir': {type: 'string'},
+	...reportDirOption,
 	'progress-every': {type: 'string'},
 	'stop-timeout': {type: 'string'},
-	headless: {type: 'boolean'},
-	ascii: {type: 'boolean'},
-	help: {type: 'boolean', short: 'h'},
+	...headlessOption,
+	...asciiOption,
+	...helpOption,
 } as const;
 
 /** `200`, `200/s`, `6000/m` → iterations per second. */
@@ -62,19 +63,9 @@ function parseRate(text: string): number {
 	return value;
 }
 
-function positiveDuration(text: string | undefined, flag: string): number | undefined {
-	if (text === undefined) return undefined;
-	const ms = parseDuration(text, flag);
-	if (ms <= 0) throw new UsageError(`${flag}: "${text}" must be longer than zero`);
-	return ms;
-}
-
 export default async function command(argv: string[]): Promise<number> {
 	const {values, positionals} = parseCommandArgs('load', argv, options);
-	if (values.help) {
-		process.stdout.write(help + '\n');
-		return 0;
-	}
+	if (showHelp(values, help)) return 0;
 	if (positionals.length !== 1) throw new UsageError(`drydock load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`);
 	const file = positionals[0]!;
 
@@ -87,7 +78,7 @@ export default async function command(argv: string[]): Promise<number> {
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
 
-	const interactive = !values.headless && process.stdout.isTTY === true;
+	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
 	const uiModule = interactive ? import('../ui/index.js') : null;
 	void uiModule?.catch(() => {});
@@ -102,14 +93,14 @@ export default async function command(argv: string[]): Promise<number> {
 		...(arrivalRate !== undefined ? {arrivalRate} : {}),
 		...(values.csv !== undefined ? {csvPrefix: values.csv} : {}),
 		thresholds: values.threshold ?? [],
-		reportDir: values['report-dir'] ?? 'reports',
+		reportDir: reportDirFrom(values),
 		stopTimeoutMs,
 	});
 	const {runner} = session;
 	const intro = `drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`;
 
 	// The Load screen when a person is watching; progress lines otherwise (CI, pipes, --headless).
-	let screen: import('../ui/index.js').MountedLoadConsole | null = null;
+	let screen: import('../ui/index.js').MountedLoadScreen | null = null;
 	let progress: NodeJS.Timeout | null = null;
 	let signal: 'SIGINT' | 'SIGTERM' | undefined;
 	const leave = (code: number) => {
@@ -131,8 +122,8 @@ export default async function command(argv: string[]): Promise<number> {
 	let outcome;
 	try {
 		if (uiModule) {
-			const {mountLoadConsole, shouldUseAscii} = await uiModule;
-			screen = mountLoadConsole(runner, {
+			const {mountLoadScreen, shouldUseAscii} = await uiModule;
+			screen = mountLoadScreen(runner, {
 				ascii: shouldUseAscii(process.env, values.ascii),
 				description: session.description,
 				onQuit(force) {

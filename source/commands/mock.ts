@@ -1,5 +1,6 @@
 import {numberOption, parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
+import {helpOption, portOption, showHelp} from './flags.js';
 
 const help = (apiKey: string, apiSecret: string) => `drydock mock — the embedded Binance-compatible spot exchange (REST + WebSocket on one port)
 
@@ -40,17 +41,14 @@ export default async function command(argv: string[]): Promise<number> {
 			'api-key': {type: 'string'},
 			'api-secret': {type: 'string'},
 			'weight-limit': {type: 'string'},
-			help: {type: 'boolean', short: 'h'},
+			...helpOption,
 		},
 		false,
 	);
 	void positionals;
 	const {startMockExchange, DEFAULT_API_KEY, DEFAULT_API_SECRET} = await import('../mock/index.js');
-	if (values.help) {
-		process.stdout.write(help(DEFAULT_API_KEY, DEFAULT_API_SECRET));
-		return 0;
-	}
-	const port = numberOption(values.port, '--port', {min: 0, max: 65_535, integer: true});
+	if (showHelp(values, help(DEFAULT_API_KEY, DEFAULT_API_SECRET))) return 0;
+	const port = portOption(values.port, '--port');
 	const seed = numberOption(values.seed, '--seed', {integer: true});
 	const weightLimit = numberOption(values['weight-limit'], '--weight-limit', {min: 1, max: 1e12, integer: true});
 	const symbols = values.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');

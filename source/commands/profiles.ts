@@ -6,15 +6,13 @@ import {listShippedProfiles, loadProfile, profileIssues, resolveProfilePath} fro
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from '../runtime/credentials.js';
 import {describeJsonError} from '../util/json-error.js';
+import {helpOption, showHelp} from './flags.js';
 
 const usage = 'Usage: drydock profiles [list | show NAME | validate FILE]';
 
 export default async function profiles(argv: string[]): Promise<number> {
-	const {values, positionals} = parseCommandArgs('profiles', argv, {help: {type: 'boolean', short: 'h'}});
-	if (values.help) {
-		process.stdout.write(usage + '\n');
-		return 0;
-	}
+	const {values, positionals} = parseCommandArgs('profiles', argv, helpOption);
+	if (showHelp(values, usage)) return 0;
 	const [sub = 'list', target, ...extra] = positionals;
 	if (extra.length > 0) throw new UsageError(`profiles ${sub}: unexpected argument "${extra[0]}"`);
 	switch (sub) {

@@ -13,6 +13,7 @@ import {toJUnit} from '../report/junit.js';
 import {writeFileAtomic} from '../report/json.js';
 import {processMasker} from '../profiles/mask.js';
 import {describeJsonError} from '../util/json-error.js';
+import {helpOption, showHelp} from './flags.js';
 
 const LOAD_REPORT_SCHEMA = 'drydock.load-report/1';
 
@@ -63,12 +64,9 @@ async function merge(argv: string[]): Promise<number> {
 
 export default async function report(argv: string[]): Promise<number> {
 	if (argv[0] === 'merge') return merge(argv.slice(1));
-	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, recover: {type: 'string'}, help: {type: 'boolean', short: 'h'}});
+	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, recover: {type: 'string'}, ...helpOption});
 	if (values.recover !== undefined) return recover(values.recover, values.junit);
-	if (values.help) {
-		process.stdout.write('Usage: drydock report REPORT.json [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n');
-		return 0;
-	}
+	if (showHelp(values, 'Usage: drydock report REPORT.json [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n')) return 0;
 	const [file, ...extra] = positionals;
 	if (!file) throw new UsageError('report: which report? (e.g. drydock report reports/<run-id>/report.json)');
 	if (extra.length > 0) throw new UsageError(`report: unexpected argument "${extra[0]}"`);

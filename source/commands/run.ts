@@ -5,7 +5,7 @@
  */
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
-import {parseCommandArgs, numberOption} from '../util/args.js';
+import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
 import {loadProfile} from '../profiles/load.js';
 import {buildPlan, failedPhasesOf} from '../engine/plans.js';
@@ -15,62 +15,43 @@ import {createSession} from '../runtime/session.js';
 import {attachHeadlessReporter} from '../report/headless.js';
 import {formatSummary} from '../report/summary.js';
 import {processMasker} from '../profiles/mask.js';
-import {attachExtras, type Extras, type ExtrasOptions} from '../runtime/extras.js';
+import {attachExtras, type Extras} from '../runtime/extras.js';
 import {loadChaosFile} from '../chaos/load.js';
 import type {ChaosTimeline} from '../chaos/schema.js';
 import {prepareResume, startResumedRun, type ResumePlan} from '../runtime/resume.js';
 import {drydockVersion} from '../runtime/session.js';
 import {describeJsonError} from '../util/json-error.js';
+import {headlessFrom, headlessOption, helpOption, readSessionFlags, sessionFlagsHelp as flag, sessionOptions, showHelp, type SessionArgs} from './flags.js';
 
 const options = {
-	profile: {type: 'string'},
+	...sessionOptions,
+	...headlessOption,
 	plan: {type: 'string'},
 	phases: {type: 'string'},
 	duration: {type: 'string'},
 	'rerun-failed': {type: 'string'},
-	'report-dir': {type: 'string'},
-	headless: {type: 'boolean'},
-	'watch-pid': {type: 'string'},
-	'exchange-url': {type: 'string'},
-	'allow-live': {type: 'boolean'},
-	ascii: {type: 'boolean'},
-	'metrics-port': {type: 'string'},
-	'metrics-host': {type: 'string'},
-	notify: {type: 'string'},
-	'notify-format': {type: 'string'},
 	chaos: {type: 'string'},
 	resume: {type: 'string'},
-	help: {type: 'boolean', short: 'h'},
+	...helpOption,
 } as const;
 
 export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
                    [--rerun-failed REPORT.json] [--report-dir DIR] [--headless] [--watch-pid N]
                    [--exchange-url URL] [--allow-live] [--ascii]
-  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)
+${flag.profile}
   --plan               quick = every phase + 5 min soak; full = every phase + 24 h soak (default quick)
   --phases a,b         only these phases
   --duration D         soak duration (also TEST_DURATION_HOURS)
   --rerun-failed FILE  exactly the phases that failed in that report.json
-  --report-dir DIR     where reports/<run-id>/ goes (default reports)
+${flag['report-dir']}
   --headless           line output, no console (implied when stdout is not a TTY)
-  --watch-pid N        also sample this process (the system under test)
-  --exchange-url URL   use a running mock (e.g. from \`drydock mock\`) instead of starting one
-  --allow-live         permit real orders on mainnet (held under the profile's live caps)
-  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)
-  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)
+${[flag['watch-pid'], flag['exchange-url'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
   --chaos FILE         fault timeline during the soak (JSON or YAML; replaces the profile's chaos section)
   --resume DIR         continue the interrupted soak of the run in DIR (the final report spans both)`;
 
-export interface RunArgs {
-	profile: string;
+export interface RunArgs extends SessionArgs {
 	plan: PlanSpec;
-	reportDir: string;
 	headless: boolean;
-	watchPid?: number;
-	exchangeUrl?: string;
-	allowLive: boolean;
-	ascii: boolean;
-	extras: ExtrasOptions;
 	/** `--chaos FILE`, validated. */
 	chaos?: ChaosTimeline;
 	/** `--resume DIR`. */
@@ -96,22 +77,9 @@ async function readRerunPhases(file: string) {
 	return failedPhasesOf(report as {phases: {id: string; status: string}[]});
 }
 
-/** `--watch-pid` naming no process is the user's mistake: say so now, not as an anomaly an hour in. */
-export function assertProcessExists(pid: number): void {
-	try {
-		process.kill(pid, 0);
-	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new UsageError(`--watch-pid: no process with pid ${pid}`);
-		// EPERM: it exists, owned by someone else; pidusage can still read it on Linux.
-	}
-}
-
 export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 	const {values} = parseCommandArgs('run', argv, options, false);
-	if (values.help) {
-		process.stdout.write(runUsage + '\n');
-		return null;
-	}
+	if (showHelp(values, runUsage)) return null;
 	if (values.resume !== undefined) {
 		const clash = (['plan', 'phases', 'duration', 'rerun-failed'] as const).find(name => values[name] !== undefined);
 		if (clash) throw new UsageError(`--resume: can't be combined with --${clash} (the interrupted run's plan and remaining soak time carry on)`);
@@ -124,47 +92,14 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(values.duration !== undefined ? {duration: values.duration} : {}),
 		...(rerunPhases !== undefined ? {rerunPhases} : {}),
 	});
-	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
-	if (watchPid !== undefined) assertProcessExists(watchPid);
-	const extras = await parseExtrasFlags(values);
+	const session = await readSessionFlags(values);
 	return {
-		profile: values.profile ?? 'mock',
+		...session,
 		plan,
-		reportDir: values['report-dir'] ?? 'reports',
-		headless: Boolean(values.headless) || !process.stdout.isTTY,
-		...(watchPid !== undefined ? {watchPid} : {}),
-		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
-		allowLive: Boolean(values['allow-live']),
-		ascii: Boolean(values.ascii),
+		headless: headlessFrom(values),
 		...(chaos !== undefined ? {chaos} : {}),
 		...(values.resume !== undefined ? {resume: values.resume} : {}),
 		profileGiven: values.profile !== undefined,
-		extras,
-	};
-}
-
-/** The flags behind ExtrasOptions, as `run` and the console take them. */
-export interface ExtrasFlags {
-	'metrics-port'?: string;
-	'metrics-host'?: string;
-	notify?: string;
-	'notify-format'?: string;
-}
-
-/** `--metrics-port/--metrics-host/--notify/--notify-format`, validated (UsageError naming the flag). */
-export async function parseExtrasFlags(values: ExtrasFlags): Promise<ExtrasOptions> {
-	const metricsPort = numberOption(values['metrics-port'], '--metrics-port', {min: 0, max: 65_535, integer: true});
-	if (values['notify-format'] !== undefined && values.notify === undefined) throw new UsageError('--notify-format: needs --notify URL');
-	if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host: needs --metrics-port N');
-	if (values.notify !== undefined) {
-		const {validateNotifyOptions} = await import('../notify/index.js');
-		validateNotifyOptions(values.notify, values['notify-format'] ?? 'generic');
-	}
-	return {
-		...(metricsPort !== undefined ? {metricsPort} : {}),
-		...(values['metrics-host'] !== undefined ? {metricsHost: values['metrics-host']} : {}),
-		...(values.notify !== undefined ? {notify: values.notify} : {}),
-		...(values['notify-format'] !== undefined ? {notifyFormat: values['notify-format']} : {}),
 	};
 }
 

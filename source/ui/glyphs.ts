@@ -95,3 +95,12 @@ export const breakerColor: Record<BreakerState, string> = {
 	'half-open': 'yellow',
 	open: 'red',
 };
+
+const utf8 = /utf-?8/i;
+
+/** `--ascii`, or automatically when the locale (LC_ALL, then LC_CTYPE, then LANG) isn't UTF-8. */
+export function shouldUseAscii(env: NodeJS.ProcessEnv, flag?: boolean): boolean {
+	if (flag === true) return true;
+	const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
+	return !utf8.test(locale);
+}

@@ -6,7 +6,7 @@
 import {EventEmitter} from 'node:events';
 import {render} from 'ink';
 import {vi} from 'vitest';
-import {App} from '../../source/ui/App.js';
+import {ConsoleApp} from '../../source/ui/console/ConsoleApp.js';
 import type {EngineHandle} from '../../source/engine/commands.js';
 
 // eslint-disable-next-line no-control-regex
@@ -88,7 +88,7 @@ export async function renderConsole(engine: EngineHandle, options: {columns?: nu
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<App engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} />, {
+	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,

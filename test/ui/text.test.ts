@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {cellWidth, fit, sanitize, toAscii, truncate, wrapCells} from '../../source/ui/text.js';
 import {gauge, sparkline} from '../../source/ui/charts.js';
 import {glyphs} from '../../source/ui/glyphs.js';
-import {prettyMessages} from '../../source/ui/panels/StreamInspector.js';
+import {prettyMessages} from '../../source/ui/console/panels/StreamInspector.js';
 
 describe('text fitting', () => {
 	it('strips escapes and control characters from untrusted text', () => {

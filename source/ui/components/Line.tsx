@@ -6,7 +6,7 @@ import {memo} from 'react';
 import {Text, Transform} from 'ink';
 import {styled, type Style} from '../ansi.js';
 import {asciiPhrase, cellWidth, sanitize, toAscii, truncate} from '../text.js';
-import {useUi} from '../context.js';
+import {useUiEnvironment} from '../environment.js';
 
 export interface Segment {
 	text: string;
@@ -88,7 +88,7 @@ interface LineProps {
 }
 
 function LineView({segments, width, mode = 'cut', separator = ''}: LineProps) {
-	const {g} = useUi();
+	const {g} = useUiEnvironment();
 	const fitted = fitSegments(segments, width, mode, separator, g.ascii);
 	return <SegmentsLine segments={fitted} />;
 }
@@ -101,7 +101,7 @@ export const Line = memo(LineView);
  * reach Ink's unbounded measure cache and never dirty the layout.
  */
 export function SegmentsLine({segments, inverse = false}: {segments: readonly Segment[]; inverse?: boolean}) {
-	const {g, color} = useUi();
+	const {g, color} = useUiEnvironment();
 	let width = 0;
 	let line = '';
 	// Adjacent segments with one style share one SGR pair: fewer bytes per frame over SSH.

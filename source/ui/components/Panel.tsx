@@ -5,7 +5,7 @@
 import type {ReactNode} from 'react';
 import {Box} from 'ink';
 import {SegmentsLine} from './Line.js';
-import {useUi} from '../context.js';
+import {useUiEnvironment} from '../environment.js';
 import {cellWidth, truncate} from '../text.js';
 
 interface PanelProps {
@@ -23,7 +23,7 @@ export function panelInner(width: number, height: number): {width: number; heigh
 }
 
 export function Panel({title, badge, width, height, focused, children}: PanelProps) {
-	const {g} = useUi();
+	const {g} = useUiEnvironment();
 	const color = focused ? 'cyan' : 'gray';
 	const label = `${focused ? g.pointer : g.frame.horizontal} ${title} `;
 	const badgeText = badge ? ` ${badge} ` : '';

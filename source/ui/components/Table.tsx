@@ -5,7 +5,7 @@
 import {memo} from 'react';
 import {Box} from 'ink';
 import {asciiPhrase, fit, sanitize} from '../text.js';
-import {useUi} from '../context.js';
+import {useUiEnvironment} from '../environment.js';
 import {SegmentsLine, type Segment} from './Line.js';
 
 export interface Column {
@@ -61,7 +61,7 @@ function rowSegments(columns: readonly Column[], widths: readonly number[], cell
 }
 
 function TableView({columns, rows, width, showHeader = true, focused = false, marker}: TableProps) {
-	const {g} = useUi();
+	const {g} = useUiEnvironment();
 	const markerWidth = marker === undefined ? 0 : 1;
 	const widths = columnWidths(columns, width - markerWidth);
 	const line = (cells: readonly (Cell | string)[], selected: boolean, header: boolean, key: string) => {

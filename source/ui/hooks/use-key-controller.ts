@@ -1,7 +1,6 @@
 import {useCallback, useRef, useState} from 'react';
 import {useInput, type Key} from 'ink';
-
-export type ControllerEffect<C> = {type: 'dispatch'; command: C} | {type: 'quit'; force: boolean};
+import type {ControllerEffect} from '../screen-controller.js';
 
 export interface KeyHandler<S, C, Snap> {
 	(state: S, input: string, key: Key, context: {snapshot: Snap; pageSize: number}): {state: S; effects: readonly ControllerEffect<C>[]};

@@ -5,7 +5,7 @@
 import {memo} from 'react';
 import {Box} from 'ink';
 import type {LoadSeriesPoint} from '../../load/snapshot.js';
-import {useUi} from '../context.js';
+import {useUiEnvironment} from '../environment.js';
 import {sparkline} from '../charts.js';
 import {Line, type SegmentInput} from '../components/Line.js';
 import {formatMs, formatRate} from '../format.js';
@@ -20,7 +20,7 @@ const labelWidth = 4;
 const valueWidth = 8;
 
 function ChartsView({series, width, height}: ChartsProps) {
-	const {g} = useUi();
+	const {g} = useUiEnvironment();
 	const sparkWidth = Math.max(0, width - labelWidth - valueWidth);
 	if (series.length === 0) {
 		return (

@@ -4,7 +4,7 @@ import {Box} from 'ink';
 import type {FailureKind} from '../../load/stats.js';
 import {Table, type Column, type TableRow} from '../components/Table.js';
 import {Line} from '../components/Line.js';
-import {shortCount} from './format.js';
+import {shortCount} from './short-figures.js';
 
 interface FailuresProps {
 	failures: readonly FailureKind[];

@@ -3,21 +3,18 @@
  * lays the panels out for the terminal size, and turns keys into runner commands through the pure
  * controller. Each panel sits behind its own error boundary: a drawing bug never stops the load.
  */
-import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
-import {useKeyController} from '../hooks/use-key-controller.js';
+import {useCallback, useRef} from 'react';
 import {Box, useStdin, useStdout} from 'ink';
 import type {LoadCommand, LoadSnapshot, LoadStore} from '../../load/snapshot.js';
-import {UiContext, type UiEnvironment} from '../context.js';
-import {glyphs} from '../glyphs.js';
-import {colorEnabled} from '../ansi.js';
+import {useKeyController} from '../hooks/use-key-controller.js';
+import {useThrottledSnapshot} from '../hooks/use-throttled-snapshot.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
-import {throttleSubscribe} from '../App.js';
 import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
-import {Line} from '../components/Line.js';
-import {clampIndex} from '../selectors.js';
-import {handleLoadKey, initialLoadUiState, type LoadUiState} from './controller.js';
-import {computeLoadLayout, loadMinColumns, loadMinRows} from './layout.js';
+import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
+import {clampIndex} from '../list-window.js';
+import {handleLoadScreenKey, initialLoadScreenState, type LoadScreenState} from './load-screen-controller.js';
+import {computeLoadScreenLayout, loadScreenMinColumns, loadScreenMinRows} from './load-screen-layout.js';
 import {LoadHeader} from './LoadHeader.js';
 import {LoadFooter} from './LoadFooter.js';
 import {LoadHelp} from './LoadHelp.js';
@@ -41,32 +38,26 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
-	const subscribe = useMemo(() => throttleSubscribe(store.subscribe, refreshMs), [store, refreshMs]);
-	const snapshot = useSyncExternalStore(subscribe, store.getSnapshot);
+	const snapshot = useThrottledSnapshot(store, refreshMs);
 	const pageRef = useRef(5);
-	const ui = useKeyController<LoadUiState, LoadCommand, LoadSnapshot>({
-		initial: initialLoadUiState,
-		handle: handleLoadKey,
+	const ui = useKeyController<LoadScreenState, LoadCommand, LoadSnapshot>({
+		initial: initialLoadScreenState,
+		handle: handleLoadScreenKey,
 		getSnapshot: useCallback(() => store.getSnapshot(), [store]),
 		dispatch: useCallback((command: LoadCommand) => store.dispatch(command), [store]),
 		onQuit,
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
 	});
-	const layout = computeLoadLayout(size.columns, size.rows, snapshot.entries.length);
+	const layout = computeLoadScreenLayout(size.columns, size.rows, snapshot.entries.length);
 	pageRef.current = Math.max(1, requestRowsRoom(panelInner(layout.width, layout.requestsHeight).height) - 1);
 
-	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
 	// Panels that choked on one odd snapshot retry every few publications.
 	const resetKey = Math.floor(snapshot.version / 20);
 
 	let body;
 	if (layout.mode === 'too-small') {
-		body = (
-			<Box width={layout.width} height={Math.max(0, layout.bodyHeight)} flexDirection="column">
-				<Line width={layout.width} segments={[{text: `terminal ${size.columns}×${size.rows} is too small: the Load screen needs ${loadMinColumns}×${loadMinRows}`, color: 'yellow'}]} />
-			</Box>
-		);
+		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="the Load screen" minColumns={loadScreenMinColumns} minRows={loadScreenMinRows} />;
 	} else if (ui.overlay === 'help') {
 		body = <LoadHelp width={layout.width} height={layout.bodyHeight} />;
 	} else {
@@ -106,20 +97,16 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 	}
 
 	return (
-		<UiContext.Provider value={environment}>
-			<Box flexDirection="column" width={layout.width} height={layout.height} overflowY="hidden">
-				{layout.height >= 4 ? (
-					<PanelBoundary name="header" width={layout.width} height={2} resetKey={resetKey}>
-						<LoadHeader width={layout.width} snapshot={snapshot} description={description} />
-					</PanelBoundary>
-				) : null}
-				{body}
-				{layout.height >= 4 ? (
-					<PanelBoundary name="footer" width={layout.width} height={2} resetKey={resetKey}>
-						<LoadFooter width={layout.width} ui={ui} status={snapshot.status} />
-					</PanelBoundary>
-				) : null}
-			</Box>
-		</UiContext.Provider>
+		<ScreenFrame
+			ascii={ascii}
+			size={size}
+			width={layout.width}
+			height={layout.height}
+			resetKey={resetKey}
+			header={<LoadHeader width={layout.width} snapshot={snapshot} description={description} />}
+			footer={<LoadFooter width={layout.width} ui={ui} status={snapshot.status} />}
+		>
+			{body}
+		</ScreenFrame>
 	);
 }

@@ -1,32 +1,21 @@
-/** Status line (stop dialog, stopping, finished) and the key hints, generated from the load key map. */
+/** Status line (stop dialog, stopping, finished) and the key hints, generated from the Load screen's key map. */
 import {memo} from 'react';
-import {Box} from 'ink';
 import type {LoadStatus} from '../../load/snapshot.js';
-import {useUi} from '../context.js';
-import {Line, type SegmentInput} from '../components/Line.js';
-import {cellWidth} from '../text.js';
-import {bindingLabel} from '../keymap.js';
-import {loadCommands, loadKeyMap} from './keymap.js';
-import type {LoadUiState} from './controller.js';
+import {useUiEnvironment} from '../environment.js';
+import type {SegmentInput} from '../components/Line.js';
+import {FooterBar, confirmQuitSegments, type KeyHint} from '../components/FooterBar.js';
+import {bindingLabel} from '../key-bindings.js';
+import {loadScreenCommands, loadScreenKeyMap} from './load-screen-keymap.js';
+import type {LoadScreenState} from './load-screen-controller.js';
 
 interface LoadFooterProps {
 	width: number;
-	ui: LoadUiState;
+	ui: LoadScreenState;
 	status: LoadStatus;
 }
 
-function statusSegments(ui: LoadUiState, status: LoadStatus): SegmentInput[] {
-	if (ui.overlay === 'confirm-quit') {
-		return [
-			{text: ' Stop the load test? ', color: 'black', inverse: true, bold: true},
-			{text: ' y', bold: true},
-			{text: ' stop + write results'},
-			{text: '  n/Esc', bold: true},
-			{text: ' keep running'},
-			{text: '  Ctrl-C', bold: true},
-			{text: ' force'},
-		];
-	}
+function statusSegments(ui: LoadScreenState, status: LoadStatus): SegmentInput[] {
+	if (ui.overlay === 'confirm-quit') return confirmQuitSegments('Stop the load test?', 'stop + write results');
 	if (status === 'stopping') return [{text: 'stopping: in-flight requests finish, then CSV and report are written', color: 'yellow', bold: true}, {text: '  Ctrl-C forces', dim: true}];
 	if (status === 'finished') return [{text: 'finished: writing results', color: 'green', bold: true}];
 	if (ui.quitRequested) return [{text: 'stopping the run', color: 'yellow', bold: true}, {text: '  Ctrl-C again forces', dim: true}];
@@ -34,27 +23,17 @@ function statusSegments(ui: LoadUiState, status: LoadStatus): SegmentInput[] {
 }
 
 function LoadFooterView({width, ui, status}: LoadFooterProps) {
-	const {g} = useUi();
-	const hints: SegmentInput[] = [];
-	let used = 0;
-	for (const name of loadCommands) {
-		const info = loadKeyMap[name];
+	const {g} = useUiEnvironment();
+	const hints: KeyHint[] = [];
+	for (const name of loadScreenCommands) {
+		const info = loadScreenKeyMap[name];
 		if (!info.hint) continue;
 		// The first binding only: the help overlay lists the alternatives.
 		const first = info.bindings[0];
 		const key = name === 'move-up' ? (g.ascii ? 'Up/Down' : `${g.up}${g.down}`) : first ? bindingLabel(first, g.ascii) : '';
-		// Whole hints only: a key without its meaning is worse than no hint.
-		const w = cellWidth(key) + 1 + cellWidth(info.hint) + (used > 0 ? 2 : 0);
-		if (used + w > width) continue;
-		hints.push(used > 0 ? '  ' : null, {text: key, bold: true, color: 'cyan'}, ` ${info.hint}`);
-		used += w;
+		hints.push({key, hint: info.hint});
 	}
-	return (
-		<Box flexDirection="column" width={width} height={2} flexShrink={0}>
-			<Line width={width} segments={statusSegments(ui, status)} />
-			<Line width={width} segments={hints} mode="cut" />
-		</Box>
-	);
+	return <FooterBar width={width} status={statusSegments(ui, status)} hints={hints} />;
 }
 
 export const LoadFooter = memo(LoadFooterView);

@@ -1,10 +1,10 @@
 /** Two lines: what runs where (scenario, host, load model, status) and how it goes (time, users, RPS, failures). */
 import {memo} from 'react';
-import {Box} from 'ink';
 import type {LoadSnapshot} from '../../load/snapshot.js';
-import {Line, type SegmentInput} from '../components/Line.js';
+import type {SegmentInput} from '../components/Line.js';
+import {HeaderBar} from '../components/HeaderBar.js';
 import {formatElapsed, formatPercent, formatRate} from '../format.js';
-import {shortCount} from './format.js';
+import {shortCount} from './short-figures.js';
 
 interface LoadHeaderProps {
 	width: number;
@@ -44,12 +44,7 @@ function LoadHeaderView({width, snapshot, description}: LoadHeaderProps) {
 		s.arrival ? {text: `rate ${formatRate(s.arrival.ratePerSecond)} backlog ${s.arrival.backlog}${s.arrival.dropped > 0 ? ` dropped ${s.arrival.dropped}` : ''}`, color: s.arrival.backlog > 0 ? 'yellow' : undefined} : null,
 		s.taskErrors > 0 ? {text: `task errors ${s.taskErrors}`, color: 'red'} : null,
 	];
-	return (
-		<Box flexDirection="column" width={width} height={2} flexShrink={0}>
-			<Line segments={line1} width={width} mode="drop" separator="  " />
-			<Line segments={line2} width={width} mode="drop" separator="  " />
-		</Box>
-	);
+	return <HeaderBar width={width} lines={[line1, line2]} />;
 }
 
 export const LoadHeader = memo(LoadHeaderView);

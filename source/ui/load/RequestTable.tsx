@@ -6,12 +6,12 @@
 import {memo} from 'react';
 import {Box} from 'ink';
 import type {EntrySummary} from '../../load/stats.js';
-import {useUi} from '../context.js';
+import {useUiEnvironment} from '../environment.js';
 import {Table, type Column, type TableRow, type Cell} from '../components/Table.js';
 import {Line} from '../components/Line.js';
-import {clampIndex, scrollStart} from '../selectors.js';
+import {clampIndex, scrollStart} from '../list-window.js';
 import {formatMs} from '../format.js';
-import {shortCount, shortMs, shortRps} from './format.js';
+import {shortCount, shortMs, shortRps} from './short-figures.js';
 
 type ColumnId = 'type' | 'name' | 'reqs' | 'fails' | 'avg' | 'min' | 'max' | 'med' | 'p95' | 'p99' | 'rps';
 
@@ -94,7 +94,7 @@ function hasDetailLine(height: number): boolean {
 }
 
 function RequestTableView({entries, total, selected, width, height}: RequestTableProps) {
-	const {g} = useUi();
+	const {g} = useUiEnvironment();
 	const {ids, columns} = requestColumns(width);
 	if (entries.length === 0) {
 		return (

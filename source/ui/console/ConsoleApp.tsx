@@ -1,0 +1,218 @@
+/**
+ * The console screen: reads engine snapshots (useSyncExternalStore), lays panels out for the terminal
+ * size, and turns keys into engine commands through the console controller. Each panel sits behind
+ * its own error boundary; nothing here owns a timer that matters to a result (the 1 s clock is
+ * display only).
+ */
+import {useCallback, useMemo, useRef} from 'react';
+import {Box, useStdin, useStdout} from 'ink';
+import type {EngineCommand, EngineHandle} from '../../engine/commands.js';
+import type {EngineSnapshot} from '../../engine/snapshot.js';
+import {useKeyController} from '../hooks/use-key-controller.js';
+import {useThrottledSnapshot} from '../hooks/use-throttled-snapshot.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {useNow} from '../hooks/use-now.js';
+import {clampIndex} from '../list-window.js';
+import {Panel, panelInner} from '../components/Panel.js';
+import {PanelBoundary} from '../components/PanelBoundary.js';
+import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
+import {handleConsoleKey, initialConsoleState, type FocusId, type ConsoleState} from './console-controller.js';
+import {computeConsoleLayout, minColumns, minRows, type PanelId, type PanelSlot, type ConsoleLayout} from './console-layout.js';
+import {visibleErrors} from './snapshot-selectors.js';
+import {ConsoleHeader} from './ConsoleHeader.js';
+import {ConsoleFooter} from './ConsoleFooter.js';
+import {ConsoleHelp} from './ConsoleHelp.js';
+import {PhaseTable} from './panels/PhaseTable.js';
+import {CheckDetail} from './panels/CheckDetail.js';
+import {MetricsPanel} from './panels/MetricsPanel.js';
+import {ErrorLog} from './panels/ErrorLog.js';
+import {StreamInspector} from './panels/StreamInspector.js';
+import {ResourcePanel} from './panels/ResourcePanel.js';
+
+export interface ConsoleAppProps {
+	engine: EngineHandle;
+	onQuit(force: boolean): void;
+	ascii: boolean;
+	/** Display clock for ages; tests pass a fixed one. */
+	clock?: () => number;
+	/**
+	 * Least time between frames driven by engine snapshots (keys always redraw at once). 2 Hz is
+	 * plenty to watch a run and halves the console's CPU against the engine's 4 Hz publish rate.
+	 * 0 follows every snapshot.
+	 */
+	refreshMs?: number;
+}
+
+const tabLabels: Record<PanelId, string> = {
+	phases: 'phases',
+	checks: 'checks',
+	metrics: 'metrics',
+	errors: 'errors',
+	streams: 'streams',
+	resources: 'resources',
+};
+
+function isFocused(id: PanelId, focus: FocusId): boolean {
+	return id === focus;
+}
+
+const headerFooterResetKey = (seq: number) => Math.floor(seq / 20);
+
+interface SlotProps {
+	slot: PanelSlot;
+	width: number;
+	snapshot: EngineSnapshot;
+	ui: ConsoleState;
+	now: number;
+	layout: ConsoleLayout;
+}
+
+function panelTitle(slot: PanelSlot, snapshot: EngineSnapshot, ui: ConsoleState): {title: string; badge?: string} {
+	const selectedPhase = snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)];
+	if (slot.tabs) {
+		const title = slot.tabs.map(t => (t === slot.id ? `[${tabLabels[t]}]` : tabLabels[t])).join(' ');
+		return {title, badge: badgeFor(slot.id, ui, snapshot)};
+	}
+	if (slot.id === 'checks') return {title: `checks${selectedPhase ? ` · ${selectedPhase.id}` : ''}`};
+	return {title: tabLabels[slot.id], badge: badgeFor(slot.id, ui, snapshot)};
+}
+
+function badgeFor(id: PanelId, ui: ConsoleState, snapshot: EngineSnapshot): string | undefined {
+	if (id === 'streams' && ui.pausedStreams) return 'PAUSED';
+	if (id === 'errors' && ui.filter !== '') return `/${ui.filter}`;
+	if (id === 'errors' && snapshot.errors.length > 0) return `${snapshot.errors.length}`;
+	if (id === 'phases') {
+		const failed = snapshot.phases.filter(p => p.status === 'fail').length;
+		return failed > 0 ? `${failed} failed` : undefined;
+	}
+	return undefined;
+}
+
+function SlotView({slot, width, snapshot, ui, now}: SlotProps) {
+	const inner = panelInner(width, slot.height);
+	const focused = isFocused(slot.id, ui.focus);
+	const {title, badge} = panelTitle(slot, snapshot, ui);
+	const resetKey = Math.floor(snapshot.seq / 20);
+	return (
+		<Panel title={title} badge={badge} width={width} height={slot.height} focused={focused}>
+			<PanelBoundary name={tabLabels[slot.id]} width={inner.width} height={inner.height} resetKey={resetKey}>
+				<PanelContent id={slot.id} width={inner.width} height={inner.height} snapshot={snapshot} ui={ui} now={now} focused={focused} />
+			</PanelBoundary>
+		</Panel>
+	);
+}
+
+interface ContentProps {
+	id: PanelId;
+	width: number;
+	height: number;
+	snapshot: EngineSnapshot;
+	ui: ConsoleState;
+	now: number;
+	focused: boolean;
+}
+
+function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentProps) {
+	const errors = useMemo(() => visibleErrors(snapshot.errors, ui.filter), [snapshot.errors, ui.filter]);
+	switch (id) {
+		case 'phases':
+			return <PhaseTable phases={snapshot.phases} selected={ui.selectedPhase} focused={focused} width={width} height={height} at={snapshot.at} />;
+		case 'checks':
+			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} />;
+		case 'metrics':
+			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} faults={snapshot.faults} now={snapshot.at} width={width} height={height} />;
+		case 'errors':
+			return (
+				<ErrorLog
+					errors={errors}
+					totalGroups={snapshot.errors.length}
+					filter={ui.filter}
+					filterEditing={ui.filterEditing}
+					selected={ui.selectedError}
+					focused={focused}
+					width={width}
+					height={height}
+					now={now}
+				/>
+			);
+		case 'streams':
+			return (
+				<StreamInspector
+					streams={ui.pausedStreams?.streams ?? snapshot.streams}
+					paused={ui.pausedStreams !== null}
+					selected={ui.selectedStream}
+					focused={focused}
+					width={width}
+					height={height}
+					now={ui.pausedStreams?.at ?? now}
+				/>
+			);
+		case 'resources':
+			return <ResourcePanel self={snapshot.resources.self} watched={snapshot.resources.watched} limits={snapshot.resources.limits} width={width} height={height} />;
+	}
+}
+
+export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500}: ConsoleAppProps) {
+	const {stdout} = useStdout();
+	const {isRawModeSupported} = useStdin();
+	const size = useTerminalSize(stdout);
+	const snapshot = useThrottledSnapshot(engine, refreshMs);
+	const now = useNow(clock, 1000, snapshot.at);
+	const pageRef = useRef(5);
+	const ui = useKeyController<ConsoleState, EngineCommand, EngineSnapshot>({
+		initial: initialConsoleState,
+		handle: handleConsoleKey,
+		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
+		dispatch: useCallback((command: EngineCommand) => engine.dispatch(command), [engine]),
+		onQuit,
+		pageSize: () => pageRef.current,
+		active: isRawModeSupported === true,
+	});
+	const layout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii);
+	pageRef.current = Math.max(1, layout.bodyHeight - 4);
+
+	let body;
+	if (layout.mode === 'too-small') {
+		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="drydock" minColumns={minColumns} minRows={minRows} />;
+	} else if (ui.overlay === 'help') {
+		body = <ConsoleHelp width={layout.width} height={layout.bodyHeight} />;
+	} else {
+		body = (
+			<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
+				{layout.columns.map((column, c) => (
+					<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
+						{column.panels.map(slot => (
+							<SlotView key={slot.id + String(c)} slot={slot} width={column.width} snapshot={snapshot} ui={ui} now={now} layout={layout} />
+						))}
+					</Box>
+				))}
+			</Box>
+		);
+	}
+
+	return (
+		<ScreenFrame
+			ascii={ascii}
+			size={size}
+			width={layout.width}
+			height={layout.height}
+			resetKey={headerFooterResetKey(snapshot.seq)}
+			header={
+				<ConsoleHeader
+					width={layout.width}
+					profile={snapshot.profile}
+					run={snapshot.run}
+					grade={snapshot.grade}
+					breaker={snapshot.breaker}
+					killSwitch={snapshot.killSwitch}
+					metrics={snapshot.metrics}
+					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
+					at={snapshot.at}
+				/>
+			}
+			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} />}
+		>
+			{body}
+		</ScreenFrame>
+	);
+}

@@ -1,0 +1,185 @@
+/**
+ * What a key press does on the console: a pure function from (console state, key, snapshot) to the
+ * next state and the effects to perform (engine commands, quit). Kept apart from React so every
+ * binding's effect is testable and the ConsoleApp component only wires it up.
+ */
+import type {Key} from 'ink';
+import type {EngineCommand} from '../../engine/commands.js';
+import type {EngineSnapshot, StreamView} from '../../engine/snapshot.js';
+import {planFor} from '../../engine/plans.js';
+import {answerQuitDialog, requestQuit, type ControllerEffect, type KeyOutcome} from '../screen-controller.js';
+import {clampIndex} from '../list-window.js';
+import {sanitize} from '../text.js';
+import {consoleCommandFor, consoleKeyMap, type ConsoleCommandName, type ConsoleKeyMap} from './console-keymap.js';
+import {isRunActive, visibleErrors} from './snapshot-selectors.js';
+
+export const focusOrder = ['phases', 'metrics', 'errors', 'streams', 'resources'] as const;
+export type FocusId = (typeof focusOrder)[number];
+
+export interface ConsoleState {
+	focus: FocusId;
+	overlay: 'none' | 'help' | 'confirm-quit';
+	/** A graceful quit was asked for; another Ctrl-C forces. */
+	quitRequested: boolean;
+	filter: string;
+	filterEditing: boolean;
+	selectedPhase: number;
+	selectedError: number;
+	selectedStream: number;
+	/** While set, the stream inspector shows this frozen copy instead of live data. */
+	pausedStreams: {streams: readonly StreamView[]; at: number} | null;
+}
+
+export const initialConsoleState: ConsoleState = {
+	focus: 'phases',
+	overlay: 'none',
+	quitRequested: false,
+	filter: '',
+	filterEditing: false,
+	selectedPhase: 0,
+	selectedError: 0,
+	selectedStream: 0,
+	pausedStreams: null,
+};
+
+export type ConsoleEffect = ControllerEffect<EngineCommand>;
+
+export type ConsoleKeyResult = KeyOutcome<ConsoleState, EngineCommand, ConsoleCommandName>;
+
+export interface ConsoleKeyContext {
+	snapshot: EngineSnapshot;
+	/** Rows a page-up/page-down moves in the focused list. */
+	pageSize?: number;
+	keyMap?: ConsoleKeyMap;
+}
+
+/** The engine command a run key stands for, independent of console state; plans come from the engine's plan definitions. */
+export function engineCommandFor(name: ConsoleCommandName): EngineCommand | null {
+	switch (name) {
+		case 'quick-run':
+			return {type: 'start', plan: planFor('quick')};
+		case 'full-run':
+			return {type: 'start', plan: planFor('full')};
+		case 'rerun-failed':
+			return {type: 'rerun-failed'};
+		case 'force-reconnect':
+			return {type: 'force-reconnect'};
+		case 'trip-breaker':
+			return {type: 'trip-breaker'};
+		case 'kill-switch':
+			return {type: 'kill-switch'};
+		default:
+			return null;
+	}
+}
+
+function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
+	switch (state.focus) {
+		case 'phases':
+			return snapshot.phases.length;
+		case 'errors':
+			return visibleErrors(snapshot.errors, state.filter).length;
+		case 'streams':
+			return (state.pausedStreams?.streams ?? snapshot.streams).length;
+		default:
+			return 0;
+	}
+}
+
+function move(state: ConsoleState, snapshot: EngineSnapshot, delta: number | 'first' | 'last'): ConsoleState {
+	const length = listLength(state, snapshot);
+	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
+	if (key === null) return state;
+	const current = clampIndex(state[key], length);
+	const next = delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta;
+	return {...state, [key]: clampIndex(next, length)};
+}
+
+function cycleFocus(focus: FocusId, step: 1 | -1): FocusId {
+	const index = focusOrder.indexOf(focus);
+	return focusOrder[(index + step + focusOrder.length) % focusOrder.length]!;
+}
+
+function quit(state: ConsoleState, snapshot: EngineSnapshot, via: 'q' | 'ctrl-c'): ConsoleKeyResult {
+	const command: ConsoleCommandName = via === 'q' ? 'quit' : 'interrupt';
+	return {...requestQuit<ConsoleState, EngineCommand>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
+}
+
+function editFilter(state: ConsoleState, input: string, key: Key, name: ConsoleCommandName | null): ConsoleKeyResult {
+	if (key.escape) return {state: {...state, filter: '', filterEditing: false, selectedError: 0}, effects: [], command: 'close'};
+	if (key.return) return {state: {...state, filterEditing: false}, effects: [], command: null};
+	if (key.backspace || key.delete) {
+		return {state: {...state, filter: [...state.filter].slice(0, -1).join(''), selectedError: 0}, effects: [], command: null};
+	}
+	if (name === 'move-up' || name === 'move-down') return {state, effects: [], command: name};
+	if (key.ctrl || key.meta || input === '' || key.tab) return {state, effects: [], command: null};
+	const text = sanitize(input);
+	return {state: {...state, filter: (state.filter + text).slice(0, 60), selectedError: 0}, effects: [], command: null};
+}
+
+export function handleConsoleKey(state: ConsoleState, input: string, key: Key, context: ConsoleKeyContext): ConsoleKeyResult {
+	const {snapshot} = context;
+	const name = consoleCommandFor(input, key, context.keyMap ?? consoleKeyMap);
+	if (name === 'interrupt') return quit(state, snapshot, 'ctrl-c');
+	if (state.filterEditing) {
+		const result = editFilter(state, input, key, name);
+		if (result.command === 'move-up' || result.command === 'move-down') {
+			return {state: move(result.state, snapshot, result.command === 'move-up' ? -1 : 1), effects: [], command: result.command};
+		}
+		return result;
+	}
+	if (state.overlay === 'confirm-quit') {
+		// Enter (run-selected) confirms too: the dialog's default answer is to stop and write the report.
+		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
+		return {...answerQuitDialog<ConsoleState, EngineCommand>(state, answer), command: answer === null ? null : name};
+	}
+	if (state.overlay === 'help') {
+		// Any key closes help without acting: reading the help must never start or stop anything.
+		return {state: {...state, overlay: 'none'}, effects: [], command: name};
+	}
+	const none = (next: ConsoleState = state): ConsoleKeyResult => ({state: next, effects: [], command: name});
+	const page = Math.max(1, context.pageSize ?? 5);
+	switch (name) {
+		case null:
+		case 'confirm-yes':
+		case 'confirm-no':
+			return none();
+		case 'help':
+			return none({...state, overlay: 'help'});
+		case 'quit':
+			return quit(state, snapshot, 'q');
+		case 'run-selected': {
+			if (state.focus !== 'phases') return none();
+			const phase = snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)];
+			if (phase === undefined) return none();
+			return {state, effects: [{type: 'dispatch', command: {type: 'run-phase', phase: phase.id}}], command: name};
+		}
+		case 'focus-next':
+			return none({...state, focus: cycleFocus(state.focus, 1)});
+		case 'focus-prev':
+			return none({...state, focus: cycleFocus(state.focus, -1)});
+		case 'move-up':
+			return none(move(state, snapshot, -1));
+		case 'move-down':
+			return none(move(state, snapshot, 1));
+		case 'page-up':
+			return none(move(state, snapshot, -page));
+		case 'page-down':
+			return none(move(state, snapshot, page));
+		case 'move-first':
+			return none(move(state, snapshot, 'first'));
+		case 'move-last':
+			return none(move(state, snapshot, 'last'));
+		case 'filter':
+			return none({...state, focus: 'errors', filterEditing: true});
+		case 'close':
+			if (state.filter !== '') return none({...state, filter: '', selectedError: 0});
+			return none();
+		case 'pause':
+			return none({...state, pausedStreams: state.pausedStreams ? null : {streams: snapshot.streams, at: snapshot.at}});
+		default: {
+			const command = engineCommandFor(name);
+			return {state, effects: command ? [{type: 'dispatch', command}] : [], command: name};
+		}
+	}
+}

@@ -64,7 +64,7 @@ export function parseStatsdLine(line: string): StatsdMetric | null {
 		}
 		// Other extensions (`c:` container id, `T` timestamp) carry nothing drydock uses.
 	}
-	return {name, values, type, rate, tags, delta};
+	return {name, values, type: type as StatsdType, rate, tags, delta};
 }
 
 /** Every line of a packet (newline-separated); malformed lines counted. */

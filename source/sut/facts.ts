@@ -15,8 +15,6 @@ export interface GatherInput {
 	supervisor: SutSupervisor | null;
 	/** The start failure, when start() did not succeed. */
 	startFailure?: StartFailure | null;
-	/** The last unexpected exit seen (from the supervisor's `exited` events). */
-	lastUnexpectedExit?: {code: number | null; signal: string | null} | null;
 	tree: ProcessTreeMonitor | null;
 	/** Soak start plus the warm-up, epoch ms: the leak slope is taken after it. */
 	warmupUntil: number;
@@ -51,7 +49,7 @@ export function gatherSutFacts(input: GatherInput): SutFacts {
 	return {
 		durationMs: input.durationMs,
 		endedAt: input.now,
-		process: sup ? {startFailure: input.startFailure?.message ?? null, unexpectedExits: sup.unexpectedExits, restarts: sup.restarts, lastUnexpectedExit: input.lastUnexpectedExit ?? null} : null,
+		process: sup ? {startFailure: input.startFailure?.message ?? null, unexpectedExits: sup.unexpectedExits, restarts: sup.restarts, lastUnexpectedExit: sup.lastUnexpectedExit} : null,
 		orphans: input.orphans,
 		drops,
 		rateLimit,

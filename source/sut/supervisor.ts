@@ -9,6 +9,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {statSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {RingBuffer} from '../engine/ring.js';
+import {UsageError} from '../util/usage-error.js';
 import {LineSplitter} from './lines.js';
 import {groupMembers} from './process-tree.js';
 import {waitForHttp, waitForTcp} from './readiness.js';
@@ -109,6 +110,7 @@ export class SutSupervisor {
 	private inflight: Promise<StartResult> | null = null;
 	private restartsValue = 0;
 	private unexpectedExitsValue = 0;
+	private lastUnexpected: {at: number; code: number | null; signal: NodeJS.Signals | null} | null = null;
 	private attempts = 0;
 
 	constructor(
@@ -140,6 +142,11 @@ export class SutSupervisor {
 	/** Exits drydock did not ask for, after the SUT had become ready (start-up failures are reported by start()). */
 	get unexpectedExits(): number {
 		return this.unexpectedExitsValue;
+	}
+
+	/** The last exit drydock did not ask for (a crash after readiness, or a restart that failed to start). */
+	get lastUnexpectedExit(): {at: number; code: number | null; signal: NodeJS.Signals | null} | null {
+		return this.lastUnexpected;
 	}
 
 	lastLines(): LastLine[] {
@@ -347,6 +354,7 @@ export class SutSupervisor {
 		void attempt.done.then(async exit => {
 			if (this.stopping() || this.current !== attempt) return;
 			this.unexpectedExitsValue++;
+			this.lastUnexpected = {at: this.now(), code: exit.code, signal: exit.signal};
 			this.emit({type: 'exited', at: this.now(), pid: attempt.pid, code: exit.code, signal: exit.signal, expected: false, uptimeMs: this.now() - attempt.startedAt});
 			// Whatever it left in its group (workers, a shell's children) goes with it.
 			killGroup(attempt.pid, 'SIGKILL');
@@ -375,7 +383,9 @@ export class SutSupervisor {
 			}
 			if (this.stopping()) return;
 			this.unexpectedExitsValue++;
-			this.emit({type: 'start-failed', at: this.now(), failure: result.failure});
+			const failure = result.failure;
+			this.lastUnexpected = {at: this.now(), code: failure.kind === 'exited' || failure.kind === 'not-found' ? failure.code : null, signal: failure.kind === 'exited' ? failure.signal : null};
+			this.emit({type: 'start-failed', at: this.now(), failure});
 		}
 		if (!this.stopping()) this.stateValue = 'failed';
 	}
@@ -418,6 +428,11 @@ export class SutSupervisor {
 		for (let i = 0; i < 40 && groupAlive(attempt.pid); i++) await sleep(GROUP_POLL_MS);
 		return {killed: true};
 	}
+}
+
+/** A start failure as the CLI reports it: exit 2, the message naming why with the SUT's last output lines. */
+export function startFailureError(failure: StartFailure): UsageError {
+	return new UsageError(failure.message, 2);
 }
 
 /** Sends `signal` to every process in the group led by `pgid`; a group already gone is fine. */

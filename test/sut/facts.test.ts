@@ -84,11 +84,11 @@ describe('SUT facts, end to end over the real collectors', () => {
 		await follower.poll();
 		const open = await view.openOrders('c1');
 		const account = await view.account('c1');
-		const last = exits.at(-1);
+		expect(exits.at(-1)).toMatchObject({code: 1, expected: false});
+		expect(supervisor.lastUnexpectedExit).toMatchObject({code: 1, signal: null});
 		const facts = gatherSutFacts({
 			spec,
 			supervisor,
-			lastUnexpectedExit: last?.type === 'exited' ? {code: last.code, signal: last.signal} : null,
 			tree,
 			warmupUntil: startedAt,
 			capture,

@@ -4,7 +4,7 @@ import {createServer, type Server} from 'node:net';
 import {createServer as createHttpServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {groupAlive, SutSupervisor, type SupervisorSpec, type SutEvent} from '../../source/sut/supervisor.js';
+import {groupAlive, startFailureError, SutSupervisor, type SupervisorSpec, type SutEvent} from '../../source/sut/supervisor.js';
 import {parseReadyWhen} from '../../source/sut/spec.js';
 
 const node = JSON.stringify(process.execPath);
@@ -44,9 +44,9 @@ describe('SUT supervisor', () => {
 			script,
 			`const {spawn} = require('node:child_process');
 			const worker = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {stdio: 'ignore'});
+			process.on('SIGTERM', () => { console.log('bye'); worker.kill(); process.exit(0); });
 			console.log('pid-of-worker', worker.pid);
 			console.log('ready on', process.env.DRYDOCK_REST_URL);
-			process.on('SIGTERM', () => { console.log('bye'); worker.kill(); process.exit(0); });
 			setInterval(() => {}, 1000);`,
 		);
 		const {sup, events} = supervise({command: `exec ${node} ${script}`, env: {...(process.env as Record<string, string>), DRYDOCK_REST_URL: 'http://127.0.0.1:9'}, ready: parseReadyWhen('^ready on http')});
@@ -68,7 +68,8 @@ describe('SUT supervisor', () => {
 
 	it('SIGKILLs a group that ignores the stop signal after stopTimeout, grandchildren included', async () => {
 		const {sup} = supervise({
-			command: `trap '' TERM; ${node} -e "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)" & echo started; wait`,
+			// "started" only once the handler is installed, so the SIGTERM cannot land before it.
+			command: `trap '' TERM; ${node} -e "process.on('SIGTERM', () => {}); console.log('started'); setInterval(() => {}, 1000)" & wait`,
 			ready: parseReadyWhen('started'),
 			stopTimeoutMs: 400,
 		});
@@ -88,6 +89,7 @@ describe('SUT supervisor', () => {
 		expect(result.failure.message).toMatch(/not found \(exit 127\): definitely-not-a-command-drydock/);
 		expect(result.failure.lastLines.map(l => l.line).join('\n')).toMatch(/not found/);
 		expect(sup.state).toBe('failed');
+		expect(startFailureError(result.failure)).toMatchObject({exitCode: 2, name: 'UsageError'});
 	});
 
 	it('reports an exit during start-up with its last output lines', async () => {
@@ -158,6 +160,7 @@ describe('SUT supervisor', () => {
 		expect(readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(3);
 		expect(sup.restarts).toBe(2);
 		expect(sup.unexpectedExits).toBe(3);
+		expect(sup.lastUnexpectedExit).toMatchObject({code: 4, signal: null});
 		const exits = events.filter(e => e.type === 'exited');
 		expect(exits).toHaveLength(3);
 		expect(exits.every(e => e.type === 'exited' && e.code === 4 && !e.expected)).toBe(true);
@@ -185,14 +188,14 @@ describe('SUT supervisor', () => {
 		expect(stopped.wasRunning).toBe(true);
 		expect(groupAlive(pid!)).toBe(false);
 
-		const {sup: sup2} = supervise({command: `${node} -e "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)" & echo up; wait`, ready: parseReadyWhen('up')});
+		const {sup: sup2} = supervise({command: `${node} -e "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)" & wait`, ready: parseReadyWhen('up')});
 		expect(await sup2.start()).toMatchObject({ok: true});
 		const pid2 = sup2.pid!;
 		sup2.killNow();
 		// SIGKILL is delivered at once; the kernel needs a moment to reap.
 		for (let i = 0; i < 100 && groupAlive(pid2); i++) await new Promise(resolve => setTimeout(resolve, 20));
 		expect(groupAlive(pid2)).toBe(false);
-		expect(await sup2.stop()).toMatchObject({wasRunning: false});
+		expect(await sup2.stop()).toMatchObject({signal: 'SIGKILL'});
 	});
 
 	it('a SUT without a readiness probe that dies within the settle time is a start failure', async () => {

@@ -418,13 +418,13 @@ export class SutSupervisor {
 	private async terminate(attempt: Attempt, signal: StopSignal, timeoutMs: number): Promise<{killed: boolean}> {
 		const deadline = this.now() + timeoutMs;
 		killGroup(attempt.pid, signal);
-		const leaderGone = await Promise.race([attempt.done.then(() => true), sleep(timeoutMs, false)]);
+		const leaderGone = await raceTimeout(attempt.done.then(() => true), timeoutMs, false);
 		if (leaderGone) {
 			while (groupAlive(attempt.pid) && this.now() < deadline) await sleep(GROUP_POLL_MS);
 			if (!groupAlive(attempt.pid)) return {killed: false};
 		}
 		killGroup(attempt.pid, 'SIGKILL');
-		await Promise.race([attempt.done, sleep(2_000)]);
+		await raceTimeout(attempt.done, 2_000, null);
 		for (let i = 0; i < 40 && groupAlive(attempt.pid); i++) await sleep(GROUP_POLL_MS);
 		return {killed: true};
 	}
@@ -454,6 +454,16 @@ export function groupAlive(pgid: number): boolean {
 		return true;
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
+	}
+}
+
+/** `promise`, or `fallback` after `ms`; the timer is cleared either way so it never holds drydock's exit. */
+async function raceTimeout<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([promise, new Promise<F>(resolve => (timer = setTimeout(() => resolve(fallback), ms)))]);
+	} finally {
+		clearTimeout(timer);
 	}
 }
 

@@ -1,4 +1,5 @@
 import {afterEach, describe, expect, it} from 'vitest';
+import {spawn} from 'node:child_process';
 import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer, type Server} from 'node:net';
 import {createServer as createHttpServer} from 'node:http';
@@ -202,5 +203,20 @@ describe('SUT supervisor', () => {
 		const {sup} = supervise({command: `${JSON.stringify('/usr/bin/python3')} -c "import sys; print('Traceback (most recent call last):'); sys.exit(1)"`});
 		const result = await sup.start();
 		expect(result).toMatchObject({ok: false, failure: {kind: 'exited', code: 1}});
+	});
+
+	it('a crashing drydock takes the SUT group down through its exit guard', async () => {
+		const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'crashing-drydock.ts')], {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+		const code = await new Promise<number | null>(resolve => child.on('close', resolve));
+		expect(stderr).toContain('drydock crashed');
+		expect(code).not.toBe(0);
+		const pgid = Number(/pgid (\d+)/.exec(stdout)?.[1]);
+		expect(pgid).toBeGreaterThan(0);
+		for (let i = 0; i < 100 && groupAlive(pgid); i++) await new Promise(resolve => setTimeout(resolve, 20));
+		expect(groupAlive(pgid)).toBe(false);
 	});
 });

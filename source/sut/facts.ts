@@ -23,7 +23,7 @@ export interface GatherInput {
 	/** Recovery budget of each drop, by dropId (from the chaos timeline); `defaultBudgetMs` otherwise. */
 	dropBudgetMs?: (dropId: string, at: number) => number;
 	defaultBudgetMs: number;
-	/** 429s outside injected fault windows, when drydock counted them from the events. */
+	/** 429s outside injected fault windows; default: the follower's count (give it `duringFault`). */
 	status429OutsideFaults?: number;
 	orphans: OrphanFacts | null;
 	/** Balances reconciled against fills (judge.reconcileBalances), or why not. */
@@ -42,7 +42,7 @@ export function gatherSutFacts(input: GatherInput): SutFacts {
 				status418: latest.rest.status418,
 				status429: latest.rest.status429,
 				requestsInsideRetryAfter: latest.rest.requestsInsideRetryAfter,
-				...(input.status429OutsideFaults === undefined ? {} : {status429OutsideFaults: input.status429OutsideFaults}),
+				status429OutsideFaults: input.status429OutsideFaults ?? input.follower!.rateLimitedOutsideFaults,
 			}
 		: null;
 	const errors = input.capture?.errors() ?? {total: 0, expected: 0};

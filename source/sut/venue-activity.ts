@@ -22,6 +22,8 @@ export interface ActivityFollowerOptions {
 	onEvent?: (event: VenueEvent) => void;
 	/** Drops kept (default 1000; the oldest go first). */
 	maxDrops?: number;
+	/** True while drydock had a fault injected at `at`: a 429 then is drydock's doing, not the SUT's. */
+	duringFault?: (at: number) => boolean;
 }
 
 export class ActivityFollower {
@@ -29,6 +31,7 @@ export class ActivityFollower {
 	private totals: ActivityTotals | null = null;
 	private readonly dropMap = new Map<string, DropRecord>();
 	private missed = 0;
+	private rateLimitedOutside = 0;
 	private errorValue: VenueError | null = null;
 	private failures = 0;
 	private timer: NodeJS.Timeout | null = null;
@@ -94,6 +97,11 @@ export class ActivityFollower {
 		return this.missed;
 	}
 
+	/** `rate-limited` (429) events seen outside injected faults (only those read, see missedEvents). */
+	get rateLimitedOutsideFaults(): number {
+		return this.rateLimitedOutside;
+	}
+
 	drops(): DropRecord[] {
 		return [...this.dropMap.values()];
 	}
@@ -106,7 +114,7 @@ export class ActivityFollower {
 		} else if (event.type === 'resubscribed') {
 			const drop = this.dropMap.get(event.dropId);
 			if (drop) drop.resubscribedAfterMs = event.afterMs;
-		}
+		} else if (event.type === 'other' && event.name === 'rate-limited' && !this.options.duringFault?.(event.at)) this.rateLimitedOutside++;
 		this.options.onEvent?.(event);
 	}
 }

@@ -92,7 +92,7 @@ describe('venue view (mock admin client)', () => {
 		const view = new VenueView({adminBase: await serve(mock.handler)});
 		const tally = new VenueOperationsTally(at => at >= 2_000 && at <= 3_000);
 		const seen: VenueEvent[] = [];
-		const follower = new ActivityFollower(view, 'c1', {onEvent: e => (tally.add(e), seen.push(e))});
+		const follower = new ActivityFollower(view, 'c1', {onEvent: e => (tally.add(e), seen.push(e)), duringFault: at => at >= 2_000 && at <= 3_000});
 		mock.push('order', 1_000, {status: 'NEW', side: 'BUY', orderType: 'LIMIT', clientOrderId: 'a', latencyMs: 2});
 		mock.push('order', 1_100, {status: 'REJECTED', side: 'BUY', code: -2010, clientOrderId: 'b', latencyMs: 1});
 		mock.push('drop', 1_200, {dropId: 'd1', kind: 'drop-websockets', streams: ['btcusdt@trade', 'ws-api:session']});
@@ -102,10 +102,12 @@ describe('venue view (mock admin client)', () => {
 		mock.push('order', 2_600, {status: 'CANCELED', clientOrderId: 'a', latencyMs: 1}); // a cancel: not an operation
 		mock.push('order', 2_700, {status: 'REJECTED', code: -2011, clientOrderId: 'x', latencyMs: 1}); // cancel of a filled order
 		mock.push('drop', 4_000, {dropId: 'd2', kind: 'drop-websockets', streams: ['btcusdt@trade']});
+		mock.push('rate-limited', 2_200, {retryAfterMs: 1000}); // under the fault
 		mock.push('rate-limited', 4_100, {retryAfterMs: 1000});
 		await follower.poll();
 		expect(mock.requests.filter(r => r.includes('/activity'))).toEqual(['GET /__drydock/clients/c1/activity', 'GET /__drydock/clients/c1/activity?since=3']);
-		expect(seen.map(e => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+		expect(seen.map(e => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+		expect(follower.rateLimitedOutsideFaults).toBe(1);
 		expect(follower.drops()).toEqual([
 			{dropId: 'd1', at: 1_200, kind: 'drop-websockets', streams: ['btcusdt@trade', 'ws-api:session'], resubscribedAfterMs: 700},
 			{dropId: 'd2', at: 4_000, kind: 'drop-websockets', streams: ['btcusdt@trade'], resubscribedAfterMs: null},

@@ -8,6 +8,7 @@ export * from './spec.js';
 export * from './environment.js';
 export * from './supervisor.js';
 export * from './log-capture.js';
+export * from './proc.js';
 export * from './process-tree.js';
 export * from './statsd.js';
 export * from './venue-view.js';

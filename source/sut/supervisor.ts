@@ -11,7 +11,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {RingBuffer} from '../engine/ring.js';
 import {UsageError} from '../util/usage-error.js';
 import {LineSplitter} from './lines.js';
-import {groupMembers} from './process-tree.js';
+import {groupMembers} from './proc.js';
 import {waitForHttp, waitForTcp} from './readiness.js';
 import type {ReadyProbe, RestartPolicy, StopSignal} from './spec.js';
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {parseProcStat, ProcessTreeMonitor, treePids, type ProcStat} from '../../source/sut/process-tree.js';
+import {parseProcStat, treePids, type ProcStat} from '../../source/sut/proc.js';
+import {ProcessTreeMonitor} from '../../source/sut/process-tree.js';
 import {SutSupervisor} from '../../source/sut/supervisor.js';
 
 const node = JSON.stringify(process.execPath);

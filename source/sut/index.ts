@@ -16,3 +16,4 @@ export * from './venue-activity.js';
 export * from './venue-operations.js';
 export * from './judge.js';
 export * from './facts.js';
+export * from './view.js';

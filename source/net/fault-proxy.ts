@@ -13,7 +13,7 @@ import http from 'node:http';
 import net from 'node:net';
 import type {Duplex} from 'node:stream';
 import {Pipe} from './pipe.js';
-import {inScope, type ProxyFault, type ProxyFaultKind} from './proxy-faults.js';
+import {inScope, type ProxyFault, type ProxyFaultKind} from '../faults/spec/proxy-spec.js';
 import {RequestBursts} from './request-bursts.js';
 
 export interface FaultProxyOptions {

@@ -6,7 +6,7 @@
 import type {ExchangeClient} from '../exchange/types.js';
 import type {Profile} from '../profiles/schema.js';
 import {ClockOffset} from './clock.js';
-import {createClientFaultInjector, createMockFaultInjector, type FaultInjector} from './faults.js';
+import {createClientFaultInjector, createMockFaultInjector, type FaultInjector} from '../faults/injectors.js';
 import {OrderTracker} from './trading/tracker.js';
 import {WeightThrottle} from './weight-throttle.js';
 

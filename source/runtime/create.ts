@@ -13,7 +13,7 @@ import {resolveCredentials} from './credentials.js';
 import {endpointsFromUrl, faultProxyWanted, streamHostsOf, type Endpoints, type FaultProxySetting} from './target.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import type {TargetAllowlist} from '../net/target-allowlist.js';
-import type {OrderFateObserver} from '../chaos/order-fate.js';
+import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
 
 export interface BuildOptions {
@@ -133,7 +133,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		};
 		const services = phasesModule.createPhaseServices(serviceInput);
 		if (faultProxy) {
-			const {createProxyFaultInjector} = await import('../phases/faults.js');
+			const {createProxyFaultInjector} = await import('../faults/injectors.js');
 			// On the mock its own controls keep every kind they have; the proxy adds resets and timeouts.
 			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
 		}

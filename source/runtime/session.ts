@@ -15,9 +15,9 @@ import {engineOptionsFor} from './engine-options.js';
 import {buildRuntime, type BuiltRuntime} from './create.js';
 import {guardLive, type Endpoints} from './target.js';
 import type {PhaseServices} from '../phases/index.js';
-import {normalizeTimeline, type ChaosEntry} from '../chaos/schema.js';
-import {OrderFateObserver} from '../chaos/order-fate.js';
-import {ChaosRunner} from '../chaos/runner.js';
+import {normalizeTimeline, type ChaosEntry} from '../faults/chaos/schema.js';
+import {OrderFateObserver} from '../faults/chaos/order-fate.js';
+import {ChaosRunner} from '../faults/chaos/runner.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
 
 export interface SessionOptions {

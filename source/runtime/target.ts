@@ -3,6 +3,7 @@
  * --exchange-url, or the venue the profile names. Mainnet real orders are refused without --allow-live.
  */
 import type {Profile} from '../profiles/schema.js';
+import {PROXY_ONLY_KINDS, type FaultKind} from '../faults/spec/kinds.js';
 import {UsageError} from '../util/usage-error.js';
 
 export interface Endpoints {
@@ -19,8 +20,6 @@ export interface Endpoints {
 /** DRYDOCK_FAULT_PROXY (or BuildOptions.faultProxy): auto, the default, decides by venue and chaos timeline. */
 export type FaultProxySetting = 'auto' | 'on' | 'off';
 
-/** Chaos kinds only the fault proxy can apply (the mock has no control of its own for them). */
-const proxyOnlyChaosKinds: ReadonlySet<string> = new Set(['connection-reset', 'timeout']);
 
 /**
  * Whether this run puts the local fault proxy in front of the venue. `auto`: on for testnet and mainnet,
@@ -39,7 +38,7 @@ export function faultProxyWanted(environment: Profile['environment'], setting: F
 		}
 	}
 	if (chosen === 'on' || chosen === 'off') return chosen === 'on';
-	return environment !== 'mock' || chaosKinds.some(kind => proxyOnlyChaosKinds.has(kind));
+	return environment !== 'mock' || chaosKinds.some(kind => PROXY_ONLY_KINDS.has(kind as FaultKind));
 }
 
 /** Hosts (`host:port`) of the stream URLs when they differ from the REST host (they do on Binance; not on the mock, where the proxy tells streams by their upgrade). */

@@ -7,14 +7,14 @@
  */
 import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ChaosRunner, type ChaosHost} from '../../source/chaos/runner.js';
-import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
+import {ChaosRunner, type ChaosHost} from '../../source/faults/chaos/runner.js';
+import {normalizeTimeline, type ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import type {ChaosRecord, CheckInput} from '../../source/engine/types.js';
 import {createExchange, StreamWatcher, toExchangeError, type ExchangeClient} from '../../source/exchange/index.js';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
-import {createProxyFaultInjector} from '../../source/phases/faults.js';
-import {loadProfile} from '../../source/profiles/load.js';
+import {createProxyFaultInjector} from '../../source/faults/injectors.js';
+import {loadProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
 import {streamHostsOf} from '../../source/runtime/target.js';
 import {mockTarget, startMock, type Mock} from '../exchange/helpers.js';

@@ -4,14 +4,14 @@
  * orders, breaker transitions, and the verdict against the budget. The real thing is soak.test.ts.
  */
 import {describe, expect, it} from 'vitest';
-import {ChaosRunner, type ChaosHost} from '../../source/chaos/runner.js';
-import {OrderFateObserver} from '../../source/chaos/order-fate.js';
-import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
+import {ChaosRunner, type ChaosHost} from '../../source/faults/chaos/runner.js';
+import {OrderFateObserver} from '../../source/faults/chaos/order-fate.js';
+import {normalizeTimeline, type ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import type {ChaosRecord, CheckInput} from '../../source/engine/types.js';
 import type {StreamEvent, StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient, Order} from '../../source/exchange/types.js';
-import type {FaultInjector, FaultRequest} from '../../source/phases/faults.js';
+import type {FaultInjector, FaultRequest} from '../../source/faults/injectors.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

@@ -5,7 +5,7 @@ import {describe, expect, it} from 'vitest';
 import type {Candle, ExchangeClient, MarketInfo} from '../../source/exchange/types.js';
 import {checkCandles, integrityProblems} from '../../source/phases/candles.js';
 import {environmentOfHost, keyShapeProblem} from '../../source/phases/config.js';
-import {createClientFaultInjector, createMockFaultInjector} from '../../source/phases/faults.js';
+import {createClientFaultInjector, createMockFaultInjector} from '../../source/faults/injectors.js';
 import {RiskManager} from '../../source/phases/trading/risk.js';
 import {amountForNotional, restingBuyPrice, roundAmount, roundPrice} from '../../source/phases/trading/sizing.js';
 import {createMaCrossover, createPinger, signalsOf, validSignal} from '../../source/phases/trading/strategy.js';

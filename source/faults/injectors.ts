@@ -1,6 +1,7 @@
 /**
- * Fault injection as the phases see it. On the mock, faults go to its admin HTTP API (the engine talks
- * to the mock only over the wire, as to any exchange). On a real venue, faults are what the client
+ * Fault injectors: how a fault request (source/faults/spec) reaches the place that applies it, for the
+ * phases (resilience, rate-limit) and the chaos timeline. On the mock, faults go to its admin HTTP API
+ * (the engine talks to the mock only over the wire, as to any exchange). On a real venue, faults are what the client
  * side can do: through the local fault proxy in front of the venue (latency, stalled or dropped
  * streams, connection resets, silent connections), or without it only dropping our own WebSocket
  * connections. Everything else reports `supports(kind) === false` with the reason, and the phase or
@@ -8,14 +9,10 @@
  */
 import type {ExchangeClient} from '../exchange/types.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
-import {parseProxyFault, type ProxyFault} from '../net/proxy-faults.js';
+import {CLIENT_REASONS as clientReasons, isMockFaultKind, mockReason, PROXY_KIND_OF, PROXY_ONLY_KINDS as proxyOnlyKinds, PROXY_REASONS as proxyReasons, type FaultKind, type FaultPlace} from './spec/kinds.js';
+import {parseProxyFault, type ProxyFault} from './spec/proxy-spec.js';
 
-export type FaultKind = 'latency' | 'error-rate' | 'rate-limit-storm' | 'drop-websockets' | 'stall-streams' | 'clock-skew' | 'pause-market' | 'connection-reset' | 'timeout';
-
-/** The kinds the mock's own fault controls take (POST {admin}/faults). */
-const mockKinds: ReadonlySet<FaultKind> = new Set(['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market']);
-/** The kinds only the fault proxy can do. */
-const proxyOnlyKinds: ReadonlySet<FaultKind> = new Set(['connection-reset', 'timeout']);
+export type {FaultKind};
 
 export interface FaultRequest {
 	fault: FaultKind;
@@ -29,7 +26,7 @@ export interface FaultInjector {
 	 * 'mock' when a venue-side fault API is available (possibly with the fault proxy for the kinds it
 	 * lacks), 'proxy' on a real venue with the local fault proxy in front of it, 'client' otherwise.
 	 */
-	readonly mode: 'mock' | 'proxy' | 'client';
+	readonly mode: FaultPlace;
 	supports(kind: FaultKind): boolean;
 	/** Why a kind is unsupported, for the skipped check's reason. */
 	unsupportedReason(kind: FaultKind): string;
@@ -46,30 +43,6 @@ export interface FaultInjector {
 export class FaultError extends Error {
 	override readonly name = 'FaultError';
 }
-
-const withoutProxy = 'needs the local fault proxy in front of the venue, which is off for this run (DRYDOCK_FAULT_PROXY=off)';
-
-const clientReasons: Record<FaultKind, string> = {
-	'latency': `venue gives no control over its latency; adding it ${withoutProxy}`,
-	'error-rate': 'venue gives no control over 5xx responses',
-	'rate-limit-storm': 'venue gives no control over 429 storms (and provoking one risks an IP ban)',
-	'drop-websockets': '',
-	'stall-streams': `venue gives no control over its stream delivery; stalling our side ${withoutProxy}`,
-	'clock-skew': 'venue gives no control over its clock',
-	'pause-market': 'venue gives no control over its market',
-	'connection-reset': withoutProxy,
-	'timeout': withoutProxy,
-};
-
-/** Through the proxy: everything but what only the venue (or TLS termination) could do. */
-const proxyReasons: Partial<Record<FaultKind, string>> = {
-	'error-rate': '5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)',
-	'rate-limit-storm': '429 responses cannot be injected into a TLS tunnel without terminating TLS (and provoking a real 429 storm risks an IP ban)',
-	'clock-skew': 'venue gives no control over its clock',
-	'pause-market': 'venue gives no control over its market',
-};
-
-const mockReason = (kind: FaultKind) => `the mock has no ${kind === 'timeout' ? 'silent-connection' : 'connection-reset'} control of its own: it needs the local fault proxy in front of it (on by itself when the chaos timeline has connection-reset or timeout; DRYDOCK_FAULT_PROXY=on forces it)`;
 
 /** Faults via the mock's admin API: POST {admin}/faults {fault, params, durationMs}, DELETE {admin}/faults. */
 export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): FaultInjector {
@@ -97,10 +70,10 @@ export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): Fa
 	};
 	return {
 		mode: 'mock',
-		supports: kind => mockKinds.has(kind),
-		unsupportedReason: kind => (mockKinds.has(kind) ? '' : mockReason(kind)),
+		supports: kind => isMockFaultKind(kind),
+		unsupportedReason: kind => (isMockFaultKind(kind) ? '' : mockReason(kind)),
 		async inject(request) {
-			if (!mockKinds.has(request.fault)) throw new FaultError(`${request.fault}: ${mockReason(request.fault)}`);
+			if (!isMockFaultKind(request.fault)) throw new FaultError(`${request.fault}: ${mockReason(request.fault)}`);
 			await send('POST', '/faults', {fault: request.fault, params: request.params ?? {}, ...(request.durationMs === undefined ? {} : {durationMs: request.durationMs})});
 		},
 		async clear() {
@@ -132,8 +105,8 @@ export function createClientFaultInjector(exchange: ExchangeClient): FaultInject
 
 /** A chaos/phase fault request → what the proxy applies; FaultError naming the parameter when it can't. */
 export function proxyFaultOf(request: FaultRequest): ProxyFault {
-	const kind = request.fault === 'connection-reset' ? 'reset' : request.fault === 'timeout' ? 'blackhole' : request.fault;
-	if (kind !== 'latency' && kind !== 'stall-streams' && kind !== 'drop-websockets' && kind !== 'reset' && kind !== 'blackhole') {
+	const kind = PROXY_KIND_OF[request.fault];
+	if (kind === undefined) {
 		throw new FaultError(`${request.fault}: ${proxyReasons[request.fault] ?? 'not possible through the fault proxy'}`);
 	}
 	const parsed = parseProxyFault(kind, request.params ?? {});

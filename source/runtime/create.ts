@@ -10,7 +10,8 @@ import type {PhaseServices} from '../phases/index.js';
 import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
-import {endpointsFromUrl, faultProxyWanted, streamHostsOf, type Endpoints, type FaultProxySetting} from './target.js';
+import {streamHostsOf} from '../exchange/venues.js';
+import {endpointsFromUrl, faultProxyWanted, venueEndpoints, type RunEndpoints, type FaultProxySetting} from './target.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import type {TargetAllowlist} from '../net/target-allowlist.js';
 import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
@@ -27,7 +28,7 @@ export interface BuildOptions {
 	/** Check the venue answers (and the keys work) before the run: unreachable/invalid → UsageError. Default true. */
 	preflight?: boolean;
 	/** Told once endpoints are known (e.g. to print them). */
-	onEndpoints?: (endpoints: Endpoints) => void;
+	onEndpoints?: (endpoints: RunEndpoints) => void;
 	/** Watches order placement for unknown fates (the chaos timeline's accounting). */
 	orderFates?: OrderFateObserver;
 	/** The local fault proxy in front of the venue (default: DRYDOCK_FAULT_PROXY, else auto: testnet/mainnet, or a mock whose chaos timeline has connection-reset/timeout). */
@@ -35,7 +36,7 @@ export interface BuildOptions {
 }
 
 export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
-	endpoints: Endpoints;
+	endpoints: RunEndpoints;
 	exchange: ExchangeClient;
 	/** The local fault proxy every exchange connection goes through; null when off. */
 	faultProxy: FaultProxy | null;
@@ -56,7 +57,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		for (const close of pending) await close().catch(() => {});
 	};
 	try {
-		let endpoints: Endpoints;
+		let endpoints: RunEndpoints;
 		let credentials = resolveCredentials(profile, env, options.cwd);
 		const url = options.exchangeUrl ?? profile.urls?.rest;
 		if (profile.environment === 'mock') {
@@ -74,7 +75,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
 			}
 		} else {
-			endpoints = {rest: profile.environment === 'testnet' ? 'https://testnet.binance.vision' : 'https://api.binance.com', ws: profile.environment === 'testnet' ? 'wss://stream.testnet.binance.vision' : 'wss://stream.binance.com:9443', admin: null, embedded: false};
+			endpoints = venueEndpoints(profile.environment);
 			if (profile.execution === 'exchange' && (!credentials.apiKey || !credentials.secret)) {
 				throw new UsageError(`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`);
 			}
@@ -146,7 +147,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 }
 
 /** Unreachable venue or rejected keys are configuration errors: one line, exit 2, before any phase runs. */
-async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile: Profile, hasKeys: boolean): Promise<void> {
+async function preflight(exchange: ExchangeClient, endpoints: RunEndpoints, profile: Profile, hasKeys: boolean): Promise<void> {
 	try {
 		await withTimeout(exchange.ping(), profile.timeouts.requestMs, 'ping');
 	} catch (error) {
@@ -162,7 +163,7 @@ async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile
 	}
 }
 
-function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: Endpoints, faultProxy: FaultProxy | null): EngineHooks {
+function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: RunEndpoints, faultProxy: FaultProxy | null): EngineHooks {
 	const hooks: EngineHooks = {
 		async cancelAllOrders() {
 			let cancelled = 0;

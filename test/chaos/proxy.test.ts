@@ -16,7 +16,7 @@ import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js'
 import {createProxyFaultInjector} from '../../source/faults/injectors.js';
 import {loadProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
-import {streamHostsOf} from '../../source/runtime/target.js';
+import {streamHostsOf} from '../../source/exchange/venues.js';
 import {mockTarget, startMock, type Mock} from '../exchange/helpers.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

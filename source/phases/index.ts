@@ -20,7 +20,7 @@ import {streamsPhase} from './streams.js';
 
 export {createPhaseServices} from './services.js';
 export type {PhaseServices, PhaseServicesInput} from './services.js';
-export type {FaultInjector, FaultKind, FaultRequest} from '../faults/injectors.js';
+export type {FaultInjector, FaultKind, FaultRequest} from '../faults/injector.js';
 export type {Strategy, StrategySignal, StrategyCandle, StrategyTrade} from './trading/strategy.js';
 export {RiskManager} from './trading/risk.js';
 export type {RiskLimits, RiskDecision} from './trading/risk.js';

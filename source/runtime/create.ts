@@ -16,6 +16,8 @@ import type {FaultProxy} from '../net/fault-proxy.js';
 import type {TargetAllowlist} from '../net/target-allowlist.js';
 import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
+import {breakerBurst} from '../faults/breaker-burst.js';
+import type {FaultInjector} from '../faults/injector.js';
 
 export interface BuildOptions {
 	profile: Profile;
@@ -45,6 +47,7 @@ export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
 /** The services bag the phases get; `orders` is the phases' order tracker (if present) for the cancel-all hook. */
 interface ServicesShape {
 	orders?: {owns?(clientOrderId: string | null): boolean};
+	faults: FaultInjector;
 }
 
 export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<PhaseServices>> {
@@ -134,11 +137,11 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		};
 		const services = phasesModule.createPhaseServices(serviceInput);
 		if (faultProxy) {
-			const {createProxyFaultInjector} = await import('../faults/injectors.js');
+			const {createProxyFaultInjector} = await import('../faults/proxy-injector.js');
 			// On the mock its own controls keep every kind they have; the proxy adds resets and timeouts.
 			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
 		}
-		const hooks = makeHooks(exchange, profile, services, endpoints, faultProxy);
+		const hooks = makeHooks(exchange, profile, services, endpoints);
 		return {phases, services, hooks, endpoints, exchange, faultProxy, close: closeAll};
 	} catch (error) {
 		await closeAll();
@@ -163,7 +166,7 @@ async function preflight(exchange: ExchangeClient, endpoints: RunEndpoints, prof
 	}
 }
 
-function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: RunEndpoints, faultProxy: FaultProxy | null): EngineHooks {
+function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: RunEndpoints): EngineHooks {
 	const hooks: EngineHooks = {
 		async cancelAllOrders() {
 			let cancelled = 0;
@@ -193,20 +196,8 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 			await exchange.ping();
 		},
 	};
-	if (endpoints.admin) {
-		const admin = endpoints.admin;
-		hooks.breakerTest = async () => {
-			// A 5xx burst on the mock: real calls fail, the breaker opens, half-opens and closes by itself.
-			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300)}), signal: AbortSignal.timeout(5_000)});
-			if (!response.ok) throw new Error(`mock admin answered ${response.status}`);
-		};
-	} else if (faultProxy) {
-		// A real venue gives no 5xx on demand; resetting our REST connections fails real calls just the same.
-		const proxy = faultProxy;
-		hooks.breakerTest = () => {
-			proxy.inject({kind: 'reset', probability: 1, scope: 'rest'}, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
-		};
-	}
+	const burst = breakerBurst(services.faults, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
+	if (burst) hooks.breakerTest = burst;
 	return hooks;
 }
 

@@ -13,7 +13,7 @@ import type {EngineEvent} from '../../source/engine/events.js';
 import type {ChaosRecord, CheckInput} from '../../source/engine/types.js';
 import {createExchange, StreamWatcher, toExchangeError, type ExchangeClient} from '../../source/exchange/index.js';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
-import {createProxyFaultInjector} from '../../source/faults/injectors.js';
+import {createProxyFaultInjector} from '../../source/faults/proxy-injector.js';
 import {loadProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
 import {streamHostsOf} from '../../source/exchange/venues.js';

@@ -13,7 +13,7 @@ import type {Engine, EngineHooks} from '../../source/engine/engine.js';
 import type {PhaseContext, PhaseDefinition} from '../../source/engine/types.js';
 import type {StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
-import type {FaultInjector} from '../../source/faults/injectors.js';
+import type {FaultInjector} from '../../source/faults/injector.js';
 
 type Ctx = PhaseContext<object, {name: string}>;
 type Def = PhaseDefinition<object, {name: string}>;

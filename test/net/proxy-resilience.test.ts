@@ -7,7 +7,7 @@ import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {Engine} from '../../source/engine/engine.js';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
-import {createProxyFaultInjector} from '../../source/faults/injectors.js';
+import {createProxyFaultInjector} from '../../source/faults/proxy-injector.js';
 import type {PhaseServices} from '../../source/phases/index.js';
 import {validateProfile} from '../../source/profiles/profile-file.js';
 import type {Profile} from '../../source/profiles/schema.js';

@@ -6,7 +6,8 @@ import type {Candle, ExchangeClient, MarketInfo} from '../../source/exchange/typ
 import {checkCandles, integrityProblems} from '../../source/phases/candles.js';
 import {keyShapeProblem} from '../../source/phases/config.js';
 import {environmentOfHost} from '../../source/exchange/venues.js';
-import {createClientFaultInjector, createMockFaultInjector} from '../../source/faults/injectors.js';
+import {createClientFaultInjector} from '../../source/faults/client-injector.js';
+import {createMockFaultInjector} from '../../source/faults/mock-injector.js';
 import {RiskManager} from '../../source/phases/trading/risk.js';
 import {amountForNotional, restingBuyPrice, roundAmount, roundPrice} from '../../source/phases/trading/sizing.js';
 import {createMaCrossover, createPinger, signalsOf, validSignal} from '../../source/phases/trading/strategy.js';

@@ -12,7 +12,7 @@ import type {EngineEvent} from '../../engine/events.js';
 import type {ChaosRecord, CheckInput, PhaseId, StreamUpdate} from '../../engine/types.js';
 import type {ExchangeClient} from '../../exchange/types.js';
 import type {StreamEvent, StreamWatcher} from '../../exchange/stream-watcher.js';
-import type {FaultInjector} from '../injectors.js';
+import type {FaultInjector} from '../injector.js';
 import type {FaultKind} from '../spec/kinds.js';
 import {judgeRecovery} from '../spec/recovery.js';
 import type {OrderFateObserver} from './order-fate.js';

@@ -7,16 +7,8 @@
  * own WebSocket connections (client-injector). Everything else reports `supports(kind) === false` with the reason, and the phase or
  * chaos entry is skipped with it.
  */
+import type {FaultRequest} from './spec/fault-spec.js';
 import type {FaultKind, FaultPlace} from './spec/kinds.js';
-
-export type {FaultKind};
-
-export interface FaultRequest {
-	fault: FaultKind;
-	params?: Record<string, unknown>;
-	/** The mock ends the fault by itself after this long. */
-	durationMs?: number;
-}
 
 export interface FaultInjector {
 	/**

@@ -4,7 +4,8 @@
  */
 import type {ExchangeClient} from '../exchange/types.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
-import {FaultError, type FaultInjector, type FaultRequest} from './injector.js';
+import {FaultError, type FaultInjector} from './injector.js';
+import type {FaultRequest} from './spec/fault-spec.js';
 import {PROXY_KIND_OF, PROXY_ONLY_KINDS as proxyOnlyKinds, PROXY_REASONS as proxyReasons, type FaultKind} from './spec/kinds.js';
 import {parseProxyFault, type ProxyFault} from './spec/proxy-spec.js';
 

@@ -11,7 +11,8 @@ import type {EngineEvent} from '../../source/engine/events.js';
 import type {ChaosRecord, CheckInput} from '../../source/engine/types.js';
 import type {StreamEvent, StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient, Order} from '../../source/exchange/types.js';
-import type {FaultInjector, FaultRequest} from '../../source/faults/injector.js';
+import type {FaultInjector} from '../../source/faults/injector.js';
+import type {FaultRequest} from '../../source/faults/spec/fault-spec.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

@@ -7,20 +7,10 @@
 import {z} from 'zod';
 import {parseDuration} from '../../util/duration.js';
 import {defaultFaultDurationMs, defaultRecoveryBudgetMs} from '../spec/budgets.js';
-import {FAULT_KINDS, PROXY_KIND_OF, PROXY_ONLY_KINDS, type FaultKind} from '../spec/kinds.js';
+import {FAULT_KINDS, PROXY_KIND_OF, PROXY_ONLY_KINDS} from '../spec/kinds.js';
+import type {TimedFault} from '../spec/fault-spec.js';
 import {parseMockFaultSpec} from '../spec/mock-spec.js';
 import {parseProxyFault} from '../spec/proxy-spec.js';
-
-export {defaultFaultDurationMs, defaultRecoveryBudgetMs};
-
-/**
- * Every fault kind (source/faults/spec/kinds.ts): the mock's, plus two that the local fault proxy
- * applies on any venue (and on the mock when the proxy is in front of it): `connection-reset`
- * {probability?, scope?} and `timeout` {probability?, scope?} (connections go silent, so the client's
- * own timeout fires).
- */
-export const chaosFaultKinds = FAULT_KINDS;
-export type ChaosFaultKind = FaultKind;
 
 /** `30s`, `5m`, `1h30m`, or a number of seconds. */
 const durationText = z.union([z.string().min(1), z.number().nonnegative()]).refine(value => {
@@ -37,7 +27,13 @@ export const chaosEntrySchema = z
 		at: durationText.optional(),
 		from: durationText.optional(),
 		to: durationText.optional(),
-		fault: z.enum(chaosFaultKinds),
+		/**
+		 * Any fault kind (source/faults/spec/kinds.ts): the mock's, plus two that the local fault proxy
+		 * applies on any venue (and on the mock when the proxy is in front of it): `connection-reset`
+		 * {probability?, scope?} and `timeout` {probability?, scope?} (connections go silent, so the
+		 * client's own timeout fires).
+		 */
+		fault: z.enum(FAULT_KINDS),
 		params: z.record(z.string(), z.unknown()).optional(),
 		/** How long a point fault lasts (default per kind; drop-websockets is instantaneous). */
 		duration: durationText.optional(),
@@ -69,14 +65,8 @@ export type ChaosEntryInput = z.input<typeof chaosEntrySchema>;
 export type ChaosTimeline = z.output<typeof chaosTimelineSchema>;
 
 /** One scheduled fault, in milliseconds from the soak's start. */
-export interface ChaosEntry {
+export interface ChaosEntry extends TimedFault {
 	index: number;
-	fault: ChaosFaultKind;
-	params: Record<string, unknown>;
-	startMs: number;
-	/** 0 for an instantaneous fault (a drop). */
-	durationMs: number;
-	recoveryBudgetMs: number;
 	/** Human-readable, e.g. `error-rate 20m–25m {"probability":0.3}`. */
 	label: string;
 }

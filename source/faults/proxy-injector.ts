@@ -6,7 +6,7 @@ import type {ExchangeClient} from '../exchange/types.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import {FaultError, type FaultInjector} from './injector.js';
 import type {FaultRequest} from './spec/fault-spec.js';
-import {PROXY_KIND_OF, PROXY_ONLY_KINDS as proxyOnlyKinds, PROXY_REASONS as proxyReasons, type FaultKind} from './spec/kinds.js';
+import {injectableAt, PROXY_KIND_OF, PROXY_ONLY_KINDS as proxyOnlyKinds, PROXY_REASONS as proxyReasons, type FaultKind} from './spec/kinds.js';
 import {parseProxyFault, type ProxyFault} from './spec/proxy-spec.js';
 
 /** A chaos/phase fault request → what the proxy applies; FaultError naming the parameter when it can't. */
@@ -45,7 +45,7 @@ const effectUnits: Record<ProxyFault['kind'], string> = {
 export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats' | 'fault'>, exchange: Pick<ExchangeClient, 'dropConnections'>, options: ProxyFaultInjectorOptions = {}): FaultInjector {
 	const venue = options.venue;
 	const viaVenue = (kind: FaultKind) => venue !== undefined && !proxyOnlyKinds.has(kind) && venue.supports(kind);
-	const supported = (kind: FaultKind) => viaVenue(kind) || proxyReasons[kind] === undefined;
+	const supported = (kind: FaultKind) => viaVenue(kind) || injectableAt(kind, 'proxy');
 	return {
 		mode: venue?.mode ?? 'proxy',
 		supports: supported,

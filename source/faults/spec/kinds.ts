@@ -44,6 +44,18 @@ export function isMockFaultKind(kind: string): kind is MockFaultKind {
 	return (MOCK_FAULT_KINDS as readonly string[]).includes(kind);
 }
 
+/** Whether a place can inject a kind at all (the reasons below say why not). */
+export function injectableAt(kind: FaultKind, place: FaultPlace): boolean {
+	switch (place) {
+		case 'mock':
+			return isMockFaultKind(kind);
+		case 'proxy':
+			return PROXY_KIND_OF[kind] !== undefined;
+		case 'client':
+			return kind === 'drop-websockets';
+	}
+}
+
 const withoutProxy = 'needs the local fault proxy in front of the venue, which is off for this run (DRYDOCK_FAULT_PROXY=off)';
 
 /** Why a kind cannot be injected on a real venue without the proxy ('' for the one that can: our own drop). */

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import {parseCommandArgs} from '../util/args.js';
-import {loadProfile} from '../profiles/load.js';
+import {loadProfile} from '../profiles/profile-file.js';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';

@@ -2,7 +2,7 @@
 import {readFile} from 'node:fs/promises';
 import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
-import {listShippedProfiles, loadProfile, profileIssues, resolveProfilePath} from '../profiles/load.js';
+import {listShippedProfiles, loadProfile, profileIssues, resolveProfilePath} from '../profiles/profile-file.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from '../runtime/credentials.js';
 import {describeJsonError} from '../util/json-error.js';

@@ -10,7 +10,8 @@ import type {pro} from 'ccxt';
 import type {Agent} from 'node:http';
 import {ExchangeError, httpFactsKey, type HttpFacts} from './errors.js';
 import {createTunnelAgent, createTunnelConnector, type Connector} from '../net/tunnel-agent.js';
-import type {Endpoints, ExchangeTarget} from './types.js';
+import type {ExchangeTarget} from './types.js';
+import {VENUES, type Endpoints} from './venues.js';
 import {frameFromMessage, type TapSink} from './ws-tap.js';
 
 /** The slice of ccxt's WsClient we touch. */
@@ -35,7 +36,7 @@ export interface ResponseSink {
 	response(method: string, url: string, status: number, headers: Record<string, string>): void;
 }
 
-const realSpotHost = 'https://api.binance.com';
+const realSpotHost = VENUES.mainnet.rest;
 
 function trimSuffix(url: string, suffix: string): string {
 	const clean = url.replace(/\/+$/, '');

@@ -5,6 +5,7 @@
  * Symbols: every method accepts the unified form (`BTC/USDT`) or the venue id (`BTCUSDT`); returned
  * data always carries the unified form. Times are epoch milliseconds. Numbers are plain numbers.
  */
+import type {Endpoints} from './venues.js';
 
 export type Environment = 'mock' | 'testnet' | 'mainnet';
 
@@ -33,12 +34,8 @@ export interface ExchangeTarget {
 }
 
 /** The effective URLs a client talks to (for the config phase and reports). */
-export interface Endpoints {
-	rest: string;
-	sapi: string;
-	ws: string;
-	wsApi: string;
-}
+/** Defined with the venue URLs in venues.ts. */
+export type {Endpoints};
 
 export interface MarketInfo {
 	/** Unified, e.g. `BTC/USDT`. */

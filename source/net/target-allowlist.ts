@@ -2,6 +2,7 @@
  * The targets a fault proxy may dial, as `host:port` authorities taken from the venue's URLs, so the
  * proxy (on loopback, but reachable by every local process) is not an open relay to any host.
  */
+import {authorityOf} from '../exchange/venues.js';
 
 export interface TargetAllowlist {
 	/** For FaultProxyOptions.allowTarget. */
@@ -10,19 +11,6 @@ export interface TargetAllowlist {
 	add(urls: readonly string[]): void;
 	/** The allowed `host:port` authorities, for messages and tests. */
 	list(): string[];
-}
-
-/** `https://api.binance.com/api/v3` → `api.binance.com:443`; null when it is not a URL. */
-export function authorityOf(value: string): string | null {
-	let url: URL;
-	try {
-		url = new URL(value);
-	} catch {
-		return null;
-	}
-	const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-	const port = url.port || (secure ? '443' : '80');
-	return `${url.hostname.replace(/^\[|\]$/g, '')}:${port}`.toLowerCase();
 }
 
 export function targetAllowlist(urls: readonly string[] = []): TargetAllowlist {

@@ -8,24 +8,7 @@ import type {Profile} from '../profiles/schema.js';
 import {fail, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';
 import {isLive} from './trading/orders.js';
-
-const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-function hostOf(url: string): string | null {
-	try {
-		return new URL(url).hostname;
-	} catch {
-		return null;
-	}
-}
-
-/** Which environment a host belongs to, as far as we can tell from its name. */
-export function environmentOfHost(host: string): 'mock' | 'testnet' | 'mainnet' | 'other' {
-	if (loopbackHosts.has(host)) return 'mock';
-	if (host.endsWith('testnet.binance.vision')) return 'testnet';
-	if (host === 'api.binance.com' || /^api\d?\.binance\.com$/.test(host) || host.endsWith('stream.binance.com') || host === 'ws-api.binance.com' || host === 'data-api.binance.vision') return 'mainnet';
-	return 'other';
-}
+import {environmentOfHost, hostOf} from '../exchange/venues.js';
 
 /** Binance HMAC API keys and secrets: 64 letters and digits. */
 export function keyShapeProblem(value: string | null, what: string, envName: string): string | null {

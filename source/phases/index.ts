@@ -20,7 +20,9 @@ import {streamsPhase} from './streams.js';
 
 export {createPhaseServices} from './services.js';
 export type {PhaseServices, PhaseServicesInput} from './services.js';
-export type {FaultInjector, FaultKind, FaultRequest} from './faults.js';
+export type {FaultInjector} from '../faults/injector.js';
+export type {FaultRequest} from '../faults/spec/fault-spec.js';
+export type {FaultKind} from '../faults/spec/kinds.js';
 export type {Strategy, StrategySignal, StrategyCandle, StrategyTrade} from './trading/strategy.js';
 export {RiskManager} from './trading/risk.js';
 export type {RiskLimits, RiskDecision} from './trading/risk.js';

@@ -6,7 +6,9 @@
 import type {ExchangeClient} from '../exchange/types.js';
 import type {Profile} from '../profiles/schema.js';
 import {ClockOffset} from './clock.js';
-import {createClientFaultInjector, createMockFaultInjector, type FaultInjector} from './faults.js';
+import {createClientFaultInjector} from '../faults/client-injector.js';
+import type {FaultInjector} from '../faults/injector.js';
+import {createMockFaultInjector} from '../faults/mock-injector.js';
 import {OrderTracker} from './trading/tracker.js';
 import {WeightThrottle} from './weight-throttle.js';
 

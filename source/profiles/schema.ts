@@ -5,7 +5,7 @@
  * its own defaults.
  */
 import {z} from 'zod';
-import {chaosTimelineSchema} from '../chaos/schema.js';
+import {chaosTimelineSchema} from '../faults/chaos/schema.js';
 
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().nonnegative();
@@ -140,7 +140,7 @@ export const profileSchema = z.strictObject({
 		})
 		.prefault({}),
 	grades: gradesSchema.prefault({}),
-	/** Faults scheduled relative to the soak's start (see source/chaos/schema.ts); `--chaos FILE` replaces it. */
+	/** Faults scheduled relative to the soak's start (see source/faults/chaos/schema.ts); `--chaos FILE` replaces it. */
 	chaos: chaosTimelineSchema.optional(),
 	/** Caps for real orders on mainnet (enforced with --allow-live). */
 	live: z

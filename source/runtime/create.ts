@@ -10,11 +10,14 @@ import type {PhaseServices} from '../phases/index.js';
 import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
-import {endpointsFromUrl, faultProxyWanted, streamHostsOf, type Endpoints, type FaultProxySetting} from './target.js';
+import {streamHostsOf} from '../exchange/venues.js';
+import {endpointsFromUrl, faultProxyWanted, venueEndpoints, type RunEndpoints, type FaultProxySetting} from './target.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import type {TargetAllowlist} from '../net/target-allowlist.js';
-import type {OrderFateObserver} from '../chaos/order-fate.js';
+import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
+import {breakerBurst} from '../faults/breaker-burst.js';
+import type {FaultInjector} from '../faults/injector.js';
 
 export interface BuildOptions {
 	profile: Profile;
@@ -27,7 +30,7 @@ export interface BuildOptions {
 	/** Check the venue answers (and the keys work) before the run: unreachable/invalid → UsageError. Default true. */
 	preflight?: boolean;
 	/** Told once endpoints are known (e.g. to print them). */
-	onEndpoints?: (endpoints: Endpoints) => void;
+	onEndpoints?: (endpoints: RunEndpoints) => void;
 	/** Watches order placement for unknown fates (the chaos timeline's accounting). */
 	orderFates?: OrderFateObserver;
 	/** The local fault proxy in front of the venue (default: DRYDOCK_FAULT_PROXY, else auto: testnet/mainnet, or a mock whose chaos timeline has connection-reset/timeout). */
@@ -35,7 +38,7 @@ export interface BuildOptions {
 }
 
 export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
-	endpoints: Endpoints;
+	endpoints: RunEndpoints;
 	exchange: ExchangeClient;
 	/** The local fault proxy every exchange connection goes through; null when off. */
 	faultProxy: FaultProxy | null;
@@ -44,6 +47,7 @@ export interface BuiltRuntime<S> extends EngineRuntime<S, Profile> {
 /** The services bag the phases get; `orders` is the phases' order tracker (if present) for the cancel-all hook. */
 interface ServicesShape {
 	orders?: {owns?(clientOrderId: string | null): boolean};
+	faults: FaultInjector;
 }
 
 export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<PhaseServices>> {
@@ -56,7 +60,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		for (const close of pending) await close().catch(() => {});
 	};
 	try {
-		let endpoints: Endpoints;
+		let endpoints: RunEndpoints;
 		let credentials = resolveCredentials(profile, env, options.cwd);
 		const url = options.exchangeUrl ?? profile.urls?.rest;
 		if (profile.environment === 'mock') {
@@ -74,7 +78,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
 			}
 		} else {
-			endpoints = {rest: profile.environment === 'testnet' ? 'https://testnet.binance.vision' : 'https://api.binance.com', ws: profile.environment === 'testnet' ? 'wss://stream.testnet.binance.vision' : 'wss://stream.binance.com:9443', admin: null, embedded: false};
+			endpoints = venueEndpoints(profile.environment);
 			if (profile.execution === 'exchange' && (!credentials.apiKey || !credentials.secret)) {
 				throw new UsageError(`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`);
 			}
@@ -133,11 +137,11 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		};
 		const services = phasesModule.createPhaseServices(serviceInput);
 		if (faultProxy) {
-			const {createProxyFaultInjector} = await import('../phases/faults.js');
+			const {createProxyFaultInjector} = await import('../faults/proxy-injector.js');
 			// On the mock its own controls keep every kind they have; the proxy adds resets and timeouts.
 			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
 		}
-		const hooks = makeHooks(exchange, profile, services, endpoints, faultProxy);
+		const hooks = makeHooks(exchange, profile, services, endpoints);
 		return {phases, services, hooks, endpoints, exchange, faultProxy, close: closeAll};
 	} catch (error) {
 		await closeAll();
@@ -146,7 +150,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 }
 
 /** Unreachable venue or rejected keys are configuration errors: one line, exit 2, before any phase runs. */
-async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile: Profile, hasKeys: boolean): Promise<void> {
+async function preflight(exchange: ExchangeClient, endpoints: RunEndpoints, profile: Profile, hasKeys: boolean): Promise<void> {
 	try {
 		await withTimeout(exchange.ping(), profile.timeouts.requestMs, 'ping');
 	} catch (error) {
@@ -162,7 +166,7 @@ async function preflight(exchange: ExchangeClient, endpoints: Endpoints, profile
 	}
 }
 
-function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: Endpoints, faultProxy: FaultProxy | null): EngineHooks {
+function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: RunEndpoints): EngineHooks {
 	const hooks: EngineHooks = {
 		async cancelAllOrders() {
 			let cancelled = 0;
@@ -192,20 +196,8 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 			await exchange.ping();
 		},
 	};
-	if (endpoints.admin) {
-		const admin = endpoints.admin;
-		hooks.breakerTest = async () => {
-			// A 5xx burst on the mock: real calls fail, the breaker opens, half-opens and closes by itself.
-			const response = await fetch(`${admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300)}), signal: AbortSignal.timeout(5_000)});
-			if (!response.ok) throw new Error(`mock admin answered ${response.status}`);
-		};
-	} else if (faultProxy) {
-		// A real venue gives no 5xx on demand; resetting our REST connections fails real calls just the same.
-		const proxy = faultProxy;
-		hooks.breakerTest = () => {
-			proxy.inject({kind: 'reset', probability: 1, scope: 'rest'}, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
-		};
-	}
+	const burst = breakerBurst(services.faults, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
+	if (burst) hooks.breakerTest = burst;
 	return hooks;
 }
 

@@ -6,7 +6,7 @@ import {readFileSync, existsSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker, type Masker} from '../profiles/mask.js';
-import {ProfileError} from '../profiles/load.js';
+import {ProfileError} from '../profiles/profile-file.js';
 
 export interface Credentials {
 	apiKey: string | null;

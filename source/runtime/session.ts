@@ -13,11 +13,11 @@ import {createEngine, type Engine} from '../engine/engine.js';
 import {createMonitor, type Monitor} from '../monitor/monitor.js';
 import {engineOptionsFor} from './engine-options.js';
 import {buildRuntime, type BuiltRuntime} from './create.js';
-import {guardLive, type Endpoints} from './target.js';
+import {guardLive, type RunEndpoints} from './target.js';
 import type {PhaseServices} from '../phases/index.js';
-import {normalizeTimeline, type ChaosEntry} from '../chaos/schema.js';
-import {OrderFateObserver} from '../chaos/order-fate.js';
-import {ChaosRunner} from '../chaos/runner.js';
+import {normalizeTimeline, type ChaosEntry} from '../faults/chaos/schema.js';
+import {OrderFateObserver} from '../faults/chaos/order-fate.js';
+import {ChaosRunner} from '../faults/chaos/runner.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
 
 export interface SessionOptions {
@@ -28,7 +28,7 @@ export interface SessionOptions {
 	/** Base folder for reports; default `reports`. */
 	reportDir?: string;
 	preflight?: boolean;
-	onEndpoints?: (endpoints: Endpoints) => void;
+	onEndpoints?: (endpoints: RunEndpoints) => void;
 	/** Resource sampling interval (default 1 s). */
 	monitorIntervalMs?: number;
 	/** Don't start building the runtime until `build()` is called (the console paints first). */

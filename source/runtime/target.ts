@@ -3,9 +3,12 @@
  * --exchange-url, or the venue the profile names. Mainnet real orders are refused without --allow-live.
  */
 import type {Profile} from '../profiles/schema.js';
+import {PROXY_ONLY_KINDS, type FaultKind} from '../faults/spec/kinds.js';
 import {UsageError} from '../util/usage-error.js';
+import {VENUES} from '../exchange/venues.js';
 
-export interface Endpoints {
+/** Where this run reaches the exchange (the client's own URLs are `ExchangeClient.endpoints`). */
+export interface RunEndpoints {
 	rest: string;
 	ws: string;
 	/** The mock's admin API (faults, stats); null on a real venue. */
@@ -19,8 +22,6 @@ export interface Endpoints {
 /** DRYDOCK_FAULT_PROXY (or BuildOptions.faultProxy): auto, the default, decides by venue and chaos timeline. */
 export type FaultProxySetting = 'auto' | 'on' | 'off';
 
-/** Chaos kinds only the fault proxy can apply (the mock has no control of its own for them). */
-const proxyOnlyChaosKinds: ReadonlySet<string> = new Set(['connection-reset', 'timeout']);
 
 /**
  * Whether this run puts the local fault proxy in front of the venue. `auto`: on for testnet and mainnet,
@@ -39,31 +40,11 @@ export function faultProxyWanted(environment: Profile['environment'], setting: F
 		}
 	}
 	if (chosen === 'on' || chosen === 'off') return chosen === 'on';
-	return environment !== 'mock' || chaosKinds.some(kind => proxyOnlyChaosKinds.has(kind));
-}
-
-/** Hosts (`host:port`) of the stream URLs when they differ from the REST host (they do on Binance; not on the mock, where the proxy tells streams by their upgrade). */
-export function streamHostsOf(restUrl: string, streamUrls: readonly string[]): string[] {
-	const authority = (value: string): string | null => {
-		try {
-			const url = new URL(value);
-			const port = url.port || (url.protocol === 'https:' || url.protocol === 'wss:' ? '443' : '80');
-			return `${url.hostname.replace(/^\[|\]$/g, '')}:${port}`.toLowerCase();
-		} catch {
-			return null;
-		}
-	};
-	const rest = authority(restUrl);
-	const hosts = new Set<string>();
-	for (const value of streamUrls) {
-		const host = authority(value);
-		if (host !== null && host !== rest) hosts.add(host);
-	}
-	return [...hosts];
+	return environment !== 'mock' || chaosKinds.some(kind => PROXY_ONLY_KINDS.has(kind as FaultKind));
 }
 
 /** `http://127.0.0.1:9000` → rest, ws (same host and port) and the mock's admin API (`…/__drydock`). */
-export function endpointsFromUrl(url: string, what = '--exchange-url', wsUrl?: string): Endpoints {
+export function endpointsFromUrl(url: string, what = '--exchange-url', wsUrl?: string): RunEndpoints {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
@@ -90,4 +71,9 @@ export function guardLive({profile, allowLive, exchangeUrl}: LiveGuardInput): vo
 	if (exchangeUrl !== undefined && profile.environment !== 'mock') {
 		throw new UsageError(`--exchange-url: only for the mock environment (profile ${profile.name} is ${profile.environment})`);
 	}
+}
+
+/** A real venue's endpoints for this run: its REST and market-stream bases, no admin API. */
+export function venueEndpoints(environment: 'testnet' | 'mainnet'): RunEndpoints {
+	return {rest: VENUES[environment].rest, ws: VENUES[environment].ws, admin: null, embedded: false};
 }

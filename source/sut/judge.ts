@@ -4,7 +4,7 @@
  * measured and the threshold it was held to; `no-data` when the fact could not be had (a mock that was
  * down is not a pass), `skipped` when the check did not apply (no drop happened).
  */
-import type {CheckInput} from '../engine/types.js';
+import type {CheckInput} from '../engine/checks.js';
 import type {LeakVerdict} from '../monitor/slope.js';
 import type {SutSpec} from './spec.js';
 import type {VenueAccount} from './venue-view.js';

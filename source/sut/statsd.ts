@@ -7,7 +7,7 @@
  */
 import {createSocket, type Socket} from 'node:dgram';
 import {LatencyRecorder} from '../engine/latency.js';
-import type {LatencySummary} from '../engine/types.js';
+import type {LatencySummary} from '../engine/snapshot.js';
 import type {SutMetricNames} from './spec.js';
 
 export type StatsdType = 'c' | 'g' | 'ms' | 'h' | 'd' | 's';

@@ -5,7 +5,7 @@
  * failed placement while drydock had a fault injected is counted but not graded, as for drydock's own.
  */
 import {LatencyRecorder} from '../engine/latency.js';
-import type {LatencySummary} from '../engine/types.js';
+import type {LatencySummary} from '../engine/snapshot.js';
 import type {VenueEvent, VenueOrderEvent} from './venue-view.js';
 
 /** An injected fault's span, epoch ms (inclusive); `to` of a fault still active is Infinity. */

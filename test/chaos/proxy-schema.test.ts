@@ -6,8 +6,8 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadChaosFile} from '../../source/chaos/load.js';
-import {normalizeTimeline} from '../../source/chaos/schema.js';
+import {loadChaosFile} from '../../source/faults/chaos/timeline-file.js';
+import {normalizeTimeline} from '../../source/faults/chaos/schema.js';
 import {UsageError} from '../../source/util/usage-error.js';
 
 async function tempFile(name: string, text: string): Promise<string> {

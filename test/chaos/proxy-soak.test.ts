@@ -8,9 +8,9 @@ import {mkdtemp, readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadProfile} from '../../source/profiles/load.js';
+import {loadProfile} from '../../source/profiles/profile-file.js';
 import {createSession} from '../../source/runtime/session.js';
-import type {ChaosTimeline} from '../../source/chaos/schema.js';
+import type {ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import type {Report} from '../../source/report/model.js';
 
 describe('chaos through the fault proxy during a soak on the mock', () => {

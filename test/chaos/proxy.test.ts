@@ -7,17 +7,17 @@
  */
 import net from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {ChaosRunner, type ChaosHost} from '../../source/chaos/runner.js';
-import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
+import {ChaosRunner, type ChaosHost} from '../../source/faults/chaos/runner.js';
+import {normalizeTimeline, type ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import type {CheckInput} from '../../source/engine/checks.js';
 import type {ChaosRecord} from '../../source/engine/fault-records.js';
 import {createExchange, StreamWatcher, toExchangeError, type ExchangeClient} from '../../source/exchange/index.js';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
-import {createProxyFaultInjector} from '../../source/phases/faults.js';
-import {loadProfile} from '../../source/profiles/load.js';
+import {createProxyFaultInjector} from '../../source/faults/proxy-injector.js';
+import {loadProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
-import {streamHostsOf} from '../../source/runtime/target.js';
+import {streamHostsOf} from '../../source/exchange/venues.js';
 import {mockTarget, startMock, type Mock} from '../exchange/helpers.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));

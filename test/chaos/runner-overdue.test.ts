@@ -6,14 +6,14 @@
  */
 import {describe, expect, it} from 'vitest';
 import {testEngine} from '../engine/helpers.js';
-import {ChaosRunner} from '../../source/chaos/runner.js';
-import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
+import {ChaosRunner} from '../../source/faults/chaos/runner.js';
+import {normalizeTimeline, type ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import {engineShutdownTarget} from '../../source/engine/shutdown.js';
 import type {Engine, EngineHooks} from '../../source/engine/engine.js';
 import type {PhaseContext, PhaseDefinition} from '../../source/engine/phase-definition.js';
 import type {StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
-import type {FaultInjector} from '../../source/phases/faults.js';
+import type {FaultInjector} from '../../source/faults/injector.js';
 
 type Ctx = PhaseContext<object, {name: string}>;
 type Def = PhaseDefinition<object, {name: string}>;

@@ -4,15 +4,16 @@
  * orders, breaker transitions, and the verdict against the budget. The real thing is soak.test.ts.
  */
 import {describe, expect, it} from 'vitest';
-import {ChaosRunner, type ChaosHost} from '../../source/chaos/runner.js';
-import {OrderFateObserver} from '../../source/chaos/order-fate.js';
-import {normalizeTimeline, type ChaosTimeline} from '../../source/chaos/schema.js';
+import {ChaosRunner, type ChaosHost} from '../../source/faults/chaos/runner.js';
+import {OrderFateObserver} from '../../source/faults/chaos/order-fate.js';
+import {normalizeTimeline, type ChaosTimeline} from '../../source/faults/chaos/schema.js';
 import type {EngineEvent} from '../../source/engine/events.js';
 import type {CheckInput} from '../../source/engine/checks.js';
 import type {ChaosRecord} from '../../source/engine/fault-records.js';
 import type {StreamEvent, StreamWatcher} from '../../source/exchange/stream-watcher.js';
 import type {ExchangeClient, Order} from '../../source/exchange/types.js';
-import type {FaultInjector, FaultRequest} from '../../source/phases/faults.js';
+import type {FaultInjector} from '../../source/faults/injector.js';
+import type {FaultRequest} from '../../source/faults/spec/fault-spec.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 

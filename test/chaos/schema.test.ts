@@ -6,8 +6,9 @@ import {mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadChaosFile, parseTimeline} from '../../source/chaos/load.js';
-import {defaultRecoveryBudgetMs, normalizeTimeline} from '../../source/chaos/schema.js';
+import {loadChaosFile, parseTimeline} from '../../source/faults/chaos/timeline-file.js';
+import {normalizeTimeline} from '../../source/faults/chaos/schema.js';
+import {defaultRecoveryBudgetMs} from '../../source/faults/spec/budgets.js';
 import {profileSchema} from '../../source/profiles/schema.js';
 import {UsageError} from '../../source/util/usage-error.js';
 

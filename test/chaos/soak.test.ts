@@ -8,10 +8,10 @@ import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadProfile} from '../../source/profiles/load.js';
+import {loadProfile} from '../../source/profiles/profile-file.js';
 import {createSession} from '../../source/runtime/session.js';
-import type {ChaosTimeline} from '../../source/chaos/schema.js';
-import {loadChaosFile} from '../../source/chaos/load.js';
+import type {ChaosTimeline} from '../../source/faults/chaos/schema.js';
+import {loadChaosFile} from '../../source/faults/chaos/timeline-file.js';
 import type {Report} from '../../source/report/model.js';
 
 /** The chaos file, as a user would write it (loaded as `--chaos FILE` is). */

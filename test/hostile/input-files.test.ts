@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
-import {parseProfileText, profileIssues} from '../../source/profiles/load.js';
+import {parseProfileText, profileIssues} from '../../source/profiles/profile-file.js';
 import {loadScenario} from '../../source/load/scenario-file.js';
 import {UsageError} from '../../source/util/usage-error.js';
 import {fuzzConfig, hostileNumber, truncate, withSeed, type Rng} from '../fuzz/seeded.js';

@@ -8,7 +8,7 @@ import {mkdtemp, readFile} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {loadProfile} from '../../source/profiles/load.js';
+import {loadProfile} from '../../source/profiles/profile-file.js';
 import {createSession} from '../../source/runtime/session.js';
 import {startMetricsServer} from '../../source/metrics/index.js';
 import {createNotifier} from '../../source/notify/index.js';

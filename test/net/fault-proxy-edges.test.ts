@@ -14,7 +14,8 @@ import type {SecureVersion} from 'node:tls';
 import {Agent, request} from 'undici';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {isLoopbackHost, startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
-import {authorityOf, targetAllowlist} from '../../source/net/target-allowlist.js';
+import {targetAllowlist} from '../../source/net/target-allowlist.js';
+import {authorityOf} from '../../source/exchange/venues.js';
 import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
 import WebSocket from 'ws';
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import WebSocket, {WebSocketServer} from 'ws';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
-import {parseProxyFault} from '../../source/net/proxy-faults.js';
+import {parseProxyFault} from '../../source/faults/spec/proxy-spec.js';
 import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
 import {Agent, request} from 'undici';
 

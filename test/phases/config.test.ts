@@ -5,7 +5,7 @@ import type {PhaseContext} from '../../source/engine/phase-definition.js';
 import type {ExchangeClient} from '../../source/exchange/types.js';
 import {configPhase} from '../../source/phases/config.js';
 import {createPhaseServices, type PhaseServices} from '../../source/phases/index.js';
-import {validateProfile} from '../../source/profiles/load.js';
+import {validateProfile} from '../../source/profiles/profile-file.js';
 import type {Profile, ProfileInput} from '../../source/profiles/schema.js';
 
 const key = 'A'.repeat(64);

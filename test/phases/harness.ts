@@ -3,7 +3,7 @@
  * client, phase services, hooks) and the real engine — and hands back the finished phase views.
  */
 import {startMockExchange, type MockExchange, type MockExchangeOptions} from '../../source/mock/index.js';
-import {validateProfile} from '../../source/profiles/load.js';
+import {validateProfile} from '../../source/profiles/profile-file.js';
 import type {Profile, ProfileInput} from '../../source/profiles/schema.js';
 import {buildRuntime, type BuiltRuntime} from '../../source/runtime/create.js';
 import {engineOptionsFor} from '../../source/runtime/engine-options.js';

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {chmod, mkdtemp, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {listShippedProfiles, loadProfile, ProfileError, profileIssues} from '../../source/profiles/load.js';
+import {listShippedProfiles, loadProfile, ProfileError, profileIssues} from '../../source/profiles/profile-file.js';
 import {resolveCredentials, parseKeyFile} from '../../source/runtime/credentials.js';
 import {guardLive, endpointsFromUrl} from '../../source/runtime/target.js';
 import {createMasker} from '../../source/profiles/mask.js';

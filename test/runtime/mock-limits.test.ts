@@ -3,7 +3,7 @@
  * Binance's 100 orders per 10 s. Real runtime, real embedded mock, real ccxt.
  */
 import {afterEach, describe, expect, it} from 'vitest';
-import {validateProfile} from '../../source/profiles/load.js';
+import {validateProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
 
 const closers: (() => Promise<void>)[] = [];

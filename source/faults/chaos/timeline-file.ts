@@ -5,7 +5,7 @@
 import {readFile} from 'node:fs/promises';
 import {parse as parseYaml} from 'yaml';
 import type {z} from 'zod';
-import {UsageError} from '../util/usage-error.js';
+import {UsageError} from '../../util/usage-error.js';
 import {chaosTimelineSchema, type ChaosTimeline} from './schema.js';
 
 /** The validated timeline, as a profile's `chaos` section holds it (normalizeTimeline turns it into ChaosEntry[]). */

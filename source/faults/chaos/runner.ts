@@ -1,5 +1,5 @@
 /**
- * Runs a chaos timeline during the soak: each fault is injected at its time (relative to the soak's
+ * Runs a chaos timeline during the soak (the verdict itself is source/faults/spec/recovery.ts): each fault is injected at its time (relative to the soak's
  * start) through the FaultInjector (the mock's fault controls, the local fault proxy in front of a real
  * venue, or our own connections when there is no proxy),
  * and measured from the engine's events and a StreamWatcher on the soak symbol's trade and depth
@@ -8,14 +8,16 @@
  * unknown and how each was resolved, breaker transitions. Each fault is a `chaos` event (report.json
  * chaos[]), a mark on the console's timeline, and a check in the soak phase held to its recovery budget.
  */
-import type {EngineEvent} from '../engine/events.js';
-import type {CheckInput} from '../engine/checks.js';
-import type {ChaosRecord} from '../engine/fault-records.js';
-import type {StreamUpdate} from '../engine/phase-definition.js';
-import type {PhaseId} from '../engine/phase-ids.js';
-import type {ExchangeClient} from '../exchange/types.js';
-import type {StreamEvent, StreamWatcher} from '../exchange/stream-watcher.js';
-import type {FaultInjector, FaultKind} from '../phases/faults.js';
+import type {EngineEvent} from '../../engine/events.js';
+import type {CheckInput} from '../../engine/checks.js';
+import type {ChaosRecord} from '../../engine/fault-records.js';
+import type {StreamUpdate} from '../../engine/phase-definition.js';
+import type {PhaseId} from '../../engine/phase-ids.js';
+import type {ExchangeClient} from '../../exchange/types.js';
+import type {StreamEvent, StreamWatcher} from '../../exchange/stream-watcher.js';
+import type {FaultInjector} from '../injector.js';
+import type {FaultKind} from '../spec/kinds.js';
+import {judgeRecovery} from '../spec/recovery.js';
 import type {OrderFateObserver} from './order-fate.js';
 import type {ChaosEntry} from './schema.js';
 
@@ -320,25 +322,17 @@ export class ChaosRunner {
 
 	/** Decides pass/fail for a recovered fault, for one past its end + budget, or — at the soak's end — for one still recovering. */
 	private judge(t: Tracking, final: boolean): void {
-		const budget = t.entry.recoveryBudgetMs;
-		const twice = t.record.unknown_orders.filter(o => o.placements > 1);
-		const twiceReason = twice.length > 0 ? `; ${twice.length} order(s) placed twice (${twice.map(o => o.client_order_id).slice(0, 3).join(', ')})` : '';
-		if (t.recoveredAt !== null) {
-			const ms = t.record.recovery_ms ?? 0;
-			const ok = ms <= budget && twice.length === 0;
-			this.update(t, {verdict: ok ? 'pass' : 'fail', reason: ok ? null : `${ms > budget ? `recovered ${ms} ms after the fault ended, over the ${budget} ms budget` : 'recovered in budget'}${twiceReason}`});
-			return;
-		}
-		const now = this.now();
-		// Not recovered: judged now only at the soak's end or once past its end + budget (never again once closed: its verdict stands).
-		if (!final && (t.closed || now - t.endAt <= budget)) return;
-		if (now < t.endAt) {
-			this.update(t, {verdict: 'no-data', reason: `the soak ended while the fault was still on (${t.endAt - now} ms left)${twiceReason}`});
-			return;
-		}
-		const waited = now - t.endAt;
-		if (waited > budget) this.update(t, {verdict: 'fail', reason: `not recovered ${waited} ms after the fault ended (budget ${budget} ms)${t.record.detected_after_ms === null ? '; never detected' : ''}${twiceReason}`});
-		else this.update(t, {verdict: twice.length > 0 ? 'fail' : 'no-data', reason: `the soak ended ${waited} ms after the fault ended, before recovery was seen (budget ${budget} ms)${twiceReason}`});
+		const verdict = judgeRecovery({
+			budgetMs: t.entry.recoveryBudgetMs,
+			recoveryMs: t.recoveredAt !== null ? (t.record.recovery_ms ?? 0) : null,
+			endAt: t.endAt,
+			now: this.now(),
+			final,
+			closed: t.closed,
+			detected: t.record.detected_after_ms !== null,
+			placedTwice: t.record.unknown_orders.filter(o => o.placements > 1).map(o => o.client_order_id),
+		});
+		if (verdict) this.update(t, verdict);
 	}
 
 	private async finish(check: (input: CheckInput) => void): Promise<void> {

@@ -5,17 +5,12 @@
  * per-kind defaults, and its error names the entry index and the field.
  */
 import {z} from 'zod';
-import {parseFaultSpec} from '../mock/faults/index.js';
-import {parseProxyFault} from '../net/proxy-faults.js';
-import {parseDuration} from '../util/duration.js';
-
-/**
- * The mock's fault kinds, plus two that the local fault proxy applies on any venue (and on the mock
- * when the proxy is in front of it): `connection-reset` {probability?, scope?} and `timeout`
- * {probability?, scope?} (connections go silent, so the client's own timeout fires).
- */
-export const chaosFaultKinds = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market', 'connection-reset', 'timeout'] as const;
-export type ChaosFaultKind = (typeof chaosFaultKinds)[number];
+import {parseDuration} from '../../util/duration.js';
+import {defaultFaultDurationMs, defaultRecoveryBudgetMs} from '../spec/budgets.js';
+import {FAULT_KINDS, PROXY_KIND_OF, PROXY_ONLY_KINDS} from '../spec/kinds.js';
+import type {TimedFault} from '../spec/fault-spec.js';
+import {parseMockFaultSpec} from '../spec/mock-spec.js';
+import {parseProxyFault} from '../spec/proxy-spec.js';
 
 /** `30s`, `5m`, `1h30m`, or a number of seconds. */
 const durationText = z.union([z.string().min(1), z.number().nonnegative()]).refine(value => {
@@ -32,7 +27,13 @@ export const chaosEntrySchema = z
 		at: durationText.optional(),
 		from: durationText.optional(),
 		to: durationText.optional(),
-		fault: z.enum(chaosFaultKinds),
+		/**
+		 * Any fault kind (source/faults/spec/kinds.ts): the mock's, plus two that the local fault proxy
+		 * applies on any venue (and on the mock when the proxy is in front of it): `connection-reset`
+		 * {probability?, scope?} and `timeout` {probability?, scope?} (connections go silent, so the
+		 * client's own timeout fires).
+		 */
+		fault: z.enum(FAULT_KINDS),
 		params: z.record(z.string(), z.unknown()).optional(),
 		/** How long a point fault lasts (default per kind; drop-websockets is instantaneous). */
 		duration: durationText.optional(),
@@ -51,10 +52,7 @@ export const chaosEntrySchema = z
 			if (entry.duration !== undefined) ctx.addIssue({code: 'custom', path: ['duration'], message: 'a "from"/"to" window already has a duration'});
 		}
 		// The mock's (or the proxy's) own validation of the parameters, so a bad value is caught before the run, not an hour in.
-		const check =
-			entry.fault === 'connection-reset' || entry.fault === 'timeout'
-				? parseProxyFault(entry.fault === 'connection-reset' ? 'reset' : 'blackhole', entry.params ?? {})
-				: parseFaultSpec({fault: entry.fault, params: entry.params ?? {}});
+		const check = PROXY_ONLY_KINDS.has(entry.fault) ? parseProxyFault(PROXY_KIND_OF[entry.fault]!, entry.params ?? {}) : parseMockFaultSpec({fault: entry.fault, params: entry.params ?? {}});
 		if (!check.ok) {
 			const field = /"params\.([A-Za-z]+)"/.exec(check.message)?.[1];
 			ctx.addIssue({code: 'custom', path: field ? ['params', field] : ['params'], message: check.message.replace(/^"params\.[A-Za-z]+" /, '')});
@@ -67,45 +65,11 @@ export type ChaosEntryInput = z.input<typeof chaosEntrySchema>;
 export type ChaosTimeline = z.output<typeof chaosTimelineSchema>;
 
 /** One scheduled fault, in milliseconds from the soak's start. */
-export interface ChaosEntry {
+export interface ChaosEntry extends TimedFault {
 	index: number;
-	fault: ChaosFaultKind;
-	params: Record<string, unknown>;
-	startMs: number;
-	/** 0 for an instantaneous fault (a drop). */
-	durationMs: number;
-	recoveryBudgetMs: number;
 	/** Human-readable, e.g. `error-rate 20m–25m {"probability":0.3}`. */
 	label: string;
 }
-
-/** Faults that last until cleared unless given a duration get this one. */
-export const defaultFaultDurationMs: Record<ChaosFaultKind, number> = {
-	'latency': 30_000,
-	'error-rate': 30_000,
-	'rate-limit-storm': 20_000,
-	'drop-websockets': 0,
-	'stall-streams': 30_000,
-	'clock-skew': 60_000,
-	'pause-market': 30_000,
-	'connection-reset': 30_000,
-	'timeout': 30_000,
-};
-
-/** Time allowed from the fault's end to the first sign of health (streams back, a call succeeding). */
-export const defaultRecoveryBudgetMs: Record<ChaosFaultKind, number> = {
-	'latency': 5_000,
-	'error-rate': 10_000,
-	// Retry-After (1 s by default on the mock) plus the breaker's open time and a probe.
-	'rate-limit-storm': 15_000,
-	'drop-websockets': 5_000,
-	'stall-streams': 5_000,
-	'clock-skew': 5_000,
-	'pause-market': 5_000,
-	// A call made after the fault ends succeeds at once; one caught in it fails by its own timeout first.
-	'connection-reset': 10_000,
-	'timeout': 10_000,
-};
 
 function safeMs(value: string | number): number | null {
 	try {

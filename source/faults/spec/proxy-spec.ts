@@ -1,6 +1,7 @@
 /**
- * The faults the local fault proxy can apply, and the validation of their parameters (shared by the
- * proxy, the fault injector and the chaos schema, so a bad value is refused before a run starts).
+ * The faults the local fault proxy can apply, and the validation of their parameters (a pure leaf of the
+ * fault vocabulary, shared by the proxy, the fault injector and the chaos schema, so a bad value is
+ * refused before a run starts).
  * The proxy forwards opaque bytes (TLS stays end to end), so it can only shape timing and connections:
  * it can never forge a response such as a 5xx or a 429.
  */

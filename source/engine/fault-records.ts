@@ -1,6 +1,6 @@
 /** Records of faults drydock injected: fault marks on the run's timeline and the chaos timeline's records (report.json `chaos[]`). */
 import type {Verdict} from './checks.js';
-import type {BreakerState} from './snapshot.js';
+import type {BreakerState} from './breaker-state.js';
 
 export interface FaultMark {
 	at: number;

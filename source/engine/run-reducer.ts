@@ -2,7 +2,7 @@
  * The run's state and its reducer: engine events in, mutable bounded aggregates out (phases and checks,
  * operation stats and histograms, streams, resources, errors, faults, chaos records). Implements the
  * read-only RunView reports are built from; the snapshot pieces a front end reads are built elsewhere
- * (snapshot-views.ts), and publishing is the store's (store.ts).
+ * (snapshot-views.ts, soak-view.ts), and publishing is the store's (store.ts).
  */
 import {derivePhaseStatus} from './checks.js';
 import {phaseIds} from './phase-ids.js';
@@ -19,7 +19,7 @@ import {RingBuffer} from './ring.js';
 import {OperationStats, newTrack, type ResourceTrack, type StreamState} from './run-aggregates.js';
 import {defaultGradeRules, gradeFor, type GradeRules} from './grade.js';
 import type {AnomalyRecord, ResumedFrom, RunView, StreamStatsView} from './run-view.js';
-import {soakView} from './snapshot-views.js';
+import {soakView} from './soak-view.js';
 
 export const defaultPhaseTitles: Record<PhaseId, string> = {
 	config: 'Configuration',

@@ -127,7 +127,8 @@ export interface ResourceLimits {
 	eventLoopLagMs: number;
 }
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type {BreakerState} from './breaker-state.js';
+import type {BreakerState} from './breaker-state.js';
 
 export interface BreakerView {
 	state: BreakerState;

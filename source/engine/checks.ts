@@ -1,7 +1,8 @@
 /** Checks and verdicts: what a phase reports, and how a phase's status follows from its checks. */
 
 /** The outcome of one check. `no-data` is its own verdict: connected but nothing arrived is not a pass. */
-export type Verdict = 'pass' | 'warn' | 'fail' | 'no-data' | 'skipped';
+/** `info`: a figure recorded for the reader, not a check that passes (never counted in "N/M passed"). */
+export type Verdict = 'pass' | 'warn' | 'fail' | 'no-data' | 'skipped' | 'info';
 
 /** A phase's status: its verdict once finished, derived from its checks (see derivePhaseStatus). */
 export type PhaseStatus = 'pending' | 'running' | Verdict;

@@ -11,6 +11,7 @@ export const statusLabel: Record<PhaseStatus, string> = {
 	fail: 'FAIL',
 	'no-data': 'NO-DATA',
 	skipped: 'SKIPPED',
+	info: 'INFO',
 };
 
 const ms = (n: number | null) => (n === null ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);

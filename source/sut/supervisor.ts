@@ -15,7 +15,8 @@ import {groupMembers} from './proc.js';
 import {waitForHttp, waitForTcp} from './readiness.js';
 import type {ReadyProbe, RestartPolicy, StopSignal} from './spec.js';
 
-export type SutState = 'idle' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'exited' | 'failed';
+import type {SutState} from '../engine/sut-view.js';
+export type {SutState} from '../engine/sut-view.js';
 export type OutputStream = 'stdout' | 'stderr';
 
 export interface LastLine {

@@ -6,46 +6,10 @@
 import type {LogCapture} from './log-capture.js';
 import type {ProcessTreeMonitor} from './process-tree.js';
 import type {StatsdIntake} from './statsd.js';
-import type {SutState, SutSupervisor} from './supervisor.js';
+import type {SutSupervisor} from './supervisor.js';
+import type {SutView} from '../engine/sut-view.js';
+export type {SutView, SutVenueCounters} from '../engine/sut-view.js';
 import type {ActivityFollower} from './venue-activity.js';
-
-export interface SutVenueCounters {
-	requestsPerMinute: number;
-	weightUsed: number;
-	weightLimit: number;
-	status429: number;
-	status418: number;
-	bannedUntil: number | null;
-	ordersPlaced: number;
-	ordersFilled: number;
-	ordersRejected: number;
-	ordersOpen: number;
-	connectionsOpen: number;
-	subscriptions: number;
-	drops: number;
-	dropsPending: number;
-}
-
-export interface SutView {
-	command: string;
-	state: SutState;
-	pid: number | null;
-	uptimeMs: number | null;
-	restarts: number;
-	unexpectedExits: number;
-	cpuPercent: number | null;
-	rssMb: number | null;
-	processes: number;
-	/** Recent values, oldest first (bounded). */
-	cpuHistory: readonly number[];
-	rssHistory: readonly number[];
-	venue: SutVenueCounters | null;
-	/** Why the venue's view is stale (the admin API did not answer). */
-	venueError: string | null;
-	statsd: {operations: number; failed: number; successRate: number | null; avgLatencyMs: number | null; malformed: number} | null;
-	errors: {total: number; expected: number};
-	lastLines: readonly {at: number; stream: 'stdout' | 'stderr'; line: string; error: boolean}[];
-}
 
 export interface SutViewSources {
 	command: string;

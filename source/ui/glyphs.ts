@@ -32,7 +32,7 @@ const unicode: Glyphs = {
 	ascii: false,
 	border: 'round',
 	frame: {topLeft: '╭', topRight: '╮', horizontal: '─'},
-	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–'},
+	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–', info: 'i'},
 	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '○'},
 	breaker: {closed: '●', 'half-open': '◐', open: '○'},
 	spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
@@ -51,7 +51,7 @@ const ascii: Glyphs = {
 	ascii: true,
 	border: 'classic',
 	frame: {topLeft: '+', topRight: '+', horizontal: '-'},
-	status: {pending: '[ ]', running: '[..]', pass: '[ok]', warn: '[!]', fail: '[FAIL]', 'no-data': '[none]', skipped: '[skip]'},
+	status: {pending: '[ ]', running: '[..]', pass: '[ok]', warn: '[!]', fail: '[FAIL]', 'no-data': '[none]', skipped: '[skip]', info: '[i]'},
 	stream: {connecting: '[..]', live: '[ok]', silent: '[none]', reconnecting: '[re]', closed: '[--]'},
 	breaker: {closed: '[ok]', 'half-open': '[~]', open: '[!!]'},
 	spark: ['_', '.', '-', '=', '#'],
@@ -79,6 +79,7 @@ export const statusColor: Record<PhaseStatus, string> = {
 	fail: 'red',
 	'no-data': 'magenta',
 	skipped: 'gray',
+	info: 'blue',
 };
 
 export const streamColor: Record<StreamStatus, string> = {

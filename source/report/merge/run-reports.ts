@@ -61,7 +61,7 @@ const weightedMean = (values: readonly (number | null)[], weights: readonly numb
 };
 
 /** Worst first: the merged phase shows the worst any machine saw. */
-const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, running: 2, pending: 3, warn: 4, pass: 5, skipped: 6};
+const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, running: 2, pending: 3, warn: 4, pass: 5, skipped: 6, info: 7};
 const breakerRank: Record<BreakerState, number> = {open: 0, 'half-open': 1, closed: 2};
 
 const hostOf = (report: Report): string | null => {

@@ -10,7 +10,7 @@ import {Line, type SegmentInput} from '../../components/Line.js';
 import {phaseDuration} from './PhaseTable.js';
 import {cellWidth, sanitize, wrapCells} from '../../text.js';
 
-const severity: Record<Verdict, number> = {fail: 0, 'no-data': 1, warn: 2, skipped: 3, pass: 4};
+const severity: Record<Verdict, number> = {fail: 0, 'no-data': 1, warn: 2, skipped: 3, pass: 4, info: 5};
 
 interface CheckDetailProps {
 	phase: PhaseView | undefined;

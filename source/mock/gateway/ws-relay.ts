@@ -249,15 +249,18 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n{"code":-1000,"msg":"drydock gateway: no WebSocket endpoint at this path"}');
 			return;
 		}
+		/** Set once the SUT has its answer: the upgrade accepted, or the venue's refusal relayed. */
 		let accepted = false;
 		const venue = new WebSocket(route.upstream, {...(deps.ca === undefined ? {} : {ca: deps.ca}), handshakeTimeout: 15_000, perMessageDeflate: false});
 		venue.once('unexpected-response', (_req, res) => {
+			// Settled: the terminate below makes ws report an error, which must not answer a second time.
+			accepted = true;
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.once('end', () => {
 				socket.end(`HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}\r\nConnection: close\r\nContent-Type: ${res.headers['content-type'] ?? 'text/plain'}\r\n\r\n${Buffer.concat(chunks).toString()}`);
+				venue.terminate();
 			});
-			venue.terminate();
 		});
 		venue.once('error', (error) => {
 			if (!accepted && !socket.destroyed) socket.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({code: -1000, msg: `drydock gateway: venue WebSocket failed: ${error.message}`})}`);

@@ -246,3 +246,30 @@ describe('mainnet notional caps', () => {
 		expectError(await signed(sut(marked), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: 1500}), -2010, 'order notional 1500');
 	});
 });
+
+describe('the admin side and bad input', () => {
+	it('serves the SUT’s activity in the contract’s shape, pages with since; account reads and cancel-all answer 501 with the reason', async () => {
+		const gateway = await venue.gateway({client: {id: 'bot-1', label: 'my bot'}});
+		expect(await (await fetch(`${gateway.admin}/clients`)).json()).toEqual({clients: [{id: 'bot-1', label: 'my bot', port: gateway.port}]});
+		await limitBuy(sut(gateway), 0.00001, 'gw-admin-reject');
+		const first = (await (await fetch(`${gateway.admin}/clients/bot-1/activity`)).json()) as ReturnType<Gateway['activity']>;
+		expect(Object.keys(first).sort()).toEqual(['at', 'events', 'gateway', 'orders', 'rest', 'seq', 'streams']);
+		expect(first.events.length).toBeGreaterThan(0);
+		expect(first.orders.rejected).toBe(1);
+		const later = (await (await fetch(`${gateway.admin}/clients/bot-1/activity?since=${first.seq}`)).json()) as ReturnType<Gateway['activity']>;
+		expect(later.events).toEqual([]);
+		expect((await fetch(`${gateway.admin}/clients/bot-1/activity?since=x`)).status).toBe(400);
+		expect((await fetch(`${gateway.admin}/clients/other/activity`)).status).toBe(404);
+		for (const [method, action] of [['GET', 'open-orders'], ['GET', 'account'], ['POST', 'cancel-all']] as const) {
+			const reply = await fetch(`${gateway.admin}/clients/bot-1/${action}`, {method});
+			expect(reply.status).toBe(501);
+			expect(((await reply.json()) as {msg: string}).msg).toMatch(/holds no key of the SUT/);
+		}
+	});
+
+	it('bad options are refused with a message naming the field', async () => {
+		await expect(venue.gateway({upstream: {...venue.upstream, rest: 'ftp://x'}})).rejects.toThrow('startGateway: upstream.rest "ftp://x" is not a https:// or http:// URL');
+		await expect(venue.gateway({upstream: {...venue.upstream, ws: 'https://x'}})).rejects.toThrow(/upstream\.ws/);
+		await expect(venue.gateway({caps: {maxOrderNotional: -5}})).rejects.toThrow('startGateway: caps.maxOrderNotional must be a positive number');
+	});
+});

@@ -79,6 +79,12 @@ class RelayedConnection {
 		venue.on('message', (data, isBinary) => this.fromVenue(data, isBinary));
 		client.once('close', (code, reason) => this.end(venue, code, reason));
 		venue.once('close', (code, reason) => this.end(client, code, reason));
+		// Pings and pongs cross too (neither side answers for the other): a SUT that never pongs is
+		// dropped by the venue's own timeout, as it would be without the gateway.
+		venue.on('ping', (data) => client.readyState === WebSocket.OPEN && client.ping(data));
+		venue.on('pong', (data) => client.readyState === WebSocket.OPEN && client.pong(data));
+		client.on('ping', (data) => venue.readyState === WebSocket.OPEN && venue.ping(data));
+		client.on('pong', (data) => venue.readyState === WebSocket.OPEN && venue.pong(data));
 		client.on('error', () => client.terminate());
 		venue.on('error', () => venue.terminate());
 	}
@@ -234,7 +240,7 @@ class RelayedConnection {
  * refusal (unknown stream, 4xx) reaches the SUT as the venue's own HTTP answer.
  */
 export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
-	const wss = new WebSocketServer({noServer: true});
+	const wss = new WebSocketServer({noServer: true, autoPong: false});
 	const connections = new Set<RelayedConnection>();
 	const stopDrops = deps.faults.onDropWebSockets(() => {
 		if (connections.size === 0) return;
@@ -251,7 +257,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 		}
 		/** Set once the SUT has its answer: the upgrade accepted, or the venue's refusal relayed. */
 		let accepted = false;
-		const venue = new WebSocket(route.upstream, {...(deps.ca === undefined ? {} : {ca: deps.ca}), handshakeTimeout: 15_000, perMessageDeflate: false});
+		const venue = new WebSocket(route.upstream, {...(deps.ca === undefined ? {} : {ca: deps.ca}), handshakeTimeout: 15_000, perMessageDeflate: false, autoPong: false});
 		venue.once('unexpected-response', (_req, res) => {
 			// Settled: the terminate below makes ws report an error, which must not answer a second time.
 			accepted = true;

@@ -9,7 +9,7 @@ import type {Gateway} from '../../../source/mock/gateway/index.js';
 import {hmacHex} from '../../../source/mock/signing.js';
 import {signaturePayload} from '../../../source/mock/ws/ws-api-auth.js';
 import {adminCall, signed, waitFor} from '../helpers.js';
-import {TestClient} from '../ws-client.js';
+import {sleep, TestClient} from '../ws-client.js';
 import {startTlsVenue, type TlsVenue} from './tls-venue.js';
 
 let venue: TlsVenue;
@@ -90,6 +90,29 @@ describe('market streams', () => {
 	});
 });
 
+describe('pings cross the gateway', () => {
+	it('the venue’s pings reach the SUT and its pongs the venue; a SUT that never pongs is dropped by the venue, mirrored', async () => {
+		const pinging = await startTlsVenue({seed: 32, pingIntervalMs: 100, pongTimeoutMs: 400});
+		try {
+			const gateway = await pinging.gateway();
+			const polite = new WebSocket(`${gateway.ws}/ws/btcusdt@trade`);
+			const rude = new WebSocket(`${gateway.ws}/ws/btcusdt@trade`, {autoPong: false});
+			let pings = 0;
+			polite.on('ping', () => pings++);
+			const rudeClosed = new Promise<number>((resolve) => rude.once('close', (code) => resolve(code)));
+			await new Promise((resolve) => rude.once('ping', resolve));
+			await rudeClosed;
+			// The polite one answered every ping and is still connected a whole pong timeout after the rude one was dropped.
+			await sleep(500);
+			expect(pings).toBeGreaterThan(0);
+			expect(polite.readyState).toBe(WebSocket.OPEN);
+			polite.terminate();
+		} finally {
+			await pinging.close();
+		}
+	});
+});
+
 describe('faults on the streams', () => {
 	it('drop-websockets cuts market and WS API connections; resubscribed only once every stream and the session are back', async () => {
 		const gateway = await venue.gateway();
@@ -143,6 +166,20 @@ describe('the WebSocket API', () => {
 		expect((small['error'] as {code: number}).code).not.toBe(-2010);
 		expect(gateway.activity().gateway).toMatchObject({capRefusals: 1});
 		expect(gateway.activity().orders.rejectedByCode['-2010']).toBe(1);
+	});
+});
+
+describe('the mark price for MARKET orders under the caps', () => {
+	it('is the last trade the SUT’s own streams carried', async () => {
+		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000}});
+		const sut = {rest: gateway.rest, apiKey: venue.mock.apiKey, apiSecret: venue.mock.apiSecret};
+		const market = {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.02};
+		expect(((await signed(sut, 'POST', '/api/v3/order', market)).body as {msg: string}).msg).toMatch(/no price known for BTCUSDT/);
+		const socket = await open(`${gateway.ws}/ws/btcusdt@trade`);
+		await trade('BTCUSDT', 90_000);
+		await socket.next(isTradeAt(90_000));
+		const refused = await signed(sut, 'POST', '/api/v3/order', market);
+		expect((refused.body as {msg: string}).msg).toMatch(/order notional \d+(\.\d+)? exceeds the cap 1000/);
 	});
 });
 

@@ -201,7 +201,13 @@ class RelayedConnection {
 		const status = typeof f['status'] === 'number' ? f['status'] : 'error' in f ? 400 : 200;
 		const ok = status < 400;
 		const params = request.params;
-		if (status >= 400) this.deps.activity.response(status, {}, JSON.stringify(f['error'] ?? f), `ws-api:${request.method}`, now);
+		// The WS API shares the REST weight (per IP on Binance) and reports it in rateLimits, not headers.
+		const headers: Record<string, string> = {};
+		const weight = Array.isArray(f['rateLimits']) ? (f['rateLimits'] as Array<Record<string, unknown>>).find((r) => r['rateLimitType'] === 'REQUEST_WEIGHT' && r['interval'] === 'MINUTE') : undefined;
+		if (typeof weight?.['count'] === 'number') headers['x-mbx-used-weight-1m'] = String(weight['count']);
+		const retryAt = (f['error'] as {data?: {retryAfter?: unknown}} | undefined)?.data?.retryAfter;
+		if (typeof retryAt === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil((retryAt - now) / 1000)));
+		if (status >= 400 || headers['x-mbx-used-weight-1m'] !== undefined) this.deps.activity.response(status, headers, JSON.stringify(f['error'] ?? f), `ws-api:${request.method}`, now);
 		if (ORDER_METHODS.has(request.method) && !Array.isArray(params)) {
 			if (!ok) this.deps.caps.release(request.notional);
 			this.deps.activity.orderAck({status, body: ok ? f['result'] : f['error'], side: String(params['side'] ?? ''), type: String(params['type'] ?? ''), sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined, latencyMs: performance.now() - request.sentAt, count10s: 0}, now);

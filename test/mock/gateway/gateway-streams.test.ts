@@ -3,7 +3,7 @@
  * relayed frame by frame, subscriptions attributed by URL path and confirmed SUBSCRIBE frames, drops and
  * stalls applied in front of the venue. No network beyond loopback.
  */
-import WebSocket from 'ws';
+import WebSocket, {WebSocketServer} from 'ws';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Gateway} from '../../../source/mock/gateway/index.js';
 import {hmacHex} from '../../../source/mock/signing.js';
@@ -180,6 +180,37 @@ describe('the mark price for MARKET orders under the caps', () => {
 		await socket.next(isTradeAt(90_000));
 		const refused = await signed(sut, 'POST', '/api/v3/order', market);
 		expect((refused.body as {msg: string}).msg).toMatch(/order notional \d+(\.\d+)? exceeds the cap 1000/);
+	});
+});
+
+describe('WS API weight and throttling', () => {
+	it('the weight a WS API answer reports in rateLimits is tracked; its 429 with retryAfter counts as the venue’s 429', async () => {
+		// A scripted WS API venue on plain loopback: the mock's WS API reports no rateLimits.
+		const server = new WebSocketServer({port: 0, host: '127.0.0.1'});
+		await new Promise((resolve) => server.once('listening', resolve));
+		server.on('connection', (socket) => {
+			socket.on('message', (data) => {
+				const {id, method} = JSON.parse(data.toString()) as {id: string; method: string};
+				const rateLimits = [{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000, count: 42}];
+				if (method === 'time') socket.send(JSON.stringify({id, status: 200, result: {serverTime: Date.now()}, rateLimits}));
+				else socket.send(JSON.stringify({id, status: 429, error: {code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.', data: {serverTime: Date.now(), retryAfter: Date.now() + 5000}}, rateLimits}));
+			});
+		});
+		const port = (server.address() as {port: number}).port;
+		const gateway = await venue.gateway({upstream: {...venue.upstream, wsApi: `ws://127.0.0.1:${port}/ws-api/v3`}});
+		try {
+			const socket = await open(gateway.wsApi);
+			expect(gateway.activity().rest.weightUsed).toBe(0);
+			await socket.request({id: 't', method: 'time'});
+			expect(gateway.activity().rest).toMatchObject({weightUsed: 42, status429: 0});
+			expect(await socket.request({id: 'x', method: 'exchangeInfo'})).toMatchObject({status: 429});
+			const seen = gateway.activity();
+			expect(seen.rest).toMatchObject({status429: 1, errorsByCode: {'-1003': 1}});
+			expect(seen.events.filter((e) => e.type === 'rate-limited')).toMatchObject([{path: 'ws-api:exchangeInfo', retryAfterSec: 5}]);
+		} finally {
+			for (const client of server.clients) client.terminate();
+			await new Promise((resolve) => server.close(resolve));
+		}
 	});
 });
 

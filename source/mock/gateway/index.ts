@@ -21,7 +21,7 @@ export interface GatewayOptions {
 	upstream: {rest: string; ws: string; wsApi: string};
 	host?: string;
 	port?: number;
-	/** Mainnet caps (profile live.maxOrderNotional / live.maxRunNotional); absent: no cap. */
+	/** Mainnet caps (profile live.perOrderNotionalCap / live.perRunNotionalCap); absent: no cap. */
 	caps?: NotionalCapOptions;
 	/** The price to value a MARKET order at; absent or undefined: the last trade seen on the SUT's streams. */
 	markPrice?: (symbol: string) => number | undefined;
@@ -173,7 +173,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 		let notional = 0;
 		if (method === 'POST' && caps.active && ORDER_LIST_PATHS.has(path)) {
 			caps.refusals++;
-			return answer(400, json, JSON.stringify({code: -2010, msg: 'drydock gateway: order lists are not sent under the notional caps (profile live.maxOrderNotional / live.maxRunNotional)'}));
+			return answer(400, json, JSON.stringify({code: -2010, msg: 'drydock gateway: order lists are not sent under the notional caps (profile live.perOrderNotionalCap / live.perRunNotionalCap)'}));
 		}
 		if (placing) {
 			const verdict = caps.check(params);

@@ -1,4 +1,4 @@
-/** Mainnet limits on what the SUT may send through the gateway (the profile's live.maxOrderNotional / live.maxRunNotional). */
+/** Mainnet limits on what the SUT may send through the gateway: maxOrderNotional / maxRunNotional are the profile's live.perOrderNotionalCap / live.perRunNotionalCap (source/profiles/schema.ts), and the refusals name those fields. */
 export interface NotionalCapOptions {
 	maxOrderNotional?: number;
 	maxRunNotional?: number;
@@ -47,11 +47,11 @@ export class NotionalCaps {
 		const {maxOrderNotional, maxRunNotional} = this.caps;
 		if (maxOrderNotional !== undefined && notional > maxOrderNotional) {
 			this.refusals++;
-			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} exceeds the cap ${maxOrderNotional} (profile live.maxOrderNotional)`};
+			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} exceeds the cap ${maxOrderNotional} (profile live.perOrderNotionalCap)`};
 		}
 		if (maxRunNotional !== undefined && this.runTotal + notional > maxRunNotional) {
 			this.refusals++;
-			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} would take the run total ${round(this.runTotal)} over the cap ${maxRunNotional} (profile live.maxRunNotional)`};
+			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} would take the run total ${round(this.runTotal)} over the cap ${maxRunNotional} (profile live.perRunNotionalCap)`};
 		}
 		this.runTotal += notional;
 		return {ok: true, notional};

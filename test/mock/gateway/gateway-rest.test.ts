@@ -219,12 +219,12 @@ describe('mainnet notional caps', () => {
 		const before = reachedVenue();
 		const big = await limitBuy(sut(gateway), 0.02, 'gw-cap-big');
 		expect(big.status).toBe(400);
-		expect(big.body).toEqual({code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.maxOrderNotional)'});
+		expect(big.body).toEqual({code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)'});
 		expect(reachedVenue()).toBe(before);
 		expect((await limitBuy(sut(gateway), 0.01, 'gw-cap-1')).status).toBe(200);
 		expect((await limitBuy(sut(gateway), 0.01, 'gw-cap-2')).status).toBe(200);
 		const third = await limitBuy(sut(gateway), 0.01, 'gw-cap-3');
-		expectError(third, -2010, 'over the cap 1500 (profile live.maxRunNotional)');
+		expectError(third, -2010, 'over the cap 1500 (profile live.perRunNotionalCap)');
 		expect(reachedVenue()).toBe(before + 2);
 		const seen = gateway.activity();
 		expect(seen.gateway).toMatchObject({capRefusals: 2, runNotional: 1200});

@@ -159,7 +159,7 @@ describe('the WebSocket API', () => {
 		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000}});
 		const socket = await open(gateway.wsApi);
 		const order = (id: string, quantity: string) => ({id, method: 'order.place', params: {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', price: '60000', quantity, apiKey: venue.mock.apiKey, timestamp: Date.now(), signature: 'x'}});
-		expect(await socket.request(order('big', '0.02'))).toEqual({id: 'big', status: 400, error: {code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.maxOrderNotional)'}});
+		expect(await socket.request(order('big', '0.02'))).toEqual({id: 'big', status: 400, error: {code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)'}});
 		// The venue's own answer (this mock's WS API takes no orders) proves the small one was sent on.
 		const small = await socket.request(order('small', '0.001'));
 		expect(small['error']).toBeDefined();

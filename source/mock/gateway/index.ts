@@ -87,21 +87,23 @@ function paramsOf(query: string, req: http.IncomingMessage, body: Buffer): Param
 	return (name) => q.get(name) ?? b?.get(name) ?? undefined;
 }
 
-function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-	return new Promise((resolve, reject) => {
+/** The request body; 'too-large' over MAX_BODY_BYTES, 'aborted' when the SUT went away before sending it all. */
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
+	return new Promise((resolve) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		req.on('data', (chunk: Buffer) => {
 			size += chunk.length;
 			if (size > MAX_BODY_BYTES) {
-				resolve(undefined);
+				resolve('too-large');
 				req.destroy();
 				return;
 			}
 			chunks.push(chunk);
 		});
 		req.once('end', () => resolve(Buffer.concat(chunks)));
-		req.once('error', reject);
+		req.once('error', () => resolve('aborted'));
+		req.once('close', () => resolve(req.complete ? Buffer.concat(chunks) : 'aborted'));
 	});
 }
 
@@ -136,7 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 	async function serveAdmin(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: string): Promise<void> {
 		const reply = await gatewayAdmin({faults, activity, client: {id: clientId, label: options.client?.label ?? 'sut', port}}, req.method ?? 'GET', path, query, async () => {
 			const body = await readBody(req);
-			return body === undefined ? undefined : parseJson(body.toString('utf8'));
+			return typeof body === 'string' ? undefined : parseJson(body.toString('utf8'));
 		});
 		send(res, reply.status, json, JSON.stringify(reply.value));
 	}
@@ -154,7 +156,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 			return;
 		}
 		const body = await readBody(req);
-		if (body === undefined) return answer(413, json, '{"code":-1000,"msg":"drydock gateway: request body over 1 MiB"}');
+		if (body === 'aborted') return;
+		if (body === 'too-large') return answer(413, json, '{"code":-1000,"msg":"drydock gateway: request body over 1 MiB"}');
 		const storm = faults.stormRetryAfter();
 		if (storm !== undefined) {
 			activity.forged++;

@@ -3,6 +3,8 @@
  * unchanged (the mock checks the SUT's signature), answers come back with the venue's headers, and the
  * SUT's activity is attributed from what passes. No network beyond loopback.
  */
+import http from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createExchange} from '../../../source/exchange/index.js';
 import type {Gateway} from '../../../source/mock/gateway/index.js';
@@ -79,6 +81,43 @@ describe('requests pass unchanged over TLS', () => {
 		expect(reply.status).toBe(502);
 		expect(await reply.text()).toMatch(/self.signed|certificate/i);
 		expect(reachedVenue()).toBe(before);
+	});
+});
+
+describe('headers', () => {
+	it('end-to-end headers cross both ways; hop-by-hop ones (and any the Connection header names) do not', async () => {
+		// A scripted venue on plain loopback that echoes the headers it got: the mock does not show them.
+		const echo = http.createServer((req, res) => {
+			res.writeHead(200, {'content-type': 'application/json', 'x-mbx-used-weight-1m': '7', 'retry-after': '3', 'keep-alive': 'timeout=99', 'x-venue-private': 'hop', connection: 'x-venue-private'});
+			res.end(JSON.stringify({method: req.method, url: req.url, headers: req.headers}));
+		});
+		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		try {
+			const gateway = await venue.gateway({upstream: {...venue.upstream, rest: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`}});
+			// node:http, as fetch refuses to send a Connection header.
+			const reply = await new Promise<{headers: http.IncomingHttpHeaders; text: string}>((resolve, reject) => {
+				const req = http.request(`${gateway.rest}/api/v3/order?symbol=BTCUSDT&signature=abc`, {method: 'DELETE', headers: {'X-MBX-APIKEY': 'the-sut-key', 'x-sut-private': 'secret', connection: 'x-sut-private', 'proxy-authorization': 'Basic eA=='}}, (res) => {
+					let text = '';
+					res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+					res.once('end', () => resolve({headers: res.headers, text}));
+				});
+				req.once('error', reject);
+				req.end();
+			});
+			const seen = JSON.parse(reply.text) as {method: string; url: string; headers: Record<string, string>};
+			expect(seen).toMatchObject({method: 'DELETE', url: '/api/v3/order?symbol=BTCUSDT&signature=abc'});
+			expect(seen.headers['x-mbx-apikey']).toBe('the-sut-key');
+			expect(seen.headers['host']).toBe(`127.0.0.1:${(echo.address() as AddressInfo).port}`);
+			expect(seen.headers).not.toHaveProperty('x-sut-private');
+			expect(seen.headers).not.toHaveProperty('proxy-authorization');
+			expect(reply.headers['x-mbx-used-weight-1m']).toBe('7');
+			expect(reply.headers['retry-after']).toBe('3');
+			expect(reply.headers).not.toHaveProperty('x-venue-private');
+			expect(reply.headers['keep-alive']).not.toBe('timeout=99');
+		} finally {
+			echo.closeAllConnections();
+			await new Promise((resolve) => echo.close(resolve));
+		}
 	});
 });
 

@@ -10,7 +10,7 @@ export interface GatewayActivityLimits {
 
 /** The contract's activity JSON plus what only a gateway knows. */
 export interface GatewayActivitySnapshot extends ActivitySnapshot {
-	gateway: {venue: string; capRefusals: number; runNotional: number; forgedResponses: number; resets: number};
+	gateway: {venue: string; capRefusals: number; runNotional: number; forgedResponses: number; resets: number; silenced: number};
 }
 
 /** What an order placement answer said, read from the venue's (or the gateway's own) response. */
@@ -40,6 +40,8 @@ export class GatewayActivity implements StreamObserver {
 	readonly orders = new OrderTracker();
 	forged = 0;
 	resets = 0;
+	/** REST requests held unanswered by a timeout fault. */
+	silenced = 0;
 
 	constructor(limits: GatewayActivityLimits, private readonly extras: () => {venue: string; capRefusals: number; runNotional: number}) {
 		this.client = new ClientActivity({weightLimit: limits.weightLimit, weightWindowMs: 60_000, ordersPer10s: limits.ordersPer10s});
@@ -108,7 +110,7 @@ export class GatewayActivity implements StreamObserver {
 		return {
 			...base,
 			orders: {...base.orders, filled: this.orders.filled, partiallyFilled: this.orders.partiallyFilled, canceled: this.orders.canceled},
-			gateway: {...this.extras(), forgedResponses: this.forged, resets: this.resets},
+			gateway: {...this.extras(), forgedResponses: this.forged, resets: this.resets, silenced: this.silenced},
 		};
 	}
 }

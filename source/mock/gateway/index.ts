@@ -150,8 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 			activity.response(status, headers, text, path, Date.now());
 			send(res, status, headers, text);
 		};
-		if (faults.resetFor(method, path)) {
+		const cut = faults.restAction(method, path);
+		if (cut === 'reset') {
 			activity.resets++;
+			req.socket.destroy();
+			return;
+		}
+		if (cut === 'blackhole') {
+			// No answer while the fault lasts: the SUT's own timeout must fire. Then the connection is let go.
+			activity.silenced++;
+			await Promise.race([faults.whenConnectionFaultsEnd(), new Promise((resolve) => req.socket.once('close', resolve))]);
 			req.socket.destroy();
 			return;
 		}

@@ -81,12 +81,17 @@ class RelayedConnection {
 		venue.once('close', (code, reason) => this.end(client, code, reason));
 		// Pings and pongs cross too (neither side answers for the other): a SUT that never pongs is
 		// dropped by the venue's own timeout, as it would be without the gateway.
-		venue.on('ping', (data) => client.readyState === WebSocket.OPEN && client.ping(data));
-		venue.on('pong', (data) => client.readyState === WebSocket.OPEN && client.pong(data));
-		client.on('ping', (data) => venue.readyState === WebSocket.OPEN && venue.ping(data));
-		client.on('pong', (data) => venue.readyState === WebSocket.OPEN && venue.pong(data));
+		venue.on('ping', (data) => this.open(client) && client.ping(data));
+		venue.on('pong', (data) => this.open(client) && client.pong(data));
+		client.on('ping', (data) => this.open(venue) && venue.ping(data));
+		client.on('pong', (data) => this.open(venue) && venue.pong(data));
 		client.on('error', () => client.terminate());
 		venue.on('error', () => venue.terminate());
+	}
+
+	/** Whether a frame may go to `socket` now: open, and not silenced by a timeout fault. */
+	private open(socket: WebSocket): boolean {
+		return socket.readyState === WebSocket.OPEN && this.deps.faults.streamAction(this) !== 'blackhole';
 	}
 
 	/** Both sockets cut at once, as a network drop would. */
@@ -132,7 +137,7 @@ class RelayedConnection {
 				return;
 			}
 		}
-		if (this.venue.readyState === WebSocket.OPEN) this.venue.send(data, {binary: isBinary});
+		if (this.open(this.venue)) this.venue.send(data, {binary: isBinary});
 	}
 
 	/** Remembers requests whose answers change subscriptions or are order acks; returns a local refusal, if any. */
@@ -167,7 +172,7 @@ class RelayedConnection {
 		if (!isBinary) this.noteAnswer(data.toString());
 		// A stalled stream keeps its connection but gets nothing, as on the mock.
 		if (this.deps.faults.streamsStalled()) return;
-		if (this.client.readyState === WebSocket.OPEN) this.client.send(data, {binary: isBinary});
+		if (this.open(this.client)) this.client.send(data, {binary: isBinary});
 	}
 
 	private noteAnswer(text: string): void {
@@ -253,6 +258,14 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 		deps.activity.drop('drop-websockets');
 		for (const connection of connections) connection.terminate();
 	});
+	/** A connection-reset fault cuts the connections it rolls for, as a drop the SUT must recover from. */
+	const resetRolled = (candidates: Iterable<RelayedConnection>): void => {
+		const cut = [...candidates].filter((connection) => deps.faults.streamAction(connection) === 'reset');
+		if (cut.length === 0) return;
+		deps.activity.drop('connection-reset');
+		for (const connection of cut) connection.terminate();
+	};
+	const stopResets = deps.faults.onConnectionFault(() => resetRolled(connections));
 
 	server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
 		socket.on('error', () => socket.destroy());
@@ -287,6 +300,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 				const connection = new RelayedConnection(client, venue, route, deps);
 				connections.add(connection);
 				client.once('close', () => connections.delete(connection));
+				resetRolled([connection]);
 			});
 		});
 		// The SUT gave up before the venue answered.
@@ -299,6 +313,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 		openConnections: () => connections.size,
 		close: async () => {
 			stopDrops();
+			stopResets();
 			for (const connection of connections) connection.terminate();
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
 		},

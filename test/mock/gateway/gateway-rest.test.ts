@@ -252,6 +252,25 @@ describe('faults in front of the venue', () => {
 	});
 });
 
+describe('timeout in front of the venue', () => {
+	it('a request gets no answer while the fault lasts (the SUT’s own timeout fires); then its connection is let go; scope streams leaves REST alone', async () => {
+		const gateway = await venue.gateway();
+		const before = reachedVenue();
+		gateway.faults.inject({fault: 'timeout', params: {scope: 'rest'}}, 700);
+		await expect(fetch(`${gateway.rest}/api/v3/time`, {signal: AbortSignal.timeout(200)})).rejects.toThrow(/abort|timeout/i);
+		// Without a timeout of its own the SUT waits out the fault, and the connection is cut at its end.
+		await expect(fetch(`${gateway.rest}/api/v3/time`)).rejects.toThrow();
+		expect(reachedVenue()).toBe(before);
+		expect(gateway.activity().gateway.silenced).toBe(2);
+		expect((await fetch(`${gateway.rest}/api/v3/time`)).status).toBe(200);
+		gateway.faults.inject({fault: 'timeout', params: {scope: 'streams'}}, 60_000);
+		expect((await fetch(`${gateway.rest}/api/v3/time`)).status).toBe(200);
+		const parsed = await fetch(`${gateway.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'connection-reset', params: {scope: 'sideways'}})});
+		expect(parsed.status).toBe(400);
+		expect(await parsed.text()).toMatch(/params\.scope/);
+	});
+});
+
 describe('mainnet notional caps', () => {
 	it('an order over the per-order cap is refused locally with -2010; a smaller one passes; the run cap stops the total', async () => {
 		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000, maxRunNotional: 1500}});

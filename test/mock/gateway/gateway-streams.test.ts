@@ -154,6 +154,29 @@ describe('faults on the streams', () => {
 	});
 });
 
+describe('connection faults on the streams (the fault proxy’s, applied in the gateway)', () => {
+	it('connection-reset with scope streams cuts them as a drop to recover from, REST untouched; timeout silences them both ways', async () => {
+		const gateway = await venue.gateway();
+		const first = await open(`${gateway.ws}/ws/btcusdt@trade`);
+		const reset = gateway.faults.inject({fault: 'connection-reset', params: {scope: 'streams'}}, 60_000);
+		await first.closed;
+		expect((await fetch(`${gateway.rest}/api/v3/ping`)).status).toBe(200);
+		expect(gateway.activity().events.filter((e) => e.type === 'drop')).toMatchObject([{kind: 'connection-reset', streams: ['btcusdt@trade']}]);
+		gateway.faults.remove(reset.id);
+		const second = await open(`${gateway.ws}/ws/btcusdt@trade`);
+		expect(gateway.activity().events.filter((e) => e.type === 'resubscribed')).toHaveLength(1);
+		gateway.faults.inject({fault: 'timeout', params: {scope: 'streams'}}, 60_000);
+		await trade('BTCUSDT', 90_101);
+		second.send({method: 'LIST_SUBSCRIPTIONS', id: 'silenced'});
+		const from = second.messages.length;
+		await expect(second.next((m) => m['id'] === 'silenced' || isTradeAt(90_101)(m), 400, from)).rejects.toThrow(/no matching message/);
+		gateway.faults.clear();
+		await trade('BTCUSDT', 90_102);
+		await second.next(isTradeAt(90_102), 3000, from);
+		expect(second.messages.slice(from).some((m) => (m as Record<string, unknown>)['id'] === 'silenced')).toBe(false);
+	});
+});
+
 describe('the WebSocket API', () => {
 	it('an order.place over the cap is refused locally with -2010; one under it reaches the venue', async () => {
 		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000}});

@@ -15,6 +15,7 @@ import {attachWsRelay} from './ws-relay.js';
 
 export {GatewayFaults, GATEWAY_FAULT_NAMES, parseGatewayFault, type GatewayFaultSpec, type GatewayActiveFault, type GatewayFaultName} from './gateway-faults.js';
 export type {GatewayActivitySnapshot} from './gateway-activity.js';
+export {GATEWAY_UPSTREAMS} from './venues.js';
 
 export interface GatewayOptions {
 	/** The venue: REST base, market-stream base and WebSocket API URL. */

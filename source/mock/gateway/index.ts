@@ -216,7 +216,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 		const text = bodyText(venue);
 		activity.response(venue.status, venue.headers, text, path, done);
 		const value = parseJson(text);
-		if (placing) {
+		// A venue 5xx leaves the order's fate unknown (Binance: it may exist): neither an ack nor a rejection,
+		// and its notional stays counted against the run cap.
+		if (placing && venue.status < 500) {
 			if (venue.status >= 400) caps.release(notional);
 			const ack = path === '/api/v3/order/cancelReplace' && typeof value === 'object' && value !== null ? ((value as Record<string, unknown>)['newOrderResponse'] ?? value) : value;
 			const count = Number(venue.headers['x-mbx-order-count-10s'] ?? 0);

@@ -305,6 +305,29 @@ describe('mainnet notional caps', () => {
 	});
 });
 
+describe('an order the venue answers with a 5xx', () => {
+	it('is neither placed nor rejected (its fate is unknown) and its notional stays counted against the run cap', async () => {
+		// A scripted venue: every order gets 503, as Binance's gateway answers when it cannot tell.
+		const flaky = http.createServer((req, res) => {
+			req.resume();
+			res.writeHead(req.url?.startsWith('/api/v3/order') ? 503 : 200, {'content-type': 'application/json'});
+			res.end(req.url?.startsWith('/api/v3/order') ? '{"msg":"Service Unavailable."}' : '{}');
+		});
+		await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+		try {
+			const gateway = await venue.gateway({upstream: {...venue.upstream, rest: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`}, caps: {maxRunNotional: 1000}});
+			expect((await limitBuy(sut(gateway), 0.01, 'gw-unknown-1')).status).toBe(503);
+			const seen = gateway.activity();
+			expect(seen.orders).toMatchObject({placed: 0, rejected: 0});
+			expect(seen.gateway.runNotional).toBe(600);
+			expectError(await limitBuy(sut(gateway), 0.01, 'gw-unknown-2'), -2010, 'would take the run total 600 over the cap 1000');
+		} finally {
+			flaky.closeAllConnections();
+			await new Promise((resolve) => flaky.close(resolve));
+		}
+	});
+});
+
 describe('the admin side and bad input', () => {
 	it('serves the SUT’s activity in the contract’s shape, pages with since; account reads and cancel-all answer 501 with the reason', async () => {
 		const gateway = await venue.gateway({client: {id: 'bot-1', label: 'my bot'}});

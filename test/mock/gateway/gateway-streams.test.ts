@@ -9,7 +9,7 @@ import type {Gateway} from '../../../source/mock/gateway/index.js';
 import {hmacHex} from '../../../source/mock/signing.js';
 import {signaturePayload} from '../../../source/mock/ws/ws-api-auth.js';
 import {adminCall, signed, waitFor} from '../helpers.js';
-import {sleep, TestClient} from '../ws-client.js';
+import {sleep, TestClient} from '../helpers.js';
 import {startTlsVenue, type TlsVenue} from './tls-venue.js';
 
 let venue: TlsVenue;

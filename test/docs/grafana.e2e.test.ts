@@ -17,7 +17,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {EngineStore} from '../../source/engine/store.js';
 import {startMetricsServer, type EngineMetricsServer} from '../../source/metrics/index.js';
 import {drydock, type Spawned} from '../commands/helpers.js';
-import {scrape} from '../metrics/exposition.js';
+import {scrape} from '../metrics/helpers.js';
 
 const prometheusBin = '/usr/bin/prometheus';
 const root = fileURLToPath(new URL('../../', import.meta.url));

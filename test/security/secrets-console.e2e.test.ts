@@ -21,7 +21,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
 import {root, skipReason, sleep, tmuxServer} from '../ui/helpers.js';
-import {leaksIn, needlesFor} from './secret-needles.js';
+import {leaksIn, needlesFor} from './helpers.js';
 
 const KEY = 'ConsoleKeyR8tY2uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2qW4eR6tY8uI0oP2aS4d';
 const SECRET = 'ConsoleSecretM3nB5vC7xZ9lK1jH3gF5dS7aP9oI1uY3tR5eW7qM9nB1vC3xZ5l';

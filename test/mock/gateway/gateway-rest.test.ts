@@ -9,7 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createExchange} from '../../../source/exchange/index.js';
 import type {Gateway} from '../../../source/mock/gateway/index.js';
 import {expectError, signed, type Reply, type Venue} from '../helpers.js';
-import {startTlsVenue, type TlsVenue} from './tls-venue.js';
+import {startTlsVenue, type TlsVenue} from './helpers.js';
 
 let venue: TlsVenue;
 

@@ -10,7 +10,7 @@ import {hmacHex} from '../../../source/mock/signing.js';
 import {signaturePayload} from '../../../source/mock/ws/ws-api-auth.js';
 import {adminCall, signed, waitFor} from '../helpers.js';
 import {sleep, TestClient} from '../helpers.js';
-import {startTlsVenue, type TlsVenue} from './tls-venue.js';
+import {startTlsVenue, type TlsVenue} from './helpers.js';
 
 let venue: TlsVenue;
 const sockets: TestClient[] = [];

@@ -14,7 +14,7 @@ const {values} = parseArgs({options: {seconds: {type: 'string', default: '5'}, r
 const seconds = Number(values.seconds);
 const reps = Number(values.reps);
 const connections = Number(values.connections);
-const mockModule = new URL('../../dist/mock/index.js', import.meta.url).href;
+const mockModule = new URL('../dist/mock/index.js', import.meta.url).href;
 
 const script = `const {startMockExchange} = await import(${JSON.stringify(mockModule)});
 const m = await startMockExchange({port: 0, host: '127.0.0.1', weightLimitPerMinute: 1e12, rawRequestsPer5m: 1e15});

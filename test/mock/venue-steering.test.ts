@@ -7,7 +7,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {MockExchange} from '../../source/mock/index.js';
 import {marketSettingsFromFlags, mockMarketSchema} from '../../source/mock/market/market-settings.js';
 import {MarketSimulator} from '../../source/mock/market/simulator.js';
-import {adminCall, publicGet, startMock} from './helpers.js';
+import {adminCall, publicGet, signed, startMock} from './helpers.js';
 
 const DAY = 86_400_000;
 const YEAR_MINUTES = 365 * 24 * 60;
@@ -153,8 +153,13 @@ describe('admin API: settings, regime, price shock, halt', () => {
 		const t2 = ((await publicGet(mock, '/api/v3/trades?symbol=BTCUSDT&limit=1')).body as Array<{id: number}>)[0]!.id;
 		expect(t2).toBe(t1);
 		expect((await states())[0]!.status).toBe('BREAK');
+		const refused = await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'});
+		expect([refused.status, refused.body]).toEqual([400, {code: -1013, msg: 'Market is closed.'}]);
+		const other = await signed(mock, 'POST', '/api/v3/order', {symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01'});
+		expect(other.status).toBe(200);
 		await adminCall(mock, 'POST', '/market/resume', {symbol: 'BTCUSDT'});
 		const again = (await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {symbols: Array<{status: string}>};
 		expect(again.symbols[0]!.status).toBe('TRADING');
+		expect((await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'})).status).toBe(200);
 	});
 });

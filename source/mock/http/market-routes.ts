@@ -4,7 +4,7 @@ import {wireFilters} from '../market/symbols.js';
 import {tickerRoutes} from './ticker-routes.js';
 import {ORDER_TYPES} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
-import {errors} from './errors.js';
+import {ApiError, errors} from './errors.js';
 import type {Params} from './params.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
@@ -272,6 +272,12 @@ export const marketRoutes: Record<string, Route> = {
 	...tickerRoutes,
 	'GET /sapi/v1/system/status': {security: 'NONE', weight: 1, handle: () => ({body: '{"status":0,"msg":"normal"}'})},
 };
+
+/** An order on a halted symbol (status BREAK) gets Binance's answer: 400 {"code":-1013,"msg":"Market is closed."}. */
+export function refuseWhenHalted(ctx: MockContext, symbol: string | undefined): void {
+	const refusal = symbol === undefined ? undefined : ctx.market.orderRefusal(symbol);
+	if (refusal) throw new ApiError(refusal.code, refusal.msg, refusal.status);
+}
 
 function tradeRow(t: {id: number; price: number; qty: number; time: number; buyerIsMaker: boolean}) {
 	return {id: t.id, price: t.price.toFixed(8), qty: t.qty.toFixed(8), quoteQty: (t.price * t.qty).toFixed(8), time: t.time, isBuyerMaker: t.buyerIsMaker, isBestMatch: true};

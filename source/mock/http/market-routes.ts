@@ -137,7 +137,7 @@ function klineRoute(): Route {
 			params.string('timeZone');
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			if (startTime !== undefined && endTime !== undefined && startTime > endTime) throw errors.outOfRange('startTime');
-			return json(ctx.market.klines(symbol, interval, limit, startTime, endTime));
+			return {body: ctx.market.klinesBody(symbol, interval, limit, startTime, endTime)};
 		},
 	};
 }

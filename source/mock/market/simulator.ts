@@ -83,6 +83,7 @@ export class MarketSimulator implements MarketFeed {
 	paused = false;
 
 	private readonly defaults: EffectiveMarketSettings;
+	private readonly klineCache = new Map<string, {latest: number; forming: number | undefined; prefix: string; body: string}>();
 	private readonly stepMs: number;
 
 	constructor(options: MarketOptions) {
@@ -280,20 +281,33 @@ export class MarketSimulator implements MarketFeed {
 
 	klines(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number) {
 		const s = this.get(symbol);
-		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => [
-			c.t,
-			c.o.toFixed(8),
-			c.h.toFixed(8),
-			c.l.toFixed(8),
-			c.c.toFixed(8),
-			c.v.toFixed(8),
-			nextOpen(interval, c.t) - 1,
-			c.q.toFixed(8),
-			c.n,
-			c.V.toFixed(8),
-			c.Q.toFixed(8),
-			'0',
-		]);
+		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => klineRow(interval, c));
+	}
+
+	/**
+	 * GET /api/v3/klines as JSON. Closed candles never change, so a page's rows are kept (a small LRU)
+	 * and only a forming last candle is rebuilt per request; a page is rebuilt when a new candle opens.
+	 */
+	klinesBody(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number): string {
+		const s = this.get(symbol);
+		const now = this.clock();
+		const latest = candleOpen(interval, now);
+		const key = `${symbol}|${interval}|${limit}|${startTime ?? ''}|${endTime ?? ''}`;
+		const hit = this.klineCache.get(key);
+		if (hit && hit.latest === latest) {
+			if (hit.forming === undefined) return hit.body;
+			s.klines.advance(now);
+			const c = s.klines.candle(interval, hit.forming);
+			return c ? `${hit.prefix}${hit.prefix.length > 1 ? ',' : ''}${JSON.stringify(klineRow(interval, c))}]` : `${hit.prefix}]`;
+		}
+		const candles = s.klines.select(interval, now, limit, startTime, endTime);
+		const rows = candles.map((c) => JSON.stringify(klineRow(interval, c)));
+		const forming = candles.length > 0 && candles[candles.length - 1]!.t === latest ? latest : undefined;
+		const prefix = `[${(forming === undefined ? rows : rows.slice(0, -1)).join(',')}`;
+		const body = `[${rows.join(',')}]`;
+		if (this.klineCache.size >= 64) this.klineCache.delete(this.klineCache.keys().next().value!);
+		this.klineCache.set(key, {latest, forming, prefix, body});
+		return body;
 	}
 
 	/** Book levels on one side as prices and quantities, best first (what a taker order walks). */
@@ -505,6 +519,10 @@ export class MarketSimulator implements MarketFeed {
 		if (!s) throw new Error(`unknown symbol ${symbol}`);
 		return s;
 	}
+}
+
+function klineRow(interval: string, c: Candle) {
+	return [c.t, c.o.toFixed(8), c.h.toFixed(8), c.l.toFixed(8), c.c.toFixed(8), c.v.toFixed(8), nextOpen(interval, c.t) - 1, c.q.toFixed(8), c.n, c.V.toFixed(8), c.Q.toFixed(8), '0'];
 }
 
 /** Half the quoted spread in ticks: the setting in basis points of the mid, at least half a tick. */

@@ -154,13 +154,18 @@ describe('depth limits and weights', () => {
 		expect((await publicGet(mock, '/api/v3/depth?symbol=BTCUSDT&limit=5001')).status).toBe(400);
 	});
 
-	it('a limit=20 snapshot has 20 levels a side every time, while trades empty levels', async () => {
+	it('a limit=20 snapshot has 20 levels a side every time (and 5000 has 5000), while trades empty levels', async () => {
 		const short: number[] = [];
 		for (let i = 0; i < 150; i++) {
 			await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: i % 2 ? 'BUY' : 'SELL', type: 'MARKET', quantity: '0.2'});
 			const d = (await publicGet(mock, '/api/v3/depth?symbol=BTCUSDT&limit=20')).body as Depth;
 			if (d.bids.length !== 20 || d.asks.length !== 20) short.push(i);
 			if (!(Number(d.bids[0]![0]) < Number(d.asks[0]![0]))) short.push(-i);
+			if (i % 25 === 24) {
+				// Emptied levels are replaced at the far end at once, not at the next book step.
+				const deep = (await publicGet(mock, '/api/v3/depth?symbol=BTCUSDT&limit=5000')).body as Depth;
+				if (deep.bids.length !== 5000 || deep.asks.length !== 5000) short.push(10_000 + i);
+			}
 		}
 		expect(short).toEqual([]);
 	});

@@ -36,13 +36,13 @@ describe('volatility calibration', () => {
 		[1.0, 'auto', 'SOLUSDT'],
 		[0.5, 'trending', 'SOLUSDT'],
 		[0.5, 'ranging', 'SOLUSDT'],
-	])('annualised %s (%s, %s): realised over a simulated day within 20 %%', {timeout: 60_000}, (volatility, regime, symbol) => {
+	])('annualised %s (%s, %s): realised over a simulated day within 20 %%', {timeout: 180_000}, (volatility, regime, symbol) => {
 		const realised = realisedVolatility({volatility, regime}, 11, symbol);
 		expect(realised / volatility).toBeGreaterThan(0.8);
 		expect(realised / volatility).toBeLessThan(1.2);
 	});
 
-	it('the setting is what moves the price: four times the volatility, about four times the realised', {timeout: 60_000}, () => {
+	it('the setting is what moves the price: four times the volatility, about four times the realised', {timeout: 180_000}, () => {
 		const low = realisedVolatility({volatility: 0.4}, 12, 'SOLUSDT');
 		const high = realisedVolatility({volatility: 1.6}, 12, 'SOLUSDT');
 		expect(high / low).toBeGreaterThan(3.2);

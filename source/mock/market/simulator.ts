@@ -43,6 +43,9 @@ export interface MarketTradeEvent {
 /** Public trades kept for /trades, /historicalTrades and /aggTrades paging by fromId. */
 const TRADE_HORIZON = 100_000;
 
+/** Book levels offered to a taker order (see `levels`). */
+const TAKER_LEVELS = 1_000;
+
 export type SymbolStatus = 'TRADING' | 'BREAK';
 
 interface SymbolState {
@@ -313,7 +316,11 @@ export class MarketSimulator implements MarketFeed {
 	/** Book levels on one side as prices and quantities, best first (what a taker order walks). */
 	levels(symbol: string, side: 'bid' | 'ask'): Array<{price: number; qty: number}> {
 		const {book} = this.get(symbol);
-		return (side === 'bid' ? book.bids : book.asks).map((l: Level) => ({price: book.price(l.ticks), qty: book.qty(l.steps)}));
+		// The best 1000 levels: more than any order walks, and copying all 5000 on every order costs.
+		const levels = side === 'bid' ? book.bids : book.asks;
+		const out: Array<{price: number; qty: number}> = [];
+		for (let i = 0; i < levels.length && i < TAKER_LEVELS; i++) out.push({price: book.price(levels[i]!.ticks), qty: book.qty(levels[i]!.steps)});
+		return out;
 	}
 
 	/**

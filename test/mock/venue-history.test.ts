@@ -111,6 +111,37 @@ describe('candle history', () => {
 	});
 });
 
+describe('trade paging by fromId', () => {
+	let mock: MockExchange;
+	beforeAll(async () => {
+		mock = await startMock({seed: 44});
+	});
+	afterAll(async () => {
+		await mock.close();
+	});
+
+	it('historicalTrades and aggTrades page forward by fromId without gaps; before the horizon they start at its oldest trade', async () => {
+		type T = {id: number};
+		type A = {a: number; f: number; l: number};
+		const latest = ((await publicGet(mock, '/api/v3/trades?symbol=BTCUSDT&limit=1')).body as T[])[0]!.id;
+		let from = latest - 150;
+		const ids: number[] = [];
+		for (let page = 0; page < 3; page++) {
+			const rows = (await publicGet(mock, `/api/v3/historicalTrades?symbol=BTCUSDT&fromId=${from}&limit=50`)).body as T[];
+			expect(rows).toHaveLength(50);
+			ids.push(...rows.map((r) => r.id));
+			from = rows[rows.length - 1]!.id + 1;
+		}
+		expect(ids).toEqual(Array.from({length: 150}, (_, i) => latest - 150 + i));
+		const agg = (await publicGet(mock, `/api/v3/aggTrades?symbol=BTCUSDT&fromId=${latest - 10}&limit=5`)).body as A[];
+		expect(agg.map((r) => r.a)).toEqual([latest - 10, latest - 9, latest - 8, latest - 7, latest - 6]);
+		const old = (await publicGet(mock, `/api/v3/historicalTrades?symbol=BTCUSDT&fromId=1&limit=3`)).body as T[];
+		expect(old).toHaveLength(3);
+		expect(old[1]!.id).toBe(old[0]!.id + 1);
+		expect(old[0]!.id).toBeLessThan(latest - 150);
+	});
+});
+
 describe('rolling-window and trading-day tickers', () => {
 	let mock: MockExchange;
 	beforeAll(async () => {

@@ -6,8 +6,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {MockExchange} from '../../source/mock/index.js';
-import {adminCall, publicGet, signed, startMock} from './helpers.js';
-import {TestClient, sleep} from './ws-client.js';
+import {TestClient, adminCall, publicGet, signed, sleep, startMock} from './helpers.js';
 
 type Depth = {lastUpdateId: number; bids: Array<[string, string]>; asks: Array<[string, string]>};
 type Diff = {e: string; U: number; u: number; b: Array<[string, string]>; a: Array<[string, string]>};

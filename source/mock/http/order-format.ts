@@ -99,3 +99,26 @@ export function myTradeRow(t: AccountTrade): Record<string, unknown> {
 		isBestMatch: true,
 	};
 }
+
+/** The `amendedOrder` of an Order Amend Keep Priority reply (Binance names its quantities qty/cumulativeQuoteQty here). */
+export function amendedOrderRow(o: Order, origClientOrderId: string): Record<string, unknown> {
+	return {
+		symbol: o.symbol,
+		orderId: o.orderId,
+		orderListId: -1,
+		origClientOrderId,
+		clientOrderId: o.clientOrderId,
+		price: f8(o.price),
+		qty: f8(o.origQty),
+		executedQty: f8(o.executedQty),
+		preventedQty: f8(0),
+		quoteOrderQty: f8(o.origQuoteOrderQty),
+		cumulativeQuoteQty: f8(o.cummulativeQuoteQty),
+		status: o.status,
+		timeInForce: o.timeInForce,
+		type: o.type,
+		side: o.side,
+		workingTime: o.workingTime,
+		selfTradePreventionMode: 'EXPIRE_MAKER',
+	};
+}

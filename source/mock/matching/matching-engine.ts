@@ -175,6 +175,41 @@ export class MatchingEngine {
 		return ok(open.map((o) => ({...o})));
 	}
 
+	/**
+	 * Order Amend Keep Priority: reduces an open order's quantity in place (same orderId, same place in
+	 * the queue), releasing the funds the removed part held; reported as execution REPLACED. A new
+	 * quantity at or below what has already filled completes the order.
+	 */
+	amendOrder(apiKey: string, symbol: string, ref: OrderRef, newQty: number, newClientOrderId?: string): Result<{order: Order; origClientOrderId: string}> {
+		const account = this.accounts.get(apiKey);
+		if (!account) return {ok: false, error: UNKNOWN_KEY};
+		const rules = this.options.rules(symbol);
+		if (!rules) return {ok: false, error: BAD_SYMBOL};
+		const order = this.find(account, symbol, ref);
+		// The amend family's code (-2038 ORDER_AMEND_REJECTED) with the engine's message.
+		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) return err(-2038, 'Unknown order sent.');
+		if (newQty > order.origQty + 1e-12) return err(-2038, 'Order amend (quantity increase) is not supported.');
+		if (Math.abs(newQty - order.origQty) < 1e-12 && (newClientOrderId === undefined || newClientOrderId === order.clientOrderId)) {
+			return err(-2038, 'The requested action would change no state; rejecting');
+		}
+		const now = this.options.clock();
+		const origClientOrderId = order.clientOrderId;
+		if (newClientOrderId !== undefined) account.renameOrder(order, newClientOrderId);
+		const removed = roundTo(order.origQty - newQty, rules.qtyDecimals);
+		order.origQty = roundTo(newQty, rules.qtyDecimals);
+		order.updateTime = now;
+		if (order.locked > 0 && removed > 0) {
+			const release = Math.min(order.locked, order.side === 'BUY' ? round8(order.price * removed) : removed);
+			account.unlock(order.side === 'BUY' ? rules.quoteAsset : rules.baseAsset, release);
+			order.locked = round8(order.locked - release);
+		}
+		// Completed by the amend: finish (silently, no new fill), then one REPLACED report with the final state.
+		if (order.executedQty >= order.origQty - 1e-12) this.finish(account, order, 'FILLED', now);
+		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'REPLACED', origClientOrderId, time: now});
+		this.emitBalances(account, rules, now);
+		return ok({order: {...order}, origClientOrderId});
+	}
+
 	getOrder(apiKey: string, symbol: string, ref: OrderRef): Result<Order> {
 		const account = this.accounts.get(apiKey);
 		if (!account) return {ok: false, error: UNKNOWN_KEY};

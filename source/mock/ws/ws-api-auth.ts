@@ -6,6 +6,8 @@ export interface WsApiError {
 	status: number;
 	code: number;
 	msg: string;
+	/** Extra detail some errors carry (cancel-replace's partial failures). */
+	data?: unknown;
 }
 
 /** Finds how to verify an API key's signatures and whose account it acts on. */

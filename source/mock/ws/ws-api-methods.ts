@@ -1,3 +1,4 @@
+import {ApiErrorWithData} from '../http/api-error-data.js';
 import {ApiError} from '../http/errors.js';
 import {Params} from '../http/params.js';
 import type {MockContext} from '../http/route.js';
@@ -60,7 +61,9 @@ const AUTH_PARAMS = ['apiKey', 'signature', 'timestamp', 'recvWindow'];
 
 export type MethodOutcome = {result: unknown; rateLimits?: unknown[]} | {error: WsApiError; rateLimits?: unknown[]};
 
-const apiError = (error: ApiError): {error: WsApiError} => ({error: {status: error.status, code: error.code, msg: error.msg}});
+const apiError = (error: ApiError): {error: WsApiError} => ({
+	error: {status: error.status, code: error.code, msg: error.msg, ...(error instanceof ApiErrorWithData ? {data: error.data} : {})},
+});
 
 /** JSON parameter values as REST would carry them: strings as sent, arrays and objects as JSON (e.g. `symbols`). */
 function toParams(raw: Record<string, unknown>): Params {

@@ -212,7 +212,7 @@ export class WsApiSession {
 	private respond(id: RequestId, outcome: Outcome): void {
 		const message: Record<string, unknown> = 'result' in outcome
 			? {id, status: 200, result: outcome.result}
-			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg}};
+			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg, ...(outcome.error.data === undefined ? {} : {data: outcome.error.data})}};
 		if (outcome.rateLimits) message['rateLimits'] = outcome.rateLimits;
 		this.context.registry.send(this.ws, JSON.stringify(message));
 	}

@@ -1,4 +1,4 @@
-import type {AccountTrade, Fill, Order} from '../matching/index.js';
+import type {AccountTrade, Fill, Order, OrderList} from '../matching/index.js';
 
 const f8 = (n: number) => n.toFixed(8);
 
@@ -10,7 +10,7 @@ function core(o: Order) {
 		executedQty: f8(o.executedQty),
 		origQuoteOrderQty: f8(o.origQuoteOrderQty),
 		cummulativeQuoteQty: f8(o.cummulativeQuoteQty),
-		status: o.status,
+		status: o.pending ? 'PENDING_NEW' : o.status,
 		timeInForce: o.timeInForce,
 		type: o.type,
 		side: o.side,
@@ -21,7 +21,7 @@ export type RespType = 'ACK' | 'RESULT' | 'FULL';
 
 /** POST /api/v3/order reply in the requested shape. */
 export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
-	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time};
+	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId ?? -1, clientOrderId: o.clientOrderId, transactTime: o.time};
 	if (respType === 'ACK') return ack;
 	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: 'EXPIRE_MAKER'};
 	if (respType === 'RESULT') return result;
@@ -37,7 +37,7 @@ export function orderRow(o: Order): Record<string, unknown> {
 	return {
 		symbol: o.symbol,
 		orderId: o.orderId,
-		orderListId: -1,
+		orderListId: o.orderListId ?? -1,
 		clientOrderId: o.clientOrderId,
 		price: c.price,
 		origQty: c.origQty,
@@ -65,7 +65,7 @@ export function cancelReply(o: Order, cancelClientOrderId: string, transactTime:
 		symbol: o.symbol,
 		origClientOrderId: o.clientOrderId,
 		orderId: o.orderId,
-		orderListId: -1,
+		orderListId: o.orderListId ?? -1,
 		clientOrderId: cancelClientOrderId,
 		transactTime,
 		price: c.price,
@@ -105,7 +105,7 @@ export function amendedOrderRow(o: Order, origClientOrderId: string): Record<str
 	return {
 		symbol: o.symbol,
 		orderId: o.orderId,
-		orderListId: -1,
+		orderListId: o.orderListId ?? -1,
 		origClientOrderId,
 		clientOrderId: o.clientOrderId,
 		price: f8(o.price),
@@ -120,5 +120,20 @@ export function amendedOrderRow(o: Order, origClientOrderId: string): Record<str
 		side: o.side,
 		workingTime: o.workingTime,
 		selfTradePreventionMode: 'EXPIRE_MAKER',
+	};
+}
+
+/** An order list as the order-list endpoints render it; `reports` adds the placement's orderReports. */
+export function orderListReply(list: OrderList, reports?: Array<Record<string, unknown>>): Record<string, unknown> {
+	return {
+		orderListId: list.orderListId,
+		contingencyType: list.contingencyType,
+		listStatusType: list.listStatusType,
+		listOrderStatus: list.listOrderStatus,
+		listClientOrderId: list.listClientOrderId,
+		transactionTime: list.transactionTime,
+		symbol: list.symbol,
+		orders: list.orders.map((o) => ({symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId})),
+		...(reports ? {orderReports: reports} : {}),
 	};
 }

@@ -90,6 +90,31 @@ export interface Order {
 	workingTime: number;
 	/** Funds still held for this order (quote for buys, base for sells). */
 	locked: number;
+	/** The order list (OCO, OTO, OTOCO) this order belongs to; absent or -1 for a lone order. */
+	orderListId?: number;
+	/** An order list's pending order, waiting for its working order to fill (shown as PENDING_NEW). */
+	pending?: boolean;
+}
+
+export type ContingencyType = 'OCO' | 'OTO' | 'OTOCO';
+
+/** An order list: its orders in placement order (OTO/OTOCO: the working order first, then the pending ones). */
+export interface OrderList {
+	orderListId: number;
+	contingencyType: ContingencyType;
+	listClientOrderId: string;
+	symbol: string;
+	transactionTime: number;
+	listStatusType: 'EXEC_STARTED' | 'ALL_DONE';
+	listOrderStatus: 'EXECUTING' | 'ALL_DONE';
+	orders: Order[];
+}
+
+/** One order of a list as the request gives it; `oco` marks the legs that cancel each other. */
+export interface ListLeg {
+	request: NewOrderRequest;
+	pending: boolean;
+	oco: boolean;
 }
 
 export interface Fill {

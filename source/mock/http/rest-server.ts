@@ -5,6 +5,7 @@ import type {MockContext, OrderAck, Reply, RestObserver, Route} from './route.js
 import {ApiError, errors} from './errors.js';
 import {Params} from './params.js';
 import {routes} from './route-table.js';
+import {bodyInMicroseconds, timestampMs, wantsMicroseconds} from './time-unit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_RECV_WINDOW = 60_000;
@@ -133,9 +134,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 					count10s = counted.count10s;
 					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
 				}
+				const unitHeader = request.headers['x-mbx-time-unit'];
+				const micro = wantsMicroseconds(Array.isArray(unitHeader) ? unitHeader[0] : unitHeader, 'X-MBX-TIME-UNIT');
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
-				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
+				send(reply.status ?? 200, micro ? bodyInMicroseconds(reply.body, path) : reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
 				if (observer && route.order) observeOrder(observer, all, startedAt, count10s, reply.order);
 			} catch (error) {
 				if (error instanceof ApiError) {
@@ -229,8 +232,9 @@ function authenticate(ctx: MockContext, request: IncomingMessage, route: Route, 
 	const key = resolveApiKey(ctx.credentials, ctx.keys, apiKey);
 	if (key === undefined) throw errors.apiKeyUnknown();
 	if (route.security !== 'SIGNED') return key.account;
-	const timestamp = params.integer('timestamp', 0);
-	if (timestamp === undefined) throw errors.missing('timestamp');
+	const sent = params.integer('timestamp', 0);
+	if (sent === undefined) throw errors.missing('timestamp');
+	const timestamp = timestampMs(sent);
 	const recvWindow = params.decimal('recvWindow') ?? 5000;
 	if (recvWindow > MAX_RECV_WINDOW) throw errors.badRecvWindow();
 	const signature = params.raw('signature');

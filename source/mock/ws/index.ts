@@ -125,6 +125,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 						users,
 						resolve,
 						...(api ? {gateway: new WsApiGateway(api, request.socket.remoteAddress ?? '?', resolve)} : {}),
+						microseconds: /[?&]timeUnit=microsecond(&|$)/i.test(request.url ?? ''),
 						now: () => deps.market.now(),
 						...(observer ? {observer} : {}),
 					});

@@ -1,5 +1,6 @@
 import type {ResolvedKey} from '../api-keys.js';
 import type {CredentialStore} from '../contracts.js';
+import {timestampMs} from '../http/time-unit.js';
 import {verifySignature, type ApiKeyType} from '../signing.js';
 
 export interface WsApiError {
@@ -48,8 +49,9 @@ export function signaturePayload(params: Record<string, unknown>): string {
 
 /** `timestamp` and `recvWindow` against the server clock, Binance's rule: timestamp < now + 1 s and now − timestamp ≤ recvWindow. */
 export function checkTiming(params: Record<string, unknown>, serverTime: number): WsApiError | undefined {
-	const timestamp = integerParam(params['timestamp']);
-	if (timestamp === undefined) return mandatory('timestamp').error;
+	const sent = integerParam(params['timestamp']);
+	if (sent === undefined) return mandatory('timestamp').error;
+	const timestamp = timestampMs(sent);
 	let recvWindow = DEFAULT_RECV_WINDOW;
 	if (params['recvWindow'] !== undefined) {
 		const parsed = integerParam(params['recvWindow']);

@@ -4,6 +4,7 @@ import type {ConnectionRegistry} from './connection-registry.js';
 import type {UserDataHub, UserEventSink} from './user-data-hub.js';
 import {verifySignedParams, type KeyResolver, type WsApiError} from './ws-api-auth.js';
 import type {MethodOutcome, WsApiGateway} from './ws-api-methods.js';
+import {toMicroseconds} from '../http/time-unit.js';
 
 export interface WsApiContext {
 	registry: ConnectionRegistry;
@@ -12,6 +13,8 @@ export interface WsApiContext {
 	resolve: KeyResolver;
 	/** Market, trading and account methods (absent on a layer mounted without the REST context). */
 	gateway?: WsApiGateway;
+	/** Connected with `?timeUnit=MICROSECOND`: every time in a result in µs. */
+	microseconds?: boolean;
 	now(): number;
 	/** A client's listener: told when the session logs on or off and about each user-data subscription. */
 	observer?: StreamObserver;
@@ -125,6 +128,7 @@ export class WsApiSession {
 			// A failure behind one request is that request's 500, never the server's crash.
 			outcome = {error: {status: 500, code: -1000, msg: `An unknown error occurred while processing the request: ${(error as Error).message}`}};
 		}
+		if (this.context.microseconds && 'result' in outcome) outcome = {...outcome, result: toMicroseconds(outcome.result, method.replace(/^v3\//, ''))};
 		this.respond(id, outcome);
 	}
 

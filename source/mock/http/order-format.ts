@@ -1,4 +1,4 @@
-import type {AccountTrade, Fill, Order, OrderList} from '../matching/index.js';
+import {DEFAULT_STP_MODE, type AccountTrade, type Fill, type Order, type OrderList} from '../matching/index.js';
 
 const f8 = (n: number) => n.toFixed(8);
 
@@ -19,11 +19,21 @@ function core(o: Order) {
 
 export type RespType = 'ACK' | 'RESULT' | 'FULL';
 
+/** Binance's conditional order fields: present only for the orders they apply to. */
+function conditional(o: Order): Record<string, unknown> {
+	return {
+		...(o.icebergQty === undefined ? {} : {icebergQty: f8(o.icebergQty)}),
+		...(o.trailingDelta === undefined ? {} : {trailingDelta: o.trailingDelta, trailingTime: o.trailingTime ?? -1}),
+	};
+}
+
+const stpOf = (o: Order) => o.selfTradePreventionMode ?? DEFAULT_STP_MODE;
+
 /** POST /api/v3/order reply in the requested shape. */
 export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
 	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId ?? -1, clientOrderId: o.clientOrderId, transactTime: o.time};
 	if (respType === 'ACK') return ack;
-	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: 'EXPIRE_MAKER'};
+	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), ...conditional(o), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: stpOf(o)};
 	if (respType === 'RESULT') return result;
 	return {
 		...result,
@@ -48,13 +58,14 @@ export function orderRow(o: Order): Record<string, unknown> {
 		type: c.type,
 		side: c.side,
 		stopPrice: f8(o.stopPrice),
-		icebergQty: f8(0),
+		icebergQty: f8(o.icebergQty ?? 0),
+		...(o.trailingDelta === undefined ? {} : {trailingDelta: o.trailingDelta, trailingTime: o.trailingTime ?? -1}),
 		time: o.time,
 		updateTime: o.updateTime,
 		isWorking: o.isWorking,
 		workingTime: o.workingTime,
 		origQuoteOrderQty: c.origQuoteOrderQty,
-		selfTradePreventionMode: 'EXPIRE_MAKER',
+		selfTradePreventionMode: stpOf(o),
 	};
 }
 
@@ -78,7 +89,8 @@ export function cancelReply(o: Order, cancelClientOrderId: string, transactTime:
 		type: c.type,
 		side: c.side,
 		...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}),
-		selfTradePreventionMode: 'EXPIRE_MAKER',
+		...conditional(o),
+		selfTradePreventionMode: stpOf(o),
 	};
 }
 
@@ -119,7 +131,7 @@ export function amendedOrderRow(o: Order, origClientOrderId: string): Record<str
 		type: o.type,
 		side: o.side,
 		workingTime: o.workingTime,
-		selfTradePreventionMode: 'EXPIRE_MAKER',
+		selfTradePreventionMode: stpOf(o),
 	};
 }
 

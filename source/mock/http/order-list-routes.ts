@@ -1,5 +1,5 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
-import type {ContingencyType, ListLeg, NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
+import {STP_MODES, type ContingencyType, type ListLeg, type NewOrderRequest, type OrderType, type Side, type TimeInForce} from '../matching/index.js';
 import {ApiError, errors} from './errors.js';
 import {newOrderReply, orderListReply, type RespType} from './order-format.js';
 import type {Params} from './params.js';
@@ -64,7 +64,7 @@ function common(params: Params): {listClientOrderId?: string; respType: RespType
 	const respRaw = params.string('newOrderRespType');
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
 	const stp = params.string('selfTradePreventionMode');
-	if (stp !== undefined && !['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'].includes(stp)) throw errors.illegal('selfTradePreventionMode', 'NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH');
+	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
 	return {...(listClientOrderId === undefined ? {} : {listClientOrderId}), respType: (respRaw as RespType | undefined) ?? 'FULL'};
 }
 

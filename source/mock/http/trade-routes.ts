@@ -1,5 +1,5 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
-import type {NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
+import {STP_MODES, type NewOrderRequest, type OrderType, type Side, type StpMode, type TimeInForce} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
 import {ApiErrorWithData} from './api-error-data.js';
 import {ApiError, errors} from './errors.js';
@@ -51,13 +51,19 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	const clientOrderId = params.clientId('newClientOrderId');
 	const respRaw = params.string('newOrderRespType');
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
-	// Trailing stops and icebergs are not simulated (exchangeInfo says allowTrailingStop/icebergAllowed false).
-	for (const name of ['trailingDelta', 'icebergQty']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
+	const trailingDelta = params.integer('trailingDelta', 0);
+	const icebergQty = params.decimal('icebergQty');
+	checkPrecision(params, 'icebergQty');
+	// Pegged orders are not simulated (exchangeInfo says pegInstructionsAllowed false).
+	for (const name of ['pegPriceType', 'pegOffsetValue', 'pegOffsetType']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
 	params.string('strategyId');
 	params.string('strategyType');
 	const stp = params.string('selfTradePreventionMode');
-	if (stp !== undefined && !['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'].includes(stp)) throw errors.illegal('selfTradePreventionMode', 'NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH');
+	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
 	const request: NewOrderRequest = {symbol, side: side as Side, type: type as OrderType};
+	if (trailingDelta !== undefined) request.trailingDelta = trailingDelta;
+	if (icebergQty !== undefined) request.icebergQty = icebergQty;
+	if (stp !== undefined) request.selfTradePreventionMode = stp as StpMode;
 	if (tif !== undefined) request.timeInForce = tif as TimeInForce;
 	if (quantity !== undefined) request.quantity = quantity;
 	if (quoteOrderQty !== undefined) request.quoteOrderQty = quoteOrderQty;

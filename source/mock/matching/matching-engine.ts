@@ -1,7 +1,7 @@
 import {Account} from './account.js';
 import {checkFilters} from './filters.js';
 import {floorTo, round8, roundTo} from './numbers.js';
-import {isConditional, isMarketLike} from './order-model.js';
+import {isConditional, isMarketLike, TRAILING_DELTA_MAX, TRAILING_DELTA_MIN} from './order-model.js';
 import type {
 	AccountTrade,
 	EngineError,
@@ -112,7 +112,7 @@ export class MatchingEngine {
 		}
 		const bookSide = request.side === 'BUY' ? 'ask' : 'bid';
 		const levels = this.options.liquidity.levels(request.symbol, bookSide);
-		if (isConditional(request.type) && triggered(request.type, request.side, request.stopPrice!, reference)) {
+		if (isConditional(request.type) && request.trailingDelta === undefined && triggered(request.type, request.side, request.stopPrice!, reference)) {
 			return err(-2010, 'Stop price would trigger immediately.');
 		}
 		if (request.type === 'LIMIT_MAKER') {
@@ -137,6 +137,8 @@ export class MatchingEngine {
 				account.lock(fundsAsset, order.locked);
 			}
 		}
+		// A trailing stop without an activation price tracks from the last price at once.
+		if (order.trailingDelta !== undefined && !(order.stopPrice > 0)) startTrailing(order, reference, now);
 		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'NEW', time: now});
 		if (!order.isWorking) {
 			account.addOpen(order);
@@ -392,7 +394,8 @@ export class MatchingEngine {
 			let changed = false;
 			for (const order of [...open]) {
 				// An OCO sibling may have been expired by an earlier order's activation in this same loop.
-				if (!isLive(order) || order.isWorking || !triggered(order.type, order.side, order.stopPrice, price)) continue;
+				if (!isLive(order) || order.isWorking) continue;
+				if (order.trailingDelta !== undefined ? !trails(order, price, now) : !triggered(order.type, order.side, order.stopPrice, price)) continue;
 				this.trigger(account, rules, order, now);
 				changed = true;
 			}
@@ -474,6 +477,9 @@ export class MatchingEngine {
 			updateTime: now,
 			workingTime: now,
 			locked: 0,
+			...(r.trailingDelta === undefined ? {} : {trailingDelta: r.trailingDelta, trailingTime: -1}),
+			...(r.icebergQty === undefined ? {} : {icebergQty: r.icebergQty}),
+			...(r.selfTradePreventionMode === undefined ? {} : {selfTradePreventionMode: r.selfTradePreventionMode}),
 		};
 	}
 
@@ -695,11 +701,11 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.timeInForce === undefined) return missing('timeInForce');
 		if (r.quantity === undefined) return missing('quantity');
 		if (r.price === undefined) return missing('price');
-		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.stopPrice === undefined && r.trailingDelta === undefined) return missing('stopPrice');
 		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
 	} else if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT') {
 		if (r.quantity === undefined) return missing('quantity');
-		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.stopPrice === undefined && r.trailingDelta === undefined) return missing('stopPrice');
 		if (r.price !== undefined) return notRequired('price');
 		if (r.timeInForce !== undefined) return notRequired('timeInForce');
 		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
@@ -716,6 +722,14 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.quoteOrderQty !== undefined && !(r.quoteOrderQty > 0)) return {code: -1013, msg: 'Filter failure: NOTIONAL'};
 	}
 	if (r.stopPrice !== undefined && !isConditional(r.type)) return notRequired('stopPrice');
+	if (r.trailingDelta !== undefined) {
+		if (!isConditional(r.type)) return notRequired('trailingDelta');
+		if (!(r.trailingDelta >= TRAILING_DELTA_MIN && r.trailingDelta <= TRAILING_DELTA_MAX)) return {code: -1013, msg: 'Filter failure: TRAILING_DELTA'};
+	}
+	if (r.icebergQty !== undefined) {
+		if (isMarketLike(r.type) || (r.type !== 'LIMIT_MAKER' && r.timeInForce !== 'GTC')) return {code: -2010, msg: 'Unsupported order combination'};
+		if (!(r.icebergQty > 0) || (r.quantity !== undefined && r.icebergQty >= r.quantity)) return {code: -2010, msg: 'IcebergQty exceeds QTY.'};
+	}
 	if (r.stopPrice !== undefined && !(r.stopPrice > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
 	if (r.quantity !== undefined && !(r.quantity > 0)) return {code: -1013, msg: 'Filter failure: LOT_SIZE'};
 	if (r.price !== undefined && !(r.price > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
@@ -795,4 +809,29 @@ function ocoPricesValid(legs: NewOrderRequest[], last: number | undefined): bool
 	const side = legs[0]!.side;
 	const isStop = (r: NewOrderRequest) => r.type === 'STOP_LOSS' || r.type === 'STOP_LOSS_LIMIT';
 	return side === 'SELL' ? isStop(below) && !isStop(above) : isStop(above) && !isStop(below);
+}
+
+function startTrailing(order: Order, price: number, now: number): void {
+	order.trailRef = price;
+	order.trailingTime = now;
+}
+
+/**
+ * One trade seen by a trailing stop: before activation it waits for the stop-price condition (when a
+ * stopPrice was given); once tracking it keeps the best price since (highest for sells, lowest for
+ * buys) and fires when the price has come back `trailingDelta` BIPS from it. True when it fires.
+ */
+function trails(order: Order, price: number, now: number): boolean {
+	if (order.trailRef === undefined) {
+		if (order.stopPrice > 0 && !triggered(order.type, order.side, order.stopPrice, price)) return false;
+		startTrailing(order, price, now);
+		return false;
+	}
+	const delta = order.trailingDelta! / 10_000;
+	if (order.side === 'SELL') {
+		order.trailRef = Math.max(order.trailRef, price);
+		return price <= order.trailRef * (1 - delta);
+	}
+	order.trailRef = Math.min(order.trailRef, price);
+	return price >= order.trailRef * (1 + delta);
 }

@@ -64,10 +64,25 @@ export interface NewOrderRequest {
 	quantity?: number;
 	quoteOrderQty?: number;
 	price?: number;
-	/** Trigger price of STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT). */
+	/** Trigger price of STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT); with trailingDelta, the activation price (optional). */
 	stopPrice?: number;
+	/** Trailing stop distance in BIPS (1 = 0.01 %). */
+	trailingDelta?: number;
+	/** Visible part of an iceberg (LIMIT-kind, GTC); must be less than quantity. */
+	icebergQty?: number;
+	selfTradePreventionMode?: StpMode;
 	clientOrderId?: string;
 }
+
+export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH' | 'DECREMENT' | 'TRANSFER';
+
+/** Binance's STP modes (enums.md). The mock's own orders never meet each other (takers walk the simulated book), so no mode ever acts. */
+export const STP_MODES: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH', 'DECREMENT', 'TRANSFER'];
+export const DEFAULT_STP_MODE: StpMode = 'EXPIRE_MAKER';
+
+/** Binance's TRAILING_DELTA filter bounds (BIPS), as on its spot symbols. */
+export const TRAILING_DELTA_MIN = 10;
+export const TRAILING_DELTA_MAX = 2000;
 
 export interface Order {
 	symbol: string;
@@ -94,6 +109,13 @@ export interface Order {
 	orderListId?: number;
 	/** An order list's pending order, waiting for its working order to fill (shown as PENDING_NEW). */
 	pending?: boolean;
+	trailingDelta?: number;
+	/** When a trailing stop started tracking (-1 before). */
+	trailingTime?: number;
+	/** The extreme price a tracking trailing stop measures from (highest for sells, lowest for buys). */
+	trailRef?: number;
+	icebergQty?: number;
+	selfTradePreventionMode?: StpMode;
 }
 
 export type ContingencyType = 'OCO' | 'OTO' | 'OTOCO';

@@ -5,7 +5,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {MockExchange} from '../../source/mock/index.js';
 import {WS_API_ROUTES} from '../../source/mock/ws/ws-api-methods.js';
-import {publicGet, signed, startMock} from './helpers.js';
+import {activity, createClient, publicGet, signed, startMock} from './helpers.js';
 import {call, hmacSigner, wsSigned} from './venue-wsapi-helpers.js';
 import {TestClient} from './ws-client.js';
 
@@ -126,6 +126,24 @@ describe('WebSocket API trading and account', () => {
 		for (const method of ['order.place', 'order.test', 'order.status', 'order.cancel', 'openOrders.status', 'openOrders.cancelAll', 'account.status', 'myTrades', 'allOrders', 'depth', 'klines', 'ticker.price', 'ticker.book', 'ticker.24hr', 'avgPrice', 'exchangeInfo']) {
 			expect(served, method).toContain(method);
 			expect(WS_API_ROUTES[method], method).toBeDefined();
+		}
+	});
+});
+
+describe('WebSocket API on a client port', () => {
+	it('attributes its orders and weight to the client, as REST orders are', async () => {
+		const client = await createClient(mock, {label: 'ws-api-bot'});
+		const ws = await TestClient.open(client.wsApi);
+		try {
+			const placed = await call(ws, 'order.place', wsSigned(client.apiKey, hmacSigner(client.apiSecret), {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: '20', newClientOrderId: 'wsapi-client-1'}));
+			expect(placed).toMatchObject({status: 200, result: {status: 'FILLED'}});
+			const rejected = await call(ws, 'order.place', wsSigned(client.apiKey, hmacSigner(client.apiSecret), {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '1000'}));
+			expect(rejected.status).toBe(400);
+			const seen = await activity(mock, client.id);
+			expect(seen.orders).toMatchObject({placed: 1, rejected: 1});
+			expect(seen.events.filter((e) => e.type === 'order').map((e) => e['clientOrderId'])).toContain('wsapi-client-1');
+		} finally {
+			ws.close();
 		}
 	});
 });

@@ -1,7 +1,7 @@
 import {ApiErrorWithData} from '../http/api-error-data.js';
 import {ApiError} from '../http/errors.js';
 import {Params} from '../http/params.js';
-import type {MockContext} from '../http/route.js';
+import type {MockContext, OrderAck} from '../http/route.js';
 import {routes} from '../http/route-table.js';
 import {checkTiming, verifySignedParams, type KeyResolver, type WsApiError} from './ws-api-auth.js';
 
@@ -116,7 +116,12 @@ export class WsApiGateway {
 			weight = 1;
 		}
 		const now = ctx.now();
+		const path = routeKey.slice(space + 1);
+		// A client's port attributes WebSocket API requests as it does REST ones.
+		const observer = ctx.observer;
+		if (observer) observer.request(path, Date.now());
 		const verdict = ctx.limiter.charge(this.ip, weight, now);
+		if (observer && verdict.kind === 'ok') observer.charged(verdict.used, Date.now());
 		const limits: unknown[] = [{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: ctx.limiter.options.weightPerWindow, count: verdict.used}];
 		if (verdict.kind === 'banned') {
 			return {error: {status: 418, code: -1003, msg: `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`}, rateLimits: limits};
@@ -143,7 +148,15 @@ export class WsApiGateway {
 					return {error: {status: 429, code: -1015, msg: `Too many new orders; current limit is ${limit}.`}, rateLimits: limits};
 				}
 			}
-			const reply = route.handle(ctx, {method: routeKey.slice(0, space), path: routeKey.slice(space + 1), params, apiKey: account, ip: this.ip});
+			const startedAt = performance.now();
+			let reply;
+			try {
+				reply = route.handle(ctx, {method: routeKey.slice(0, space), path, params, apiKey: account, ip: this.ip});
+			} catch (error) {
+				if (observer && route.order && error instanceof ApiError) this.observeOrder(raw, account, startedAt, undefined, error.code);
+				throw error;
+			}
+			if (observer && route.order) this.observeOrder(raw, account, startedAt, reply.order);
 			if (route.security === 'NONE') params.checkAllRead();
 			const body: unknown = JSON.parse(reply.body);
 			if ((reply.status ?? 200) >= 400) {
@@ -155,6 +168,22 @@ export class WsApiGateway {
 			if (error instanceof ApiError) return {...apiError(error), rateLimits: limits};
 			throw error;
 		}
+	}
+
+	private observeOrder(raw: Record<string, unknown>, account: string, startedAt: number, order: {status: string; clientOrderId: string} | undefined, code?: number): void {
+		const text = (name: string) => (typeof raw[name] === 'string' ? (raw[name] as string) : undefined);
+		const sent = text('newClientOrderId');
+		const ack: OrderAck = {
+			status: order?.status ?? 'REJECTED',
+			side: text('side') ?? '',
+			type: text('type') ?? '',
+			clientOrderId: order?.clientOrderId ?? sent ?? '',
+			latencyMs: performance.now() - startedAt,
+			count10s: this.ctx.orders.current(account, this.ctx.now()).count10s,
+		};
+		if (sent !== undefined) ack.sentClientOrderId = sent;
+		if (code !== undefined) ack.code = code;
+		this.ctx.observer?.order(ack, Date.now());
 	}
 
 	/** A signature in the request wins; otherwise the logged-on session's key (the timestamp is still required). */

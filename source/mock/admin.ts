@@ -1,4 +1,5 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {ApiKeyBook, PublicKeyRegistration} from './api-keys.js';
 import {clientAdmin} from './clients/client-admin.js';
 import type {ClientHub} from './clients/client-hub.js';
 import type {FaultController} from './faults/index.js';
@@ -16,6 +17,8 @@ export interface AdminDeps {
 	defaultApiKey: string;
 	clients: ClientHub;
 	stats(): unknown;
+	/** RSA/Ed25519 keys: GET /api-keys lists them, POST /api-keys {apiKey, publicKey, account?} registers one. */
+	keys?: ApiKeyBook;
 }
 
 /**
@@ -99,6 +102,11 @@ export function createAdminHandler(deps: AdminDeps) {
 				send(200, {asset, free: result.value.toFixed(8)});
 			});
 		}
+		if (path === '/api-keys' && deps.keys) {
+			const keys = deps.keys;
+			if (method === 'GET') return send(200, {apiKeys: keys.list()});
+			if (method === 'POST') return withBody((body) => send(200, keys.register((body ?? {}) as PublicKeyRegistration, deps.defaultApiKey)));
+		}
 		if (path === '/clients' || path.startsWith('/clients/')) {
 			const body = () => new Promise<unknown>((resolve) => withBody(resolve));
 			// Only creating a client reads a body; anything else sent is let flow away.
@@ -110,7 +118,7 @@ export function createAdminHandler(deps: AdminDeps) {
 			return;
 		}
 		if (path === '/' && method === 'GET') {
-			return send(200, {endpoints: ['GET /faults', 'POST /faults {fault, params, durationMs?}', 'DELETE /faults', 'DELETE /faults/<id>', 'GET /stats', 'POST /market/trade {symbol, price, qty?}', 'POST /balance {asset, delta, apiKey?}', 'GET /clients', 'POST /clients {label?, balances?}', 'DELETE /clients/<id>', 'GET /clients/<id>/activity?since=SEQ', 'GET /clients/<id>/open-orders', 'GET /clients/<id>/account', 'POST /clients/<id>/cancel-all', 'POST /clients/<id>/drop']});
+			return send(200, {endpoints: ['GET /faults', 'POST /faults {fault, params, durationMs?}', 'DELETE /faults', 'DELETE /faults/<id>', 'GET /stats', 'POST /market/trade {symbol, price, qty?}', 'POST /balance {asset, delta, apiKey?}', 'GET /api-keys', 'POST /api-keys {apiKey, publicKey, account?}', 'GET /clients', 'POST /clients {label?, balances?}', 'DELETE /clients/<id>', 'GET /clients/<id>/activity?since=SEQ', 'GET /clients/<id>/open-orders', 'GET /clients/<id>/account', 'POST /clients/<id>/cancel-all', 'POST /clients/<id>/drop']});
 		}
 		request.resume();
 		bad(`unknown admin endpoint ${method} ${path.slice(0, 100)}`, 404);

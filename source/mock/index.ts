@@ -4,6 +4,7 @@
  * (source/mock/clients) serving the same surface for an account of its own.
  */
 import {createAdminHandler} from './admin.js';
+import {ApiKeyBook, type PublicKeyRegistration} from './api-keys.js';
 import {ClientHub, type ClientInfo, type ClientOptions} from './clients/client-hub.js';
 import type {CredentialStore, WebSocketDeps} from './contracts.js';
 import {FaultController, type ActiveFault} from './faults/index.js';
@@ -21,6 +22,8 @@ import {UserEvents} from './user-events.js';
 export {ClientHub, type ClientInfo, type ClientOptions, type ClientAccountView, type ClientFill} from './clients/client-hub.js';
 export type {ActivitySnapshot} from './clients/client-activity.js';
 export type {ActivityEvent, ActivityEventType} from './clients/activity-ring.js';
+export {LEGACY_USER_DATA_NOTICE, parseLegacyUserData} from './legacy-user-data.js';
+export type {PublicKeyRegistration} from './api-keys.js';
 export {FaultController, FAULT_NAMES, parseFaultSpec, type FaultName, type FaultSpec, type FaultParams, type ActiveFault} from './faults/index.js';
 
 /** Documented defaults, shaped like Binance's 64-character alphanumeric keys. Not secret: loopback only. */
@@ -62,6 +65,13 @@ export interface MockExchangeOptions {
 	stepMs?: number;
 	/** Accepted for callers that ask for silence; the mock never logs on stdout anyway. */
 	quiet?: boolean;
+	/** RSA and Ed25519 API keys (PEM public keys) for existing accounts; the clients sign with the private keys. */
+	publicKeys?: PublicKeyRegistration[];
+	/**
+	 * Keep serving the listenKey flow Binance withdrew on 2026-02-20 (REST userDataStream, WebSocket API
+	 * userDataStream.start/ping/stop) for bots being migrated; `drydock mock --legacy-user-data`.
+	 */
+	legacyUserData?: boolean;
 }
 
 export interface MockStats {
@@ -84,6 +94,10 @@ export interface MockExchange {
 	clients: ClientHub;
 	/** A new client: an account with its own key and balances and a listener port of its own. */
 	createClient(options?: ClientOptions): Promise<ClientInfo>;
+	/** Registers an RSA or Ed25519 public key for an account (default: drydock's own); throws a one-line message if unusable. */
+	registerApiKey(registration: PublicKeyRegistration): {apiKey: string; type: 'RSA' | 'ED25519'; account: string};
+	/** True when the withdrawn listenKey flow is served (`legacyUserData`). */
+	legacyUserData: boolean;
 	stats(): MockStats;
 	close(): Promise<void>;
 }
@@ -147,6 +161,14 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	engine.onEvent(restingOrdersInBook(market));
 	const users = new UserEvents(engine);
 	const credentials = new Map([[apiKey, apiSecret]]);
+	const keys = new ApiKeyBook(credentials);
+	for (const registration of options.publicKeys ?? []) {
+		try {
+			keys.register(registration, apiKey);
+		} catch (error) {
+			throw new TypeError(`startMockExchange: publicKeys[${String(registration.apiKey)}]: ${(error as Error).message}`);
+		}
+	}
 	const credentialStore: CredentialStore = {secretFor: (key) => credentials.get(key)};
 
 	const limits: RateLimitOptions = {
@@ -163,6 +185,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		engine,
 		faults,
 		credentials,
+		keys,
+		legacyUserData: options.legacyUserData ?? false,
 		limiter: new WeightLimiter(limits),
 		orders: new OrderCounter(ordersPer10s, ordersPerDay),
 		stats: new RequestStats(),
@@ -189,7 +213,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		websocket: layerStats(),
 		faults: faults.list(),
 	});
-	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, clients, stats});
+	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, clients, stats, keys});
 	const listener = await startListener(ctx, wsDeps, host, options.port ?? 0, {prefix: ADMIN_PREFIX, handler: adminHandler}).catch(async (error: unknown) => {
 		await clients.close();
 		throw error;
@@ -214,6 +238,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		faults,
 		clients,
 		createClient: (clientOptions) => clients.create(clientOptions),
+		registerApiKey: (registration) => keys.register(registration, apiKey),
+		legacyUserData: options.legacyUserData ?? false,
 		stats,
 		close() {
 			closing ??= (async () => {

@@ -33,7 +33,7 @@ export async function startListener(ctx: MockContext, ws: WebSocketDeps, host: s
 		const body = JSON.stringify({code: -1000, msg: `Malformed HTTP request: ${error.code ?? 'parse error'}.`});
 		socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 	});
-	const layer = attachWebSocketLayer(server, ws);
+	const layer = attachWebSocketLayer(server, ws, {api: ctx});
 	ctx.listenKeys = layer.listenKeys;
 	try {
 		await new Promise<void>((resolve, reject) => {

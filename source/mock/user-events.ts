@@ -40,7 +40,7 @@ function toWire(event: EngineEvent, engine: MatchingEngine): WireUserEvent {
 		p: f8(o.price),
 		P: f8(o.stopPrice),
 		F: f8(0),
-		g: -1,
+		g: o.orderListId ?? -1,
 		C: event.origClientOrderId ?? '',
 		x: event.execution,
 		X: o.status,

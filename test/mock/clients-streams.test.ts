@@ -1,7 +1,7 @@
 /** A client's stream connections and subscriptions, drops and resubscriptions, over real WebSockets. */
+import {generateKeyPairSync, sign} from 'node:crypto';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {MockExchange} from '../../source/mock/index.js';
-import {hmacHex} from '../../source/mock/signing.js';
 import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
 import {activity, adminCall, createClient, startMock, waitFor, type Activity, type ClientReply} from './helpers.js';
 import {TestClient} from './helpers.js';
@@ -14,11 +14,18 @@ async function open(url: string): Promise<TestClient> {
 	return socket;
 }
 
-/** A WebSocket API session logged on with the client's key and (unless told otherwise) subscribed to user data. */
-async function wsApiSession(client: ClientReply, subscribe = true): Promise<TestClient> {
+/**
+ * A WebSocket API session logged on for the client's account and (unless told otherwise) subscribed to user
+ * data. session.logon takes Ed25519 keys only (as Binance), so one is registered for the client's account.
+ */
+async function wsApiSession(mock: MockExchange, client: ClientReply, subscribe = true): Promise<TestClient> {
 	const socket = await open(client.wsApi);
-	const params = {apiKey: client.apiKey, timestamp: Date.now()};
-	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature: hmacHex(client.apiSecret, signaturePayload(params))}})).toMatchObject({status: 200});
+	const pair = generateKeyPairSync('ed25519');
+	const apiKey = `${client.apiKey.slice(0, 100)}Ed25519`;
+	mock.registerApiKey({apiKey, publicKey: pair.publicKey.export({type: 'spki', format: 'pem'}).toString(), account: client.apiKey});
+	const params = {apiKey, timestamp: Date.now()};
+	const signature = sign(null, Buffer.from(signaturePayload(params)), pair.privateKey).toString('base64');
+	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature}})).toMatchObject({status: 200});
 	if (subscribe) expect(await socket.request({id: 'sub', method: 'userDataStream.subscribe'})).toMatchObject({status: 200, result: {subscriptionId: 0}});
 	return socket;
 }
@@ -30,7 +37,8 @@ describe('client streams, drops and resubscriptions', () => {
 	let bot: ClientReply;
 	let lazy: ClientReply;
 	beforeAll(async () => {
-		mock = await startMock({seed: 4});
+		// legacyUserData: the lazy client's listenKey stream is the withdrawn flow kept for migrating bots.
+		mock = await startMock({seed: 4, legacyUserData: true});
 		bot = await createClient(mock, {label: 'resubscriber'});
 		lazy = await createClient(mock, {label: 'never-resubscribes'});
 	});
@@ -42,7 +50,7 @@ describe('client streams, drops and resubscriptions', () => {
 	it('holds market streams by name and the WebSocket API session and user-data subscription in the set', async () => {
 		await open(`${bot.ws}/ws/btcusdt@trade`);
 		await open(`${bot.ws}/stream?streams=ethusdt@depth`);
-		await wsApiSession(bot);
+		await wsApiSession(mock, bot);
 		// drydock's own connections are not the client's.
 		await open(`${mock.ws}/ws/ethusdt@trade`);
 		const seen = await waitFor('the set', async () => {
@@ -76,7 +84,7 @@ describe('client streams, drops and resubscriptions', () => {
 		await open(`${bot.ws}/stream?streams=btcusdt@trade/ethusdt@depth`);
 		await waitFor('market streams back', async () => ((await activity(mock, bot.id)).streams.subscriptions.length === 2 ? true : undefined));
 		// Logged on again but without the user-data subscription: still not.
-		const session = await wsApiSession(bot, false);
+		const session = await wsApiSession(mock, bot, false);
 		expect(events(await activity(mock, bot.id, before.seq), 'resubscribed')).toEqual([]);
 		expect(await session.request({id: 'sub', method: 'userDataStream.subscribe'})).toMatchObject({status: 200});
 		const back = await waitFor('resubscribed', async () => {

@@ -8,7 +8,8 @@ const NUM = /^\d+\.\d{8}$/;
 describe('REST endpoints', () => {
 	let mock: MockExchange;
 	beforeAll(async () => {
-		mock = await startMock({symbols: ['BTCUSDT', 'ETHUSDT', 'DOGEUSDT'], balances: {USDT: 5000, DOGE: 100}, enableWithdrawals: true, weightWindowMs: 3_600_000});
+		// legacyUserData: the listenKey test below exercises the withdrawn flow kept for migrating bots.
+		mock = await startMock({symbols: ['BTCUSDT', 'ETHUSDT', 'DOGEUSDT'], balances: {USDT: 5000, DOGE: 100}, enableWithdrawals: true, weightWindowMs: 3_600_000, legacyUserData: true});
 	});
 	afterAll(async () => {
 		await mock.close();

@@ -21,7 +21,8 @@ async function open(path: string, options = {}): Promise<TestClient> {
 
 beforeAll(async () => {
 	// A 4 ms simulation step makes > 1000 book updates happen in a few seconds.
-	mock = await startMockExchange({port: 0, seed: 11, stepMs: 4, pingIntervalMs: 100, pongTimeoutMs: 600});
+	// legacyUserData: one test below exercises the withdrawn listenKey flow kept for migrating bots.
+	mock = await startMockExchange({port: 0, seed: 11, stepMs: 4, pingIntervalMs: 100, pongTimeoutMs: 600, legacyUserData: true});
 });
 
 afterAll(async () => {

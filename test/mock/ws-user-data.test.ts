@@ -1,10 +1,17 @@
 /** Unit tests of the WebSocket API (/ws-api/v3) user-data subscriptions and the legacy listenKey stream, over loopback. */
+import {generateKeyPairSync, sign} from 'node:crypto';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {hmacHex} from '../../source/mock/signing.js';
-import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
+import {hmacResolver, signaturePayload, type KeyResolver} from '../../source/mock/ws/ws-api-auth.js';
 import type {WireUserEvent} from '../../source/mock/contracts.js';
-import {sleep, TestClient} from './helpers.js';
-import {API_KEY, API_SECRET, startFakeExchange, type FakeExchange} from './helpers.js';
+import {API_KEY, API_SECRET, credentials, sleep, startFakeExchange, TestClient, type FakeExchange} from './helpers.js';
+
+/** An Ed25519 key of the same account: session.logon takes only these. */
+const ED_KEY = 'fakeEd25519Key';
+const edPair = generateKeyPairSync('ed25519');
+const hmacKeys = hmacResolver(credentials);
+const keys: KeyResolver = (apiKey) => (apiKey === ED_KEY ? {type: 'ED25519', credential: {type: 'ED25519', publicKey: edPair.publicKey}, account: API_KEY} : hmacKeys(apiKey));
+const edSigned = (params: Record<string, unknown>): Record<string, unknown> => ({...params, signature: sign(null, Buffer.from(signaturePayload(params)), edPair.privateKey).toString('base64')});
 
 let exchange: FakeExchange;
 const clients: TestClient[] = [];
@@ -22,7 +29,7 @@ function signed(params: Record<string, unknown>, secret = API_SECRET): Record<st
 const balanceEvent = (delta: string): WireUserEvent => ({e: 'balanceUpdate', E: Date.now(), a: 'USDT', d: delta, T: Date.now()});
 
 beforeEach(async () => {
-	exchange = await startFakeExchange({layer: {listenKeyTtlMs: 300}});
+	exchange = await startFakeExchange({layer: {listenKeyTtlMs: 300, keys}});
 });
 
 afterEach(async () => {
@@ -79,11 +86,13 @@ describe('WebSocket API user data', () => {
 	it('supports session.logon then userDataStream.subscribe, session.status, logout, ping and time', async () => {
 		const client = await open('/ws-api/v3');
 		expect(await client.request({id: 1, method: 'userDataStream.subscribe'})).toMatchObject({status: 401, error: {code: -1002}});
-		const logon = await client.request({id: 2, method: 'session.logon', params: signed({apiKey: API_KEY, timestamp: Date.now()})});
-		expect(logon).toMatchObject({status: 200, result: {apiKey: API_KEY, userDataStream: false}});
+		// Binance: session.logon takes Ed25519 keys only; an HMAC key is refused.
+		expect(await client.request({id: 'hmac', method: 'session.logon', params: signed({apiKey: API_KEY, timestamp: Date.now()})})).toMatchObject({status: 401, error: {code: -2015}});
+		const logon = await client.request({id: 2, method: 'session.logon', params: edSigned({apiKey: ED_KEY, timestamp: Date.now()})});
+		expect(logon).toMatchObject({status: 200, result: {apiKey: ED_KEY, userDataStream: false}});
 		expect(await client.request({id: 3, method: 'userDataStream.subscribe'})).toEqual({id: 3, status: 200, result: {subscriptionId: 0}});
 		expect(await client.request({id: 4, method: 'userDataStream.subscribe'})).toMatchObject({status: 400, error: {code: -2035}});
-		expect(await client.request({id: 5, method: 'session.status'})).toMatchObject({result: {apiKey: API_KEY, userDataStream: true}});
+		expect(await client.request({id: 5, method: 'session.status'})).toMatchObject({result: {apiKey: ED_KEY, userDataStream: true}});
 		const event = balanceEvent('2.00000000');
 		exchange.users.push(API_KEY, event);
 		expect(await client.next((m) => 'event' in m)).toEqual({subscriptionId: 0, event});

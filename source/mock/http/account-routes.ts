@@ -3,7 +3,12 @@ import {ApiError, errors} from './errors.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
 
-function listenKeys(ctx: MockContext) {
+/**
+ * Binance withdrew the listenKey flow on 2026-02-20 07:00 UTC (CHANGELOG 2026-01-21): the paths no longer
+ * exist, so they answer as any unknown endpoint unless the mock runs with `legacyUserData`.
+ */
+function listenKeys(ctx: MockContext, method: string, path: string) {
+	if (!ctx.legacyUserData) throw errors.notFound(method, path);
 	if (!ctx.listenKeys) throw new ApiError(-1000, 'User data streams are not available yet.', 503);
 	return ctx.listenKeys;
 }
@@ -90,28 +95,31 @@ export const accountRoutes: Record<string, Route> = {
 	'POST /api/v3/userDataStream': {
 		security: 'API_KEY',
 		weight: 2,
-		handle(ctx, {params, apiKey}) {
+		handle(ctx, {params, apiKey, method, path}) {
+			const keys = listenKeys(ctx, method, path);
 			params.checkAllRead();
-			return json({listenKey: listenKeys(ctx).create(apiKey)});
+			return json({listenKey: keys.create(apiKey)});
 		},
 	},
 	'PUT /api/v3/userDataStream': {
 		security: 'API_KEY',
 		weight: 2,
-		handle(ctx, {params}) {
+		handle(ctx, {params, method, path}) {
+			const keys = listenKeys(ctx, method, path);
 			const key = listenKeyParam(params);
 			params.checkAllRead();
-			if (!listenKeys(ctx).keepAlive(key)) throw new ApiError(-1125, 'This listenKey does not exist.');
+			if (!keys.keepAlive(key)) throw new ApiError(-1125, 'This listenKey does not exist.');
 			return {body: '{}'};
 		},
 	},
 	'DELETE /api/v3/userDataStream': {
 		security: 'API_KEY',
 		weight: 2,
-		handle(ctx, {params}) {
+		handle(ctx, {params, method, path}) {
+			const keys = listenKeys(ctx, method, path);
 			const key = listenKeyParam(params);
 			params.checkAllRead();
-			if (!listenKeys(ctx).close(key)) throw new ApiError(-1125, 'This listenKey does not exist.');
+			if (!keys.close(key)) throw new ApiError(-1125, 'This listenKey does not exist.');
 			return {body: '{}'};
 		},
 	},

@@ -2,7 +2,7 @@ import {isInterval} from '../market/klines.js';
 import type {PublicTrade} from '../market/simulator.js';
 import {wireFilters} from '../market/symbols.js';
 import {tickerRoutes} from './ticker-routes.js';
-import {ORDER_TYPES} from '../matching/index.js';
+import {ORDER_TYPES, TRADING_CAPABILITIES, TRAILING_DELTA_FILTER} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import type {Params} from './params.js';
@@ -70,22 +70,24 @@ function symbolInfo(ctx: MockContext, symbol: string): Record<string, unknown> {
 		quoteAssetPrecision: 8,
 		baseCommissionPrecision: 8,
 		quoteCommissionPrecision: 8,
-		orderTypes: [...ORDER_TYPES],
-		icebergAllowed: false,
-		ocoAllowed: false,
-		otoAllowed: false,
-		quoteOrderQtyMarketAllowed: true,
-		allowTrailingStop: false,
-		cancelReplaceAllowed: false,
-		amendAllowed: false,
-		pegInstructionsAllowed: false,
+		// What the trading side supports, from one place (source/mock/matching/capabilities.ts).
+		orderTypes: [...TRADING_CAPABILITIES.orderTypes],
+		icebergAllowed: TRADING_CAPABILITIES.icebergAllowed,
+		ocoAllowed: TRADING_CAPABILITIES.ocoAllowed,
+		otoAllowed: TRADING_CAPABILITIES.otoAllowed,
+		opoAllowed: TRADING_CAPABILITIES.opoAllowed,
+		quoteOrderQtyMarketAllowed: TRADING_CAPABILITIES.quoteOrderQtyMarketAllowed,
+		allowTrailingStop: TRADING_CAPABILITIES.allowTrailingStop,
+		cancelReplaceAllowed: TRADING_CAPABILITIES.cancelReplaceAllowed,
+		amendAllowed: TRADING_CAPABILITIES.amendAllowed,
+		pegInstructionsAllowed: TRADING_CAPABILITIES.pegInstructionsAllowed,
 		isSpotTradingAllowed: true,
 		isMarginTradingAllowed: false,
-		filters: wireFilters(spec),
+		filters: [...wireFilters(spec), TRAILING_DELTA_FILTER],
 		permissions: [],
 		permissionSets: [['SPOT']],
-		defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
-		allowedSelfTradePreventionModes: ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'],
+		defaultSelfTradePreventionMode: TRADING_CAPABILITIES.defaultSelfTradePreventionMode,
+		allowedSelfTradePreventionModes: [...TRADING_CAPABILITIES.allowedSelfTradePreventionModes],
 	};
 }
 

@@ -1,4 +1,4 @@
-import type {AccountTrade, Fill, Order} from '../matching/index.js';
+import {DEFAULT_STP_MODE, type AccountTrade, type Fill, type Order, type OrderList} from '../matching/index.js';
 
 const f8 = (n: number) => n.toFixed(8);
 
@@ -10,7 +10,7 @@ function core(o: Order) {
 		executedQty: f8(o.executedQty),
 		origQuoteOrderQty: f8(o.origQuoteOrderQty),
 		cummulativeQuoteQty: f8(o.cummulativeQuoteQty),
-		status: o.status,
+		status: o.pending ? 'PENDING_NEW' : o.status,
 		timeInForce: o.timeInForce,
 		type: o.type,
 		side: o.side,
@@ -19,11 +19,21 @@ function core(o: Order) {
 
 export type RespType = 'ACK' | 'RESULT' | 'FULL';
 
+/** Binance's conditional order fields: present only for the orders they apply to. */
+function conditional(o: Order): Record<string, unknown> {
+	return {
+		...(o.icebergQty === undefined ? {} : {icebergQty: f8(o.icebergQty)}),
+		...(o.trailingDelta === undefined ? {} : {trailingDelta: o.trailingDelta, trailingTime: o.trailingTime ?? -1}),
+	};
+}
+
+const stpOf = (o: Order) => o.selfTradePreventionMode ?? DEFAULT_STP_MODE;
+
 /** POST /api/v3/order reply in the requested shape. */
 export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
-	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: -1, clientOrderId: o.clientOrderId, transactTime: o.time};
+	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId ?? -1, clientOrderId: o.clientOrderId, transactTime: o.time};
 	if (respType === 'ACK') return ack;
-	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: 'EXPIRE_MAKER'};
+	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), ...conditional(o), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: stpOf(o)};
 	if (respType === 'RESULT') return result;
 	return {
 		...result,
@@ -37,7 +47,7 @@ export function orderRow(o: Order): Record<string, unknown> {
 	return {
 		symbol: o.symbol,
 		orderId: o.orderId,
-		orderListId: -1,
+		orderListId: o.orderListId ?? -1,
 		clientOrderId: o.clientOrderId,
 		price: c.price,
 		origQty: c.origQty,
@@ -48,13 +58,14 @@ export function orderRow(o: Order): Record<string, unknown> {
 		type: c.type,
 		side: c.side,
 		stopPrice: f8(o.stopPrice),
-		icebergQty: f8(0),
+		icebergQty: f8(o.icebergQty ?? 0),
+		...(o.trailingDelta === undefined ? {} : {trailingDelta: o.trailingDelta, trailingTime: o.trailingTime ?? -1}),
 		time: o.time,
 		updateTime: o.updateTime,
 		isWorking: o.isWorking,
 		workingTime: o.workingTime,
 		origQuoteOrderQty: c.origQuoteOrderQty,
-		selfTradePreventionMode: 'EXPIRE_MAKER',
+		selfTradePreventionMode: stpOf(o),
 	};
 }
 
@@ -65,7 +76,7 @@ export function cancelReply(o: Order, cancelClientOrderId: string, transactTime:
 		symbol: o.symbol,
 		origClientOrderId: o.clientOrderId,
 		orderId: o.orderId,
-		orderListId: -1,
+		orderListId: o.orderListId ?? -1,
 		clientOrderId: cancelClientOrderId,
 		transactTime,
 		price: c.price,
@@ -78,7 +89,8 @@ export function cancelReply(o: Order, cancelClientOrderId: string, transactTime:
 		type: c.type,
 		side: c.side,
 		...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}),
-		selfTradePreventionMode: 'EXPIRE_MAKER',
+		...conditional(o),
+		selfTradePreventionMode: stpOf(o),
 	};
 }
 
@@ -97,5 +109,43 @@ export function myTradeRow(t: AccountTrade): Record<string, unknown> {
 		isBuyer: t.isBuyer,
 		isMaker: t.isMaker,
 		isBestMatch: true,
+	};
+}
+
+/** The `amendedOrder` of an Order Amend Keep Priority reply (Binance names its quantities qty/cumulativeQuoteQty here). */
+export function amendedOrderRow(o: Order, origClientOrderId: string): Record<string, unknown> {
+	return {
+		symbol: o.symbol,
+		orderId: o.orderId,
+		orderListId: o.orderListId ?? -1,
+		origClientOrderId,
+		clientOrderId: o.clientOrderId,
+		price: f8(o.price),
+		qty: f8(o.origQty),
+		executedQty: f8(o.executedQty),
+		preventedQty: f8(0),
+		quoteOrderQty: f8(o.origQuoteOrderQty),
+		cumulativeQuoteQty: f8(o.cummulativeQuoteQty),
+		status: o.status,
+		timeInForce: o.timeInForce,
+		type: o.type,
+		side: o.side,
+		workingTime: o.workingTime,
+		selfTradePreventionMode: stpOf(o),
+	};
+}
+
+/** An order list as the order-list endpoints render it; `reports` adds the placement's orderReports. */
+export function orderListReply(list: OrderList, reports?: Array<Record<string, unknown>>): Record<string, unknown> {
+	return {
+		orderListId: list.orderListId,
+		contingencyType: list.contingencyType,
+		listStatusType: list.listStatusType,
+		listOrderStatus: list.listOrderStatus,
+		listClientOrderId: list.listClientOrderId,
+		transactionTime: list.transactionTime,
+		symbol: list.symbol,
+		orders: list.orders.map((o) => ({symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId})),
+		...(reports ? {orderReports: reports} : {}),
 	};
 }

@@ -1,17 +1,17 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
-import {signatureMatches} from '../signing.js';
-import {accountRoutes} from './account-routes.js';
+import {resolveApiKey} from '../api-keys.js';
+import {verifySignature} from '../signing.js';
 import type {MockContext, OrderAck, Reply, RestObserver, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
-import {marketRoutes, refuseWhenHalted} from './market-routes.js';
+import {refuseWhenHalted} from './market-routes.js';
 import {Params} from './params.js';
-import {tradeRoutes} from './trade-routes.js';
+import {routes} from './route-table.js';
+import {bodyInMicroseconds, timestampMs, wantsMicroseconds} from './time-unit.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_RECV_WINDOW = 60_000;
 const API_KEY_FORMAT = /^[A-Za-z0-9]{1,128}$/;
 
-const routes = new Map<string, Route>(Object.entries({...marketRoutes, ...tradeRoutes, ...accountRoutes}));
 /** Paths that exist under some method, to tell 405 from 404. */
 const knownPaths = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
 
@@ -136,9 +136,11 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
 				}
 				if (route.order) refuseWhenHalted(ctx, all.raw('symbol'));
+				const unitHeader = request.headers['x-mbx-time-unit'];
+				const micro = wantsMicroseconds(Array.isArray(unitHeader) ? unitHeader[0] : unitHeader, 'X-MBX-TIME-UNIT');
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
-				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
+				send(reply.status ?? 200, micro ? bodyInMicroseconds(reply.body, path) : reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
 				if (observer && route.order) observeOrder(observer, all, startedAt, count10s, reply.order);
 			} catch (error) {
 				if (error instanceof ApiError) {
@@ -229,20 +231,21 @@ function authenticate(ctx: MockContext, request: IncomingMessage, route: Route, 
 	const header = request.headers['x-mbx-apikey'];
 	const apiKey = Array.isArray(header) ? header[0] : header;
 	if (apiKey === undefined || apiKey === '' || !API_KEY_FORMAT.test(apiKey)) throw errors.apiKeyFormat();
-	const secret = ctx.credentials.get(apiKey);
-	if (secret === undefined) throw errors.apiKeyUnknown();
-	if (route.security !== 'SIGNED') return apiKey;
-	const timestamp = params.integer('timestamp', 0);
-	if (timestamp === undefined) throw errors.missing('timestamp');
+	const key = resolveApiKey(ctx.credentials, ctx.keys, apiKey);
+	if (key === undefined) throw errors.apiKeyUnknown();
+	if (route.security !== 'SIGNED') return key.account;
+	const sent = params.integer('timestamp', 0);
+	if (sent === undefined) throw errors.missing('timestamp');
+	const timestamp = timestampMs(sent);
 	const recvWindow = params.decimal('recvWindow') ?? 5000;
 	if (recvWindow > MAX_RECV_WINDOW) throw errors.badRecvWindow();
 	const signature = params.raw('signature');
 	if (signature === undefined) throw errors.missing('signature');
-	if (!/^[0-9a-fA-F]{64}$/.test(signature) || !signatureMatches(secret, signedPayload(query, body), signature)) throw errors.badSignature();
+	if (!verifySignature(key.credential, signedPayload(query, body), signature)) throw errors.badSignature();
 	const serverTime = ctx.now();
 	if (timestamp >= serverTime + 1000) throw errors.aheadOfServer();
 	if (serverTime - timestamp > recvWindow) throw errors.outsideRecvWindow();
-	return apiKey;
+	return key.account;
 }
 
 /** queryString + requestBody as sent, without the signature parameter itself. */

@@ -1,3 +1,4 @@
+import type {ApiKeyBook} from '../api-keys.js';
 import type {ListenKeyRegistry} from '../contracts.js';
 import type {FaultController} from '../faults/index.js';
 import type {MarketSimulator} from '../market/simulator.js';
@@ -13,6 +14,10 @@ export interface MockContext {
 	faults: FaultController;
 	/** API key → secret. */
 	credentials: Map<string, string>;
+	/** RSA and Ed25519 keys registered beside the HMAC `credentials` (absent: HMAC keys only). */
+	keys?: ApiKeyBook;
+	/** Serve the listenKey flow Binance withdrew on 2026-02-20 (`drydock mock --legacy-user-data`). */
+	legacyUserData?: boolean;
 	limiter: WeightLimiter;
 	orders: OrderCounter;
 	stats: RequestStats;

@@ -1,8 +1,9 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
-import type {NewOrderRequest, OrderType, Side, TimeInForce} from '../matching/index.js';
+import {STP_MODES, type NewOrderRequest, type OrderType, type Side, type StpMode, type TimeInForce} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
+import {ApiErrorWithData} from './api-error-data.js';
 import {ApiError, errors} from './errors.js';
-import {cancelReply, myTradeRow, newOrderReply, orderRow, type RespType} from './order-format.js';
+import {amendedOrderRow, cancelReply, myTradeRow, newOrderReply, orderRow, type RespType} from './order-format.js';
 import type {Params} from './params.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
@@ -50,13 +51,19 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	const clientOrderId = params.clientId('newClientOrderId');
 	const respRaw = params.string('newOrderRespType');
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
-	// Trailing stops and icebergs are not simulated (exchangeInfo says allowTrailingStop/icebergAllowed false).
-	for (const name of ['trailingDelta', 'icebergQty']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
+	const trailingDelta = params.integer('trailingDelta', 0);
+	const icebergQty = params.decimal('icebergQty');
+	checkPrecision(params, 'icebergQty');
+	// Pegged orders are not simulated (exchangeInfo says pegInstructionsAllowed false).
+	for (const name of ['pegPriceType', 'pegOffsetValue', 'pegOffsetType']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
 	params.string('strategyId');
 	params.string('strategyType');
 	const stp = params.string('selfTradePreventionMode');
-	if (stp !== undefined && !['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'].includes(stp)) throw errors.illegal('selfTradePreventionMode', 'NONE, EXPIRE_TAKER, EXPIRE_MAKER, EXPIRE_BOTH');
+	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
 	const request: NewOrderRequest = {symbol, side: side as Side, type: type as OrderType};
+	if (trailingDelta !== undefined) request.trailingDelta = trailingDelta;
+	if (icebergQty !== undefined) request.icebergQty = icebergQty;
+	if (stp !== undefined) request.selfTradePreventionMode = stp as StpMode;
 	if (tif !== undefined) request.timeInForce = tif as TimeInForce;
 	if (quantity !== undefined) request.quantity = quantity;
 	if (quoteOrderQty !== undefined) request.quoteOrderQty = quoteOrderQty;
@@ -92,6 +99,13 @@ function historyFilter(params: Params, idName: 'orderId' | 'fromId') {
 let cancelIds = 0;
 const cancelClientId = (params: Params) => params.clientId('newClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
 
+let amendIds = 0;
+let executionIds = 0;
+
+function checkOpenOrderLimit(ctx: MockContext, apiKey: string, request: NewOrderRequest): void {
+	if ((ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
+}
+
 export const tradeRoutes: Record<string, Route> = {
 	'POST /api/v3/order': {
 		security: 'SIGNED',
@@ -100,7 +114,7 @@ export const tradeRoutes: Record<string, Route> = {
 		handle(ctx, {params, apiKey}) {
 			const {request, respType} = orderRequest(ctx, params);
 			params.checkAllRead();
-			if ((ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
+			checkOpenOrderLimit(ctx, apiKey, request);
 			const outcome = unwrap(ctx.engine.placeOrder(apiKey, request));
 			return {body: JSON.stringify(newOrderReply(outcome.order, outcome.fills, respType)), order: outcome.order};
 		},
@@ -121,6 +135,63 @@ export const tradeRoutes: Record<string, Route> = {
 				taxCommissionForOrder: {maker: '0.00000000', taker: '0.00000000'},
 				discount: {enabledForAccount: false, enabledForSymbol: false, discountAsset: 'BNB', discount: '0.25000000'},
 			});
+		},
+	},
+	/**
+	 * Cancel an order and place a new one in one request. STOP_ON_FAILURE: a failed cancel stops there
+	 * (-2022, 400); ALLOW_FAILURE: the new order is tried anyway. One side failing is -2021 (409), both -2022.
+	 */
+	'POST /api/v3/order/cancelReplace': {
+		security: 'SIGNED',
+		weight: 1,
+		order: true,
+		handle(ctx, {params, apiKey}) {
+			const mode = params.requiredString('cancelReplaceMode');
+			if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw errors.illegal('cancelReplaceMode', 'STOP_ON_FAILURE, ALLOW_FAILURE');
+			const cancelOrderId = params.integer('cancelOrderId', 0);
+			const cancelOrig = params.clientId('cancelOrigClientOrderId');
+			if (cancelOrderId === undefined && cancelOrig === undefined) throw errors.missing('cancelOrderId');
+			const cancelNewId = params.clientId('cancelNewClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
+			params.string('cancelRestrictions');
+			const rateMode = params.string('orderRateLimitExceededMode');
+			if (rateMode !== undefined && rateMode !== 'DO_NOTHING' && rateMode !== 'CANCEL_ONLY') throw errors.illegal('orderRateLimitExceededMode', 'DO_NOTHING, CANCEL_ONLY');
+			const {request, respType} = orderRequest(ctx, params);
+			params.checkAllRead();
+			const cancel = ctx.engine.cancelOrder(apiKey, request.symbol, cancelOrderId !== undefined ? {orderId: cancelOrderId} : {origClientOrderId: cancelOrig!});
+			const cancelResponse = cancel.ok ? cancelReply(cancel.value, cancelNewId, ctx.now()) : cancel.error;
+			if (!cancel.ok && mode === 'STOP_ON_FAILURE') {
+				throw new ApiErrorWithData(-2022, 'Order cancel-replace failed.', 400, {cancelResult: 'FAILURE', newOrderResult: 'NOT_ATTEMPTED', cancelResponse, newOrderResponse: null});
+			}
+			let placed: ReturnType<typeof ctx.engine.placeOrder>;
+			try {
+				checkOpenOrderLimit(ctx, apiKey, request);
+				placed = ctx.engine.placeOrder(apiKey, request);
+			} catch (error) {
+				if (!(error instanceof ApiError)) throw error;
+				placed = {ok: false, error: {code: error.code, msg: error.msg}};
+			}
+			const newOrderResponse = placed.ok ? newOrderReply(placed.value.order, placed.value.fills, respType) : placed.error;
+			const data = {cancelResult: cancel.ok ? 'SUCCESS' : 'FAILURE', newOrderResult: placed.ok ? 'SUCCESS' : 'FAILURE', cancelResponse, newOrderResponse};
+			if (cancel.ok && placed.ok) return {body: JSON.stringify(data), order: placed.value.order};
+			if (!cancel.ok && !placed.ok) throw new ApiErrorWithData(-2022, 'Order cancel-replace failed.', 400, data);
+			throw new ApiErrorWithData(-2021, 'Order cancel-replace partially failed.', 409, data);
+		},
+	},
+	/** Reduce an open order's quantity keeping its priority (same orderId); 0 on the unfilled order count. */
+	'PUT /api/v3/order/amend/keepPriority': {
+		security: 'SIGNED',
+		weight: 4,
+		handle(ctx, {params, apiKey}) {
+			const symbol = knownSymbol(ctx, params);
+			const ref = orderRef(params);
+			const newClientOrderId = params.clientId('newClientOrderId') ?? `ddamend${(++amendIds).toString(36).padStart(9, '0')}`;
+			const newQty = params.decimal('newQty');
+			if (newQty === undefined) throw errors.missing('newQty');
+			checkPrecision(params, 'newQty');
+			params.checkAllRead();
+			if (!(newQty > 0)) throw new ApiError(-1013, 'Filter failure: LOT_SIZE');
+			const {order, origClientOrderId} = unwrap(ctx.engine.amendOrder(apiKey, symbol, ref, newQty, newClientOrderId));
+			return json({transactTime: order.updateTime, executionId: ++executionIds, amendedOrder: amendedOrderRow(order, origClientOrderId)});
 		},
 	},
 	'GET /api/v3/order': {

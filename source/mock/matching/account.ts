@@ -64,6 +64,14 @@ export class Account {
 		if (this.byClientId.get(key) === order) this.byClientId.delete(key);
 	}
 
+	/** An amend may give an order a new client id: it is found by the new one from then on. */
+	renameOrder(order: Order, clientOrderId: string): void {
+		const key = `${order.symbol} ${order.clientOrderId}`;
+		if (this.byClientId.get(key) === order) this.byClientId.delete(key);
+		order.clientOrderId = clientOrderId;
+		this.byClientId.set(`${order.symbol} ${clientOrderId}`, order);
+	}
+
 	orderByClientId(symbol: string, clientOrderId: string): Order | undefined {
 		return this.byClientId.get(`${symbol} ${clientOrderId}`);
 	}

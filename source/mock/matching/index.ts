@@ -4,3 +4,4 @@ export {Account} from './account.js';
 export {checkFilters} from './filters.js';
 export {round8, roundTo, floorTo, isMultiple} from './numbers.js';
 export * from './order-model.js';
+export {TRADING_CAPABILITIES, TRAILING_DELTA_FILTER} from './capabilities.js';

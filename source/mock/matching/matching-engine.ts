@@ -1,7 +1,7 @@
 import {Account} from './account.js';
 import {checkFilters} from './filters.js';
 import {floorTo, round8, roundTo} from './numbers.js';
-import {isConditional, isMarketLike} from './order-model.js';
+import {isConditional, isMarketLike, TRAILING_DELTA_MAX, TRAILING_DELTA_MIN} from './order-model.js';
 import type {
 	AccountTrade,
 	EngineError,
@@ -10,11 +10,14 @@ import type {
 	FeeSchedule,
 	Fill,
 	InstrumentRules,
+	ListLeg,
 	LiquiditySource,
 	NewOrderRequest,
 	Order,
+	OrderList,
 	OrderOutcome,
 	OrderStatus,
+	ContingencyType,
 	Result,
 } from './order-model.js';
 
@@ -64,6 +67,9 @@ export class MatchingEngine {
 	private readonly historyLimit: number;
 	private nextOrderId = 1;
 	private nextClientId = 1;
+	private nextListId = 1;
+	/** Order lists by `${account} ${orderListId}`. */
+	private readonly lists = new Map<string, OrderList>();
 
 	constructor(private readonly options: MatchingEngineOptions) {
 		this.fees = options.fees ?? {maker: 0.001, taker: 0.001};
@@ -106,7 +112,7 @@ export class MatchingEngine {
 		}
 		const bookSide = request.side === 'BUY' ? 'ask' : 'bid';
 		const levels = this.options.liquidity.levels(request.symbol, bookSide);
-		if (isConditional(request.type) && triggered(request.type, request.side, request.stopPrice!, reference)) {
+		if (isConditional(request.type) && request.trailingDelta === undefined && triggered(request.type, request.side, request.stopPrice!, reference)) {
 			return err(-2010, 'Stop price would trigger immediately.');
 		}
 		if (request.type === 'LIMIT_MAKER') {
@@ -131,6 +137,8 @@ export class MatchingEngine {
 				account.lock(fundsAsset, order.locked);
 			}
 		}
+		// A trailing stop without an activation price tracks from the last price at once.
+		if (order.trailingDelta !== undefined && !(order.stopPrice > 0)) startTrailing(order, reference, now);
 		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'NEW', time: now});
 		if (!order.isWorking) {
 			account.addOpen(order);
@@ -149,6 +157,95 @@ export class MatchingEngine {
 		return ok({order: {...order}, fills});
 	}
 
+	/**
+	 * Places an order list. OCO: both legs go on at once, funds held once (the larger leg's need); the
+	 * first leg to trigger or trade expires the other. OTO/OTOCO: only the working order goes on; its
+	 * pending order(s) — an OCO pair for OTOCO — go on when it has filled completely.
+	 */
+	placeOrderList(apiKey: string, contingencyType: ContingencyType, legs: ListLeg[], listClientOrderId?: string): Result<{list: OrderList; fills: Fill[][]}> {
+		const account = this.accounts.get(apiKey);
+		if (!account) return {ok: false, error: UNKNOWN_KEY};
+		const symbol = legs[0]!.request.symbol;
+		const rules = this.options.rules(symbol);
+		if (!rules) return {ok: false, error: BAD_SYMBOL};
+		const reference = this.options.liquidity.referencePrice(symbol);
+		for (const leg of legs) {
+			const problem = checkShape(leg.request) ?? checkFilters(rules, leg.request, reference);
+			if (problem) return {ok: false, error: problem};
+			if (leg.request.clientOrderId !== undefined && account.openOrders(symbol).some((o) => o.clientOrderId === leg.request.clientOrderId)) return err(-2010, 'Duplicate order sent.');
+		}
+		const ocoLegs = legs.filter((l) => l.oco);
+		if (ocoLegs.length === 2 && !ocoPricesValid(ocoLegs.map((l) => l.request), ocoLegs[0]!.pending ? undefined : reference)) {
+			return err(-2010, 'The relationship of the prices for the orders is not correct.');
+		}
+		const working = legs.filter((l) => !l.pending);
+		for (const leg of working) {
+			if (leg.request.type === 'LIMIT_MAKER') {
+				const best = this.options.liquidity.levels(symbol, leg.request.side === 'BUY' ? 'ask' : 'bid')[0];
+				if (best && (leg.request.side === 'BUY' ? leg.request.price! >= best.price : leg.request.price! <= best.price)) return err(-2010, 'Order would immediately match and take.');
+			}
+		}
+		// Funds for what goes on now: an OCO pair holds once, the larger of its legs' needs.
+		const needs = working.map((l) => requiredFunds(rules, l.request, this.options.liquidity.levels(symbol, l.request.side === 'BUY' ? 'ask' : 'bid'), reference));
+		const need = contingencyType === 'OCO' ? Math.max(...needs) : needs[0]!;
+		const fundsAsset = working[0]!.request.side === 'BUY' ? rules.quoteAsset : rules.baseAsset;
+		if (need > account.free(fundsAsset) + 1e-9) return {ok: false, error: INSUFFICIENT_BALANCE};
+		const now = this.options.clock();
+		const list: OrderList = {
+			orderListId: this.nextListId++,
+			contingencyType,
+			listClientOrderId: listClientOrderId ?? `ddlist${(this.nextClientId++).toString(36).padStart(10, '0')}`,
+			symbol,
+			transactionTime: now,
+			listStatusType: 'EXEC_STARTED',
+			listOrderStatus: 'EXECUTING',
+			orders: [],
+		};
+		this.lists.set(`${account.apiKey} ${list.orderListId}`, list);
+		for (const leg of legs) {
+			const clientOrderId = leg.request.clientOrderId ?? `dd${(this.nextClientId++).toString(36).padStart(10, '0')}`;
+			const order = this.newOrder(rules, leg.request, clientOrderId, now, this.nextOrderId++);
+			order.orderListId = list.orderListId;
+			if (leg.pending) {
+				order.pending = true;
+				order.isWorking = false;
+				order.workingTime = -1;
+			}
+			account.addOrder(order);
+			list.orders.push(order);
+		}
+		const fills: Fill[][] = list.orders.map(() => []);
+		this.activate(account, rules, list, list.orders.filter((o) => !o.pending), now, fills);
+		this.emitBalances(account, rules, now);
+		return ok({list: this.listCopy(list), fills});
+	}
+
+	orderList(apiKey: string, ref: {orderListId?: number; listClientOrderId?: string}): Result<OrderList> {
+		const found = [...this.lists.entries()].find(([key, l]) => key.startsWith(`${apiKey} `) && (ref.orderListId !== undefined ? l.orderListId === ref.orderListId : l.listClientOrderId === ref.listClientOrderId));
+		return found ? ok(this.listCopy(found[1])) : err(-2011, 'Order list does not exist.');
+	}
+
+	openOrderLists(apiKey: string): OrderList[] {
+		return [...this.lists.entries()].filter(([key, l]) => key.startsWith(`${apiKey} `) && l.listOrderStatus === 'EXECUTING').map(([, l]) => this.listCopy(l));
+	}
+
+	/** Cancels every order of a list still open or pending; the list is then ALL_DONE. */
+	cancelOrderList(apiKey: string, symbol: string, ref: {orderListId?: number; listClientOrderId?: string}): Result<OrderList> {
+		const account = this.accounts.get(apiKey);
+		if (!account) return {ok: false, error: UNKNOWN_KEY};
+		const rules = this.options.rules(symbol);
+		if (!rules) return {ok: false, error: BAD_SYMBOL};
+		const found = this.orderList(apiKey, ref);
+		if (!found.ok || found.value.symbol !== symbol) return err(-2011, 'Unknown order list sent.');
+		const list = this.lists.get(`${account.apiKey} ${found.value.orderListId}`)!;
+		if (list.listOrderStatus === 'ALL_DONE') return err(-2011, 'Unknown order list sent.');
+		const now = this.options.clock();
+		for (const order of list.orders) if (isLive(order)) this.finish(account, order, 'CANCELED', now);
+		this.settleList(list);
+		this.emitBalances(account, rules, now);
+		return ok(this.listCopy(list));
+	}
+
 	cancelOrder(apiKey: string, symbol: string, ref: OrderRef): Result<Order> {
 		const account = this.accounts.get(apiKey);
 		if (!account) return {ok: false, error: UNKNOWN_KEY};
@@ -158,6 +255,12 @@ export class MatchingEngine {
 		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) return err(-2011, 'Unknown order sent.');
 		const now = this.options.clock();
 		this.finish(account, order, 'CANCELED', now);
+		// Canceling one order of a list cancels the list.
+		const list = this.listOf(account, order);
+		if (list) {
+			for (const other of list.orders) if (isLive(other)) this.finish(account, other, 'CANCELED', now);
+			this.settleList(list);
+		}
 		this.emitBalances(account, rules, now);
 		return ok({...order});
 	}
@@ -170,9 +273,52 @@ export class MatchingEngine {
 		const open = account.openOrders(symbol);
 		if (open.length === 0) return err(-2011, 'Unknown order sent.');
 		const now = this.options.clock();
-		for (const order of open) this.finish(account, order, 'CANCELED', now);
+		for (const order of open) {
+			if (!isLive(order)) continue;
+			this.finish(account, order, 'CANCELED', now);
+			const list = this.listOf(account, order);
+			if (list) {
+				for (const other of list.orders) if (isLive(other)) this.finish(account, other, 'CANCELED', now);
+				this.settleList(list);
+			}
+		}
 		this.emitBalances(account, rules, now);
 		return ok(open.map((o) => ({...o})));
+	}
+
+	/**
+	 * Order Amend Keep Priority: reduces an open order's quantity in place (same orderId, same place in
+	 * the queue), releasing the funds the removed part held; reported as execution REPLACED. A new
+	 * quantity at or below what has already filled completes the order.
+	 */
+	amendOrder(apiKey: string, symbol: string, ref: OrderRef, newQty: number, newClientOrderId?: string): Result<{order: Order; origClientOrderId: string}> {
+		const account = this.accounts.get(apiKey);
+		if (!account) return {ok: false, error: UNKNOWN_KEY};
+		const rules = this.options.rules(symbol);
+		if (!rules) return {ok: false, error: BAD_SYMBOL};
+		const order = this.find(account, symbol, ref);
+		// The amend family's code (-2038 ORDER_AMEND_REJECTED) with the engine's message.
+		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) return err(-2038, 'Unknown order sent.');
+		if (newQty > order.origQty + 1e-12) return err(-2038, 'Order amend (quantity increase) is not supported.');
+		if (Math.abs(newQty - order.origQty) < 1e-12 && (newClientOrderId === undefined || newClientOrderId === order.clientOrderId)) {
+			return err(-2038, 'The requested action would change no state; rejecting');
+		}
+		const now = this.options.clock();
+		const origClientOrderId = order.clientOrderId;
+		if (newClientOrderId !== undefined) account.renameOrder(order, newClientOrderId);
+		const removed = roundTo(order.origQty - newQty, rules.qtyDecimals);
+		order.origQty = roundTo(newQty, rules.qtyDecimals);
+		order.updateTime = now;
+		if (order.locked > 0 && removed > 0) {
+			const release = Math.min(order.locked, order.side === 'BUY' ? round8(order.price * removed) : removed);
+			account.unlock(order.side === 'BUY' ? rules.quoteAsset : rules.baseAsset, release);
+			order.locked = round8(order.locked - release);
+		}
+		// Completed by the amend: finish (silently, no new fill), then one REPLACED report with the final state.
+		if (order.executedQty >= order.origQty - 1e-12) this.finish(account, order, 'FILLED', now);
+		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'REPLACED', origClientOrderId, time: now});
+		this.emitBalances(account, rules, now);
+		return ok({order: {...order}, origClientOrderId});
 	}
 
 	getOrder(apiKey: string, symbol: string, ref: OrderRef): Result<Order> {
@@ -247,12 +393,14 @@ export class MatchingEngine {
 			let touchedLeft = qty;
 			let changed = false;
 			for (const order of [...open]) {
-				if (order.isWorking || !triggered(order.type, order.side, order.stopPrice, price)) continue;
+				// An OCO sibling may have been expired by an earlier order's activation in this same loop.
+				if (!isLive(order) || order.isWorking) continue;
+				if (order.trailingDelta !== undefined ? !trails(order, price, now) : !triggered(order.type, order.side, order.stopPrice, price)) continue;
 				this.trigger(account, rules, order, now);
 				changed = true;
 			}
 			for (const order of [...open]) {
-				if (!order.isWorking || order.status === 'FILLED' || order.status === 'EXPIRED') continue;
+				if (!order.isWorking || !isLive(order)) continue;
 				const through = order.side === 'BUY' ? price < order.price : price > order.price;
 				const touched = price === order.price;
 				if (!through && !touched) continue;
@@ -280,6 +428,8 @@ export class MatchingEngine {
 		order.isWorking = true;
 		order.workingTime = now;
 		order.updateTime = now;
+		// An OCO leg triggering expires its sibling (and takes over the funds they shared).
+		if (order.orderListId !== undefined && order.orderListId >= 0) this.ocoActivated(account, order, now);
 		const levels = this.options.liquidity.levels(order.symbol, order.side === 'BUY' ? 'ask' : 'bid');
 		if (isMarketLike(order.type) && order.side === 'BUY') {
 			const need = requiredFunds(rules, {symbol: order.symbol, side: 'BUY', type: 'MARKET', quantity: order.origQty}, levels, 0);
@@ -327,6 +477,9 @@ export class MatchingEngine {
 			updateTime: now,
 			workingTime: now,
 			locked: 0,
+			...(r.trailingDelta === undefined ? {} : {trailingDelta: r.trailingDelta, trailingTime: -1}),
+			...(r.icebergQty === undefined ? {} : {icebergQty: r.icebergQty}),
+			...(r.selfTradePreventionMode === undefined ? {} : {selfTradePreventionMode: r.selfTradePreventionMode}),
 		};
 	}
 
@@ -393,7 +546,106 @@ export class MatchingEngine {
 			order.status = 'PARTIALLY_FILLED';
 			this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'TRADE', fill, time: now});
 		}
+		if (order.orderListId !== undefined && order.orderListId >= 0) this.listTraded(account, rules, order, now);
 		return fill;
+	}
+
+	// ---- order lists ----
+
+	private listOf(account: Account, order: Order): OrderList | undefined {
+		return order.orderListId !== undefined && order.orderListId >= 0 ? this.lists.get(`${account.apiKey} ${order.orderListId}`) : undefined;
+	}
+
+	private listCopy(list: OrderList): OrderList {
+		return {...list, orders: list.orders.map((o) => ({...o}))};
+	}
+
+	/** The other active leg of an OCO pair, if `order` is one. */
+	private ocoSibling(list: OrderList, order: Order): Order | undefined {
+		const pair = list.contingencyType === 'OCO' ? list.orders : list.contingencyType === 'OTOCO' ? list.orders.slice(1) : [];
+		return pair.includes(order) ? pair.find((o) => o !== order) : undefined;
+	}
+
+	private ocoActivated(account: Account, order: Order, now: number): void {
+		const list = this.listOf(account, order);
+		const sibling = list && this.ocoSibling(list, order);
+		if (!list || !sibling || !isLive(sibling)) return;
+		order.locked = round8(order.locked + sibling.locked);
+		sibling.locked = 0;
+		this.finish(account, sibling, 'EXPIRED', now);
+		this.settleList(list);
+	}
+
+	/** A list order traded: an OCO leg expires its sibling; a filled working order releases the pending orders. */
+	private listTraded(account: Account, rules: InstrumentRules, order: Order, now: number): void {
+		const list = this.listOf(account, order);
+		if (!list) return;
+		this.ocoActivated(account, order, now);
+		if (list.contingencyType !== 'OCO' && list.orders[0] === order && order.status === 'FILLED') {
+			this.activate(account, rules, list, list.orders.filter((o) => o.pending && isLive(o)), now);
+		}
+		this.settleList(list);
+	}
+
+	/**
+	 * Puts list orders on: funds held (once for an OCO pair), NEW reported, working ones execute their
+	 * taker part, conditional ones wait (or trigger at once, for pending orders released late).
+	 */
+	private activate(account: Account, rules: InstrumentRules, list: OrderList, orders: Order[], now: number, fills?: Fill[][]): void {
+		if (orders.length === 0) return;
+		const reference = this.options.liquidity.referencePrice(list.symbol);
+		const needOf = (o: Order) => requiredFunds(rules, requestOf(o), this.options.liquidity.levels(o.symbol, o.side === 'BUY' ? 'ask' : 'bid'), reference);
+		const needs = orders.map(needOf);
+		const need = Math.max(...needs);
+		const fundsAsset = orders[0]!.side === 'BUY' ? rules.quoteAsset : rules.baseAsset;
+		if (orders.some((o) => o.pending) && need > account.free(fundsAsset) + 1e-9) {
+			// Released late without the funds: the pending orders expire (the working one already filled).
+			for (const o of orders) {
+				o.pending = false;
+				this.finish(account, o, 'EXPIRED', now);
+			}
+			this.settleList(list);
+			return;
+		}
+		// The holder is the order needing the most; market-like orders hold nothing until they fire.
+		const holder = orders[needs.indexOf(need)]!;
+		for (const order of orders) {
+			order.pending = false;
+			order.status = 'NEW';
+			order.time = order.time || now;
+			order.updateTime = now;
+			if (order.isWorking || !isConditional(order.type)) {
+				order.isWorking = !isConditional(order.type);
+				order.workingTime = order.isWorking ? now : -1;
+			}
+			if (order === holder && order.type !== 'MARKET' && (!isMarketLike(order.type) || order.side === 'SELL')) {
+				order.locked = order.side === 'BUY' ? round8(order.price * order.origQty) : order.origQty;
+				if (order.side === 'BUY' && (order.type === 'STOP_LOSS' || order.type === 'TAKE_PROFIT')) order.locked = 0;
+				account.lock(fundsAsset, order.locked);
+			}
+			this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'NEW', time: now});
+			account.addOpen(order);
+		}
+		for (const order of orders) {
+			if (!isLive(order)) continue;
+			const legFills = fills?.[list.orders.indexOf(order)] ?? [];
+			if (order.isWorking) {
+				const levels = this.options.liquidity.levels(order.symbol, order.side === 'BUY' ? 'ask' : 'bid');
+				const fok = order.type === 'LIMIT' && order.timeInForce === 'FOK';
+				if (!fok || available(levels, requestOf(order)) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, legFills, now);
+				if (isLive(order) && (order.type === 'MARKET' || order.timeInForce === 'IOC' || fok)) this.finish(account, order, 'EXPIRED', now);
+			} else if (isConditional(order.type) && triggered(order.type, order.side, order.stopPrice, reference)) {
+				this.trigger(account, rules, order, now);
+			}
+		}
+		this.settleList(list);
+	}
+
+	private settleList(list: OrderList): void {
+		if (list.orders.every((o) => !isLive(o))) {
+			list.listStatusType = 'ALL_DONE';
+			list.listOrderStatus = 'ALL_DONE';
+		}
 	}
 
 	/** Moves an order to a final status, releasing whatever it still holds. */
@@ -449,11 +701,11 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.timeInForce === undefined) return missing('timeInForce');
 		if (r.quantity === undefined) return missing('quantity');
 		if (r.price === undefined) return missing('price');
-		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.stopPrice === undefined && r.trailingDelta === undefined) return missing('stopPrice');
 		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
 	} else if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT') {
 		if (r.quantity === undefined) return missing('quantity');
-		if (r.stopPrice === undefined) return missing('stopPrice');
+		if (r.stopPrice === undefined && r.trailingDelta === undefined) return missing('stopPrice');
 		if (r.price !== undefined) return notRequired('price');
 		if (r.timeInForce !== undefined) return notRequired('timeInForce');
 		if (r.quoteOrderQty !== undefined) return notRequired('quoteOrderQty');
@@ -470,6 +722,14 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 		if (r.quoteOrderQty !== undefined && !(r.quoteOrderQty > 0)) return {code: -1013, msg: 'Filter failure: NOTIONAL'};
 	}
 	if (r.stopPrice !== undefined && !isConditional(r.type)) return notRequired('stopPrice');
+	if (r.trailingDelta !== undefined) {
+		if (!isConditional(r.type)) return notRequired('trailingDelta');
+		if (!(r.trailingDelta >= TRAILING_DELTA_MIN && r.trailingDelta <= TRAILING_DELTA_MAX)) return {code: -1013, msg: 'Filter failure: TRAILING_DELTA'};
+	}
+	if (r.icebergQty !== undefined) {
+		if (isMarketLike(r.type) || (r.type !== 'LIMIT_MAKER' && r.timeInForce !== 'GTC')) return {code: -2010, msg: 'Unsupported order combination'};
+		if (!(r.icebergQty > 0) || (r.quantity !== undefined && r.icebergQty >= r.quantity)) return {code: -2010, msg: 'IcebergQty exceeds QTY.'};
+	}
 	if (r.stopPrice !== undefined && !(r.stopPrice > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
 	if (r.quantity !== undefined && !(r.quantity > 0)) return {code: -1013, msg: 'Filter failure: LOT_SIZE'};
 	if (r.price !== undefined && !(r.price > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
@@ -521,4 +781,57 @@ function triggered(type: NewOrderRequest['type'], side: NewOrderRequest['side'],
 	if (type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT') return side === 'SELL' ? price <= stopPrice : price >= stopPrice;
 	if (type === 'TAKE_PROFIT' || type === 'TAKE_PROFIT_LIMIT') return side === 'SELL' ? price >= stopPrice : price <= stopPrice;
 	return false;
+}
+
+/** Open or pending: not yet in a final status. */
+function isLive(order: Order): boolean {
+	return order.status === 'NEW' || order.status === 'PARTIALLY_FILLED';
+}
+
+/** The request an order was placed with, for funds and liquidity checks. */
+function requestOf(o: Order): NewOrderRequest {
+	const r: NewOrderRequest = {symbol: o.symbol, side: o.side, type: o.type, quantity: o.origQty};
+	if (!isMarketLike(o.type)) r.price = o.price;
+	if (o.stopPrice > 0) r.stopPrice = o.stopPrice;
+	return r;
+}
+
+/**
+ * Binance's OCO price rule: one leg above the last price and one below. SELL: the above leg is a
+ * LIMIT_MAKER / TAKE_PROFIT(_LIMIT) and the below leg a STOP_LOSS(_LIMIT); BUY the other way round.
+ * `last` undefined (an OTOCO's pair, placed later) checks only the legs' order.
+ */
+function ocoPricesValid(legs: NewOrderRequest[], last: number | undefined): boolean {
+	const at = (r: NewOrderRequest) => (r.type === 'LIMIT_MAKER' ? r.price! : r.stopPrice!);
+	const [above, below] = at(legs[0]!) >= at(legs[1]!) ? [legs[0]!, legs[1]!] : [legs[1]!, legs[0]!];
+	if (at(above) <= at(below)) return false;
+	if (last !== undefined && !(at(above) > last && at(below) < last)) return false;
+	const side = legs[0]!.side;
+	const isStop = (r: NewOrderRequest) => r.type === 'STOP_LOSS' || r.type === 'STOP_LOSS_LIMIT';
+	return side === 'SELL' ? isStop(below) && !isStop(above) : isStop(above) && !isStop(below);
+}
+
+function startTrailing(order: Order, price: number, now: number): void {
+	order.trailRef = price;
+	order.trailingTime = now;
+}
+
+/**
+ * One trade seen by a trailing stop: before activation it waits for the stop-price condition (when a
+ * stopPrice was given); once tracking it keeps the best price since (highest for sells, lowest for
+ * buys) and fires when the price has come back `trailingDelta` BIPS from it. True when it fires.
+ */
+function trails(order: Order, price: number, now: number): boolean {
+	if (order.trailRef === undefined) {
+		if (order.stopPrice > 0 && !triggered(order.type, order.side, order.stopPrice, price)) return false;
+		startTrailing(order, price, now);
+		return false;
+	}
+	const delta = order.trailingDelta! / 10_000;
+	if (order.side === 'SELL') {
+		order.trailRef = Math.max(order.trailRef, price);
+		return price <= order.trailRef * (1 - delta);
+	}
+	order.trailRef = Math.min(order.trailRef, price);
+	return price >= order.trailRef * (1 + delta);
 }

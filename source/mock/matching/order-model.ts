@@ -4,7 +4,7 @@ export type Side = 'BUY' | 'SELL';
 export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
-export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED';
+export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED' | 'REPLACED';
 
 export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
 
@@ -64,10 +64,25 @@ export interface NewOrderRequest {
 	quantity?: number;
 	quoteOrderQty?: number;
 	price?: number;
-	/** Trigger price of STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT). */
+	/** Trigger price of STOP_LOSS(_LIMIT) / TAKE_PROFIT(_LIMIT); with trailingDelta, the activation price (optional). */
 	stopPrice?: number;
+	/** Trailing stop distance in BIPS (1 = 0.01 %). */
+	trailingDelta?: number;
+	/** Visible part of an iceberg (LIMIT-kind, GTC); must be less than quantity. */
+	icebergQty?: number;
+	selfTradePreventionMode?: StpMode;
 	clientOrderId?: string;
 }
+
+export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH' | 'DECREMENT' | 'TRANSFER';
+
+/** Binance's STP modes (enums.md). The mock's own orders never meet each other (takers walk the simulated book), so no mode ever acts. */
+export const STP_MODES: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH', 'DECREMENT', 'TRANSFER'];
+export const DEFAULT_STP_MODE: StpMode = 'EXPIRE_MAKER';
+
+/** Binance's TRAILING_DELTA filter bounds (BIPS), as on its spot symbols. */
+export const TRAILING_DELTA_MIN = 10;
+export const TRAILING_DELTA_MAX = 2000;
 
 export interface Order {
 	symbol: string;
@@ -90,6 +105,38 @@ export interface Order {
 	workingTime: number;
 	/** Funds still held for this order (quote for buys, base for sells). */
 	locked: number;
+	/** The order list (OCO, OTO, OTOCO) this order belongs to; absent or -1 for a lone order. */
+	orderListId?: number;
+	/** An order list's pending order, waiting for its working order to fill (shown as PENDING_NEW). */
+	pending?: boolean;
+	trailingDelta?: number;
+	/** When a trailing stop started tracking (-1 before). */
+	trailingTime?: number;
+	/** The extreme price a tracking trailing stop measures from (highest for sells, lowest for buys). */
+	trailRef?: number;
+	icebergQty?: number;
+	selfTradePreventionMode?: StpMode;
+}
+
+export type ContingencyType = 'OCO' | 'OTO' | 'OTOCO';
+
+/** An order list: its orders in placement order (OTO/OTOCO: the working order first, then the pending ones). */
+export interface OrderList {
+	orderListId: number;
+	contingencyType: ContingencyType;
+	listClientOrderId: string;
+	symbol: string;
+	transactionTime: number;
+	listStatusType: 'EXEC_STARTED' | 'ALL_DONE';
+	listOrderStatus: 'EXECUTING' | 'ALL_DONE';
+	orders: Order[];
+}
+
+/** One order of a list as the request gives it; `oco` marks the legs that cancel each other. */
+export interface ListLeg {
+	request: NewOrderRequest;
+	pending: boolean;
+	oco: boolean;
 }
 
 export interface Fill {

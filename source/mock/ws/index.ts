@@ -9,6 +9,10 @@ import {MarketProducers} from './market-producers.js';
 import {StreamHub} from './stream-hub.js';
 import {routeUpgrade} from './upgrade-routes.js';
 import {UserDataHub} from './user-data-hub.js';
+import {resolveApiKey} from '../api-keys.js';
+import type {MockContext} from '../http/route.js';
+import {hmacResolver, type KeyResolver} from './ws-api-auth.js';
+import {WsApiGateway} from './ws-api-methods.js';
 import {WsApiSession} from './ws-api-session.js';
 
 /** Tunables beyond the contract's deps; every default is Binance's. Tests shorten them. */
@@ -23,6 +27,10 @@ export interface WebSocketLayerOptions {
 	listenKeyTtlMs?: number;
 	/** Every connection is closed after this long (default 24 h, as Binance). */
 	maxConnectionAgeMs?: number;
+	/** The REST context: the WebSocket API then serves market, trading and account methods through the REST handlers, and RSA/Ed25519 keys. */
+	api?: MockContext;
+	/** Key lookup when there is no REST context (default: HMAC keys from deps.credentials). */
+	keys?: KeyResolver;
 }
 
 /** A legacy listenKey stream's entry in a client's subscription set. */
@@ -58,6 +66,8 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	});
 	const producers = new MarketProducers(deps.market, hub);
 	const users = new UserDataHub(deps.users, stalled);
+	const api = options.api;
+	const resolve: KeyResolver = options.keys ?? (api ? (apiKey) => resolveApiKey(api.credentials, api.keys, apiKey) : hmacResolver(deps.credentials));
 
 	/** Sockets of each listen key, so closing or expiring the key ends them. */
 	const listenKeySockets = new Map<string, Set<WebSocket>>();
@@ -110,7 +120,15 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 					new MarketConnection(ws, {hub, registry, hasSymbol: (symbol) => deps.market.hasSymbol(symbol), limits, ...(observer ? {observer} : {})}, route.combined, route.streams);
 					return;
 				case 'wsApi':
-					new WsApiSession(ws, {registry, users, credentials: deps.credentials, now: () => deps.market.now(), ...(observer ? {observer} : {})});
+					new WsApiSession(ws, {
+						registry,
+						users,
+						resolve,
+						...(api ? {gateway: new WsApiGateway(api, request.socket.remoteAddress ?? '?', resolve)} : {}),
+						microseconds: /[?&]timeUnit=microsecond(&|$)/i.test(request.url ?? ''),
+						now: () => deps.market.now(),
+						...(observer ? {observer} : {}),
+					});
 					return;
 				case 'listenKey': {
 					const sink = (eventJson: string): void => registry.send(ws, eventJson);

@@ -1,13 +1,20 @@
 import type WebSocket from 'ws';
-import type {CredentialStore, StreamObserver} from '../contracts.js';
+import type {StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
 import type {UserDataHub, UserEventSink} from './user-data-hub.js';
-import {verifySignedParams, type WsApiError} from './ws-api-auth.js';
+import {verifySignedParams, type KeyResolver, type WsApiError} from './ws-api-auth.js';
+import type {MethodOutcome, WsApiGateway} from './ws-api-methods.js';
+import {toMicroseconds} from '../http/time-unit.js';
 
 export interface WsApiContext {
 	registry: ConnectionRegistry;
 	users: UserDataHub;
-	credentials: CredentialStore;
+	/** API key → how to verify it and whose account it is. */
+	resolve: KeyResolver;
+	/** Market, trading and account methods (absent on a layer mounted without the REST context). */
+	gateway?: WsApiGateway;
+	/** Connected with `?timeUnit=MICROSECOND`: every time in a result in µs. */
+	microseconds?: boolean;
 	now(): number;
 	/** A client's listener: told when the session logs on or off and about each user-data subscription. */
 	observer?: StreamObserver;
@@ -23,10 +30,10 @@ interface Subscription {
 	sink: UserEventSink;
 }
 
-type Outcome = {result: unknown} | {error: WsApiError};
+type Outcome = MethodOutcome;
 
 const CLOSE_UNSUPPORTED_DATA = 1003;
-const METHODS = 'ping, time, session.logon, session.status, session.logout, session.subscriptions, userDataStream.subscribe, userDataStream.subscribe.signature, userDataStream.unsubscribe';
+const SESSION_METHODS = ['ping', 'time', 'session.logon', 'session.status', 'session.logout', 'session.subscriptions', 'userDataStream.subscribe', 'userDataStream.subscribe.signature', 'userDataStream.unsubscribe'];
 
 function badRequest(code: number, msg: string): {error: WsApiError} {
 	return {error: {status: 400, code, msg}};
@@ -40,13 +47,16 @@ function parseRequestId(value: unknown): RequestId | undefined {
 }
 
 /**
- * One connection to `/ws-api/v3`: the requests a client needs for user data (session logon, user-data
- * subscriptions, ping, time) answered in Binance's `{id,status,result|error}` shape, and each subscription's
- * events pushed as `{"subscriptionId":N,"event":{...}}`.
+ * One connection to `/ws-api/v3`: session logon (Ed25519 keys only, as Binance), user-data subscriptions,
+ * ping and time here; market, trading and account methods through the gateway (the REST handlers).
+ * Answers in Binance's `{id,status,result|error,rateLimits}` shape; each subscription's events pushed as
+ * `{"subscriptionId":N,"event":{...}}`.
  */
 export class WsApiSession {
 	private readonly connectedSince: number;
 	private apiKey: string | undefined;
+	/** The logged-on key's account (its primary key): what the engine and user-data hub know. */
+	private account: string | undefined;
 	private authorizedSince: number | undefined;
 	private nextSubscriptionId = 0;
 	private readonly subscriptions = new Map<number, Subscription>();
@@ -71,10 +81,11 @@ export class WsApiSession {
 	}
 
 	/** Logs the session on (a key) or off (undefined), telling the observer when that changes. */
-	private setLoggedOn(apiKey: string | undefined): void {
+	private setLoggedOn(apiKey: string | undefined, account?: string): void {
 		if (apiKey !== undefined && this.apiKey === undefined) this.context.observer?.subscribed(SESSION_SUBSCRIPTION);
 		if (apiKey === undefined && this.apiKey !== undefined) this.context.observer?.unsubscribed(SESSION_SUBSCRIPTION);
 		this.apiKey = apiKey;
+		this.account = account ?? apiKey;
 		this.authorizedSince = apiKey === undefined ? undefined : this.context.now();
 	}
 
@@ -117,6 +128,7 @@ export class WsApiSession {
 			// A failure behind one request is that request's 500, never the server's crash.
 			outcome = {error: {status: 500, code: -1000, msg: `An unknown error occurred while processing the request: ${(error as Error).message}`}};
 		}
+		if (this.context.microseconds && 'result' in outcome) outcome = {...outcome, result: toMicroseconds(outcome.result, method.replace(/^v3\//, ''))};
 		this.respond(id, outcome);
 	}
 
@@ -127,9 +139,11 @@ export class WsApiSession {
 			case 'time':
 				return {result: {serverTime: this.context.now()}};
 			case 'session.logon': {
-				const auth = verifySignedParams(params, this.context.credentials, this.context.now());
+				const auth = verifySignedParams(params, this.context.resolve, this.context.now());
 				if (!auth.ok) return {error: auth.error};
-				this.setLoggedOn(auth.apiKey);
+				// Binance: "Only Ed25519 keys are supported for this feature."
+				if (auth.keyType !== 'ED25519') return {error: {status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'}};
+				this.setLoggedOn(auth.apiKey, auth.account);
 				return {result: this.status()};
 			}
 			case 'session.status':
@@ -143,16 +157,20 @@ export class WsApiSession {
 				if (this.apiKey === undefined) {
 					return {error: {status: 401, code: -1002, msg: 'You are not authorized to execute this request: call session.logon first, or use userDataStream.subscribe.signature.'}};
 				}
-				return this.subscribe(this.apiKey);
+				return this.subscribe(this.account!);
 			case 'userDataStream.subscribe.signature': {
-				const auth = verifySignedParams(params, this.context.credentials, this.context.now());
+				const auth = verifySignedParams(params, this.context.resolve, this.context.now());
 				if (!auth.ok) return {error: auth.error};
-				return this.subscribe(auth.apiKey);
+				return this.subscribe(auth.account);
 			}
 			case 'userDataStream.unsubscribe':
 				return this.unsubscribe(params['subscriptionId']);
-			default:
-				return badRequest(-1102, `Unknown method '${method.slice(0, 60)}'. This mock's WebSocket API serves: ${METHODS}.`);
+			default: {
+				const gateway = this.context.gateway;
+				if (gateway?.routeKeyFor(method) !== undefined) return gateway.call(method, params, this.account);
+				const served = [...SESSION_METHODS, ...(gateway?.methods() ?? [])].join(', ');
+				return badRequest(-1102, `Unknown method '${method.slice(0, 60)}'. This mock's WebSocket API serves: ${served}.`);
+			}
 		}
 	}
 
@@ -196,9 +214,10 @@ export class WsApiSession {
 	}
 
 	private respond(id: RequestId, outcome: Outcome): void {
-		const message = 'result' in outcome
+		const message: Record<string, unknown> = 'result' in outcome
 			? {id, status: 200, result: outcome.result}
-			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg}};
+			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg, ...(outcome.error.data === undefined ? {} : {data: outcome.error.data})}};
+		if (outcome.rateLimits) message['rateLimits'] = outcome.rateLimits;
 		this.context.registry.send(this.ws, JSON.stringify(message));
 	}
 }

@@ -61,7 +61,7 @@ export function createSutFeed(): SutFeed {
 }
 
 function definedOnly(sample: SutSample): SutSample {
-	return Object.fromEntries(Object.entries(sample).filter(([, v]) => v !== undefined)) as SutSample;
+	return Object.fromEntries(Object.entries(sample).filter(([, v]) => v !== undefined));
 }
 
 interface Value {

@@ -87,7 +87,7 @@ export function createAdminHandler(deps: AdminDeps) {
 				if (typeof symbol !== 'string' || !deps.market.hasSymbol(symbol)) return bad('"symbol" must be one of the simulated symbols');
 				if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) return bad('"price" must be a positive number');
 				if (qty !== undefined && (typeof qty !== 'number' || !Number.isFinite(qty) || qty <= 0)) return bad('"qty" must be a positive number');
-				deps.market.forceTrade(symbol, price, qty as number | undefined);
+				deps.market.forceTrade(symbol, price, qty);
 				send(200, {symbol, price: deps.market.lastPriceString(symbol)});
 			});
 		}

@@ -61,7 +61,7 @@ export function marketAdmin(market: MarketSimulator, request: IncomingMessage, r
 				const issue = parsed.error.issues[0]!;
 				return bad(`"${issue.path.join('.') || 'body'}": ${issue.message}`);
 			}
-			market.configure(symbol as string | undefined, parsed.data);
+			market.configure(symbol, parsed.data);
 			return send(200, all());
 		}
 		if (typeof symbol !== 'string') return bad('"symbol" is required');

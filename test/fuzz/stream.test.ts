@@ -28,7 +28,7 @@ function validDepth(U: number, u: number): Record<string, unknown> {
 /** One hostile message (already-parsed shape, as ccxt hands it on) — for the unit fuzz. */
 function hostileObject(rng: Rng): unknown {
 	const base = rng.pick([validTrade(rng.int(100)), validDepth(rng.int(100), rng.int(100)), {u: hostileNumber(rng), s: rng.pick(symbols), b: '1', B: '1', a: '2', A: '1'}, {e: 'kline', E: 1, s: 'BTCUSDT', k: rng.pick([null, 5, 'x', {i: hostileNumber(rng)}])}, {result: null, id: hostileNumber(rng)}, {stream: rng.pick(['btcusdt@trade', 5, null]), data: rng.pick([validTrade(1), null, 'x', []])}, {subscriptionId: hostileNumber(rng), event: rng.pick([{e: 'executionReport', E: hostileNumber(rng)}, null, 'x'])}, {lastUpdateId: hostileNumber(rng)}]);
-	const out: Record<string, unknown> = {...(base as Record<string, unknown>)};
+	const out: Record<string, unknown> = {...(base)};
 	for (const key of Object.keys(out)) if (rng.chance(0.3)) out[key] = hostileNumber(rng);
 	if (rng.chance(0.2)) out['s'] = rng.pick(symbols);
 	if (rng.chance(0.1)) return rng.pick<unknown>([[], [null], [out], [1, 2, 3], {}, Object.create(null)]);

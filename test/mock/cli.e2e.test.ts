@@ -35,7 +35,7 @@ function start(args: string[]): Promise<{child: ChildProcess; ready: {rest: stri
 		let out = '';
 		let err = '';
 		const timer = setTimeout(() => reject(new Error(`no ready line within 20 s; stderr: ${err}`)), 20_000);
-		child.stdout!.on('data', (chunk) => {
+		child.stdout.on('data', (chunk) => {
 			out += String(chunk);
 			const newline = out.indexOf('\n');
 			if (newline >= 0) {
@@ -43,7 +43,7 @@ function start(args: string[]): Promise<{child: ChildProcess; ready: {rest: stri
 				resolve({child, ready: JSON.parse(out.slice(0, newline)) as {rest: string; ws: string; admin: string}, stdout: () => out});
 			}
 		});
-		child.stderr!.on('data', (chunk) => (err += String(chunk)));
+		child.stderr.on('data', (chunk) => (err += String(chunk)));
 		child.once('exit', (code) => reject(new Error(`exited ${code} before ready; stderr: ${err}`)));
 	});
 }

@@ -38,7 +38,7 @@ describe('malformed requests', () => {
 	let mock: MockExchange;
 	let keepGoing = true;
 	let served = 0;
-	let failures: string[] = [];
+	const failures: string[] = [];
 	let background: Promise<void>;
 
 	beforeAll(async () => {

@@ -72,7 +72,7 @@ class LocalBook {
 	top(limit: number): WireDepthSnapshot {
 		const sorted = (side: Map<string, string>, descending: boolean) => [...side]
 			.sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
-			.slice(0, limit) as Array<[string, string]>;
+			.slice(0, limit);
 		return {lastUpdateId: this.lastUpdateId, bids: sorted(this.bids, true), asks: sorted(this.asks, false)};
 	}
 }

@@ -144,7 +144,7 @@ export class ChaosRunner {
 
 	private async inject(entry: ChaosEntry): Promise<void> {
 		if (!this.running) return;
-		const kind = entry.fault as FaultKind;
+		const kind = entry.fault;
 		const {faults} = this.options;
 		const base = this.records.get(entry.index)!;
 		if (!faults.supports(kind)) {
@@ -207,7 +207,7 @@ export class ChaosRunner {
 				for (const t of this.active(event.at)) {
 					if (!event.sample.ok) this.detect(t, event.at, `failed operation (${event.sample.error?.kind ?? 'error'})`);
 					else if (t.entry.fault === 'latency' && event.sample.latencyMs >= 0.5 * Number(t.entry.params.ms ?? 0)) this.detect(t, event.at, `slow operation (${Math.round(event.sample.latencyMs)} ms)`);
-					if (event.sample.ok && event.at > t.endAt && !streamFaults.has(t.entry.fault as FaultKind)) this.recover(t, event.at);
+					if (event.sample.ok && event.at > t.endAt && !streamFaults.has(t.entry.fault)) this.recover(t, event.at);
 				}
 				return;
 			case 'breaker':
@@ -225,7 +225,7 @@ export class ChaosRunner {
 	}
 
 	private onStream(event: StreamEvent): void {
-		this.options.host.emit({type: 'stream', at: event.type === 'message' ? event.receivedAt : event.at, update: event as StreamUpdate});
+		this.options.host.emit({type: 'stream', at: event.type === 'message' ? event.receivedAt : event.at, update: event});
 		const at = event.type === 'message' ? event.receivedAt : event.at;
 		if (event.type === 'status') {
 			if (event.status === 'reconnecting' || event.status === 'closed') for (const t of this.active(at)) this.detect(t, at, `stream ${event.stream} dropped`);

@@ -22,7 +22,7 @@ export async function loadChaosFile(file: string): Promise<ChaosTimeline> {
 	} catch (error) {
 		throw new UsageError(`--chaos ${file}: not valid ${/\.json$/i.test(file) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
 	}
-	const root = data !== null && typeof data === 'object' && !Array.isArray(data) && 'chaos' in data ? (data as {chaos: unknown}).chaos : data;
+	const root = data !== null && typeof data === 'object' && !Array.isArray(data) && 'chaos' in data ? (data).chaos : data;
 	return parseTimeline(root, `--chaos ${file}`);
 }
 

@@ -65,19 +65,19 @@ export function parseMockFaultSpec(body: unknown): ParseResult {
 		case 'latency': {
 			if (!num(p.ms) || p.ms < 0 || p.ms > 600_000) return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
 			if (p.jitterMs !== undefined && (!num(p.jitterMs) || p.jitterMs < 0 || p.jitterMs > 600_000)) return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
-			return {ok: true, spec: {fault: 'latency', params: {ms: p.ms, ...(p.jitterMs === undefined ? {} : {jitterMs: p.jitterMs as number}), ...(route === undefined ? {} : {route: route as string})}, ...base}};
+			return {ok: true, spec: {fault: 'latency', params: {ms: p.ms, ...(p.jitterMs === undefined ? {} : {jitterMs: p.jitterMs}), ...(route === undefined ? {} : {route: route})}, ...base}};
 		}
 		case 'error-rate': {
 			if (!num(p.probability) || p.probability < 0 || p.probability > 1) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
 			if (p.status !== undefined && (!num(p.status) || !Number.isInteger(p.status) || p.status < 500 || p.status > 599)) return {ok: false, message: '"params.status" must be an HTTP 5xx status'};
-			return {ok: true, spec: {fault: 'error-rate', params: {probability: p.probability, ...(p.status === undefined ? {} : {status: p.status as number}), ...(route === undefined ? {} : {route: route as string})}, ...base}};
+			return {ok: true, spec: {fault: 'error-rate', params: {probability: p.probability, ...(p.status === undefined ? {} : {status: p.status}), ...(route === undefined ? {} : {route: route})}, ...base}};
 		}
 		case 'rate-limit-storm': {
 			if (p.retryAfterSec !== undefined && (!num(p.retryAfterSec) || p.retryAfterSec < 0 || p.retryAfterSec > 86_400)) return {ok: false, message: '"params.retryAfterSec" must be between 0 and 86400'};
 			if (p.probability !== undefined && (!num(p.probability) || p.probability < 0 || p.probability > 1)) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
 			return {
 				ok: true,
-				spec: {fault: 'rate-limit-storm', params: {...(p.retryAfterSec === undefined ? {} : {retryAfterSec: p.retryAfterSec as number}), ...(p.probability === undefined ? {} : {probability: p.probability as number})}, ...base},
+				spec: {fault: 'rate-limit-storm', params: {...(p.retryAfterSec === undefined ? {} : {retryAfterSec: p.retryAfterSec}), ...(p.probability === undefined ? {} : {probability: p.probability})}, ...base},
 			};
 		}
 		case 'clock-skew': {

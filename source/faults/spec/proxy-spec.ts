@@ -40,7 +40,7 @@ export function parseProxyFault(kind: ProxyFaultKind, params: Record<string, unk
 			if (params.route !== undefined) return {ok: false, message: '"params.route" cannot be honoured through the fault proxy: a TLS tunnel hides the request path'};
 			if (!num(params.ms) || params.ms < 0 || params.ms > 600_000) return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
 			if (params.jitterMs !== undefined && (!num(params.jitterMs) || params.jitterMs < 0 || params.jitterMs > 600_000)) return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
-			return {ok: true, fault: {kind: 'latency', ms: params.ms, ...(params.jitterMs === undefined ? {} : {jitterMs: params.jitterMs as number})}};
+			return {ok: true, fault: {kind: 'latency', ms: params.ms, ...(params.jitterMs === undefined ? {} : {jitterMs: params.jitterMs})}};
 		}
 		case 'stall-streams':
 		case 'drop-websockets':

@@ -65,7 +65,7 @@ function common(params: Params): {listClientOrderId?: string; respType: RespType
 	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
 	const stp = params.string('selfTradePreventionMode');
 	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
-	return {...(listClientOrderId === undefined ? {} : {listClientOrderId}), respType: (respRaw as RespType | undefined) ?? 'FULL'};
+	return {...(listClientOrderId === undefined ? {} : {listClientOrderId}), respType: (respRaw) ?? 'FULL'};
 }
 
 /** Places the list and renders it with one orderReport per order (pending ones as PENDING_NEW). */

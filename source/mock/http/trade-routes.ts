@@ -71,7 +71,7 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	if (stopPrice !== undefined) request.stopPrice = stopPrice;
 	if (clientOrderId !== undefined) request.clientOrderId = clientOrderId;
 	// Binance: MARKET and LIMIT answer FULL by default, everything else ACK.
-	const respType = (respRaw as RespType | undefined) ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');
+	const respType = (respRaw) ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');
 	return {request, respType};
 }
 

@@ -59,7 +59,7 @@ export function parseControlFrame(text: string): ParsedControlFrame {
 			if (!Array.isArray(params) || params.length === 0 || !params.every((param) => typeof param === 'string')) {
 				return fail(2, `Invalid request: ${method} needs \`params\` as a non-empty array of stream names`, id);
 			}
-			return {ok: true, frame: {method, id, streams: params as string[]}};
+			return {ok: true, frame: {method, id, streams: params}};
 		}
 		case 'LIST_SUBSCRIPTIONS':
 			if (params !== undefined && !(Array.isArray(params) && params.length === 0)) {

@@ -171,7 +171,7 @@ export class WsApiGateway {
 	}
 
 	private observeOrder(raw: Record<string, unknown>, account: string, startedAt: number, order: {status: string; clientOrderId: string} | undefined, code?: number): void {
-		const text = (name: string) => (typeof raw[name] === 'string' ? (raw[name] as string) : undefined);
+		const text = (name: string) => (typeof raw[name] === 'string' ? (raw[name]) : undefined);
 		const sent = text('newClientOrderId');
 		const ack: OrderAck = {
 			status: order?.status ?? 'REJECTED',

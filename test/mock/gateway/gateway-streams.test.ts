@@ -1,3 +1,4 @@
+import {generateKeyPairSync, sign} from 'node:crypto';
 /**
  * The gateway's WebSocket side against a local TLS venue: market streams, user data and the WebSocket API
  * relayed frame by frame, subscriptions attributed by URL path and confirmed SUBSCRIBE frames, drops and
@@ -6,17 +7,18 @@
 import WebSocket, {WebSocketServer} from 'ws';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {Gateway} from '../../../source/mock/gateway/index.js';
-import {hmacHex} from '../../../source/mock/signing.js';
 import {signaturePayload} from '../../../source/mock/ws/ws-api-auth.js';
 import {adminCall, signed, waitFor} from '../helpers.js';
 import {sleep, TestClient} from '../helpers.js';
 import {startTlsVenue, type TlsVenue} from './helpers.js';
 
 let venue: TlsVenue;
+let edKeys = 0;
 const sockets: TestClient[] = [];
 
 beforeAll(async () => {
-	venue = await startTlsVenue({seed: 31});
+	// legacyUserData: the listenKey relay is tested too (bots being migrated still use it).
+	venue = await startTlsVenue({seed: 31, legacyUserData: true});
 });
 
 afterAll(async () => {
@@ -36,8 +38,13 @@ const isTradeAt = (price: number) => (m: Record<string, unknown>) => m['e'] === 
 /** A WebSocket API session through the gateway, logged on with the venue account's key and subscribed to user data. */
 async function wsApiSession(gateway: Gateway): Promise<TestClient> {
 	const socket = await open(gateway.wsApi);
-	const params = {apiKey: venue.mock.apiKey, timestamp: Date.now()};
-	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature: hmacHex(venue.mock.apiSecret, signaturePayload(params))}})).toMatchObject({status: 200});
+	// session.logon takes Ed25519 keys only (as Binance): one is registered for the venue account.
+	const pair = generateKeyPairSync('ed25519');
+	const apiKey = `gatewayEd25519${edKeys++}`;
+	venue.mock.registerApiKey({apiKey, publicKey: pair.publicKey.export({type: 'spki', format: 'pem'}).toString(), account: venue.mock.apiKey});
+	const params = {apiKey, timestamp: Date.now()};
+	const signature = sign(null, Buffer.from(signaturePayload(params)), pair.privateKey).toString('base64');
+	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature}})).toMatchObject({status: 200});
 	expect(await socket.request({id: 'sub', method: 'userDataStream.subscribe'})).toMatchObject({status: 200});
 	return socket;
 }

@@ -257,7 +257,7 @@ export const soakPhase: Phase = {
 				const end = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
 				// After flattening the net should be back near zero; compare the balance move with every fill we made.
 				const moved = (end.assets[market.base]?.total ?? 0) - (start.assets[market.base]?.total ?? 0);
-				const flat = flattened as Order | null;
+				const flat = flattened;
 				const flatNet = flat === null ? 0 : flat.side === 'buy' ? flat.filled : -flat.filled;
 				const flatFees = flat === null ? 0 : flat.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.base ? fill.fee.cost : 0), 0);
 				const expected = tally.net + flatNet - tally.baseFees - flatFees;

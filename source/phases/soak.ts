@@ -15,6 +15,7 @@ import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';
+import {SoakStreams, type BackfillTotals} from './soak-streams.js';
 import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
 import {cancelAllOurs, tradingBlockedReason} from './trading/orders.js';
 import {amountForNotional} from './trading/sizing.js';
@@ -100,6 +101,22 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 	});
 }
 
+/** Trades missed on the streams (across reconnects) and what REST gave back of them. */
+function backfillCheck(ctx: PhaseCtx, totals: BackfillTotals, streams: number): void {
+	const title = `trades missed on the streams backfilled from REST (${totals.gaps} gaps over ${streams} streams)`;
+	if (streams === 0) {
+		ctx.check({id: 'stream-backfill', title, verdict: 'no-data', measured: null, threshold: '0 lost', reason: 'no stream was watched'});
+		return;
+	}
+	const measured = `${totals.recovered}/${totals.missed} recovered`;
+	if (totals.lost === 0) {
+		pass(ctx, 'stream-backfill', title, measured, '0 lost');
+		return;
+	}
+	const why = totals.failed > 0 ? `; ${totals.failed} backfills failed (last: ${totals.lastError ?? 'unknown'})` : '; REST no longer had them';
+	ctx.check({id: 'stream-backfill', title, verdict: 'warn', measured, threshold: '0 lost', reason: `${totals.lost} of ${totals.missed} missed trades lost${why}`});
+}
+
 export const soakPhase: Phase = {
 	id: 'soak',
 	title: 'Soak',
@@ -142,6 +159,9 @@ export const soakPhase: Phase = {
 		} catch (error) {
 			ctx.log('warn', `no starting balance for the consistency check: ${errorMessage(error)}`);
 		}
+		// Market streams of every symbol for the whole soak (stability, gaps, reconnects; backfill from REST).
+		const streams = new SoakStreams(ctx, ctx.profile.symbols);
+		const streamIds = streams.start();
 		const startedAt = performance.now();
 		const endAt = startedAt + durationMs;
 		const inFlight = new Set<Promise<void>>();
@@ -211,6 +231,7 @@ export const soakPhase: Phase = {
 			await Promise.allSettled(inFlight);
 		} finally {
 			await Promise.allSettled(inFlight);
+			await streams.stop();
 			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);
 			cleanupRemaining = cleanup.remaining;
 			cleanupFailed = cleanup.failed;
@@ -219,6 +240,7 @@ export const soakPhase: Phase = {
 			}
 		}
 		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
+		backfillCheck(ctx, streams.totals, streamIds.length);
 		if (tally.operations === 0) {
 			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: tally.blocked > 0 ? `the kill switch blocked all ${tally.blocked} cycles` : 'no operation completed'});
 			return;

@@ -76,9 +76,13 @@ export class SoakStreams {
 	/** Stops the streams (after the backfills under way). Closes the connections unless another watcher still uses them. */
 	async stop(): Promise<void> {
 		const shared = this.watcher.ids().some(id => this.watcher.watchedElsewhere(id));
-		await this.backfills;
+		// A stop must end the soak within a second: no waiting on backfills or closing handshakes then.
+		const aborted = this.ctx.signal.aborted;
+		if (!aborted) await this.backfills;
 		await this.watcher.close();
-		if (!shared) await this.ctx.services.exchange.closeStreams().catch(() => undefined);
+		if (shared) return;
+		const closing = this.ctx.services.exchange.closeStreams().catch(() => undefined);
+		if (!aborted) await closing;
 	}
 
 	private onGap(gap: TradeGap): void {

@@ -110,7 +110,9 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 					if (useBreaker) deps.breaker.failure();
 					const last = attempt >= attempts;
 					// Every failed attempt is logged (grouped, so retries show up as a count).
-					emit({type: 'error', at: now(), phase, error: {kind: errorKind(error), message: mask(`${label}: ${errorMessage(error)}`)}});
+					// Errors of our own (a TimeoutError) already name the call: prefix it once.
+					const text = errorMessage(error);
+					emit({type: 'error', at: now(), phase, error: {kind: errorKind(error), message: mask(text.startsWith(`${label}:`) ? text : `${label}: ${text}`)}});
 					if (last) throw error;
 					await sleep(backoffDelay(attempt - 1, deps.retry, deps.random), deps.signal);
 				} finally {

@@ -21,6 +21,8 @@ export interface OperationSample {
 	kind: string;
 	ok: boolean;
 	latencyMs: number;
+	/** The whole cycle this operation was part of (signal → settled), when `latencyMs` is one venue round trip of it; reported beside the graded latency. */
+	cycleLatencyMs?: number;
 	error?: ErrorInput;
 }
 

@@ -19,6 +19,8 @@ export class OperationStats {
 	/** Errors recorded while an injected fault was active: counted, but kept out of errors per hour. */
 	expectedErrors = 0;
 	latency = new LatencyRecorder();
+	/** Operations' whole-cycle latency (OperationSample.cycleLatencyMs), when they report one. */
+	cycleLatency = new LatencyRecorder();
 	orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
 	positions = {opened: 0, closed: 0};
 	riskRejections = 0;
@@ -36,6 +38,7 @@ export class OperationStats {
 	reset(): void {
 		this.operations = this.succeeded = this.failed = this.errors = this.riskRejections = this.failedDuringFaults = this.expectedErrors = 0;
 		this.latency.reset();
+		this.cycleLatency.reset();
 		this.orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};
 		this.positions = {opened: 0, closed: 0};
 	}

@@ -220,13 +220,14 @@ export class RunReducer implements RunView {
 				// backoff, the venue's delay); it keeps the grade reproducible from the report's own latency figures
 				// and histograms; and a latency fault weighs only by the operations it slowed, which are few when
 				// operations run at a bounded concurrency (the soak's). The chaos records judge the recovery.
-				const underFault = !sample.ok && this.faultActive(event.at - sample.latencyMs);
+				const underFault = !sample.ok && this.faultActive(event.at - (sample.cycleLatencyMs ?? sample.latencyMs));
 				for (const stats of targets) {
 					stats.operations++;
 					if (sample.ok) stats.succeeded++;
 					else stats.failed++;
 					if (underFault) stats.failedDuringFaults++;
 					stats.latency.record(sample.latencyMs);
+					if (sample.cycleLatencyMs !== undefined) stats.cycleLatency.record(sample.cycleLatencyMs);
 				}
 				this.countOperationSecond(event.at);
 				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at, underFault);

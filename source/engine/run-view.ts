@@ -53,6 +53,8 @@ export interface OperationStatsView {
 	readonly expectedErrors: number;
 	readonly successRate: number | null;
 	readonly latency: LatencyStatsView;
+	/** Whole-cycle latency of the operations that report one (the soak's trade cycles). */
+	readonly cycleLatency: LatencyStatsView;
 	readonly orders: Readonly<{placed: number; filled: number; canceled: number; rejected: number}>;
 	readonly positions: Readonly<{opened: number; closed: number}>;
 	readonly riskRejections: number;

@@ -10,6 +10,7 @@ import {toBalance, toBookTicker, toCandle, toMarketInfo, toMyTrade, toOrder, toO
 import {ExchangeError, toExchangeError} from './errors.js';
 import {fetchCandleHistory} from './history.js';
 import type {
+	AggTrade,
 	ApiRestrictions, Balance, BookTicker, Candle, Endpoints, Environment, ExchangeClient, ExchangeTarget, HistoryOptions,
 	HistoryResult, MarketInfo, MyTrade, Order, OrderBook, OrderRequest, RateLimitHeaders, RawResponse, ResponseInfo,
 	Ticker, Trade, Unsubscribe,
@@ -229,6 +230,17 @@ export class CcxtExchangeClient implements ExchangeClient {
 
 	fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]> {
 		return this.run(async () => (await this.exchange.fetchTrades(await this.symbolOf(symbol), since, limit)).map(toTrade));
+	}
+
+	fetchAggTrades(symbol: string, options: {fromId?: number; startTime?: number; limit?: number}): Promise<AggTrade[]> {
+		return this.run(async () => {
+			const market = await this.symbolOf(symbol);
+			const request: Record<string, number | string> = {symbol: this.findMarket(market)?.id ?? this.venueId(symbol), limit: options.limit ?? 1000};
+			if (options.fromId !== undefined) request['fromId'] = options.fromId;
+			if (options.startTime !== undefined) request['startTime'] = options.startTime;
+			const rows = (await this.exchange.publicGetAggTrades(request)) as {a: number | string; f: number | string; l: number | string; p: string; q: string; T: number | string}[];
+			return rows.map(row => ({id: Number(row.a), firstTradeId: Number(row.f), lastTradeId: Number(row.l), price: Number(row.p), amount: Number(row.q), timestamp: Number(row.T)}));
+		});
 	}
 
 	fetchBalance(): Promise<Balance> {

@@ -11,7 +11,7 @@ export type {ExchangeErrorInit, ExchangeErrorKind} from './errors.js';
 export {fetchCandleHistory, timeframeMs} from './history.js';
 export type {CandlePage} from './history.js';
 export {FIRST_FRAME_TIMEOUT_MS, StreamWatcher, parseStreamId} from './stream-watcher.js';
-export type {StreamEvent, StreamKind, StreamSpec, StreamStats, StreamStatus, StreamWatcherOptions} from './stream-watcher.js';
+export type {StreamEvent, StreamKind, StreamSpec, StreamStats, StreamStatus, StreamWatcherOptions, TradeGap} from './stream-watcher.js';
 
 /** A client for the target: ccxt.pro.binance configured for the mock, testnet or mainnet. */
 export async function createExchange(target: ExchangeTarget): Promise<ExchangeClient> {

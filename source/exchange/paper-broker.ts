@@ -376,6 +376,7 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		fetchOHLCVHistory: (symbol, timeframe, count, options) => venue.fetchOHLCVHistory(symbol, timeframe, count, options),
 		fetchOrderBook: (symbol, limit) => venue.fetchOrderBook(symbol, limit),
 		fetchTrades: (symbol, since, limit) => venue.fetchTrades(symbol, since, limit),
+		fetchAggTrades: (symbol, options) => venue.fetchAggTrades(symbol, options),
 		fetchApiRestrictions: () => venue.fetchApiRestrictions(),
 		lastResponseHeaders: () => venue.lastResponseHeaders(),
 		onResponse: listener => venue.onResponse(listener),

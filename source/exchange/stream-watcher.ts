@@ -60,8 +60,27 @@ export interface StreamStats {
 	lastResubscribedAt: number | null;
 }
 
+/** Trade ids a trade stream skipped (across a reconnect, or dropped by the venue): what a REST backfill looks for. */
+export interface TradeGap {
+	stream: string;
+	/** Venue id, upper case. */
+	symbol: string;
+	/** First and last trade id missed, inclusive. */
+	fromId: number;
+	toId: number;
+	/** Event time of the last frame before the gap (null when unknown). */
+	lastTime: number | null;
+}
+
 export interface StreamWatcherOptions {
 	onEvent: (event: StreamEvent) => void;
+	/** Each gap in a trade stream's ids, with the ids missed. */
+	onGap?: (gap: TradeGap) => void;
+	/**
+	 * This watcher defers to others on the same client: `watchedElsewhere(id)` tells whether another,
+	 * primary watcher follows the stream too (and so already reports it), so its events are not counted twice.
+	 */
+	secondary?: boolean;
 	/** Each failed watch call (the loop keeps going after `retryDelayMs`). */
 	onError?: (stream: string, error: ExchangeError) => void;
 	/**
@@ -128,6 +147,9 @@ interface Watched {
 	droppedAt: number | null;
 }
 
+/** The watchers of each client, so a secondary watcher knows which streams another one reports. */
+const watchersOf = new WeakMap<ExchangeClient, Set<StreamWatcher>>();
+
 export class StreamWatcher {
 	private readonly streams = new Map<string, Watched>();
 	private readonly unsubscribes: Unsubscribe[] = [];
@@ -139,6 +161,10 @@ export class StreamWatcher {
 		private readonly client: ExchangeClient,
 		private readonly options: StreamWatcherOptions,
 	) {
+		let peers = watchersOf.get(client);
+		if (peers === undefined) watchersOf.set(client, (peers = new Set()));
+		peers.add(this);
+		this.unsubscribes.push(() => peers.delete(this));
 		this.unsubscribes.push(client.tap.onFrame(frame => this.onFrame(frame)));
 		this.unsubscribes.push(client.tap.onConnection(event => this.onConnection(event)));
 		if (options.includeRaw) {
@@ -199,6 +225,15 @@ export class StreamWatcher {
 		return [...this.streams.keys()];
 	}
 
+	/** Another, primary watcher on the same client follows this stream (and reports it). */
+	watchedElsewhere(id: string): boolean {
+		const canonical = parseStreamId(id).id;
+		for (const peer of watchersOf.get(this.client) ?? []) {
+			if (peer !== this && !peer.options.secondary && peer.streams.has(canonical)) return true;
+		}
+		return false;
+	}
+
 	private watchOnce(spec: StreamSpec): Promise<unknown> {
 		switch (spec.kind) {
 			case 'trade': return this.client.watchTrades(spec.symbol);
@@ -248,7 +283,10 @@ export class StreamWatcher {
 		watched.url = frame.url;
 		let gap = 0;
 		if (frame.seqId !== null && watched.spec.kind === 'trade') {
-			if (watched.lastSeq !== null && frame.seqId > watched.lastSeq + 1) gap = frame.seqId - watched.lastSeq - 1;
+			if (watched.lastSeq !== null && frame.seqId > watched.lastSeq + 1) {
+				gap = frame.seqId - watched.lastSeq - 1;
+				this.gap({stream: watched.spec.id, symbol: watched.spec.symbol, fromId: watched.lastSeq + 1, toId: frame.seqId - 1, lastTime: stats.lastEventTime});
+			}
 			if (watched.lastSeq !== null && frame.seqId <= watched.lastSeq) stats.outOfOrder++;
 			if (watched.lastSeq === null || frame.seqId > watched.lastSeq) watched.lastSeq = frame.seqId;
 		} else if (frame.firstUpdateId !== null && frame.lastUpdateId !== null) {
@@ -312,6 +350,14 @@ export class StreamWatcher {
 	private status(watched: Watched, status: StreamStatus, at: number): void {
 		watched.stats.status = status;
 		this.emit({type: 'status', stream: watched.spec.id, kind: watched.spec.kind, symbol: watched.spec.symbol, status, at});
+	}
+
+	private gap(gap: TradeGap): void {
+		try {
+			this.options.onGap?.(gap);
+		} catch {
+			// The consumer's bug must not break the feed.
+		}
 	}
 
 	private emit(event: StreamEvent): void {

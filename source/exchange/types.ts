@@ -133,6 +133,17 @@ export interface Trade {
 	side: Side | null;
 }
 
+/** A compressed (aggregate) trade, GET /api/v3/aggTrades: trade ids `firstTradeId`..`lastTradeId` at one price. */
+export interface AggTrade {
+	/** Aggregate id (`a`), what `fromId` pages by. */
+	id: number;
+	firstTradeId: number;
+	lastTradeId: number;
+	price: number;
+	amount: number;
+	timestamp: number;
+}
+
 export interface BalanceEntry {
 	free: number;
 	used: number;
@@ -305,6 +316,8 @@ export interface ExchangeClient extends OrderApi {
 	fetchOHLCVHistory(symbol: string, timeframe: string, count: number, options?: HistoryOptions): Promise<HistoryResult>;
 	fetchOrderBook(symbol: string, limit?: number): Promise<OrderBook>;
 	fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]>;
+	/** Aggregate trades from an aggregate id (`fromId`) or a time (`startTime`), oldest first (max 1000). */
+	fetchAggTrades(symbol: string, options: {fromId?: number; startTime?: number; limit?: number}): Promise<AggTrade[]>;
 	fetchApiRestrictions(): Promise<ApiRestrictions>;
 	/** Rate-limit headers of the last REST response. */
 	lastResponseHeaders(): RateLimitHeaders;

@@ -25,6 +25,8 @@ export type {FaultRequest} from '../faults/spec/fault-spec.js';
 export type {FaultKind} from '../faults/spec/kinds.js';
 export type {Strategy, StrategySignal, StrategyCandle, StrategyTrade} from './trading/strategy.js';
 export {RiskManager} from './trading/risk.js';
+export {flattenPositions} from './trading/flatten-positions.js';
+export type {FlattenReport, FlattenedSymbol} from './trading/flatten-positions.js';
 export type {RiskLimits, RiskDecision} from './trading/risk.js';
 
 export const phases: readonly PhaseDefinition<PhaseServices, Profile>[] = [

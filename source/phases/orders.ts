@@ -2,8 +2,9 @@
  * orders: a market order fills, a limit far from the market rests and is cancelled, status is tracked
  * NEW → CANCELED and FILLED, orders that must be rejected are rejected with the right error kind
  * (LOT_SIZE / PRICE_FILTER → invalid-order, unknown symbol → bad-symbol, too large → insufficient-funds),
- * and an IOC limit at the touch bigger than the best level fills partially. Whatever happens, the phase
- * leaves no order open and sells back what it bought.
+ * and an IOC limit at the touch bigger than the best level fills partially; every fill and cancel
+ * arrives on the user data stream as REST reports it. Whatever happens, the phase leaves no order open
+ * and sells back what it bought.
  */
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import type {Order, OrderRequest} from '../exchange/types.js';
@@ -14,6 +15,7 @@ import {round, summarize} from './stats.js';
 import {cancelAllOurs, cancelTracked, isLive, tradingBlockedReason, submitOrder} from './trading/orders.js';
 import {quote, type Quote} from './trading/quotes.js';
 import {amountForNotional, restingBuyPrice, roundAmount} from './trading/sizing.js';
+import {UserDataWatch} from './trading/user-data-watch.js';
 
 interface OrdersRun {
 	ctx: PhaseCtx;
@@ -21,6 +23,8 @@ interface OrdersRun {
 	acks: number[];
 	/** Base bought minus sold by this phase (what the cleanup sells back). */
 	net: number;
+	/** Every order the venue accepted, for the user data stream check. */
+	placed: string[];
 }
 
 async function place(run: OrdersRun, request: Omit<OrderRequest, 'clientOrderId'>, tag: string): Promise<Order> {
@@ -29,6 +33,7 @@ async function place(run: OrdersRun, request: Omit<OrderRequest, 'clientOrderId'
 	const started = performance.now();
 	const order = await submitOrder(ctx, ctx.services.orders, {...request, clientOrderId});
 	run.acks.push(performance.now() - started);
+	run.placed.push(clientOrderId);
 	run.net += order.side === 'buy' ? order.filled : -order.filled;
 	return order;
 }
@@ -184,6 +189,35 @@ async function partialFill(run: OrdersRun): Promise<void> {
 	ctx.check({id: 'partial-fill', title, verdict: 'warn', measured: last, threshold: '0 < filled < amount', reason: `no partial fill in 3 attempts (last: ${last}): the touch kept moving`});
 }
 
+/**
+ * Every fill and cancel this phase made arrived on the user data stream, with the status and filled
+ * amount REST reports for the order. The stream may trail REST a little: up to 3 s to catch up.
+ */
+async function userDataStreamCheck(run: OrdersRun, userData: UserDataWatch, subscribed: boolean): Promise<void> {
+	const {ctx, symbol} = run;
+	const {exchange} = ctx.services;
+	const title = `fills and cancels arrive on the user data stream and match REST (${run.placed.length} orders)`;
+	if (run.placed.length === 0) {
+		ctx.check({id: 'user-data-stream', title, verdict: 'no-data', measured: null, threshold: 'all match', reason: 'no order was accepted to compare'});
+		return;
+	}
+	const rest = new Map<string, Order>();
+	for (const clientOrderId of run.placed) rest.set(clientOrderId, await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError}));
+	// Fills and cancels only: an order REST still shows open has nothing final to compare.
+	const settled = [...rest].filter(([, order]) => order.status !== 'open');
+	const problems = (): string[] => settled.flatMap(([clientOrderId, order]) => {
+		const streamed = userData.get(clientOrderId);
+		if (streamed === undefined) return [`${clientOrderId} ${order.venueStatus ?? order.status}: never on the stream`];
+		if (streamed.status !== order.status || Math.abs(streamed.filled - order.filled) > 1e-12) return [`${clientOrderId}: stream ${streamed.status} filled ${streamed.filled}, REST ${order.status} filled ${order.filled}`];
+		return [];
+	});
+	const deadline = Date.now() + 3_000;
+	while (problems().length > 0 && Date.now() < deadline && !ctx.signal.aborted) await ctx.sleep(50);
+	const left = problems();
+	if (left.length === 0) pass(ctx, 'user-data-stream', title, `${settled.length}/${settled.length}`, 'all match');
+	else fail(ctx, 'user-data-stream', title, `${left.length} of ${settled.length} did not match: ${left.slice(0, 3).join('; ')}${left.length > 3 ? '; …' : ''}${subscribed ? '' : ' (the subscription was never acknowledged)'}${userData.lastError ? ` (last stream error: ${userData.lastError})` : ''}`, `${settled.length - left.length}/${settled.length}`, 'all match');
+}
+
 /** Trades back the phase's net position (sells what it bought, buys back what it sold), bar fees. */
 export async function flatten(ctx: PhaseCtx, symbol: string, net: number): Promise<Order | null> {
 	const {exchange} = ctx.services;
@@ -217,8 +251,10 @@ export const ordersPhase: Phase = {
 			skip(ctx, 'orders', 'order lifecycle', blocked);
 			return;
 		}
-		const run: OrdersRun = {ctx, symbol, acks: [], net: 0};
+		const run: OrdersRun = {ctx, symbol, acks: [], net: 0, placed: []};
+		const userData = new UserDataWatch(ctx.services.exchange, symbol);
 		try {
+			const subscribed = await userData.ready(3_000);
 			const q = await quote(ctx, symbol);
 			await marketOrder(run, q);
 			await restingLimit(run, q);
@@ -226,7 +262,9 @@ export const ordersPhase: Phase = {
 			await partialFill(run);
 			const acks = summarize(run.acks);
 			limit(ctx, {id: 'order-ack-p99', title: `order acknowledgement p99 (n=${acks.count})`, measured: acks.p99, max: ctx.profile.thresholds.orderAckP99Ms, unit: 'ms'});
+			await userDataStreamCheck(run, userData, subscribed);
 		} finally {
+			userData.stop();
 			const cleanup = await cancelAllOurs(ctx.services.exchange, ctx.services.orders, [symbol], ctx);
 			if (!ctx.signal.aborted) {
 				await flatten(ctx, symbol, run.net).catch(() => undefined);

@@ -69,7 +69,7 @@ async function checkSecretsInOutputs(ctx: PhaseCtx): Promise<void> {
 	else pass(ctx, 'exchange-errors-redacted', 'exchange errors carry no signatures or secrets', 'redacted', 'redacted');
 
 	const title = 'planted and real secrets absent from every output';
-	const reasonCheck = ctx.check({id: 'planted-secret-probe', title: 'planted secret routed through a check', verdict: 'pass', measured: `probe ${plant}`, threshold: 'masked'});
+	const reasonCheck = ctx.check({id: 'planted-secret-probe', title: 'planted secret routed through a check', verdict: 'info', measured: `probe ${plant}`, threshold: 'masked'});
 	if (reasonCheck.measured !== null && String(reasonCheck.measured).includes(plant)) {
 		fail(ctx, 'check-output-masked', 'check values are masked', 'a check kept the planted secret verbatim', 'leaked', 'masked');
 	}

@@ -1,7 +1,8 @@
 /**
  * soak: trade cycles at the profile's rate for the run's soak duration. Each operation is one full
  * cycle through the pipeline (signal → risk → order → ack → fill or cancel → reconcile), reported with
- * ctx.operation(); orders and positions are counted as they happen. Every 30 s the whole book is
+ * ctx.operation() with the order's round trip as its latency (the guides' "average response time") and
+ * the whole cycle's beside it; orders and positions are counted as they happen. Every 30 s the whole book is
  * reconciled. On the way out every open order is cancelled and the position traded back. Final checks:
  * the achieved rate, success rate, average latency and consistency. Critical errors, errors/hour,
  * CPU, memory slope and the grade are the engine's own soak checks (it sees every error and sample).
@@ -14,6 +15,7 @@ import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';
+import {SoakStreams, type BackfillTotals} from './soak-streams.js';
 import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
 import {cancelAllOurs, tradingBlockedReason} from './trading/orders.js';
 import {amountForNotional} from './trading/sizing.js';
@@ -25,13 +27,18 @@ const reconcileEveryMs = 30_000;
 
 interface SoakTally {
 	blocked: number;
+	/** Of `blocked`, cycles launched before the kill switch engaged and stopped by it before their order. */
+	blockedInFlight: number;
 	operations: number;
 	succeeded: number;
 	failed: number;
 	/** Of `failed`, those with a fault drydock injected active at some moment of the cycle (chaos, operator tests): not graded. */
 	failedDuringFaults: number;
+	/** Order round trips (the graded latency). */
 	latencySum: number;
 	peak: number;
+	/** Whole cycles (signal → settled), reported beside it. */
+	cycleSum: number;
 	critical: number;
 	discrepancies: number;
 	net: number;
@@ -57,11 +64,16 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 	// The kill switch stopped it before any order: not a trade cycle, not a failure.
 	if (outcome.outcome === 'blocked') {
 		tally.blocked += 1;
+		tally.blockedInFlight += 1;
 		return;
 	}
 	tally.operations += 1;
-	tally.latencySum += outcome.latencyMs;
-	tally.peak = Math.max(tally.peak, outcome.latencyMs);
+	// The graded latency is one venue round trip (the order placed and acknowledged), as the guides'
+	// "average response time"; the whole cycle's is reported beside it.
+	const latencyMs = outcome.orderMs ?? outcome.latencyMs;
+	tally.latencySum += latencyMs;
+	tally.peak = Math.max(tally.peak, latencyMs);
+	tally.cycleSum += outcome.latencyMs;
 	const failure = outcome.ok ? null : (outcome.discrepancy ?? describe(outcome.error));
 	if (outcome.ok) tally.succeeded += 1;
 	else {
@@ -83,9 +95,26 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 	ctx.operation({
 		kind: 'trade-cycle',
 		ok: outcome.ok,
-		latencyMs: outcome.latencyMs,
+		latencyMs,
+		cycleLatencyMs: outcome.latencyMs,
 		...(outcome.ok ? {} : {error: {kind: typeof kind === 'string' ? kind : outcome.discrepancy ? 'reconcile' : 'error', message: failure ?? 'failed', ...(outcome.discrepancy ? {critical: true} : {})}}),
 	});
+}
+
+/** Trades missed on the streams (across reconnects) and what REST gave back of them. */
+function backfillCheck(ctx: PhaseCtx, totals: BackfillTotals, streams: number): void {
+	const title = `trades missed on the streams backfilled from REST (${totals.gaps} gaps over ${streams} streams)`;
+	if (streams === 0) {
+		ctx.check({id: 'stream-backfill', title, verdict: 'no-data', measured: null, threshold: '0 lost', reason: 'no stream was watched'});
+		return;
+	}
+	const measured = `${totals.recovered}/${totals.missed} recovered`;
+	if (totals.lost === 0) {
+		pass(ctx, 'stream-backfill', title, measured, '0 lost');
+		return;
+	}
+	const why = totals.failed > 0 ? `; ${totals.failed} backfills failed (last: ${totals.lastError ?? 'unknown'})` : '; REST no longer had them';
+	ctx.check({id: 'stream-backfill', title, verdict: 'warn', measured, threshold: '0 lost', reason: `${totals.lost} of ${totals.missed} missed trades lost${why}`});
 }
 
 export const soakPhase: Phase = {
@@ -114,7 +143,7 @@ export const soakPhase: Phase = {
 		const maxInFlight = Math.max(2, Math.min(16, Math.ceil(rate / 2)));
 		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
 		const prices = new PriceReference();
-		const tally: SoakTally = {blocked: 0, operations: 0, succeeded: 0, failed: 0, failedDuringFaults: 0, latencySum: 0, peak: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
+		const tally: SoakTally = {blocked: 0, blockedInFlight: 0, operations: 0, succeeded: 0, failed: 0, failedDuringFaults: 0, latencySum: 0, peak: 0, cycleSum: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
 		// The built-in pinger stays within a few orders of flat: over a 24 h soak any drift (a failed leg, a
 		// fill under a fault) would otherwise add up until one balance runs dry and every order on that side fails.
 		let band: number | undefined;
@@ -130,6 +159,9 @@ export const soakPhase: Phase = {
 		} catch (error) {
 			ctx.log('warn', `no starting balance for the consistency check: ${errorMessage(error)}`);
 		}
+		// Market streams of every symbol for the whole soak (stability, gaps, reconnects; backfill from REST).
+		const streams = new SoakStreams(ctx, ctx.profile.symbols);
+		const streamIds = streams.start();
 		const startedAt = performance.now();
 		const endAt = startedAt + durationMs;
 		const inFlight = new Set<Promise<void>>();
@@ -166,6 +198,11 @@ export const soakPhase: Phase = {
 				// Every fifth buy/sell pair rests (the cancel path): resting one side only would leave the fills one-sided.
 				const mode = Math.floor((cycle - 1) / 2) % 5 === 0 ? 'rest' : 'fill';
 				const cycleDeps = cycle % verifyEvery === 0 ? {...deps, verifyEachOrder: true} : deps;
+				// The kill switch holds trading: nothing is launched (and the rate shows it).
+				if (ctx.killSwitchEngaged()) {
+					tally.blocked += 1;
+					continue;
+				}
 				launched += 1;
 				const task = tradeCycle(cycleDeps, prices, signal, mode).then(outcome => record(ctx, tally, outcome, market.base), error => {
 					tally.failed += 1;
@@ -194,6 +231,7 @@ export const soakPhase: Phase = {
 			await Promise.allSettled(inFlight);
 		} finally {
 			await Promise.allSettled(inFlight);
+			await streams.stop();
 			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);
 			cleanupRemaining = cleanup.remaining;
 			cleanupFailed = cleanup.failed;
@@ -202,14 +240,17 @@ export const soakPhase: Phase = {
 			}
 		}
 		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
+		backfillCheck(ctx, streams.totals, streamIds.length);
 		if (tally.operations === 0) {
 			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: tally.blocked > 0 ? `the kill switch blocked all ${tally.blocked} cycles` : 'no operation completed'});
 			return;
 		}
-		// Started operations over the loop's time: the schedule is what the profile's rate asks for.
-		const achieved = launched / elapsedS;
+		// Started operations over the loop's time: the schedule is what the profile's rate asks for. A cycle
+		// the kill switch stopped before its order (blocked) was not an operation.
+		const started = launched - tally.blockedInFlight;
+		const achieved = started / elapsedS;
 		if (tally.blocked > 0) ctx.log('warn', `${tally.blocked} soak cycles blocked by the kill switch`);
-		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${launched} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
+		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${started} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
 		// Failures under a fault drydock injected on purpose are the chaos checks' business (recovery budgets),
 		// not the system's grade; successes inside fault windows are real and stay in.
 		const excluded = tally.failedDuringFaults;
@@ -225,8 +266,9 @@ export const soakPhase: Phase = {
 		}
 		const average = tally.latencySum / tally.operations;
 		const maxAvg = ctx.profile.grades.B.maxAvgLatencyMs;
-		if (average >= maxAvg) ctx.check({id: 'soak-latency', title: `average operation latency (peak ${round(tally.peak, 1)} ms)`, verdict: 'warn', measured: round(average, 2), threshold: `< ${maxAvg} ms`, unit: 'ms', reason: 'slower than grade B allows'});
-		else pass(ctx, 'soak-latency', `average operation latency (peak ${round(tally.peak, 1)} ms)`, round(average, 2), `< ${maxAvg} ms`, 'ms');
+		const latencyTitle = `average order round trip (peak ${round(tally.peak, 1)} ms; whole cycle ${round(tally.cycleSum / tally.operations, 1)} ms)`;
+		if (average >= maxAvg) ctx.check({id: 'soak-latency', title: latencyTitle, verdict: 'warn', measured: round(average, 2), threshold: `< ${maxAvg} ms`, unit: 'ms', reason: 'slower than grade B allows'});
+		else pass(ctx, 'soak-latency', latencyTitle, round(average, 2), `< ${maxAvg} ms`, 'ms');
 		// Errors per hour, critical errors, CPU, memory slope and the grade are added by the engine, which sees every error.
 		// Consistency: nothing left open, and the base balance moved exactly by our fills.
 		const problems: string[] = [];
@@ -237,7 +279,7 @@ export const soakPhase: Phase = {
 				const end = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
 				// After flattening the net should be back near zero; compare the balance move with every fill we made.
 				const moved = (end.assets[market.base]?.total ?? 0) - (start.assets[market.base]?.total ?? 0);
-				const flat = flattened as Order | null;
+				const flat = flattened;
 				const flatNet = flat === null ? 0 : flat.side === 'buy' ? flat.filled : -flat.filled;
 				const flatFees = flat === null ? 0 : flat.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.base ? fill.fee.cost : 0), 0);
 				const expected = tally.net + flatNet - tally.baseFees - flatFees;

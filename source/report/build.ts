@@ -87,6 +87,8 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		min_latency_ms: round(s.latency.minMs),
 		p50_latency_ms: round(s.latency.percentileMs(50)),
 		p99_latency_ms: round(s.latency.percentileMs(99)),
+		average_cycle_latency_ms: round(s.cycleLatency.avgMs),
+		peak_cycle_latency_ms: round(s.cycleLatency.maxMs),
 		performance_grade: view.currentGrade(),
 		targets_met,
 		consistency_valid,

@@ -70,6 +70,9 @@ export interface Report {
 	min_latency_ms: number | null;
 	p50_latency_ms: number | null;
 	p99_latency_ms: number | null;
+	/** The whole trade cycle (signal → settled) of which the graded latency is the order round trip; null when no operation reported one; absent in reports older than it (and in merged ones). */
+	average_cycle_latency_ms?: number | null;
+	peak_cycle_latency_ms?: number | null;
 	performance_grade: Grade | null;
 	targets_met: boolean;
 	/** Position/order consistency at the end (checks named *consistency*, *orphan*, *reconcil*); null when none ran. */

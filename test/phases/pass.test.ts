@@ -31,6 +31,7 @@ describe('phases pass against the mock', () => {
 		expect(r.check('rate-limit', 'burst-no-429').measured).toBe(0);
 		expect(r.check('rate-limit', 'storm-observed').measured as number).toBeGreaterThan(0);
 		expect(r.check('security', 'secrets-not-in-output').verdict).toBe('pass');
+		expect(r.check('security', 'planted-secret-probe').verdict).toBe('info');
 		// The planted secret is in the engine's output only masked.
 		expect(JSON.stringify(r.snapshot)).not.toMatch(/DDPLANT0[A-Za-z0-9]{56}/);
 		expect(JSON.stringify(r.snapshot)).not.toContain(h.mock.apiSecret);

@@ -28,6 +28,12 @@ describe('phases without venue-side fault control', () => {
 		expect(r.check('resilience', 'ws-drop-recovery').verdict, resilience).toBe('pass');
 		expect(r.check('resilience', 'timeouts').verdict, resilience).toBe('pass');
 		expect(r.check('resilience', 'insufficient-balance').verdict, resilience).toBe('pass');
+		// Figures for the reader, not checks that pass (issue 13).
+		expect(r.check('resilience', 'ws-drop-missed').verdict, resilience).toBe('info');
+		// A timed-out call names itself once: "fetchTicker (deadline): no answer…", not twice.
+		const timeoutErrors = r.snapshot.errors.filter(e => e.message.includes('(deadline)'));
+		expect(timeoutErrors.length, JSON.stringify(r.snapshot.errors)).toBeGreaterThan(0);
+		for (const e of timeoutErrors) expect(e.message).not.toMatch(/fetchTicker \(deadline\): fetchTicker \(deadline\)/);
 		expect(r.phase('resilience').status).toBe('pass');
 		expect(r.outcome.exitCode).toBe(0);
 	}, 25_000);

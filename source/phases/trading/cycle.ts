@@ -35,6 +35,8 @@ export interface CycleResult {
 	latencyMs: number;
 	/** Signal → acknowledged order; null when no order was acknowledged. */
 	ackMs: number | null;
+	/** The order's own round trip (sent → acknowledged by the venue); null when no order was acknowledged. */
+	orderMs: number | null;
 	/** The venue's record disagreed with ours after the order settled. */
 	discrepancy: string | null;
 	order: Order | null;
@@ -78,7 +80,7 @@ export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, sig
 	const {ctx, market, risk, tracker} = deps;
 	const symbol = market.symbol;
 	const result = (outcome: CycleOutcome, ok: boolean, extra: Partial<CycleResult> = {}): CycleResult => ({
-		outcome, ok, latencyMs: elapsed(signalAt), ackMs: null, discrepancy: null, order: null, error: null, ...extra,
+		outcome, ok, latencyMs: elapsed(signalAt), ackMs: null, orderMs: null, discrepancy: null, order: null, error: null, ...extra,
 	});
 	if (ctx.killSwitchEngaged()) return result('blocked', true);
 	let reference: number;
@@ -99,12 +101,16 @@ export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, sig
 	}
 	let order: Order | null = null;
 	let ackMs: number | null = null;
+	let orderMs: number | null = null;
+	let sentAt: number | null = null;
 	try {
 		const clientOrderId = tracker.nextClientOrderId(deps.tag);
+		sentAt = performance.now();
 		order = await submitOrder(ctx, tracker, price === null
 			? {symbol, side: signal.side, type: 'market', amount, clientOrderId}
 			: {symbol, side: signal.side, type: 'limit', amount, price, timeInForce: 'GTC', clientOrderId});
 		ackMs = elapsed(signalAt);
+		orderMs = elapsed(sentAt);
 		if (order.status === 'open') order = (await cancelTracked(ctx, tracker, symbol, clientOrderId)) ?? order;
 		if (order.filled > 0) {
 			const average = order.average ?? (order.cost > 0 ? order.cost / order.filled : sizingPrice);
@@ -123,10 +129,12 @@ export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, sig
 			tracker.apply(venue);
 		}
 		const outcome: CycleOutcome = order.filled > 0 ? 'filled' : order.status === 'canceled' || order.status === 'expired' ? 'canceled' : 'unfilled';
-		return result(outcome, discrepancy === null, {ackMs, discrepancy, order});
+		return result(outcome, discrepancy === null, {ackMs, orderMs, discrepancy, order});
 	} catch (error) {
 		if (error instanceof KillSwitchError) return result('blocked', true);
-		return result('failed', false, {ackMs, order, error});
+		// An order that failed took its round trip too (the venue's answer, or the wait for none).
+		orderMs ??= sentAt === null ? null : elapsed(sentAt);
+		return result('failed', false, {ackMs, orderMs, order, error});
 	} finally {
 		risk.settle(riskOrder);
 	}

@@ -42,6 +42,8 @@ let sessionCounter = 0;
 
 export class OrderTracker {
 	private readonly orders = new Map<string, TrackedOrder>();
+	/** Base bought minus sold per symbol by every order we placed, kept past the trimming of closed orders (the kill switch's flatten). */
+	private readonly nets = new Map<string, number>();
 	private counter = 0;
 	/** Keeps the registry bounded on long soaks: closed orders beyond this are forgotten, oldest first. */
 	private readonly maxClosed: number;
@@ -78,7 +80,9 @@ export class OrderTracker {
 		if (!tracked) return null;
 		tracked.id = order.id;
 		tracked.status = order.status;
-		tracked.filled = order.filled;
+		const added = order.filled - tracked.filled;
+		if (added > 0) this.nets.set(tracked.symbol, (this.nets.get(tracked.symbol) ?? 0) + (tracked.side === 'buy' ? added : -added));
+		tracked.filled = Math.max(tracked.filled, order.filled);
 		tracked.cost = order.cost;
 		const fees: Record<string, number> = {};
 		if (order.fills.length > 0) {
@@ -94,6 +98,11 @@ export class OrderTracker {
 	mark(clientOrderId: string, status: TrackedOrder['status']): void {
 		const tracked = this.orders.get(clientOrderId);
 		if (tracked) tracked.status = status;
+	}
+
+	/** Base bought minus sold on `symbol` by our orders since the tracker started (fees aside). */
+	netPosition(symbol: string): number {
+		return this.nets.get(symbol) ?? 0;
 	}
 
 	get(clientOrderId: string): TrackedOrder | undefined {

@@ -139,7 +139,8 @@ export class SutSession implements SutSoakHost {
 			else if (event.type === 'spawned' || event.type === 'ready') tree.setRoot(event.pid);
 			else if (event.type === 'exited') {
 				tree.setRoot(null);
-				if (!event.expected) engine.notice('error', `the SUT exited unexpectedly (${event.signal ?? `code ${event.code}`})`);
+				// During start-up the start failure says it all.
+				if (!event.expected && live.startFailure === null && supervisor.startedAt !== null && supervisor.state !== 'starting' && supervisor.state !== 'failed') engine.notice('error', `the SUT exited unexpectedly (${event.signal ?? `code ${event.code}`})`);
 			} else if (event.type === 'restarting') engine.notice('warn', `restarting the SUT (${event.restart}/${event.max})`);
 		});
 		const live: Live = {client, initialBalances, intake, supervisor, capture, tree, follower, tally, sampler: null, removeGuard: supervisor.installExitGuard(), startFailure: null, stopResult: null, finished: null};

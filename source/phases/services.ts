@@ -11,7 +11,7 @@ import type {FaultInjector} from '../faults/injector.js';
 import {createMockFaultInjector} from '../faults/mock-injector.js';
 import {OrderTracker} from './trading/tracker.js';
 import {WeightThrottle} from './weight-throttle.js';
-import type {SutSoakHost} from './sut-soak.js';
+import type {SutSoakHost} from '../sut/soak-host.js';
 
 export interface PhaseServices {
 	exchange: ExchangeClient;

@@ -9,30 +9,9 @@
  */
 import {pause} from './abort.js';
 import type {PhaseCtx} from './phase-contract.js';
-import type {SutCheck} from '../sut/judge.js';
+import type {SutOperation, SutSoakHost} from '../sut/soak-host.js';
 
-/** One operation of the SUT's; `latencyMs` null when it reported a count without a time. */
-export interface SutOperation {
-	at: number;
-	ok: boolean;
-	latencyMs: number | null;
-	/** Where it came from: the SUT's own StatsD, or the venue's view of its order placements. */
-	source: 'statsd' | 'venue';
-	/** A failed placement's Binance code, for the error log. */
-	code?: number | null;
-}
-
-/** What the soak needs from the runtime's SUT session. */
-export interface SutSoakHost {
-	readonly command: string;
-	/**
-	 * Starts the SUT for this soak (account on the venue, StatsD intake, supervisor, monitors) and resolves
-	 * once it is ready; on a start failure resolves `{ok: false, message}` (the SUT is gone by then).
-	 */
-	begin(onOperation: (operation: SutOperation) => void): Promise<{ok: true} | {ok: false; message: string}>;
-	/** Stops the SUT (stop signal, wait, kill), checks what it left on the venue, judges it and records its report section. */
-	finish(soakStartedAt: number): Promise<SutCheck[]>;
-}
+export type {SutOperation, SutSoakHost} from '../sut/soak-host.js';
 
 export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost): Promise<void> {
 	const startedAt = Date.now();

@@ -50,7 +50,10 @@ export async function attachExtras<S, P>(engine: Engine<S, P>, options: ExtrasOp
 			const stopFeeding = engine.onEvent(event => {
 				if (event.type === 'sut-sample') server.sut.setSutSample(sutSampleOf(event.view));
 			});
-			closers.push(async () => stopFeeding());
+			closers.push(() => {
+				stopFeeding();
+				return Promise.resolve();
+			});
 			closers.push(() => server.close());
 		}
 	} catch (error) {

@@ -208,7 +208,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			await engine.close();
 			const runtime = await ready.catch(() => null);
 			// Before the runtime: its open orders are read on the mock, which closes with the runtime.
-			await (sut as SutSession | null)?.close();
+			await sut?.close();
 			await runtime?.close?.().catch(() => {});
 		},
 	};

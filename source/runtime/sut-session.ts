@@ -17,7 +17,7 @@
 import path from 'node:path';
 import type {EngineEvent} from '../engine/events.js';
 import type {ChaosEntry} from '../faults/chaos/schema.js';
-import type {SutOperation, SutSoakHost} from '../phases/sut-soak.js';
+import type {SutOperation, SutSoakHost} from '../sut/soak-host.js';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
 import {UsageError} from '../util/usage-error.js';
@@ -105,9 +105,8 @@ export class SutSession implements SutSoakHost {
 		const account = await this.view.account(client.id);
 		const initialBalances: Record<string, number> = {};
 		if (account.ok) for (const b of account.value.balances) initialBalances[b.asset] = b.free + b.locked;
-		let intake: StatsdIntake | null = null;
 		const tally = new VenueOperationsTally(duringFault);
-		intake = new StatsdIntake({
+		const intake = new StatsdIntake({
 			metrics: spec.metrics,
 			duringFault,
 			onOperation: op => {
@@ -121,7 +120,7 @@ export class SutSession implements SutSoakHost {
 			onEvent: event => {
 				tally.add(event);
 				// The SUT's own StatsD, once it reports, is its operations; the venue's view stands in until then.
-				if (intake!.reporting || event.type !== 'order' || !isPlacement(event)) return;
+				if (intake.reporting || event.type !== 'order' || !isPlacement(event)) return;
 				onOperation({at: event.at, ok: !isFailedPlacement(event), latencyMs: event.latencyMs, source: 'venue', code: event.code});
 			},
 		});

@@ -4,6 +4,7 @@ import type {ClientHub} from './clients/client-hub.js';
 import type {FaultController} from './faults/index.js';
 import {parseFaultSpec} from './faults/index.js';
 import type {MarketSimulator} from './market/simulator.js';
+import {MARKET_ADMIN_PATHS, marketAdmin} from './market-admin.js';
 import type {MatchingEngine} from './matching/index.js';
 
 const MAX_ADMIN_BODY = 16 * 1024;
@@ -75,6 +76,7 @@ export function createAdminHandler(deps: AdminDeps) {
 			const id = decodeURIComponent(path.slice('/faults/'.length));
 			return deps.faults.remove(id) ? send(200, {removed: id}) : bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
 		}
+		if (MARKET_ADMIN_PATHS.has(path)) return marketAdmin(deps.market, request, response, path);
 		if (path === '/stats' && method === 'GET') return send(200, deps.stats());
 		if (path === '/market/trade' && method === 'POST') {
 			return withBody((body) => {

@@ -11,9 +11,11 @@ import {OrderCounter, WeightLimiter, type RateLimitOptions} from './http/rate-li
 import type {MockContext} from './http/route.js';
 import {RequestStats} from './http/stats.js';
 import {startListener} from './listener.js';
+import type {MockMarketSettings} from './market/market-settings.js';
 import {MarketSimulator} from './market/simulator.js';
 import {splitSymbol, symbolSpec} from './market/symbols.js';
 import {MatchingEngine, type FeeSchedule, type OrderStatus} from './matching/index.js';
+import {restingOrdersInBook} from './resting-orders-book.js';
 import {UserEvents} from './user-events.js';
 
 export {ClientHub, type ClientInfo, type ClientOptions, type ClientAccountView, type ClientFill} from './clients/client-hub.js';
@@ -54,6 +56,8 @@ export interface MockExchangeOptions {
 	ordersPer10s?: number;
 	ordersPerDay?: number;
 	fees?: FeeSchedule;
+	/** Market steering: the profile's `mock.market` (source/mock/market/market-settings.ts). */
+	market?: MockMarketSettings;
 	/** Market simulation step (default 100 ms). */
 	stepMs?: number;
 	/** Accepted for callers that ask for silence; the mock never logs on stdout anyway. */
@@ -122,7 +126,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 
 	const faults = new FaultController();
 	const clock = () => Date.now() + faults.clockSkewMs();
-	const market = new MarketSimulator({seed: options.seed ?? 1, symbols, volatility: options.volatility ?? 0.02, clock, stepMs: options.stepMs ?? 100});
+	const market = new MarketSimulator({seed: options.seed ?? 1, symbols, volatility: options.volatility ?? 0.02, clock, stepMs: options.stepMs ?? 100, ...(options.market ? {market: options.market} : {})});
 	const engine = new MatchingEngine({
 		clock,
 		rules: (symbol) => market.spec(symbol),
@@ -140,6 +144,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	market.onMarketTrade((trade) => {
 		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);
 	});
+	engine.onEvent(restingOrdersInBook(market));
 	const users = new UserEvents(engine);
 	const credentials = new Map([[apiKey, apiSecret]]);
 	const credentialStore: CredentialStore = {secretFor: (key) => credentials.get(key)};

@@ -61,7 +61,7 @@ describe('market simulator', () => {
 		expect(trades).toBeLessThanOrEqual(600);
 	});
 
-	it('keeps 20 levels a side and diff updates gap-free: a client synced from a snapshot ends equal to the book', () => {
+	it('keeps 5000 levels a side and diff updates gap-free: a client synced from a snapshot ends equal to the book', () => {
 		let now = T0;
 		const market = new MarketSimulator({seed: 9, symbols: ['BTCUSDT'], clock: () => now});
 		const updates: WireDepthUpdate[] = [];
@@ -70,9 +70,9 @@ describe('market simulator', () => {
 			now += 100;
 			market.step();
 		}
-		const snapshot = market.depth('BTCUSDT', 1000);
-		expect(snapshot.bids).toHaveLength(20);
-		expect(snapshot.asks).toHaveLength(20);
+		const snapshot = market.depth('BTCUSDT', 5000);
+		expect(snapshot.bids).toHaveLength(5000);
+		expect(snapshot.asks).toHaveLength(5000);
 		// User taker fills between steps change the book too; they must land in the diffs.
 		market.take('BTCUSDT', 'ask', Number(snapshot.asks[0]![0]), Number(snapshot.asks[0]![1]));
 		for (let i = 0; i < 300; i++) {
@@ -99,7 +99,7 @@ describe('market simulator', () => {
 			for (const [p, q] of u.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
 			last = u.u;
 		}
-		const final = market.depth('BTCUSDT', 1000);
+		const final = market.depth('BTCUSDT', 5000);
 		expect(final.lastUpdateId).toBe(last);
 		const sorted = (m: Map<string, string>, desc: boolean) => [...m.entries()].sort((x, y) => (desc ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])));
 		expect(sorted(bids, true)).toEqual(final.bids);
@@ -120,13 +120,17 @@ describe('klines over REST', () => {
 	type Row = [number, string, string, string, string, string, number, string, number, string, string, string];
 	const get = async (q: string) => (await publicGet(mock, `/api/v3/klines?symbol=BTCUSDT&${q}`)).body as Row[];
 
-	it('serves at least 1000 candles for every interval from 1s to 1w (1M back to ~2007), each with consistent OHLC', async () => {
+	it('serves 1000 candles for every interval from 1s to 3d, and 1w/1M back to the listing day (2017-08-17), each with consistent OHLC', async () => {
 		const intervals = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'];
 		const all = await Promise.all(intervals.map((interval) => get(`interval=${interval}&limit=1000`)));
 		for (const [n, interval] of intervals.entries()) {
 			const rows = all[n]!;
-			expect(rows.length, interval).toBe(interval === '1M' ? Math.min(1000, rows.length) : 1000);
-			if (interval === '1M') expect(rows.length).toBeGreaterThanOrEqual(200);
+			const listed = Date.UTC(2017, 7, 17);
+			if (interval === '1w' || interval === '1M') {
+				expect(rows.length, interval).toBeLessThan(1000);
+				expect(rows[0]![0], interval).toBeLessThanOrEqual(listed);
+				expect(rows[0]![6], interval).toBeGreaterThanOrEqual(listed);
+			} else expect(rows.length, interval).toBe(1000);
 			// Plain checks in the loop (16 000 rows), one assertion on what went wrong.
 			const problems: string[] = [];
 			for (const [i, r] of rows.entries()) {

@@ -1,8 +1,10 @@
 import {isInterval} from '../market/klines.js';
+import type {PublicTrade} from '../market/simulator.js';
 import {wireFilters} from '../market/symbols.js';
+import {tickerRoutes} from './ticker-routes.js';
 import {ORDER_TYPES} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
-import {errors} from './errors.js';
+import {ApiError, errors} from './errors.js';
 import type {Params} from './params.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
@@ -60,7 +62,7 @@ function symbolInfo(ctx: MockContext, symbol: string): Record<string, unknown> {
 	const spec = ctx.market.spec(symbol)!;
 	return {
 		symbol,
-		status: 'TRADING',
+		status: ctx.market.status(symbol),
 		baseAsset: spec.baseAsset,
 		baseAssetPrecision: 8,
 		quoteAsset: spec.quoteAsset,
@@ -135,7 +137,7 @@ function klineRoute(): Route {
 			params.string('timeZone');
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			if (startTime !== undefined && endTime !== undefined && startTime > endTime) throw errors.outOfRange('startTime');
-			return json(ctx.market.klines(symbol, interval, limit, startTime, endTime));
+			return {body: ctx.market.klinesBody(symbol, interval, limit, startTime, endTime)};
 		},
 	};
 }
@@ -172,7 +174,7 @@ export const marketRoutes: Record<string, Route> = {
 		handle(ctx, {params}) {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 5000) ?? 100;
-			return json(ctx.market.depth(symbol, limit));
+			return {body: ctx.market.depthBody(symbol, limit)};
 		},
 	},
 	'GET /api/v3/trades': {
@@ -181,7 +183,7 @@ export const marketRoutes: Record<string, Route> = {
 		handle(ctx, {params}) {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
-			return json(ctx.market.recentTrades(symbol).slice(-limit).map((t) => tradeRow(t)));
+			return json(ctx.market.tradesFrom(symbol, undefined, limit).map((t) => tradeRow(t)));
 		},
 	},
 	'GET /api/v3/historicalTrades': {
@@ -191,9 +193,7 @@ export const marketRoutes: Record<string, Route> = {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			const fromId = params.integer('fromId', 0);
-			const all = ctx.market.recentTrades(symbol);
-			const rows = fromId === undefined ? all.slice(-limit) : all.filter((t) => t.id >= fromId).slice(0, limit);
-			return json(rows.map((t) => tradeRow(t)));
+			return json(ctx.market.tradesFrom(symbol, fromId, limit).map((t) => tradeRow(t)));
 		},
 	},
 	'GET /api/v3/aggTrades': {
@@ -206,9 +206,14 @@ export const marketRoutes: Record<string, Route> = {
 			const endTime = params.integer('endTime', 0);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			if (startTime !== undefined && endTime !== undefined && (endTime < startTime || endTime - startTime > 3_600_000)) throw errors.outOfRange('endTime');
-			const all = ctx.market.recentTrades(symbol);
-			let rows = all.filter((t) => (fromId === undefined || t.id >= fromId) && (startTime === undefined || t.time >= startTime) && (endTime === undefined || t.time <= endTime));
-			rows = fromId !== undefined || startTime !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
+			let rows: readonly PublicTrade[];
+			if (fromId !== undefined) rows = ctx.market.tradesFrom(symbol, fromId, limit);
+			else if (startTime === undefined && endTime === undefined) rows = ctx.market.tradesFrom(symbol, undefined, limit);
+			else {
+				const all = ctx.market.recentTrades(symbol);
+				const inTime = all.filter((t) => (startTime === undefined || t.time >= startTime) && (endTime === undefined || t.time <= endTime));
+				rows = startTime !== undefined ? inTime.slice(0, limit) : inTime.slice(-limit);
+			}
 			return json(rows.map((t) => ({a: t.id, p: t.price.toFixed(8), q: t.qty.toFixed(8), f: t.id, l: t.id, T: t.time, m: t.buyerIsMaker, M: true})));
 		},
 	},
@@ -264,8 +269,15 @@ export const marketRoutes: Record<string, Route> = {
 			return json((symbolsParam(ctx, params) ?? ctx.market.symbols()).map((s) => bookTicker(ctx, s)));
 		},
 	},
+	...tickerRoutes,
 	'GET /sapi/v1/system/status': {security: 'NONE', weight: 1, handle: () => ({body: '{"status":0,"msg":"normal"}'})},
 };
+
+/** An order on a halted symbol (status BREAK) gets Binance's answer: 400 {"code":-1013,"msg":"Market is closed."}. */
+export function refuseWhenHalted(ctx: MockContext, symbol: string | undefined): void {
+	const refusal = symbol === undefined ? undefined : ctx.market.orderRefusal(symbol);
+	if (refusal) throw new ApiError(refusal.code, refusal.msg, refusal.status);
+}
 
 function tradeRow(t: {id: number; price: number; qty: number; time: number; buyerIsMaker: boolean}) {
 	return {id: t.id, price: t.price.toFixed(8), qty: t.qty.toFixed(8), quoteQty: (t.price * t.qty).toFixed(8), time: t.time, isBuyerMaker: t.buyerIsMaker, isBestMatch: true};

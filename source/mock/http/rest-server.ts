@@ -3,7 +3,7 @@ import {signatureMatches} from '../signing.js';
 import {accountRoutes} from './account-routes.js';
 import type {MockContext, OrderAck, Reply, RestObserver, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
-import {marketRoutes} from './market-routes.js';
+import {marketRoutes, refuseWhenHalted} from './market-routes.js';
 import {Params} from './params.js';
 import {tradeRoutes} from './trade-routes.js';
 
@@ -135,6 +135,7 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 					}
 					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
 				}
+				if (route.order) refuseWhenHalted(ctx, all.raw('symbol'));
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
 				send(reply.status ?? 200, reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);

@@ -7,24 +7,33 @@ export interface Level {
 	steps: number;
 }
 
-export const BOOK_LEVELS = 20;
+/** Levels a side, as deep as Binance's deepest snapshot (limit 5000). */
+export const BOOK_LEVELS = 5_000;
+
+type Side = 'bid' | 'ask';
 
 /**
- * One symbol's simulated book: 20 levels a side that follow the mid price. Every change to a level
- * takes the next update id and is remembered until `flush`, which turns the changes since the last
- * flush into one diff event with U = first id, u = last id — so a snapshot's lastUpdateId always sits
- * inside or right before the next diff, as Binance's sync procedure expects.
+ * One symbol's public book: 5000 simulated levels a side that follow the mid price, plus the resting
+ * orders of the mock's accounts (the overlay), shown summed with the simulated size at their price.
+ * Every change to a public level takes the next update id and is remembered until `flush`, which turns
+ * the changes since the last flush into one diff event with U = first id, u = last id — so a snapshot's
+ * lastUpdateId always sits inside or right before the next diff, as Binance's sync procedure expects.
+ * Simulated levels that a trade empties are refilled at the far end, so every side always holds 5000.
  */
 export class OrderBook {
-	/** Best first: bids descending, asks ascending. */
+	/** Simulated levels, best first: bids descending, asks ascending. */
 	readonly bids: Level[] = [];
 	readonly asks: Level[] = [];
+	/** Resting account orders: ticks → steps. */
+	private readonly userBids = new Map<number, number>();
+	private readonly userAsks = new Map<number, number>();
 	updateId: number;
 	private pendingFirst = 0;
 	private readonly pendingBids = new Map<number, number>();
 	private readonly pendingAsks = new Map<number, number>();
 	private readonly tickScale: number;
 	private readonly stepScale: number;
+	private bodyCache?: {updateId: number; limit: number; body: string};
 
 	constructor(
 		readonly symbol: string,
@@ -47,6 +56,14 @@ export class OrderBook {
 		return steps / this.stepScale;
 	}
 
+	ticksOf(price: number): number {
+		return Math.round(price * this.tickScale);
+	}
+
+	stepsOf(qty: number): number {
+		return Math.round(qty * this.stepScale);
+	}
+
 	priceString(ticks: number): string {
 		return (ticks / this.tickScale).toFixed(8);
 	}
@@ -55,25 +72,59 @@ export class OrderBook {
 		return (steps / this.stepScale).toFixed(8);
 	}
 
+	/** Best public bid (simulated or resting order), with the summed size at that price. */
 	bestBid(): Level | undefined {
-		return this.bids[0];
+		return this.best('bid');
 	}
 
 	bestAsk(): Level | undefined {
-		return this.asks[0];
+		return this.best('ask');
 	}
 
-	/** Moves the book to a new mid: crossed levels go, the top is refilled around the mid, sizes wander. */
-	evolve(mid: number): void {
+	/** Best simulated level only (what the simulated flow and takers consume). */
+	bestSimulated(side: Side): Level | undefined {
+		return (side === 'bid' ? this.bids : this.asks)[0];
+	}
+
+	/** Best resting account order price on a side, undefined when none. */
+	bestUser(side: Side): number | undefined {
+		const map = side === 'bid' ? this.userBids : this.userAsks;
+		let best: number | undefined;
+		for (const t of map.keys()) if (best === undefined || (side === 'bid' ? t > best : t < best)) best = t;
+		return best;
+	}
+
+	userSteps(side: Side, ticks: number): number {
+		return (side === 'bid' ? this.userBids : this.userAsks).get(ticks) ?? 0;
+	}
+
+	/** Adds (or with a negative delta removes) resting account quantity at a price. */
+	changeUser(side: Side, ticks: number, deltaSteps: number): void {
+		const map = side === 'bid' ? this.userBids : this.userAsks;
+		const next = (map.get(ticks) ?? 0) + deltaSteps;
+		if (next > 0) map.set(ticks, next);
+		else map.delete(ticks);
+		this.record(side, ticks);
+	}
+
+	/**
+	 * Moves the book to a new mid: crossed levels go, the top is refilled around the mid (at least
+	 * `halfSpreadTicks` away, and never through a resting account order), sizes wander.
+	 */
+	evolve(mid: number, halfSpreadTicks = 0.5): void {
 		const midTicks = mid * this.tickScale;
-		let topBid = Math.floor(midTicks - 0.5);
-		let topAsk = Math.ceil(midTicks + 0.5);
-		if (topAsk <= topBid) topAsk = topBid + 1;
+		const half = Math.max(0.5, halfSpreadTicks);
+		let topBid = Math.floor(midTicks - half);
+		let topAsk = Math.ceil(midTicks + half);
 		if (topBid < 1) topBid = 1;
+		// Resting account orders are part of the book: the simulated side never quotes through them.
+		const userBid = this.bestUser('bid');
+		const userAsk = this.bestUser('ask');
+		if (userAsk !== undefined && topBid >= userAsk) topBid = userAsk - 1;
+		if (userBid !== undefined && topAsk <= userBid) topAsk = userBid + 1;
 		if (topAsk <= topBid) topAsk = topBid + 1;
-		// Drop levels the new mid has crossed.
-		while (this.bids.length > 0 && this.bids[0]!.ticks >= topAsk) this.remove('bid', 0);
-		while (this.asks.length > 0 && this.asks[0]!.ticks <= topBid) this.remove('ask', 0);
+		this.dropCrossed('bid', topAsk);
+		this.dropCrossed('ask', topBid);
 		this.refillTop('bid', topBid);
 		this.refillTop('ask', topAsk);
 		this.fillDepth('bid');
@@ -85,29 +136,38 @@ export class OrderBook {
 			const levels = side === 'bid' ? this.bids : this.asks;
 			const index = Math.min(levels.length - 1, Math.floor(this.rng.exponential(4)));
 			const level = levels[index];
-			if (level) this.set(side, index, this.randomSize());
+			if (level) {
+				level.steps = this.randomSize();
+				this.record(side, level.ticks);
+			}
 		}
 	}
 
-	/** Takes quantity out of a level (a trade against it); the level goes when empty. Returns steps taken. */
-	consume(side: 'bid' | 'ask', ticks: number, steps: number): number {
+	/** Takes quantity out of a simulated level (a trade against it); an emptied level is replaced at the far end. */
+	consume(side: Side, ticks: number, steps: number): number {
 		const levels = side === 'bid' ? this.bids : this.asks;
 		const index = levels.findIndex((l) => l.ticks === ticks);
 		if (index < 0) return 0;
 		const level = levels[index]!;
 		const taken = Math.min(steps, level.steps);
-		if (taken === level.steps) this.remove(side, index);
-		else this.set(side, index, level.steps - taken);
+		if (taken === level.steps) levels.splice(index, 1);
+		else level.steps -= taken;
+		this.record(side, ticks);
+		this.fillDepth(side);
 		return taken;
 	}
 
 	snapshot(limit: number): WireDepthSnapshot {
-		const n = Math.min(limit, BOOK_LEVELS);
-		const bids: Array<[string, string]> = [];
-		const asks: Array<[string, string]> = [];
-		for (let i = 0; i < n && i < this.bids.length; i++) bids.push([this.priceString(this.bids[i]!.ticks), this.qtyString(this.bids[i]!.steps)]);
-		for (let i = 0; i < n && i < this.asks.length; i++) asks.push([this.priceString(this.asks[i]!.ticks), this.qtyString(this.asks[i]!.steps)]);
-		return {lastUpdateId: this.updateId, bids, asks};
+		return {lastUpdateId: this.updateId, bids: this.side('bid', limit), asks: this.side('ask', limit)};
+	}
+
+	/** The snapshot as JSON; the deep ones are cached until the book changes (they are large). */
+	snapshotBody(limit: number): string {
+		const cached = this.bodyCache;
+		if (cached && cached.updateId === this.updateId && cached.limit === limit) return cached.body;
+		const body = JSON.stringify(this.snapshot(limit));
+		if (limit > 100) this.bodyCache = {updateId: this.updateId, limit, body};
+		return body;
 	}
 
 	/** The diff since the last flush, or undefined when nothing changed. */
@@ -124,60 +184,117 @@ export class OrderBook {
 		return update;
 	}
 
+	/** The public side: simulated levels merged with resting account orders, best first. */
+	private side(side: Side, limit: number): Array<[string, string]> {
+		const levels = side === 'bid' ? this.bids : this.asks;
+		const user = side === 'bid' ? this.userBids : this.userAsks;
+		const out: Array<[string, string]> = [];
+		const better = (a: number, b: number) => (side === 'bid' ? a > b : a < b);
+		const extra = user.size === 0 ? [] : [...user.keys()].sort((a, b) => (side === 'bid' ? b - a : a - b));
+		let i = 0;
+		let j = 0;
+		while (out.length < limit && (i < levels.length || j < extra.length)) {
+			const sim = levels[i];
+			const u = extra[j];
+			if (u !== undefined && (sim === undefined || better(u, sim.ticks))) {
+				out.push([this.priceString(u), this.qtyString(user.get(u)!)]);
+				j++;
+			} else if (u !== undefined && sim!.ticks === u) {
+				out.push([this.priceString(u), this.qtyString(sim!.steps + user.get(u)!)]);
+				i++;
+				j++;
+			} else {
+				out.push([this.priceString(sim!.ticks), this.qtyString(sim!.steps)]);
+				i++;
+			}
+		}
+		return out;
+	}
+
+	private best(side: Side): Level | undefined {
+		const sim = (side === 'bid' ? this.bids : this.asks)[0];
+		const u = this.bestUser(side);
+		if (u === undefined) return sim;
+		if (!sim || (side === 'bid' ? u > sim.ticks : u < sim.ticks)) return {ticks: u, steps: this.userSteps(side, u)};
+		if (sim.ticks === u) return {ticks: u, steps: sim.steps + this.userSteps(side, u)};
+		return sim;
+	}
+
 	private randomSize(): number {
 		return Math.max(1, Math.round(this.rng.exponential(this.typicalSteps * 1.5)));
 	}
 
-	private record(side: 'bid' | 'ask', ticks: number, steps: number): void {
+	/** Notes the public size at `ticks` (simulated + resting) as changed. */
+	private record(side: Side, ticks: number): void {
 		this.updateId++;
 		if (this.pendingFirst === 0) this.pendingFirst = this.updateId;
-		(side === 'bid' ? this.pendingBids : this.pendingAsks).set(ticks, steps);
-	}
-
-	private set(side: 'bid' | 'ask', index: number, steps: number): void {
-		const level = (side === 'bid' ? this.bids : this.asks)[index]!;
-		level.steps = steps;
-		this.record(side, level.ticks, steps);
-	}
-
-	private remove(side: 'bid' | 'ask', index: number): void {
 		const levels = side === 'bid' ? this.bids : this.asks;
-		const [level] = levels.splice(index, 1);
-		if (level) this.record(side, level.ticks, 0);
+		const sim = findLevel(levels, ticks, side)?.steps ?? 0;
+		(side === 'bid' ? this.pendingBids : this.pendingAsks).set(ticks, sim + this.userSteps(side, ticks));
 	}
 
-	private insert(side: 'bid' | 'ask', index: number, ticks: number): void {
+	/** Removes the simulated levels at or through `limit` (the other side's new top), in one splice. */
+	private dropCrossed(side: Side, limit: number): void {
 		const levels = side === 'bid' ? this.bids : this.asks;
-		const level = {ticks, steps: this.randomSize()};
-		levels.splice(index, 0, level);
-		this.record(side, ticks, level.steps);
+		let k = 0;
+		while (k < levels.length && (side === 'bid' ? levels[k]!.ticks >= limit : levels[k]!.ticks <= limit)) k++;
+		if (k === 0) return;
+		const gone = levels.splice(0, k);
+		for (const l of gone) this.record(side, l.ticks);
 	}
 
-	/** Makes the best level sit at `top`, filling any gap down to the old best with 1–3 tick spacing. */
-	private refillTop(side: 'bid' | 'ask', top: number): void {
+	/** Makes the best simulated level sit at `top`, filling any gap down to the old best with 1–3 tick spacing. */
+	private refillTop(side: Side, top: number): void {
 		const levels = side === 'bid' ? this.bids : this.asks;
 		const dir = side === 'bid' ? -1 : 1;
 		const oldBest = levels[0]?.ticks;
 		if (oldBest === top) return;
-		// Walk from the new top towards the old best, inserting levels in order.
-		const fresh: number[] = [];
+		if (oldBest !== undefined && (dir < 0 ? oldBest > top : oldBest < top)) {
+			// The mid moved away: levels better than the new top go.
+			let k = 0;
+			while (k < levels.length && (dir < 0 ? levels[k]!.ticks > top : levels[k]!.ticks < top)) k++;
+			const gone = levels.splice(0, k);
+			for (const l of gone) this.record(side, l.ticks);
+		}
+		const best = levels[0]?.ticks;
+		const fresh: Level[] = [];
 		let t = top;
-		while (fresh.length < BOOK_LEVELS && (oldBest === undefined || (dir < 0 ? t > oldBest : t < oldBest)) && t > 0) {
-			fresh.push(t);
+		while (fresh.length < BOOK_LEVELS && (best === undefined || (dir < 0 ? t > best : t < best)) && t > 0) {
+			fresh.push({ticks: t, steps: this.randomSize()});
 			t += dir * this.rng.int(1, 3);
 		}
-		for (let i = 0; i < fresh.length; i++) this.insert(side, i, fresh[i]!);
-		while (levels.length > BOOK_LEVELS) this.remove(side, levels.length - 1);
+		if (fresh.length === 0) return;
+		levels.splice(0, 0, ...fresh);
+		for (const l of fresh) this.record(side, l.ticks);
+		if (levels.length > BOOK_LEVELS) {
+			const gone = levels.splice(BOOK_LEVELS);
+			for (const l of gone) this.record(side, l.ticks);
+		}
 	}
 
-	private fillDepth(side: 'bid' | 'ask'): void {
+	private fillDepth(side: Side): void {
 		const levels = side === 'bid' ? this.bids : this.asks;
 		const dir = side === 'bid' ? -1 : 1;
 		while (levels.length < BOOK_LEVELS) {
 			const last = levels[levels.length - 1];
 			const t = last ? last.ticks + dir * this.rng.int(1, 3) : 0;
 			if (t <= 0) break;
-			this.insert(side, levels.length, t);
+			levels.push({ticks: t, steps: this.randomSize()});
+			this.record(side, t);
 		}
 	}
+}
+
+/** Binary search of a side (bids descending, asks ascending) for the level at `ticks`. */
+function findLevel(levels: readonly Level[], ticks: number, side: Side): Level | undefined {
+	let lo = 0;
+	let hi = levels.length - 1;
+	while (lo <= hi) {
+		const mid = (lo + hi) >> 1;
+		const t = levels[mid]!.ticks;
+		if (t === ticks) return levels[mid];
+		if (side === 'bid' ? t > ticks : t < ticks) lo = mid + 1;
+		else hi = mid - 1;
+	}
+	return undefined;
 }

@@ -1,15 +1,19 @@
 import type {MarketFeed, Unsubscribe, WireBookTicker, WireDepthSnapshot, WireDepthUpdate, WireKline, WireMiniTicker, WireTicker, WireTrade} from '../contracts.js';
-import {KlineStore, candleOpen, isInterval, nextOpen} from './klines.js';
+import {type Candle, KlineStore, candleOpen, isInterval, nextOpen} from './klines.js';
+import {effectiveSettings, type EffectiveMarketSettings, type MarketSymbolSettings, type MockMarketSettings} from './market-settings.js';
 import {OrderBook, type Level} from './order-book.js';
-import {PriceProcess} from './price-process.js';
+import {PriceProcess, type Regime} from './price-process.js';
 import {Rng} from './rng.js';
-import {symbolSpec, type SymbolSpec} from './symbols.js';
+import {PriceShock, type ShockSpec} from './price-shock.js';
+import {listingDate, symbolSpec, type SymbolSpec} from './symbols.js';
 
 export interface MarketOptions {
 	seed: number;
 	symbols: readonly string[];
-	/** Daily return standard deviation of the ranging regime (default 0.02). */
+	/** Daily standard deviation of returns (default 0.02); `market.volatility` (annualised) wins when set. */
 	volatility?: number;
+	/** The profile's `mock.market` section / `drydock mock` flags / admin settings. */
+	market?: MockMarketSettings;
 	/** The server clock (wall clock plus any skew), injected so tests can drive time. */
 	clock: () => number;
 	/** Simulation step; depth diffs go out once per step. Binance's diff stream is 100 ms. */
@@ -36,7 +40,13 @@ export interface MarketTradeEvent {
 	tradeId: number;
 }
 
-const RECENT_TRADES = 1_000;
+/** Public trades kept for /trades, /historicalTrades and /aggTrades paging by fromId. */
+const TRADE_HORIZON = 100_000;
+
+/** Book levels offered to a taker order (see `levels`). */
+const TAKER_LEVELS = 1_000;
+
+export type SymbolStatus = 'TRADING' | 'BREAK';
 
 interface SymbolState {
 	spec: SymbolSpec;
@@ -45,6 +55,11 @@ interface SymbolState {
 	klines: KlineStore;
 	flow: Rng;
 	rate: number;
+	settings: EffectiveMarketSettings;
+	/** Overrides set for this symbol (profile, flags, admin), layered over the defaults. */
+	overrides: MarketSymbolSettings;
+	shock?: PriceShock;
+	status: SymbolStatus;
 	nextTradeId: number;
 	recent: PublicTrade[];
 	lastPrice: number;
@@ -70,10 +85,17 @@ export class MarketSimulator implements MarketFeed {
 	private readonly clock: () => number;
 	paused = false;
 
+	private readonly defaults: EffectiveMarketSettings;
+	private readonly klineCache = new Map<string, {latest: number; forming: number | undefined; prefix: string; body: string}>();
+	private readonly stepMs: number;
+
 	constructor(options: MarketOptions) {
 		this.clock = options.clock;
 		const stepMs = options.stepMs ?? 100;
-		const volatility = options.volatility ?? 0.02;
+		this.stepMs = stepMs;
+		const market = options.market ?? {};
+		const daily = options.volatility ?? 0.02;
+		this.defaults = effectiveSettings({volatility: daily * Math.sqrt(365), drift: 0, regime: 'auto', tradeRate: undefined, spread: 0}, market);
 		this.symbolList = [...options.symbols];
 		const now = this.clock();
 		for (const symbol of this.symbolList) {
@@ -81,15 +103,27 @@ export class MarketSimulator implements MarketFeed {
 			this.specs.set(symbol, spec);
 			const rng = (label: string) => new Rng(options.seed, `${symbol}:${label}`);
 			const seeded = rng('start');
-			const start = Number((spec.startPrice * Math.exp(seeded.range(-0.03, 0.03))).toFixed(spec.priceDecimals));
+			const overrides: MarketSymbolSettings = {...market.symbols?.[symbol]};
+			const settings = effectiveSettings(this.defaults, overrides);
+			const rate = settings.tradeRate ?? seeded.range(1, 10);
+			const klines = new KlineStore(symbol, {
+				now,
+				seed: options.seed,
+				symbol,
+				listing: listingDate(symbol),
+				anchorPrice: spec.startPrice * Math.exp(seeded.range(-0.03, 0.03)),
+				priceDecimals: spec.priceDecimals,
+				dailySigma: settings.volatility / Math.sqrt(365),
+				typicalQty: spec.typicalQty,
+				tradesPerSecond: rate,
+			});
+			const start = klines.startPrice;
 			const typicalSteps = Math.max(1, Math.round(spec.typicalQty * 10 ** spec.qtyDecimals));
 			const book = new OrderBook(symbol, spec.priceDecimals, spec.qtyDecimals, typicalSteps, rng('book'), 1_000_000 + seeded.int(0, 9_000_000));
-			const process = new PriceProcess(start, rng('price'), volatility, stepMs);
-			const rate = seeded.range(1, 10);
-			const klines = new KlineStore(symbol, rng, {now, price: start, priceDecimals: spec.priceDecimals, volatility, typicalQty: spec.typicalQty, tradesPerSecond: rate});
-			book.evolve(start);
+			const process = new PriceProcess(start, rng('price'), stepMs, settings);
+			book.evolve(start, halfSpread(settings, start, spec));
 			book.flush(now);
-			const nextTradeId = 100_000_000 + seeded.int(0, 900_000_000);
+			const nextTradeId = klines.firstLiveTradeId;
 			this.state.set(symbol, {
 				spec,
 				process,
@@ -97,8 +131,11 @@ export class MarketSimulator implements MarketFeed {
 				klines,
 				flow: rng('flow'),
 				rate,
+				settings,
+				overrides,
+				status: 'TRADING',
 				nextTradeId,
-				recent: pastTrades(rng('past-trades'), spec, start, now, nextTradeId, volatility),
+				recent: pastTrades(rng('past-trades'), spec, start, now, nextTradeId, settings.volatility / Math.sqrt(365)),
 				lastPrice: start,
 				lastQty: spec.typicalQty,
 				lastPriceString: start.toFixed(8),
@@ -107,10 +144,8 @@ export class MarketSimulator implements MarketFeed {
 		}
 	}
 
-	/** Generates every symbol's candle history now rather than on first use (see KlineStore.prepare). */
-	prepareHistory(): void {
-		for (const s of this.state.values()) s.klines.prepare();
-	}
+	/** Kept for callers from the stored-history days: history is now generated on demand. */
+	prepareHistory(): void {}
 
 	// ---- MarketFeed ----
 
@@ -180,9 +215,8 @@ export class MarketSimulator implements MarketFeed {
 			q: w.q.toFixed(8),
 			O: w.openTime,
 			C: now,
-			// History candles carry counts but no ids: number the window's trades back from the last id.
-			F: s.nextTradeId - w.n,
-			L: s.nextTradeId - 1,
+			F: w.n > 0 ? w.f : -1,
+			L: w.n > 0 ? w.L : -1,
 			n: w.n,
 		};
 		s.tickerCache = {version: s.version, second, value};
@@ -250,26 +284,43 @@ export class MarketSimulator implements MarketFeed {
 
 	klines(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number) {
 		const s = this.get(symbol);
-		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => [
-			c.t,
-			c.o.toFixed(8),
-			c.h.toFixed(8),
-			c.l.toFixed(8),
-			c.c.toFixed(8),
-			c.v.toFixed(8),
-			nextOpen(interval, c.t) - 1,
-			c.q.toFixed(8),
-			c.n,
-			c.V.toFixed(8),
-			c.Q.toFixed(8),
-			'0',
-		]);
+		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => klineRow(interval, c));
+	}
+
+	/**
+	 * GET /api/v3/klines as JSON. Closed candles never change, so a page's rows are kept (a small LRU)
+	 * and only a forming last candle is rebuilt per request; a page is rebuilt when a new candle opens.
+	 */
+	klinesBody(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number): string {
+		const s = this.get(symbol);
+		const now = this.clock();
+		const latest = candleOpen(interval, now);
+		const key = `${symbol}|${interval}|${limit}|${startTime ?? ''}|${endTime ?? ''}`;
+		const hit = this.klineCache.get(key);
+		if (hit && hit.latest === latest) {
+			if (hit.forming === undefined) return hit.body;
+			s.klines.advance(now);
+			const c = s.klines.candle(interval, hit.forming);
+			return c ? `${hit.prefix}${hit.prefix.length > 1 ? ',' : ''}${JSON.stringify(klineRow(interval, c))}]` : `${hit.prefix}]`;
+		}
+		const candles = s.klines.select(interval, now, limit, startTime, endTime);
+		const rows = candles.map((c) => JSON.stringify(klineRow(interval, c)));
+		const forming = candles.length > 0 && candles[candles.length - 1]!.t === latest ? latest : undefined;
+		const prefix = `[${(forming === undefined ? rows : rows.slice(0, -1)).join(',')}`;
+		const body = `[${rows.join(',')}]`;
+		if (this.klineCache.size >= 64) this.klineCache.delete(this.klineCache.keys().next().value!);
+		this.klineCache.set(key, {latest, forming, prefix, body});
+		return body;
 	}
 
 	/** Book levels on one side as prices and quantities, best first (what a taker order walks). */
 	levels(symbol: string, side: 'bid' | 'ask'): Array<{price: number; qty: number}> {
 		const {book} = this.get(symbol);
-		return (side === 'bid' ? book.bids : book.asks).map((l: Level) => ({price: book.price(l.ticks), qty: book.qty(l.steps)}));
+		// The best 1000 levels: more than any order walks, and copying all 5000 on every order costs.
+		const levels = side === 'bid' ? book.bids : book.asks;
+		const out: Array<{price: number; qty: number}> = [];
+		for (let i = 0; i < levels.length && i < TAKER_LEVELS; i++) out.push({price: book.price(levels[i]!.ticks), qty: book.qty(levels[i]!.steps)});
+		return out;
 	}
 
 	/**
@@ -292,10 +343,89 @@ export class MarketSimulator implements MarketFeed {
 		const s = this.get(symbol);
 		const rounded = Number(price.toFixed(s.spec.priceDecimals));
 		s.process.price = rounded;
-		s.book.evolve(rounded);
+		s.book.evolve(rounded, halfSpread(s.settings, rounded, s.spec));
 		const q = qty ?? s.spec.typicalQty;
 		this.printTrade(s, rounded, Number(q.toFixed(s.spec.qtyDecimals)), rounded < s.lastPrice, false);
 		this.flushDepth(this.clock());
+	}
+
+	// ---- steering (the admin API's /market, the profile, `drydock mock` flags) ----
+
+	/** The settings in force for a symbol and what the market is doing now. */
+	marketState(symbol: string): {symbol: string; settings: EffectiveMarketSettings; regime: Regime; status: SymbolStatus; price: string; shock?: ShockSpec & {phase: string; startedAt: number}} {
+		const s = this.get(symbol);
+		const now = this.clock();
+		return {
+			symbol,
+			settings: {...s.settings},
+			regime: s.process.regime,
+			status: s.status,
+			price: s.lastPriceString,
+			...(s.shock ? {shock: {...s.shock.spec, phase: s.shock.phase(now), startedAt: s.shock.start}} : {}),
+		};
+	}
+
+	/** Changes settings for one symbol, or for every symbol when `symbol` is undefined. */
+	configure(symbol: string | undefined, change: MarketSymbolSettings): void {
+		for (const name of symbol === undefined ? this.symbolList : [symbol]) {
+			const s = this.get(name);
+			Object.assign(s.overrides, change);
+			s.settings = effectiveSettings(this.defaults, s.overrides);
+			s.process.settings = s.settings;
+			if (change.tradeRate !== undefined) s.rate = change.tradeRate;
+		}
+	}
+
+	/** Starts a price shock on a symbol (replacing one under way). */
+	shock(symbol: string, spec: ShockSpec): void {
+		this.get(symbol).shock = new PriceShock(spec, this.clock());
+	}
+
+	/** Halts (BREAK) or resumes (TRADING) a symbol: no simulated trades while halted; orders are refused by the order path. */
+	setStatus(symbol: string, status: SymbolStatus): void {
+		this.get(symbol).status = status;
+	}
+
+	status(symbol: string): SymbolStatus {
+		return this.get(symbol).status;
+	}
+
+	/** Binance's answer to an order on a symbol that is not trading, or undefined when it trades. */
+	orderRefusal(symbol: string): {status: number; code: number; msg: string} | undefined {
+		const s = this.state.get(symbol);
+		return s && s.status !== 'TRADING' ? {status: 400, code: -1013, msg: 'Market is closed.'} : undefined;
+	}
+
+	/**
+	 * A resting account order's public quantity changed (placed, partly filled, cancelled, filled):
+	 * `deltaQty` is added to the level at `price` on its side, and shows in depth, streams and tickers.
+	 */
+	restingOrderChanged(symbol: string, side: 'bid' | 'ask', price: number, deltaQty: number): void {
+		const s = this.state.get(symbol);
+		if (!s || deltaQty === 0) return;
+		s.book.changeUser(side, s.book.ticksOf(price), s.book.stepsOf(deltaQty));
+		s.version++;
+	}
+
+	/** The depth snapshot as JSON (cached for deep limits until the book changes). */
+	depthBody(symbol: string, limit: number): string {
+		return this.get(symbol).book.snapshotBody(limit);
+	}
+
+	/** The aggregate candle of [from, to) — history and live — for the rolling-window tickers. */
+	window(symbol: string, from: number, to: number): Candle | undefined {
+		const s = this.get(symbol);
+		s.klines.advance(this.clock());
+		return s.klines.range(from, to);
+	}
+
+	/** Public trades from `fromId` on (within the kept horizon), or the latest `limit` without it. */
+	tradesFrom(symbol: string, fromId: number | undefined, limit: number): readonly PublicTrade[] {
+		const recent = this.get(symbol).recent;
+		if (fromId === undefined) return recent.slice(-limit);
+		const first = recent[0]?.id ?? 0;
+		const index = Math.max(0, fromId - first);
+		return recent.slice(index, index + limit);
 	}
 
 	/** One simulation step: price, book, trades, then the batched depth diff. */
@@ -303,23 +433,67 @@ export class MarketSimulator implements MarketFeed {
 		if (this.paused) return;
 		const now = this.clock();
 		for (const s of this.state.values()) {
-			const mid = s.process.step();
-			s.book.evolve(mid);
-			// Trade intensity wanders between 1 and 10 per second.
-			s.rate = Math.min(10, Math.max(1, s.rate + s.flow.normal() * 0.2));
-			const count = s.flow.poisson(s.rate / 10);
+			s.klines.advance(now);
+			// A halted symbol neither moves nor trades until it is resumed.
+			if (s.status !== 'TRADING') continue;
+			let mid = s.process.step();
+			if (s.shock) {
+				mid *= Math.exp(s.shock.offset(now));
+				if (s.shock.phase(now) === 'over') s.shock = undefined;
+			}
+			this.crossRestingOrders(s, mid);
+			s.book.evolve(mid, halfSpread(s.settings, mid, s.spec));
+			// Trade intensity wanders between 1 and 10 per second unless set.
+			if (s.settings.tradeRate === undefined) s.rate = Math.min(10, Math.max(1, s.rate + s.flow.normal() * 0.2));
+			else s.rate = s.settings.tradeRate;
+			const count = s.flow.poisson((s.rate * this.stepMs) / 1000);
 			for (let i = 0; i < count; i++) {
 				const buy = s.flow.next() < (s.process.regime === 'trending' ? 0.6 : 0.5);
-				const level = buy ? s.book.bestAsk() : s.book.bestBid();
-				if (!level) continue;
 				const wanted = Math.max(1, Math.round(s.flow.exponential(s.spec.typicalQty * 10 ** s.spec.qtyDecimals)));
-				const ticks = level.ticks;
-				const steps = s.book.consume(buy ? 'ask' : 'bid', ticks, wanted);
-				this.printTrade(s, s.book.price(ticks), s.book.qty(steps), !buy, false);
+				this.flowTrade(s, buy, wanted);
 			}
-			s.klines.advance(now);
 		}
 		this.flushDepth(now);
+	}
+
+	/**
+	 * One trade of the simulated flow: it takes the best public price, which is an account's resting
+	 * order when that order is better than (or, after the simulated size, level with) the simulated best.
+	 */
+	private flowTrade(s: SymbolState, buy: boolean, wanted: number): void {
+		const side = buy ? 'ask' : 'bid';
+		const sim = s.book.bestSimulated(side);
+		const user = s.book.bestUser(side);
+		const userFirst = user !== undefined && (!sim || (buy ? user < sim.ticks : user > sim.ticks));
+		if (userFirst) {
+			const steps = Math.min(wanted, s.book.userSteps(side, user));
+			// The matching engine fills the resting orders from this trade (buyer is maker when a bid rests).
+			this.printTrade(s, s.book.price(user), s.book.qty(steps), !buy, false);
+			return;
+		}
+		if (!sim) return;
+		const steps = s.book.consume(side, sim.ticks, wanted);
+		this.printTrade(s, s.book.price(sim.ticks), s.book.qty(steps), !buy, false);
+	}
+
+	/** The mid moved through resting account orders: the flow trades them at their price first. */
+	private crossRestingOrders(s: SymbolState, mid: number): void {
+		const midTicks = mid * 10 ** s.spec.priceDecimals;
+		for (let guard = 0; guard < 100; guard++) {
+			const bid = s.book.bestUser('bid');
+			if (bid === undefined || bid <= midTicks) break;
+			const before = s.book.userSteps('bid', bid);
+			this.printTrade(s, s.book.price(bid), s.book.qty(before), true, false);
+			// Nobody filled it (no engine listening): take it off the public book rather than loop.
+			if (s.book.userSteps('bid', bid) === before) s.book.changeUser('bid', bid, -before);
+		}
+		for (let guard = 0; guard < 100; guard++) {
+			const ask = s.book.bestUser('ask');
+			if (ask === undefined || ask >= midTicks) break;
+			const before = s.book.userSteps('ask', ask);
+			this.printTrade(s, s.book.price(ask), s.book.qty(before), false, false);
+			if (s.book.userSteps('ask', ask) === before) s.book.changeUser('ask', ask, -before);
+		}
 	}
 
 	private flushDepth(now: number): void {
@@ -338,7 +512,7 @@ export class MarketSimulator implements MarketFeed {
 		s.lastPriceString = price.toFixed(8);
 		s.version++;
 		s.recent.push({id, price, qty, time, buyerIsMaker});
-		if (s.recent.length > RECENT_TRADES * 2) s.recent.splice(0, s.recent.length - RECENT_TRADES);
+		if (s.recent.length > TRADE_HORIZON * 1.2) s.recent.splice(0, s.recent.length - TRADE_HORIZON);
 		if (this.tradeListeners.size > 0) {
 			const wire: WireTrade = {e: 'trade', E: time, s: s.spec.symbol, t: id, p: s.lastPriceString, q: qty.toFixed(8), T: time, m: buyerIsMaker, M: true};
 			for (const listener of this.tradeListeners) listener(wire);
@@ -352,6 +526,15 @@ export class MarketSimulator implements MarketFeed {
 		if (!s) throw new Error(`unknown symbol ${symbol}`);
 		return s;
 	}
+}
+
+function klineRow(interval: string, c: Candle) {
+	return [c.t, c.o.toFixed(8), c.h.toFixed(8), c.l.toFixed(8), c.c.toFixed(8), c.v.toFixed(8), nextOpen(interval, c.t) - 1, c.q.toFixed(8), c.n, c.V.toFixed(8), c.Q.toFixed(8), '0'];
+}
+
+/** Half the quoted spread in ticks: the setting in basis points of the mid, at least half a tick. */
+function halfSpread(settings: EffectiveMarketSettings, mid: number, spec: SymbolSpec): number {
+	return Math.max(0.5, (mid * settings.spread) / 20_000 / spec.tickSize);
 }
 
 /**

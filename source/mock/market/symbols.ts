@@ -17,14 +17,24 @@ export const MAX_OPEN_ORDERS = 200;
 
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'TUSD', 'BUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY', 'BRL', 'JPY'];
 
-const KNOWN: Record<string, {price: number; priceDecimals: number; qtyDecimals: number; typicalQty: number}> = {
-	BTCUSDT: {price: 92_000, priceDecimals: 2, qtyDecimals: 5, typicalQty: 0.02},
-	ETHUSDT: {price: 3_100, priceDecimals: 2, qtyDecimals: 4, typicalQty: 0.4},
-	BNBUSDT: {price: 620, priceDecimals: 2, qtyDecimals: 3, typicalQty: 2},
-	SOLUSDT: {price: 140, priceDecimals: 2, qtyDecimals: 3, typicalQty: 8},
-	XRPUSDT: {price: 2.1, priceDecimals: 4, qtyDecimals: 1, typicalQty: 500},
-	ETHBTC: {price: 0.034, priceDecimals: 5, qtyDecimals: 4, typicalQty: 0.4},
+const KNOWN: Record<string, {price: number; priceDecimals: number; qtyDecimals: number; typicalQty: number; listed: string}> = {
+	BTCUSDT: {price: 92_000, priceDecimals: 2, qtyDecimals: 5, typicalQty: 0.02, listed: '2017-08-17'},
+	ETHUSDT: {price: 3_100, priceDecimals: 2, qtyDecimals: 4, typicalQty: 0.4, listed: '2017-08-17'},
+	BNBUSDT: {price: 620, priceDecimals: 2, qtyDecimals: 3, typicalQty: 2, listed: '2017-11-06'},
+	SOLUSDT: {price: 140, priceDecimals: 2, qtyDecimals: 3, typicalQty: 8, listed: '2020-08-11'},
+	XRPUSDT: {price: 2.1, priceDecimals: 4, qtyDecimals: 1, typicalQty: 500, listed: '2019-05-04'},
+	ETHBTC: {price: 0.034, priceDecimals: 5, qtyDecimals: 4, typicalQty: 0.4, listed: '2017-07-14'},
 };
+
+const DAY_MS = 86_400_000;
+
+/** The symbol's fixed listing day (UTC midnight): Binance's for the majors, else a day in 2018–2022 derived from the name. */
+export function listingDate(symbol: string): number {
+	const known = KNOWN[symbol];
+	if (known) return Date.parse(`${known.listed}T00:00:00Z`);
+	const from = Date.UTC(2018, 0, 1);
+	return from + Math.floor(unitHash(`${symbol}:listed`) * 5 * 365) * DAY_MS;
+}
 
 /** Splits BTCUSDT into BTC / USDT by the known quote assets; undefined when no quote matches. */
 export function splitSymbol(symbol: string): {base: string; quote: string} | undefined {

@@ -27,6 +27,7 @@ export const sessionOptions = {
 	...reportDirOption,
 	...asciiOption,
 	'watch-pid': {type: 'string'},
+	sut: {type: 'string'},
 	'exchange-url': {type: 'string'},
 	'allow-live': {type: 'boolean'},
 	'metrics-port': {type: 'string'},
@@ -41,6 +42,7 @@ export const sessionFlagsHelp = {
 	ascii: '  --ascii              ASCII borders and glyphs (automatic when the locale is not UTF-8)',
 	'exchange-url': '  --exchange-url URL   use a running mock (e.g. from `drydock mock`) instead of starting one',
 	'watch-pid': '  --watch-pid N        also sample this process (the system under test)',
+	sut: '  --sut "CMD"          start your own bot as the system under test and judge it in the soak (see examples/bots)',
 	'report-dir': '  --report-dir DIR     where reports/<run-id>/ goes (default reports)',
 	'allow-live': "  --allow-live         permit real orders on mainnet (held under the profile's live caps)",
 	'metrics-port': '  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)',
@@ -119,6 +121,8 @@ export interface SessionArgs {
 	profile: string;
 	reportDir: string;
 	watchPid?: number;
+	/** `--sut "CMD"`. */
+	sut?: string;
 	exchangeUrl?: string;
 	allowLive: boolean;
 	ascii: boolean;
@@ -130,6 +134,7 @@ export type SessionFlagValues = ExtrasFlags & {
 	'report-dir'?: string | undefined;
 	ascii?: boolean | undefined;
 	'watch-pid'?: string | undefined;
+	sut?: string | undefined;
 	'exchange-url'?: string | undefined;
 	'allow-live'?: boolean | undefined;
 };
@@ -143,6 +148,7 @@ export async function readSessionFlags(values: SessionFlagValues): Promise<Sessi
 		profile: values.profile ?? DEFAULT_PROFILE,
 		reportDir: reportDirFrom(values),
 		...(watchPid !== undefined ? {watchPid} : {}),
+		...(values.sut !== undefined ? {sut: values.sut} : {}),
 		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
 		allowLive: Boolean(values['allow-live']),
 		ascii: Boolean(values.ascii),

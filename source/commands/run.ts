@@ -37,7 +37,7 @@ const options = {
 
 export const runUsage = `Usage: drydock run [--profile P] [--plan quick|full] [--phases a,b] [--duration 5m|24h]
                    [--rerun-failed REPORT.json] [--report-dir DIR] [--headless] [--watch-pid N]
-                   [--exchange-url URL] [--allow-live] [--ascii]
+                   [--exchange-url URL] [--allow-live] [--ascii] [--sut CMD]
 ${flag.profile}
   --plan               quick = every phase + 5 min soak; full = every phase + 24 h soak (default quick)
   --phases a,b         only these phases
@@ -45,7 +45,7 @@ ${flag.profile}
   --rerun-failed FILE  exactly the phases that failed in that report.json
 ${flag['report-dir']}
   --headless           line output, no console (implied when stdout is not a TTY)
-${[flag['watch-pid'], flag['exchange-url'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
+${[flag['watch-pid'], flag.sut, flag['exchange-url'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
   --chaos FILE         fault timeline during the soak (JSON or YAML; replaces the profile's chaos section)
   --resume DIR         continue the interrupted soak of the run in DIR (the final report spans both)`;
 
@@ -143,6 +143,7 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		allowLive: args.allowLive,
 		reportDir: args.reportDir,
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
+		...(args.sut !== undefined ? {sut: args.sut} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
 		onEndpoints: endpoints => write(exchangeLine(endpoints) + '\n'),
 	});
@@ -158,6 +159,8 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		// Orders an interrupted segment left open come first: cancelled, never adopted twice.
 		const outcome = resume ? await startResumedRun(engine, (await session.ready).exchange, profile.symbols, resume, line => write(line + '\n')) : await engine.start(args.plan);
 		if (outcome.report) write('\n' + formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined));
+		// The SUT never started (bad command, exited, never ready): the user's mistake, exit 2 with its last output.
+		if (session.sut?.startFailure && !outcome.interruptedBy) throw session.sut.startFailure;
 		// A crash stopped the run: the engine reports it interrupted; the process says it crashed.
 		return shutdown.requested === 'crash' ? CRASH_EXIT_CODE : outcome.exitCode;
 	} finally {

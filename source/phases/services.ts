@@ -11,6 +11,7 @@ import type {FaultInjector} from '../faults/injector.js';
 import {createMockFaultInjector} from '../faults/mock-injector.js';
 import {OrderTracker} from './trading/tracker.js';
 import {WeightThrottle} from './weight-throttle.js';
+import type {SutSoakHost} from '../sut/soak-host.js';
 
 export interface PhaseServices {
 	exchange: ExchangeClient;
@@ -34,6 +35,8 @@ export interface PhaseServices {
 	mask?: (text: string) => string;
 	/** Working directory for the profile's strategy file. */
 	cwd: string;
+	/** The user's system under test (`--sut`): the soak judges it; set by the composition root. */
+	sut?: SutSoakHost;
 }
 
 export interface PhaseServicesInput {

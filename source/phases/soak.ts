@@ -22,6 +22,7 @@ import {amountForNotional} from './trading/sizing.js';
 import {createPinger, signalsOf, validSignal, type PingerOptions, type Strategy} from './trading/strategy.js';
 import {loadStrategyFile} from './trading/strategy-loader.js';
 import {discrepancies} from './trading/tracker.js';
+import {runSutSoak} from './sut-soak.js';
 
 const reconcileEveryMs = 30_000;
 
@@ -126,6 +127,8 @@ export const soakPhase: Phase = {
 			skip(ctx, 'soak', 'soak', 'the plan has no soak duration');
 			return;
 		}
+		// A system under test in the dock: the soak judges it instead of running drydock's own loop.
+		if (ctx.services.sut) return runSutSoak(ctx, ctx.services.sut);
 		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'soak', 'soak', blocked);

@@ -6,6 +6,7 @@
  */
 import {z} from 'zod';
 import {chaosTimelineSchema} from '../faults/chaos/schema.js';
+import {sutSchema} from '../sut/spec.js';
 
 const positive = () => z.number().positive();
 const nonNegative = () => z.number().nonnegative();
@@ -142,6 +143,8 @@ export const profileSchema = z.strictObject({
 	grades: gradesSchema.prefault({}),
 	/** Faults scheduled relative to the soak's start (see source/faults/chaos/schema.ts); `--chaos FILE` replaces it. */
 	chaos: chaosTimelineSchema.optional(),
+	/** The user's own system under test (issue 12; see source/sut/spec.ts); `--sut "CMD"` overrides `sut.command`. */
+	sut: sutSchema.optional(),
 	/** Caps for real orders on mainnet (enforced with --allow-live). */
 	live: z
 		.strictObject({

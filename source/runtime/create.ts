@@ -72,7 +72,9 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 				}
 			} else {
 				const mock = await import('../mock/index.js');
-				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), ...venueLimits(profile), quiet: true});
+				// The embedded mock is ours: it takes the key the profile resolves (else the client would sign with a key it never heard of: -2015).
+				const keys = embeddedMockKeys(credentials, profile);
+				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), ...venueLimits(profile), ...keys, quiet: true});
 				closers.push(() => started.close());
 				endpoints = {rest: started.rest, ws: started.ws, admin: started.admin, embedded: true};
 				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
@@ -203,6 +205,13 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
+}
+
+/** The resolved key and secret for the embedded mock, when both are set; a key the mock cannot take is a usage error. */
+export function embeddedMockKeys(credentials: {apiKey: string | null; secret: string | null}, profile: Profile): {apiKey?: string; apiSecret?: string} {
+	if (!credentials.apiKey || !credentials.secret) return {};
+	if (!/^[A-Za-z0-9]{1,128}$/.test(credentials.apiKey)) throw new UsageError(`profile ${profile.name}: ${profile.credentials.apiKeyEnv}: the embedded mock takes 1–128 letters and digits as an API key`);
+	return {apiKey: credentials.apiKey, apiSecret: credentials.secret};
 }
 
 /** The embedded mock's venue limits a profile raised (only those it set: the rest stay Binance's). */

@@ -5,6 +5,8 @@
 import type {Engine} from '../engine/engine.js';
 import {processMasker} from '../profiles/mask.js';
 import {UsageError} from '../util/usage-error.js';
+import type {SutView} from '../engine/sut-view.js';
+import type {SutSample} from '../metrics/sut-metrics.js';
 
 export interface ExtrasOptions {
 	metricsPort?: number;
@@ -44,6 +46,14 @@ export async function attachExtras<S, P>(engine: Engine<S, P>, options: ExtrasOp
 				throw new UsageError(`--metrics-port ${options.metricsPort}: ${error instanceof Error ? error.message : String(error)}`);
 			});
 			options.log?.(`metrics: ${server.url}`);
+			// The SUT's figures (drydock_sut_*) follow its live view, as the console's panel does.
+			const stopFeeding = engine.onEvent(event => {
+				if (event.type === 'sut-sample') server.sut.setSutSample(sutSampleOf(event.view));
+			});
+			closers.push(() => {
+				stopFeeding();
+				return Promise.resolve();
+			});
 			closers.push(() => server.close());
 		}
 	} catch (error) {
@@ -54,5 +64,18 @@ export async function attachExtras<S, P>(engine: Engine<S, P>, options: ExtrasOp
 		async close() {
 			for (const close of closers.splice(0).reverse()) await close().catch(() => {});
 		},
+	};
+}
+
+/** The metrics feed's sample from the SUT's view (unknown figures left out, so they keep no stale value). */
+export function sutSampleOf(view: SutView): SutSample {
+	const finite = (n: number | null) => (n !== null && Number.isFinite(n) ? n : null);
+	const v = view.venue;
+	return {
+		up: view.pid !== null,
+		restarts: view.restarts,
+		cpuPercent: finite(view.cpuPercent),
+		rssBytes: view.rssMb === null ? null : finite(view.rssMb * 1024 * 1024),
+		...(v ? {responses429: v.status429, responses418: v.status418, orders: {placed: v.ordersPlaced, filled: v.ordersFilled, rejected: v.ordersRejected}, openOrders: v.ordersOpen} : {}),
 	};
 }

@@ -19,6 +19,9 @@ import {normalizeTimeline, type ChaosEntry} from '../faults/chaos/schema.js';
 import {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {ChaosRunner} from '../faults/chaos/runner.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
+import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
+import {UsageError} from '../util/usage-error.js';
+import {SutSession} from './sut-session.js';
 
 export interface SessionOptions {
 	profile: Profile;
@@ -39,6 +42,8 @@ export interface SessionOptions {
 	htmlReport?: boolean;
 	/** The chaos timeline (`--chaos FILE`); default the profile's `chaos` section. */
 	chaos?: readonly ChaosEntry[];
+	/** `--sut "CMD"`: the user's system under test (over the profile's `sut.command`). */
+	sut?: string;
 }
 
 export interface Session<S = PhaseServices> {
@@ -50,6 +55,8 @@ export interface Session<S = PhaseServices> {
 	settled(): Promise<void>;
 	/** Starts building the runtime (no-op unless deferRuntime; idempotent). */
 	build(): void;
+	/** The system under test's controller (`--sut`, the profile's `sut`); null without one. */
+	sut: SutSession | null;
 	close(): Promise<void>;
 }
 
@@ -67,6 +74,9 @@ export function drydockVersion(): string {
 export function createSession(options: SessionOptions): Session<PhaseServices> {
 	type S = PhaseServices;
 	const {profile} = options;
+	// A bad `sut` section or an empty --sut is the user's mistake: one line, exit 2, before anything starts.
+	const sutSpec = resolveSutSpec(profile.sut, {...(options.sut !== undefined ? {commandFlag: options.sut} : {}), profileLimits: profile.limits, where: `profile ${profile.name}: sut`});
+	if (sutSpec && profile.environment !== 'mock') throw new UsageError(`--sut: the system under test runs against the mock for now (profile ${profile.name} is ${profile.environment})`);
 	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
 	const engine = createEngine<S, Profile>(
 		engineOptionsFor<S>(profile, {
@@ -126,8 +136,9 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	const orderFates = timeline.length > 0 ? new OrderFateObserver() : undefined;
 	let startBuild!: () => void;
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
-	const ready = gate.then(
-		() =>
+	let sut: SutSession | null = null;
+	const ready = gate
+		.then(() =>
 			buildRuntime({
 				profile,
 				...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
@@ -137,7 +148,17 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
 				...(orderFates ? {orderFates} : {}),
 			}),
-	);
+		)
+		.then(async runtime => {
+			if (!sutSpec) return runtime;
+			try {
+				sut = attachSut(runtime, sutSpec, profile, engine, timeline);
+			} catch (error) {
+				await runtime.close?.();
+				throw error;
+			}
+			return runtime;
+		});
 	// Registered before anyone can start a run on `ready`, so the runner sees the soak start.
 	let chaos: ChaosRunner | null = null;
 	if (timeline.length > 0) {
@@ -172,6 +193,9 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		monitor,
 		ready,
 		build: () => startBuild(),
+		get sut() {
+			return sut;
+		},
 		settled: async () => {
 			await Promise.all([...remembering]);
 		},
@@ -183,7 +207,34 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			chaos?.close();
 			await engine.close();
 			const runtime = await ready.catch(() => null);
+			// Before the runtime: its open orders are read on the mock, which closes with the runtime.
+			await sut?.close();
 			await runtime?.close?.().catch(() => {});
 		},
 	};
+}
+
+/**
+ * Puts the SUT's controller in the runtime: the soak finds it in the services; the kill switch also
+ * cancels the SUT's orders and a forced reconnect also drops its connections.
+ */
+function attachSut(runtime: BuiltRuntime<PhaseServices>, spec: SutSpec, profile: Profile, engine: Engine<PhaseServices, Profile>, timeline: readonly ChaosEntry[]): SutSession {
+	const adminUrl = runtime.endpoints.admin;
+	if (!adminUrl) throw new UsageError(`--sut: ${runtime.endpoints.rest} has no drydock admin API (the system under test needs the mock's per-client accounts)`);
+	const sut = new SutSession({spec, profile, engine, adminUrl, timeline});
+	runtime.services.sut = sut;
+	const hooks = runtime.hooks ?? {};
+	const cancel = hooks.cancelAllOrders?.bind(hooks);
+	const reconnect = hooks.forceReconnect?.bind(hooks);
+	runtime.hooks = {
+		...hooks,
+		async cancelAllOrders() {
+			const [ours, theirs] = await Promise.all([cancel ? cancel() : Promise.resolve(0), sut.cancelOrders()]);
+			return ours + theirs;
+		},
+		async forceReconnect() {
+			await Promise.all([reconnect?.(), sut.dropConnections()]);
+		},
+	};
+	return sut;
 }

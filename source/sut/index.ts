@@ -17,3 +17,4 @@ export * from './venue-operations.js';
 export * from './judge.js';
 export * from './facts.js';
 export * from './view.js';
+export * from './soak-host.js';

@@ -121,7 +121,8 @@ export function judgeResubscribe(drops: readonly DropFacts[], endedAt: number): 
 		const parts: string[] = [];
 		if (never.length > 0) parts.push(`${never.length} of ${drops.length} drop${drops.length === 1 ? '' : 's'} never followed by resubscribing to the same streams`);
 		if (late.length > 0) parts.push(`${late.length} recovered late (${late.map(d => `${Math.round(d.resubscribedAfterMs!)} ms > ${d.budgetMs} ms`).join(', ')})`);
-		return {...base, threshold, verdict: 'fail', measured: never.length > 0 ? `${never.length} never` : round(worst!, 0), reason: parts.join('; ')};
+		if (never.length > 0) return {...base, unit: undefined, threshold, verdict: 'fail', measured: `${never.length} never`, reason: parts.join('; ')};
+		return {...base, threshold, verdict: 'fail', measured: round(worst!, 0), reason: parts.join('; ')};
 	}
 	if (recovered.length === 0) return {...base, threshold, verdict: 'no-data', measured: null, reason: `the run ended within the recovery budget of all ${unjudged.length} drop(s)`};
 	return {...base, threshold, verdict: 'pass', measured: round(worst!, 0), ...(unjudged.length > 0 ? {reason: `${unjudged.length} drop(s) too close to the end to judge`} : {})};

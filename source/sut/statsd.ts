@@ -114,6 +114,8 @@ export interface StatsdIntakeOptions {
 	duringFault?: (at: number) => boolean;
 	now?: () => number;
 	maxNames?: number;
+	/** Each operation as it arrives (a timer value; a mapped counter's count with no latency), e.g. to feed the soak. */
+	onOperation?: (operation: {at: number; ok: boolean; latencyMs: number | null; count: number}) => void;
 }
 
 export class StatsdIntake {
@@ -189,6 +191,7 @@ export class StatsdIntake {
 				this.latency.record(value);
 				this.timerOps += weight;
 				if (failed) this.timerFailed += weight;
+				this.options.onOperation?.({at, ok: !failed, latencyMs: value, count: weight});
 			}
 			if (failed && this.options.duringFault?.(at)) this.faultFailures += weight * metric.values.length;
 			return;
@@ -200,12 +203,15 @@ export class StatsdIntake {
 				this.failureCount += total;
 				if (this.options.duringFault?.(at)) this.faultFailures += total;
 			}
+			// With a timer mapped, the timer is the operation and these only tell its outcome.
+			if (!operation) this.options.onOperation?.({at, ok: metric.name === success, latencyMs: null, count: total});
 			return;
 		}
 		// A counter named as the operation: one operation per count, outcome from its tags.
 		if (metric.type === 'c' && metric.name === operation) {
 			const total = metric.values.reduce((sum, v) => sum + v, 0) * weight;
 			this.timerOps += total;
+			this.options.onOperation?.({at, ok: !taggedFailure(metric.tags), latencyMs: null, count: total});
 			if (taggedFailure(metric.tags)) {
 				this.timerFailed += total;
 				if (this.options.duringFault?.(at)) this.faultFailures += total;

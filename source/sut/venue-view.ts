@@ -187,6 +187,11 @@ export class VenueView {
 		return this.request('POST', `/clients/${encodeURIComponent(clientId)}/cancel-all`, z.object({canceled: count}).transform(v => ({canceled: v.canceled})));
 	}
 
+	/** Cuts the SUT's WebSocket connections (the operator's force reconnect), so its resubscription is judged. */
+	drop(clientId: string): Promise<VenueResult<null>> {
+		return this.request('POST', `/clients/${encodeURIComponent(clientId)}/drop`, z.unknown().transform(() => null));
+	}
+
 	private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<VenueResult<T>> {
 		const url = `${this.base}${path}`;
 		let response: Response;

@@ -7,7 +7,6 @@ import type {FaultMark} from './fault-records.js';
 import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
-import type {SutView} from './sut-view.js';
 
 export interface PhaseView {
 	id: PhaseId;
@@ -185,6 +184,4 @@ export interface EngineSnapshot {
 	soak: SoakView | null;
 	/** Short transient messages for the status line (newest last, bounded). */
 	notices: readonly {at: number; level: 'info' | 'warn' | 'error'; text: string}[];
-	/** The system under test, when one is configured (absent or null otherwise). */
-	sut?: SutView | null;
 }

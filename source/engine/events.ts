@@ -8,6 +8,8 @@ import type {ErrorInput, OperationSample, OrderEvent, PositionEvent, StreamUpdat
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
 import type {BreakerView, KillSwitchView} from './snapshot.js';
+import type {SutView} from './sut-view.js';
+import type {SutReport} from '../report/sut-report.js';
 
 export interface ResourceSample {
 	which: 'self' | 'watched';
@@ -43,7 +45,10 @@ export type EngineEvent =
 	/** A chaos fault's record, replaced whole at each change (keyed by index). */
 	| {type: 'chaos'; at: number; record: ChaosRecord}
 	/** A resumed run: what the interrupted segment had done (applied right after run-started). */
-	| {type: 'resume'; at: number; seed: ResumeSeed};
+	| {type: 'resume'; at: number; seed: ResumeSeed}
+	/** The user's system under test: its live view (≤ 1 Hz, not journaled) and, at the end of the soak, its report section. */
+	| {type: 'sut-sample'; at: number; view: SutView}
+	| {type: 'sut-report'; at: number; report: SutReport};
 
 /** The state an interrupted run carries into its resumed segment (from its report.json / checkpoint). */
 export interface ResumeSeed {

@@ -57,7 +57,7 @@ export class RunRecorder {
 			this.final = null;
 		}
 		// Stream messages and resource samples are too many for the journal; the checkpoint carries their figures.
-		if (this.journal && event.type !== 'stream' && event.type !== 'resource') this.journal.append(event);
+		if (this.journal && event.type !== 'stream' && event.type !== 'resource' && event.type !== 'sut-sample') this.journal.append(event);
 		if (event.type === 'run-finished' && this.recording) {
 			this.recording = false;
 			this.final = this.writeFinal(event.exitCode);

@@ -20,6 +20,8 @@ import {OperationStats, newTrack, type ResourceTrack, type StreamState} from './
 import {defaultGradeRules, gradeFor, type GradeRules} from './grade.js';
 import type {AnomalyRecord, ResumedFrom, RunView, StreamStatsView} from './run-view.js';
 import {soakView} from './soak-view.js';
+import type {SutView} from './sut-view.js';
+import type {SutReport} from '../report/sut-report.js';
 
 export const defaultPhaseTitles: Record<PhaseId, string> = {
 	config: 'Configuration',
@@ -111,6 +113,9 @@ export class RunReducer implements RunView {
 	private faultsClearedAt: number | null = null;
 	/** Set by a resume: soak time the first segment already did. */
 	resumedFrom: ResumedFrom | null = null;
+	/** The SUT's live view and its report section (sut-sample / sut-report events). */
+	sut: SutView | null = null;
+	sutReport: SutReport | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
 	remainingMs: number | null = null;
 
@@ -163,6 +168,8 @@ export class RunReducer implements RunView {
 				this.openMarks.clear();
 				this.faultsClearedAt = null;
 				this.resumedFrom = null;
+				this.sut = null;
+				this.sutReport = null;
 				break;
 			}
 			case 'resume':
@@ -273,6 +280,12 @@ export class RunReducer implements RunView {
 				break;
 			case 'notice':
 				this.notices.push({at: event.at, level: event.level, text: this.options.mask(event.text)});
+				break;
+			case 'sut-sample':
+				this.sut = event.view;
+				break;
+			case 'sut-report':
+				this.sutReport = event.report;
 				break;
 		}
 	}

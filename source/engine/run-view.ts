@@ -12,6 +12,7 @@ import type {PlanSpec} from './plans.js';
 import type {BreakerView, ErrorGroup, KillSwitchView, ProfileView, RunState, SoakView} from './snapshot.js';
 import type {ResourceSample} from './events.js';
 import type {SeriesPoint} from './series.js';
+import type {SutReport} from '../report/sut-report.js';
 
 export interface RunMetaView {
 	readonly id: string;
@@ -131,4 +132,6 @@ export interface RunView {
 	/** Chaos faults by index. */
 	readonly chaos: ReadonlyMap<number, ChaosRecord>;
 	readonly resumedFrom: ResumedFrom | null;
+	/** report.json's `sut` section, once the soak judged a SUT. */
+	readonly sutReport: SutReport | null;
 }

@@ -126,6 +126,7 @@ export function buildSnapshot(state: RunReducer, seq: number): EngineSnapshot {
 		killSwitch: state.killSwitch,
 		faults: state.faults.map(f => f.mark),
 		soak: soakView(state, now),
+		sut: state.sut,
 		notices: state.notices.toArray(),
 	});
 }

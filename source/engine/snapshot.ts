@@ -7,6 +7,7 @@ import type {FaultMark} from './fault-records.js';
 import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
+import type {SutView} from './sut-view.js';
 
 export interface PhaseView {
 	id: PhaseId;
@@ -182,6 +183,8 @@ export interface EngineSnapshot {
 	killSwitch: KillSwitchView;
 	faults: readonly FaultMark[];
 	soak: SoakView | null;
+	/** The user's system under test (`--sut`); null without one. */
+	sut?: SutView | null;
 	/** Short transient messages for the status line (newest last, bounded). */
 	notices: readonly {at: number; level: 'info' | 'warn' | 'error'; text: string}[];
 }

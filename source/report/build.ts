@@ -130,6 +130,7 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		calls: {count: extras.callLatency.count, average_ms: round(extras.callLatency.avgMs), p99_ms: round(extras.callLatency.percentileMs(99))},
 	};
 	if (view.chaos.size > 0) report.chaos = [...view.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
+	if (view.sutReport) report.sut = view.sutReport;
 	if (view.resumedFrom) report.resumed_from = {dir: view.resumedFrom.dir, run_id: view.resumedFrom.runId, soak_elapsed_ms: view.resumedFrom.soakElapsedMs, resumed_at: new Date(view.resumedFrom.at).toISOString(), orders_cancelled: view.resumedFrom.ordersCancelled};
 	// Masking is the last step: every string that leaves the process goes through it.
 	return {...(extras.mask === undefined ? report : maskReport(report, extras.mask))};

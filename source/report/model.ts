@@ -8,6 +8,7 @@ import type {Grade} from '../engine/grade.js';
 import type {PhaseId} from '../engine/phase-ids.js';
 import type {PlanName} from '../engine/plans.js';
 import type {BreakerView, ErrorGroup, KillSwitchView} from '../engine/snapshot.js';
+import type {SutReport} from './sut-report.js';
 
 export const REPORT_SCHEMA = 'drydock.report/1';
 
@@ -123,4 +124,6 @@ export interface Report {
 	chaos?: ChaosRecord[];
 	/** Set on a run continued with `drydock run --resume DIR`: the interrupted segment it carries on. */
 	resumed_from?: {dir: string; run_id: string; soak_elapsed_ms: number; resumed_at: string; orders_cancelled: number} | null;
+	/** The user's system under test (`--sut`), see sut-report.ts. */
+	sut?: SutReport;
 }

@@ -161,7 +161,7 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 		case 'resources':
 			return <ResourcePanel self={snapshot.resources.self} watched={snapshot.resources.watched} limits={snapshot.resources.limits} width={width} height={height} />;
 		case 'sut':
-			return <SutPanel sut={snapshot.sut} limits={snapshot.sut?.limits ?? defaultSutLimits} width={width} height={height} now={snapshot.at} />;
+			return <SutPanel sut={snapshot.sut} limits={snapshot.sut?.limits ?? defaultSutLimits} self={snapshot.resources.self} width={width} height={height} now={snapshot.at} />;
 	}
 }
 

@@ -121,6 +121,8 @@ describe('SUT panel in the console', () => {
 		expectSutFigures(frame);
 		expect(frame).toContain('subs 4');
 		expect(frame).toContain('statsd ops 96');
+		// drydock's own figures beside the SUT's (the fixture's drydock: 3.1% CPU, 118 MB).
+		expect(frame).toMatch(/drydock +CPU 3\.1% +RSS 118MB/);
 		expectFits(ui, 100, 30);
 	});
 

@@ -5,6 +5,7 @@
  */
 import {memo, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
+import type {ResourceView} from '../../../engine/snapshot.js';
 import type {SutState, SutView} from '../../../engine/sut-view.js';
 import {useUiEnvironment} from '../../environment.js';
 import {gauge, sparkline} from '../../charts.js';
@@ -60,6 +61,8 @@ export function sutStateGlyph(state: SutState, ascii: boolean): string {
 interface SutPanelProps {
 	sut: SutView | null | undefined;
 	limits: SutLimits;
+	/** drydock's own process, shown beside the SUT's figures. */
+	self?: ResourceView | null;
 	width: number;
 	height: number;
 	/** Snapshot time, for the ban countdown. */
@@ -144,7 +147,7 @@ function venueRows(sut: SutView, now: number, width: number): ReactNode[] {
 	];
 }
 
-function SutPanelView({sut, limits, width, height, now}: SutPanelProps) {
+function SutPanelView({sut, limits, self = null, width, height, now}: SutPanelProps) {
 	const {g} = useUiEnvironment();
 	if (!sut) {
 		return (
@@ -161,6 +164,22 @@ function SutPanelView({sut, limits, width, height, now}: SutPanelProps) {
 		<GaugeLine key="rss" label="RSS" value={sut.rssMb} limit={limits.rssMb} valueText={formatMb(sut.rssMb)} history={sut.rssHistory} width={width} g={g} trend />,
 		...venueRows(sut, now, width),
 	];
+	if (self) {
+		rows.push(
+			<Line
+				key="self"
+				width={width}
+				mode="drop"
+				separator="  "
+				segments={[
+					{text: 'drydock', dim: true},
+					{text: `CPU ${self.cpuPercent === null ? '—' : `${self.cpuPercent.toFixed(1)}%`}`, dim: true},
+					{text: `RSS ${formatMb(self.rssMb)}`, dim: true},
+					{text: `limits SUT CPU ${limits.cpuPercent}%  RSS ${limits.rssMb}MB`, dim: true},
+				]}
+			/>,
+		);
+	}
 	if (sut.statsd) {
 		const s = sut.statsd;
 		rows.push(

@@ -180,6 +180,18 @@ describe('SUT panel in the console', () => {
 	});
 });
 
+describe('SUT panel errors', () => {
+	it('a damaged view fails the panel alone: its boundary says so, the rest of the console draws', async () => {
+		const damaged = {...sutView(), lastLines: undefined, cpuHistory: undefined} as unknown as SutView;
+		const ui = await show(withSut(damaged), {columns: 160, rows: 50});
+		const frame = ui.frame();
+		expect(frame).toContain('sut: panel failed');
+		expect(frame).toContain('btcusdt@trade');
+		expect(frame).toContain('rate-limit');
+		expectFits(ui, 160, 50);
+	});
+});
+
 describe('SUT panel layout', () => {
 	for (const [columns, rows] of [
 		[80, 24],

@@ -8,8 +8,8 @@ import {runInNewContext} from 'node:vm';
 import {createElement} from 'react';
 import {render} from 'ink';
 import {ConsoleApp as App} from '../source/ui/console/ConsoleApp.js';
-import {FakeEngine, runningSnapshot} from '../test/ui/fixtures.js';
-import {FakeStdin, FakeStdout} from '../test/ui/harness.js';
+import {FakeEngine, runningSnapshot} from '../test/ui/helpers.js';
+import {FakeStdin, FakeStdout} from '../test/ui/helpers.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

@@ -5,7 +5,7 @@
  * after SIGTERM; each faulty variant shows the fault a drydock soak must catch.
  */
 import {describe, expect, it, type TestContext} from 'vitest';
-import {BOTS, Bot, Venue, pythonSkipReason, sleep, statsdSink, until, type BotKind} from './bot-harness.js';
+import {BOTS, Bot, Venue, pythonSkipReason, sleep, statsdSink, until, type BotKind} from './helpers.js';
 
 const pythonSkip = pythonSkipReason();
 if (pythonSkip) console.warn(`test/examples/bots.test.ts: Python bot skipped: ${pythonSkip}`);

@@ -9,7 +9,7 @@ import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {WebSocket, WebSocketServer} from 'ws';
 import {FIRST_FRAME_TIMEOUT_MS, StreamWatcher, createPaperBroker, type ExchangeClient, type ExchangeError, type StreamEvent} from '../../source/exchange/index.js';
-import {trapProcessFailures} from '../fuzz/seeded.js';
+import {trapProcessFailures} from '../fuzz/helpers.js';
 import {connect, startMock, type Mock} from './helpers.js';
 
 const DEADLINE_MS = 500;

@@ -12,7 +12,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {parseProfileText, profileIssues} from '../../source/profiles/profile-file.js';
 import {loadScenario} from '../../source/load/scenario-file.js';
 import {UsageError} from '../../source/util/usage-error.js';
-import {fuzzConfig, hostileNumber, truncate, withSeed, type Rng} from '../fuzz/seeded.js';
+import {fuzzConfig, hostileNumber, truncate, withSeed, type Rng} from '../fuzz/helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const shipped = ['mock', 'testnet', 'mainnet'].map(name => readFileSync(path.join(repo, 'profiles', `${name}.json`), 'utf8'));

@@ -11,7 +11,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {bin, drydock} from '../cli/helpers.js';
+import {bin, drydock} from '../commands/helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const TIMEOUT_MS = 1500;

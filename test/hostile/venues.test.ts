@@ -17,8 +17,8 @@ import {configureBinance} from '../../source/exchange/ccxt-binance.js';
 import {CcxtExchangeClient} from '../../source/exchange/ccxt-client.js';
 import {ExchangeError, createExchange, type ExchangeClient, type ExchangeErrorKind, type ExchangeTarget} from '../../source/exchange/index.js';
 import {startMockExchange} from '../../source/mock/index.js';
-import {exchangeInfoOf} from '../fuzz/hostile-http.js';
-import {trapProcessFailures} from '../fuzz/seeded.js';
+import {exchangeInfoOf} from '../fuzz/helpers.js';
+import {trapProcessFailures} from '../fuzz/helpers.js';
 
 const TIMEOUT_MS = 700;
 const SLACK_MS = 1500;

@@ -10,7 +10,7 @@ import type {EngineHandle} from '../../source/engine/commands.js';
 import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import {startMetricsServer, type MetricsServer} from '../../source/metrics/index.js';
 import {UsageError} from '../../source/util/usage-error.js';
-import {scrape} from './exposition.js';
+import {scrape} from './helpers.js';
 
 const profileView = {name: 'mock', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: ['BTCUSDT']} as const;
 const limits = {cpuPercent: 80, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 200};

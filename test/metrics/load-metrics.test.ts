@@ -4,7 +4,7 @@ import type {AddressInfo} from 'node:net';
 import {describe, expect, it} from 'vitest';
 import {LoadRunner} from '../../source/load/runner.js';
 import {startLoadMetricsServer} from '../../source/metrics/index.js';
-import {scrape} from './exposition.js';
+import {scrape} from './helpers.js';
 
 describe('startLoadMetricsServer', () => {
 	it('reports users, requests, failures and percentiles per name during and after a run', async () => {

@@ -13,7 +13,7 @@ import {createSession} from '../../source/runtime/session.js';
 import {startMetricsServer} from '../../source/metrics/index.js';
 import {createNotifier} from '../../source/notify/index.js';
 import {writeHtmlReport} from '../../source/report/html/index.js';
-import {scrape} from './exposition.js';
+import {scrape} from './helpers.js';
 
 describe('metrics, notifications and report.html during a real run on the mock', () => {
 	it('scrapes /metrics mid-soak, receives run-end, renders the run folder', async () => {

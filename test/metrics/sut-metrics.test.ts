@@ -6,7 +6,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {EngineStore} from '../../source/engine/store.js';
 import type {EngineHandle} from '../../source/engine/commands.js';
 import {startMetricsServer, type MetricsServer} from '../../source/metrics/index.js';
-import {scrape} from './exposition.js';
+import {scrape} from './helpers.js';
 
 const profileView = {name: 'mock', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: ['BTCUSDT']} as const;
 const limits = {cpuPercent: 80, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 200};

@@ -4,7 +4,7 @@ import type {MockExchange} from '../../source/mock/index.js';
 import {hmacHex} from '../../source/mock/signing.js';
 import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
 import {activity, adminCall, createClient, startMock, waitFor, type Activity, type ClientReply} from './helpers.js';
-import {TestClient} from './ws-client.js';
+import {TestClient} from './helpers.js';
 
 const sockets: TestClient[] = [];
 

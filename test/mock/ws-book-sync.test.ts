@@ -11,8 +11,8 @@ import type {WireDepthSnapshot, WireDepthUpdate} from '../../source/mock/contrac
 import {MarketSimulator} from '../../source/mock/market/simulator.js';
 import {attachWebSocketLayer} from '../../source/mock/ws/index.js';
 import type {WebSocketLayer} from '../../source/mock/contracts.js';
-import {TestClient} from './ws-client.js';
-import {FakeFaults, FakeUsers, credentials} from './ws-fake-feeds.js';
+import {TestClient} from './helpers.js';
+import {FakeFaults, FakeUsers, credentials} from './helpers.js';
 
 let virtualNow = Date.now();
 const market = new MarketSimulator({seed: 42, symbols: ['BTCUSDT', 'ETHUSDT'], clock: () => virtualNow});

@@ -8,7 +8,7 @@ import type {WireDepthSnapshot, WireDepthUpdate} from '../../source/mock/contrac
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
 import {hmacHex} from '../../source/mock/signing.js';
 import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
-import {sleep, TestClient} from './ws-client.js';
+import {sleep, TestClient} from './helpers.js';
 
 let mock: MockExchange;
 const clients: TestClient[] = [];

@@ -1,7 +1,7 @@
 /** Unit tests of the WebSocket layer's connection lifecycle: heartbeat, stall and drop faults, shutdown. */
 import {afterEach, describe, expect, it} from 'vitest';
-import {sleep, TestClient} from './ws-client.js';
-import {API_KEY, startFakeExchange, type FakeExchange} from './ws-fake-feeds.js';
+import {sleep, TestClient} from './helpers.js';
+import {API_KEY, startFakeExchange, type FakeExchange} from './helpers.js';
 
 let exchange: FakeExchange | undefined;
 const clients: TestClient[] = [];

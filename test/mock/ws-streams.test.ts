@@ -1,7 +1,7 @@
 /** Unit tests of the WebSocket layer's market streams over a real loopback server and real ws clients, with a fake market. */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {sleep, TestClient} from './ws-client.js';
-import {startFakeExchange, type FakeExchange} from './ws-fake-feeds.js';
+import {sleep, TestClient} from './helpers.js';
+import {startFakeExchange, type FakeExchange} from './helpers.js';
 
 let exchange: FakeExchange;
 const clients: TestClient[] = [];

@@ -3,8 +3,8 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {hmacHex} from '../../source/mock/signing.js';
 import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
 import type {WireUserEvent} from '../../source/mock/contracts.js';
-import {sleep, TestClient} from './ws-client.js';
-import {API_KEY, API_SECRET, startFakeExchange, type FakeExchange} from './ws-fake-feeds.js';
+import {sleep, TestClient} from './helpers.js';
+import {API_KEY, API_SECRET, startFakeExchange, type FakeExchange} from './helpers.js';
 
 let exchange: FakeExchange;
 const clients: TestClient[] = [];

@@ -1,7 +1,7 @@
 /** Every phase stops within about a second of a stop, cleans up after itself and leaves no order open. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {PhaseId} from '../../source/engine/phase-ids.js';
-import {startHarness, summary, until, type Harness} from './harness.js';
+import {startHarness, summary, until, type Harness} from './helpers.js';
 
 describe('phases abort promptly', () => {
 	let h: Harness;

@@ -1,7 +1,7 @@
 /** REST faults: clock skew fails connectivity with the reason, a 5xx storm cycles the breaker, a 429 storm is recovered, a stop aborts at once. */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import type {BreakerState} from '../../source/engine/snapshot.js';
-import {clearFaults, startHarness, summary, until, type Harness} from './harness.js';
+import {clearFaults, startHarness, summary, until, type Harness} from './helpers.js';
 
 describe('phases under REST faults', () => {
 	let h: Harness;

@@ -1,6 +1,6 @@
 /** The streams phase under stream faults: a drop is recovered with its gaps counted; a stall is no-data. */
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
-import {clearFaults, startHarness, summary, until, type Harness} from './harness.js';
+import {clearFaults, startHarness, summary, until, type Harness} from './helpers.js';
 
 describe('streams phase under faults', () => {
 	let h: Harness;

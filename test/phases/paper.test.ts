@@ -1,7 +1,7 @@
 /** The same phase code with paper execution: the mock's real market data, fills simulated locally. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {PhaseId} from '../../source/engine/phase-ids.js';
-import {startHarness, summary, type Harness} from './harness.js';
+import {startHarness, summary, type Harness} from './helpers.js';
 
 describe('phases with paper execution', () => {
 	let h: Harness;

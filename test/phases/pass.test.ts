@@ -1,7 +1,7 @@
 /** Every phase passes against the mock, through the runtime's composition and the real engine. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import type {PhaseId} from '../../source/engine/phase-ids.js';
-import {startHarness, summary, type Harness} from './harness.js';
+import {startHarness, summary, type Harness} from './helpers.js';
 
 describe('phases pass against the mock', () => {
 	let h: Harness;

@@ -6,7 +6,7 @@
  * in ~15 s of a 20 s soak.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startHarness, type Harness} from './harness.js';
+import {startHarness, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {

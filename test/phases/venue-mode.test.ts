@@ -3,7 +3,7 @@
  * dropping our own connections and local deadlines still work.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startHarness, summary, type Harness} from './harness.js';
+import {startHarness, summary, type Harness} from './helpers.js';
 
 describe('phases without venue-side fault control', () => {
 	let h: Harness;

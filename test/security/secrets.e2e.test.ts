@@ -18,8 +18,8 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {spawn} from 'node:child_process';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
-import {bin, drydock} from '../cli/helpers.js';
-import {leaksIn as findLeaks, needlesFor} from './secret-needles.js';
+import {bin, drydock} from '../commands/helpers.js';
+import {leaksIn as findLeaks, needlesFor} from './helpers.js';
 
 const KEY = 'PlantedKeyQ7wE9rT1yU5iO8pA2sD4fG6hJ0kL3zX9cV7bN5mQ1wE3rT5yU7iO9p';
 const SECRET = 'PlantedSecretZ1xC3vB5nM7aS9dF2gH4jK6lP8oI0uY2tR4eW6qA8sD0fG2hJ4k';

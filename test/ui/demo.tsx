@@ -3,7 +3,7 @@
  * terminal (or tmux at 80×24 / 120×40). A fake engine replays a moving snapshot at 4 Hz.
  */
 import {mountConsole, shouldUseAscii} from '../../source/ui/index.js';
-import {FakeEngine, idleSnapshot, runningSnapshot, t0} from './fixtures.js';
+import {FakeEngine, idleSnapshot, runningSnapshot, t0} from './helpers.js';
 
 const which = process.argv[2] ?? 'running';
 const base = which === 'idle' ? idleSnapshot() : runningSnapshot();

@@ -2,8 +2,8 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {phaseIds} from '../../../source/engine/phase-ids.js';
 import type {EngineSnapshot, ErrorGroup} from '../../../source/engine/snapshot.js';
 import {consoleCommands, consoleKeyMap, consoleKeysLabel} from '../../../source/ui/console/console-keymap.js';
-import {FakeEngine, idleSnapshot, runningSnapshot, stream, t0} from '../fixtures.js';
-import {keys, renderConsole, type RenderedConsole} from '../harness.js';
+import {FakeEngine, idleSnapshot, runningSnapshot, stream, t0} from '../helpers.js';
+import {keys, renderConsole, type RenderedConsole} from '../helpers.js';
 
 let mounted: RenderedConsole[] = [];
 afterEach(() => {

@@ -2,8 +2,8 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import type {EngineSnapshot} from '../../../source/engine/snapshot.js';
 import {faultMarks} from '../../../source/ui/console/panels/MetricsPanel.js';
-import {FakeEngine, runningSnapshot, t0} from '../fixtures.js';
-import {renderConsole, type RenderedConsole} from '../harness.js';
+import {FakeEngine, runningSnapshot, t0} from '../helpers.js';
+import {renderConsole, type RenderedConsole} from '../helpers.js';
 
 let mounted: RenderedConsole[] = [];
 afterEach(() => {

@@ -2,8 +2,8 @@ import {execFileSync} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {mountConsole, shouldUseAscii, type MountedConsole} from '../../../source/ui/index.js';
-import {FakeEngine, idleSnapshot} from '../fixtures.js';
-import {FakeStdin, FakeStdout, tick} from '../harness.js';
+import {FakeEngine, idleSnapshot} from '../helpers.js';
+import {FakeStdin, FakeStdout, tick} from '../helpers.js';
 
 let mounted: MountedConsole | null = null;
 afterEach(() => {

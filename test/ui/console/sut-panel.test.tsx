@@ -7,8 +7,7 @@ import {SutPanel, defaultSutLimits} from '../../../source/ui/console/panels/SutP
 import {computeConsoleLayout} from '../../../source/ui/console/console-layout.js';
 import {UiEnvironmentContext} from '../../../source/ui/environment.js';
 import {glyphs} from '../../../source/ui/glyphs.js';
-import {FakeEngine, runningSnapshot, t0} from '../fixtures.js';
-import {keys, renderConsole, stripAnsi, type RenderedConsole} from '../harness.js';
+import {FakeEngine, keys, renderConsole, runningSnapshot, stripAnsi, t0, type RenderedConsole} from '../helpers.js';
 
 let mounted: RenderedConsole[] = [];
 afterEach(() => {

@@ -9,7 +9,7 @@ import {LoadApp} from '../../../source/ui/load/LoadApp.js';
 import {handleLoadScreenKey, initialLoadScreenState, type LoadScreenState} from '../../../source/ui/load/load-screen-controller.js';
 import {loadScreenCommands, loadScreenKeyMap, loadScreenKeysLabel} from '../../../source/ui/load/load-screen-keymap.js';
 import {mountLoadScreen} from '../../../source/ui/index.js';
-import {FakeStdin, FakeStdout, keys, stripAnsi, tick} from '../harness.js';
+import {FakeStdin, FakeStdout, keys, stripAnsi, tick} from '../helpers.js';
 import type {LoadCommand, LoadSeriesPoint, LoadSnapshot, LoadStore} from '../../../source/load/snapshot.js';
 import type {EntrySummary, FailureKind} from '../../../source/load/stats.js';
 

@@ -29,7 +29,8 @@ export function createSutHeadlessLines(): {lines(event: EngineEvent): string[]} 
 			const ended = view.state === 'exited' || view.state === 'failed' || view.state === 'stopped';
 			// Its last words say why it went down.
 			const lastLine = ended || view.state === 'restarting' ? view.lastLines.at(-1) : undefined;
-			out.push(`SUT     ${ended ? view.state.toUpperCase() : view.state}${ready}${pid}${lastLine ? ` — last line: ${oneLine(lastLine.line, 200)}` : ''}`);
+			const repeated = lastLine !== undefined && prev.lastLines.at(-1)?.line === lastLine.line && prev.state !== 'running';
+			out.push(`SUT     ${ended ? view.state.toUpperCase() : view.state}${ready}${pid}${lastLine && !repeated ? ` — last line: ${oneLine(lastLine.line, 200)}` : ''}`);
 		}
 		return out;
 	};

@@ -41,6 +41,8 @@ describe('headless SUT lines', () => {
 						sample(view({state: 'restarting', pid: null, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stderr', line: 'Traceback (most recent call last):', error: true}]}));
 						sample(view({state: 'running', pid: 101, restarts: 1, unexpectedExits: 1}));
 						sample(view({state: 'stopped', pid: null, restarts: 1, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}]}));
+						// Its last line was said already: not again.
+						sample(view({state: 'exited', pid: null, restarts: 1, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}]}));
 						await ctx.sleep(5);
 						ctx.check({id: 'sut-alive', title: 'SUT alive', verdict: 'fail', measured: 1, threshold: 'no unexpected exit', reason: '1 unexpected exit (restarted 1 time)'});
 						ctx.check({id: 'sut-orphans', title: 'SUT orphans', verdict: 'pass', measured: 0, threshold: '= 0'});
@@ -64,6 +66,7 @@ describe('headless SUT lines', () => {
 			'SUT     RESTART #1 pid 101',
 			'SUT     running (ready) pid 101',
 			'SUT     STOPPED — last line: bye now',
+			'SUT     EXITED',
 			'SUT     FAIL sut-alive: measured 1 (threshold no unexpected exit) — 1 unexpected exit (restarted 1 time)',
 			'SUT     PASS sut-orphans: measured 0 (threshold = 0)',
 		]);

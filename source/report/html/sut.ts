@@ -193,9 +193,11 @@ export function sutSection(report: Report, marks: readonly TimeMark[], range?: r
 	const s = (report as {sut?: SutReport | null}).sut;
 	if (!s || typeof s !== 'object') return '';
 	const checks = sutChecks(report);
-	const failed = checks.filter(c => c.check.verdict === 'fail').length;
+	const count = (...verdicts: string[]) => checks.filter(c => verdicts.includes(c.check.verdict)).length;
+	const failed = count('fail');
 	const status = checks.length === 0 ? 'no-data' : failed > 0 ? 'fail' : 'pass';
-	const summary = checks.length === 0 ? 'not judged' : `${checks.length - failed}/${checks.length} checks passed`;
+	const others = checks.length - count('pass', 'warn', 'fail');
+	const summary = checks.length === 0 ? 'not judged' : `${count('pass', 'warn')}/${checks.length} checks passed${others > 0 ? `, ${others} not judged (skipped or no data)` : ''}`;
 	return `<section id="sut"><h2>System under test ${badge(status)} <span class="sub">${e(summary)}</span></h2>
 <style>pre.sut-log{font-size:12px;background:#f6f7f9;padding:8px;overflow-x:auto;white-space:pre}pre.sut-log .error{color:var(--fail);font-weight:600}h3{font-size:14px;margin:16px 0 4px}</style>
 ${checksTable(report)}

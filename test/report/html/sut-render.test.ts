@@ -119,6 +119,12 @@ describe('report.html: the system under test', () => {
 		expect(page).toContain('the SUT sent no StatsD');
 	});
 
+	it('counts skipped sut-* checks apart from passed ones', () => {
+		const report = buildSutFixtureReport();
+		const skipped = {...report, phases: report.phases.map(p => ({...p, checks: p.checks.map(c => (c.id === 'sut-resubscribe' ? {...c, verdict: 'skipped' as const} : c))}))};
+		expect(section(renderHtmlReport(skipped))).toContain('<span class="sub">5/8 checks passed, 1 not judged (skipped or no data)</span>');
+	});
+
 	it('a damaged section (fields missing) still renders with — for the unknown', () => {
 		const report = buildSutFixtureReport();
 		const damaged = {...report, sut: {command: 'bot', state: 'running', pid: 1, restarts: 0, unexpected_exits: 0} as unknown as SutReport};

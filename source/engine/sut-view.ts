@@ -40,4 +40,6 @@ export interface SutView {
 	statsd: {operations: number; failed: number; successRate: number | null; avgLatencyMs: number | null; malformed: number} | null;
 	errors: {total: number; expected: number};
 	lastLines: readonly {at: number; stream: 'stdout' | 'stderr'; line: string; error: boolean}[];
+	/** The profile's limits.sutRssMb / limits.sutCpuPercent the gauges are drawn against (defaults 500 / 50 when absent). */
+	limits?: {rssMb: number; cpuPercent: number};
 }

@@ -7,6 +7,7 @@ import type {Engine} from '../engine/engine.js';
 import type {EngineEvent} from '../engine/events.js';
 import {formatDuration} from '../util/duration.js';
 import {formatSoakBlock, statusLabel} from './summary.js';
+import {createSutHeadlessLines} from './headless-sut.js';
 
 export interface HeadlessOptions {
 	write?: (text: string) => void;
@@ -39,7 +40,9 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 		);
 	};
 	const chaosJudged = new Map<number, string>();
+	const sutLines = createSutHeadlessLines();
 	const onEvent = (event: EngineEvent) => {
+		for (const line of sutLines.lines(event)) write(`${stamp(event.at)} ${line}\n`);
 		switch (event.type) {
 			case 'run-started':
 				write(`drydock run ${event.runId}: plan ${event.plan.name} — ${event.plan.phases.join(', ')}${event.plan.phases.includes('soak') ? ` (soak ${formatDuration(event.plan.soakDurationMs)})` : ''}\n`);

@@ -10,6 +10,7 @@ import {barChart, percentileChart, timeChart, type TimeMark, type TimeSeries} fr
 import {chaosMarks, chaosSection} from './chaos.js';
 import {escapeHtml as e} from './escape.js';
 import {pageStyle} from './style.js';
+import {sutSection} from './sut.js';
 
 /** Time series a report may carry (one point per interval); rendered when present. */
 export interface ReportTimeline {
@@ -361,6 +362,7 @@ ${cards(report)}
 ${phaseTable(report)}
 ${soakSummary(report)}
 ${charts}
+${sutSection(report, marks, runRange(report))}
 ${streamSection(report, marks)}
 ${chaosSection(report)}
 ${eventsSection(report)}

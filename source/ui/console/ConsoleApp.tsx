@@ -28,6 +28,7 @@ import {MetricsPanel} from './panels/MetricsPanel.js';
 import {ErrorLog} from './panels/ErrorLog.js';
 import {StreamInspector} from './panels/StreamInspector.js';
 import {ResourcePanel} from './panels/ResourcePanel.js';
+import {SutPanel, defaultSutLimits} from './panels/SutPanel.js';
 
 export interface ConsoleAppProps {
 	engine: EngineHandle;
@@ -50,6 +51,7 @@ const tabLabels: Record<PanelId, string> = {
 	errors: 'errors',
 	streams: 'streams',
 	resources: 'resources',
+	sut: 'sut',
 };
 
 function isFocused(id: PanelId, focus: FocusId): boolean {
@@ -88,10 +90,19 @@ function badgeFor(id: PanelId, ui: ConsoleState, snapshot: EngineSnapshot): stri
 	return undefined;
 }
 
+/** A tab bar too long for its border loses tabs from the front (the shown one stays): six tabs at 80 columns. */
+function fitTabs(title: string, room: number): string {
+	let fitted = title;
+	while (fitted.length > room && !fitted.startsWith('[') && fitted.includes(' ')) fitted = fitted.slice(fitted.indexOf(' ') + 1);
+	return fitted === title ? title : `… ${fitted}`;
+}
+
 function SlotView({slot, width, snapshot, ui, now}: SlotProps) {
 	const inner = panelInner(width, slot.height);
 	const focused = isFocused(slot.id, ui.focus);
-	const {title, badge} = panelTitle(slot, snapshot, ui);
+	const titled = panelTitle(slot, snapshot, ui);
+	const {badge} = titled;
+	const title = slot.tabs ? fitTabs(titled.title, width - 6 - (badge ? badge.length + 2 : 0)) : titled.title;
 	const resetKey = Math.floor(snapshot.seq / 20);
 	return (
 		<Panel title={title} badge={badge} width={width} height={slot.height} focused={focused}>
@@ -149,6 +160,8 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 			);
 		case 'resources':
 			return <ResourcePanel self={snapshot.resources.self} watched={snapshot.resources.watched} limits={snapshot.resources.limits} width={width} height={height} />;
+		case 'sut':
+			return <SutPanel sut={snapshot.sut} limits={snapshot.sut?.limits ?? defaultSutLimits} self={snapshot.resources.self} width={width} height={height} now={snapshot.at} />;
 	}
 }
 
@@ -168,7 +181,7 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
 	});
-	const layout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii);
+	const layout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii, Boolean(snapshot.sut));
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
 
 	let body;
@@ -207,6 +220,7 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 					killSwitch={snapshot.killSwitch}
 					metrics={snapshot.metrics}
 					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
+					sut={snapshot.sut ?? null}
 					at={snapshot.at}
 				/>
 			}

@@ -7,6 +7,8 @@ import {breakerColor, type Glyphs} from '../glyphs.js';
 import {formatCount, formatElapsed, formatPercent} from '../format.js';
 import type {SegmentInput} from '../components/Line.js';
 import {HeaderBar} from '../components/HeaderBar.js';
+import type {SutView} from '../../engine/sut-view.js';
+import {sutStateColor, sutStateGlyph} from './panels/SutPanel.js';
 
 interface ConsoleHeaderProps {
 	width: number;
@@ -17,6 +19,8 @@ interface ConsoleHeaderProps {
 	killSwitch: KillSwitchView;
 	metrics: MetricsView;
 	errorCount: number;
+	/** The system under test, when one is configured. */
+	sut?: SutView | null;
 	/** Snapshot time, for the breaker's retry countdown. */
 	at: number;
 }
@@ -43,7 +47,7 @@ function runSegments(run: RunStatusView | null, g: Glyphs): SegmentInput[] {
 	];
 }
 
-function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, metrics, errorCount, at}: ConsoleHeaderProps) {
+function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, metrics, errorCount, sut, at}: ConsoleHeaderProps) {
 	const {g} = useUiEnvironment();
 	const envColor = profile.environment === 'mainnet' ? 'red' : profile.environment === 'testnet' ? 'yellow' : 'green';
 	const line1: SegmentInput[] = [
@@ -65,6 +69,8 @@ function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, met
 		{text: `ok ${formatPercent(metrics.successRate)}`, color: metrics.successRate !== null && metrics.successRate < 0.99 ? 'yellow' : undefined},
 		{text: `errors ${formatCount(errorCount)}`, color: errorCount > 0 ? 'red' : 'gray'},
 	];
+	// The SUT's state right after the grade: it outranks drydock's own figures when the line is short.
+	if (sut) line2.splice(1, 0, {text: `sut ${sutStateGlyph(sut.state, g.ascii)} ${sut.state}${sut.pid !== null ? ` pid ${sut.pid}` : ''}`, color: sutStateColor[sut.state], bold: sut.state !== 'running'});
 	return <HeaderBar width={width} lines={[line1, line2]} />;
 }
 

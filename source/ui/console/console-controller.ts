@@ -13,7 +13,7 @@ import {sanitize} from '../text.js';
 import {consoleCommandFor, consoleKeyMap, type ConsoleCommandName, type ConsoleKeyMap} from './console-keymap.js';
 import {isRunActive, visibleErrors} from './snapshot-selectors.js';
 
-export const focusOrder = ['phases', 'metrics', 'errors', 'streams', 'resources'] as const;
+export const focusOrder = ['phases', 'metrics', 'errors', 'streams', 'resources', 'sut'] as const;
 export type FocusId = (typeof focusOrder)[number];
 
 export interface ConsoleState {
@@ -95,9 +95,11 @@ function move(state: ConsoleState, snapshot: EngineSnapshot, delta: number | 'fi
 	return {...state, [key]: clampIndex(next, length)};
 }
 
-function cycleFocus(focus: FocusId, step: 1 | -1): FocusId {
-	const index = focusOrder.indexOf(focus);
-	return focusOrder[(index + step + focusOrder.length) % focusOrder.length]!;
+function cycleFocus(focus: FocusId, step: 1 | -1, withSut: boolean): FocusId {
+	// The SUT's panel exists only when a SUT is configured.
+	const order: readonly FocusId[] = withSut ? focusOrder : focusOrder.filter(f => f !== 'sut');
+	const index = order.indexOf(focus);
+	return order[(index + step + order.length) % order.length]!;
 }
 
 function quit(state: ConsoleState, snapshot: EngineSnapshot, via: 'q' | 'ctrl-c'): ConsoleKeyResult {
@@ -155,9 +157,9 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 			return {state, effects: [{type: 'dispatch', command: {type: 'run-phase', phase: phase.id}}], command: name};
 		}
 		case 'focus-next':
-			return none({...state, focus: cycleFocus(state.focus, 1)});
+			return none({...state, focus: cycleFocus(state.focus, 1, Boolean(snapshot.sut))});
 		case 'focus-prev':
-			return none({...state, focus: cycleFocus(state.focus, -1)});
+			return none({...state, focus: cycleFocus(state.focus, -1, Boolean(snapshot.sut))});
 		case 'move-up':
 			return none(move(state, snapshot, -1));
 		case 'move-down':

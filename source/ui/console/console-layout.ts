@@ -5,7 +5,7 @@
  */
 import type {FocusId} from './console-controller.js';
 
-export type PanelId = 'phases' | 'checks' | 'metrics' | 'errors' | 'streams' | 'resources';
+export type PanelId = 'phases' | 'checks' | 'metrics' | 'errors' | 'streams' | 'resources' | 'sut';
 
 export interface PanelSlot {
 	id: PanelId;
@@ -40,16 +40,24 @@ export const resourcesPanelHeight = 10;
 
 const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v));
 
+/** A column's panel with the SUT's panel under it: about half the height, at least 12 rows when it fits. */
+function withSutBelow(upper: PanelSlot, bodyHeight: number): PanelSlot[] {
+	const sutHeight = Math.max(4, Math.min(bodyHeight - 8, Math.max(12, Math.round(bodyHeight * 0.5))));
+	return [{...upper, height: bodyHeight - sutHeight}, {id: 'sut', height: sutHeight, tabs: null}];
+}
+
 function lowerPanelFor(focus: FocusId): PanelId {
 	return focus === 'phases' ? 'checks' : focus;
 }
 
-export function computeConsoleLayout(columns: number, rows: number, focus: FocusId, ascii = false): ConsoleLayout {
+/** `withSut`: a system under test is configured — its panel is a tab below 150 columns, a panel of its own from there. */
+export function computeConsoleLayout(columns: number, rows: number, focus: FocusId, ascii = false, withSut = false): ConsoleLayout {
 	const width = Math.max(1, columns);
 	const height = Math.max(1, rows - 1);
 	const bodyHeight = height - headerHeight - footerHeight;
 	const base = {width, height, headerHeight, footerHeight, bodyHeight};
 	if (columns < minColumns || rows < minRows) return {...base, mode: 'too-small', columns: []};
+	const sut = withSut || focus === 'sut';
 
 	// Marker, status, the longest phase id (12), checks (5), time (7) and the frame.
 	const leftMin = ascii ? 37 : 32;
@@ -75,18 +83,22 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 							{id: 'errors', height: errorsInMiddle, tabs: null},
 						],
 					},
-					{width: right, panels: [{id: 'streams', height: bodyHeight, tabs: null}]},
+					{width: right, panels: sut ? withSutBelow({id: 'streams', height: bodyHeight, tabs: null}, bodyHeight) : [{id: 'streams', height: bodyHeight, tabs: null}]},
 				],
 			};
 		}
 		const streams = Math.round(bodyHeight * 0.55);
+		const lowerWide: PanelId = focus === 'errors' ? 'errors' : 'streams';
+		const rightPanels: PanelSlot[] = sut
+			? withSutBelow({id: lowerWide, height: bodyHeight, tabs: ['streams', 'errors']}, bodyHeight)
+			: [{id: 'streams', height: streams, tabs: null}, {id: 'errors', height: bodyHeight - streams, tabs: null}];
 		return {
 			...base,
 			mode: 'wide',
 			columns: [
 				left0,
 				{width: middle, panels: [{id: 'metrics', height: metrics, tabs: null}, {id: 'resources', height: bodyHeight - metrics, tabs: null}]},
-				{width: right, panels: [{id: 'streams', height: streams, tabs: null}, {id: 'errors', height: bodyHeight - streams, tabs: null}]},
+				{width: right, panels: rightPanels},
 			],
 		};
 	}
@@ -102,6 +114,7 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 			rest -= resourcesPanelHeight;
 		}
 		const lowerTabs: PanelId[] = withResources ? ['streams', 'errors'] : ['streams', 'errors', 'resources'];
+		if (sut) lowerTabs.push('sut');
 		const lower: PanelId = lowerTabs.includes(focus) ? focus : 'streams';
 		stack.push({id: lower, height: rest, tabs: lowerTabs});
 		return {
@@ -119,7 +132,7 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 		mode: 'compact',
 		columns: [
 			{width: left, panels: [{id: 'phases', height: bodyHeight, tabs: null}]},
-			{width: columns - left, panels: [{id: lowerPanelFor(focus), height: bodyHeight, tabs: ['checks', 'metrics', 'errors', 'streams', 'resources']}]},
+			{width: columns - left, panels: [{id: lowerPanelFor(focus), height: bodyHeight, tabs: sut ? ['checks', 'metrics', 'errors', 'streams', 'resources', 'sut'] : ['checks', 'metrics', 'errors', 'streams', 'resources']}]},
 		],
 	};
 }

@@ -4,7 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {flattenPositions} from '../../source/phases/index.js';
-import {startHarness, type Harness} from './harness.js';
+import {startHarness, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {buildReport} from '../../source/report/build.js';
-import {startHarness, summary, until, type Harness} from './harness.js';
+import {startHarness, summary, until, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {

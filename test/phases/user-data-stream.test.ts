@@ -4,7 +4,7 @@
  * mock stops pushing (stall-streams drops every user data event while REST keeps answering).
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {clearFaults, startHarness, summary, type Harness} from './harness.js';
+import {clearFaults, startHarness, summary, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {

@@ -50,6 +50,11 @@ export interface Session<S = PhaseServices> {
 	settled(): Promise<void>;
 	/** Starts building the runtime (no-op unless deferRuntime; idempotent). */
 	build(): void;
+	/**
+	 * Builds the runtime again after it failed (the venue was unreachable, say) and hands the new one
+	 * to the engine; `ready` is then the new attempt. While a build is pending or succeeded, returns it.
+	 */
+	retry(): Promise<BuiltRuntime<S>>;
 	close(): Promise<void>;
 }
 
@@ -126,21 +131,21 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	const orderFates = timeline.length > 0 ? new OrderFateObserver() : undefined;
 	let startBuild!: () => void;
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
-	const ready = gate.then(
-		() =>
-			buildRuntime({
-				profile,
-				...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
-				allowLive: options.allowLive ?? false,
-				readOutputs,
-				...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
-				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
-				...(orderFates ? {orderFates} : {}),
-			}),
-	);
+	const build = () =>
+		buildRuntime({
+			profile,
+			...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+			allowLive: options.allowLive ?? false,
+			readOutputs,
+			...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
+			...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
+			...(orderFates ? {orderFates} : {}),
+		});
+	let ready = gate.then(build);
 	// Registered before anyone can start a run on `ready`, so the runner sees the soak start.
 	let chaos: ChaosRunner | null = null;
-	if (timeline.length > 0) {
+	const attachChaos = (ready: Promise<BuiltRuntime<S>>) => {
+		if (timeline.length === 0) return;
 		ready.then(
 			runtime => {
 				chaos = new ChaosRunner({
@@ -162,16 +167,32 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			},
 			() => {},
 		);
-	}
+	};
+	attachChaos(ready);
 	engine.provide(ready);
 	ready.catch(() => {});
 	if (!options.deferRuntime) startBuild();
 	let closed = false;
+	let failed = false;
+	ready.catch(() => (failed = true));
 	return {
 		engine,
 		monitor,
-		ready,
+		get ready() {
+			return ready;
+		},
 		build: () => startBuild(),
+		retry() {
+			if (closed || !failed) return ready;
+			failed = false;
+			chaos?.close();
+			chaos = null;
+			ready = build();
+			ready.catch(() => (failed = true));
+			attachChaos(ready);
+			engine.provide(ready);
+			return ready;
+		},
 		settled: async () => {
 			await Promise.all([...remembering]);
 		},

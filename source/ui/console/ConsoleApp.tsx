@@ -4,7 +4,7 @@
  * its own error boundary; nothing here owns a timer that matters to a result (the 1 s clock is
  * display only).
  */
-import {useCallback, useMemo, useRef} from 'react';
+import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
 import {Box, useStdin, useStdout} from 'ink';
 import type {EngineCommand, EngineHandle} from '../../engine/commands.js';
 import type {EngineSnapshot} from '../../engine/snapshot.js';
@@ -16,7 +16,10 @@ import {clampIndex} from '../list-window.js';
 import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
 import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
-import {handleConsoleKey, initialConsoleState, type FocusId, type ConsoleState} from './console-controller.js';
+import {handleConsoleKey, initialConsoleState, type ConsoleDispatch, type ConsoleKeyContext, type FocusId, type ConsoleState} from './console-controller.js';
+import {readyRuntime, type RuntimeStatusSource} from './runtime-status.js';
+import {RuntimeError, runtimeErrorHeight} from './panels/RuntimeError.js';
+import {consoleKeysLabel} from './console-keymap.js';
 import {computeConsoleLayout, minColumns, minRows, type PanelId, type PanelSlot, type ConsoleLayout} from './console-layout.js';
 import {visibleErrors} from './snapshot-selectors.js';
 import {ConsoleHeader} from './ConsoleHeader.js';
@@ -41,7 +44,12 @@ export interface ConsoleAppProps {
 	 * 0 follows every snapshot.
 	 */
 	refreshMs?: number;
+	/** The session's runtime (building, ready, failed) and its retry; absent: always ready. */
+	runtime?: RuntimeStatusSource;
 }
+
+const noSubscription = () => () => {};
+const alwaysReady = () => readyRuntime;
 
 const tabLabels: Record<PanelId, string> = {
 	phases: 'phases',
@@ -152,23 +160,40 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 	}
 }
 
-export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500}: ConsoleAppProps) {
+export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500, runtime}: ConsoleAppProps) {
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
 	const snapshot = useThrottledSnapshot(engine, refreshMs);
 	const now = useNow(clock, 1000, snapshot.at);
 	const pageRef = useRef(5);
-	const ui = useKeyController<ConsoleState, EngineCommand, EngineSnapshot>({
+	const runtimeStatus = useSyncExternalStore(runtime?.subscribe ?? noSubscription, runtime?.get ?? alwaysReady);
+	const runtimeFailedRef = useRef(false);
+	runtimeFailedRef.current = runtimeStatus.state === 'failed';
+	const ui = useKeyController<ConsoleState, ConsoleDispatch, EngineSnapshot>({
 		initial: initialConsoleState,
-		handle: handleConsoleKey,
+		handle: useCallback(
+			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) => handleConsoleKey(state, input, key, {...context, runtimeFailed: runtimeFailedRef.current}),
+			[],
+		),
 		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
-		dispatch: useCallback((command: EngineCommand) => engine.dispatch(command), [engine]),
+		dispatch: useCallback(
+			(command: ConsoleDispatch) => {
+				if (command.type === 'retry-setup') runtime?.retry();
+				else engine.dispatch(command as EngineCommand);
+			},
+			[engine, runtime],
+		),
 		onQuit,
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
 	});
-	const layout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii);
+	const frameLayout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii);
+	// A failed setup takes rows above the panels for its whole reason; the panels get the rest.
+	const failure = runtimeStatus.state === 'failed' && frameLayout.mode !== 'too-small' ? (runtimeStatus.error ?? 'setup failed') : null;
+	const failureHeight = failure === null ? 0 : Math.min(frameLayout.bodyHeight, runtimeErrorHeight(failure, frameLayout.width));
+	const panelsLayout = failure === null ? frameLayout : computeConsoleLayout(size.columns, size.rows - failureHeight, ui.focus, ascii);
+	const layout = panelsLayout.mode === 'too-small' && failure !== null ? {...frameLayout, columns: []} : panelsLayout;
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
 
 	let body;
@@ -177,7 +202,8 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 	} else if (ui.overlay === 'help') {
 		body = <ConsoleHelp width={layout.width} height={layout.bodyHeight} />;
 	} else {
-		body = (
+		const panels =
+			layout.columns.length === 0 ? null : (
 			<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
 				{layout.columns.map((column, c) => (
 					<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
@@ -188,14 +214,23 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 				))}
 			</Box>
 		);
+		body =
+			failure === null ? (
+				panels
+			) : (
+				<Box flexDirection="column" width={frameLayout.width} height={frameLayout.bodyHeight}>
+					<RuntimeError reason={failure} width={frameLayout.width} height={layout.columns.length === 0 ? frameLayout.bodyHeight : failureHeight} retryKey={consoleKeysLabel('retry-setup', ascii)} />
+					{panels}
+				</Box>
+			);
 	}
 
 	return (
 		<ScreenFrame
 			ascii={ascii}
 			size={size}
-			width={layout.width}
-			height={layout.height}
+			width={frameLayout.width}
+			height={frameLayout.height}
 			resetKey={headerFooterResetKey(snapshot.seq)}
 			header={
 				<ConsoleHeader
@@ -208,9 +243,10 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 					metrics={snapshot.metrics}
 					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
 					at={snapshot.at}
+					runtime={runtimeStatus}
 				/>
 			}
-			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} />}
+			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} runtimeFailed={runtimeStatus.state === 'failed'} />}
 		>
 			{body}
 		</ScreenFrame>

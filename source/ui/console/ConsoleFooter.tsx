@@ -12,6 +12,8 @@ interface ConsoleFooterProps {
 	width: number;
 	ui: Pick<ConsoleState, 'overlay' | 'quitRequested' | 'filter' | 'filterEditing' | 'focus' | 'pausedStreams'>;
 	notices: EngineSnapshot['notices'];
+	/** The session's runtime failed: the retry key is offered. */
+	runtimeFailed?: boolean;
 }
 
 const noticeColor = {info: 'cyan', warn: 'yellow', error: 'red'} as const;
@@ -27,7 +29,7 @@ function statusSegments({ui, notices}: Pick<ConsoleFooterProps, 'ui' | 'notices'
 	return segments;
 }
 
-function ConsoleFooterView({width, ui, notices}: ConsoleFooterProps) {
+function ConsoleFooterView({width, ui, notices, runtimeFailed = false}: ConsoleFooterProps) {
 	const {g} = useUiEnvironment();
 	const hints: KeyHint[] = [];
 	for (const name of consoleCommands) {
@@ -35,6 +37,7 @@ function ConsoleFooterView({width, ui, notices}: ConsoleFooterProps) {
 		if (!info.hint) continue;
 		if (name === 'run-selected' && ui.focus !== 'phases') continue;
 		if (name === 'filter' && ui.focus !== 'errors') continue;
+		if (name === 'retry-setup' && !runtimeFailed) continue;
 		hints.push({key: consoleKeysLabel(name, g.ascii), hint: info.hint});
 	}
 	if (ui.focus === 'streams') hints.splice(2, 0, {key: 'Space', hint: 'pause'});

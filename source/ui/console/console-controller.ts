@@ -42,15 +42,20 @@ export const initialConsoleState: ConsoleState = {
 	pausedStreams: null,
 };
 
-export type ConsoleEffect = ControllerEffect<EngineCommand>;
+/** What a console key can ask for: an engine command, or building the session's runtime again. */
+export type ConsoleDispatch = EngineCommand | {type: 'retry-setup'};
 
-export type ConsoleKeyResult = KeyOutcome<ConsoleState, EngineCommand, ConsoleCommandName>;
+export type ConsoleEffect = ControllerEffect<ConsoleDispatch>;
+
+export type ConsoleKeyResult = KeyOutcome<ConsoleState, ConsoleDispatch, ConsoleCommandName>;
 
 export interface ConsoleKeyContext {
 	snapshot: EngineSnapshot;
 	/** Rows a page-up/page-down moves in the focused list. */
 	pageSize?: number;
 	keyMap?: ConsoleKeyMap;
+	/** The session's runtime failed to build (venue unreachable): `R` retries it. */
+	runtimeFailed?: boolean;
 }
 
 /** The engine command a run key stands for, independent of console state; plans come from the engine's plan definitions. */
@@ -102,7 +107,7 @@ function cycleFocus(focus: FocusId, step: 1 | -1): FocusId {
 
 function quit(state: ConsoleState, snapshot: EngineSnapshot, via: 'q' | 'ctrl-c'): ConsoleKeyResult {
 	const command: ConsoleCommandName = via === 'q' ? 'quit' : 'interrupt';
-	return {...requestQuit<ConsoleState, EngineCommand>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
+	return {...requestQuit<ConsoleState, ConsoleDispatch>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
 }
 
 function editFilter(state: ConsoleState, input: string, key: Key, name: ConsoleCommandName | null): ConsoleKeyResult {
@@ -131,7 +136,7 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 	if (state.overlay === 'confirm-quit') {
 		// Enter (run-selected) confirms too: the dialog's default answer is to stop and write the report.
 		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
-		return {...answerQuitDialog<ConsoleState, EngineCommand>(state, answer), command: answer === null ? null : name};
+		return {...answerQuitDialog<ConsoleState, ConsoleDispatch>(state, answer), command: answer === null ? null : name};
 	}
 	if (state.overlay === 'help') {
 		// Any key closes help without acting: reading the help must never start or stop anything.
@@ -175,6 +180,8 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		case 'close':
 			if (state.filter !== '') return none({...state, filter: '', selectedError: 0});
 			return none();
+		case 'retry-setup':
+			return context.runtimeFailed ? {state, effects: [{type: 'dispatch', command: {type: 'retry-setup'}}], command: name} : none();
 		case 'pause':
 			return none({...state, pausedStreams: state.pausedStreams ? null : {streams: snapshot.streams, at: snapshot.at}});
 		default: {

@@ -56,7 +56,7 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	'force-reconnect': {description: 'drop all stream connections', scope: 'run', bindings: [{char: 'x'}], hint: 'reconnect'},
 	'trip-breaker': {description: 'circuit-breaker test', scope: 'run', bindings: [{char: 'b'}], hint: 'breaker'},
 	'kill-switch': {description: 'kill switch: cancel + block', scope: 'run', bindings: [{char: 'k'}], hint: 'kill'},
-	'retry-setup': {description: 'retry connecting to the venue (after setup failed)', scope: 'run', bindings: [{char: 'R'}], hint: 'retry'},
+	'retry-setup': {description: 'retry a failed venue setup', scope: 'run', bindings: [{char: 'R'}], hint: 'retry'},
 	'focus-next': {description: 'focus the next panel', scope: 'navigate', bindings: [{special: 'tab'}], hint: 'panel'},
 	'focus-prev': {description: 'focus the previous panel', scope: 'navigate', bindings: [{special: 'tab', shift: true}]},
 	'move-up': {description: 'move up in the list', scope: 'navigate', bindings: [{special: 'upArrow'}]},

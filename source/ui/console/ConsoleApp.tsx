@@ -4,6 +4,7 @@
  * its own error boundary; nothing here owns a timer that matters to a result (the 1 s clock is
  * display only).
  */
+import path from 'node:path';
 import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
 import {Box, useStdin, useStdout} from 'ink';
 import type {EngineCommand, EngineHandle} from '../../engine/commands.js';
@@ -16,7 +17,7 @@ import {clampIndex} from '../list-window.js';
 import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
 import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
-import {handleConsoleKey, initialConsoleState, type ConsoleDispatch, type ConsoleKeyContext, type FocusId, type ConsoleState} from './console-controller.js';
+import {focusFirstFailure, handleConsoleKey, initialConsoleState, type ConsoleDispatch, type ConsoleKeyContext, type FocusId, type ConsoleState} from './console-controller.js';
 import {readyRuntime, type RuntimeStatusSource} from './runtime-status.js';
 import {RuntimeError, runtimeErrorHeight} from './panels/RuntimeError.js';
 import {consoleKeysLabel} from './console-keymap.js';
@@ -27,6 +28,8 @@ import {ConsoleFooter} from './ConsoleFooter.js';
 import {ConsoleHelp} from './ConsoleHelp.js';
 import {PhaseTable} from './panels/PhaseTable.js';
 import {CheckDetail} from './panels/CheckDetail.js';
+import {CheckDescribe} from './panels/CheckDescribe.js';
+import {sortedChecks} from './snapshot-selectors.js';
 import {MetricsPanel} from './panels/MetricsPanel.js';
 import {ErrorLog} from './panels/ErrorLog.js';
 import {StreamInspector} from './panels/StreamInspector.js';
@@ -62,6 +65,15 @@ const tabLabels: Record<PanelId, string> = {
 
 function isFocused(id: PanelId, focus: FocusId): boolean {
 	return id === focus;
+}
+
+/** The finished run's report.json, relative to the working folder when it is inside it. */
+function reportPath(snapshot: EngineSnapshot): string | null {
+	const run = snapshot.run;
+	if (!run?.reportDir || (run.state !== 'finished' && run.state !== 'interrupted')) return null;
+	const file = path.join(run.reportDir, 'report.json');
+	const relative = path.relative(process.cwd(), file);
+	return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 const headerFooterResetKey = (seq: number) => Math.floor(seq / 20);
@@ -126,7 +138,7 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 		case 'phases':
 			return <PhaseTable phases={snapshot.phases} selected={ui.selectedPhase} focused={focused} width={width} height={height} at={snapshot.at} />;
 		case 'checks':
-			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} />;
+			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} selected={ui.selectedCheck} focused={focused} report={reportPath(snapshot)} />;
 		case 'metrics':
 			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} faults={snapshot.faults} now={snapshot.at} width={width} height={height} />;
 		case 'errors':
@@ -187,6 +199,8 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 		onQuit,
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
+		// A run that just ended: the cursor goes to its first failed phase.
+		sync: {key: snapshot.run && (snapshot.run.state === 'finished' || snapshot.run.state === 'interrupted') ? snapshot.run.id : null, update: useCallback((state: ConsoleState) => focusFirstFailure(state, engine.getSnapshot()), [engine])},
 	});
 	const frameLayout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii);
 	// A failed setup takes rows above the panels for its whole reason; the panels get the rest.
@@ -196,11 +210,16 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 	const layout = panelsLayout.mode === 'too-small' && failure !== null ? {...frameLayout, columns: []} : panelsLayout;
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
 
+	const describedPhase = snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)];
+	const describedChecks = sortedChecks(describedPhase);
+	const describedCheck = describedChecks[clampIndex(ui.selectedCheck, describedChecks.length)];
 	let body;
 	if (layout.mode === 'too-small') {
 		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="drydock" minColumns={minColumns} minRows={minRows} />;
 	} else if (ui.overlay === 'help') {
 		body = <ConsoleHelp width={layout.width} height={layout.bodyHeight} />;
+	} else if (ui.overlay === 'describe-check' && describedPhase && describedCheck) {
+		body = <CheckDescribe phase={describedPhase} check={describedCheck} width={frameLayout.width} height={frameLayout.bodyHeight} />;
 	} else {
 		const panels =
 			layout.columns.length === 0 ? null : (

@@ -11,19 +11,22 @@ import {answerQuitDialog, requestQuit, type ControllerEffect, type KeyOutcome} f
 import {clampIndex} from '../list-window.js';
 import {sanitize} from '../text.js';
 import {consoleCommandFor, consoleKeyMap, type ConsoleCommandName, type ConsoleKeyMap} from './console-keymap.js';
-import {isRunActive, visibleErrors} from './snapshot-selectors.js';
+import {isRunActive, sortedChecks, visibleErrors} from './snapshot-selectors.js';
 
-export const focusOrder = ['phases', 'metrics', 'errors', 'streams', 'resources'] as const;
+export const focusOrder = ['phases', 'checks', 'metrics', 'errors', 'streams', 'resources'] as const;
 export type FocusId = (typeof focusOrder)[number];
 
 export interface ConsoleState {
 	focus: FocusId;
-	overlay: 'none' | 'help' | 'confirm-quit';
+	/** `describe-check`: the selected check full screen (Enter on the checks panel; Esc returns). */
+	overlay: 'none' | 'help' | 'confirm-quit' | 'describe-check';
 	/** A graceful quit was asked for; another Ctrl-C forces. */
 	quitRequested: boolean;
 	filter: string;
 	filterEditing: boolean;
 	selectedPhase: number;
+	/** Cursor in the selected phase's checks (problems first, as the checks panel lists them). */
+	selectedCheck: number;
 	selectedError: number;
 	selectedStream: number;
 	/** While set, the stream inspector shows this frozen copy instead of live data. */
@@ -37,6 +40,7 @@ export const initialConsoleState: ConsoleState = {
 	filter: '',
 	filterEditing: false,
 	selectedPhase: 0,
+	selectedCheck: 0,
 	selectedError: 0,
 	selectedStream: 0,
 	pausedStreams: null,
@@ -82,6 +86,8 @@ function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
 	switch (state.focus) {
 		case 'phases':
 			return snapshot.phases.length;
+		case 'checks':
+			return sortedChecks(snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)]).length;
 		case 'errors':
 			return visibleErrors(snapshot.errors, state.filter).length;
 		case 'streams':
@@ -93,11 +99,13 @@ function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
 
 function move(state: ConsoleState, snapshot: EngineSnapshot, delta: number | 'first' | 'last'): ConsoleState {
 	const length = listLength(state, snapshot);
-	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
+	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'checks' ? 'selectedCheck' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
 	if (key === null) return state;
 	const current = clampIndex(state[key], length);
-	const next = delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta;
-	return {...state, [key]: clampIndex(next, length)};
+	const next = clampIndex(delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta, length);
+	// Another phase, another list of checks: its cursor starts at the top (its worst check).
+	if (key === 'selectedPhase' && next !== current) return {...state, selectedPhase: next, selectedCheck: 0};
+	return {...state, [key]: next};
 }
 
 function cycleFocus(focus: FocusId, step: 1 | -1): FocusId {
@@ -138,6 +146,12 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
 		return {...answerQuitDialog<ConsoleState, ConsoleDispatch>(state, answer), command: answer === null ? null : name};
 	}
+	if (state.overlay === 'describe-check') {
+		// Esc (or Enter again) returns to the panels; q still quits, everything else waits.
+		if (name === 'close' || name === 'run-selected') return {state: {...state, overlay: 'none'}, effects: [], command: name};
+		if (name === 'quit') return quit({...state, overlay: 'none'}, snapshot, 'q');
+		return {state, effects: [], command: null};
+	}
 	if (state.overlay === 'help') {
 		// Any key closes help without acting: reading the help must never start or stop anything.
 		return {state: {...state, overlay: 'none'}, effects: [], command: name};
@@ -154,6 +168,10 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		case 'quit':
 			return quit(state, snapshot, 'q');
 		case 'run-selected': {
+			if (state.focus === 'checks') {
+				const checks = sortedChecks(snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)]);
+				return none(checks.length > 0 ? {...state, overlay: 'describe-check'} : state);
+			}
 			if (state.focus !== 'phases') return none();
 			const phase = snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)];
 			if (phase === undefined) return none();
@@ -189,4 +207,14 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 			return {state, effects: command ? [{type: 'dispatch', command}] : [], command: name};
 		}
 	}
+}
+
+/**
+ * After a run: the cursor on the first failed (or no-data) phase and its worst check, so the reason
+ * is the first thing on screen. A clean run leaves the cursor where the user put it.
+ */
+export function focusFirstFailure(state: ConsoleState, snapshot: EngineSnapshot): ConsoleState {
+	const index = snapshot.phases.findIndex(p => p.status === 'fail' || p.status === 'no-data');
+	if (index < 0) return state;
+	return {...state, selectedPhase: index, selectedCheck: 0, focus: state.focus === 'checks' ? 'checks' : 'phases'};
 }

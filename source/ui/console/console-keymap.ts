@@ -52,7 +52,7 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	'quick-run': {description: 'quick run: all + 5 min soak', scope: 'run', bindings: [{char: 'Q'}], hint: 'quick'},
 	'full-run': {description: 'full run: all + 24 h soak', scope: 'run', bindings: [{char: 'F'}], hint: 'full'},
 	'rerun-failed': {description: 'rerun the failed phases', scope: 'run', bindings: [{char: 'r'}], hint: 'rerun'},
-	'run-selected': {description: 'run the selected phase', scope: 'run', bindings: [{special: 'return'}], hint: 'run phase'},
+	'run-selected': {description: 'run phase / describe check', scope: 'run', bindings: [{special: 'return'}], hint: 'run phase'},
 	'force-reconnect': {description: 'drop all stream connections', scope: 'run', bindings: [{char: 'x'}], hint: 'reconnect'},
 	'trip-breaker': {description: 'circuit-breaker test', scope: 'run', bindings: [{char: 'b'}], hint: 'breaker'},
 	'kill-switch': {description: 'kill switch: cancel + block', scope: 'run', bindings: [{char: 'k'}], hint: 'kill'},

@@ -8,6 +8,7 @@ import {render} from 'ink';
 import {vi} from 'vitest';
 import {ConsoleApp} from '../../source/ui/console/ConsoleApp.js';
 import type {EngineHandle} from '../../source/engine/commands.js';
+import type {RuntimeStatusSource} from '../../source/ui/console/runtime-status.js';
 
 // eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;
@@ -82,13 +83,13 @@ export interface RenderedConsole {
 	unmount(): void;
 }
 
-export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number} = {}): Promise<RenderedConsole> {
+export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number; runtime?: RuntimeStatusSource} = {}): Promise<RenderedConsole> {
 	const stdout = new FakeStdout(options.columns ?? 80, options.rows ?? 24);
 	const stdin = new FakeStdin();
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} />, {
+	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} {...(options.runtime ? {runtime: options.runtime} : {})} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,

@@ -26,9 +26,9 @@ export function checkCounts(phase: Pick<PhaseView, 'checks' | 'passed' | 'total'
 	return {passed: judged.filter(c => c.verdict === 'pass').length, total: judged.length};
 }
 
-const severity: Record<Verdict, number> = {fail: 0, 'no-data': 1, warn: 2, skipped: 3, pass: 4, info: 5};
+const severity: Record<Verdict, number> = {fail: 0, 'no-data': 1, warn: 2, info: 3, skipped: 4, pass: 5};
 
-/** A phase's checks, problems first: the order the checks panel lists them and its cursor moves in. */
+/** A phase's checks, problems first, then figures (info), then passes: the order the checks panel lists them and its cursor moves in. */
 export function sortedChecks(phase: Pick<PhaseView, 'checks'> | undefined): readonly CheckResult[] {
 	if (!phase) return [];
 	return [...phase.checks].sort((a, b) => severity[a.verdict] - severity[b.verdict]);

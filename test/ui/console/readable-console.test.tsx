@@ -88,6 +88,18 @@ describe('reasons can be read', () => {
 		expect(frame).toMatch(/□ btcusdt@trade/);
 	});
 
+	it('depth frames read as a compact bids/asks ladder, not raw nested arrays', async () => {
+		const snapshot = runningSnapshot();
+		const frameJson = JSON.stringify({e: 'depthUpdate', E: t0 + 59_000, s: 'ETHUSDT', U: 200, u: 204, b: [['3000.10', '1.500'], ['3000.00', '0.250']], a: [['3000.20', '0.800'], ['3000.30', '2.000']]});
+		const {ui} = await show({...snapshot, streams: [stream('ethusdt@depth@100ms', {recent: [frameJson]})]});
+		await ui.press(keys.tab, keys.tab, keys.tab, keys.tab);
+		const frame = ui.frame();
+		expect(frame).toMatch(/depthUpdate\s+ETHUSDT\s+U 200 u 204/);
+		expect(frame).toMatch(/1\.500\s+3000\.10 │ 3000\.20\s+0\.800/);
+		expect(frame).toMatch(/0\.250\s+3000\.00 │ 3000\.30\s+2\.000/);
+		expect(frame).not.toMatch(/"3000\.10"/);
+	});
+
 	it('after a run the cursor goes to the first failed phase and the report path is shown', async () => {
 		const running = runningSnapshot();
 		const {engine, ui} = await show(running);

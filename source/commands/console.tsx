@@ -79,8 +79,11 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 			void announce(next, Date.now());
 		});
 		followRuntime(runtimeStatus, session.ready);
+		// `killSwitch.flatten` arrives with the profile schema's kill-switch section; read it without depending on that change.
+		const flatten = (profile as {killSwitch?: {flatten?: unknown}}).killSwitch?.flatten;
 		ui = mountConsole(engine, {
 			runtime: runtimeStatus,
+			...(typeof flatten === 'boolean' ? {killSwitchFlatten: flatten} : {}),
 			...(args.ascii ? {ascii: true} : {}),
 			onQuit(force) {
 				if (!engine.running && !force) resolveQuit(engine.lastRun?.exitCode ?? 0);

@@ -83,13 +83,13 @@ export interface RenderedConsole {
 	unmount(): void;
 }
 
-export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number; runtime?: RuntimeStatusSource} = {}): Promise<RenderedConsole> {
+export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number; runtime?: RuntimeStatusSource; killSwitchFlatten?: boolean} = {}): Promise<RenderedConsole> {
 	const stdout = new FakeStdout(options.columns ?? 80, options.rows ?? 24);
 	const stdin = new FakeStdin();
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} {...(options.runtime ? {runtime: options.runtime} : {})} />, {
+	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} {...(options.runtime ? {runtime: options.runtime} : {})} {...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,

@@ -49,6 +49,8 @@ export interface ConsoleAppProps {
 	refreshMs?: number;
 	/** The session's runtime (building, ready, failed) and its retry; absent: always ready. */
 	runtime?: RuntimeStatusSource;
+	/** The profile's `killSwitch.flatten`; unset, `k` asks whether to also close positions. */
+	killSwitchFlatten?: boolean;
 }
 
 const noSubscription = () => () => {};
@@ -172,7 +174,7 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 	}
 }
 
-export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500, runtime}: ConsoleAppProps) {
+export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500, runtime, killSwitchFlatten}: ConsoleAppProps) {
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
@@ -185,8 +187,8 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 	const ui = useKeyController<ConsoleState, ConsoleDispatch, EngineSnapshot>({
 		initial: initialConsoleState,
 		handle: useCallback(
-			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) => handleConsoleKey(state, input, key, {...context, runtimeFailed: runtimeFailedRef.current}),
-			[],
+			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) => handleConsoleKey(state, input, key, {...context, runtimeFailed: runtimeFailedRef.current, ...(killSwitchFlatten !== undefined ? {killSwitchFlatten} : {})}),
+			[killSwitchFlatten],
 		),
 		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
 		dispatch: useCallback(

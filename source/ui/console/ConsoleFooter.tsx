@@ -19,6 +19,17 @@ interface ConsoleFooterProps {
 const noticeColor = {info: 'cyan', warn: 'yellow', error: 'red'} as const;
 
 function statusSegments({ui, notices}: Pick<ConsoleFooterProps, 'ui' | 'notices'>): SegmentInput[] {
+	if (ui.overlay === 'confirm-kill') {
+		return [
+			{text: ' Kill switch: also close open positions? ', color: 'black', inverse: true, bold: true},
+			{text: ' y', bold: true},
+			{text: ' cancel + block + close'},
+			{text: '  n', bold: true},
+			{text: ' cancel + block'},
+			{text: '  Esc', bold: true},
+			{text: ' back'},
+		];
+	}
 	if (ui.overlay === 'describe-check') return [{text: 'describing a check', bold: true}, {text: '  Esc returns', dim: true}];
 	if (ui.overlay === 'confirm-quit') return confirmQuitSegments('A run is active. Quit?', 'stop + write report');
 	if (ui.quitRequested) return [{text: 'quitting: stopping the run and writing the report', color: 'yellow', bold: true}, {text: '  Ctrl-C again forces', dim: true}];

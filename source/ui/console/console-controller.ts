@@ -19,7 +19,7 @@ export type FocusId = (typeof focusOrder)[number];
 export interface ConsoleState {
 	focus: FocusId;
 	/** `describe-check`: the selected check full screen (Enter on the checks panel; Esc returns). */
-	overlay: 'none' | 'help' | 'confirm-quit' | 'describe-check';
+	overlay: 'none' | 'help' | 'confirm-quit' | 'describe-check' | 'confirm-kill';
 	/** A graceful quit was asked for; another Ctrl-C forces. */
 	quitRequested: boolean;
 	filter: string;
@@ -46,8 +46,14 @@ export const initialConsoleState: ConsoleState = {
 	pausedStreams: null,
 };
 
+/**
+ * The kill switch with whether to also close positions. Typed here until the engine's command carries
+ * `flatten` (the `verdicts` change); the engine reads it from the same command object.
+ */
+export type KillSwitchCommand = {type: 'kill-switch'; flatten?: boolean};
+
 /** What a console key can ask for: an engine command, or building the session's runtime again. */
-export type ConsoleDispatch = EngineCommand | {type: 'retry-setup'};
+export type ConsoleDispatch = EngineCommand | KillSwitchCommand | {type: 'retry-setup'};
 
 export type ConsoleEffect = ControllerEffect<ConsoleDispatch>;
 
@@ -60,6 +66,8 @@ export interface ConsoleKeyContext {
 	keyMap?: ConsoleKeyMap;
 	/** The session's runtime failed to build (venue unreachable): `R` retries it. */
 	runtimeFailed?: boolean;
+	/** The profile's `killSwitch.flatten`; when not set, `k` asks whether to also close positions. */
+	killSwitchFlatten?: boolean;
 }
 
 /** The engine command a run key stands for, independent of console state; plans come from the engine's plan definitions. */
@@ -146,6 +154,14 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
 		return {...answerQuitDialog<ConsoleState, ConsoleDispatch>(state, answer), command: answer === null ? null : name};
 	}
+	if (state.overlay === 'confirm-kill') {
+		// y: cancel, block and close positions; n: cancel and block only; Esc: nothing happens.
+		if (name === 'confirm-yes' || name === 'confirm-no') {
+			return {state: {...state, overlay: 'none'}, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: name === 'confirm-yes'}}], command: name};
+		}
+		if (name === 'close') return {state: {...state, overlay: 'none'}, effects: [], command: name};
+		return {state, effects: [], command: null};
+	}
 	if (state.overlay === 'describe-check') {
 		// Esc (or Enter again) returns to the panels; q still quits, everything else waits.
 		if (name === 'close' || name === 'run-selected') return {state: {...state, overlay: 'none'}, effects: [], command: name};
@@ -198,6 +214,12 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		case 'close':
 			if (state.filter !== '') return none({...state, filter: '', selectedError: 0});
 			return none();
+		case 'kill-switch': {
+			// Releasing needs no question; engaging asks unless the profile decided.
+			if (snapshot.killSwitch.engaged) return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch'}}], command: name};
+			if (context.killSwitchFlatten === undefined) return none({...state, overlay: 'confirm-kill'});
+			return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: context.killSwitchFlatten}}], command: name};
+		}
 		case 'retry-setup':
 			return context.runtimeFailed ? {state, effects: [{type: 'dispatch', command: {type: 'retry-setup'}}], command: name} : none();
 		case 'pause':

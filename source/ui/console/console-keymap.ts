@@ -68,8 +68,8 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	filter: {description: 'filter the error log', scope: 'navigate', bindings: [{char: '/'}], hint: 'filter'},
 	close: {description: 'close dialog, clear filter', scope: 'navigate', bindings: [{special: 'escape'}]},
 	pause: {description: 'pause/resume stream view', scope: 'navigate', bindings: [{char: ' '}]},
-	'confirm-yes': {description: 'confirm quitting', scope: 'dialog', bindings: [{char: 'y'}]},
-	'confirm-no': {description: 'keep running', scope: 'dialog', bindings: [{char: 'n'}]},
+	'confirm-yes': {description: 'yes, in a dialog', scope: 'dialog', bindings: [{char: 'y'}]},
+	'confirm-no': {description: 'no, in a dialog', scope: 'dialog', bindings: [{char: 'n'}]},
 };
 
 /** The first command whose bindings match, in key-map order. */

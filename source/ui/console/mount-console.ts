@@ -25,6 +25,8 @@ export interface ConsoleOptions {
 	maxFps?: number;
 	/** The session's runtime status and retry (the console shows a failed setup and offers `R`). */
 	runtime?: RuntimeStatusSource;
+	/** The profile's `killSwitch.flatten` (unset: `k` asks). */
+	killSwitchFlatten?: boolean;
 }
 
 export interface MountedConsole {
@@ -41,7 +43,7 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
 	const ascii = options.ascii ?? shouldUseAscii(process.env);
-	const screen = mountFullScreen(createElement(ConsoleApp, {engine, onQuit: options.onQuit, ascii, ...(options.runtime ? {runtime: options.runtime} : {})}), {
+	const screen = mountFullScreen(createElement(ConsoleApp, {engine, onQuit: options.onQuit, ascii, ...(options.runtime ? {runtime: options.runtime} : {}), ...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})}), {
 		stdout,
 		stdin,
 		onQuit: options.onQuit,

@@ -146,7 +146,8 @@ describe('console screen', () => {
 
 	it('each run key dispatches its engine command', async () => {
 		const {engine, ui} = await show(runningSnapshot());
-		await ui.press('Q', 'F', 'r', keys.down, keys.enter, 'x', 'b', 'k');
+		// k asks whether to also close positions (the fixture profile doesn't say): n = cancel + block only.
+		await ui.press('Q', 'F', 'r', keys.down, keys.enter, 'x', 'b', 'k', 'n');
 		expect(engine.commands).toEqual([
 			{type: 'start', plan: {name: 'quick', phases: [...phaseIds], soakDurationMs: 5 * 60_000}},
 			{type: 'start', plan: {name: 'full', phases: [...phaseIds], soakDurationMs: 24 * 3_600_000}},
@@ -154,7 +155,7 @@ describe('console screen', () => {
 			{type: 'run-phase', phase: 'connectivity'},
 			{type: 'force-reconnect'},
 			{type: 'trip-breaker'},
-			{type: 'kill-switch'},
+			{type: 'kill-switch', flatten: false},
 		]);
 	});
 

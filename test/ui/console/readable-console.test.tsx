@@ -114,6 +114,31 @@ describe('reasons can be read', () => {
 	});
 });
 
+describe('the kill switch asks whether to also close positions', () => {
+	it('unset in the profile: k asks; y closes positions, n only cancels and blocks, Esc does nothing', async () => {
+		const {engine, ui} = await show(runningSnapshot());
+		await ui.press('k');
+		expect(ui.frame()).toContain('Kill switch: also close open positions?');
+		expect(engine.commands).toEqual([]);
+		await ui.press(keys.escape);
+		expect(ui.frame()).not.toContain('also close open positions?');
+		expect(engine.commands).toEqual([]);
+		await ui.press('k', 'y');
+		expect(engine.commands).toEqual([{type: 'kill-switch', flatten: true}]);
+		await ui.press('k', 'n');
+		expect(engine.commands.at(-1)).toEqual({type: 'kill-switch', flatten: false});
+	});
+	it('set in the profile: no question; releasing an engaged switch never asks', async () => {
+		const {engine, ui} = await show(runningSnapshot(), {killSwitchFlatten: true});
+		await ui.press('k');
+		expect(engine.commands).toEqual([{type: 'kill-switch', flatten: true}]);
+		const engaged = {...runningSnapshot(), killSwitch: {engaged: true, since: t0, ordersCancelled: 2}};
+		const second = await show(engaged);
+		await second.ui.press('k');
+		expect(second.engine.commands).toEqual([{type: 'kill-switch'}]);
+	});
+});
+
 describe('a failed setup', () => {
 	it('header reads error, the whole reason shows, R retries; building again then ready clears it', async () => {
 		const retry = vi.fn();

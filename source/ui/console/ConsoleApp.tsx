@@ -7,7 +7,7 @@
 import path from 'node:path';
 import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
 import {Box, useStdin, useStdout} from 'ink';
-import type {EngineCommand, EngineHandle} from '../../engine/commands.js';
+import type {EngineHandle} from '../../engine/commands.js';
 import type {EngineSnapshot} from '../../engine/snapshot.js';
 import {useKeyController} from '../hooks/use-key-controller.js';
 import {useThrottledSnapshot} from '../hooks/use-throttled-snapshot.js';
@@ -194,7 +194,7 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 		dispatch: useCallback(
 			(command: ConsoleDispatch) => {
 				if (command.type === 'retry-setup') runtime?.retry();
-				else engine.dispatch(command as EngineCommand);
+				else engine.dispatch(command);
 			},
 			[engine, runtime],
 		),

@@ -16,9 +16,14 @@ function levels(value: unknown): Level[] | null {
 	const out: Level[] = [];
 	for (const level of value) {
 		if (!Array.isArray(level) || level.length < 2) return null;
-		out.push([String(level[0]), String(level[1])]);
+		out.push([id(level[0]), id(level[1])]);
 	}
 	return out;
+}
+
+/** An update id as written in the frame (a number, sometimes a string); '' for anything else. */
+function id(value: unknown): string {
+	return typeof value === 'number' || typeof value === 'string' ? String(value) : '';
 }
 
 /** The frame's book levels when it is a depth frame; null for anything else. */
@@ -32,7 +37,7 @@ export function depthFrame(message: unknown): DepthFrame | null {
 	const head = [
 		typeof body.e === 'string' ? body.e : 'depth',
 		typeof body.s === 'string' ? body.s : '',
-		body.U !== undefined && body.u !== undefined ? `U ${String(body.U)} u ${String(body.u)}` : body.lastUpdateId !== undefined ? `id ${String(body.lastUpdateId)}` : '',
+		id(body.U) !== '' && id(body.u) !== '' ? `U ${id(body.U)} u ${id(body.u)}` : id(body.lastUpdateId) !== '' ? `id ${id(body.lastUpdateId)}` : '',
 		`${bids.length} bids ${asks.length} asks`,
 	]
 		.filter(Boolean)

@@ -12,14 +12,14 @@ export interface RuntimeStatus {
 }
 
 export interface RuntimeStatusSource {
-	get(): RuntimeStatus;
-	subscribe(listener: () => void): () => void;
+	get: () => RuntimeStatus;
+	subscribe: (listener: () => void) => () => void;
 	/** Builds the runtime again (the console's `R`). */
-	retry(): void;
+	retry: () => void;
 }
 
 export interface RuntimeStatusStore extends RuntimeStatusSource {
-	set(status: RuntimeStatus): void;
+	set: (status: RuntimeStatus) => void;
 }
 
 export const readyRuntime: RuntimeStatus = {state: 'ready', error: null};

@@ -65,8 +65,26 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 	let extras: Extras | null = null;
 	try {
 		extras = await attachExtras(engine, {...args.extras, log: line => engine.notice('info', line)});
-		const {mountConsole} = await preloadUi();
+		const {mountConsole, createRuntimeStatus, followRuntime} = await preloadUi();
+		// The console shows a failed setup with its whole reason; `R` builds the runtime again.
+		const buildStarted = Date.now();
+		const announce = (ready: Promise<{endpoints: {rest: string; embedded: boolean}}>, since: number) =>
+			ready.then(
+				runtime => engine.notice('info', `exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - since) / 1000).toFixed(1)}s`),
+				() => {},
+			);
+		const runtimeStatus = createRuntimeStatus(() => {
+			if (shutdown.requested !== null || runtimeStatus.get().state !== 'failed') return;
+			const next = session.retry();
+			followRuntime(runtimeStatus, next);
+			void announce(next, Date.now());
+		});
+		followRuntime(runtimeStatus, session.ready);
+		// `killSwitch.flatten` arrives with the profile schema's kill-switch section; read it without depending on that change.
+		const flatten = (profile as {killSwitch?: {flatten?: unknown}}).killSwitch?.flatten;
 		ui = mountConsole(engine, {
+			runtime: runtimeStatus,
+			...(typeof flatten === 'boolean' ? {killSwitchFlatten: flatten} : {}),
 			...(args.ascii ? {ascii: true} : {}),
 			onQuit(force) {
 				if (!engine.running && !force) resolveQuit(engine.lastRun?.exitCode ?? 0);
@@ -77,11 +95,7 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		void ui.waitUntilExit().then(() => shutdown.requested !== 'crash' && resolveQuit(engine.lastRun?.exitCode ?? 0));
 		// Only now pay for ccxt and the mock: the first frame is already on screen.
 		setTimeout(() => session.build(), 30);
-		const buildStarted = Date.now();
-		session.ready.then(
-			runtime => engine.notice('info', `exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - buildStarted) / 1000).toFixed(1)}s`),
-			() => {},
-		);
+		void announce(session.ready, buildStarted);
 		if (resume || args.plan) {
 			const plan = args.plan;
 			const say = (line: string) => engine.notice('info', line);

@@ -7,6 +7,7 @@
 import {numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
+import {assertReportDir} from '../util/report-dir.js';
 import type {ExtrasOptions} from '../runtime/extras.js';
 
 /** `-h/--help`: every command. */
@@ -61,6 +62,13 @@ export function showHelp(values: {help?: boolean | undefined}, text: string): bo
 
 export function reportDirFrom(values: {'report-dir'?: string | undefined}): string {
 	return values['report-dir'] ?? DEFAULT_REPORT_DIR;
+}
+
+/** `--report-dir`, read and checked (creatable, writable, not a file) before anything starts. */
+export async function checkedReportDir(values: {'report-dir'?: string | undefined}): Promise<string> {
+	const dir = reportDirFrom(values);
+	await assertReportDir(dir);
+	return dir;
 }
 
 /** `--headless`, implied when stdout is not a terminal (CI, pipes). */
@@ -144,9 +152,10 @@ export async function readSessionFlags(values: SessionFlagValues): Promise<Sessi
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
 	if (watchPid !== undefined) assertProcessExists(watchPid);
 	const extras = await parseExtrasFlags(values);
+	const reportDir = await checkedReportDir(values);
 	return {
 		profile: values.profile ?? DEFAULT_PROFILE,
-		reportDir: reportDirFrom(values),
+		reportDir,
 		...(watchPid !== undefined ? {watchPid} : {}),
 		...(values.sut !== undefined ? {sut: values.sut} : {}),
 		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),

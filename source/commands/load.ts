@@ -6,7 +6,7 @@
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import {asciiOption, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirFrom, reportDirOption, showHelp} from './flags.js';
+import {asciiOption, checkedReportDir, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirOption, showHelp} from './flags.js';
 import {progressLine} from '../load/progress.js';
 import {startLoadSession} from '../load/session.js';
 import {parseThreshold} from '../load/thresholds.js';
@@ -66,7 +66,7 @@ function parseRate(text: string): number {
 export default async function command(argv: string[]): Promise<number> {
 	const {values, positionals} = parseCommandArgs('load', argv, options);
 	if (showHelp(values, help)) return 0;
-	if (positionals.length !== 1) throw new UsageError(`drydock load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`);
+	if (positionals.length !== 1) throw new UsageError(`load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`);
 	const file = positionals[0]!;
 
 	const usersGiven = numberOption(values.users, '--users', {min: 1, max: 1_000_000, integer: true});
@@ -77,6 +77,7 @@ export default async function command(argv: string[]): Promise<number> {
 	const stopTimeoutMs = values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
+	const reportDir = await checkedReportDir(values);
 
 	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
@@ -93,7 +94,7 @@ export default async function command(argv: string[]): Promise<number> {
 		...(arrivalRate !== undefined ? {arrivalRate} : {}),
 		...(values.csv !== undefined ? {csvPrefix: values.csv} : {}),
 		thresholds: values.threshold ?? [],
-		reportDir: reportDirFrom(values),
+		reportDir,
 		stopTimeoutMs,
 	});
 	const {runner} = session;

@@ -3,7 +3,7 @@
  * and/or the HTML page. `drydock report merge A.json B.json … -o OUT.json` combines runs from several
  * machines (histograms merged exactly).
  */
-import {readFile} from 'node:fs/promises';
+import {readFile, stat} from 'node:fs/promises';
 import path from 'node:path';
 import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
@@ -29,6 +29,15 @@ async function readJson(file: string): Promise<unknown> {
 	} catch (error) {
 		throw new UsageError(`report ${file}: not valid JSON: ${describeJsonError(error, text)}`);
 	}
+}
+
+/** `drydock report DIR`: a run's folder stands for its report.json. */
+export async function resolveReportFile(file: string): Promise<string> {
+	const found = await stat(file).catch(() => null);
+	if (!found?.isDirectory()) return file;
+	const inside = path.join(file, 'report.json');
+	if (await stat(inside).then(s => s.isFile(), () => false)) return inside;
+	throw new UsageError(`report ${file}: a folder with no report.json in it (give REPORT.json or a run's folder, e.g. reports/<run-id>)`);
 }
 
 export async function readReport(file: string): Promise<Report> {
@@ -66,10 +75,11 @@ export default async function report(argv: string[]): Promise<number> {
 	if (argv[0] === 'merge') return merge(argv.slice(1));
 	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, recover: {type: 'string'}, ...helpOption});
 	if (values.recover !== undefined) return recover(values.recover, values.junit);
-	if (showHelp(values, 'Usage: drydock report REPORT.json [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n')) return 0;
-	const [file, ...extra] = positionals;
-	if (!file) throw new UsageError('report: which report? (e.g. drydock report reports/<run-id>/report.json)');
+	if (showHelp(values, 'Usage: drydock report REPORT.json|RUN_DIR [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n')) return 0;
+	const [given, ...extra] = positionals;
+	if (!given) throw new UsageError('report: which report? (e.g. drydock report reports/<run-id>/report.json)');
 	if (extra.length > 0) throw new UsageError(`report: unexpected argument "${extra[0]}"`);
+	const file = await resolveReportFile(given);
 	const raw = await readJson(file);
 	if ((raw as {schema?: unknown} | null)?.schema === LOAD_REPORT_SCHEMA) {
 		// A load test's report: only the HTML page applies.

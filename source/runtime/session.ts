@@ -57,6 +57,11 @@ export interface Session<S = PhaseServices> {
 	build(): void;
 	/** The system under test's controller (`--sut`, the profile's `sut`); null without one. */
 	sut: SutSession | null;
+	/**
+	 * Builds the runtime again after it failed (the venue was unreachable, say) and hands the new one
+	 * to the engine; `ready` is then the new attempt. While a build is pending or succeeded, returns it.
+	 */
+	retry(): Promise<BuiltRuntime<S>>;
 	close(): Promise<void>;
 }
 
@@ -137,19 +142,16 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	let startBuild!: () => void;
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
 	let sut: SutSession | null = null;
-	const ready = gate
-		.then(() =>
-			buildRuntime({
-				profile,
-				...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
-				allowLive: options.allowLive ?? false,
-				readOutputs,
-				...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
-				...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
-				...(orderFates ? {orderFates} : {}),
-			}),
-		)
-		.then(async runtime => {
+	const build = () =>
+		buildRuntime({
+			profile,
+			...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+			allowLive: options.allowLive ?? false,
+			readOutputs,
+			...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
+			...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
+			...(orderFates ? {orderFates} : {}),
+		}).then(async runtime => {
 			if (!sutSpec) return runtime;
 			try {
 				sut = attachSut(runtime, sutSpec, profile, engine, timeline);
@@ -159,9 +161,11 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			}
 			return runtime;
 		});
+	let ready = gate.then(build);
 	// Registered before anyone can start a run on `ready`, so the runner sees the soak start.
 	let chaos: ChaosRunner | null = null;
-	if (timeline.length > 0) {
+	const attachChaos = (ready: Promise<BuiltRuntime<S>>) => {
+		if (timeline.length === 0) return;
 		ready.then(
 			runtime => {
 				chaos = new ChaosRunner({
@@ -183,18 +187,34 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			},
 			() => {},
 		);
-	}
+	};
+	attachChaos(ready);
 	engine.provide(ready);
 	ready.catch(() => {});
 	if (!options.deferRuntime) startBuild();
 	let closed = false;
+	let failed = false;
+	ready.catch(() => (failed = true));
 	return {
 		engine,
 		monitor,
-		ready,
+		get ready() {
+			return ready;
+		},
 		build: () => startBuild(),
 		get sut() {
 			return sut;
+		},
+		retry() {
+			if (closed || !failed) return ready;
+			failed = false;
+			chaos?.close();
+			chaos = null;
+			ready = build();
+			ready.catch(() => (failed = true));
+			attachChaos(ready);
+			engine.provide(ready);
+			return ready;
 		},
 		settled: async () => {
 			await Promise.all([...remembering]);

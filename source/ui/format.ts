@@ -65,9 +65,10 @@ export function formatMeasured(measured: number | string | boolean | null, unit?
 	return unit ? `${measured} ${unit}` : measured;
 }
 
-/** At most 7 cells: `0.8s`, `12s`, `59m59s`, `23h59m` — for table columns. */
+/** At most 7 cells: `340ms`, `1.2s`, `12s`, `59m59s`, `23h59m` — for table columns. Under a second in ms: `0.0s` said nothing. */
 export function formatShortDuration(ms: number | null | undefined): string {
 	if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return none;
+	if (ms < 1000) return `${Math.round(ms)}ms`;
 	if (ms >= 3_600_000) {
 		const h = Math.floor(ms / 3_600_000);
 		const m = Math.floor((ms % 3_600_000) / 60_000);

@@ -33,7 +33,7 @@ const unicode: Glyphs = {
 	border: 'round',
 	frame: {topLeft: '╭', topRight: '╮', horizontal: '─'},
 	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–', info: 'i'},
-	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '○'},
+	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '□'},
 	breaker: {closed: '●', 'half-open': '◐', open: '○'},
 	spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
 	gaugeFull: '█',

@@ -9,3 +9,4 @@ import './ink-env.js';
 export {mountConsole, maxConsoleFps, type ConsoleOptions, type MountedConsole} from './console/mount-console.js';
 export {mountLoadScreen, type LoadScreenOptions, type MountedLoadScreen} from './load/mount-load-screen.js';
 export {shouldUseAscii} from './glyphs.js';
+export {createRuntimeStatus, followRuntime, type RuntimeStatusSource} from './console/runtime-status.js';

@@ -16,7 +16,8 @@ export interface KeyOutcome<S, C, N> {
 
 /** The part of a screen's UI state that quitting reads and writes. */
 export interface QuitDialogState {
-	overlay: 'none' | 'help' | 'confirm-quit';
+	/** 'none', 'help', 'confirm-quit', or a screen's own overlay (the console's check description). */
+	overlay: string;
 	/** A graceful quit was asked for; another Ctrl-C forces. */
 	quitRequested: boolean;
 }

@@ -12,7 +12,7 @@ export function parseCommandArgs<O extends OptionSpec>(command: string, argv: st
 		return parseArgs({args: argv, options, allowPositionals, strict: true});
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		throw new UsageError(`drydock ${command}: ${message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`);
+		throw new UsageError(`${command}: ${message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`);
 	}
 }
 

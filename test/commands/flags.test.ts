@@ -41,6 +41,6 @@ describe('shared flags', () => {
 	});
 
 	it('an unknown flag is one usage line naming the command', () => {
-		expect(() => parseSession(['--nope'])).toThrow(/^drydock run: Unknown option '--nope'/);
+		expect(() => parseSession(['--nope'])).toThrow(/^run: Unknown option '--nope'/);
 	});
 });

@@ -212,7 +212,7 @@ describe('every command, with secrets planted', () => {
 		}
 		const shown = runs.find(r => r.label === 'profiles show testnet')!;
 		expect(shown.code).toBe(0);
-		expect(shown.stdout).toMatch(/set \(masked\)/);
+		expect(shown.stderr).toMatch(/BINANCE_TESTNET_API_KEY set, BINANCE_TESTNET_API_SECRET set/);
 	}, 120_000);
 
 	it('report, report --html, report --junit', async () => {

@@ -4,6 +4,7 @@ import {vi} from 'vitest';
 import {ConsoleApp} from '../../source/ui/console/ConsoleApp.js';
 import type {CheckResult} from '../../source/engine/checks.js';
 import type {EngineCommand, EngineHandle} from '../../source/engine/commands.js';
+import type {RuntimeStatusSource} from '../../source/ui/console/runtime-status.js';
 import {phaseIds} from '../../source/engine/phase-ids.js';
 import type {EngineSnapshot, PhaseView, StreamView} from '../../source/engine/snapshot.js';
 import {execFileSync, spawnSync} from 'node:child_process';
@@ -90,13 +91,13 @@ export interface RenderedConsole {
 	unmount(): void;
 }
 
-export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number} = {}): Promise<RenderedConsole> {
+export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number; runtime?: RuntimeStatusSource; killSwitchFlatten?: boolean} = {}): Promise<RenderedConsole> {
 	const stdout = new FakeStdout(options.columns ?? 80, options.rows ?? 24);
 	const stdin = new FakeStdin();
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} />, {
+	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} {...(options.runtime ? {runtime: options.runtime} : {})} {...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})} />, {
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: stdin as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,

@@ -4,9 +4,10 @@
  * its own error boundary; nothing here owns a timer that matters to a result (the 1 s clock is
  * display only).
  */
-import {useCallback, useMemo, useRef} from 'react';
+import path from 'node:path';
+import {useCallback, useMemo, useRef, useSyncExternalStore} from 'react';
 import {Box, useStdin, useStdout} from 'ink';
-import type {EngineCommand, EngineHandle} from '../../engine/commands.js';
+import type {EngineHandle} from '../../engine/commands.js';
 import type {EngineSnapshot} from '../../engine/snapshot.js';
 import {useKeyController} from '../hooks/use-key-controller.js';
 import {useThrottledSnapshot} from '../hooks/use-throttled-snapshot.js';
@@ -16,7 +17,10 @@ import {clampIndex} from '../list-window.js';
 import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
 import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
-import {handleConsoleKey, initialConsoleState, type FocusId, type ConsoleState} from './console-controller.js';
+import {focusFirstFailure, handleConsoleKey, initialConsoleState, type ConsoleDispatch, type ConsoleKeyContext, type FocusId, type ConsoleState} from './console-controller.js';
+import {readyRuntime, type RuntimeStatusSource} from './runtime-status.js';
+import {RuntimeError, runtimeErrorHeight} from './panels/RuntimeError.js';
+import {consoleKeysLabel} from './console-keymap.js';
 import {computeConsoleLayout, minColumns, minRows, type PanelId, type PanelSlot, type ConsoleLayout} from './console-layout.js';
 import {visibleErrors} from './snapshot-selectors.js';
 import {ConsoleHeader} from './ConsoleHeader.js';
@@ -24,6 +28,8 @@ import {ConsoleFooter} from './ConsoleFooter.js';
 import {ConsoleHelp} from './ConsoleHelp.js';
 import {PhaseTable} from './panels/PhaseTable.js';
 import {CheckDetail} from './panels/CheckDetail.js';
+import {CheckDescribe} from './panels/CheckDescribe.js';
+import {sortedChecks} from './snapshot-selectors.js';
 import {MetricsPanel} from './panels/MetricsPanel.js';
 import {ErrorLog} from './panels/ErrorLog.js';
 import {StreamInspector} from './panels/StreamInspector.js';
@@ -42,7 +48,14 @@ export interface ConsoleAppProps {
 	 * 0 follows every snapshot.
 	 */
 	refreshMs?: number;
+	/** The session's runtime (building, ready, failed) and its retry; absent: always ready. */
+	runtime?: RuntimeStatusSource;
+	/** The profile's `killSwitch.flatten`; unset, `k` asks whether to also close positions. */
+	killSwitchFlatten?: boolean;
 }
+
+const noSubscription = () => () => {};
+const alwaysReady = () => readyRuntime;
 
 const tabLabels: Record<PanelId, string> = {
 	phases: 'phases',
@@ -56,6 +69,15 @@ const tabLabels: Record<PanelId, string> = {
 
 function isFocused(id: PanelId, focus: FocusId): boolean {
 	return id === focus;
+}
+
+/** The finished run's report.json, relative to the working folder when it is inside it. */
+function reportPath(snapshot: EngineSnapshot): string | null {
+	const run = snapshot.run;
+	if (!run?.reportDir || (run.state !== 'finished' && run.state !== 'interrupted')) return null;
+	const file = path.join(run.reportDir, 'report.json');
+	const relative = path.relative(process.cwd(), file);
+	return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative;
 }
 
 const headerFooterResetKey = (seq: number) => Math.floor(seq / 20);
@@ -129,7 +151,7 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 		case 'phases':
 			return <PhaseTable phases={snapshot.phases} selected={ui.selectedPhase} focused={focused} width={width} height={height} at={snapshot.at} />;
 		case 'checks':
-			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} />;
+			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} selected={ui.selectedCheck} focused={focused} report={reportPath(snapshot)} />;
 		case 'metrics':
 			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} faults={snapshot.faults} now={snapshot.at} width={width} height={height} />;
 		case 'errors':
@@ -165,32 +187,57 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 	}
 }
 
-export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500}: ConsoleAppProps) {
+export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500, runtime, killSwitchFlatten}: ConsoleAppProps) {
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
 	const snapshot = useThrottledSnapshot(engine, refreshMs);
 	const now = useNow(clock, 1000, snapshot.at);
 	const pageRef = useRef(5);
-	const ui = useKeyController<ConsoleState, EngineCommand, EngineSnapshot>({
+	const runtimeStatus = useSyncExternalStore(runtime?.subscribe ?? noSubscription, runtime?.get ?? alwaysReady);
+	const runtimeFailedRef = useRef(false);
+	runtimeFailedRef.current = runtimeStatus.state === 'failed';
+	const ui = useKeyController<ConsoleState, ConsoleDispatch, EngineSnapshot>({
 		initial: initialConsoleState,
-		handle: handleConsoleKey,
+		handle: useCallback(
+			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) => handleConsoleKey(state, input, key, {...context, runtimeFailed: runtimeFailedRef.current, ...(killSwitchFlatten !== undefined ? {killSwitchFlatten} : {})}),
+			[killSwitchFlatten],
+		),
 		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
-		dispatch: useCallback((command: EngineCommand) => engine.dispatch(command), [engine]),
+		dispatch: useCallback(
+			(command: ConsoleDispatch) => {
+				if (command.type === 'retry-setup') runtime?.retry();
+				else engine.dispatch(command);
+			},
+			[engine, runtime],
+		),
 		onQuit,
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
+		// A run that just ended: the cursor goes to its first failed phase.
+		sync: {key: snapshot.run && (snapshot.run.state === 'finished' || snapshot.run.state === 'interrupted') ? snapshot.run.id : null, update: useCallback((state: ConsoleState) => focusFirstFailure(state, engine.getSnapshot()), [engine])},
 	});
-	const layout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii, Boolean(snapshot.sut));
+	const frameLayout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii, Boolean(snapshot.sut));
+	// A failed setup takes rows above the panels for its whole reason; the panels get the rest.
+	const failure = runtimeStatus.state === 'failed' && frameLayout.mode !== 'too-small' ? (runtimeStatus.error ?? 'setup failed') : null;
+	const failureHeight = failure === null ? 0 : Math.min(frameLayout.bodyHeight, runtimeErrorHeight(failure, frameLayout.width));
+	const panelsLayout = failure === null ? frameLayout : computeConsoleLayout(size.columns, size.rows - failureHeight, ui.focus, ascii, Boolean(snapshot.sut));
+	const layout = panelsLayout.mode === 'too-small' && failure !== null ? {...frameLayout, columns: []} : panelsLayout;
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
 
+	const describedPhase = snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)];
+	const describedChecks = sortedChecks(describedPhase);
+	const describedCheck = describedChecks[clampIndex(ui.selectedCheck, describedChecks.length)];
 	let body;
 	if (layout.mode === 'too-small') {
 		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="drydock" minColumns={minColumns} minRows={minRows} />;
 	} else if (ui.overlay === 'help') {
 		body = <ConsoleHelp width={layout.width} height={layout.bodyHeight} />;
+	} else if (ui.overlay === 'describe-check' && describedPhase && describedCheck) {
+		body = <CheckDescribe phase={describedPhase} check={describedCheck} width={frameLayout.width} height={frameLayout.bodyHeight} />;
 	} else {
-		body = (
+		const panels =
+			layout.columns.length === 0 ? null : (
 			<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
 				{layout.columns.map((column, c) => (
 					<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
@@ -201,14 +248,23 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 				))}
 			</Box>
 		);
+		body =
+			failure === null ? (
+				panels
+			) : (
+				<Box flexDirection="column" width={frameLayout.width} height={frameLayout.bodyHeight}>
+					<RuntimeError reason={failure} width={frameLayout.width} height={layout.columns.length === 0 ? frameLayout.bodyHeight : failureHeight} retryKey={consoleKeysLabel('retry-setup', ascii)} />
+					{panels}
+				</Box>
+			);
 	}
 
 	return (
 		<ScreenFrame
 			ascii={ascii}
 			size={size}
-			width={layout.width}
-			height={layout.height}
+			width={frameLayout.width}
+			height={frameLayout.height}
 			resetKey={headerFooterResetKey(snapshot.seq)}
 			header={
 				<ConsoleHeader
@@ -222,9 +278,10 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
 					sut={snapshot.sut ?? null}
 					at={snapshot.at}
+					runtime={runtimeStatus}
 				/>
 			}
-			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} />}
+			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} runtimeFailed={runtimeStatus.state === 'failed'} />}
 		>
 			{body}
 		</ScreenFrame>

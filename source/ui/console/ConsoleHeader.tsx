@@ -9,6 +9,7 @@ import type {SegmentInput} from '../components/Line.js';
 import {HeaderBar} from '../components/HeaderBar.js';
 import type {SutView} from '../../engine/sut-view.js';
 import {sutStateColor, sutStateGlyph} from './panels/SutPanel.js';
+import type {RuntimeStatus} from './runtime-status.js';
 
 interface ConsoleHeaderProps {
 	width: number;
@@ -23,6 +24,8 @@ interface ConsoleHeaderProps {
 	sut?: SutView | null;
 	/** Snapshot time, for the breaker's retry countdown. */
 	at: number;
+	/** The session's runtime, when it failed: the header reads `error` instead of `idle`. */
+	runtime?: RuntimeStatus;
 }
 
 const runStateColor: Record<string, string> = {
@@ -34,7 +37,10 @@ const runStateColor: Record<string, string> = {
 	interrupted: 'yellow',
 };
 
-function runSegments(run: RunStatusView | null, g: Glyphs): SegmentInput[] {
+function runSegments(run: RunStatusView | null, g: Glyphs, runtime: RuntimeStatus | undefined): SegmentInput[] {
+	const running = run !== null && run.state !== 'finished' && run.state !== 'interrupted';
+	if (runtime?.state === 'failed' && !running) return [{text: 'error', color: 'red', bold: true, inverse: true}, {text: 'setup failed · R retry', color: 'red'}];
+	if (run === null && runtime?.state === 'building') return [{text: 'idle', color: 'gray', bold: true}, {text: 'connecting to the venue…', dim: true}];
 	if (run === null) return [{text: 'idle', color: 'gray', bold: true}, {text: 'Q quick run · F full run · ? help', dim: true}];
 	const failed = run.state === 'finished' && run.exitCode !== null && run.exitCode !== 0;
 	const stateText = run.state === 'finished' ? (failed ? `finished ${g.status.fail}` : `finished ${g.status.pass}`) : run.state;
@@ -47,12 +53,12 @@ function runSegments(run: RunStatusView | null, g: Glyphs): SegmentInput[] {
 	];
 }
 
-function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, metrics, errorCount, sut, at}: ConsoleHeaderProps) {
+function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, metrics, errorCount, sut, at, runtime}: ConsoleHeaderProps) {
 	const {g} = useUiEnvironment();
 	const envColor = profile.environment === 'mainnet' ? 'red' : profile.environment === 'testnet' ? 'yellow' : 'green';
 	const line1: SegmentInput[] = [
 		{text: 'drydock', bold: true},
-		...runSegments(run, g),
+		...runSegments(run, g, runtime),
 		{text: `${profile.name}`, color: envColor, bold: true},
 		{text: `${profile.environment}/${profile.execution}`, color: envColor},
 		{text: profile.symbols.slice(0, 3).join(','), dim: true},

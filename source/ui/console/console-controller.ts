@@ -11,19 +11,22 @@ import {answerQuitDialog, requestQuit, type ControllerEffect, type KeyOutcome} f
 import {clampIndex} from '../list-window.js';
 import {sanitize} from '../text.js';
 import {consoleCommandFor, consoleKeyMap, type ConsoleCommandName, type ConsoleKeyMap} from './console-keymap.js';
-import {isRunActive, visibleErrors} from './snapshot-selectors.js';
+import {isRunActive, sortedChecks, visibleErrors} from './snapshot-selectors.js';
 
-export const focusOrder = ['phases', 'metrics', 'errors', 'streams', 'resources', 'sut'] as const;
+export const focusOrder = ['phases', 'checks', 'metrics', 'errors', 'streams', 'resources', 'sut'] as const;
 export type FocusId = (typeof focusOrder)[number];
 
 export interface ConsoleState {
 	focus: FocusId;
-	overlay: 'none' | 'help' | 'confirm-quit';
+	/** `describe-check`: the selected check full screen (Enter on the checks panel; Esc returns). */
+	overlay: 'none' | 'help' | 'confirm-quit' | 'describe-check' | 'confirm-kill';
 	/** A graceful quit was asked for; another Ctrl-C forces. */
 	quitRequested: boolean;
 	filter: string;
 	filterEditing: boolean;
 	selectedPhase: number;
+	/** Cursor in the selected phase's checks (problems first, as the checks panel lists them). */
+	selectedCheck: number;
 	selectedError: number;
 	selectedStream: number;
 	/** While set, the stream inspector shows this frozen copy instead of live data. */
@@ -37,20 +40,34 @@ export const initialConsoleState: ConsoleState = {
 	filter: '',
 	filterEditing: false,
 	selectedPhase: 0,
+	selectedCheck: 0,
 	selectedError: 0,
 	selectedStream: 0,
 	pausedStreams: null,
 };
 
-export type ConsoleEffect = ControllerEffect<EngineCommand>;
+/**
+ * The kill switch with whether to also close positions. Typed here until the engine's command carries
+ * `flatten` (the `verdicts` change); the engine reads it from the same command object.
+ */
+export type KillSwitchCommand = {type: 'kill-switch'; flatten?: boolean};
 
-export type ConsoleKeyResult = KeyOutcome<ConsoleState, EngineCommand, ConsoleCommandName>;
+/** What a console key can ask for: an engine command, or building the session's runtime again. */
+export type ConsoleDispatch = EngineCommand | KillSwitchCommand | {type: 'retry-setup'};
+
+export type ConsoleEffect = ControllerEffect<ConsoleDispatch>;
+
+export type ConsoleKeyResult = KeyOutcome<ConsoleState, ConsoleDispatch, ConsoleCommandName>;
 
 export interface ConsoleKeyContext {
 	snapshot: EngineSnapshot;
 	/** Rows a page-up/page-down moves in the focused list. */
 	pageSize?: number;
 	keyMap?: ConsoleKeyMap;
+	/** The session's runtime failed to build (venue unreachable): `R` retries it. */
+	runtimeFailed?: boolean;
+	/** The profile's `killSwitch.flatten`; when not set, `k` asks whether to also close positions. */
+	killSwitchFlatten?: boolean;
 }
 
 /** The engine command a run key stands for, independent of console state; plans come from the engine's plan definitions. */
@@ -77,6 +94,8 @@ function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
 	switch (state.focus) {
 		case 'phases':
 			return snapshot.phases.length;
+		case 'checks':
+			return sortedChecks(snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)]).length;
 		case 'errors':
 			return visibleErrors(snapshot.errors, state.filter).length;
 		case 'streams':
@@ -88,11 +107,13 @@ function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
 
 function move(state: ConsoleState, snapshot: EngineSnapshot, delta: number | 'first' | 'last'): ConsoleState {
 	const length = listLength(state, snapshot);
-	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
+	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'checks' ? 'selectedCheck' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
 	if (key === null) return state;
 	const current = clampIndex(state[key], length);
-	const next = delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta;
-	return {...state, [key]: clampIndex(next, length)};
+	const next = clampIndex(delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta, length);
+	// Another phase, another list of checks: its cursor starts at the top (its worst check).
+	if (key === 'selectedPhase' && next !== current) return {...state, selectedPhase: next, selectedCheck: 0};
+	return {...state, [key]: next};
 }
 
 function cycleFocus(focus: FocusId, step: 1 | -1, withSut: boolean): FocusId {
@@ -104,7 +125,7 @@ function cycleFocus(focus: FocusId, step: 1 | -1, withSut: boolean): FocusId {
 
 function quit(state: ConsoleState, snapshot: EngineSnapshot, via: 'q' | 'ctrl-c'): ConsoleKeyResult {
 	const command: ConsoleCommandName = via === 'q' ? 'quit' : 'interrupt';
-	return {...requestQuit<ConsoleState, EngineCommand>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
+	return {...requestQuit<ConsoleState, ConsoleDispatch>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
 }
 
 function editFilter(state: ConsoleState, input: string, key: Key, name: ConsoleCommandName | null): ConsoleKeyResult {
@@ -133,7 +154,21 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 	if (state.overlay === 'confirm-quit') {
 		// Enter (run-selected) confirms too: the dialog's default answer is to stop and write the report.
 		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
-		return {...answerQuitDialog<ConsoleState, EngineCommand>(state, answer), command: answer === null ? null : name};
+		return {...answerQuitDialog<ConsoleState, ConsoleDispatch>(state, answer), command: answer === null ? null : name};
+	}
+	if (state.overlay === 'confirm-kill') {
+		// y: cancel, block and close positions; n: cancel and block only; Esc: nothing happens.
+		if (name === 'confirm-yes' || name === 'confirm-no') {
+			return {state: {...state, overlay: 'none'}, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: name === 'confirm-yes'}}], command: name};
+		}
+		if (name === 'close') return {state: {...state, overlay: 'none'}, effects: [], command: name};
+		return {state, effects: [], command: null};
+	}
+	if (state.overlay === 'describe-check') {
+		// Esc (or Enter again) returns to the panels; q still quits, everything else waits.
+		if (name === 'close' || name === 'run-selected') return {state: {...state, overlay: 'none'}, effects: [], command: name};
+		if (name === 'quit') return quit({...state, overlay: 'none'}, snapshot, 'q');
+		return {state, effects: [], command: null};
 	}
 	if (state.overlay === 'help') {
 		// Any key closes help without acting: reading the help must never start or stop anything.
@@ -151,6 +186,10 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		case 'quit':
 			return quit(state, snapshot, 'q');
 		case 'run-selected': {
+			if (state.focus === 'checks') {
+				const checks = sortedChecks(snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)]);
+				return none(checks.length > 0 ? {...state, overlay: 'describe-check'} : state);
+			}
 			if (state.focus !== 'phases') return none();
 			const phase = snapshot.phases[clampIndex(state.selectedPhase, snapshot.phases.length)];
 			if (phase === undefined) return none();
@@ -177,6 +216,14 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 		case 'close':
 			if (state.filter !== '') return none({...state, filter: '', selectedError: 0});
 			return none();
+		case 'kill-switch': {
+			// Releasing needs no question; engaging asks unless the profile decided.
+			if (snapshot.killSwitch.engaged) return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch'}}], command: name};
+			if (context.killSwitchFlatten === undefined) return none({...state, overlay: 'confirm-kill'});
+			return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: context.killSwitchFlatten}}], command: name};
+		}
+		case 'retry-setup':
+			return context.runtimeFailed ? {state, effects: [{type: 'dispatch', command: {type: 'retry-setup'}}], command: name} : none();
 		case 'pause':
 			return none({...state, pausedStreams: state.pausedStreams ? null : {streams: snapshot.streams, at: snapshot.at}});
 		default: {
@@ -184,4 +231,14 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 			return {state, effects: command ? [{type: 'dispatch', command}] : [], command: name};
 		}
 	}
+}
+
+/**
+ * After a run: the cursor on the first failed (or no-data) phase and its worst check, so the reason
+ * is the first thing on screen. A clean run leaves the cursor where the user put it.
+ */
+export function focusFirstFailure(state: ConsoleState, snapshot: EngineSnapshot): ConsoleState {
+	const index = snapshot.phases.findIndex(p => p.status === 'fail' || p.status === 'no-data');
+	if (index < 0) return state;
+	return {...state, selectedPhase: index, selectedCheck: 0, focus: state.focus === 'checks' ? 'checks' : 'phases'};
 }

@@ -20,6 +20,7 @@ export const consoleCommands = [
 	'force-reconnect',
 	'trip-breaker',
 	'kill-switch',
+	'retry-setup',
 	'focus-next',
 	'focus-prev',
 	'move-up',
@@ -51,10 +52,11 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	'quick-run': {description: 'quick run: all + 5 min soak', scope: 'run', bindings: [{char: 'Q'}], hint: 'quick'},
 	'full-run': {description: 'full run: all + 24 h soak', scope: 'run', bindings: [{char: 'F'}], hint: 'full'},
 	'rerun-failed': {description: 'rerun the failed phases', scope: 'run', bindings: [{char: 'r'}], hint: 'rerun'},
-	'run-selected': {description: 'run the selected phase', scope: 'run', bindings: [{special: 'return'}], hint: 'run phase'},
+	'run-selected': {description: 'run phase / describe check', scope: 'run', bindings: [{special: 'return'}], hint: 'run phase'},
 	'force-reconnect': {description: 'drop all stream connections', scope: 'run', bindings: [{char: 'x'}], hint: 'reconnect'},
 	'trip-breaker': {description: 'circuit-breaker test', scope: 'run', bindings: [{char: 'b'}], hint: 'breaker'},
 	'kill-switch': {description: 'kill switch: cancel + block', scope: 'run', bindings: [{char: 'k'}], hint: 'kill'},
+	'retry-setup': {description: 'retry a failed venue setup', scope: 'run', bindings: [{char: 'R'}], hint: 'retry'},
 	'focus-next': {description: 'focus the next panel', scope: 'navigate', bindings: [{special: 'tab'}], hint: 'panel'},
 	'focus-prev': {description: 'focus the previous panel', scope: 'navigate', bindings: [{special: 'tab', shift: true}]},
 	'move-up': {description: 'move up in the list', scope: 'navigate', bindings: [{special: 'upArrow'}]},
@@ -66,8 +68,8 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	filter: {description: 'filter the error log', scope: 'navigate', bindings: [{char: '/'}], hint: 'filter'},
 	close: {description: 'close dialog, clear filter', scope: 'navigate', bindings: [{special: 'escape'}]},
 	pause: {description: 'pause/resume stream view', scope: 'navigate', bindings: [{char: ' '}]},
-	'confirm-yes': {description: 'confirm quitting', scope: 'dialog', bindings: [{char: 'y'}]},
-	'confirm-no': {description: 'keep running', scope: 'dialog', bindings: [{char: 'n'}]},
+	'confirm-yes': {description: 'yes, in a dialog', scope: 'dialog', bindings: [{char: 'y'}]},
+	'confirm-no': {description: 'no, in a dialog', scope: 'dialog', bindings: [{char: 'n'}]},
 };
 
 /** The first command whose bindings match, in key-map order. */

@@ -12,6 +12,7 @@ import type {EngineHandle} from '../../engine/commands.js';
 import {mountFullScreen} from '../full-screen.js';
 import {shouldUseAscii} from '../glyphs.js';
 import {ConsoleApp} from './ConsoleApp.js';
+import type {RuntimeStatusSource} from './runtime-status.js';
 
 restoreCiEnvironment();
 
@@ -22,6 +23,10 @@ export interface ConsoleOptions {
 	/** Called when the user quits: force=false after confirmation (or when idle), force=true on a second Ctrl-C. */
 	onQuit(force: boolean): void;
 	maxFps?: number;
+	/** The session's runtime status and retry (the console shows a failed setup and offers `R`). */
+	runtime?: RuntimeStatusSource;
+	/** The profile's `killSwitch.flatten` (unset: `k` asks). */
+	killSwitchFlatten?: boolean;
 }
 
 export interface MountedConsole {
@@ -38,7 +43,7 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
 	const ascii = options.ascii ?? shouldUseAscii(process.env);
-	const screen = mountFullScreen(createElement(ConsoleApp, {engine, onQuit: options.onQuit, ascii}), {
+	const screen = mountFullScreen(createElement(ConsoleApp, {engine, onQuit: options.onQuit, ascii, ...(options.runtime ? {runtime: options.runtime} : {}), ...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})}), {
 		stdout,
 		stdin,
 		onQuit: options.onQuit,

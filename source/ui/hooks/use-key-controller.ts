@@ -1,4 +1,4 @@
-import {useCallback, useRef, useState} from 'react';
+import {useCallback, useEffect, useRef, useState} from 'react';
 import {useInput, type Key} from 'ink';
 import type {ControllerEffect} from '../screen-controller.js';
 
@@ -19,10 +19,27 @@ export function useKeyController<S, C, Snap>(options: {
 	onQuit: (force: boolean) => void;
 	pageSize: () => number;
 	active: boolean;
+	/**
+	 * A state change the screen makes itself when something it watches happens (a run finished): each
+	 * time `key` changes to a non-null value, `update` is applied once.
+	 */
+	sync?: {key: string | null; update: (state: S) => S};
 }): S {
-	const {initial, handle, getSnapshot, dispatch, onQuit, pageSize, active} = options;
+	const {initial, handle, getSnapshot, dispatch, onQuit, pageSize, active, sync} = options;
 	const [state, setState] = useState<S>(initial);
 	const stateRef = useRef(state);
+	const syncedRef = useRef<string | null>(null);
+	const syncKey = sync?.key ?? null;
+	const syncUpdate = sync?.update;
+	useEffect(() => {
+		if (syncKey === null || syncKey === syncedRef.current || !syncUpdate) return;
+		syncedRef.current = syncKey;
+		const next = syncUpdate(stateRef.current);
+		if (next !== stateRef.current) {
+			stateRef.current = next;
+			setState(next);
+		}
+	}, [syncKey, syncUpdate]);
 	const pageRef = useRef(pageSize);
 	pageRef.current = pageSize;
 	const onInput = useCallback(

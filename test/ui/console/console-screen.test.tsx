@@ -76,7 +76,7 @@ describe('console screen', () => {
 	it('a stream that connected but delivered nothing reads as no-data, not as live', async () => {
 		const snapshot = runningSnapshot();
 		const {ui} = await show({...snapshot, streams: [stream('solusdt@trade', {status: 'silent', messages: 0, ratePerSec: 0, lastMessageAt: null, recent: []})]}, {columns: 100, rows: 30});
-		await ui.press(keys.tab, keys.tab, keys.tab);
+		await ui.press(keys.tab, keys.tab, keys.tab, keys.tab);
 		const frame = ui.frame();
 		expect(frame).toMatch(/∅ solusdt@trade/);
 		expect(frame).toContain('never');
@@ -108,7 +108,7 @@ describe('console screen', () => {
 			critical: i === 299,
 		}));
 		const {ui} = await show({...runningSnapshot(), errors});
-		await ui.press(keys.tab, keys.tab);
+		await ui.press(keys.tab, keys.tab, keys.tab);
 		let frame = ui.frame();
 		expect(frame).toContain('300 groups');
 		expect(frame).toContain('#299');
@@ -146,7 +146,8 @@ describe('console screen', () => {
 
 	it('each run key dispatches its engine command', async () => {
 		const {engine, ui} = await show(runningSnapshot());
-		await ui.press('Q', 'F', 'r', keys.down, keys.enter, 'x', 'b', 'k');
+		// k asks whether to also close positions (the fixture profile doesn't say): n = cancel + block only.
+		await ui.press('Q', 'F', 'r', keys.down, keys.enter, 'x', 'b', 'k', 'n');
 		expect(engine.commands).toEqual([
 			{type: 'start', plan: {name: 'quick', phases: [...phaseIds], soakDurationMs: 5 * 60_000}},
 			{type: 'start', plan: {name: 'full', phases: [...phaseIds], soakDurationMs: 24 * 3_600_000}},
@@ -154,7 +155,7 @@ describe('console screen', () => {
 			{type: 'run-phase', phase: 'connectivity'},
 			{type: 'force-reconnect'},
 			{type: 'trip-breaker'},
-			{type: 'kill-switch'},
+			{type: 'kill-switch', flatten: false},
 		]);
 	});
 
@@ -199,7 +200,7 @@ describe('console screen', () => {
 		let frame = ui.frame();
 		expect(frame).toContain('metrics: panel failed:');
 		expect(frame).toContain('rate-limit');
-		const phases = bad.phases.map(p => (p.id === 'streams' ? {...p, status: 'pass' as const, passed: 4, total: 4} : p));
+		const phases = bad.phases.map(p => (p.id === 'streams' ? {...p, status: 'pass' as const, passed: 4, total: 4, checks: []} : p));
 		engine.publish({...bad, phases});
 		await ui.press();
 		frame = ui.frame();
@@ -211,7 +212,7 @@ describe('console screen', () => {
 	it('space freezes the stream inspector until pressed again', async () => {
 		const snapshot = runningSnapshot();
 		const {engine, ui} = await show(snapshot, {columns: 100, rows: 30});
-		await ui.press(keys.tab, keys.tab, keys.tab, keys.space);
+		await ui.press(keys.tab, keys.tab, keys.tab, keys.tab, keys.space);
 		expect(ui.frame()).toContain('PAUSED');
 		engine.publish({...snapshot, streams: snapshot.streams.map(s => ({...s, messages: 9999}))});
 		await ui.press();

@@ -8,6 +8,7 @@ import {Table, type TableRow} from '../../components/Table.js';
 import {clampIndex, scrollStart} from '../../list-window.js';
 import {Box, Text} from 'ink';
 import {Line} from '../../components/Line.js';
+import {checkCounts} from '../snapshot-selectors.js';
 
 interface PhaseTableProps {
 	phases: readonly PhaseView[];
@@ -31,16 +32,19 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 	const rowsRoom = Math.max(1, height - 1);
 	const index = clampIndex(selected, phases.length);
 	const start = scrollStart(index, phases.length, rowsRoom);
-	const rows: TableRow[] = phases.slice(start, start + rowsRoom).map((phase, i) => ({
-		key: phase.id,
-		selected: start + i === index,
-		cells: [
-			{text: g.status[phase.status], color: statusColor[phase.status], bold: phase.status === 'fail'},
-			{text: phase.id, color: phase.status === 'fail' ? 'red' : undefined},
-			{text: phase.total > 0 ? `${phase.passed}/${phase.total}` : '—', color: phase.passed < phase.total && phase.status !== 'running' ? 'yellow' : undefined},
-			formatShortDuration(phaseDuration(phase, at)),
-		],
-	}));
+	const rows: TableRow[] = phases.slice(start, start + rowsRoom).map((phase, i) => {
+		const counts = checkCounts(phase);
+		return {
+			key: phase.id,
+			selected: start + i === index,
+			cells: [
+				{text: g.status[phase.status], color: statusColor[phase.status], bold: phase.status === 'fail'},
+				{text: phase.id, color: phase.status === 'fail' ? 'red' : undefined},
+				{text: counts.total > 0 ? `${counts.passed}/${counts.total}` : '—', color: counts.passed < counts.total && phase.status !== 'running' ? 'yellow' : undefined},
+				formatShortDuration(phaseDuration(phase, at)),
+			],
+		};
+	});
 	const done = phases.filter(p => p.status !== 'pending' && p.status !== 'running').length;
 	const count = (status: PhaseView['status']) => phases.filter(p => p.status === status).length;
 	const summaryRoom = height - 1 - rows.length;

@@ -12,6 +12,7 @@ import {Table, type TableRow} from '../../components/Table.js';
 import {Line} from '../../components/Line.js';
 import {clampIndex, scrollStart} from '../../list-window.js';
 import {sanitize} from '../../text.js';
+import {depthFrame, depthLadder} from '../depth-ladder.js';
 
 interface StreamInspectorProps {
 	streams: readonly StreamView[];
@@ -23,14 +24,16 @@ interface StreamInspectorProps {
 	now: number;
 }
 
-/** Lines of the newest messages first, JSON pretty-printed (2-space indent), up to `limit` lines. */
+/** Lines of the newest messages first, JSON pretty-printed (2-space indent) or, for depth frames, a bids/asks ladder; up to `limit` lines. */
 export function prettyMessages(recent: readonly string[], limit: number): string[] {
 	const lines: string[] = [];
 	for (let i = recent.length - 1; i >= 0 && lines.length < limit; i--) {
 		const raw = recent[i] ?? '';
 		let pretty: string[];
 		try {
-			pretty = JSON.stringify(JSON.parse(raw), null, 2).split('\n');
+			const parsed: unknown = JSON.parse(raw);
+			const depth = depthFrame(parsed);
+			pretty = depth ? depthLadder(depth, 10) : JSON.stringify(parsed, null, 2).split('\n');
 		} catch {
 			pretty = [raw];
 		}

@@ -6,7 +6,7 @@
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import {asciiOption, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirFrom, reportDirOption, showHelp} from './flags.js';
+import {asciiOption, assertProcessExists, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirFrom, reportDirOption, showHelp} from './flags.js';
 import {progressLine} from '../load/progress.js';
 import {startLoadSession} from '../load/session.js';
 import {parseThreshold} from '../load/thresholds.js';
@@ -25,7 +25,9 @@ or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, w
                          corrected for coordinated omission, uncorrected kept beside them)
   --csv PREFIX           write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
   --threshold EXPR       repeatable: p95<2000, fail_ratio<0.01, rps>=16, avg<300, p99<500 …
-  --report-dir DIR       where <run-id>/load-report.json goes                      [reports]
+                         (none given: fail_ratio<0.01, so failing requests fail the run)
+  --watch-pid PID        sample this process's CPU and memory into the report (the target)
+  --report-dir DIR       where <run-id>/load-report.json and report.html go        [reports]
   --progress-every DUR   progress line period                                      [2s]
   --stop-timeout DUR     time in-flight requests get to finish at the end          [5s]
   --headless             no console screen (progress lines; implied off a TTY)
@@ -35,7 +37,7 @@ Load screen keys: + / = add 1 user, - remove 1, ] add 10, [ remove 10, arrows se
 ? help, q or Ctrl-C stop (asks while running; Ctrl-C twice forces). At the end the screen closes
 and the end-of-run tables are printed as headless prints them.
 
-Exit codes: 0 ok, 1 a threshold was missed, 2 usage error, 130/143 interrupted.`;
+Exit codes: 0 ok, 1 a threshold was missed (1 % or more failed requests without --threshold), 2 usage error, 130/143 interrupted.`;
 
 const options = {
 	host: {type: 'string'},
@@ -46,6 +48,7 @@ const options = {
 	'arrival-rate': {type: 'string'},
 	csv: {type: 'string'},
 	threshold: {type: 'string', multiple: true},
+	'watch-pid': {type: 'string'},
 	...reportDirOption,
 	'progress-every': {type: 'string'},
 	'stop-timeout': {type: 'string'},
@@ -77,6 +80,8 @@ export default async function command(argv: string[]): Promise<number> {
 	const stopTimeoutMs = values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
+	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	if (watchPid !== undefined) assertProcessExists(watchPid);
 
 	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
@@ -95,6 +100,7 @@ export default async function command(argv: string[]): Promise<number> {
 		thresholds: values.threshold ?? [],
 		reportDir: reportDirFrom(values),
 		stopTimeoutMs,
+		...(watchPid !== undefined ? {watchPid} : {}),
 	});
 	const {runner} = session;
 	const intro = `drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`;
@@ -135,7 +141,11 @@ export default async function command(argv: string[]): Promise<number> {
 			});
 		} else {
 			process.stderr.write(intro);
-			progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
+			// Progress lines stop with the run: writing the reports afterwards is not part of it.
+			progress = setInterval(() => {
+				const snapshot = runner.getSnapshot();
+				if (snapshot.status === 'running' || snapshot.status === 'starting') process.stderr.write(progressLine(snapshot) + '\n');
+			}, progressMs);
 		}
 		outcome = await session.done;
 	} finally {
@@ -152,7 +162,7 @@ export default async function command(argv: string[]): Promise<number> {
 	}
 	process.stdout.write(['', ...outcome.table].join('\n') + '\n');
 	if (outcome.csvFiles.length > 0) process.stderr.write(`CSV: ${outcome.csvFiles.join(', ')}\n`);
-	process.stderr.write(`Report: ${outcome.reportPath}\n`);
+	process.stderr.write(`Report: ${outcome.reportPath}\nHTML: ${outcome.htmlPath}\n`);
 	if (signal === 'SIGTERM') return 143;
 	return outcome.exitCode;
 }

@@ -29,7 +29,8 @@ const reactProduction = {
 
 const result = await build({
 	absWorkingDir: root,
-	entryPoints: {cli: 'source/cli.tsx'},
+	// The load worker thread is started from a file of its own (`--workers N`), beside the chunks.
+	entryPoints: {cli: 'source/cli.tsx', 'worker-entry': 'source/load/worker-entry.ts'},
 	outdir,
 	bundle: true,
 	splitting: true,

@@ -27,6 +27,8 @@ or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, w
   --threshold EXPR       repeatable: p95<2000, fail_ratio<0.01, rps>=16, avg<300, p99<500 …
                          (none given: fail_ratio<0.01, so failing requests fail the run)
   --watch-pid PID        sample this process's CPU and memory into the report (the target)
+  --workers N            run the users in N worker threads (cores to spare; stats merged
+                         exactly; progress lines only, no --shape)                  [1]
   --report-dir DIR       where <run-id>/load-report.json and report.html go        [reports]
   --progress-every DUR   progress line period                                      [2s]
   --stop-timeout DUR     time in-flight requests get to finish at the end          [5s]
@@ -49,6 +51,7 @@ const options = {
 	csv: {type: 'string'},
 	threshold: {type: 'string', multiple: true},
 	'watch-pid': {type: 'string'},
+	workers: {type: 'string'},
 	...reportDirOption,
 	'progress-every': {type: 'string'},
 	'stop-timeout': {type: 'string'},
@@ -82,6 +85,9 @@ export default async function command(argv: string[]): Promise<number> {
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
 	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
 	if (watchPid !== undefined) assertProcessExists(watchPid);
+
+	const workers = numberOption(values.workers, '--workers', {min: 1, max: 256, integer: true}) ?? 1;
+	if (workers > 1) return runWithWorkers(file, values, workers, {usersGiven, spawnRateGiven, runTimeMs, arrivalRate, progressMs, stopTimeoutMs, watchPid});
 
 	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
@@ -165,4 +171,51 @@ export default async function command(argv: string[]): Promise<number> {
 	process.stderr.write(`Report: ${outcome.reportPath}\nHTML: ${outcome.htmlPath}\n`);
 	if (signal === 'SIGTERM') return 143;
 	return outcome.exitCode;
+}
+
+type LoadValues = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
+
+/** `--workers N` (N > 1): headless, progress lines summed over the threads, one merged report. */
+async function runWithWorkers(file: string, values: LoadValues, workers: number, parsed: {usersGiven: number | undefined; spawnRateGiven: number | undefined; runTimeMs: number | undefined; arrivalRate: number | undefined; progressMs: number; stopTimeoutMs: number; watchPid: number | undefined}): Promise<number> {
+	const {startLoadWorkers} = await import('../load/workers.js');
+	const run = startLoadWorkers({
+		scenario: file,
+		workers,
+		...(values.host !== undefined ? {host: values.host} : {}),
+		...(parsed.usersGiven !== undefined ? {users: parsed.usersGiven} : {}),
+		...(parsed.spawnRateGiven !== undefined ? {spawnRate: parsed.spawnRateGiven} : {}),
+		...(parsed.runTimeMs !== undefined ? {runTimeMs: parsed.runTimeMs} : {}),
+		...(values.shape !== undefined ? {shape: values.shape} : {}),
+		...(parsed.arrivalRate !== undefined ? {arrivalRate: parsed.arrivalRate} : {}),
+		thresholds: values.threshold ?? [],
+		reportDir: reportDirFrom(values),
+		stopTimeoutMs: parsed.stopTimeoutMs,
+		...(parsed.watchPid !== undefined ? {watchPid: parsed.watchPid} : {}),
+	});
+	process.stderr.write(`drydock load: ${file}, ${workers} worker threads${parsed.runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
+	let signal: 'SIGINT' | 'SIGTERM' | undefined;
+	const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+		if (signal !== undefined) process.exit(name === 'SIGINT' ? 130 : 143);
+		signal = name;
+		process.stderr.write(`\n${name}: stopping the workers, finishing in-flight requests and writing results…\n`);
+		run.stop();
+	};
+	const onInt = onSignal('SIGINT');
+	const onTerm = onSignal('SIGTERM');
+	process.on('SIGINT', onInt);
+	process.on('SIGTERM', onTerm);
+	const progress = setInterval(() => {
+		const p = run.progress();
+		process.stderr.write(`[${workers} workers] users ${p.users}  req/s ${p.rps.toFixed(0)}  requests ${p.requests}  failures ${p.failures}\n`);
+	}, parsed.progressMs);
+	try {
+		const outcome = await run.done;
+		process.stdout.write(['', ...outcome.table].join('\n') + '\n');
+		process.stderr.write(`Report: ${outcome.reportPath}\nHTML: ${outcome.htmlPath}\n`);
+		return signal === 'SIGTERM' ? 143 : outcome.exitCode;
+	} finally {
+		clearInterval(progress);
+		process.off('SIGINT', onInt);
+		process.off('SIGTERM', onTerm);
+	}
 }

@@ -65,6 +65,8 @@ export interface LoadReport {
 	steps?: LoadStepSummary[];
 	/** What the requests cost drydock: CPU seconds of this process over the run, and requests per CPU-second. */
 	cost?: {cpu_seconds: number; requests_per_cpu_second: number | null};
+	/** `--workers N`: the run was N worker threads, merged. */
+	workers?: number;
 	/** `--watch-pid`: the target's CPU and memory, sampled once a second. */
 	target_process?: TargetWatchSummary;
 }

@@ -39,6 +39,8 @@ export interface LoadSessionConfig {
 	/** Reports root; default `reports`. */
 	reportDir?: string;
 	stopTimeoutMs?: number;
+	/** false: no report.html (worker threads; the main thread writes the merged page). */
+	writeHtml?: boolean;
 	/** Samples this process's CPU and memory into the report (the system under test). */
 	watchPid?: number;
 }
@@ -158,8 +160,11 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 		});
 		const reportPath = await writeLoadReport(resolve(config.reportDir ?? 'reports'), report);
 		// The page is rendered with ECharts: loaded only now, after the run.
-		const {writeHtmlReport} = await import('../report/html/index.js');
-		const htmlPath = await writeHtmlReport(join(dirname(reportPath), 'report.html'), report);
+		let htmlPath = join(dirname(reportPath), 'report.html');
+		if (config.writeHtml !== false) {
+			const {writeHtmlReport} = await import('../report/html/index.js');
+			htmlPath = await writeHtmlReport(htmlPath, report);
+		}
 		const exitCode = result.interrupted ? 130 : thresholdResults.every((t) => t.passed) ? 0 : 1;
 		return {result, thresholds: thresholdResults, reportPath, htmlPath, csvFiles, table, exitCode};
 	};

@@ -43,7 +43,8 @@ describe('drydock load --workers N', () => {
 		expect(byName.get('/a')!.requests).toBe(server.counts.get('/a'));
 		expect(report.cost!.requests_per_cpu_second).toBeGreaterThan(0);
 		expect(result.stdout).toContain('Workers: 2 threads');
-	});
+		// Each worker compiles the sources through tsx on its own: slow on a busy machine.
+	}, 120_000);
 
 	it('says why --workers cannot run a shape or fewer users than workers', async () => {
 		const shaped = await runLoadInProcess([scenario, '--host', server.url, '--workers', '2', '--shape', 'steps:2,4@1s', '--report-dir', join(dir, 'x')]);

@@ -112,7 +112,7 @@ function reportEntry(entry: StatsEntry, seconds: number): LoadReportEntry {
 	};
 }
 
-function stepSummary(step: LoadResult['steps'][number]): LoadStepSummary {
+function stepSummary(step: NonNullable<LoadResult['steps']>[number]): LoadStepSummary {
 	const max = step.histogram.totalCount ? step.histogram.maxValue / 1000 : 0;
 	// HDR gives a bucket's upper edge, which can lie just above the largest value recorded.
 	const ms = (p: number) => (step.histogram.totalCount ? Math.min(max, step.histogram.getValueAtPercentile(p) / 1000) : 0);
@@ -155,9 +155,9 @@ export function buildLoadReport(input: {id: string; scenario: string; host: stri
 		dropped_iterations: result.stats.droppedIterations,
 		thresholds: input.thresholds,
 		success: !result.interrupted && input.thresholds.every((t) => t.passed),
-		timeline: result.timeline.map((p) => ({second: p.second, rps: p.rps, failures_per_second: p.failuresPerSecond, p50_ms: p.p50Ms, p95_ms: p.p95Ms, p99_ms: p.p99Ms, users: p.users})),
-		...(result.steps.length > 0 ? {steps: result.steps.map(stepSummary)} : {}),
-		cost: {cpu_seconds: Math.round(result.cpuSeconds * 1000) / 1000, requests_per_cpu_second: result.cpuSeconds > 0 ? Math.round(requests / result.cpuSeconds) : null},
+		timeline: (result.timeline ?? []).map((p) => ({second: p.second, rps: p.rps, failures_per_second: p.failuresPerSecond, p50_ms: p.p50Ms, p95_ms: p.p95Ms, p99_ms: p.p99Ms, users: p.users})),
+		...(result.steps?.length ? {steps: result.steps.map(stepSummary)} : {}),
+		...(result.cpuSeconds !== undefined ? {cost: {cpu_seconds: Math.round(result.cpuSeconds * 1000) / 1000, requests_per_cpu_second: result.cpuSeconds > 0 ? Math.round(requests / result.cpuSeconds) : null}} : {}),
 		...(input.target ? {target_process: input.target} : {}),
 	};
 }

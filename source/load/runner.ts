@@ -51,11 +51,11 @@ export interface LoadResult {
 	peakUsers: number;
 	snapshot: LoadSnapshot;
 	/** Every second of the run (the snapshot's series keeps only the last few minutes). */
-	timeline: LoadSeriesPoint[];
+	timeline?: LoadSeriesPoint[];
 	/** Shape runs: one entry per span at one target user count, with its own exact histogram. */
-	steps: LoadStep[];
+	steps?: LoadStep[];
 	/** CPU this process spent during the run (user + system), seconds: the cost of the requests. */
-	cpuSeconds: number;
+	cpuSeconds?: number;
 }
 
 /** A span of a stepped or staged run at one target user count. */

@@ -2,7 +2,8 @@
 // The console's budgets (DESIGN.md): first frame ≤ 1 s from launch, and its overhead during a
 // 1 operation/s soak ≤ 5 % of one core with RSS ≤ 200 MB. The console needs a terminal, so drydock
 // runs on a pseudo-terminal made by util-linux `script`; the same soak runs headless for comparison.
-// Usage: node bench/console.bench.js [--runs 5] [--soak 60s]   (build first: npm run build)
+// Usage: node bench/console.bench.js [--runs 10] [--soak 60s | --soak 0 (first frame only)]   (build first: npm run build)
+// Issue 16's goal for the first frame is tighter than the budget: ≤ 300 ms median (printed as "goal").
 import {spawn, execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -16,7 +17,7 @@ const option = (name, fallback) => {
 	const i = args.indexOf(name);
 	return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
 };
-const runs = Number(option('--runs', '5'));
+const runs = Number(option('--runs', '10'));
 const soakSeconds = Number.parseInt(option('--soak', '60s'), 10);
 // eslint-disable-next-line no-control-regex
 const ansi = /\u001B\[[0-9;?]*[ -/]*[@-~]|\u001B\][^\u0007]*\u0007/g;
@@ -110,6 +111,11 @@ async function soak(withConsole) {
 
 const ff = await firstFrame();
 console.log(`first frame: median ${ff.frame.toFixed(0)} ms over ${runs} launches (${ff.frames.map((x) => x.toFixed(0)).join(', ')}); bare node on the same pty: ${ff.node.toFixed(0)} ms; ratio ${(ff.frame / ff.node).toFixed(1)}×`);
+console.log(`goal (issue 16): first frame ≤ 300 ms median: ${ff.frame <= 300 ? 'met' : 'MISSED'}`);
+if (soakSeconds <= 0) {
+	console.log(`budget: first frame ≤ 1000 ms ${ff.frame <= 1000 ? 'met' : 'MISSED'} (soak skipped: --soak 0)`);
+	process.exit(ff.frame <= 1000 ? 0 : 1);
+}
 const headless = await soak(false);
 const tty = await soak(true);
 const overhead = tty.cpu - headless.cpu;

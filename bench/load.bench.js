@@ -43,6 +43,22 @@ function nginxBinary() {
 	return undefined;
 }
 
+/** wrk is an optional peer (apt-get install -y wrk): run with one thread, as issue 16 compares per process. */
+function wrkBinary() {
+	for (const candidate of ['/usr/bin/wrk', '/usr/local/bin/wrk']) if (existsSync(candidate)) return candidate;
+	return undefined;
+}
+
+/** wrk's "Requests/sec:" line and its latency distribution's 99% (in us, ms or s). */
+function wrkResult(text) {
+	const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)?.[1]);
+	const p99 = /\s99%\s+([\d.]+)(us|ms|s)\b/.exec(text);
+	const p99Ms = p99 ? Number(p99[1]) * (p99[2] === 'us' ? 0.001 : p99[2] === 's' ? 1000 : 1) : Number.NaN;
+	const requests = Number(/(\d+) requests in/.exec(text)?.[1]);
+	const failures = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(text)?.[1] ?? 0) + [...text.matchAll(/(connect|read|write|timeout) (\d+)/g)].reduce((sum, m) => sum + Number(m[2]), 0);
+	return {rps, p99: Number(p99Ms.toFixed(2)), requests, failures};
+}
+
 function prerequisites() {
 	const missing = [];
 	if (!nginxBinary()) missing.push('nginx (apt-get install -y nginx)');
@@ -184,6 +200,14 @@ class Bench(FastHttpUser):
 				return {...aggregatedRow(`${prefix}_stats.csv`), cpuSeconds: r.cpuSeconds};
 			},
 		};
+		const wrk = wrkBinary();
+		if (wrk)
+			tools['wrk (1 thread)'] = async () => {
+				const r = await run(wrk, ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', target], {outFile: join(dir, 'out.txt')});
+				if (r.code !== 0) throw new Error(`wrk exited ${r.code}: ${r.stderr}`);
+				return {...wrkResult(r.stdout), cpuSeconds: r.cpuSeconds};
+			};
+		else process.stderr.write('load.bench: wrk not installed (apt-get install -y wrk): compared with autocannon and Locust only\n');
 		const results = Object.fromEntries(Object.keys(tools).map((name) => [name, []]));
 		process.stderr.write(`load.bench: ${target}, ${connections} connections/users, ${seconds}s × ${reps} reps per tool\n`);
 		for (let rep = 1; rep <= reps; rep++) {
@@ -208,6 +232,11 @@ class Bench(FastHttpUser):
 		const vsAutocannon = drydock.rps / summary[1].rps;
 		const vsLocust = drydock.rps / summary[2].rps;
 		const met = vsAutocannon >= 1 && vsLocust >= 5;
+		// Issue 16's goal: ≥ 1.05× autocannon in every repetition, ≥ 0.9× wrk with one thread.
+		const perRep = results['drydock load'].map((r, i) => r.rps / results.autocannon[i].rps);
+		const wrkRatio = wrk ? drydock.rps / summary.find((x) => x.name.startsWith('wrk')).rps : null;
+		lines.push(`per repetition, drydock ÷ autocannon: ${perRep.map((x) => `${x.toFixed(2)}×`).join(', ')}${wrkRatio !== null ? `; drydock ÷ wrk (1 thread): ${wrkRatio.toFixed(2)}×` : ''}`);
+		lines.push(`goal (issue 16: ≥ 1.05× autocannon every repetition${wrk ? ', ≥ 0.9× wrk' : ''}): ${perRep.every((x) => x >= 1.05) && (wrkRatio === null || wrkRatio >= 0.9) ? 'met' : 'MISSED'}`);
 		lines.push(`budget (≥ 1.0× autocannon, ≥ 5× Locust in req/s): ${met ? 'met' : 'MISSED'} (${vsAutocannon.toFixed(2)}×, ${vsLocust.toFixed(2)}×)`, '');
 		process.stdout.write(lines.join('\n') + '\n');
 		process.exitCode = met ? 0 : 1;

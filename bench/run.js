@@ -8,6 +8,11 @@ import {fileURLToPath} from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const filters = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// `npm run bench -- budgets [--short]`: every DESIGN.md budget in one table (bench/budgets.js).
+if (filters.length === 1 && filters[0] === 'budgets') {
+	const run = spawnSync(process.execPath, ['budgets.js', ...process.argv.slice(2).filter((a) => a.startsWith('-'))], {cwd: dir, stdio: 'inherit'});
+	process.exit(run.status ?? 1);
+}
 const files = readdirSync(dir)
 	.filter((f) => /\.bench\.(js|ts)$/.test(f))
 	.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))

@@ -45,9 +45,9 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	if (first === '--version' || first === '-v') {
-		const {readFile} = await import('node:fs/promises');
-		const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-		process.stdout.write(pkg.version + '\n');
+		// One place knows where package.json sits (dist/ and the bundle in dist/bundle/ differ in depth).
+		const {drydockVersion} = await import('./runtime/session.js');
+		process.stdout.write(drydockVersion() + '\n');
 		return 0;
 	}
 	// No command, or only flags: the interactive console.

@@ -6,7 +6,7 @@
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import {asciiOption, checkedReportDir, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirOption, showHelp} from './flags.js';
+import {asciiOption, assertProcessExists, checkedReportDir, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirOption, showHelp} from './flags.js';
 import {progressLine} from '../load/progress.js';
 import {startLoadSession} from '../load/session.js';
 import {parseThreshold} from '../load/thresholds.js';
@@ -25,7 +25,11 @@ or a .json/.yaml list of requests {host, wait, requests: [{name, method, path, w
                          corrected for coordinated omission, uncorrected kept beside them)
   --csv PREFIX           write PREFIX_stats.csv, PREFIX_stats_history.csv, PREFIX_failures.csv
   --threshold EXPR       repeatable: p95<2000, fail_ratio<0.01, rps>=16, avg<300, p99<500 …
-  --report-dir DIR       where <run-id>/load-report.json goes                      [reports]
+                         (none given: fail_ratio<0.01, so failing requests fail the run)
+  --watch-pid PID        sample this process's CPU and memory into the report (the target)
+  --workers N            run the users in N worker threads (cores to spare; stats merged
+                         exactly; progress lines only, no --shape)                  [1]
+  --report-dir DIR       where <run-id>/load-report.json and report.html go        [reports]
   --progress-every DUR   progress line period                                      [2s]
   --stop-timeout DUR     time in-flight requests get to finish at the end          [5s]
   --headless             no console screen (progress lines; implied off a TTY)
@@ -35,7 +39,7 @@ Load screen keys: + / = add 1 user, - remove 1, ] add 10, [ remove 10, arrows se
 ? help, q or Ctrl-C stop (asks while running; Ctrl-C twice forces). At the end the screen closes
 and the end-of-run tables are printed as headless prints them.
 
-Exit codes: 0 ok, 1 a threshold was missed, 2 usage error, 130/143 interrupted.`;
+Exit codes: 0 ok, 1 a threshold was missed (1 % or more failed requests without --threshold), 2 usage error, 130/143 interrupted.`;
 
 const options = {
 	host: {type: 'string'},
@@ -46,6 +50,8 @@ const options = {
 	'arrival-rate': {type: 'string'},
 	csv: {type: 'string'},
 	threshold: {type: 'string', multiple: true},
+	'watch-pid': {type: 'string'},
+	workers: {type: 'string'},
 	...reportDirOption,
 	'progress-every': {type: 'string'},
 	'stop-timeout': {type: 'string'},
@@ -78,6 +84,11 @@ export default async function command(argv: string[]): Promise<number> {
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
 	const reportDir = await checkedReportDir(values);
+	const watchPid = numberOption(values['watch-pid'], '--watch-pid', {min: 1, integer: true});
+	if (watchPid !== undefined) assertProcessExists(watchPid);
+
+	const workers = numberOption(values.workers, '--workers', {min: 1, max: 256, integer: true}) ?? 1;
+	if (workers > 1) return runWithWorkers(file, values, workers, {reportDir, usersGiven, spawnRateGiven, runTimeMs, arrivalRate, progressMs, stopTimeoutMs, watchPid});
 
 	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
@@ -96,6 +107,7 @@ export default async function command(argv: string[]): Promise<number> {
 		thresholds: values.threshold ?? [],
 		reportDir,
 		stopTimeoutMs,
+		...(watchPid !== undefined ? {watchPid} : {}),
 	});
 	const {runner} = session;
 	const intro = `drydock load: ${file} → ${session.host}, ${session.description}${runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`;
@@ -136,7 +148,11 @@ export default async function command(argv: string[]): Promise<number> {
 			});
 		} else {
 			process.stderr.write(intro);
-			progress = setInterval(() => process.stderr.write(progressLine(runner.getSnapshot()) + '\n'), progressMs);
+			// Progress lines stop with the run: writing the reports afterwards is not part of it.
+			progress = setInterval(() => {
+				const snapshot = runner.getSnapshot();
+				if (snapshot.status === 'running' || snapshot.status === 'starting') process.stderr.write(progressLine(snapshot) + '\n');
+			}, progressMs);
 		}
 		outcome = await session.done;
 	} finally {
@@ -153,7 +169,54 @@ export default async function command(argv: string[]): Promise<number> {
 	}
 	process.stdout.write(['', ...outcome.table].join('\n') + '\n');
 	if (outcome.csvFiles.length > 0) process.stderr.write(`CSV: ${outcome.csvFiles.join(', ')}\n`);
-	process.stderr.write(`Report: ${outcome.reportPath}\n`);
+	process.stderr.write(`Report: ${outcome.reportPath}\nHTML: ${outcome.htmlPath}\n`);
 	if (signal === 'SIGTERM') return 143;
 	return outcome.exitCode;
+}
+
+type LoadValues = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
+
+/** `--workers N` (N > 1): headless, progress lines summed over the threads, one merged report. */
+async function runWithWorkers(file: string, values: LoadValues, workers: number, parsed: {reportDir: string; usersGiven: number | undefined; spawnRateGiven: number | undefined; runTimeMs: number | undefined; arrivalRate: number | undefined; progressMs: number; stopTimeoutMs: number; watchPid: number | undefined}): Promise<number> {
+	const {startLoadWorkers} = await import('../load/workers.js');
+	const run = startLoadWorkers({
+		scenario: file,
+		workers,
+		...(values.host !== undefined ? {host: values.host} : {}),
+		...(parsed.usersGiven !== undefined ? {users: parsed.usersGiven} : {}),
+		...(parsed.spawnRateGiven !== undefined ? {spawnRate: parsed.spawnRateGiven} : {}),
+		...(parsed.runTimeMs !== undefined ? {runTimeMs: parsed.runTimeMs} : {}),
+		...(values.shape !== undefined ? {shape: values.shape} : {}),
+		...(parsed.arrivalRate !== undefined ? {arrivalRate: parsed.arrivalRate} : {}),
+		thresholds: values.threshold ?? [],
+		reportDir: parsed.reportDir,
+		stopTimeoutMs: parsed.stopTimeoutMs,
+		...(parsed.watchPid !== undefined ? {watchPid: parsed.watchPid} : {}),
+	});
+	process.stderr.write(`drydock load: ${file}, ${workers} worker threads${parsed.runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
+	let signal: 'SIGINT' | 'SIGTERM' | undefined;
+	const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
+		if (signal !== undefined) process.exit(name === 'SIGINT' ? 130 : 143);
+		signal = name;
+		process.stderr.write(`\n${name}: stopping the workers, finishing in-flight requests and writing results…\n`);
+		run.stop();
+	};
+	const onInt = onSignal('SIGINT');
+	const onTerm = onSignal('SIGTERM');
+	process.on('SIGINT', onInt);
+	process.on('SIGTERM', onTerm);
+	const progress = setInterval(() => {
+		const p = run.progress();
+		process.stderr.write(`[${workers} workers] users ${p.users}  req/s ${p.rps.toFixed(0)}  requests ${p.requests}  failures ${p.failures}\n`);
+	}, parsed.progressMs);
+	try {
+		const outcome = await run.done;
+		process.stdout.write(['', ...outcome.table].join('\n') + '\n');
+		process.stderr.write(`Report: ${outcome.reportPath}\nHTML: ${outcome.htmlPath}\n`);
+		return signal === 'SIGTERM' ? 143 : outcome.exitCode;
+	} finally {
+		clearInterval(progress);
+		process.off('SIGINT', onInt);
+		process.off('SIGTERM', onTerm);
+	}
 }

@@ -12,6 +12,7 @@ import type {LoadResult} from './runner.js';
 import type {LoadMode} from './snapshot.js';
 import {summarize, type EntrySummary, type StatsEntry} from './stats.js';
 import type {ThresholdResult} from './thresholds.js';
+import type {TargetWatchSummary} from './target-watch.js';
 
 export const LOAD_REPORT_SCHEMA = 'drydock.load-report/1';
 
@@ -58,6 +59,39 @@ export interface LoadReport {
 	dropped_iterations: number;
 	thresholds: ThresholdResult[];
 	success: boolean;
+	/** Every second of the run: requests/s, failures/s, p50/p95/p99 ms of that second, users. */
+	timeline?: LoadTimelinePoint[];
+	/** Stepped or staged shapes: one row per span at one user count (percentiles exact per step). */
+	steps?: LoadStepSummary[];
+	/** What the requests cost drydock: CPU seconds of this process over the run, and requests per CPU-second. */
+	cost?: {cpu_seconds: number; requests_per_cpu_second: number | null};
+	/** `--workers N`: the run was N worker threads, merged. */
+	workers?: number;
+	/** `--watch-pid`: the target's CPU and memory, sampled once a second. */
+	target_process?: TargetWatchSummary;
+}
+
+export interface LoadTimelinePoint {
+	second: number;
+	rps: number;
+	failures_per_second: number;
+	p50_ms: number;
+	p95_ms: number;
+	p99_ms: number;
+	users: number;
+}
+
+export interface LoadStepSummary {
+	users: number;
+	from_second: number;
+	to_second: number;
+	requests: number;
+	failures: number;
+	rps: number;
+	p50_ms: number;
+	p95_ms: number;
+	p99_ms: number;
+	max_ms: number;
 }
 
 function encode(histogram: Histogram): EncodedHistogram {
@@ -78,9 +112,29 @@ function reportEntry(entry: StatsEntry, seconds: number): LoadReportEntry {
 	};
 }
 
-export function buildLoadReport(input: {id: string; scenario: string; host: string; result: LoadResult; config: LoadReportConfig; thresholds: ThresholdResult[]}): LoadReport {
+function stepSummary(step: NonNullable<LoadResult['steps']>[number]): LoadStepSummary {
+	const max = step.histogram.totalCount ? step.histogram.maxValue / 1000 : 0;
+	// HDR gives a bucket's upper edge, which can lie just above the largest value recorded.
+	const ms = (p: number) => (step.histogram.totalCount ? Math.min(max, step.histogram.getValueAtPercentile(p) / 1000) : 0);
+	const span = Math.max(1, step.toSecond - step.fromSecond);
+	return {
+		users: step.users,
+		from_second: step.fromSecond,
+		to_second: step.toSecond,
+		requests: step.requests,
+		failures: step.failures,
+		rps: Math.round((step.requests / span) * 100) / 100,
+		p50_ms: ms(50),
+		p95_ms: ms(95),
+		p99_ms: ms(99),
+		max_ms: max,
+	};
+}
+
+export function buildLoadReport(input: {id: string; scenario: string; host: string; result: LoadResult; config: LoadReportConfig; thresholds: ThresholdResult[]; target?: TargetWatchSummary}): LoadReport {
 	const {result} = input;
 	const seconds = result.elapsedMs / 1000;
+	const requests = result.stats.total.requests;
 	return {
 		schema: LOAD_REPORT_SCHEMA,
 		id: input.id,
@@ -101,6 +155,10 @@ export function buildLoadReport(input: {id: string; scenario: string; host: stri
 		dropped_iterations: result.stats.droppedIterations,
 		thresholds: input.thresholds,
 		success: !result.interrupted && input.thresholds.every((t) => t.passed),
+		timeline: (result.timeline ?? []).map((p) => ({second: p.second, rps: p.rps, failures_per_second: p.failuresPerSecond, p50_ms: p.p50Ms, p95_ms: p.p95Ms, p99_ms: p.p99Ms, users: p.users})),
+		...(result.steps?.length ? {steps: result.steps.map(stepSummary)} : {}),
+		...(result.cpuSeconds !== undefined ? {cost: {cpu_seconds: Math.round(result.cpuSeconds * 1000) / 1000, requests_per_cpu_second: result.cpuSeconds > 0 ? Math.round(requests / result.cpuSeconds) : null}} : {}),
+		...(input.target ? {target_process: input.target} : {}),
 	};
 }
 

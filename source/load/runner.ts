@@ -6,6 +6,7 @@
 import {performance} from 'node:perf_hooks';
 import {setImmediate as yieldToLoop} from 'node:timers/promises';
 import {HttpTransport} from './http-transport.js';
+import type {Histogram} from 'hdr-histogram-js';
 import {newHistogram, StatsRegistry, summarize, type EntrySummary} from './stats.js';
 import {RecordedRequestError, StopError, VirtualUser, type UserContext} from './user.js';
 import {SERIES_LENGTH, type LoadCommand, type LoadMode, type LoadSeriesPoint, type LoadSnapshot, type LoadStatus, type LoadStore} from './snapshot.js';
@@ -49,6 +50,24 @@ export interface LoadResult {
 	interrupted: boolean;
 	peakUsers: number;
 	snapshot: LoadSnapshot;
+	/** Every second of the run (the snapshot's series keeps only the last few minutes). */
+	timeline?: LoadSeriesPoint[];
+	/** Shape runs: one entry per span at one target user count, with its own exact histogram. */
+	steps?: LoadStep[];
+	/** CPU this process spent during the run (user + system), seconds: the cost of the requests. */
+	cpuSeconds?: number;
+}
+
+/** A span of a stepped or staged run at one target user count. */
+export interface LoadStep {
+	users: number;
+	/** Seconds since the start, [from, to). */
+	fromSecond: number;
+	toSecond: number;
+	requests: number;
+	failures: number;
+	/** Requests of the seconds it spans, µs. */
+	histogram: Histogram;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -93,6 +112,9 @@ export class LoadRunner implements LoadStore {
 	private dirty = false;
 	private version = 0;
 	private readonly series: LoadSeriesPoint[] = [];
+	private readonly timeline: LoadSeriesPoint[] = [];
+	private readonly steps: LoadStep[] = [];
+	private cpuAtStart: NodeJS.CpuUsage = process.cpuUsage();
 	private readonly previousTotal = newHistogram();
 	private readonly intervalHistogram = newHistogram();
 	private lastSecondSampled = 0;
@@ -215,6 +237,7 @@ export class LoadRunner implements LoadStore {
 	/** Starts the run and resolves when it has finished (run time, shape end, or stop()). */
 	async run(): Promise<LoadResult> {
 		this.startedAt = new Date();
+		this.cpuAtStart = process.cpuUsage();
 		this.ctx.startMs = performance.now();
 		this.lastSpawnTick = this.ctx.startMs;
 		this.status = 'running';
@@ -265,7 +288,11 @@ export class LoadRunner implements LoadStore {
 		await this.transport.close();
 		this.status = 'finished';
 		this.publish();
+		const cpu = process.cpuUsage(this.cpuAtStart);
 		return {
+			timeline: this.timeline,
+			steps: this.steps,
+			cpuSeconds: (cpu.user + cpu.system) / 1e6,
 			stats: this.stats,
 			startedAt: this.startedAt,
 			endedAt: new Date(this.startedAt.getTime() + Math.round(this.elapsedMs())),
@@ -279,8 +306,9 @@ export class LoadRunner implements LoadStore {
 	private everySecond(): void {
 		if (this.status !== 'running') return;
 		const elapsed = (performance.now() - this.ctx.startMs) / 1000;
-		if (this.options.shape) this.applyShape(Math.round(elapsed));
+		// The second that ended belongs to the step it ran under: sample before the shape moves on.
 		this.sampleSecond(false);
+		if (this.options.shape) this.applyShape(Math.round(elapsed));
 	}
 
 	private applyShape(elapsedSeconds: number): void {
@@ -327,6 +355,8 @@ export class LoadRunner implements LoadStore {
 		};
 		this.series.push(point);
 		if (this.series.length > SERIES_LENGTH) this.series.shift();
+		this.timeline.push(point);
+		if (this.mode === 'shape') this.recordStep(last, interval, point);
 		this.lastSecondSampled = second;
 		if (this.secondListeners.size > 0) {
 			const tick: SecondTick = {
@@ -336,6 +366,19 @@ export class LoadRunner implements LoadStore {
 			};
 			for (const listener of this.secondListeners) listener(tick);
 		}
+	}
+
+	/** Adds one closed second to the current step, opening a new step when the target changed. */
+	private recordStep(second: number, interval: Histogram, point: LoadSeriesPoint): void {
+		let step = this.steps.at(-1);
+		if (!step || step.users !== this.target) {
+			step = {users: this.target, fromSecond: second, toSecond: second, requests: 0, failures: 0, histogram: newHistogram()};
+			this.steps.push(step);
+		}
+		step.toSecond = second + 1;
+		step.requests += point.rps;
+		step.failures += point.failuresPerSecond;
+		step.histogram.add(interval);
 	}
 
 	// ---- users ----

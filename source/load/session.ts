@@ -3,7 +3,7 @@
  * write CSV + JSON report and judge thresholds. `drydock load` and the console's Load screen both
  * start runs through `startLoadSession`; the screen reads `session.runner` as its store.
  */
-import {resolve} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {UsageError} from '../util/usage-error.js';
 import {HistoryCsvWriter, writeFailuresCsv, writeStatsCsv} from './csv.js';
 import {buildLoadReport, loadRunId, writeLoadReport} from './report.js';
@@ -13,6 +13,10 @@ import {parseShapeOption, stageShape, stagesFromSpec} from './shapes.js';
 import {errorReport, percentileTable, requestTable, thresholdLines} from './table.js';
 import {evaluateThresholds, parseThreshold, type ThresholdResult} from './thresholds.js';
 import type {ShapeFunction} from './scenario-api.js';
+import {TargetWatch} from './target-watch.js';
+
+/** With no --threshold, failed requests still fail the run: the guides' criterion (under 1 %). */
+export const DEFAULT_THRESHOLD = 'fail_ratio<0.01';
 
 export interface LoadSessionConfig {
 	/** Path of the scenario file (.ts/.js/.mjs/.json/.yaml). */
@@ -35,12 +39,18 @@ export interface LoadSessionConfig {
 	/** Reports root; default `reports`. */
 	reportDir?: string;
 	stopTimeoutMs?: number;
+	/** false: no report.html (worker threads; the main thread writes the merged page). */
+	writeHtml?: boolean;
+	/** Samples this process's CPU and memory into the report (the system under test). */
+	watchPid?: number;
 }
 
 export interface LoadOutcome {
 	result: LoadResult;
 	thresholds: ThresholdResult[];
 	reportPath: string;
+	/** report.html beside the JSON report. */
+	htmlPath: string;
 	csvFiles: string[];
 	/** Locust-layout end-of-run text, one entry per line. */
 	table: string[];
@@ -66,7 +76,8 @@ function describeModel(config: LoadSessionConfig, users: number, shapeLabel: str
 
 /** Validates everything (throwing UsageError), then starts the run. */
 export async function startLoadSession(config: LoadSessionConfig): Promise<LoadSession> {
-	const thresholds = (config.thresholds ?? []).map(parseThreshold);
+	const given = config.thresholds ?? [];
+	const thresholds = (given.length > 0 ? given : [DEFAULT_THRESHOLD]).map(parseThreshold);
 	if (config.arrivalRate !== undefined && config.shape !== undefined) throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
 	const {scenario} = await loadScenario(config.scenario);
 	const host = config.host ?? scenario.host;
@@ -100,14 +111,17 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 	});
 	const history = config.csvPrefix !== undefined ? await HistoryCsvWriter.open(config.csvPrefix) : undefined;
 	if (history) runner.onSecond((tick) => history.append(tick));
+	const watch = config.watchPid !== undefined ? new TargetWatch(config.watchPid) : undefined;
 
 	const finish = async (): Promise<LoadOutcome> => {
 		let result: LoadResult;
+		watch?.start();
 		try {
 			result = await runner.run();
 		} finally {
 			await history?.close();
 		}
+		const target = await watch?.stop();
 		const snapshot = result.snapshot;
 		const thresholdResults = evaluateThresholds(thresholds, snapshot.total);
 		const table = [
@@ -142,10 +156,17 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 				thresholds: thresholds.map((t) => t.expression),
 			},
 			thresholds: thresholdResults,
+			...(target ? {target} : {}),
 		});
 		const reportPath = await writeLoadReport(resolve(config.reportDir ?? 'reports'), report);
+		// The page is rendered with ECharts: loaded only now, after the run.
+		let htmlPath = join(dirname(reportPath), 'report.html');
+		if (config.writeHtml !== false) {
+			const {writeHtmlReport} = await import('../report/html/index.js');
+			htmlPath = await writeHtmlReport(htmlPath, report);
+		}
 		const exitCode = result.interrupted ? 130 : thresholdResults.every((t) => t.passed) ? 0 : 1;
-		return {result, thresholds: thresholdResults, reportPath, csvFiles, table, exitCode};
+		return {result, thresholds: thresholdResults, reportPath, htmlPath, csvFiles, table, exitCode};
 	};
 	return {runner, host, description: describeModel(config, users, shapeLabel), done: finish()};
 }

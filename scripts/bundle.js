@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Bundles the CLI into dist/bundle/: cli.js holds everything the console's first frame needs (Ink,
+// React, yoga, drydock's UI) in one file, so start-up is one parse instead of hundreds of module
+// resolutions; what the first screen does not need (ccxt client, mock, phases, reports, load) stays
+// behind dynamic imports as separate chunks. `tsc -p tsconfig.build.json` still emits dist/ (the
+// type check, and the modules benches and tests import). Depth matters: modules find package.json
+// and profiles/ at `../../` from import.meta.url, which dist/bundle/*.js keeps true.
+import {build} from 'esbuild';
+import {readFileSync, rmSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}dist/bundle`;
+rmSync(outdir, {recursive: true, force: true});
+
+// React, its reconciler and scheduler pick their build from NODE_ENV in a small index.js. The console
+// always runs the production build (source/ui/ink-env.ts), so the bundle holds only that one: the
+// development reconciler alone is 600 KiB that would be parsed at every start for nothing.
+const reactProduction = {
+	name: 'react-production',
+	setup(build) {
+		build.onLoad({filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/}, (args) => {
+			const text = readFileSync(args.path, 'utf8');
+			const production = /process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);/.exec(text);
+			return production ? {contents: `'use strict';\nmodule.exports = require(${production[1]});\n`, loader: 'js'} : undefined;
+		});
+	},
+};
+
+const result = await build({
+	absWorkingDir: root,
+	// The load worker thread is started from a file of its own (`--workers N`), beside the chunks.
+	entryPoints: {cli: 'source/cli.tsx', 'worker-entry': 'source/load/worker-entry.ts'},
+	outdir,
+	bundle: true,
+	splitting: true,
+	format: 'esm',
+	platform: 'node',
+	target: 'node20',
+	sourcemap: 'linked',
+	// Smaller text parses faster at every start; identifiers keep their names for stack traces.
+	minifyWhitespace: true,
+	minifySyntax: true,
+	metafile: true,
+	plugins: [reactProduction],
+	logLevel: 'warning',
+	chunkNames: '[name]-[hash]',
+	// Loaded on demand and large, or resolved by path at run time: left in node_modules.
+	external: ['ccxt', 'tsx', 'tsx/*', 'echarts', 'echarts/*', 'playwright-core', 'hdr-histogram-js', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
+	// Bundled CommonJS (React, yoga's loader) calls require(); ESM output has none of its own.
+	banner: {js: "import {createRequire as __drydockRequire} from 'node:module'; const require = __drydockRequire(import.meta.url);"},
+});
+
+if (process.argv.includes('--analyze')) {
+	const {analyzeMetafile} = await import('esbuild');
+	process.stdout.write(await analyzeMetafile(result.metafile));
+}
+if (process.argv.includes('--first-paint')) {
+	// What the console loads before its first frame: the entry, the console command, the UI, and
+	// everything those import statically (dynamic imports are the parts deferred until after).
+	const outputs = result.metafile.outputs;
+	const seen = new Set();
+	const visit = (out) => {
+		if (!out || seen.has(out)) return;
+		seen.add(out);
+		for (const imp of outputs[out].imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
+	};
+	for (const out of Object.keys(outputs)) {
+		const inputs = Object.keys(outputs[out].inputs);
+		if (out.endsWith('/cli.js') || inputs.includes('source/commands/console.tsx') || inputs.includes('source/ui/index.ts')) visit(out);
+	}
+	const packages = new Map();
+	let bytes = 0;
+	for (const out of seen) {
+		bytes += outputs[out].bytes;
+		for (const [input, {bytesInOutput}] of Object.entries(outputs[out].inputs)) {
+			const at = input.lastIndexOf('node_modules/');
+			const parts = (at >= 0 ? input.slice(at + 'node_modules/'.length) : input).split('/');
+			const name = parts.slice(0, parts[0].startsWith('@') ? 2 : at >= 0 ? 1 : 2).join('/');
+			packages.set(name, (packages.get(name) ?? 0) + bytesInOutput);
+		}
+	}
+	process.stdout.write(`first paint: ${seen.size} files, ${(bytes / 1024).toFixed(0)} KiB\n`);
+	for (const [name, size] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`  ${(size / 1024).toFixed(1).padStart(8)} KiB  ${name}\n`);
+}

@@ -1,12 +1,14 @@
 import {numberOption, parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
 import {helpOption, portOption, showHelp} from './flags.js';
+import {marketFlagOptions, marketFlagsHelp, marketSettingsFromFlags} from '../mock/market/market-settings.js';
 
 const help = (apiKey: string, apiSecret: string) => `drydock mock — the embedded Binance-compatible spot exchange (REST + WebSocket on one port)
 
 Usage:
   drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
-               [--api-key K] [--api-secret S] [--weight-limit N]
+               [--api-key K] [--api-secret S] [--weight-limit N] [--legacy-user-data]
+               [--volatility X] [--drift X] [--regime R] [--trade-rate N] [--spread BPS]
 
 Options:
   --host HOST         interface to listen on (default 127.0.0.1)
@@ -17,7 +19,9 @@ Options:
   --api-secret S      its HMAC secret (default below)
   --weight-limit N    request weight per IP per minute before 429 (default 6000, as Binance);
                       raise it to load-test the mock itself
-  -h, --help          this text
+  --legacy-user-data  also serve the listenKey user-data flow Binance withdrew on 2026-02-20
+                      (for bots being migrated; says so on start)
+${marketFlagsHelp}  -h, --help          this text
 
 Default credentials (loopback only, not secret):
   api key     ${apiKey}
@@ -41,12 +45,14 @@ export default async function command(argv: string[]): Promise<number> {
 			'api-key': {type: 'string'},
 			'api-secret': {type: 'string'},
 			'weight-limit': {type: 'string'},
+			'legacy-user-data': {type: 'boolean'},
+			...marketFlagOptions,
 			...helpOption,
 		},
 		false,
 	);
 	void positionals;
-	const {startMockExchange, DEFAULT_API_KEY, DEFAULT_API_SECRET} = await import('../mock/index.js');
+	const {startMockExchange, DEFAULT_API_KEY, DEFAULT_API_SECRET, LEGACY_USER_DATA_NOTICE} = await import('../mock/index.js');
 	if (showHelp(values, help(DEFAULT_API_KEY, DEFAULT_API_SECRET))) return 0;
 	const port = portOption(values.port, '--port');
 	const seed = numberOption(values.seed, '--seed', {integer: true});
@@ -62,6 +68,10 @@ export default async function command(argv: string[]): Promise<number> {
 	const apiSecret = values['api-secret'];
 	if (apiSecret !== undefined && apiSecret === '') throw new UsageError('--api-secret: must not be empty');
 
+	const market = marketSettingsFromFlags(values);
+	if (!market.ok) throw new UsageError(market.message);
+	const legacyUserData = values['legacy-user-data'] === true;
+
 	let mock;
 	try {
 		mock = await startMockExchange({
@@ -72,6 +82,8 @@ export default async function command(argv: string[]): Promise<number> {
 			...(apiKey === undefined ? {} : {apiKey}),
 			...(apiSecret === undefined ? {} : {apiSecret}),
 			...(weightLimit === undefined ? {} : {weightLimitPerMinute: weightLimit}),
+			...(Object.keys(market.settings).length > 0 ? {market: market.settings} : {}),
+			...(legacyUserData ? {legacyUserData: true} : {}),
 		});
 	} catch (error) {
 		const e = error as NodeJS.ErrnoException;
@@ -87,6 +99,7 @@ export default async function command(argv: string[]): Promise<number> {
 	});
 	process.stdout.write(`${JSON.stringify({rest: mock.rest, ws: mock.ws, admin: mock.admin})}\n`);
 	process.stderr.write(`drydock mock: serving ${mock.rest} (Ctrl-C to stop)\n`);
+	if (legacyUserData) process.stderr.write(`drydock mock: ${LEGACY_USER_DATA_NOTICE}\n`);
 	const signal = await stopped;
 	process.stderr.write(`drydock mock: ${signal}, closing\n`);
 	await mock.close();

@@ -205,7 +205,8 @@ export class SutSession implements SutSoakHost {
 		const live = this.live;
 		if (!live) return;
 		const view = buildSutView({command: this.command, supervisor: live.supervisor, tree: live.tree, follower: live.follower, intake: live.intake, capture: live.capture}, this.now());
-		this.options.engine.emit({type: 'sut-sample', at: this.now(), view});
+		const {sutRssMb, sutCpuPercent} = this.options.spec.limits;
+		this.options.engine.emit({type: 'sut-sample', at: this.now(), view: {...view, limits: {rssMb: sutRssMb, cpuPercent: sutCpuPercent}}});
 	}
 
 	private async finishLive(live: Live, soakStartedAt: number): Promise<SutCheck[]> {

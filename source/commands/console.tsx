@@ -113,7 +113,7 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 			);
 		}
 		const code = await quit;
-		if (setupError) throw setupError;
+		if (setupError) throw setupError instanceof Error ? setupError : new Error(typeof setupError === 'string' ? setupError : 'setup failed');
 		return shutdown.requested === 'crash' ? CRASH_EXIT_CODE : code;
 	} finally {
 		ui?.unmount();

@@ -98,7 +98,7 @@ export default async function report(argv: string[]): Promise<number> {
 	if (values.html !== undefined) {
 		const {writeHtmlReport} = await import('../report/html/index.js');
 		try {
-			await writeHtmlReport(values.html, data as Parameters<typeof writeHtmlReport>[1], {journal: path.join(path.dirname(file), 'events.ndjson')});
+			await writeHtmlReport(values.html, data, {journal: path.join(path.dirname(file), 'events.ndjson')});
 		} catch (error) {
 			// A hand-edited or truncated report: say which file could not be rendered, in one line.
 			throw new UsageError(`report ${file}: cannot render HTML: ${error instanceof Error ? error.message : String(error)}`);

@@ -74,7 +74,7 @@ async function readRerunPhases(file: string) {
 		throw new UsageError(`--rerun-failed: ${file} is not valid JSON: ${describeJsonError(error, text)}`);
 	}
 	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases)) throw new UsageError(`--rerun-failed: ${file} is not a drydock report (no phases[])`);
-	return failedPhasesOf(report as {phases: {id: string; status: string}[]});
+	return failedPhasesOf(report);
 }
 
 export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {

@@ -212,8 +212,8 @@ export class DrydockBinance extends BinanceProBase {
 		const tap = this.drydockTap;
 		if (tap !== undefined && tap.active()) {
 			try {
-				const frame = frameFromMessage(client as unknown as CcxtWsClient, message, Date.now());
-				if (frame) tap.frame(frame, client as unknown as CcxtWsClient);
+				const frame = frameFromMessage(client, message, Date.now());
+				if (frame) tap.frame(frame, client);
 			} catch {
 				// The tap must never break ccxt's own handling.
 			}
@@ -394,7 +394,7 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 	const ws = api['ws'] as Record<string, unknown>;
 	const endpoints: Endpoints = {
 		rest: String(api['public']),
-		sapi: String(api['sapi'] ?? ''),
+		sapi: typeof api['sapi'] === 'string' ? api['sapi'] : '',
 		ws: String(ws['spot']),
 		wsApi: String((ws['ws-api'] as Record<string, unknown>)['spot']),
 	};

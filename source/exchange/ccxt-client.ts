@@ -267,7 +267,7 @@ export class CcxtExchangeClient implements ExchangeClient {
 			const params: Params = {};
 			if (request.clientOrderId !== undefined) params['clientOrderId'] = request.clientOrderId;
 			let type: string = request.type;
-			let amount = request.amount;
+			const amount = request.amount;
 			switch (request.type) {
 				case 'market':
 					if (amount === undefined) {
@@ -344,7 +344,7 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	lastResponseHeaders(): RateLimitHeaders {
-		return rateLimitHeaders(this.exchange.last_response_headers as Record<string, string> | undefined);
+		return rateLimitHeaders(this.exchange.last_response_headers);
 	}
 
 	onResponse(listener: (response: ResponseInfo) => void): Unsubscribe {

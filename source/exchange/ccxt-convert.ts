@@ -101,7 +101,7 @@ function levels(side: readonly (readonly unknown[])[] | undefined, max: number):
 	const out: BookLevel[] = new Array<BookLevel>(count);
 	let kept = 0;
 	for (let i = 0; i < count; i++) {
-		const level = side[i];
+		const level: unknown = side[i];
 		if (!Array.isArray(level)) continue;
 		const price = Number(level[0]);
 		const amount = Number(level[1]);
@@ -161,7 +161,7 @@ export function toOrder(o: CcxtOrder): Order {
 		price: n(f['price']) ?? 0,
 		amount: n(f['qty']) ?? 0,
 		fee: typeof f['commissionAsset'] === 'string' && n(f['commission']) !== null ? {cost: n(f['commission'])!, currency: f['commissionAsset']} : null,
-		tradeId: f['tradeId'] === undefined ? null : String(f['tradeId']),
+		tradeId: typeof f['tradeId'] === 'string' || typeof f['tradeId'] === 'number' ? String(f['tradeId']) : null,
 	}));
 	const status = statuses.find(s => s === o.status) ?? 'unknown';
 	const venueStatus = typeof info['status'] === 'string' ? info['status'] : typeof info['X'] === 'string' ? info['X'] : null;

@@ -317,8 +317,8 @@ class PaperBroker {
 		return {timestamp: account.updateTime, assets};
 	}
 
-	async fetchBalance(): Promise<Balance> {
-		return this.balance();
+	fetchBalance(): Promise<Balance> {
+		return Promise.resolve(this.balance());
 	}
 
 	watchOrders(symbol?: string): Promise<Order[]> {

@@ -200,12 +200,13 @@ export class StreamWatcher {
 	}
 
 	/** Stops one stream's loop (its ccxt subscription stays until the client closes). */
-	async stop(id: string): Promise<void> {
+	stop(id: string): Promise<void> {
 		const watched = this.streams.get(parseStreamId(id).id);
-		if (watched === undefined) return;
+		if (watched === undefined) return Promise.resolve();
 		watched.stopped = true;
 		this.streams.delete(watched.spec.id);
 		this.status(watched, 'closed', Date.now());
+		return Promise.resolve();
 	}
 
 	/** Stops every loop and detaches from the client's tap. The client itself stays open. */

@@ -103,7 +103,7 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 			const failed = 'error' in data || (data['status'] !== undefined && data['status'] !== 200);
 			return {
 				url: client.url, streamId: null, event: failed ? 'control-error' : 'control', symbol: null, receivedAt,
-				eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: null, requestId: String(data['id']),
+				eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: null, requestId: typeof data['id'] === 'string' || typeof data['id'] === 'number' ? String(data['id']) : undefined,
 			};
 		}
 		// bookTicker has no `e`.

@@ -34,7 +34,7 @@ export function within<T>(promise: Promise<T>, signal: AbortSignal, timeoutMs?: 
 			},
 			(error: unknown) => {
 				cleanup();
-				reject(error);
+				reject(error instanceof Error ? error : new Error(String(error)));
 			},
 		);
 	});

@@ -97,12 +97,14 @@ function checkStrategyFile(ctx: PhaseCtx, profile: Profile): void {
 export const configPhase: Phase = {
 	id: 'config',
 	title: 'Configuration',
-	async run(ctx) {
+	// Synchronous checks of the profile alone: nothing to await.
+	run(ctx) {
 		const profile = ctx.profile;
 		checkUrls(ctx, profile);
 		checkKeys(ctx, profile);
 		checkLiveGuard(ctx, profile);
 		checkTradingSettings(ctx, profile);
 		checkStrategyFile(ctx, profile);
+		return Promise.resolve();
 	},
 };

@@ -102,7 +102,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 				if (options.htmlReport !== false && outcome.report) {
 					try {
 						const {writeHtmlReport} = await import('../report/html/index.js');
-						await writeHtmlReport(path.join(outcome.reportDir, 'report.html'), outcome.report as Parameters<typeof writeHtmlReport>[1], {journal: path.join(outcome.reportDir, 'events.ndjson')});
+						await writeHtmlReport(path.join(outcome.reportDir, 'report.html'), outcome.report, {journal: path.join(outcome.reportDir, 'events.ndjson')});
 					} catch (error) {
 						engine.notice('warn', `report.html not written: ${error instanceof Error ? error.message : String(error)}`);
 					}

@@ -26,11 +26,11 @@ export function drydock(args: string[], options: {cwd?: string; env?: NodeJS.Pro
 			}
 		}
 	};
-	child.stdout!.on('data', (chunk: Buffer) => {
+	child.stdout.on('data', (chunk: Buffer) => {
 		out += chunk.toString();
 		poke();
 	});
-	child.stderr!.on('data', (chunk: Buffer) => {
+	child.stderr.on('data', (chunk: Buffer) => {
 		err += chunk.toString();
 		poke();
 	});

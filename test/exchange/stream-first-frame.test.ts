@@ -48,7 +48,7 @@ async function silentWsVenue(options: {ack: boolean}): Promise<SilentWsVenue> {
 		socket.on('message', data => {
 			let message: {method?: unknown; id?: unknown};
 			try {
-				message = JSON.parse(String(data)) as typeof message;
+				message = JSON.parse((data as Buffer).toString('utf8')) as typeof message;
 			} catch {
 				return;
 			}
@@ -113,7 +113,7 @@ async function mutingRelay(upstreamBase: string, mute: string): Promise<MutingRe
 			end();
 		});
 		socket.on('message', data => {
-			const text = String(data);
+			const text = (data as Buffer).toString('utf8');
 			if (kind === null) {
 				let params: unknown;
 				try {

@@ -36,7 +36,7 @@ export async function loadStrategyFile(file: string, options: StrategyOptions, c
 	}
 	// tsx wraps a CommonJS-shaped default once more.
 	const exported = module.default ?? module.createStrategy ?? module.strategy;
-	const unwrapped = exported !== null && typeof exported === 'object' && 'default' in exported && !isStrategy(exported) ? (exported as {default: unknown}).default : exported;
+	const unwrapped = exported !== null && typeof exported === 'object' && 'default' in exported && !isStrategy(exported) ? (exported).default : exported;
 	let strategy: unknown = unwrapped;
 	if (typeof unwrapped === 'function') {
 		try {

@@ -21,6 +21,15 @@ export interface ResourceSample {
 	alive: boolean;
 }
 
+/** One operator action and what it did. */
+export interface OperatorAction {
+	action: 'kill-switch-engaged' | 'kill-switch-released' | 'force-reconnect' | 'breaker-test';
+	detail: string;
+	ordersCancelled?: number;
+	positionsClosed?: number;
+	streamsDropped?: number;
+}
+
 export type EngineEvent =
 	| {type: 'run-started'; at: number; runId: string; plan: PlanSpec; reportDir: string | null}
 	| {type: 'run-finished'; at: number; state: 'finished' | 'interrupted'; exitCode: number}
@@ -37,9 +46,12 @@ export type EngineEvent =
 	| {type: 'breaker'; at: number; view: BreakerView}
 	| {type: 'kill-switch'; at: number; view: KillSwitchView}
 	| {type: 'fault'; at: number; mark: FaultMark; index: number}
-	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number}
+	/** `withdrawn`: the fault did nothing (e.g. `x` with no stream open): its mark is removed, nothing recovered. */
+	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number; withdrawn?: boolean}
 	| {type: 'anomaly'; at: number; metric: string; value: number; limit: number; detail: string}
 	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string}
+	/** Something the operator did (kill switch, force reconnect, breaker test): part of the run's record. */
+	| {type: 'operator-action'; at: number; action: OperatorAction}
 	/** A chaos fault's record, replaced whole at each change (keyed by index). */
 	| {type: 'chaos'; at: number; record: ChaosRecord}
 	/** A resumed run: what the interrupted segment had done (applied right after run-started). */

@@ -112,7 +112,7 @@ export class RunRecorder {
 		if (!this.dir || !this.deps.view.run) return null;
 		try {
 			const file = path.join(this.dir, 'report.json');
-			const report = this.report(false, exitCode);
+			const report = this.report(false, exitCode, interruptedBy);
 			writeFileAtomicSync(file, toJson({...report, interrupted: true, interrupted_by: interruptedBy, success: false}));
 			return file;
 		} catch {
@@ -120,11 +120,11 @@ export class RunRecorder {
 		}
 	}
 
-	private report(checkpoint: boolean, exitCode: number | null): Report {
+	private report(checkpoint: boolean, exitCode: number | null, interruptedBy?: string): Report {
 		const extras = this.deps.extras();
 		return buildReport(this.deps.view, {
 			version: this.deps.version,
-			interruptedBy: extras.interruptedBy,
+			interruptedBy: interruptedBy ?? extras.interruptedBy,
 			checkpoint,
 			exitCode,
 			callLatency: this.deps.callLatency,

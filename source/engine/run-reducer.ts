@@ -12,7 +12,7 @@ import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
 import type {BreakerView, KillSwitchView, ProfileView, ResourceLimits, RunState as RunLifecycleState, SoakView} from './snapshot.js';
-import type {EngineEvent, ResourceSample, ResumeSeed} from './events.js';
+import type {EngineEvent, OperatorAction, ResourceSample, ResumeSeed} from './events.js';
 import {ErrorLog} from './errors.js';
 import {LatencyRecorder} from './latency.js';
 import {RingBuffer} from './ring.js';
@@ -93,6 +93,7 @@ export class RunReducer implements RunView {
 	faults: {index: number; mark: FaultMark}[] = [];
 	readonly notices = new RingBuffer<{at: number; level: 'info' | 'warn' | 'error'; text: string}>(20);
 	readonly anomalyLog = new RingBuffer<AnomalyRecord>(100);
+	readonly operatorLog = new RingBuffer<OperatorAction & {at: number}>(200);
 	/** Per-second operation counts, oldest first. */
 	private opsSeries = new RingBuffer<number>(OPS_SERIES_POINTS);
 	private opsSecond: number | null = null;
@@ -163,6 +164,7 @@ export class RunReducer implements RunView {
 				this.openMarks.clear();
 				this.faultsClearedAt = null;
 				this.resumedFrom = null;
+				this.operatorLog.clear();
 				break;
 			}
 			case 'resume':
@@ -263,6 +265,10 @@ export class RunReducer implements RunView {
 				break;
 			case 'fault-recovered': {
 				this.openMarks.delete(event.index);
+				if (event.withdrawn) {
+					this.faults = this.faults.filter(f => f.index !== event.index);
+					break;
+				}
 				const entry = this.faults.find(f => f.index === event.index);
 				if (entry) entry.mark = {...entry.mark, recoveredAt: event.recoveredAt};
 				break;
@@ -273,6 +279,9 @@ export class RunReducer implements RunView {
 				break;
 			case 'notice':
 				this.notices.push({at: event.at, level: event.level, text: this.options.mask(event.text)});
+				break;
+			case 'operator-action':
+				this.operatorLog.push({...event.action, detail: this.options.mask(event.action.detail), at: event.at});
 				break;
 		}
 	}
@@ -319,8 +328,8 @@ export class RunReducer implements RunView {
 	}
 
 	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean; expected?: boolean}, at: number, underFault = this.faultActive()): void {
-		this.errors.add(error, phase, at, this.options.mask);
 		const expected = underFault || error.expected === true;
+		this.errors.add(error, phase, at, this.options.mask, expected);
 		for (const stats of this.statsFor(phase)) {
 			stats.errors++;
 			if (expected) stats.expectedErrors++;
@@ -455,6 +464,10 @@ export class RunReducer implements RunView {
 
 	anomalies(): AnomalyRecord[] {
 		return this.anomalyLog.toArray();
+	}
+
+	operatorActions(): (OperatorAction & {at: number})[] {
+		return this.operatorLog.toArray();
 	}
 
 	/** Per-second operation counts, oldest first (the last whole seconds). */

@@ -177,7 +177,7 @@ export class Engine<S, P> implements EngineHandle {
 			checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
 			version: options.version ?? '0.0.0',
 			callLatency: this.callLatency,
-			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour}),
+			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour, profilePath: options.profilePath ?? null}),
 		});
 		// The recorder listens first: the journal records each event before any other listener sees it.
 		this.onEvent(this.recorder.listener);
@@ -355,6 +355,11 @@ export class Engine<S, P> implements EngineHandle {
 	start(plan: PlanSpec, startOptions: StartOptions = {}): Promise<RunOutcome> {
 		if (this.current) return Promise.reject(new Error('a run is already active'));
 		const runId = makeRunId(plan, this.now());
+		if (this.runtimeError !== null) {
+			// The exchange could not be set up (e.g. an unreachable venue): one clear notice, not every phase failed in 0 s.
+			this.notice('error', `run not started: setup failed: ${this.mask(this.runtimeError.message)}`);
+			return Promise.resolve({runId, exitCode: 1, interruptedBy: null, report: null, reportDir: null});
+		}
 		if (this.refusedBy !== null) {
 			// Shutdown was requested while nothing ran (e.g. Ctrl-C while a resume cancelled leftover orders): a run started now would outlive it.
 			this.notice('warn', `run not started: shutting down (${this.refusedBy})`);
@@ -382,8 +387,11 @@ export class Engine<S, P> implements EngineHandle {
 		if (!this.runtime && this.runtimePromise) this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
+			// Said once: the first phase fails with the reason, the others were never run.
 			const reason = this.runtimeError?.message ?? 'no phases were provided';
-			for (const id of segment.phases) this.phaseRunner.fail(id, 'setup', reason);
+			const [first, ...rest] = segment.phases;
+			if (first) this.phaseRunner.fail(first, 'setup', reason);
+			for (const id of rest) this.phaseRunner.notRun(id, 'not run: setup failed');
 		} else {
 			const scope = {
 				runId,

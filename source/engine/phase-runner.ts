@@ -149,6 +149,14 @@ export class PhaseRunner<S, P> {
 		deps.emit({type: 'phase-finished', at: deps.now(), phase: id, status, ...(reason !== undefined ? {reason} : {})});
 	}
 
+	/** A phase never run because an earlier failure stopped the plan (its reason is said once, on the phase that failed). */
+	notRun(id: PhaseId, reason: string): void {
+		const {emit, now} = this.deps;
+		const at = now();
+		emit({type: 'check', at, phase: id, check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason, at}});
+		emit({type: 'phase-finished', at, phase: id, status: 'skipped', reason});
+	}
+
 	/** A phase that could not run at all (no runtime): one failed check, and the phase fails. */
 	fail(id: PhaseId, checkId: string, reason: string): void {
 		const {emit, mask, now} = this.deps;

@@ -27,7 +27,7 @@ export interface RecorderDeps {
 	version: string;
 	callLatency: LatencyRecorder;
 	/** What the report needs that the events don't carry: who interrupted the run, orders cancelled on exit, the RSS slope. */
-	extras: () => {interruptedBy: string | null; ordersCancelledOnExit: number | null; rssSlopeMbPerHour: number | null};
+	extras: () => {interruptedBy: string | null; ordersCancelledOnExit: number | null; rssSlopeMbPerHour: number | null; profilePath?: string | null};
 }
 
 export class RunRecorder {
@@ -130,6 +130,7 @@ export class RunRecorder {
 			callLatency: this.deps.callLatency,
 			ordersCancelledOnExit: extras.ordersCancelledOnExit,
 			rssSlopeMbPerHour: extras.rssSlopeMbPerHour,
+			profilePath: extras.profilePath ?? null,
 			mask: this.deps.mask,
 		});
 	}

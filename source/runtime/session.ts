@@ -9,6 +9,7 @@ import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
 import {recallFailedPhases, rememberRun} from '../profiles/user-config.js';
+import {resolveProfilePath} from '../profiles/profile-file.js';
 import {createEngine, type Engine} from '../engine/engine.js';
 import {createMonitor, type Monitor} from '../monitor/monitor.js';
 import {engineOptionsFor} from './engine-options.js';
@@ -39,6 +40,8 @@ export interface SessionOptions {
 	htmlReport?: boolean;
 	/** The chaos timeline (`--chaos FILE`); default the profile's `chaos` section. */
 	chaos?: readonly ChaosEntry[];
+	/** The profile's file (loadProfile's `file`): recorded in report.json and the key remembered runs are kept under; default the shipped profile of that name. */
+	profilePath?: string;
 }
 
 export interface Session<S = PhaseServices> {
@@ -67,13 +70,15 @@ export function drydockVersion(): string {
 export function createSession(options: SessionOptions): Session<PhaseServices> {
 	type S = PhaseServices;
 	const {profile} = options;
+	const profilePath = options.profilePath ?? resolveProfilePath(profile.name).file;
 	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
 	const engine = createEngine<S, Profile>(
 		engineOptionsFor<S>(profile, {
 			reportDir: options.reportDir ?? 'reports',
 			mask: text => processMasker.mask(text),
 			version: drydockVersion(),
-			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profile.name)} : {}),
+			profilePath,
+			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profilePath)} : {}),
 		}),
 	);
 	// After each run: report.html beside report.json, and the run remembered in the user's config.
@@ -92,7 +97,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 						engine.notice('warn', `report.html not written: ${error instanceof Error ? error.message : String(error)}`);
 					}
 				}
-				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
+				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, profilePath, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
 			})
 			.catch(() => {})
 			.finally(() => remembering.delete(pending));

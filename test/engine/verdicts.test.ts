@@ -10,7 +10,7 @@ import path from 'node:path';
 import {XMLParser} from 'fast-xml-parser';
 import {testEngine} from './helpers.js';
 import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
-import type {PhaseContext} from '../../source/engine/phase-context.js';
+import type {PhaseContext} from '../../source/engine/phase-definition.js';
 import {derivePhaseStatus} from '../../source/engine/checks.js';
 import {LatencyRecorder} from '../../source/engine/latency.js';
 import {formatSummary} from '../../source/report/summary.js';
@@ -264,5 +264,34 @@ describe('percentiles never exceed the maximum', () => {
 		await engine.close();
 		expect(report.p99_latency_ms!).toBeLessThanOrEqual(report.peak_latency_ms!);
 		expect(report.p50_latency_ms!).toBeLessThanOrEqual(report.peak_latency_ms!);
+	});
+});
+
+describe('a runtime that failed to build', () => {
+	it('refuses a start with one clear notice (no phases failed in 0 s)', async () => {
+		const failed = Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9 (venue unreachable)'));
+		failed.catch(() => {});
+		const engine = testEngine([], {}, {runtime: failed});
+		await new Promise(resolve => setTimeout(resolve, 10));
+		const outcome = await engine.start({name: 'quick', phases: ['config', 'connectivity', 'streams', 'orders'], soakDurationMs: 0});
+		const snap = engine.store.publish();
+		await engine.close();
+		expect(outcome).toMatchObject({exitCode: 1, report: null, reportDir: null});
+		expect(snap.run).toBeNull();
+		expect(snap.phases.every(p => p.status === 'pending')).toBe(true);
+		const said = snap.notices.filter(n => n.text.includes('venue unreachable')).map(n => n.text);
+		expect(said).toContain('run not started: setup failed: connect ECONNREFUSED 127.0.0.1:9 (venue unreachable)');
+	});
+
+	it('when it fails while a start waits for it, the reason is said once: the first phase fails, the rest are not run', async () => {
+		let reject: (error: Error) => void = () => {};
+		const pending = new Promise<never>((_, r) => (reject = r));
+		const engine = testEngine([], {}, {runtime: pending});
+		const done = engine.start({name: 'quick', phases: ['config', 'connectivity', 'streams'], soakDurationMs: 0});
+		reject(new Error('venue unreachable'));
+		const report = (await done).report!;
+		await engine.close();
+		expect(report.phases.map(p => `${p.id}:${p.status}`)).toEqual(['config:fail', 'connectivity:skipped', 'streams:skipped']);
+		expect(formatSummary(report).match(/venue unreachable/g)).toHaveLength(1);
 	});
 });

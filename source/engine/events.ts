@@ -50,6 +50,12 @@ export type EngineEvent =
 	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number; withdrawn?: boolean}
 	| {type: 'anomaly'; at: number; metric: string; value: number; limit: number; detail: string}
 	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string}
+	/**
+	 * Successful operations the journal summarised instead of writing one line each (above its per-second
+	 * sample): exact count, latency histogram (HDR, µs, compressed base64) and exact avg/min/max. Written
+	 * to events.ndjson only (the live store counted each operation); replay applies it.
+	 */
+	| {type: 'operation-batch'; at: number; phase: PhaseId | null; count: number; latency: {histogram: string; avgMs: number | null; minMs: number | null; maxMs: number | null}}
 	/** Something the operator did (kill switch, force reconnect, breaker test): part of the run's record. */
 	| {type: 'operator-action'; at: number; action: OperatorAction}
 	/** A chaos fault's record, replaced whole at each change (keyed by index). */

@@ -14,6 +14,7 @@ import {buildReport} from '../report/build.js';
 import type {Report} from '../report/model.js';
 import {toJUnit} from '../report/junit.js';
 import {Journal} from '../report/journal.js';
+import {JournalSampler} from '../report/journal-sampler.js';
 import {toJson, writeFileAtomic, writeFileAtomicSync} from '../report/json.js';
 
 export interface RecorderDeps {
@@ -33,6 +34,7 @@ export interface RecorderDeps {
 export class RunRecorder {
 	private dir: string | null = null;
 	private journal: Journal | null = null;
+	private sampler: JournalSampler | null = null;
 	private lastCheckpoint = 0;
 	private recording = false;
 	private final: Promise<Report | null> | null = null;
@@ -51,13 +53,20 @@ export class RunRecorder {
 	readonly listener = (event: EngineEvent): void => {
 		if (event.type === 'run-started') {
 			this.dir = event.reportDir;
-			this.journal = event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
+			const journal = event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
+			this.journal = journal;
+			// Bounded on long, fast soaks: operations above a per-second sample and order counters are summed (exactly).
+			this.sampler = journal ? new JournalSampler(e => journal.append(e)) : null;
 			this.lastCheckpoint = this.deps.now();
 			this.recording = true;
 			this.final = null;
 		}
 		// Stream messages and resource samples are too many for the journal; the checkpoint carries their figures.
-		if (this.journal && event.type !== 'stream' && event.type !== 'resource') this.journal.append(event);
+		if (this.sampler && event.type !== 'stream' && event.type !== 'resource') {
+			this.sampler.append(event);
+			// The last event of the run leaves nothing held back.
+			if (event.type === 'run-finished') this.sampler.flush();
+		}
 		if (event.type === 'run-finished' && this.recording) {
 			this.recording = false;
 			this.final = this.writeFinal(event.exitCode);
@@ -100,6 +109,8 @@ export class RunRecorder {
 	/** Resolves with the final report once it is written and the journal closed (null when the run had no run-finished). */
 	async finished(): Promise<Report | null> {
 		const report = this.final ? await this.final : null;
+		this.sampler?.flush();
+		this.sampler = null;
 		await this.journal?.close().catch(() => {});
 		this.journal = null;
 		this.dir = null;

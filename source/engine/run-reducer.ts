@@ -234,6 +234,15 @@ export class RunReducer implements RunView {
 				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at, underFault);
 				break;
 			}
+			case 'operation-batch': {
+				const targets = event.phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
+				for (const stats of targets) {
+					stats.operations += event.count;
+					stats.succeeded += event.count;
+					stats.latency.absorb(event.latency.histogram, {count: event.count, ...event.latency});
+				}
+				break;
+			}
 			case 'order':
 				for (const stats of this.statsFor(event.phase)) stats.orders[event.event] += event.count;
 				break;

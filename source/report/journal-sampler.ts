@@ -43,7 +43,7 @@ export class JournalSampler {
 		if (event.type === 'order' || event.type === 'position') {
 			const key = `${event.type}|${event.phase}|${event.event}`;
 			const held = this.counters.get(key);
-			if (held) this.counters.set(key, {...held, at: event.at, count: held.count + event.count} as typeof held);
+			if (held) this.counters.set(key, {...held, at: event.at, count: held.count + event.count});
 			else this.counters.set(key, event);
 			return;
 		}

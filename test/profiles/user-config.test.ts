@@ -21,7 +21,7 @@ describe('user config (conf)', () => {
 		expect(await recallRun('mock', env)).toBeNull();
 		expect(await recallFailedPhases(mine, env)).toEqual({phases: ['streams', 'orders'], soakDurationMs: 20_000, reportPath});
 		expect(await recallFailedPhases(path.join(dir, 'testnet.json'), env)).toBeNull(); // report no longer there
-		expect(JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')).lastRuns[mine].reportPath).toBe(reportPath);
+		expect((JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as {lastRuns: Record<string, {reportPath: string}>}).lastRuns[mine]!.reportPath).toBe(reportPath);
 		expect(await userConfigPath(env)).toBe(path.join(dir, 'config.json'));
 	});
 

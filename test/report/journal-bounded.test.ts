@@ -45,7 +45,6 @@ describe('events.ndjson on a long, fast soak', () => {
 		const operations = RATE * SECONDS;
 		const bytesPerOp = bytes / operations;
 		const per24h = bytesPerOp * RATE * 86_400;
-		// eslint-disable-next-line no-console
 		console.log(`journal: ${bytes} bytes for ${operations} operations = ${bytesPerOp.toFixed(1)} bytes/op → ${(per24h / 1e9).toFixed(3)} GB per 24 h at ${RATE}/s`);
 		expect(per24h).toBeLessThan(1e9);
 		expect(outcome.report!.total_operations).toBe(operations);

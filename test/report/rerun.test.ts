@@ -14,7 +14,7 @@ describe('--rerun-failed reruns under the profile the report was made with', () 
 		await engine.close();
 		const [runDir] = (await readdir(dir)).filter(name => name !== 'profiles');
 		const file = path.join(dir, runDir!, 'report.json');
-		expect(JSON.parse(await readFile(file, 'utf8')).profile_path).toBe(profilePath);
+		expect((JSON.parse(await readFile(file, 'utf8')) as {profile_path: string}).profile_path).toBe(profilePath);
 		expect(outcome.report!.profile_path).toBe(profilePath);
 		expect(await readRerunSource(file)).toEqual({phases: ['streams'], soakDurationMs: 300_000, profilePath, profileName: 'test', profile: profilePath});
 	});

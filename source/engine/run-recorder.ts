@@ -76,6 +76,8 @@ export class RunRecorder {
 	/** Called once a second: writes the checkpoint when one is due. */
 	tick(): void {
 		if (!this.recording) return;
+		// What the journal holds back (the second's batch and counters) is on disk within a second: a crash loses at most that.
+		this.sampler?.flush();
 		if (this.deps.now() - this.lastCheckpoint >= this.deps.checkpointEveryMs) {
 			this.lastCheckpoint = this.deps.now();
 			void this.checkpoint();

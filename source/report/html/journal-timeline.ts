@@ -28,7 +28,7 @@ export interface JournalTimelineOptions {
 }
 
 /** Operations per time bucket on average, at least, so the bucket's percentiles differ. */
-const MIN_OPS_PER_BUCKET = 200;
+const MIN_OPS_PER_BUCKET = 50;
 
 function newBucket(): Bucket {
 	return {operations: 0, failed: 0, latency: null, maxMs: 0, errors: new Map()};

@@ -4,8 +4,20 @@
 /** `info`: a figure recorded for the reader, not a check that passes (never counted in "N/M passed"). */
 export type Verdict = 'pass' | 'warn' | 'fail' | 'no-data' | 'skipped' | 'info';
 
-/** A phase's status: its verdict once finished, derived from its checks (see derivePhaseStatus). */
-export type PhaseStatus = 'pending' | 'running' | Verdict;
+/**
+ * A phase's status: its verdict once finished, derived from its checks (see derivePhaseStatus).
+ * `interrupted`: the run was stopped while the phase ran — it proved nothing either way and never passes.
+ */
+export type PhaseStatus = 'pending' | 'running' | 'interrupted' | Verdict;
+
+/** Verdicts that count in "N/M passed": `info` is a figure, not a check; `warn` is not a pass either. */
+export const countsAsCheck = (verdict: Verdict): boolean => verdict !== 'info';
+
+/** "N/M passed" over a phase's checks: passes over every check that is not informational. */
+export function passCount(checks: readonly Pick<CheckResult, 'verdict'>[]): {passed: number; total: number} {
+	const counted = checks.filter(c => countsAsCheck(c.verdict));
+	return {passed: counted.filter(c => c.verdict === 'pass').length, total: counted.length};
+}
 
 export interface CheckResult {
 	/** Stable id within the phase, e.g. `clock-skew`. */
@@ -32,8 +44,9 @@ export interface CheckInput {
 	reason?: string;
 }
 
-/** Derives a finished phase's status from its checks: any fail → fail; else any no-data → no-data; else any warn → warn; all skipped → skipped; else pass. */
-export function derivePhaseStatus(checks: readonly Pick<CheckResult, 'verdict'>[]): Verdict {
+/** Derives a finished phase's status from its checks (informational ones ignored): any fail → fail; else any no-data → no-data; else any warn → warn; all skipped → skipped; else pass. */
+export function derivePhaseStatus(all: readonly Pick<CheckResult, 'verdict'>[]): Verdict {
+	const checks = all.filter(c => countsAsCheck(c.verdict));
 	if (checks.length === 0) return 'no-data';
 	if (checks.some(c => c.verdict === 'fail')) return 'fail';
 	if (checks.some(c => c.verdict === 'no-data')) return 'no-data';

@@ -11,8 +11,8 @@ export type EngineCommand =
 	| {type: 'run-phase'; phase: PhaseId}
 	| {type: 'force-reconnect'}
 	| {type: 'trip-breaker'}
-	/** Toggles: engaged → cancel every open order and block new ones; pressed again → released. */
-	| {type: 'kill-switch'};
+	/** Toggles: engaged → cancel every open order (and close positions with `flatten`, default the profile's `killSwitch.flatten`) and block new ones; pressed again → released. */
+	| {type: 'kill-switch'; flatten?: boolean};
 
 export type EngineCommandType = EngineCommand['type'];
 

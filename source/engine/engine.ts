@@ -20,11 +20,11 @@ import type {RetryPolicy} from './retry.js';
 import {LatencyRecorder} from './latency.js';
 import {errorMessage} from './phase-context.js';
 import {rerunStatuses, QUICK_SOAK_MS} from './plans.js';
-import type {GradeRules} from './grade.js';
+import {defaultGradeRules, type Grade, type GradeRules} from './grade.js';
 import type {EngineRuntime} from './engine-runtime.js';
 import {PhaseRunner, type PhaseFinalizer} from './phase-runner.js';
 import {OperatorActions} from './operator-actions.js';
-import {addSoakCriteria, engineSoakCriteria, type SoakCriteriaProvider} from './soak-criteria.js';
+import {addSoakCriteria, defaultSoakTargets, engineSoakCriteria, type SoakCriteriaProvider, type SoakTargets} from './soak-criteria.js';
 import {RunRecorder} from './run-recorder.js';
 import type {Report} from '../report/model.js';
 import {detectLeak} from '../monitor/slope.js';
@@ -42,6 +42,8 @@ export interface EngineOptions<S, P> {
 	retry: RetryPolicy;
 	requestTimeoutMs: number;
 	gradeRules?: GradeRules;
+	/** The soak's pass criteria beside the grade rules: the lowest passing grade (default B) and the peak latency limit (default 500 ms). */
+	targets?: {minGrade?: Grade; peakLatencyMs?: number};
 	streamSilenceMs?: number;
 	/** Soak warm-up before the leak detector starts counting. */
 	warmupMs?: number;
@@ -53,6 +55,10 @@ export interface EngineOptions<S, P> {
 	publishIntervalMs?: number;
 	checkpointEveryMs?: number;
 	version?: string;
+	/** Whether `k` also closes positions unless the command says (the profile's `killSwitch.flatten`; default false). */
+	killSwitchFlatten?: boolean;
+	/** The profile file the run is made with: recorded in report.json (profile_path) so `--rerun-failed` reruns under it. */
+	profilePath?: string | null;
 	/** How long the operator's breaker test may last before its mark is recovered whatever the breaker's state (default 120 s). */
 	breakerTestMaxMs?: number;
 	/** Where `rerun-failed` looks when this process has no failed phase yet (e.g. the last report remembered for the profile). */
@@ -111,9 +117,11 @@ export class Engine<S, P> implements EngineHandle {
 	private readonly recorder: RunRecorder;
 	private soakCriteria: SoakCriteriaProvider[] = [...engineSoakCriteria];
 	private refusedBy: string | null = null;
+	readonly targets: SoakTargets;
 
 	constructor(readonly options: EngineOptions<S, P>) {
 		this.now = options.now ?? Date.now;
+		this.targets = {minGrade: options.targets?.minGrade ?? defaultSoakTargets.minGrade, peakLatencyMs: options.targets?.peakLatencyMs ?? defaultSoakTargets.peakLatencyMs, rules: options.gradeRules ?? defaultGradeRules};
 		this.mask = options.mask ?? (t => t);
 		this.store = new EngineStore({
 			profile: options.profileView,
@@ -140,6 +148,7 @@ export class Engine<S, P> implements EngineHandle {
 			running: () => this.current !== null,
 			requestTimeoutMs: options.requestTimeoutMs,
 			...(options.breakerTestMaxMs !== undefined ? {breakerTestMaxMs: options.breakerTestMaxMs} : {}),
+			...(options.killSwitchFlatten !== undefined ? {flattenByDefault: options.killSwitchFlatten} : {}),
 		});
 		this.phaseRunner = new PhaseRunner<S, P>({
 			profile: options.profile,
@@ -157,7 +166,7 @@ export class Engine<S, P> implements EngineHandle {
 			faultActive: since => this.store.faultActive(since),
 			deriveStatus: id => this.store.deriveStatus(id),
 			phaseStarted: () => this.updateRemaining(),
-			addSoakCriteria: check => addSoakCriteria(this.soakCriteria, {view: this.store.view, now: this.now(), limits: options.limits, rssLeak: () => this.rssLeak()}, check),
+			addSoakCriteria: check => addSoakCriteria(this.soakCriteria, {view: this.store.view, now: this.now(), limits: options.limits, targets: this.targets, rssLeak: () => this.rssLeak()}, check),
 		});
 		this.recorder = new RunRecorder({
 			view: this.store.view,
@@ -168,7 +177,7 @@ export class Engine<S, P> implements EngineHandle {
 			checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
 			version: options.version ?? '0.0.0',
 			callLatency: this.callLatency,
-			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour}),
+			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour, profilePath: options.profilePath ?? null}),
 		});
 		// The recorder listens first: the journal records each event before any other listener sees it.
 		this.onEvent(this.recorder.listener);
@@ -303,7 +312,7 @@ export class Engine<S, P> implements EngineHandle {
 				await this.operator.breakerTest();
 				return;
 			case 'kill-switch':
-				await this.operator.toggleKillSwitch();
+				await this.operator.toggleKillSwitch(command.flatten === undefined ? {} : {flatten: command.flatten});
 				return;
 		}
 	}
@@ -346,6 +355,11 @@ export class Engine<S, P> implements EngineHandle {
 	start(plan: PlanSpec, startOptions: StartOptions = {}): Promise<RunOutcome> {
 		if (this.current) return Promise.reject(new Error('a run is already active'));
 		const runId = makeRunId(plan, this.now());
+		if (this.runtimeError !== null) {
+			// The exchange could not be set up (e.g. an unreachable venue): one clear notice, not every phase failed in 0 s.
+			this.notice('error', `run not started: setup failed: ${this.mask(this.runtimeError.message)}`);
+			return Promise.resolve({runId, exitCode: 1, interruptedBy: null, report: null, reportDir: null});
+		}
 		if (this.refusedBy !== null) {
 			// Shutdown was requested while nothing ran (e.g. Ctrl-C while a resume cancelled leftover orders): a run started now would outlive it.
 			this.notice('warn', `run not started: shutting down (${this.refusedBy})`);
@@ -373,8 +387,11 @@ export class Engine<S, P> implements EngineHandle {
 		if (!this.runtime && this.runtimePromise) this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
+			// Said once: the first phase fails with the reason, the others were never run.
 			const reason = this.runtimeError?.message ?? 'no phases were provided';
-			for (const id of segment.phases) this.phaseRunner.fail(id, 'setup', reason);
+			const [first, ...rest] = segment.phases;
+			if (first) this.phaseRunner.fail(first, 'setup', reason);
+			for (const id of rest) this.phaseRunner.notRun(id, 'not run: setup failed');
 		} else {
 			const scope = {
 				runId,

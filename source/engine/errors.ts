@@ -25,7 +25,8 @@ export class ErrorLog {
 
 	constructor(private readonly maxGroups = 200) {}
 
-	add(input: ErrorInput, phase: PhaseId | null, at: number, mask: (text: string) => string = t => t): ErrorGroup {
+	/** `injected`: recorded while drydock had a fault injected on purpose (counted apart so a report can show real errors alone). */
+	add(input: ErrorInput, phase: PhaseId | null, at: number, mask: (text: string) => string = t => t, injected = false): ErrorGroup {
 		this.total++;
 		if (input.critical) this.critical++;
 		const message = mask(String(input.message ?? '')).slice(0, 500);
@@ -33,10 +34,10 @@ export class ErrorLog {
 		const existing = this.groups.get(key);
 		let group: ErrorGroup;
 		if (existing) {
-			group = {...existing, count: existing.count + 1, lastSeen: at, message, phase: phase ?? existing.phase, critical: existing.critical || Boolean(input.critical)};
+			group = {...existing, count: existing.count + 1, lastSeen: at, message, phase: phase ?? existing.phase, critical: existing.critical || Boolean(input.critical), ...(injected || existing.injected ? {injected: (existing.injected ?? 0) + (injected ? 1 : 0)} : {})};
 			this.groups.delete(key);
 		} else {
-			group = {key, kind: input.kind, message, phase, count: 1, firstSeen: at, lastSeen: at, critical: Boolean(input.critical)};
+			group = {key, kind: input.kind, message, phase, count: 1, firstSeen: at, lastSeen: at, critical: Boolean(input.critical), ...(injected ? {injected: 1} : {})};
 			if (this.groups.size >= this.maxGroups) {
 				const oldest = this.groups.keys().next();
 				if (!oldest.done) this.groups.delete(oldest.value);

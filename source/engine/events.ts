@@ -23,6 +23,15 @@ export interface ResourceSample {
 	alive: boolean;
 }
 
+/** One operator action and what it did. */
+export interface OperatorAction {
+	action: 'kill-switch-engaged' | 'kill-switch-released' | 'force-reconnect' | 'breaker-test';
+	detail: string;
+	ordersCancelled?: number;
+	positionsClosed?: number;
+	streamsDropped?: number;
+}
+
 export type EngineEvent =
 	| {type: 'run-started'; at: number; runId: string; plan: PlanSpec; reportDir: string | null}
 	| {type: 'run-finished'; at: number; state: 'finished' | 'interrupted'; exitCode: number}
@@ -39,9 +48,18 @@ export type EngineEvent =
 	| {type: 'breaker'; at: number; view: BreakerView}
 	| {type: 'kill-switch'; at: number; view: KillSwitchView}
 	| {type: 'fault'; at: number; mark: FaultMark; index: number}
-	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number}
+	/** `withdrawn`: the fault did nothing (e.g. `x` with no stream open): its mark is removed, nothing recovered. */
+	| {type: 'fault-recovered'; at: number; index: number; recoveredAt: number; withdrawn?: boolean}
 	| {type: 'anomaly'; at: number; metric: string; value: number; limit: number; detail: string}
 	| {type: 'notice'; at: number; level: 'info' | 'warn' | 'error'; text: string}
+	/**
+	 * Successful operations the journal summarised instead of writing one line each (above its per-second
+	 * sample): exact count, latency histogram (HDR, µs, compressed base64) and exact avg/min/max. Written
+	 * to events.ndjson only (the live store counted each operation); replay applies it.
+	 */
+	| {type: 'operation-batch'; at: number; phase: PhaseId | null; count: number; latency: {histogram: string; avgMs: number | null; minMs: number | null; maxMs: number | null}}
+	/** Something the operator did (kill switch, force reconnect, breaker test): part of the run's record. */
+	| {type: 'operator-action'; at: number; action: OperatorAction}
 	/** A chaos fault's record, replaced whole at each change (keyed by index). */
 	| {type: 'chaos'; at: number; record: ChaosRecord}
 	/** A resumed run: what the interrupted segment had done (applied right after run-started). */

@@ -43,8 +43,9 @@ export class LatencyRecorder {
 		return this.count === 0 ? null : this.sumMs / this.count;
 	}
 
+	/** HDR buckets round up (p99 299.263 ms beside a peak of 299.152 ms): a percentile never exceeds the recorded maximum. */
 	percentileMs(p: number): number | null {
-		return this.count === 0 ? null : this.histogram.getValueAtPercentile(p) / 1000;
+		return this.count === 0 ? null : clampPercentile(this.histogram.getValueAtPercentile(p) / 1000, this.maxMs);
 	}
 
 	summary(): LatencySummary {
@@ -90,8 +91,16 @@ export class LatencyRecorder {
 	}
 }
 
+/** A percentile read from an HDR histogram, clamped to the exact recorded maximum (HDR's bucket rounding can exceed it). */
+export function clampPercentile(value: number | null, maxMs: number | null | undefined): number | null {
+	if (value === null) return null;
+	return maxMs === null || maxMs === undefined ? value : Math.min(value, maxMs);
+}
+
 /** Decodes a histogram written by `LatencyRecorder.encode` (microsecond values). */
 export function decodeHistogram(encoded: string): {count: number; percentileMs(p: number): number; meanMs: number} {
 	const h = hdr().decodeFromCompressedBase64(encoded);
-	return {count: h.totalCount, percentileMs: p => h.getValueAtPercentile(p) / 1000, meanMs: h.mean / 1000};
+	// Without the exact max, the histogram's own (bucket-rounded) max is the ceiling: no percentile reads above it.
+	const maxMs = h.maxValue / 1000;
+	return {count: h.totalCount, percentileMs: p => Math.min(h.getValueAtPercentile(p) / 1000, maxMs), meanMs: h.mean / 1000};
 }

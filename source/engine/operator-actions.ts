@@ -4,7 +4,7 @@
  * reconnect, and the run's fault-mark numbering.
  */
 import type {KillSwitchView} from './snapshot.js';
-import type {EngineEvent} from './events.js';
+import type {EngineEvent, OperatorAction} from './events.js';
 import type {CircuitBreaker} from './breaker.js';
 import type {EngineHooks} from './engine-runtime.js';
 import {errorMessage} from './phase-context.js';
@@ -26,6 +26,8 @@ export interface OperatorDeps {
 	running: () => boolean;
 	requestTimeoutMs: number;
 	breakerTestMaxMs?: number;
+	/** Whether engaging the kill switch also closes positions when the command does not say (the profile's `killSwitch.flatten`). */
+	flattenByDefault?: boolean;
 }
 
 interface BreakerWatch {
@@ -61,25 +63,40 @@ export class OperatorActions {
 		return () => this.faultLifters.delete(lift);
 	}
 
-	markFault(kind: string, detail: string): (recoveredAt?: number) => void {
+	/** Opens a fault mark; the returned function ends it (recovered), or with `withdrawn` removes it (the fault did nothing). */
+	markFault(kind: string, detail: string): (recoveredAt?: number, withdrawn?: boolean) => void {
 		const {emit, now} = this.deps;
 		const index = this.nextFaultIndex();
 		const at = now();
 		emit({type: 'fault', at, index, mark: {at, kind, detail}});
-		return recoveredAt => emit({type: 'fault-recovered', at: now(), index, recoveredAt: recoveredAt ?? now()});
+		return (recoveredAt, withdrawn) => emit({type: 'fault-recovered', at: now(), index, recoveredAt: recoveredAt ?? now(), ...(withdrawn ? {withdrawn: true} : {})});
+	}
+
+	/** Records what the operator did: report.json's operator_actions, the HTML charts' marks, the summary. */
+	private record(action: OperatorAction): void {
+		this.deps.emit({type: 'operator-action', at: this.deps.now(), action});
 	}
 
 	async forceReconnect(): Promise<void> {
 		const hook = (await this.deps.hooks())?.forceReconnect;
 		if (!hook) return this.deps.notice('warn', 'force reconnect: not available for this exchange');
 		const recovered = this.markFault('force-reconnect', 'every stream connection dropped by the operator');
+		let dropped: number | void = undefined;
 		// A hook that throws must not leave the mark open (it would excuse every later failure of the phase).
 		try {
-			await hook();
+			dropped = await hook();
 		} finally {
-			recovered();
+			// No stream was open: nothing was dropped, so nothing is recorded as recovered.
+			recovered(undefined, dropped === 0);
 		}
-		this.deps.notice('info', 'force reconnect: every stream dropped; watch them recover');
+		if (dropped === 0) {
+			// Nothing was dropped, so nothing can be recovered: say so rather than "every stream dropped".
+			this.record({action: 'force-reconnect', detail: 'no stream open to drop', streamsDropped: 0});
+			return this.deps.notice('warn', 'force reconnect: no stream open to drop');
+		}
+		const what = typeof dropped === 'number' ? `${dropped} stream${dropped === 1 ? '' : 's'} dropped` : 'every stream dropped';
+		this.record({action: 'force-reconnect', detail: what, ...(typeof dropped === 'number' ? {streamsDropped: dropped} : {})});
+		this.deps.notice('info', `force reconnect: ${what}; watch them recover`);
 	}
 
 	async breakerTest(): Promise<void> {
@@ -94,6 +111,7 @@ export class OperatorActions {
 			recovered();
 			throw error;
 		}
+		this.record({action: 'breaker-test', detail: hooks?.breakerTest ? 'failures injected so the breaker opens on its own' : 'breaker tripped directly'});
 		this.deps.notice('info', 'breaker test: failures injected; watch it open, half-open and close');
 		// Every press is watched by one loop; a press while it runs restarts its clock and baseline.
 		const watch = this.breakerWatch;
@@ -136,24 +154,47 @@ export class OperatorActions {
 		}
 	}
 
-	async toggleKillSwitch(): Promise<void> {
+	async toggleKillSwitch(options: {flatten?: boolean} = {}): Promise<void> {
 		const {emit, now, notice} = this.deps;
 		if (this.killSwitchView.engaged) {
 			this.killSwitchView = {...this.killSwitchView, engaged: false, since: null};
 			emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
+			this.record({action: 'kill-switch-released', detail: 'new orders allowed'});
 			notice('info', 'kill switch released: new orders allowed');
 			return;
 		}
+		const flatten = options.flatten ?? this.deps.flattenByDefault ?? false;
 		this.killSwitchView = {engaged: true, since: now(), ordersCancelled: this.killSwitchView.ordersCancelled};
 		emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
-		notice('warn', 'kill switch engaged: cancelling every open order, new orders blocked');
+		notice('warn', `kill switch engaged: cancelling every open order${flatten ? ' and closing positions' : ''}, new orders blocked`);
 		await this.liftInjectedFaults();
-		const cancel = (await this.deps.hooks())?.cancelAllOrders;
-		if (cancel) {
-			const n = await cancel();
-			this.killSwitchView = {...this.killSwitchView, ordersCancelled: this.killSwitchView.ordersCancelled + n};
-			emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
+		const hooks = await this.deps.hooks();
+		let cancelled: number | undefined;
+		const problems: string[] = [];
+		if (hooks?.cancelAllOrders) {
+			try {
+				cancelled = await hooks.cancelAllOrders();
+				this.killSwitchView = {...this.killSwitchView, ordersCancelled: this.killSwitchView.ordersCancelled + cancelled};
+				emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
+			} catch (error) {
+				problems.push(`cancelling failed: ${errorMessage(error)}`);
+			}
 		}
+		let flattened: {closed: number; detail: string} | undefined;
+		if (flatten) {
+			if (!hooks?.flattenPositions) problems.push('closing positions is not available for this exchange');
+			else {
+				try {
+					flattened = await hooks.flattenPositions();
+				} catch (error) {
+					problems.push(`closing positions failed: ${errorMessage(error)}`);
+				}
+			}
+		}
+		const detail = [cancelled !== undefined ? `${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled` : 'no order cancel available', flattened ? `${flattened.closed} position${flattened.closed === 1 ? '' : 's'} closed (${flattened.detail})` : null, ...problems].filter(Boolean).join('; ');
+		this.record({action: 'kill-switch-engaged', detail, ...(cancelled !== undefined ? {ordersCancelled: cancelled} : {}), ...(flattened ? {positionsClosed: flattened.closed} : {})});
+		if (problems.length > 0) notice('error', `kill switch: ${problems.join('; ')}`);
+		else if (flattened) notice('info', `kill switch: ${detail}`);
 	}
 
 	/** Runs every fault lifter (bounded): drydock's own faults (5xx, resets, timeouts) must not fail the kill switch's cancels. */

@@ -1,7 +1,7 @@
 /**
  * Runs one phase of a plan: its own PhaseContext and AbortSignal, a grace period after an abort, the
  * finalizers that add checks when its work is done, and its status derived from its checks. A phase that
- * throws becomes a failed `phase-error` check; one interrupted proves nothing and is at best skipped.
+ * throws becomes a failed `phase-error` check; one the run was stopped in proves nothing and is `interrupted`.
  */
 import {setMaxListeners} from 'node:events';
 import type {CheckInput, PhaseStatus} from './checks.js';
@@ -137,9 +137,24 @@ export class PhaseRunner<S, P> {
 		if (id === 'soak') deps.addSoakCriteria(ctx.check.bind(ctx));
 		scope.setPhaseController(null);
 		let status = deps.deriveStatus(id);
-		// An interrupted phase proved nothing: it can't pass, whatever its checks said so far.
-		if (interrupted && (status === 'pass' || status === 'warn')) status = 'skipped';
+		// A run stopped while this phase ran (whether the phase threw or wound down quietly and returned):
+		// it proved nothing, so it is `interrupted` — one verdict for every stop path, never a pass.
+		const stoppedBy = scope.interruptedBy() ?? (scope.signal.aborted ? 'stopped' : null);
+		if (interrupted || stoppedBy !== null) {
+			if (!interrupted) ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${stoppedBy ?? 'stopped'})`});
+			const failed = deps.deriveStatus(id) === 'fail' ? '; a check had failed before the stop' : '';
+			reason = `interrupted (${stoppedBy ?? 'stopped'})${failed}`;
+			status = 'interrupted';
+		}
 		deps.emit({type: 'phase-finished', at: deps.now(), phase: id, status, ...(reason !== undefined ? {reason} : {})});
+	}
+
+	/** A phase never run because an earlier failure stopped the plan (its reason is said once, on the phase that failed). */
+	notRun(id: PhaseId, reason: string): void {
+		const {emit, now} = this.deps;
+		const at = now();
+		emit({type: 'check', at, phase: id, check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason, at}});
+		emit({type: 'phase-finished', at, phase: id, status: 'skipped', reason});
 	}
 
 	/** A phase that could not run at all (no runtime): one failed check, and the phase fails. */

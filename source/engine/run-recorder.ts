@@ -14,6 +14,7 @@ import {buildReport} from '../report/build.js';
 import type {Report} from '../report/model.js';
 import {toJUnit} from '../report/junit.js';
 import {Journal} from '../report/journal.js';
+import {JournalSampler} from '../report/journal-sampler.js';
 import {toJson, writeFileAtomic, writeFileAtomicSync} from '../report/json.js';
 
 export interface RecorderDeps {
@@ -27,12 +28,13 @@ export interface RecorderDeps {
 	version: string;
 	callLatency: LatencyRecorder;
 	/** What the report needs that the events don't carry: who interrupted the run, orders cancelled on exit, the RSS slope. */
-	extras: () => {interruptedBy: string | null; ordersCancelledOnExit: number | null; rssSlopeMbPerHour: number | null};
+	extras: () => {interruptedBy: string | null; ordersCancelledOnExit: number | null; rssSlopeMbPerHour: number | null; profilePath?: string | null};
 }
 
 export class RunRecorder {
 	private dir: string | null = null;
 	private journal: Journal | null = null;
+	private sampler: JournalSampler | null = null;
 	private lastCheckpoint = 0;
 	private recording = false;
 	private final: Promise<Report | null> | null = null;
@@ -51,13 +53,20 @@ export class RunRecorder {
 	readonly listener = (event: EngineEvent): void => {
 		if (event.type === 'run-started') {
 			this.dir = event.reportDir;
-			this.journal = event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
+			const journal = event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
+			this.journal = journal;
+			// Bounded on long, fast soaks: operations above a per-second sample and order counters are summed (exactly).
+			this.sampler = journal ? new JournalSampler(e => journal.append(e)) : null;
 			this.lastCheckpoint = this.deps.now();
 			this.recording = true;
 			this.final = null;
 		}
 		// Stream messages and resource samples are too many for the journal; the checkpoint carries their figures.
-		if (this.journal && event.type !== 'stream' && event.type !== 'resource' && event.type !== 'sut-sample') this.journal.append(event);
+		if (this.sampler && event.type !== 'stream' && event.type !== 'resource' && event.type !== 'sut-sample') {
+			this.sampler.append(event);
+			// The last event of the run leaves nothing held back.
+			if (event.type === 'run-finished') this.sampler.flush();
+		}
 		if (event.type === 'run-finished' && this.recording) {
 			this.recording = false;
 			this.final = this.writeFinal(event.exitCode);
@@ -67,6 +76,8 @@ export class RunRecorder {
 	/** Called once a second: writes the checkpoint when one is due. */
 	tick(): void {
 		if (!this.recording) return;
+		// What the journal holds back (the second's batch and counters) is on disk within a second: a crash loses at most that.
+		this.sampler?.flush();
 		if (this.deps.now() - this.lastCheckpoint >= this.deps.checkpointEveryMs) {
 			this.lastCheckpoint = this.deps.now();
 			void this.checkpoint();
@@ -100,6 +111,8 @@ export class RunRecorder {
 	/** Resolves with the final report once it is written and the journal closed (null when the run had no run-finished). */
 	async finished(): Promise<Report | null> {
 		const report = this.final ? await this.final : null;
+		this.sampler?.flush();
+		this.sampler = null;
 		await this.journal?.close().catch(() => {});
 		this.journal = null;
 		this.dir = null;
@@ -112,7 +125,7 @@ export class RunRecorder {
 		if (!this.dir || !this.deps.view.run) return null;
 		try {
 			const file = path.join(this.dir, 'report.json');
-			const report = this.report(false, exitCode);
+			const report = this.report(false, exitCode, interruptedBy);
 			writeFileAtomicSync(file, toJson({...report, interrupted: true, interrupted_by: interruptedBy, success: false}));
 			return file;
 		} catch {
@@ -120,16 +133,17 @@ export class RunRecorder {
 		}
 	}
 
-	private report(checkpoint: boolean, exitCode: number | null): Report {
+	private report(checkpoint: boolean, exitCode: number | null, interruptedBy?: string): Report {
 		const extras = this.deps.extras();
 		return buildReport(this.deps.view, {
 			version: this.deps.version,
-			interruptedBy: extras.interruptedBy,
+			interruptedBy: interruptedBy ?? extras.interruptedBy,
 			checkpoint,
 			exitCode,
 			callLatency: this.deps.callLatency,
 			ordersCancelledOnExit: extras.ordersCancelledOnExit,
 			rssSlopeMbPerHour: extras.rssSlopeMbPerHour,
+			profilePath: extras.profilePath ?? null,
 			mask: this.deps.mask,
 		});
 	}

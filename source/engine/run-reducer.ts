@@ -12,7 +12,7 @@ import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
 import type {BreakerView, KillSwitchView, ProfileView, ResourceLimits, RunState as RunLifecycleState, SoakView} from './snapshot.js';
-import type {EngineEvent, ResourceSample, ResumeSeed} from './events.js';
+import type {EngineEvent, OperatorAction, ResourceSample, ResumeSeed} from './events.js';
 import {ErrorLog} from './errors.js';
 import {LatencyRecorder} from './latency.js';
 import {RingBuffer} from './ring.js';
@@ -95,6 +95,7 @@ export class RunReducer implements RunView {
 	faults: {index: number; mark: FaultMark}[] = [];
 	readonly notices = new RingBuffer<{at: number; level: 'info' | 'warn' | 'error'; text: string}>(20);
 	readonly anomalyLog = new RingBuffer<AnomalyRecord>(100);
+	readonly operatorLog = new RingBuffer<OperatorAction & {at: number}>(200);
 	/** Per-second operation counts, oldest first. */
 	private opsSeries = new RingBuffer<number>(OPS_SERIES_POINTS);
 	private opsSecond: number | null = null;
@@ -170,6 +171,7 @@ export class RunReducer implements RunView {
 				this.resumedFrom = null;
 				this.sut = null;
 				this.sutReport = null;
+				this.operatorLog.clear();
 				break;
 			}
 			case 'resume':
@@ -240,6 +242,15 @@ export class RunReducer implements RunView {
 				if (!sample.ok && sample.error) this.recordError(event.phase, sample.error, event.at, underFault);
 				break;
 			}
+			case 'operation-batch': {
+				const targets = event.phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
+				for (const stats of targets) {
+					stats.operations += event.count;
+					stats.succeeded += event.count;
+					stats.latency.absorb(event.latency.histogram, {count: event.count, ...event.latency});
+				}
+				break;
+			}
 			case 'order':
 				for (const stats of this.statsFor(event.phase)) stats.orders[event.event] += event.count;
 				break;
@@ -271,6 +282,10 @@ export class RunReducer implements RunView {
 				break;
 			case 'fault-recovered': {
 				this.openMarks.delete(event.index);
+				if (event.withdrawn) {
+					this.faults = this.faults.filter(f => f.index !== event.index);
+					break;
+				}
 				const entry = this.faults.find(f => f.index === event.index);
 				if (entry) entry.mark = {...entry.mark, recoveredAt: event.recoveredAt};
 				break;
@@ -287,6 +302,9 @@ export class RunReducer implements RunView {
 				break;
 			case 'sut-report':
 				this.sutReport = event.report;
+				break;
+			case 'operator-action':
+				this.operatorLog.push({...event.action, detail: this.options.mask(event.action.detail), at: event.at});
 				break;
 		}
 	}
@@ -333,8 +351,8 @@ export class RunReducer implements RunView {
 	}
 
 	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean; expected?: boolean}, at: number, underFault = this.faultActive()): void {
-		this.errors.add(error, phase, at, this.options.mask);
 		const expected = underFault || error.expected === true;
+		this.errors.add(error, phase, at, this.options.mask, expected);
 		for (const stats of this.statsFor(phase)) {
 			stats.errors++;
 			if (expected) stats.expectedErrors++;
@@ -469,6 +487,10 @@ export class RunReducer implements RunView {
 
 	anomalies(): AnomalyRecord[] {
 		return this.anomalyLog.toArray();
+	}
+
+	operatorActions(): (OperatorAction & {at: number})[] {
+		return this.operatorLog.toArray();
 	}
 
 	/** Per-second operation counts, oldest first (the last whole seconds). */

@@ -10,7 +10,7 @@ import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
 import type {BreakerView, ErrorGroup, KillSwitchView, ProfileView, RunState, SoakView} from './snapshot.js';
-import type {ResourceSample} from './events.js';
+import type {OperatorAction, ResourceSample} from './events.js';
 import type {SeriesPoint} from './series.js';
 import type {SutReport} from '../report/sut-report.js';
 
@@ -131,6 +131,8 @@ export interface RunView {
 	faultMarks(): FaultMark[];
 	streamStats(): StreamStatsView[];
 	anomalies(): AnomalyRecord[];
+	/** What the operator did during the run, oldest first (bounded). */
+	operatorActions(): (OperatorAction & {at: number})[];
 	/** Chaos faults by index. */
 	readonly chaos: ReadonlyMap<number, ChaosRecord>;
 	readonly resumedFrom: ResumedFrom | null;

@@ -3,6 +3,7 @@
  * (with their message rates), resources, metrics. Pure apart from the rate windows of streams and the
  * rolling of the per-second operation series.
  */
+import {passCount} from './checks.js';
 import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView, SoakView, StreamView} from './snapshot.js';
 import type {RunReducer} from './run-reducer.js';
 import {soakView} from './soak-view.js';
@@ -57,7 +58,8 @@ export function phaseViews(state: RunReducer): PhaseView[] {
 	const out: PhaseView[] = [];
 	for (const phase of state.phases.values()) {
 		const checks = phase.checks.slice();
-		const passed = checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+		// Informational entries are not checks, and a warning is not a pass.
+		const {passed, total} = passCount(checks);
 		const end = phase.endedAt ?? (phase.status === 'running' ? state.options.now() : null);
 		const firstFailure = checks.find(c => c.verdict === 'fail') ?? checks.find(c => c.verdict === 'no-data');
 		const reason = phase.reason ?? firstFailure?.reason;
@@ -67,7 +69,7 @@ export function phaseViews(state: RunReducer): PhaseView[] {
 			status: phase.status,
 			checks,
 			passed,
-			total: checks.length,
+			total,
 			startedAt: phase.startedAt,
 			endedAt: phase.endedAt,
 			durationMs: phase.startedAt !== null && end !== null ? end - phase.startedAt : null,

@@ -88,6 +88,8 @@ export interface ErrorGroup {
 	firstSeen: number;
 	lastSeen: number;
 	critical: boolean;
+	/** Of `count`, those recorded while drydock had a fault injected on purpose (absent: none). */
+	injected?: number;
 }
 
 export type StreamStatus = 'connecting' | 'live' | 'silent' | 'reconnecting' | 'closed';

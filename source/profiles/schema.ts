@@ -105,8 +105,14 @@ export const profileSchema = z.strictObject({
 			streamP99LatencyMs: positive().default(1_000),
 			reconnectMs: positive().default(5_000),
 			orderAckP99Ms: positive().default(1_000),
+			/** The lowest soak grade that passes (the guides: C fails). */
+			minGrade: z.enum(['A+', 'A', 'B', 'C']).default('B'),
+			/** The slowest single soak operation allowed (the guides' "whole trade execution < 500 ms"). */
+			peakLatencyMs: positive().default(500),
 		})
 		.prefault({}),
+	/** `k` (kill switch) also closes positions, inside the notional caps, unless the console's confirm says otherwise. */
+	killSwitch: z.strictObject({flatten: z.boolean().default(false)}).prefault({}),
 	soak: z
 		.strictObject({
 			ratePerSecond: positive().max(10_000).default(1),
@@ -134,9 +140,11 @@ export const profileSchema = z.strictObject({
 	limits: z
 		.strictObject({
 			cpuPercent: positive().default(50),
-			rssMb: positive().default(300),
+			/** Process memory ceiling (the guides: < 500 MB). */
+			rssMb: positive().default(500),
 			rssSlopeMbPerHour: positive().default(5),
-			errorsPerHour: nonNegative().default(60),
+			/** The guides' "< 1 error per hour" (errors under injected faults not counted). */
+			errorsPerHour: nonNegative().default(1),
 			eventLoopLagMs: positive().default(200),
 		})
 		.prefault({}),

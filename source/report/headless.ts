@@ -3,6 +3,7 @@
  * profile.soak.progressEveryMs, notices worth a line. Reads the same engine as the console; ASCII only,
  * so CI logs stay readable.
  */
+import {passCount} from '../engine/checks.js';
 import type {Engine} from '../engine/engine.js';
 import type {EngineEvent} from '../engine/events.js';
 import {formatDuration} from '../util/duration.js';
@@ -57,9 +58,9 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				break;
 			case 'phase-finished': {
 				const phase = view.phaseState(event.phase);
-				const passed = phase.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+				const {passed, total} = passCount(phase.checks);
 				const took = phase.startedAt === null ? '' : ` in ${formatDuration(event.at - phase.startedAt)}`;
-				write(`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${phase.checks.length} checks${took}\n`);
+				write(`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${total} checks${took}\n`);
 				for (const check of phase.checks) {
 					if (check.verdict === 'pass') continue;
 					const measured = check.measured === null ? '' : ` measured ${String(check.measured)}${check.unit ? ` ${check.unit}` : ''}`;

@@ -23,6 +23,33 @@ export interface ReportPhase {
 	checks: CheckResult[];
 }
 
+export interface TargetsMet {
+	latency: boolean;
+	success_rate: boolean;
+	overall: boolean;
+}
+
+/** A report's targets as the guides' object, whatever its age (older reports hold one boolean). */
+export function targetsOf(report: {targets_met?: unknown}): TargetsMet {
+	const t = report.targets_met;
+	if (typeof t === 'boolean') return {latency: t, success_rate: t, overall: t};
+	if (t && typeof t === 'object') {
+		const o = t as Partial<Record<keyof TargetsMet, unknown>>;
+		return {latency: o.latency === true, success_rate: o.success_rate === true, overall: o.overall === true};
+	}
+	return {latency: false, success_rate: false, overall: false};
+}
+
+/** One operator action as recorded in report.json. */
+export interface OperatorActionRecord {
+	at: string;
+	action: 'kill-switch-engaged' | 'kill-switch-released' | 'force-reconnect' | 'breaker-test';
+	detail: string;
+	ordersCancelled?: number;
+	positionsClosed?: number;
+	streamsDropped?: number;
+}
+
 export interface ReportResourceSeries {
 	pid: number | null;
 	label: string;
@@ -75,7 +102,13 @@ export interface Report {
 	average_cycle_latency_ms?: number | null;
 	peak_cycle_latency_ms?: number | null;
 	performance_grade: Grade | null;
-	targets_met: boolean;
+	/**
+	 * The guides' object: `latency` (the soak's average-latency and peak-latency checks passed),
+	 * `success_rate` (its success-rate check passed), `overall` (both, every soak check passed and the
+	 * soak ran its whole duration — never true for a stopped run). Reports written before it was an
+	 * object hold a boolean: read it through `targetsOf`.
+	 */
+	targets_met: TargetsMet;
 	/** Position/order consistency at the end (checks named *consistency*, *orphan*, *reconcil*); null when none ran. */
 	consistency_valid: boolean | null;
 	metrics: {
@@ -125,6 +158,10 @@ export interface Report {
 	calls: {count: number; average_ms: number | null; p99_ms: number | null};
 	/** Faults of the chaos timeline, what each did and how the run recovered (present when a timeline ran). */
 	chaos?: ChaosRecord[];
+	/** The profile file the run was made with (absolute), so `--rerun-failed` reruns under it; absent in older reports or when no file was used. */
+	profile_path?: string | null;
+	/** What the operator did during the run (kill switch, force reconnect, breaker test), oldest first. */
+	operator_actions?: OperatorActionRecord[];
 	/** Set on a run continued with `drydock run --resume DIR`: the interrupted segment it carries on. */
 	resumed_from?: {dir: string; run_id: string; soak_elapsed_ms: number; resumed_at: string; orders_cancelled: number} | null;
 	/** The user's system under test (`--sut`), see sut-report.ts. */

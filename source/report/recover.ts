@@ -23,7 +23,7 @@ export interface RecoveredRun {
 	fromCheckpoint: boolean;
 }
 
-const journalled = new Set<EngineEvent['type']>(['run-started', 'run-finished', 'phase-started', 'phase-finished', 'check', 'operation', 'order', 'position', 'risk-rejection', 'error', 'breaker', 'kill-switch', 'fault', 'fault-recovered', 'anomaly', 'notice', 'chaos', 'resume']);
+const journalled = new Set<EngineEvent['type']>(['run-started', 'run-finished', 'phase-started', 'phase-finished', 'check', 'operation', 'operation-batch', 'operator-action', 'order', 'position', 'risk-rejection', 'error', 'breaker', 'kill-switch', 'fault', 'fault-recovered', 'anomaly', 'notice', 'chaos', 'resume']);
 
 export async function recoverRun(dir: string, options: {version: string; mask?: (text: string) => string}): Promise<RecoveredRun> {
 	const journalFile = path.join(dir, 'events.ndjson');
@@ -76,7 +76,8 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 			const state = replay.view.phaseState(id);
 			if (state.status === 'running' || state.status === 'pending') {
 				replay.apply({type: 'check', at: lastAt, phase: id, check: {id: 'not-finished', title: 'Phase finished', verdict: 'skipped', measured: null, threshold: null, reason: 'the run was killed before this phase finished (recovered from the journal)', at: lastAt}});
-				replay.apply({type: 'phase-finished', at: lastAt, phase: id, status: 'skipped', reason: 'killed: not finished'});
+				// The phase the kill cut short is interrupted, like any stopped phase; those never reached are skipped.
+				replay.apply({type: 'phase-finished', at: lastAt, phase: id, status: state.status === 'running' ? 'interrupted' : 'skipped', reason: 'killed: not finished'});
 			}
 		}
 		replay.apply({type: 'run-finished', at: lastAt, state: 'interrupted', exitCode: 1});
@@ -91,6 +92,7 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 		ordersCancelledOnExit: checkpoint?.orders_cancelled_on_exit ?? null,
 		rssSlopeMbPerHour: checkpoint?.metrics?.rss_slope_mb_per_hour ?? null,
 		mask: options.mask ?? (t => t),
+		profilePath: checkpoint?.profile_path ?? null,
 	});
 	if (checkpoint) {
 		// What only the checkpoint knows.

@@ -1,6 +1,6 @@
 /** The console summary at the end of a run (and for `drydock report`): phase table + soak final block. */
-import type {Report} from './model.js';
-import type {PhaseStatus} from '../engine/checks.js';
+import {targetsOf, type Report, type TargetsMet} from './model.js';
+import {passCount, type PhaseStatus} from '../engine/checks.js';
 import {formatDuration} from '../util/duration.js';
 
 export const statusLabel: Record<PhaseStatus, string> = {
@@ -12,6 +12,7 @@ export const statusLabel: Record<PhaseStatus, string> = {
 	'no-data': 'NO-DATA',
 	skipped: 'SKIPPED',
 	info: 'INFO',
+	interrupted: 'INTERRUPTED',
 };
 
 const ms = (n: number | null) => (n === null ? '—' : `${n.toFixed(n < 10 ? 2 : 1)} ms`);
@@ -51,14 +52,22 @@ export function formatSoakBlock(title: string, r: SoakBlock): string {
 	].join('\n');
 }
 
+/** "targets met", or which of the guides' targets were missed. */
+export function targetsText(t: TargetsMet): string {
+	if (t.overall) return 'targets met';
+	const missed = [t.latency ? null : 'latency', t.success_rate ? null : 'success rate'].filter(Boolean);
+	return `targets MISSED${missed.length > 0 ? ` (${missed.join(', ')})` : ' (run incomplete or a soak check failed)'}`;
+}
+
 export function formatSummary(report: Report, reportPath?: string): string {
 	const lines: string[] = [];
 	lines.push(`drydock run ${report.run_id} — profile ${report.profile.name} (${report.profile.environment}, ${report.profile.execution}), plan ${report.plan.name}`);
-	lines.push(`  ${pad('PHASE', 13)} ${pad('STATUS', 8)} ${pad('CHECKS', 7)} ${pad('TIME', 9)} NOTE`);
+	lines.push(`  ${pad('PHASE', 13)} ${pad('STATUS', 11)} ${pad('CHECKS', 7)} ${pad('TIME', 9)} NOTE`);
 	for (const phase of report.phases) {
-		const passed = phase.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
+		// "N/M passed": informational entries are not checks, and a warning is not a pass.
+		const {passed, total} = passCount(phase.checks);
 		const note = phase.status === 'pass' ? '' : (phase.reason ?? phase.checks.find(c => c.verdict !== 'pass')?.reason ?? '');
-		lines.push(`  ${pad(phase.id, 13)} ${pad(statusLabel[phase.status], 8)} ${pad(`${passed}/${phase.checks.length}`, 7)} ${pad(phase.duration_ms === null ? '—' : formatDuration(phase.duration_ms), 9)} ${note.replace(/\s+/g, ' ').slice(0, 90)}`);
+		lines.push(`  ${pad(phase.id, 13)} ${pad(statusLabel[phase.status], 11)} ${pad(`${passed}/${total}`, 7)} ${pad(phase.duration_ms === null ? '—' : formatDuration(phase.duration_ms), 9)} ${note.replace(/\s+/g, ' ').slice(0, 90)}`);
 	}
 	if (report.test_type === 'soak') {
 		const soak = report.phases.find(p => p.id === 'soak');
@@ -74,7 +83,7 @@ export function formatSummary(report: Report, reportPath?: string): string {
 				errors: report.metrics.soak_errors ?? report.metrics.total_errors,
 				expectedErrors: report.metrics.soak_errors == null ? null : (report.metrics.soak_expected_errors ?? null),
 				failuresDuringFaults: report.metrics.failures_during_faults ?? null,
-				status: `grade ${grade}, targets ${report.targets_met ? 'met' : 'MISSED'}, consistency ${report.consistency_valid === null ? 'not checked' : report.consistency_valid ? 'valid' : 'INVALID'}`,
+				status: `grade ${grade}, ${targetsText(targetsOf(report))}, consistency ${report.consistency_valid === null ? 'not checked' : report.consistency_valid ? 'valid' : 'INVALID'}`,
 			}),
 		);
 		const m = report.metrics;
@@ -86,6 +95,11 @@ export function formatSummary(report: Report, reportPath?: string): string {
 			const figures = [c.detected_after_ms !== null ? `detect ${c.detected_after_ms} ms` : null, c.resubscribed_after_ms !== null ? `resub ${c.resubscribed_after_ms} ms` : null, c.recovery_ms !== null ? `recover ${c.recovery_ms}/${c.recovery_budget_ms} ms` : null, c.messages_missed > 0 ? `${c.messages_missed} missed` : null, c.unknown_orders.length > 0 ? `${c.unknown_orders.length} unknown-fate orders` : null].filter(Boolean).join(', ');
 			lines.push(`  ${pad(c.verdict.toUpperCase(), 8)} ${c.label}${figures ? ` — ${figures}` : ''}${c.reason && c.verdict !== 'pass' ? ` (${c.reason.slice(0, 120)})` : ''}`);
 		}
+	}
+	const actions = report.operator_actions ?? [];
+	if (actions.length > 0) {
+		lines.push('── operator actions ──');
+		for (const a of actions) lines.push(`  ${a.at.slice(11, 19)}  ${pad(a.action, 21)} ${a.detail}`);
 	}
 	if (report.resumed_from) lines.push(`  resumed from  ${report.resumed_from.run_id} (${formatDuration(report.resumed_from.soak_elapsed_ms)} of soak done before)`);
 	const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted_by ?? 'signal'})` : report.success ? 'PASSED' : 'FAILED';

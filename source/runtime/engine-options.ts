@@ -16,6 +16,8 @@ export function engineOptionsFor<S>(profile: Profile, extra: Partial<EngineOptio
 		retry: profile.retry,
 		requestTimeoutMs: profile.timeouts.requestMs,
 		gradeRules: profile.grades,
+		targets: {minGrade: profile.thresholds.minGrade, peakLatencyMs: profile.thresholds.peakLatencyMs},
+		killSwitchFlatten: profile.killSwitch.flatten,
 		streamSilenceMs: profile.thresholds.streamSilenceMs,
 		warmupMs: profile.soak.warmupMs,
 		...extra,

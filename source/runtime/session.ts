@@ -9,6 +9,7 @@ import path from 'node:path';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
 import {recallFailedPhases, rememberRun} from '../profiles/user-config.js';
+import {resolveProfilePath} from '../profiles/profile-file.js';
 import {createEngine, type Engine} from '../engine/engine.js';
 import {createMonitor, type Monitor} from '../monitor/monitor.js';
 import {engineOptionsFor} from './engine-options.js';
@@ -44,6 +45,8 @@ export interface SessionOptions {
 	chaos?: readonly ChaosEntry[];
 	/** `--sut "CMD"`: the user's system under test (over the profile's `sut.command`). */
 	sut?: string;
+	/** The profile's file (loadProfile's `file`): recorded in report.json and the key remembered runs are kept under; default the shipped profile of that name. */
+	profilePath?: string;
 }
 
 export interface Session<S = PhaseServices> {
@@ -82,13 +85,15 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	// A bad `sut` section or an empty --sut is the user's mistake: one line, exit 2, before anything starts.
 	const sutSpec = resolveSutSpec(profile.sut, {...(options.sut !== undefined ? {commandFlag: options.sut} : {}), profileLimits: profile.limits, where: `profile ${profile.name}: sut`});
 	if (sutSpec && profile.environment !== 'mock') throw new UsageError(`--sut: the system under test runs against the mock for now (profile ${profile.name} is ${profile.environment})`);
+	const profilePath = options.profilePath ?? resolveProfilePath(profile.name).file;
 	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
 	const engine = createEngine<S, Profile>(
 		engineOptionsFor<S>(profile, {
 			reportDir: options.reportDir ?? 'reports',
 			mask: text => processMasker.mask(text),
 			version: drydockVersion(),
-			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profile.name)} : {}),
+			profilePath,
+			...(options.rememberRuns !== false ? {rerunFallback: () => recallFailedPhases(profilePath)} : {}),
 		}),
 	);
 	// After each run: report.html beside report.json, and the run remembered in the user's config.
@@ -107,7 +112,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 						engine.notice('warn', `report.html not written: ${error instanceof Error ? error.message : String(error)}`);
 					}
 				}
-				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
+				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, profilePath, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
 			})
 			.catch(() => {})
 			.finally(() => remembering.delete(pending));

@@ -32,7 +32,7 @@ const unicode: Glyphs = {
 	ascii: false,
 	border: 'round',
 	frame: {topLeft: '╭', topRight: '╮', horizontal: '─'},
-	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–', info: 'i'},
+	status: {pending: '○', running: '●', pass: '✔', warn: '!', fail: '✘', 'no-data': '∅', skipped: '–', info: 'i', interrupted: '■'},
 	stream: {connecting: '◌', live: '●', silent: '∅', reconnecting: '↻', closed: '□'},
 	breaker: {closed: '●', 'half-open': '◐', open: '○'},
 	spark: ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'],
@@ -51,7 +51,7 @@ const ascii: Glyphs = {
 	ascii: true,
 	border: 'classic',
 	frame: {topLeft: '+', topRight: '+', horizontal: '-'},
-	status: {pending: '[ ]', running: '[..]', pass: '[ok]', warn: '[!]', fail: '[FAIL]', 'no-data': '[none]', skipped: '[skip]', info: '[i]'},
+	status: {pending: '[ ]', running: '[..]', pass: '[ok]', warn: '[!]', fail: '[FAIL]', 'no-data': '[none]', skipped: '[skip]', info: '[i]', interrupted: '[stop]'},
 	stream: {connecting: '[..]', live: '[ok]', silent: '[none]', reconnecting: '[re]', closed: '[--]'},
 	breaker: {closed: '[ok]', 'half-open': '[~]', open: '[!!]'},
 	spark: ['_', '.', '-', '=', '#'],
@@ -80,6 +80,7 @@ export const statusColor: Record<PhaseStatus, string> = {
 	'no-data': 'magenta',
 	skipped: 'gray',
 	info: 'blue',
+	interrupted: 'yellow',
 };
 
 export const streamColor: Record<StreamStatus, string> = {

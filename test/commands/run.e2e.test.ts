@@ -45,9 +45,10 @@ describe.concurrent('drydock run (spawned)', () => {
 		expect(report.schema).toBe('drydock.report/1');
 		expect(report.phases.map(p => p.id)).toEqual([...phaseIds]);
 		expect(report.phases.every(p => ['pass', 'warn', 'skipped'].includes(p.status))).toBe(true);
-		expect(report).toMatchObject({test_type: 'soak', interrupted: false, success: true, exit_code: 0, targets_met: true});
+		expect(report).toMatchObject({test_type: 'soak', interrupted: false, success: true, exit_code: 0, targets_met: {latency: true, success_rate: true, overall: true}});
 		expect(report.total_operations).toBeGreaterThan(5);
-		expect(report.performance_grade).toMatch(/^(A\+|A|B|C)$/);
+		// Grade C fails the soak by default (thresholds.minGrade B), so a passing run is graded B or better.
+		expect(report.performance_grade).toMatch(/^(A\+|A|B)$/);
 		expect(report.metrics.orders_placed).toBeGreaterThan(0);
 		const junit = await readFile(path.join(runDir, 'junit.xml'), 'utf8');
 		expect(XMLValidator.validate(junit)).toBe(true);
@@ -117,7 +118,7 @@ describe.concurrent('drydock run (spawned)', () => {
 		expect(recover.stdout()).toMatch(/recovered from \d+ journal events/);
 		const {report} = await onlyReport(dir);
 		expect(report).toMatchObject({interrupted: true, interrupted_by: 'killed', checkpoint: false});
-		expect(report.phases.map(p => p.status)).toEqual(['pass', 'skipped']);
+		expect(report.phases.map(p => p.status)).toEqual(['pass', 'interrupted']);
 		expect(report.total_operations).toBeGreaterThan(0);
 		expect(XMLValidator.validate(await readFile(path.join(dir, runName!, 'junit.xml'), 'utf8'))).toBe(true);
 	}, 120_000);

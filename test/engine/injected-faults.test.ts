@@ -133,7 +133,8 @@ describe('errors under an injected fault are expected, not graded', () => {
 		expect(report.performance_grade).toBe('C');
 		const grade = report.phases[0]!.checks.find(c => c.id === 'grade')!;
 		expect(grade.title).toBe('Performance grade');
-		expect(grade.verdict).toBe('warn');
+		// Grade C is below the default minimum grade (B): it fails the soak.
+		expect(grade.verdict).toBe('fail');
 	});
 
 	it('an operator test (engine fault mark) counts as injected while it lasts', async () => {

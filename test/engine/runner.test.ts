@@ -64,7 +64,7 @@ describe('engine runner', () => {
 		expect(report.success).toBe(false);
 		expect(report.orders_cancelled_on_exit).toBe(2);
 		expect(report.total_operations).toBeGreaterThan(5);
-		expect(report.phases.map((p: {id: string; status: string}) => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:skipped', 'orders:skipped']);
+		expect(report.phases.map((p: {id: string; status: string}) => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:interrupted', 'orders:skipped']);
 		const junit = await readFile(path.join(dir, runDir!, 'junit.xml'), 'utf8');
 		expect(junit).toContain('<testsuite name="soak"');
 		const journal = (await readFile(path.join(dir, runDir!, 'events.ndjson'), 'utf8')).trim().split('\n').map(l => JSON.parse(l));

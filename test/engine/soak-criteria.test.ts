@@ -22,7 +22,7 @@ describe('soak criteria providers', () => {
 		});
 		await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 1000});
 		const ids = engine.store.phaseState('soak').checks.map(c => c.id);
-		expect(ids).toEqual(['cycles', 'from-finalizer', 'critical-errors', 'errors-per-hour', 'cpu-average', 'memory-slope', 'grade']);
+		expect(ids).toEqual(['cycles', 'from-finalizer', 'critical-errors', 'errors-per-hour', 'success-rate', 'average-latency', 'peak-latency', 'cpu-average', 'memory-ceiling', 'memory-slope', 'grade']);
 		expect(engine.store.phaseState('soak').status).toBe('pass');
 		await engine.close();
 	});

@@ -2,21 +2,27 @@ import {describe, expect, it} from 'vitest';
 import {mkdtemp, readFile, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {recallFailedPhases, recallRun, rememberRun, userConfigEnabled} from '../../source/profiles/user-config.js';
+import {recallFailedPhases, recallRun, rememberRun, userConfigEnabled, userConfigPath} from '../../source/profiles/user-config.js';
 import {testEngine} from '../engine/helpers.js';
 
 describe('user config (conf)', () => {
-	it('remembers the last run per profile and recalls its failed phases from the report', async () => {
+	it('remembers the last run per profile PATH (two profiles named "mock" never share it) and recalls its failed phases from the report', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-conf-'));
 		const env = {DRYDOCK_CONFIG_DIR: dir, CI: 'true'};
 		const reportPath = path.join(dir, 'report.json');
 		await writeFile(reportPath, JSON.stringify({plan: {soak_duration_ms: 20_000}, phases: [{id: 'streams', status: 'fail'}, {id: 'config', status: 'pass'}, {id: 'orders', status: 'no-data'}]}));
-		await rememberRun({profile: 'mock', plan: 'quick', reportPath, exitCode: 1, at: 'now'}, env);
-		await rememberRun({profile: 'testnet', plan: 'full', reportPath: '/gone.json', exitCode: 0, at: 'now'}, env);
-		expect(await recallRun('mock', env)).toMatchObject({plan: 'quick', exitCode: 1});
-		expect(await recallFailedPhases('mock', env)).toEqual({phases: ['streams', 'orders'], soakDurationMs: 20_000, reportPath});
-		expect(await recallFailedPhases('testnet', env)).toBeNull(); // report no longer there
-		expect(JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')).lastRuns.mock.reportPath).toBe(reportPath);
+		const mine = path.join(dir, 'a', 'mock.json');
+		const theirs = path.join(dir, 'b', 'mock.json');
+		await rememberRun({profile: 'mock', profilePath: mine, plan: 'quick', reportPath, exitCode: 1, at: 'now'}, env);
+		await rememberRun({profile: 'testnet', profilePath: path.join(dir, 'testnet.json'), plan: 'full', reportPath: '/gone.json', exitCode: 0, at: 'now'}, env);
+		expect(await recallRun(mine, env)).toMatchObject({plan: 'quick', exitCode: 1, profilePath: mine});
+		// Same name, another file: nothing remembered for it.
+		expect(await recallRun(theirs, env)).toBeNull();
+		expect(await recallRun('mock', env)).toBeNull();
+		expect(await recallFailedPhases(mine, env)).toEqual({phases: ['streams', 'orders'], soakDurationMs: 20_000, reportPath});
+		expect(await recallFailedPhases(path.join(dir, 'testnet.json'), env)).toBeNull(); // report no longer there
+		expect((JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8')) as {lastRuns: Record<string, {reportPath: string}>}).lastRuns[mine]!.reportPath).toBe(reportPath);
+		expect(await userConfigPath(env)).toBe(path.join(dir, 'config.json'));
 	});
 
 	it('is off in CI unless a config dir is given, and off on request', () => {

@@ -42,7 +42,7 @@ describe('report --recover', () => {
 		expect(r.success_rate).toBeCloseTo(97.5, 3);
 		expect(r.min_latency_ms).toBe(1);
 		expect(r.metrics.orders_placed).toBe(40);
-		expect(r.phases.map(p => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:skipped']);
+		expect(r.phases.map(p => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:interrupted']);
 		expect(r.phases[1]!.checks.at(-1)!.id).toBe('not-finished');
 		expect(r.resources.self).toBeDefined();
 	});

@@ -27,6 +27,9 @@ export interface JournalTimelineOptions {
 	maxPoints?: number;
 }
 
+/** Operations per time bucket on average, at least, so the bucket's percentiles differ. */
+const MIN_OPS_PER_BUCKET = 50;
+
 function newBucket(): Bucket {
 	return {operations: 0, failed: 0, latency: null, maxMs: 0, errors: new Map()};
 }
@@ -41,7 +44,7 @@ function countError(bucket: Bucket, kind: unknown): void {
  * Reads `journalFile` and returns the timeline for `report`'s span, or null when the file does not
  * exist or holds no operation and no error. Unreadable lines are skipped.
  */
-export async function timelineFromJournal(journalFile: string, report: Pick<Report, 'start_time' | 'end_time' | 'duration_hours'>, options: JournalTimelineOptions = {}): Promise<ReportTimeline | null> {
+export async function timelineFromJournal(journalFile: string, report: Pick<Report, 'start_time' | 'end_time' | 'duration_hours'> & Partial<Pick<Report, 'total_operations'>>, options: JournalTimelineOptions = {}): Promise<ReportTimeline | null> {
 	try {
 		await access(journalFile);
 	} catch {
@@ -52,7 +55,11 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 	const end = report.end_time ? Date.parse(report.end_time) : start + report.duration_hours * 3_600_000;
 	const maxPoints = Math.max(10, options.maxPoints ?? 720);
 	// Whole seconds, at least 1 s, wide enough that the run fits in maxPoints buckets.
-	const intervalMs = Math.max(1000, Math.ceil(Math.max(1, end - start) / maxPoints / 1000) * 1000);
+	// And wide enough to hold some MIN_OPS_PER_BUCKET operations on average: a percentile of 3 operations
+	// is just their max, and p50/p95/p99 lines would lie on top of each other.
+	const span = Math.max(1, end - start);
+	const byOperations = report.total_operations && report.total_operations > 0 ? (span * MIN_OPS_PER_BUCKET) / report.total_operations : 0;
+	const intervalMs = Math.max(1000, Math.ceil(Math.max(span / maxPoints, byOperations) / 1000) * 1000);
 	const buckets = new Map<number, Bucket>();
 	const bucketAt = (at: unknown): Bucket | null => {
 		if (typeof at !== 'number' || !Number.isFinite(at) || at < start) return null;
@@ -65,8 +72,8 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 	const lines = createInterface({input: createReadStream(journalFile, {encoding: 'utf8'}), crlfDelay: Infinity});
 	for await (const line of lines) {
 		// Cheap filter first: most lines are neither operations nor errors.
-		if (!line.includes('"type":"operation"') && !line.includes('"type":"error"')) continue;
-		let event: {type?: unknown; at?: unknown; sample?: {ok?: unknown; latencyMs?: unknown; error?: {kind?: unknown}}; error?: {kind?: unknown}};
+		if (!line.includes('"type":"operation') && !line.includes('"type":"error"')) continue;
+		let event: {type?: unknown; at?: unknown; sample?: {ok?: unknown; latencyMs?: unknown; error?: {kind?: unknown}}; error?: {kind?: unknown}; count?: unknown; latency?: {histogram?: unknown; maxMs?: unknown}};
 		try {
 			event = JSON.parse(line) as typeof event;
 		} catch {
@@ -85,6 +92,18 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 				bucket.latency ??= hdr.build({bitBucketSize: 'packed', lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2});
 				bucket.latency.recordValue(Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000))));
 				bucket.maxMs = Math.max(bucket.maxMs, ms);
+			}
+		} else if (event.type === 'operation-batch' && typeof event.count === 'number' && typeof event.latency?.histogram === 'string') {
+			// Successful operations the journal summed (a long, fast soak): their count and latency histogram.
+			bucket.operations += event.count;
+			try {
+				const h = hdr.decodeFromCompressedBase64(event.latency.histogram);
+				bucket.latency ??= hdr.build({bitBucketSize: 'packed', lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2});
+				bucket.latency.add(h);
+				h.destroy();
+				if (typeof event.latency.maxMs === 'number') bucket.maxMs = Math.max(bucket.maxMs, event.latency.maxMs);
+			} catch {
+				// A damaged batch keeps its count; its latencies are lost.
 			}
 		} else if (event.type === 'error' && event.error) {
 			countError(bucket, event.error.kind);

@@ -4,7 +4,8 @@
  * `chaos`, `resumed_from`) are drawn when present; a panel whose data the report lacks says so instead of drawing an empty chart.
  */
 import hdr from 'hdr-histogram-js';
-import type {Report, ReportResourceSeries} from '../model.js';
+import {targetsOf, type Report, type ReportResourceSeries} from '../model.js';
+import {passCount, type CheckResult} from '../../engine/checks.js';
 import type {MachineRow} from '../merge/types.js';
 import {barChart, percentileChart, timeChart, type TimeMark, type TimeSeries} from './charts.js';
 import {chaosMarks, chaosSection} from './chaos.js';
@@ -58,6 +59,8 @@ function runRange(report: Report): [number, number] | undefined {
 	return end > start ? [start, end] : undefined;
 }
 
+const operatorLabel: Record<string, string> = {'kill-switch-engaged': 'kill switch on', 'kill-switch-released': 'kill switch off', 'force-reconnect': 'operator reconnect', 'breaker-test': 'breaker test'};
+
 /** Faults (chaos faults with their index and failing verdict), and anomalies, for every time chart's axis. */
 function timeMarks(report: Report): TimeMark[] {
 	const chaos = chaosMarks(report);
@@ -69,6 +72,11 @@ function timeMarks(report: Report): TimeMark[] {
 	for (const a of report.anomalies ?? []) {
 		const at = ms(a.at);
 		if (at !== null) marks.push({at, label: a.metric});
+	}
+	// What the operator did is part of the record: each action is a mark on every time chart.
+	for (const o of report.operator_actions ?? []) {
+		const at = ms(o.at);
+		if (at !== null) marks.push({at, label: operatorLabel[o.action] ?? o.action});
 	}
 	return marks;
 }
@@ -106,6 +114,13 @@ function resumedNote(r: Report): string {
 `;
 }
 
+function targetsCell(r: Report): string {
+	const t = targetsOf(r);
+	if (t.overall) return 'yes';
+	const missed = [t.latency ? null : 'latency', t.success_rate ? null : 'success rate'].filter(Boolean);
+	return `no${missed.length > 0 ? ` (${missed.join(', ')})` : ''}`;
+}
+
 function cards(r: Report): string {
 	const items: [string, string, string][] = [
 		['grade', 'Grade', r.performance_grade ?? '—'],
@@ -115,7 +130,7 @@ function cards(r: Report): string {
 		['p99-latency', 'p99 latency', fmt(r.p99_latency_ms, 3, ' ms')],
 		['peak-latency', 'Peak latency', fmt(r.peak_latency_ms, 3, ' ms')],
 		['errors', 'Errors (critical)', `${fmt(r.metrics.total_errors, 0)} (${fmt(r.metrics.critical_errors, 0)})`],
-		['targets', 'Targets met', r.targets_met ? 'yes' : 'no'],
+		['targets', 'Targets met', targetsCell(r)],
 	];
 	return `<section class="cards">${items.map(([id, k, v]) => `<div class="card" data-card="${id}"><div class="k">${e(k)}</div><div class="v">${e(v)}</div></div>`).join('')}</section>`;
 }
@@ -125,16 +140,23 @@ function measuredText(c: {measured: number | string | boolean | null; unit?: str
 	return `${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`;
 }
 
+/** "N/M" passed: informational entries are not checks, and a warning is not a pass. */
+function checkCount(checks: readonly CheckResult[]): string {
+	const {passed, total} = passCount(checks);
+	return `${passed}/${total}`;
+}
+
 function phaseTable(r: Report): string {
 	const rows = r.phases
 		.map(
-			p => `<tr class="phase" data-phase="${e(p.id)}" data-status="${e(p.status)}"><td>${e(p.id)}</td><td>${e(p.title)}</td><td>${badge(p.status)}</td><td class="num">${p.checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length}/${p.checks.length}</td><td class="num">${e(fmtDuration(p.duration_ms))}</td><td>${e(p.reason ?? '')}</td></tr>`,
+			p => `<tr class="phase" data-phase="${e(p.id)}" data-status="${e(p.status)}"><td>${e(p.id)}</td><td>${e(p.title)}</td><td>${badge(p.status)}</td><td class="num">${checkCount(p.checks)}</td><td class="num">${e(fmtDuration(p.duration_ms))}</td><td>${e(p.reason ?? '')}</td></tr>`,
 		)
 		.join('\n');
 	const details = r.phases
 		.filter(p => p.checks.length > 0)
 		.map(p => {
-			const open = p.status === 'fail' || p.status === 'no-data' ? ' open' : '';
+			// Whatever did not pass opens, so its reasons are read without a click.
+			const open = p.status === 'fail' || p.status === 'no-data' || p.status === 'warn' || p.status === 'interrupted' ? ' open' : '';
 			const checks = p.checks
 				.map(
 					c => `<tr class="check" data-check="${e(c.id)}" data-verdict="${e(c.verdict)}"><td>${badge(c.verdict)}</td><td>${e(c.title)}<div class="sub">${e(c.id)}</div></td><td>${e(measuredText(c))}</td><td>${e(c.threshold ?? '—')}</td><td>${e(c.reason ?? '')}</td></tr>`,
@@ -143,8 +165,13 @@ function phaseTable(r: Report): string {
 			return `<details class="checks" data-phase="${e(p.id)}"${open}><summary>${e(p.title)} — ${badge(p.status)} ${p.checks.length} checks</summary><table><thead><tr><th>Verdict</th><th>Check</th><th>Measured</th><th>Threshold</th><th>Reason</th></tr></thead><tbody>${checks}</tbody></table></details>`;
 		})
 		.join('\n');
+	const why = r.phases.flatMap(p => p.checks.filter(c => c.verdict === 'fail' || c.verdict === 'warn' || c.verdict === 'no-data').map(c => ({phase: p.id, c})));
+	const reasons =
+		why.length > 0
+			? `<ul class="reasons" data-field="reasons">${why.map(({phase, c}) => `<li data-check="${e(c.id)}" data-verdict="${e(c.verdict)}">${badge(c.verdict)} <strong>${e(phase)}</strong> ${e(c.title)}: ${e(c.reason ?? `measured ${measuredText(c)}${c.threshold ? `, threshold ${c.threshold}` : ''}`)}</li>`).join('')}</ul>`
+			: '';
 	return `<section id="phases"><h2>Phases</h2>
-<table class="phases"><thead><tr><th>Phase</th><th>Title</th><th>Status</th><th>Checks</th><th>Duration</th><th>Reason</th></tr></thead><tbody>
+${reasons}<table class="phases"><thead><tr><th>Phase</th><th>Title</th><th>Status</th><th>Checks</th><th>Duration</th><th>Reason</th></tr></thead><tbody>
 ${rows || '<tr><td colspan="6">no phases</td></tr>'}
 </tbody></table>
 ${details}</section>`;
@@ -170,7 +197,7 @@ function soakSummary(r: Report): string {
 		['Positions opened / closed', `${m.positions_opened} / ${m.positions_closed}`],
 		['Risk rejections', String(m.risk_rejections)],
 		['Consistency', r.consistency_valid === null ? 'not checked' : r.consistency_valid ? 'valid' : 'INVALID'],
-		['Targets met', r.targets_met ? 'yes' : 'no'],
+		['Targets met', targetsCell(r)],
 	];
 	return `<section id="soak"><h2>Soak <span class="grade" data-field="grade">${e(r.performance_grade ?? '—')}</span></h2>
 <table class="kv">${rows.map(([k, v]) => `<tr><th>${e(k)}</th><td>${e(v)}</td></tr>`).join('')}</table></section>`;
@@ -304,20 +331,29 @@ function eventsSection(r: Report): string {
 	const rows = [
 		...(r.faults ?? []).map(f => ({at: f.at, type: 'fault', what: f.kind, detail: f.detail, recovery: f.recoveredAt !== undefined ? `recovered after ${fmtDuration(f.recoveredAt - f.at)}` : 'no recovery seen'})),
 		...(r.anomalies ?? []).map(a => ({at: ms(a.at) ?? 0, type: 'anomaly', what: a.metric, detail: `${a.detail} (${a.value} > ${a.limit})`, recovery: ''})),
+		...(r.operator_actions ?? []).map(o => ({at: ms(o.at) ?? 0, type: 'operator', what: o.action, detail: o.detail, recovery: ''})),
 	].sort((a, b) => a.at - b.at);
-	if (rows.length === 0) return `<section id="events"><h2>Faults and anomalies</h2><p class="empty">none recorded</p></section>`;
-	return `<section id="events"><h2>Faults and anomalies</h2><table><thead><tr><th>When</th><th>Type</th><th>What</th><th>Detail</th><th>Recovery</th></tr></thead><tbody>${rows
+	if (rows.length === 0) return `<section id="events"><h2>Faults, anomalies and operator actions</h2><p class="empty">none recorded</p></section>`;
+	return `<section id="events"><h2>Faults, anomalies and operator actions</h2><table><thead><tr><th>When</th><th>Type</th><th>What</th><th>Detail</th><th>Recovery</th></tr></thead><tbody>${rows
 		.map(x => `<tr data-event="${e(x.type)}"><td>${e(new Date(x.at).toISOString())} <span class="sub">${e(rel(x.at))}</span></td><td>${e(x.type)}</td><td>${e(x.what)}</td><td>${e(x.detail)}</td><td>${e(x.recovery)}</td></tr>`)
 		.join('')}</tbody></table></section>`;
 }
 
 function errorsTable(r: Report): string {
 	if (r.errors.length === 0) return '';
-	return `<section id="errors"><h2>Errors</h2><table><thead><tr><th>Kind</th><th>Message</th><th>Phase</th><th>Count</th><th>Critical</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>${r.errors
-		.map(
-			g => `<tr data-error-kind="${e(g.kind)}"${g.critical ? ' class="critical"' : ''}><td>${e(g.kind)}</td><td>${e(g.message)}</td><td>${e(g.phase ?? '—')}</td><td class="num">${fmt(g.count, 0)}</td><td>${g.critical ? 'yes' : ''}</td><td>${e(new Date(g.firstSeen).toISOString())}</td><td>${e(new Date(g.lastSeen).toISOString())}</td></tr>`,
-		)
-		.join('')}</tbody></table></section>`;
+	// Errors drydock caused on purpose (injected faults) are shown apart from the real ones.
+	const real = r.errors.map(g => ({g, n: g.count - (g.injected ?? 0)})).filter(x => x.n > 0);
+	const injected = r.errors.map(g => ({g, n: g.injected ?? 0})).filter(x => x.n > 0);
+	const table = (id: string, title: string, rows: {g: Report['errors'][number]; n: number}[]) =>
+		`<h3>${e(title)} (${fmt(
+			rows.reduce((sum, x) => sum + x.n, 0),
+			0,
+		)})</h3><table data-errors="${id}"><thead><tr><th>Kind</th><th>Message</th><th>Phase</th><th>Count</th><th>Critical</th><th>First seen</th><th>Last seen</th></tr></thead><tbody>${rows
+			.map(
+				({g, n}) => `<tr data-error-kind="${e(g.kind)}"${g.critical ? ' class="critical"' : ''}><td>${e(g.kind)}</td><td>${e(g.message)}</td><td>${e(g.phase ?? '—')}</td><td class="num">${fmt(n, 0)}</td><td>${g.critical ? 'yes' : ''}</td><td>${e(new Date(g.firstSeen).toISOString())}</td><td>${e(new Date(g.lastSeen).toISOString())}</td></tr>`,
+			)
+			.join('')}</tbody></table>`;
+	return `<section id="errors"><h2>Errors</h2>${real.length > 0 ? table('real', 'Real errors', real) : '<p class="empty" data-errors="real">no real errors</p>'}${injected.length > 0 ? table('injected', 'Under injected faults (expected, not counted against the run)', injected) : ''}</section>`;
 }
 
 function controlsSection(r: Report): string {

@@ -4,10 +4,11 @@
  * errors combined, every machine kept as a row in `machines`.
  */
 import {gradeFor} from '../../engine/grade.js';
+import {clampPercentile} from '../../engine/latency.js';
 import type {CheckResult, PhaseStatus} from '../../engine/checks.js';
 import type {PhaseId} from '../../engine/phase-ids.js';
 import type {BreakerState, ErrorGroup} from '../../engine/snapshot.js';
-import type {Report, ReportPhase, ReportStream} from '../model.js';
+import {targetsOf, type Report, type ReportPhase, type ReportStream} from '../model.js';
 import {encodeHistogram, mergeHistograms, percentileMs} from './histogram.js';
 import {failuresDuringFaults, runMachineRows, succeededOperations} from './machines.js';
 import type {MachineRow} from './types.js';
@@ -61,7 +62,7 @@ const weightedMean = (values: readonly (number | null)[], weights: readonly numb
 };
 
 /** Worst first: the merged phase shows the worst any machine saw. */
-const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, running: 2, pending: 3, warn: 4, pass: 5, skipped: 6, info: 7};
+const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, interrupted: 2, running: 3, pending: 4, warn: 5, pass: 6, skipped: 7, info: 8};
 const breakerRank: Record<BreakerState, number> = {open: 0, 'half-open': 1, closed: 2};
 
 const hostOf = (report: Report): string | null => {
@@ -187,6 +188,7 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const chaos = inputs.flatMap(({report}, i) => (Array.isArray(report.chaos) ? report.chaos.map(c => (many ? {...c, label: `${names[i]}: ${c.label}`} : c)) : []));
 	const hosts = [...new Set(reports.map(hostOf))];
 	const unique = (values: string[]) => [...new Set(values)].join(', ');
+	const peakLatency = maxOf(reports.map(r => r.peak_latency_ms));
 
 	return {
 		schema: first.schema,
@@ -207,12 +209,12 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		total_operations: totalOps,
 		success_rate: successRate === null ? null : round(successRate * 100, 4),
 		average_latency_ms: round(avgLatency),
-		peak_latency_ms: maxOf(reports.map(r => r.peak_latency_ms)),
+		peak_latency_ms: peakLatency,
 		min_latency_ms: minOf(reports.map(r => r.min_latency_ms)),
-		p50_latency_ms: round(percentileMs(primary, 50)),
-		p99_latency_ms: round(percentileMs(primary, 99)),
+		p50_latency_ms: round(clampPercentile(percentileMs(primary, 50), peakLatency)),
+		p99_latency_ms: round(clampPercentile(percentileMs(primary, 99), peakLatency)),
 		performance_grade: gradeFor(successRate, avgLatency),
-		targets_met: reports.every(r => r.targets_met),
+		targets_met: {latency: reports.every(r => targetsOf(r).latency), success_rate: reports.every(r => targetsOf(r).success_rate), overall: reports.every(r => targetsOf(r).overall)},
 		consistency_valid: consistency.length === 0 ? null : consistency.every(Boolean),
 		metrics: {
 			uptime_hours: round(wallHours, 6)!,

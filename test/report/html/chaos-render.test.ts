@@ -141,7 +141,7 @@ describe('report.html: resumed runs and hosts', () => {
 		const html = renderHtmlReport(old);
 		expect(html).not.toContain('class="resumed"');
 		expect(html).not.toContain('id="chaos"');
-		expect(html).toContain('<section id="events"><h2>Faults and anomalies</h2>');
+		expect(html).toContain('<section id="events"><h2>Faults, anomalies and operator actions</h2>');
 		expect(chart(html, 'cpu')).toContain('drop-streams');
 		// `resumed_from: null` (a run that was not resumed, as some writers put it) is no note either.
 		expect(renderHtmlReport({...old, resumed_from: null})).not.toContain('class="resumed"');

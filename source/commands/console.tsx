@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import {parseCommandArgs} from '../util/args.js';
-import {loadProfile} from '../profiles/profile-file.js';
+import {loadProfile, resolveProfilePath} from '../profiles/profile-file.js';
 import type {Profile} from '../profiles/schema.js';
 import {processMasker} from '../profiles/mask.js';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
@@ -45,6 +45,7 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		allowLive: args.allowLive,
 		reportDir: args.reportDir,
 		deferRuntime: true,
+		profilePath: resolveProfilePath(args.profile).file,
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
 		...(args.sut !== undefined ? {sut: args.sut} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),

@@ -7,7 +7,8 @@ import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
-import {loadProfile} from '../profiles/profile-file.js';
+import {loadProfile, resolveProfilePath} from '../profiles/profile-file.js';
+import {rerunSourceOf, RerunSourceError, type RerunSource} from '../report/rerun.js';
 import {buildPlan, failedPhasesOf} from '../engine/plans.js';
 import type {PlanSpec} from '../engine/plans.js';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
@@ -60,7 +61,8 @@ export interface RunArgs extends SessionArgs {
 	profileGiven?: boolean;
 }
 
-async function readRerunPhases(file: string) {
+/** The failed phases of a report and the profile it was made with (its recorded path, else its name). */
+async function readRerun(file: string): Promise<RerunSource> {
 	let text: string;
 	try {
 		text = await readFile(file, 'utf8');
@@ -73,8 +75,12 @@ async function readRerunPhases(file: string) {
 	} catch (error) {
 		throw new UsageError(`--rerun-failed: ${file} is not valid JSON: ${describeJsonError(error, text)}`);
 	}
-	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases)) throw new UsageError(`--rerun-failed: ${file} is not a drydock report (no phases[])`);
-	return failedPhasesOf(report);
+	try {
+		return rerunSourceOf(report, file);
+	} catch (error) {
+		if (error instanceof RerunSourceError) throw new UsageError(`--rerun-failed: ${error.message}`);
+		throw error;
+	}
 }
 
 export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
@@ -85,7 +91,8 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		if (clash) throw new UsageError(`--resume: can't be combined with --${clash} (the interrupted run's plan and remaining soak time carry on)`);
 	}
 	const chaos = values.chaos !== undefined ? await loadChaosFile(values.chaos) : undefined;
-	const rerunPhases = values['rerun-failed'] !== undefined ? await readRerunPhases(values['rerun-failed']) : undefined;
+	const rerun = values['rerun-failed'] !== undefined ? await readRerun(values['rerun-failed']) : undefined;
+	const rerunPhases = rerun?.phases;
 	const plan = buildPlan({
 		...(values.plan !== undefined ? {plan: values.plan} : {}),
 		...(values.phases !== undefined ? {phases: values.phases} : {}),
@@ -93,6 +100,8 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 		...(rerunPhases !== undefined ? {rerunPhases} : {}),
 	});
 	const session = await readSessionFlags(values);
+	// A rerun runs under the profile its report was made with, unless --profile says otherwise.
+	if (rerun?.profile && values.profile === undefined) session.profile = rerun.profile;
 	return {
 		...session,
 		plan,
@@ -145,6 +154,7 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
 		...(args.sut !== undefined ? {sut: args.sut} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
+		profilePath: resolveProfilePath(args.profile).file,
 		onEndpoints: endpoints => write(exchangeLine(endpoints) + '\n'),
 	});
 	const {engine} = session;

@@ -451,8 +451,10 @@ export class CcxtExchangeClient implements ExchangeClient {
 		return this.run(async () => toBalance(await this.exchange.watchBalance()));
 	}
 
-	async dropConnections(): Promise<void> {
+	async dropConnections(): Promise<number> {
+		let dropped = 0;
 		for (const client of this.exchange.wsClients()) {
+			if (client.connection) dropped++;
 			try {
 				// terminate() cuts the socket like a network failure; ccxt then rejects the pending watches.
 				if (client.connection?.terminate) client.connection.terminate();
@@ -463,6 +465,7 @@ export class CcxtExchangeClient implements ExchangeClient {
 		}
 		// Let the close events propagate so the next watch call dials afresh.
 		await new Promise(resolve => setTimeout(resolve, 0));
+		return dropped;
 	}
 
 	/**

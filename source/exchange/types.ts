@@ -340,7 +340,8 @@ export interface ExchangeClient extends OrderApi {
 	/** Events of every WebSocket frame and connection (the stream inspector's tap). */
 	readonly tap: WsTap;
 	/** Cuts every WebSocket connection now (as a network drop would); watchers reconnect on their next call. */
-	dropConnections(): Promise<void>;
+	/** Cuts every WebSocket connection now; resolves to how many were open (0: nothing to drop). */
+	dropConnections(): Promise<number>;
 	/**
 	 * Fails and closes only the WebSocket connection(s) carrying `streamId` (a Binance stream name such as
 	 * `btcusdt@trade`): its pending watches reject with `reason` and the next watch redials; other streams

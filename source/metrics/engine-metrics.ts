@@ -21,7 +21,7 @@ export interface EngineMetricsOptions {
 }
 
 const runStates: RunState[] = ['idle', 'starting', 'running', 'stopping', 'finished', 'interrupted'];
-const phaseStatuses: PhaseStatus[] = ['pending', 'running', 'pass', 'warn', 'fail', 'no-data', 'skipped'];
+const phaseStatuses: PhaseStatus[] = ['pending', 'running', 'pass', 'warn', 'fail', 'no-data', 'skipped', 'interrupted'];
 const breakerStates: BreakerState[] = ['closed', 'open', 'half-open'];
 const grades: Grade[] = ['A+', 'A', 'B', 'C'];
 const streamStatuses: StreamStatus[] = ['connecting', 'live', 'silent', 'reconnecting', 'closed'];

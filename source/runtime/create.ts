@@ -144,6 +144,14 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 			services.faults = createProxyFaultInjector(faultProxy, exchange, endpoints.admin ? {venue: services.faults} : {});
 		}
 		const hooks = makeHooks(exchange, profile, services, endpoints);
+		// The kill switch's "also close positions": drydock's own net position per symbol traded back,
+		// each order within the profile's notional caps (phases/trading/flatten-positions.ts).
+		hooks.flattenPositions = async () => {
+			const report = await phasesModule.flattenPositions(exchange, profile, services.orders);
+			const traded = report.symbols.map(s => `${s.side} ${s.filled} ${s.symbol}${s.left ? ` (${s.left})` : ''}`);
+			const detail = [...traded, ...report.failed].join('; ') || 'no position to close';
+			return {closed: report.orders, detail};
+		};
 		return {phases, services, hooks, endpoints, exchange, faultProxy, close: closeAll};
 	} catch (error) {
 		await closeAll();

@@ -258,7 +258,8 @@ function attachSut(runtime: BuiltRuntime<PhaseServices>, spec: SutSpec, profile:
 			return ours + theirs;
 		},
 		async forceReconnect() {
-			await Promise.all([reconnect?.(), sut.dropConnections()]);
+			const [ours, theirs] = await Promise.all([reconnect?.(), sut.dropConnections()]);
+			return (typeof ours === 'number' ? ours : 0) + theirs;
 		},
 	};
 	return sut;

@@ -181,11 +181,16 @@ export class SutSession implements SutSoakHost {
 	}
 
 	/** Force reconnect: the SUT's connections are dropped too, so its resubscription is judged. */
-	async dropConnections(): Promise<void> {
+	async dropConnections(): Promise<number> {
 		const live = this.live;
-		if (!live || live.finished) return;
+		if (!live || live.finished) return 0;
+		const open = live.follower.latest?.streams.connectionsOpen ?? 0;
 		const result = await this.view.drop(live.client.id);
-		if (!result.ok) this.options.engine.notice('warn', `dropping the SUT's connections failed: ${result.error.message}`);
+		if (!result.ok) {
+			this.options.engine.notice('warn', `dropping the SUT's connections failed: ${result.error.message}`);
+			return 0;
+		}
+		return open;
 	}
 
 	/** The session is closing: a SUT still running is stopped the same way. */

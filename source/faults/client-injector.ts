@@ -14,8 +14,8 @@ export function createClientFaultInjector(exchange: ExchangeClient): FaultInject
 			await exchange.dropConnections();
 		},
 		async clear() {},
-		async stats() {
-			return null;
+		stats() {
+			return Promise.resolve(null);
 		},
 	};
 }

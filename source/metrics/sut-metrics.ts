@@ -49,7 +49,7 @@ export function createSutFeed(): SutFeed {
 		setSutSample(sample) {
 			// A NaN would reach Prometheus as a value; a feeding bug should say so where it happens.
 			const bad = Object.entries({...sample, ...sample.orders}).find(([, v]) => typeof v === 'number' && !Number.isFinite(v));
-			if (bad) throw new RangeError(`setSutSample: ${bad[0]} is ${String(bad[1])}, not a finite number`);
+			if (bad) throw new RangeError(`setSutSample: ${bad[0]} is ${Number(bad[1])}, not a finite number`);
 			const orders = sample.orders ? {...latest.orders, ...sample.orders} : latest.orders;
 			latest = {...latest, ...definedOnly(sample), ...(orders ? {orders} : {})};
 		},

@@ -23,5 +23,5 @@ export function parseLegacyUserData(value: unknown, where = 'mock.legacyUserData
 		if (TRUE.has(text)) return true;
 		if (FALSE.has(text)) return false;
 	}
-	throw new TypeError(`${where}: expected true or false, got ${JSON.stringify(value)?.slice(0, 40) ?? String(value)}`);
+	throw new TypeError(`${where}: expected true or false, got ${JSON.stringify(value)?.slice(0, 40) ?? typeof value}`);
 }

@@ -145,7 +145,7 @@ describe('docs/grafana/drydock.json', () => {
 			const api = `http://127.0.0.1:${promPort}/api/v1`;
 			const query = async (expr: string, time?: number): Promise<QueryResult['data']['result']> => {
 				const params = new URLSearchParams({query: expr, ...(time !== undefined ? {time: String(time)} : {})});
-				const body = (await (await fetch(`${api}/query?${params}`)).json()) as QueryResult;
+				const body = (await (await fetch(`${api}/query?${params.toString()}`)).json()) as QueryResult;
 				if (body.status !== 'success') throw new Error(`${expr}: ${body.error ?? body.status}`);
 				return body.data.result;
 			};

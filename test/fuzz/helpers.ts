@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type {AddressInfo, Socket} from 'node:net';
 import {WebSocketServer, type WebSocket} from 'ws';
+import {rawText} from '../../source/mock/ws/raw-text.js';
 
 /**
  * Seeded fuzzing: a small PRNG (mulberry32), the case count and seed from the environment, and a
@@ -207,7 +208,7 @@ export async function startHostileWs(): Promise<HostileWs> {
 		ws.on('message', data => {
 			let request: {method?: unknown; params?: unknown; id?: unknown};
 			try {
-				request = JSON.parse(data.toString()) as typeof request;
+				request = JSON.parse(rawText(data)) as typeof request;
 			} catch {
 				return;
 			}

@@ -14,6 +14,7 @@ import {hmacHex} from '../../source/mock/signing.js';
 import {parseControlFrame} from '../../source/mock/ws/control-frames.js';
 import {routeUpgrade} from '../../source/mock/ws/upgrade-routes.js';
 import {fuzzConfig, hostileNumber, sleep, withSeed, type Rng} from './helpers.js';
+import {rawText} from '../../source/mock/ws/raw-text.js';
 
 const paths = [
 	'GET /api/v3/ping', 'GET /api/v3/time', 'GET /api/v3/depth', 'GET /api/v3/trades', 'GET /api/v3/historicalTrades', 'GET /api/v3/aggTrades',
@@ -193,7 +194,7 @@ describe('mock servers under garbage', () => {
 				const ws = new WebSocket(api ? `${mock.ws}/ws-api/v3` : `${mock.ws}/ws`);
 				const replies: string[] = [];
 				let closed: {code: number; reason: string} | undefined;
-				ws.on('message', data => replies.push(data.toString()));
+				ws.on('message', data => replies.push(rawText(data)));
 				ws.on('close', (code, reason) => (closed = {code, reason: reason.toString()}));
 				ws.on('error', () => {});
 				await new Promise((resolve, reject) => {

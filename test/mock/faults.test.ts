@@ -2,6 +2,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import WebSocket from 'ws';
 import type {MockExchange} from '../../source/mock/index.js';
 import {adminCall, expectError, publicGet, signed, sleep, startMock, waitFor} from './helpers.js';
+import {rawText} from '../../source/mock/ws/raw-text.js';
 
 describe('faults over the admin API, each observed from a client, and their end', () => {
 	let mock: MockExchange;
@@ -118,7 +119,7 @@ describe('faults over the admin API, each observed from a client, and their end'
 		new Promise<{socket: WebSocket; messages: unknown[]}>((resolve, reject) => {
 			const socket = new WebSocket(`${mock.ws}${path}`);
 			const messages: unknown[] = [];
-			socket.on('message', (data) => messages.push(JSON.parse(String(data))));
+			socket.on('message', (data) => messages.push(JSON.parse(rawText(data))));
 			socket.once('open', () => resolve({socket, messages}));
 			socket.once('error', reject);
 		});

@@ -12,6 +12,7 @@ import type {WebSocketLayer} from '../../source/mock/contracts.js';
 import {sign} from 'node:crypto';
 import type {KeyObject} from 'node:crypto';
 import {signaturePayload} from '../../source/mock/ws/ws-api-auth.js';
+import {rawText} from '../../source/mock/ws/raw-text.js';
 
 /** Shared helpers for the mock exchange's tests: a real server on loopback and a plain fetch client. */
 
@@ -158,7 +159,7 @@ export class TestClient {
 
 	private constructor(readonly ws: WebSocket) {
 		ws.on('message', (data) => {
-			this.messages.push(JSON.parse(data.toString()));
+			this.messages.push(JSON.parse(rawText(data)));
 			for (const wake of this.waiters.splice(0)) wake();
 		});
 		this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({code, reason: reason.toString()})));
@@ -333,8 +334,14 @@ export class FakeMarket implements MarketFeed {
 	/** Applies a book change (quantity "0" removes) as one diff update with the next update ids. */
 	changeBook(symbol: string, bids: Level[], asks: Level[], idsUsed = 1): WireDepthUpdate {
 		const book = this.book(symbol);
-		for (const [price, quantity] of bids) quantity === '0' ? book.bids.delete(price) : book.bids.set(price, quantity);
-		for (const [price, quantity] of asks) quantity === '0' ? book.asks.delete(price) : book.asks.set(price, quantity);
+		for (const [price, quantity] of bids) {
+			if (quantity === '0') book.bids.delete(price);
+			else book.bids.set(price, quantity);
+		}
+		for (const [price, quantity] of asks) {
+			if (quantity === '0') book.asks.delete(price);
+			else book.asks.set(price, quantity);
+		}
 		const update: WireDepthUpdate = {
 			e: 'depthUpdate', E: this.now(), s: symbol, U: book.lastUpdateId + 1, u: book.lastUpdateId + idsUsed, b: bids, a: asks,
 		};

@@ -95,8 +95,14 @@ describe('market simulator', () => {
 			} else {
 				expect(u.U).toBe(last + 1);
 			}
-			for (const [p, q] of u.b) (Number(q) === 0 ? bids.delete(p) : bids.set(p, q));
-			for (const [p, q] of u.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
+			for (const [p, q] of u.b) {
+				if (Number(q) === 0) bids.delete(p);
+				else bids.set(p, q);
+			}
+			for (const [p, q] of u.a) {
+				if (Number(q) === 0) asks.delete(p);
+				else asks.set(p, q);
+			}
 			last = u.u;
 		}
 		const final = market.depth('BTCUSDT', 5000);

@@ -42,8 +42,14 @@ describe('local order book procedure with orders trading through', () => {
 					if (!(d.U <= snapshot.lastUpdateId + 1 && d.u >= snapshot.lastUpdateId + 1)) problems.push(`first diff ${d.U}..${d.u} does not cover ${snapshot.lastUpdateId + 1}`);
 					started = true;
 				} else if (d.U !== last + 1) problems.push(`gap: ${last} → ${d.U}`);
-				for (const [p, q] of d.b) (Number(q) === 0 ? bids.delete(p) : bids.set(p, q));
-				for (const [p, q] of d.a) (Number(q) === 0 ? asks.delete(p) : asks.set(p, q));
+				for (const [p, q] of d.b) {
+					if (Number(q) === 0) bids.delete(p);
+					else bids.set(p, q);
+				}
+				for (const [p, q] of d.a) {
+					if (Number(q) === 0) asks.delete(p);
+					else asks.set(p, q);
+				}
 				last = d.u;
 				applied++;
 				let bestBid = 0;

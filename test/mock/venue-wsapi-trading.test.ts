@@ -66,7 +66,7 @@ describe('WebSocket API trading and account', () => {
 		const limit = Math.round(price * 0.7);
 		const placed = await call(socket, 'order.place', sign({symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: String(limit), newClientOrderId: 'ws-1'}));
 		expect(placed).toMatchObject({status: 200, result: {symbol: 'BTCUSDT', clientOrderId: 'ws-1', status: 'NEW', type: 'LIMIT', fills: []}});
-		expect(placed.rateLimits!.map((l) => `${l['rateLimitType']}:${l['interval']}`)).toEqual(['REQUEST_WEIGHT:MINUTE', 'ORDERS:SECOND', 'ORDERS:DAY']);
+		expect(placed.rateLimits!.map((l) => `${String(l['rateLimitType'])}:${String(l['interval'])}`)).toEqual(['REQUEST_WEIGHT:MINUTE', 'ORDERS:SECOND', 'ORDERS:DAY']);
 		const orderId = (placed.result as {orderId: number}).orderId;
 		const status = await call(socket, 'order.status', sign({symbol: 'BTCUSDT', orderId}));
 		const rest = await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId});

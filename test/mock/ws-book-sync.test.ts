@@ -63,8 +63,14 @@ class LocalBook {
 		} else if (event.U !== this.lastUpdateId + 1) {
 			throw new Error(`gap: expected U=${this.lastUpdateId + 1}, got ${event.U}`);
 		}
-		for (const [price, quantity] of event.b) quantity === '0' || Number(quantity) === 0 ? this.bids.delete(price) : this.bids.set(price, quantity);
-		for (const [price, quantity] of event.a) quantity === '0' || Number(quantity) === 0 ? this.asks.delete(price) : this.asks.set(price, quantity);
+		for (const [price, quantity] of event.b) {
+			if (quantity === '0' || Number(quantity) === 0) this.bids.delete(price);
+			else this.bids.set(price, quantity);
+		}
+		for (const [price, quantity] of event.a) {
+			if (quantity === '0' || Number(quantity) === 0) this.asks.delete(price);
+			else this.asks.set(price, quantity);
+		}
 		this.lastUpdateId = event.u;
 		this.applied++;
 	}

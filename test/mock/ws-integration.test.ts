@@ -108,8 +108,14 @@ describe('market streams from the simulator', () => {
 				// 3. the first applied event straddles the snapshot; 4. every later one starts at previous u + 1.
 				if (applied === 0) expect(event.U <= lastUpdateId + 1 && lastUpdateId + 1 <= event.u).toBe(true);
 				else expect(event.U).toBe(lastUpdateId + 1);
-				for (const [price, quantity] of event.b) Number(quantity) === 0 ? bids.delete(price) : bids.set(price, quantity);
-				for (const [price, quantity] of event.a) Number(quantity) === 0 ? asks.delete(price) : asks.set(price, quantity);
+				for (const [price, quantity] of event.b) {
+					if (Number(quantity) === 0) bids.delete(price);
+					else bids.set(price, quantity);
+				}
+				for (const [price, quantity] of event.a) {
+					if (Number(quantity) === 0) asks.delete(price);
+					else asks.set(price, quantity);
+				}
 				lastUpdateId = event.u;
 				applied++;
 			}

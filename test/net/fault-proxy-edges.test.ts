@@ -119,7 +119,7 @@ describe('fault proxy: dialing', () => {
 			proxy = await startFaultProxy({connectTimeoutMs: 300});
 			const client = net.connect(proxy.port, '127.0.0.1');
 			let text = '';
-			client.on('data', chunk => (text += chunk));
+			client.on('data', chunk => (text += chunk.toString()));
 			client.on('error', () => {});
 			client.write(`CONNECT 127.0.0.1:${target.port} HTTP/1.1\r\nHost: 127.0.0.1:${target.port}\r\n\r\n`);
 			await new Promise(resolve => client.once('close', resolve));
@@ -152,7 +152,7 @@ describe('fault proxy: not an open relay', () => {
 		const ask = async (head: string) => {
 			const socket = net.connect(proxy!.port, '127.0.0.1');
 			let text = '';
-			socket.on('data', chunk => (text += chunk));
+			socket.on('data', chunk => (text += chunk.toString()));
 			socket.on('error', () => {});
 			socket.write(head);
 			await expect.poll(() => text).toMatch(/^HTTP\/1\.1 \d{3}/);

@@ -16,6 +16,7 @@ import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js'
 import {parseProxyFault} from '../../source/faults/spec/proxy-spec.js';
 import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
 import {Agent, request} from 'undici';
+import {rawText} from '../../source/mock/ws/raw-text.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -63,7 +64,7 @@ beforeAll(async () => {
 		const timer = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send(String(n++)), 10);
 		ticker.push(timer);
 		socket.on('close', () => clearInterval(timer));
-		socket.on('message', data => socket.send(`echo:${String(data)}`));
+		socket.on('message', data => socket.send(`echo:${rawText(data)}`));
 	});
 	echo = net.createServer(socket => socket.pipe(socket));
 	echoPort = await listen(echo);
@@ -101,7 +102,7 @@ function openWs(viaProxy = true): Promise<{ws: WebSocket; messages: string[]; cl
 	const url = `ws://127.0.0.1:${wsPort}/ws`;
 	const ws = new WebSocket(url, viaProxy ? {agent: createTunnelAgent(proxy.url, url)} : {});
 	const messages: string[] = [];
-	ws.on('message', data => messages.push(String(data)));
+	ws.on('message', data => messages.push(rawText(data)));
 	ws.on('error', () => {});
 	const closed = new Promise<number>(resolve => ws.once('close', code => resolve(code)));
 	return new Promise((resolve, reject) => {
@@ -116,7 +117,7 @@ describe('fault proxy: forwarding', () => {
 		expect(proxy.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 		const socket = net.connect(proxy.port, '127.0.0.1');
 		let received = '';
-		socket.on('data', c => (received += c));
+		socket.on('data', c => (received += c.toString()));
 		socket.write(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`);
 		await expect.poll(() => received).toMatch(/^HTTP\/1\.1 200/);
 		received = '';
@@ -135,7 +136,7 @@ describe('fault proxy: forwarding', () => {
 		const reply = async (line: string) => {
 			const socket = net.connect(proxy.port, '127.0.0.1');
 			let text = '';
-			socket.on('data', c => (text += c));
+			socket.on('data', c => (text += c.toString()));
 			socket.write(`${line}\r\n\r\n`);
 			await new Promise(resolve => socket.once('close', resolve));
 			return text;
@@ -150,7 +151,7 @@ describe('fault proxy: forwarding', () => {
 		const reply = async (bytes: string) => {
 			const socket = net.connect(proxy.port, '127.0.0.1');
 			let text = '';
-			socket.on('data', c => (text += c));
+			socket.on('data', c => (text += c.toString()));
 			socket.on('error', () => {});
 			socket.write(bytes);
 			await new Promise(resolve => socket.once('close', resolve));
@@ -232,7 +233,7 @@ describe('fault proxy: forwarding', () => {
 		const url = `wss://localhost:${port}/ws`;
 		const ws = new WebSocket(url, {agent: createTunnelAgent(proxy.url, url), ca: cert});
 		const first = await new Promise<string>((resolve, reject) => {
-			ws.once('message', data => resolve(String(data)));
+			ws.once('message', data => resolve(rawText(data)));
 			ws.once('error', reject);
 		});
 		expect(first).toBe('over tls');
@@ -359,7 +360,7 @@ describe('fault proxy: faults seen from a client', () => {
 		const second = await openWs();
 		const restSocket = net.connect(proxy.port, '127.0.0.1');
 		let restText = '';
-		restSocket.on('data', c => (restText += c));
+		restSocket.on('data', c => (restText += c.toString()));
 		restSocket.write(`CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\n\r\n`);
 		await expect.poll(() => restText).toMatch(/200/);
 		restSocket.write('GET / HTTP/1.1\r\n\r\n');

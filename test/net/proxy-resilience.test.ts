@@ -69,7 +69,7 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 		const connect = async (authority: string) => {
 			const socket = net.connect(Number(new URL(runtime.faultProxy!.url).port), '127.0.0.1');
 			let text = '';
-			socket.on('data', chunk => (text += chunk));
+			socket.on('data', chunk => (text += chunk.toString()));
 			socket.on('error', () => {});
 			socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`);
 			await expect.poll(() => text).toMatch(/^HTTP\/1\.1 \d{3}/);

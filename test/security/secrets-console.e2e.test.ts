@@ -28,6 +28,7 @@ const SECRET = 'ConsoleSecretM3nB5vC7xZ9lK1jH3gF5dS7aP9oI1uY3tR5eW7qM9nB1vC3xZ5l
 const needles = needlesFor({'API key': KEY, secret: SECRET});
 const preload = fileURLToPath(new URL('./no-network.mjs', import.meta.url));
 const exited = /DRYDOCK_EXIT=(\d+)/;
+// eslint-disable-next-line no-control-regex -- ANSI escape sequences are made of control characters
 const ansi = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)|[@-Z\\-_])/g;
 
 if (skipReason) console.warn(`test/security/secrets-console.test.ts skipped: ${skipReason}`);

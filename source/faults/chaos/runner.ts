@@ -11,7 +11,6 @@
 import type {EngineEvent} from '../../engine/events.js';
 import type {CheckInput} from '../../engine/checks.js';
 import type {ChaosRecord} from '../../engine/fault-records.js';
-import type {StreamUpdate} from '../../engine/phase-definition.js';
 import type {PhaseId} from '../../engine/phase-ids.js';
 import type {ExchangeClient} from '../../exchange/types.js';
 import type {StreamEvent, StreamWatcher} from '../../exchange/stream-watcher.js';

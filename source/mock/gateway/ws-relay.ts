@@ -5,6 +5,7 @@ import type {StreamKind} from '../contracts.js';
 import type {GatewayActivity} from './gateway-activity.js';
 import type {GatewayFaults} from './gateway-faults.js';
 import type {NotionalCaps} from './notional-caps.js';
+import {rawText} from '../ws/raw-text.js';
 
 export interface WsRelayDeps {
 	/** Market-stream base (wss://stream.binance.com:9443) and the WebSocket API URL (…/ws-api/v3). */
@@ -130,7 +131,7 @@ class RelayedConnection {
 
 	private fromClient(data: RawData, isBinary: boolean): void {
 		if (!isBinary && this.route.kind !== 'listenKey') {
-			const text = data.toString();
+			const text = rawText(data);
 			const refusal = this.noteRequest(text);
 			if (refusal !== undefined) {
 				if (this.client.readyState === WebSocket.OPEN) this.client.send(refusal);
@@ -155,10 +156,10 @@ class RelayedConnection {
 		const p = typeof params === 'object' && params !== null ? (params as Record<string, unknown> | unknown[]) : {};
 		let notional = 0;
 		if (this.route.kind === 'wsApi' && ORDER_METHODS.has(method) && !Array.isArray(p)) {
-			const verdict = this.deps.caps.check((name) => (p[name] === undefined ? undefined : String(p[name])));
+			const verdict = this.deps.caps.check((name) => (p[name] === undefined ? undefined : wireText(p[name])));
 			if (!verdict.ok) {
 				const error = {code: -2010, msg: verdict.msg};
-				this.deps.activity.orderAck({status: 400, body: error, side: String(p['side'] ?? ''), type: String(p['type'] ?? ''), sentClientOrderId: typeof p['newClientOrderId'] === 'string' ? p['newClientOrderId'] : undefined, latencyMs: 0, count10s: 0}, Date.now());
+				this.deps.activity.orderAck({status: 400, body: error, side: wireText(p['side'] ?? ''), type: wireText(p['type'] ?? ''), sentClientOrderId: typeof p['newClientOrderId'] === 'string' ? p['newClientOrderId'] : undefined, latencyMs: 0, count10s: 0}, Date.now());
 				return JSON.stringify({id, status: 400, error});
 			}
 			notional = verdict.notional;
@@ -169,7 +170,7 @@ class RelayedConnection {
 	}
 
 	private fromVenue(data: RawData, isBinary: boolean): void {
-		if (!isBinary) this.noteAnswer(data.toString());
+		if (!isBinary) this.noteAnswer(rawText(data));
 		// A stalled stream keeps its connection but gets nothing, as on the mock.
 		if (this.deps.faults.streamsStalled()) return;
 		if (this.open(this.client)) this.client.send(data, {binary: isBinary});
@@ -215,7 +216,7 @@ class RelayedConnection {
 		if (status >= 400 || headers['x-mbx-used-weight-1m'] !== undefined) this.deps.activity.response(status, headers, JSON.stringify(f['error'] ?? f), `ws-api:${request.method}`, now);
 		if (ORDER_METHODS.has(request.method) && !Array.isArray(params)) {
 			if (!ok) this.deps.caps.release(request.notional);
-			this.deps.activity.orderAck({status, body: ok ? f['result'] : f['error'], side: String(params['side'] ?? ''), type: String(params['type'] ?? ''), sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined, latencyMs: performance.now() - request.sentAt, count10s: 0}, now);
+			this.deps.activity.orderAck({status, body: ok ? f['result'] : f['error'], side: wireText(params['side'] ?? ''), type: wireText(params['type'] ?? ''), sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined, latencyMs: performance.now() - request.sentAt, count10s: 0}, now);
 			return;
 		}
 		if (!ok) return;
@@ -318,4 +319,9 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 			await new Promise<void>((resolve) => wss.close(() => resolve()));
 		},
 	};
+}
+
+/** A parsed JSON request parameter as text: strings as they are, anything else (numbers, objects) as its JSON. */
+function wireText(value: unknown): string {
+	return typeof value === 'string' ? value : JSON.stringify(value);
 }

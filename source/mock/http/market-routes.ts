@@ -2,7 +2,7 @@ import {isInterval} from '../market/klines.js';
 import type {PublicTrade} from '../market/simulator.js';
 import {wireFilters} from '../market/symbols.js';
 import {tickerRoutes} from './ticker-routes.js';
-import {ORDER_TYPES, TRADING_CAPABILITIES, TRAILING_DELTA_FILTER} from '../matching/index.js';
+import {TRADING_CAPABILITIES, TRAILING_DELTA_FILTER} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import type {Params} from './params.js';

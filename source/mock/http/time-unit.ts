@@ -19,7 +19,7 @@ export function wantsMicroseconds(value: string | undefined, name: string): bool
 function convert(value: unknown, klines: boolean): unknown {
 	if (Array.isArray(value)) {
 		// A kline row: open time at [0], close time at [6].
-		if (klines && value.length >= 7 && typeof value[0] === 'number' && typeof value[6] === 'number') return value.map((v, i) => (i === 0 || i === 6 ? (v as number) * 1000 : v));
+		if (klines && value.length >= 7 && typeof value[0] === 'number' && typeof value[6] === 'number') return value.map((v: unknown, i) => (i === 0 || i === 6 ? (v as number) * 1000 : v));
 		return value.map((v) => convert(v, klines));
 	}
 	if (value === null || typeof value !== 'object') return value;

@@ -1,7 +1,7 @@
 import type {MarketFeed, Unsubscribe, WireBookTicker, WireDepthSnapshot, WireDepthUpdate, WireKline, WireMiniTicker, WireTicker, WireTrade} from '../contracts.js';
 import {type Candle, KlineStore, candleOpen, isInterval, nextOpen} from './klines.js';
 import {effectiveSettings, type EffectiveMarketSettings, type MarketSymbolSettings, type MockMarketSettings} from './market-settings.js';
-import {OrderBook, type Level} from './order-book.js';
+import {OrderBook} from './order-book.js';
 import {PriceProcess, type Regime} from './price-process.js';
 import {Rng} from './rng.js';
 import {PriceShock, type ShockSpec} from './price-shock.js';

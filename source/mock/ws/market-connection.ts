@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import type {StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
+import {rawText} from './raw-text.js';
 import {parseControlFrame, type ControlFrame, type RequestId} from './control-frames.js';
 import type {StreamHub, StreamSubscriber} from './stream-hub.js';
 import {parseStreamName, type StreamSpec} from './stream-names.js';
@@ -76,7 +77,7 @@ export class MarketConnection implements StreamSubscriber {
 			this.closeWith(CLOSE_UNSUPPORTED_DATA, 'Binary frames are not supported: send JSON text frames');
 			return;
 		}
-		const parsed = parseControlFrame(data.toString());
+		const parsed = parseControlFrame(rawText(data));
 		if (!parsed.ok) {
 			const {code, msg, id} = parsed.error;
 			this.reply({error: {code, msg}, id});
@@ -95,7 +96,7 @@ export class MarketConnection implements StreamSubscriber {
 			case 'SUBSCRIBE': {
 				const specs: StreamSpec[] = [];
 				for (const name of frame.streams) {
-					const parsed = parseStreamName(name, this.context.hasSymbol);
+					const parsed = parseStreamName(name, (symbol) => this.context.hasSymbol(symbol));
 					if (!parsed.ok) {
 						this.replyError(2, `Invalid request: ${parsed.error}`, frame.id);
 						return;
@@ -113,7 +114,7 @@ export class MarketConnection implements StreamSubscriber {
 			}
 			case 'UNSUBSCRIBE':
 				for (const name of frame.streams) {
-					const parsed = parseStreamName(name, this.context.hasSymbol);
+					const parsed = parseStreamName(name, (symbol) => this.context.hasSymbol(symbol));
 					this.unsubscribe(parsed.ok ? parsed.spec.name : name);
 				}
 				this.reply({result: null, id: frame.id});

@@ -16,7 +16,7 @@ function parseAll(names: string[], context: RouteContext): {streams: StreamSpec[
 	if (names.length > context.maxStreams) return {error: `too many streams: ${names.length} (at most ${context.maxStreams} per connection)`};
 	const streams: StreamSpec[] = [];
 	for (const name of names) {
-		const parsed = parseStreamName(name, context.hasSymbol);
+		const parsed = parseStreamName(name, (symbol) => context.hasSymbol(symbol));
 		if (!parsed.ok) return {error: parsed.error};
 		if (!streams.some((stream) => stream.name === parsed.spec.name)) streams.push(parsed.spec);
 	}

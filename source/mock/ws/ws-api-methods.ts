@@ -70,7 +70,7 @@ function toParams(raw: Record<string, unknown>): Params {
 	const search = new URLSearchParams();
 	for (const [key, value] of Object.entries(raw)) {
 		if (value === undefined || value === null) continue;
-		search.append(key, typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value));
+		search.append(key, typeof value === 'string' ? value : JSON.stringify(value));
 	}
 	return new Params(search.toString(), '');
 }

@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import type {StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
+import {rawText} from './raw-text.js';
 import type {UserDataHub, UserEventSink} from './user-data-hub.js';
 import {verifySignedParams, type KeyResolver, type WsApiError} from './ws-api-auth.js';
 import type {MethodOutcome, WsApiGateway} from './ws-api-methods.js';
@@ -96,7 +97,7 @@ export class WsApiSession {
 		}
 		let request: unknown;
 		try {
-			request = JSON.parse(data.toString());
+			request = JSON.parse(rawText(data));
 		} catch (error) {
 			this.respond(null, badRequest(-1102, `Malformed request: invalid JSON (${(error as Error).message}).`));
 			return;

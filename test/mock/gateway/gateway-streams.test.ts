@@ -11,6 +11,7 @@ import {signaturePayload} from '../../../source/mock/ws/ws-api-auth.js';
 import {adminCall, signed, waitFor} from '../helpers.js';
 import {sleep, TestClient} from '../helpers.js';
 import {startTlsVenue, type TlsVenue} from './helpers.js';
+import {rawText} from '../../../source/mock/ws/raw-text.js';
 
 let venue: TlsVenue;
 let edKeys = 0;
@@ -68,7 +69,7 @@ describe('market streams', () => {
 		// Combined streams by the /stream path, and the frame type as the venue sent it.
 		const raw = new WebSocket(`${gateway.ws}/stream?streams=btcusdt@trade`);
 		const first = await new Promise<{binary: boolean; text: string}>((resolve, reject) => {
-			raw.once('message', (data, isBinary) => resolve({binary: isBinary, text: data.toString()}));
+			raw.once('message', (data, isBinary) => resolve({binary: isBinary, text: rawText(data)}));
 			raw.once('error', reject);
 			raw.once('open', () => void trade('BTCUSDT', 91_300));
 		});
@@ -220,7 +221,7 @@ describe('WS API weight and throttling', () => {
 		await new Promise((resolve) => server.once('listening', resolve));
 		server.on('connection', (socket) => {
 			socket.on('message', (data) => {
-				const {id, method} = JSON.parse(data.toString()) as {id: string; method: string};
+				const {id, method} = JSON.parse(rawText(data)) as {id: string; method: string};
 				const rateLimits = [{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000, count: 42}];
 				if (method === 'time') socket.send(JSON.stringify({id, status: 200, result: {serverTime: Date.now()}, rateLimits}));
 				else socket.send(JSON.stringify({id, status: 429, error: {code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.', data: {serverTime: Date.now(), retryAfter: Date.now() + 5000}}, rateLimits}));

@@ -9,7 +9,7 @@ import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
 import {loadProfile, resolveProfilePath} from '../profiles/profile-file.js';
 import {rerunSourceOf, RerunSourceError, type RerunSource} from '../report/rerun.js';
-import {buildPlan, failedPhasesOf} from '../engine/plans.js';
+import {buildPlan} from '../engine/plans.js';
 import type {PlanSpec} from '../engine/plans.js';
 import {CRASH_EXIT_CODE, createShutdownCoordinator, engineShutdownTarget} from '../engine/shutdown.js';
 import {createSession} from '../runtime/session.js';

@@ -193,7 +193,7 @@ function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 			},
 			(error: unknown) => {
 				signal.removeEventListener('abort', onAbort);
-				reject(error);
+				reject(error instanceof Error ? error : new Error(String(error)));
 			},
 		);
 	});

@@ -4,7 +4,7 @@
  * rolling of the per-second operation series.
  */
 import {passCount} from './checks.js';
-import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView, SoakView, StreamView} from './snapshot.js';
+import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView, StreamView} from './snapshot.js';
 import type {RunReducer} from './run-reducer.js';
 import {soakView} from './soak-view.js';
 

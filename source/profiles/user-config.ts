@@ -38,7 +38,7 @@ async function open(env: NodeJS.ProcessEnv): Promise<(Store & {path: string}) | 
 	if (!userConfigEnabled(env)) return null;
 	try {
 		const {default: Conf} = await import('conf');
-		return new Conf<{lastRuns: Record<string, RememberedRun>}>({projectName: 'drydock', ...(env.DRYDOCK_CONFIG_DIR ? {cwd: env.DRYDOCK_CONFIG_DIR} : {})}) as unknown as Store & {path: string};
+		return new Conf<{lastRuns: Record<string, RememberedRun>}>({projectName: 'drydock', ...(env.DRYDOCK_CONFIG_DIR ? {cwd: env.DRYDOCK_CONFIG_DIR} : {})});
 	} catch {
 		// An unreadable or unwritable config never gets in the way of a run.
 		return null;

@@ -1,7 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {CircuitBreaker} from '../../source/engine/breaker.js';
 import {backoffDelay, retry} from '../../source/engine/retry.js';
-import type {BreakerState} from '../../source/engine/snapshot.js';
 
 describe('circuit breaker', () => {
 	it('opens after the threshold, half-opens after openMs, closes on probe success, reopens on probe failure', () => {
@@ -30,7 +29,7 @@ describe('circuit breaker', () => {
 		now += 500;
 		expect(breaker.tryAcquire()).toBe(true);
 		breaker.success();
-		expect(breaker.state as BreakerState).toBe('closed');
+		expect(breaker.state).toBe('closed');
 		expect(transitions).toEqual(['closed->open', 'open->half-open', 'half-open->open', 'open->half-open', 'half-open->closed']);
 		breaker.trip();
 		expect(breaker.state).toBe('open');

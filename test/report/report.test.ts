@@ -3,7 +3,6 @@ import {mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {XMLParser, XMLValidator} from 'fast-xml-parser';
-import {toJUnit} from '../../source/report/junit.js';
 import {writeFileAtomic} from '../../source/report/json.js';
 import {formatSummary} from '../../source/report/summary.js';
 import {decodeHistogram} from '../../source/engine/latency.js';

@@ -63,7 +63,7 @@ export function chaosRecords(report: Pick<Report, 'chaos'>): ChaosRecord[] {
 			failed_calls: count(c.failed_calls),
 			unknown_orders: orders
 				.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null)
-				.map(o => ({client_order_id: String(o['client_order_id'] ?? '?'), at_ms: count(o['at_ms']), error: String(o['error'] ?? ''), resolution: String(o['resolution'] ?? 'unresolved'), resolved_by: textOrNull(o['resolved_by']), placements: count(o['placements'])})),
+				.map(o => ({client_order_id: textOrNull(o['client_order_id']) ?? '?', at_ms: count(o['at_ms']), error: textOrNull(o['error']) ?? '', resolution: textOrNull(o['resolution']) ?? 'unresolved', resolved_by: textOrNull(o['resolved_by']), placements: count(o['placements'])})),
 			breaker_transitions: transitions
 				.filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null)
 				.map(t => ({after_ms: count(t['after_ms']), state: String(t['state']) as ChaosRecord['breaker_transitions'][number]['state']})),

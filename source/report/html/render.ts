@@ -275,7 +275,7 @@ function seriesByKey<T extends {at: string}>(rows: readonly T[], key: (row: T) =
 		if (t === null) continue;
 		const k = key(row);
 		let points = byKey.get(k);
-		if (!points) byKey.set(k, (points = new Map()));
+		if (!points) byKey.set(k, (points = new Map<number, number>()));
 		points.set(t, (points.get(t) ?? 0) + value(row));
 	}
 	return [...byKey.entries()].slice(0, limit).map(([name, points]) => {

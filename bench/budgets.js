@@ -86,19 +86,25 @@ const budgets = [
 		budget: '≥ 1.0× autocannon, ≥ 5× Locust in req/s (issue 16 goal: ≥ 1.05× autocannon every repetition)',
 		peer: 'autocannon and Locust FastHttpUser on the same nginx',
 		file: 'load.bench.js',
-		args: short ? ['--seconds', '3', '--reps', '1', '--connections', '32'] : ['--seconds', '8', '--reps', '2', '--connections', '32'],
+		args: short
+			? ['--seconds', '3', '--reps', '1', '--connections', '32']
+			: ['--seconds', '8', '--reps', '2', '--connections', '32'],
 		figures: [/^\| (drydock load|autocannon|Locust|wrk).*/gm, /^per repetition.*/m, /^goal.*/m, /^budget.*/m],
 	},
 ];
 
 function run(file, args, env) {
-	return new Promise((resolve) => {
+	return new Promise(resolve => {
 		const nodeArgs = file.endsWith('.ts') ? ['--import', 'tsx', file, ...args] : [file, ...args];
-		const child = spawn(process.execPath, nodeArgs, {cwd: dir, env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(process.execPath, nodeArgs, {
+			cwd: dir,
+			env: {...process.env, ...env},
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		let out = '';
-		child.stdout.on('data', (d) => (out += d));
-		child.stderr.on('data', (d) => (out += d));
-		child.on('close', (code) => resolve({code, out}));
+		child.stdout.on('data', d => (out += d));
+		child.stderr.on('data', d => (out += d));
+		child.on('close', code => resolve({code, out}));
 	});
 }
 
@@ -116,18 +122,31 @@ for (const b of budgets) {
 		outputs.set(file, await run(file, b.args ?? [], b.env ?? {}));
 	}
 	const {code, out} = outputs.get(file);
-	const lines = b.figures.flatMap((pattern) => (pattern.global ? [...out.matchAll(pattern)].map((m) => m[0]) : [out.match(pattern)?.[0]].filter(Boolean)));
-	const status = code === 0 ? 'met' : code === 2 ? 'not measured (prerequisite missing)' : lines.some((l) => /MISSED|NOT met/.test(l)) || code === 1 ? 'MISSED' : `bench failed (exit ${code})`;
+	const lines = b.figures.flatMap(pattern =>
+		pattern.global ? [...out.matchAll(pattern)].map(m => m[0]) : [out.match(pattern)?.[0]].filter(Boolean),
+	);
+	const status =
+		code === 0
+			? 'met'
+			: code === 2
+				? 'not measured (prerequisite missing)'
+				: lines.some(l => /MISSED|NOT met/.test(l)) || code === 1
+					? 'MISSED'
+					: `bench failed (exit ${code})`;
 	rows.push({...b, status, lines: lines.length > 0 ? lines : out.trim().split('\n').slice(-3)});
 }
 
-console.log(`\ndrydock budgets (${short ? 'short' : 'full'} mode, ${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})\n`);
+console.log(
+	`\ndrydock budgets (${short ? 'short' : 'full'} mode, ${((Date.now() - started) / 1000).toFixed(0)} s, node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})\n`,
+);
 for (const r of rows) {
 	console.log(`${r.status === 'met' ? '✓' : r.status === 'MISSED' ? '✗' : '·'} ${r.what}: ${r.status}`);
 	console.log(`    budget: ${r.budget}`);
 	console.log(`    peer:   ${r.peer}`);
 	for (const line of r.lines) console.log(`    ${line.trim()}`);
 }
-const missed = rows.filter((r) => r.status !== 'met' && !r.status.startsWith('not measured'));
-console.log(`\n${missed.length === 0 ? 'every measured budget met' : `${missed.length} budget(s) missed: ${missed.map((r) => r.what).join(', ')}`}`);
+const missed = rows.filter(r => r.status !== 'met' && !r.status.startsWith('not measured'));
+console.log(
+	`\n${missed.length === 0 ? 'every measured budget met' : `${missed.length} budget(s) missed: ${missed.map(r => r.what).join(', ')}`}`,
+);
 process.exitCode = missed.length === 0 ? 0 : 1;

@@ -10,7 +10,13 @@ import {createInterface} from 'node:readline';
 import {parseArgs} from 'node:util';
 import {createExchange} from '../dist/exchange/index.js';
 
-const {values} = parseArgs({options: {iterations: {type: 'string', default: '2000'}, warmup: {type: 'string', default: '300'}, 'in-process': {type: 'boolean', default: false}}});
+const {values} = parseArgs({
+	options: {
+		iterations: {type: 'string', default: '2000'},
+		warmup: {type: 'string', default: '300'},
+		'in-process': {type: 'boolean', default: false},
+	},
+});
 const iterations = Number(values.iterations);
 const warmup = Number(values.warmup);
 
@@ -30,17 +36,25 @@ async function measure(name, fn) {
 	}
 	const elapsed = performance.now() - started;
 	const sorted = Array.from(samples).sort((a, b) => a - b);
-	return {name, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1), perSec: iterations / (elapsed / 1000)};
+	return {
+		name,
+		p50: percentile(sorted, 50),
+		p99: percentile(sorted, 99),
+		max: sorted.at(-1),
+		perSec: iterations / (elapsed / 1000),
+	};
 }
 
 const agent = new http.Agent({keepAlive: true, maxSockets: 1});
 function rawGet(url) {
 	return new Promise((resolve, reject) => {
-		http.get(url, {agent}, res => {
-			res.resume();
-			res.on('end', resolve);
-			res.on('error', reject);
-		}).on('error', reject);
+		http
+			.get(url, {agent}, res => {
+				res.resume();
+				res.on('end', resolve);
+				res.on('error', reject);
+			})
+			.on('error', reject);
 	});
 }
 
@@ -59,32 +73,53 @@ process.on('SIGTERM', async () => { await m.close(); process.exit(0); });`;
 		child.once('exit', code => reject(new Error(`mock exited with ${code}`)));
 		createInterface({input: child.stdout}).once('line', resolve);
 	});
-	return {...JSON.parse(line), close: () => new Promise(resolve => {
-		child.once('exit', resolve);
-		child.kill('SIGTERM');
-	})};
+	return {
+		...JSON.parse(line),
+		close: () =>
+			new Promise(resolve => {
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
 }
 
-const mock = values['in-process'] ? await (await import(mockModule)).startMockExchange(mockOptions) : await startChildMock();
+const mock = values['in-process']
+	? await (await import(mockModule)).startMockExchange(mockOptions)
+	: await startChildMock();
 const client = await createExchange({
-	environment: 'mock', restUrl: mock.rest, wsUrl: mock.ws, apiKey: mock.apiKey, secret: mock.apiSecret,
-	enableRateLimit: false, timeoutMs: 10_000,
+	environment: 'mock',
+	restUrl: mock.rest,
+	wsUrl: mock.ws,
+	apiKey: mock.apiKey,
+	secret: mock.apiSecret,
+	enableRateLimit: false,
+	timeoutMs: 10_000,
 });
 await client.loadMarkets();
 const book = await client.fetchOrderBook('BTC/USDT', 5);
 const restingPrice = Math.round(book.bids[0][0] * 0.5);
 
 const results = [];
-results.push(await measure('raw HTTP GET /api/v3/ticker/price', () => rawGet(`${mock.rest}/api/v3/ticker/price?symbol=BTCUSDT`)));
-results.push(await measure('raw HTTP GET /api/v3/ticker/24hr', () => rawGet(`${mock.rest}/api/v3/ticker/24hr?symbol=BTCUSDT`)));
+results.push(
+	await measure('raw HTTP GET /api/v3/ticker/price', () => rawGet(`${mock.rest}/api/v3/ticker/price?symbol=BTCUSDT`)),
+);
+results.push(
+	await measure('raw HTTP GET /api/v3/ticker/24hr', () => rawGet(`${mock.rest}/api/v3/ticker/24hr?symbol=BTCUSDT`)),
+);
 results.push(await measure('ccxt fetchTicker', () => client.fetchTicker('BTC/USDT')));
 // Alternate buy and sell so balances never run out; market orders fill at once.
-results.push(await measure('ccxt createOrder (market)', i => client.createOrder({symbol: 'BTC/USDT', side: i % 2 === 0 ? 'buy' : 'sell', type: 'market', amount: 0.0001})));
+results.push(
+	await measure('ccxt createOrder (market)', i =>
+		client.createOrder({symbol: 'BTC/USDT', side: i % 2 === 0 ? 'buy' : 'sell', type: 'market', amount: 0.0001}),
+	),
+);
 // A resting limit order: the round trip without a book walk. Cancel them in bulk afterwards.
-results.push(await measure('ccxt createOrder (limit, resting)', async i => {
-	await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0002, price: restingPrice});
-	if (i % 100 === 99) await client.cancelAllOrders('BTC/USDT');
-}));
+results.push(
+	await measure('ccxt createOrder (limit, resting)', async i => {
+		await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.0002, price: restingPrice});
+		if (i % 100 === 99) await client.cancelAllOrders('BTC/USDT');
+	}),
+);
 await client.cancelAllOrders('BTC/USDT').catch(() => {});
 
 await client.close();
@@ -94,9 +129,14 @@ agent.destroy();
 const pad = (s, n) => String(s).padEnd(n);
 const ms = v => v.toFixed(3).padStart(8);
 const [load1] = (await import('node:os')).loadavg();
-console.log(`\nccxt round trips to the mock on loopback (${iterations} iterations after ${warmup} warm-up, enableRateLimit off, mock ${values['in-process'] ? 'in process' : 'in a child process'}, node ${process.version}, load average ${load1.toFixed(1)})\n`);
-console.log(`${pad('operation', 36)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'ops/s'.padStart(9)}`);
-for (const r of results) console.log(`${pad(r.name, 36)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}${Math.round(r.perSec).toString().padStart(9)}`);
+console.log(
+	`\nccxt round trips to the mock on loopback (${iterations} iterations after ${warmup} warm-up, enableRateLimit off, mock ${values['in-process'] ? 'in process' : 'in a child process'}, node ${process.version}, load average ${load1.toFixed(1)})\n`,
+);
+console.log(
+	`${pad('operation', 36)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'max ms'.padStart(8)}${'ops/s'.padStart(9)}`,
+);
+for (const r of results)
+	console.log(`${pad(r.name, 36)}${ms(r.p50)}${ms(r.p99)}${ms(r.max)}${Math.round(r.perSec).toString().padStart(9)}`);
 const order = results.find(r => r.name === 'ccxt createOrder (market)');
 const raw = results[0];
 console.log(`\nccxt createOrder / raw GET (p50): ${(order.p50 / raw.p50).toFixed(1)}×`);

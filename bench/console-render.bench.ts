@@ -50,7 +50,11 @@ for (let i = 1; i <= frames; i++) {
 		...s,
 		at: s.at + 250,
 		run: s.run ? {...s.run, elapsedMs: s.run.elapsedMs + 250} : null,
-		metrics: {...s.metrics, operations: s.metrics.operations + 1, opsSeries: [...s.metrics.opsSeries.slice(-119), i % 7]},
+		metrics: {
+			...s.metrics,
+			operations: s.metrics.operations + 1,
+			opsSeries: [...s.metrics.opsSeries.slice(-119), i % 7],
+		},
 		streams: s.streams.map(st => ({...st, messages: st.messages + 3, lastMessageAt: s.at + 250 - (i % 9) * 100})),
 	});
 	await settle();

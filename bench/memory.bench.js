@@ -18,7 +18,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function seconds(text) {
 	const match = /^(\d+(?:\.\d+)?)(s|m|h)?$/.exec(String(text).trim());
 	if (!match) throw new Error(`MEMORY_DURATION: "${text}" is not like 600, 10m or 2h`);
-	return Number(match[1]) * ({s: 1, m: 60, h: 3600}[match[2] ?? 's']);
+	return Number(match[1]) * {s: 1, m: 60, h: 3600}[match[2] ?? 's'];
 }
 
 const duration = seconds(process.env.MEMORY_DURATION ?? '10m');
@@ -38,7 +38,16 @@ const urls = await new Promise((resolve, reject) => {
 	mock.on('exit', code => reject(new Error(`mock exited ${code}`)));
 });
 
-const client = await createExchange({environment: 'mock', restUrl: urls.rest, wsUrl: urls.ws, apiKey: 'drydockMockApiKey00000000000000000000000000000000000000000000001', secret: 'drydockMockApiSecret00000000000000000000000000000000000000000001', enableRateLimit: false, timeoutMs: 5000, wsReconnectBaseMs: 100});
+const client = await createExchange({
+	environment: 'mock',
+	restUrl: urls.rest,
+	wsUrl: urls.ws,
+	apiKey: 'drydockMockApiKey00000000000000000000000000000000000000000000001',
+	secret: 'drydockMockApiSecret00000000000000000000000000000000000000000001',
+	enableRateLimit: false,
+	timeoutMs: 5000,
+	wsReconnectBaseMs: 100,
+});
 await client.loadMarkets();
 const counts = {ok: 0, failed: 0, frames: 0, streamErrors: 0, reconnects: 0, faults: 0};
 const watcher = new StreamWatcher(client, {
@@ -62,7 +71,14 @@ const operations = [
 	() => client.fetchBalance(),
 	async () => {
 		// A resting order far from the market, then its cancel: two operations, no fills, no drift.
-		const order = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: Math.round(price * 0.5), clientOrderId: `mem${seq++}`});
+		const order = await client.createOrder({
+			symbol: 'BTC/USDT',
+			side: 'buy',
+			type: 'limit',
+			amount: 0.001,
+			price: Math.round(price * 0.5),
+			clientOrderId: `mem${seq++}`,
+		});
 		counts.ok++;
 		await client.cancelOrder('BTC/USDT', {id: order.id});
 	},
@@ -78,7 +94,11 @@ const chaos = [
 
 async function inject(spec) {
 	try {
-		const response = await fetch(`${urls.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(spec)});
+		const response = await fetch(`${urls.admin}/faults`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify(spec),
+		});
 		await response.text();
 		if (response.ok) counts.faults++;
 	} catch {
@@ -92,7 +112,9 @@ const end = started + duration * 1000;
 let inFlight = 0;
 const tickMs = 10;
 let credit = 0;
-console.log(`memory bench: ${rate} operations/s for ${duration} s (warm-up ${warmup} s, a sample every ${sampleEvery} s), 5 streams, a fault every 30 s; mock at ${urls.rest}`);
+console.log(
+	`memory bench: ${rate} operations/s for ${duration} s (warm-up ${warmup} s, a sample every ${sampleEvery} s), 5 streams, a fault every 30 s; mock at ${urls.rest}`,
+);
 
 const ticker = setInterval(() => {
 	credit += (rate * tickMs) / 1000;
@@ -100,7 +122,12 @@ const ticker = setInterval(() => {
 		credit--;
 		inFlight++;
 		const op = operations[Math.floor(Math.random() * operations.length)];
-		op().then(() => counts.ok++, () => counts.failed++).finally(() => inFlight--);
+		op()
+			.then(
+				() => counts.ok++,
+				() => counts.failed++,
+			)
+			.finally(() => inFlight--);
 	}
 }, tickMs);
 let chaosIndex = 0;
@@ -111,7 +138,9 @@ const sampler = setInterval(() => {
 	const {rss, heapUsed} = process.memoryUsage();
 	samples.push({at, rss: rss / 1048576, heap: heapUsed / 1048576});
 	if (samples.length % Math.max(1, Math.round(60 / sampleEvery)) === 0) {
-		console.log(`  t=${Math.round(at)}s rss=${(rss / 1048576).toFixed(1)} MB heap=${(heapUsed / 1048576).toFixed(1)} MB ops ok=${counts.ok} failed=${counts.failed} frames=${counts.frames} stream errors=${counts.streamErrors} reconnects=${counts.reconnects} faults=${counts.faults}`);
+		console.log(
+			`  t=${Math.round(at)}s rss=${(rss / 1048576).toFixed(1)} MB heap=${(heapUsed / 1048576).toFixed(1)} MB ops ok=${counts.ok} failed=${counts.failed} frames=${counts.frames} stream errors=${counts.streamErrors} reconnects=${counts.reconnects} faults=${counts.faults}`,
+		);
 	}
 }, sampleEvery * 1000);
 
@@ -144,7 +173,14 @@ const achieved = (counts.ok + counts.failed) / wall;
 const rssSlope = slopePerHour(steady, 'rss');
 const heapSlope = slopePerHour(steady, 'heap');
 const rssValues = steady.map(s => s.rss);
-console.log(`\nresult: ${wall.toFixed(0)} s, ${achieved.toFixed(0)} operations/s achieved (${counts.ok} ok, ${counts.failed} failed), ${counts.frames} stream frames, ${counts.reconnects} reconnects, ${counts.faults} faults injected`);
-console.log(`RSS after warm-up: ${Math.min(...rssValues).toFixed(1)}–${Math.max(...rssValues).toFixed(1)} MB; slope ${rssSlope.toFixed(2)} MB/h (budget ≤ ${budgetMbPerHour} MB/h); heap slope ${heapSlope.toFixed(2)} MB/h${globalThis.gc ? ' (after forced GC)' : ''}`);
-if (duration < 1800) console.log('note: under 30 minutes a slope is noisy (GC and ccxt caches still settling); run MEMORY_DURATION=2h for a conclusive figure');
+console.log(
+	`\nresult: ${wall.toFixed(0)} s, ${achieved.toFixed(0)} operations/s achieved (${counts.ok} ok, ${counts.failed} failed), ${counts.frames} stream frames, ${counts.reconnects} reconnects, ${counts.faults} faults injected`,
+);
+console.log(
+	`RSS after warm-up: ${Math.min(...rssValues).toFixed(1)}–${Math.max(...rssValues).toFixed(1)} MB; slope ${rssSlope.toFixed(2)} MB/h (budget ≤ ${budgetMbPerHour} MB/h); heap slope ${heapSlope.toFixed(2)} MB/h${globalThis.gc ? ' (after forced GC)' : ''}`,
+);
+if (duration < 1800)
+	console.log(
+		'note: under 30 minutes a slope is noisy (GC and ccxt caches still settling); run MEMORY_DURATION=2h for a conclusive figure',
+	);
 process.exitCode = achieved >= 100 && rssSlope <= budgetMbPerHour ? 0 : 1;

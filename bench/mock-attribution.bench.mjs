@@ -10,7 +10,13 @@ import {createInterface} from 'node:readline';
 import {parseArgs} from 'node:util';
 import autocannon from 'autocannon';
 
-const {values} = parseArgs({options: {seconds: {type: 'string', default: '5'}, reps: {type: 'string', default: '3'}, connections: {type: 'string', default: '50'}}});
+const {values} = parseArgs({
+	options: {
+		seconds: {type: 'string', default: '5'},
+		reps: {type: 'string', default: '3'},
+		connections: {type: 'string', default: '50'},
+	},
+});
 const seconds = Number(values.seconds);
 const reps = Number(values.reps);
 const connections = Number(values.connections);
@@ -29,18 +35,22 @@ createInterface({input: process.stdin}).on('line', (line) => {
 process.on('SIGTERM', async () => { await m.close(); process.exit(0); });`;
 const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'inherit']});
 const lines = createInterface({input: child.stdout});
-const ask = (what) => new Promise((resolve) => {
-	lines.once('line', (l) => resolve(JSON.parse(l)));
-	child.stdin.write(`${what}\n`);
-});
-const venues = await new Promise((resolve) => lines.once('line', (l) => resolve(JSON.parse(l))));
+const ask = what =>
+	new Promise(resolve => {
+		lines.once('line', l => resolve(JSON.parse(l)));
+		child.stdin.write(`${what}\n`);
+	});
+const venues = await new Promise(resolve => lines.once('line', l => resolve(JSON.parse(l))));
 
-const signedUrl = (venue) => {
+const signedUrl = venue => {
 	const query = `symbol=BTCUSDT&recvWindow=60000&timestamp=${Date.now()}`;
-	return {url: `${venue.rest}/api/v3/openOrders?${query}&signature=${createHmac('sha256', venue.apiSecret).update(query).digest('hex')}`, headers: {'X-MBX-APIKEY': venue.apiKey}};
+	return {
+		url: `${venue.rest}/api/v3/openOrders?${query}&signature=${createHmac('sha256', venue.apiSecret).update(query).digest('hex')}`,
+		headers: {'X-MBX-APIKEY': venue.apiKey},
+	};
 };
 const cases = [
-	['public GET /api/v3/ticker/price', (venue) => ({url: `${venue.rest}/api/v3/ticker/price?symbol=BTCUSDT`})],
+	['public GET /api/v3/ticker/price', venue => ({url: `${venue.rest}/api/v3/ticker/price?symbol=BTCUSDT`})],
 	['signed GET /api/v3/openOrders', signedUrl],
 ];
 
@@ -48,13 +58,19 @@ async function run(target) {
 	const before = (await ask('cpu')).cpuUs;
 	const result = await autocannon({...target, connections, duration: seconds, pipelining: 1});
 	const after = (await ask('cpu')).cpuUs;
-	return {rps: result.requests.average, bad: result.non2xx + result.errors, usPerReq: (after - before) / (result.requests.total || 1)};
+	return {
+		rps: result.requests.average,
+		bad: result.non2xx + result.errors,
+		usPerReq: (after - before) / (result.requests.total || 1),
+	};
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 await autocannon({url: `${venues.main.rest}/api/v3/ticker/price?symbol=BTCUSDT`, connections, duration: 2});
 await autocannon({url: `${venues.client.rest}/api/v3/ticker/price?symbol=BTCUSDT`, connections, duration: 2});
-console.log(`attribution cost (autocannon ${connections} connections, ${seconds} s × ${reps} interleaved runs, medians; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})`);
+console.log(
+	`attribution cost (autocannon ${connections} connections, ${seconds} s × ${reps} interleaved runs, medians; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})`,
+);
 for (const [name, target] of cases) {
 	const off = [];
 	const on = [];
@@ -62,11 +78,20 @@ for (const [name, target] of cases) {
 		off.push(await run(target(venues.main)));
 		on.push(await run(target(venues.client)));
 	}
-	const row = (label, runs) => `  ${label.padEnd(34)}${String(Math.round(median(runs.map((r) => r.rps)))).padStart(8)} req/s${median(runs.map((r) => r.usPerReq)).toFixed(1).padStart(8)} µs CPU/req   runs ${runs.map((r) => Math.round(r.rps)).join(' / ')}   non-2xx ${runs.reduce((s, r) => s + r.bad, 0)}`;
+	const row = (label, runs) =>
+		`  ${label.padEnd(34)}${String(Math.round(median(runs.map(r => r.rps)))).padStart(8)} req/s${median(
+			runs.map(r => r.usPerReq),
+		)
+			.toFixed(1)
+			.padStart(
+				8,
+			)} µs CPU/req   runs ${runs.map(r => Math.round(r.rps)).join(' / ')}   non-2xx ${runs.reduce((s, r) => s + r.bad, 0)}`;
 	console.log(`${name}\n${row("drydock's port (attribution off)", off)}\n${row("client's port (attribution on)", on)}`);
-	const rpsDrop = 1 - median(on.map((r) => r.rps)) / median(off.map((r) => r.rps));
-	const cpuRise = median(on.map((r) => r.usPerReq)) / median(off.map((r) => r.usPerReq)) - 1;
-	console.log(`  → ${(rpsDrop * 100).toFixed(1)} % fewer requests/s, ${(cpuRise * 100).toFixed(1)} % more server CPU per request (budget: ≤ 10 % fewer requests/s)`);
+	const rpsDrop = 1 - median(on.map(r => r.rps)) / median(off.map(r => r.rps));
+	const cpuRise = median(on.map(r => r.usPerReq)) / median(off.map(r => r.usPerReq)) - 1;
+	console.log(
+		`  → ${(rpsDrop * 100).toFixed(1)} % fewer requests/s, ${(cpuRise * 100).toFixed(1)} % more server CPU per request (budget: ≤ 10 % fewer requests/s)`,
+	);
 }
 console.log(`client activity counted ${(await ask('activity')).requests} requests`);
 child.kill('SIGTERM');

@@ -9,7 +9,9 @@ import {createInterface} from 'node:readline';
 import {parseArgs} from 'node:util';
 import autocannon from 'autocannon';
 
-const {values} = parseArgs({options: {seconds: {type: 'string', default: '6'}, connections: {type: 'string', default: '50'}}});
+const {values} = parseArgs({
+	options: {seconds: {type: 'string', default: '6'}, connections: {type: 'string', default: '50'}},
+});
 const seconds = Number(values.seconds);
 const connections = Number(values.connections);
 const mockModule = new URL('../dist/mock/index.js', import.meta.url).href;
@@ -25,16 +27,16 @@ createInterface({input: process.stdin}).on('line', () => { const u = process.cpu
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = createInterface({input: child.stdout});
 	const line = await new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`mock exited with ${code}`)));
+		child.once('exit', code => reject(new Error(`mock exited with ${code}`)));
 		lines.once('line', resolve);
 	});
 	const cpu = () =>
-		new Promise((resolve) => {
-			lines.once('line', (l) => resolve(JSON.parse(l).cpuUs));
+		new Promise(resolve => {
+			lines.once('line', l => resolve(JSON.parse(l).cpuUs));
 			child.stdin.write('cpu\n');
 		});
 	const close = () =>
-		new Promise((resolve) => {
+		new Promise(resolve => {
 			child.removeAllListeners('exit');
 			child.once('exit', resolve);
 			child.kill('SIGTERM');
@@ -50,11 +52,15 @@ const server = http.createServer((req, res) => { res.writeHead(200, {'Content-Ty
 server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({rest: 'http://127.0.0.1:' + server.address().port})));
 process.on('SIGTERM', () => process.exit(0));`;
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'inherit']});
-	const line = await new Promise((resolve) => createInterface({input: child.stdout}).once('line', resolve));
-	return {...JSON.parse(line), close: () => new Promise((resolve) => {
-		child.once('exit', resolve);
-		child.kill('SIGTERM');
-	})};
+	const line = await new Promise(resolve => createInterface({input: child.stdout}).once('line', resolve));
+	return {
+		...JSON.parse(line),
+		close: () =>
+			new Promise(resolve => {
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
 }
 
 const mock = await startChildMock();
@@ -81,13 +87,24 @@ try {
 		} finally {
 			await bare.close();
 		}
-		results.push({name, requestsPerSec: Math.round(r.requests.average), p50ms: r.latency.p50, p99ms: r.latency.p99, bytesPerReq: Math.round(r.throughput.total / Math.max(1, requests)), cpuUsPerReq: Math.round(cpuUs / Math.max(1, requests)), errors: r.errors + r.non2xx, bareSameBytesPerSec: Math.round(floor.requests.average)});
+		results.push({
+			name,
+			requestsPerSec: Math.round(r.requests.average),
+			p50ms: r.latency.p50,
+			p99ms: r.latency.p99,
+			bytesPerReq: Math.round(r.throughput.total / Math.max(1, requests)),
+			cpuUsPerReq: Math.round(cpuUs / Math.max(1, requests)),
+			errors: r.errors + r.non2xx,
+			bareSameBytesPerSec: Math.round(floor.requests.average),
+		});
 	}
 } finally {
 	await mock.close();
 }
 for (const r of results) {
 	const verdict = r.requestsPerSec >= 5_000 ? 'meets' : 'BELOW';
-	console.log(`${r.name.padEnd(34)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  ${r.bytesPerReq} B/req  ${r.cpuUsPerReq} µs CPU/req  errors ${r.errors}  (${verdict} 5 000/s; bare node:http, same bytes: ${r.bareSameBytesPerSec} req/s)`);
+	console.log(
+		`${r.name.padEnd(34)} ${String(r.requestsPerSec).padStart(7)} req/s  p50 ${r.p50ms} ms  p99 ${r.p99ms} ms  ${r.bytesPerReq} B/req  ${r.cpuUsPerReq} µs CPU/req  errors ${r.errors}  (${verdict} 5 000/s; bare node:http, same bytes: ${r.bareSameBytesPerSec} req/s)`,
+	);
 }
 console.log(JSON.stringify({bench: 'mock-depth-klines', seconds, connections, results}));

@@ -9,7 +9,13 @@ import {createInterface} from 'node:readline';
 import {parseArgs} from 'node:util';
 import autocannon from 'autocannon';
 
-const {values} = parseArgs({options: {seconds: {type: 'string', default: '8'}, reps: {type: 'string', default: '3'}, connections: {type: 'string', default: '50'}}});
+const {values} = parseArgs({
+	options: {
+		seconds: {type: 'string', default: '8'},
+		reps: {type: 'string', default: '3'},
+		connections: {type: 'string', default: '50'},
+	},
+});
 const seconds = Number(values.seconds);
 const reps = Number(values.reps);
 const connections = Number(values.connections);
@@ -24,10 +30,11 @@ const CPU_PROBE = `const {createInterface} = await import('node:readline');
 createInterface({input: process.stdin}).on('line', () => { const u = process.cpuUsage(); console.log(JSON.stringify({cpuUs: u.user + u.system})); });`;
 
 function cpuReader(child, lines) {
-	return () => new Promise((resolve) => {
-		lines.once('line', (l) => resolve(JSON.parse(l).cpuUs));
-		child.stdin.write('cpu\n');
-	});
+	return () =>
+		new Promise(resolve => {
+			lines.once('line', l => resolve(JSON.parse(l).cpuUs));
+			child.stdin.write('cpu\n');
+		});
 }
 
 async function startChildMock() {
@@ -39,14 +46,19 @@ ${CPU_PROBE}`;
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = createInterface({input: child.stdout});
 	const line = await new Promise((resolve, reject) => {
-		child.once('exit', (code) => reject(new Error(`mock exited with ${code}`)));
+		child.once('exit', code => reject(new Error(`mock exited with ${code}`)));
 		lines.once('line', resolve);
 	});
-	return {...JSON.parse(line), cpu: cpuReader(child, lines), close: () => new Promise((resolve) => {
-		child.removeAllListeners('exit');
-		child.once('exit', resolve);
-		child.kill('SIGTERM');
-	})};
+	return {
+		...JSON.parse(line),
+		cpu: cpuReader(child, lines),
+		close: () =>
+			new Promise(resolve => {
+				child.removeAllListeners('exit');
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
 }
 
 /** The floor to compare with: node:http answering a constant ticker body, also in its own process. */
@@ -59,14 +71,19 @@ process.on('SIGTERM', () => process.exit(0));
 ${CPU_PROBE}`;
 	const child = spawn(process.execPath, ['--input-type=module', '-e', script], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = createInterface({input: child.stdout});
-	const line = await new Promise((resolve) => lines.once('line', resolve));
-	return {...JSON.parse(line), cpu: cpuReader(child, lines), close: () => new Promise((resolve) => {
-		child.once('exit', resolve);
-		child.kill('SIGTERM');
-	})};
+	const line = await new Promise(resolve => lines.once('line', resolve));
+	return {
+		...JSON.parse(line),
+		cpu: cpuReader(child, lines),
+		close: () =>
+			new Promise(resolve => {
+				child.once('exit', resolve);
+				child.kill('SIGTERM');
+			}),
+	};
 }
 
-const median = (xs) => {
+const median = xs => {
 	const s = [...xs].sort((a, b) => a - b);
 	return s[Math.floor(s.length / 2)];
 };
@@ -76,7 +93,14 @@ async function run(url, server) {
 	const result = await autocannon({url, connections, duration: seconds, pipelining: 1});
 	const cpuUs = (await server.cpu()) - before;
 	const total = result.requests.total || 1;
-	return {rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, usPerReq: cpuUs / total};
+	return {
+		rps: result.requests.average,
+		p50: result.latency.p50,
+		p99: result.latency.p99,
+		non2xx: result.non2xx,
+		errors: result.errors,
+		usPerReq: cpuUs / total,
+	};
 }
 
 const bare = await startBareServer();
@@ -95,16 +119,35 @@ const rows = [];
 for (const [name, url, server] of targets) {
 	const runs = [];
 	for (let i = 0; i < reps; i++) runs.push(await run(url, server));
-	rows.push({name, us: median(runs.map((r) => r.usPerReq)), rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), bad: runs.reduce((s, r) => s + r.non2xx + r.errors, 0), all: runs.map((r) => Math.round(r.rps))});
+	rows.push({
+		name,
+		us: median(runs.map(r => r.usPerReq)),
+		rps: median(runs.map(r => r.rps)),
+		p50: median(runs.map(r => r.p50)),
+		p99: median(runs.map(r => r.p99)),
+		bad: runs.reduce((s, r) => s + r.non2xx + r.errors, 0),
+		all: runs.map(r => Math.round(r.rps)),
+	});
 }
 await mock.close();
 await bare.close();
 
-console.log(`\nmock exchange public-endpoint throughput (autocannon ${connections} connections, ${seconds} s × ${reps} runs, medians; mock in a child process; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})\n`);
-console.log(`${'endpoint'.padEnd(44)}${'req/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'non-2xx'.padStart(9)}${'server CPU µs/req'.padStart(19)}${'→ req/s per core'.padStart(18)}   runs`);
-for (const r of rows) console.log(`${r.name.padEnd(44)}${String(Math.round(r.rps)).padStart(9)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.bad).padStart(9)}${r.us.toFixed(1).padStart(19)}${String(Math.round(1e6 / r.us)).padStart(18)}   ${r.all.join(' / ')}`);
+console.log(
+	`\nmock exchange public-endpoint throughput (autocannon ${connections} connections, ${seconds} s × ${reps} runs, medians; mock in a child process; node ${process.version}, ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)})\n`,
+);
+console.log(
+	`${'endpoint'.padEnd(44)}${'req/s'.padStart(9)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}${'non-2xx'.padStart(9)}${'server CPU µs/req'.padStart(19)}${'→ req/s per core'.padStart(18)}   runs`,
+);
+for (const r of rows)
+	console.log(
+		`${r.name.padEnd(44)}${String(Math.round(r.rps)).padStart(9)}${String(r.p50).padStart(8)}${String(r.p99).padStart(8)}${String(r.bad).padStart(9)}${r.us.toFixed(1).padStart(19)}${String(Math.round(1e6 / r.us)).padStart(18)}   ${r.all.join(' / ')}`,
+	);
 const price = rows[1];
-console.log(`\nserver CPU per request, mock /ticker/price ÷ bare node:http: ${(price.us / rows[0].us).toFixed(2)}× (${(1e6 / price.us).toFixed(0)} req/s per fully available core)`);
+console.log(
+	`\nserver CPU per request, mock /ticker/price ÷ bare node:http: ${(price.us / rows[0].us).toFixed(2)}× (${(1e6 / price.us).toFixed(0)} req/s per fully available core)`,
+);
 const ok = price.rps >= 20_000 && price.bad === 0;
-console.log(`budget (/api/v3/ticker/price ≥ 20 000 req/s): ${ok ? 'met' : 'MISSED'}${ok ? '' : ' (check the load average above: on a shared machine compare the ratio to the floor)'}`);
+console.log(
+	`budget (/api/v3/ticker/price ≥ 20 000 req/s): ${ok ? 'met' : 'MISSED'}${ok ? '' : ' (check the load average above: on a shared machine compare the ratio to the floor)'}`,
+);
 process.exitCode = ok ? 0 : 1;

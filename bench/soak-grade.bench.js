@@ -17,18 +17,37 @@ const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const dir = await mkdtemp(path.join(tmpdir(), 'drydock-soak-grade-'));
 const profile = path.join(dir, 'grade-profile.json');
 // No URLs: the run starts its embedded mock. Limits lifted so nothing but latency and success decide.
-await writeFile(profile, JSON.stringify({
-	name: 'soak-grade-bench',
-	exchange: 'binance',
-	environment: 'mock',
-	symbols: ['BTC/USDT'],
-	rateLimit: {enableRateLimit: false},
-	soak: {ratePerSecond: rate, progressEveryMs: 60_000, warmupMs: 5_000, orderNotional: 20},
-	risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1000000},
-}));
+await writeFile(
+	profile,
+	JSON.stringify({
+		name: 'soak-grade-bench',
+		exchange: 'binance',
+		environment: 'mock',
+		symbols: ['BTC/USDT'],
+		rateLimit: {enableRateLimit: false},
+		soak: {ratePerSecond: rate, progressEveryMs: 60_000, warmupMs: 5_000, orderNotional: 20},
+		risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1000000},
+	}),
+);
 
 console.log(`soak grade bench: ${rate} operations/s for ${seconds} s on the embedded mock`);
-const child = spawn(process.execPath, ['bin/drydock.js', 'run', '--phases', 'soak', '--duration', `${seconds}s`, '--headless', '--profile', profile, '--report-dir', dir], {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
+const child = spawn(
+	process.execPath,
+	[
+		'bin/drydock.js',
+		'run',
+		'--phases',
+		'soak',
+		'--duration',
+		`${seconds}s`,
+		'--headless',
+		'--profile',
+		profile,
+		'--report-dir',
+		dir,
+	],
+	{cwd: root, stdio: ['ignore', 'pipe', 'pipe']},
+);
 let out = '';
 child.stdout.on('data', chunk => (out += chunk));
 child.stderr.on('data', chunk => (out += chunk));
@@ -44,7 +63,10 @@ const rows = [
 	['operations', report.total_operations],
 	['success rate (%)', report.success_rate],
 	['grade', report.performance_grade],
-	['order round trip avg / p50 / p99 / peak (ms)', `${report.average_latency_ms} / ${report.p50_latency_ms} / ${report.p99_latency_ms} / ${report.peak_latency_ms}`],
+	[
+		'order round trip avg / p50 / p99 / peak (ms)',
+		`${report.average_latency_ms} / ${report.p50_latency_ms} / ${report.p99_latency_ms} / ${report.peak_latency_ms}`,
+	],
 	['whole cycle avg / peak (ms)', `${report.average_cycle_latency_ms} / ${report.peak_cycle_latency_ms}`],
 	['report', path.join(dir, runDir.name, 'report.json')],
 ];

@@ -23,7 +23,7 @@ function seconds(name, fallback) {
 		console.error(`${name}: "${text}" is not like 600, 10m or 2h`);
 		process.exit(2);
 	}
-	return Number(match[1]) * ({s: 1, m: 60, h: 3600}[match[2] ?? 's']);
+	return Number(match[1]) * {s: 1, m: 60, h: 3600}[match[2] ?? 's'];
 }
 
 const duration = seconds('MEMORY_DURATION', '2h');
@@ -80,12 +80,16 @@ const kinds = [
 	{fault: 'rate-limit-storm', params: {retryAfterSec: 1, probability: 0.5}, duration: '15s'},
 ];
 const timeline = [];
-for (let at = 60, i = 0; at < duration - 60; at += faultEvery, i++) timeline.push({at: `${Math.round(at)}s`, ...kinds[i % kinds.length]});
+for (let at = 60, i = 0; at < duration - 60; at += faultEvery, i++)
+	timeline.push({at: `${Math.round(at)}s`, ...kinds[i % kinds.length]});
 
 const mock = start(['bench/soak-mock.js']);
 const urls = await new Promise((resolve, reject) => {
 	const timer = setInterval(() => {
-		const line = mock.tail().split('\n').find(l => l.startsWith('{'));
+		const line = mock
+			.tail()
+			.split('\n')
+			.find(l => l.startsWith('{'));
 		if (line) {
 			clearInterval(timer);
 			resolve(JSON.parse(line));
@@ -98,20 +102,49 @@ const dir = await mkdtemp(path.join(tmpdir(), 'drydock-memory-bench-'));
 const profile = path.join(dir, 'memory-profile.json');
 const chaosFile = path.join(dir, 'chaos.json');
 await writeFile(chaosFile, JSON.stringify(timeline, null, 2));
-await writeFile(profile, JSON.stringify({
-	name: 'memory-bench',
-	exchange: 'binance',
-	environment: 'mock',
-	symbols: ['BTC/USDT'],
-	rateLimit: {enableRateLimit: false, weightBudgetPerMinute: 100000000, headroom: 0},
-	soak: {ratePerSecond: rate, progressEveryMs: 600_000, warmupMs: warmup * 1000, orderNotional: 20},
-	risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1000000},
-	limits: {cpuPercent: 100, rssMb: 1000, rssSlopeMbPerHour: budgetMbPerHour, errorsPerHour: 1000000, eventLoopLagMs: 1000},
-}));
+await writeFile(
+	profile,
+	JSON.stringify({
+		name: 'memory-bench',
+		exchange: 'binance',
+		environment: 'mock',
+		symbols: ['BTC/USDT'],
+		rateLimit: {enableRateLimit: false, weightBudgetPerMinute: 100000000, headroom: 0},
+		soak: {ratePerSecond: rate, progressEveryMs: 600_000, warmupMs: warmup * 1000, orderNotional: 20},
+		risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1000000},
+		limits: {
+			cpuPercent: 100,
+			rssMb: 1000,
+			rssSlopeMbPerHour: budgetMbPerHour,
+			errorsPerHour: 1000000,
+			eventLoopLagMs: 1000,
+		},
+	}),
+);
 
-console.log(`memory soak bench: drydock run --phases soak, ${rate} operations/s for ${duration} s (warm-up ${warmup} s), ${timeline.length} faults (one every ${faultEvery} s), RSS sampled every ${sampleEvery} s; mock at ${urls.rest} (pid ${urls.pid}); reports in ${dir}`);
+console.log(
+	`memory soak bench: drydock run --phases soak, ${rate} operations/s for ${duration} s (warm-up ${warmup} s), ${timeline.length} faults (one every ${faultEvery} s), RSS sampled every ${sampleEvery} s; mock at ${urls.rest} (pid ${urls.pid}); reports in ${dir}`,
+);
 const started = Date.now();
-const run = start(['bin/drydock.js', 'run', '--phases', 'soak', '--duration', `${duration}s`, '--headless', '--profile', profile, '--chaos', chaosFile, '--exchange-url', urls.rest, '--report-dir', dir, '--watch-pid', String(urls.pid)]);
+const run = start([
+	'bin/drydock.js',
+	'run',
+	'--phases',
+	'soak',
+	'--duration',
+	`${duration}s`,
+	'--headless',
+	'--profile',
+	profile,
+	'--chaos',
+	chaosFile,
+	'--exchange-url',
+	urls.rest,
+	'--report-dir',
+	dir,
+	'--watch-pid',
+	String(urls.pid),
+]);
 const samples = [];
 let lastPrint = 0;
 const sampler = setInterval(async () => {
@@ -123,7 +156,9 @@ const sampler = setInterval(async () => {
 		lastPrint = at;
 		const after = samples.filter(([x]) => x >= warmup);
 		const s = slope(after);
-		console.log(`  ${(at / 60).toFixed(1).padStart(6)} min  RSS ${mb.toFixed(1)} MB  slope after warm-up ${s === null ? '—' : `${s.toFixed(2)} MB/h`}  (${after.length} samples)`);
+		console.log(
+			`  ${(at / 60).toFixed(1).padStart(6)} min  RSS ${mb.toFixed(1)} MB  slope after warm-up ${s === null ? '—' : `${s.toFixed(2)} MB/h`}  (${after.length} samples)`,
+		);
 	}
 }, sampleEvery * 1000);
 const code = await run.exit;
@@ -133,7 +168,9 @@ mock.child.kill('SIGTERM');
 await mock.exit;
 
 const runDir = (await readdir(dir, {withFileTypes: true})).find(d => d.isDirectory());
-const report = runDir ? JSON.parse(await readFile(path.join(dir, runDir.name, 'report.json'), 'utf8').catch(() => 'null')) : null;
+const report = runDir
+	? JSON.parse(await readFile(path.join(dir, runDir.name, 'report.json'), 'utf8').catch(() => 'null'))
+	: null;
 const after = samples.filter(([x]) => x >= warmup);
 const mid = warmup + (wall - warmup) / 2;
 const whole = slope(after);
@@ -146,20 +183,39 @@ const failed = (soak?.checks ?? []).filter(c => c.verdict === 'fail');
 const rows = [
 	['exit code', code],
 	['wall time (min)', (wall / 60).toFixed(1)],
-	['operations / achieved rate (ops/s)', report ? `${report.total_operations} / ${(report.total_operations / soakSeconds).toFixed(1)}` : '—'],
+	[
+		'operations / achieved rate (ops/s)',
+		report ? `${report.total_operations} / ${(report.total_operations / soakSeconds).toFixed(1)}` : '—',
+	],
 	['success rate (%)', report?.success_rate],
 	['latency avg / p99 (ms)', report ? `${report.average_latency_ms} / ${report.p99_latency_ms}` : '—'],
-	['faults injected / chaos checks passed', `${timeline.length} / ${chaosChecks.filter(c => c.verdict === 'pass').length} of ${chaosChecks.length}`],
-	['stream reconnects (report)', report?.streams?.reconnects ?? report?.streams?.map?.(s => s.reconnects).join(' ') ?? '—'],
-	['RSS first / median / last after warm-up (MB)', after.length ? `${after[0][1].toFixed(1)} / ${median(after.map(([, y]) => y)).toFixed(1)} / ${after.at(-1)[1].toFixed(1)}` : '—'],
+	[
+		'faults injected / chaos checks passed',
+		`${timeline.length} / ${chaosChecks.filter(c => c.verdict === 'pass').length} of ${chaosChecks.length}`,
+	],
+	[
+		'stream reconnects (report)',
+		report?.streams?.reconnects ?? report?.streams?.map?.(s => s.reconnects).join(' ') ?? '—',
+	],
+	[
+		'RSS first / median / last after warm-up (MB)',
+		after.length
+			? `${after[0][1].toFixed(1)} / ${median(after.map(([, y]) => y)).toFixed(1)} / ${after.at(-1)[1].toFixed(1)}`
+			: '—',
+	],
 	['RSS peak (MB)', samples.length ? Math.max(...samples.map(([, y]) => y)).toFixed(1) : '—'],
-	['RSS slope after warm-up, whole / 1st half / 2nd half (MB/h)', [whole, first, second].map(v => (v === null ? '—' : v.toFixed(2))).join(' / ')],
+	[
+		'RSS slope after warm-up, whole / 1st half / 2nd half (MB/h)',
+		[whole, first, second].map(v => (v === null ? '—' : v.toFixed(2))).join(' / '),
+	],
 	['report rss_slope_mb_per_hour', report?.metrics?.rss_slope_mb_per_hour],
 	['failed checks', failed.length ? failed.map(c => `${c.id}: ${c.reason ?? c.measured}`).join('; ') : 'none'],
 ];
 for (const [k, v] of rows) console.log(`  ${k.padEnd(60)} ${v}`);
 console.log(`  report: ${runDir ? path.join(dir, runDir.name, 'report.json') : '(none)'}`);
 const met = whole !== null && whole <= budgetMbPerHour && second !== null && second <= budgetMbPerHour;
-console.log(`  → RSS slope ${met ? 'within' : 'NOT within'} the budget (≤ ${budgetMbPerHour} MB/h, whole run after warm-up and its second half)`);
+console.log(
+	`  → RSS slope ${met ? 'within' : 'NOT within'} the budget (≤ ${budgetMbPerHour} MB/h, whole run after warm-up and its second half)`,
+);
 if (code !== 0) console.log(run.tail().split('\n').slice(-40).join('\n'));
 process.exit(met && code === 0 ? 0 : 1);

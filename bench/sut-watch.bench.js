@@ -17,7 +17,9 @@ import {validateProfile} from '../dist/profiles/profile-file.js';
 import {resolveSutSpec} from '../dist/sut/spec.js';
 import {SutSession} from '../dist/runtime/sut-session.js';
 
-const {values} = parseArgs({options: {seconds: {type: 'string', default: '30'}, rate: {type: 'string', default: '100'}}});
+const {values} = parseArgs({
+	options: {seconds: {type: 'string', default: '30'}, rate: {type: 'string', default: '100'}},
+});
 const seconds = Number(values.seconds);
 const rate = Number(values.rate);
 
@@ -32,7 +34,10 @@ process.on('SIGTERM', async () => { await m.close(); process.exit(0); });`;
 		child.once('exit', code => reject(new Error(`mock exited with ${code}`)));
 		createInterface({input: child.stdout}).once('line', resolve);
 	});
-	return {...JSON.parse(line), stop: () => new Promise(resolve => (child.once('exit', resolve), child.kill('SIGTERM')))};
+	return {
+		...JSON.parse(line),
+		stop: () => new Promise(resolve => (child.once('exit', resolve), child.kill('SIGTERM'))),
+	};
 }
 
 // The SUT: `rate` pings a second over keep-alive, each timed to StatsD; one log line a second.
@@ -53,7 +58,10 @@ const dir = mkdtempSync(path.join(tmpdir(), 'drydock-sut-bench-'));
 const profile = validateProfile({name: 'sut-bench', exchange: 'binance', environment: 'mock'}, 'bench');
 const sutFile = path.join(dir, 'sut.cjs');
 writeFileSync(sutFile, sutScript);
-const spec = resolveSutSpec({command: `'${process.execPath}' '${sutFile}'`, metrics: {operation: 'bench.req'}}, {profileLimits: profile.limits});
+const spec = resolveSutSpec(
+	{command: `'${process.execPath}' '${sutFile}'`, metrics: {operation: 'bench.req'}},
+	{profileLimits: profile.limits},
+);
 let samples = 0;
 let operations = 0;
 const engine = {

@@ -49,7 +49,7 @@ function benchMarket(): MarketFeed & {emit(trade: WireTrade): void} {
 	};
 	return {
 		symbols: () => ['BTCUSDT'],
-		hasSymbol: (symbol) => symbol === 'BTCUSDT',
+		hasSymbol: symbol => symbol === 'BTCUSDT',
 		now: () => Date.now(),
 		depth: unused,
 		bookTicker: unused,
@@ -68,7 +68,10 @@ function benchMarket(): MarketFeed & {emit(trade: WireTrade): void} {
 	};
 }
 
-async function run(clientCount: number, seconds: number): Promise<{clients: number; events: number; delivered: number; perSecond: number}> {
+async function run(
+	clientCount: number,
+	seconds: number,
+): Promise<{clients: number; events: number; delivered: number; perSecond: number}> {
 	const market = benchMarket();
 	const server = http.createServer();
 	const layer = attachWebSocketLayer(server, {
@@ -77,7 +80,7 @@ async function run(clientCount: number, seconds: number): Promise<{clients: numb
 		credentials: {secretFor: () => undefined},
 		faults: {streamsStalled: () => false, onDropWebSockets: () => () => undefined},
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	const worker = new Worker(CLIENT_WORKER, {eval: true, workerData: {port, clients: clientCount, batch: BATCH}});
 	let received = 0;
@@ -98,24 +101,34 @@ async function run(clientCount: number, seconds: number): Promise<{clients: numb
 	const deadline = Date.now() + seconds * 1000;
 	while (Date.now() < deadline) {
 		const target = received + clientCount * BATCH;
-		const done = new Promise<void>((resolve) => {
+		const done = new Promise<void>(resolve => {
 			wake = () => {
 				if (received >= target) resolve();
 			};
 		});
 		for (let index = 0; index < BATCH; index++) {
 			const now = Date.now();
-			market.emit({e: 'trade', E: now, s: 'BTCUSDT', t: ++tradeId, p: '92351.80000000', q: '0.01200000', T: now, m: tradeId % 2 === 0, M: true});
+			market.emit({
+				e: 'trade',
+				E: now,
+				s: 'BTCUSDT',
+				t: ++tradeId,
+				p: '92351.80000000',
+				q: '0.01200000',
+				T: now,
+				m: tradeId % 2 === 0,
+				M: true,
+			});
 		}
 		events += BATCH;
 		await done;
 	}
 	const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
 	worker.postMessage('stop');
-	await new Promise<void>((resolve) => worker.once('message', () => resolve()));
+	await new Promise<void>(resolve => worker.once('message', () => resolve()));
 	await worker.terminate();
 	await layer.close();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
+	await new Promise<void>(resolve => server.close(() => resolve()));
 	return {clients: clientCount, events, delivered: received, perSecond: Math.round(received / elapsed)};
 }
 
@@ -126,9 +139,13 @@ const rows = [];
 for (const clientCount of [10, 100, 500]) rows.push(await run(clientCount, seconds));
 console.log('clients  events  delivered  messages/s');
 for (const row of rows) {
-	console.log(`${String(row.clients).padStart(7)}  ${String(row.events).padStart(6)}  ${String(row.delivered).padStart(9)}  ${String(row.perSecond).padStart(10)}`);
+	console.log(
+		`${String(row.clients).padStart(7)}  ${String(row.events).padStart(6)}  ${String(row.delivered).padStart(9)}  ${String(row.perSecond).padStart(10)}`,
+	);
 }
-const measured = rows.find((row) => row.clients === BUDGET_CLIENTS)?.perSecond ?? 0;
+const measured = rows.find(row => row.clients === BUDGET_CLIENTS)?.perSecond ?? 0;
 const met = measured >= BUDGET_PER_SECOND;
-console.log(`budget: >= ${BUDGET_PER_SECOND} messages/s to ${BUDGET_CLIENTS} clients: ${met ? 'met' : 'NOT met'} (${measured})`);
+console.log(
+	`budget: >= ${BUDGET_PER_SECOND} messages/s to ${BUDGET_CLIENTS} clients: ${met ? 'met' : 'NOT met'} (${measured})`,
+);
 process.exitCode = met ? 0 : 1;

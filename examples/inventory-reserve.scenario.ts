@@ -43,7 +43,10 @@ export default {
 	host: 'http://127.0.0.1:8000',
 	wait: {between: [0.5, 2]},
 	async onStart(user) {
-		const res = await user.post('/api/auth/login', {json: {username: `user${user.id % 10_000}`, password: 'password'}, name: '/api/auth/login'});
+		const res = await user.post('/api/auth/login', {
+			json: {username: `user${user.id % 10_000}`, password: 'password'},
+			name: '/api/auth/login',
+		});
 		if (!res.ok) throw new Error(`login failed with ${res.status}`);
 		const body = res.json<{access: string; refresh: string; expires_in: number}>();
 		user.state.refresh = body.refresh;
@@ -57,11 +60,14 @@ export default {
 			weight: 3,
 			async run(user) {
 				const page = random(1, user.state.pages);
-				const res = await user.get(`/api/products/?page=${page}`, {headers: await authHeaders(user), name: '/api/products/?page=[n]'});
+				const res = await user.get(`/api/products/?page=${page}`, {
+					headers: await authHeaders(user),
+					name: '/api/products/?page=[n]',
+				});
 				if (!res.ok) return;
 				const body = res.json<{pages: number; results: Array<{id: number}>}>();
 				user.state.pages = body.pages;
-				user.state.ids = body.results.map((product) => product.id);
+				user.state.ids = body.results.map(product => product.id);
 			},
 		},
 		{
@@ -69,7 +75,10 @@ export default {
 			weight: 2,
 			async run(user) {
 				const id = user.state.ids[random(0, user.state.ids.length - 1)] ?? 1;
-				await user.get(`/api/products/${id}/availability`, {headers: await authHeaders(user), name: '/api/products/[id]/availability'});
+				await user.get(`/api/products/${id}/availability`, {
+					headers: await authHeaders(user),
+					name: '/api/products/[id]/availability',
+				});
 			},
 		},
 		{
@@ -84,7 +93,8 @@ export default {
 					expect: [201, 409],
 				});
 				// 409 is only a correct outcome when it says "out of stock".
-				if (res.status === 409 && res.json<{error?: string}>().error !== 'out_of_stock') user.fail(`409 without out_of_stock: ${res.text()}`);
+				if (res.status === 409 && res.json<{error?: string}>().error !== 'out_of_stock')
+					user.fail(`409 without out_of_stock: ${res.text()}`);
 			},
 		},
 	],

@@ -19,10 +19,14 @@ rmSync(outdir, {recursive: true, force: true});
 const reactProduction = {
 	name: 'react-production',
 	setup(build) {
-		build.onLoad({filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/}, (args) => {
+		build.onLoad({filter: /[\\/]node_modules[\\/](react|react-reconciler|scheduler)[\\/][^\\/]+\.js$/}, args => {
 			const text = readFileSync(args.path, 'utf8');
-			const production = /process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);/.exec(text);
-			return production ? {contents: `'use strict';\nmodule.exports = require(${production[1]});\n`, loader: 'js'} : undefined;
+			const production = /process\.env\.NODE_ENV === 'production'\) \{\s*module\.exports = require\(('[^']+')\);/.exec(
+				text,
+			);
+			return production
+				? {contents: `'use strict';\nmodule.exports = require(${production[1]});\n`, loader: 'js'}
+				: undefined;
 		});
 	},
 };
@@ -46,9 +50,22 @@ const result = await build({
 	logLevel: 'warning',
 	chunkNames: '[name]-[hash]',
 	// Loaded on demand and large, or resolved by path at run time: left in node_modules.
-	external: ['ccxt', 'tsx', 'tsx/*', 'echarts', 'echarts/*', 'playwright-core', 'hdr-histogram-js', 'react-devtools-core', 'bufferutil', 'utf-8-validate'],
+	external: [
+		'ccxt',
+		'tsx',
+		'tsx/*',
+		'echarts',
+		'echarts/*',
+		'playwright-core',
+		'hdr-histogram-js',
+		'react-devtools-core',
+		'bufferutil',
+		'utf-8-validate',
+	],
 	// Bundled CommonJS (React, yoga's loader) calls require(); ESM output has none of its own.
-	banner: {js: "import {createRequire as __drydockRequire} from 'node:module'; const require = __drydockRequire(import.meta.url);"},
+	banner: {
+		js: "import {createRequire as __drydockRequire} from 'node:module'; const require = __drydockRequire(import.meta.url);",
+	},
 });
 
 if (process.argv.includes('--analyze')) {
@@ -60,14 +77,19 @@ if (process.argv.includes('--first-paint')) {
 	// everything those import statically (dynamic imports are the parts deferred until after).
 	const outputs = result.metafile.outputs;
 	const seen = new Set();
-	const visit = (out) => {
+	const visit = out => {
 		if (!out || seen.has(out)) return;
 		seen.add(out);
 		for (const imp of outputs[out].imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path);
 	};
 	for (const out of Object.keys(outputs)) {
 		const inputs = Object.keys(outputs[out].inputs);
-		if (out.endsWith('/cli.js') || inputs.includes('source/commands/console.tsx') || inputs.includes('source/ui/index.ts')) visit(out);
+		if (
+			out.endsWith('/cli.js') ||
+			inputs.includes('source/commands/console.tsx') ||
+			inputs.includes('source/ui/index.ts')
+		)
+			visit(out);
 	}
 	const packages = new Map();
 	let bytes = 0;
@@ -81,5 +103,6 @@ if (process.argv.includes('--first-paint')) {
 		}
 	}
 	process.stdout.write(`first paint: ${seen.size} files, ${(bytes / 1024).toFixed(0)} KiB\n`);
-	for (const [name, size] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, 40)) process.stdout.write(`  ${(size / 1024).toFixed(1).padStart(8)} KiB  ${name}\n`);
+	for (const [name, size] of [...packages].sort((a, b) => b[1] - a[1]).slice(0, 40))
+		process.stdout.write(`  ${(size / 1024).toFixed(1).padStart(8)} KiB  ${name}\n`);
 }

@@ -70,7 +70,8 @@ try {
 	} else {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`drydock: internal error: ${processMasker.mask(message)}\n`);
-		if (process.env.DRYDOCK_DEBUG && error instanceof Error) process.stderr.write(`${processMasker.mask(error.stack ?? '')}\n`);
+		if (process.env.DRYDOCK_DEBUG && error instanceof Error)
+			process.stderr.write(`${processMasker.mask(error.stack ?? '')}\n`);
 		process.exitCode = 70;
 	}
 }

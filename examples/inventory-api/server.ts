@@ -79,7 +79,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown> |
 	if (chunks.length === 0) return {};
 	try {
 		const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-		return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		return value !== null && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -149,8 +151,16 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			if (!Number.isInteger(page) || page < 1 || page > pages) return send(res, 404, {error: 'no_such_page'});
 			const first = (page - 1) * pageSize + 1;
 			const results = [];
-			for (let id = first; id < first + pageSize && id <= productCount; id++) results.push({id, sku: `SKU-${String(id).padStart(5, '0')}`, name: `Product ${id}`});
-			return send(res, 200, {count: productCount, page, pages, next: page < pages ? `/api/products/?page=${page + 1}` : null, previous: page > 1 ? `/api/products/?page=${page - 1}` : null, results});
+			for (let id = first; id < first + pageSize && id <= productCount; id++)
+				results.push({id, sku: `SKU-${String(id).padStart(5, '0')}`, name: `Product ${id}`});
+			return send(res, 200, {
+				count: productCount,
+				page,
+				pages,
+				next: page < pages ? `/api/products/?page=${page + 1}` : null,
+				previous: page > 1 ? `/api/products/?page=${page - 1}` : null,
+				results,
+			});
 		}
 		if (method === 'GET' && (match = /^\/api\/products\/(\d+)\/availability$/.exec(path))) {
 			count('GET /api/products/:id/availability', res);
@@ -168,7 +178,8 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			const quantity = body?.quantity;
 			const available = stock.get(id);
 			if (available === undefined) return send(res, 404, {error: 'no_such_product'});
-			if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 100) return send(res, 400, {error: 'quantity must be an integer 1..100'});
+			if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 100)
+				return send(res, 400, {error: 'quantity must be an integer 1..100'});
 			if (quantity > available) return send(res, 409, {error: 'out_of_stock', available});
 			stock.set(id, available - quantity);
 			return send(res, 201, {reservation_id: randomUUID(), id, quantity, remaining: available - quantity});
@@ -207,7 +218,7 @@ export async function startInventoryApi(options: InventoryApiOptions = {}): Prom
 			}
 		},
 		close: () =>
-			new Promise<void>((resolve) => {
+			new Promise<void>(resolve => {
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
@@ -221,7 +232,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		return at >= 0 ? process.argv[at + 1] : undefined;
 	};
 	const ttl = arg('--token-ttl');
-	const api = await startInventoryApi({port: Number(arg('--port') ?? 8000), ...(ttl ? {tokenTtlMs: Number.parseFloat(ttl) * (ttl.endsWith('ms') ? 1 : 1000)} : {})});
+	const api = await startInventoryApi({
+		port: Number(arg('--port') ?? 8000),
+		...(ttl ? {tokenTtlMs: Number.parseFloat(ttl) * (ttl.endsWith('ms') ? 1 : 1000)} : {}),
+	});
 	process.stdout.write(`inventory API on ${api.url} (users user0…user9999, password "password")\n`);
 	process.on('SIGINT', () => {
 		process.stdout.write(`served ${JSON.stringify(api.counts())}\n`);

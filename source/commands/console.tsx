@@ -14,7 +14,15 @@ import {formatSummary} from '../report/summary.js';
 import {attachExtras, type Extras} from '../runtime/extras.js';
 import {startResumedRun, type ResumePlan} from '../runtime/resume.js';
 import type {PlanSpec} from '../engine/plans.js';
-import {DEFAULT_PROFILE, helpOption, readSessionFlags, sessionFlagsHelp as flag, sessionOptions, showHelp, type SessionArgs} from './flags.js';
+import {
+	DEFAULT_PROFILE,
+	helpOption,
+	readSessionFlags,
+	sessionFlagsHelp as flag,
+	sessionOptions,
+	showHelp,
+	type SessionArgs,
+} from './flags.js';
 
 const options = {...sessionOptions, ...helpOption} as const;
 
@@ -57,7 +65,11 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		ui?.unmount();
 		ui?.restoreTerminal();
 	};
-	const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(engine), restoreTerminal, mask: text => processMasker.mask(text)});
+	const shutdown = createShutdownCoordinator({
+		engine: engineShutdownTarget(engine),
+		restoreTerminal,
+		mask: text => processMasker.mask(text),
+	});
 	shutdown.install();
 	let resolveQuit!: (code: number) => void;
 	const quit = new Promise<number>(resolve => (resolveQuit = resolve));
@@ -71,7 +83,11 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		const buildStarted = Date.now();
 		const announce = (ready: Promise<{endpoints: {rest: string; embedded: boolean}}>, since: number) =>
 			ready.then(
-				runtime => engine.notice('info', `exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - since) / 1000).toFixed(1)}s`),
+				runtime =>
+					engine.notice(
+						'info',
+						`exchange ready: ${runtime.endpoints.rest}${runtime.endpoints.embedded ? ' (embedded mock)' : ''} in ${((Date.now() - since) / 1000).toFixed(1)}s`,
+					),
 				() => {},
 			);
 		const runtimeStatus = createRuntimeStatus(() => {
@@ -103,7 +119,10 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 			session.ready.then(
 				runtime => {
 					if (shutdown.requested !== null) return;
-					if (resume) void startResumedRun(engine, runtime.exchange, profile.symbols, resume, say).catch((error: unknown) => engine.notice('error', `resume: ${error instanceof Error ? error.message : String(error)}`));
+					if (resume)
+						void startResumedRun(engine, runtime.exchange, profile.symbols, resume, say).catch((error: unknown) =>
+							engine.notice('error', `resume: ${error instanceof Error ? error.message : String(error)}`),
+						);
 					else if (plan) void engine.start(plan);
 				},
 				(error: unknown) => {
@@ -114,7 +133,10 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 			);
 		}
 		const code = await quit;
-		if (setupError) throw setupError instanceof Error ? setupError : new Error(typeof setupError === 'string' ? setupError : 'setup failed');
+		if (setupError)
+			throw setupError instanceof Error
+				? setupError
+				: new Error(typeof setupError === 'string' ? setupError : 'setup failed');
 		return shutdown.requested === 'crash' ? CRASH_EXIT_CODE : code;
 	} finally {
 		ui?.unmount();
@@ -123,7 +145,12 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		await session.settled();
 		await extras?.close();
 		const last = engine.lastRun;
-		if (last?.report) process.stdout.write(processMasker.mask(formatSummary(last.report, last.reportDir ? path.join(last.reportDir, 'report.json') : undefined)));
+		if (last?.report)
+			process.stdout.write(
+				processMasker.mask(
+					formatSummary(last.report, last.reportDir ? path.join(last.reportDir, 'report.json') : undefined),
+				),
+			);
 		await session.close();
 		setTimeout(() => process.exit(), 3000).unref();
 	}

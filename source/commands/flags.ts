@@ -47,7 +47,8 @@ export const sessionFlagsHelp = {
 	'report-dir': '  --report-dir DIR     where reports/<run-id>/ goes (default reports)',
 	'allow-live': "  --allow-live         permit real orders on mainnet (held under the profile's live caps)",
 	'metrics-port': '  --metrics-port N     serve Prometheus /metrics on 127.0.0.1:N (--metrics-host H to change)',
-	notify: '  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)',
+	notify:
+		'  --notify URL         post JSON on phase failure, anomaly and run end (--notify-format generic|slack|telegram)',
 } as const;
 
 export const DEFAULT_REPORT_DIR = 'reports';
@@ -72,7 +73,10 @@ export async function checkedReportDir(values: {'report-dir'?: string | undefine
 }
 
 /** `--headless`, implied when stdout is not a terminal (CI, pipes). */
-export function headlessFrom(values: {headless?: boolean | undefined}, stdout: {isTTY?: boolean} = process.stdout): boolean {
+export function headlessFrom(
+	values: {headless?: boolean | undefined},
+	stdout: {isTTY?: boolean} = process.stdout,
+): boolean {
 	return Boolean(values.headless) || stdout.isTTY !== true;
 }
 
@@ -94,7 +98,8 @@ export function assertProcessExists(pid: number): void {
 	try {
 		process.kill(pid, 0);
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new UsageError(`--watch-pid: no process with pid ${pid}`);
+		if ((error as NodeJS.ErrnoException).code === 'ESRCH')
+			throw new UsageError(`--watch-pid: no process with pid ${pid}`);
 		// EPERM: it exists, owned by someone else; pidusage can still read it on Linux.
 	}
 }
@@ -110,8 +115,10 @@ export interface ExtrasFlags {
 /** `--metrics-port/--metrics-host/--notify/--notify-format`, validated (UsageError naming the flag). */
 export async function parseExtrasFlags(values: ExtrasFlags): Promise<ExtrasOptions> {
 	const metricsPort = portOption(values['metrics-port'], '--metrics-port');
-	if (values['notify-format'] !== undefined && values.notify === undefined) throw new UsageError('--notify-format: needs --notify URL');
-	if (values['metrics-host'] !== undefined && metricsPort === undefined) throw new UsageError('--metrics-host: needs --metrics-port N');
+	if (values['notify-format'] !== undefined && values.notify === undefined)
+		throw new UsageError('--notify-format: needs --notify URL');
+	if (values['metrics-host'] !== undefined && metricsPort === undefined)
+		throw new UsageError('--metrics-host: needs --metrics-port N');
 	if (values.notify !== undefined) {
 		const {validateNotifyOptions} = await import('../notify/index.js');
 		validateNotifyOptions(values.notify, values['notify-format'] ?? 'generic');

@@ -6,7 +6,17 @@
 import {parseCommandArgs, numberOption} from '../util/args.js';
 import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
-import {asciiOption, assertProcessExists, checkedReportDir, headlessFrom, headlessOption, helpOption, positiveDuration, reportDirOption, showHelp} from './flags.js';
+import {
+	asciiOption,
+	assertProcessExists,
+	checkedReportDir,
+	headlessFrom,
+	headlessOption,
+	helpOption,
+	positiveDuration,
+	reportDirOption,
+	showHelp,
+} from './flags.js';
 import {progressLine} from '../load/progress.js';
 import {startLoadSession} from '../load/session.js';
 import {parseThreshold} from '../load/thresholds.js';
@@ -65,14 +75,18 @@ function parseRate(text: string): number {
 	const match = /^\s*(\d+(?:\.\d+)?)\s*(?:\/\s*(s|m|min|h))?\s*$/.exec(text);
 	const per = match?.[2];
 	const value = match ? Number(match[1]) / (per === 'm' || per === 'min' ? 60 : per === 'h' ? 3600 : 1) : Number.NaN;
-	if (!Number.isFinite(value) || value <= 0) throw new UsageError(`--arrival-rate: "${text}" is not a rate > 0 (e.g. 200, 200/s, 6000/m)`);
+	if (!Number.isFinite(value) || value <= 0)
+		throw new UsageError(`--arrival-rate: "${text}" is not a rate > 0 (e.g. 200, 200/s, 6000/m)`);
 	return value;
 }
 
 export default async function command(argv: string[]): Promise<number> {
 	const {values, positionals} = parseCommandArgs('load', argv, options);
 	if (showHelp(values, help)) return 0;
-	if (positionals.length !== 1) throw new UsageError(`load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`);
+	if (positionals.length !== 1)
+		throw new UsageError(
+			`load: expected one SCENARIO file${positionals.length > 1 ? `, got ${positionals.length}` : ''} (see drydock load --help)`,
+		);
 	const file = positionals[0]!;
 
 	const usersGiven = numberOption(values.users, '--users', {min: 1, max: 1_000_000, integer: true});
@@ -80,7 +94,8 @@ export default async function command(argv: string[]): Promise<number> {
 	const runTimeMs = positiveDuration(values['run-time'], '--run-time');
 	const arrivalRate = values['arrival-rate'] === undefined ? undefined : parseRate(values['arrival-rate']);
 	const progressMs = positiveDuration(values['progress-every'], '--progress-every') ?? 2000;
-	const stopTimeoutMs = values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
+	const stopTimeoutMs =
+		values['stop-timeout'] === undefined ? 5000 : parseDuration(values['stop-timeout'], '--stop-timeout');
 	// Thresholds are checked before anything starts, so a typo never costs a whole run.
 	for (const expression of values.threshold ?? []) parseThreshold(expression);
 	const reportDir = await checkedReportDir(values);
@@ -88,7 +103,17 @@ export default async function command(argv: string[]): Promise<number> {
 	if (watchPid !== undefined) assertProcessExists(watchPid);
 
 	const workers = numberOption(values.workers, '--workers', {min: 1, max: 256, integer: true}) ?? 1;
-	if (workers > 1) return runWithWorkers(file, values, workers, {reportDir, usersGiven, spawnRateGiven, runTimeMs, arrivalRate, progressMs, stopTimeoutMs, watchPid});
+	if (workers > 1)
+		return runWithWorkers(file, values, workers, {
+			reportDir,
+			usersGiven,
+			spawnRateGiven,
+			runTimeMs,
+			arrivalRate,
+			progressMs,
+			stopTimeoutMs,
+			watchPid,
+		});
 
 	const interactive = !headlessFrom(values);
 	// Ink and React load while the scenario does, so the screen is up about when the first users start.
@@ -151,7 +176,8 @@ export default async function command(argv: string[]): Promise<number> {
 			// Progress lines stop with the run: writing the reports afterwards is not part of it.
 			progress = setInterval(() => {
 				const snapshot = runner.getSnapshot();
-				if (snapshot.status === 'running' || snapshot.status === 'starting') process.stderr.write(progressLine(snapshot) + '\n');
+				if (snapshot.status === 'running' || snapshot.status === 'starting')
+					process.stderr.write(progressLine(snapshot) + '\n');
 			}, progressMs);
 		}
 		outcome = await session.done;
@@ -177,7 +203,21 @@ export default async function command(argv: string[]): Promise<number> {
 type LoadValues = ReturnType<typeof parseCommandArgs<typeof options>>['values'];
 
 /** `--workers N` (N > 1): headless, progress lines summed over the threads, one merged report. */
-async function runWithWorkers(file: string, values: LoadValues, workers: number, parsed: {reportDir: string; usersGiven: number | undefined; spawnRateGiven: number | undefined; runTimeMs: number | undefined; arrivalRate: number | undefined; progressMs: number; stopTimeoutMs: number; watchPid: number | undefined}): Promise<number> {
+async function runWithWorkers(
+	file: string,
+	values: LoadValues,
+	workers: number,
+	parsed: {
+		reportDir: string;
+		usersGiven: number | undefined;
+		spawnRateGiven: number | undefined;
+		runTimeMs: number | undefined;
+		arrivalRate: number | undefined;
+		progressMs: number;
+		stopTimeoutMs: number;
+		watchPid: number | undefined;
+	},
+): Promise<number> {
 	const {startLoadWorkers} = await import('../load/workers.js');
 	const run = startLoadWorkers({
 		scenario: file,
@@ -193,7 +233,9 @@ async function runWithWorkers(file: string, values: LoadValues, workers: number,
 		stopTimeoutMs: parsed.stopTimeoutMs,
 		...(parsed.watchPid !== undefined ? {watchPid: parsed.watchPid} : {}),
 	});
-	process.stderr.write(`drydock load: ${file}, ${workers} worker threads${parsed.runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`);
+	process.stderr.write(
+		`drydock load: ${file}, ${workers} worker threads${parsed.runTimeMs !== undefined ? `, for ${values['run-time']}` : ''}\n`,
+	);
 	let signal: 'SIGINT' | 'SIGTERM' | undefined;
 	const onSignal = (name: 'SIGINT' | 'SIGTERM') => () => {
 		if (signal !== undefined) process.exit(name === 'SIGINT' ? 130 : 143);
@@ -207,7 +249,9 @@ async function runWithWorkers(file: string, values: LoadValues, workers: number,
 	process.on('SIGTERM', onTerm);
 	const progress = setInterval(() => {
 		const p = run.progress();
-		process.stderr.write(`[${workers} workers] users ${p.users}  req/s ${p.rps.toFixed(0)}  requests ${p.requests}  failures ${p.failures}\n`);
+		process.stderr.write(
+			`[${workers} workers] users ${p.users}  req/s ${p.rps.toFixed(0)}  requests ${p.requests}  failures ${p.failures}\n`,
+		);
 	}, parsed.progressMs);
 	try {
 		const outcome = await run.done;

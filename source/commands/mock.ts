@@ -3,7 +3,10 @@ import {UsageError} from '../util/usage-error.js';
 import {helpOption, portOption, showHelp} from './flags.js';
 import {marketFlagOptions, marketFlagsHelp, marketSettingsFromFlags} from '../mock/market/market-settings.js';
 
-const help = (apiKey: string, apiSecret: string) => `drydock mock — the embedded Binance-compatible spot exchange (REST + WebSocket on one port)
+const help = (
+	apiKey: string,
+	apiSecret: string,
+) => `drydock mock — the embedded Binance-compatible spot exchange (REST + WebSocket on one port)
 
 Usage:
   drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
@@ -52,19 +55,28 @@ export default async function command(argv: string[]): Promise<number> {
 		false,
 	);
 	void positionals;
-	const {startMockExchange, DEFAULT_API_KEY, DEFAULT_API_SECRET, LEGACY_USER_DATA_NOTICE} = await import('../mock/index.js');
+	const {startMockExchange, DEFAULT_API_KEY, DEFAULT_API_SECRET, LEGACY_USER_DATA_NOTICE} =
+		await import('../mock/index.js');
 	if (showHelp(values, help(DEFAULT_API_KEY, DEFAULT_API_SECRET))) return 0;
 	const port = portOption(values.port, '--port');
 	const seed = numberOption(values.seed, '--seed', {integer: true});
 	const weightLimit = numberOption(values['weight-limit'], '--weight-limit', {min: 1, max: 1e12, integer: true});
-	const symbols = values.symbols?.split(',').map((s) => s.trim().toUpperCase()).filter((s) => s !== '');
-	if (symbols !== undefined && symbols.length === 0) throw new UsageError('--symbols: give at least one symbol, e.g. BTCUSDT,ETHUSDT');
+	const symbols = values.symbols
+		?.split(',')
+		.map(s => s.trim().toUpperCase())
+		.filter(s => s !== '');
+	if (symbols !== undefined && symbols.length === 0)
+		throw new UsageError('--symbols: give at least one symbol, e.g. BTCUSDT,ETHUSDT');
 	const {splitSymbol} = await import('../mock/market/symbols.js');
 	for (const s of symbols ?? []) {
-		if (!splitSymbol(s)) throw new UsageError(`--symbols: "${s}" is not a symbol like BTCUSDT (base + a known quote asset such as USDT, BTC, ETH)`);
+		if (!splitSymbol(s))
+			throw new UsageError(
+				`--symbols: "${s}" is not a symbol like BTCUSDT (base + a known quote asset such as USDT, BTC, ETH)`,
+			);
 	}
 	const apiKey = values['api-key'];
-	if (apiKey !== undefined && !/^[A-Za-z0-9]{1,128}$/.test(apiKey)) throw new UsageError('--api-key: use 1–128 letters and digits, as Binance keys are');
+	if (apiKey !== undefined && !/^[A-Za-z0-9]{1,128}$/.test(apiKey))
+		throw new UsageError('--api-key: use 1–128 letters and digits, as Binance keys are');
 	const apiSecret = values['api-secret'];
 	if (apiSecret !== undefined && apiSecret === '') throw new UsageError('--api-secret: must not be empty');
 
@@ -87,12 +99,14 @@ export default async function command(argv: string[]): Promise<number> {
 		});
 	} catch (error) {
 		const e = error as NodeJS.ErrnoException;
-		if (e.code === 'EADDRINUSE') throw new UsageError(`--port: ${port} is already in use on ${values.host ?? '127.0.0.1'}`);
-		if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND') throw new UsageError(`--host: cannot listen on "${values.host}"`);
+		if (e.code === 'EADDRINUSE')
+			throw new UsageError(`--port: ${port} is already in use on ${values.host ?? '127.0.0.1'}`);
+		if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+			throw new UsageError(`--host: cannot listen on "${values.host}"`);
 		throw error;
 	}
 	// Handlers go in before the ready line: a supervisor may signal the moment it reads it.
-	const stopped = new Promise<NodeJS.Signals>((resolve) => {
+	const stopped = new Promise<NodeJS.Signals>(resolve => {
 		const stop = (s: NodeJS.Signals) => resolve(s);
 		process.once('SIGINT', stop);
 		process.once('SIGTERM', stop);

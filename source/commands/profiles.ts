@@ -3,7 +3,13 @@ import {mkdir, readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
-import {listShippedProfiles, loadProfile, profileIssues, resolveProfilePath, validateProfile} from '../profiles/profile-file.js';
+import {
+	listShippedProfiles,
+	loadProfile,
+	profileIssues,
+	resolveProfilePath,
+	validateProfile,
+} from '../profiles/profile-file.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from '../runtime/credentials.js';
 import {describeJsonError} from '../util/json-error.js';
@@ -58,11 +64,13 @@ export function initTarget(nameOrPath: string, cwd = process.cwd()): {file: stri
 
 async function init(target: string, from: string): Promise<number> {
 	const {file, name} = initTarget(target);
-	if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`profiles init: "${name}" is not a profile name (letters, digits, . _ -)`);
+	if (!/^[A-Za-z0-9._-]+$/.test(name))
+		throw new UsageError(`profiles init: "${name}" is not a profile name (letters, digits, . _ -)`);
 	const source = resolveProfilePath(from);
 	// The source file as written, not with every default filled in: short enough to read and edit.
 	const raw = await readJsonFile(source.file);
-	if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`profile ${source.file}: not a JSON object`);
+	if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+		throw new UsageError(`profile ${source.file}: not a JSON object`);
 	const written = {...(raw as Record<string, unknown>), name};
 	validateProfile(written, source.file);
 	await mkdir(path.dirname(file), {recursive: true});
@@ -70,11 +78,16 @@ async function init(target: string, from: string): Promise<number> {
 		await writeFile(file, JSON.stringify(written, null, '\t') + '\n', {flag: 'wx'});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'EEXIST') throw new UsageError(`profiles init: ${file} already exists (not overwritten; pick another name or remove it)`);
-		throw new UsageError(`profiles init: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+		if (code === 'EEXIST')
+			throw new UsageError(`profiles init: ${file} already exists (not overwritten; pick another name or remove it)`);
+		throw new UsageError(
+			`profiles init: cannot write ${file}: ${error instanceof Error ? error.message : String(error)}`,
+		);
 	}
 	const shown = path.relative(process.cwd(), file) || file;
-	process.stdout.write(`wrote ${shown} (from ${from}); edit it, then: drydock run --profile ${shown.includes('/') ? shown : `./${shown}`}\n`);
+	process.stdout.write(
+		`wrote ${shown} (from ${from}); edit it, then: drydock run --profile ${shown.includes('/') ? shown : `./${shown}`}\n`,
+	);
 	return 0;
 }
 
@@ -88,7 +101,9 @@ export default async function profiles(argv: string[]): Promise<number> {
 		case 'list': {
 			for (const name of await listShippedProfiles()) {
 				const {profile} = await loadProfile(name);
-				process.stdout.write(`${name.padEnd(10)} ${profile.environment.padEnd(8)} ${profile.execution.padEnd(9)} ${profile.symbols.join(',')}  ${profile.description ?? ''}\n`);
+				process.stdout.write(
+					`${name.padEnd(10)} ${profile.environment.padEnd(8)} ${profile.execution.padEnd(9)} ${profile.symbols.join(',')}  ${profile.description ?? ''}\n`,
+				);
 			}
 			return 0;
 		}
@@ -101,7 +116,8 @@ export default async function profiles(argv: string[]): Promise<number> {
 			return init(target, values.from ?? 'mock');
 		}
 		case 'validate': {
-			if (!target) throw new UsageError('profiles validate: which file? (e.g. drydock profiles validate my-profile.json)');
+			if (!target)
+				throw new UsageError('profiles validate: which file? (e.g. drydock profiles validate my-profile.json)');
 			const {file} = resolveProfilePath(target);
 			const raw = await readJsonFile(file);
 			const issues = profileIssues(raw);

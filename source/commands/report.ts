@@ -22,7 +22,9 @@ async function readJson(file: string): Promise<unknown> {
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		throw new UsageError(`report ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+		throw new UsageError(
+			`report ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+		);
 	}
 	try {
 		return JSON.parse(text);
@@ -36,15 +38,25 @@ export async function resolveReportFile(file: string): Promise<string> {
 	const found = await stat(file).catch(() => null);
 	if (!found?.isDirectory()) return file;
 	const inside = path.join(file, 'report.json');
-	if (await stat(inside).then(s => s.isFile(), () => false)) return inside;
-	throw new UsageError(`report ${file}: a folder with no report.json in it (give REPORT.json or a run's folder, e.g. reports/<run-id>)`);
+	if (
+		await stat(inside).then(
+			s => s.isFile(),
+			() => false,
+		)
+	)
+		return inside;
+	throw new UsageError(
+		`report ${file}: a folder with no report.json in it (give REPORT.json or a run's folder, e.g. reports/<run-id>)`,
+	);
 }
 
 export async function readReport(file: string): Promise<Report> {
 	const report = await readJson(file);
 	const schema = (report as {schema?: unknown} | null)?.schema;
-	if (schema !== REPORT_SCHEMA) throw new UsageError(`report ${file}: schema is ${JSON.stringify(schema)}, expected "${REPORT_SCHEMA}"`);
-	if (!Array.isArray((report as {phases?: unknown}).phases)) throw new UsageError(`report ${file}: phases: expected an array`);
+	if (schema !== REPORT_SCHEMA)
+		throw new UsageError(`report ${file}: schema is ${JSON.stringify(schema)}, expected "${REPORT_SCHEMA}"`);
+	if (!Array.isArray((report as {phases?: unknown}).phases))
+		throw new UsageError(`report ${file}: phases: expected an array`);
 	return report as Report;
 }
 
@@ -55,9 +67,14 @@ async function recover(dir: string, junit: string | undefined): Promise<number> 
 	const recovered = await recoverRun(dir, {version: drydockVersion(), mask: text => processMasker.mask(text)});
 	const file = path.join(dir, 'report.json');
 	await writeFileAtomic(file, JSON.stringify(recovered.report, null, '\t') + '\n');
-	await writeFileAtomic(junit ?? path.join(dir, 'junit.xml'), toJUnit(recovered.report, text => processMasker.mask(text)));
+	await writeFileAtomic(
+		junit ?? path.join(dir, 'junit.xml'),
+		toJUnit(recovered.report, text => processMasker.mask(text)),
+	);
 	process.stdout.write(processMasker.mask(formatSummary(recovered.report, file)));
-	process.stdout.write(`recovered from ${recovered.replayed} journal events${recovered.skipped ? ` (${recovered.skipped} unreadable lines skipped)` : ''}${recovered.fromCheckpoint ? ' and the last checkpoint' : ' (no checkpoint found)'}\n`);
+	process.stdout.write(
+		`recovered from ${recovered.replayed} journal events${recovered.skipped ? ` (${recovered.skipped} unreadable lines skipped)` : ''}${recovered.fromCheckpoint ? ' and the last checkpoint' : ' (no checkpoint found)'}\n`,
+	);
 	return recovered.report.exit_code ?? 1;
 }
 
@@ -73,9 +90,20 @@ async function merge(argv: string[]): Promise<number> {
 
 export default async function report(argv: string[]): Promise<number> {
 	if (argv[0] === 'merge') return merge(argv.slice(1));
-	const {values, positionals} = parseCommandArgs('report', argv, {junit: {type: 'string'}, html: {type: 'string'}, recover: {type: 'string'}, ...helpOption});
+	const {values, positionals} = parseCommandArgs('report', argv, {
+		junit: {type: 'string'},
+		html: {type: 'string'},
+		recover: {type: 'string'},
+		...helpOption,
+	});
 	if (values.recover !== undefined) return recover(values.recover, values.junit);
-	if (showHelp(values, 'Usage: drydock report REPORT.json|RUN_DIR [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n')) return 0;
+	if (
+		showHelp(
+			values,
+			'Usage: drydock report REPORT.json|RUN_DIR [--junit OUT] [--html OUT]\n       drydock report merge A.json B.json … -o OUT.json\n       drydock report --recover RUN_DIR   (after a crash: final report from the checkpoint + journal)\n',
+		)
+	)
+		return 0;
 	const [given, ...extra] = positionals;
 	if (!given) throw new UsageError('report: which report? (e.g. drydock report reports/<run-id>/report.json)');
 	if (extra.length > 0) throw new UsageError(`report: unexpected argument "${extra[0]}"`);
@@ -92,7 +120,10 @@ export default async function report(argv: string[]): Promise<number> {
 	const data = await readReport(file);
 	process.stdout.write(processMasker.mask(formatSummary(data, file)));
 	if (values.junit !== undefined) {
-		await writeFileAtomic(values.junit, toJUnit(data, text => processMasker.mask(text)));
+		await writeFileAtomic(
+			values.junit,
+			toJUnit(data, text => processMasker.mask(text)),
+		);
 		process.stdout.write(`junit written to ${values.junit}\n`);
 	}
 	if (values.html !== undefined) {
@@ -101,7 +132,9 @@ export default async function report(argv: string[]): Promise<number> {
 			await writeHtmlReport(values.html, data, {journal: path.join(path.dirname(file), 'events.ndjson')});
 		} catch (error) {
 			// A hand-edited or truncated report: say which file could not be rendered, in one line.
-			throw new UsageError(`report ${file}: cannot render HTML: ${error instanceof Error ? error.message : String(error)}`);
+			throw new UsageError(
+				`report ${file}: cannot render HTML: ${error instanceof Error ? error.message : String(error)}`,
+			);
 		}
 		process.stdout.write(`html written to ${values.html}\n`);
 	}

@@ -22,7 +22,16 @@ import type {ChaosTimeline} from '../faults/chaos/schema.js';
 import {prepareResume, startResumedRun, type ResumePlan} from '../runtime/resume.js';
 import {drydockVersion} from '../runtime/session.js';
 import {describeJsonError} from '../util/json-error.js';
-import {headlessFrom, headlessOption, helpOption, readSessionFlags, sessionFlagsHelp as flag, sessionOptions, showHelp, type SessionArgs} from './flags.js';
+import {
+	headlessFrom,
+	headlessOption,
+	helpOption,
+	readSessionFlags,
+	sessionFlagsHelp as flag,
+	sessionOptions,
+	showHelp,
+	type SessionArgs,
+} from './flags.js';
 
 const options = {
 	...sessionOptions,
@@ -67,7 +76,9 @@ async function readRerun(file: string): Promise<RerunSource> {
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		throw new UsageError(`--rerun-failed: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+		throw new UsageError(
+			`--rerun-failed: cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+		);
 	}
 	let report: unknown;
 	try {
@@ -88,7 +99,10 @@ export async function parseRunArgs(argv: string[]): Promise<RunArgs | null> {
 	if (showHelp(values, runUsage)) return null;
 	if (values.resume !== undefined) {
 		const clash = (['plan', 'phases', 'duration', 'rerun-failed'] as const).find(name => values[name] !== undefined);
-		if (clash) throw new UsageError(`--resume: can't be combined with --${clash} (the interrupted run's plan and remaining soak time carry on)`);
+		if (clash)
+			throw new UsageError(
+				`--resume: can't be combined with --${clash} (the interrupted run's plan and remaining soak time carry on)`,
+			);
 	}
 	const chaos = values.chaos !== undefined ? await loadChaosFile(values.chaos) : undefined;
 	const rerun = values['rerun-failed'] !== undefined ? await readRerun(values['rerun-failed']) : undefined;
@@ -118,10 +132,15 @@ export default async function run(argv: string[]): Promise<number> {
 	const consoleModule = args.headless ? null : import('./console.js');
 	void consoleModule?.then(m => m.preloadUi()).catch(() => {});
 	const resume = args.resume !== undefined ? await prepareResume(args.resume, drydockVersion()) : undefined;
-	let {profile} = await loadProfile(resume && !args.profileGiven ? resume.profileName : args.profile).catch((error: unknown) => {
-		if (resume && !args.profileGiven) throw new UsageError(`--resume: the interrupted run's profile "${resume.profileName}" can't be loaded (${error instanceof Error ? error.message : String(error)}); name it with --profile`);
-		throw error;
-	});
+	let {profile} = await loadProfile(resume && !args.profileGiven ? resume.profileName : args.profile).catch(
+		(error: unknown) => {
+			if (resume && !args.profileGiven)
+				throw new UsageError(
+					`--resume: the interrupted run's profile "${resume.profileName}" can't be loaded (${error instanceof Error ? error.message : String(error)}); name it with --profile`,
+				);
+			throw error;
+		},
+	);
 	// --chaos replaces the profile's timeline; the session (console or headless) reads it from the profile.
 	if (args.chaos) profile = {...profile, chaos: args.chaos};
 	if (!resume && args.plan.phases.length === 0) {
@@ -141,11 +160,18 @@ export default async function run(argv: string[]): Promise<number> {
  * log shows that latency, resets and stalls can be injected, and where).
  */
 export function exchangeLine(endpoints: {rest: string; embedded: boolean; faultProxy?: string}): string {
-	const notes = [...(endpoints.embedded ? ['embedded mock'] : []), ...(endpoints.faultProxy ? [`through the fault proxy at ${endpoints.faultProxy}`] : [])];
+	const notes = [
+		...(endpoints.embedded ? ['embedded mock'] : []),
+		...(endpoints.faultProxy ? [`through the fault proxy at ${endpoints.faultProxy}`] : []),
+	];
 	return `exchange: ${endpoints.rest}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}`;
 }
 
-async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['profile'], args: RunArgs, resume?: ResumePlan): Promise<number> {
+async function runHeadless(
+	profile: Awaited<ReturnType<typeof loadProfile>>['profile'],
+	args: RunArgs,
+	resume?: ResumePlan,
+): Promise<number> {
 	const write = (text: string) => void process.stdout.write(processMasker.mask(text));
 	const session = createSession({
 		profile,
@@ -158,17 +184,31 @@ async function runHeadless(profile: Awaited<ReturnType<typeof loadProfile>>['pro
 		onEndpoints: endpoints => write(exchangeLine(endpoints) + '\n'),
 	});
 	const {engine} = session;
-	const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(engine), mask: text => processMasker.mask(text)});
+	const shutdown = createShutdownCoordinator({
+		engine: engineShutdownTarget(engine),
+		mask: text => processMasker.mask(text),
+	});
 	shutdown.install();
 	const detach = attachHeadlessReporter(engine, {write, progressEveryMs: profile.soak.progressEveryMs});
 	let extras: Extras | null = null;
 	try {
 		extras = await attachExtras(engine, {...args.extras, log: line => write(line + '\n')});
-		const ready = await Promise.race([session.ready.then(() => 'ready' as const), shutdown.done.then(() => 'interrupted' as const)]);
+		const ready = await Promise.race([
+			session.ready.then(() => 'ready' as const),
+			shutdown.done.then(() => 'interrupted' as const),
+		]);
 		if (ready === 'interrupted') return shutdown.done;
 		// Orders an interrupted segment left open come first: cancelled, never adopted twice.
-		const outcome = resume ? await startResumedRun(engine, (await session.ready).exchange, profile.symbols, resume, line => write(line + '\n')) : await engine.start(args.plan);
-		if (outcome.report) write('\n' + formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined));
+		const outcome = resume
+			? await startResumedRun(engine, (await session.ready).exchange, profile.symbols, resume, line =>
+					write(line + '\n'),
+				)
+			: await engine.start(args.plan);
+		if (outcome.report)
+			write(
+				'\n' +
+					formatSummary(outcome.report, outcome.reportDir ? path.join(outcome.reportDir, 'report.json') : undefined),
+			);
 		// The SUT never started (bad command, exited, never ready): the user's mistake, exit 2 with its last output.
 		if (session.sut?.startFailure && !outcome.interruptedBy) throw session.sut.startFailure;
 		// A crash stopped the run: the engine reports it interrupted; the process says it crashed.

@@ -91,7 +91,8 @@ export class CircuitBreaker {
 
 	/** Moves open → half-open once openMs has passed; called lazily on every read. */
 	private refresh(): void {
-		if (this.stateValue === 'open' && this.openedAt !== null && this.now() - this.openedAt >= this.options.openMs) this.transition('half-open');
+		if (this.stateValue === 'open' && this.openedAt !== null && this.now() - this.openedAt >= this.options.openMs)
+			this.transition('half-open');
 	}
 
 	private transition(to: BreakerState): void {

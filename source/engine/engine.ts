@@ -24,7 +24,13 @@ import {defaultGradeRules, type Grade, type GradeRules} from './grade.js';
 import type {EngineRuntime} from './engine-runtime.js';
 import {PhaseRunner, type PhaseFinalizer} from './phase-runner.js';
 import {OperatorActions} from './operator-actions.js';
-import {addSoakCriteria, defaultSoakTargets, engineSoakCriteria, type SoakCriteriaProvider, type SoakTargets} from './soak-criteria.js';
+import {
+	addSoakCriteria,
+	defaultSoakTargets,
+	engineSoakCriteria,
+	type SoakCriteriaProvider,
+	type SoakTargets,
+} from './soak-criteria.js';
 import {RunRecorder} from './run-recorder.js';
 import type {Report} from '../report/model.js';
 import {detectLeak} from '../monitor/slope.js';
@@ -86,7 +92,14 @@ export interface StartOptions {
 	soakDurationMs?: number;
 }
 /** 70 for a crash (an uncaught exception), as `drydock: internal error` — distinct from failed checks (1) and signals. */
-const interruptExitCodes: Record<string, number> = {SIGINT: 130, SIGTERM: 143, SIGHUP: 143, stop: 130, quit: 130, crash: 70};
+const interruptExitCodes: Record<string, number> = {
+	SIGINT: 130,
+	SIGTERM: 143,
+	SIGHUP: 143,
+	stop: 130,
+	quit: 130,
+	crash: 70,
+};
 
 type InterruptReason = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'stop' | 'quit' | 'crash';
 
@@ -121,7 +134,11 @@ export class Engine<S, P> implements EngineHandle {
 
 	constructor(readonly options: EngineOptions<S, P>) {
 		this.now = options.now ?? Date.now;
-		this.targets = {minGrade: options.targets?.minGrade ?? defaultSoakTargets.minGrade, peakLatencyMs: options.targets?.peakLatencyMs ?? defaultSoakTargets.peakLatencyMs, rules: options.gradeRules ?? defaultGradeRules};
+		this.targets = {
+			minGrade: options.targets?.minGrade ?? defaultSoakTargets.minGrade,
+			peakLatencyMs: options.targets?.peakLatencyMs ?? defaultSoakTargets.peakLatencyMs,
+			rules: options.gradeRules ?? defaultGradeRules,
+		};
 		this.mask = options.mask ?? (t => t);
 		this.store = new EngineStore({
 			profile: options.profileView,
@@ -166,7 +183,18 @@ export class Engine<S, P> implements EngineHandle {
 			faultActive: since => this.store.faultActive(since),
 			deriveStatus: id => this.store.deriveStatus(id),
 			phaseStarted: () => this.updateRemaining(),
-			addSoakCriteria: check => addSoakCriteria(this.soakCriteria, {view: this.store.view, now: this.now(), limits: options.limits, targets: this.targets, rssLeak: () => this.rssLeak()}, check),
+			addSoakCriteria: check =>
+				addSoakCriteria(
+					this.soakCriteria,
+					{
+						view: this.store.view,
+						now: this.now(),
+						limits: options.limits,
+						targets: this.targets,
+						rssLeak: () => this.rssLeak(),
+					},
+					check,
+				),
 		});
 		this.recorder = new RunRecorder({
 			view: this.store.view,
@@ -177,7 +205,12 @@ export class Engine<S, P> implements EngineHandle {
 			checkpointEveryMs: options.checkpointEveryMs ?? 30_000,
 			version: options.version ?? '0.0.0',
 			callLatency: this.callLatency,
-			extras: () => ({interruptedBy: this.current?.interruptedBy ?? null, ordersCancelledOnExit: this.ordersCancelledOnExit, rssSlopeMbPerHour: this.rssLeak().slopePerHour, profilePath: options.profilePath ?? null}),
+			extras: () => ({
+				interruptedBy: this.current?.interruptedBy ?? null,
+				ordersCancelledOnExit: this.ordersCancelledOnExit,
+				rssSlopeMbPerHour: this.rssLeak().slopePerHour,
+				profilePath: options.profilePath ?? null,
+			}),
 		});
 		// The recorder listens first: the journal records each event before any other listener sees it.
 		this.onEvent(this.recorder.listener);
@@ -286,11 +319,16 @@ export class Engine<S, P> implements EngineHandle {
 				if (this.current) await this.interrupt('stop');
 				return;
 			case 'rerun-failed': {
-				const failed = phaseIds.filter(id => (rerunStatuses as readonly string[]).includes(this.store.phaseState(id).status));
+				const failed = phaseIds.filter(id =>
+					(rerunStatuses as readonly string[]).includes(this.store.phaseState(id).status),
+				);
 				if (failed.length === 0 && !this.store.run && this.options.rerunFallback) {
 					const remembered = await this.options.rerunFallback().catch(() => null);
 					if (remembered && remembered.phases.length > 0) {
-						this.notice('info', `rerunning the failed phases of ${remembered.reportPath ?? 'the last run'}: ${remembered.phases.join(', ')}`);
+						this.notice(
+							'info',
+							`rerunning the failed phases of ${remembered.reportPath ?? 'the last run'}: ${remembered.phases.join(', ')}`,
+						);
 						this.startIfIdle({name: 'rerun', phases: remembered.phases, soakDurationMs: remembered.soakDurationMs});
 						return;
 					}
@@ -299,11 +337,19 @@ export class Engine<S, P> implements EngineHandle {
 					this.notice('info', 'nothing to rerun: no phase failed');
 					return;
 				}
-				this.startIfIdle({name: 'rerun', phases: failed, soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS});
+				this.startIfIdle({
+					name: 'rerun',
+					phases: failed,
+					soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS,
+				});
 				return;
 			}
 			case 'run-phase':
-				this.startIfIdle({name: 'phase', phases: [command.phase], soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS});
+				this.startIfIdle({
+					name: 'phase',
+					phases: [command.phase],
+					soakDurationMs: this.lastPlan()?.soakDurationMs ?? QUICK_SOAK_MS,
+				});
 				return;
 			case 'force-reconnect':
 				await this.operator.forceReconnect();
@@ -363,7 +409,13 @@ export class Engine<S, P> implements EngineHandle {
 		if (this.refusedBy !== null) {
 			// Shutdown was requested while nothing ran (e.g. Ctrl-C while a resume cancelled leftover orders): a run started now would outlive it.
 			this.notice('warn', `run not started: shutting down (${this.refusedBy})`);
-			return Promise.resolve({runId, exitCode: interruptExitCodes[this.refusedBy] ?? 130, interruptedBy: this.refusedBy, report: null, reportDir: null});
+			return Promise.resolve({
+				runId,
+				exitCode: interruptExitCodes[this.refusedBy] ?? 130,
+				interruptedBy: this.refusedBy,
+				report: null,
+				reportDir: null,
+			});
 		}
 		const controller = new AbortController();
 		let resolveDone!: (outcome: RunOutcome) => void;
@@ -383,8 +435,13 @@ export class Engine<S, P> implements EngineHandle {
 		current.dir = await this.recorder.prepare(runId);
 		this.emit({type: 'run-started', at: this.now(), runId, plan, reportDir: current.dir});
 		if (startOptions.resume) this.emit({type: 'resume', at: this.now(), seed: startOptions.resume});
-		const segment: PlanSpec = {...plan, phases: startOptions.runPhases ?? plan.phases, soakDurationMs: startOptions.soakDurationMs ?? plan.soakDurationMs};
-		if (!this.runtime && this.runtimePromise) this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
+		const segment: PlanSpec = {
+			...plan,
+			phases: startOptions.runPhases ?? plan.phases,
+			soakDurationMs: startOptions.soakDurationMs ?? plan.soakDurationMs,
+		};
+		if (!this.runtime && this.runtimePromise)
+			this.notice('info', 'connecting to the exchange (loading the client, starting the mock)…');
 		const runtime = await this.readyRuntime();
 		if (!runtime) {
 			// Said once: the first phase fails with the reason, the others were never run.
@@ -409,7 +466,10 @@ export class Engine<S, P> implements EngineHandle {
 
 	rssLeak(): ReturnType<typeof detectLeak> {
 		const start = this.store.soakStartedAt ?? this.store.run?.startedAt ?? this.now();
-		return detectLeak(this.store.resources.self.slopeSeries.toArray(), {warmupUntil: start + (this.options.warmupMs ?? 60_000), limitMbPerHour: this.options.limits.rssSlopeMbPerHour});
+		return detectLeak(this.store.resources.self.slopeSeries.toArray(), {
+			warmupUntil: start + (this.options.warmupMs ?? 60_000),
+			limitMbPerHour: this.options.limits.rssSlopeMbPerHour,
+		});
 	}
 
 	private updateRemaining(): void {
@@ -421,7 +481,11 @@ export class Engine<S, P> implements EngineHandle {
 			return;
 		}
 		const soakPending = this.store.soakEndedAt === null;
-		this.store.remainingMs = !soakPending ? 0 : this.store.soakStartedAt === null ? run.plan.soakDurationMs : Math.max(0, run.plan.soakDurationMs - (this.now() - this.store.soakStartedAt));
+		this.store.remainingMs = !soakPending
+			? 0
+			: this.store.soakStartedAt === null
+				? run.plan.soakDurationMs
+				: Math.max(0, run.plan.soakDurationMs - (this.now() - this.store.soakStartedAt));
 	}
 
 	private tick(): void {
@@ -464,15 +528,39 @@ export class Engine<S, P> implements EngineHandle {
 			const status = this.store.phaseState(id).status;
 			if (status === 'pending' && current.interruptedBy) {
 				const at = this.now();
-				this.emit({type: 'check', at, phase: id, check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason: `run interrupted (${current.interruptedBy}) before this phase`, at}});
+				this.emit({
+					type: 'check',
+					at,
+					phase: id,
+					check: {
+						id: 'not-run',
+						title: 'Phase ran',
+						verdict: 'skipped',
+						measured: null,
+						threshold: null,
+						reason: `run interrupted (${current.interruptedBy}) before this phase`,
+						at,
+					},
+				});
 				this.emit({type: 'phase-finished', at, phase: id, status: 'skipped', reason: 'not run: interrupted'});
 			}
 		}
 		const exitCode = this.exitCodeFor(current.interruptedBy, current.plan);
 		// The recorder writes report.json and junit.xml on this event; finished() waits for them.
-		this.emit({type: 'run-finished', at: this.now(), state: current.interruptedBy ? 'interrupted' : 'finished', exitCode});
+		this.emit({
+			type: 'run-finished',
+			at: this.now(),
+			state: current.interruptedBy ? 'interrupted' : 'finished',
+			exitCode,
+		});
 		const report = await this.recorder.finished();
-		const outcome: RunOutcome = {runId: current.runId, exitCode, interruptedBy: current.interruptedBy, report, reportDir: current.dir};
+		const outcome: RunOutcome = {
+			runId: current.runId,
+			exitCode,
+			interruptedBy: current.interruptedBy,
+			report,
+			reportDir: current.dir,
+		};
 		this.lastOutcome = outcome;
 		this.current = null;
 		this.store.publish();

@@ -26,7 +26,13 @@ export class ErrorLog {
 	constructor(private readonly maxGroups = 200) {}
 
 	/** `injected`: recorded while drydock had a fault injected on purpose (counted apart so a report can show real errors alone). */
-	add(input: ErrorInput, phase: PhaseId | null, at: number, mask: (text: string) => string = t => t, injected = false): ErrorGroup {
+	add(
+		input: ErrorInput,
+		phase: PhaseId | null,
+		at: number,
+		mask: (text: string) => string = t => t,
+		injected = false,
+	): ErrorGroup {
 		this.total++;
 		if (input.critical) this.critical++;
 		const message = mask(String(input.message ?? '')).slice(0, 500);
@@ -34,10 +40,28 @@ export class ErrorLog {
 		const existing = this.groups.get(key);
 		let group: ErrorGroup;
 		if (existing) {
-			group = {...existing, count: existing.count + 1, lastSeen: at, message, phase: phase ?? existing.phase, critical: existing.critical || Boolean(input.critical), ...(injected || existing.injected ? {injected: (existing.injected ?? 0) + (injected ? 1 : 0)} : {})};
+			group = {
+				...existing,
+				count: existing.count + 1,
+				lastSeen: at,
+				message,
+				phase: phase ?? existing.phase,
+				critical: existing.critical || Boolean(input.critical),
+				...(injected || existing.injected ? {injected: (existing.injected ?? 0) + (injected ? 1 : 0)} : {}),
+			};
 			this.groups.delete(key);
 		} else {
-			group = {key, kind: input.kind, message, phase, count: 1, firstSeen: at, lastSeen: at, critical: Boolean(input.critical), ...(injected ? {injected: 1} : {})};
+			group = {
+				key,
+				kind: input.kind,
+				message,
+				phase,
+				count: 1,
+				firstSeen: at,
+				lastSeen: at,
+				critical: Boolean(input.critical),
+				...(injected ? {injected: 1} : {}),
+			};
 			if (this.groups.size >= this.maxGroups) {
 				const oldest = this.groups.keys().next();
 				if (!oldest.done) this.groups.delete(oldest.value);
@@ -54,7 +78,12 @@ export class ErrorLog {
 		const existing = this.groups.get(key);
 		this.total += group.count;
 		if (group.critical) this.critical += group.count;
-		this.groups.set(key, existing ? {...existing, count: existing.count + group.count, critical: existing.critical || group.critical} : {...group, key});
+		this.groups.set(
+			key,
+			existing
+				? {...existing, count: existing.count + group.count, critical: existing.critical || group.critical}
+				: {...group, key},
+		);
 	}
 
 	/** Newest first, at most `limit`. */

@@ -57,7 +57,13 @@ export type EngineEvent =
 	 * sample): exact count, latency histogram (HDR, µs, compressed base64) and exact avg/min/max. Written
 	 * to events.ndjson only (the live store counted each operation); replay applies it.
 	 */
-	| {type: 'operation-batch'; at: number; phase: PhaseId | null; count: number; latency: {histogram: string; avgMs: number | null; minMs: number | null; maxMs: number | null}}
+	| {
+			type: 'operation-batch';
+			at: number;
+			phase: PhaseId | null;
+			count: number;
+			latency: {histogram: string; avgMs: number | null; minMs: number | null; maxMs: number | null};
+	  }
 	/** Something the operator did (kill switch, force reconnect, breaker test): part of the run's record. */
 	| {type: 'operator-action'; at: number; action: OperatorAction}
 	/** A chaos fault's record, replaced whole at each change (keyed by index). */
@@ -77,16 +83,51 @@ export interface ResumeSeed {
 	/** Soak time already done. */
 	soakElapsedMs: number;
 	/** Phases not run again, as the first segment left them. */
-	phases: {id: PhaseId; title: string; status: PhaseStatus; checks: CheckResult[]; startedAt: number | null; endedAt: number | null; reason: string | null}[];
+	phases: {
+		id: PhaseId;
+		title: string;
+		status: PhaseStatus;
+		checks: CheckResult[];
+		startedAt: number | null;
+		endedAt: number | null;
+		reason: string | null;
+	}[];
 	/** `failedDuringFaults` / `expectedErrors`: of `failed` / `errors`, those under an injected fault (report.json metrics.failures_during_faults — it goes with total_operations, the soak's when it ran — and metrics.soak_expected_errors; 0 when absent). */
-	soak: {operations: number; succeeded: number; failed: number; errors: number; histogram: string | null; avgMs: number | null; minMs: number | null; maxMs: number | null; failedDuringFaults?: number; expectedErrors?: number};
-	overall: {operations: number; failed: number; histogram: string | null; avgMs: number | null; minMs: number | null; maxMs: number | null; failedDuringFaults?: number};
+	soak: {
+		operations: number;
+		succeeded: number;
+		failed: number;
+		errors: number;
+		histogram: string | null;
+		avgMs: number | null;
+		minMs: number | null;
+		maxMs: number | null;
+		failedDuringFaults?: number;
+		expectedErrors?: number;
+	};
+	overall: {
+		operations: number;
+		failed: number;
+		histogram: string | null;
+		avgMs: number | null;
+		minMs: number | null;
+		maxMs: number | null;
+		failedDuringFaults?: number;
+	};
 	orders: {placed: number; filled: number; canceled: number; rejected: number};
 	positions: {opened: number; closed: number};
 	riskRejections: number;
 	/** Of the errors below, those recorded while an injected fault was active (report.json metrics.expected_errors; 0 when absent). */
 	expectedErrors?: number;
-	errors: {kind: string; message: string; phase: PhaseId | null; count: number; firstSeen: number; lastSeen: number; critical: boolean}[];
+	errors: {
+		kind: string;
+		message: string;
+		phase: PhaseId | null;
+		count: number;
+		firstSeen: number;
+		lastSeen: number;
+		critical: boolean;
+	}[];
 	chaos: ChaosRecord[];
 	/** Open orders of ours found on the venue and cancelled before carrying on. */
 	ordersCancelled: number;

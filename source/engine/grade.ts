@@ -15,7 +15,11 @@ export const defaultGradeRules: GradeRules = {
 };
 
 /** Grades a run by success rate (0..1) and average latency; null when nothing ran. */
-export function gradeFor(successRate: number | null, avgLatencyMs: number | null, rules: GradeRules = defaultGradeRules): Grade | null {
+export function gradeFor(
+	successRate: number | null,
+	avgLatencyMs: number | null,
+	rules: GradeRules = defaultGradeRules,
+): Grade | null {
 	if (successRate === null || avgLatencyMs === null) return null;
 	for (const grade of ['A+', 'A', 'B'] as const) {
 		const rule = rules[grade];

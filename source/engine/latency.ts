@@ -21,7 +21,12 @@ const HIGHEST_US = 3_600_000_000;
 export class LatencyRecorder {
 	private histogramValue: Histogram | null = null;
 	private get histogram(): Histogram {
-		this.histogramValue ??= hdr().build({lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3, bitBucketSize: 'packed'});
+		this.histogramValue ??= hdr().build({
+			lowestDiscernibleValue: 1,
+			highestTrackableValue: HIGHEST_US,
+			numberOfSignificantValueDigits: 3,
+			bitBucketSize: 'packed',
+		});
 		return this.histogramValue;
 	}
 	private sumMs = 0;
@@ -63,7 +68,10 @@ export class LatencyRecorder {
 	 * Adds another recorder's encoded histogram and its exact summary (a resumed run carries on from the
 	 * first segment). Without a histogram only the summary counts.
 	 */
-	absorb(encoded: string | null, summary: {count: number; avgMs: number | null; minMs: number | null; maxMs: number | null}): void {
+	absorb(
+		encoded: string | null,
+		summary: {count: number; avgMs: number | null; minMs: number | null; maxMs: number | null},
+	): void {
 		if (summary.count <= 0) return;
 		if (encoded) {
 			try {
@@ -102,5 +110,9 @@ export function decodeHistogram(encoded: string): {count: number; percentileMs(p
 	const h = hdr().decodeFromCompressedBase64(encoded);
 	// Without the exact max, the histogram's own (bucket-rounded) max is the ceiling: no percentile reads above it.
 	const maxMs = h.maxValue / 1000;
-	return {count: h.totalCount, percentileMs: p => Math.min(h.getValueAtPercentile(p) / 1000, maxMs), meanMs: h.mean / 1000};
+	return {
+		count: h.totalCount,
+		percentileMs: p => Math.min(h.getValueAtPercentile(p) / 1000, maxMs),
+		meanMs: h.mean / 1000,
+	};
 }

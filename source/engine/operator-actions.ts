@@ -69,7 +69,14 @@ export class OperatorActions {
 		const index = this.nextFaultIndex();
 		const at = now();
 		emit({type: 'fault', at, index, mark: {at, kind, detail}});
-		return (recoveredAt, withdrawn) => emit({type: 'fault-recovered', at: now(), index, recoveredAt: recoveredAt ?? now(), ...(withdrawn ? {withdrawn: true} : {})});
+		return (recoveredAt, withdrawn) =>
+			emit({
+				type: 'fault-recovered',
+				at: now(),
+				index,
+				recoveredAt: recoveredAt ?? now(),
+				...(withdrawn ? {withdrawn: true} : {}),
+			});
 	}
 
 	/** Records what the operator did: report.json's operator_actions, the HTML charts' marks, the summary. */
@@ -94,8 +101,13 @@ export class OperatorActions {
 			this.record({action: 'force-reconnect', detail: 'no stream open to drop', streamsDropped: 0});
 			return this.deps.notice('warn', 'force reconnect: no stream open to drop');
 		}
-		const what = typeof dropped === 'number' ? `${dropped} stream${dropped === 1 ? '' : 's'} dropped` : 'every stream dropped';
-		this.record({action: 'force-reconnect', detail: what, ...(typeof dropped === 'number' ? {streamsDropped: dropped} : {})});
+		const what =
+			typeof dropped === 'number' ? `${dropped} stream${dropped === 1 ? '' : 's'} dropped` : 'every stream dropped';
+		this.record({
+			action: 'force-reconnect',
+			detail: what,
+			...(typeof dropped === 'number' ? {streamsDropped: dropped} : {}),
+		});
 		this.deps.notice('info', `force reconnect: ${what}; watch them recover`);
 	}
 
@@ -111,11 +123,17 @@ export class OperatorActions {
 			recovered();
 			throw error;
 		}
-		this.record({action: 'breaker-test', detail: hooks?.breakerTest ? 'failures injected so the breaker opens on its own' : 'breaker tripped directly'});
+		this.record({
+			action: 'breaker-test',
+			detail: hooks?.breakerTest ? 'failures injected so the breaker opens on its own' : 'breaker tripped directly',
+		});
 		this.deps.notice('info', 'breaker test: failures injected; watch it open, half-open and close');
 		// Every press is watched by one loop; a press while it runs restarts its clock and baseline.
 		const watch = this.breakerWatch;
-		const baseline = {transitions: breaker.view().transitions, deadline: now() + (this.deps.breakerTestMaxMs ?? BREAKER_TEST_MAX_MS)};
+		const baseline = {
+			transitions: breaker.view().transitions,
+			deadline: now() + (this.deps.breakerTestMaxMs ?? BREAKER_TEST_MAX_MS),
+		};
 		if (watch) {
 			watch.marks.push(recovered);
 			Object.assign(watch, baseline);
@@ -166,7 +184,10 @@ export class OperatorActions {
 		const flatten = options.flatten ?? this.deps.flattenByDefault ?? false;
 		this.killSwitchView = {engaged: true, since: now(), ordersCancelled: this.killSwitchView.ordersCancelled};
 		emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
-		notice('warn', `kill switch engaged: cancelling every open order${flatten ? ' and closing positions' : ''}, new orders blocked`);
+		notice(
+			'warn',
+			`kill switch engaged: cancelling every open order${flatten ? ' and closing positions' : ''}, new orders blocked`,
+		);
 		await this.liftInjectedFaults();
 		const hooks = await this.deps.hooks();
 		let cancelled: number | undefined;
@@ -174,7 +195,10 @@ export class OperatorActions {
 		if (hooks?.cancelAllOrders) {
 			try {
 				cancelled = await hooks.cancelAllOrders();
-				this.killSwitchView = {...this.killSwitchView, ordersCancelled: this.killSwitchView.ordersCancelled + cancelled};
+				this.killSwitchView = {
+					...this.killSwitchView,
+					ordersCancelled: this.killSwitchView.ordersCancelled + cancelled,
+				};
 				emit({type: 'kill-switch', at: now(), view: this.killSwitchView});
 			} catch (error) {
 				problems.push(`cancelling failed: ${errorMessage(error)}`);
@@ -191,8 +215,23 @@ export class OperatorActions {
 				}
 			}
 		}
-		const detail = [cancelled !== undefined ? `${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled` : 'no order cancel available', flattened ? `${flattened.closed} position${flattened.closed === 1 ? '' : 's'} closed (${flattened.detail})` : null, ...problems].filter(Boolean).join('; ');
-		this.record({action: 'kill-switch-engaged', detail, ...(cancelled !== undefined ? {ordersCancelled: cancelled} : {}), ...(flattened ? {positionsClosed: flattened.closed} : {})});
+		const detail = [
+			cancelled !== undefined
+				? `${cancelled} open order${cancelled === 1 ? '' : 's'} cancelled`
+				: 'no order cancel available',
+			flattened
+				? `${flattened.closed} position${flattened.closed === 1 ? '' : 's'} closed (${flattened.detail})`
+				: null,
+			...problems,
+		]
+			.filter(Boolean)
+			.join('; ');
+		this.record({
+			action: 'kill-switch-engaged',
+			detail,
+			...(cancelled !== undefined ? {ordersCancelled: cancelled} : {}),
+			...(flattened ? {positionsClosed: flattened.closed} : {}),
+		});
 		if (problems.length > 0) notice('error', `kill switch: ${problems.join('; ')}`);
 		else if (flattened) notice('info', `kill switch: ${detail}`);
 	}
@@ -201,7 +240,9 @@ export class OperatorActions {
 	private async liftInjectedFaults(): Promise<void> {
 		await Promise.all(
 			[...this.faultLifters].map(lift =>
-				withTimeout(Promise.resolve().then(lift), FAULT_LIFT_TIMEOUT_MS, 'lifting injected faults').catch(error => this.deps.notice('warn', `kill switch: injected faults not lifted: ${errorMessage(error)}`)),
+				withTimeout(Promise.resolve().then(lift), FAULT_LIFT_TIMEOUT_MS, 'lifting injected faults').catch(error =>
+					this.deps.notice('warn', `kill switch: injected faults not lifted: ${errorMessage(error)}`),
+				),
 			),
 		);
 	}

@@ -62,7 +62,12 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 		now,
 		sleep: ms => sleep(ms, deps.signal),
 		check(input: CheckInput): CheckResult {
-			const measured = input.measured === undefined ? null : typeof input.measured === 'string' ? mask(input.measured) : input.measured;
+			const measured =
+				input.measured === undefined
+					? null
+					: typeof input.measured === 'string'
+						? mask(input.measured)
+						: input.measured;
 			const result: CheckResult = {
 				id: input.id,
 				title: mask(input.title),
@@ -96,7 +101,10 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 					if (useBreaker) deps.breaker.success();
 					return result;
 				} catch (rawError) {
-					const error = controller.signal.aborted && !deps.signal.aborted && controller.signal.reason instanceof TimeoutError ? controller.signal.reason : rawError;
+					const error =
+						controller.signal.aborted && !deps.signal.aborted && controller.signal.reason instanceof TimeoutError
+							? controller.signal.reason
+							: rawError;
 					if (deps.signal.aborted || (isAbortError(error) && !(error instanceof TimeoutError))) {
 						if (useBreaker) deps.breaker.release();
 						throw error;
@@ -112,7 +120,12 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 					// Every failed attempt is logged (grouped, so retries show up as a count).
 					// Errors of our own (a TimeoutError) already name the call: prefix it once.
 					const text = errorMessage(error);
-					emit({type: 'error', at: now(), phase, error: {kind: errorKind(error), message: mask(text.startsWith(`${label}:`) ? text : `${label}: ${text}`)}});
+					emit({
+						type: 'error',
+						at: now(),
+						phase,
+						error: {kind: errorKind(error), message: mask(text.startsWith(`${label}:`) ? text : `${label}: ${text}`)},
+					});
 					if (last) throw error;
 					await sleep(backoffDelay(attempt - 1, deps.retry, deps.random), deps.signal);
 				} finally {
@@ -138,7 +151,8 @@ export function createPhaseContext<S, P>(deps: ContextDeps<S, P>): PhaseContext<
 			emit({type: 'error', at: now(), phase, error: {...input, message: mask(input.message)}});
 		},
 		stream(update) {
-			if (update.type === 'message' && update.raw !== undefined) emit({type: 'stream', at: update.receivedAt, update: {...update, raw: mask(update.raw)}});
+			if (update.type === 'message' && update.raw !== undefined)
+				emit({type: 'stream', at: update.receivedAt, update: {...update, raw: mask(update.raw)}});
 			else emit({type: 'stream', at: now(), update});
 		},
 		fault(kind, detail) {

@@ -32,7 +32,17 @@ export type PositionEvent = 'opened' | 'closed';
 
 /** One message (or lifecycle change) seen on a stream; the engine turns these into StreamViews. */
 export type StreamUpdate =
-	| {type: 'message'; stream: string; kind: string; symbol: string; receivedAt: number; eventTime: number | null; latencyMs: number | null; gap: number; raw?: string}
+	| {
+			type: 'message';
+			stream: string;
+			kind: string;
+			symbol: string;
+			receivedAt: number;
+			eventTime: number | null;
+			latencyMs: number | null;
+			gap: number;
+			raw?: string;
+	  }
 	| {type: 'status'; stream: string; kind: string; symbol: string; status: StreamStatus; at: number}
 	| {type: 'reconnect'; stream: string; at: number};
 

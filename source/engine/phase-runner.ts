@@ -75,7 +75,20 @@ export class PhaseRunner<S, P> {
 		deps.phaseStarted();
 		if (!definition) {
 			const at = deps.now();
-			deps.emit({type: 'check', at, phase: id, check: {id: 'implemented', title: 'Phase implemented', verdict: 'skipped', measured: null, threshold: null, reason: 'this build has no implementation of the phase', at}});
+			deps.emit({
+				type: 'check',
+				at,
+				phase: id,
+				check: {
+					id: 'implemented',
+					title: 'Phase implemented',
+					verdict: 'skipped',
+					measured: null,
+					threshold: null,
+					reason: 'this build has no implementation of the phase',
+					at,
+				},
+			});
 			deps.emit({type: 'phase-finished', at, phase: id, status: 'skipped'});
 			return;
 		}
@@ -105,7 +118,10 @@ export class PhaseRunner<S, P> {
 			// A phase that ignores its signal can't hold shutdown hostage: 10 s after an abort it is left behind.
 			const grace = new Promise<never>((_, reject) => {
 				const onAbort = () => {
-					const timer = setTimeout(() => reject(new AbortError(`${id} did not stop within ${PHASE_ABORT_GRACE_MS / 1000} s of being aborted`)), PHASE_ABORT_GRACE_MS);
+					const timer = setTimeout(
+						() => reject(new AbortError(`${id} did not stop within ${PHASE_ABORT_GRACE_MS / 1000} s of being aborted`)),
+						PHASE_ABORT_GRACE_MS,
+					);
 					timer.unref();
 					stopGrace = () => clearTimeout(timer);
 				};
@@ -117,13 +133,23 @@ export class PhaseRunner<S, P> {
 			await Promise.race([definition.run(ctx), grace]);
 		} catch (error) {
 			if (signal.aborted && (isAbortError(error) || scope.signal.aborted)) {
-				ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${scope.interruptedBy() ?? 'stopped'})`});
+				ctx.check({
+					id: 'interrupted',
+					title: 'Phase completed',
+					verdict: 'skipped',
+					reason: `interrupted (${scope.interruptedBy() ?? 'stopped'})`,
+				});
 				reason = `interrupted (${scope.interruptedBy() ?? 'stopped'})`;
 				interrupted = true;
 			} else {
 				reason = errorMessage(error);
 				ctx.check({id: 'phase-error', title: 'Phase ran to completion', verdict: 'fail', measured: null, reason});
-				deps.emit({type: 'error', at: deps.now(), phase: id, error: {kind: 'phase-crash', message: deps.mask(`${id}: ${reason}`)}});
+				deps.emit({
+					type: 'error',
+					at: deps.now(),
+					phase: id,
+					error: {kind: 'phase-crash', message: deps.mask(`${id}: ${reason}`)},
+				});
 			}
 		}
 		stopGrace?.();
@@ -141,7 +167,13 @@ export class PhaseRunner<S, P> {
 		// it proved nothing, so it is `interrupted` — one verdict for every stop path, never a pass.
 		const stoppedBy = scope.interruptedBy() ?? (scope.signal.aborted ? 'stopped' : null);
 		if (interrupted || stoppedBy !== null) {
-			if (!interrupted) ctx.check({id: 'interrupted', title: 'Phase completed', verdict: 'skipped', reason: `interrupted (${stoppedBy ?? 'stopped'})`});
+			if (!interrupted)
+				ctx.check({
+					id: 'interrupted',
+					title: 'Phase completed',
+					verdict: 'skipped',
+					reason: `interrupted (${stoppedBy ?? 'stopped'})`,
+				});
 			const failed = deps.deriveStatus(id) === 'fail' ? '; a check had failed before the stop' : '';
 			reason = `interrupted (${stoppedBy ?? 'stopped'})${failed}`;
 			status = 'interrupted';
@@ -153,7 +185,12 @@ export class PhaseRunner<S, P> {
 	notRun(id: PhaseId, reason: string): void {
 		const {emit, now} = this.deps;
 		const at = now();
-		emit({type: 'check', at, phase: id, check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason, at}});
+		emit({
+			type: 'check',
+			at,
+			phase: id,
+			check: {id: 'not-run', title: 'Phase ran', verdict: 'skipped', measured: null, threshold: null, reason, at},
+		});
 		emit({type: 'phase-finished', at, phase: id, status: 'skipped', reason});
 	}
 
@@ -162,7 +199,20 @@ export class PhaseRunner<S, P> {
 		const {emit, mask, now} = this.deps;
 		const at = now();
 		emit({type: 'phase-started', at, phase: id});
-		emit({type: 'check', at, phase: id, check: {id: checkId, title: 'Phase could not run', verdict: 'fail', measured: null, threshold: null, reason: mask(reason), at}});
+		emit({
+			type: 'check',
+			at,
+			phase: id,
+			check: {
+				id: checkId,
+				title: 'Phase could not run',
+				verdict: 'fail',
+				measured: null,
+				threshold: null,
+				reason: mask(reason),
+				at,
+			},
+		});
 		emit({type: 'phase-finished', at, phase: id, status: 'fail', reason: mask(reason)});
 	}
 }

@@ -24,7 +24,11 @@ export const FULL_SOAK_MS = 24 * 3_600_000;
 export const rerunStatuses: readonly PhaseStatus[] = ['fail', 'no-data'];
 
 export function planFor(name: 'quick' | 'full', soakDurationMs?: number): PlanSpec {
-	return {name, phases: [...phaseIds], soakDurationMs: soakDurationMs ?? (name === 'quick' ? QUICK_SOAK_MS : FULL_SOAK_MS)};
+	return {
+		name,
+		phases: [...phaseIds],
+		soakDurationMs: soakDurationMs ?? (name === 'quick' ? QUICK_SOAK_MS : FULL_SOAK_MS),
+	};
 }
 
 /** `a,b` → phase ids in canonical order; unknown ids are a usage error naming them. */
@@ -35,7 +39,10 @@ export function parsePhaseList(text: string, what = '--phases'): PhaseId[] {
 		.filter(Boolean);
 	if (wanted.length === 0) throw new UsageError(`${what}: empty phase list (known: ${phaseIds.join(', ')})`);
 	const unknown = wanted.filter(id => !isPhaseId(id));
-	if (unknown.length > 0) throw new UsageError(`${what}: unknown phase${unknown.length > 1 ? 's' : ''} ${unknown.map(u => `"${u}"`).join(', ')} (known: ${phaseIds.join(', ')})`);
+	if (unknown.length > 0)
+		throw new UsageError(
+			`${what}: unknown phase${unknown.length > 1 ? 's' : ''} ${unknown.map(u => `"${u}"`).join(', ')} (known: ${phaseIds.join(', ')})`,
+		);
 	return canonicalOrder(wanted as PhaseId[]);
 }
 
@@ -45,7 +52,10 @@ export function canonicalOrder(ids: readonly PhaseId[]): PhaseId[] {
 }
 
 /** Soak duration from --duration or TEST_DURATION_HOURS (hours, may be fractional). */
-export function soakDurationFrom(duration: string | undefined, env: NodeJS.ProcessEnv = process.env): number | undefined {
+export function soakDurationFrom(
+	duration: string | undefined,
+	env: NodeJS.ProcessEnv = process.env,
+): number | undefined {
 	if (duration !== undefined) {
 		const ms = parseDuration(duration, '--duration');
 		if (ms <= 0) throw new UsageError(`--duration: must be more than zero (got "${duration}")`);
@@ -54,7 +64,8 @@ export function soakDurationFrom(duration: string | undefined, env: NodeJS.Proce
 	const hours = env.TEST_DURATION_HOURS;
 	if (hours !== undefined && hours.trim() !== '') {
 		const n = Number(hours);
-		if (!Number.isFinite(n) || n <= 0) throw new UsageError(`TEST_DURATION_HOURS: "${hours}" is not a positive number of hours`);
+		if (!Number.isFinite(n) || n <= 0)
+			throw new UsageError(`TEST_DURATION_HOURS: "${hours}" is not a positive number of hours`);
 		return Math.round(n * 3_600_000);
 	}
 	return undefined;
@@ -71,19 +82,23 @@ export interface PlanInputs {
 
 export function buildPlan(inputs: PlanInputs): PlanSpec {
 	const planName = inputs.plan ?? 'quick';
-	if (planName !== 'quick' && planName !== 'full') throw new UsageError(`--plan: unknown plan "${planName}" (expected quick or full)`);
+	if (planName !== 'quick' && planName !== 'full')
+		throw new UsageError(`--plan: unknown plan "${planName}" (expected quick or full)`);
 	const soak = soakDurationFrom(inputs.duration, inputs.env);
 	const base = planFor(planName, soak);
 	if (inputs.rerunPhases !== undefined) {
 		if (inputs.phases !== undefined) throw new UsageError('--rerun-failed and --phases cannot be combined');
 		return {name: 'rerun', phases: canonicalOrder(inputs.rerunPhases), soakDurationMs: base.soakDurationMs};
 	}
-	if (inputs.phases !== undefined) return {name: 'custom', phases: parsePhaseList(inputs.phases), soakDurationMs: base.soakDurationMs};
+	if (inputs.phases !== undefined)
+		return {name: 'custom', phases: parsePhaseList(inputs.phases), soakDurationMs: base.soakDurationMs};
 	return base;
 }
 
 /** The phases a report says failed (status fail or no-data), in canonical order. */
 export function failedPhasesOf(report: {phases?: readonly {id: string; status: string}[]}): PhaseId[] {
-	const failed = (report.phases ?? []).filter(p => isPhaseId(p.id) && (rerunStatuses as readonly string[]).includes(p.status)).map(p => p.id as PhaseId);
+	const failed = (report.phases ?? [])
+		.filter(p => isPhaseId(p.id) && (rerunStatuses as readonly string[]).includes(p.status))
+		.map(p => p.id as PhaseId);
 	return canonicalOrder(failed);
 }

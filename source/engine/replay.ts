@@ -13,7 +13,12 @@ export interface RunReplay {
 	readonly view: RunView;
 }
 
-export function createRunReplay(options: {profile: ProfileView; now: () => number; mask?: (text: string) => string; phaseTitles?: Partial<Record<PhaseId, string>>}): RunReplay {
+export function createRunReplay(options: {
+	profile: ProfileView;
+	now: () => number;
+	mask?: (text: string) => string;
+	phaseTitles?: Partial<Record<PhaseId, string>>;
+}): RunReplay {
 	const state = new RunReducer({
 		profile: options.profile,
 		// Recovery judges nothing against limits: the journal's checks already carry their verdicts.

@@ -8,7 +8,11 @@ export interface RetryPolicy {
 }
 
 /** Delay before retry number `retry` (0 = the first retry). `random` returns [0, 1). */
-export function backoffDelay(retry: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>, random: () => number = Math.random): number {
+export function backoffDelay(
+	retry: number,
+	policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>,
+	random: () => number = Math.random,
+): number {
 	const ceiling = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(retry, 30));
 	return Math.floor(random() * ceiling);
 }
@@ -31,10 +35,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 			reject(new AbortError());
 			return;
 		}
-		const timer = setTimeout(() => {
-			signal?.removeEventListener('abort', onAbort);
-			resolve();
-		}, Math.max(0, ms));
+		const timer = setTimeout(
+			() => {
+				signal?.removeEventListener('abort', onAbort);
+				resolve();
+			},
+			Math.max(0, ms),
+		);
 		const onAbort = () => {
 			clearTimeout(timer);
 			reject(new AbortError());

@@ -36,7 +36,14 @@ export class OperationStats {
 	}
 
 	reset(): void {
-		this.operations = this.succeeded = this.failed = this.errors = this.riskRejections = this.failedDuringFaults = this.expectedErrors = 0;
+		this.operations =
+			this.succeeded =
+			this.failed =
+			this.errors =
+			this.riskRejections =
+			this.failedDuringFaults =
+			this.expectedErrors =
+				0;
 		this.latency.reset();
 		this.cycleLatency.reset();
 		this.orders = {placed: 0, filled: 0, canceled: 0, rejected: 0};

@@ -28,7 +28,12 @@ export interface RecorderDeps {
 	version: string;
 	callLatency: LatencyRecorder;
 	/** What the report needs that the events don't carry: who interrupted the run, orders cancelled on exit, the RSS slope. */
-	extras: () => {interruptedBy: string | null; ordersCancelledOnExit: number | null; rssSlopeMbPerHour: number | null; profilePath?: string | null};
+	extras: () => {
+		interruptedBy: string | null;
+		ordersCancelledOnExit: number | null;
+		rssSlopeMbPerHour: number | null;
+		profilePath?: string | null;
+	};
 }
 
 export class RunRecorder {
@@ -53,7 +58,8 @@ export class RunRecorder {
 	readonly listener = (event: EngineEvent): void => {
 		if (event.type === 'run-started') {
 			this.dir = event.reportDir;
-			const journal = event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
+			const journal =
+				event.reportDir === null ? null : new Journal(path.join(event.reportDir, 'events.ndjson'), this.deps.mask);
 			this.journal = journal;
 			// Bounded on long, fast soaks: operations above a per-second sample and order counters are summed (exactly).
 			this.sampler = journal ? new JournalSampler(e => journal.append(e)) : null;

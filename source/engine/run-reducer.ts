@@ -11,7 +11,14 @@ import type {ChaosRecord, FaultMark} from './fault-records.js';
 import type {Grade} from './grade.js';
 import type {PhaseId} from './phase-ids.js';
 import type {PlanSpec} from './plans.js';
-import type {BreakerView, KillSwitchView, ProfileView, ResourceLimits, RunState as RunLifecycleState, SoakView} from './snapshot.js';
+import type {
+	BreakerView,
+	KillSwitchView,
+	ProfileView,
+	ResourceLimits,
+	RunState as RunLifecycleState,
+	SoakView,
+} from './snapshot.js';
 import type {EngineEvent, OperatorAction, ResourceSample, ResumeSeed} from './events.js';
 import {ErrorLog} from './errors.js';
 import {LatencyRecorder} from './latency.js';
@@ -66,7 +73,6 @@ export interface PhaseState {
 	reason?: string;
 }
 
-
 export interface RunRecord {
 	id: string;
 	plan: PlanSpec;
@@ -79,7 +85,10 @@ export interface RunRecord {
 }
 
 export class RunReducer implements RunView {
-	readonly options: Required<Omit<StoreOptions, 'phaseTitles' | 'gradeRules' | 'mask'>> & {gradeRules: GradeRules; mask: (text: string) => string};
+	readonly options: Required<Omit<StoreOptions, 'phaseTitles' | 'gradeRules' | 'mask'>> & {
+		gradeRules: GradeRules;
+		mask: (text: string) => string;
+	};
 	run: RunRecord | null = null;
 	readonly phases = new Map<PhaseId, PhaseState>();
 	readonly overall = new OperationStats();
@@ -89,7 +98,13 @@ export class RunReducer implements RunView {
 	readonly errors = new ErrorLog();
 	readonly streams = new Map<string, StreamState>();
 	readonly resources: {self: ResourceTrack; watched: ResourceTrack} = {self: newTrack(), watched: newTrack()};
-	breaker: BreakerView = {state: 'closed', consecutiveFailures: 0, transitions: 0, lastTransitionAt: null, retryAt: null};
+	breaker: BreakerView = {
+		state: 'closed',
+		consecutiveFailures: 0,
+		transitions: 0,
+		lastTransitionAt: null,
+		retryAt: null,
+	};
 	killSwitch: KillSwitchView = {engaged: false, since: null, ordersCancelled: 0};
 	/** Newest last, at most 100; a mark is replaced (never mutated) when it recovers, so snapshots stay immutable. */
 	faults: {index: number; mark: FaultMark}[] = [];
@@ -130,7 +145,15 @@ export class RunReducer implements RunView {
 			now: options.now ?? Date.now,
 			mask: options.mask ?? (text => text),
 		};
-		for (const id of phaseIds) this.phases.set(id, {id, title: options.phaseTitles?.[id] ?? defaultPhaseTitles[id], status: 'pending', checks: [], startedAt: null, endedAt: null});
+		for (const id of phaseIds)
+			this.phases.set(id, {
+				id,
+				title: options.phaseTitles?.[id] ?? defaultPhaseTitles[id],
+				status: 'pending',
+				checks: [],
+				startedAt: null,
+				endedAt: null,
+			});
 	}
 
 	setPhaseTitle(id: PhaseId, title: string): void {
@@ -149,7 +172,16 @@ export class RunReducer implements RunView {
 	private reduce(event: EngineEvent): void {
 		switch (event.type) {
 			case 'run-started': {
-				this.run = {id: event.runId, plan: event.plan, state: 'running', startedAt: event.at, endedAt: null, reportDir: event.reportDir, exitCode: null, currentPhase: null};
+				this.run = {
+					id: event.runId,
+					plan: event.plan,
+					state: 'running',
+					startedAt: event.at,
+					endedAt: null,
+					reportDir: event.reportDir,
+					exitCode: null,
+					currentPhase: null,
+				};
 				for (const id of event.plan.phases) {
 					const phase = this.phases.get(id)!;
 					phase.status = 'pending';
@@ -291,7 +323,13 @@ export class RunReducer implements RunView {
 				break;
 			}
 			case 'anomaly':
-				this.anomalyLog.push({at: event.at, metric: event.metric, value: event.value, limit: event.limit, detail: event.detail});
+				this.anomalyLog.push({
+					at: event.at,
+					metric: event.metric,
+					value: event.value,
+					limit: event.limit,
+					detail: event.detail,
+				});
 				this.notices.push({at: event.at, level: 'warn', text: event.detail});
 				break;
 			case 'notice':
@@ -310,7 +348,13 @@ export class RunReducer implements RunView {
 	}
 
 	private applyResume(seed: ResumeSeed, at: number): void {
-		this.resumedFrom = {dir: seed.fromDir, runId: seed.fromRunId, soakElapsedMs: seed.soakElapsedMs, at, ordersCancelled: seed.ordersCancelled};
+		this.resumedFrom = {
+			dir: seed.fromDir,
+			runId: seed.fromRunId,
+			soakElapsedMs: seed.soakElapsedMs,
+			at,
+			ordersCancelled: seed.ordersCancelled,
+		};
 		if (this.run) this.run.startedAt = seed.startedAt;
 		for (const p of seed.phases) {
 			const phase = this.phases.get(p.id);
@@ -336,7 +380,8 @@ export class RunReducer implements RunView {
 		this.overall.succeeded += o.operations - o.failed;
 		this.overall.failedDuringFaults += o.failedDuringFaults ?? 0;
 		this.overall.latency.absorb(o.histogram, {count: o.operations, avgMs: o.avgMs, minMs: o.minMs, maxMs: o.maxMs});
-		for (const key of ['placed', 'filled', 'canceled', 'rejected'] as const) this.overall.orders[key] += seed.orders[key];
+		for (const key of ['placed', 'filled', 'canceled', 'rejected'] as const)
+			this.overall.orders[key] += seed.orders[key];
 		this.overall.positions.opened += seed.positions.opened;
 		this.overall.positions.closed += seed.positions.closed;
 		this.overall.riskRejections += seed.riskRejections;
@@ -350,7 +395,12 @@ export class RunReducer implements RunView {
 		return phase === 'soak' ? [this.overall, this.soakStats] : [this.overall];
 	}
 
-	private recordError(phase: PhaseId | null, error: {kind: string; message: string; critical?: boolean; expected?: boolean}, at: number, underFault = this.faultActive()): void {
+	private recordError(
+		phase: PhaseId | null,
+		error: {kind: string; message: string; critical?: boolean; expected?: boolean},
+		at: number,
+		underFault = this.faultActive(),
+	): void {
 		const expected = underFault || error.expected === true;
 		this.errors.add(error, phase, at, this.options.mask, expected);
 		for (const stats of this.statsFor(phase)) {
@@ -394,7 +444,21 @@ export class RunReducer implements RunView {
 			if (this.streams.size >= MAX_STREAMS) return;
 			const kind = 'kind' in update ? update.kind : 'unknown';
 			const symbol = 'symbol' in update ? update.symbol : '';
-			stream = {id: update.stream, kind, symbol, status: 'connecting', messages: 0, lastMessageAt: null, latency: new LatencyRecorder(), gaps: 0, reconnects: 0, recent: new RingBuffer(RECENT_RAW), windowStart: this.options.now(), windowCount: 0, rate: 0};
+			stream = {
+				id: update.stream,
+				kind,
+				symbol,
+				status: 'connecting',
+				messages: 0,
+				lastMessageAt: null,
+				latency: new LatencyRecorder(),
+				gaps: 0,
+				reconnects: 0,
+				recent: new RingBuffer(RECENT_RAW),
+				windowStart: this.options.now(),
+				windowCount: 0,
+				rate: 0,
+			};
 			this.streams.set(update.stream, stream);
 		}
 		switch (update.type) {
@@ -405,7 +469,8 @@ export class RunReducer implements RunView {
 				if (stream.status !== 'live') stream.status = 'live';
 				if (update.latencyMs !== null) stream.latency.record(update.latencyMs);
 				if (update.gap > 0) stream.gaps += update.gap;
-				if (update.raw !== undefined) stream.recent.push(update.raw.length > 2000 ? update.raw.slice(0, 2000) + '…' : update.raw);
+				if (update.raw !== undefined)
+					stream.recent.push(update.raw.length > 2000 ? update.raw.slice(0, 2000) + '…' : update.raw);
 				break;
 			case 'status':
 				stream.status = update.status;

@@ -47,7 +47,8 @@ export interface ShutdownOptions {
 	debug?: boolean;
 }
 
-export const exitCodeFor = (reason: ShutdownReason): number => (reason === 'crash' ? CRASH_EXIT_CODE : reason === 'SIGTERM' || reason === 'SIGHUP' ? 143 : 130);
+export const exitCodeFor = (reason: ShutdownReason): number =>
+	reason === 'crash' ? CRASH_EXIT_CODE : reason === 'SIGTERM' || reason === 'SIGHUP' ? 143 : 130;
 
 export interface ShutdownCoordinator {
 	/** Resolves with the exit code once the first request has been handled. */
@@ -63,7 +64,10 @@ export interface ShutdownCoordinator {
 
 /** One line for the user: the error's name and message, and where it was thrown (file:line, not the stack). */
 export function describeCrash(error: unknown): string {
-	const text = error instanceof Error ? `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}` : `thrown value ${String(error)}`;
+	const text =
+		error instanceof Error
+			? `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${error.message}`
+			: `thrown value ${String(error)}`;
 	const message = text.replace(/\s+/g, ' ').trim().slice(0, 400) || '(no message)';
 	const where = error instanceof Error ? throwSite(error.stack) : null;
 	return where ? `${message} (at ${where})` : message;
@@ -108,7 +112,14 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 		exit(exitCodeFor(requested ?? reason));
 	};
 	const armDeadline = () => {
-		deadline ??= setTimeout(() => force('crash', `cleanup after the crash did not finish within ${Math.round(crashDeadlineMs / 1000)} s: forced exit`), crashDeadlineMs);
+		deadline ??= setTimeout(
+			() =>
+				force(
+					'crash',
+					`cleanup after the crash did not finish within ${Math.round(crashDeadlineMs / 1000)} s: forced exit`,
+				),
+			crashDeadlineMs,
+		);
 	};
 
 	const onException = (error: unknown) => coordinator.crash(error);
@@ -135,7 +146,8 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 				resolveDone(code);
 				return;
 			}
-			if (reason !== 'quit') safeLog(`drydock: ${reason} — stopping: cancelling open orders and writing the report (Ctrl-C again to force)`);
+			if (reason !== 'quit')
+				safeLog(`drydock: ${reason} — stopping: cancelling open orders and writing the report (Ctrl-C again to force)`);
 			options.engine.interrupt(reason).then(
 				() => resolveDone(code),
 				() => resolveDone(code),
@@ -158,7 +170,8 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 			} catch {
 				// A terminal that went away is restored enough.
 			}
-			if ((options.debug ?? Boolean(process.env.DRYDOCK_DEBUG)) && error instanceof Error && error.stack) safeLog(mask(error.stack));
+			if ((options.debug ?? Boolean(process.env.DRYDOCK_DEBUG)) && error instanceof Error && error.stack)
+				safeLog(mask(error.stack));
 			try {
 				options.engine.recordCrash?.(`uncaught exception: ${cause}`);
 			} catch {
@@ -181,10 +194,13 @@ export function createShutdownCoordinator(options: ShutdownOptions): ShutdownCoo
 				resolveDone(CRASH_EXIT_CODE);
 				return;
 			}
-			safeLog(`drydock: crashed: ${cause} — kill switch engaged, cancelling open orders, writing the report (DRYDOCK_DEBUG=1 for the stack)`);
+			safeLog(
+				`drydock: crashed: ${cause} — kill switch engaged, cancelling open orders, writing the report (DRYDOCK_DEBUG=1 for the stack)`,
+			);
 			armDeadline();
 			// The kill switch first (synchronously: no order leaves after this line), then the phases are stopped.
-			const killFailed = (reason: unknown) => safeLog(`drydock: kill switch: ${mask(reason instanceof Error ? reason.message : String(reason))}`);
+			const killFailed = (reason: unknown) =>
+				safeLog(`drydock: kill switch: ${mask(reason instanceof Error ? reason.message : String(reason))}`);
 			let killed: Promise<void>;
 			try {
 				killed = Promise.resolve(options.engine.engageKillSwitch?.()).catch(killFailed);
@@ -234,7 +250,12 @@ export function engineShutdownTarget<S, P>(engine: Engine<S, P>, cancelTimeoutMs
 			await withTimeout(engine.execute({type: 'kill-switch'}), cancelTimeoutMs, 'cancelling open orders');
 		},
 		recordCrash(cause) {
-			engine.emit({type: 'error', at: Date.now(), phase: engine.store.run?.currentPhase ?? null, error: {kind: 'crash', message: cause, critical: true}});
+			engine.emit({
+				type: 'error',
+				at: Date.now(),
+				phase: engine.store.run?.currentPhase ?? null,
+				error: {kind: 'crash', message: cause, critical: true},
+			});
 		},
 	};
 }

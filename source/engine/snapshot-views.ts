@@ -8,7 +8,6 @@ import type {EngineSnapshot, ErrorGroup, PhaseView, ResourceView, RunStatusView,
 import type {RunReducer} from './run-reducer.js';
 import {soakView} from './soak-view.js';
 
-
 function resourceView(state: RunReducer, which: 'self' | 'watched'): ResourceView | null {
 	const track = state.resources[which];
 	const s = track.latest;
@@ -36,7 +35,12 @@ function streamViews(state: RunReducer, now: number): StreamView[] {
 			stream.windowCount = 0;
 		}
 		let status = stream.status;
-		if (status === 'live' && stream.lastMessageAt !== null && now - stream.lastMessageAt > state.options.streamSilenceMs) status = 'silent';
+		if (
+			status === 'live' &&
+			stream.lastMessageAt !== null &&
+			now - stream.lastMessageAt > state.options.streamSilenceMs
+		)
+			status = 'silent';
 		out.push({
 			id: stream.id,
 			kind: stream.kind,
@@ -115,7 +119,11 @@ export function buildSnapshot(state: RunReducer, seq: number): EngineSnapshot {
 			opsSeries: series,
 			latency: o.latency.summary(),
 			orders: {...o.orders},
-			positions: {opened: o.positions.opened, closed: o.positions.closed, open: Math.max(0, o.positions.opened - o.positions.closed)},
+			positions: {
+				opened: o.positions.opened,
+				closed: o.positions.closed,
+				open: Math.max(0, o.positions.opened - o.positions.closed),
+			},
 			riskRejections: o.riskRejections,
 			errorsPerHour: state.errorsPerHour(),
 			expectedErrors: o.expectedErrors,
@@ -123,7 +131,11 @@ export function buildSnapshot(state: RunReducer, seq: number): EngineSnapshot {
 		},
 		errors,
 		streams: streamViews(state, now),
-		resources: {self: resourceView(state, 'self'), watched: resourceView(state, 'watched'), limits: state.options.limits},
+		resources: {
+			self: resourceView(state, 'self'),
+			watched: resourceView(state, 'watched'),
+			limits: state.options.limits,
+		},
 		breaker: state.breaker,
 		killSwitch: state.killSwitch,
 		faults: state.faults.map(f => f.mark),

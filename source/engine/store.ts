@@ -58,7 +58,9 @@ export class EngineStore extends RunReducer {
 
 	/** Publishes when something changed (or a run's clock is ticking). */
 	tick(): void {
-		const running = this.run !== null && (this.run.state === 'running' || this.run.state === 'starting' || this.run.state === 'stopping');
+		const running =
+			this.run !== null &&
+			(this.run.state === 'running' || this.run.state === 'starting' || this.run.state === 'stopping');
 		if (this.dirty || running) this.publish();
 	}
 

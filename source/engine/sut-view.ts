@@ -37,7 +37,13 @@ export interface SutView {
 	venue: SutVenueCounters | null;
 	/** Why the venue's view is stale (the admin API did not answer). */
 	venueError: string | null;
-	statsd: {operations: number; failed: number; successRate: number | null; avgLatencyMs: number | null; malformed: number} | null;
+	statsd: {
+		operations: number;
+		failed: number;
+		successRate: number | null;
+		avgLatencyMs: number | null;
+		malformed: number;
+	} | null;
 	errors: {total: number; expected: number};
 	lastLines: readonly {at: number; stream: 'stdout' | 'stderr'; line: string; error: boolean}[];
 	/** The profile's limits.sutRssMb / limits.sutCpuPercent the gauges are drawn against (defaults 500 / 50 when absent). */

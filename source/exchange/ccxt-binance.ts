@@ -69,7 +69,9 @@ type BinancePro = InstanceType<BinanceProClass>;
 async function loadBinancePro(): Promise<BinanceProClass> {
 	try {
 		const root = dirname(dirname(createRequire(import.meta.url).resolve('ccxt')));
-		const module = (await import(pathToFileURL(join(root, 'js', 'src', 'pro', 'binance.js')).href)) as {default?: unknown};
+		const module = (await import(pathToFileURL(join(root, 'js', 'src', 'pro', 'binance.js')).href)) as {
+			default?: unknown;
+		};
 		if (typeof module.default === 'function') return module.default as BinanceProClass;
 	} catch {
 		// Fall through to the documented entry point.
@@ -115,12 +117,26 @@ export class DrydockBinance extends BinanceProBase {
 		return options;
 	}
 
-	override handleErrors(code: number, reason: string, url: string, method: string, headers: Record<string, string>, body: string, response: unknown, requestHeaders: unknown, requestBody: unknown) {
+	override handleErrors(
+		code: number,
+		reason: string,
+		url: string,
+		method: string,
+		headers: Record<string, string>,
+		body: string,
+		response: unknown,
+		requestHeaders: unknown,
+		requestBody: unknown,
+	) {
 		this.drydockResponses?.response(method, url, code, headers);
 		// Binance answers every REST call with JSON; a 2xx that is not (an HTML page from a proxy, an
 		// empty or truncated body) would otherwise be handed to the parsers as a string.
 		if (code < 400 && (response === undefined || response === null || typeof response !== 'object')) {
-			throw pinFacts(new NotVenueJsonError(`${method} ${pathOnly(url)} answered ${code} with ${describeBody(body)}`), {status: code, retryAfterMs: retryAfterMsOf(headers), code: null});
+			throw pinFacts(new NotVenueJsonError(`${method} ${pathOnly(url)} answered ${code} with ${describeBody(body)}`), {
+				status: code,
+				retryAfterMs: retryAfterMsOf(headers),
+				code: null,
+			});
 		}
 		// Only failures need the facts (ccxt raises for status ≥ 400, or for an error body).
 		const facts = (): HttpFacts => ({status: code, retryAfterMs: retryAfterMsOf(headers), code: venueCodeOf(response)});
@@ -151,7 +167,8 @@ export class DrydockBinance extends BinanceProBase {
 		const loading = super.loadMarkets(reload, params);
 		const tracked = this.marketsLoading;
 		loading.catch(() => {
-			if (this.marketsLoading === tracked) (this as {marketsLoading: Promise<unknown> | undefined}).marketsLoading = undefined;
+			if (this.marketsLoading === tracked)
+				(this as {marketsLoading: Promise<unknown> | undefined}).marketsLoading = undefined;
 		});
 		return loading;
 	}
@@ -207,7 +224,9 @@ export class DrydockBinance extends BinanceProBase {
 		if (message === null || typeof message !== 'object' || Buffer.isBuffer(message) || message instanceof ArrayBuffer) {
 			// ccxt hands on a frame it could not parse as the raw text. Binance sends only JSON, so this
 			// is a broken frame: throwing makes ccxt reject the connection's pending watches with the reason.
-			throw new MalformedFrameError(`malformed frame on ${(client as unknown as CcxtWsClient).url}: ${describeMalformed(message)}`);
+			throw new MalformedFrameError(
+				`malformed frame on ${(client as unknown as CcxtWsClient).url}: ${describeMalformed(message)}`,
+			);
 		}
 		const tap = this.drydockTap;
 		if (tap !== undefined && tap.active()) {
@@ -239,7 +258,12 @@ export class DrydockBinance extends BinanceProBase {
 		// onError already reported connections that failed; report clean closes here.
 		if (c.error === undefined) {
 			const code = (event as {code?: unknown} | undefined)?.code;
-			this.drydockTap?.connection({type: 'closed', url: c.url, at: Date.now(), reason: `closed by server (code ${String(code)})`});
+			this.drydockTap?.connection({
+				type: 'closed',
+				url: c.url,
+				at: Date.now(),
+				reason: `closed by server (code ${String(code)})`,
+			});
 		}
 		super.onClose(client, event);
 	}
@@ -325,9 +349,13 @@ function routeThroughProxy(exchange: DrydockBinance, proxyUrl: string, timeoutMs
 	try {
 		parsed = new URL(proxyUrl);
 	} catch {
-		throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" is not a URL (expected http://127.0.0.1:PORT)`});
+		throw new ExchangeError({
+			kind: 'bad-request',
+			message: `proxyUrl: "${proxyUrl}" is not a URL (expected http://127.0.0.1:PORT)`,
+		});
 	}
-	if (parsed.protocol !== 'http:') throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" must be an http:// proxy`});
+	if (parsed.protocol !== 'http:')
+		throw new ExchangeError({kind: 'bad-request', message: `proxyUrl: "${proxyUrl}" must be an http:// proxy`});
 	const dialMs = Math.max(1_000, timeoutMs);
 	exchange.drydockConnect = createTunnelConnector(proxyUrl, dialMs);
 	const agents = new Map<string, Agent>();

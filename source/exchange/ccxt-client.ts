@@ -6,14 +6,42 @@
 import type {Market} from 'ccxt';
 import {Agent, fetch as undiciFetch, type Dispatcher} from 'undici';
 import {configureBinance, header, retryAfterMsOf, type DrydockBinance, type ResponseSink} from './ccxt-binance.js';
-import {toBalance, toBookTicker, toCandle, toMarketInfo, toMyTrade, toOrder, toOrderBook, toTicker, toTrade} from './ccxt-convert.js';
+import {
+	toBalance,
+	toBookTicker,
+	toCandle,
+	toMarketInfo,
+	toMyTrade,
+	toOrder,
+	toOrderBook,
+	toTicker,
+	toTrade,
+} from './ccxt-convert.js';
 import {ExchangeError, toExchangeError} from './errors.js';
 import {fetchCandleHistory} from './history.js';
 import type {
 	AggTrade,
-	ApiRestrictions, Balance, BookTicker, Candle, Endpoints, Environment, ExchangeClient, ExchangeTarget, HistoryOptions,
-	HistoryResult, MarketInfo, MyTrade, Order, OrderBook, OrderRequest, RateLimitHeaders, RawResponse, ResponseInfo,
-	Ticker, Trade, Unsubscribe,
+	ApiRestrictions,
+	Balance,
+	BookTicker,
+	Candle,
+	Endpoints,
+	Environment,
+	ExchangeClient,
+	ExchangeTarget,
+	HistoryOptions,
+	HistoryResult,
+	MarketInfo,
+	MyTrade,
+	Order,
+	OrderBook,
+	OrderRequest,
+	RateLimitHeaders,
+	RawResponse,
+	ResponseInfo,
+	Ticker,
+	Trade,
+	Unsubscribe,
 } from './types.js';
 import {TapSink} from './ws-tap.js';
 
@@ -147,7 +175,9 @@ export class CcxtExchangeClient implements ExchangeClient {
 		if (markets === undefined || markets === null) return undefined;
 		const direct = markets[symbol];
 		if (direct !== undefined) return direct;
-		const byId = (this.exchange.markets_by_id as Record<string, Array<NonNullable<Market>>> | undefined)?.[symbol.toUpperCase()];
+		const byId = (this.exchange.markets_by_id as Record<string, Array<NonNullable<Market>>> | undefined)?.[
+			symbol.toUpperCase()
+		];
 		return byId?.[0];
 	}
 
@@ -167,7 +197,10 @@ export class CcxtExchangeClient implements ExchangeClient {
 	 */
 	private async unknownSymbol(symbol: string): Promise<never> {
 		await this.exchange.publicGetTickerPrice({symbol: this.venueId(symbol)});
-		throw new ExchangeError({kind: 'bad-symbol', message: `${symbol} is not a loaded spot market (the venue knows it: reload markets)`});
+		throw new ExchangeError({
+			kind: 'bad-symbol',
+			message: `${symbol} is not a loaded spot market (the venue knows it: reload markets)`,
+		});
 	}
 
 	private async symbolOf(symbol: string): Promise<string> {
@@ -188,14 +221,16 @@ export class CcxtExchangeClient implements ExchangeClient {
 
 	market(symbol: string): MarketInfo {
 		const market = this.findMarket(symbol);
-		if (market === undefined) throw new ExchangeError({kind: 'bad-symbol', message: `unknown market ${symbol} (are markets loaded?)`});
+		if (market === undefined)
+			throw new ExchangeError({kind: 'bad-symbol', message: `unknown market ${symbol} (are markets loaded?)`});
 		return toMarketInfo(market);
 	}
 
 	fetchTime(): Promise<number> {
 		return this.run(async () => {
 			const time = Number(await this.exchange.fetchTime());
-			if (!Number.isFinite(time) || time <= 0) throw new ExchangeError({kind: 'unknown', message: 'GET /api/v3/time: the reply has no usable serverTime'});
+			if (!Number.isFinite(time) || time <= 0)
+				throw new ExchangeError({kind: 'unknown', message: 'GET /api/v3/time: the reply has no usable serverTime'});
 			return time;
 		});
 	}
@@ -211,13 +246,25 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	fetchOHLCV(symbol: string, timeframe: string, since?: number, limit?: number): Promise<Candle[]> {
-		return this.run(async () => (await this.exchange.fetchOHLCV(await this.symbolOf(symbol), timeframe, since, limit)).map(toCandle));
+		return this.run(async () =>
+			(await this.exchange.fetchOHLCV(await this.symbolOf(symbol), timeframe, since, limit)).map(toCandle),
+		);
 	}
 
-	fetchOHLCVHistory(symbol: string, timeframe: string, count: number, options?: HistoryOptions): Promise<HistoryResult> {
+	fetchOHLCVHistory(
+		symbol: string,
+		timeframe: string,
+		count: number,
+		options?: HistoryOptions,
+	): Promise<HistoryResult> {
 		return this.run(async () => {
 			const unified = await this.symbolOf(symbol);
-			return fetchCandleHistory(async (since, limit) => (await this.exchange.fetchOHLCV(unified, timeframe, since, limit)).map(toCandle), timeframe, count, options);
+			return fetchCandleHistory(
+				async (since, limit) => (await this.exchange.fetchOHLCV(unified, timeframe, since, limit)).map(toCandle),
+				timeframe,
+				count,
+				options,
+			);
 		});
 	}
 
@@ -229,17 +276,36 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	fetchTrades(symbol: string, since?: number, limit?: number): Promise<Trade[]> {
-		return this.run(async () => (await this.exchange.fetchTrades(await this.symbolOf(symbol), since, limit)).map(toTrade));
+		return this.run(async () =>
+			(await this.exchange.fetchTrades(await this.symbolOf(symbol), since, limit)).map(toTrade),
+		);
 	}
 
 	fetchAggTrades(symbol: string, options: {fromId?: number; startTime?: number; limit?: number}): Promise<AggTrade[]> {
 		return this.run(async () => {
 			const market = await this.symbolOf(symbol);
-			const request: Record<string, number | string> = {symbol: this.findMarket(market)?.id ?? this.venueId(symbol), limit: options.limit ?? 1000};
+			const request: Record<string, number | string> = {
+				symbol: this.findMarket(market)?.id ?? this.venueId(symbol),
+				limit: options.limit ?? 1000,
+			};
 			if (options.fromId !== undefined) request['fromId'] = options.fromId;
 			if (options.startTime !== undefined) request['startTime'] = options.startTime;
-			const rows = (await this.exchange.publicGetAggTrades(request)) as {a: number | string; f: number | string; l: number | string; p: string; q: string; T: number | string}[];
-			return rows.map(row => ({id: Number(row.a), firstTradeId: Number(row.f), lastTradeId: Number(row.l), price: Number(row.p), amount: Number(row.q), timestamp: Number(row.T)}));
+			const rows = (await this.exchange.publicGetAggTrades(request)) as {
+				a: number | string;
+				f: number | string;
+				l: number | string;
+				p: string;
+				q: string;
+				T: number | string;
+			}[];
+			return rows.map(row => ({
+				id: Number(row.a),
+				firstTradeId: Number(row.f),
+				lastTradeId: Number(row.l),
+				price: Number(row.p),
+				amount: Number(row.q),
+				timestamp: Number(row.T),
+			}));
 		});
 	}
 
@@ -271,7 +337,8 @@ export class CcxtExchangeClient implements ExchangeClient {
 			switch (request.type) {
 				case 'market':
 					if (amount === undefined) {
-						if (request.cost === undefined) throw new ExchangeError({kind: 'bad-request', message: 'a market order needs an amount or a cost'});
+						if (request.cost === undefined)
+							throw new ExchangeError({kind: 'bad-request', message: 'a market order needs an amount or a cost'});
 						params['cost'] = request.cost;
 					}
 					break;
@@ -283,8 +350,10 @@ export class CcxtExchangeClient implements ExchangeClient {
 					params['postOnly'] = true;
 					break;
 			}
-			if (type === 'limit' && request.price === undefined) throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs a price`});
-			if (type === 'limit' && amount === undefined) throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs an amount`});
+			if (type === 'limit' && request.price === undefined)
+				throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs a price`});
+			if (type === 'limit' && amount === undefined)
+				throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs an amount`});
 			const order = await this.exchange.createOrder(unified, type, request.side, amount ?? 0, request.price, params);
 			return toOrder(order);
 		});
@@ -340,7 +409,9 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	fetchMyTrades(symbol: string, since?: number, limit?: number): Promise<MyTrade[]> {
-		return this.run(async () => (await this.exchange.fetchMyTrades(await this.symbolOf(symbol), since, limit)).map(toMyTrade));
+		return this.run(async () =>
+			(await this.exchange.fetchMyTrades(await this.symbolOf(symbol), since, limit)).map(toMyTrade),
+		);
 	}
 
 	lastResponseHeaders(): RateLimitHeaders {
@@ -377,7 +448,9 @@ export class CcxtExchangeClient implements ExchangeClient {
 
 	async rawPublicGet(path: string, query: Record<string, string | number> = {}): Promise<RawResponse> {
 		const origin = this.endpoints.rest.replace(/\/api\/v3$/, '');
-		const search = new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)])).toString();
+		const search = new URLSearchParams(
+			Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]),
+		).toString();
 		const pathname = path.startsWith('/') ? path : '/' + path;
 		const url = `${origin}${pathname}${search ? '?' + search : ''}`;
 		const started = performance.now();
@@ -392,14 +465,25 @@ export class CcxtExchangeClient implements ExchangeClient {
 			const body = await readCapped(response, this.rawBodyLimitBytes, abort);
 			if (body === null) {
 				// Only the path: the query may carry anything the caller passed, and the host is in the profile.
-				throw new ExchangeError({kind: 'unknown', source: 'BodyTooLarge', httpStatus: response.status, message: `GET ${pathOf(pathname)}: the reply body exceeds ${formatBytes(this.rawBodyLimitBytes)} (the cap on raw GET bodies); request aborted`});
+				throw new ExchangeError({
+					kind: 'unknown',
+					source: 'BodyTooLarge',
+					httpStatus: response.status,
+					message: `GET ${pathOf(pathname)}: the reply body exceeds ${formatBytes(this.rawBodyLimitBytes)} (the cap on raw GET bodies); request aborted`,
+				});
 			}
 			return {status: response.status, headers, body, latencyMs: performance.now() - started};
 		} catch (error) {
 			if (error instanceof ExchangeError) throw error;
 			const cause = (error as {cause?: {message?: unknown}}).cause?.message;
-			const kind = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? 'timeout' : 'network';
-			throw new ExchangeError({kind, message: `GET ${path} failed: ${error instanceof Error ? error.message : String(error)}${typeof cause === 'string' ? ': ' + cause : ''}`});
+			const kind =
+				error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
+					? 'timeout'
+					: 'network';
+			throw new ExchangeError({
+				kind,
+				message: `GET ${path} failed: ${error instanceof Error ? error.message : String(error)}${typeof cause === 'string' ? ': ' + cause : ''}`,
+			});
 		}
 	}
 
@@ -412,7 +496,11 @@ export class CcxtExchangeClient implements ExchangeClient {
 	}
 
 	watchTicker(symbol: string, options: {mini?: boolean} = {}): Promise<Ticker> {
-		return this.run(async () => toTicker(await this.exchange.watchTicker(await this.symbolOf(symbol), {name: options.mini ? 'miniTicker' : 'ticker'})));
+		return this.run(async () =>
+			toTicker(
+				await this.exchange.watchTicker(await this.symbolOf(symbol), {name: options.mini ? 'miniTicker' : 'ticker'}),
+			),
+		);
 	}
 
 	watchBookTicker(symbol: string): Promise<BookTicker> {
@@ -420,7 +508,8 @@ export class CcxtExchangeClient implements ExchangeClient {
 			const unified = await this.symbolOf(symbol);
 			const tickers = await this.exchange.watchBidsAsks([unified]);
 			const ticker = tickers[unified];
-			if (ticker === undefined) throw new ExchangeError({kind: 'unknown', message: `no bookTicker for ${unified} in the update`});
+			if (ticker === undefined)
+				throw new ExchangeError({kind: 'unknown', message: `no bookTicker for ${unified} in the update`});
 			return toBookTicker(ticker);
 		});
 	}

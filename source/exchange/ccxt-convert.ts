@@ -1,6 +1,29 @@
 /** ccxt's unified structures → drydock's plain types (source/exchange/types.ts). */
-import type {Balances, Market, OHLCV, Order as CcxtOrder, OrderBook as CcxtOrderBook, Ticker as CcxtTicker, Trade as CcxtTrade} from 'ccxt';
-import type {Balance, BookLevel, BookTicker, Candle, Fee, Fill, MarketInfo, MyTrade, Order, OrderBook, OrderStatus, Side, Ticker, Trade} from './types.js';
+import type {
+	Balances,
+	Market,
+	OHLCV,
+	Order as CcxtOrder,
+	OrderBook as CcxtOrderBook,
+	Ticker as CcxtTicker,
+	Trade as CcxtTrade,
+} from 'ccxt';
+import type {
+	Balance,
+	BookLevel,
+	BookTicker,
+	Candle,
+	Fee,
+	Fill,
+	MarketInfo,
+	MyTrade,
+	Order,
+	OrderBook,
+	OrderStatus,
+	Side,
+	Ticker,
+	Trade,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -92,7 +115,14 @@ export function toBookTicker(t: CcxtTicker): BookTicker {
 }
 
 export function toCandle(row: OHLCV): Candle {
-	return {time: n(row[0]) ?? 0, open: n(row[1]) ?? 0, high: n(row[2]) ?? 0, low: n(row[3]) ?? 0, close: n(row[4]) ?? 0, volume: n(row[5]) ?? 0};
+	return {
+		time: n(row[0]) ?? 0,
+		open: n(row[1]) ?? 0,
+		high: n(row[2]) ?? 0,
+		low: n(row[3]) ?? 0,
+		close: n(row[4]) ?? 0,
+		volume: n(row[5]) ?? 0,
+	};
 }
 
 function levels(side: readonly (readonly unknown[])[] | undefined, max: number): BookLevel[] {
@@ -160,11 +190,15 @@ export function toOrder(o: CcxtOrder): Order {
 	const fills: Fill[] = rawFills.map(f => ({
 		price: n(f['price']) ?? 0,
 		amount: n(f['qty']) ?? 0,
-		fee: typeof f['commissionAsset'] === 'string' && n(f['commission']) !== null ? {cost: n(f['commission'])!, currency: f['commissionAsset']} : null,
+		fee:
+			typeof f['commissionAsset'] === 'string' && n(f['commission']) !== null
+				? {cost: n(f['commission'])!, currency: f['commissionAsset']}
+				: null,
 		tradeId: typeof f['tradeId'] === 'string' || typeof f['tradeId'] === 'number' ? String(f['tradeId']) : null,
 	}));
 	const status = statuses.find(s => s === o.status) ?? 'unknown';
-	const venueStatus = typeof info['status'] === 'string' ? info['status'] : typeof info['X'] === 'string' ? info['X'] : null;
+	const venueStatus =
+		typeof info['status'] === 'string' ? info['status'] : typeof info['X'] === 'string' ? info['X'] : null;
 	return {
 		id: String(o.id),
 		clientOrderId: o.clientOrderId ? String(o.clientOrderId) : null,

@@ -22,8 +22,20 @@ export type ExchangeErrorKind =
 	| 'unknown';
 
 export const exchangeErrorKinds: readonly ExchangeErrorKind[] = [
-	'auth', 'rate-limit', 'ddos', 'invalid-nonce', 'insufficient-funds', 'invalid-order', 'order-not-found',
-	'bad-symbol', 'bad-request', 'network', 'timeout', 'unavailable', 'checksum', 'unknown',
+	'auth',
+	'rate-limit',
+	'ddos',
+	'invalid-nonce',
+	'insufficient-funds',
+	'invalid-order',
+	'order-not-found',
+	'bad-symbol',
+	'bad-request',
+	'network',
+	'timeout',
+	'unavailable',
+	'checksum',
+	'unknown',
 ];
 
 export interface ExchangeErrorInit {
@@ -130,7 +142,11 @@ const kindByCode: Record<string, ExchangeErrorKind> = {
 };
 
 function codeKind(error: Error): ExchangeErrorKind | undefined {
-	for (let e: unknown = error, depth = 0; e !== null && typeof e === 'object' && depth < 4; e = (e as {cause?: unknown}).cause, depth++) {
+	for (
+		let e: unknown = error, depth = 0;
+		e !== null && typeof e === 'object' && depth < 4;
+		e = (e as {cause?: unknown}).cause, depth++
+	) {
 		const code = (e as {code?: unknown}).code;
 		if (typeof code === 'string' && kindByCode[code] !== undefined) return kindByCode[code];
 	}
@@ -149,7 +165,11 @@ export const httpFactsKey: unique symbol = Symbol.for('drydock.exchange.httpFact
 
 function classChain(error: object): string[] {
 	const names: string[] = [];
-	for (let proto = Object.getPrototypeOf(error) as object | null; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+	for (
+		let proto = Object.getPrototypeOf(error) as object | null;
+		proto && proto !== Object.prototype;
+		proto = Object.getPrototypeOf(proto) as object | null
+	) {
 		const ctor = (proto as {constructor?: {name?: unknown}}).constructor;
 		if (ctor && typeof ctor.name === 'string' && ctor.name !== '') names.push(ctor.name);
 	}

@@ -3,7 +3,16 @@
  * matching engine. Taker orders walk a fresh REST snapshot of the venue's book; resting orders fill
  * when the venue's public trades go through their price. Same ExchangeClient surface as the venue.
  */
-import {MatchingEngine, type AccountTrade, type EngineError, type InstrumentRules, type LiquiditySource, type NewOrderRequest, type Order as EngineOrder, type Fill as EngineFill} from '../mock/matching/index.js';
+import {
+	MatchingEngine,
+	type AccountTrade,
+	type EngineError,
+	type InstrumentRules,
+	type LiquiditySource,
+	type NewOrderRequest,
+	type Order as EngineOrder,
+	type Fill as EngineFill,
+} from '../mock/matching/index.js';
 import {ExchangeError, toExchangeError, type ExchangeErrorKind} from './errors.js';
 import type {Balance, ExchangeClient, MarketInfo, MyTrade, Order, OrderRequest, OrderStatus} from './types.js';
 
@@ -55,20 +64,31 @@ function rulesOf(market: MarketInfo): InstrumentRules {
 /** The kind ccxt would give the same venue answer (see the reference's error table). */
 function kindOfEngineError(error: EngineError): ExchangeErrorKind {
 	switch (error.code) {
-		case -2010: return /insufficient balance/i.test(error.msg) ? 'insufficient-funds' : 'invalid-order';
-		case -1013: return /NOTIONAL/.test(error.msg) ? 'bad-request' : 'invalid-order';
-		case -1121: return 'bad-symbol';
+		case -2010:
+			return /insufficient balance/i.test(error.msg) ? 'insufficient-funds' : 'invalid-order';
+		case -1013:
+			return /NOTIONAL/.test(error.msg) ? 'bad-request' : 'invalid-order';
+		case -1121:
+			return 'bad-symbol';
 		case -2011:
-		case -2013: return 'order-not-found';
+		case -2013:
+			return 'order-not-found';
 		case -2015:
 		case -2014:
-		case -1022: return 'auth';
-		default: return 'bad-request';
+		case -1022:
+			return 'auth';
+		default:
+			return 'bad-request';
 	}
 }
 
 const statusMap: Record<EngineOrder['status'], OrderStatus> = {
-	NEW: 'open', PARTIALLY_FILLED: 'open', FILLED: 'closed', CANCELED: 'canceled', EXPIRED: 'expired', REJECTED: 'rejected',
+	NEW: 'open',
+	PARTIALLY_FILLED: 'open',
+	FILLED: 'closed',
+	CANCELED: 'canceled',
+	EXPIRED: 'expired',
+	REJECTED: 'rejected',
 };
 
 class PaperBroker {
@@ -85,7 +105,10 @@ class PaperBroker {
 	private nextTradeId = 1;
 	private closed = false;
 
-	constructor(private readonly venue: ExchangeClient, private readonly options: PaperBrokerOptions) {
+	constructor(
+		private readonly venue: ExchangeClient,
+		private readonly options: PaperBrokerOptions,
+	) {
 		const clock = options.clock ?? Date.now;
 		const liquidity: LiquiditySource = {
 			levels: (symbol, side) => {
@@ -167,12 +190,20 @@ class PaperBroker {
 	}
 
 	private fail(error: EngineError): never {
-		throw new ExchangeError({kind: kindOfEngineError(error), message: `paper {"code":${error.code},"msg":"${error.msg}"}`, code: error.code, source: 'paper'});
+		throw new ExchangeError({
+			kind: kindOfEngineError(error),
+			message: `paper {"code":${error.code},"msg":"${error.msg}"}`,
+			code: error.code,
+			source: 'paper',
+		});
 	}
 
 	private toOrder(o: EngineOrder, fills: readonly EngineFill[]): Order {
 		const market = this.bySymbolId.get(o.symbol);
-		const fee = fills.reduce<{cost: number; currency: string} | null>((sum, f) => ({cost: (sum?.cost ?? 0) + f.commission, currency: f.commissionAsset}), null);
+		const fee = fills.reduce<{cost: number; currency: string} | null>(
+			(sum, f) => ({cost: (sum?.cost ?? 0) + f.commission, currency: f.commissionAsset}),
+			null,
+		);
 		return {
 			id: String(o.orderId),
 			clientOrderId: o.clientOrderId,
@@ -191,7 +222,12 @@ class PaperBroker {
 			timestamp: o.time,
 			lastUpdateTimestamp: o.updateTime,
 			fee,
-			fills: fills.map(f => ({price: f.price, amount: f.qty, fee: {cost: f.commission, currency: f.commissionAsset}, tradeId: String(f.tradeId)})),
+			fills: fills.map(f => ({
+				price: f.price,
+				amount: f.qty,
+				fee: {cost: f.commission, currency: f.commissionAsset},
+				tradeId: String(f.tradeId),
+			})),
 		};
 	}
 
@@ -226,7 +262,8 @@ class PaperBroker {
 			while (!this.closed && this.engine.openOrders(ACCOUNT, market.id).length > 0) {
 				try {
 					const trades = await this.venue.watchTrades(market.symbol);
-					for (const trade of trades) this.engine.marketTrade(market.id, trade.price, trade.amount, Number(trade.id) || this.nextTradeId++);
+					for (const trade of trades)
+						this.engine.marketTrade(market.id, trade.price, trade.amount, Number(trade.id) || this.nextTradeId++);
 				} catch {
 					await new Promise(resolve => setTimeout(resolve, 250));
 				}
@@ -253,11 +290,13 @@ class PaperBroker {
 		if (request.amount !== undefined) wire.quantity = this.roundDown(request.amount, market.stepSize);
 		if (request.type === 'market') {
 			if (request.amount === undefined) {
-				if (request.cost === undefined) throw new ExchangeError({kind: 'bad-request', message: 'a market order needs an amount or a cost'});
+				if (request.cost === undefined)
+					throw new ExchangeError({kind: 'bad-request', message: 'a market order needs an amount or a cost'});
 				wire.quoteOrderQty = this.roundDown(request.cost, market.tickSize);
 			}
 		} else {
-			if (request.price === undefined || request.amount === undefined) throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs a price and an amount`});
+			if (request.price === undefined || request.amount === undefined)
+				throw new ExchangeError({kind: 'bad-request', message: `a ${request.type} order needs a price and an amount`});
 			wire.price = this.roundTo(request.price, market.tickSize);
 			wire.type = request.type === 'limit' ? 'LIMIT' : 'LIMIT_MAKER';
 			if (request.type === 'limit') wire.timeInForce = request.timeInForce ?? 'GTC';
@@ -326,7 +365,12 @@ class PaperBroker {
 		return new Promise(resolve => {
 			const wanted = symbol;
 			const waiter = (orders: Order[]) => {
-				const mine = wanted === undefined ? orders : orders.filter(o => o.symbol === wanted || o.symbol.replace('/', '') === wanted.replace('/', '').toUpperCase());
+				const mine =
+					wanted === undefined
+						? orders
+						: orders.filter(
+								o => o.symbol === wanted || o.symbol.replace('/', '') === wanted.replace('/', '').toUpperCase(),
+							);
 				if (mine.length > 0) resolve(mine);
 				else this.orderWaiters.push(waiter);
 			};
@@ -373,7 +417,8 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		ping: () => venue.ping(),
 		fetchTicker: symbol => venue.fetchTicker(symbol),
 		fetchOHLCV: (symbol, timeframe, since, limit) => venue.fetchOHLCV(symbol, timeframe, since, limit),
-		fetchOHLCVHistory: (symbol, timeframe, count, options) => venue.fetchOHLCVHistory(symbol, timeframe, count, options),
+		fetchOHLCVHistory: (symbol, timeframe, count, options) =>
+			venue.fetchOHLCVHistory(symbol, timeframe, count, options),
 		fetchOrderBook: (symbol, limit) => venue.fetchOrderBook(symbol, limit),
 		fetchTrades: (symbol, since, limit) => venue.fetchTrades(symbol, since, limit),
 		fetchAggTrades: (symbol, options) => venue.fetchAggTrades(symbol, options),
@@ -389,7 +434,9 @@ export function createPaperBroker(venue: ExchangeClient, options: PaperBrokerOpt
 		localOrderBook: (symbol, levels) => venue.localOrderBook(symbol, levels),
 		dropConnections: () => venue.dropConnections(),
 		// Only when the venue client can: a caller tells by its presence whether it must cut everything instead.
-		...(venue.dropStreamConnection ? {dropStreamConnection: (streamId: string, reason: string) => venue.dropStreamConnection!(streamId, reason)} : {}),
+		...(venue.dropStreamConnection
+			? {dropStreamConnection: (streamId: string, reason: string) => venue.dropStreamConnection!(streamId, reason)}
+			: {}),
 		closeStreams: () => venue.closeStreams(),
 		close: async () => {
 			broker.close();

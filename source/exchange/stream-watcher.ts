@@ -25,21 +25,21 @@ export interface StreamSpec {
 
 export type StreamEvent =
 	| {
-		type: 'message';
-		stream: string;
-		kind: string;
-		symbol: string;
-		/** Local Date.now() at receipt. */
-		receivedAt: number;
-		/** Venue event time E (T when there is no E). */
-		eventTime: number | null;
-		/** receivedAt + clock offset − eventTime; null without an event time. */
-		latencyMs: number | null;
-		/** Sequence ids skipped before this frame (trade id t; depth U vs previous u); 0 when in order. */
-		gap: number;
-		/** The frame as received, when `includeRaw` is set. */
-		raw?: string;
-	}
+			type: 'message';
+			stream: string;
+			kind: string;
+			symbol: string;
+			/** Local Date.now() at receipt. */
+			receivedAt: number;
+			/** Venue event time E (T when there is no E). */
+			eventTime: number | null;
+			/** receivedAt + clock offset − eventTime; null without an event time. */
+			latencyMs: number | null;
+			/** Sequence ids skipped before this frame (trade id t; depth U vs previous u); 0 when in order. */
+			gap: number;
+			/** The frame as received, when `includeRaw` is set. */
+			raw?: string;
+	  }
 	| {type: 'status'; stream: string; kind: string; symbol: string; status: StreamStatus; at: number}
 	| {type: 'reconnect'; stream: string; at: number};
 
@@ -123,11 +123,15 @@ export function parseStreamId(id: string): StreamSpec {
 	const normalized = at < 0 ? trimmed : trimmed.slice(0, at).toLowerCase() + trimmed.slice(at);
 	const match = streamPattern.exec(normalized);
 	if (!match) {
-		throw new ExchangeError({kind: 'bad-request', message: `unknown stream "${id}" (expected <symbol>@trade, @kline_<interval>, @depth@100ms, @bookTicker, @ticker or @miniTicker)`});
+		throw new ExchangeError({
+			kind: 'bad-request',
+			message: `unknown stream "${id}" (expected <symbol>@trade, @kline_<interval>, @depth@100ms, @bookTicker, @ticker or @miniTicker)`,
+		});
 	}
 	const symbol = match[1]!;
 	const channel = match[2]!;
-	if (channel.startsWith('kline_')) return {id: normalized, kind: 'kline', symbol: symbol.toUpperCase(), interval: match[3]!};
+	if (channel.startsWith('kline_'))
+		return {id: normalized, kind: 'kline', symbol: symbol.toUpperCase(), interval: match[3]!};
 	if (channel.startsWith('depth')) return {id: `${symbol}@depth@100ms`, kind: 'depth', symbol: symbol.toUpperCase()};
 	return {id: normalized, kind: channel as StreamKind, symbol: symbol.toUpperCase()};
 }
@@ -168,9 +172,11 @@ export class StreamWatcher {
 		this.unsubscribes.push(client.tap.onFrame(frame => this.onFrame(frame)));
 		this.unsubscribes.push(client.tap.onConnection(event => this.onConnection(event)));
 		if (options.includeRaw) {
-			this.unsubscribes.push(client.tap.onRawMessage((stream, text) => {
-				this.lastRaw = {stream, text};
-			}));
+			this.unsubscribes.push(
+				client.tap.onRawMessage((stream, text) => {
+					this.lastRaw = {stream, text};
+				}),
+			);
 		}
 	}
 
@@ -181,7 +187,19 @@ export class StreamWatcher {
 			if (this.streams.has(spec.id)) continue;
 			const watched: Watched = {
 				spec,
-				stats: {messages: 0, gaps: 0, missed: 0, reconnects: 0, errors: 0, outOfOrder: 0, status: 'connecting', lastMessageAt: null, lastEventTime: null, lastDropAt: null, lastResubscribedAt: null},
+				stats: {
+					messages: 0,
+					gaps: 0,
+					missed: 0,
+					reconnects: 0,
+					errors: 0,
+					outOfOrder: 0,
+					status: 'connecting',
+					lastMessageAt: null,
+					lastEventTime: null,
+					lastDropAt: null,
+					lastResubscribedAt: null,
+				},
 				stopped: false,
 				lastSeq: null,
 				url: null,
@@ -237,12 +255,18 @@ export class StreamWatcher {
 
 	private watchOnce(spec: StreamSpec): Promise<unknown> {
 		switch (spec.kind) {
-			case 'trade': return this.client.watchTrades(spec.symbol);
-			case 'kline': return this.client.watchOHLCV(spec.symbol, spec.interval);
-			case 'depth': return this.client.watchOrderBook(spec.symbol, {levels: 0});
-			case 'bookTicker': return this.client.watchBookTicker(spec.symbol);
-			case 'ticker': return this.client.watchTicker(spec.symbol);
-			case 'miniTicker': return this.client.watchTicker(spec.symbol, {mini: true});
+			case 'trade':
+				return this.client.watchTrades(spec.symbol);
+			case 'kline':
+				return this.client.watchOHLCV(spec.symbol, spec.interval);
+			case 'depth':
+				return this.client.watchOrderBook(spec.symbol, {levels: 0});
+			case 'bookTicker':
+				return this.client.watchBookTicker(spec.symbol);
+			case 'ticker':
+				return this.client.watchTicker(spec.symbol);
+			case 'miniTicker':
+				return this.client.watchTicker(spec.symbol, {mini: true});
 		}
 	}
 
@@ -286,12 +310,19 @@ export class StreamWatcher {
 		if (frame.seqId !== null && watched.spec.kind === 'trade') {
 			if (watched.lastSeq !== null && frame.seqId > watched.lastSeq + 1) {
 				gap = frame.seqId - watched.lastSeq - 1;
-				this.gap({stream: watched.spec.id, symbol: watched.spec.symbol, fromId: watched.lastSeq + 1, toId: frame.seqId - 1, lastTime: stats.lastEventTime});
+				this.gap({
+					stream: watched.spec.id,
+					symbol: watched.spec.symbol,
+					fromId: watched.lastSeq + 1,
+					toId: frame.seqId - 1,
+					lastTime: stats.lastEventTime,
+				});
 			}
 			if (watched.lastSeq !== null && frame.seqId <= watched.lastSeq) stats.outOfOrder++;
 			if (watched.lastSeq === null || frame.seqId > watched.lastSeq) watched.lastSeq = frame.seqId;
 		} else if (frame.firstUpdateId !== null && frame.lastUpdateId !== null) {
-			if (watched.lastSeq !== null && frame.firstUpdateId > watched.lastSeq + 1) gap = frame.firstUpdateId - watched.lastSeq - 1;
+			if (watched.lastSeq !== null && frame.firstUpdateId > watched.lastSeq + 1)
+				gap = frame.firstUpdateId - watched.lastSeq - 1;
 			if (watched.lastSeq !== null && frame.lastUpdateId <= watched.lastSeq) stats.outOfOrder++;
 			if (watched.lastSeq === null || frame.lastUpdateId > watched.lastSeq) watched.lastSeq = frame.lastUpdateId;
 		}
@@ -305,10 +336,17 @@ export class StreamWatcher {
 		watched.awaitingSince = null;
 		watched.ackedWhileAwaiting = false;
 		if (stats.status !== 'live') this.status(watched, 'live', frame.receivedAt);
-		const latencyMs = frame.eventTime === null ? null : frame.receivedAt + (this.options.clockOffsetMs?.() ?? 0) - frame.eventTime;
+		const latencyMs =
+			frame.eventTime === null ? null : frame.receivedAt + (this.options.clockOffsetMs?.() ?? 0) - frame.eventTime;
 		const event: StreamEvent = {
-			type: 'message', stream: watched.spec.id, kind: watched.spec.kind, symbol: watched.spec.symbol,
-			receivedAt: frame.receivedAt, eventTime: frame.eventTime, latencyMs, gap,
+			type: 'message',
+			stream: watched.spec.id,
+			kind: watched.spec.kind,
+			symbol: watched.spec.symbol,
+			receivedAt: frame.receivedAt,
+			eventTime: frame.eventTime,
+			latencyMs,
+			gap,
 		};
 		if (this.lastRaw !== undefined && this.lastRaw.stream === frame.streamId) {
 			event.raw = this.lastRaw.text;
@@ -328,7 +366,8 @@ export class StreamWatcher {
 				}
 				continue;
 			}
-			const onThisConnection = event.type === 'subscribed' ? event.streams.includes(watched.spec.id) : watched.url === event.url;
+			const onThisConnection =
+				event.type === 'subscribed' ? event.streams.includes(watched.spec.id) : watched.url === event.url;
 			if (!onThisConnection) continue;
 			if (event.type === 'closed') {
 				watched.stats.lastDropAt = event.at;
@@ -337,7 +376,10 @@ export class StreamWatcher {
 			} else if (event.type === 'subscribed') {
 				watched.url = event.url;
 				if (watched.awaitingSince !== null) watched.ackedWhileAwaiting = true;
-				if (watched.stats.lastDropAt !== null && (watched.stats.lastResubscribedAt === null || watched.stats.lastResubscribedAt < watched.stats.lastDropAt)) {
+				if (
+					watched.stats.lastDropAt !== null &&
+					(watched.stats.lastResubscribedAt === null || watched.stats.lastResubscribedAt < watched.stats.lastDropAt)
+				) {
 					watched.stats.reconnects++;
 					watched.stats.lastResubscribedAt = event.at;
 					this.emit({type: 'reconnect', stream: watched.spec.id, at: event.at});
@@ -350,7 +392,14 @@ export class StreamWatcher {
 
 	private status(watched: Watched, status: StreamStatus, at: number): void {
 		watched.stats.status = status;
-		this.emit({type: 'status', stream: watched.spec.id, kind: watched.spec.kind, symbol: watched.spec.symbol, status, at});
+		this.emit({
+			type: 'status',
+			stream: watched.spec.id,
+			kind: watched.spec.kind,
+			symbol: watched.spec.symbol,
+			status,
+			at,
+		});
 	}
 
 	private gap(gap: TradeGap): void {
@@ -374,14 +423,19 @@ export class StreamWatcher {
 		const silentAfter = this.options.silentAfterMs ?? 5000;
 		const firstFrame = this.options.firstFrameTimeoutMs ?? FIRST_FRAME_TIMEOUT_MS;
 		const deadline = Number.isFinite(firstFrame) && firstFrame > 0 ? firstFrame : null;
-		this.silenceTimer = setInterval(() => {
-			const now = Date.now();
-			for (const watched of this.streams.values()) {
-				const last = watched.stats.lastMessageAt;
-				if (watched.stats.status === 'live' && last !== null && now - last > silentAfter) this.status(watched, 'silent', now);
-				else if (deadline !== null && watched.awaitingSince !== null && now - watched.awaitingSince > deadline) this.firstFrameMissed(watched, deadline, now);
-			}
-		}, Math.max(100, Math.min(1000, silentAfter / 2, deadline === null ? Infinity : deadline / 4)));
+		this.silenceTimer = setInterval(
+			() => {
+				const now = Date.now();
+				for (const watched of this.streams.values()) {
+					const last = watched.stats.lastMessageAt;
+					if (watched.stats.status === 'live' && last !== null && now - last > silentAfter)
+						this.status(watched, 'silent', now);
+					else if (deadline !== null && watched.awaitingSince !== null && now - watched.awaitingSince > deadline)
+						this.firstFrameMissed(watched, deadline, now);
+				}
+			},
+			Math.max(100, Math.min(1000, silentAfter / 2, deadline === null ? Infinity : deadline / 4)),
+		);
 		this.silenceTimer.unref();
 	}
 
@@ -399,7 +453,10 @@ export class StreamWatcher {
 			// The next open (after a drop) times the venue again; a frame makes the stream live.
 			this.status(watched, 'silent', now);
 			try {
-				this.options.onNotice?.(id, `${id}: subscribed, but no frame within ${seconds(deadlineMs)} of connecting (a quiet market, or a venue that stopped sending); the connection is kept`);
+				this.options.onNotice?.(
+					id,
+					`${id}: subscribed, but no frame within ${seconds(deadlineMs)} of connecting (a quiet market, or a venue that stopped sending); the connection is kept`,
+				);
 			} catch {
 				// The consumer's bug must not break the feed.
 			}
@@ -416,10 +473,17 @@ export class StreamWatcher {
 		}
 		this.status(watched, 'reconnecting', now);
 		// Only that stream's connection when the client can (the venue client and the paper broker do); else every connection.
-		const drop = this.client.dropStreamConnection ? this.client.dropStreamConnection(id, reason) : this.client.dropConnections().then(() => true);
-		drop.catch(() => false).then(dropped => {
-			// Nothing carried the stream (still dialing): time the next open instead.
-			if (!dropped) watched.droppedAt = null;
-		}, () => undefined);
+		const drop = this.client.dropStreamConnection
+			? this.client.dropStreamConnection(id, reason)
+			: this.client.dropConnections().then(() => true);
+		drop
+			.catch(() => false)
+			.then(
+				dropped => {
+					// Nothing carried the stream (still dialing): time the next open instead.
+					if (!dropped) watched.droppedAt = null;
+				},
+				() => undefined,
+			);
 	}
 }

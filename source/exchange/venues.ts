@@ -27,8 +27,16 @@ export interface VenueBases {
 
 /** Binance spot, per environment. */
 export const VENUES: Readonly<Record<VenueEnvironment, VenueBases>> = {
-	testnet: {rest: 'https://testnet.binance.vision', ws: 'wss://stream.testnet.binance.vision', wsApi: 'wss://ws-api.testnet.binance.vision/ws-api/v3'},
-	mainnet: {rest: 'https://api.binance.com', ws: 'wss://stream.binance.com:9443', wsApi: 'wss://ws-api.binance.com:443/ws-api/v3'},
+	testnet: {
+		rest: 'https://testnet.binance.vision',
+		ws: 'wss://stream.testnet.binance.vision',
+		wsApi: 'wss://ws-api.testnet.binance.vision/ws-api/v3',
+	},
+	mainnet: {
+		rest: 'https://api.binance.com',
+		ws: 'wss://stream.binance.com:9443',
+		wsApi: 'wss://ws-api.binance.com:443/ws-api/v3',
+	},
 };
 
 const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
@@ -37,7 +45,14 @@ const loopbackHosts = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 export function environmentOfHost(host: string): 'mock' | 'testnet' | 'mainnet' | 'other' {
 	if (loopbackHosts.has(host)) return 'mock';
 	if (host.endsWith('testnet.binance.vision')) return 'testnet';
-	if (host === 'api.binance.com' || /^api\d?\.binance\.com$/.test(host) || host.endsWith('stream.binance.com') || host === 'ws-api.binance.com' || host === 'data-api.binance.vision') return 'mainnet';
+	if (
+		host === 'api.binance.com' ||
+		/^api\d?\.binance\.com$/.test(host) ||
+		host.endsWith('stream.binance.com') ||
+		host === 'ws-api.binance.com' ||
+		host === 'data-api.binance.vision'
+	)
+		return 'mainnet';
 	return 'other';
 }
 

@@ -36,17 +36,24 @@ function contentKey(event: string, data: Json, symbol: string | null): string | 
 	if (symbol === null) return null;
 	const s = symbol.toLowerCase();
 	switch (event) {
-		case 'trade': return `${s}@trade`;
-		case 'aggTrade': return `${s}@aggTrade`;
+		case 'trade':
+			return `${s}@trade`;
+		case 'aggTrade':
+			return `${s}@aggTrade`;
 		case 'kline': {
 			const k = data['k'] as Json | undefined;
 			return `${s}@kline_${str(k?.['i']) ?? ''}`;
 		}
-		case 'depthUpdate': return `${s}@depth`;
-		case '24hrMiniTicker': return `${s}@miniTicker`;
-		case '24hrTicker': return `${s}@ticker`;
-		case 'bookTicker': return `${s}@bookTicker`;
-		default: return `${s}@${event}`;
+		case 'depthUpdate':
+			return `${s}@depth`;
+		case '24hrMiniTicker':
+			return `${s}@miniTicker`;
+		case '24hrTicker':
+			return `${s}@ticker`;
+		case 'bookTicker':
+			return `${s}@bookTicker`;
+		default:
+			return `${s}@${event}`;
 	}
 }
 
@@ -85,15 +92,29 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 	if (data['subscriptionId'] !== undefined && data['event'] !== null && typeof data['event'] === 'object') {
 		const ev = data['event'] as Json;
 		return {
-			url: client.url, streamId: 'user', event: str(ev['e']) ?? 'unknown', symbol: str(ev['s']), receivedAt,
-			eventTime: num(ev['E']), seqId: null, firstUpdateId: null, lastUpdateId: null,
+			url: client.url,
+			streamId: 'user',
+			event: str(ev['e']) ?? 'unknown',
+			symbol: str(ev['s']),
+			receivedAt,
+			eventTime: num(ev['E']),
+			seqId: null,
+			firstUpdateId: null,
+			lastUpdateId: null,
 		};
 	}
 	if (Array.isArray(message)) {
 		const first = (message as unknown[])[0] as Json | undefined;
 		return {
-			url: client.url, streamId: explicitStream, event: `${str(first?.['e']) ?? 'unknown'}@arr`, symbol: null, receivedAt,
-			eventTime: num(first?.['E']), seqId: null, firstUpdateId: null, lastUpdateId: null,
+			url: client.url,
+			streamId: explicitStream,
+			event: `${str(first?.['e']) ?? 'unknown'}@arr`,
+			symbol: null,
+			receivedAt,
+			eventTime: num(first?.['E']),
+			seqId: null,
+			firstUpdateId: null,
+			lastUpdateId: null,
 		};
 	}
 	const e = str(data['e']);
@@ -102,23 +123,45 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 		if (data['id'] !== undefined && ('result' in data || 'status' in data || 'error' in data)) {
 			const failed = 'error' in data || (data['status'] !== undefined && data['status'] !== 200);
 			return {
-				url: client.url, streamId: null, event: failed ? 'control-error' : 'control', symbol: null, receivedAt,
-				eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: null, requestId: typeof data['id'] === 'string' || typeof data['id'] === 'number' ? String(data['id']) : undefined,
+				url: client.url,
+				streamId: null,
+				event: failed ? 'control-error' : 'control',
+				symbol: null,
+				receivedAt,
+				eventTime: null,
+				seqId: null,
+				firstUpdateId: null,
+				lastUpdateId: null,
+				requestId: typeof data['id'] === 'string' || typeof data['id'] === 'number' ? String(data['id']) : undefined,
 			};
 		}
 		// bookTicker has no `e`.
 		if ('u' in data && 'b' in data && 'a' in data) {
 			const symbol = str(data['s']);
 			return {
-				url: client.url, streamId: explicitStream ?? resolveStreamId(client, contentKey('bookTicker', data, symbol)), event: 'bookTicker',
-				symbol, receivedAt, eventTime: num(data['E']) ?? num(data['T']), seqId: seq(data['u']), firstUpdateId: null, lastUpdateId: null,
+				url: client.url,
+				streamId: explicitStream ?? resolveStreamId(client, contentKey('bookTicker', data, symbol)),
+				event: 'bookTicker',
+				symbol,
+				receivedAt,
+				eventTime: num(data['E']) ?? num(data['T']),
+				seqId: seq(data['u']),
+				firstUpdateId: null,
+				lastUpdateId: null,
 			};
 		}
 		// Partial depth snapshots (`@depth5`…) carry only lastUpdateId.
 		if ('lastUpdateId' in data) {
 			return {
-				url: client.url, streamId: explicitStream ?? resolveStreamId(client, null), event: 'depthSnapshot', symbol: null,
-				receivedAt, eventTime: null, seqId: null, firstUpdateId: null, lastUpdateId: seq(data['lastUpdateId']),
+				url: client.url,
+				streamId: explicitStream ?? resolveStreamId(client, null),
+				event: 'depthSnapshot',
+				symbol: null,
+				receivedAt,
+				eventTime: null,
+				seqId: null,
+				firstUpdateId: null,
+				lastUpdateId: seq(data['lastUpdateId']),
 			};
 		}
 		return null;
@@ -126,8 +169,15 @@ export function frameFromMessage(client: TappedClient, message: unknown, receive
 	const symbol = str(data['s']);
 	const streamId = explicitStream ?? resolveStreamId(client, contentKey(e, data, symbol));
 	const frame: WsFrame = {
-		url: client.url, streamId, event: e, symbol, receivedAt,
-		eventTime: num(data['E']) ?? num(data['T']), seqId: null, firstUpdateId: null, lastUpdateId: null,
+		url: client.url,
+		streamId,
+		event: e,
+		symbol,
+		receivedAt,
+		eventTime: num(data['E']) ?? num(data['T']),
+		seqId: null,
+		firstUpdateId: null,
+		lastUpdateId: null,
 	};
 	if (e === 'trade') frame.seqId = seq(data['t']);
 	else if (e === 'aggTrade') frame.seqId = seq(data['a']);
@@ -216,7 +266,13 @@ export class TapSink implements WsTap {
 		const streams = pending.get(id);
 		if (streams === undefined) return;
 		pending.delete(id);
-		this.connection({type: 'subscribed', url: client.url, at: frame.receivedAt, streams, reconnect: client.drydockReconnect === true});
+		this.connection({
+			type: 'subscribed',
+			url: client.url,
+			at: frame.receivedAt,
+			streams,
+			reconnect: client.drydockReconnect === true,
+		});
 	}
 }
 

@@ -10,7 +10,8 @@ export function createClientFaultInjector(exchange: ExchangeClient): FaultInject
 		supports: kind => injectableAt(kind, 'client'),
 		unsupportedReason: kind => clientReasons[kind],
 		async inject(request) {
-			if (request.fault !== 'drop-websockets') throw new FaultError(`${request.fault}: ${clientReasons[request.fault]}`);
+			if (request.fault !== 'drop-websockets')
+				throw new FaultError(`${request.fault}: ${clientReasons[request.fault]}`);
 			await exchange.dropConnections();
 		},
 		async clear() {},

@@ -18,10 +18,13 @@ export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): Fa
 				signal: AbortSignal.timeout(timeoutMs),
 			});
 		} catch (error) {
-			throw new FaultError(`mock admin ${method} ${path} unreachable: ${error instanceof Error ? error.message : String(error)}`);
+			throw new FaultError(
+				`mock admin ${method} ${path} unreachable: ${error instanceof Error ? error.message : String(error)}`,
+			);
 		}
 		const text = await response.text();
-		if (!response.ok) throw new FaultError(`mock admin ${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`);
+		if (!response.ok)
+			throw new FaultError(`mock admin ${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`);
 		if (text === '') return null;
 		try {
 			return JSON.parse(text) as unknown;
@@ -35,7 +38,11 @@ export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): Fa
 		unsupportedReason: kind => (isMockFaultKind(kind) ? '' : mockReason(kind)),
 		async inject(request) {
 			if (!isMockFaultKind(request.fault)) throw new FaultError(`${request.fault}: ${mockReason(request.fault)}`);
-			await send('POST', '/faults', {fault: request.fault, params: request.params ?? {}, ...(request.durationMs === undefined ? {} : {durationMs: request.durationMs})});
+			await send('POST', '/faults', {
+				fault: request.fault,
+				params: request.params ?? {},
+				...(request.durationMs === undefined ? {} : {durationMs: request.durationMs}),
+			});
 		},
 		async clear() {
 			await send('DELETE', '/faults');

@@ -6,7 +6,13 @@ import type {ExchangeClient} from '../exchange/types.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import {FaultError, type FaultInjector} from './injector.js';
 import type {FaultRequest} from './spec/fault-spec.js';
-import {injectableAt, PROXY_KIND_OF, PROXY_ONLY_KINDS as proxyOnlyKinds, PROXY_REASONS as proxyReasons, type FaultKind} from './spec/kinds.js';
+import {
+	injectableAt,
+	PROXY_KIND_OF,
+	PROXY_ONLY_KINDS as proxyOnlyKinds,
+	PROXY_REASONS as proxyReasons,
+	type FaultKind,
+} from './spec/kinds.js';
 import {parseProxyFault, type ProxyFault} from './spec/proxy-spec.js';
 
 /** A chaos/phase fault request → what the proxy applies; FaultError naming the parameter when it can't. */
@@ -30,11 +36,11 @@ export interface ProxyFaultInjectorOptions {
 
 /** What the proxy counts per fault kind, for the chaos checks. */
 const effectUnits: Record<ProxyFault['kind'], string> = {
-	'latency': 'chunks delayed',
+	latency: 'chunks delayed',
 	'stall-streams': 'streams stalled',
 	'drop-websockets': 'streams dropped',
-	'reset': 'connections reset',
-	'blackhole': 'connections silenced',
+	reset: 'connections reset',
+	blackhole: 'connections silenced',
 };
 
 /**
@@ -42,7 +48,11 @@ const effectUnits: Record<ProxyFault['kind'], string> = {
  * (the proxy cuts the stream tunnels; our own sockets too when it found none), connection-reset and
  * timeout (silent connections). 5xx and 429 stay unsupported: TLS passes through the proxy untouched.
  */
-export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats' | 'fault'>, exchange: Pick<ExchangeClient, 'dropConnections'>, options: ProxyFaultInjectorOptions = {}): FaultInjector {
+export function createProxyFaultInjector(
+	proxy: Pick<FaultProxy, 'inject' | 'clear' | 'stats' | 'fault'>,
+	exchange: Pick<ExchangeClient, 'dropConnections'>,
+	options: ProxyFaultInjectorOptions = {},
+): FaultInjector {
 	const venue = options.venue;
 	const viaVenue = (kind: FaultKind) => venue !== undefined && !proxyOnlyKinds.has(kind) && venue.supports(kind);
 	const supported = (kind: FaultKind) => viaVenue(kind) || injectableAt(kind, 'proxy');
@@ -56,7 +66,8 @@ export function createProxyFaultInjector(proxy: Pick<FaultProxy, 'inject' | 'cle
 			const before = proxy.stats().effects['drop-websockets'];
 			const id = proxy.inject(fault, request.durationMs);
 			// No stream tunnel known to the proxy (e.g. its stream hosts unset): cut our own sockets instead.
-			if (fault.kind === 'drop-websockets' && proxy.stats().effects['drop-websockets'] === before) await exchange.dropConnections();
+			if (fault.kind === 'drop-websockets' && proxy.stats().effects['drop-websockets'] === before)
+				await exchange.dropConnections();
 			return id;
 		},
 		effects(id) {

@@ -12,8 +12,36 @@ import type {SecondTick} from './runner.js';
 
 const LABELS = PERCENTILES.map(percentileLabel);
 
-export const STATS_COLUMNS = ['Type', 'Name', 'Request Count', 'Failure Count', 'Median Response Time', 'Average Response Time', 'Min Response Time', 'Max Response Time', 'Average Content Size', 'Requests/s', 'Failures/s', ...LABELS];
-export const HISTORY_COLUMNS = ['Timestamp', 'User Count', 'Type', 'Name', 'Requests/s', 'Failures/s', ...LABELS, 'Total Request Count', 'Total Failure Count', 'Total Median Response Time', 'Total Average Response Time', 'Total Min Response Time', 'Total Max Response Time', 'Total Average Content Size'];
+export const STATS_COLUMNS = [
+	'Type',
+	'Name',
+	'Request Count',
+	'Failure Count',
+	'Median Response Time',
+	'Average Response Time',
+	'Min Response Time',
+	'Max Response Time',
+	'Average Content Size',
+	'Requests/s',
+	'Failures/s',
+	...LABELS,
+];
+export const HISTORY_COLUMNS = [
+	'Timestamp',
+	'User Count',
+	'Type',
+	'Name',
+	'Requests/s',
+	'Failures/s',
+	...LABELS,
+	'Total Request Count',
+	'Total Failure Count',
+	'Total Median Response Time',
+	'Total Average Response Time',
+	'Total Min Response Time',
+	'Total Max Response Time',
+	'Total Average Content Size',
+];
 export const FAILURES_COLUMNS = ['Method', 'Name', 'Error', 'Occurrences'];
 
 function field(value: string | number): string {
@@ -32,30 +60,67 @@ const round = (value: number, digits = 2): number => {
 
 function percentileFields(entry: EntrySummary): Array<string | number> {
 	if (entry.requests === 0) return LABELS.map(() => 'N/A');
-	return LABELS.map((label) => round(entry.percentiles[label] ?? 0));
+	return LABELS.map(label => round(entry.percentiles[label] ?? 0));
 }
 
 export function statsRow(entry: EntrySummary): Array<string | number> {
-	return [entry.method, entry.name, entry.requests, entry.failures, round(entry.medianMs), round(entry.avgMs, 6), round(entry.minMs, 3), round(entry.maxMs, 3), round(entry.avgContentSize, 6), round(entry.rps, 6), round(entry.failuresPerSecond, 6), ...percentileFields(entry)];
+	return [
+		entry.method,
+		entry.name,
+		entry.requests,
+		entry.failures,
+		round(entry.medianMs),
+		round(entry.avgMs, 6),
+		round(entry.minMs, 3),
+		round(entry.maxMs, 3),
+		round(entry.avgContentSize, 6),
+		round(entry.rps, 6),
+		round(entry.failuresPerSecond, 6),
+		...percentileFields(entry),
+	];
 }
 
 export function historyRow(tick: SecondTick): Array<string | number> {
 	const t = tick.total;
-	return [tick.timestamp, tick.users, t.method, t.name, t.currentRps.toFixed(6), t.currentFailuresPerSecond.toFixed(6), ...percentileFields(t), t.requests, t.failures, round(t.medianMs), round(t.avgMs, 6), round(t.minMs, 3), round(t.maxMs, 3), round(t.avgContentSize, 6)];
+	return [
+		tick.timestamp,
+		tick.users,
+		t.method,
+		t.name,
+		t.currentRps.toFixed(6),
+		t.currentFailuresPerSecond.toFixed(6),
+		...percentileFields(t),
+		t.requests,
+		t.failures,
+		round(t.medianMs),
+		round(t.avgMs, 6),
+		round(t.minMs, 3),
+		round(t.maxMs, 3),
+		round(t.avgContentSize, 6),
+	];
 }
 
-export async function writeStatsCsv(prefix: string, entries: readonly EntrySummary[], total: EntrySummary): Promise<string> {
+export async function writeStatsCsv(
+	prefix: string,
+	entries: readonly EntrySummary[],
+	total: EntrySummary,
+): Promise<string> {
 	const path = `${prefix}_stats.csv`;
 	await mkdir(dirname(path), {recursive: true});
-	await writeFile(path, csvLine(STATS_COLUMNS) + [...entries, total].map((entry) => csvLine(statsRow(entry))).join(''));
+	await writeFile(path, csvLine(STATS_COLUMNS) + [...entries, total].map(entry => csvLine(statsRow(entry))).join(''));
 	return path;
 }
 
 export async function writeFailuresCsv(prefix: string, failures: readonly FailureKind[]): Promise<string> {
 	const path = `${prefix}_failures.csv`;
 	await mkdir(dirname(path), {recursive: true});
-	const sorted = [...failures].sort((a, b) => (a.name + a.method < b.name + b.method ? -1 : a.name + a.method > b.name + b.method ? 1 : 0));
-	await writeFile(path, csvLine(FAILURES_COLUMNS) + sorted.map((f) => csvLine([f.method, f.name, f.error, f.occurrences])).join(''));
+	const sorted = [...failures].sort((a, b) =>
+		a.name + a.method < b.name + b.method ? -1 : a.name + a.method > b.name + b.method ? 1 : 0,
+	);
+	await writeFile(
+		path,
+		csvLine(FAILURES_COLUMNS) + sorted.map(f => csvLine([f.method, f.name, f.error, f.occurrences])).join(''),
+	);
 	return path;
 }
 
@@ -82,6 +147,6 @@ export class HistoryCsvWriter {
 	}
 
 	close(): Promise<void> {
-		return new Promise((resolve) => this.stream.end(resolve));
+		return new Promise(resolve => this.stream.end(resolve));
 	}
 }

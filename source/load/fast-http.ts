@@ -92,7 +92,7 @@ class Connection {
 	) {
 		this.socket = connect({port, host, noDelay: true, keepAlive: true});
 		this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-		this.socket.on('error', (error) => this.onClose(error));
+		this.socket.on('error', error => this.onClose(error));
 		this.socket.on('close', () => this.onClose(null));
 	}
 
@@ -151,7 +151,12 @@ class Connection {
 			this.pool.dispatch(pending);
 			return;
 		}
-		const reason = error ?? new HttpError(this.receivedAny ? 'connection closed mid-response' : 'connection closed before a response', this.receivedAny ? 'UND_ERR_SOCKET' : 'ECONNRESET');
+		const reason =
+			error ??
+			new HttpError(
+				this.receivedAny ? 'connection closed mid-response' : 'connection closed before a response',
+				this.receivedAny ? 'UND_ERR_SOCKET' : 'ECONNRESET',
+			);
 		pending.callback(reason, null);
 	}
 
@@ -171,14 +176,16 @@ class Connection {
 			if (this.state === State.Head) {
 				const end = data.indexOf(CRLFCRLF);
 				if (end < 0) {
-					if (data.length > 64 * 1024) return this.fail(new HttpError('response header block over 64 KiB', 'UND_ERR_HEADERS_OVERFLOW'));
+					if (data.length > 64 * 1024)
+						return this.fail(new HttpError('response header block over 64 KiB', 'UND_ERR_HEADERS_OVERFLOW'));
 					this.buffer = data;
 					return;
 				}
 				const block = data.toString('latin1', 0, end);
 				data = data.subarray(end + 4);
 				const status = Number(block.slice(9, 12));
-				if (!block.startsWith('HTTP/1.') || !(status >= 100 && status < 600)) return this.fail(new HttpError(`malformed status line "${block.slice(0, 40)}"`, 'HPE_INVALID_CONSTANT'));
+				if (!block.startsWith('HTTP/1.') || !(status >= 100 && status < 600))
+					return this.fail(new HttpError(`malformed status line "${block.slice(0, 40)}"`, 'HPE_INVALID_CONSTANT'));
 				if (status < 200) continue; // 100 Continue and friends: the real head follows
 				this.status = status;
 				this.headerBlock = block;
@@ -278,7 +285,12 @@ class Connection {
 		const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
 		const block = this.headerBlock;
 		let parsed: Record<string, string> | undefined;
-		pending.callback(null, {status: this.status, headers: () => (parsed ??= parseHeaderBlock(block)), body, bytes: this.bytes});
+		pending.callback(null, {
+			status: this.status,
+			headers: () => (parsed ??= parseHeaderBlock(block)),
+			body,
+			bytes: this.bytes,
+		});
 	}
 
 	private finish(): void {
@@ -343,11 +355,22 @@ export class FastHttpClient {
 	private sweep(): void {
 		const now = performance.now();
 		for (const pool of this.pools.values())
-			for (const connection of pool.all) if (connection.busy && now - connection.startedAt > this.timeoutMs) connection.abort(new HttpError(`no complete response within ${this.timeoutMs / 1000} s`, 'UND_ERR_HEADERS_TIMEOUT'));
+			for (const connection of pool.all)
+				if (connection.busy && now - connection.startedAt > this.timeoutMs)
+					connection.abort(
+						new HttpError(`no complete response within ${this.timeoutMs / 1000} s`, 'UND_ERR_HEADERS_TIMEOUT'),
+					);
 	}
 
 	/** `origin` is `http://host:port`. */
-	send(origin: string, method: string, path: string, headers: Record<string, string> | null, body: string | Uint8Array | null, callback: FastCallback): void {
+	send(
+		origin: string,
+		method: string,
+		path: string,
+		headers: Record<string, string> | null,
+		body: string | Uint8Array | null,
+		callback: FastCallback,
+	): void {
 		let pool = this.pools.get(origin);
 		let host = this.hostHeaders.get(origin);
 		if (pool === undefined || host === undefined) {
@@ -358,15 +381,18 @@ export class FastHttpClient {
 			this.hostHeaders.set(origin, host);
 		}
 		// A space or line break in the path or a header would corrupt the request (or smuggle another).
-		if (UNSAFE_PATH.test(path)) return callback(new HttpError(`invalid request path ${JSON.stringify(path)}`, 'ERR_INVALID_PATH'), null);
+		if (UNSAFE_PATH.test(path))
+			return callback(new HttpError(`invalid request path ${JSON.stringify(path)}`, 'ERR_INVALID_PATH'), null);
 		let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
 		if (headers !== null)
 			for (const name in headers) {
 				const value = headers[name];
-				if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value!)) return callback(new HttpError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HEADER'), null);
+				if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value!))
+					return callback(new HttpError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HEADER'), null);
 				head += `${name}: ${value}\r\n`;
 			}
-		if (body !== null) head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
+		if (body !== null)
+			head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
 		head += '\r\n';
 		pool.dispatch({method, head, body, callback, startedAt: performance.now(), retried: false});
 	}

@@ -53,7 +53,12 @@ class CollectingHandler {
 		const body = this.chunks === null ? this.first : Buffer.concat(this.chunks, this.bytes);
 		const raw = this.rawHeaders;
 		let parsed: Record<string, string> | undefined;
-		this.callback(null, {status: this.status, headers: () => (parsed ??= headersFromRaw(raw)), body, bytes: this.bytes});
+		this.callback(null, {
+			status: this.status,
+			headers: () => (parsed ??= headersFromRaw(raw)),
+			body,
+			bytes: this.bytes,
+		});
 	}
 
 	onError(error: Error): void {
@@ -109,13 +114,20 @@ export class HttpTransport {
 		return pool;
 	}
 
-	send(origin: string, method: string, path: string, headers: Record<string, string> | null, body: string | Uint8Array | null, callback: ResponseCallback): void {
+	send(
+		origin: string,
+		method: string,
+		path: string,
+		headers: Record<string, string> | null,
+		body: string | Uint8Array | null,
+		callback: ResponseCallback,
+	): void {
 		if (origin.charCodeAt(4) === 58 /* "http:" */) {
 			this.fast.send(origin, method, path, headers, body, callback);
 			return;
 		}
 		if (this.undici === undefined) {
-			this.loading ??= import('undici').then((module) => {
+			this.loading ??= import('undici').then(module => {
 				this.undici = module;
 			});
 			this.loading.then(
@@ -124,7 +136,13 @@ export class HttpTransport {
 			);
 			return;
 		}
-		const options: Dispatcher.DispatchOptions = {origin, method, path, headers: headers ?? undefined, body: body ?? undefined};
+		const options: Dispatcher.DispatchOptions = {
+			origin,
+			method,
+			path,
+			headers: headers ?? undefined,
+			body: body ?? undefined,
+		};
 		try {
 			// The handler implements undici's legacy callback interface (onConnect, onHeaders, onData, onComplete).
 			this.pool(origin).dispatch(options, new CollectingHandler(callback));
@@ -137,7 +155,7 @@ export class HttpTransport {
 		this.fast.close();
 		const pools = [...this.pools.values()];
 		this.pools.clear();
-		await Promise.all(pools.map(async (pool) => pool.destroy().catch(() => {})));
+		await Promise.all(pools.map(async pool => pool.destroy().catch(() => {})));
 	}
 }
 

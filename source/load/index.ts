@@ -5,11 +5,24 @@
 import type {Scenario} from './scenario-api.js';
 
 /** Identity function that gives a scenario object its types in an editor. */
-export function defineScenario<S extends Record<string, unknown> = Record<string, unknown>>(scenario: Scenario<S>): Scenario<S> {
+export function defineScenario<S extends Record<string, unknown> = Record<string, unknown>>(
+	scenario: Scenario<S>,
+): Scenario<S> {
 	return scenario;
 }
 
-export type {Expectation, LoadResponse, LoadUser, RequestOptions, Scenario, ShapeFunction, ShapeTarget, Stage, Task, WaitSpec} from './scenario-api.js';
+export type {
+	Expectation,
+	LoadResponse,
+	LoadUser,
+	RequestOptions,
+	Scenario,
+	ShapeFunction,
+	ShapeTarget,
+	Stage,
+	Task,
+	WaitSpec,
+} from './scenario-api.js';
 export type {LoadCommand, LoadMode, LoadSeriesPoint, LoadSnapshot, LoadStatus, LoadStore} from './snapshot.js';
 export type {EntrySummary, FailureKind} from './stats.js';
 export {PERCENTILES, percentileLabel} from './stats.js';

@@ -115,7 +115,8 @@ function reportEntry(entry: StatsEntry, seconds: number): LoadReportEntry {
 function stepSummary(step: NonNullable<LoadResult['steps']>[number]): LoadStepSummary {
 	const max = step.histogram.totalCount ? step.histogram.maxValue / 1000 : 0;
 	// HDR gives a bucket's upper edge, which can lie just above the largest value recorded.
-	const ms = (p: number) => (step.histogram.totalCount ? Math.min(max, step.histogram.getValueAtPercentile(p) / 1000) : 0);
+	const ms = (p: number) =>
+		step.histogram.totalCount ? Math.min(max, step.histogram.getValueAtPercentile(p) / 1000) : 0;
 	const span = Math.max(1, step.toSecond - step.fromSecond);
 	return {
 		users: step.users,
@@ -131,7 +132,15 @@ function stepSummary(step: NonNullable<LoadResult['steps']>[number]): LoadStepSu
 	};
 }
 
-export function buildLoadReport(input: {id: string; scenario: string; host: string; result: LoadResult; config: LoadReportConfig; thresholds: ThresholdResult[]; target?: TargetWatchSummary}): LoadReport {
+export function buildLoadReport(input: {
+	id: string;
+	scenario: string;
+	host: string;
+	result: LoadResult;
+	config: LoadReportConfig;
+	thresholds: ThresholdResult[];
+	target?: TargetWatchSummary;
+}): LoadReport {
 	const {result} = input;
 	const seconds = result.elapsedMs / 1000;
 	const requests = result.stats.total.requests;
@@ -148,23 +157,41 @@ export function buildLoadReport(input: {id: string; scenario: string; host: stri
 		interrupted: result.interrupted,
 		peak_users: result.peakUsers,
 		config: input.config,
-		entries: result.stats.sortedEntries().map((entry) => reportEntry(entry, seconds)),
+		entries: result.stats.sortedEntries().map(entry => reportEntry(entry, seconds)),
 		aggregated: reportEntry(result.stats.total, seconds),
-		failures: [...result.stats.failures.values()].map((f) => ({...f})),
+		failures: [...result.stats.failures.values()].map(f => ({...f})),
 		task_errors: result.stats.taskErrors,
 		dropped_iterations: result.stats.droppedIterations,
 		thresholds: input.thresholds,
-		success: !result.interrupted && input.thresholds.every((t) => t.passed),
-		timeline: (result.timeline ?? []).map((p) => ({second: p.second, rps: p.rps, failures_per_second: p.failuresPerSecond, p50_ms: p.p50Ms, p95_ms: p.p95Ms, p99_ms: p.p99Ms, users: p.users})),
+		success: !result.interrupted && input.thresholds.every(t => t.passed),
+		timeline: (result.timeline ?? []).map(p => ({
+			second: p.second,
+			rps: p.rps,
+			failures_per_second: p.failuresPerSecond,
+			p50_ms: p.p50Ms,
+			p95_ms: p.p95Ms,
+			p99_ms: p.p99Ms,
+			users: p.users,
+		})),
 		...(result.steps?.length ? {steps: result.steps.map(stepSummary)} : {}),
-		...(result.cpuSeconds !== undefined ? {cost: {cpu_seconds: Math.round(result.cpuSeconds * 1000) / 1000, requests_per_cpu_second: result.cpuSeconds > 0 ? Math.round(requests / result.cpuSeconds) : null}} : {}),
+		...(result.cpuSeconds !== undefined
+			? {
+					cost: {
+						cpu_seconds: Math.round(result.cpuSeconds * 1000) / 1000,
+						requests_per_cpu_second: result.cpuSeconds > 0 ? Math.round(requests / result.cpuSeconds) : null,
+					},
+				}
+			: {}),
 		...(input.target ? {target_process: input.target} : {}),
 	};
 }
 
 /** `load-20261122T083500Z`-style id, sortable and unique enough for one machine. */
 export function loadRunId(date = new Date()): string {
-	return `load-${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+	return `load-${date
+		.toISOString()
+		.replace(/[-:]/g, '')
+		.replace(/\.\d+Z$/, 'Z')}`;
 }
 
 /** Writes `<dir>/<id>/load-report.json` atomically; returns the path. */

@@ -9,7 +9,15 @@ import {HttpTransport} from './http-transport.js';
 import type {Histogram} from 'hdr-histogram-js';
 import {newHistogram, StatsRegistry, summarize, type EntrySummary} from './stats.js';
 import {RecordedRequestError, StopError, VirtualUser, type UserContext} from './user.js';
-import {SERIES_LENGTH, type LoadCommand, type LoadMode, type LoadSeriesPoint, type LoadSnapshot, type LoadStatus, type LoadStore} from './snapshot.js';
+import {
+	SERIES_LENGTH,
+	type LoadCommand,
+	type LoadMode,
+	type LoadSeriesPoint,
+	type LoadSnapshot,
+	type LoadStatus,
+	type LoadStore,
+} from './snapshot.js';
 import type {Scenario, ShapeFunction, Task, WaitSpec} from './scenario-api.js';
 
 export interface RunnerOptions {
@@ -75,7 +83,7 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 }
 
 function sleepMs(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
+	return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 export class LoadRunner implements LoadStore {
@@ -141,12 +149,12 @@ export class LoadRunner implements LoadStore {
 		};
 		this.tasks = options.scenario.tasks;
 		let sum = 0;
-		this.cumulativeWeights = this.tasks.map((task) => (sum += task.weight ?? 1));
+		this.cumulativeWeights = this.tasks.map(task => (sum += task.weight ?? 1));
 		this.totalWeight = sum;
 		this.mode = options.arrivalRate !== undefined ? 'arrival-rate' : options.shape ? 'shape' : 'users';
 		this.target = options.shape ? 0 : options.users;
 		this.spawnRate = options.spawnRate;
-		this.done = new Promise((resolve) => (this.finish = resolve));
+		this.done = new Promise(resolve => (this.finish = resolve));
 		this.snapshot = this.buildSnapshot();
 	}
 
@@ -211,8 +219,11 @@ export class LoadRunner implements LoadStore {
 		const elapsedMs = this.elapsedMs();
 		const elapsedSeconds = elapsedMs / 1000;
 		const nowSecond = Math.floor(elapsedSeconds);
-		const entries = this.stats.sortedEntries().map((entry) => summarize(entry, elapsedSeconds, nowSecond, 0));
-		const failures = [...this.stats.failures.values()].sort((a, b) => b.occurrences - a.occurrences).slice(0, 100).map((f) => ({...f}));
+		const entries = this.stats.sortedEntries().map(entry => summarize(entry, elapsedSeconds, nowSecond, 0));
+		const failures = [...this.stats.failures.values()]
+			.sort((a, b) => b.occurrences - a.occurrences)
+			.slice(0, 100)
+			.map(f => ({...f}));
 		const arrival = this.options.arrivalRate !== undefined;
 		return {
 			version: ++this.version,
@@ -223,7 +234,13 @@ export class LoadRunner implements LoadStore {
 			elapsedMs,
 			runTimeMs: this.options.runTimeMs,
 			users: {current: this.active.length, target: this.target, busy: arrival ? this.busy : this.active.length},
-			arrival: arrival ? {ratePerSecond: this.options.arrivalRate!, backlog: Math.max(0, this.dueIndex - this.nextIndex), dropped: this.stats.droppedIterations} : undefined,
+			arrival: arrival
+				? {
+						ratePerSecond: this.options.arrivalRate!,
+						backlog: Math.max(0, this.dueIndex - this.nextIndex),
+						dropped: this.stats.droppedIterations,
+					}
+				: undefined,
 			entries,
 			total: summarize(this.stats.total, elapsedSeconds, nowSecond, 0),
 			failures,
@@ -241,7 +258,8 @@ export class LoadRunner implements LoadStore {
 		this.ctx.startMs = performance.now();
 		this.lastSpawnTick = this.ctx.startMs;
 		this.status = 'running';
-		if (this.options.runTimeMs !== undefined) this.runTimer = setTimeout(() => this.stop(false), this.options.runTimeMs);
+		if (this.options.runTimeMs !== undefined)
+			this.runTimer = setTimeout(() => this.stop(false), this.options.runTimeMs);
 		if (this.options.shape) this.applyShape(0);
 		if (this.mode === 'arrival-rate') {
 			const period = Math.max(1, Math.min(10, 1000 / this.options.arrivalRate!));
@@ -372,7 +390,14 @@ export class LoadRunner implements LoadStore {
 	private recordStep(second: number, interval: Histogram, point: LoadSeriesPoint): void {
 		let step = this.steps.at(-1);
 		if (!step || step.users !== this.target) {
-			step = {users: this.target, fromSecond: second, toSecond: second, requests: 0, failures: 0, histogram: newHistogram()};
+			step = {
+				users: this.target,
+				fromSecond: second,
+				toSecond: second,
+				requests: 0,
+				failures: 0,
+				histogram: newHistogram(),
+			};
 			this.steps.push(step);
 		}
 		step.toSecond = second + 1;
@@ -407,7 +432,8 @@ export class LoadRunner implements LoadStore {
 			this.spawnCredit = 1;
 			return;
 		}
-		this.spawnCredit = this.spawnRate === Infinity ? Math.abs(diff) : Math.min(this.spawnCredit + this.spawnRate * dt, Math.abs(diff));
+		this.spawnCredit =
+			this.spawnRate === Infinity ? Math.abs(diff) : Math.min(this.spawnCredit + this.spawnRate * dt, Math.abs(diff));
 		const n = Math.floor(this.spawnCredit);
 		this.spawnCredit -= n;
 		for (let i = 0; i < n; i++) {
@@ -460,7 +486,7 @@ export class LoadRunner implements LoadStore {
 	}
 
 	private sleep(user: VirtualUser, ms: number): Promise<void> {
-		return new Promise((resolve) => {
+		return new Promise(resolve => {
 			const timer = setTimeout(() => {
 				this.sleepers.delete(user);
 				resolve();

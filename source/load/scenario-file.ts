@@ -48,7 +48,7 @@ function firstLine(error: unknown): string {
 	// esbuild: "Transform failed with 1 error:\n/abs/file.ts:1:18: ERROR: Unexpected ";""
 	const esbuild = /ERROR: (.*)/.exec(error.message);
 	if (esbuild) return `SyntaxError: ${esbuild[1]}`;
-	const message = error.message.split('\n').find((line) => line.trim() !== '') ?? '';
+	const message = error.message.split('\n').find(line => line.trim() !== '') ?? '';
 	return `${error.name}: ${message}`;
 }
 
@@ -88,11 +88,14 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 			const message = error instanceof Error ? error.message : String(error);
 			const position = /position (\d+)/.exec(message);
 			const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-			throw new UsageError(`scenario ${display(absolute)}${line ? `:${line}` : ''}: invalid JSON: ${describeJsonError(error, text)}`);
+			throw new UsageError(
+				`scenario ${display(absolute)}${line ? `:${line}` : ''}: invalid JSON: ${describeJsonError(error, text)}`,
+			);
 		}
 		return {scenario: scenarioFromRequestList(data, display(absolute)), file};
 	}
-	if (!TS.has(ext) && !JS.has(ext)) throw new UsageError(`scenario ${file}: unsupported file type "${ext}" (expected .ts, .js, .mjs, .json or .yaml)`);
+	if (!TS.has(ext) && !JS.has(ext))
+		throw new UsageError(`scenario ${file}: unsupported file type "${ext}" (expected .ts, .js, .mjs, .json or .yaml)`);
 	let module: Record<string, unknown>;
 	try {
 		module = await importModule(absolute);
@@ -101,10 +104,13 @@ export async function loadScenario(file: string): Promise<LoadedScenario> {
 		throw new UsageError(`scenario ${where}: failed to load: ${firstLine(error)}`);
 	}
 	const value = defaultExport(module);
-	if (value === undefined) throw new UsageError(`scenario ${display(absolute)}: no default export (export default {host, wait, tasks: [...]})`);
+	if (value === undefined)
+		throw new UsageError(
+			`scenario ${display(absolute)}: no default export (export default {host, wait, tasks: [...]})`,
+		);
 	const scenario = validateScenario(value, display(absolute));
 	// A named `shape` export works too, like Locust's LoadTestShape living beside the users.
-	if (scenario.shape === undefined && typeof module.shape === 'function') scenario.shape = module.shape as Scenario['shape'];
+	if (scenario.shape === undefined && typeof module.shape === 'function')
+		scenario.shape = module.shape as Scenario['shape'];
 	return {scenario, file};
 }
-

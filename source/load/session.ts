@@ -78,11 +78,14 @@ function describeModel(config: LoadSessionConfig, users: number, shapeLabel: str
 export async function startLoadSession(config: LoadSessionConfig): Promise<LoadSession> {
 	const given = config.thresholds ?? [];
 	const thresholds = (given.length > 0 ? given : [DEFAULT_THRESHOLD]).map(parseThreshold);
-	if (config.arrivalRate !== undefined && config.shape !== undefined) throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
+	if (config.arrivalRate !== undefined && config.shape !== undefined)
+		throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
 	const {scenario} = await loadScenario(config.scenario);
 	const host = config.host ?? scenario.host;
-	if (host === undefined) throw new UsageError(`drydock load: no target: give --host URL or set host in ${config.scenario}`);
-	if (!/^https?:\/\/[^/\s]+/.test(host) || !URL.canParse(host)) throw new UsageError(`--host: "${host}" is not an http:// or https:// URL`);
+	if (host === undefined)
+		throw new UsageError(`drydock load: no target: give --host URL or set host in ${config.scenario}`);
+	if (!/^https?:\/\/[^/\s]+/.test(host) || !URL.canParse(host))
+		throw new UsageError(`--host: "${host}" is not an http:// or https:// URL`);
 
 	let shape: ShapeFunction | undefined;
 	let shapeLabel: string | null = null;
@@ -110,7 +113,7 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 		stopTimeoutMs: config.stopTimeoutMs ?? 5000,
 	});
 	const history = config.csvPrefix !== undefined ? await HistoryCsvWriter.open(config.csvPrefix) : undefined;
-	if (history) runner.onSecond((tick) => history.append(tick));
+	if (history) runner.onSecond(tick => history.append(tick));
 	const watch = config.watchPid !== undefined ? new TargetWatch(config.watchPid) : undefined;
 
 	const finish = async (): Promise<LoadOutcome> => {
@@ -132,7 +135,9 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 			'',
 			...errorReport(snapshot.failures),
 			...(snapshot.taskErrors > 0 ? [`Task errors outside any request: ${snapshot.taskErrors}`] : []),
-			...(result.stats.droppedIterations > 0 ? [`Arrival-rate iterations dropped (backlog over a minute): ${result.stats.droppedIterations}`] : []),
+			...(result.stats.droppedIterations > 0
+				? [`Arrival-rate iterations dropped (backlog over a minute): ${result.stats.droppedIterations}`]
+				: []),
 			...thresholdLines(thresholdResults),
 		];
 		const csvFiles: string[] = [];
@@ -153,7 +158,7 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 				runTimeMs: config.runTimeMs ?? null,
 				shape: shapeLabel,
 				arrivalRate: arrivalRate ?? null,
-				thresholds: thresholds.map((t) => t.expression),
+				thresholds: thresholds.map(t => t.expression),
 			},
 			thresholds: thresholdResults,
 			...(target ? {target} : {}),
@@ -165,7 +170,7 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 			const {writeHtmlReport} = await import('../report/html/index.js');
 			htmlPath = await writeHtmlReport(htmlPath, report);
 		}
-		const exitCode = result.interrupted ? 130 : thresholdResults.every((t) => t.passed) ? 0 : 1;
+		const exitCode = result.interrupted ? 130 : thresholdResults.every(t => t.passed) ? 0 : 1;
 		return {result, thresholds: thresholdResults, reportPath, htmlPath, csvFiles, table, exitCode};
 	};
 	return {runner, host, description: describeModel(config, users, shapeLabel), done: finish()};

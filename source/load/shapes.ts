@@ -11,7 +11,7 @@ import type {ShapeFunction, Stage} from './scenario-api.js';
 
 /** Steps of `stepSeconds` each; after the last step the run ends. */
 export function stepShape(users: number[], stepSeconds: number, spawnRate: number): ShapeFunction {
-	return (t) => {
+	return t => {
 		const index = Math.floor(t / stepSeconds);
 		if (index >= users.length) return null;
 		return {users: users[index]!, spawnRate};
@@ -33,7 +33,7 @@ export function stageShape(stages: Array<{seconds: number; target: number}>): Sh
 		}
 		return null;
 	};
-	return (t) => {
+	return t => {
 		const now = usersAt(t);
 		if (now === null) return null;
 		// Aim at where the ramp will be one second from now, at the pace that gets there on time.
@@ -46,16 +46,21 @@ export function stageShape(stages: Array<{seconds: number; target: number}>): Sh
 
 function count(text: string, where: string): number {
 	const n = Number(text);
-	if (text.trim() === '' || !Number.isInteger(n) || n < 0) throw new UsageError(`${where}: "${text}" is not a whole number of users ≥ 0`);
+	if (text.trim() === '' || !Number.isInteger(n) || n < 0)
+		throw new UsageError(`${where}: "${text}" is not a whole number of users ≥ 0`);
 	return n;
 }
 
 export function stagesFromSpec(stages: Stage[], where: string): Array<{seconds: number; target: number}> {
 	if (stages.length === 0) throw new UsageError(`${where}: no stages`);
 	return stages.map((stage, i) => {
-		const seconds = typeof stage.duration === 'number' ? stage.duration : parseDuration(stage.duration, `${where}[${i}].duration`) / 1000;
+		const seconds =
+			typeof stage.duration === 'number'
+				? stage.duration
+				: parseDuration(stage.duration, `${where}[${i}].duration`) / 1000;
 		if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`${where}[${i}].duration: must be ≥ 0`);
-		if (!Number.isInteger(stage.target) || stage.target < 0) throw new UsageError(`${where}[${i}].target: "${stage.target}" is not a whole number ≥ 0`);
+		if (!Number.isInteger(stage.target) || stage.target < 0)
+			throw new UsageError(`${where}[${i}].target: "${stage.target}" is not a whole number ≥ 0`);
 		return {seconds, target: stage.target};
 	});
 }
@@ -67,7 +72,14 @@ const shapeFileSchema = z.union([
 		spawnRate: z.number().positive().optional(),
 	}),
 	z.strictObject({
-		stages: z.array(z.strictObject({duration: z.union([z.string(), z.number().nonnegative()]), target: z.number().int().nonnegative()})).min(1),
+		stages: z
+			.array(
+				z.strictObject({
+					duration: z.union([z.string(), z.number().nonnegative()]),
+					target: z.number().int().nonnegative(),
+				}),
+			)
+			.min(1),
 	}),
 ]);
 
@@ -78,7 +90,10 @@ export async function parseShapeOption(spec: string, spawnRate: number | undefin
 		const body = spec.slice('steps:'.length);
 		const at = body.lastIndexOf('@');
 		if (at < 0) throw new UsageError(`--shape: "${spec}" needs a step length, e.g. steps:100,500,1000@60s`);
-		const users = body.slice(0, at).split(',').map((part) => count(part, '--shape steps'));
+		const users = body
+			.slice(0, at)
+			.split(',')
+			.map(part => count(part, '--shape steps'));
 		const seconds = parseDuration(body.slice(at + 1), '--shape step length') / 1000;
 		if (seconds <= 0) throw new UsageError('--shape: the step length must be > 0');
 		return stepShape(users, seconds, rate);
@@ -110,11 +125,14 @@ export async function parseShapeOption(spec: string, spawnRate: number | undefin
 	if (!parsed.success) {
 		const issue = parsed.error.issues[0];
 		const field = issue?.path.join('.') || '(top level)';
-		throw new UsageError(`--shape ${spec}: ${field}: ${issue?.message ?? 'invalid'} (expected {steps: [..], every: "60s"} or {stages: [{duration, target}]})`);
+		throw new UsageError(
+			`--shape ${spec}: ${field}: ${issue?.message ?? 'invalid'} (expected {steps: [..], every: "60s"} or {stages: [{duration, target}]})`,
+		);
 	}
 	const shape = parsed.data;
 	if ('steps' in shape) {
-		const seconds = typeof shape.every === 'number' ? shape.every : parseDuration(shape.every, `--shape ${spec}: every`) / 1000;
+		const seconds =
+			typeof shape.every === 'number' ? shape.every : parseDuration(shape.every, `--shape ${spec}: every`) / 1000;
 		if (seconds <= 0) throw new UsageError(`--shape ${spec}: every must be > 0`);
 		return stepShape(shape.steps, seconds, shape.spawnRate ?? rate);
 	}

@@ -159,7 +159,9 @@ export class StatsRegistry {
 
 	/** Entries sorted as Locust sorts them (by name, then method). */
 	sortedEntries(): StatsEntry[] {
-		return [...this.entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+		return [...this.entries.values()].sort((a, b) =>
+			a.name < b.name ? -1 : a.name > b.name ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0,
+		);
 	}
 }
 
@@ -191,11 +193,17 @@ export interface EntrySummary {
 
 function percentilesMs(histogram: Histogram, count: number): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const p of PERCENTILES) out[percentileLabel(p)] = count === 0 ? 0 : histogram.getValueAtPercentile(p * 100) / 1000;
+	for (const p of PERCENTILES)
+		out[percentileLabel(p)] = count === 0 ? 0 : histogram.getValueAtPercentile(p * 100) / 1000;
 	return out;
 }
 
-export function summarize(entry: StatsEntry, elapsedSeconds: number, nowSecond: number, startSecond: number): EntrySummary {
+export function summarize(
+	entry: StatsEntry,
+	elapsedSeconds: number,
+	nowSecond: number,
+	startSecond: number,
+): EntrySummary {
 	const n = entry.requests;
 	const current = entry.currentRates(nowSecond, startSecond);
 	const summary: EntrySummary = {

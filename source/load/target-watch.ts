@@ -46,7 +46,11 @@ export class TargetWatch {
 		if (this.exited) return;
 		try {
 			const stat = await pidusage(this.pid);
-			this.samples.push({second: Math.round((performance.now() - this.startMs) / 100) / 10, cpuPercent: Math.round(stat.cpu * 10) / 10, rssMb: Math.round((stat.memory / 1048576) * 10) / 10});
+			this.samples.push({
+				second: Math.round((performance.now() - this.startMs) / 100) / 10,
+				cpuPercent: Math.round(stat.cpu * 10) / 10,
+				rssMb: Math.round((stat.memory / 1048576) * 10) / 10,
+			});
 		} catch {
 			this.exited = true;
 		}
@@ -56,14 +60,14 @@ export class TargetWatch {
 		if (this.timer) clearInterval(this.timer);
 		await this.inFlight;
 		pidusage.clear();
-		const cpu = this.samples.map((s) => s.cpuPercent);
+		const cpu = this.samples.map(s => s.cpuPercent);
 		const round = (v: number) => Math.round(v * 10) / 10;
 		return {
 			pid: this.pid,
 			samples: this.samples,
 			cpu_avg_percent: cpu.length ? round(cpu.reduce((a, b) => a + b, 0) / cpu.length) : null,
 			cpu_max_percent: cpu.length ? Math.max(...cpu) : null,
-			rss_max_mb: this.samples.length ? Math.max(...this.samples.map((s) => s.rssMb)) : null,
+			rss_max_mb: this.samples.length ? Math.max(...this.samples.map(s => s.rssMb)) : null,
 			exited: this.exited,
 		};
 	}

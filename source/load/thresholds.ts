@@ -20,13 +20,38 @@ export interface ThresholdResult extends Threshold {
 	passed: boolean;
 }
 
-const METRICS = ['p50', 'p66', 'p75', 'p80', 'p90', 'p95', 'p98', 'p99', 'p99.9', 'p99.99', 'p100', 'avg', 'min', 'max', 'median', 'rps', 'fail_ratio', 'failures', 'requests', 'fps'] as const;
+const METRICS = [
+	'p50',
+	'p66',
+	'p75',
+	'p80',
+	'p90',
+	'p95',
+	'p98',
+	'p99',
+	'p99.9',
+	'p99.99',
+	'p100',
+	'avg',
+	'min',
+	'max',
+	'median',
+	'rps',
+	'fail_ratio',
+	'failures',
+	'requests',
+	'fps',
+] as const;
 
 export function parseThreshold(expression: string): Threshold {
 	const match = /^\s*([a-z_]+[0-9.]*)\s*(<=|>=|==|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/i.exec(expression);
-	if (!match) throw new UsageError(`--threshold: cannot read "${expression}" (expected METRIC OP NUMBER, e.g. p95<2000, fail_ratio<0.01, rps>=16)`);
+	if (!match)
+		throw new UsageError(
+			`--threshold: cannot read "${expression}" (expected METRIC OP NUMBER, e.g. p95<2000, fail_ratio<0.01, rps>=16)`,
+		);
 	const metric = match[1]!.toLowerCase();
-	if (!(METRICS as readonly string[]).includes(metric)) throw new UsageError(`--threshold "${expression}": unknown metric "${metric}" (known: ${METRICS.join(', ')})`);
+	if (!(METRICS as readonly string[]).includes(metric))
+		throw new UsageError(`--threshold "${expression}": unknown metric "${metric}" (known: ${METRICS.join(', ')})`);
 	return {expression: expression.trim(), metric, operator: match[2] as Operator, value: Number(match[3])};
 }
 
@@ -73,8 +98,12 @@ function holds(actual: number, operator: Operator, value: number): boolean {
 }
 
 export function evaluateThresholds(thresholds: Threshold[], total: EntrySummary): ThresholdResult[] {
-	return thresholds.map((threshold) => {
+	return thresholds.map(threshold => {
 		const actual = actualValue(threshold.metric, total);
-		return {...threshold, actual, passed: Number.isFinite(actual) && holds(actual, threshold.operator, threshold.value)};
+		return {
+			...threshold,
+			actual,
+			passed: Number.isFinite(actual) && holds(actual, threshold.operator, threshold.value),
+		};
 	});
 }

@@ -14,7 +14,13 @@ parentPort?.on('message', (message: unknown) => {
 // Live figures for the main thread's progress line.
 const progress = setInterval(() => {
 	const {total, users} = session.runner.getSnapshot();
-	parentPort?.postMessage({type: 'progress', rps: total.currentRps, requests: total.requests, failures: total.failures, users: users.current});
+	parentPort?.postMessage({
+		type: 'progress',
+		rps: total.currentRps,
+		requests: total.requests,
+		failures: total.failures,
+		users: users.current,
+	});
 }, 1000);
 const outcome = await session.done;
 clearInterval(progress);

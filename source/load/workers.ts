@@ -51,7 +51,20 @@ function mergeTimelines(reports: readonly LoadReport[]): LoadTimelinePoint[] {
 	for (const report of reports) {
 		for (const p of report.timeline ?? []) {
 			const seen = bySecond.get(p.second);
-			bySecond.set(p.second, seen ? {second: p.second, rps: seen.rps + p.rps, failures_per_second: seen.failures_per_second + p.failures_per_second, p50_ms: Math.max(seen.p50_ms, p.p50_ms), p95_ms: Math.max(seen.p95_ms, p.p95_ms), p99_ms: Math.max(seen.p99_ms, p.p99_ms), users: seen.users + p.users} : {...p});
+			bySecond.set(
+				p.second,
+				seen
+					? {
+							second: p.second,
+							rps: seen.rps + p.rps,
+							failures_per_second: seen.failures_per_second + p.failures_per_second,
+							p50_ms: Math.max(seen.p50_ms, p.p50_ms),
+							p95_ms: Math.max(seen.p95_ms, p.p95_ms),
+							p99_ms: Math.max(seen.p99_ms, p.p99_ms),
+							users: seen.users + p.users,
+						}
+					: {...p},
+			);
 		}
 	}
 	return [...bySecond.values()].sort((a, b) => a.second - b.second);
@@ -59,7 +72,8 @@ function mergeTimelines(reports: readonly LoadReport[]): LoadTimelinePoint[] {
 
 export function startLoadWorkers(config: LoadSessionConfig & {workers: number}): WorkersRun {
 	const workers = config.workers;
-	if (config.shape !== undefined) throw new UsageError('--workers cannot be combined with --shape yet (a shape gives total users; run one process)');
+	if (config.shape !== undefined)
+		throw new UsageError('--workers cannot be combined with --shape yet (a shape gives total users; run one process)');
 	const users = config.users ?? 1;
 	if (users < workers) throw new UsageError(`--workers ${workers}: needs at least as many --users (got ${users})`);
 	const thresholds = config.thresholds?.length ? config.thresholds : [DEFAULT_THRESHOLD];
@@ -91,12 +105,28 @@ export function startLoadWorkers(config: LoadSessionConfig & {workers: number}):
 					threads.push(worker);
 					if (stopped) worker.postMessage('stop');
 					return new Promise<LoadReport>((resolveReport, reject) => {
-						worker.on('message', (message: {type: string; report?: LoadReport; rps?: number; requests?: number; failures?: number; users?: number}) => {
-							if (message.type === 'report') resolveReport(message.report!);
-							else if (message.type === 'progress') latest[i] = {rps: message.rps ?? 0, requests: message.requests ?? 0, failures: message.failures ?? 0, users: message.users ?? 0};
-						});
+						worker.on(
+							'message',
+							(message: {
+								type: string;
+								report?: LoadReport;
+								rps?: number;
+								requests?: number;
+								failures?: number;
+								users?: number;
+							}) => {
+								if (message.type === 'report') resolveReport(message.report!);
+								else if (message.type === 'progress')
+									latest[i] = {
+										rps: message.rps ?? 0,
+										requests: message.requests ?? 0,
+										failures: message.failures ?? 0,
+										users: message.users ?? 0,
+									};
+							},
+						);
 						worker.on('error', reject);
-						worker.on('exit', (code) => reject(new Error(`load worker ${i + 1} exited (${code}) without a report`)));
+						worker.on('exit', code => reject(new Error(`load worker ${i + 1} exited (${code}) without a report`)));
 					});
 				}),
 			);
@@ -110,7 +140,10 @@ export function startLoadWorkers(config: LoadSessionConfig & {workers: number}):
 				id: loadRunId(new Date(merged.start_time)),
 				timeline: mergeTimelines(reports),
 				// process.cpuUsage covers every thread of the process: the whole cost of the run.
-				cost: {cpu_seconds: Math.round(cpuSeconds * 1000) / 1000, requests_per_cpu_second: cpuSeconds > 0 ? Math.round(merged.aggregated.requests / cpuSeconds) : null},
+				cost: {
+					cpu_seconds: Math.round(cpuSeconds * 1000) / 1000,
+					requests_per_cpu_second: cpuSeconds > 0 ? Math.round(merged.aggregated.requests / cpuSeconds) : null,
+				},
 				workers,
 				...(target ? {target_process: target} : {}),
 			};
@@ -121,16 +154,18 @@ export function startLoadWorkers(config: LoadSessionConfig & {workers: number}):
 				...requestTable(report.entries, report.aggregated),
 				'',
 				...percentileTable(report.entries, report.aggregated),
-				...(report.aggregated.correctedPercentiles ? ['', ...percentileTable(report.entries, report.aggregated, true)] : []),
+				...(report.aggregated.correctedPercentiles
+					? ['', ...percentileTable(report.entries, report.aggregated, true)]
+					: []),
 				'',
 				...errorReport(report.failures),
 				...thresholdLines(report.thresholds),
 				`Workers: ${workers} threads, merged (HDR histograms added); ${report.cost!.requests_per_cpu_second ?? '—'} requests per CPU-second`,
 			];
-			const exitCode = report.interrupted ? 130 : report.thresholds.every((t) => t.passed) ? 0 : 1;
+			const exitCode = report.interrupted ? 130 : report.thresholds.every(t => t.passed) ? 0 : 1;
 			return {report, reportPath, htmlPath, table, exitCode};
 		} finally {
-			await Promise.all(threads.map((t) => t.terminate()));
+			await Promise.all(threads.map(t => t.terminate()));
 			await rm(scratch, {recursive: true, force: true});
 		}
 	};
@@ -141,7 +176,15 @@ export function startLoadWorkers(config: LoadSessionConfig & {workers: number}):
 			for (const t of threads) t.postMessage('stop');
 		},
 		progress() {
-			return latest.reduce((sum, p) => ({rps: sum.rps + p.rps, requests: sum.requests + p.requests, failures: sum.failures + p.failures, users: sum.users + p.users}), {rps: 0, requests: 0, failures: 0, users: 0});
+			return latest.reduce(
+				(sum, p) => ({
+					rps: sum.rps + p.rps,
+					requests: sum.requests + p.requests,
+					failures: sum.failures + p.failures,
+					users: sum.users + p.users,
+				}),
+				{rps: 0, requests: 0, failures: 0, users: 0},
+			);
 		},
 	};
 }

@@ -58,7 +58,11 @@ export class HdrHistogramMetric {
 			// A scrape must never fail because one source is unreadable: report an empty histogram.
 			read = {cumulative: this.buckets.map(() => 0), sum: 0, count: 0};
 		}
-		const values: MetricValue[] = this.buckets.map((le, i) => ({metricName: `${this.name}_bucket`, labels: {le}, value: read.cumulative[i]!}));
+		const values: MetricValue[] = this.buckets.map((le, i) => ({
+			metricName: `${this.name}_bucket`,
+			labels: {le},
+			value: read.cumulative[i]!,
+		}));
 		values.push({metricName: `${this.name}_bucket`, labels: {le: '+Inf'}, value: read.count});
 		values.push({metricName: `${this.name}_sum`, labels: {}, value: read.sum});
 		values.push({metricName: `${this.name}_count`, labels: {}, value: read.count});

@@ -25,7 +25,10 @@ export interface EngineMetricsServer extends MetricsServer {
  * Serves the engine's snapshot at http://host:port/metrics; resolves once listening. The SUT metrics
  * are always declared (no samples until fed), over `options.sut` or a feed of the server's own.
  */
-export async function startMetricsServer(engine: EngineHandle, options: MetricsServerOptions & EngineMetricsOptions): Promise<EngineMetricsServer> {
+export async function startMetricsServer(
+	engine: EngineHandle,
+	options: MetricsServerOptions & EngineMetricsOptions,
+): Promise<EngineMetricsServer> {
 	const sut = options.sut ?? createSutFeed();
 	const server = await serveRegistry(createEngineRegistry(engine, {...options, sut}), options);
 	return {...server, sut};

@@ -7,17 +7,42 @@ const statuses: LoadStatus[] = ['starting', 'running', 'stopping', 'finished'];
 export function createLoadRegistry(store: LoadStore, prefix = 'drydock_load_'): Registry {
 	const registry = new Registry();
 	const snap = () => store.getSnapshot();
-	const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (this: Gauge<L>, s: LoadSnapshot) => void) =>
-		new Gauge<L>({name: prefix + name, help, labelNames, registers: [registry], collect() {
-			this.reset();
-			fill.call(this, snap());
-		}});
-	const counter = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (this: Counter<L>, s: LoadSnapshot) => void) =>
-		new Counter<L>({name: prefix + name, help, labelNames, registers: [registry], collect() {
-			this.reset();
-			fill.call(this, snap());
-		}});
-	const rows = (s: LoadSnapshot) => [...s.entries.map(e => ({e, method: e.method, name: e.name})), {e: s.total, method: '', name: 'Aggregated'}];
+	const gauge = <L extends string>(
+		name: string,
+		help: string,
+		labelNames: readonly L[],
+		fill: (this: Gauge<L>, s: LoadSnapshot) => void,
+	) =>
+		new Gauge<L>({
+			name: prefix + name,
+			help,
+			labelNames,
+			registers: [registry],
+			collect() {
+				this.reset();
+				fill.call(this, snap());
+			},
+		});
+	const counter = <L extends string>(
+		name: string,
+		help: string,
+		labelNames: readonly L[],
+		fill: (this: Counter<L>, s: LoadSnapshot) => void,
+	) =>
+		new Counter<L>({
+			name: prefix + name,
+			help,
+			labelNames,
+			registers: [registry],
+			collect() {
+				this.reset();
+				fill.call(this, snap());
+			},
+		});
+	const rows = (s: LoadSnapshot) => [
+		...s.entries.map(e => ({e, method: e.method, name: e.name})),
+		{e: s.total, method: '', name: 'Aggregated'},
+	];
 
 	gauge('status', 'Load run status: 1 for the current one', ['status'], function (s) {
 		for (const st of statuses) this.set({status: st}, s.status === st ? 1 : 0);
@@ -30,21 +55,32 @@ export function createLoadRegistry(store: LoadStore, prefix = 'drydock_load_'): 
 		this.set({kind: 'target'}, s.users.target);
 		this.set({kind: 'busy'}, s.users.busy);
 	});
-	counter('requests_total', 'Requests per method and name (name="Aggregated" is the total)', ['method', 'name'], function (s) {
-		for (const {e, method, name} of rows(s)) this.inc({method, name}, e.requests);
-	});
+	counter(
+		'requests_total',
+		'Requests per method and name (name="Aggregated" is the total)',
+		['method', 'name'],
+		function (s) {
+			for (const {e, method, name} of rows(s)) this.inc({method, name}, e.requests);
+		},
+	);
 	counter('failures_total', 'Failed requests per method and name', ['method', 'name'], function (s) {
 		for (const {e, method, name} of rows(s)) this.inc({method, name}, e.failures);
 	});
 	gauge('current_rps', 'Requests per second over the last 10 s', ['method', 'name'], function (s) {
 		for (const {e, method, name} of rows(s)) this.set({method, name}, e.currentRps);
 	});
-	gauge('latency_milliseconds', 'Response time percentiles over the run (HDR histogram)', ['method', 'name', 'quantile'], function (s) {
-		for (const {e, method, name} of rows(s)) {
-			if (e.requests === 0) continue;
-			for (const [label, value] of Object.entries(e.correctedPercentiles ?? e.percentiles)) this.set({method, name, quantile: label}, value);
-		}
-	});
+	gauge(
+		'latency_milliseconds',
+		'Response time percentiles over the run (HDR histogram)',
+		['method', 'name', 'quantile'],
+		function (s) {
+			for (const {e, method, name} of rows(s)) {
+				if (e.requests === 0) continue;
+				for (const [label, value] of Object.entries(e.correctedPercentiles ?? e.percentiles))
+					this.set({method, name, quantile: label}, value);
+			}
+		},
+	);
 	counter('task_errors_total', 'Exceptions in task code outside any request', [], function (s) {
 		this.inc(s.taskErrors);
 	});

@@ -24,7 +24,8 @@ export interface MetricsServer {
 
 export async function serveRegistry(registry: Registry, options: MetricsServerOptions): Promise<MetricsServer> {
 	const host = options.host ?? '127.0.0.1';
-	if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535) throw new UsageError(`--metrics-port: ${options.port} is not a port (0–65535)`);
+	if (!Number.isInteger(options.port) || options.port < 0 || options.port > 65_535)
+		throw new UsageError(`--metrics-port: ${options.port} is not a port (0–65535)`);
 	const server = createServer((req, res) => {
 		const path = (req.url ?? '/').split('?')[0];
 		if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -41,7 +42,9 @@ export async function serveRegistry(registry: Registry, options: MetricsServerOp
 				res.end(req.method === 'HEAD' ? undefined : body);
 			},
 			(error: unknown) => {
-				res.writeHead(500, {'content-type': 'text/plain'}).end(`drydock: metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
+				res
+					.writeHead(500, {'content-type': 'text/plain'})
+					.end(`drydock: metrics failed: ${error instanceof Error ? error.message : String(error)}\n`);
 			},
 		);
 	});
@@ -49,7 +52,14 @@ export async function serveRegistry(registry: Registry, options: MetricsServerOp
 	server.keepAliveTimeout = 5_000;
 	await new Promise<void>((resolve, reject) => {
 		const onError = (error: NodeJS.ErrnoException) => {
-			const why = error.code === 'EADDRINUSE' ? 'address in use' : error.code === 'EACCES' ? 'permission denied' : error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' ? 'no such local address' : error.message;
+			const why =
+				error.code === 'EADDRINUSE'
+					? 'address in use'
+					: error.code === 'EACCES'
+						? 'permission denied'
+						: error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND'
+							? 'no such local address'
+							: error.message;
 			reject(new UsageError(`--metrics-port ${options.port} --metrics-host ${host}: cannot listen: ${why}`));
 		};
 		server.once('error', onError);

@@ -48,7 +48,9 @@ export function createSutFeed(): SutFeed {
 	return {
 		setSutSample(sample) {
 			// A NaN would reach Prometheus as a value; a feeding bug should say so where it happens.
-			const bad = Object.entries({...sample, ...sample.orders}).find(([, v]) => typeof v === 'number' && !Number.isFinite(v));
+			const bad = Object.entries({...sample, ...sample.orders}).find(
+				([, v]) => typeof v === 'number' && !Number.isFinite(v),
+			);
 			if (bad) throw new RangeError(`setSutSample: ${bad[0]} is ${Number(bad[1])}, not a finite number`);
 			const orders = sample.orders ? {...latest.orders, ...sample.orders} : latest.orders;
 			latest = {...latest, ...definedOnly(sample), ...(orders ? {orders} : {})};
@@ -81,7 +83,13 @@ class FeedMetric {
 	) {}
 
 	get(): {name: string; help: string; type: string; aggregator: string; values: Value[]} {
-		return {name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values: this.values(this.feed.current())};
+		return {
+			name: this.name,
+			help: this.help,
+			type: this.type,
+			aggregator: this.aggregator,
+			values: this.values(this.feed.current()),
+		};
 	}
 
 	/** prom-client's Registry accepts any object with this shape; its typings want its own classes. */
@@ -96,11 +104,35 @@ const one = (v: number | null | undefined): Value[] => (v === null || v === unde
 export function sutMetrics(feed: SutFeed, prefix = 'drydock_'): Metric[] {
 	const p = prefix + 'sut_';
 	return [
-		new FeedMetric(p + 'up', 'System under test: 1 while its process runs, 0 when it is down', 'gauge', s => one(s.up === undefined ? null : s.up ? 1 : 0), feed),
+		new FeedMetric(
+			p + 'up',
+			'System under test: 1 while its process runs, 0 when it is down',
+			'gauge',
+			s => one(s.up === undefined ? null : s.up ? 1 : 0),
+			feed,
+		),
 		new FeedMetric(p + 'restarts_total', 'System under test: process restarts', 'counter', s => one(s.restarts), feed),
-		new FeedMetric(p + 'cpu_percent', 'System under test: CPU of its process tree (% of one core)', 'gauge', s => one(s.cpuPercent), feed),
-		new FeedMetric(p + 'resident_memory_bytes', 'System under test: RSS of its process tree', 'gauge', s => one(s.rssBytes), feed),
-		new FeedMetric(p + 'requests_total', 'System under test: requests the venue attributed to its key', 'counter', s => one(s.requests), feed),
+		new FeedMetric(
+			p + 'cpu_percent',
+			'System under test: CPU of its process tree (% of one core)',
+			'gauge',
+			s => one(s.cpuPercent),
+			feed,
+		),
+		new FeedMetric(
+			p + 'resident_memory_bytes',
+			'System under test: RSS of its process tree',
+			'gauge',
+			s => one(s.rssBytes),
+			feed,
+		),
+		new FeedMetric(
+			p + 'requests_total',
+			'System under test: requests the venue attributed to its key',
+			'counter',
+			s => one(s.requests),
+			feed,
+		),
 		new FeedMetric(
 			p + 'rate_limited_responses_total',
 			'System under test: 429 (rate limited) and 418 (banned) responses it received',
@@ -111,7 +143,19 @@ export function sutMetrics(feed: SutFeed, prefix = 'drydock_'): Metric[] {
 			],
 			feed,
 		),
-		new FeedMetric(p + 'orders_total', 'System under test: its orders by event', 'counter', s => Object.entries(s.orders ?? {}).map(([event, value]) => ({value: value ?? 0, labels: {event}})), feed),
-		new FeedMetric(p + 'open_orders', 'System under test: its orders resting on the venue now', 'gauge', s => one(s.openOrders), feed),
+		new FeedMetric(
+			p + 'orders_total',
+			'System under test: its orders by event',
+			'counter',
+			s => Object.entries(s.orders ?? {}).map(([event, value]) => ({value: value ?? 0, labels: {event}})),
+			feed,
+		),
+		new FeedMetric(
+			p + 'open_orders',
+			'System under test: its orders resting on the venue now',
+			'gauge',
+			s => one(s.openOrders),
+			feed,
+		),
 	].map(m => m.asMetric());
 }

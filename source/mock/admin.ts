@@ -32,7 +32,10 @@ export function createAdminHandler(deps: AdminDeps) {
 		const method = request.method ?? 'GET';
 		const send = (status: number, value: unknown) => {
 			const body = JSON.stringify(value);
-			response.writeHead(status, {'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body)});
+			response.writeHead(status, {
+				'Content-Type': 'application/json;charset=UTF-8',
+				'Content-Length': Buffer.byteLength(body),
+			});
 			response.end(body);
 		};
 		const bad = (msg: string, status = 400) => send(status, {code: status === 404 ? -1000 : -1102, msg});
@@ -67,7 +70,7 @@ export function createAdminHandler(deps: AdminDeps) {
 			if (method === 'GET') return send(200, {faults: deps.faults.list()});
 			if (method === 'DELETE') return send(200, {cleared: deps.faults.clear()});
 			if (method === 'POST') {
-				return withBody((body) => {
+				return withBody(body => {
 					const parsed = parseFaultSpec(body);
 					if (!parsed.ok) return bad(parsed.message);
 					send(200, {fault: deps.faults.inject(parsed.spec)});
@@ -77,25 +80,32 @@ export function createAdminHandler(deps: AdminDeps) {
 		}
 		if (path.startsWith('/faults/') && method === 'DELETE') {
 			const id = decodeURIComponent(path.slice('/faults/'.length));
-			return deps.faults.remove(id) ? send(200, {removed: id}) : bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
+			return deps.faults.remove(id)
+				? send(200, {removed: id})
+				: bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
 		}
 		if (MARKET_ADMIN_PATHS.has(path)) return marketAdmin(deps.market, request, response, path);
 		if (path === '/stats' && method === 'GET') return send(200, deps.stats());
 		if (path === '/market/trade' && method === 'POST') {
-			return withBody((body) => {
+			return withBody(body => {
 				const {symbol, price, qty} = (body ?? {}) as Record<string, unknown>;
-				if (typeof symbol !== 'string' || !deps.market.hasSymbol(symbol)) return bad('"symbol" must be one of the simulated symbols');
-				if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0) return bad('"price" must be a positive number');
-				if (qty !== undefined && (typeof qty !== 'number' || !Number.isFinite(qty) || qty <= 0)) return bad('"qty" must be a positive number');
+				if (typeof symbol !== 'string' || !deps.market.hasSymbol(symbol))
+					return bad('"symbol" must be one of the simulated symbols');
+				if (typeof price !== 'number' || !Number.isFinite(price) || price <= 0)
+					return bad('"price" must be a positive number');
+				if (qty !== undefined && (typeof qty !== 'number' || !Number.isFinite(qty) || qty <= 0))
+					return bad('"qty" must be a positive number');
 				deps.market.forceTrade(symbol, price, qty);
 				send(200, {symbol, price: deps.market.lastPriceString(symbol)});
 			});
 		}
 		if (path === '/balance' && method === 'POST') {
-			return withBody((body) => {
+			return withBody(body => {
 				const {asset, delta, apiKey} = (body ?? {}) as Record<string, unknown>;
-				if (typeof asset !== 'string' || !/^[A-Z0-9]{1,20}$/.test(asset)) return bad('"asset" must be an asset name like USDT');
-				if (typeof delta !== 'number' || !Number.isFinite(delta) || delta === 0) return bad('"delta" must be a non-zero number');
+				if (typeof asset !== 'string' || !/^[A-Z0-9]{1,20}$/.test(asset))
+					return bad('"asset" must be an asset name like USDT');
+				if (typeof delta !== 'number' || !Number.isFinite(delta) || delta === 0)
+					return bad('"delta" must be a non-zero number');
 				const key = typeof apiKey === 'string' ? apiKey : deps.defaultApiKey;
 				const result = deps.engine.adjustBalance(key, asset, delta);
 				if (!result.ok) return send(400, result.error);
@@ -105,20 +115,41 @@ export function createAdminHandler(deps: AdminDeps) {
 		if (path === '/api-keys' && deps.keys) {
 			const keys = deps.keys;
 			if (method === 'GET') return send(200, {apiKeys: keys.list()});
-			if (method === 'POST') return withBody((body) => send(200, keys.register((body ?? {}) as PublicKeyRegistration, deps.defaultApiKey)));
+			if (method === 'POST')
+				return withBody(body => send(200, keys.register((body ?? {}) as PublicKeyRegistration, deps.defaultApiKey)));
 		}
 		if (path === '/clients' || path.startsWith('/clients/')) {
-			const body = () => new Promise<unknown>((resolve) => withBody(resolve));
+			const body = () => new Promise<unknown>(resolve => withBody(resolve));
 			// Only creating a client reads a body; anything else sent is let flow away.
 			if (!(method === 'POST' && (path === '/clients' || path === '/clients/'))) request.resume();
 			clientAdmin(deps.clients, method, path.slice('/clients'.length), query, body).then(
-				(reply) => send(reply.status, reply.value),
+				reply => send(reply.status, reply.value),
 				(error: unknown) => bad(error instanceof Error ? error.message : String(error), 500),
 			);
 			return;
 		}
 		if (path === '/' && method === 'GET') {
-			return send(200, {endpoints: ['GET /faults', 'POST /faults {fault, params, durationMs?}', 'DELETE /faults', 'DELETE /faults/<id>', 'GET /stats', 'POST /market/trade {symbol, price, qty?}', 'POST /balance {asset, delta, apiKey?}', 'GET /api-keys', 'POST /api-keys {apiKey, publicKey, account?}', 'GET /clients', 'POST /clients {label?, balances?}', 'DELETE /clients/<id>', 'GET /clients/<id>/activity?since=SEQ', 'GET /clients/<id>/open-orders', 'GET /clients/<id>/account', 'POST /clients/<id>/cancel-all', 'POST /clients/<id>/drop']});
+			return send(200, {
+				endpoints: [
+					'GET /faults',
+					'POST /faults {fault, params, durationMs?}',
+					'DELETE /faults',
+					'DELETE /faults/<id>',
+					'GET /stats',
+					'POST /market/trade {symbol, price, qty?}',
+					'POST /balance {asset, delta, apiKey?}',
+					'GET /api-keys',
+					'POST /api-keys {apiKey, publicKey, account?}',
+					'GET /clients',
+					'POST /clients {label?, balances?}',
+					'DELETE /clients/<id>',
+					'GET /clients/<id>/activity?since=SEQ',
+					'GET /clients/<id>/open-orders',
+					'GET /clients/<id>/account',
+					'POST /clients/<id>/cancel-all',
+					'POST /clients/<id>/drop',
+				],
+			});
 		}
 		request.resume();
 		bad(`unknown admin endpoint ${method} ${path.slice(0, 100)}`, 404);

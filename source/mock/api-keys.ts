@@ -38,9 +38,13 @@ export class ApiKeyBook {
 	constructor(private readonly secrets: Map<string, string>) {}
 
 	/** Registers (or replaces) a public key; throws a one-line message naming what is wrong. */
-	register(registration: PublicKeyRegistration, defaultAccount: string): {apiKey: string; type: 'RSA' | 'ED25519'; account: string} {
+	register(
+		registration: PublicKeyRegistration,
+		defaultAccount: string,
+	): {apiKey: string; type: 'RSA' | 'ED25519'; account: string} {
 		const {apiKey} = registration;
-		if (typeof apiKey !== 'string' || !API_KEY_FORMAT.test(apiKey)) throw new TypeError('apiKey must be 1–128 letters and digits');
+		if (typeof apiKey !== 'string' || !API_KEY_FORMAT.test(apiKey))
+			throw new TypeError('apiKey must be 1–128 letters and digits');
 		if (this.secrets.has(apiKey)) throw new TypeError(`apiKey ${apiKey} is already an HMAC key`);
 		if (typeof registration.publicKey !== 'string') throw new TypeError('publicKey must be a PEM string');
 		const account = registration.account ?? defaultAccount;
@@ -56,7 +60,8 @@ export class ApiKeyBook {
 
 	resolve(apiKey: string): ResolvedKey | undefined {
 		const entry = this.publicKeys.get(apiKey);
-		if (entry) return {type: entry.type, credential: {type: entry.type, publicKey: entry.publicKey}, account: entry.account};
+		if (entry)
+			return {type: entry.type, credential: {type: entry.type, publicKey: entry.publicKey}, account: entry.account};
 		const secret = this.secrets.get(apiKey);
 		return secret === undefined ? undefined : {type: 'HMAC', credential: {type: 'HMAC', secret}, account: apiKey};
 	}
@@ -68,7 +73,11 @@ export class ApiKeyBook {
 }
 
 /** Resolves an API key against the book when there is one, else against the HMAC secrets alone. */
-export function resolveApiKey(secrets: Map<string, string>, book: ApiKeyBook | undefined, apiKey: string): ResolvedKey | undefined {
+export function resolveApiKey(
+	secrets: Map<string, string>,
+	book: ApiKeyBook | undefined,
+	apiKey: string,
+): ResolvedKey | undefined {
 	if (book) return book.resolve(apiKey);
 	const secret = secrets.get(apiKey);
 	return secret === undefined ? undefined : {type: 'HMAC', credential: {type: 'HMAC', secret}, account: apiKey};

@@ -19,12 +19,26 @@ import {MatchingEngine, type FeeSchedule, type OrderStatus} from './matching/ind
 import {restingOrdersInBook} from './resting-orders-book.js';
 import {UserEvents} from './user-events.js';
 
-export {ClientHub, type ClientInfo, type ClientOptions, type ClientAccountView, type ClientFill} from './clients/client-hub.js';
+export {
+	ClientHub,
+	type ClientInfo,
+	type ClientOptions,
+	type ClientAccountView,
+	type ClientFill,
+} from './clients/client-hub.js';
 export type {ActivitySnapshot} from './clients/client-activity.js';
 export type {ActivityEvent, ActivityEventType} from './clients/activity-ring.js';
 export {LEGACY_USER_DATA_NOTICE, parseLegacyUserData} from './legacy-user-data.js';
 export type {PublicKeyRegistration} from './api-keys.js';
-export {FaultController, FAULT_NAMES, parseFaultSpec, type FaultName, type FaultSpec, type FaultParams, type ActiveFault} from './faults/index.js';
+export {
+	FaultController,
+	FAULT_NAMES,
+	parseFaultSpec,
+	type FaultName,
+	type FaultSpec,
+	type FaultParams,
+	type ActiveFault,
+} from './faults/index.js';
 
 /** Documented defaults, shaped like Binance's 64-character alphanumeric keys. Not secret: loopback only. */
 export const DEFAULT_API_KEY = 'drydockMockApiKey00000000000000000000000000000000000000000000001';
@@ -109,8 +123,10 @@ function defaultBalances(symbols: readonly string[]): Record<string, number> {
 	const balances: Record<string, number> = {USDT: 100_000, BTC: 1, ETH: 10, BNB: 10};
 	for (const symbol of symbols) {
 		const spec = symbolSpec(symbol);
-		if (!(spec.quoteAsset in balances)) balances[spec.quoteAsset] = ['BTC', 'ETH', 'BNB'].includes(spec.quoteAsset) ? 10 : 100_000;
-		if (!(spec.baseAsset in balances)) balances[spec.baseAsset] = Number((10_000 / spec.startPrice).toFixed(spec.qtyDecimals)) || 1;
+		if (!(spec.quoteAsset in balances))
+			balances[spec.quoteAsset] = ['BTC', 'ETH', 'BNB'].includes(spec.quoteAsset) ? 10 : 100_000;
+		if (!(spec.baseAsset in balances))
+			balances[spec.baseAsset] = Number((10_000 / spec.startPrice).toFixed(spec.qtyDecimals)) || 1;
 	}
 	return balances;
 }
@@ -119,15 +135,20 @@ function checkOptions(o: MockExchangeOptions): void {
 	const fail = (message: string) => {
 		throw new TypeError(`startMockExchange: ${message}`);
 	};
-	if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) fail(`port ${o.port} is not an integer between 0 and 65535`);
+	if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535))
+		fail(`port ${o.port} is not an integer between 0 and 65535`);
 	if (o.seed !== undefined && !Number.isFinite(o.seed)) fail('seed must be a finite number');
-	for (const s of o.symbols ?? []) if (!splitSymbol(s)) fail(`symbol "${s}" is not BASEQUOTE in capitals with a known quote asset (e.g. BTCUSDT)`);
+	for (const s of o.symbols ?? [])
+		if (!splitSymbol(s)) fail(`symbol "${s}" is not BASEQUOTE in capitals with a known quote asset (e.g. BTCUSDT)`);
 	if (o.symbols !== undefined && o.symbols.length === 0) fail('symbols must not be empty');
 	if (o.apiKey !== undefined && !/^[A-Za-z0-9]{1,128}$/.test(o.apiKey)) fail('apiKey must be 1–128 letters and digits');
 	if (o.apiSecret !== undefined && o.apiSecret.length === 0) fail('apiSecret must not be empty');
-	if (o.volatility !== undefined && !(o.volatility >= 0 && o.volatility <= 10)) fail('volatility must be between 0 and 10');
-	if (o.weightLimitPerMinute !== undefined && !(o.weightLimitPerMinute >= 1)) fail('weightLimitPerMinute must be at least 1');
-	for (const [asset, amount] of Object.entries(o.balances ?? {})) if (!Number.isFinite(amount) || amount < 0) fail(`balance of ${asset} must be a non-negative number`);
+	if (o.volatility !== undefined && !(o.volatility >= 0 && o.volatility <= 10))
+		fail('volatility must be between 0 and 10');
+	if (o.weightLimitPerMinute !== undefined && !(o.weightLimitPerMinute >= 1))
+		fail('weightLimitPerMinute must be at least 1');
+	for (const [asset, amount] of Object.entries(o.balances ?? {}))
+		if (!Number.isFinite(amount) || amount < 0) fail(`balance of ${asset} must be a non-negative number`);
 }
 
 export async function startMockExchange(options: MockExchangeOptions = {}): Promise<MockExchange> {
@@ -140,14 +161,21 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 
 	const faults = new FaultController();
 	const clock = () => Date.now() + faults.clockSkewMs();
-	const market = new MarketSimulator({seed: options.seed ?? 1, symbols, volatility: options.volatility ?? 0.02, clock, stepMs: options.stepMs ?? 100, ...(options.market ? {market: options.market} : {})});
+	const market = new MarketSimulator({
+		seed: options.seed ?? 1,
+		symbols,
+		volatility: options.volatility ?? 0.02,
+		clock,
+		stepMs: options.stepMs ?? 100,
+		...(options.market ? {market: options.market} : {}),
+	});
 	const engine = new MatchingEngine({
 		clock,
-		rules: (symbol) => market.spec(symbol),
+		rules: symbol => market.spec(symbol),
 		liquidity: {
 			levels: (symbol, side) => market.levels(symbol, side),
 			take: (symbol, side, price, qty) => market.take(symbol, side, price, qty),
-			referencePrice: (symbol) => market.lastPrice(symbol),
+			referencePrice: symbol => market.lastPrice(symbol),
 		},
 		...(options.fees ? {fees: options.fees} : {}),
 	});
@@ -155,7 +183,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	market.prepareHistory();
 	const startingBalances = defaultBalances(symbols);
 	engine.createAccount(apiKey, options.balances ?? startingBalances);
-	market.onMarketTrade((trade) => {
+	market.onMarketTrade(trade => {
 		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);
 	});
 	engine.onEvent(restingOrdersInBook(market));
@@ -169,14 +197,15 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 			throw new TypeError(`startMockExchange: publicKeys[${String(registration.apiKey)}]: ${(error as Error).message}`);
 		}
 	}
-	const credentialStore: CredentialStore = {secretFor: (key) => credentials.get(key)};
+	const credentialStore: CredentialStore = {secretFor: key => credentials.get(key)};
 
 	const limits: RateLimitOptions = {
 		weightPerWindow: options.weightLimitPerMinute ?? 6000,
 		windowMs: options.weightWindowMs ?? 60_000,
 		banAfter429s: options.banAfter429s ?? 5,
 		banMs: options.banMs ?? 120_000,
-		rawPer5m: options.rawRequestsPer5m ?? Math.max(61_000, Math.ceil((61_000 * (options.weightLimitPerMinute ?? 6000)) / 6000)),
+		rawPer5m:
+			options.rawRequestsPer5m ?? Math.max(61_000, Math.ceil((61_000 * (options.weightLimitPerMinute ?? 6000)) / 6000)),
 	};
 	const ordersPer10s = options.ordersPer10s ?? 100;
 	const ordersPerDay = options.ordersPerDay ?? 200_000;
@@ -204,7 +233,17 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
 	};
 	// Created before any listener so its drop listener sees every client's connections before they close.
-	const clients = new ClientHub({base: ctx, ws: wsDeps, engine, faults, host, limits, ordersPer10s, ordersPerDay, defaultBalances: startingBalances});
+	const clients = new ClientHub({
+		base: ctx,
+		ws: wsDeps,
+		engine,
+		faults,
+		host,
+		limits,
+		ordersPer10s,
+		ordersPerDay,
+		defaultBalances: startingBalances,
+	});
 	let layerStats = () => ({openConnections: 0, messagesSent: 0});
 	const stats = (): MockStats => ({
 		uptimeMs: Date.now() - started,
@@ -214,7 +253,10 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		faults: faults.list(),
 	});
 	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, clients, stats, keys});
-	const listener = await startListener(ctx, wsDeps, host, options.port ?? 0, {prefix: ADMIN_PREFIX, handler: adminHandler}).catch(async (error: unknown) => {
+	const listener = await startListener(ctx, wsDeps, host, options.port ?? 0, {
+		prefix: ADMIN_PREFIX,
+		handler: adminHandler,
+	}).catch(async (error: unknown) => {
 		await clients.close();
 		throw error;
 	});
@@ -237,8 +279,8 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		apiSecret,
 		faults,
 		clients,
-		createClient: (clientOptions) => clients.create(clientOptions),
-		registerApiKey: (registration) => keys.register(registration, apiKey),
+		createClient: clientOptions => clients.create(clientOptions),
+		registerApiKey: registration => keys.register(registration, apiKey),
 		legacyUserData: options.legacyUserData ?? false,
 		stats,
 		close() {

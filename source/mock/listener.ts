@@ -22,8 +22,17 @@ export interface Listener {
 const NO_ADMIN = '\0';
 const noAdmin: AdminHandler = () => {};
 
-export async function startListener(ctx: MockContext, ws: WebSocketDeps, host: string, port: number, admin?: {prefix: string; handler: AdminHandler}): Promise<Listener> {
-	const server = http.createServer({keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000}, createRestHandler(ctx, admin?.prefix ?? NO_ADMIN, admin?.handler ?? noAdmin));
+export async function startListener(
+	ctx: MockContext,
+	ws: WebSocketDeps,
+	host: string,
+	port: number,
+	admin?: {prefix: string; handler: AdminHandler},
+): Promise<Listener> {
+	const server = http.createServer(
+		{keepAliveTimeout: 65_000, requestTimeout: 30_000, headersTimeout: 20_000},
+		createRestHandler(ctx, admin?.prefix ?? NO_ADMIN, admin?.handler ?? noAdmin),
+	);
 	// Requests the HTTP parser rejects (bad request line, bad headers) still get a Binance-shaped answer.
 	server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
 		if (!socket.writable || error.code === 'ECONNRESET') {
@@ -31,7 +40,9 @@ export async function startListener(ctx: MockContext, ws: WebSocketDeps, host: s
 			return;
 		}
 		const body = JSON.stringify({code: -1000, msg: `Malformed HTTP request: ${error.code ?? 'parse error'}.`});
-		socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+		socket.end(
+			`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+		);
 	});
 	const layer = attachWebSocketLayer(server, ws, {api: ctx});
 	ctx.listenKeys = layer.listenKeys;
@@ -60,7 +71,7 @@ export async function startListener(ctx: MockContext, ws: WebSocketDeps, host: s
 		close() {
 			closing ??= (async () => {
 				await layer.close();
-				await new Promise<void>((resolve) => {
+				await new Promise<void>(resolve => {
 					server.close(() => resolve());
 					server.closeAllConnections();
 				});

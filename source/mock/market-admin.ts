@@ -18,15 +18,23 @@ export const MARKET_ADMIN_PATHS = new Set(['/market', '/market/shock', '/market/
  * - POST /market/halt {symbol} / POST /market/resume {symbol} → exchangeInfo status BREAK / TRADING;
  *   while halted the symbol does not trade and orders get -1013 "Market is closed."
  */
-export function marketAdmin(market: MarketSimulator, request: IncomingMessage, response: ServerResponse, path: string): void {
+export function marketAdmin(
+	market: MarketSimulator,
+	request: IncomingMessage,
+	response: ServerResponse,
+	path: string,
+): void {
 	const method = request.method ?? 'GET';
 	const send = (status: number, value: unknown) => {
 		const body = JSON.stringify(value);
-		response.writeHead(status, {'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': Buffer.byteLength(body)});
+		response.writeHead(status, {
+			'Content-Type': 'application/json;charset=UTF-8',
+			'Content-Length': Buffer.byteLength(body),
+		});
 		response.end(body);
 	};
 	const bad = (msg: string, status = 400) => send(status, {code: -1102, msg});
-	const all = () => ({symbols: market.symbols().map((s) => market.marketState(s))});
+	const all = () => ({symbols: market.symbols().map(s => market.marketState(s))});
 	if (path === '/market' && method === 'GET') {
 		request.resume();
 		return send(200, all());
@@ -48,13 +56,15 @@ export function marketAdmin(market: MarketSimulator, request: IncomingMessage, r
 		try {
 			const text = Buffer.concat(chunks).toString('utf8');
 			const parsed: unknown = text.trim() === '' ? {} : JSON.parse(text);
-			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return bad('admin body must be a JSON object');
+			if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+				return bad('admin body must be a JSON object');
 			body = parsed as Record<string, unknown>;
 		} catch {
 			return bad('admin body is not valid JSON');
 		}
 		const {symbol, ...rest} = body;
-		if (symbol !== undefined && (typeof symbol !== 'string' || !market.hasSymbol(symbol))) return bad(`"symbol" must be one of ${market.symbols().join(', ')}`);
+		if (symbol !== undefined && (typeof symbol !== 'string' || !market.hasSymbol(symbol)))
+			return bad(`"symbol" must be one of ${market.symbols().join(', ')}`);
 		if (path === '/market') {
 			const parsed = marketSymbolSettingsSchema.safeParse(rest);
 			if (!parsed.success) {

@@ -15,11 +15,12 @@ interface Shown {
  */
 export function restingOrdersInBook(market: MarketSimulator): (event: EngineEvent) => void {
 	const shown = new Map<string, Shown>();
-	return (event) => {
+	return event => {
 		if (event.kind !== 'order') return;
 		const o = event.order;
 		const key = `${event.account}:${o.orderId}`;
-		const resting = o.isWorking && o.price > 0 && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED') && o.type !== 'MARKET';
+		const resting =
+			o.isWorking && o.price > 0 && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED') && o.type !== 'MARKET';
 		const remaining = resting ? Math.max(0, o.origQty - o.executedQty) : 0;
 		const before = shown.get(key);
 		const side = o.side === 'BUY' ? 'bid' : 'ask';

@@ -31,7 +31,9 @@ export function parsePublicKey(pem: string): {type: 'RSA' | 'ED25519'; publicKey
 	}
 	if (publicKey.asymmetricKeyType === 'ed25519') return {type: 'ED25519', publicKey};
 	if (publicKey.asymmetricKeyType === 'rsa') return {type: 'RSA', publicKey};
-	throw new TypeError(`public key type ${publicKey.asymmetricKeyType ?? 'unknown'} is not supported: use Ed25519 or RSA`);
+	throw new TypeError(
+		`public key type ${publicKey.asymmetricKeyType ?? 'unknown'} is not supported: use Ed25519 or RSA`,
+	);
 }
 
 /**
@@ -39,7 +41,8 @@ export function parsePublicKey(pem: string): {type: 'RSA' | 'ED25519'; publicKey
  * SHA-256) and Ed25519 as base64 of the raw signature, case-sensitive.
  */
 export function verifySignature(credential: SigningCredential, payload: string, signature: string): boolean {
-	if (credential.type === 'HMAC') return /^[0-9a-fA-F]{64}$/.test(signature) && signatureMatches(credential.secret, payload, signature);
+	if (credential.type === 'HMAC')
+		return /^[0-9a-fA-F]{64}$/.test(signature) && signatureMatches(credential.secret, payload, signature);
 	if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature) || signature.length > 1024) return false;
 	const raw = Buffer.from(signature, 'base64');
 	try {

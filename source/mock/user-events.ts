@@ -8,7 +8,7 @@ export class UserEvents implements UserDataFeed {
 	private readonly listeners = new Set<(apiKey: string, event: WireUserEvent) => void>();
 
 	constructor(engine: MatchingEngine) {
-		engine.onEvent((event) => {
+		engine.onEvent(event => {
 			if (this.listeners.size === 0) return;
 			const wire = toWire(event, engine);
 			for (const listener of this.listeners) listener(event.account, wire);
@@ -23,9 +23,15 @@ export class UserEvents implements UserDataFeed {
 
 function toWire(event: EngineEvent, engine: MatchingEngine): WireUserEvent {
 	if (event.kind === 'balances') {
-		return {e: 'outboundAccountPosition', E: event.time, u: engine.account(event.account)?.updateTime ?? event.time, B: event.assets.map((b) => ({a: b.asset, f: f8(b.free), l: f8(b.locked)}))};
+		return {
+			e: 'outboundAccountPosition',
+			E: event.time,
+			u: engine.account(event.account)?.updateTime ?? event.time,
+			B: event.assets.map(b => ({a: b.asset, f: f8(b.free), l: f8(b.locked)})),
+		};
 	}
-	if (event.kind === 'balanceDelta') return {e: 'balanceUpdate', E: event.time, a: event.asset, d: f8(event.delta), T: event.time};
+	if (event.kind === 'balanceDelta')
+		return {e: 'balanceUpdate', E: event.time, a: event.asset, d: f8(event.delta), T: event.time};
 	const o = event.order;
 	const fill = event.fill;
 	return {

@@ -45,7 +45,14 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		if (value > limit) {
 			if (!over.has(key)) {
 				over.add(key);
-				options.emit({type: 'anomaly', at: now(), metric: key, value, limit, detail: `${label} ${metric} ${value.toFixed(1)}${unit} over the limit ${limit}${unit}`});
+				options.emit({
+					type: 'anomaly',
+					at: now(),
+					metric: key,
+					value,
+					limit,
+					detail: `${label} ${metric} ${value.toFixed(1)}${unit} over the limit ${limit}${unit}`,
+				});
 			}
 		} else over.delete(key);
 	};
@@ -57,10 +64,30 @@ export function createMonitor(options: MonitorOptions): Monitor {
 		let self: ResourceSample;
 		try {
 			const stats = await pidusage(process.pid);
-			self = {which: 'self', pid: process.pid, label: 'drydock', at, cpuPercent: stats.cpu, rssMb: stats.memory / MB, heapMb: process.memoryUsage().heapUsed / MB, eventLoopLagMs: lagMs, alive: true};
+			self = {
+				which: 'self',
+				pid: process.pid,
+				label: 'drydock',
+				at,
+				cpuPercent: stats.cpu,
+				rssMb: stats.memory / MB,
+				heapMb: process.memoryUsage().heapUsed / MB,
+				eventLoopLagMs: lagMs,
+				alive: true,
+			};
 		} catch {
 			const usage = process.memoryUsage();
-			self = {which: 'self', pid: process.pid, label: 'drydock', at, cpuPercent: null, rssMb: usage.rss / MB, heapMb: usage.heapUsed / MB, eventLoopLagMs: lagMs, alive: true};
+			self = {
+				which: 'self',
+				pid: process.pid,
+				label: 'drydock',
+				at,
+				cpuPercent: null,
+				rssMb: usage.rss / MB,
+				heapMb: usage.heapUsed / MB,
+				eventLoopLagMs: lagMs,
+				alive: true,
+			};
 		}
 		options.emit({type: 'resource', at, sample: self});
 		warm = samples++ > 0;
@@ -72,15 +99,46 @@ export function createMonitor(options: MonitorOptions): Monitor {
 			try {
 				const stats = await pidusage(pid);
 				watchedGone = false;
-				const sample: ResourceSample = {which: 'watched', pid, label: `pid ${pid}`, at, cpuPercent: stats.cpu, rssMb: stats.memory / MB, heapMb: null, eventLoopLagMs: null, alive: true};
+				const sample: ResourceSample = {
+					which: 'watched',
+					pid,
+					label: `pid ${pid}`,
+					at,
+					cpuPercent: stats.cpu,
+					rssMb: stats.memory / MB,
+					heapMb: null,
+					eventLoopLagMs: null,
+					alive: true,
+				};
 				options.emit({type: 'resource', at, sample});
 				check('cpu', sample.cpuPercent, options.limits.cpuPercent, `pid ${pid}`, '%');
 				check('rss', sample.rssMb, options.limits.rssMb, `pid ${pid}`, ' MB');
 			} catch {
-				options.emit({type: 'resource', at, sample: {which: 'watched', pid, label: `pid ${pid}`, at, cpuPercent: null, rssMb: null, heapMb: null, eventLoopLagMs: null, alive: false}});
+				options.emit({
+					type: 'resource',
+					at,
+					sample: {
+						which: 'watched',
+						pid,
+						label: `pid ${pid}`,
+						at,
+						cpuPercent: null,
+						rssMb: null,
+						heapMb: null,
+						eventLoopLagMs: null,
+						alive: false,
+					},
+				});
 				if (!watchedGone) {
 					watchedGone = true;
-					options.emit({type: 'anomaly', at, metric: `pid ${pid}:alive`, value: 0, limit: 1, detail: `watched process ${pid} is not running`});
+					options.emit({
+						type: 'anomaly',
+						at,
+						metric: `pid ${pid}:alive`,
+						value: 0,
+						limit: 1,
+						detail: `watched process ${pid} is not running`,
+					});
 				}
 			}
 		}

@@ -15,7 +15,11 @@ export interface SlopeResult {
 }
 
 /** Least-squares slope per hour of the points at or after `fromAt`; null with fewer than `minPoints` or no time span. */
-export function leastSquaresSlopePerHour(points: readonly Point[], fromAt = -Infinity, minPoints = 5): SlopeResult | null {
+export function leastSquaresSlopePerHour(
+	points: readonly Point[],
+	fromAt = -Infinity,
+	minPoints = 5,
+): SlopeResult | null {
 	const used = points.filter(p => p.at >= fromAt && Number.isFinite(p.value));
 	if (used.length < minPoints) return null;
 	const t0 = used[0]!.at;
@@ -51,9 +55,13 @@ export interface LeakVerdict {
 export const LEAK_MIN_SPAN_MS = 30 * 60_000;
 
 /** Flags a leak when the slope after warm-up exceeds the limit (MB/h); conclusive only over at least `minSpanMs`. */
-export function detectLeak(points: readonly Point[], options: {warmupUntil: number; limitMbPerHour: number; minPoints?: number; minSpanMs?: number}): LeakVerdict {
+export function detectLeak(
+	points: readonly Point[],
+	options: {warmupUntil: number; limitMbPerHour: number; minPoints?: number; minSpanMs?: number},
+): LeakVerdict {
 	const result = leastSquaresSlopePerHour(points, options.warmupUntil, options.minPoints ?? 5);
-	if (!result) return {leaking: false, conclusive: false, slopePerHour: null, reason: 'not enough samples after warm-up'};
+	if (!result)
+		return {leaking: false, conclusive: false, slopePerHour: null, reason: 'not enough samples after warm-up'};
 	const leaking = result.slopePerHour > options.limitMbPerHour;
 	const minSpan = options.minSpanMs ?? LEAK_MIN_SPAN_MS;
 	const conclusive = result.spanMs >= minSpan;

@@ -64,7 +64,8 @@ export interface FaultProxy {
 export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<FaultProxy> {
 	const host = options.host ?? '127.0.0.1';
 	// It forwards to whatever it is asked: reachable beyond this machine it would be a relay for anyone.
-	if (!isLoopbackHost(host)) throw new RangeError(`fault proxy: host "${host}" is not a loopback address (use 127.0.0.1 or ::1)`);
+	if (!isLoopbackHost(host))
+		throw new RangeError(`fault proxy: host "${host}" is not a loopback address (use 127.0.0.1 or ::1)`);
 	let streamHosts = new Set((options.streamHosts ?? []).map(h => h.toLowerCase()));
 	let closing = false;
 	const stats = emptyStats();
@@ -92,7 +93,8 @@ export async function startFaultProxy(options: FaultProxyOptions = {}): Promise<
 		url: listening.url,
 		port: listening.port,
 		inject(fault, durationMs) {
-			if (durationMs !== undefined && (!Number.isFinite(durationMs) || durationMs <= 0)) throw new RangeError('durationMs must be a positive number of milliseconds');
+			if (durationMs !== undefined && (!Number.isFinite(durationMs) || durationMs <= 0))
+				throw new RangeError('durationMs must be a positive number of milliseconds');
 			// A one-shot drop has nothing to keep doing afterwards.
 			const entry = faults.add(fault, durationMs, fault.kind !== 'drop-websockets' || durationMs !== undefined);
 			for (const link of links.all()) effects.judge(link, entry);

@@ -43,7 +43,13 @@ export class TunnelError extends Error {
  * Opens a CONNECT tunnel through `proxy` to host:port; the callback gets the raw socket, or a
  * TunnelError carrying the proxy's reason (its reply body, e.g. `getaddrinfo ENOTFOUND host`).
  */
-export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: number, callback: (error: TunnelError | null, socket?: net.Socket) => void): void {
+export function openTunnel(
+	proxy: URL,
+	host: string,
+	port: number,
+	timeoutMs: number,
+	callback: (error: TunnelError | null, socket?: net.Socket) => void,
+): void {
 	const socket = net.connect({host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80)});
 	socket.setNoDelay(true);
 	const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -63,8 +69,16 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 	};
 	const refuse = () => {
 		const r = refusal!;
-		const reason = head.subarray(r.bodyStart, r.bodyStart + Math.min(r.length, maxReasonBytes)).toString('utf8').trim();
-		finish(new TunnelError(`${reason || `proxy answered ${r.status}`} (CONNECT ${authority} through the fault proxy ${proxy.host})`, r.code ?? (r.status.startsWith('504') ? 'ETIMEDOUT' : 'ECONNREFUSED')));
+		const reason = head
+			.subarray(r.bodyStart, r.bodyStart + Math.min(r.length, maxReasonBytes))
+			.toString('utf8')
+			.trim();
+		finish(
+			new TunnelError(
+				`${reason || `proxy answered ${r.status}`} (CONNECT ${authority} through the fault proxy ${proxy.host})`,
+				r.code ?? (r.status.startsWith('504') ? 'ETIMEDOUT' : 'ECONNREFUSED'),
+			),
+		);
 	};
 	const onData = (chunk: Buffer) => {
 		head = Buffer.concat([head, chunk]);
@@ -74,7 +88,8 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 		}
 		const end = head.indexOf('\r\n\r\n');
 		if (end < 0) {
-			if (head.length > maxHeadBytes) finish(new TunnelError(`proxy ${proxy.host}: CONNECT reply head over ${maxHeadBytes} bytes`, 'EPROTO'));
+			if (head.length > maxHeadBytes)
+				finish(new TunnelError(`proxy ${proxy.host}: CONNECT reply head over ${maxHeadBytes} bytes`, 'EPROTO'));
 			return;
 		}
 		const text = head.subarray(0, end).toString('latin1');
@@ -92,16 +107,33 @@ export function openTunnel(proxy: URL, host: string, port: number, timeoutMs: nu
 		// does, hand it over once the client's listeners are on (they attach on the next tick).
 		if (rest.length > 0) setImmediate(() => socket.unshift(rest));
 	};
-	const timer = setTimeout(() => finish(new TunnelError(`proxy ${proxy.host}: no CONNECT reply for ${authority} within ${timeoutMs} ms`, 'ETIMEDOUT')), timeoutMs);
+	const timer = setTimeout(
+		() =>
+			finish(
+				new TunnelError(`proxy ${proxy.host}: no CONNECT reply for ${authority} within ${timeoutMs} ms`, 'ETIMEDOUT'),
+			),
+		timeoutMs,
+	);
 	socket.on('data', onData);
-	socket.on('error', error => finish(new TunnelError(`proxy ${proxy.host}: ${error.message}`, (error as NodeJS.ErrnoException).code ?? 'ECONNREFUSED')));
-	socket.once('close', () => (refusal ? refuse() : finish(new TunnelError(`proxy ${proxy.host} closed before answering CONNECT ${authority}`, 'ECONNRESET'))));
+	socket.on('error', error =>
+		finish(
+			new TunnelError(`proxy ${proxy.host}: ${error.message}`, (error as NodeJS.ErrnoException).code ?? 'ECONNREFUSED'),
+		),
+	);
+	socket.once('close', () =>
+		refusal
+			? refuse()
+			: finish(new TunnelError(`proxy ${proxy.host} closed before answering CONNECT ${authority}`, 'ECONNRESET')),
+	);
 	socket.once('connect', () => socket.write(`CONNECT ${authority} HTTP/1.1\r\nHost: ${authority}\r\n\r\n`));
 }
 
 /** The TLS handshake inside a tunnel gets as long as the tunnel itself had to open. */
 function handshakeTimeout(host: string, port: number, timeoutMs: number): TunnelError {
-	return new TunnelError(`TLS handshake with ${host}:${port} through the fault proxy did not complete within ${timeoutMs} ms`, 'ETIMEDOUT');
+	return new TunnelError(
+		`TLS handshake with ${host}:${port} through the fault proxy did not complete within ${timeoutMs} ms`,
+		'ETIMEDOUT',
+	);
 }
 
 /** undici's custom connector: `connect` of an Agent or Client. */
@@ -113,7 +145,11 @@ export type Connector = buildConnector.connector;
  * ProxyAgent, a refused tunnel fails with the proxy's reason and system code (a DNS failure stays
  * ENOTFOUND), not as an abort that ccxt would report as a timeout.
  */
-export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000, tlsOptions: Pick<tls.ConnectionOptions, 'ca' | 'rejectUnauthorized'> = {}): Connector {
+export function createTunnelConnector(
+	proxyUrl: string,
+	timeoutMs = 10_000,
+	tlsOptions: Pick<tls.ConnectionOptions, 'ca' | 'rejectUnauthorized'> = {},
+): Connector {
 	const proxy = new URL(proxyUrl);
 	if (proxy.protocol !== 'http:') throw new Error(`proxy URL must be http://host:port, got ${proxyUrl}`);
 	return (options, callback) => {
@@ -124,7 +160,12 @@ export function createTunnelConnector(proxyUrl: string, timeoutMs = 10_000, tlsO
 			if (error || !socket) return callback(error ?? new TunnelError('no tunnel', 'ECONNRESET'), null);
 			if (!secure) return callback(null, socket);
 			const servername = options.servername ?? (net.isIP(host) ? undefined : host);
-			const tlsSocket = tls.connect({...tlsOptions, socket, ALPNProtocols: ['http/1.1'], ...(servername ? {servername} : {})});
+			const tlsSocket = tls.connect({
+				...tlsOptions,
+				socket,
+				ALPNProtocols: ['http/1.1'],
+				...(servername ? {servername} : {}),
+			});
 			let settled = false;
 			// A handshake held by a fault (blackhole, stall) would otherwise wait as long as the fault lasts.
 			const timer = setTimeout(() => {

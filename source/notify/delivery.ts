@@ -47,7 +47,15 @@ export class Delivery {
 	readonly target: string;
 
 	constructor(options: DeliveryOptions) {
-		this.o = {maxQueue: 100, maxAttempts: 10, baseDelayMs: 500, maxDelayMs: 30_000, timeoutMs: 5_000, random: Math.random, ...options};
+		this.o = {
+			maxQueue: 100,
+			maxAttempts: 10,
+			baseDelayMs: 500,
+			maxDelayMs: 30_000,
+			timeoutMs: 5_000,
+			random: Math.random,
+			...options,
+		};
 		this.target = new URL(options.url).origin;
 	}
 
@@ -63,7 +71,9 @@ export class Delivery {
 		if (waiting >= this.o.maxQueue) {
 			this.queue.splice(this.queue.length - waiting, 1);
 			this.stats.dropped++;
-			this.o.onProblem?.(`notify ${this.target}: queue full, dropped the oldest notification (${this.stats.dropped} dropped so far)`);
+			this.o.onProblem?.(
+				`notify ${this.target}: queue full, dropped the oldest notification (${this.stats.dropped} dropped so far)`,
+			);
 		}
 		this.queue.push({body, attempts: 0});
 		if (!this.running) this.running = this.drain().finally(() => (this.running = null));
@@ -130,7 +140,9 @@ export class Delivery {
 		});
 	}
 
-	private async post(body: string): Promise<{ok: true} | {ok: false; permanent: boolean; why: string; retryAfterMs?: number}> {
+	private async post(
+		body: string,
+	): Promise<{ok: true} | {ok: false; permanent: boolean; why: string; retryAfterMs?: number}> {
 		try {
 			const response = await fetch(this.o.url, {
 				method: 'POST',
@@ -141,8 +153,16 @@ export class Delivery {
 			await response.arrayBuffer().catch(() => undefined);
 			if (response.ok) return {ok: true};
 			const retryAfter = Number(response.headers.get('retry-after'));
-			const permanent = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
-			return {ok: false, permanent, why: `HTTP ${response.status}`, ...(Number.isFinite(retryAfter) && retryAfter > 0 ? {retryAfterMs: Math.min(retryAfter * 1000, this.o.maxDelayMs)} : {})};
+			const permanent =
+				response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429;
+			return {
+				ok: false,
+				permanent,
+				why: `HTTP ${response.status}`,
+				...(Number.isFinite(retryAfter) && retryAfter > 0
+					? {retryAfterMs: Math.min(retryAfter * 1000, this.o.maxDelayMs)}
+					: {}),
+			};
 		} catch (error) {
 			const cause = (error as {cause?: {code?: string}}).cause?.code;
 			return {ok: false, permanent: false, why: cause ?? (error instanceof Error ? error.name : 'error')};

@@ -21,7 +21,15 @@ export type NotifyEvent =
 			reason: string | null;
 			failedChecks: {id: string; title: string; measured: string; threshold: string | null; reason: string | null}[];
 	  })
-	| (RunRef & {type: 'anomaly'; at: number; kind: 'critical-error' | 'resource-limit'; metric: string; detail: string; value: number | null; limit: number | null})
+	| (RunRef & {
+			type: 'anomaly';
+			at: number;
+			kind: 'critical-error' | 'resource-limit';
+			metric: string;
+			detail: string;
+			value: number | null;
+			limit: number | null;
+	  })
 	| (RunRef & {
 			type: 'run-end';
 			at: number;
@@ -101,17 +109,33 @@ export class SnapshotWatcher {
 					failedChecks: phase.checks
 						.filter(c => c.verdict === 'fail')
 						.slice(0, 10)
-						.map(c => ({id: c.id, title: c.title, measured: c.measured === null ? '—' : `${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`, threshold: c.threshold, reason: c.reason ?? null})),
+						.map(c => ({
+							id: c.id,
+							title: c.title,
+							measured: c.measured === null ? '—' : `${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`,
+							threshold: c.threshold,
+							reason: c.reason ?? null,
+						})),
 				});
 			}
 		}
 		for (const group of s.errors) {
 			if (!group.critical || this.criticalKeys.has(group.key)) continue;
 			this.criticalKeys.add(group.key);
-			events.push({...ref, type: 'anomaly', at: group.lastSeen, kind: 'critical-error', metric: group.kind, detail: `critical error (${group.kind})${group.phase ? ` in ${group.phase}` : ''}: ${group.message}`, value: group.count, limit: null});
+			events.push({
+				...ref,
+				type: 'anomaly',
+				at: group.lastSeen,
+				kind: 'critical-error',
+				metric: group.kind,
+				detail: `critical error (${group.kind})${group.phase ? ` in ${group.phase}` : ''}: ${group.message}`,
+				value: group.count,
+				limit: null,
+			});
 		}
 		// After the end, resource readings are the report being written, not the run: not anomalies.
-		if (!this.ended && run.state !== 'finished' && run.state !== 'interrupted') events.push(...this.limitCrossings(s, ref));
+		if (!this.ended && run.state !== 'finished' && run.state !== 'interrupted')
+			events.push(...this.limitCrossings(s, ref));
 		if ((run.state === 'finished' || run.state === 'interrupted') && !this.ended) {
 			this.ended = true;
 			const inPlan = s.phases.filter(p => run.plan.phases.includes(p.id));
@@ -124,7 +148,11 @@ export class SnapshotWatcher {
 				exitCode: run.exitCode,
 				grade: s.grade,
 				elapsedMs: run.elapsedMs,
-				phases: {passed: inPlan.filter(p => p.status === 'pass' || p.status === 'warn').length, failed: failed.length, total: inPlan.length},
+				phases: {
+					passed: inPlan.filter(p => p.status === 'pass' || p.status === 'warn').length,
+					failed: failed.length,
+					total: inPlan.length,
+				},
 				failedPhases: failed.map(p => p.id),
 				operations: s.metrics.operations,
 				successRate: s.metrics.successRate,
@@ -139,7 +167,10 @@ export class SnapshotWatcher {
 		const out: NotifyEvent[] = [];
 		const l = s.resources.limits;
 		const checks: [string, string, number | null | undefined, number][] = [];
-		for (const [who, r] of [['drydock', s.resources.self], ['watched process', s.resources.watched]] as const) {
+		for (const [who, r] of [
+			['drydock', s.resources.self],
+			['watched process', s.resources.watched],
+		] as const) {
 			if (!r) continue;
 			// The first sample covers start-up (module loading pegs the CPU): not an anomaly.
 			if (!this.seenResources.has(who)) {
@@ -148,10 +179,21 @@ export class SnapshotWatcher {
 			}
 			const wasAlive = this.alive.get(who) ?? true;
 			this.alive.set(who, r.alive);
-			if (wasAlive && !r.alive) out.push({...ref, type: 'anomaly', at: s.at, kind: 'resource-limit', metric: `${who} alive`, detail: `${who} (pid ${r.pid}) is not running`, value: 0, limit: 1});
+			if (wasAlive && !r.alive)
+				out.push({
+					...ref,
+					type: 'anomaly',
+					at: s.at,
+					kind: 'resource-limit',
+					metric: `${who} alive`,
+					detail: `${who} (pid ${r.pid}) is not running`,
+					value: 0,
+					limit: 1,
+				});
 			checks.push([`${who} cpu`, `${who} (pid ${r.pid}) CPU`, r.cpuPercent, l.cpuPercent]);
 			checks.push([`${who} rss`, `${who} (pid ${r.pid}) RSS`, r.rssMb, l.rssMb]);
-			if (who === 'drydock') checks.push([`${who} event-loop-lag`, `${who} event-loop lag`, r.eventLoopLagMs, l.eventLoopLagMs]);
+			if (who === 'drydock')
+				checks.push([`${who} event-loop-lag`, `${who} event-loop lag`, r.eventLoopLagMs, l.eventLoopLagMs]);
 		}
 		for (const [key, label, value, limit] of checks) {
 			if (value === null || value === undefined || !Number.isFinite(limit) || limit <= 0) continue;
@@ -161,7 +203,16 @@ export class SnapshotWatcher {
 				if (s.at - state.lastSentAt >= this.cooldownMs) {
 					state.lastSentAt = s.at;
 					const unit = key.endsWith('cpu') ? '%' : key.endsWith('rss') ? ' MB' : ' ms';
-					out.push({...ref, type: 'anomaly', at: s.at, kind: 'resource-limit', metric: key, detail: `${label} ${value.toFixed(1)}${unit} over its limit of ${limit}${unit}`, value, limit});
+					out.push({
+						...ref,
+						type: 'anomaly',
+						at: s.at,
+						kind: 'resource-limit',
+						metric: key,
+						detail: `${label} ${value.toFixed(1)}${unit} over its limit of ${limit}${unit}`,
+						value,
+						limit,
+					});
 				}
 			} else if (state.over && value < limit * this.rearmRatio) {
 				state.over = false;

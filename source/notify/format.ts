@@ -31,7 +31,10 @@ export function describe(event: NotifyEvent): {title: string; lines: string[]} {
 				title: `drydock: phase ${event.phase} FAILED — ${where}`,
 				lines: [
 					...(event.reason ? [`reason: ${event.reason}`] : []),
-					...event.failedChecks.map(c => `✗ ${c.title}: ${c.measured}${c.threshold ? ` (threshold ${c.threshold})` : ''}${c.reason ? ` — ${c.reason}` : ''}`),
+					...event.failedChecks.map(
+						c =>
+							`✗ ${c.title}: ${c.measured}${c.threshold ? ` (threshold ${c.threshold})` : ''}${c.reason ? ` — ${c.reason}` : ''}`,
+					),
 				],
 			};
 		case 'anomaly':
@@ -58,16 +61,38 @@ export interface FormatOptions {
 	telegramChatId?: string;
 }
 
-export function formatBody(event: NotifyEvent, format: NotifyFormat, options: FormatOptions = {}): Record<string, unknown> {
+export function formatBody(
+	event: NotifyEvent,
+	format: NotifyFormat,
+	options: FormatOptions = {},
+): Record<string, unknown> {
 	const {title, lines} = describe(event);
 	const text = [title, ...lines].join('\n');
 	switch (format) {
 		case 'generic':
-			return {source: 'drydock', schema: 'drydock.notification/1', event: event.type, at: new Date(event.at).toISOString(), run_id: event.runId, profile: event.profile, environment: event.environment, text, data: event};
+			return {
+				source: 'drydock',
+				schema: 'drydock.notification/1',
+				event: event.type,
+				at: new Date(event.at).toISOString(),
+				run_id: event.runId,
+				profile: event.profile,
+				environment: event.environment,
+				text,
+				data: event,
+			};
 		case 'slack':
 			return {
 				text: slackEscape(title),
-				blocks: [{type: 'section', text: {type: 'mrkdwn', text: `*${slackEscape(title)}*${lines.length > 0 ? '\n' + lines.map(slackEscape).join('\n') : ''}`}}],
+				blocks: [
+					{
+						type: 'section',
+						text: {
+							type: 'mrkdwn',
+							text: `*${slackEscape(title)}*${lines.length > 0 ? '\n' + lines.map(slackEscape).join('\n') : ''}`,
+						},
+					},
+				],
 			};
 		case 'telegram':
 			// Plain text (no parse_mode): nothing in a reason can break Telegram's markup parser.

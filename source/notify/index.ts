@@ -41,22 +41,26 @@ export function validateNotifyOptions(url: string, format: string): {url: URL; f
 	} catch {
 		throw new UsageError('--notify: not a URL (expected http://… or https://…)');
 	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--notify: ${parsed.protocol} URLs are not supported (http or https)`);
-	if (!isNotifyFormat(format)) throw new UsageError(`--notify-format: "${format}" is not one of ${notifyFormats.join(', ')}`);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+		throw new UsageError(`--notify: ${parsed.protocol} URLs are not supported (http or https)`);
+	if (!isNotifyFormat(format))
+		throw new UsageError(`--notify-format: "${format}" is not one of ${notifyFormats.join(', ')}`);
 	return {url: parsed, format};
 }
 
 function maskDeep<T>(value: T, mask: (text: string) => string): T {
 	if (typeof value === 'string') return mask(value) as T;
 	if (Array.isArray(value)) return (value as unknown[]).map(v => maskDeep(v, mask)) as T;
-	if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, mask)])) as T;
+	if (value && typeof value === 'object')
+		return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, mask)])) as T;
 	return value;
 }
 
 export function createNotifier(options: NotifierOptions): Notifier {
 	const {url, format} = validateNotifyOptions(options.url, options.format);
 	const chatId = options.telegramChatId ?? url.searchParams.get('chat_id') ?? undefined;
-	if (format === 'telegram' && !chatId) throw new UsageError('--notify-format telegram: no chat id (add ?chat_id=N to the bot URL)');
+	if (format === 'telegram' && !chatId)
+		throw new UsageError('--notify-format telegram: no chat id (add ?chat_id=N to the bot URL)');
 	const mask = options.mask ?? ((text: string) => text);
 	const wanted = new Set<NotifyEventType>(options.events ?? ['phase-failed', 'anomaly', 'run-end']);
 	const delivery = new Delivery({...options, url: options.url});

@@ -8,7 +8,12 @@ export class TimeoutError extends Error {
 }
 
 /** Resolves or rejects with `promise`, rejects when `signal` aborts, or with TimeoutError after `timeoutMs`. */
-export function within<T>(promise: Promise<T>, signal: AbortSignal, timeoutMs?: number, what = 'operation'): Promise<T> {
+export function within<T>(
+	promise: Promise<T>,
+	signal: AbortSignal,
+	timeoutMs?: number,
+	what = 'operation',
+): Promise<T> {
 	signal.throwIfAborted();
 	return new Promise<T>((resolve, reject) => {
 		let timer: NodeJS.Timeout | undefined;

@@ -16,7 +16,15 @@ export interface CandleIntegrity {
 }
 
 export function checkCandles(candles: readonly Candle[], stepMs: number): CandleIntegrity {
-	const result: CandleIntegrity = {count: candles.length, nonMonotonic: 0, gaps: 0, badOhlc: 0, negativeVolume: 0, misaligned: 0, firstProblem: null};
+	const result: CandleIntegrity = {
+		count: candles.length,
+		nonMonotonic: 0,
+		gaps: 0,
+		badOhlc: 0,
+		negativeVolume: 0,
+		misaligned: 0,
+		firstProblem: null,
+	};
 	const note = (text: string) => {
 		if (result.firstProblem === null) result.firstProblem = text;
 	};
@@ -27,9 +35,15 @@ export function checkCandles(candles: readonly Candle[], stepMs: number): Candle
 			result.badOhlc += 1;
 			note(`candle ${at} has a non-numeric field`);
 		} else {
-			if (candle.low > Math.min(candle.open, candle.close) || candle.high < Math.max(candle.open, candle.close) || candle.low > candle.high) {
+			if (
+				candle.low > Math.min(candle.open, candle.close) ||
+				candle.high < Math.max(candle.open, candle.close) ||
+				candle.low > candle.high
+			) {
 				result.badOhlc += 1;
-				note(`candle ${at}: low ${candle.low} / high ${candle.high} do not bound open ${candle.open} / close ${candle.close}`);
+				note(
+					`candle ${at}: low ${candle.low} / high ${candle.high} do not bound open ${candle.open} / close ${candle.close}`,
+				);
 			}
 			if (candle.volume < 0) {
 				result.negativeVolume += 1;

@@ -26,32 +26,68 @@ export interface LimitCheck {
 
 export function limit(ctx: PhaseCtx, spec: LimitCheck): CheckResult {
 	const unit = spec.unit ? ` ${spec.unit}` : '';
-	const threshold = spec.max !== undefined ? `≤ ${spec.max}${unit}` : spec.min !== undefined ? `≥ ${spec.min}${unit}` : null;
+	const threshold =
+		spec.max !== undefined ? `≤ ${spec.max}${unit}` : spec.min !== undefined ? `≥ ${spec.min}${unit}` : null;
 	const base = {id: spec.id, title: spec.title, threshold, ...(spec.unit ? {unit: spec.unit} : {})};
 	if (spec.measured === null || !Number.isFinite(spec.measured)) {
-		return ctx.check({...base, verdict: spec.whenMissing ?? 'no-data', measured: null, reason: spec.missingReason ?? 'nothing was measured'});
+		return ctx.check({
+			...base,
+			verdict: spec.whenMissing ?? 'no-data',
+			measured: null,
+			reason: spec.missingReason ?? 'nothing was measured',
+		});
 	}
 	const measured = round(spec.measured, 3);
 	const over = spec.max !== undefined && spec.measured > spec.max;
 	const under = spec.min !== undefined && spec.measured < spec.min;
 	if (over || under) {
-		return ctx.check({...base, verdict: 'fail', measured, reason: spec.reason ?? `${measured}${unit} ${over ? '>' : '<'} ${over ? spec.max : spec.min}${unit}`});
+		return ctx.check({
+			...base,
+			verdict: 'fail',
+			measured,
+			reason: spec.reason ?? `${measured}${unit} ${over ? '>' : '<'} ${over ? spec.max : spec.min}${unit}`,
+		});
 	}
 	if (spec.warnAbove !== undefined && spec.measured > spec.warnAbove) {
-		return ctx.check({...base, verdict: 'warn', measured, reason: `${measured}${unit} is above ${spec.warnAbove}${unit}`});
+		return ctx.check({
+			...base,
+			verdict: 'warn',
+			measured,
+			reason: `${measured}${unit} is above ${spec.warnAbove}${unit}`,
+		});
 	}
 	return ctx.check({...base, verdict: 'pass', measured});
 }
 
-export function pass(ctx: PhaseCtx, id: string, title: string, measured: number | string | boolean | null, threshold: string | null, unit?: string): CheckResult {
+export function pass(
+	ctx: PhaseCtx,
+	id: string,
+	title: string,
+	measured: number | string | boolean | null,
+	threshold: string | null,
+	unit?: string,
+): CheckResult {
 	return ctx.check({id, title, verdict: 'pass', measured, threshold, ...(unit ? {unit} : {})});
 }
 
-export function fail(ctx: PhaseCtx, id: string, title: string, reason: string, measured: number | string | boolean | null = null, threshold: string | null = null): CheckResult {
+export function fail(
+	ctx: PhaseCtx,
+	id: string,
+	title: string,
+	reason: string,
+	measured: number | string | boolean | null = null,
+	threshold: string | null = null,
+): CheckResult {
 	return ctx.check({id, title, verdict: 'fail', measured, threshold, reason});
 }
 
-export function skip(ctx: PhaseCtx, id: string, title: string, reason: string, threshold: string | null = null): CheckResult {
+export function skip(
+	ctx: PhaseCtx,
+	id: string,
+	title: string,
+	reason: string,
+	threshold: string | null = null,
+): CheckResult {
 	return ctx.check({id, title, verdict: 'skipped', measured: null, threshold, reason});
 }
 
@@ -61,6 +97,12 @@ export function describe(error: unknown): string {
 	return typed.kind === 'unknown' ? typed.message : `${typed.kind}: ${typed.message}`;
 }
 
-export function failFromError(ctx: PhaseCtx, id: string, title: string, error: unknown, threshold: string | null = null): CheckResult {
+export function failFromError(
+	ctx: PhaseCtx,
+	id: string,
+	title: string,
+	error: unknown,
+	threshold: string | null = null,
+): CheckResult {
 	return fail(ctx, id, title, describe(error), null, threshold);
 }

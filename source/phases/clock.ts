@@ -37,7 +37,10 @@ export function tightest(samples: readonly ClockSample[]): ClockSample | null {
 }
 
 /** One fetchTime round trip → offset estimate. */
-export async function measureClock(exchange: ExchangeClient, fetchTime: () => Promise<number> = () => exchange.fetchTime()): Promise<ClockSample> {
+export async function measureClock(
+	exchange: ExchangeClient,
+	fetchTime: () => Promise<number> = () => exchange.fetchTime(),
+): Promise<ClockSample> {
 	const sent = Date.now();
 	const t0 = performance.now();
 	const serverTime = await fetchTime();

@@ -44,7 +44,10 @@ export const concurrencyPhase: Phase = {
 				Array.from({length: attempts}, async (_, i) => {
 					const strategy = `s${i % strategies}`;
 					const side = i % 2 === 0 ? 'buy' : 'sell';
-					const price = side === 'buy' ? restingBuyPrice(q.market, q.bid, 0.1 + (i % 5) * 0.01) : restingSellPrice(q.market, q.ask, 0.1 + (i % 5) * 0.01);
+					const price =
+						side === 'buy'
+							? restingBuyPrice(q.market, q.bid, 0.1 + (i % 5) * 0.01)
+							: restingSellPrice(q.market, q.ask, 0.1 + (i % 5) * 0.01);
 					const amount = amountForNotional(q.market, notional, price);
 					const decision = risk.evaluate({symbol, side, amount, price});
 					if (!decision.ok) {
@@ -55,7 +58,17 @@ export const concurrencyPhase: Phase = {
 					const clientOrderId = orders.nextClientOrderId(`cc${strategy}`);
 					sentIds.push(clientOrderId);
 					try {
-						placed.push(await submitOrder(ctx, orders, {symbol, side, type: 'limit', amount, price, timeInForce: 'GTC', clientOrderId}));
+						placed.push(
+							await submitOrder(ctx, orders, {
+								symbol,
+								side,
+								type: 'limit',
+								amount,
+								price,
+								timeInForce: 'GTC',
+								clientOrderId,
+							}),
+						);
 					} catch (error) {
 						risk.settle({symbol, side, amount, price});
 						failures.push(describe(error));
@@ -78,31 +91,94 @@ export const concurrencyPhase: Phase = {
 			);
 			const expectedRefused = attempts - maxOpen;
 			const title = `${attempts} concurrent limit orders from ${strategies} strategies (max ${maxOpen} open)`;
-			if (failures.length > 0) fail(ctx, 'concurrent-orders', title, `${failures.length} failed: ${failures[0]}`, `${placed.length} placed`, 'all acknowledged');
-			else if (refused !== expectedRefused) fail(ctx, 'concurrent-orders', title, `the risk manager refused ${refused}, expected ${expectedRefused}`, refused, `${expectedRefused} refused`);
-			else pass(ctx, 'concurrent-orders', title, `${placed.length} placed, ${refused} refused by risk`, `${maxOpen} placed, ${expectedRefused} refused`);
+			if (failures.length > 0)
+				fail(
+					ctx,
+					'concurrent-orders',
+					title,
+					`${failures.length} failed: ${failures[0]}`,
+					`${placed.length} placed`,
+					'all acknowledged',
+				);
+			else if (refused !== expectedRefused)
+				fail(
+					ctx,
+					'concurrent-orders',
+					title,
+					`the risk manager refused ${refused}, expected ${expectedRefused}`,
+					refused,
+					`${expectedRefused} refused`,
+				);
+			else
+				pass(
+					ctx,
+					'concurrent-orders',
+					title,
+					`${placed.length} placed, ${refused} refused by risk`,
+					`${maxOpen} placed, ${expectedRefused} refused`,
+				);
 
 			const distinct = new Set(sentIds).size;
-			limit(ctx, {id: 'distinct-client-ids', title: 'clientOrderIds distinct', measured: sentIds.length - distinct, max: 0, unit: 'duplicates'});
+			limit(ctx, {
+				id: 'distinct-client-ids',
+				title: 'clientOrderIds distinct',
+				measured: sentIds.length - distinct,
+				max: 0,
+				unit: 'duplicates',
+			});
 			const report = await orders.reconcile(exchange, [symbol]);
-			const venueOpen = (await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError})).filter(order => orders.owns(order.clientOrderId));
+			const venueOpen = (
+				await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError})
+			).filter(order => orders.owns(order.clientOrderId));
 			const localOpen = placed.filter(order => order.status === 'open').length;
-			const detail = [...report.orphans.map(id => `orphan ${id}`), ...report.missing.map(id => `missing ${id}`), ...report.duplicates.map(id => `duplicate ${id}`), ...report.mismatched.map(id => `mismatched ${id}`)];
-			limit(ctx, {id: 'no-duplicates-or-orphans', title: `venue and local books agree (${venueOpen.length} open there, ${localOpen} here)`, measured: discrepancies(report) + Math.abs(venueOpen.length - localOpen), max: 0, reason: detail.slice(0, 3).join('; ') || `${venueOpen.length} open on the venue vs ${localOpen} locally`});
+			const detail = [
+				...report.orphans.map(id => `orphan ${id}`),
+				...report.missing.map(id => `missing ${id}`),
+				...report.duplicates.map(id => `duplicate ${id}`),
+				...report.mismatched.map(id => `mismatched ${id}`),
+			];
+			limit(ctx, {
+				id: 'no-duplicates-or-orphans',
+				title: `venue and local books agree (${venueOpen.length} open there, ${localOpen} here)`,
+				measured: discrepancies(report) + Math.abs(venueOpen.length - localOpen),
+				max: 0,
+				reason: detail.slice(0, 3).join('; ') || `${venueOpen.length} open on the venue vs ${localOpen} locally`,
+			});
 
 			// cancelAllOrders would also take orders that are not ours: use it only when every open order is ours.
-			const allOpen = await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError});
+			const allOpen = await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {
+				isTransient: isTransientError,
+			});
 			const onlyOurs = allOpen.every(order => orders.owns(order.clientOrderId));
 			const cancelled = onlyOurs
-				? await ctx.call('cancelAllOrders', () => exchange.cancelAllOrders(symbol), {retry: false, isTransient: isTransientError})
-				: await Promise.all(venueOpen.map(order => ctx.call('cancelOrder', () => exchange.cancelOrder(symbol, {id: order.id}), {isTransient: isTransientError})));
+				? await ctx.call('cancelAllOrders', () => exchange.cancelAllOrders(symbol), {
+						retry: false,
+						isTransient: isTransientError,
+					})
+				: await Promise.all(
+						venueOpen.map(order =>
+							ctx.call('cancelOrder', () => exchange.cancelOrder(symbol, {id: order.id}), {
+								isTransient: isTransientError,
+							}),
+						),
+					);
 			for (const order of cancelled) {
 				orders.apply(order);
 				risk.settle({symbol, side: order.side, amount: order.amount ?? 0, price: order.price ?? 0});
 			}
 			ctx.order('canceled', cancelled.length);
-			const remaining = (await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError})).filter(order => orders.owns(order.clientOrderId));
-			if (remaining.length > 0) fail(ctx, 'cancel-all', 'cancel everything at once', `${remaining.length} orders still open after cancelAllOrders`, remaining.length, '= 0 open');
+			const remaining = (
+				await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError})
+			).filter(order => orders.owns(order.clientOrderId));
+			if (remaining.length > 0)
+				fail(
+					ctx,
+					'cancel-all',
+					'cancel everything at once',
+					`${remaining.length} orders still open after cancelAllOrders`,
+					remaining.length,
+					'= 0 open',
+				);
 			else pass(ctx, 'cancel-all', `cancel everything at once (${cancelled.length} cancelled)`, 0, '= 0 open');
 		} finally {
 			await cancelAllOurs(exchange, orders, [symbol], ctx);

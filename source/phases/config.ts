@@ -30,54 +30,144 @@ function checkUrls(ctx: PhaseCtx, profile: Profile): void {
 			const seen = environmentOfHost(host);
 			// A mock may run on another machine; what must never happen is a "mock" profile pointing at a real venue.
 			const ok = profile.environment === 'mock' ? seen === 'mock' || seen === 'other' : seen === profile.environment;
-			if (!ok) wrong.push(`${name} ${host} is ${seen === 'other' ? 'not a Binance' : `a ${seen}`} host, expected ${profile.environment}`);
+			if (!ok)
+				wrong.push(
+					`${name} ${host} is ${seen === 'other' ? 'not a Binance' : `a ${seen}`} host, expected ${profile.environment}`,
+				);
 		}
 	}
-	const secure = profile.environment === 'mock' || entries.every(([, url]) => url.startsWith('https://') || url.startsWith('wss://'));
-	if (wrong.length > 0) fail(ctx, 'urls-match-environment', 'URLs match the environment', wrong.join('; '), endpoints.rest, profile.environment);
-	else if (!secure) fail(ctx, 'urls-match-environment', 'URLs match the environment', 'a venue URL is not TLS (https/wss)', endpoints.rest, 'TLS');
-	else pass(ctx, 'urls-match-environment', 'URLs match the environment', endpoints.rest, `${profile.environment} hosts`);
+	const secure =
+		profile.environment === 'mock' ||
+		entries.every(([, url]) => url.startsWith('https://') || url.startsWith('wss://'));
+	if (wrong.length > 0)
+		fail(
+			ctx,
+			'urls-match-environment',
+			'URLs match the environment',
+			wrong.join('; '),
+			endpoints.rest,
+			profile.environment,
+		);
+	else if (!secure)
+		fail(
+			ctx,
+			'urls-match-environment',
+			'URLs match the environment',
+			'a venue URL is not TLS (https/wss)',
+			endpoints.rest,
+			'TLS',
+		);
+	else
+		pass(ctx, 'urls-match-environment', 'URLs match the environment', endpoints.rest, `${profile.environment} hosts`);
 }
 
 function checkKeys(ctx: PhaseCtx, profile: Profile): void {
 	const {apiKey, secret} = ctx.services.credentials;
 	if (profile.execution === 'paper' && !apiKey && !secret) {
-		skip(ctx, 'api-key', 'API key present and well-formed', 'paper execution reads public market data only: no key needed');
-		skip(ctx, 'api-secret', 'API secret present and well-formed', 'paper execution reads public market data only: no key needed');
+		skip(
+			ctx,
+			'api-key',
+			'API key present and well-formed',
+			'paper execution reads public market data only: no key needed',
+		);
+		skip(
+			ctx,
+			'api-secret',
+			'API secret present and well-formed',
+			'paper execution reads public market data only: no key needed',
+		);
 		return;
 	}
 	const keyProblem = keyShapeProblem(apiKey, 'API key', profile.credentials.apiKeyEnv);
 	const secretProblem = keyShapeProblem(secret, 'API secret', profile.credentials.apiSecretEnv);
-	if (keyProblem) fail(ctx, 'api-key', 'API key present and well-formed', keyProblem, apiKey === null ? 'missing' : `${apiKey.length} chars`, '64 letters/digits');
+	if (keyProblem)
+		fail(
+			ctx,
+			'api-key',
+			'API key present and well-formed',
+			keyProblem,
+			apiKey === null ? 'missing' : `${apiKey.length} chars`,
+			'64 letters/digits',
+		);
 	else pass(ctx, 'api-key', 'API key present and well-formed', '64 chars', '64 letters/digits');
-	if (secretProblem) fail(ctx, 'api-secret', 'API secret present and well-formed', secretProblem, secret === null ? 'missing' : `${secret.length} chars`, '64 letters/digits');
+	if (secretProblem)
+		fail(
+			ctx,
+			'api-secret',
+			'API secret present and well-formed',
+			secretProblem,
+			secret === null ? 'missing' : `${secret.length} chars`,
+			'64 letters/digits',
+		);
 	else pass(ctx, 'api-secret', 'API secret present and well-formed', '64 chars', '64 letters/digits');
-	if (!keyProblem && !secretProblem && apiKey === secret) fail(ctx, 'key-secret-distinct', 'API key and secret differ', 'the API key and the secret are the same value (one environment variable used twice?)');
+	if (!keyProblem && !secretProblem && apiKey === secret)
+		fail(
+			ctx,
+			'key-secret-distinct',
+			'API key and secret differ',
+			'the API key and the secret are the same value (one environment variable used twice?)',
+		);
 }
 
 function checkLiveGuard(ctx: PhaseCtx, profile: Profile): void {
 	const title = 'live trading guarded';
 	if (!isLive(profile)) {
-		pass(ctx, 'live-guard', title, `${profile.environment}/${profile.execution}: no real money`, 'allow-live + caps on mainnet');
+		pass(
+			ctx,
+			'live-guard',
+			title,
+			`${profile.environment}/${profile.execution}: no real money`,
+			'allow-live + caps on mainnet',
+		);
 		return;
 	}
 	if (!ctx.services.allowLive) {
-		fail(ctx, 'live-guard', title, 'mainnet with execution "exchange" places real orders: start with --allow-live to permit it', 'not allowed', '--allow-live');
+		fail(
+			ctx,
+			'live-guard',
+			title,
+			'mainnet with execution "exchange" places real orders: start with --allow-live to permit it',
+			'not allowed',
+			'--allow-live',
+		);
 		return;
 	}
 	const {perOrderNotionalCap, perRunNotionalCap} = profile.live;
 	if (perOrderNotionalCap > perRunNotionalCap) {
-		fail(ctx, 'live-guard', title, `live.perOrderNotionalCap ${perOrderNotionalCap} exceeds live.perRunNotionalCap ${perRunNotionalCap}`, perOrderNotionalCap, `≤ ${perRunNotionalCap}`);
+		fail(
+			ctx,
+			'live-guard',
+			title,
+			`live.perOrderNotionalCap ${perOrderNotionalCap} exceeds live.perRunNotionalCap ${perRunNotionalCap}`,
+			perOrderNotionalCap,
+			`≤ ${perRunNotionalCap}`,
+		);
 		return;
 	}
-	pass(ctx, 'live-guard', title, `allowed; ≤ ${perOrderNotionalCap}/order, ≤ ${perRunNotionalCap}/run`, '--allow-live + caps');
+	pass(
+		ctx,
+		'live-guard',
+		title,
+		`allowed; ≤ ${perOrderNotionalCap}/order, ≤ ${perRunNotionalCap}/run`,
+		'--allow-live + caps',
+	);
 }
 
 function checkTradingSettings(ctx: PhaseCtx, profile: Profile): void {
 	const title = 'soak order notional within the risk limits';
 	const notional = profile.soak.orderNotional;
-	const cap = isLive(profile) ? Math.min(profile.risk.maxOrderNotional, profile.live.perOrderNotionalCap) : profile.risk.maxOrderNotional;
-	if (notional > cap) fail(ctx, 'soak-notional', title, `soak.orderNotional ${notional} > ${cap}: every soak order would be rejected by the risk manager`, notional, `≤ ${cap}`);
+	const cap = isLive(profile)
+		? Math.min(profile.risk.maxOrderNotional, profile.live.perOrderNotionalCap)
+		: profile.risk.maxOrderNotional;
+	if (notional > cap)
+		fail(
+			ctx,
+			'soak-notional',
+			title,
+			`soak.orderNotional ${notional} > ${cap}: every soak order would be rejected by the risk manager`,
+			notional,
+			`≤ ${cap}`,
+		);
 	else pass(ctx, 'soak-notional', title, notional, `≤ ${cap}`);
 }
 
@@ -85,12 +175,26 @@ function checkStrategyFile(ctx: PhaseCtx, profile: Profile): void {
 	const title = 'user strategy file';
 	const file = profile.strategy.file;
 	if (!file) {
-		skip(ctx, 'strategy-file', title, `no strategy.file in the profile; the built-in "${profile.strategy.builtin}" is used`);
+		skip(
+			ctx,
+			'strategy-file',
+			title,
+			`no strategy.file in the profile; the built-in "${profile.strategy.builtin}" is used`,
+		);
 		return;
 	}
 	const absolute = path.resolve(ctx.services.cwd, file);
-	if (!existsSync(absolute)) fail(ctx, 'strategy-file', title, `strategy.file ${file} not found (resolved to ${absolute})`, file, 'exists');
-	else if (!/\.(c|m)?(j|t)sx?$/.test(absolute)) fail(ctx, 'strategy-file', title, `strategy.file ${file}: expected a .js/.mjs module (or .ts, loaded through tsx)`, file, '.js/.mjs/.ts');
+	if (!existsSync(absolute))
+		fail(ctx, 'strategy-file', title, `strategy.file ${file} not found (resolved to ${absolute})`, file, 'exists');
+	else if (!/\.(c|m)?(j|t)sx?$/.test(absolute))
+		fail(
+			ctx,
+			'strategy-file',
+			title,
+			`strategy.file ${file}: expected a .js/.mjs module (or .ts, loaded through tsx)`,
+			file,
+			'.js/.mjs/.ts',
+		);
 	else pass(ctx, 'strategy-file', title, file, 'exists');
 }
 

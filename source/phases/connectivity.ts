@@ -38,7 +38,10 @@ async function checkClock(ctx: PhaseCtx): Promise<void> {
 		reason: `the venue's clock is ${round(skew, 1)} ms ${direction} ours (> ${threshold} ms)${beyondRecvWindow ? `: beyond the ${recvWindowMs} ms recvWindow, signed requests are rejected (-1021) — sync the clock (NTP)` : ''}`,
 	});
 	const summary = summarize(rtts);
-	ctx.log('info', `clock offset ${round(best.offsetMs, 1)} ms (rtt ${round(best.rttMs, 2)} ms, median ${round(summary.p50 ?? 0, 2)} ms)`);
+	ctx.log(
+		'info',
+		`clock offset ${round(best.offsetMs, 1)} ms (rtt ${round(best.rttMs, 2)} ms, median ${round(summary.p50 ?? 0, 2)} ms)`,
+	);
 }
 
 async function checkRestLatency(ctx: PhaseCtx, symbol: string): Promise<void> {
@@ -50,7 +53,13 @@ async function checkRestLatency(ctx: PhaseCtx, symbol: string): Promise<void> {
 		latencies.push(performance.now() - started);
 	}
 	const summary = summarize(latencies);
-	limit(ctx, {id: 'rest-p99', title: `REST round trip p99 (fetchTicker ${symbol}, n=${summary.count})`, measured: summary.p99, max: ctx.profile.thresholds.restP99Ms, unit: 'ms'});
+	limit(ctx, {
+		id: 'rest-p99',
+		title: `REST round trip p99 (fetchTicker ${symbol}, n=${summary.count})`,
+		measured: summary.p99,
+		max: ctx.profile.thresholds.restP99Ms,
+		unit: 'ms',
+	});
 }
 
 export const connectivityPhase: Phase = {
@@ -85,12 +94,27 @@ export const connectivityPhase: Phase = {
 				const market = markets.find(m => m.symbol === symbol);
 				if (!market) problems.push(`${symbol} is not listed`);
 				else if (!market.active || market.status !== 'TRADING') problems.push(`${symbol} is ${market.status}`);
-				else if (!market.orderTypes.includes('LIMIT') || !market.orderTypes.includes('MARKET')) problems.push(`${symbol} lacks LIMIT/MARKET orders`);
+				else if (!market.orderTypes.includes('LIMIT') || !market.orderTypes.includes('MARKET'))
+					problems.push(`${symbol} lacks LIMIT/MARKET orders`);
 			}
-			if (problems.length > 0) fail(ctx, 'symbols-tradable', 'profile symbols tradable', problems.join('; '), `${profile.symbols.length - problems.length}/${profile.symbols.length}`, 'all TRADING');
+			if (problems.length > 0)
+				fail(
+					ctx,
+					'symbols-tradable',
+					'profile symbols tradable',
+					problems.join('; '),
+					`${profile.symbols.length - problems.length}/${profile.symbols.length}`,
+					'all TRADING',
+				);
 			else {
 				symbolsOk = true;
-				pass(ctx, 'symbols-tradable', 'profile symbols tradable', `${profile.symbols.length}/${profile.symbols.length}`, 'all TRADING');
+				pass(
+					ctx,
+					'symbols-tradable',
+					'profile symbols tradable',
+					`${profile.symbols.length}/${profile.symbols.length}`,
+					'all TRADING',
+				);
 			}
 		} catch (error) {
 			failFromError(ctx, 'exchange-info', 'exchangeInfo loaded', error, '> 0 markets');
@@ -106,14 +130,29 @@ export const connectivityPhase: Phase = {
 
 		try {
 			const balance = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
-			pass(ctx, 'account-read', 'authenticated account read', `${Object.keys(balance.assets).length} assets`, 'signed request accepted');
+			pass(
+				ctx,
+				'account-read',
+				'authenticated account read',
+				`${Object.keys(balance.assets).length} assets`,
+				'signed request accepted',
+			);
 		} catch (error) {
 			const typed = toExchangeError(error);
 			const hint =
-				typed.kind === 'invalid-nonce' ? ' — our timestamp is outside the venue\'s recvWindow: the clocks disagree (see clock-skew)'
-				: typed.kind === 'auth' ? ' — check the key, the secret and the key\'s IP whitelist'
-				: '';
-			fail(ctx, 'account-read', 'authenticated account read', `${describe(error)}${hint}`, typed.kind, 'signed request accepted');
+				typed.kind === 'invalid-nonce'
+					? " — our timestamp is outside the venue's recvWindow: the clocks disagree (see clock-skew)"
+					: typed.kind === 'auth'
+						? " — check the key, the secret and the key's IP whitelist"
+						: '';
+			fail(
+				ctx,
+				'account-read',
+				'authenticated account read',
+				`${describe(error)}${hint}`,
+				typed.kind,
+				'signed request accepted',
+			);
 		}
 	},
 };

@@ -50,8 +50,22 @@ async function marketOrder(run: OrdersRun, q: Quote): Promise<void> {
 	try {
 		const order = await place(run, {symbol, side: 'buy', type: 'market', amount}, 'mkt');
 		if (order.status === 'closed' && Math.abs(order.filled - amount) <= (q.market.stepSize ?? 1e-12) / 2) {
-			pass(ctx, 'market-order', title, `${order.venueStatus ?? order.status}, ${order.filled} @ ${round(order.average ?? 0, 8)}`, 'FILLED in full');
-		} else fail(ctx, 'market-order', title, `status ${order.venueStatus ?? order.status}, filled ${order.filled} of ${amount}`, order.venueStatus ?? order.status, 'FILLED in full');
+			pass(
+				ctx,
+				'market-order',
+				title,
+				`${order.venueStatus ?? order.status}, ${order.filled} @ ${round(order.average ?? 0, 8)}`,
+				'FILLED in full',
+			);
+		} else
+			fail(
+				ctx,
+				'market-order',
+				title,
+				`status ${order.venueStatus ?? order.status}, filled ${order.filled} of ${amount}`,
+				order.venueStatus ?? order.status,
+				'FILLED in full',
+			);
 	} catch (error) {
 		fail(ctx, 'market-order', title, describe(error), null, 'FILLED in full');
 	}
@@ -72,38 +86,91 @@ async function restingLimit(run: OrdersRun, q: Quote): Promise<void> {
 	}
 	const statuses: string[] = [placed.venueStatus ?? placed.status];
 	const clientOrderId = placed.clientOrderId!;
-	const queried = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError});
-	const open = await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {isTransient: isTransientError});
+	const queried = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {
+		isTransient: isTransientError,
+	});
+	const open = await ctx.call('fetchOpenOrders', () => exchange.fetchOpenOrders(symbol), {
+		isTransient: isTransientError,
+	});
 	const listed = open.some(order => order.clientOrderId === clientOrderId);
 	if (placed.status === 'open' && queried.status === 'open' && listed) {
-		pass(ctx, 'limit-rests', 'limit order far from the market rests', `${queried.venueStatus ?? queried.status} @ ${price}, listed open`, 'NEW, open');
+		pass(
+			ctx,
+			'limit-rests',
+			'limit order far from the market rests',
+			`${queried.venueStatus ?? queried.status} @ ${price}, listed open`,
+			'NEW, open',
+		);
 	} else {
-		fail(ctx, 'limit-rests', 'limit order far from the market rests', `placed ${placed.venueStatus}, queried ${queried.venueStatus}, ${listed ? '' : 'not '}in open orders`, queried.venueStatus ?? queried.status, 'NEW, open');
+		fail(
+			ctx,
+			'limit-rests',
+			'limit order far from the market rests',
+			`placed ${placed.venueStatus}, queried ${queried.venueStatus}, ${listed ? '' : 'not '}in open orders`,
+			queried.venueStatus ?? queried.status,
+			'NEW, open',
+		);
 	}
 	statuses.push(queried.venueStatus ?? queried.status);
 	const cancelled = await cancelTracked(ctx, orders, symbol, clientOrderId);
-	const after = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError});
+	const after = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {
+		isTransient: isTransientError,
+	});
 	statuses.push(after.venueStatus ?? after.status);
-	if (cancelled?.status === 'canceled' && after.status === 'canceled') pass(ctx, 'cancel', 'cancel a resting order', after.venueStatus ?? after.status, 'CANCELED');
-	else fail(ctx, 'cancel', 'cancel a resting order', `after cancel the venue says ${after.venueStatus ?? after.status}`, after.venueStatus ?? after.status, 'CANCELED');
+	if (cancelled?.status === 'canceled' && after.status === 'canceled')
+		pass(ctx, 'cancel', 'cancel a resting order', after.venueStatus ?? after.status, 'CANCELED');
+	else
+		fail(
+			ctx,
+			'cancel',
+			'cancel a resting order',
+			`after cancel the venue says ${after.venueStatus ?? after.status}`,
+			after.venueStatus ?? after.status,
+			'CANCELED',
+		);
 	const expected = ['NEW', 'NEW', 'CANCELED'];
 	const trail = statuses.join(' → ');
-	if (statuses.every((status, i) => status === expected[i])) pass(ctx, 'status-tracking', 'status tracked NEW → CANCELED', trail, expected.join(' → '));
+	if (statuses.every((status, i) => status === expected[i]))
+		pass(ctx, 'status-tracking', 'status tracked NEW → CANCELED', trail, expected.join(' → '));
 	else fail(ctx, 'status-tracking', 'status tracked NEW → CANCELED', `observed ${trail}`, trail, expected.join(' → '));
 }
 
-async function expectRejection(run: OrdersRun, id: string, title: string, expected: string, request: Omit<OrderRequest, 'clientOrderId'>, contains?: string): Promise<void> {
+async function expectRejection(
+	run: OrdersRun,
+	id: string,
+	title: string,
+	expected: string,
+	request: Omit<OrderRequest, 'clientOrderId'>,
+	contains?: string,
+): Promise<void> {
 	const {ctx} = run;
 	try {
 		const order = await place(run, request, 'rej');
 		// It went through: cancel it at once, and fail the check.
-		if (order.status === 'open') await cancelTracked(ctx, ctx.services.orders, request.symbol, order.clientOrderId!).catch(() => null);
-		fail(ctx, id, title, `the venue accepted it (${order.venueStatus ?? order.status})`, 'accepted', `rejected: ${expected}`);
+		if (order.status === 'open')
+			await cancelTracked(ctx, ctx.services.orders, request.symbol, order.clientOrderId!).catch(() => null);
+		fail(
+			ctx,
+			id,
+			title,
+			`the venue accepted it (${order.venueStatus ?? order.status})`,
+			'accepted',
+			`rejected: ${expected}`,
+		);
 	} catch (error) {
 		const typed = toExchangeError(error);
 		const message = typed.message.length > 140 ? `${typed.message.slice(0, 140)}…` : typed.message;
-		if (typed.kind !== expected) fail(ctx, id, title, `rejected as ${typed.kind} (${message})`, typed.kind, `rejected: ${expected}`);
-		else if (contains && !typed.message.includes(contains)) fail(ctx, id, title, `rejected as ${typed.kind} but not for ${contains}: ${message}`, typed.kind, `rejected: ${expected} (${contains})`);
+		if (typed.kind !== expected)
+			fail(ctx, id, title, `rejected as ${typed.kind} (${message})`, typed.kind, `rejected: ${expected}`);
+		else if (contains && !typed.message.includes(contains))
+			fail(
+				ctx,
+				id,
+				title,
+				`rejected as ${typed.kind} but not for ${contains}: ${message}`,
+				typed.kind,
+				`rejected: ${expected} (${contains})`,
+			);
 		else pass(ctx, id, title, `${typed.kind}${typed.code !== null ? ` (${typed.code})` : ''}`, `rejected: ${expected}`);
 	}
 }
@@ -116,32 +183,82 @@ async function rejections(run: OrdersRun, q: Quote): Promise<void> {
 	// LOT_SIZE: more than maxQty (ccxt silently rounds off-step amounts, so the step cannot be broken through it).
 	if (market.maxQty !== null && market.maxQty > 0) {
 		const amount = roundAmount(market, market.maxQty * 2, 'floor');
-		await expectRejection(run, 'reject-lot-size', 'LOT_SIZE violation rejected', 'invalid-order', {symbol, side: 'buy', type: 'limit', amount, price: restPrice, timeInForce: 'GTC'}, 'LOT_SIZE');
+		await expectRejection(
+			run,
+			'reject-lot-size',
+			'LOT_SIZE violation rejected',
+			'invalid-order',
+			{symbol, side: 'buy', type: 'limit', amount, price: restPrice, timeInForce: 'GTC'},
+			'LOT_SIZE',
+		);
 	} else skip(ctx, 'reject-lot-size', 'LOT_SIZE violation rejected', `${symbol} has no LOT_SIZE maxQty to exceed`);
 	// PRICE_FILTER: above maxPrice.
 	if (market.maxPrice !== null && market.maxPrice > 0) {
 		const price = market.maxPrice * 2;
 		const amount = roundAmount(market, Math.max(market.minQty ?? 0, market.stepSize ?? 0), 'ceil');
-		await expectRejection(run, 'reject-price-filter', 'PRICE_FILTER violation rejected', 'invalid-order', {symbol, side: 'sell', type: 'limit', amount, price, timeInForce: 'GTC'}, 'PRICE_FILTER');
-	} else skip(ctx, 'reject-price-filter', 'PRICE_FILTER violation rejected', `${symbol} has no PRICE_FILTER maxPrice to exceed`);
-	await expectRejection(run, 'reject-bad-symbol', 'unknown symbol rejected', 'bad-symbol', {symbol: 'NOSUCHCOIN/USDT', side: 'buy', type: 'limit', amount: okAmount, price: restPrice, timeInForce: 'GTC'});
+		await expectRejection(
+			run,
+			'reject-price-filter',
+			'PRICE_FILTER violation rejected',
+			'invalid-order',
+			{symbol, side: 'sell', type: 'limit', amount, price, timeInForce: 'GTC'},
+			'PRICE_FILTER',
+		);
+	} else
+		skip(
+			ctx,
+			'reject-price-filter',
+			'PRICE_FILTER violation rejected',
+			`${symbol} has no PRICE_FILTER maxPrice to exceed`,
+		);
+	await expectRejection(run, 'reject-bad-symbol', 'unknown symbol rejected', 'bad-symbol', {
+		symbol: 'NOSUCHCOIN/USDT',
+		side: 'buy',
+		type: 'limit',
+		amount: okAmount,
+		price: restPrice,
+		timeInForce: 'GTC',
+	});
 	if (isLive(ctx.profile)) {
-		skip(ctx, 'reject-insufficient', 'insufficient balance rejected', 'not provoked with real money: an oversized order on mainnet is too risky to send');
+		skip(
+			ctx,
+			'reject-insufficient',
+			'insufficient balance rejected',
+			'not provoked with real money: an oversized order on mainnet is too risky to send',
+		);
 		return;
 	}
-	const balance = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {isTransient: isTransientError});
+	const balance = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {
+		isTransient: isTransientError,
+	});
 	const free = balance.assets[market.quote]?.free ?? 0;
 	let amount = roundAmount(market, ((free + orderNotional(ctx, q)) * 2) / restPrice, 'ceil');
 	if (market.maxQty !== null && amount > market.maxQty) amount = roundAmount(market, market.maxQty, 'floor');
 	if (market.maxNotional !== null && amount * restPrice > market.maxNotional) {
-		skip(ctx, 'reject-insufficient', 'insufficient balance rejected', `the ${market.quote} balance (${free}) exceeds what one order may be (NOTIONAL max ${market.maxNotional})`);
+		skip(
+			ctx,
+			'reject-insufficient',
+			'insufficient balance rejected',
+			`the ${market.quote} balance (${free}) exceeds what one order may be (NOTIONAL max ${market.maxNotional})`,
+		);
 		return;
 	}
 	if (amount * restPrice <= free) {
-		skip(ctx, 'reject-insufficient', 'insufficient balance rejected', `the ${market.quote} balance (${free}) exceeds the largest order LOT_SIZE allows`);
+		skip(
+			ctx,
+			'reject-insufficient',
+			'insufficient balance rejected',
+			`the ${market.quote} balance (${free}) exceeds the largest order LOT_SIZE allows`,
+		);
 		return;
 	}
-	await expectRejection(run, 'reject-insufficient', `insufficient balance rejected (${round(amount * restPrice, 2)} ${market.quote} > ${round(free, 2)} free)`, 'insufficient-funds', {symbol, side: 'buy', type: 'limit', amount, price: restPrice, timeInForce: 'GTC'});
+	await expectRejection(
+		run,
+		'reject-insufficient',
+		`insufficient balance rejected (${round(amount * restPrice, 2)} ${market.quote} > ${round(free, 2)} free)`,
+		'insufficient-funds',
+		{symbol, side: 'buy', type: 'limit', amount, price: restPrice, timeInForce: 'GTC'},
+	);
 }
 
 async function partialFill(run: OrdersRun): Promise<void> {
@@ -160,22 +277,45 @@ async function partialFill(run: OrdersRun): Promise<void> {
 			if (amount <= q.askQty) amount = roundAmount(market, q.askQty + (market.stepSize ?? q.askQty), 'ceil');
 			const notional = amount * q.ask;
 			if (isLive(ctx.profile) && notional > ctx.profile.live.perOrderNotionalCap) {
-				skip(ctx, 'partial-fill', title, `the best ask holds ${q.askQty} (${round(q.askQty * q.ask, 2)} ${market.quote}): a partial fill would exceed the live per-order cap ${ctx.profile.live.perOrderNotionalCap}`);
+				skip(
+					ctx,
+					'partial-fill',
+					title,
+					`the best ask holds ${q.askQty} (${round(q.askQty * q.ask, 2)} ${market.quote}): a partial fill would exceed the live per-order cap ${ctx.profile.live.perOrderNotionalCap}`,
+				);
 				return;
 			}
-			const balance = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {isTransient: isTransientError});
+			const balance = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {
+				isTransient: isTransientError,
+			});
 			if ((balance.assets[market.quote]?.free ?? 0) < notional * 1.01) {
-				skip(ctx, 'partial-fill', title, `not enough ${market.quote} to take ${amount} at ${q.ask} (${round(notional, 2)} needed)`);
+				skip(
+					ctx,
+					'partial-fill',
+					title,
+					`not enough ${market.quote} to take ${amount} at ${q.ask} (${round(notional, 2)} needed)`,
+				);
 				return;
 			}
-			const order = await place(run, {symbol, side: 'buy', type: 'limit', amount, price: q.ask, timeInForce: 'IOC'}, 'ioc');
+			const order = await place(
+				run,
+				{symbol, side: 'buy', type: 'limit', amount, price: q.ask, timeInForce: 'IOC'},
+				'ioc',
+			);
 			last = `${order.venueStatus ?? order.status}, filled ${order.filled} of ${amount}`;
 			if (order.filled > 0 && order.filled < amount && order.status !== 'open') {
 				pass(ctx, 'partial-fill', title, last, '0 < filled < amount, remainder expired');
 				return;
 			}
 			if (order.status === 'open') {
-				fail(ctx, 'partial-fill', title, `an IOC order stayed open: ${last}`, last, '0 < filled < amount, remainder expired');
+				fail(
+					ctx,
+					'partial-fill',
+					title,
+					`an IOC order stayed open: ${last}`,
+					last,
+					'0 < filled < amount, remainder expired',
+				);
 				return;
 			}
 			// Nothing or everything filled: the touch moved under us; try again with a fresh quote.
@@ -186,7 +326,14 @@ async function partialFill(run: OrdersRun): Promise<void> {
 			if (freeze) await faults.clear().catch(() => undefined);
 		}
 	}
-	ctx.check({id: 'partial-fill', title, verdict: 'warn', measured: last, threshold: '0 < filled < amount', reason: `no partial fill in 3 attempts (last: ${last}): the touch kept moving`});
+	ctx.check({
+		id: 'partial-fill',
+		title,
+		verdict: 'warn',
+		measured: last,
+		threshold: '0 < filled < amount',
+		reason: `no partial fill in 3 attempts (last: ${last}): the touch kept moving`,
+	});
 }
 
 /**
@@ -198,24 +345,47 @@ async function userDataStreamCheck(run: OrdersRun, userData: UserDataWatch, subs
 	const {exchange} = ctx.services;
 	const title = `fills and cancels arrive on the user data stream and match REST (${run.placed.length} orders)`;
 	if (run.placed.length === 0) {
-		ctx.check({id: 'user-data-stream', title, verdict: 'no-data', measured: null, threshold: 'all match', reason: 'no order was accepted to compare'});
+		ctx.check({
+			id: 'user-data-stream',
+			title,
+			verdict: 'no-data',
+			measured: null,
+			threshold: 'all match',
+			reason: 'no order was accepted to compare',
+		});
 		return;
 	}
 	const rest = new Map<string, Order>();
-	for (const clientOrderId of run.placed) rest.set(clientOrderId, await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError}));
+	for (const clientOrderId of run.placed)
+		rest.set(
+			clientOrderId,
+			await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError}),
+		);
 	// Fills and cancels only: an order REST still shows open has nothing final to compare.
 	const settled = [...rest].filter(([, order]) => order.status !== 'open');
-	const problems = (): string[] => settled.flatMap(([clientOrderId, order]) => {
-		const streamed = userData.get(clientOrderId);
-		if (streamed === undefined) return [`${clientOrderId} ${order.venueStatus ?? order.status}: never on the stream`];
-		if (streamed.status !== order.status || Math.abs(streamed.filled - order.filled) > 1e-12) return [`${clientOrderId}: stream ${streamed.status} filled ${streamed.filled}, REST ${order.status} filled ${order.filled}`];
-		return [];
-	});
+	const problems = (): string[] =>
+		settled.flatMap(([clientOrderId, order]) => {
+			const streamed = userData.get(clientOrderId);
+			if (streamed === undefined) return [`${clientOrderId} ${order.venueStatus ?? order.status}: never on the stream`];
+			if (streamed.status !== order.status || Math.abs(streamed.filled - order.filled) > 1e-12)
+				return [
+					`${clientOrderId}: stream ${streamed.status} filled ${streamed.filled}, REST ${order.status} filled ${order.filled}`,
+				];
+			return [];
+		});
 	const deadline = Date.now() + 3_000;
 	while (problems().length > 0 && Date.now() < deadline && !ctx.signal.aborted) await ctx.sleep(50);
 	const left = problems();
 	if (left.length === 0) pass(ctx, 'user-data-stream', title, `${settled.length}/${settled.length}`, 'all match');
-	else fail(ctx, 'user-data-stream', title, `${left.length} of ${settled.length} did not match: ${left.slice(0, 3).join('; ')}${left.length > 3 ? '; …' : ''}${subscribed ? '' : ' (the subscription was never acknowledged)'}${userData.lastError ? ` (last stream error: ${userData.lastError})` : ''}`, `${settled.length - left.length}/${settled.length}`, 'all match');
+	else
+		fail(
+			ctx,
+			'user-data-stream',
+			title,
+			`${left.length} of ${settled.length} did not match: ${left.slice(0, 3).join('; ')}${left.length > 3 ? '; …' : ''}${subscribed ? '' : ' (the subscription was never acknowledged)'}${userData.lastError ? ` (last stream error: ${userData.lastError})` : ''}`,
+			`${settled.length - left.length}/${settled.length}`,
+			'all match',
+		);
 }
 
 /** Trades back the phase's net position (sells what it bought, buys back what it sold), bar fees. */
@@ -232,7 +402,13 @@ export async function flatten(ctx: PhaseCtx, symbol: string, net: number): Promi
 	amount = roundAmount(market, amount, 'floor');
 	if (amount <= 0 || (market.marketMinQty !== null && amount < market.marketMinQty)) return null;
 	try {
-		const order = await submitOrder(ctx, ctx.services.orders, {symbol, side, type: 'market', amount, clientOrderId: ctx.services.orders.nextClientOrderId('flat')});
+		const order = await submitOrder(ctx, ctx.services.orders, {
+			symbol,
+			side,
+			type: 'market',
+			amount,
+			clientOrderId: ctx.services.orders.nextClientOrderId('flat'),
+		});
 		ctx.log('info', `flattened: ${side} ${order.filled} ${market.base}`);
 		return order;
 	} catch (error) {
@@ -261,14 +437,28 @@ export const ordersPhase: Phase = {
 			await rejections(run, q);
 			await partialFill(run);
 			const acks = summarize(run.acks);
-			limit(ctx, {id: 'order-ack-p99', title: `order acknowledgement p99 (n=${acks.count})`, measured: acks.p99, max: ctx.profile.thresholds.orderAckP99Ms, unit: 'ms'});
+			limit(ctx, {
+				id: 'order-ack-p99',
+				title: `order acknowledgement p99 (n=${acks.count})`,
+				measured: acks.p99,
+				max: ctx.profile.thresholds.orderAckP99Ms,
+				unit: 'ms',
+			});
 			await userDataStreamCheck(run, userData, subscribed);
 		} finally {
 			userData.stop();
 			const cleanup = await cancelAllOurs(ctx.services.exchange, ctx.services.orders, [symbol], ctx);
 			if (!ctx.signal.aborted) {
 				await flatten(ctx, symbol, run.net).catch(() => undefined);
-				if (cleanup.remaining > 0 || cleanup.failed.length > 0) fail(ctx, 'no-orders-left', 'no order left open', cleanup.failed.join('; ') || `${cleanup.remaining} still open`, cleanup.remaining, '= 0');
+				if (cleanup.remaining > 0 || cleanup.failed.length > 0)
+					fail(
+						ctx,
+						'no-orders-left',
+						'no order left open',
+						cleanup.failed.join('; ') || `${cleanup.remaining} still open`,
+						cleanup.remaining,
+						'= 0',
+					);
 				else pass(ctx, 'no-orders-left', 'no order left open', 0, '= 0');
 			}
 		}

@@ -15,7 +15,14 @@ import {round, summarize} from './stats.js';
 import {PriceReference, tradeCycle, type PipelineDeps} from './trading/cycle.js';
 import {cancelAllOurs, isLive, tradingBlockedReason} from './trading/orders.js';
 import {RiskManager} from './trading/risk.js';
-import {createMaCrossover, createPinger, signalsOf, validSignal, type Strategy, type StrategySignal} from './trading/strategy.js';
+import {
+	createMaCrossover,
+	createPinger,
+	signalsOf,
+	validSignal,
+	type Strategy,
+	type StrategySignal,
+} from './trading/strategy.js';
 import {loadStrategyFile} from './trading/strategy-loader.js';
 import {discrepancies} from './trading/tracker.js';
 
@@ -29,10 +36,20 @@ export function orderNotionalFor(ctx: PhaseCtx, minNotional: number | null): num
 }
 
 /** Replays candles and trades through a strategy; returns the valid signals and the invalid outputs. */
-async function replay(ctx: PhaseCtx, strategy: Strategy, symbol: string): Promise<{signals: StrategySignal[]; invalid: number; inputs: number}> {
+async function replay(
+	ctx: PhaseCtx,
+	strategy: Strategy,
+	symbol: string,
+): Promise<{signals: StrategySignal[]; invalid: number; inputs: number}> {
 	const {exchange} = ctx.services;
-	const history = await ctx.call('fetchOHLCVHistory', signal => exchange.fetchOHLCVHistory(symbol, '1m', 500, {signal}), {isTransient: isTransientError});
-	const trades = await ctx.call('fetchTrades', () => exchange.fetchTrades(symbol, undefined, 200), {isTransient: isTransientError});
+	const history = await ctx.call(
+		'fetchOHLCVHistory',
+		signal => exchange.fetchOHLCVHistory(symbol, '1m', 500, {signal}),
+		{isTransient: isTransientError},
+	);
+	const trades = await ctx.call('fetchTrades', () => exchange.fetchTrades(symbol, undefined, 200), {
+		isTransient: isTransientError,
+	});
 	const signals: StrategySignal[] = [];
 	let invalid = 0;
 	const collect = (output: unknown) => {
@@ -42,7 +59,10 @@ async function replay(ctx: PhaseCtx, strategy: Strategy, symbol: string): Promis
 		}
 	};
 	for (const candle of history.candles) collect(strategy.onCandle?.({symbol, ...candle}));
-	for (const trade of trades) collect(strategy.onTrade?.({symbol, time: trade.timestamp, price: trade.price, amount: trade.amount, side: trade.side}));
+	for (const trade of trades)
+		collect(
+			strategy.onTrade?.({symbol, time: trade.timestamp, price: trade.price, amount: trade.amount, side: trade.side}),
+		);
 	return {signals, invalid, inputs: history.candles.length + trades.length};
 }
 
@@ -82,18 +102,35 @@ function checkRiskManager(ctx: PhaseCtx, price: number): void {
 	risk.fill(symbol, 'sell', lossAmount, price - loss / lossAmount);
 	expect('daily-loss', {side: 'buy', amount: small});
 	const title = 'risk manager rejects each breach (notional, position, open orders, daily loss)';
-	if (results.length > 0) fail(ctx, 'risk-rules', title, results.join('; '), `${4 - results.length}/4`, '4/4 rejected by the right rule');
+	if (results.length > 0)
+		fail(ctx, 'risk-rules', title, results.join('; '), `${4 - results.length}/4`, '4/4 rejected by the right rule');
 	else pass(ctx, 'risk-rules', title, '4/4', '4/4 rejected by the right rule');
 }
 
-async function positionReconciles(ctx: PhaseCtx, start: Balance, base: string, localNet: number, baseFees: number): Promise<void> {
-	const end = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {isTransient: isTransientError});
+async function positionReconciles(
+	ctx: PhaseCtx,
+	start: Balance,
+	base: string,
+	localNet: number,
+	baseFees: number,
+): Promise<void> {
+	const end = await ctx.call('fetchBalance', () => ctx.services.exchange.fetchBalance(), {
+		isTransient: isTransientError,
+	});
 	const actual = (end.assets[base]?.total ?? 0) - (start.assets[base]?.total ?? 0);
 	const expected = localNet - baseFees;
 	const off = Math.abs(actual - expected);
 	const tolerance = Math.max(1e-8, Math.abs(expected) * 1e-6);
 	const title = `position reconciles with the venue (${base} moved ${round(actual, 10)}, local ${round(expected, 10)})`;
-	if (off > tolerance) fail(ctx, 'position-reconciles', title, `the ${base} balance moved ${round(actual, 10)} but our fills say ${round(expected, 10)}`, round(off, 10), `≤ ${tolerance}`);
+	if (off > tolerance)
+		fail(
+			ctx,
+			'position-reconciles',
+			title,
+			`the ${base} balance moved ${round(actual, 10)} but our fills say ${round(expected, 10)}`,
+			round(off, 10),
+			`≤ ${tolerance}`,
+		);
 	else pass(ctx, 'position-reconciles', title, round(off, 10), `≤ ${tolerance}`);
 }
 
@@ -108,8 +145,23 @@ export const pipelinePhase: Phase = {
 
 		// Strategies: the built-in crossover over real candles; a user strategy when the profile names one.
 		const ma = await replay(ctx, createMaCrossover({symbol}), symbol);
-		if (ma.signals.length > 0) pass(ctx, 'strategy-ma-crossover', `moving-average crossover over ${ma.inputs} candles/trades`, `${ma.signals.length} signals`, '≥ 1 signal');
-		else ctx.check({id: 'strategy-ma-crossover', title: `moving-average crossover over ${ma.inputs} candles/trades`, verdict: 'warn', measured: 0, threshold: '≥ 1 signal', reason: 'the averages never crossed in the replayed history'});
+		if (ma.signals.length > 0)
+			pass(
+				ctx,
+				'strategy-ma-crossover',
+				`moving-average crossover over ${ma.inputs} candles/trades`,
+				`${ma.signals.length} signals`,
+				'≥ 1 signal',
+			);
+		else
+			ctx.check({
+				id: 'strategy-ma-crossover',
+				title: `moving-average crossover over ${ma.inputs} candles/trades`,
+				verdict: 'warn',
+				measured: 0,
+				threshold: '≥ 1 signal',
+				reason: 'the averages never crossed in the replayed history',
+			});
 		let user: Strategy | null = null;
 		let userSignals: StrategySignal[] = [];
 		if (ctx.profile.strategy.file) {
@@ -118,8 +170,23 @@ export const pipelinePhase: Phase = {
 				user = await loadStrategyFile(ctx.profile.strategy.file, {symbol}, ctx.services.cwd);
 				const replayed = await replay(ctx, user, symbol);
 				userSignals = replayed.signals;
-				if (replayed.invalid > 0) fail(ctx, 'strategy-user', title, `${replayed.invalid} outputs are not valid signals ({symbol, side: buy|sell, type?, price?, amount?})`, replayed.invalid, '0 invalid');
-				else pass(ctx, 'strategy-user', `${title} (${user.name})`, `${replayed.signals.length} signals over ${replayed.inputs} inputs`, 'loads, valid signals');
+				if (replayed.invalid > 0)
+					fail(
+						ctx,
+						'strategy-user',
+						title,
+						`${replayed.invalid} outputs are not valid signals ({symbol, side: buy|sell, type?, price?, amount?})`,
+						replayed.invalid,
+						'0 invalid',
+					);
+				else
+					pass(
+						ctx,
+						'strategy-user',
+						`${title} (${user.name})`,
+						`${replayed.signals.length} signals over ${replayed.inputs} inputs`,
+						'loads, valid signals',
+					);
 			} catch (error) {
 				fail(ctx, 'strategy-user', title, errorMessage(error), null, 'loads, valid signals');
 				user = null;
@@ -134,7 +201,15 @@ export const pipelinePhase: Phase = {
 			skip(ctx, 'signal-to-order', 'signals become orders', blocked);
 			return;
 		}
-		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'pipe', verifyEachOrder: true};
+		const deps: PipelineDeps = {
+			ctx,
+			market,
+			risk: riskManagerFor(ctx),
+			tracker: orders,
+			notional: orderNotionalFor(ctx, market.minNotional),
+			tag: 'pipe',
+			verifyEachOrder: true,
+		};
 		const prices = new PriceReference();
 		prices.update(ticker.last);
 		const start = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
@@ -150,7 +225,13 @@ export const pipelinePhase: Phase = {
 			// Then the most recent signals of the data-driven strategies (the replayed crossover, the user's), traded now.
 			const replayedSignals = [...ma.signals.slice(-2), ...userSignals.slice(-2)].map(signal => ({...signal, symbol}));
 			const batches: Array<{signals: StrategySignal[]; mode: 'fill' | 'rest'}> = [];
-			for (let i = 0; i < 9; i++) batches.push({signals: signalsOf(pinger.onTick?.(Date.now())).filter(validSignal).map(signal => ({...signal, symbol})), mode: i % 3 === 2 ? 'rest' : 'fill'});
+			for (let i = 0; i < 9; i++)
+				batches.push({
+					signals: signalsOf(pinger.onTick?.(Date.now()))
+						.filter(validSignal)
+						.map(signal => ({...signal, symbol})),
+					mode: i % 3 === 2 ? 'rest' : 'fill',
+				});
 			for (const signal of replayedSignals) batches.push({signals: [signal], mode: 'fill'});
 			for (const {signals, mode} of batches) {
 				for (const signal of signals) {
@@ -166,15 +247,49 @@ export const pipelinePhase: Phase = {
 				}
 			}
 			const title = `signals become orders (${cycles} cycles: ${pinger.name}, then ${replayedSignals.length} replayed strategy signals)`;
-			if (cycles === 0) ctx.check({id: 'signal-to-order', title, verdict: 'no-data', measured: 0, threshold: 'all placed', reason: `${pinger.name} emitted no signal`});
-			else if (problems.length > 0) fail(ctx, 'signal-to-order', title, `${problems.length} failed: ${problems[0]}`, `${cycles - problems.length}/${cycles}`, 'all placed');
+			if (cycles === 0)
+				ctx.check({
+					id: 'signal-to-order',
+					title,
+					verdict: 'no-data',
+					measured: 0,
+					threshold: 'all placed',
+					reason: `${pinger.name} emitted no signal`,
+				});
+			else if (problems.length > 0)
+				fail(
+					ctx,
+					'signal-to-order',
+					title,
+					`${problems.length} failed: ${problems[0]}`,
+					`${cycles - problems.length}/${cycles}`,
+					'all placed',
+				);
 			else pass(ctx, 'signal-to-order', title, `${cycles}/${cycles}`, 'all placed');
 			const latency = summarize(acks);
-			limit(ctx, {id: 'signal-to-ack-p99', title: `signal → acknowledged order p99 (p50 ${round(latency.p50 ?? 0, 2)} ms, n=${latency.count})`, measured: latency.p99, max: ctx.profile.thresholds.orderAckP99Ms, unit: 'ms'});
+			limit(ctx, {
+				id: 'signal-to-ack-p99',
+				title: `signal → acknowledged order p99 (p50 ${round(latency.p50 ?? 0, 2)} ms, n=${latency.count})`,
+				measured: latency.p99,
+				max: ctx.profile.thresholds.orderAckP99Ms,
+				unit: 'ms',
+			});
 			const report = await orders.reconcile(exchange, [symbol]);
 			const count = discrepancies(report) + settledDiscrepancies.length;
-			const detail = [...settledDiscrepancies, ...report.orphans.map(id => `orphan ${id}`), ...report.missing.map(id => `missing ${id}`), ...report.mismatched.map(id => `mismatched ${id}`), ...report.duplicates.map(id => `duplicate ${id}`)];
-			limit(ctx, {id: 'orders-reconcile', title: `local orders reconcile with the venue (${report.checked} open checked, ${cycles} settled)`, measured: count, max: 0, reason: detail.slice(0, 3).join('; ')});
+			const detail = [
+				...settledDiscrepancies,
+				...report.orphans.map(id => `orphan ${id}`),
+				...report.missing.map(id => `missing ${id}`),
+				...report.mismatched.map(id => `mismatched ${id}`),
+				...report.duplicates.map(id => `duplicate ${id}`),
+			];
+			limit(ctx, {
+				id: 'orders-reconcile',
+				title: `local orders reconcile with the venue (${report.checked} open checked, ${cycles} settled)`,
+				measured: count,
+				max: 0,
+				reason: detail.slice(0, 3).join('; '),
+			});
 			await positionReconciles(ctx, start, market.base, net, baseFees);
 		} finally {
 			await cancelAllOurs(exchange, orders, [symbol], ctx);

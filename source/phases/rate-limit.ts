@@ -22,7 +22,12 @@ function header(response: RawResponse, name: string): number | null {
 }
 
 async function rawGet(ctx: PhaseCtx, path: string, query: Record<string, string | number>): Promise<RawResponse> {
-	return within(ctx.services.exchange.rawPublicGet(path, query), ctx.signal, ctx.profile.timeouts.requestMs, `GET ${path}`);
+	return within(
+		ctx.services.exchange.rawPublicGet(path, query),
+		ctx.signal,
+		ctx.profile.timeouts.requestMs,
+		`GET ${path}`,
+	);
 }
 
 async function checkWeightHeader(ctx: PhaseCtx, venueSymbol: string): Promise<void> {
@@ -41,14 +46,24 @@ async function checkWeightHeader(ctx: PhaseCtx, venueSymbol: string): Promise<vo
 	// Other traffic may land in between, and the minute may roll over; the count must not go backwards within a minute.
 	const delta = b - a;
 	if (delta < 0 && sameMinute) {
-		fail(ctx, 'weight-header', title, `the used weight went down from ${a} to ${b} within a minute`, delta, `+${burstWeight} per call`);
+		fail(
+			ctx,
+			'weight-header',
+			title,
+			`the used weight went down from ${a} to ${b} within a minute`,
+			delta,
+			`+${burstWeight} per call`,
+		);
 	} else pass(ctx, 'weight-header', title, `${b} used (+${delta} for one call)`, `present, +${burstWeight} per call`);
 }
 
 async function checkBurst(ctx: PhaseCtx, venueSymbol: string): Promise<void> {
 	const profile = ctx.profile;
 	// A throttle of its own for the burst, so its figures are this burst's alone; it starts from the venue's count.
-	const throttle = new WeightThrottle({budgetPerMinute: profile.rateLimit.weightBudgetPerMinute, headroom: profile.rateLimit.headroom});
+	const throttle = new WeightThrottle({
+		budgetPerMinute: profile.rateLimit.weightBudgetPerMinute,
+		headroom: profile.rateLimit.headroom,
+	});
 	throttle.observe(ctx.services.weights.reported);
 	// About two seconds' worth of the allowed rate, so the throttle must hold part of it back.
 	const requests = Math.max(20, Math.min(200, Math.ceil((throttle.ratePerSecond * 2.5) / burstWeight)));
@@ -76,17 +91,53 @@ async function checkBurst(ctx: PhaseCtx, venueSymbol: string): Promise<void> {
 	);
 	const elapsed = (performance.now() - started) / 1000;
 	const achieved = (requests * burstWeight) / Math.max(elapsed, 0.001);
-	ctx.log('info', `burst: ${requests} requests in ${round(elapsed, 2)} s (${round(achieved, 1)} weight/s, throttle delayed ${throttle.delayed}, peak header ${peak})`);
-	limit(ctx, {id: 'burst-no-429', title: `burst of ${requests} requests (${requests * burstWeight} weight) without a 429`, measured: tooMany + banned, max: 0, reason: `${tooMany} × 429 and ${banned} × 418 despite the throttle`});
-	limit(ctx, {id: 'burst-under-budget', title: 'used weight stays under the budget minus headroom', measured: peak, max: throttle.limit, unit: 'weight'});
+	ctx.log(
+		'info',
+		`burst: ${requests} requests in ${round(elapsed, 2)} s (${round(achieved, 1)} weight/s, throttle delayed ${throttle.delayed}, peak header ${peak})`,
+	);
+	limit(ctx, {
+		id: 'burst-no-429',
+		title: `burst of ${requests} requests (${requests * burstWeight} weight) without a 429`,
+		measured: tooMany + banned,
+		max: 0,
+		reason: `${tooMany} × 429 and ${banned} × 418 despite the throttle`,
+	});
+	limit(ctx, {
+		id: 'burst-under-budget',
+		title: 'used weight stays under the budget minus headroom',
+		measured: peak,
+		max: throttle.limit,
+		unit: 'weight',
+	});
 	if (throttle.delayed === 0) {
-		ctx.check({id: 'burst-throttled', title: 'the throttle spread the burst', verdict: 'warn', measured: 0, threshold: '> 0 delayed', reason: 'the burst fitted the allowance: nothing had to be held back'});
+		ctx.check({
+			id: 'burst-throttled',
+			title: 'the throttle spread the burst',
+			verdict: 'warn',
+			measured: 0,
+			threshold: '> 0 delayed',
+			reason: 'the burst fitted the allowance: nothing had to be held back',
+		});
 	} else {
 		// The bucket allows one second up front, then the sustained rate: the achieved rate may not exceed it by much.
 		const allowed = throttle.ratePerSecond * (1 + 1 / Math.max(elapsed, 0.001));
-		limit(ctx, {id: 'burst-throttled', title: `the throttle spread the burst (${throttle.delayed} requests held back)`, measured: round(achieved, 1), max: round(allowed * 1.1, 1), unit: 'weight/s'});
+		limit(ctx, {
+			id: 'burst-throttled',
+			title: `the throttle spread the burst (${throttle.delayed} requests held back)`,
+			measured: round(achieved, 1),
+			max: round(allowed * 1.1, 1),
+			unit: 'weight/s',
+		});
 	}
-	if (failed > 0) fail(ctx, 'burst-errors', 'burst requests answered', `${failed} requests failed with another HTTP error`, failed, '= 0');
+	if (failed > 0)
+		fail(
+			ctx,
+			'burst-errors',
+			'burst requests answered',
+			`${failed} requests failed with another HTTP error`,
+			failed,
+			'= 0',
+		);
 }
 
 /** On the mock: a storm of 429s, ridden out by waiting Retry-After each time. */
@@ -128,11 +179,24 @@ async function checkStorm(ctx: PhaseCtx, venueSymbol: string): Promise<void> {
 	}
 	if (firstOkAt !== null) recovered();
 	if (tooMany === 0 && banned === 0) {
-		fail(ctx, 'storm-observed', 'the 429 storm was observed', 'the injected storm produced no 429: the fault had no effect', 0, '> 0');
+		fail(
+			ctx,
+			'storm-observed',
+			'the 429 storm was observed',
+			'the injected storm produced no 429: the fault had no effect',
+			0,
+			'> 0',
+		);
 		return;
 	}
 	pass(ctx, 'storm-observed', 'the 429 storm was observed', tooMany, '> 0 × 429');
-	limit(ctx, {id: 'storm-no-418', title: 'no 418 ban (Retry-After was honoured)', measured: banned, max: 0, reason: `${banned} × 418: requests went out before Retry-After elapsed`});
+	limit(ctx, {
+		id: 'storm-no-418',
+		title: 'no 418 ban (Retry-After was honoured)',
+		measured: banned,
+		max: 0,
+		reason: `${banned} × 418: requests went out before Retry-After elapsed`,
+	});
 	limit(ctx, {id: 'storm-retry-after', title: '429 responses carry Retry-After', measured: missingRetryAfter, max: 0});
 	const recovery = firstOkAt === null ? null : firstOkAt - injectedAt - stormMs;
 	limit(ctx, {

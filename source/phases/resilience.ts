@@ -19,7 +19,9 @@ import {quote} from './trading/quotes.js';
 import {restingBuyPrice, roundAmount} from './trading/sizing.js';
 
 async function clearFaults(ctx: PhaseCtx): Promise<void> {
-	await ctx.services.faults.clear().catch((error: unknown) => ctx.log('warn', `clearing faults: ${errorMessage(error)}`));
+	await ctx.services.faults
+		.clear()
+		.catch((error: unknown) => ctx.log('warn', `clearing faults: ${errorMessage(error)}`));
 }
 
 async function waitFor(ctx: PhaseCtx, condition: () => boolean, timeoutMs: number, stepMs = 25): Promise<boolean> {
@@ -47,7 +49,14 @@ async function droppedConnections(ctx: PhaseCtx, venueSymbol: string): Promise<v
 	try {
 		watcher.start([id]);
 		if (!(await waitFor(ctx, () => (watcher.stats(id)?.messages ?? 0) > 0, 5_000))) {
-			ctx.check({id: 'ws-drop-recovery', title, verdict: 'no-data', measured: null, threshold: `≤ ${ctx.profile.thresholds.reconnectMs} ms`, reason: `${id} delivered nothing in 5 s before the drop`});
+			ctx.check({
+				id: 'ws-drop-recovery',
+				title,
+				verdict: 'no-data',
+				measured: null,
+				threshold: `≤ ${ctx.profile.thresholds.reconnectMs} ms`,
+				reason: `${id} delivered nothing in 5 s before the drop`,
+			});
 			return;
 		}
 		// Server-side on the mock (the venue closes on us); our own sockets elsewhere.
@@ -56,23 +65,56 @@ async function droppedConnections(ctx: PhaseCtx, venueSymbol: string): Promise<v
 		await faults.inject({fault: 'drop-websockets'});
 		const recovered = ctx.fault('drop-websockets', where);
 		const limitMs = ctx.profile.thresholds.reconnectMs;
-		const back = await waitFor(ctx, () => {
-			const stats = watcher.stats(id);
-			return stats !== undefined && stats.reconnects > 0 && lastMessageAt !== null && stats.lastResubscribedAt !== null && lastMessageAt > stats.lastResubscribedAt;
-		}, limitMs + 5_000);
+		const back = await waitFor(
+			ctx,
+			() => {
+				const stats = watcher.stats(id);
+				return (
+					stats !== undefined &&
+					stats.reconnects > 0 &&
+					lastMessageAt !== null &&
+					stats.lastResubscribedAt !== null &&
+					lastMessageAt > stats.lastResubscribedAt
+				);
+			},
+			limitMs + 5_000,
+		);
 		const stats = watcher.stats(id)!;
 		if (!back) {
-			fail(ctx, 'ws-drop-recovery', title, `no message after the drop within ${limitMs + 5_000} ms (reconnects ${stats.reconnects}, status ${stats.status})`, null, `≤ ${limitMs} ms`);
+			fail(
+				ctx,
+				'ws-drop-recovery',
+				title,
+				`no message after the drop within ${limitMs + 5_000} ms (reconnects ${stats.reconnects}, status ${stats.status})`,
+				null,
+				`≤ ${limitMs} ms`,
+			);
 			return;
 		}
 		const firstAfter = lastMessageAt!;
 		recovered(firstAfter);
 		const detect = stats.lastDropAt === null ? null : stats.lastDropAt - injectedAt;
 		const resubscribed = stats.lastResubscribedAt! - injectedAt;
-		ctx.log('info', `drop: detected ${detect} ms, resubscribed ${resubscribed} ms, first message ${firstAfter - injectedAt} ms, ${stats.missed} trade ids missed`);
-		limit(ctx, {id: 'ws-drop-recovery', title: `${title} (detected ${detect ?? '?'} ms, first message ${firstAfter - injectedAt} ms)`, measured: resubscribed, max: limitMs, unit: 'ms'});
+		ctx.log(
+			'info',
+			`drop: detected ${detect} ms, resubscribed ${resubscribed} ms, first message ${firstAfter - injectedAt} ms, ${stats.missed} trade ids missed`,
+		);
+		limit(ctx, {
+			id: 'ws-drop-recovery',
+			title: `${title} (detected ${detect ?? '?'} ms, first message ${firstAfter - injectedAt} ms)`,
+			measured: resubscribed,
+			max: limitMs,
+			unit: 'ms',
+		});
 		// A figure for the reader (streams carry no backfill; the soak recovers trades from REST), not a check that passes.
-		ctx.check({id: 'ws-drop-missed', title: 'messages missed across the drop (no backfill on streams)', verdict: 'info', measured: stats.missed, threshold: null, unit: 'trade ids'});
+		ctx.check({
+			id: 'ws-drop-missed',
+			title: 'messages missed across the drop (no backfill on streams)',
+			verdict: 'info',
+			measured: stats.missed,
+			threshold: null,
+			unit: 'trade ids',
+		});
 	} finally {
 		await watcher.close();
 		await exchange.closeStreams().catch(() => undefined);
@@ -85,13 +127,20 @@ async function timeouts(ctx: PhaseCtx, symbol: string): Promise<void> {
 	const deadlineMs = 300;
 	const viaMock = faults.supports('latency');
 	if (viaMock) await faults.inject({fault: 'latency', params: {ms: 1_000}});
-	const recovered = ctx.fault('timeout', viaMock ? 'mock adds 1000 ms to every response; calls give up after 300 ms' : 'a 1 ms local deadline on every call');
+	const recovered = ctx.fault(
+		'timeout',
+		viaMock ? 'mock adds 1000 ms to every response; calls give up after 300 ms' : 'a 1 ms local deadline on every call',
+	);
 	let timedOut = 0;
 	let other = '';
 	try {
 		for (let i = 0; i < 3; i++) {
 			try {
-				await ctx.call('fetchTicker (deadline)', () => exchange.fetchTicker(symbol), {retry: false, breaker: false, timeoutMs: viaMock ? deadlineMs : 1});
+				await ctx.call('fetchTicker (deadline)', () => exchange.fetchTicker(symbol), {
+					retry: false,
+					breaker: false,
+					timeoutMs: viaMock ? deadlineMs : 1,
+				});
 			} catch (error) {
 				if ((error as {kind?: unknown}).kind === 'timeout') timedOut += 1;
 				else other = describe(error);
@@ -111,8 +160,25 @@ async function timeouts(ctx: PhaseCtx, symbol: string): Promise<void> {
 		}
 	}
 	if (recoveredMs !== null) recovered();
-	if (timedOut !== 3) fail(ctx, 'timeouts', title, `${timedOut}/3 calls timed out${other ? `; other error: ${other}` : ''}`, timedOut, '3/3 time out');
-	else limit(ctx, {id: 'timeouts', title: `${title} (3/3 timed out)`, measured: recoveredMs, max: ctx.profile.thresholds.reconnectMs, unit: 'ms to recover', whenMissing: 'fail', missingReason: 'calls kept failing after the latency was removed'});
+	if (timedOut !== 3)
+		fail(
+			ctx,
+			'timeouts',
+			title,
+			`${timedOut}/3 calls timed out${other ? `; other error: ${other}` : ''}`,
+			timedOut,
+			'3/3 time out',
+		);
+	else
+		limit(ctx, {
+			id: 'timeouts',
+			title: `${title} (3/3 timed out)`,
+			measured: recoveredMs,
+			max: ctx.profile.thresholds.reconnectMs,
+			unit: 'ms to recover',
+			whenMissing: 'fail',
+			missingReason: 'calls kept failing after the latency was removed',
+		});
 }
 
 async function breakerCycle(ctx: PhaseCtx, symbol: string): Promise<void> {
@@ -137,7 +203,10 @@ async function breakerCycle(ctx: PhaseCtx, symbol: string): Promise<void> {
 	try {
 		for (let i = 0; i < failureThreshold + 5 && note() !== 'open'; i++) {
 			try {
-				await ctx.call('fetchTicker', () => exchange.fetchTicker(symbol), {retry: false, isTransient: isTransientError});
+				await ctx.call('fetchTicker', () => exchange.fetchTicker(symbol), {
+					retry: false,
+					isTransient: isTransientError,
+				});
 			} catch (error) {
 				failures += 1;
 				kinds.add(errorKindOf(error));
@@ -146,7 +215,10 @@ async function breakerCycle(ctx: PhaseCtx, symbol: string): Promise<void> {
 		if (note() === 'open') {
 			const started = performance.now();
 			try {
-				await ctx.call('fetchTicker', () => exchange.fetchTicker(symbol), {retry: false, isTransient: isTransientError});
+				await ctx.call('fetchTicker', () => exchange.fetchTicker(symbol), {
+					retry: false,
+					isTransient: isTransientError,
+				});
 			} catch (error) {
 				shortCircuited = errorKindOf(error) === 'breaker-open' && performance.now() - started < 50;
 			}
@@ -162,7 +234,10 @@ async function breakerCycle(ctx: PhaseCtx, symbol: string): Promise<void> {
 	for (let i = 0; i < 20 && closedAt === null; i++) {
 		if (note() === 'open') await waitFor(ctx, () => note() !== 'open', openMs + 2_000, 20);
 		try {
-			await ctx.call('fetchTicker (probe)', () => exchange.fetchTicker(symbol), {retry: false, isTransient: isTransientError});
+			await ctx.call('fetchTicker (probe)', () => exchange.fetchTicker(symbol), {
+				retry: false,
+				isTransient: isTransientError,
+			});
 		} catch {
 			// Another probe after the next pause.
 		}
@@ -170,15 +245,61 @@ async function breakerCycle(ctx: PhaseCtx, symbol: string): Promise<void> {
 	}
 	if (closedAt !== null) recovered();
 	const trail = seen.join(' → ');
-	limit(ctx, {id: 'breaker-opens', title: `breaker opens after ${failureThreshold} failures (${[...kinds].join(', ') || 'no errors'})`, measured: opened ? failures : null, max: failureThreshold, unit: 'failures', whenMissing: 'fail', missingReason: `the breaker never opened (${failures} failures, states ${trail})`});
+	limit(ctx, {
+		id: 'breaker-opens',
+		title: `breaker opens after ${failureThreshold} failures (${[...kinds].join(', ') || 'no errors'})`,
+		measured: opened ? failures : null,
+		max: failureThreshold,
+		unit: 'failures',
+		whenMissing: 'fail',
+		missingReason: `the breaker never opened (${failures} failures, states ${trail})`,
+	});
 	if (opened) {
-		if (shortCircuited) pass(ctx, 'breaker-short-circuits', 'an open breaker refuses calls without sending them', true, 'refused < 50 ms');
-		else fail(ctx, 'breaker-short-circuits', 'an open breaker refuses calls without sending them', 'a call went through (or was slow to be refused) while the breaker was open', false, 'refused');
+		if (shortCircuited)
+			pass(
+				ctx,
+				'breaker-short-circuits',
+				'an open breaker refuses calls without sending them',
+				true,
+				'refused < 50 ms',
+			);
+		else
+			fail(
+				ctx,
+				'breaker-short-circuits',
+				'an open breaker refuses calls without sending them',
+				'a call went through (or was slow to be refused) while the breaker was open',
+				false,
+				'refused',
+			);
 	}
 	const halfOpened = seen.includes('half-open');
-	if (!halfOpened) fail(ctx, 'breaker-half-open', `breaker half-opens after ${openMs} ms`, `never observed half-open (states ${trail})`, trail, 'open → half-open → closed');
-	else if (closedAt === null) fail(ctx, 'breaker-half-open', `breaker half-opens after ${openMs} ms`, `never closed again (states ${trail})`, trail, 'open → half-open → closed');
-	else limit(ctx, {id: 'breaker-half-open', title: `breaker ${trail}`, measured: round(closedAt - clearedAt, 0), max: openMs + ctx.profile.thresholds.reconnectMs, unit: 'ms to close after the storm'});
+	if (!halfOpened)
+		fail(
+			ctx,
+			'breaker-half-open',
+			`breaker half-opens after ${openMs} ms`,
+			`never observed half-open (states ${trail})`,
+			trail,
+			'open → half-open → closed',
+		);
+	else if (closedAt === null)
+		fail(
+			ctx,
+			'breaker-half-open',
+			`breaker half-opens after ${openMs} ms`,
+			`never closed again (states ${trail})`,
+			trail,
+			'open → half-open → closed',
+		);
+	else
+		limit(ctx, {
+			id: 'breaker-half-open',
+			title: `breaker ${trail}`,
+			measured: round(closedAt - clearedAt, 0),
+			max: openMs + ctx.profile.thresholds.reconnectMs,
+			unit: 'ms to close after the storm',
+		});
 }
 
 function errorKindOf(error: unknown): string {
@@ -206,13 +327,37 @@ async function insufficientBalance(ctx: PhaseCtx, symbol: string): Promise<void>
 	}
 	const before = ctx.breakerState();
 	try {
-		const order = await submitOrder(ctx, orders, {symbol, side: 'buy', type: 'limit', amount, price, timeInForce: 'GTC', clientOrderId: orders.nextClientOrderId('nsf')});
+		const order = await submitOrder(ctx, orders, {
+			symbol,
+			side: 'buy',
+			type: 'limit',
+			amount,
+			price,
+			timeInForce: 'GTC',
+			clientOrderId: orders.nextClientOrderId('nsf'),
+		});
 		await exchange.cancelOrder(symbol, {id: order.id}).catch(() => undefined);
-		fail(ctx, 'insufficient-balance', title, 'the venue accepted an order larger than the balance', 'accepted', 'insufficient-funds');
+		fail(
+			ctx,
+			'insufficient-balance',
+			title,
+			'the venue accepted an order larger than the balance',
+			'accepted',
+			'insufficient-funds',
+		);
 	} catch (error) {
 		const kind = errorKindOf(error);
-		if (kind !== 'insufficient-funds') fail(ctx, 'insufficient-balance', title, `rejected as ${kind}: ${describe(error)}`, kind, 'insufficient-funds');
-		else if (ctx.breakerState() !== before) fail(ctx, 'insufficient-balance', title, `the breaker moved ${before} → ${ctx.breakerState()} on a rejection`, kind, 'breaker untouched');
+		if (kind !== 'insufficient-funds')
+			fail(ctx, 'insufficient-balance', title, `rejected as ${kind}: ${describe(error)}`, kind, 'insufficient-funds');
+		else if (ctx.breakerState() !== before)
+			fail(
+				ctx,
+				'insufficient-balance',
+				title,
+				`the breaker moved ${before} → ${ctx.breakerState()} on a rejection`,
+				kind,
+				'breaker untouched',
+			);
 		else pass(ctx, 'insufficient-balance', title, kind, 'insufficient-funds, breaker untouched');
 	}
 }
@@ -249,8 +394,25 @@ async function rateLimitStorm(ctx: PhaseCtx, symbol: string): Promise<void> {
 		await clearFaults(ctx);
 	}
 	if (okAt !== null) recovered();
-	if (limited === 0) fail(ctx, 'rate-limit-storm', title, okAt === null ? `no 429 seen: ${lastError}` : 'the storm produced no 429', 0, '> 0 × 429, then recovered');
-	else limit(ctx, {id: 'rate-limit-storm', title: `${title} (${limited} × 429)`, measured: okAt === null ? null : Math.max(0, okAt - injectedAt - stormMs), max: ctx.profile.thresholds.reconnectMs, unit: 'ms after the storm', whenMissing: 'fail', missingReason: `still failing: ${lastError}`});
+	if (limited === 0)
+		fail(
+			ctx,
+			'rate-limit-storm',
+			title,
+			okAt === null ? `no 429 seen: ${lastError}` : 'the storm produced no 429',
+			0,
+			'> 0 × 429, then recovered',
+		);
+	else
+		limit(ctx, {
+			id: 'rate-limit-storm',
+			title: `${title} (${limited} × 429)`,
+			measured: okAt === null ? null : Math.max(0, okAt - injectedAt - stormMs),
+			max: ctx.profile.thresholds.reconnectMs,
+			unit: 'ms after the storm',
+			whenMissing: 'fail',
+			missingReason: `still failing: ${lastError}`,
+		});
 }
 
 export const resiliencePhase: Phase = {

@@ -53,7 +53,10 @@ export interface PhaseServicesInput {
 
 export function createPhaseServices(input: PhaseServicesInput): PhaseServices {
 	const {exchange, profile} = input;
-	const weights = new WeightThrottle({budgetPerMinute: profile.rateLimit.weightBudgetPerMinute, headroom: profile.rateLimit.headroom});
+	const weights = new WeightThrottle({
+		budgetPerMinute: profile.rateLimit.weightBudgetPerMinute,
+		headroom: profile.rateLimit.headroom,
+	});
 	exchange.onResponse(response => weights.observe(response.usedWeight1m, response.at));
 	const services: PhaseServices = {
 		exchange,

@@ -25,14 +25,25 @@ export interface BackfillTotals {
 const MAX_PAGES = 10;
 
 /** Counts the trade ids of `gap` that REST still has (aggregates cover trade ids first..last). */
-export async function backfillGap(exchange: ExchangeClient, symbol: string, gap: TradeGap, call: <T>(fn: () => Promise<T>) => Promise<T> = fn => fn()): Promise<{recovered: number; lost: number}> {
+export async function backfillGap(
+	exchange: ExchangeClient,
+	symbol: string,
+	gap: TradeGap,
+	call: <T>(fn: () => Promise<T>) => Promise<T> = fn => fn(),
+): Promise<{recovered: number; lost: number}> {
 	const wanted = gap.toId - gap.fromId + 1;
 	let covered = 0;
 	// From a little before the last trade seen (an aggregate id is not a trade id on a real venue; with no
 	// time known, the first missed trade id stands in for it, as it equals the aggregate id on the mock), then by fromId.
-	let page = await call(() => exchange.fetchAggTrades(symbol, gap.lastTime !== null ? {startTime: gap.lastTime - 1_000, limit: 1000} : {fromId: gap.fromId, limit: 1000}));
+	let page = await call(() =>
+		exchange.fetchAggTrades(
+			symbol,
+			gap.lastTime !== null ? {startTime: gap.lastTime - 1_000, limit: 1000} : {fromId: gap.fromId, limit: 1000},
+		),
+	);
 	for (let pages = 1; ; pages++) {
-		for (const agg of page) covered += Math.max(0, Math.min(agg.lastTradeId, gap.toId) - Math.max(agg.firstTradeId, gap.fromId) + 1);
+		for (const agg of page)
+			covered += Math.max(0, Math.min(agg.lastTradeId, gap.toId) - Math.max(agg.firstTradeId, gap.fromId) + 1);
 		const last = page.at(-1);
 		if (last === undefined || last.lastTradeId >= gap.toId || pages >= MAX_PAGES) break;
 		page = await call(() => exchange.fetchAggTrades(symbol, {fromId: last.id + 1, limit: 1000}));
@@ -48,7 +59,10 @@ export class SoakStreams {
 	/** Venue id → unified symbol, for the REST backfill. */
 	private readonly unified = new Map<string, string>();
 
-	constructor(private readonly ctx: PhaseCtx, symbols: readonly string[]) {
+	constructor(
+		private readonly ctx: PhaseCtx,
+		symbols: readonly string[],
+	) {
 		const {exchange, clock} = ctx.services;
 		for (const symbol of symbols) this.unified.set(exchange.market(symbol).id.toUpperCase(), symbol);
 		this.watcher = new StreamWatcher(exchange, {
@@ -64,7 +78,10 @@ export class SoakStreams {
 
 	/** Starts the trade and depth streams of every symbol; returns the stream ids. */
 	start(): string[] {
-		const ids = [...this.unified.keys()].flatMap(id => [`${id.toLowerCase()}@trade`, `${id.toLowerCase()}@depth@100ms`]);
+		const ids = [...this.unified.keys()].flatMap(id => [
+			`${id.toLowerCase()}@trade`,
+			`${id.toLowerCase()}@depth@100ms`,
+		]);
 		try {
 			return this.watcher.start(ids);
 		} catch (error) {
@@ -92,10 +109,15 @@ export class SoakStreams {
 		const {ctx} = this;
 		this.backfills = this.backfills.then(async () => {
 			try {
-				const result = await backfillGap(ctx.services.exchange, symbol, gap, fn => ctx.call('aggTrades (backfill)', fn, {isTransient: isTransientError}));
+				const result = await backfillGap(ctx.services.exchange, symbol, gap, fn =>
+					ctx.call('aggTrades (backfill)', fn, {isTransient: isTransientError}),
+				);
 				this.totals.recovered += result.recovered;
 				this.totals.lost += result.lost;
-				ctx.log(result.lost > 0 ? 'warn' : 'info', `${gap.stream}: trades ${gap.fromId}–${gap.toId} missed on the stream; ${result.recovered} recovered from REST${result.lost > 0 ? `, ${result.lost} lost` : ''}`);
+				ctx.log(
+					result.lost > 0 ? 'warn' : 'info',
+					`${gap.stream}: trades ${gap.fromId}–${gap.toId} missed on the stream; ${result.recovered} recovered from REST${result.lost > 0 ? `, ${result.lost} lost` : ''}`,
+				);
 			} catch (error) {
 				this.totals.failed += 1;
 				this.totals.lost += gap.toId - gap.fromId + 1;

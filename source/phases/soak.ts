@@ -98,7 +98,15 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 		ok: outcome.ok,
 		latencyMs,
 		cycleLatencyMs: outcome.latencyMs,
-		...(outcome.ok ? {} : {error: {kind: typeof kind === 'string' ? kind : outcome.discrepancy ? 'reconcile' : 'error', message: failure ?? 'failed', ...(outcome.discrepancy ? {critical: true} : {})}}),
+		...(outcome.ok
+			? {}
+			: {
+					error: {
+						kind: typeof kind === 'string' ? kind : outcome.discrepancy ? 'reconcile' : 'error',
+						message: failure ?? 'failed',
+						...(outcome.discrepancy ? {critical: true} : {}),
+					},
+				}),
 	});
 }
 
@@ -106,7 +114,14 @@ function record(ctx: PhaseCtx, tally: SoakTally, outcome: CycleResult, base: str
 function backfillCheck(ctx: PhaseCtx, totals: BackfillTotals, streams: number): void {
 	const title = `trades missed on the streams backfilled from REST (${totals.gaps} gaps over ${streams} streams)`;
 	if (streams === 0) {
-		ctx.check({id: 'stream-backfill', title, verdict: 'no-data', measured: null, threshold: '0 lost', reason: 'no stream was watched'});
+		ctx.check({
+			id: 'stream-backfill',
+			title,
+			verdict: 'no-data',
+			measured: null,
+			threshold: '0 lost',
+			reason: 'no stream was watched',
+		});
 		return;
 	}
 	const measured = `${totals.recovered}/${totals.missed} recovered`;
@@ -114,8 +129,18 @@ function backfillCheck(ctx: PhaseCtx, totals: BackfillTotals, streams: number): 
 		pass(ctx, 'stream-backfill', title, measured, '0 lost');
 		return;
 	}
-	const why = totals.failed > 0 ? `; ${totals.failed} backfills failed (last: ${totals.lastError ?? 'unknown'})` : '; REST no longer had them';
-	ctx.check({id: 'stream-backfill', title, verdict: 'warn', measured, threshold: '0 lost', reason: `${totals.lost} of ${totals.missed} missed trades lost${why}`});
+	const why =
+		totals.failed > 0
+			? `; ${totals.failed} backfills failed (last: ${totals.lastError ?? 'unknown'})`
+			: '; REST no longer had them';
+	ctx.check({
+		id: 'stream-backfill',
+		title,
+		verdict: 'warn',
+		measured,
+		threshold: '0 lost',
+		reason: `${totals.lost} of ${totals.missed} missed trades lost${why}`,
+	});
 }
 
 export const soakPhase: Phase = {
@@ -144,9 +169,32 @@ export const soakPhase: Phase = {
 		const verifyEvery = Math.max(1, Math.ceil(rate / 2));
 		// Cycles overlap when the venue is slower than the schedule, so the rate holds (bounded: at most 16 in flight).
 		const maxInFlight = Math.max(2, Math.min(16, Math.ceil(rate / 2)));
-		const deps: PipelineDeps = {ctx, market, risk: riskManagerFor(ctx), tracker: orders, notional: orderNotionalFor(ctx, market.minNotional), tag: 'soak', verifyEachOrder: false};
+		const deps: PipelineDeps = {
+			ctx,
+			market,
+			risk: riskManagerFor(ctx),
+			tracker: orders,
+			notional: orderNotionalFor(ctx, market.minNotional),
+			tag: 'soak',
+			verifyEachOrder: false,
+		};
 		const prices = new PriceReference();
-		const tally: SoakTally = {blocked: 0, blockedInFlight: 0, operations: 0, succeeded: 0, failed: 0, failedDuringFaults: 0, latencySum: 0, peak: 0, cycleSum: 0, critical: 0, discrepancies: 0, net: 0, baseFees: 0, lastError: null};
+		const tally: SoakTally = {
+			blocked: 0,
+			blockedInFlight: 0,
+			operations: 0,
+			succeeded: 0,
+			failed: 0,
+			failedDuringFaults: 0,
+			latencySum: 0,
+			peak: 0,
+			cycleSum: 0,
+			critical: 0,
+			discrepancies: 0,
+			net: 0,
+			baseFees: 0,
+			lastError: null,
+		};
 		// The built-in pinger stays within a few orders of flat: over a 24 h soak any drift (a failed leg, a
 		// fill under a fault) would otherwise add up until one balance runs dry and every order on that side fails.
 		let band: number | undefined;
@@ -155,7 +203,11 @@ export const soakPhase: Phase = {
 		} catch (error) {
 			ctx.log('warn', `no reference price to size the pinger's band around flat: ${errorMessage(error)}`);
 		}
-		const strategy = await soakStrategy(ctx, symbol, {symbol, position: () => tally.net, ...(band !== undefined ? {band} : {})});
+		const strategy = await soakStrategy(ctx, symbol, {
+			symbol,
+			position: () => tally.net,
+			...(band !== undefined ? {band} : {}),
+		});
 		let start: Balance | null = null;
 		try {
 			start = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
@@ -207,10 +259,13 @@ export const soakPhase: Phase = {
 					continue;
 				}
 				launched += 1;
-				const task = tradeCycle(cycleDeps, prices, signal, mode).then(outcome => record(ctx, tally, outcome, market.base), error => {
-					tally.failed += 1;
-					tally.lastError = errorMessage(error);
-				});
+				const task = tradeCycle(cycleDeps, prices, signal, mode).then(
+					outcome => record(ctx, tally, outcome, market.base),
+					error => {
+						tally.failed += 1;
+						tally.lastError = errorMessage(error);
+					},
+				);
 				const tracked = task.finally(() => inFlight.delete(tracked));
 				inFlight.add(tracked);
 				if (performance.now() - lastReconcile >= reconcileEveryMs && inFlight.size <= 1) {
@@ -222,7 +277,11 @@ export const soakPhase: Phase = {
 						if (count > 0) {
 							tally.discrepancies += count;
 							tally.critical += 1;
-							ctx.error({kind: 'reconcile', message: `${count} order discrepancies (orphans ${report.orphans.length}, missing ${report.missing.length}, mismatched ${report.mismatched.length})`, critical: true});
+							ctx.error({
+								kind: 'reconcile',
+								message: `${count} order discrepancies (orphans ${report.orphans.length}, missing ${report.missing.length}, mismatched ${report.mismatched.length})`,
+								critical: true,
+							});
 						}
 					} catch (error) {
 						ctx.log('warn', `periodic reconcile failed: ${errorMessage(error)}`);
@@ -245,7 +304,14 @@ export const soakPhase: Phase = {
 		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
 		backfillCheck(ctx, streams.totals, streamIds.length);
 		if (tally.operations === 0) {
-			ctx.check({id: 'soak-operations', title: 'soak operations', verdict: 'no-data', measured: 0, threshold: `${rate}/s`, reason: tally.blocked > 0 ? `the kill switch blocked all ${tally.blocked} cycles` : 'no operation completed'});
+			ctx.check({
+				id: 'soak-operations',
+				title: 'soak operations',
+				verdict: 'no-data',
+				measured: 0,
+				threshold: `${rate}/s`,
+				reason: tally.blocked > 0 ? `the kill switch blocked all ${tally.blocked} cycles` : 'no operation completed',
+			});
 			return;
 		}
 		// Started operations over the loop's time: the schedule is what the profile's rate asks for. A cycle
@@ -253,24 +319,58 @@ export const soakPhase: Phase = {
 		const started = launched - tally.blockedInFlight;
 		const achieved = started / elapsedS;
 		if (tally.blocked > 0) ctx.log('warn', `${tally.blocked} soak cycles blocked by the kill switch`);
-		limit(ctx, {id: 'soak-rate', title: `operations at the profile's rate (${started} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`, measured: round(achieved, 3), min: round(rate * 0.9, 3), unit: 'ops/s'});
+		limit(ctx, {
+			id: 'soak-rate',
+			title: `operations at the profile's rate (${started} started, ${tally.operations} completed in ${round(elapsedS, 1)} s${skipped ? `, ${skipped} skipped while stalled` : ''})`,
+			measured: round(achieved, 3),
+			min: round(rate * 0.9, 3),
+			unit: 'ops/s',
+		});
 		// Failures under a fault drydock injected on purpose are the chaos checks' business (recovery budgets),
 		// not the system's grade; successes inside fault windows are real and stay in.
 		const excluded = tally.failedDuringFaults;
 		const judged = tally.operations - excluded;
-		const rateTitle = excluded > 0 ? `success rate (${excluded} failed under injected faults not counted)` : 'success rate';
+		const rateTitle =
+			excluded > 0 ? `success rate (${excluded} failed under injected faults not counted)` : 'success rate';
 		const minRate = ctx.profile.grades.B.minSuccessRate;
-		if (judged === 0) ctx.check({id: 'soak-success-rate', title: rateTitle, verdict: 'no-data', measured: null, threshold: `≥ ${minRate * 100} %`, unit: '%', reason: `all ${tally.operations} operations failed under injected faults`});
+		if (judged === 0)
+			ctx.check({
+				id: 'soak-success-rate',
+				title: rateTitle,
+				verdict: 'no-data',
+				measured: null,
+				threshold: `≥ ${minRate * 100} %`,
+				unit: '%',
+				reason: `all ${tally.operations} operations failed under injected faults`,
+			});
 		else {
 			const successRate = tally.succeeded / judged;
 			const otherFailures = tally.failed - excluded;
-			if (successRate < minRate) ctx.check({id: 'soak-success-rate', title: rateTitle, verdict: 'warn', measured: round(successRate * 100, 3), threshold: `≥ ${minRate * 100} %`, unit: '%', reason: `${otherFailures} of ${judged} failed (last: ${tally.lastError ?? 'unknown'}): grade C`});
+			if (successRate < minRate)
+				ctx.check({
+					id: 'soak-success-rate',
+					title: rateTitle,
+					verdict: 'warn',
+					measured: round(successRate * 100, 3),
+					threshold: `≥ ${minRate * 100} %`,
+					unit: '%',
+					reason: `${otherFailures} of ${judged} failed (last: ${tally.lastError ?? 'unknown'}): grade C`,
+				});
 			else pass(ctx, 'soak-success-rate', rateTitle, round(successRate * 100, 3), `≥ ${minRate * 100} %`, '%');
 		}
 		const average = tally.latencySum / tally.operations;
 		const maxAvg = ctx.profile.grades.B.maxAvgLatencyMs;
 		const latencyTitle = `average order round trip (peak ${round(tally.peak, 1)} ms; whole cycle ${round(tally.cycleSum / tally.operations, 1)} ms)`;
-		if (average >= maxAvg) ctx.check({id: 'soak-latency', title: latencyTitle, verdict: 'warn', measured: round(average, 2), threshold: `< ${maxAvg} ms`, unit: 'ms', reason: 'slower than grade B allows'});
+		if (average >= maxAvg)
+			ctx.check({
+				id: 'soak-latency',
+				title: latencyTitle,
+				verdict: 'warn',
+				measured: round(average, 2),
+				threshold: `< ${maxAvg} ms`,
+				unit: 'ms',
+				reason: 'slower than grade B allows',
+			});
 		else pass(ctx, 'soak-latency', latencyTitle, round(average, 2), `< ${maxAvg} ms`, 'ms');
 		// Errors per hour, critical errors, CPU, memory slope and the grade are added by the engine, which sees every error.
 		// Consistency: nothing left open, and the base balance moved exactly by our fills.
@@ -284,14 +384,33 @@ export const soakPhase: Phase = {
 				const moved = (end.assets[market.base]?.total ?? 0) - (start.assets[market.base]?.total ?? 0);
 				const flat = flattened;
 				const flatNet = flat === null ? 0 : flat.side === 'buy' ? flat.filled : -flat.filled;
-				const flatFees = flat === null ? 0 : flat.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.base ? fill.fee.cost : 0), 0);
+				const flatFees =
+					flat === null
+						? 0
+						: flat.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.base ? fill.fee.cost : 0), 0);
 				const expected = tally.net + flatNet - tally.baseFees - flatFees;
-				if (Math.abs(moved - expected) > Math.max(1e-8, Math.abs(expected) * 1e-6)) problems.push(`${market.base} moved ${round(moved, 10)}, fills say ${round(expected, 10)}`);
+				if (Math.abs(moved - expected) > Math.max(1e-8, Math.abs(expected) * 1e-6))
+					problems.push(`${market.base} moved ${round(moved, 10)}, fills say ${round(expected, 10)}`);
 			} catch (error) {
 				problems.push(`final balance unreadable: ${errorMessage(error)}`);
 			}
 		}
-		if (problems.length > 0) fail(ctx, 'soak-consistency', 'position consistent at the end (orders cancelled, balance = fills)', problems.join('; '), problems.length, '0 problems');
-		else pass(ctx, 'soak-consistency', 'position consistent at the end (orders cancelled, balance = fills)', 0, '0 problems');
+		if (problems.length > 0)
+			fail(
+				ctx,
+				'soak-consistency',
+				'position consistent at the end (orders cancelled, balance = fills)',
+				problems.join('; '),
+				problems.length,
+				'0 problems',
+			);
+		else
+			pass(
+				ctx,
+				'soak-consistency',
+				'position consistent at the end (orders cancelled, balance = fills)',
+				0,
+				'0 problems',
+			);
 	},
 };

@@ -21,7 +21,10 @@ function rank(sorted: readonly number[], p: number): number | null {
 }
 
 export function percentile(values: readonly number[], p: number): number | null {
-	return rank([...values].sort((a, b) => a - b), p);
+	return rank(
+		[...values].sort((a, b) => a - b),
+		p,
+	);
 }
 
 export function summarize(values: readonly number[]): Summary {

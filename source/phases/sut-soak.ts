@@ -24,8 +24,16 @@ export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost): Promise<void
 			return;
 		}
 		failing++;
-		const message = op.source === 'venue' ? `order placement rejected${op.code !== undefined && op.code !== null ? ` (${op.code})` : ''}` : 'operation reported failed';
-		ctx.operation({kind: 'sut-operation', ok: false, latencyMs, error: {kind: op.source === 'venue' ? 'sut-order-rejected' : 'sut-operation-failed', message}});
+		const message =
+			op.source === 'venue'
+				? `order placement rejected${op.code !== undefined && op.code !== null ? ` (${op.code})` : ''}`
+				: 'operation reported failed';
+		ctx.operation({
+			kind: 'sut-operation',
+			ok: false,
+			latencyMs,
+			error: {kind: op.source === 'venue' ? 'sut-order-rejected' : 'sut-operation-failed', message},
+		});
 	};
 	ctx.log('info', `system under test: ${host.command}`);
 	const started = await host.begin(onOperation);

@@ -38,7 +38,10 @@ export function shippedProfilesDir(): string {
 export async function listShippedProfiles(): Promise<string[]> {
 	try {
 		const entries = await readdir(shippedProfilesDir());
-		return entries.filter(name => name.endsWith('.json')).map(name => name.slice(0, -'.json'.length)).sort();
+		return entries
+			.filter(name => name.endsWith('.json'))
+			.map(name => name.slice(0, -'.json'.length))
+			.sort();
 	} catch {
 		return [];
 	}
@@ -105,7 +108,8 @@ function formatPath(segments: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-	if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map(k => `"${k}"`).join(', ')}`;
+	if (issue.code === 'unrecognized_keys')
+		return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map(k => `"${k}"`).join(', ')}`;
 	if (issue.code === 'invalid_type' && issue.input === undefined) return `required (expected ${issue.expected})`;
 	if (issue.code === 'invalid_value') return `expected one of ${issue.values.map(v => JSON.stringify(v)).join(', ')}`;
 	return issue.message;

@@ -14,7 +14,9 @@ const positiveInt = () => z.number().int().positive();
 
 /** ccxt unified symbol: BASE/QUOTE. */
 const unifiedSymbol = z.string().regex(/^[A-Z0-9]+\/[A-Z0-9]+$/, 'expected a ccxt unified symbol such as "BTC/USDT"');
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable (letters, digits, _)');
+const envVarName = z
+	.string()
+	.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable (letters, digits, _)');
 
 const urlString = z.string().refine(value => {
 	try {

@@ -38,7 +38,10 @@ async function open(env: NodeJS.ProcessEnv): Promise<(Store & {path: string}) | 
 	if (!userConfigEnabled(env)) return null;
 	try {
 		const {default: Conf} = await import('conf');
-		return new Conf<{lastRuns: Record<string, RememberedRun>}>({projectName: 'drydock', ...(env.DRYDOCK_CONFIG_DIR ? {cwd: env.DRYDOCK_CONFIG_DIR} : {})});
+		return new Conf<{lastRuns: Record<string, RememberedRun>}>({
+			projectName: 'drydock',
+			...(env.DRYDOCK_CONFIG_DIR ? {cwd: env.DRYDOCK_CONFIG_DIR} : {}),
+		});
 	} catch {
 		// An unreadable or unwritable config never gets in the way of a run.
 		return null;
@@ -64,7 +67,10 @@ export async function rememberRun(run: RememberedRun, env: NodeJS.ProcessEnv = p
 }
 
 /** The last run remembered for the profile at this path (a run remembered by name before paths were keys is not found). */
-export async function recallRun(profilePath: string, env: NodeJS.ProcessEnv = process.env): Promise<RememberedRun | null> {
+export async function recallRun(
+	profilePath: string,
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<RememberedRun | null> {
 	const store = await open(env);
 	try {
 		const run = store?.get('lastRuns')?.[keyOf(profilePath)];
@@ -75,14 +81,24 @@ export async function recallRun(profilePath: string, env: NodeJS.ProcessEnv = pr
 }
 
 /** The phases that failed in the remembered report of the profile at this path, if it still exists. */
-export async function recallFailedPhases(profilePath: string, env: NodeJS.ProcessEnv = process.env): Promise<{phases: PhaseId[]; soakDurationMs: number; reportPath: string} | null> {
+export async function recallFailedPhases(
+	profilePath: string,
+	env: NodeJS.ProcessEnv = process.env,
+): Promise<{phases: PhaseId[]; soakDurationMs: number; reportPath: string} | null> {
 	const run = await recallRun(profilePath, env);
 	if (!run) return null;
 	try {
 		const {readFile} = await import('node:fs/promises');
 		const {failedPhasesOf} = await import('../engine/plans.js');
-		const report = JSON.parse(await readFile(run.reportPath, 'utf8')) as {phases?: {id: string; status: string}[]; plan?: {soak_duration_ms?: number}};
-		return {phases: failedPhasesOf(report), soakDurationMs: report.plan?.soak_duration_ms ?? 300_000, reportPath: run.reportPath};
+		const report = JSON.parse(await readFile(run.reportPath, 'utf8')) as {
+			phases?: {id: string; status: string}[];
+			plan?: {soak_duration_ms?: number};
+		};
+		return {
+			phases: failedPhasesOf(report),
+			soakDurationMs: report.plan?.soak_duration_ms ?? 300_000,
+			reportPath: run.reportPath,
+		};
 	} catch {
 		return null;
 	}

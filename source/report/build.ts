@@ -27,7 +27,11 @@ function resourceSeries(track: ResourceTrackView): ReportResourceSeries {
 	const samples: ReportResourceSeries['samples'] = [];
 	for (let i = 0; i < Math.max(rss.length, cpu.length); i++) {
 		const at = rss[i]?.at ?? cpu[i]?.at ?? 0;
-		samples.push({at: new Date(at).toISOString(), cpu_percent: round(cpu[i]?.value ?? null, 2), rss_mb: round(rss[i]?.value ?? null, 2)});
+		samples.push({
+			at: new Date(at).toISOString(),
+			cpu_percent: round(cpu[i]?.value ?? null, 2),
+			rss_mb: round(rss[i]?.value ?? null, 2),
+		});
 	}
 	return {
 		pid: track.latest?.pid ?? null,
@@ -56,8 +60,14 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		// A stopped run's phases (the forced path writes before the runner could finish them): the one
 		// that ran is `interrupted`, those never reached are skipped — never `running` in a final report.
 		const stopped = interruptedBy !== null && !extras.checkpoint;
-		const status = stopped && p.status === 'running' ? 'interrupted' : stopped && p.status === 'pending' ? 'skipped' : p.status;
-		const stopReason = status !== p.status ? (status === 'interrupted' ? `interrupted (${interruptedBy})` : `not run: interrupted (${interruptedBy})`) : null;
+		const status =
+			stopped && p.status === 'running' ? 'interrupted' : stopped && p.status === 'pending' ? 'skipped' : p.status;
+		const stopReason =
+			status !== p.status
+				? status === 'interrupted'
+					? `interrupted (${interruptedBy})`
+					: `not run: interrupted (${interruptedBy})`
+				: null;
 		return {
 			id,
 			title: p.title,
@@ -70,7 +80,8 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		};
 	});
 	const consistencyChecks = phases.flatMap(p => p.checks).filter(c => consistencyPattern.test(c.id));
-	const consistency_valid = consistencyChecks.length === 0 ? null : consistencyChecks.every(c => c.verdict === 'pass' || c.verdict === 'warn');
+	const consistency_valid =
+		consistencyChecks.length === 0 ? null : consistencyChecks.every(c => c.verdict === 'pass' || c.verdict === 'warn');
 	const soakPhase = phases.find(p => p.id === 'soak');
 	const interrupted = extras.interruptedBy !== null;
 	const phasesOk = phases.every(p => p.status === 'pass' || p.status === 'warn' || p.status === 'skipped');
@@ -83,7 +94,13 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		run_id: run.id,
 		drydock_version: extras.version,
 		hostname: os.hostname(),
-		profile: {name: view.profile.name, exchange: view.profile.exchange, environment: view.profile.environment, execution: view.profile.execution, symbols: [...view.profile.symbols]},
+		profile: {
+			name: view.profile.name,
+			exchange: view.profile.exchange,
+			environment: view.profile.environment,
+			execution: view.profile.execution,
+			symbols: [...view.profile.symbols],
+		},
 		plan: {name: run.plan.name, phases: [...run.plan.phases] as PhaseId[], soak_duration_ms: run.plan.soakDurationMs},
 		test_type: hasSoak ? 'soak' : 'integration',
 		start_time: new Date(run.startedAt).toISOString(),
@@ -134,17 +151,46 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		orders_cancelled_on_exit: extras.ordersCancelledOnExit,
 		resources: {self, watched},
 		faults: view.faultMarks(),
-		streams: view.streamStats().map(st => ({id: st.id, kind: st.kind, symbol: st.symbol, messages: st.messages, gaps: st.gaps, reconnects: st.reconnects, latency_avg_ms: round(st.latency.avgMs), latency_p99_ms: round(clampPercentile(st.latency.percentileMs(99), st.latency.maxMs))})),
+		streams: view
+			.streamStats()
+			.map(st => ({
+				id: st.id,
+				kind: st.kind,
+				symbol: st.symbol,
+				messages: st.messages,
+				gaps: st.gaps,
+				reconnects: st.reconnects,
+				latency_avg_ms: round(st.latency.avgMs),
+				latency_p99_ms: round(clampPercentile(st.latency.percentileMs(99), st.latency.maxMs)),
+			})),
 		errors: view.errors.list(200),
 		anomalies: view.anomalies().map(a => ({...a, at: new Date(a.at).toISOString()})),
-		histograms: {unit: 'us', encoding: 'hdr-compressed-base64', operations: view.overall.latency.encode(), soak: hasSoak ? view.soakStats.latency.encode() : null, calls: extras.callLatency.encode()},
-		calls: {count: extras.callLatency.count, average_ms: round(extras.callLatency.avgMs), p99_ms: round(clampPercentile(extras.callLatency.percentileMs(99), extras.callLatency.maxMs))},
+		histograms: {
+			unit: 'us',
+			encoding: 'hdr-compressed-base64',
+			operations: view.overall.latency.encode(),
+			soak: hasSoak ? view.soakStats.latency.encode() : null,
+			calls: extras.callLatency.encode(),
+		},
+		calls: {
+			count: extras.callLatency.count,
+			average_ms: round(extras.callLatency.avgMs),
+			p99_ms: round(clampPercentile(extras.callLatency.percentileMs(99), extras.callLatency.maxMs)),
+		},
 		profile_path: extras.profilePath ?? null,
 		operator_actions: view.operatorActions().map(({at, ...action}) => ({at: new Date(at).toISOString(), ...action})),
 	};
-	if (view.chaos.size > 0) report.chaos = [...view.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
+	if (view.chaos.size > 0)
+		report.chaos = [...view.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
 	if (view.sutReport) report.sut = view.sutReport;
-	if (view.resumedFrom) report.resumed_from = {dir: view.resumedFrom.dir, run_id: view.resumedFrom.runId, soak_elapsed_ms: view.resumedFrom.soakElapsedMs, resumed_at: new Date(view.resumedFrom.at).toISOString(), orders_cancelled: view.resumedFrom.ordersCancelled};
+	if (view.resumedFrom)
+		report.resumed_from = {
+			dir: view.resumedFrom.dir,
+			run_id: view.resumedFrom.runId,
+			soak_elapsed_ms: view.resumedFrom.soakElapsedMs,
+			resumed_at: new Date(view.resumedFrom.at).toISOString(),
+			orders_cancelled: view.resumedFrom.ordersCancelled,
+		};
 	// Masking is the last step: every string that leaves the process goes through it.
 	return {...(extras.mask === undefined ? report : maskReport(report, extras.mask))};
 }
@@ -154,7 +200,12 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
  * `latency` and `success_rate` are its engine checks' verdicts, and `overall` also needs every soak check
  * passed (or warned) and the soak's whole duration run — a stopped soak never meets its targets.
  */
-function targetsMet(soak: ReportPhase | undefined, soakDurationMs: number, interrupted: boolean, phasesOk: boolean): TargetsMet {
+function targetsMet(
+	soak: ReportPhase | undefined,
+	soakDurationMs: number,
+	interrupted: boolean,
+	phasesOk: boolean,
+): TargetsMet {
 	if (!soak) return {latency: phasesOk, success_rate: phasesOk, overall: phasesOk && !interrupted};
 	const passed = (ids: string[]) => {
 		const checks = soak.checks.filter(c => ids.includes(c.id));
@@ -165,7 +216,11 @@ function targetsMet(soak: ReportPhase | undefined, soakDurationMs: number, inter
 	const finished = soak.status === 'pass' || soak.status === 'warn';
 	const ranWholeDuration = finished && (soak.duration_ms ?? 0) >= soakDurationMs;
 	const clean = soak.checks.every(c => c.verdict !== 'fail' && c.verdict !== 'no-data');
-	return {latency, success_rate, overall: latency && success_rate && finished && ranWholeDuration && clean && !interrupted};
+	return {
+		latency,
+		success_rate,
+		overall: latency && success_rate && finished && ranWholeDuration && clean && !interrupted,
+	};
 }
 
 function maskReport(report: Report, mask: (text: string) => string): Report {

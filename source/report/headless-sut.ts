@@ -22,15 +22,23 @@ export function createSutHeadlessLines(): {lines(event: EngineEvent): string[]} 
 			out.push(`SUT     ${view.state}${pid}: ${oneLine(view.command, 200)}`);
 			return out;
 		}
-		if (view.restarts > prev.restarts) out.push(`SUT     RESTART #${view.restarts}${pid}${view.unexpectedExits > prev.unexpectedExits ? ` after an unexpected exit (${view.unexpectedExits} so far)` : ''}`);
-		else if (view.unexpectedExits > prev.unexpectedExits) out.push(`SUT     EXITED unexpectedly (${view.unexpectedExits} so far)`);
+		if (view.restarts > prev.restarts)
+			out.push(
+				`SUT     RESTART #${view.restarts}${pid}${view.unexpectedExits > prev.unexpectedExits ? ` after an unexpected exit (${view.unexpectedExits} so far)` : ''}`,
+			);
+		else if (view.unexpectedExits > prev.unexpectedExits)
+			out.push(`SUT     EXITED unexpectedly (${view.unexpectedExits} so far)`);
 		if (view.state !== prev.state) {
-			const ready = view.state === 'running' && (prev.state === 'starting' || prev.state === 'restarting') ? ' (ready)' : '';
+			const ready =
+				view.state === 'running' && (prev.state === 'starting' || prev.state === 'restarting') ? ' (ready)' : '';
 			const ended = view.state === 'exited' || view.state === 'failed' || view.state === 'stopped';
 			// Its last words say why it went down.
 			const lastLine = ended || view.state === 'restarting' ? view.lastLines.at(-1) : undefined;
-			const repeated = lastLine !== undefined && prev.lastLines.at(-1)?.line === lastLine.line && prev.state !== 'running';
-			out.push(`SUT     ${ended ? view.state.toUpperCase() : view.state}${ready}${pid}${lastLine && !repeated ? ` — last line: ${oneLine(lastLine.line, 200)}` : ''}`);
+			const repeated =
+				lastLine !== undefined && prev.lastLines.at(-1)?.line === lastLine.line && prev.state !== 'running';
+			out.push(
+				`SUT     ${ended ? view.state.toUpperCase() : view.state}${ready}${pid}${lastLine && !repeated ? ` — last line: ${oneLine(lastLine.line, 200)}` : ''}`,
+			);
 		}
 		return out;
 	};
@@ -41,7 +49,9 @@ export function createSutHeadlessLines(): {lines(event: EngineEvent): string[]} 
 				const c = event.check;
 				const measured = c.measured === null ? '' : ` measured ${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`;
 				const threshold = c.threshold ? ` (threshold ${c.threshold})` : '';
-				return [`SUT     ${c.verdict.toUpperCase()} ${c.id}:${measured}${threshold}${c.reason ? ` — ${oneLine(c.reason)}` : ''}`];
+				return [
+					`SUT     ${c.verdict.toUpperCase()} ${c.id}:${measured}${threshold}${c.reason ? ` — ${oneLine(c.reason)}` : ''}`,
+				];
 			}
 			if (event.type === 'run-started') last = null;
 			return [];

@@ -46,7 +46,9 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 		for (const line of sutLines.lines(event)) write(`${stamp(event.at)} ${line}\n`);
 		switch (event.type) {
 			case 'run-started':
-				write(`drydock run ${event.runId}: plan ${event.plan.name} — ${event.plan.phases.join(', ')}${event.plan.phases.includes('soak') ? ` (soak ${formatDuration(event.plan.soakDurationMs)})` : ''}\n`);
+				write(
+					`drydock run ${event.runId}: plan ${event.plan.name} — ${event.plan.phases.join(', ')}${event.plan.phases.includes('soak') ? ` (soak ${formatDuration(event.plan.soakDurationMs)})` : ''}\n`,
+				);
 				if (event.reportDir) write(`  report folder: ${event.reportDir}\n`);
 				break;
 			case 'phase-started':
@@ -60,12 +62,17 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				const phase = view.phaseState(event.phase);
 				const {passed, total} = passCount(phase.checks);
 				const took = phase.startedAt === null ? '' : ` in ${formatDuration(event.at - phase.startedAt)}`;
-				write(`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${total} checks${took}\n`);
+				write(
+					`${stamp(event.at)} ${statusLabel[event.status].padEnd(7)} ${event.phase}: ${passed}/${total} checks${took}\n`,
+				);
 				for (const check of phase.checks) {
 					if (check.verdict === 'pass') continue;
-					const measured = check.measured === null ? '' : ` measured ${String(check.measured)}${check.unit ? ` ${check.unit}` : ''}`;
+					const measured =
+						check.measured === null ? '' : ` measured ${String(check.measured)}${check.unit ? ` ${check.unit}` : ''}`;
 					const threshold = check.threshold ? ` (threshold ${check.threshold})` : '';
-					const reason = check.reason ? ` — ${check.reason.length > 300 ? `${check.reason.slice(0, 299)}…` : check.reason}` : '';
+					const reason = check.reason
+						? ` — ${check.reason.length > 300 ? `${check.reason.slice(0, 299)}…` : check.reason}`
+						: '';
 					write(`           ${check.verdict.toUpperCase().padEnd(7)} ${check.id}:${measured}${threshold}${reason}\n`);
 				}
 				if (event.phase === 'soak' && progress) {
@@ -83,8 +90,18 @@ export function attachHeadlessReporter<S, P>(engine: Engine<S, P>, options: Head
 				if (r.verdict === 'pass' || r.verdict === 'fail' || r.verdict === 'no-data' || r.verdict === 'skipped') {
 					if (chaosJudged.get(r.index) === r.verdict) break;
 					chaosJudged.set(r.index, r.verdict);
-					const figures = [r.detected_after_ms !== null ? `detected ${r.detected_after_ms} ms` : null, r.resubscribed_after_ms !== null ? `resubscribed ${r.resubscribed_after_ms} ms` : null, r.recovery_ms !== null ? `recovered ${r.recovery_ms} ms after it ended (budget ${r.recovery_budget_ms} ms)` : null].filter(Boolean).join(', ');
-					write(`${stamp(event.at)} CHAOS   ${r.verdict.toUpperCase()} #${r.index} ${r.label}${figures ? `: ${figures}` : ''}${r.reason ? ` — ${r.reason}` : ''}\n`);
+					const figures = [
+						r.detected_after_ms !== null ? `detected ${r.detected_after_ms} ms` : null,
+						r.resubscribed_after_ms !== null ? `resubscribed ${r.resubscribed_after_ms} ms` : null,
+						r.recovery_ms !== null
+							? `recovered ${r.recovery_ms} ms after it ended (budget ${r.recovery_budget_ms} ms)`
+							: null,
+					]
+						.filter(Boolean)
+						.join(', ');
+					write(
+						`${stamp(event.at)} CHAOS   ${r.verdict.toUpperCase()} #${r.index} ${r.label}${figures ? `: ${figures}` : ''}${r.reason ? ` — ${r.reason}` : ''}\n`,
+					);
 				}
 				break;
 			}

@@ -60,7 +60,11 @@ export class JournalSampler {
 			return;
 		}
 		let batch = this.pending.get(event.phase);
-		if (!batch) this.pending.set(event.phase, (batch = {second, phase: event.phase, lastAt: event.at, latency: new LatencyRecorder()}));
+		if (!batch)
+			this.pending.set(
+				event.phase,
+				(batch = {second, phase: event.phase, lastAt: event.at, latency: new LatencyRecorder()}),
+			);
 		batch.latency.record(event.sample.latencyMs);
 		batch.lastAt = event.at;
 	}
@@ -71,7 +75,13 @@ export class JournalSampler {
 		this.counters.clear();
 		for (const batch of this.pending.values()) {
 			const l = batch.latency;
-			this.write({type: 'operation-batch', at: batch.lastAt, phase: batch.phase, count: l.count, latency: {histogram: l.encode(), avgMs: l.avgMs, minMs: l.minMs, maxMs: l.maxMs}});
+			this.write({
+				type: 'operation-batch',
+				at: batch.lastAt,
+				phase: batch.phase,
+				count: l.count,
+				latency: {histogram: l.encode(), avgMs: l.avgMs, minMs: l.minMs, maxMs: l.maxMs},
+			});
 		}
 		this.pending.clear();
 	}

@@ -44,7 +44,8 @@ export class Journal {
 
 	private pump(): void {
 		if (this.writing || this.closed || this.queue.length === 0) return;
-		let chunk = this.droppedUnmarked > 0 ? JSON.stringify({type: 'journal-dropped', count: this.droppedUnmarked}) + '\n' : '';
+		let chunk =
+			this.droppedUnmarked > 0 ? JSON.stringify({type: 'journal-dropped', count: this.droppedUnmarked}) + '\n' : '';
 		this.droppedUnmarked = 0;
 		const batch = this.queue.splice(0, 1000);
 		chunk += batch.join('');

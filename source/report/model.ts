@@ -163,7 +163,13 @@ export interface Report {
 	/** What the operator did during the run (kill switch, force reconnect, breaker test), oldest first. */
 	operator_actions?: OperatorActionRecord[];
 	/** Set on a run continued with `drydock run --resume DIR`: the interrupted segment it carries on. */
-	resumed_from?: {dir: string; run_id: string; soak_elapsed_ms: number; resumed_at: string; orders_cancelled: number} | null;
+	resumed_from?: {
+		dir: string;
+		run_id: string;
+		soak_elapsed_ms: number;
+		resumed_at: string;
+		orders_cancelled: number;
+	} | null;
 	/** The user's system under test (`--sut`), see sut-report.ts. */
 	sut?: SutReport;
 }

@@ -23,9 +23,33 @@ export interface RecoveredRun {
 	fromCheckpoint: boolean;
 }
 
-const journalled = new Set<EngineEvent['type']>(['run-started', 'run-finished', 'phase-started', 'phase-finished', 'check', 'operation', 'operation-batch', 'operator-action', 'order', 'position', 'risk-rejection', 'error', 'breaker', 'kill-switch', 'fault', 'fault-recovered', 'anomaly', 'notice', 'chaos', 'resume']);
+const journalled = new Set<EngineEvent['type']>([
+	'run-started',
+	'run-finished',
+	'phase-started',
+	'phase-finished',
+	'check',
+	'operation',
+	'operation-batch',
+	'operator-action',
+	'order',
+	'position',
+	'risk-rejection',
+	'error',
+	'breaker',
+	'kill-switch',
+	'fault',
+	'fault-recovered',
+	'anomaly',
+	'notice',
+	'chaos',
+	'resume',
+]);
 
-export async function recoverRun(dir: string, options: {version: string; mask?: (text: string) => string}): Promise<RecoveredRun> {
+export async function recoverRun(
+	dir: string,
+	options: {version: string; mask?: (text: string) => string},
+): Promise<RecoveredRun> {
 	const journalFile = path.join(dir, 'events.ndjson');
 	let text: string;
 	try {
@@ -55,11 +79,23 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 	const started = events.find((e): e is Extract<EngineEvent, {type: 'run-started'}> => e.type === 'run-started');
 	if (!started) throw new UsageError(`report --recover ${dir}: the journal has no run-started event`);
 	const lastAt = events.reduce((max, e) => Math.max(max, e.at), started.at);
-	const profile = checkpoint?.profile ?? {name: 'unknown', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: []};
+	const profile = checkpoint?.profile ?? {
+		name: 'unknown',
+		exchange: 'binance',
+		environment: 'mock',
+		execution: 'exchange',
+		symbols: [],
+	};
 	const phaseTitles: Partial<Record<PhaseId, string>> = {};
 	for (const phase of checkpoint?.phases ?? []) if (isPhaseId(phase.id)) phaseTitles[phase.id] = phase.title;
 	const replay = createRunReplay({
-		profile: {name: profile.name, exchange: profile.exchange, environment: profile.environment as 'mock', execution: profile.execution as 'exchange', symbols: profile.symbols},
+		profile: {
+			name: profile.name,
+			exchange: profile.exchange,
+			environment: profile.environment as 'mock',
+			execution: profile.execution as 'exchange',
+			symbols: profile.symbols,
+		},
 		now: () => lastAt,
 		phaseTitles,
 		...(options.mask ? {mask: options.mask} : {}),
@@ -75,9 +111,28 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 		for (const id of started.plan.phases) {
 			const state = replay.view.phaseState(id);
 			if (state.status === 'running' || state.status === 'pending') {
-				replay.apply({type: 'check', at: lastAt, phase: id, check: {id: 'not-finished', title: 'Phase finished', verdict: 'skipped', measured: null, threshold: null, reason: 'the run was killed before this phase finished (recovered from the journal)', at: lastAt}});
+				replay.apply({
+					type: 'check',
+					at: lastAt,
+					phase: id,
+					check: {
+						id: 'not-finished',
+						title: 'Phase finished',
+						verdict: 'skipped',
+						measured: null,
+						threshold: null,
+						reason: 'the run was killed before this phase finished (recovered from the journal)',
+						at: lastAt,
+					},
+				});
 				// The phase the kill cut short is interrupted, like any stopped phase; those never reached are skipped.
-				replay.apply({type: 'phase-finished', at: lastAt, phase: id, status: state.status === 'running' ? 'interrupted' : 'skipped', reason: 'killed: not finished'});
+				replay.apply({
+					type: 'phase-finished',
+					at: lastAt,
+					phase: id,
+					status: state.status === 'running' ? 'interrupted' : 'skipped',
+					reason: 'killed: not finished',
+				});
 			}
 		}
 		replay.apply({type: 'run-finished', at: lastAt, state: 'interrupted', exitCode: 1});
@@ -101,7 +156,12 @@ export async function recoverRun(dir: string, options: {version: string; mask?: 
 		if (checkpoint.calls) report.calls = checkpoint.calls;
 		if (checkpoint.histograms?.calls) report.histograms.calls = checkpoint.histograms.calls;
 		const self = checkpoint.resources?.self;
-		if (self) Object.assign(report.metrics, {average_memory_mb: self.average_memory_mb, peak_memory_mb: self.peak_memory_mb, average_cpu_percent: self.average_cpu_percent});
+		if (self)
+			Object.assign(report.metrics, {
+				average_memory_mb: self.average_memory_mb,
+				peak_memory_mb: self.peak_memory_mb,
+				average_cpu_percent: self.average_cpu_percent,
+			});
 		report.drydock_version = checkpoint.drydock_version ?? report.drydock_version;
 	}
 	return {report, replayed: events.length, skipped, fromCheckpoint: checkpoint !== null};

@@ -23,12 +23,24 @@ export interface RerunSource {
 export class RerunSourceError extends Error {}
 
 export function rerunSourceOf(report: unknown, file: string): RerunSource {
-	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases)) throw new RerunSourceError(`${file} is not a drydock report (no phases[])`);
-	const r = report as {phases: {id: string; status: string}[]; plan?: {soak_duration_ms?: unknown}; profile_path?: unknown; profile?: {name?: unknown}};
+	if (!report || typeof report !== 'object' || !Array.isArray((report as {phases?: unknown}).phases))
+		throw new RerunSourceError(`${file} is not a drydock report (no phases[])`);
+	const r = report as {
+		phases: {id: string; status: string}[];
+		plan?: {soak_duration_ms?: unknown};
+		profile_path?: unknown;
+		profile?: {name?: unknown};
+	};
 	const profilePath = typeof r.profile_path === 'string' && r.profile_path.length > 0 ? r.profile_path : null;
 	const profileName = typeof r.profile?.name === 'string' ? r.profile.name : null;
 	const soak = r.plan?.soak_duration_ms;
-	return {phases: failedPhasesOf(r), soakDurationMs: typeof soak === 'number' && soak > 0 ? soak : 300_000, profilePath, profileName, profile: profilePath ?? profileName};
+	return {
+		phases: failedPhasesOf(r),
+		soakDurationMs: typeof soak === 'number' && soak > 0 ? soak : 300_000,
+		profilePath,
+		profileName,
+		profile: profilePath ?? profileName,
+	};
 }
 
 /** Reads a report.json and returns what a rerun of its failures needs. */
@@ -37,7 +49,9 @@ export async function readRerunSource(file: string): Promise<RerunSource> {
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		throw new RerunSourceError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+		throw new RerunSourceError(
+			`cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+		);
 	}
 	let report: unknown;
 	try {

@@ -39,7 +39,9 @@ export interface SoakBlock {
 }
 
 export function formatSoakBlock(title: string, r: SoakBlock): string {
-	const notGraded = r.failuresDuringFaults ? ` (${r.failuresDuringFaults} failed under injected faults not counted)` : '';
+	const notGraded = r.failuresDuringFaults
+		? ` (${r.failuresDuringFaults} failed under injected faults not counted)`
+		: '';
 	const expected = r.expectedErrors ? ` (${r.expectedErrors} during injected faults)` : '';
 	return [
 		`── ${title} ──`,
@@ -61,20 +63,28 @@ export function targetsText(t: TargetsMet): string {
 
 export function formatSummary(report: Report, reportPath?: string): string {
 	const lines: string[] = [];
-	lines.push(`drydock run ${report.run_id} — profile ${report.profile.name} (${report.profile.environment}, ${report.profile.execution}), plan ${report.plan.name}`);
+	lines.push(
+		`drydock run ${report.run_id} — profile ${report.profile.name} (${report.profile.environment}, ${report.profile.execution}), plan ${report.plan.name}`,
+	);
 	lines.push(`  ${pad('PHASE', 13)} ${pad('STATUS', 11)} ${pad('CHECKS', 7)} ${pad('TIME', 9)} NOTE`);
 	for (const phase of report.phases) {
 		// "N/M passed": informational entries are not checks, and a warning is not a pass.
 		const {passed, total} = passCount(phase.checks);
-		const note = phase.status === 'pass' ? '' : (phase.reason ?? phase.checks.find(c => c.verdict !== 'pass')?.reason ?? '');
-		lines.push(`  ${pad(phase.id, 13)} ${pad(statusLabel[phase.status], 11)} ${pad(`${passed}/${total}`, 7)} ${pad(phase.duration_ms === null ? '—' : formatDuration(phase.duration_ms), 9)} ${note.replace(/\s+/g, ' ').slice(0, 90)}`);
+		const note =
+			phase.status === 'pass' ? '' : (phase.reason ?? phase.checks.find(c => c.verdict !== 'pass')?.reason ?? '');
+		lines.push(
+			`  ${pad(phase.id, 13)} ${pad(statusLabel[phase.status], 11)} ${pad(`${passed}/${total}`, 7)} ${pad(phase.duration_ms === null ? '—' : formatDuration(phase.duration_ms), 9)} ${note.replace(/\s+/g, ' ').slice(0, 90)}`,
+		);
 	}
 	if (report.test_type === 'soak') {
 		const soak = report.phases.find(p => p.id === 'soak');
 		const grade = report.performance_grade ?? '—';
 		lines.push(
 			formatSoakBlock('soak: final', {
-				duration: soak?.duration_ms == null ? '—' : `${formatDuration(soak.duration_ms)} of ${formatDuration(report.plan.soak_duration_ms)}`,
+				duration:
+					soak?.duration_ms == null
+						? '—'
+						: `${formatDuration(soak.duration_ms)} of ${formatDuration(report.plan.soak_duration_ms)}`,
 				operations: report.total_operations,
 				successRate: report.success_rate,
 				avgMs: report.average_latency_ms,
@@ -87,13 +97,25 @@ export function formatSummary(report: Report, reportPath?: string): string {
 			}),
 		);
 		const m = report.metrics;
-		lines.push(`  resources     cpu avg ${m.average_cpu_percent ?? '—'}%, rss avg ${m.average_memory_mb ?? '—'} MB, peak ${m.peak_memory_mb ?? '—'} MB, slope ${m.rss_slope_mb_per_hour ?? '—'} MB/h`);
+		lines.push(
+			`  resources     cpu avg ${m.average_cpu_percent ?? '—'}%, rss avg ${m.average_memory_mb ?? '—'} MB, peak ${m.peak_memory_mb ?? '—'} MB, slope ${m.rss_slope_mb_per_hour ?? '—'} MB/h`,
+		);
 	}
 	if (report.chaos && report.chaos.length > 0) {
 		lines.push('── chaos ──');
 		for (const c of report.chaos) {
-			const figures = [c.detected_after_ms !== null ? `detect ${c.detected_after_ms} ms` : null, c.resubscribed_after_ms !== null ? `resub ${c.resubscribed_after_ms} ms` : null, c.recovery_ms !== null ? `recover ${c.recovery_ms}/${c.recovery_budget_ms} ms` : null, c.messages_missed > 0 ? `${c.messages_missed} missed` : null, c.unknown_orders.length > 0 ? `${c.unknown_orders.length} unknown-fate orders` : null].filter(Boolean).join(', ');
-			lines.push(`  ${pad(c.verdict.toUpperCase(), 8)} ${c.label}${figures ? ` — ${figures}` : ''}${c.reason && c.verdict !== 'pass' ? ` (${c.reason.slice(0, 120)})` : ''}`);
+			const figures = [
+				c.detected_after_ms !== null ? `detect ${c.detected_after_ms} ms` : null,
+				c.resubscribed_after_ms !== null ? `resub ${c.resubscribed_after_ms} ms` : null,
+				c.recovery_ms !== null ? `recover ${c.recovery_ms}/${c.recovery_budget_ms} ms` : null,
+				c.messages_missed > 0 ? `${c.messages_missed} missed` : null,
+				c.unknown_orders.length > 0 ? `${c.unknown_orders.length} unknown-fate orders` : null,
+			]
+				.filter(Boolean)
+				.join(', ');
+			lines.push(
+				`  ${pad(c.verdict.toUpperCase(), 8)} ${c.label}${figures ? ` — ${figures}` : ''}${c.reason && c.verdict !== 'pass' ? ` (${c.reason.slice(0, 120)})` : ''}`,
+			);
 		}
 	}
 	const actions = report.operator_actions ?? [];
@@ -101,8 +123,17 @@ export function formatSummary(report: Report, reportPath?: string): string {
 		lines.push('── operator actions ──');
 		for (const a of actions) lines.push(`  ${a.at.slice(11, 19)}  ${pad(a.action, 21)} ${a.detail}`);
 	}
-	if (report.resumed_from) lines.push(`  resumed from  ${report.resumed_from.run_id} (${formatDuration(report.resumed_from.soak_elapsed_ms)} of soak done before)`);
-	const verdict = report.interrupted ? `INTERRUPTED (${report.interrupted_by ?? 'signal'})` : report.success ? 'PASSED' : 'FAILED';
-	lines.push(`Result: ${verdict}${report.exit_code !== null ? ` (exit ${report.exit_code})` : ''}${reportPath ? `  report: ${reportPath}` : ''}`);
+	if (report.resumed_from)
+		lines.push(
+			`  resumed from  ${report.resumed_from.run_id} (${formatDuration(report.resumed_from.soak_elapsed_ms)} of soak done before)`,
+		);
+	const verdict = report.interrupted
+		? `INTERRUPTED (${report.interrupted_by ?? 'signal'})`
+		: report.success
+			? 'PASSED'
+			: 'FAILED';
+	lines.push(
+		`Result: ${verdict}${report.exit_code !== null ? ` (exit ${report.exit_code})` : ''}${reportPath ? `  report: ${reportPath}` : ''}`,
+	);
 	return lines.join('\n') + '\n';
 }

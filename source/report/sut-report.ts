@@ -110,7 +110,12 @@ export interface SutReport {
 		peak_processes: number;
 		samples_series: {at: string; cpu_percent: number; rss_mb: number}[];
 	};
-	logs: {file: string | null; error_lines: number; expected_error_lines: number; last_lines: {at: string; stream: 'stdout' | 'stderr'; line: string; error: boolean}[]};
+	logs: {
+		file: string | null;
+		error_lines: number;
+		expected_error_lines: number;
+		last_lines: {at: string; stream: 'stdout' | 'stderr'; line: string; error: boolean}[];
+	};
 	/** null: the venue's activity could not be read (or there is no venue view). */
 	venue: SutReportVenue | null;
 	orphans: SutReportOrphans | null;

@@ -11,7 +11,13 @@ import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';
 import {resolveCredentials} from './credentials.js';
 import {streamHostsOf} from '../exchange/venues.js';
-import {endpointsFromUrl, faultProxyWanted, venueEndpoints, type RunEndpoints, type FaultProxySetting} from './target.js';
+import {
+	endpointsFromUrl,
+	faultProxyWanted,
+	venueEndpoints,
+	type RunEndpoints,
+	type FaultProxySetting,
+} from './target.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import type {TargetAllowlist} from '../net/target-allowlist.js';
 import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
@@ -65,31 +71,58 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		const url = options.exchangeUrl ?? profile.urls?.rest;
 		if (profile.environment === 'mock') {
 			if (url !== undefined) {
-				endpoints = endpointsFromUrl(url, options.exchangeUrl !== undefined ? '--exchange-url' : `profile ${profile.name}: urls.rest`, options.exchangeUrl === undefined ? profile.urls?.ws : undefined);
+				endpoints = endpointsFromUrl(
+					url,
+					options.exchangeUrl !== undefined ? '--exchange-url' : `profile ${profile.name}: urls.rest`,
+					options.exchangeUrl === undefined ? profile.urls?.ws : undefined,
+				);
 				if (!credentials.apiKey || !credentials.secret) {
 					const mock = await import('../mock/index.js');
-					credentials = {apiKey: mock.DEFAULT_API_KEY, secret: mock.DEFAULT_API_SECRET, source: 'the mock\'s default credentials'};
+					credentials = {
+						apiKey: mock.DEFAULT_API_KEY,
+						secret: mock.DEFAULT_API_SECRET,
+						source: "the mock's default credentials",
+					};
 				}
 			} else {
 				const mock = await import('../mock/index.js');
 				// The embedded mock is ours: it takes the key the profile resolves (else the client would sign with a key it never heard of: -2015).
 				const keys = embeddedMockKeys(credentials, profile);
-				const started = await mock.startMockExchange({host: '127.0.0.1', port: 0, seed: profile.mock.seed, symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')), ...(profile.mock.balances ? {balances: profile.mock.balances} : {}), ...venueLimits(profile), ...keys, quiet: true});
+				const started = await mock.startMockExchange({
+					host: '127.0.0.1',
+					port: 0,
+					seed: profile.mock.seed,
+					symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')),
+					...(profile.mock.balances ? {balances: profile.mock.balances} : {}),
+					...venueLimits(profile),
+					...keys,
+					quiet: true,
+				});
 				closers.push(() => started.close());
 				endpoints = {rest: started.rest, ws: started.ws, admin: started.admin, embedded: true};
-				if (!credentials.apiKey || !credentials.secret) credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
+				if (!credentials.apiKey || !credentials.secret)
+					credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
 			}
 		} else {
 			endpoints = venueEndpoints(profile.environment);
 			if (profile.execution === 'exchange' && (!credentials.apiKey || !credentials.secret)) {
-				throw new UsageError(`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`);
+				throw new UsageError(
+					`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`,
+				);
 			}
 		}
 		processMasker.add(credentials.apiKey);
 		processMasker.add(credentials.secret);
 		let faultProxy: FaultProxy | null = null;
 		let proxyTargets: TargetAllowlist | null = null;
-		if (faultProxyWanted(profile.environment, options.faultProxy, env, (profile.chaos ?? []).map(entry => entry.fault))) {
+		if (
+			faultProxyWanted(
+				profile.environment,
+				options.faultProxy,
+				env,
+				(profile.chaos ?? []).map(entry => entry.fault),
+			)
+		) {
 			const {startFaultProxy} = await import('../net/fault-proxy.js');
 			const {targetAllowlist} = await import('../net/target-allowlist.js');
 			// Only the venue's own hosts (its REST, WS and WS-API once the client names them below): not an open relay.
@@ -116,7 +149,10 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		// Stream connections are told by their host on a venue (TLS hides the upgrade); by the upgrade on the mock.
 		proxyTargets?.add([venue.endpoints.rest, venue.endpoints.sapi, venue.endpoints.ws, venue.endpoints.wsApi]);
 		faultProxy?.setStreamHosts(streamHostsOf(venue.endpoints.rest, [venue.endpoints.ws, venue.endpoints.wsApi]));
-		let exchange: ExchangeClient = profile.execution === 'paper' ? exchangeModule.createPaperBroker(venue, profile.mock.balances ? {balances: profile.mock.balances} : {}) : venue;
+		let exchange: ExchangeClient =
+			profile.execution === 'paper'
+				? exchangeModule.createPaperBroker(venue, profile.mock.balances ? {balances: profile.mock.balances} : {})
+				: venue;
 		if (profile.environment === 'mainnet' && profile.execution === 'exchange') {
 			const {capOrders} = await import('./live-caps.js');
 			exchange = capOrders(exchange, profile.live);
@@ -160,7 +196,12 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 }
 
 /** Unreachable venue or rejected keys are configuration errors: one line, exit 2, before any phase runs. */
-async function preflight(exchange: ExchangeClient, endpoints: RunEndpoints, profile: Profile, hasKeys: boolean): Promise<void> {
+async function preflight(
+	exchange: ExchangeClient,
+	endpoints: RunEndpoints,
+	profile: Profile,
+	hasKeys: boolean,
+): Promise<void> {
 	try {
 		await withTimeout(exchange.ping(), profile.timeouts.requestMs, 'ping');
 	} catch (error) {
@@ -170,13 +211,21 @@ async function preflight(exchange: ExchangeClient, endpoints: RunEndpoints, prof
 		try {
 			await withTimeout(exchange.fetchBalance(), profile.timeouts.requestMs, 'account read');
 		} catch (error) {
-			if ((error as {kind?: string}).kind === 'auth') throw new UsageError(`exchange at ${endpoints.rest} rejected the API key (${profile.credentials.apiKeyEnv}): ${message(error)}`);
+			if ((error as {kind?: string}).kind === 'auth')
+				throw new UsageError(
+					`exchange at ${endpoints.rest} rejected the API key (${profile.credentials.apiKeyEnv}): ${message(error)}`,
+				);
 			// Anything else is for the connectivity phase to report.
 		}
 	}
 }
 
-function makeHooks(exchange: ExchangeClient, profile: Profile, services: ServicesShape, endpoints: RunEndpoints): EngineHooks {
+function makeHooks(
+	exchange: ExchangeClient,
+	profile: Profile,
+	services: ServicesShape,
+	endpoints: RunEndpoints,
+): EngineHooks {
 	const hooks: EngineHooks = {
 		async cancelAllOrders() {
 			let cancelled = 0;
@@ -206,7 +255,10 @@ function makeHooks(exchange: ExchangeClient, profile: Profile, services: Service
 			await exchange.ping();
 		},
 	};
-	const burst = breakerBurst(services.faults, Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300));
+	const burst = breakerBurst(
+		services.faults,
+		Math.max(2_000, profile.breaker.openMs, profile.breaker.failureThreshold * 300),
+	);
 	if (burst) hooks.breakerTest = burst;
 	return hooks;
 }
@@ -216,9 +268,15 @@ function message(error: unknown): string {
 }
 
 /** The resolved key and secret for the embedded mock, when both are set; a key the mock cannot take is a usage error. */
-export function embeddedMockKeys(credentials: {apiKey: string | null; secret: string | null}, profile: Profile): {apiKey?: string; apiSecret?: string} {
+export function embeddedMockKeys(
+	credentials: {apiKey: string | null; secret: string | null},
+	profile: Profile,
+): {apiKey?: string; apiSecret?: string} {
 	if (!credentials.apiKey || !credentials.secret) return {};
-	if (!/^[A-Za-z0-9]{1,128}$/.test(credentials.apiKey)) throw new UsageError(`profile ${profile.name}: ${profile.credentials.apiKeyEnv}: the embedded mock takes 1–128 letters and digits as an API key`);
+	if (!/^[A-Za-z0-9]{1,128}$/.test(credentials.apiKey))
+		throw new UsageError(
+			`profile ${profile.name}: ${profile.credentials.apiKeyEnv}: the embedded mock takes 1–128 letters and digits as an API key`,
+		);
 	return {apiKey: credentials.apiKey, apiSecret: credentials.secret};
 }
 

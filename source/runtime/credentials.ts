@@ -15,17 +15,28 @@ export interface Credentials {
 	source: string;
 }
 
-export function resolveCredentials(profile: Profile, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), masker: Masker = processMasker): Credentials {
+export function resolveCredentials(
+	profile: Profile,
+	env: NodeJS.ProcessEnv = process.env,
+	cwd = process.cwd(),
+	masker: Masker = processMasker,
+): Credentials {
 	const {apiKeyEnv, apiSecretEnv, keyFile} = profile.credentials;
 	let apiKey = nonEmpty(env[apiKeyEnv]);
 	let secret = nonEmpty(env[apiSecretEnv]);
 	let source = apiKey || secret ? `environment (${apiKeyEnv}, ${apiSecretEnv})` : 'none';
 	if ((!apiKey || !secret) && keyFile) {
 		const file = path.resolve(cwd, keyFile);
-		if (!existsSync(file)) throw new ProfileError(profile.name, 'credentials.keyFile', `key file ${file} does not exist`);
+		if (!existsSync(file))
+			throw new ProfileError(profile.name, 'credentials.keyFile', `key file ${file} does not exist`);
 		// Like ssh: a key file others can read is refused, with the fix.
 		const mode = statSync(file).mode & 0o777;
-		if (process.platform !== 'win32' && (mode & 0o077) !== 0) throw new ProfileError(profile.name, 'credentials.keyFile', `key file ${file} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${file}`);
+		if (process.platform !== 'win32' && (mode & 0o077) !== 0)
+			throw new ProfileError(
+				profile.name,
+				'credentials.keyFile',
+				`key file ${file} is readable by others (mode ${mode.toString(8).padStart(4, '0')}); run chmod 600 ${file}`,
+			);
 		const parsed = parseKeyFile(readFileSync(file, 'utf8'), apiKeyEnv, apiSecretEnv);
 		apiKey ??= parsed.apiKey;
 		secret ??= parsed.secret;
@@ -37,12 +48,17 @@ export function resolveCredentials(profile: Profile, env: NodeJS.ProcessEnv = pr
 }
 
 /** JSON {apiKey, secret} or KEY=VALUE lines (the profile's env var names, or API_KEY / API_SECRET). */
-export function parseKeyFile(text: string, keyName: string, secretName: string): {apiKey: string | null; secret: string | null} {
+export function parseKeyFile(
+	text: string,
+	keyName: string,
+	secretName: string,
+): {apiKey: string | null; secret: string | null} {
 	const trimmed = text.trim();
 	if (trimmed.startsWith('{')) {
 		try {
 			const json = JSON.parse(trimmed) as Record<string, unknown>;
-			const pick = (...names: string[]) => names.map(n => json[n]).find((v): v is string => typeof v === 'string' && v !== '') ?? null;
+			const pick = (...names: string[]) =>
+				names.map(n => json[n]).find((v): v is string => typeof v === 'string' && v !== '') ?? null;
 			return {apiKey: pick('apiKey', 'key', keyName), secret: pick('secret', 'apiSecret', secretName)};
 		} catch {
 			return {apiKey: null, secret: null};
@@ -53,7 +69,10 @@ export function parseKeyFile(text: string, keyName: string, secretName: string):
 		const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
 		if (match) values.set(match[1]!, match[2]!.replace(/^["']|["']$/g, ''));
 	}
-	return {apiKey: nonEmpty(values.get(keyName) ?? values.get('API_KEY')), secret: nonEmpty(values.get(secretName) ?? values.get('API_SECRET'))};
+	return {
+		apiKey: nonEmpty(values.get(keyName) ?? values.get('API_KEY')),
+		secret: nonEmpty(values.get(secretName) ?? values.get('API_SECRET')),
+	};
 }
 
 function nonEmpty(value: string | undefined | null): string | null {

@@ -4,14 +4,29 @@ import type {EngineOptions} from '../engine/engine.js';
 import type {ProfileView} from '../engine/snapshot.js';
 
 export function profileView(profile: Profile): ProfileView {
-	return {name: profile.name, exchange: profile.exchange, environment: profile.environment, execution: profile.execution, symbols: [...profile.symbols]};
+	return {
+		name: profile.name,
+		exchange: profile.exchange,
+		environment: profile.environment,
+		execution: profile.execution,
+		symbols: [...profile.symbols],
+	};
 }
 
-export function engineOptionsFor<S>(profile: Profile, extra: Partial<EngineOptions<S, Profile>> = {}): EngineOptions<S, Profile> {
+export function engineOptionsFor<S>(
+	profile: Profile,
+	extra: Partial<EngineOptions<S, Profile>> = {},
+): EngineOptions<S, Profile> {
 	return {
 		profile,
 		profileView: profileView(profile),
-		limits: {cpuPercent: profile.limits.cpuPercent, rssMb: profile.limits.rssMb, rssSlopeMbPerHour: profile.limits.rssSlopeMbPerHour, eventLoopLagMs: profile.limits.eventLoopLagMs, errorsPerHour: profile.limits.errorsPerHour},
+		limits: {
+			cpuPercent: profile.limits.cpuPercent,
+			rssMb: profile.limits.rssMb,
+			rssSlopeMbPerHour: profile.limits.rssSlopeMbPerHour,
+			eventLoopLagMs: profile.limits.eventLoopLagMs,
+			errorsPerHour: profile.limits.errorsPerHour,
+		},
 		breaker: profile.breaker,
 		retry: profile.retry,
 		requestTimeoutMs: profile.timeouts.requestMs,

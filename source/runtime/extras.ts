@@ -43,7 +43,9 @@ export async function attachExtras<S, P>(engine: Engine<S, P>, options: ExtrasOp
 				histograms: {operations: () => engine.store.overall.latency.encode(), calls: () => engine.callLatency.encode()},
 			}).catch((error: unknown) => {
 				// Port taken, host not ours: the user's setting, so one line and exit 2.
-				throw new UsageError(`--metrics-port ${options.metricsPort}: ${error instanceof Error ? error.message : String(error)}`);
+				throw new UsageError(
+					`--metrics-port ${options.metricsPort}: ${error instanceof Error ? error.message : String(error)}`,
+				);
 			});
 			options.log?.(`metrics: ${server.url}`);
 			// The SUT's figures (drydock_sut_*) follow its live view, as the console's panel does.
@@ -76,6 +78,13 @@ export function sutSampleOf(view: SutView): SutSample {
 		restarts: view.restarts,
 		cpuPercent: finite(view.cpuPercent),
 		rssBytes: view.rssMb === null ? null : finite(view.rssMb * 1024 * 1024),
-		...(v ? {responses429: v.status429, responses418: v.status418, orders: {placed: v.ordersPlaced, filled: v.ordersFilled, rejected: v.ordersRejected}, openOrders: v.ordersOpen} : {}),
+		...(v
+			? {
+					responses429: v.status429,
+					responses418: v.status418,
+					orders: {placed: v.ordersPlaced, filled: v.ordersFilled, rejected: v.ordersRejected},
+					openOrders: v.ordersOpen,
+				}
+			: {}),
 	};
 }

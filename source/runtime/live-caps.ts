@@ -5,7 +5,10 @@
 import type {ExchangeClient, OrderRequest} from '../exchange/types.js';
 import {ExchangeError} from '../exchange/errors.js';
 
-export function capOrders(client: ExchangeClient, caps: {perOrderNotionalCap: number; perRunNotionalCap: number}): ExchangeClient {
+export function capOrders(
+	client: ExchangeClient,
+	caps: {perOrderNotionalCap: number; perRunNotionalCap: number},
+): ExchangeClient {
 	let spent = 0;
 	const createOrder = async (request: OrderRequest) => {
 		let notional: number;
@@ -14,8 +17,16 @@ export function capOrders(client: ExchangeClient, caps: {perOrderNotionalCap: nu
 			const price = request.price ?? (await client.fetchTicker(request.symbol)).last;
 			notional = price === null || request.amount === undefined ? Infinity : price * request.amount;
 		}
-		if (notional > caps.perOrderNotionalCap) throw new ExchangeError({kind: 'invalid-order', message: `live cap: order notional ${notional.toFixed(2)} over the per-order cap ${caps.perOrderNotionalCap}`});
-		if (spent + notional > caps.perRunNotionalCap) throw new ExchangeError({kind: 'invalid-order', message: `live cap: run notional would reach ${(spent + notional).toFixed(2)}, over the per-run cap ${caps.perRunNotionalCap}`});
+		if (notional > caps.perOrderNotionalCap)
+			throw new ExchangeError({
+				kind: 'invalid-order',
+				message: `live cap: order notional ${notional.toFixed(2)} over the per-order cap ${caps.perOrderNotionalCap}`,
+			});
+		if (spent + notional > caps.perRunNotionalCap)
+			throw new ExchangeError({
+				kind: 'invalid-order',
+				message: `live cap: run notional would reach ${(spent + notional).toFixed(2)}, over the per-run cap ${caps.perRunNotionalCap}`,
+			});
 		spent += notional;
 		return client.createOrder(request);
 	};

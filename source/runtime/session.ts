@@ -72,7 +72,9 @@ let cachedVersion: string | null = null;
 export function drydockVersion(): string {
 	if (cachedVersion) return cachedVersion;
 	try {
-		cachedVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}).version;
+		cachedVersion = (
+			JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string}
+		).version;
 	} catch {
 		cachedVersion = '0.0.0';
 	}
@@ -83,10 +85,21 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	type S = PhaseServices;
 	const {profile} = options;
 	// A bad `sut` section or an empty --sut is the user's mistake: one line, exit 2, before anything starts.
-	const sutSpec = resolveSutSpec(profile.sut, {...(options.sut !== undefined ? {commandFlag: options.sut} : {}), profileLimits: profile.limits, where: `profile ${profile.name}: sut`});
-	if (sutSpec && profile.environment !== 'mock') throw new UsageError(`--sut: the system under test runs against the mock for now (profile ${profile.name} is ${profile.environment})`);
+	const sutSpec = resolveSutSpec(profile.sut, {
+		...(options.sut !== undefined ? {commandFlag: options.sut} : {}),
+		profileLimits: profile.limits,
+		where: `profile ${profile.name}: sut`,
+	});
+	if (sutSpec && profile.environment !== 'mock')
+		throw new UsageError(
+			`--sut: the system under test runs against the mock for now (profile ${profile.name} is ${profile.environment})`,
+		);
 	const profilePath = options.profilePath ?? resolveProfilePath(profile.name).file;
-	guardLive({profile, allowLive: options.allowLive ?? false, ...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {})});
+	guardLive({
+		profile,
+		allowLive: options.allowLive ?? false,
+		...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+	});
 	const engine = createEngine<S, Profile>(
 		engineOptionsFor<S>(profile, {
 			reportDir: options.reportDir ?? 'reports',
@@ -107,12 +120,22 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 				if (options.htmlReport !== false && outcome.report) {
 					try {
 						const {writeHtmlReport} = await import('../report/html/index.js');
-						await writeHtmlReport(path.join(outcome.reportDir, 'report.html'), outcome.report, {journal: path.join(outcome.reportDir, 'events.ndjson')});
+						await writeHtmlReport(path.join(outcome.reportDir, 'report.html'), outcome.report, {
+							journal: path.join(outcome.reportDir, 'events.ndjson'),
+						});
 					} catch (error) {
 						engine.notice('warn', `report.html not written: ${error instanceof Error ? error.message : String(error)}`);
 					}
 				}
-				if (options.rememberRuns !== false) await rememberRun({profile: profile.name, profilePath, plan: outcome.report?.plan.name ?? 'custom', reportPath: path.join(outcome.reportDir, 'report.json'), exitCode: outcome.exitCode, at: new Date().toISOString()});
+				if (options.rememberRuns !== false)
+					await rememberRun({
+						profile: profile.name,
+						profilePath,
+						plan: outcome.report?.plan.name ?? 'custom',
+						reportPath: path.join(outcome.reportDir, 'report.json'),
+						exitCode: outcome.exitCode,
+						at: new Date().toISOString(),
+					});
 			})
 			.catch(() => {})
 			.finally(() => remembering.delete(pending));
@@ -131,9 +154,18 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	// error in the log (with its kind) and the run goes on to write its report. (ccxt rejects some at
 	// high order rates.) An uncaught *exception* is fatal instead: see the crash path in engine/shutdown.ts.
 	const onUnhandled = (reason: unknown) => {
-		const kind = typeof (reason as {kind?: unknown})?.kind === 'string' ? `unhandled ${(reason as {kind: string}).kind}` : 'unhandled-rejection';
-		engine.emit({type: 'error', at: Date.now(), phase: engine.store.run?.currentPhase ?? null, error: {kind, message: processMasker.mask(reason instanceof Error ? reason.message : String(reason))}});
-		if (process.env.DRYDOCK_DEBUG && reason instanceof Error) process.stderr.write(`${processMasker.mask(reason.stack ?? '')}\n`);
+		const kind =
+			typeof (reason as {kind?: unknown})?.kind === 'string'
+				? `unhandled ${(reason as {kind: string}).kind}`
+				: 'unhandled-rejection';
+		engine.emit({
+			type: 'error',
+			at: Date.now(),
+			phase: engine.store.run?.currentPhase ?? null,
+			error: {kind, message: processMasker.mask(reason instanceof Error ? reason.message : String(reason))},
+		});
+		if (process.env.DRYDOCK_DEBUG && reason instanceof Error)
+			process.stderr.write(`${processMasker.mask(reason.stack ?? '')}\n`);
 	};
 	process.on('unhandledRejection', onUnhandled);
 	const readOutputs = async () => {
@@ -187,7 +219,12 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 					exchange: runtime.exchange,
 					fates: orderFates ?? null,
 					symbol: (profile.symbols[0] ?? 'BTC/USDT').replace('/', ''),
-					createWatcher: onEvent => new StreamWatcher(runtime.exchange, {onEvent, onNotice: (_stream, text) => engine.notice('warn', text), clockOffsetMs: () => runtime.services.clock.offsetMs}),
+					createWatcher: onEvent =>
+						new StreamWatcher(runtime.exchange, {
+							onEvent,
+							onNotice: (_stream, text) => engine.notice('warn', text),
+							clockOffsetMs: () => runtime.services.clock.offsetMs,
+						}),
 				});
 			},
 			() => {},
@@ -243,9 +280,18 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
  * Puts the SUT's controller in the runtime: the soak finds it in the services; the kill switch also
  * cancels the SUT's orders and a forced reconnect also drops its connections.
  */
-function attachSut(runtime: BuiltRuntime<PhaseServices>, spec: SutSpec, profile: Profile, engine: Engine<PhaseServices, Profile>, timeline: readonly ChaosEntry[]): SutSession {
+function attachSut(
+	runtime: BuiltRuntime<PhaseServices>,
+	spec: SutSpec,
+	profile: Profile,
+	engine: Engine<PhaseServices, Profile>,
+	timeline: readonly ChaosEntry[],
+): SutSession {
 	const adminUrl = runtime.endpoints.admin;
-	if (!adminUrl) throw new UsageError(`--sut: ${runtime.endpoints.rest} has no drydock admin API (the system under test needs the mock's per-client accounts)`);
+	if (!adminUrl)
+		throw new UsageError(
+			`--sut: ${runtime.endpoints.rest} has no drydock admin API (the system under test needs the mock's per-client accounts)`,
+		);
 	const sut = new SutSession({spec, profile, engine, adminUrl, timeline});
 	runtime.services.sut = sut;
 	const hooks = runtime.hooks ?? {};

@@ -3,7 +3,17 @@
  * report/sut-report.ts for the shape). Pure apart from reading the collectors.
  */
 import type {SutReport, SutReportLatency} from '../report/sut-report.js';
-import type {ActivityFollower, BalanceFacts, LogCapture, OrphanFacts, ProcessTreeMonitor, StatsdIntake, StopResult, SutFacts, SutSupervisor} from '../sut/index.js';
+import type {
+	ActivityFollower,
+	BalanceFacts,
+	LogCapture,
+	OrphanFacts,
+	ProcessTreeMonitor,
+	StatsdIntake,
+	StopResult,
+	SutFacts,
+	SutSupervisor,
+} from '../sut/index.js';
 
 /** One soak's collectors, as the SUT session holds them. */
 export interface SutCollectors {
@@ -30,7 +40,8 @@ export interface SutReportInput {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const round = (n: number | null | undefined, digits = 2) => (n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (n: number | null | undefined, digits = 2) =>
+	n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 /** Points kept in the report's resource series (the soak's full series is downsampled to this). */
 const SERIES_POINTS = 500;
 
@@ -43,18 +54,30 @@ export function buildSutReport(input: SutReportInput): SutReport {
 	const rss = live.tree.rssHistory();
 	const step = Math.max(1, Math.ceil(rss.length / SERIES_POINTS));
 	const series: SutReport['resources']['samples_series'] = [];
-	for (let i = 0; i < rss.length; i += step) series.push({at: iso(rss[i]!.at), cpu_percent: round(cpu[i]?.value ?? 0)!, rss_mb: round(rss[i]!.value)!});
+	for (let i = 0; i < rss.length; i += step)
+		series.push({at: iso(rss[i]!.at), cpu_percent: round(cpu[i]?.value ?? 0)!, rss_mb: round(rss[i]!.value)!});
 	const leak = facts.resources?.leak ?? null;
 	const errors = live.capture?.errors() ?? {total: 0, expected: 0};
 	const stop = live.stopResult;
 	const exit = live.supervisor.lastUnexpectedExit;
 	const ack = latest?.orders.ackLatencyMs;
-	const ackLatency: SutReportLatency = {count: ack?.count ?? 0, avg_ms: round(ack?.avg), p50_ms: round(ack?.p50), p99_ms: round(ack?.p99), max_ms: round(ack?.max)};
+	const ackLatency: SutReportLatency = {
+		count: ack?.count ?? 0,
+		avg_ms: round(ack?.avg),
+		p50_ms: round(ack?.p50),
+		p99_ms: round(ack?.p99),
+		max_ms: round(ack?.max),
+	};
 	const balances = input.balances;
 	return {
 		command: input.command,
 		pid: stats.last?.pids[0] ?? live.supervisor.pid ?? null,
-		exit: stop && stop.wasRunning ? {code: stop.code, signal: stop.signal, requested: true} : exit ? {code: exit.code, signal: exit.signal, requested: false} : null,
+		exit:
+			stop && stop.wasRunning
+				? {code: stop.code, signal: stop.signal, requested: true}
+				: exit
+					? {code: exit.code, signal: exit.signal, requested: false}
+					: null,
 		start_failure: live.startFailure,
 		state: live.supervisor.state,
 		restarts: live.supervisor.restarts,
@@ -74,7 +97,9 @@ export function buildSutReport(input: SutReportInput): SutReport {
 			file: input.logFile,
 			error_lines: errors.total,
 			expected_error_lines: errors.expected,
-			last_lines: (live.capture?.recent() ?? []).slice(-20).map(l => ({at: iso(l.at), stream: l.stream, line: l.line, error: l.error})),
+			last_lines: (live.capture?.recent() ?? [])
+				.slice(-20)
+				.map(l => ({at: iso(l.at), stream: l.stream, line: l.line, error: l.error})),
 		},
 		venue: latest
 			? {
@@ -99,19 +124,45 @@ export function buildSutReport(input: SutReportInput): SutReport {
 						open: latest.orders.open,
 						ack_latency: ackLatency,
 					},
-					streams: {connections_open: latest.streams.connectionsOpen, connections_total: latest.streams.connectionsTotal, subscriptions: [...latest.streams.subscriptions]},
-					drops: live.follower.drops().map(d => ({drop_id: d.dropId, at: iso(d.at), kind: d.kind, streams: d.streams, after_ms: round(d.resubscribedAfterMs, 0), pending: d.resubscribedAfterMs === null, budget_ms: input.dropBudget(d.at)})),
+					streams: {
+						connections_open: latest.streams.connectionsOpen,
+						connections_total: latest.streams.connectionsTotal,
+						subscriptions: [...latest.streams.subscriptions],
+					},
+					drops: live.follower
+						.drops()
+						.map(d => ({
+							drop_id: d.dropId,
+							at: iso(d.at),
+							kind: d.kind,
+							streams: d.streams,
+							after_ms: round(d.resubscribedAfterMs, 0),
+							pending: d.resubscribedAfterMs === null,
+							budget_ms: input.dropBudget(d.at),
+						})),
 					missed_events: live.follower.missedEvents,
 				}
 			: null,
-		orphans: input.orphans === null ? null : 'error' in input.orphans ? {open_orders: null, client_order_ids: [], error: input.orphans.error} : {open_orders: input.orphans.openOrders, client_order_ids: [...input.orphans.clientOrderIds].slice(0, 100), error: null},
+		orphans:
+			input.orphans === null
+				? null
+				: 'error' in input.orphans
+					? {open_orders: null, client_order_ids: [], error: input.orphans.error}
+					: {
+							open_orders: input.orphans.openOrders,
+							client_order_ids: [...input.orphans.clientOrderIds].slice(0, 100),
+							error: null,
+						},
 		consistency:
 			facts.consistency === null
 				? null
 				: {
 						duplicate_client_order_ids: facts.consistency.duplicateClientOrderIds,
 						balances_match: balances === null || 'unavailable' in balances ? null : balances.ok,
-						mismatches: balances !== null && 'ok' in balances && !balances.ok ? balances.mismatches.map(m => ({asset: m.asset, expected: m.expected, actual: m.actual})) : [],
+						mismatches:
+							balances !== null && 'ok' in balances && !balances.ok
+								? balances.mismatches.map(m => ({asset: m.asset, expected: m.expected, actual: m.actual}))
+								: [],
 						reason: balances !== null && 'unavailable' in balances ? balances.unavailable : null,
 					},
 		statsd: statsd

@@ -98,7 +98,10 @@ export class SutSession implements SutSoakHost {
 		if (this.live && !this.live.finished) await this.finish(this.now());
 		const {spec, profile, engine} = this.options;
 		const duringFault = (at: number) => engine.store.faultActive(at);
-		const created = await this.view.createClient({label: 'sut', ...(profile.mock.balances ? {balances: profile.mock.balances} : {})});
+		const created = await this.view.createClient({
+			label: 'sut',
+			...(profile.mock.balances ? {balances: profile.mock.balances} : {}),
+		});
 		if (!created.ok) return this.failed(`cannot create the SUT's account on the mock: ${created.error.message}`);
 		const client = created.value;
 		processMasker.add(client.apiSecret);
@@ -121,17 +124,51 @@ export class SutSession implements SutSoakHost {
 				tally.add(event);
 				// The SUT's own StatsD, once it reports, is its operations; the venue's view stands in until then.
 				if (intake.reporting || event.type !== 'order' || !isPlacement(event)) return;
-				onOperation({at: event.at, ok: !isFailedPlacement(event), latencyMs: event.latencyMs, source: 'venue', code: event.code});
+				onOperation({
+					at: event.at,
+					ok: !isFailedPlacement(event),
+					latencyMs: event.latencyMs,
+					source: 'venue',
+					code: event.code,
+				});
 			},
 		});
 		const symbols = profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', ''));
-		const env = buildSutEnv({rest: client.rest, ws: client.ws, wsApi: client.wsApi, apiKey: client.apiKey, apiSecret: client.apiSecret, symbols, statsd: statsd.address}, spec.env, {
-			omit: [profile.credentials.apiKeyEnv, profile.credentials.apiSecretEnv, 'DRYDOCK_MOCK_API_KEY', 'DRYDOCK_MOCK_API_SECRET'],
-			...(this.options.baseEnv ? {base: this.options.baseEnv} : {}),
+		const env = buildSutEnv(
+			{
+				rest: client.rest,
+				ws: client.ws,
+				wsApi: client.wsApi,
+				apiKey: client.apiKey,
+				apiSecret: client.apiSecret,
+				symbols,
+				statsd: statsd.address,
+			},
+			spec.env,
+			{
+				omit: [
+					profile.credentials.apiKeyEnv,
+					profile.credentials.apiSecretEnv,
+					'DRYDOCK_MOCK_API_KEY',
+					'DRYDOCK_MOCK_API_SECRET',
+				],
+				...(this.options.baseEnv ? {base: this.options.baseEnv} : {}),
+			},
+		);
+		const supervisor = new SutSupervisor({
+			command: spec.command,
+			cwd: spec.cwd,
+			env,
+			ready: spec.ready,
+			startTimeoutMs: spec.startTimeoutMs,
+			stopSignal: spec.stopSignal,
+			stopTimeoutMs: spec.stopTimeoutMs,
+			restart: spec.restart,
 		});
-		const supervisor = new SutSupervisor({command: spec.command, cwd: spec.cwd, env, ready: spec.ready, startTimeoutMs: spec.startTimeoutMs, stopSignal: spec.stopSignal, stopTimeoutMs: spec.stopTimeoutMs, restart: spec.restart});
 		const dir = engine.store.run?.reportDir ?? null;
-		const capture = dir ? new LogCapture({dir, errorPatterns: spec.errorPatterns, secrets: [client.apiSecret], expected: duringFault}) : null;
+		const capture = dir
+			? new LogCapture({dir, errorPatterns: spec.errorPatterns, secrets: [client.apiSecret], expected: duringFault})
+			: null;
 		const tree = new ProcessTreeMonitor();
 		supervisor.on(event => {
 			if (event.type === 'log') capture?.line(event.stream, event.line, event.at);
@@ -139,10 +176,32 @@ export class SutSession implements SutSoakHost {
 			else if (event.type === 'exited') {
 				tree.setRoot(null);
 				// During start-up the start failure says it all.
-				if (!event.expected && live.startFailure === null && supervisor.startedAt !== null && supervisor.state !== 'starting' && supervisor.state !== 'failed') engine.notice('error', `the SUT exited unexpectedly (${event.signal ?? `code ${event.code}`})`);
-			} else if (event.type === 'restarting') engine.notice('warn', `restarting the SUT (${event.restart}/${event.max})`);
+				if (
+					!event.expected &&
+					live.startFailure === null &&
+					supervisor.startedAt !== null &&
+					supervisor.state !== 'starting' &&
+					supervisor.state !== 'failed'
+				)
+					engine.notice('error', `the SUT exited unexpectedly (${event.signal ?? `code ${event.code}`})`);
+			} else if (event.type === 'restarting')
+				engine.notice('warn', `restarting the SUT (${event.restart}/${event.max})`);
 		});
-		const live: Live = {client, initialBalances, intake, supervisor, capture, tree, follower, tally, sampler: null, removeGuard: supervisor.installExitGuard(), startFailure: null, stopResult: null, finished: null};
+		const live: Live = {
+			client,
+			initialBalances,
+			intake,
+			supervisor,
+			capture,
+			tree,
+			follower,
+			tally,
+			sampler: null,
+			removeGuard: supervisor.installExitGuard(),
+			startFailure: null,
+			stopResult: null,
+			finished: null,
+		};
 		this.live = live;
 		this.startFailure = null;
 		const started = await supervisor.start();
@@ -209,9 +268,23 @@ export class SutSession implements SutSoakHost {
 	private sample(): void {
 		const live = this.live;
 		if (!live) return;
-		const view = buildSutView({command: this.command, supervisor: live.supervisor, tree: live.tree, follower: live.follower, intake: live.intake, capture: live.capture}, this.now());
+		const view = buildSutView(
+			{
+				command: this.command,
+				supervisor: live.supervisor,
+				tree: live.tree,
+				follower: live.follower,
+				intake: live.intake,
+				capture: live.capture,
+			},
+			this.now(),
+		);
 		const {sutRssMb, sutCpuPercent} = this.options.spec.limits;
-		this.options.engine.emit({type: 'sut-sample', at: this.now(), view: {...view, limits: {rssMb: sutRssMb, cpuPercent: sutCpuPercent}}});
+		this.options.engine.emit({
+			type: 'sut-sample',
+			at: this.now(),
+			view: {...view, limits: {rssMb: sutRssMb, cpuPercent: sutCpuPercent}},
+		});
 	}
 
 	private async finishLive(live: Live, soakStartedAt: number): Promise<SutCheck[]> {
@@ -228,9 +301,13 @@ export class SutSession implements SutSoakHost {
 			await live.follower.stop();
 			await live.follower.poll();
 			const open = await this.view.openOrders(live.client.id);
-			orphans = open.ok ? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))} : {error: open.error.message};
+			orphans = open.ok
+				? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))}
+				: {error: open.error.message};
 			const account = await this.view.account(live.client.id);
-			balances = account.ok ? reconcileBalances(live.initialBalances, account.value) : {unavailable: account.error.message};
+			balances = account.ok
+				? reconcileBalances(live.initialBalances, account.value)
+				: {unavailable: account.error.message};
 		} else live.removeGuard();
 		await live.intake.close();
 		live.capture?.close();
@@ -238,7 +315,10 @@ export class SutSession implements SutSoakHost {
 		const facts = gatherSutFacts({
 			spec,
 			supervisor: live.supervisor,
-			startFailure: live.startFailure === null ? null : {kind: 'exited', code: null, signal: null, message: live.startFailure, lastLines: []},
+			startFailure:
+				live.startFailure === null
+					? null
+					: {kind: 'exited', code: null, signal: null, message: live.startFailure, lastLines: []},
 			tree: live.tree,
 			warmupUntil: soakStartedAt + profile.soak.warmupMs,
 			capture: live.capture,
@@ -252,15 +332,30 @@ export class SutSession implements SutSoakHost {
 		});
 		const checks = judgeSut(facts);
 		this.sample();
-		const report = buildSutReport({command: this.command, live, facts, orphans, balances, logFile: live.capture ? path.basename(live.capture.path) : null, dropBudget: (at: number) => this.dropBudget(at, soakStartedAt), now});
+		const report = buildSutReport({
+			command: this.command,
+			live,
+			facts,
+			orphans,
+			balances,
+			logFile: live.capture ? path.basename(live.capture.path) : null,
+			dropBudget: (at: number) => this.dropBudget(at, soakStartedAt),
+			now,
+		});
 		engine.emit({type: 'sut-report', at: now, report});
 		return checks;
 	}
 
 	/** A drop's recovery budget: the chaos entry that caused it (started at most 5 s before), else the default. */
 	private dropBudget(at: number, soakStartedAt: number): number {
-		const entry = (this.options.timeline ?? []).filter(e => e.fault === 'drop-websockets' && soakStartedAt + e.startMs <= at + 1_000 && at - (soakStartedAt + e.startMs + e.durationMs) <= 5_000).at(-1);
+		const entry = (this.options.timeline ?? [])
+			.filter(
+				e =>
+					e.fault === 'drop-websockets' &&
+					soakStartedAt + e.startMs <= at + 1_000 &&
+					at - (soakStartedAt + e.startMs + e.durationMs) <= 5_000,
+			)
+			.at(-1);
 		return entry?.recoveryBudgetMs ?? DROP_BUDGET_MS;
 	}
 }
-

@@ -22,7 +22,6 @@ export interface RunEndpoints {
 /** DRYDOCK_FAULT_PROXY (or BuildOptions.faultProxy): auto, the default, decides by venue and chaos timeline. */
 export type FaultProxySetting = 'auto' | 'on' | 'off';
 
-
 /**
  * Whether this run puts the local fault proxy in front of the venue. `auto`: on for testnet and mainnet,
  * where it is the only way to inject latency, stalls, resets and timeouts (a one-hop loopback relay of
@@ -30,12 +29,18 @@ export type FaultProxySetting = 'auto' | 'on' | 'off';
  * the chaos timeline asks for connection-reset or timeout, which the mock's own controls lack (its
  * sub-millisecond budgets are better measured without a relay). `on` forces it, `off` removes it.
  */
-export function faultProxyWanted(environment: Profile['environment'], setting: FaultProxySetting | undefined, env: NodeJS.ProcessEnv = process.env, chaosKinds: readonly string[] = []): boolean {
+export function faultProxyWanted(
+	environment: Profile['environment'],
+	setting: FaultProxySetting | undefined,
+	env: NodeJS.ProcessEnv = process.env,
+	chaosKinds: readonly string[] = [],
+): boolean {
 	let chosen = setting;
 	if (chosen === undefined) {
 		const raw = env.DRYDOCK_FAULT_PROXY?.trim().toLowerCase();
 		if (raw !== undefined && raw !== '') {
-			if (raw !== 'auto' && raw !== 'on' && raw !== 'off') throw new UsageError(`DRYDOCK_FAULT_PROXY: "${env.DRYDOCK_FAULT_PROXY}" must be on, off or auto`);
+			if (raw !== 'auto' && raw !== 'on' && raw !== 'off')
+				throw new UsageError(`DRYDOCK_FAULT_PROXY: "${env.DRYDOCK_FAULT_PROXY}" must be on, off or auto`);
 			chosen = raw;
 		}
 	}
@@ -51,7 +56,8 @@ export function endpointsFromUrl(url: string, what = '--exchange-url', wsUrl?: s
 	} catch {
 		throw new UsageError(`${what}: "${url}" is not a URL (expected e.g. http://127.0.0.1:9000)`);
 	}
-	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`${what}: "${url}" must be an http:// URL (the mock's REST base)`);
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+		throw new UsageError(`${what}: "${url}" must be an http:// URL (the mock's REST base)`);
 	const base = `${parsed.protocol}//${parsed.host}`;
 	const ws = wsUrl ?? `${parsed.protocol === 'https:' ? 'wss' : 'ws'}://${parsed.host}`;
 	return {rest: base, ws, admin: `${base}/__drydock`, embedded: false};
@@ -66,10 +72,14 @@ export interface LiveGuardInput {
 /** Refuses what must never happen by accident; returns normally when the setup is allowed. */
 export function guardLive({profile, allowLive, exchangeUrl}: LiveGuardInput): void {
 	if (profile.environment === 'mainnet' && profile.execution === 'exchange' && !allowLive) {
-		throw new UsageError(`profile ${profile.name}: mainnet with execution "exchange" places real orders — refused without --allow-live (caps: ${profile.live.perOrderNotionalCap} per order, ${profile.live.perRunNotionalCap} per run)`);
+		throw new UsageError(
+			`profile ${profile.name}: mainnet with execution "exchange" places real orders — refused without --allow-live (caps: ${profile.live.perOrderNotionalCap} per order, ${profile.live.perRunNotionalCap} per run)`,
+		);
 	}
 	if (exchangeUrl !== undefined && profile.environment !== 'mock') {
-		throw new UsageError(`--exchange-url: only for the mock environment (profile ${profile.name} is ${profile.environment})`);
+		throw new UsageError(
+			`--exchange-url: only for the mock environment (profile ${profile.name} is ${profile.environment})`,
+		);
 	}
 }
 

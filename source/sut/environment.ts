@@ -34,7 +34,11 @@ export interface BuildEnvOptions {
 }
 
 /** The child's full environment: inherited, then DRYDOCK_*, then the expanded templates (which win). */
-export function buildSutEnv(venue: SutVenue, templates: Readonly<Record<string, string>> = {}, options: BuildEnvOptions = {}): Record<string, string> {
+export function buildSutEnv(
+	venue: SutVenue,
+	templates: Readonly<Record<string, string>> = {},
+	options: BuildEnvOptions = {},
+): Record<string, string> {
 	const where = options.where ?? 'sut.env';
 	const omit = new Set(options.omit ?? []);
 	const env: Record<string, string> = {};
@@ -43,7 +47,8 @@ export function buildSutEnv(venue: SutVenue, templates: Readonly<Record<string, 
 	}
 	Object.assign(env, drydockVariables(venue));
 	const values = placeholderValues(venue);
-	for (const [name, template] of Object.entries(templates)) env[name] = expandTemplate(template, values, `${where}.${name}`);
+	for (const [name, template] of Object.entries(templates))
+		env[name] = expandTemplate(template, values, `${where}.${name}`);
 	return env;
 }
 
@@ -61,7 +66,15 @@ export function drydockVariables(venue: SutVenue): Record<string, string> {
 }
 
 export function placeholderValues(venue: SutVenue): Record<PlaceholderName, string> {
-	return {rest: venue.rest, ws: venue.ws, wsApi: venue.wsApi, apiKey: venue.apiKey, apiSecret: venue.apiSecret, symbols: venue.symbols.join(','), statsd: venue.statsd};
+	return {
+		rest: venue.rest,
+		ws: venue.ws,
+		wsApi: venue.wsApi,
+		apiKey: venue.apiKey,
+		apiSecret: venue.apiSecret,
+		symbols: venue.symbols.join(','),
+		statsd: venue.statsd,
+	};
 }
 
 /**
@@ -71,7 +84,12 @@ export function placeholderValues(venue: SutVenue): Record<PlaceholderName, stri
 export function expandTemplate(template: string, values: Readonly<Record<string, string>>, where = 'template'): string {
 	return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
 		const value = Object.hasOwn(values, name) ? values[name] : undefined;
-		if (value === undefined) throw new UsageError(`${where}: unknown placeholder {${name}} (known: ${Object.keys(values).map(k => `{${k}}`).join(' ')})`);
+		if (value === undefined)
+			throw new UsageError(
+				`${where}: unknown placeholder {${name}} (known: ${Object.keys(values)
+					.map(k => `{${k}}`)
+					.join(' ')})`,
+			);
 		return value;
 	});
 }

@@ -36,7 +36,12 @@ export function gatherSutFacts(input: GatherInput): SutFacts {
 	const sup = input.supervisor;
 	const treeStats = input.tree?.stats() ?? null;
 	const latest = input.follower?.latest ?? null;
-	const drops: DropFacts[] = (input.follower?.drops() ?? []).map(d => ({dropId: d.dropId, at: d.at, resubscribedAfterMs: d.resubscribedAfterMs, budgetMs: input.dropBudgetMs?.(d.dropId, d.at) ?? input.defaultBudgetMs}));
+	const drops: DropFacts[] = (input.follower?.drops() ?? []).map(d => ({
+		dropId: d.dropId,
+		at: d.at,
+		resubscribedAfterMs: d.resubscribedAfterMs,
+		budgetMs: input.dropBudgetMs?.(d.dropId, d.at) ?? input.defaultBudgetMs,
+	}));
 	const rateLimit: RateLimitFacts | null = latest
 		? {
 				status418: latest.rest.status418,
@@ -49,7 +54,14 @@ export function gatherSutFacts(input: GatherInput): SutFacts {
 	return {
 		durationMs: input.durationMs,
 		endedAt: input.now,
-		process: sup ? {startFailure: input.startFailure?.message ?? null, unexpectedExits: sup.unexpectedExits, restarts: sup.restarts, lastUnexpectedExit: sup.lastUnexpectedExit} : null,
+		process: sup
+			? {
+					startFailure: input.startFailure?.message ?? null,
+					unexpectedExits: sup.unexpectedExits,
+					restarts: sup.restarts,
+					lastUnexpectedExit: sup.lastUnexpectedExit,
+				}
+			: null,
 		orphans: input.orphans,
 		drops,
 		rateLimit,
@@ -58,11 +70,20 @@ export function gatherSutFacts(input: GatherInput): SutFacts {
 					samples: treeStats.samples,
 					avgCpuPercent: treeStats.avgCpuPercent,
 					peakRssMb: treeStats.peakRssMb,
-					leak: input.tree!.leak({warmupUntil: input.warmupUntil, limitMbPerHour: input.spec.limits.sutRssSlopeMbPerHour}),
+					leak: input.tree!.leak({
+						warmupUntil: input.warmupUntil,
+						limitMbPerHour: input.spec.limits.sutRssSlopeMbPerHour,
+					}),
 				}
 			: null,
 		errors: {total: errors.total, expected: errors.expected},
-		consistency: latest || input.balances ? {duplicateClientOrderIds: latest?.orders.duplicateClientOrderIds ?? null, balances: input.balances ?? {unavailable: "the SUT's account could not be read"}} : null,
+		consistency:
+			latest || input.balances
+				? {
+						duplicateClientOrderIds: latest?.orders.duplicateClientOrderIds ?? null,
+						balances: input.balances ?? {unavailable: "the SUT's account could not be read"},
+					}
+				: null,
 		limits: input.spec.limits,
 	};
 }

@@ -127,7 +127,12 @@ export class LogCapture {
 	}
 
 	errors(): ErrorCounts {
-		return {total: this.errorTotal, expected: this.errorExpected, times: this.errorTimes, truncated: this.errorTotal > this.errorTimes.length};
+		return {
+			total: this.errorTotal,
+			expected: this.errorExpected,
+			times: this.errorTimes,
+			truncated: this.errorTotal > this.errorTimes.length,
+		};
 	}
 
 	/** Error lines at or after `from` (epoch ms) outside every window: for judging against windows known only afterwards. */

@@ -42,7 +42,10 @@ export async function waitForHttp(url: string, signal: AbortSignal): Promise<boo
 
 async function httpOnce(url: string, signal: AbortSignal): Promise<boolean> {
 	try {
-		const response = await fetch(url, {redirect: 'manual', signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)])});
+		const response = await fetch(url, {
+			redirect: 'manual',
+			signal: AbortSignal.any([signal, AbortSignal.timeout(ATTEMPT_TIMEOUT_MS)]),
+		});
 		await response.body?.cancel();
 		return response.status >= 200 && response.status < 400;
 	} catch {

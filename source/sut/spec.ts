@@ -18,7 +18,9 @@ const durationText = z.union([z.string().min(1), z.number().nonnegative()]).refi
 	}
 }, 'expected a duration such as 30s, 5m or 1h30m');
 
-const envVarName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable (letters, digits, _)');
+const envVarName = z
+	.string()
+	.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected the name of an environment variable (letters, digits, _)');
 
 /** Signals a SUT may be asked to stop with; SIGKILL always follows after `stopTimeout`. */
 export const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
@@ -28,7 +30,13 @@ export type StopSignal = (typeof stopSignals)[number];
  * Case-sensitive on purpose: a log level in capitals (Python's logging, Go's panic, Node's unhandled
  * rejection), not the word "error" in an ordinary line such as "0 errors".
  */
-export const defaultErrorPatterns = ['\\bERROR\\b', '\\bCRITICAL\\b', 'Traceback \\(most recent call last\\)', '\\bpanic\\b', '\\bUnhandled'] as const;
+export const defaultErrorPatterns = [
+	'\\bERROR\\b',
+	'\\bCRITICAL\\b',
+	'Traceback \\(most recent call last\\)',
+	'\\bpanic\\b',
+	'\\bUnhandled',
+] as const;
 
 const restartSchema = z.union([
 	z.literal('never'),
@@ -73,7 +81,10 @@ export const sutSchema = z.strictObject({
 	stopTimeout: durationText.default('10s'),
 	restart: restartSchema.default('never'),
 	/** Regexes (case-sensitive) an output line must match to count as a SUT error. */
-	errorPatterns: z.array(z.string().min(1)).max(100).default([...defaultErrorPatterns]),
+	errorPatterns: z
+		.array(z.string().min(1))
+		.max(100)
+		.default([...defaultErrorPatterns]),
 	metrics: sutMetricsSchema.prefault({}),
 	limits: sutLimitsSchema.prefault({}),
 });
@@ -83,7 +94,11 @@ export type SutSection = z.output<typeof sutSchema>;
 export type SutSectionInput = z.input<typeof sutSchema>;
 export type SutMetricNames = z.output<typeof sutMetricsSchema>;
 
-export type ReadyProbe = {kind: 'none'} | {kind: 'output'; pattern: RegExp; source: string} | {kind: 'tcp'; host: string; port: number} | {kind: 'http'; url: string};
+export type ReadyProbe =
+	| {kind: 'none'}
+	| {kind: 'output'; pattern: RegExp; source: string}
+	| {kind: 'tcp'; host: string; port: number}
+	| {kind: 'http'; url: string};
 
 export type RestartPolicy = {policy: 'never'} | {policy: 'on-failure'; max: number};
 
@@ -118,7 +133,8 @@ export interface ResolveOptions {
 export function resolveSutSpec(section: unknown, options: ResolveOptions = {}): SutSpec | null {
 	const where = options.where ?? 'sut';
 	const flag = options.commandFlag?.trim();
-	if (options.commandFlag !== undefined && !flag) throw new UsageError('--sut: empty command (expected e.g. --sut "python -m mybot")');
+	if (options.commandFlag !== undefined && !flag)
+		throw new UsageError('--sut: empty command (expected e.g. --sut "python -m mybot")');
 	if ((section === undefined || section === null) && !flag) return null;
 	const parsed = sutSchema.safeParse(section ?? {});
 	if (!parsed.success) {
@@ -171,7 +187,8 @@ export function parseReadyWhen(text: string | undefined, where = 'sut.readyWhen'
 		if (port < 1 || port > 65_535) throw new UsageError(`${where}: port ${tcp[2]} out of range (1–65535)`);
 		return {kind: 'tcp', host: tcp[1] ?? '127.0.0.1', port};
 	}
-	if (text.startsWith('tcp:')) throw new UsageError(`${where}: cannot read "${text}" (expected tcp:PORT or tcp:HOST:PORT)`);
+	if (text.startsWith('tcp:'))
+		throw new UsageError(`${where}: cannot read "${text}" (expected tcp:PORT or tcp:HOST:PORT)`);
 	if (/^https?:\/\//.test(text)) {
 		try {
 			new URL(text);
@@ -187,6 +204,8 @@ function compile(source: string, where: string): RegExp {
 	try {
 		return new RegExp(source);
 	} catch (error) {
-		throw new UsageError(`${where}: invalid regular expression ${JSON.stringify(source)} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`);
+		throw new UsageError(
+			`${where}: invalid regular expression ${JSON.stringify(source)} (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`,
+		);
 	}
 }

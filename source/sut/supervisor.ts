@@ -55,7 +55,15 @@ export type SutEvent =
 	| {type: 'ready'; at: number; pid: number; afterMs: number; by: string}
 	| {type: 'log'; at: number; stream: OutputStream; line: string}
 	/** `expected`: drydock asked it to stop. Anything else is an unexpected exit (a crash, or quitting on its own). */
-	| {type: 'exited'; at: number; pid: number; code: number | null; signal: NodeJS.Signals | null; expected: boolean; uptimeMs: number}
+	| {
+			type: 'exited';
+			at: number;
+			pid: number;
+			code: number | null;
+			signal: NodeJS.Signals | null;
+			expected: boolean;
+			uptimeMs: number;
+	  }
 	| {type: 'start-failed'; at: number; failure: StartFailure}
 	| {type: 'restarting'; at: number; restart: number; max: number; delayMs: number}
 	| {type: 'stopping'; at: number; signal: StopSignal}
@@ -223,9 +231,14 @@ export class SutSupervisor {
 		const startedAt = this.now();
 		this.stateValue = 'starting';
 		this.emit({type: 'starting', at: startedAt, attempt: this.attempts, command: this.spec.command});
-		if (this.stopping()) return {ok: false, failure: {kind: 'stopped', message: 'the SUT was stopped before it started', lastLines: []}};
+		if (this.stopping())
+			return {ok: false, failure: {kind: 'stopped', message: 'the SUT was stopped before it started', lastLines: []}};
 		const spawned = await this.spawnAttempt(startedAt);
-		if (!spawned.ok) return {ok: false, failure: {kind: 'spawn-error', message: `cannot start the SUT: ${spawned.error}`, lastLines: []}};
+		if (!spawned.ok)
+			return {
+				ok: false,
+				failure: {kind: 'spawn-error', message: `cannot start the SUT: ${spawned.error}`, lastLines: []},
+			};
 		const attempt = spawned.attempt;
 		const ready = await this.awaitReady(attempt);
 		if (ready.ok) {
@@ -240,10 +253,16 @@ export class SutSupervisor {
 	}
 
 	private async spawnAttempt(startedAt: number): Promise<{ok: true; attempt: Attempt} | {ok: false; error: string}> {
-		if (this.spec.cwd !== undefined && !isDirectory(this.spec.cwd)) return {ok: false, error: `the working directory ${this.spec.cwd} does not exist`};
+		if (this.spec.cwd !== undefined && !isDirectory(this.spec.cwd))
+			return {ok: false, error: `the working directory ${this.spec.cwd} does not exist`};
 		let child: ChildProcess;
 		try {
-			child = spawn('/bin/sh', ['-c', this.spec.command], {cwd: this.spec.cwd, env: this.spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
+			child = spawn('/bin/sh', ['-c', this.spec.command], {
+				cwd: this.spec.cwd,
+				env: this.spec.env,
+				detached: true,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
 		} catch (error) {
 			return {ok: false, error: (error as Error).message};
 		}
@@ -289,12 +308,18 @@ export class SutSupervisor {
 		this.outputWaiter?.(line);
 	}
 
-	private async awaitReady(attempt: Attempt): Promise<{ok: true; afterMs: number; by: string} | {ok: false; failure: StartFailure}> {
+	private async awaitReady(
+		attempt: Attempt,
+	): Promise<{ok: true; afterMs: number; by: string} | {ok: false; failure: StartFailure}> {
 		const probe = this.spec.ready;
 		const local = new AbortController();
 		const signal = AbortSignal.any([local.signal, this.stopController.signal]);
 		const timeoutMs = this.spec.startTimeoutMs;
-		type Outcome = {kind: 'ready'; by: string} | {kind: 'exit'; code: number | null; signal: NodeJS.Signals | null} | {kind: 'timeout'} | {kind: 'stopped'};
+		type Outcome =
+			| {kind: 'ready'; by: string}
+			| {kind: 'exit'; code: number | null; signal: NodeJS.Signals | null}
+			| {kind: 'timeout'}
+			| {kind: 'stopped'};
 		const races: Promise<Outcome>[] = [
 			attempt.done.then(exit => ({kind: 'exit' as const, code: exit.code, signal: exit.signal})),
 			new Promise<Outcome>(resolve => {
@@ -308,21 +333,35 @@ export class SutSupervisor {
 		];
 		if (probe.kind === 'none') {
 			const settle = Math.min(this.options.settleMs ?? 1_000, timeoutMs);
-			races.push(sleep(settle, undefined, {signal}).then(() => ({kind: 'ready' as const, by: `still running after ${settle} ms`}), () => ({kind: 'stopped' as const})));
+			races.push(
+				sleep(settle, undefined, {signal}).then(
+					() => ({kind: 'ready' as const, by: `still running after ${settle} ms`}),
+					() => ({kind: 'stopped' as const}),
+				),
+			);
 		} else if (probe.kind === 'output') {
 			races.push(
 				new Promise<Outcome>(resolve => {
 					// Lines printed before this waiter was set (same tick as spawn) are in the ring.
-					if (this.recent.toArray().some(l => l.at >= attempt.startedAt && probe.pattern.test(l.line))) resolve({kind: 'ready', by: `output matched /${probe.source}/`});
+					if (this.recent.toArray().some(l => l.at >= attempt.startedAt && probe.pattern.test(l.line)))
+						resolve({kind: 'ready', by: `output matched /${probe.source}/`});
 					this.outputWaiter = line => {
 						if (probe.pattern.test(line)) resolve({kind: 'ready', by: `output matched /${probe.source}/`});
 					};
 				}),
 			);
 		} else if (probe.kind === 'tcp') {
-			races.push(waitForTcp(probe.host, probe.port, signal).then(ok => (ok ? {kind: 'ready' as const, by: `tcp ${probe.host}:${probe.port} accepted`} : {kind: 'stopped' as const})));
+			races.push(
+				waitForTcp(probe.host, probe.port, signal).then(ok =>
+					ok ? {kind: 'ready' as const, by: `tcp ${probe.host}:${probe.port} accepted`} : {kind: 'stopped' as const},
+				),
+			);
 		} else {
-			races.push(waitForHttp(probe.url, signal).then(ok => (ok ? {kind: 'ready' as const, by: `${probe.url} answered`} : {kind: 'stopped' as const})));
+			races.push(
+				waitForHttp(probe.url, signal).then(ok =>
+					ok ? {kind: 'ready' as const, by: `${probe.url} answered`} : {kind: 'stopped' as const},
+				),
+			);
 		}
 		const outcome = await Promise.race(races);
 		local.abort();
@@ -332,18 +371,51 @@ export class SutSupervisor {
 		if (outcome.kind === 'exit') {
 			// Read what it printed on the way out before quoting it.
 			await attempt.done;
-			this.emit({type: 'exited', at: this.now(), pid: attempt.pid, code: outcome.code, signal: outcome.signal, expected: this.stopping(), uptimeMs: afterMs});
+			this.emit({
+				type: 'exited',
+				at: this.now(),
+				pid: attempt.pid,
+				code: outcome.code,
+				signal: outcome.signal,
+				expected: this.stopping(),
+				uptimeMs: afterMs,
+			});
 			const lastLines = this.lastLines().filter(l => l.at >= attempt.startedAt);
 			const tail = describeTail(lastLines);
 			if (outcome.code === 127 || outcome.code === 126) {
-				return {ok: false, failure: {kind: 'not-found', code: outcome.code, message: `the SUT command ${outcome.code === 127 ? 'was not found' : 'could not be executed'} (exit ${outcome.code}): ${this.spec.command}${tail}`, lastLines}};
+				return {
+					ok: false,
+					failure: {
+						kind: 'not-found',
+						code: outcome.code,
+						message: `the SUT command ${outcome.code === 127 ? 'was not found' : 'could not be executed'} (exit ${outcome.code}): ${this.spec.command}${tail}`,
+						lastLines,
+					},
+				};
 			}
 			const how = outcome.signal ? `was killed by ${outcome.signal}` : `exited with code ${outcome.code}`;
-			return {ok: false, failure: {kind: 'exited', code: outcome.code, signal: outcome.signal, message: `the SUT ${how} during start-up, after ${afterMs} ms${tail}`, lastLines}};
+			return {
+				ok: false,
+				failure: {
+					kind: 'exited',
+					code: outcome.code,
+					signal: outcome.signal,
+					message: `the SUT ${how} during start-up, after ${afterMs} ms${tail}`,
+					lastLines,
+				},
+			};
 		}
 		const lastLines = this.lastLines().filter(l => l.at >= attempt.startedAt);
 		if (outcome.kind === 'timeout') {
-			return {ok: false, failure: {kind: 'not-ready', timeoutMs, message: `the SUT was not ready within ${timeoutMs} ms (${describeProbe(probe)})${describeTail(lastLines)}`, lastLines}};
+			return {
+				ok: false,
+				failure: {
+					kind: 'not-ready',
+					timeoutMs,
+					message: `the SUT was not ready within ${timeoutMs} ms (${describeProbe(probe)})${describeTail(lastLines)}`,
+					lastLines,
+				},
+			};
 		}
 		return {ok: false, failure: {kind: 'stopped', message: 'the SUT was stopped before it became ready', lastLines}};
 	}
@@ -356,7 +428,15 @@ export class SutSupervisor {
 			if (this.stopping() || this.current !== attempt) return;
 			this.unexpectedExitsValue++;
 			this.lastUnexpected = {at: this.now(), code: exit.code, signal: exit.signal};
-			this.emit({type: 'exited', at: this.now(), pid: attempt.pid, code: exit.code, signal: exit.signal, expected: false, uptimeMs: this.now() - attempt.startedAt});
+			this.emit({
+				type: 'exited',
+				at: this.now(),
+				pid: attempt.pid,
+				code: exit.code,
+				signal: exit.signal,
+				expected: false,
+				uptimeMs: this.now() - attempt.startedAt,
+			});
 			// Whatever it left in its group (workers, a shell's children) goes with it.
 			killGroup(attempt.pid, 'SIGKILL');
 			const policy = this.spec.restart;
@@ -385,7 +465,11 @@ export class SutSupervisor {
 			if (this.stopping()) return;
 			this.unexpectedExitsValue++;
 			const failure = result.failure;
-			this.lastUnexpected = {at: this.now(), code: failure.kind === 'exited' || failure.kind === 'not-found' ? failure.code : null, signal: failure.kind === 'exited' ? failure.signal : null};
+			this.lastUnexpected = {
+				at: this.now(),
+				code: failure.kind === 'exited' || failure.kind === 'not-found' ? failure.code : null,
+				signal: failure.kind === 'exited' ? failure.signal : null,
+			};
 			this.emit({type: 'start-failed', at: this.now(), failure});
 		}
 		if (!this.stopping()) this.stateValue = 'failed';
@@ -402,13 +486,33 @@ export class SutSupervisor {
 		if (!attempt || attempt.exited) {
 			if (attempt) killGroup(attempt.pid, 'SIGKILL');
 			const last = attempt ? await attempt.done : null;
-			result = {code: last?.code ?? null, signal: last?.signal ?? null, graceful: true, killed: false, wasRunning: inflight !== null && attempt !== null};
+			result = {
+				code: last?.code ?? null,
+				signal: last?.signal ?? null,
+				graceful: true,
+				killed: false,
+				wasRunning: inflight !== null && attempt !== null,
+			};
 		} else {
 			this.emit({type: 'stopping', at: this.now(), signal: this.spec.stopSignal});
 			const outcome = await this.terminate(attempt, this.spec.stopSignal, this.spec.stopTimeoutMs);
 			const exit = await attempt.done;
-			this.emit({type: 'exited', at: this.now(), pid: attempt.pid, code: exit.code, signal: exit.signal, expected: true, uptimeMs: this.now() - attempt.startedAt});
-			result = {code: exit.code, signal: exit.signal, graceful: !outcome.killed, killed: outcome.killed, wasRunning: true};
+			this.emit({
+				type: 'exited',
+				at: this.now(),
+				pid: attempt.pid,
+				code: exit.code,
+				signal: exit.signal,
+				expected: true,
+				uptimeMs: this.now() - attempt.startedAt,
+			});
+			result = {
+				code: exit.code,
+				signal: exit.signal,
+				graceful: !outcome.killed,
+				killed: outcome.killed,
+				wasRunning: true,
+			};
 		}
 		this.stateValue = 'stopped';
 		this.emit({type: 'stopped', at: this.now(), result});
@@ -419,7 +523,11 @@ export class SutSupervisor {
 	private async terminate(attempt: Attempt, signal: StopSignal, timeoutMs: number): Promise<{killed: boolean}> {
 		const deadline = this.now() + timeoutMs;
 		killGroup(attempt.pid, signal);
-		const leaderGone = await raceTimeout(attempt.done.then(() => true), timeoutMs, false);
+		const leaderGone = await raceTimeout(
+			attempt.done.then(() => true),
+			timeoutMs,
+			false,
+		);
 		if (leaderGone) {
 			while (groupAlive(attempt.pid) && this.now() < deadline) await sleep(GROUP_POLL_MS);
 			if (!groupAlive(attempt.pid)) return {killed: false};

@@ -108,13 +108,20 @@ export class ActivityFollower {
 
 	private fold(event: VenueEvent): void {
 		if (event.type === 'drop') {
-			this.dropMap.set(event.dropId, {dropId: event.dropId, at: event.at, kind: event.kind, streams: event.streams, resubscribedAfterMs: null});
+			this.dropMap.set(event.dropId, {
+				dropId: event.dropId,
+				at: event.at,
+				kind: event.kind,
+				streams: event.streams,
+				resubscribedAfterMs: null,
+			});
 			const max = this.options.maxDrops ?? 1_000;
 			while (this.dropMap.size > max) this.dropMap.delete(this.dropMap.keys().next().value!);
 		} else if (event.type === 'resubscribed') {
 			const drop = this.dropMap.get(event.dropId);
 			if (drop) drop.resubscribedAfterMs = event.afterMs;
-		} else if (event.type === 'other' && event.name === 'rate-limited' && !this.options.duringFault?.(event.at)) this.rateLimitedOutside++;
+		} else if (event.type === 'other' && event.name === 'rate-limited' && !this.options.duringFault?.(event.at))
+			this.rateLimitedOutside++;
 		this.options.onEvent?.(event);
 	}
 }

@@ -86,7 +86,10 @@ export class VenueOperationsTally {
 }
 
 /** Pure: the venue-side operations of a list of events, given the injected fault windows. */
-export function deriveVenueOperations(events: readonly VenueEvent[], windows: readonly FaultWindow[] = []): VenueOperations {
+export function deriveVenueOperations(
+	events: readonly VenueEvent[],
+	windows: readonly FaultWindow[] = [],
+): VenueOperations {
 	const tally = new VenueOperationsTally(at => inWindows(at, windows));
 	for (const event of events) tally.add(event);
 	return tally.snapshot();

@@ -33,7 +33,13 @@ const clientSchema = z.object({
 /** The SUT's account on the venue and its dedicated listener. */
 export type VenueClient = z.output<typeof clientSchema>;
 
-const latencySchema = z.object({count, avg: z.number().nullable().optional(), p50: z.number().nullable().optional(), p99: z.number().nullable().optional(), max: z.number().nullable().optional()});
+const latencySchema = z.object({
+	count,
+	avg: z.number().nullable().optional(),
+	p50: z.number().nullable().optional(),
+	p99: z.number().nullable().optional(),
+	max: z.number().nullable().optional(),
+});
 
 const activityTotalsSchema = z.object({
 	seq: z.number(),
@@ -114,7 +120,13 @@ export type VenueEvent = VenueOrderEvent | VenueDropEvent | VenueResubscribedEve
 
 export type VenueActivity = Omit<z.output<typeof activityTotalsSchema>, 'events'> & {events: VenueEvent[]};
 
-const orderSchema = z.looseObject({symbol: z.string(), orderId: z.union([z.number(), z.string()]), clientOrderId: z.string().optional(), status: z.string().optional(), side: z.string().optional()});
+const orderSchema = z.looseObject({
+	symbol: z.string(),
+	orderId: z.union([z.number(), z.string()]),
+	clientOrderId: z.string().optional(),
+	status: z.string().optional(),
+	side: z.string().optional(),
+});
 export type VenueOrder = z.output<typeof orderSchema>;
 
 const numeric = z.union([z.number(), z.string()]).transform(Number).pipe(z.number());
@@ -159,23 +171,41 @@ export class VenueView {
 	}
 
 	listClients(): Promise<VenueResult<{id: string; label?: string | undefined; port: number}[]>> {
-		return this.request('GET', '/clients', z.object({clients: z.array(z.object({id, label: z.string().optional(), port: z.number()}))}).transform(v => v.clients));
+		return this.request(
+			'GET',
+			'/clients',
+			z
+				.object({clients: z.array(z.object({id, label: z.string().optional(), port: z.number()}))})
+				.transform(v => v.clients),
+		);
 	}
 
 	deleteClient(clientId: string): Promise<VenueResult<null>> {
-		return this.request('DELETE', `/clients/${encodeURIComponent(clientId)}`, z.unknown().transform(() => null));
+		return this.request(
+			'DELETE',
+			`/clients/${encodeURIComponent(clientId)}`,
+			z.unknown().transform(() => null),
+		);
 	}
 
 	/** What the SUT did since event `since` (totals are always current; events only newer than `since`). */
 	async activity(clientId: string, since?: number): Promise<VenueResult<VenueActivity>> {
 		const query = since === undefined ? '' : `?since=${since}`;
-		const result = await this.request('GET', `/clients/${encodeURIComponent(clientId)}/activity${query}`, activityTotalsSchema);
+		const result = await this.request(
+			'GET',
+			`/clients/${encodeURIComponent(clientId)}/activity${query}`,
+			activityTotalsSchema,
+		);
 		if (!result.ok) return result;
 		return {ok: true, value: {...result.value, events: result.value.events.map(toEvent)}};
 	}
 
 	openOrders(clientId: string): Promise<VenueResult<VenueOrder[]>> {
-		return this.request('GET', `/clients/${encodeURIComponent(clientId)}/open-orders`, z.object({orders: z.array(orderSchema)}).transform(v => v.orders));
+		return this.request(
+			'GET',
+			`/clients/${encodeURIComponent(clientId)}/open-orders`,
+			z.object({orders: z.array(orderSchema)}).transform(v => v.orders),
+		);
 	}
 
 	account(clientId: string): Promise<VenueResult<VenueAccount>> {
@@ -184,15 +214,28 @@ export class VenueView {
 
 	/** The kill switch: cancels every open order of the SUT's account. */
 	cancelAll(clientId: string): Promise<VenueResult<{canceled: number}>> {
-		return this.request('POST', `/clients/${encodeURIComponent(clientId)}/cancel-all`, z.object({canceled: count}).transform(v => ({canceled: v.canceled})));
+		return this.request(
+			'POST',
+			`/clients/${encodeURIComponent(clientId)}/cancel-all`,
+			z.object({canceled: count}).transform(v => ({canceled: v.canceled})),
+		);
 	}
 
 	/** Cuts the SUT's WebSocket connections (the operator's force reconnect), so its resubscription is judged. */
 	drop(clientId: string): Promise<VenueResult<null>> {
-		return this.request('POST', `/clients/${encodeURIComponent(clientId)}/drop`, z.unknown().transform(() => null));
+		return this.request(
+			'POST',
+			`/clients/${encodeURIComponent(clientId)}/drop`,
+			z.unknown().transform(() => null),
+		);
 	}
 
-	private async request<T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown): Promise<VenueResult<T>> {
+	private async request<T>(
+		method: string,
+		path: string,
+		schema: z.ZodType<T>,
+		body?: unknown,
+	): Promise<VenueResult<T>> {
 		const url = `${this.base}${path}`;
 		let response: Response;
 		try {
@@ -204,9 +247,16 @@ export class VenueView {
 			});
 		} catch (error) {
 			const err = error as Error;
-			if (err.name === 'TimeoutError' || err.name === 'AbortError') return {ok: false, error: {kind: 'timeout', message: `${method} ${url}: no answer within ${this.timeoutMs} ms`}};
+			if (err.name === 'TimeoutError' || err.name === 'AbortError')
+				return {
+					ok: false,
+					error: {kind: 'timeout', message: `${method} ${url}: no answer within ${this.timeoutMs} ms`},
+				};
 			const cause = (err as {cause?: {code?: string; message?: string}}).cause;
-			return {ok: false, error: {kind: 'unreachable', message: `${method} ${url}: ${cause?.code ?? cause?.message ?? err.message}`}};
+			return {
+				ok: false,
+				error: {kind: 'unreachable', message: `${method} ${url}: ${cause?.code ?? cause?.message ?? err.message}`},
+			};
 		}
 		let text: string;
 		try {
@@ -215,37 +265,76 @@ export class VenueView {
 			return {ok: false, error: {kind: 'unreachable', message: `${method} ${url}: ${(error as Error).message}`}};
 		}
 		if (!response.ok) {
-			return {ok: false, error: {kind: 'http', status: response.status, message: `${method} ${url}: HTTP ${response.status}${text ? ` ${text.slice(0, 200)}` : ''}`}};
+			return {
+				ok: false,
+				error: {
+					kind: 'http',
+					status: response.status,
+					message: `${method} ${url}: HTTP ${response.status}${text ? ` ${text.slice(0, 200)}` : ''}`,
+				},
+			};
 		}
 		let json: unknown = null;
 		if (text !== '') {
 			try {
 				json = JSON.parse(text);
 			} catch {
-				return {ok: false, error: {kind: 'invalid-response', message: `${method} ${url}: not JSON: ${text.slice(0, 100)}`}};
+				return {
+					ok: false,
+					error: {kind: 'invalid-response', message: `${method} ${url}: not JSON: ${text.slice(0, 100)}`},
+				};
 			}
 		}
 		const parsed = schema.safeParse(json);
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0]!;
-			return {ok: false, error: {kind: 'invalid-response', message: `${method} ${url}: ${issue.path.join('.') || 'body'}: ${issue.message}`}};
+			return {
+				ok: false,
+				error: {
+					kind: 'invalid-response',
+					message: `${method} ${url}: ${issue.path.join('.') || 'body'}: ${issue.message}`,
+				},
+			};
 		}
 		return {ok: true, value: parsed.data};
 	}
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+	typeof v === 'number' && Number.isFinite(v)
+		? v
+		: typeof v === 'string' && v !== '' && Number.isFinite(Number(v))
+			? Number(v)
+			: null;
 
 /** Narrows one raw event; a known type with fields missing degrades to `other`, never to a throw. */
 export function toEvent(raw: {seq: number; at: number; type: string} & Record<string, unknown>): VenueEvent {
 	const {seq, at, type} = raw;
 	if (type === 'order' && typeof raw.status === 'string') {
 		// The contract names the order's type `type`, which the event's own `type` overwrites: accept `orderType` too.
-		return {seq, at, type: 'order', status: raw.status, side: str(raw.side), orderType: str(raw.orderType), code: num(raw.code), clientOrderId: str(raw.clientOrderId), latencyMs: num(raw.latencyMs), action: str(raw.action)};
+		return {
+			seq,
+			at,
+			type: 'order',
+			status: raw.status,
+			side: str(raw.side),
+			orderType: str(raw.orderType),
+			code: num(raw.code),
+			clientOrderId: str(raw.clientOrderId),
+			latencyMs: num(raw.latencyMs),
+			action: str(raw.action),
+		};
 	}
 	if (type === 'drop' && str(raw.dropId) !== null) {
-		return {seq, at, type: 'drop', dropId: str(raw.dropId)!, kind: str(raw.kind) ?? 'drop', streams: Array.isArray(raw.streams) ? raw.streams.filter((s): s is string => typeof s === 'string') : []};
+		return {
+			seq,
+			at,
+			type: 'drop',
+			dropId: str(raw.dropId)!,
+			kind: str(raw.kind) ?? 'drop',
+			streams: Array.isArray(raw.streams) ? raw.streams.filter((s): s is string => typeof s === 'string') : [],
+		};
 	}
 	if (type === 'resubscribed' && str(raw.dropId) !== null && num(raw.afterMs) !== null) {
 		return {seq, at, type: 'resubscribed', dropId: str(raw.dropId)!, afterMs: num(raw.afterMs)!};

@@ -62,8 +62,18 @@ export function buildSutView(sources: SutViewSources, now: number): SutView {
 				}
 			: null,
 		venueError: sources.follower?.error?.message ?? null,
-		statsd: statsd ? {operations: statsd.operations, failed: statsd.failed, successRate: statsd.successRate, avgLatencyMs: statsd.latency.avgMs, malformed: statsd.malformed} : null,
-		errors: sources.capture ? {total: sources.capture.errors().total, expected: sources.capture.errors().expected} : {total: 0, expected: 0},
+		statsd: statsd
+			? {
+					operations: statsd.operations,
+					failed: statsd.failed,
+					successRate: statsd.successRate,
+					avgLatencyMs: statsd.latency.avgMs,
+					malformed: statsd.malformed,
+				}
+			: null,
+		errors: sources.capture
+			? {total: sources.capture.errors().total, expected: sources.capture.errors().expected}
+			: {total: 0, expected: 0},
 		lastLines: (sources.capture?.recent() ?? []).slice(-(sources.lines ?? 20)),
 	};
 }

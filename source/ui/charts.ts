@@ -5,7 +5,12 @@ import type {Glyphs} from './glyphs.js';
  * The last `width` values as a sparkline scaled to [0, max]. Zero maps to the lowest level rather
  * than a blank so that "nothing happened" is visible as a flat line.
  */
-export function sparkline(values: readonly number[], width: number, g: Glyphs, scale: {min?: number | 'auto'; max?: number} = {}): string {
+export function sparkline(
+	values: readonly number[],
+	width: number,
+	g: Glyphs,
+	scale: {min?: number | 'auto'; max?: number} = {},
+): string {
 	if (width <= 0) return '';
 	const shown = values.slice(-width);
 	const finite = shown.filter(v => Number.isFinite(v));
@@ -30,7 +35,12 @@ export function sparkline(values: readonly number[], width: number, g: Glyphs, s
  * A bar of `width` cells for `value` on a scale that keeps `limit` visible (scale = max(value, limit × 1.25)),
  * with the limit's cell marked. Returns the bar and whether the value is over the limit.
  */
-export function gauge(value: number | null, limit: number | null, width: number, g: Glyphs): {bar: string; over: boolean} {
+export function gauge(
+	value: number | null,
+	limit: number | null,
+	width: number,
+	g: Glyphs,
+): {bar: string; over: boolean} {
 	if (width <= 0) return {bar: '', over: false};
 	const v = value !== null && Number.isFinite(value) ? Math.max(0, value) : 0;
 	const scale = Math.max(v, limit !== null && limit > 0 ? limit * 1.25 : 0, 1e-9);

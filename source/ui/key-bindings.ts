@@ -42,7 +42,12 @@ export function matchBinding(binding: KeyBinding, input: string, key: Key): bool
 }
 
 /** The first command (in `names` order) whose bindings match the keypress. */
-export function matchCommand<C extends string>(names: readonly C[], keyMap: KeyMapOf<C>, input: string, key: Key): C | null {
+export function matchCommand<C extends string>(
+	names: readonly C[],
+	keyMap: KeyMapOf<C>,
+	input: string,
+	key: Key,
+): C | null {
 	for (const name of names) if (keyMap[name].bindings.some(b => matchBinding(b, input, key))) return name;
 	return null;
 }

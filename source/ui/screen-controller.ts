@@ -26,7 +26,12 @@ export interface QuitDialogState {
  * `q` (via 'quit') or Ctrl-C (via 'interrupt'). While `active` (a run that a quit would stop) the
  * confirm dialog opens, with `opening` applied (e.g. leaving the filter prompt); otherwise it quits.
  */
-export function requestQuit<S extends QuitDialogState, C>(state: S, active: boolean, via: 'quit' | 'interrupt', opening: Partial<S> = {}): {state: S; effects: ControllerEffect<C>[]} {
+export function requestQuit<S extends QuitDialogState, C>(
+	state: S,
+	active: boolean,
+	via: 'quit' | 'interrupt',
+	opening: Partial<S> = {},
+): {state: S; effects: ControllerEffect<C>[]} {
 	if (via === 'interrupt' && (state.quitRequested || state.overlay === 'confirm-quit')) {
 		return {state: {...state, overlay: 'none', quitRequested: true}, effects: [{type: 'quit', force: true}]};
 	}
@@ -36,8 +41,12 @@ export function requestQuit<S extends QuitDialogState, C>(state: S, active: bool
 }
 
 /** A key while the confirm dialog is open: yes quits gracefully, no closes it, anything else is ignored. */
-export function answerQuitDialog<S extends QuitDialogState, C>(state: S, answer: 'yes' | 'no' | null): {state: S; effects: ControllerEffect<C>[]} {
-	if (answer === 'yes') return {state: {...state, overlay: 'none', quitRequested: true}, effects: [{type: 'quit', force: false}]};
+export function answerQuitDialog<S extends QuitDialogState, C>(
+	state: S,
+	answer: 'yes' | 'no' | null,
+): {state: S; effects: ControllerEffect<C>[]} {
+	if (answer === 'yes')
+		return {state: {...state, overlay: 'none', quitRequested: true}, effects: [{type: 'quit', force: false}]};
 	if (answer === 'no') return {state: {...state, overlay: 'none'}, effects: []};
 	return {state, effects: []};
 }

@@ -105,12 +105,21 @@ const asciiTwins: Record<string, string> = {
 	'≥': '>',
 	'≤': '<',
 	'≈': '~',
-	'µ': 'u',
+	µ: 'u',
 	'°': 'o',
 };
 
 /** Before fitting, ASCII mode may spend extra cells to keep a meaning (`≤` is not `<`). */
-const asciiPhrases: Record<string, string> = {'≥': '>=', '≤': '<=', '≠': '!=', '±': '+/-', '→': '->', '←': '<-', '×': 'x', '…': '...'};
+const asciiPhrases: Record<string, string> = {
+	'≥': '>=',
+	'≤': '<=',
+	'≠': '!=',
+	'±': '+/-',
+	'→': '->',
+	'←': '<-',
+	'×': 'x',
+	'…': '...',
+};
 
 /** ASCII for text that has not been fitted yet: multi-cell twins where one cell would change the meaning. */
 export function asciiPhrase(text: string): string {

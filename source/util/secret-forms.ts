@@ -7,7 +7,9 @@ export function secretForms(secret: string): string[] {
 	const forms = new Set([secret, encodeURIComponent(secret)]);
 	if (secret.length >= 16) {
 		for (const pad of ['', 'x', 'xy']) {
-			const inner = Buffer.from(pad + secret).toString('base64').slice(4, -4);
+			const inner = Buffer.from(pad + secret)
+				.toString('base64')
+				.slice(4, -4);
 			forms.add(inner);
 			forms.add(inner.replace(/\+/g, '-').replace(/\//g, '_'));
 		}

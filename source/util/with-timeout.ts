@@ -3,7 +3,10 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what?: str
 	let timer: NodeJS.Timeout | undefined;
 	const message = `${what ? `${what}: ` : ''}no answer within ${ms} ms`;
 	try {
-		return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]);
+		return await Promise.race([
+			promise,
+			new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+		]);
 	} finally {
 		clearTimeout(timer);
 	}

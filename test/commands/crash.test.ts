@@ -1,6 +1,13 @@
 /** The shutdown coordinator's crash path, on a fake engine (the real thing is in crash.e2e.test.ts). */
 import {describe, expect, it} from 'vitest';
-import {CRASH_EXIT_CODE, createShutdownCoordinator, describeCrash, engineShutdownTarget, exitCodeFor, type ShutdownTarget} from '../../source/engine/shutdown.js';
+import {
+	CRASH_EXIT_CODE,
+	createShutdownCoordinator,
+	describeCrash,
+	engineShutdownTarget,
+	exitCodeFor,
+	type ShutdownTarget,
+} from '../../source/engine/shutdown.js';
 import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 import {testEngine} from '../engine/helpers.js';
 
@@ -35,13 +42,24 @@ describe('crash path', () => {
 		const lines: string[] = [];
 		const exits: number[] = [];
 		let restored = 0;
-		const c = createShutdownCoordinator({engine: target, log: line => lines.push(line), mask, exit: code => exits.push(code), restoreTerminal: () => restored++, debug: false});
+		const c = createShutdownCoordinator({
+			engine: target,
+			log: line => lines.push(line),
+			mask,
+			exit: code => exits.push(code),
+			restoreTerminal: () => restored++,
+			debug: false,
+		});
 		c.crash(new TypeError(`venue said ${secret}`));
-		expect(calls[0]).toMatch(/^record:uncaught exception: TypeError: venue said \*\*\*\* \(at crash\.test\.ts:\d+:\d+\)$/);
+		expect(calls[0]).toMatch(
+			/^record:uncaught exception: TypeError: venue said \*\*\*\* \(at crash\.test\.ts:\d+:\d+\)$/,
+		);
 		expect(calls.slice(1)).toEqual(['kill-switch', 'interrupt:crash']);
 		expect(restored).toBe(1);
 		expect(lines).toHaveLength(1);
-		expect(lines[0]).toMatch(/^drydock: crashed: TypeError: venue said \*\*\*\* \(at crash\.test\.ts:\d+:\d+\) — kill switch engaged/);
+		expect(lines[0]).toMatch(
+			/^drydock: crashed: TypeError: venue said \*\*\*\* \(at crash\.test\.ts:\d+:\d+\) — kill switch engaged/,
+		);
 		expect(lines.join('')).not.toContain(secret);
 		expect(c.requested).toBe('crash');
 		// Later throws (a strategy's timer firing again) change nothing.
@@ -56,18 +74,34 @@ describe('crash path', () => {
 		const {target, calls} = fakeTarget(true, {killSwitch: () => new Promise(() => {})});
 		const exits: number[] = [];
 		const lines: string[] = [];
-		const c = createShutdownCoordinator({engine: target, log: line => lines.push(line), exit: code => exits.push(code), crashDeadlineMs: 50, debug: false});
+		const c = createShutdownCoordinator({
+			engine: target,
+			log: line => lines.push(line),
+			exit: code => exits.push(code),
+			crashDeadlineMs: 50,
+			debug: false,
+		});
 		c.crash(new Error('boom'));
 		await new Promise(resolve => setTimeout(resolve, 120));
 		expect(calls).toContain('emergency');
 		expect(exits).toEqual([70]);
-		expect(lines.at(-1)).toMatch(/did not finish within 0 s: forced exit; partial report written to \/tmp\/x\/report\.json/);
+		expect(lines.at(-1)).toMatch(
+			/did not finish within 0 s: forced exit; partial report written to \/tmp\/x\/report\.json/,
+		);
 	});
 
 	it('a kill switch that fails is reported and the report is still written', async () => {
-		const {target, calls, finish} = fakeTarget(true, {killSwitch: () => Promise.reject(new Error(`cancel failed ${secret}`))});
+		const {target, calls, finish} = fakeTarget(true, {
+			killSwitch: () => Promise.reject(new Error(`cancel failed ${secret}`)),
+		});
 		const lines: string[] = [];
-		const c = createShutdownCoordinator({engine: target, log: line => lines.push(line), mask, exit: () => {}, debug: false});
+		const c = createShutdownCoordinator({
+			engine: target,
+			log: line => lines.push(line),
+			mask,
+			exit: () => {},
+			debug: false,
+		});
 		c.crash(new Error('boom'));
 		finish();
 		expect(await c.done).toBe(70);
@@ -82,13 +116,21 @@ describe('crash path', () => {
 		c.crash('a string was thrown');
 		expect(await c.done).toBe(70);
 		expect(calls).toEqual(['record:uncaught exception: thrown value a string was thrown']);
-		expect(lines).toEqual(['drydock: crashed: thrown value a string was thrown (no run was active; DRYDOCK_DEBUG=1 for the stack)']);
+		expect(lines).toEqual([
+			'drydock: crashed: thrown value a string was thrown (no run was active; DRYDOCK_DEBUG=1 for the stack)',
+		]);
 	});
 
 	it('a crash while a signal shutdown is under way keeps that reason but bounds the wait; Ctrl-C after a crash forces 70', async () => {
 		const {target, calls} = fakeTarget(true);
 		const exits: number[] = [];
-		const c = createShutdownCoordinator({engine: target, log: () => {}, exit: code => exits.push(code), crashDeadlineMs: 30, debug: false});
+		const c = createShutdownCoordinator({
+			engine: target,
+			log: () => {},
+			exit: code => exits.push(code),
+			crashDeadlineMs: 30,
+			debug: false,
+		});
 		c.request('SIGTERM');
 		c.crash(new Error('during cleanup'));
 		expect(c.requested).toBe('SIGTERM');
@@ -97,7 +139,12 @@ describe('crash path', () => {
 		expect(calls).toContain('emergency');
 
 		const second = fakeTarget(true);
-		const c2 = createShutdownCoordinator({engine: second.target, log: () => {}, exit: code => exits.push(code), debug: false});
+		const c2 = createShutdownCoordinator({
+			engine: second.target,
+			log: () => {},
+			exit: code => exits.push(code),
+			debug: false,
+		});
 		c2.crash(new Error('boom'));
 		c2.request('SIGINT');
 		expect(exits.at(-1)).toBe(70);
@@ -105,7 +152,13 @@ describe('crash path', () => {
 
 	it('DRYDOCK_DEBUG prints the masked stack; otherwise no stack', () => {
 		const lines: string[] = [];
-		const c = createShutdownCoordinator({engine: fakeTarget(false).target, log: line => lines.push(line), mask, exit: () => {}, debug: true});
+		const c = createShutdownCoordinator({
+			engine: fakeTarget(false).target,
+			log: line => lines.push(line),
+			mask,
+			exit: () => {},
+			debug: true,
+		});
 		c.crash(new Error(`boom ${secret}`));
 		expect(lines[0]).toMatch(/^Error: boom \*\*\*\*\n\s+at /);
 		expect(lines.join('\n')).not.toContain(secret);
@@ -114,7 +167,8 @@ describe('crash path', () => {
 	it('describeCrash: name, message on one line, and the throw site', () => {
 		expect(exitCodeFor('crash')).toBe(70);
 		const error = new RangeError('line one\nline two');
-		error.stack = 'RangeError: line one\n    at node:internal/timers:1:1\n    at Timeout._onTimeout (file:///home/u/strategy.mjs:12:9)\n    at listOnTimeout (node:internal/timers:581:17)';
+		error.stack =
+			'RangeError: line one\n    at node:internal/timers:1:1\n    at Timeout._onTimeout (file:///home/u/strategy.mjs:12:9)\n    at listOnTimeout (node:internal/timers:581:17)';
 		expect(describeCrash(error)).toBe('RangeError: line one line two (at strategy.mjs:12:9)');
 		expect(describeCrash(Object.assign(new Error(''), {stack: ''}))).toBe('(no message)');
 	});
@@ -126,16 +180,29 @@ describe('engineShutdownTarget on a real engine', () => {
 		let killSwitchSeenByPhase: () => boolean = () => false;
 		let started!: () => void;
 		const running = new Promise<void>(resolve => (started = resolve));
-		const soak: PhaseDefinition<object, {name: string}> = {id: 'soak', title: 'Soak', run: async ctx => {
-			killSwitchSeenByPhase = () => ctx.killSwitchEngaged();
-			started();
-			while (!ctx.signal.aborted) await ctx.sleep(5);
-		}};
-		const engine = testEngine([soak], {}, {runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => ++cancelled}}});
+		const soak: PhaseDefinition<object, {name: string}> = {
+			id: 'soak',
+			title: 'Soak',
+			run: async ctx => {
+				killSwitchSeenByPhase = () => ctx.killSwitchEngaged();
+				started();
+				while (!ctx.signal.aborted) await ctx.sleep(5);
+			},
+		};
+		const engine = testEngine(
+			[soak],
+			{},
+			{runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => ++cancelled}}},
+		);
 		const outcome = engine.start({name: 'phase', phases: ['soak'], soakDurationMs: 60_000});
 		await running;
 		if (engageFirst) await engine.execute({type: 'kill-switch'});
-		const c = createShutdownCoordinator({engine: engineShutdownTarget(engine), log: () => {}, exit: () => {}, debug: false});
+		const c = createShutdownCoordinator({
+			engine: engineShutdownTarget(engine),
+			log: () => {},
+			exit: () => {},
+			debug: false,
+		});
 		c.crash(new Error('boom'));
 		// Engaged at once, before any await: no order may leave after the crash.
 		expect(engine.store.killSwitch.engaged).toBe(true);
@@ -152,7 +219,10 @@ describe('engineShutdownTarget on a real engine', () => {
 		expect(cancelled).toBeGreaterThanOrEqual(1);
 		expect(blockedSeen).toBe(true);
 		expect(result.interruptedBy).toBe('crash');
-		expect(engine.store.errors.list(10).find(g => g.kind === 'crash')).toMatchObject({critical: true, message: expect.stringMatching(/^uncaught exception: boom \(at crash\.test\.ts:\d+:\d+\)$/)});
+		expect(engine.store.errors.list(10).find(g => g.kind === 'crash')).toMatchObject({
+			critical: true,
+			message: expect.stringMatching(/^uncaught exception: boom \(at crash\.test\.ts:\d+:\d+\)$/),
+		});
 	});
 
 	it('a kill switch the operator already engaged stays engaged (never toggled off by the crash)', async () => {

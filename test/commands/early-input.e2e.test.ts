@@ -66,7 +66,10 @@ describe.concurrent('--report-dir is checked before anything starts', () => {
 		}
 		const r = await run(['run', '--headless', '--phases', 'config', '--report-dir', target]);
 		expect(r.code, r.stderr).toBe(2);
-		expectOneLine(r, /--report-dir: .*: (cannot create it|not writable): (permission denied|operation not permitted|read-only)/);
+		expectOneLine(
+			r,
+			/--report-dir: .*: (cannot create it|not writable): (permission denied|operation not permitted|read-only)/,
+		);
 		expect(r.stdout).not.toMatch(/exchange:/);
 		expect(r.stderr).not.toMatch(/ENOENT/);
 	}, 60_000);
@@ -82,7 +85,18 @@ describe.concurrent('--report-dir is checked before anything starts', () => {
 describe.concurrent('drydock report DIR', () => {
 	it('a run folder stands for its report.json; a folder without one is a one-line error', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-report-dir-'));
-		const engine = testEngine([{id: 'config', title: 'Config', run: async ctx => void ctx.check({id: 'keys', title: 'keys', verdict: 'pass', measured: 'set', threshold: 'set'})}], {}, {reportDir: dir});
+		const engine = testEngine(
+			[
+				{
+					id: 'config',
+					title: 'Config',
+					run: async ctx =>
+						void ctx.check({id: 'keys', title: 'keys', verdict: 'pass', measured: 'set', threshold: 'set'}),
+				},
+			],
+			{},
+			{reportDir: dir},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['config'], soakDurationMs: 0});
 		await engine.close();
 		const r = await run(['report', outcome.reportDir!]);
@@ -114,7 +128,12 @@ describe.concurrent('one prefix per message', () => {
 describe.concurrent('profiles show / init', () => {
 	it('show prints a valid profile: no comment line, no masked placeholders; the key status goes to stderr', async () => {
 		for (const name of ['mock', 'testnet', 'mainnet']) {
-			const r = await run(['profiles', 'show', name], {env: {BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456', BINANCE_TESTNET_API_SECRET: 'visible-secret-abcdef123456'}});
+			const r = await run(['profiles', 'show', name], {
+				env: {
+					BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456',
+					BINANCE_TESTNET_API_SECRET: 'visible-secret-abcdef123456',
+				},
+			});
 			expect(r.code, r.stderr).toBe(0);
 			expect(r.stdout).not.toMatch(/^#/m);
 			expect(r.stdout).not.toMatch(/masked|\*\*\*/);
@@ -123,7 +142,9 @@ describe.concurrent('profiles show / init', () => {
 			expect(r.stderr).toMatch(/credentials: /);
 			expect(r.stdout + r.stderr).not.toContain('visible-');
 		}
-		const testnet = await run(['profiles', 'show', 'testnet'], {env: {BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456'}});
+		const testnet = await run(['profiles', 'show', 'testnet'], {
+			env: {BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456'},
+		});
 		expect(testnet.stderr).toMatch(/BINANCE_TESTNET_API_KEY set, BINANCE_TESTNET_API_SECRET not set/);
 	}, 30_000);
 	it('init writes profiles/NAME.json (from mock or --from), valid and loadable, and never overwrites', async () => {
@@ -142,7 +163,10 @@ describe.concurrent('profiles show / init', () => {
 		expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(written);
 		const fromTestnet = await run(['profiles', 'init', 'elsewhere/tn.json', '--from', 'testnet'], {cwd});
 		expect(fromTestnet.code, fromTestnet.stderr).toBe(0);
-		const tn = JSON.parse(await readFile(path.join(cwd, 'elsewhere', 'tn.json'), 'utf8')) as {name: string; environment: string};
+		const tn = JSON.parse(await readFile(path.join(cwd, 'elsewhere', 'tn.json'), 'utf8')) as {
+			name: string;
+			environment: string;
+		};
 		expect(tn).toMatchObject({name: 'tn', environment: 'testnet'});
 		const shown = await run(['profiles', 'show', path.join(cwd, 'elsewhere', 'tn.json')]);
 		expect(shown.code, shown.stderr).toBe(0);

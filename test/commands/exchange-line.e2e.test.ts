@@ -12,9 +12,15 @@ import {drydock, startMock} from './helpers.js';
 
 describe('exchangeLine', () => {
 	it('notes the embedded mock and the fault proxy, either, both or neither', () => {
-		expect(exchangeLine({rest: 'https://testnet.binance.vision', embedded: false, faultProxy: 'http://127.0.0.1:4100'})).toBe('exchange: https://testnet.binance.vision (through the fault proxy at http://127.0.0.1:4100)');
-		expect(exchangeLine({rest: 'http://127.0.0.1:4000', embedded: true, faultProxy: 'http://127.0.0.1:4100'})).toBe('exchange: http://127.0.0.1:4000 (embedded mock, through the fault proxy at http://127.0.0.1:4100)');
-		expect(exchangeLine({rest: 'http://127.0.0.1:4000', embedded: true})).toBe('exchange: http://127.0.0.1:4000 (embedded mock)');
+		expect(
+			exchangeLine({rest: 'https://testnet.binance.vision', embedded: false, faultProxy: 'http://127.0.0.1:4100'}),
+		).toBe('exchange: https://testnet.binance.vision (through the fault proxy at http://127.0.0.1:4100)');
+		expect(exchangeLine({rest: 'http://127.0.0.1:4000', embedded: true, faultProxy: 'http://127.0.0.1:4100'})).toBe(
+			'exchange: http://127.0.0.1:4000 (embedded mock, through the fault proxy at http://127.0.0.1:4100)',
+		);
+		expect(exchangeLine({rest: 'http://127.0.0.1:4000', embedded: true})).toBe(
+			'exchange: http://127.0.0.1:4000 (embedded mock)',
+		);
 		expect(exchangeLine({rest: 'http://127.0.0.1:4000', embedded: false})).toBe('exchange: http://127.0.0.1:4000');
 	});
 });
@@ -29,7 +35,10 @@ afterAll(async () => {
 
 async function configRun(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<string> {
 	const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-exchange-line-'));
-	const run = drydock(['run', '--phases', 'config', '--headless', '--report-dir', path.join(dir, 'reports'), ...extra], {env});
+	const run = drydock(
+		['run', '--phases', 'config', '--headless', '--report-dir', path.join(dir, 'reports'), ...extra],
+		{env},
+	);
 	const {code} = await run.exit;
 	expect(code, run.stdout() + run.stderr()).toBe(0);
 	return run.stdout();
@@ -38,14 +47,22 @@ async function configRun(env: NodeJS.ProcessEnv, extra: string[] = []): Promise<
 describe.concurrent('headless exchange line (spawned)', () => {
 	it('DRYDOCK_FAULT_PROXY=on with the embedded mock: both noted, the proxy on its own loopback port', async () => {
 		const out = await configRun({DRYDOCK_FAULT_PROXY: 'on'});
-		const match = /^exchange: http:\/\/127\.0\.0\.1:(\d+) \(embedded mock, through the fault proxy at http:\/\/127\.0\.0\.1:(\d+)\)$/m.exec(out);
+		const match =
+			/^exchange: http:\/\/127\.0\.0\.1:(\d+) \(embedded mock, through the fault proxy at http:\/\/127\.0\.0\.1:(\d+)\)$/m.exec(
+				out,
+			);
 		expect(match, out).not.toBeNull();
 		expect(match![2]).not.toBe(match![1]);
 	}, 60_000);
 
 	it('DRYDOCK_FAULT_PROXY=on with --exchange-url: the running mock, through the proxy', async () => {
 		const out = await configRun({DRYDOCK_FAULT_PROXY: 'on'}, ['--exchange-url', mock.rest]);
-		expect(out).toMatch(new RegExp(`^exchange: ${mock.rest.replace(/[.]/g, '\\.')} \\(through the fault proxy at http://127\\.0\\.0\\.1:\\d+\\)$`, 'm'));
+		expect(out).toMatch(
+			new RegExp(
+				`^exchange: ${mock.rest.replace(/[.]/g, '\\.')} \\(through the fault proxy at http://127\\.0\\.0\\.1:\\d+\\)$`,
+				'm',
+			),
+		);
 	}, 60_000);
 
 	it('DRYDOCK_FAULT_PROXY=off: no proxy, none named', async () => {

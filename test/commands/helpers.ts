@@ -13,7 +13,11 @@ export interface Spawned {
 }
 
 export function drydock(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv} = {}): Spawned {
-	const child = spawn(process.execPath, [bin, ...args], {cwd: options.cwd, env: {...process.env, CI: 'true', ...options.env}, stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(process.execPath, [bin, ...args], {
+		cwd: options.cwd,
+		env: {...process.env, CI: 'true', ...options.env},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let out = '';
 	let err = '';
 	const waiters: {pattern: RegExp; resolve: (s: string) => void}[] = [];
@@ -34,7 +38,9 @@ export function drydock(args: string[], options: {cwd?: string; env?: NodeJS.Pro
 		err += chunk.toString();
 		poke();
 	});
-	const exit = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => child.on('exit', (code, signal) => resolve({code, signal})));
+	const exit = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve =>
+		child.on('exit', (code, signal) => resolve({code, signal})),
+	);
 	return {
 		child,
 		stdout: () => out,
@@ -42,9 +48,20 @@ export function drydock(args: string[], options: {cwd?: string; env?: NodeJS.Pro
 		exit,
 		waitFor(pattern, timeoutMs = 60_000) {
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), timeoutMs);
-				waiters.push({pattern, resolve: s => { clearTimeout(timer); resolve(s); }});
-				void exit.then(() => setTimeout(() => reject(new Error(`exited before ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), 50));
+				const timer = setTimeout(
+					() => reject(new Error(`timed out waiting for ${pattern}; stdout:\n${out}\nstderr:\n${err}`)),
+					timeoutMs,
+				);
+				waiters.push({
+					pattern,
+					resolve: s => {
+						clearTimeout(timer);
+						resolve(s);
+					},
+				});
+				void exit.then(() =>
+					setTimeout(() => reject(new Error(`exited before ${pattern}; stdout:\n${out}\nstderr:\n${err}`)), 50),
+				);
 				poke();
 			});
 		},
@@ -69,7 +86,9 @@ export async function startMock(): Promise<{rest: string; ws: string; admin: str
 export async function openOrders(rest: string, apiKey: string, secret: string): Promise<unknown[]> {
 	const query = `timestamp=${Date.now()}&recvWindow=10000`;
 	const signature = createHmac('sha256', secret).update(query).digest('hex');
-	const response = await fetch(`${rest}/api/v3/openOrders?${query}&signature=${signature}`, {headers: {'X-MBX-APIKEY': apiKey}});
+	const response = await fetch(`${rest}/api/v3/openOrders?${query}&signature=${signature}`, {
+		headers: {'X-MBX-APIKEY': apiKey},
+	});
 	if (!response.ok) throw new Error(`openOrders: ${response.status} ${await response.text()}`);
 	return (await response.json()) as unknown[];
 }

@@ -29,7 +29,18 @@ afterAll(async () => {
 describe('drydock run --resume (spawned)', () => {
 	it('finishes an interrupted soak; the final report covers both segments; a finished run cannot be resumed', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-resume-'));
-		const first = drydock(['run', '--phases', 'soak', '--duration', '20s', '--headless', '--report-dir', path.join(dir, 'a'), '--exchange-url', mock.rest]);
+		const first = drydock([
+			'run',
+			'--phases',
+			'soak',
+			'--duration',
+			'20s',
+			'--headless',
+			'--report-dir',
+			path.join(dir, 'a'),
+			'--exchange-url',
+			mock.rest,
+		]);
 		await first.waitFor(/>> soak/);
 		await new Promise(resolve => setTimeout(resolve, 8000));
 		first.child.kill('SIGINT');
@@ -39,7 +50,16 @@ describe('drydock run --resume (spawned)', () => {
 		expect(interrupted.total_operations).toBeGreaterThan(0);
 		const firstSoakMs = interrupted.phases.find(p => p.id === 'soak')!.duration_ms!;
 
-		const second = drydock(['run', '--resume', runDir, '--headless', '--report-dir', path.join(dir, 'b'), '--exchange-url', mock.rest]);
+		const second = drydock([
+			'run',
+			'--resume',
+			runDir,
+			'--headless',
+			'--report-dir',
+			path.join(dir, 'b'),
+			'--exchange-url',
+			mock.rest,
+		]);
 		const {code} = await second.exit;
 		expect(code, second.stdout() + second.stderr()).toBe(0);
 		expect(second.stdout()).toMatch(/resuming .*s of soak done, \d+ s left/);
@@ -56,7 +76,16 @@ describe('drydock run --resume (spawned)', () => {
 		expect(final.duration_hours * 3_600_000).toBeGreaterThanOrEqual(20_000);
 		expect(await openOrders(mock.rest, DEFAULT_API_KEY, DEFAULT_API_SECRET)).toEqual([]);
 
-		const again = drydock(['run', '--resume', finalDir, '--headless', '--report-dir', path.join(dir, 'c'), '--exchange-url', mock.rest]);
+		const again = drydock([
+			'run',
+			'--resume',
+			finalDir,
+			'--headless',
+			'--report-dir',
+			path.join(dir, 'c'),
+			'--exchange-url',
+			mock.rest,
+		]);
 		expect((await again.exit).code).toBe(2);
 		expect(again.stderr()).toMatch(/--resume .*: that run finished \(exit 0\) — there is nothing to resume/);
 	}, 60_000);

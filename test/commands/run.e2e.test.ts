@@ -33,10 +33,38 @@ describe.concurrent('drydock run (spawned)', () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-quick-'));
 		// The shipped mock profile, with latency thresholds ×10: this test proves the plumbing (exit code,
 		// reports), and the shared 2-core test box under full load misses 1 s REST p99s now and then.
-		const shipped = JSON.parse(await readFile(new URL('../../profiles/mock.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+		const shipped = JSON.parse(await readFile(new URL('../../profiles/mock.json', import.meta.url), 'utf8')) as Record<
+			string,
+			unknown
+		>;
 		const profile = path.join(dir, 'mock-relaxed.json');
-		await writeFile(profile, JSON.stringify({...shipped, name: 'mock-relaxed', thresholds: {clockSkewMs: 1000, restP99Ms: 10_000, streamSilenceMs: 20_000, streamP99LatencyMs: 10_000, reconnectMs: 20_000, orderAckP99Ms: 10_000}}));
-		const run = drydock(['run', '--plan', 'quick', '--duration', '20s', '--headless', '--report-dir', path.join(dir, 'reports'), '--profile', profile]);
+		await writeFile(
+			profile,
+			JSON.stringify({
+				...shipped,
+				name: 'mock-relaxed',
+				thresholds: {
+					clockSkewMs: 1000,
+					restP99Ms: 10_000,
+					streamSilenceMs: 20_000,
+					streamP99LatencyMs: 10_000,
+					reconnectMs: 20_000,
+					orderAckP99Ms: 10_000,
+				},
+			}),
+		);
+		const run = drydock([
+			'run',
+			'--plan',
+			'quick',
+			'--duration',
+			'20s',
+			'--headless',
+			'--report-dir',
+			path.join(dir, 'reports'),
+			'--profile',
+			profile,
+		]);
 		const {code} = await run.exit;
 		expect(code, run.stdout() + run.stderr()).toBe(0);
 		expect(run.stdout()).toContain('── soak: final ──');
@@ -45,7 +73,13 @@ describe.concurrent('drydock run (spawned)', () => {
 		expect(report.schema).toBe('drydock.report/1');
 		expect(report.phases.map(p => p.id)).toEqual([...phaseIds]);
 		expect(report.phases.every(p => ['pass', 'warn', 'skipped'].includes(p.status))).toBe(true);
-		expect(report).toMatchObject({test_type: 'soak', interrupted: false, success: true, exit_code: 0, targets_met: {latency: true, success_rate: true, overall: true}});
+		expect(report).toMatchObject({
+			test_type: 'soak',
+			interrupted: false,
+			success: true,
+			exit_code: 0,
+			targets_met: {latency: true, success_rate: true, overall: true},
+		});
 		expect(report.total_operations).toBeGreaterThan(5);
 		// Grade C fails the soak by default (thresholds.minGrade B), so a passing run is graded B or better.
 		expect(report.performance_grade).toMatch(/^(A\+|A|B)$/);
@@ -57,13 +91,27 @@ describe.concurrent('drydock run (spawned)', () => {
 		const journal = (await readFile(path.join(runDir, 'events.ndjson'), 'utf8')).trim().split('\n');
 		expect(JSON.parse(journal.at(-1)!).type).toBe('run-finished');
 		// The secrets of the mock account never reach any output.
-		for (const file of await readdir(runDir)) expect(await readFile(path.join(runDir, file), 'utf8')).not.toContain(DEFAULT_API_SECRET);
+		for (const file of await readdir(runDir))
+			expect(await readFile(path.join(runDir, file), 'utf8')).not.toContain(DEFAULT_API_SECRET);
 		expect(run.stdout()).not.toContain(DEFAULT_API_SECRET);
 	}, 180_000);
 
 	it('SIGINT during the soak: exit 130, report marked interrupted, no open orders left on the mock', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-sigint-'));
-		const run = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', mock.rest, '--metrics-port', '0']);
+		const run = drydock([
+			'run',
+			'--phases',
+			'soak',
+			'--duration',
+			'10m',
+			'--headless',
+			'--report-dir',
+			dir,
+			'--exchange-url',
+			mock.rest,
+			'--metrics-port',
+			'0',
+		]);
 		await run.waitFor(/metrics: http:\/\/127\.0\.0\.1:\d+\/metrics/);
 		await run.waitFor(/>> soak/);
 		await new Promise(resolve => setTimeout(resolve, 4000));
@@ -85,8 +133,30 @@ describe.concurrent('drydock run (spawned)', () => {
 		const forceDir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-force-'));
 		// Its own mock: a forced exit may leave orders open, which must not disturb the SIGINT test's count.
 		const own = await startMock();
-		const term = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', termDir, '--exchange-url', own.rest]);
-		const force = drydock(['run', '--phases', 'soak', '--duration', '10m', '--headless', '--report-dir', forceDir, '--exchange-url', own.rest]);
+		const term = drydock([
+			'run',
+			'--phases',
+			'soak',
+			'--duration',
+			'10m',
+			'--headless',
+			'--report-dir',
+			termDir,
+			'--exchange-url',
+			own.rest,
+		]);
+		const force = drydock([
+			'run',
+			'--phases',
+			'soak',
+			'--duration',
+			'10m',
+			'--headless',
+			'--report-dir',
+			forceDir,
+			'--exchange-url',
+			own.rest,
+		]);
 		await Promise.all([term.waitFor(/>> soak/), force.waitFor(/>> soak/)]);
 		await new Promise(resolve => setTimeout(resolve, 2000));
 		term.child.kill('SIGTERM');
@@ -96,7 +166,11 @@ describe.concurrent('drydock run (spawned)', () => {
 		const [t, f] = await Promise.all([term.exit, force.exit]);
 		await own.stop();
 		expect(t.code, term.stdout() + term.stderr()).toBe(143);
-		expect((await onlyReport(termDir)).report).toMatchObject({interrupted: true, interrupted_by: 'SIGTERM', exit_code: 143});
+		expect((await onlyReport(termDir)).report).toMatchObject({
+			interrupted: true,
+			interrupted_by: 'SIGTERM',
+			exit_code: 143,
+		});
 		expect(f.code, force.stdout() + force.stderr()).toBe(130);
 		expect((await onlyReport(forceDir)).report).toMatchObject({interrupted: true, success: false});
 	}, 120_000);
@@ -105,7 +179,18 @@ describe.concurrent('drydock run (spawned)', () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-kill-'));
 		// Its own mock: a killed run leaves orders open, which must not disturb the SIGINT test's count.
 		const own = await startMock();
-		const run = drydock(['run', '--phases', 'config,soak', '--duration', '10m', '--headless', '--report-dir', dir, '--exchange-url', own.rest]);
+		const run = drydock([
+			'run',
+			'--phases',
+			'config,soak',
+			'--duration',
+			'10m',
+			'--headless',
+			'--report-dir',
+			dir,
+			'--exchange-url',
+			own.rest,
+		]);
 		await run.waitFor(/>> soak/);
 		await new Promise(resolve => setTimeout(resolve, 3000));
 		run.child.kill('SIGKILL');
@@ -126,15 +211,30 @@ describe.concurrent('drydock run (spawned)', () => {
 	it('--rerun-failed runs exactly the phases that failed in the report', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-e2e-rerun-'));
 		const previous = path.join(dir, 'previous.json');
-		await writeFile(previous, JSON.stringify({schema: 'drydock.report/1', phases: [
-			{id: 'config', status: 'pass', checks: []},
-			{id: 'connectivity', status: 'fail', checks: []},
-			{id: 'security', status: 'no-data', checks: []},
-			{id: 'market-data', status: 'pass', checks: []},
-			{id: 'orders', status: 'warn', checks: []},
-		]}));
+		await writeFile(
+			previous,
+			JSON.stringify({
+				schema: 'drydock.report/1',
+				phases: [
+					{id: 'config', status: 'pass', checks: []},
+					{id: 'connectivity', status: 'fail', checks: []},
+					{id: 'security', status: 'no-data', checks: []},
+					{id: 'market-data', status: 'pass', checks: []},
+					{id: 'orders', status: 'warn', checks: []},
+				],
+			}),
+		);
 		const out = path.join(dir, 'out');
-		const run = drydock(['run', '--rerun-failed', previous, '--headless', '--report-dir', out, '--exchange-url', mock.rest]);
+		const run = drydock([
+			'run',
+			'--rerun-failed',
+			previous,
+			'--headless',
+			'--report-dir',
+			out,
+			'--exchange-url',
+			mock.rest,
+		]);
 		const {code} = await run.exit;
 		expect(code, run.stdout() + run.stderr()).toBe(0);
 		const {report} = await onlyReport(out);

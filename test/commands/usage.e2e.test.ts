@@ -14,7 +14,10 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 function expectOneLine(stderr: string, pattern: RegExp) {
-	const lines = stderr.trim().split('\n').filter(l => !l.startsWith('(node:') && !l.includes('--trace-warnings'));
+	const lines = stderr
+		.trim()
+		.split('\n')
+		.filter(l => !l.startsWith('(node:') && !l.includes('--trace-warnings'));
 	expect(lines, stderr).toHaveLength(1);
 	expect(lines[0]).toMatch(pattern);
 	expect(stderr).not.toMatch(/\n\s+at /);
@@ -40,7 +43,10 @@ describe.concurrent('bad input → one line, exit 2', () => {
 		expectOneLine(r.stderr, /profile "nosuch": not found/);
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-usage-'));
 		const file = path.join(dir, 'bad.json');
-		await writeFile(file, JSON.stringify({name: 'bad', exchange: 'binance', environment: 'mock', retry: {attempts: 0}}));
+		await writeFile(
+			file,
+			JSON.stringify({name: 'bad', exchange: 'binance', environment: 'mock', retry: {attempts: 0}}),
+		);
 		const m = await run(['run', '--headless', '--profile', file]);
 		expect(m.code, m.stderr).toBe(2);
 		expectOneLine(m.stderr, new RegExp(`profile ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: retry\\.attempts: `));
@@ -56,7 +62,16 @@ describe.concurrent('bad input → one line, exit 2', () => {
 	it('mainnet with real orders without --allow-live', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-usage-'));
 		const file = path.join(dir, 'live.json');
-		await writeFile(file, JSON.stringify({name: 'live', exchange: 'binance', environment: 'mainnet', execution: 'exchange', credentials: {apiKeyEnv: 'K', apiSecretEnv: 'S'}}));
+		await writeFile(
+			file,
+			JSON.stringify({
+				name: 'live',
+				exchange: 'binance',
+				environment: 'mainnet',
+				execution: 'exchange',
+				credentials: {apiKeyEnv: 'K', apiSecretEnv: 'S'},
+			}),
+		);
 		const r = await run(['run', '--headless', '--profile', file]);
 		expect(r.code, r.stderr).toBe(2);
 		expectOneLine(r.stderr, /refused without --allow-live/);
@@ -89,7 +104,10 @@ describe.concurrent('profiles and report commands', () => {
 		const list = await run(['profiles', 'list']);
 		expect(list.code).toBe(0);
 		expect(list.stdout).toMatch(/^mainnet .*\nmock .*\ntestnet /m);
-		const show = await run(['profiles', 'show', 'testnet'], {BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456', BINANCE_TESTNET_API_SECRET: 'visible-secret-abcdef123456'});
+		const show = await run(['profiles', 'show', 'testnet'], {
+			BINANCE_TESTNET_API_KEY: 'visible-key-abcdef123456',
+			BINANCE_TESTNET_API_SECRET: 'visible-secret-abcdef123456',
+		});
 		expect(show.code).toBe(0);
 		expect(show.stdout).toContain('"apiKeyEnv": "BINANCE_TESTNET_API_KEY"');
 		expect(show.stderr).toMatch(/BINANCE_TESTNET_API_KEY set, BINANCE_TESTNET_API_SECRET set/);
@@ -103,7 +121,25 @@ describe.concurrent('profiles and report commands', () => {
 	it('report REPORT.json prints the summary and writes junit and html', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-report-cmd-'));
 		// A real report, made by the engine with one failing phase.
-		const engine = testEngine([{id: 'config', title: 'Config', run: async ctx => void ctx.check({id: 'keys', title: 'keys', verdict: 'fail', measured: null, threshold: 'set', reason: 'keys missing'})}], {}, {reportDir: dir});
+		const engine = testEngine(
+			[
+				{
+					id: 'config',
+					title: 'Config',
+					run: async ctx =>
+						void ctx.check({
+							id: 'keys',
+							title: 'keys',
+							verdict: 'fail',
+							measured: null,
+							threshold: 'set',
+							reason: 'keys missing',
+						}),
+				},
+			],
+			{},
+			{reportDir: dir},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['config'], soakDurationMs: 0});
 		await engine.close();
 		const file = path.join(outcome.reportDir!, 'report.json');

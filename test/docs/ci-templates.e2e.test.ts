@@ -66,7 +66,8 @@ interface JobRun {
 let workspace = '';
 let failingProfile = '';
 beforeAll(async () => {
-	if (!existsSync(path.join(root, 'dist/cli.js'))) throw new Error('dist/cli.js missing: run `npm run build` first (bin/drydock.js imports dist/)');
+	if (!existsSync(path.join(root, 'dist/cli.js')))
+		throw new Error('dist/cli.js missing: run `npm run build` first (bin/drydock.js imports dist/)');
 	workspace = await mkdtemp(path.join(os.tmpdir(), 'drydock-ci-'));
 	const mock = JSON.parse(await readFile(path.join(root, 'profiles/mock.json'), 'utf8')) as Record<string, unknown>;
 	failingProfile = path.join(workspace, 'unmeetable.json');
@@ -80,7 +81,8 @@ afterAll(async () => {
 async function checkout(name: string): Promise<string> {
 	const dir = path.join(workspace, name);
 	await mkdir(dir, {recursive: true});
-	for (const entry of ['bin', 'dist', 'profiles', 'node_modules', 'package.json']) await symlink(path.join(root, entry), path.join(dir, entry));
+	for (const entry of ['bin', 'dist', 'profiles', 'node_modules', 'package.json'])
+		await symlink(path.join(root, entry), path.join(dir, entry));
 	return dir;
 }
 
@@ -105,7 +107,12 @@ async function glob(pattern: string, cwd: string): Promise<string[]> {
 				if (existsSync(path.join(cwd, base, segment))) next.push(path.join(base, segment));
 				continue;
 			}
-			const re = new RegExp(`^${segment.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+			const re = new RegExp(
+				`^${segment
+					.split('*')
+					.map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+					.join('[^/]*')}$`,
+			);
 			const entries = await readdir(path.join(cwd, base)).catch(() => [] as string[]);
 			for (const e of entries) if (re.test(e)) next.push(path.join(base, e));
 		}
@@ -127,7 +134,12 @@ function jobEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 
 const isInstall = (command: string) => /^npm ci\b/.test(command.trim());
 
-async function runGithubJob(job: GithubJob, workflowEnv: Record<string, string> | undefined, cwd: string, extra: Record<string, string>): Promise<JobRun> {
+async function runGithubJob(
+	job: GithubJob,
+	workflowEnv: Record<string, string> | undefined,
+	cwd: string,
+	extra: Record<string, string>,
+): Promise<JobRun> {
 	let exitCode = 0;
 	let output = '';
 	const artifactPaths: string[] = [];
@@ -136,13 +148,21 @@ async function runGithubJob(job: GithubJob, workflowEnv: Record<string, string> 
 		const runs = exitCode === 0 || /\balways\(\)|\bfailure\(\)/.test(step.if ?? '');
 		if (!runs) continue;
 		if (step.uses) {
-			if (step.uses.startsWith('actions/upload-artifact@')) artifactPaths.push(...String(step.with?.path ?? '').split('\n').map(s => s.trim()).filter(Boolean));
+			if (step.uses.startsWith('actions/upload-artifact@'))
+				artifactPaths.push(
+					...String(step.with?.path ?? '')
+						.split('\n')
+						.map(s => s.trim())
+						.filter(Boolean),
+				);
 			else skipped.push(`${step.uses}: an action, not a command (the checkout is this repository, node is this node)`);
 			continue;
 		}
 		if (step.run === undefined) continue;
 		if (/^Install\b/.test(step.name ?? '') || isInstall(step.run)) {
-			skipped.push(`${step.name ?? step.run}: installs from the registry (no network in tests; this checkout is installed and built)`);
+			skipped.push(
+				`${step.name ?? step.run}: installs from the registry (no network in tests; this checkout is installed and built)`,
+			);
 			continue;
 		}
 		const result = await bash(step.run, cwd, jobEnv({...workflowEnv, ...job.env, ...step.env, ...extra}));
@@ -157,7 +177,14 @@ function resolveGitlabJob(config: Record<string, GitlabJob>, name: string): Gitl
 	if (!job.extends) return job;
 	// GitLab's extends: hashes merge deeply, anything else (arrays, strings) is replaced.
 	const merge = (base: unknown, over: unknown): unknown => {
-		if (base && over && typeof base === 'object' && typeof over === 'object' && !Array.isArray(base) && !Array.isArray(over)) {
+		if (
+			base &&
+			over &&
+			typeof base === 'object' &&
+			typeof over === 'object' &&
+			!Array.isArray(base) &&
+			!Array.isArray(over)
+		) {
 			const out: Record<string, unknown> = {...(base as Record<string, unknown>)};
 			for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
 			return out;
@@ -177,7 +204,8 @@ async function runGitlabJob(job: GitlabJob, cwd: string, extra: Record<string, s
 	});
 	const main = await bash(lines.join('\n'), cwd, jobEnv({...job.variables, ...extra}));
 	let output = main.output;
-	if (job.after_script?.length) output += (await bash(job.after_script.join('\n'), cwd, jobEnv({...job.variables, ...extra}))).output;
+	if (job.after_script?.length)
+		output += (await bash(job.after_script.join('\n'), cwd, jobEnv({...job.variables, ...extra}))).output;
 	const artifactPaths = job.artifacts?.when === 'always' || main.code === 0 ? (job.artifacts?.paths ?? []) : [];
 	return {exitCode: main.code, drydockExit: drydockExitOf(output), output, artifactPaths, skipped};
 }
@@ -191,7 +219,11 @@ async function expectReports(run: JobRun, cwd: string) {
 		expect(matched, `${pattern} matches a file`).not.toEqual([]);
 		files.push(...matched);
 	}
-	for (const name of reportFiles) expect(files.filter(f => path.basename(f) === name), name).toHaveLength(1);
+	for (const name of reportFiles)
+		expect(
+			files.filter(f => path.basename(f) === name),
+			name,
+		).toHaveLength(1);
 	const reportJson = files.find(f => path.basename(f) === 'report.json')!;
 	return JSON.parse(await readFile(path.join(cwd, reportJson), 'utf8')) as {success: boolean; duration_hours: number};
 }
@@ -215,32 +247,47 @@ describe('docs/ci/github-actions.yml', async () => {
 
 	describe.concurrent('jobs run as written', () => {
 		for (const name of ['nightly-soak', 'weekly-soak']) {
-			it(`${name}: passes with drydock, uploads report.json, junit.xml and report.html`, async () => {
-				const cwd = await checkout(`gh-${name}`);
-				const run = await runGithubJob(workflow.jobs[name]!, workflow.env, cwd, {});
-				expect(run.skipped.some(s => s.startsWith('Install')), 'npm ci skipped (stated)').toBe(true);
-				expect(run.drydockExit, run.output).toBe(0);
-				expect(run.exitCode).toBe(0);
-				const report = await expectReports(run, cwd);
-				expect(report.success).toBe(true);
-			}, timeout);
+			it(
+				`${name}: passes with drydock, uploads report.json, junit.xml and report.html`,
+				async () => {
+					const cwd = await checkout(`gh-${name}`);
+					const run = await runGithubJob(workflow.jobs[name]!, workflow.env, cwd, {});
+					expect(
+						run.skipped.some(s => s.startsWith('Install')),
+						'npm ci skipped (stated)',
+					).toBe(true);
+					expect(run.drydockExit, run.output).toBe(0);
+					expect(run.exitCode).toBe(0);
+					const report = await expectReports(run, cwd);
+					expect(report.success).toBe(true);
+				},
+				timeout,
+			);
 		}
 
-		it('nightly-soak: fails with drydock (a threshold no run can meet) and still uploads the reports', async () => {
-			const cwd = await checkout('gh-failing');
-			const run = await runGithubJob(workflow.jobs['nightly-soak']!, workflow.env, cwd, {DRYDOCK_PROFILE: failingProfile});
-			expect(run.drydockExit, run.output).toBe(1);
-			expect(run.exitCode).toBe(run.drydockExit);
-			expect(run.output).toMatch(/FAIL\s+rest-p99/);
-			const report = await expectReports(run, cwd);
-			expect(report.success).toBe(false);
-		}, timeout);
+		it(
+			'nightly-soak: fails with drydock (a threshold no run can meet) and still uploads the reports',
+			async () => {
+				const cwd = await checkout('gh-failing');
+				const run = await runGithubJob(workflow.jobs['nightly-soak']!, workflow.env, cwd, {
+					DRYDOCK_PROFILE: failingProfile,
+				});
+				expect(run.drydockExit, run.output).toBe(1);
+				expect(run.exitCode).toBe(run.drydockExit);
+				expect(run.output).toMatch(/FAIL\s+rest-p99/);
+				const report = await expectReports(run, cwd);
+				expect(report.success).toBe(false);
+			},
+			timeout,
+		);
 	});
 });
 
 describe('docs/ci/gitlab-ci.yml', async () => {
 	const config = parse(await readFile(path.join(root, 'docs/ci/gitlab-ci.yml'), 'utf8')) as Record<string, GitlabJob>;
-	const jobs = Object.keys(config).filter(k => !k.startsWith('.') && !['stages', 'variables', 'default', 'workflow', 'include'].includes(k));
+	const jobs = Object.keys(config).filter(
+		k => !k.startsWith('.') && !['stages', 'variables', 'default', 'workflow', 'include'].includes(k),
+	);
 
 	it('has a nightly 4-hour and a weekly 24-hour soak job, each run by its pipeline schedule', () => {
 		expect(jobs.sort()).toEqual(['drydock-nightly-soak', 'drydock-weekly-soak']);
@@ -255,24 +302,37 @@ describe('docs/ci/gitlab-ci.yml', async () => {
 
 	describe.concurrent('jobs run as written', () => {
 		for (const name of ['drydock-nightly-soak', 'drydock-weekly-soak']) {
-			it(`${name}: passes with drydock, keeps report.json, junit.xml and report.html`, async () => {
-				const cwd = await checkout(`gl-${name}`);
-				const run = await runGitlabJob(resolveGitlabJob(config, name), cwd, {});
-				expect(run.skipped.some(s => s.startsWith('npm ci')), 'npm ci skipped (stated)').toBe(true);
-				expect(run.drydockExit, run.output).toBe(0);
-				expect(run.exitCode).toBe(0);
-				const report = await expectReports(run, cwd);
-				expect(report.success).toBe(true);
-			}, timeout);
+			it(
+				`${name}: passes with drydock, keeps report.json, junit.xml and report.html`,
+				async () => {
+					const cwd = await checkout(`gl-${name}`);
+					const run = await runGitlabJob(resolveGitlabJob(config, name), cwd, {});
+					expect(
+						run.skipped.some(s => s.startsWith('npm ci')),
+						'npm ci skipped (stated)',
+					).toBe(true);
+					expect(run.drydockExit, run.output).toBe(0);
+					expect(run.exitCode).toBe(0);
+					const report = await expectReports(run, cwd);
+					expect(report.success).toBe(true);
+				},
+				timeout,
+			);
 		}
 
-		it('drydock-nightly-soak: fails with drydock (a threshold no run can meet) and still keeps the reports', async () => {
-			const cwd = await checkout('gl-failing');
-			const run = await runGitlabJob(resolveGitlabJob(config, 'drydock-nightly-soak'), cwd, {DRYDOCK_PROFILE: failingProfile});
-			expect(run.drydockExit, run.output).toBe(1);
-			expect(run.exitCode).toBe(run.drydockExit);
-			const report = await expectReports(run, cwd);
-			expect(report.success).toBe(false);
-		}, timeout);
+		it(
+			'drydock-nightly-soak: fails with drydock (a threshold no run can meet) and still keeps the reports',
+			async () => {
+				const cwd = await checkout('gl-failing');
+				const run = await runGitlabJob(resolveGitlabJob(config, 'drydock-nightly-soak'), cwd, {
+					DRYDOCK_PROFILE: failingProfile,
+				});
+				expect(run.drydockExit, run.output).toBe(1);
+				expect(run.exitCode).toBe(run.drydockExit);
+				const report = await expectReports(run, cwd);
+				expect(report.success).toBe(false);
+			},
+			timeout,
+		);
 	});
 });

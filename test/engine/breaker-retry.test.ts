@@ -6,7 +6,13 @@ describe('circuit breaker', () => {
 	it('opens after the threshold, half-opens after openMs, closes on probe success, reopens on probe failure', () => {
 		let now = 1000;
 		const transitions: string[] = [];
-		const breaker = new CircuitBreaker({failureThreshold: 3, openMs: 500, halfOpenProbes: 1, now: () => now, onTransition: (view, from) => transitions.push(`${from}->${view.state}`)});
+		const breaker = new CircuitBreaker({
+			failureThreshold: 3,
+			openMs: 500,
+			halfOpenProbes: 1,
+			now: () => now,
+			onTransition: (view, from) => transitions.push(`${from}->${view.state}`),
+		});
 		expect(breaker.state).toBe('closed');
 		breaker.failure();
 		breaker.failure();
@@ -30,7 +36,13 @@ describe('circuit breaker', () => {
 		expect(breaker.tryAcquire()).toBe(true);
 		breaker.success();
 		expect(breaker.state).toBe('closed');
-		expect(transitions).toEqual(['closed->open', 'open->half-open', 'half-open->open', 'open->half-open', 'half-open->closed']);
+		expect(transitions).toEqual([
+			'closed->open',
+			'open->half-open',
+			'half-open->open',
+			'open->half-open',
+			'half-open->closed',
+		]);
 		breaker.trip();
 		expect(breaker.state).toBe('open');
 	});
@@ -67,18 +79,37 @@ describe('retry with backoff and full jitter', () => {
 
 	it('retries until success, stops at the attempt limit, and respects shouldRetry', async () => {
 		let calls = 0;
-		const value = await retry(async () => {
-			calls++;
-			if (calls < 3) throw new Error('flaky');
-			return 'ok';
-		}, {attempts: 5, baseMs: 1, maxMs: 2});
+		const value = await retry(
+			async () => {
+				calls++;
+				if (calls < 3) throw new Error('flaky');
+				return 'ok';
+			},
+			{attempts: 5, baseMs: 1, maxMs: 2},
+		);
 		expect(value).toBe('ok');
 		expect(calls).toBe(3);
 		calls = 0;
-		await expect(retry(async () => { calls++; throw new Error('down'); }, {attempts: 4, baseMs: 1, maxMs: 2})).rejects.toThrow('down');
+		await expect(
+			retry(
+				async () => {
+					calls++;
+					throw new Error('down');
+				},
+				{attempts: 4, baseMs: 1, maxMs: 2},
+			),
+		).rejects.toThrow('down');
 		expect(calls).toBe(4);
 		calls = 0;
-		await expect(retry(async () => { calls++; throw new Error('invalid'); }, {attempts: 4, baseMs: 1, maxMs: 2, shouldRetry: () => false})).rejects.toThrow('invalid');
+		await expect(
+			retry(
+				async () => {
+					calls++;
+					throw new Error('invalid');
+				},
+				{attempts: 4, baseMs: 1, maxMs: 2, shouldRetry: () => false},
+			),
+		).rejects.toThrow('invalid');
 		expect(calls).toBe(1);
 	});
 });

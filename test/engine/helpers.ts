@@ -1,9 +1,19 @@
 import {createEngine, type EngineRuntime} from '../../source/engine/engine.js';
 import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
-export const profileView = {name: 'test', exchange: 'binance', environment: 'mock' as const, execution: 'exchange' as const, symbols: ['BTC/USDT']};
+export const profileView = {
+	name: 'test',
+	exchange: 'binance',
+	environment: 'mock' as const,
+	execution: 'exchange' as const,
+	symbols: ['BTC/USDT'],
+};
 
-export function testEngine<S>(phases: PhaseDefinition<S, {name: string}>[], services: S, extra: Partial<Parameters<typeof createEngine<S, {name: string}>>[0]> = {}) {
+export function testEngine<S>(
+	phases: PhaseDefinition<S, {name: string}>[],
+	services: S,
+	extra: Partial<Parameters<typeof createEngine<S, {name: string}>>[0]> = {},
+) {
 	const runtime: EngineRuntime<S, {name: string}> = {phases, services, ...(extra.runtime ? {} : {})};
 	return createEngine<S, {name: string}>({
 		profile: {name: 'test'},

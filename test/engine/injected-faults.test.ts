@@ -17,36 +17,69 @@ type Def = PhaseDefinition<object, {name: string}>;
 const phase = (id: Def['id'], run: (ctx: Ctx) => Promise<void>): Def => ({id, title: id, run});
 
 function chaosRecord(index: number, verdict: ChaosRecord['verdict']): ChaosRecord {
-	return {index, fault: 'error-rate', label: 'error-rate 50 %', params: {probability: 0.5}, scheduled_ms: 0, duration_ms: 1000, recovery_budget_ms: 10_000, injected_at: null, detected_after_ms: null, detected_by: null, reconnected_after_ms: null, resubscribed_after_ms: null, recovered_after_ms: null, recovery_ms: verdict === 'pass' ? 5 : null, messages_missed: 0, book_resyncs: 0, failed_calls: 0, unknown_orders: [], breaker_transitions: [], verdict, reason: null};
+	return {
+		index,
+		fault: 'error-rate',
+		label: 'error-rate 50 %',
+		params: {probability: 0.5},
+		scheduled_ms: 0,
+		duration_ms: 1000,
+		recovery_budget_ms: 10_000,
+		injected_at: null,
+		detected_after_ms: null,
+		detected_by: null,
+		reconnected_after_ms: null,
+		resubscribed_after_ms: null,
+		recovered_after_ms: null,
+		recovery_ms: verdict === 'pass' ? 5 : null,
+		messages_missed: 0,
+		book_resyncs: 0,
+		failed_calls: 0,
+		unknown_orders: [],
+		breaker_transitions: [],
+		verdict,
+		reason: null,
+	};
 }
 
 describe('errors under an injected fault are expected, not graded', () => {
 	it('ctx.fault marks: errors until recovery are expected; after it (and past the phase that forgot to recover) they count', async () => {
 		const active: boolean[] = [];
-		const engine = testEngine([
-			phase('resilience', async ctx => {
-				active.push(ctx.faultActive());
-				const recovered = ctx.fault('error-rate', 'every REST request answered 503');
-				active.push(ctx.faultActive());
-				// Three failed attempts (retries) and one direct error while the fault is on: 4 expected.
-				await ctx.call('fetchTicker', async () => { throw Object.assign(new Error('503'), {kind: 'unavailable'}); }, {breaker: false}).catch(() => {});
-				ctx.error({kind: 'unavailable', message: 'probe failed'});
-				recovered();
-				active.push(ctx.faultActive());
-				ctx.error({kind: 'network', message: 'after recovery'});
-				// A mark the phase never recovers stops excusing errors when the phase ends.
-				ctx.fault('timeout', 'never recovered');
-				ctx.error({kind: 'timeout', message: 'under the forgotten mark'});
-				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
-			}),
-			phase('concurrency', async ctx => {
-				active.push(ctx.faultActive());
-				ctx.error({kind: 'network', message: 'a real one, later'});
-				// Caused on purpose without a fault (e.g. the security phase's planted probe): expected too.
-				ctx.error({kind: 'security-probe', message: 'planted probe', expected: true});
-				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
-			}),
-		], {});
+		const engine = testEngine(
+			[
+				phase('resilience', async ctx => {
+					active.push(ctx.faultActive());
+					const recovered = ctx.fault('error-rate', 'every REST request answered 503');
+					active.push(ctx.faultActive());
+					// Three failed attempts (retries) and one direct error while the fault is on: 4 expected.
+					await ctx
+						.call(
+							'fetchTicker',
+							async () => {
+								throw Object.assign(new Error('503'), {kind: 'unavailable'});
+							},
+							{breaker: false},
+						)
+						.catch(() => {});
+					ctx.error({kind: 'unavailable', message: 'probe failed'});
+					recovered();
+					active.push(ctx.faultActive());
+					ctx.error({kind: 'network', message: 'after recovery'});
+					// A mark the phase never recovers stops excusing errors when the phase ends.
+					ctx.fault('timeout', 'never recovered');
+					ctx.error({kind: 'timeout', message: 'under the forgotten mark'});
+					ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+				}),
+				phase('concurrency', async ctx => {
+					active.push(ctx.faultActive());
+					ctx.error({kind: 'network', message: 'a real one, later'});
+					// Caused on purpose without a fault (e.g. the security phase's planted probe): expected too.
+					ctx.error({kind: 'security-probe', message: 'planted probe', expected: true});
+					ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+				}),
+			],
+			{},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['resilience', 'concurrency'], soakDurationMs: 0});
 		await engine.close();
 		expect(active).toEqual([false, true, false, false]);
@@ -64,27 +97,40 @@ describe('errors under an injected fault are expected, not graded', () => {
 
 	it('a soak whose failures all fell under an active chaos fault keeps its grade; the excluded count is named', async () => {
 		const seen = {during: false, after: true, overlapping: false};
-		const engine = testEngine([
-			phase('soak', async ctx => {
-				for (let i = 0; i < 400; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
-				// What the chaos runner does: the record goes `active` at injection, judged when recovery is seen.
-				engine.emit({type: 'chaos', at: ctx.now(), record: chaosRecord(0, 'active')});
-				seen.during = ctx.faultActive();
-				for (let i = 0; i < 60; i++) {
-					ctx.operation({kind: 'cycle', ok: i % 2 === 0, latencyMs: 3, ...(i % 2 === 0 ? {} : {error: {kind: 'unavailable', message: '503 from the venue'}})});
-				}
-				engine.emit({type: 'chaos', at: ctx.now(), record: chaosRecord(0, 'pass')});
-				await ctx.sleep(5);
-				seen.after = ctx.faultActive();
-				seen.overlapping = ctx.faultActive(1_000);
-				// A straggler: started under the fault, failed after it was judged recovered. Still the fault's.
-				ctx.operation({kind: 'cycle', ok: false, latencyMs: 1_000, error: {kind: 'unavailable', message: '503 from the venue'}});
-				for (let i = 0; i < 540; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
-				// One failure outside the window: it counts.
-				ctx.operation({kind: 'cycle', ok: false, latencyMs: 2, error: {kind: 'network', message: 'reset'}});
-				ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
-			}),
-		], {});
+		const engine = testEngine(
+			[
+				phase('soak', async ctx => {
+					for (let i = 0; i < 400; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
+					// What the chaos runner does: the record goes `active` at injection, judged when recovery is seen.
+					engine.emit({type: 'chaos', at: ctx.now(), record: chaosRecord(0, 'active')});
+					seen.during = ctx.faultActive();
+					for (let i = 0; i < 60; i++) {
+						ctx.operation({
+							kind: 'cycle',
+							ok: i % 2 === 0,
+							latencyMs: 3,
+							...(i % 2 === 0 ? {} : {error: {kind: 'unavailable', message: '503 from the venue'}}),
+						});
+					}
+					engine.emit({type: 'chaos', at: ctx.now(), record: chaosRecord(0, 'pass')});
+					await ctx.sleep(5);
+					seen.after = ctx.faultActive();
+					seen.overlapping = ctx.faultActive(1_000);
+					// A straggler: started under the fault, failed after it was judged recovered. Still the fault's.
+					ctx.operation({
+						kind: 'cycle',
+						ok: false,
+						latencyMs: 1_000,
+						error: {kind: 'unavailable', message: '503 from the venue'},
+					});
+					for (let i = 0; i < 540; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
+					// One failure outside the window: it counts.
+					ctx.operation({kind: 'cycle', ok: false, latencyMs: 2, error: {kind: 'network', message: 'reset'}});
+					ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
+				}),
+			],
+			{},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 1_000});
 		await engine.close();
 		expect(seen).toEqual({during: true, after: false, overlapping: true});
@@ -116,14 +162,23 @@ describe('errors under an injected fault are expected, not graded', () => {
 	});
 
 	it('without an injected fault, failures grade as before (the same failures drag the soak to C)', async () => {
-		const engine = testEngine([
-			phase('soak', async ctx => {
-				for (let i = 0; i < 940; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
-				for (let i = 0; i < 60; i++) ctx.operation({kind: 'cycle', ok: i % 2 === 0, latencyMs: 3, ...(i % 2 === 0 ? {} : {error: {kind: 'unavailable', message: '503 from the venue'}})});
-				ctx.operation({kind: 'cycle', ok: false, latencyMs: 2, error: {kind: 'network', message: 'reset'}});
-				ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
-			}),
-		], {});
+		const engine = testEngine(
+			[
+				phase('soak', async ctx => {
+					for (let i = 0; i < 940; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 2});
+					for (let i = 0; i < 60; i++)
+						ctx.operation({
+							kind: 'cycle',
+							ok: i % 2 === 0,
+							latencyMs: 3,
+							...(i % 2 === 0 ? {} : {error: {kind: 'unavailable', message: '503 from the venue'}}),
+						});
+					ctx.operation({kind: 'cycle', ok: false, latencyMs: 2, error: {kind: 'network', message: 'reset'}});
+					ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
+				}),
+			],
+			{},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 1_000});
 		await engine.close();
 		const report = outcome.report!;
@@ -140,22 +195,30 @@ describe('errors under an injected fault are expected, not graded', () => {
 	it('an operator test (engine fault mark) counts as injected while it lasts', async () => {
 		let releaseFault: () => void = () => {};
 		const gate = new Promise<void>(resolve => (releaseFault = resolve));
-		const engine = testEngine([
-			phase('soak', async ctx => {
-				// The operator's breaker test fires mid-soak; nothing closes the breaker, so its mark stays open
-				// until the test's deadline (120 s by default) or, here, the phase's end.
-				engine.dispatch({type: 'trip-breaker'});
-				await gate;
-				ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'breaker-open', message: 'breaker open'}});
-				for (let i = 0; i < 99; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
-				ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
-			}),
-			phase('concurrency', async ctx => {
-				await ctx.sleep(10); // begun after the mark closed
-				ctx.operation({kind: 'op', ok: false, latencyMs: 1, error: {kind: 'network', message: 'reset'}});
-				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
-			}),
-		], {});
+		const engine = testEngine(
+			[
+				phase('soak', async ctx => {
+					// The operator's breaker test fires mid-soak; nothing closes the breaker, so its mark stays open
+					// until the test's deadline (120 s by default) or, here, the phase's end.
+					engine.dispatch({type: 'trip-breaker'});
+					await gate;
+					ctx.operation({
+						kind: 'cycle',
+						ok: false,
+						latencyMs: 1,
+						error: {kind: 'breaker-open', message: 'breaker open'},
+					});
+					for (let i = 0; i < 99; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
+					ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
+				}),
+				phase('concurrency', async ctx => {
+					await ctx.sleep(10); // begun after the mark closed
+					ctx.operation({kind: 'op', ok: false, latencyMs: 1, error: {kind: 'network', message: 'reset'}});
+					ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+				}),
+			],
+			{},
+		);
 		const off = engine.onEvent(event => {
 			if (event.type === 'fault') releaseFault();
 		});
@@ -173,10 +236,11 @@ describe('errors under an injected fault are expected, not graded', () => {
 	});
 });
 
-describe('the operator\'s tests end: their marks never excuse failures for the rest of a soak', () => {
-	const failure = (ctx: Ctx, message: string) => ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'network', message}});
+describe("the operator's tests end: their marks never excuse failures for the rest of a soak", () => {
+	const failure = (ctx: Ctx, message: string) =>
+		ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'network', message}});
 
-	it('b pressed twice while a soak runs: both marks recover at the deadline whatever the breaker\'s state; a later failure counts', async () => {
+	it("b pressed twice while a soak runs: both marks recover at the deadline whatever the breaker's state; a later failure counts", async () => {
 		const seen: boolean[] = [];
 		const soak = phase('soak', async ctx => {
 			for (let i = 0; i < 99; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
@@ -191,12 +255,19 @@ describe('the operator\'s tests end: their marks never excuse failures for the r
 			failure(ctx, 'a real one, 500 ms later');
 			ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
 		});
-		const engine = testEngine([soak], {}, {breakerTestMaxMs: 250, runtime: {phases: [soak], services: {}, hooks: {probe: async () => {}}}});
+		const engine = testEngine(
+			[soak],
+			{},
+			{breakerTestMaxMs: 250, runtime: {phases: [soak], services: {}, hooks: {probe: async () => {}}}},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 5_000});
 		await engine.close();
 		expect(seen).toEqual([true, false]);
 		const report = outcome.report!;
-		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([['breaker-test', 'number'], ['breaker-test', 'number']]);
+		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([
+			['breaker-test', 'number'],
+			['breaker-test', 'number'],
+		]);
 		expect(report.metrics.failures_during_faults).toBe(1);
 		expect(report.success_rate!).toBeCloseTo((99 / 100) * 100, 6);
 	});
@@ -228,25 +299,37 @@ describe('the operator\'s tests end: their marks never excuse failures for the r
 		expect(errors).toEqual(['mock admin answered 500', 'no stream to drop']);
 		expect(seen).toEqual([false, false]);
 		const report = outcome.report!;
-		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([['breaker-test', 'number'], ['force-reconnect', 'number']]);
+		expect(report.faults.map(f => [f.kind, typeof f.recoveredAt])).toEqual([
+			['breaker-test', 'number'],
+			['force-reconnect', 'number'],
+		]);
 		expect(report.metrics.failures_during_faults).toBe(0);
 		expect(report.success_rate!).toBeCloseTo((99 / 100) * 100, 6);
 	});
 });
 
 describe('report.json: machine and soak figures', () => {
-	it('names the machine (hostname) and the soak block prints the soak\'s errors, not the run\'s', async () => {
-		const engine = testEngine([
-			phase('config', async ctx => {
-				for (let i = 0; i < 5; i++) ctx.error({kind: 'config', message: `warning ${i}`});
-				ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
-			}),
-			phase('soak', async ctx => {
-				for (let i = 0; i < 50; i++) ctx.operation({kind: 'cycle', ok: i !== 3, latencyMs: 1, ...(i === 3 ? {error: {kind: 'network', message: 'reset'}} : {})});
-				ctx.error({kind: 'network', message: 'one more'});
-				ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
-			}),
-		], {});
+	it("names the machine (hostname) and the soak block prints the soak's errors, not the run's", async () => {
+		const engine = testEngine(
+			[
+				phase('config', async ctx => {
+					for (let i = 0; i < 5; i++) ctx.error({kind: 'config', message: `warning ${i}`});
+					ctx.check({id: 'ok', title: 'ok', verdict: 'pass'});
+				}),
+				phase('soak', async ctx => {
+					for (let i = 0; i < 50; i++)
+						ctx.operation({
+							kind: 'cycle',
+							ok: i !== 3,
+							latencyMs: 1,
+							...(i === 3 ? {error: {kind: 'network', message: 'reset'}} : {}),
+						});
+					ctx.error({kind: 'network', message: 'one more'});
+					ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
+				}),
+			],
+			{},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['config', 'soak'], soakDurationMs: 1_000});
 		await engine.close();
 		const report = outcome.report!;

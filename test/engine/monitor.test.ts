@@ -7,7 +7,11 @@ describe('resource monitor', () => {
 	it('samples drydock and a watched pid, raises one anomaly per crossing, and notices the watched process dying', async () => {
 		const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {stdio: 'ignore'});
 		const events: EngineEvent[] = [];
-		const monitor = createMonitor({emit: e => events.push(e), limits: {cpuPercent: 1000, rssMb: 1, rssSlopeMbPerHour: 5, eventLoopLagMs: 10_000}, watchPid: child.pid!});
+		const monitor = createMonitor({
+			emit: e => events.push(e),
+			limits: {cpuPercent: 1000, rssMb: 1, rssSlopeMbPerHour: 5, eventLoopLagMs: 10_000},
+			watchPid: child.pid!,
+		});
 		await monitor.sample();
 		await monitor.sample();
 		const resources = events.filter((e): e is Extract<EngineEvent, {type: 'resource'}> => e.type === 'resource');
@@ -21,7 +25,11 @@ describe('resource monitor', () => {
 		expect(watched[0]!.sample).toMatchObject({pid: child.pid, alive: true});
 		// RSS over the 1 MB limit on both samples: the first sample is start-up (ignored), the second raises once.
 		const anomalies = () => events.filter((e): e is Extract<EngineEvent, {type: 'anomaly'}> => e.type === 'anomaly');
-		expect(anomalies().map(a => a.metric).sort()).toEqual(['drydock:rss', `pid ${child.pid}:rss`]);
+		expect(
+			anomalies()
+				.map(a => a.metric)
+				.sort(),
+		).toEqual(['drydock:rss', `pid ${child.pid}:rss`]);
 		await monitor.sample();
 		expect(anomalies()).toHaveLength(2); // still over: no repeat
 		child.kill('SIGKILL');

@@ -7,7 +7,11 @@ import {UsageError} from '../../source/util/usage-error.js';
 
 describe('plans', () => {
 	it('quick and full run every phase with 5 min / 24 h soaks; --duration and TEST_DURATION_HOURS override', () => {
-		expect(buildPlan({plan: 'quick', env: {}})).toEqual({name: 'quick', phases: [...phaseIds], soakDurationMs: QUICK_SOAK_MS});
+		expect(buildPlan({plan: 'quick', env: {}})).toEqual({
+			name: 'quick',
+			phases: [...phaseIds],
+			soakDurationMs: QUICK_SOAK_MS,
+		});
 		expect(buildPlan({plan: 'full', env: {}}).soakDurationMs).toBe(FULL_SOAK_MS);
 		expect(buildPlan({plan: 'full', duration: '20s', env: {}}).soakDurationMs).toBe(20_000);
 		expect(buildPlan({env: {TEST_DURATION_HOURS: '1.5'}}).soakDurationMs).toBe(5_400_000);
@@ -23,14 +27,16 @@ describe('plans', () => {
 	});
 
 	it('--rerun-failed selects exactly the failed (and no-data) phases of a report', () => {
-		const report = {phases: [
-			{id: 'config', status: 'pass'},
-			{id: 'streams', status: 'no-data'},
-			{id: 'orders', status: 'fail'},
-			{id: 'portfolio', status: 'warn'},
-			{id: 'soak', status: 'skipped'},
-			{id: 'bogus', status: 'fail'},
-		]};
+		const report = {
+			phases: [
+				{id: 'config', status: 'pass'},
+				{id: 'streams', status: 'no-data'},
+				{id: 'orders', status: 'fail'},
+				{id: 'portfolio', status: 'warn'},
+				{id: 'soak', status: 'skipped'},
+				{id: 'bogus', status: 'fail'},
+			],
+		};
 		const failed = failedPhasesOf(report);
 		expect(failed).toEqual(['streams', 'orders']);
 		const plan = buildPlan({rerunPhases: failed, env: {}});
@@ -50,13 +56,18 @@ describe('grade and verdicts', () => {
 		expect(gradeFor(0.99, 199)).toBe('B');
 		expect(gradeFor(0.99, 200)).toBe('C');
 		expect(gradeFor(0.5, 0.1)).toBe('C');
-		const loose = {'A+': {minSuccessRate: 0.99, maxAvgLatencyMs: 100}, A: {minSuccessRate: 0.9, maxAvgLatencyMs: 500}, B: {minSuccessRate: 0.5, maxAvgLatencyMs: 1000}};
+		const loose = {
+			'A+': {minSuccessRate: 0.99, maxAvgLatencyMs: 100},
+			A: {minSuccessRate: 0.9, maxAvgLatencyMs: 500},
+			B: {minSuccessRate: 0.5, maxAvgLatencyMs: 1000},
+		};
 		expect(gradeFor(0.995, 50, loose)).toBe('A+');
 		expect(gradeFor(0.6, 900, loose)).toBe('B');
 	});
 
 	it('derives a phase status from its checks', () => {
-		const v = (...verdicts: ('pass' | 'warn' | 'fail' | 'no-data' | 'skipped')[]) => derivePhaseStatus(verdicts.map(verdict => ({verdict})));
+		const v = (...verdicts: ('pass' | 'warn' | 'fail' | 'no-data' | 'skipped')[]) =>
+			derivePhaseStatus(verdicts.map(verdict => ({verdict})));
 		expect(v('pass', 'warn', 'fail', 'no-data')).toBe('fail');
 		expect(v('pass', 'no-data', 'warn')).toBe('no-data');
 		expect(v('pass', 'warn', 'skipped')).toBe('warn');

@@ -39,7 +39,12 @@ describe('resume and shutdown', () => {
 
 		const second = testEngine([soak], {});
 		const exits: number[] = [];
-		const shutdown = createShutdownCoordinator({engine: engineShutdownTarget(second), signals: [], log: () => {}, exit: code => void exits.push(code)});
+		const shutdown = createShutdownCoordinator({
+			engine: engineShutdownTarget(second),
+			signals: [],
+			log: () => {},
+			exit: code => void exits.push(code),
+		});
 		const exchange = {
 			fetchOpenOrders: async () => {
 				// The user presses Ctrl-C while the leftovers are read.

@@ -20,7 +20,12 @@ function soakOf(opsPerRun: number, latencyMs: number): PhaseDefinition<object, {
 		title: 'Soak',
 		async run(ctx) {
 			for (let i = 0; i < opsPerRun; i++) {
-				ctx.operation({kind: 'trade-cycle', ok: i !== 0, latencyMs, ...(i === 0 ? {error: {kind: 'network', message: 'boom'}} : {})});
+				ctx.operation({
+					kind: 'trade-cycle',
+					ok: i !== 0,
+					latencyMs,
+					...(i === 0 ? {error: {kind: 'network', message: 'boom'}} : {}),
+				});
 				ctx.order('placed');
 				await ctx.sleep(ctx.soakDurationMs / opsPerRun);
 			}
@@ -28,7 +33,11 @@ function soakOf(opsPerRun: number, latencyMs: number): PhaseDefinition<object, {
 	};
 }
 
-const config: PhaseDefinition<object, {name: string}> = {id: 'config', title: 'Configuration', run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'})};
+const config: PhaseDefinition<object, {name: string}> = {
+	id: 'config',
+	title: 'Configuration',
+	run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'}),
+};
 
 describe('engine resume', () => {
 	it('carries counters, histograms, phases and soak time into the resumed segment', async () => {
@@ -53,8 +62,21 @@ describe('engine resume', () => {
 
 		// Segment 2: only the soak runs, for the time left, with slower operations.
 		const second = testEngine([config, soakOf(5, 40)], {});
-		const outcome = await second.start(prepared.plan, {resume: prepared.seed, runPhases: prepared.runPhases, soakDurationMs: prepared.soakDurationMs});
-		const report = buildReport(second.store, {version: 't', interruptedBy: null, checkpoint: false, exitCode: outcome.exitCode, callLatency: second.callLatency, ordersCancelledOnExit: null, rssSlopeMbPerHour: null, mask: t => t});
+		const outcome = await second.start(prepared.plan, {
+			resume: prepared.seed,
+			runPhases: prepared.runPhases,
+			soakDurationMs: prepared.soakDurationMs,
+		});
+		const report = buildReport(second.store, {
+			version: 't',
+			interruptedBy: null,
+			checkpoint: false,
+			exitCode: outcome.exitCode,
+			callLatency: second.callLatency,
+			ordersCancelledOnExit: null,
+			rssSlopeMbPerHour: null,
+			mask: t => t,
+		});
 		await second.close();
 		expect(report.total_operations).toBe(firstOps + 5);
 		expect(report.metrics.orders_placed).toBe(interrupted.metrics.orders_placed + 5);
@@ -67,10 +89,16 @@ describe('engine resume', () => {
 		expect(report.success_rate!).toBeCloseTo(((firstOps - 1 + 4) / (firstOps + 5)) * 100, 2);
 		expect(report.errors.find(e => e.kind === 'network')!.count).toBe(2);
 		// config was not run again but is in the report as it passed; the soak spans the whole second.
-		expect(report.phases.map(p => [p.id, p.status])).toEqual([['config', 'pass'], ['soak', expect.stringMatching(/pass|warn|fail/)]]);
+		expect(report.phases.map(p => [p.id, p.status])).toEqual([
+			['config', 'pass'],
+			['soak', expect.stringMatching(/pass|warn|fail/)],
+		]);
 		expect(report.phases[1]!.duration_ms!).toBeGreaterThanOrEqual(950);
 		expect(report.start_time).toBe(interrupted.start_time);
-		expect(report.resumed_from).toMatchObject({run_id: interrupted.run_id, soak_elapsed_ms: prepared.seed.soakElapsedMs});
+		expect(report.resumed_from).toMatchObject({
+			run_id: interrupted.run_id,
+			soak_elapsed_ms: prepared.seed.soakElapsedMs,
+		});
 	});
 
 	it('carries failures under injected faults and expected errors, so the graded success rate comes out exact', async () => {
@@ -81,7 +109,13 @@ describe('engine resume', () => {
 			title: 'Soak',
 			async run(ctx) {
 				const recovered = ctx.fault('error-rate', 'every REST request answered 503');
-				for (let i = 0; i < 3; i++) ctx.operation({kind: 'trade-cycle', ok: false, latencyMs: 1, error: {kind: 'unavailable', message: '503 under the fault'}});
+				for (let i = 0; i < 3; i++)
+					ctx.operation({
+						kind: 'trade-cycle',
+						ok: false,
+						latencyMs: 1,
+						error: {kind: 'unavailable', message: '503 under the fault'},
+					});
 				recovered();
 				// Past the recovery, so the next failure is not the fault's (an operation overlapping it would be).
 				await ctx.sleep(30);
@@ -106,14 +140,34 @@ describe('engine resume', () => {
 		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-faults-'));
 		await writeFile(path.join(dir, 'report.json'), JSON.stringify(interrupted));
 		const prepared = await prepareResume(dir, 'test');
-		expect(prepared.seed.soak).toMatchObject({operations: 10, succeeded: 6, failed: 4, errors: 4, failedDuringFaults: 3, expectedErrors: 3});
+		expect(prepared.seed.soak).toMatchObject({
+			operations: 10,
+			succeeded: 6,
+			failed: 4,
+			errors: 4,
+			failedDuringFaults: 3,
+			expectedErrors: 3,
+		});
 		expect(prepared.seed.overall).toMatchObject({operations: 10, failed: 4, failedDuringFaults: 3});
 		expect(prepared.seed.expectedErrors).toBe(3);
 
 		// Segment 2: 5 operations, the first a real failure (soakOf).
 		const second = testEngine([config, soakOf(5, 2)], {});
-		const outcome = await second.start(prepared.plan, {resume: prepared.seed, runPhases: prepared.runPhases, soakDurationMs: prepared.soakDurationMs});
-		const report = buildReport(second.store, {version: 't', interruptedBy: null, checkpoint: false, exitCode: outcome.exitCode, callLatency: second.callLatency, ordersCancelledOnExit: null, rssSlopeMbPerHour: null, mask: t => t});
+		const outcome = await second.start(prepared.plan, {
+			resume: prepared.seed,
+			runPhases: prepared.runPhases,
+			soakDurationMs: prepared.soakDurationMs,
+		});
+		const report = buildReport(second.store, {
+			version: 't',
+			interruptedBy: null,
+			checkpoint: false,
+			exitCode: outcome.exitCode,
+			callLatency: second.callLatency,
+			ordersCancelledOnExit: null,
+			rssSlopeMbPerHour: null,
+			mask: t => t,
+		});
 		await second.close();
 		expect(report.total_operations).toBe(15);
 		expect(report.metrics.failures_during_faults).toBe(3);
@@ -135,12 +189,24 @@ describe('engine resume', () => {
 		await first.interrupt('SIGINT');
 		const interrupted = (await running).report!;
 		await first.close();
-		const {expected_errors: _e, failures_during_faults: _f, soak_errors: _s, soak_expected_errors: _se, ...oldMetrics} = interrupted.metrics;
+		const {
+			expected_errors: _e,
+			failures_during_faults: _f,
+			soak_errors: _s,
+			soak_expected_errors: _se,
+			...oldMetrics
+		} = interrupted.metrics;
 		const dir = await mkdtemp(path.join(os.tmpdir(), 'drydock-resume-old-'));
 		await writeFile(path.join(dir, 'report.json'), JSON.stringify({...interrupted, metrics: oldMetrics}));
 		const prepared = await prepareResume(dir, 'test');
 		const ops = interrupted.total_operations;
-		expect(prepared.seed.soak).toMatchObject({operations: ops, succeeded: ops - 1, failed: 1, failedDuringFaults: 0, expectedErrors: 0});
+		expect(prepared.seed.soak).toMatchObject({
+			operations: ops,
+			succeeded: ops - 1,
+			failed: 1,
+			failedDuringFaults: 0,
+			expectedErrors: 0,
+		});
 		expect(prepared.seed.overall.failedDuringFaults).toBe(0);
 		expect(prepared.seed.expectedErrors).toBe(0);
 	});
@@ -176,6 +242,8 @@ describe('engine resume', () => {
 		await expect(prepareResume(dir, 't')).rejects.toThrow(/that run finished \(exit 0\) — there is nothing to resume/);
 		await writeFile(path.join(dir, 'report.json'), JSON.stringify({...report, interrupted: true}));
 		await expect(prepareResume(dir, 't')).rejects.toThrow(/has no soak to resume/);
-		await expect(prepareResume(path.join(dir, 'nowhere'), 't')).rejects.toThrow(/no readable report\.json or journal there/);
+		await expect(prepareResume(path.join(dir, 'nowhere'), 't')).rejects.toThrow(
+			/no readable report\.json or journal there/,
+		);
 	});
 });

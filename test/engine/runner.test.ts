@@ -7,16 +7,41 @@ import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
 
 type P = PhaseDefinition<{calls: number}, {name: string}>;
 
-const passing: P = {id: 'config', title: 'Config', run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass', measured: 1, threshold: '= 1'})};
-const throwing: P = {id: 'connectivity', title: 'Conn', run: async () => { throw new Error('boom at the venue'); }};
-const warning: P = {id: 'security', title: 'Sec', run: async ctx => void ctx.check({id: 'w', title: 'w', verdict: 'warn', measured: 'meh', threshold: null, reason: 'a little off'})};
+const passing: P = {
+	id: 'config',
+	title: 'Config',
+	run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass', measured: 1, threshold: '= 1'}),
+};
+const throwing: P = {
+	id: 'connectivity',
+	title: 'Conn',
+	run: async () => {
+		throw new Error('boom at the venue');
+	},
+};
+const warning: P = {
+	id: 'security',
+	title: 'Sec',
+	run: async ctx =>
+		void ctx.check({id: 'w', title: 'w', verdict: 'warn', measured: 'meh', threshold: null, reason: 'a little off'}),
+};
 
 describe('engine runner', () => {
 	it('runs phases in order; a throwing phase becomes a failed check and the run goes on', async () => {
 		const order: string[] = [];
-		const track = (p: P): P => ({...p, run: async ctx => { order.push(p.id); await p.run(ctx); }});
+		const track = (p: P): P => ({
+			...p,
+			run: async ctx => {
+				order.push(p.id);
+				await p.run(ctx);
+			},
+		});
 		const engine = testEngine([track(passing), track(throwing), track(warning)], {calls: 0});
-		const outcome = await engine.start({name: 'custom', phases: ['config', 'connectivity', 'security'], soakDurationMs: 0});
+		const outcome = await engine.start({
+			name: 'custom',
+			phases: ['config', 'connectivity', 'security'],
+			soakDurationMs: 0,
+		});
 		expect(order).toEqual(['config', 'connectivity', 'security']);
 		expect(outcome.exitCode).toBe(1);
 		const snap = engine.store.publish();
@@ -42,14 +67,27 @@ describe('engine runner', () => {
 	it('interrupt aborts the running phase, cancels open orders and marks the report interrupted', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-engine-'));
 		let cancelled = 0;
-		const slow: P = {id: 'soak', title: 'Soak', run: async ctx => {
-			for (;;) {
-				ctx.operation({kind: 'tick', ok: true, latencyMs: 0.5});
-				await ctx.sleep(5);
-			}
-		}};
+		const slow: P = {
+			id: 'soak',
+			title: 'Soak',
+			run: async ctx => {
+				for (;;) {
+					ctx.operation({kind: 'tick', ok: true, latencyMs: 0.5});
+					await ctx.sleep(5);
+				}
+			},
+		};
 		const engine = testEngine([passing, slow], {calls: 0}, {reportDir: dir});
-		engine.provide({phases: [passing, slow], services: {calls: 0}, hooks: {cancelAllOrders: async () => { cancelled++; return 2; }}});
+		engine.provide({
+			phases: [passing, slow],
+			services: {calls: 0},
+			hooks: {
+				cancelAllOrders: async () => {
+					cancelled++;
+					return 2;
+				},
+			},
+		});
 		const done = engine.start({name: 'quick', phases: ['config', 'soak', 'orders'] as never, soakDurationMs: 60_000});
 		await new Promise(r => setTimeout(r, 150));
 		const outcome = await engine.interrupt('SIGTERM');
@@ -64,10 +102,17 @@ describe('engine runner', () => {
 		expect(report.success).toBe(false);
 		expect(report.orders_cancelled_on_exit).toBe(2);
 		expect(report.total_operations).toBeGreaterThan(5);
-		expect(report.phases.map((p: {id: string; status: string}) => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:interrupted', 'orders:skipped']);
+		expect(report.phases.map((p: {id: string; status: string}) => `${p.id}:${p.status}`)).toEqual([
+			'config:pass',
+			'soak:interrupted',
+			'orders:skipped',
+		]);
 		const junit = await readFile(path.join(dir, runDir!, 'junit.xml'), 'utf8');
 		expect(junit).toContain('<testsuite name="soak"');
-		const journal = (await readFile(path.join(dir, runDir!, 'events.ndjson'), 'utf8')).trim().split('\n').map(l => JSON.parse(l));
+		const journal = (await readFile(path.join(dir, runDir!, 'events.ndjson'), 'utf8'))
+			.trim()
+			.split('\n')
+			.map(l => JSON.parse(l));
 		expect(journal[0].type).toBe('run-started');
 		expect(journal.at(-1).type).toBe('run-finished');
 		await engine.close();

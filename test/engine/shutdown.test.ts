@@ -34,17 +34,26 @@ describe('shutdown coordinator', () => {
 		expect(exits).toEqual([]);
 	});
 
-	it('a second Ctrl-C forces: emergency report, terminal restored, exit with the first reason\'s code', async () => {
+	it("a second Ctrl-C forces: emergency report, terminal restored, exit with the first reason's code", async () => {
 		const {target, calls} = fakeTarget(true);
 		const exits: number[] = [];
 		let restored = 0;
-		const c = createShutdownCoordinator({engine: target, exit: code => exits.push(code), restoreTerminal: () => restored++, log: () => {}});
+		const c = createShutdownCoordinator({
+			engine: target,
+			exit: code => exits.push(code),
+			restoreTerminal: () => restored++,
+			log: () => {},
+		});
 		c.request('SIGINT');
 		c.request('SIGINT');
 		expect(calls).toEqual(['interrupt:SIGINT', 'emergency']);
 		expect(restored).toBe(1);
 		expect(exits).toEqual([130]);
-		const hup = createShutdownCoordinator({engine: fakeTarget(true).target, exit: code => exits.push(code), log: () => {}});
+		const hup = createShutdownCoordinator({
+			engine: fakeTarget(true).target,
+			exit: code => exits.push(code),
+			log: () => {},
+		});
 		hup.request('SIGHUP');
 		hup.request('SIGINT');
 		expect(exits.at(-1)).toBe(143);
@@ -63,16 +72,26 @@ describe('checkpoints', () => {
 	it('a running engine checkpoints report.json (marked checkpoint) on its interval', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-checkpoint-'));
 		let sawCheckpoint: unknown = null;
-		const engine = testEngine([{id: 'soak', title: 'Soak', run: async ctx => {
-			for (let i = 0; i < 30 && !sawCheckpoint; i++) {
-				ctx.operation({kind: 'op', ok: true, latencyMs: 1});
-				await ctx.sleep(100);
-				const [run] = await readdir(dir);
-				const text = run ? await readFile(path.join(dir, run, 'report.json'), 'utf8').catch(() => null) : null;
-				if (text) sawCheckpoint = JSON.parse(text);
-			}
-			ctx.check({id: 'done', title: 'done', verdict: 'pass'});
-		}}], {}, {reportDir: dir, checkpointEveryMs: 1000});
+		const engine = testEngine(
+			[
+				{
+					id: 'soak',
+					title: 'Soak',
+					run: async ctx => {
+						for (let i = 0; i < 30 && !sawCheckpoint; i++) {
+							ctx.operation({kind: 'op', ok: true, latencyMs: 1});
+							await ctx.sleep(100);
+							const [run] = await readdir(dir);
+							const text = run ? await readFile(path.join(dir, run, 'report.json'), 'utf8').catch(() => null) : null;
+							if (text) sawCheckpoint = JSON.parse(text);
+						}
+						ctx.check({id: 'done', title: 'done', verdict: 'pass'});
+					},
+				},
+			],
+			{},
+			{reportDir: dir, checkpointEveryMs: 1000},
+		);
 		await engine.start({name: 'phase', phases: ['soak'], soakDurationMs: 5000});
 		await engine.close();
 		expect(sawCheckpoint).toMatchObject({schema: 'drydock.report/1', checkpoint: true, success: false, end_time: null});

@@ -4,7 +4,7 @@ import {detectLeak, leastSquaresSlopePerHour} from '../../source/monitor/slope.j
 /** A deterministic pseudo-random generator so the noisy series is the same every run. */
 function lcg(seed: number) {
 	let s = seed >>> 0;
-	return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+	return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const minute = 60_000;
@@ -20,7 +20,10 @@ describe('RSS slope leak detector', () => {
 		// Warm-up: steep growth for 10 minutes (JIT, caches), then a 12 MB/h leak with ±3 MB noise.
 		const points = [
 			...Array.from({length: 10}, (_, i) => ({at: i * minute, value: 80 + i * 5})),
-			...Array.from({length: 120}, (_, i) => ({at: (10 + i) * minute, value: 130 + (i / 60) * 12 + (random() - 0.5) * 6})),
+			...Array.from({length: 120}, (_, i) => ({
+				at: (10 + i) * minute,
+				value: 130 + (i / 60) * 12 + (random() - 0.5) * 6,
+			})),
 		];
 		const verdict = detectLeak(points, {warmupUntil: 10 * minute, limitMbPerHour: 5});
 		expect(verdict.leaking).toBe(true);
@@ -33,7 +36,10 @@ describe('RSS slope leak detector', () => {
 		const random = lcg(11);
 		const points = [
 			...Array.from({length: 10}, (_, i) => ({at: i * minute, value: 60 + i * 7})),
-			...Array.from({length: 240}, (_, i) => ({at: (10 + i) * minute, value: 130 + (random() - 0.5) * 8 + (i % 30 === 0 ? 10 : 0)})),
+			...Array.from({length: 240}, (_, i) => ({
+				at: (10 + i) * minute,
+				value: 130 + (random() - 0.5) * 8 + (i % 30 === 0 ? 10 : 0),
+			})),
 		];
 		const verdict = detectLeak(points, {warmupUntil: 10 * minute, limitMbPerHour: 5});
 		expect(verdict.leaking).toBe(false);
@@ -50,6 +56,9 @@ describe('RSS slope leak detector', () => {
 	});
 
 	it('says so when there is not enough data', () => {
-		expect(detectLeak([{at: 0, value: 1}], {warmupUntil: 0, limitMbPerHour: 5})).toMatchObject({leaking: false, slopePerHour: null});
+		expect(detectLeak([{at: 0, value: 1}], {warmupUntil: 0, limitMbPerHour: 5})).toMatchObject({
+			leaking: false,
+			slopePerHour: null,
+		});
 	});
 });

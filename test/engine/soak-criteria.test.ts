@@ -22,7 +22,19 @@ describe('soak criteria providers', () => {
 		});
 		await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 1000});
 		const ids = engine.store.phaseState('soak').checks.map(c => c.id);
-		expect(ids).toEqual(['cycles', 'from-finalizer', 'critical-errors', 'errors-per-hour', 'success-rate', 'average-latency', 'peak-latency', 'cpu-average', 'memory-ceiling', 'memory-slope', 'grade']);
+		expect(ids).toEqual([
+			'cycles',
+			'from-finalizer',
+			'critical-errors',
+			'errors-per-hour',
+			'success-rate',
+			'average-latency',
+			'peak-latency',
+			'cpu-average',
+			'memory-ceiling',
+			'memory-slope',
+			'grade',
+		]);
 		expect(engine.store.phaseState('soak').status).toBe('pass');
 		await engine.close();
 	});
@@ -33,7 +45,14 @@ describe('soak criteria providers', () => {
 		const sutLeak: SoakCriteriaProvider = ({view}) => {
 			seen.push(view.soakStats.operations);
 			return [
-				{id: 'sut-open-orders', title: 'No orders left behind by the system under test', verdict: 'fail', measured: 3, threshold: '= 0', reason: '3 orders left open'},
+				{
+					id: 'sut-open-orders',
+					title: 'No orders left behind by the system under test',
+					verdict: 'fail',
+					measured: 3,
+					threshold: '= 0',
+					reason: '3 orders left open',
+				},
 				{id: 'cycles', title: 'A duplicate of the phase’s own check', verdict: 'fail'},
 			];
 		};

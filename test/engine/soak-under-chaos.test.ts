@@ -25,14 +25,30 @@ describe('a soak with a chaos 5xx window on the mock', () => {
 		const timeline = await loadChaosFile(chaosFile);
 		const {profile: shipped} = await loadProfile('mock');
 		// 8 cycles/s stays under the mock's order-count limit (100 orders per 10 s), so only the window fails cycles.
-		const profile = {...shipped, soak: {...shipped.soak, ratePerSecond: 8}, breaker: {...shipped.breaker, openMs: 1_000}, chaos: timeline};
+		const profile = {
+			...shipped,
+			soak: {...shipped.soak, ratePerSecond: 8},
+			breaker: {...shipped.breaker, openMs: 1_000},
+			chaos: timeline,
+		};
 		const session = createSession({profile, reportDir, rememberRuns: false, htmlReport: false});
 		try {
 			await session.ready;
 			const outcome = await session.engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 14_000});
 			const report = JSON.parse(await readFile(path.join(outcome.reportDir!, 'report.json'), 'utf8')) as Report;
 			const soak = report.phases.find(p => p.id === 'soak')!;
-			const explain = JSON.stringify({metrics: report.metrics, success_rate: report.success_rate, ops: report.total_operations, grade: report.performance_grade, checks: soak.checks.map(c => `${c.id} ${c.verdict} ${c.measured} ${c.title}`), chaos: report.chaos}, null, 1);
+			const explain = JSON.stringify(
+				{
+					metrics: report.metrics,
+					success_rate: report.success_rate,
+					ops: report.total_operations,
+					grade: report.performance_grade,
+					checks: soak.checks.map(c => `${c.id} ${c.verdict} ${c.measured} ${c.title}`),
+					chaos: report.chaos,
+				},
+				null,
+				1,
+			);
 			expect(report.chaos![0]!.verdict, explain).toBe('pass');
 			const excluded = report.metrics.failures_during_faults!;
 			expect(excluded, explain).toBeGreaterThan(0);

@@ -15,9 +15,21 @@ describe('engine store', () => {
 		expect(store.getSnapshot()).toBe(first);
 		let notified = 0;
 		store.subscribe(() => notified++);
-		store.apply({type: 'run-started', at: now, runId: 'r1', plan: {name: 'custom', phases: ['soak'], soakDurationMs: 60_000}, reportDir: null});
+		store.apply({
+			type: 'run-started',
+			at: now,
+			runId: 'r1',
+			plan: {name: 'custom', phases: ['soak'], soakDurationMs: 60_000},
+			reportDir: null,
+		});
 		store.apply({type: 'phase-started', at: now, phase: 'soak'});
-		for (let i = 0; i < 10_000; i++) store.apply({type: 'operation', at: now + i / 10, phase: 'soak', sample: {kind: 'trade', ok: i % 100 !== 0, latencyMs: 1 + (i % 7)}});
+		for (let i = 0; i < 10_000; i++)
+			store.apply({
+				type: 'operation',
+				at: now + i / 10,
+				phase: 'soak',
+				sample: {kind: 'trade', ok: i % 100 !== 0, latencyMs: 1 + (i % 7)},
+			});
 		expect(store.getSnapshot()).toBe(first); // nothing published yet: events only mark the store dirty
 		now += 1001;
 		store.tick();
@@ -39,9 +51,31 @@ describe('engine store', () => {
 	it('stays bounded: error groups, stream recent messages, streams, series', () => {
 		let now = 0;
 		const store = new EngineStore({profile: profileView, limits, now: () => now});
-		for (let i = 0; i < 5000; i++) store.apply({type: 'error', at: i, phase: null, error: {kind: `kind-${i}`, message: 'x'}});
-		for (let i = 0; i < 5000; i++) store.apply({type: 'error', at: i, phase: null, error: {kind: 'network', message: `timeout after ${i} ms on order ${i * 7}`}});
-		for (let i = 0; i < 2000; i++) store.apply({type: 'stream', at: i, update: {type: 'message', stream: `s${i % 100}`, kind: 'trade', symbol: 'BTC/USDT', receivedAt: i, eventTime: i - 1, latencyMs: 1, gap: 0, raw: `{"i":${i}}`}});
+		for (let i = 0; i < 5000; i++)
+			store.apply({type: 'error', at: i, phase: null, error: {kind: `kind-${i}`, message: 'x'}});
+		for (let i = 0; i < 5000; i++)
+			store.apply({
+				type: 'error',
+				at: i,
+				phase: null,
+				error: {kind: 'network', message: `timeout after ${i} ms on order ${i * 7}`},
+			});
+		for (let i = 0; i < 2000; i++)
+			store.apply({
+				type: 'stream',
+				at: i,
+				update: {
+					type: 'message',
+					stream: `s${i % 100}`,
+					kind: 'trade',
+					symbol: 'BTC/USDT',
+					receivedAt: i,
+					eventTime: i - 1,
+					latencyMs: 1,
+					gap: 0,
+					raw: `{"i":${i}}`,
+				},
+			});
 		now = 10_000;
 		const snap = store.publish();
 		expect(snap.errors.length).toBeLessThanOrEqual(100);
@@ -58,7 +92,20 @@ describe('engine store', () => {
 	it('marks a live stream silent once nothing arrived for streamSilenceMs', () => {
 		let now = 0;
 		const store = new EngineStore({profile: profileView, limits, now: () => now, streamSilenceMs: 1000});
-		store.apply({type: 'stream', at: 0, update: {type: 'message', stream: 'btcusdt@trade', kind: 'trade', symbol: 'BTC/USDT', receivedAt: 0, eventTime: null, latencyMs: null, gap: 2}});
+		store.apply({
+			type: 'stream',
+			at: 0,
+			update: {
+				type: 'message',
+				stream: 'btcusdt@trade',
+				kind: 'trade',
+				symbol: 'BTC/USDT',
+				receivedAt: 0,
+				eventTime: null,
+				latencyMs: null,
+				gap: 2,
+			},
+		});
 		now = 500;
 		expect(store.publish().streams[0]!.status).toBe('live');
 		now = 1500;

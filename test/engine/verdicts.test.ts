@@ -35,7 +35,13 @@ const quietSoak = phase('soak', async ctx => {
 /** A soak that runs `n` operations and returns (its duration is whatever they take). */
 const soakOf = (ops: {ok: boolean; latencyMs: number}[], extra?: (ctx: Ctx) => void) =>
 	phase('soak', async ctx => {
-		for (const op of ops) ctx.operation({kind: 'cycle', ok: op.ok, latencyMs: op.latencyMs, ...(op.ok ? {} : {error: {kind: 'rejected', message: 'venue said no'}})});
+		for (const op of ops)
+			ctx.operation({
+				kind: 'cycle',
+				ok: op.ok,
+				latencyMs: op.latencyMs,
+				...(op.ok ? {} : {error: {kind: 'rejected', message: 'venue said no'}}),
+			});
 		ctx.check({id: 'soak-rate', title: 'rate', verdict: 'pass'});
 		extra?.(ctx);
 	});
@@ -75,12 +81,20 @@ describe('a stopped soak: one verdict everywhere', () => {
 
 	it('the forced path (second Ctrl-C) writes the running soak as interrupted, not running', async () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'drydock-verdicts-'));
-		const engine = testEngine([phase('config', async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'})), quietSoak], {}, {reportDir: dir});
+		const engine = testEngine(
+			[phase('config', async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'})), quietSoak],
+			{},
+			{reportDir: dir},
+		);
 		const done = engine.start({name: 'quick', phases: ['config', 'soak', 'orders'], soakDurationMs: 60_000});
 		await new Promise(resolve => setTimeout(resolve, 80));
 		expect(engine.writeEmergencyReport()).not.toBeNull();
 		const report = await reportFor(dir);
-		expect(report.phases.map(p => `${p.id}:${p.status}`)).toEqual(['config:pass', 'soak:interrupted', 'orders:skipped']);
+		expect(report.phases.map(p => `${p.id}:${p.status}`)).toEqual([
+			'config:pass',
+			'soak:interrupted',
+			'orders:skipped',
+		]);
 		expect(report.targets_met.overall).toBe(false);
 		expect(report.success).toBe(false);
 		await engine.interrupt('SIGINT');
@@ -96,7 +110,7 @@ describe('a stopped soak: one verdict everywhere', () => {
 	});
 });
 
-describe('the guides\' criteria gate the soak by default', () => {
+describe("the guides' criteria gate the soak by default", () => {
 	it('a healthy soak that ran its duration meets every target: {latency, success_rate, overall}', async () => {
 		const soak = phase('soak', async ctx => {
 			for (let i = 0; i < 100; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 0.5});
@@ -118,7 +132,11 @@ describe('the guides\' criteria gate the soak by default', () => {
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await engine.close();
 		const checks = outcome.report!.phases[0]!.checks;
-		expect(checks.find(c => c.id === 'success-rate')).toMatchObject({verdict: 'fail', measured: 66.667, threshold: '≥ 99'});
+		expect(checks.find(c => c.id === 'success-rate')).toMatchObject({
+			verdict: 'fail',
+			measured: 66.667,
+			threshold: '≥ 99',
+		});
 		expect(checks.find(c => c.id === 'grade')).toMatchObject({verdict: 'fail', measured: 'C'});
 		expect(outcome.report!.phases[0]!.status).toBe('fail');
 		expect(outcome.report!.targets_met).toMatchObject({success_rate: false, overall: false});
@@ -135,38 +153,85 @@ describe('the guides\' criteria gate the soak by default', () => {
 		const b = await strict.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await strict.close();
 		expect(b.report!.performance_grade).toBe('B');
-		expect(b.report!.phases[0]!.checks.find(c => c.id === 'grade')).toMatchObject({verdict: 'fail', threshold: 'A+ / A'});
-		expect(b.report!.phases[0]!.checks.find(c => c.id === 'average-latency')).toMatchObject({verdict: 'fail', threshold: '< 5'});
+		expect(b.report!.phases[0]!.checks.find(c => c.id === 'grade')).toMatchObject({
+			verdict: 'fail',
+			threshold: 'A+ / A',
+		});
+		expect(b.report!.phases[0]!.checks.find(c => c.id === 'average-latency')).toMatchObject({
+			verdict: 'fail',
+			threshold: '< 5',
+		});
 	});
 
 	it('peak latency over its limit fails (default 500 ms), and the latency target is missed', async () => {
 		const engine = testEngine([soakOf([...ok(999), {ok: true, latencyMs: 750}])], {});
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await engine.close();
-		expect(outcome.report!.phases[0]!.checks.find(c => c.id === 'peak-latency')).toMatchObject({verdict: 'fail', measured: 750, threshold: '≤ 500'});
+		expect(outcome.report!.phases[0]!.checks.find(c => c.id === 'peak-latency')).toMatchObject({
+			verdict: 'fail',
+			measured: 750,
+			threshold: '≤ 500',
+		});
 		expect(outcome.report!.targets_met.latency).toBe(false);
 	});
 
 	it('process memory over its ceiling and CPU over its limit fail', async () => {
-		const engine = testEngine([soakOf(ok(10))], {}, {limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 1e9, eventLoopLagMs: 200}});
+		const engine = testEngine(
+			[soakOf(ok(10))],
+			{},
+			{limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 1e9, eventLoopLagMs: 200}},
+		);
 		const at = Date.now();
-		for (let i = 0; i < 3; i++) engine.emit({type: 'resource', at: at + i, sample: {which: 'self', pid: 1, label: 'drydock', at: at + i, cpuPercent: 80, rssMb: 600, heapMb: 10, eventLoopLagMs: 1, alive: true}});
+		for (let i = 0; i < 3; i++)
+			engine.emit({
+				type: 'resource',
+				at: at + i,
+				sample: {
+					which: 'self',
+					pid: 1,
+					label: 'drydock',
+					at: at + i,
+					cpuPercent: 80,
+					rssMb: 600,
+					heapMb: 10,
+					eventLoopLagMs: 1,
+					alive: true,
+				},
+			});
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await engine.close();
 		const checks = outcome.report!.phases[0]!.checks;
-		expect(checks.find(c => c.id === 'memory-ceiling')).toMatchObject({verdict: 'fail', measured: 600, threshold: '< 500'});
+		expect(checks.find(c => c.id === 'memory-ceiling')).toMatchObject({
+			verdict: 'fail',
+			measured: 600,
+			threshold: '< 500',
+		});
 		expect(checks.find(c => c.id === 'cpu-average')).toMatchObject({verdict: 'fail', measured: 80});
 	});
 
 	it('errors per hour default to the guides\' "< 1 per hour": one real error in a short soak fails; injected ones do not count', async () => {
-		const engine = testEngine([soakOf(ok(200), ctx => ctx.error({kind: 'network', message: 'reset by peer'}))], {}, {limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 5, eventLoopLagMs: 200}});
+		const engine = testEngine(
+			[soakOf(ok(200), ctx => ctx.error({kind: 'network', message: 'reset by peer'}))],
+			{},
+			{limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 5, eventLoopLagMs: 200}},
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await engine.close();
-		expect(outcome.report!.phases[0]!.checks.find(c => c.id === 'errors-per-hour')).toMatchObject({verdict: 'fail', threshold: '< 1'});
-		const clean = testEngine([soakOf(ok(200), ctx => ctx.error({kind: 'network', message: 'reset by peer', expected: true}))], {}, {limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 5, eventLoopLagMs: 200}});
+		expect(outcome.report!.phases[0]!.checks.find(c => c.id === 'errors-per-hour')).toMatchObject({
+			verdict: 'fail',
+			threshold: '< 1',
+		});
+		const clean = testEngine(
+			[soakOf(ok(200), ctx => ctx.error({kind: 'network', message: 'reset by peer', expected: true}))],
+			{},
+			{limits: {cpuPercent: 50, rssMb: 500, rssSlopeMbPerHour: 5, eventLoopLagMs: 200}},
+		);
 		const cleanOutcome = await clean.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await clean.close();
-		expect(cleanOutcome.report!.phases[0]!.checks.find(c => c.id === 'errors-per-hour')).toMatchObject({verdict: 'pass', measured: 0});
+		expect(cleanOutcome.report!.phases[0]!.checks.find(c => c.id === 'errors-per-hour')).toMatchObject({
+			verdict: 'pass',
+			measured: 0,
+		});
 	});
 });
 
@@ -177,7 +242,14 @@ describe('informational entries and warnings are not passed checks', () => {
 		const streams = phase('streams', async ctx => {
 			ctx.check({id: 'gaps', title: 'No gaps', verdict: 'pass', measured: 0, threshold: '= 0'});
 			ctx.check({id: 'rate', title: 'Message rate', verdict: 'warn', measured: 1, threshold: '≥ 2', reason: 'slow'});
-			ctx.check({id: 'ws-drop-missed', title: 'Messages missed across the drop', verdict: 'info', measured: 3, threshold: null, reason: 'counted'});
+			ctx.check({
+				id: 'ws-drop-missed',
+				title: 'Messages missed across the drop',
+				verdict: 'info',
+				measured: 3,
+				threshold: null,
+				reason: 'counted',
+			});
 		});
 		const engine = testEngine([streams], {});
 		const outcome = await engine.start({name: 'custom', phases: ['streams'], soakDurationMs: 0});
@@ -188,7 +260,9 @@ describe('informational entries and warnings are not passed checks', () => {
 		const report = outcome.report!;
 		expect(formatSummary(report)).toMatch(/streams\s+WARN\s+1\/2 /);
 		type Suite = {tests: string; testcase: {name: string} | {name: string}[]; properties: {property: {name: string}}};
-		const junit = new XMLParser({ignoreAttributes: false, attributeNamePrefix: ''}).parse(toJUnit(report)) as {testsuites: {testsuite: Suite}};
+		const junit = new XMLParser({ignoreAttributes: false, attributeNamePrefix: ''}).parse(toJUnit(report)) as {
+			testsuites: {testsuite: Suite};
+		};
 		const suite = junit.testsuites.testsuite;
 		expect(suite.tests).toBe('2');
 		const names = [suite.testcase].flat().map(t => t.name);
@@ -208,11 +282,40 @@ describe('operator actions are part of the record', () => {
 			ctx.check({id: 'soak-rate', title: 'rate', verdict: 'pass'});
 		});
 		let streams = 2;
-		const engine = testEngine([soak], {}, {runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => 3, forceReconnect: async () => streams, flattenPositions: async () => ({closed: 1, detail: 'sold 0.001 BTC'})}}});
+		const engine = testEngine(
+			[soak],
+			{},
+			{
+				runtime: {
+					phases: [soak],
+					services: {},
+					hooks: {
+						cancelAllOrders: async () => 3,
+						forceReconnect: async () => streams,
+						flattenPositions: async () => ({closed: 1, detail: 'sold 0.001 BTC'}),
+					},
+				},
+			},
+		);
 		const done = engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await new Promise(resolve => setTimeout(resolve, 20));
 		// Resource samples around the actions, so the HTML has time charts to mark.
-		const sample = (at: number) => engine.emit({type: 'resource', at, sample: {which: 'self', pid: 1, label: 'drydock', at, cpuPercent: 5, rssMb: 100, heapMb: 10, eventLoopLagMs: 1, alive: true}});
+		const sample = (at: number) =>
+			engine.emit({
+				type: 'resource',
+				at,
+				sample: {
+					which: 'self',
+					pid: 1,
+					label: 'drydock',
+					at,
+					cpuPercent: 5,
+					rssMb: 100,
+					heapMb: 10,
+					eventLoopLagMs: 1,
+					alive: true,
+				},
+			});
 		sample(Date.now() - 1000);
 		await engine.execute({type: 'kill-switch', flatten: true});
 		await engine.execute({type: 'kill-switch'});
@@ -225,7 +328,13 @@ describe('operator actions are part of the record', () => {
 		const report = (await done).report!;
 		await engine.close();
 		const actions = report.operator_actions!;
-		expect(actions.map(a => a.action)).toEqual(['kill-switch-engaged', 'kill-switch-released', 'force-reconnect', 'force-reconnect', 'breaker-test']);
+		expect(actions.map(a => a.action)).toEqual([
+			'kill-switch-engaged',
+			'kill-switch-released',
+			'force-reconnect',
+			'force-reconnect',
+			'breaker-test',
+		]);
 		expect(actions[0]).toMatchObject({ordersCancelled: 3, positionsClosed: 1});
 		expect(actions[0]!.detail).toContain('3 open orders cancelled');
 		expect(actions[2]).toMatchObject({streamsDropped: 2, detail: '2 streams dropped'});
@@ -241,9 +350,13 @@ describe('operator actions are part of the record', () => {
 		expect(html).toContain('data-event="operator"');
 	});
 
-	it('the profile\'s killSwitch.flatten is the default for `k`; without the hook it says so', async () => {
+	it("the profile's killSwitch.flatten is the default for `k`; without the hook it says so", async () => {
 		const soak = soakOf(ok(1));
-		const engine = testEngine([soak], {}, {killSwitchFlatten: true, runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => 0}}});
+		const engine = testEngine(
+			[soak],
+			{},
+			{killSwitchFlatten: true, runtime: {phases: [soak], services: {}, hooks: {cancelAllOrders: async () => 0}}},
+		);
 		const done = engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0});
 		await engine.execute({type: 'kill-switch'});
 		const report = (await done).report!;
@@ -261,7 +374,7 @@ describe('percentiles never exceed the maximum', () => {
 		expect(recorder.summary().p99Ms).toBeLessThanOrEqual(recorder.summary().peakMs!);
 	});
 
-	it('report.json\'s p50/p99 are at most its peak', async () => {
+	it("report.json's p50/p99 are at most its peak", async () => {
 		const engine = testEngine([soakOf(ok(20, 299.152))], {});
 		const report = (await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 0})).report!;
 		await engine.close();
@@ -276,7 +389,11 @@ describe('a runtime that failed to build', () => {
 		failed.catch(() => {});
 		const engine = testEngine([], {}, {runtime: failed});
 		await new Promise(resolve => setTimeout(resolve, 10));
-		const outcome = await engine.start({name: 'quick', phases: ['config', 'connectivity', 'streams', 'orders'], soakDurationMs: 0});
+		const outcome = await engine.start({
+			name: 'quick',
+			phases: ['config', 'connectivity', 'streams', 'orders'],
+			soakDurationMs: 0,
+		});
 		const snap = engine.store.publish();
 		await engine.close();
 		expect(outcome).toMatchObject({exitCode: 1, report: null, reportDir: null});
@@ -294,7 +411,11 @@ describe('a runtime that failed to build', () => {
 		reject(new Error('venue unreachable'));
 		const report = (await done).report!;
 		await engine.close();
-		expect(report.phases.map(p => `${p.id}:${p.status}`)).toEqual(['config:fail', 'connectivity:skipped', 'streams:skipped']);
+		expect(report.phases.map(p => `${p.id}:${p.status}`)).toEqual([
+			'config:fail',
+			'connectivity:skipped',
+			'streams:skipped',
+		]);
 		expect(formatSummary(report).match(/venue unreachable/g)).toHaveLength(1);
 	});
 });

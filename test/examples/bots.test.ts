@@ -11,7 +11,11 @@ const pythonSkip = pythonSkipReason();
 if (pythonSkip) console.warn(`test/examples/bots.test.ts: Python bot skipped: ${pythonSkip}`);
 
 /** A venue of its own and the bot on it, both torn down when the test ends whatever happened (tests run concurrently). */
-async function setUp(test: TestContext, kind: BotKind, options: Parameters<typeof Bot.start>[2] = {}): Promise<{venue: Venue; bot: Bot}> {
+async function setUp(
+	test: TestContext,
+	kind: BotKind,
+	options: Parameters<typeof Bot.start>[2] = {},
+): Promise<{venue: Venue; bot: Bot}> {
 	const venue = await Venue.start();
 	const bot = Bot.start(kind, venue, options);
 	test.onTestFinished(async () => {
@@ -34,7 +38,7 @@ async function streamFlowing(venue: Venue): Promise<boolean> {
 for (const kind of BOTS) {
 	const skip = kind.name === 'python' && pythonSkip !== undefined;
 	describe.skipIf(skip).concurrent(`${kind.name} example bot`, () => {
-		it('trades, reports bot.cycle over StatsD, and leaves no open orders after SIGTERM', async (test) => {
+		it('trades, reports bot.cycle over StatsD, and leaves no open orders after SIGTERM', async test => {
 			const statsd = await statsdSink();
 			test.onTestFinished(() => statsd.close());
 			const {venue, bot} = await setUp(test, kind, {env: {DRYDOCK_STATSD: statsd.address}});
@@ -42,11 +46,11 @@ for (const kind of BOTS) {
 			expect((await venue.openOrders()).length).toBeGreaterThan(0);
 			expect(await bot.stop()).toEqual({code: 0, signal: null});
 			expect(await venue.openOrders()).toEqual([]);
-			expect(statsd.lines.some((line) => /^bot\.cycle:\d+(\.\d+)?\|ms$/.test(line))).toBe(true);
+			expect(statsd.lines.some(line => /^bot\.cycle:\d+(\.\d+)?\|ms$/.test(line))).toBe(true);
 			expect(bot.log).toMatch(/ INFO placed (BUY|SELL) /);
 		});
 
-		it('reconnects and resubscribes after drop-websockets', async (test) => {
+		it('reconnects and resubscribes after drop-websockets', async test => {
 			const {venue, bot} = await setUp(test, kind);
 			await until('the market stream', () => streamFlowing(venue), bot);
 			await venue.fault({fault: 'drop-websockets'});
@@ -55,7 +59,7 @@ for (const kind of BOTS) {
 			expect((await bot.stop()).code).toBe(0);
 		});
 
-		it('sends nothing inside a Retry-After window', async (test) => {
+		it('sends nothing inside a Retry-After window', async test => {
 			const {venue, bot} = await setUp(test, kind);
 			const before = await venue.rateLimited();
 			await venue.fault({fault: 'rate-limit-storm', params: {retryAfterSec: 2}, durationMs: 2000});
@@ -65,7 +69,7 @@ for (const kind of BOTS) {
 			expect((await bot.stop()).code).toBe(0);
 		});
 
-		it('fault leak: RSS grows steadily', async (test) => {
+		it('fault leak: RSS grows steadily', async test => {
 			const {bot} = await setUp(test, kind, {fault: 'leak', env: {BOT_LEAK_MB_PER_MIN: '240'}});
 			const first = bot.rssMb();
 			await sleep(3000);
@@ -73,14 +77,14 @@ for (const kind of BOTS) {
 			expect(bot.rssMb() - first).toBeGreaterThan(6);
 		});
 
-		it('fault orphans: exits 0 on SIGTERM leaving its orders on the venue', async (test) => {
+		it('fault orphans: exits 0 on SIGTERM leaving its orders on the venue', async test => {
 			const {venue, bot} = await setUp(test, kind, {fault: 'orphans'});
 			await until('two orders', async () => (await venue.ordersPlaced()) >= 2, bot);
 			expect(await bot.stop()).toEqual({code: 0, signal: null});
 			expect((await venue.openOrders()).length).toBeGreaterThan(0);
 		});
 
-		it('fault ignore-retry-after: keeps sending inside the Retry-After window', async (test) => {
+		it('fault ignore-retry-after: keeps sending inside the Retry-After window', async test => {
 			const {venue} = await setUp(test, kind, {fault: 'ignore-retry-after'});
 			const before = await venue.rateLimited();
 			await venue.fault({fault: 'rate-limit-storm', params: {retryAfterSec: 3}, durationMs: 3000});
@@ -89,7 +93,7 @@ for (const kind of BOTS) {
 			expect((await venue.rateLimited()) - before).toBeGreaterThanOrEqual(6);
 		});
 
-		it('fault no-resubscribe: stays disconnected after drop-websockets', async (test) => {
+		it('fault no-resubscribe: stays disconnected after drop-websockets', async test => {
 			const {venue, bot} = await setUp(test, kind, {fault: 'no-resubscribe'});
 			await until('the market stream', () => streamFlowing(venue), bot);
 			await venue.fault({fault: 'drop-websockets'});
@@ -103,7 +107,7 @@ for (const kind of BOTS) {
 			expect(bot.child.exitCode).toBe(null);
 		});
 
-		it('fault crash: exits non-zero with a stack trace after a few cycles', async (test) => {
+		it('fault crash: exits non-zero with a stack trace after a few cycles', async test => {
 			const {bot} = await setUp(test, kind, {fault: 'crash', env: {BOT_CRASH_AFTER: '3'}});
 			const {code} = await bot.exit;
 			expect(code).not.toBe(0);

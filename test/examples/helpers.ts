@@ -24,15 +24,27 @@ export interface BotKind {
 }
 
 export const BOTS: BotKind[] = [
-	{name: 'python', command: PYTHON, args: [`${root}examples/bots/python/bot.py`], crashTrace: /Traceback \(most recent call last\)[\s\S]*RuntimeError: deliberate crash/},
-	{name: 'node', command: process.execPath, args: [`${root}examples/bots/node/bot.mjs`], crashTrace: /Error: deliberate crash[\s\S]*at run \(/},
+	{
+		name: 'python',
+		command: PYTHON,
+		args: [`${root}examples/bots/python/bot.py`],
+		crashTrace: /Traceback \(most recent call last\)[\s\S]*RuntimeError: deliberate crash/,
+	},
+	{
+		name: 'node',
+		command: process.execPath,
+		args: [`${root}examples/bots/node/bot.mjs`],
+		crashTrace: /Error: deliberate crash[\s\S]*at run \(/,
+	},
 ];
 
 /** Why the Python bot cannot run here, or undefined when it can. */
 export function pythonSkipReason(): string | undefined {
 	const probe = spawnSync(PYTHON, ['-c', 'import requests, websockets'], {encoding: 'utf8'});
 	if (probe.error) return `${PYTHON} not found`;
-	return probe.status === 0 ? undefined : `${PYTHON} lacks python3-requests / python3-websockets: ${probe.stderr.trim().split('\n').pop() ?? ''}`;
+	return probe.status === 0
+		? undefined
+		: `${PYTHON} lacks python3-requests / python3-websockets: ${probe.stderr.trim().split('\n').pop() ?? ''}`;
 }
 
 interface VenueStats {
@@ -76,7 +88,11 @@ export class Venue {
 	}
 
 	async fault(body: Record<string, unknown>): Promise<void> {
-		const response = await fetch(`${this.mock.admin}/faults`, {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+		const response = await fetch(`${this.mock.admin}/faults`, {
+			method: 'POST',
+			headers: {'Content-Type': 'application/json'},
+			body: JSON.stringify(body),
+		});
 		if (!response.ok) throw new Error(`fault ${JSON.stringify(body)} refused: ${await response.text()}`);
 	}
 
@@ -84,7 +100,9 @@ export class Venue {
 	async openOrders(): Promise<{symbol: string; clientOrderId: string}[]> {
 		const query = `timestamp=${Date.now()}&recvWindow=5000`;
 		const signature = createHmac('sha256', this.mock.apiSecret).update(query).digest('hex');
-		const response = await fetch(`${this.mock.rest}/api/v3/openOrders?${query}&signature=${signature}`, {headers: {'X-MBX-APIKEY': this.mock.apiKey}});
+		const response = await fetch(`${this.mock.rest}/api/v3/openOrders?${query}&signature=${signature}`, {
+			headers: {'X-MBX-APIKEY': this.mock.apiKey},
+		});
 		if (!response.ok) throw new Error(`openOrders: HTTP ${response.status} ${await response.text()}`);
 		return (await response.json()) as {symbol: string; clientOrderId: string}[];
 	}
@@ -101,13 +119,19 @@ export class Bot {
 	private constructor(readonly child: ChildProcess) {
 		child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
 		child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
-		this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({code, signal})));
+		this.exit = new Promise(resolve => child.once('exit', (code, signal) => resolve({code, signal})));
 	}
 
 	/** Starts a bot with a quick cycle (4 a second) so a few seconds show a few orders. */
 	static start(kind: BotKind, venue: Venue, options: {fault?: string; env?: Record<string, string>} = {}): Bot {
 		const args = [...kind.args, '--cycle-seconds', '0.25', ...(options.fault ? ['--fault', options.fault] : [])];
-		const env: NodeJS.ProcessEnv = {PATH: process.env.PATH, HOME: process.env.HOME, BOT_OFFSET_BPS: '50', ...venue.env(), ...options.env};
+		const env: NodeJS.ProcessEnv = {
+			PATH: process.env.PATH,
+			HOME: process.env.HOME,
+			BOT_OFFSET_BPS: '50',
+			...venue.env(),
+			...options.env,
+		};
 		return new Bot(spawn(kind.command, args, {env, stdio: ['ignore', 'pipe', 'pipe']}));
 	}
 
@@ -147,18 +171,19 @@ export async function until<T>(what: string, probe: () => Promise<T> | T, bot: B
 		const value = await probe();
 		if (value) return value;
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; bot output:\n${bot.log}`);
-		if (bot.child.exitCode !== null) throw new Error(`bot exited (${bot.child.exitCode}) while waiting for ${what}; output:\n${bot.log}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		if (bot.child.exitCode !== null)
+			throw new Error(`bot exited (${bot.child.exitCode}) while waiting for ${what}; output:\n${bot.log}`);
+		await new Promise(resolve => setTimeout(resolve, 100));
 	}
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** A UDP listener standing in for a StatsD daemon; collects the lines it receives. */
 export async function statsdSink(): Promise<{address: string; lines: string[]; close(): void}> {
 	const socket = dgram.createSocket('udp4');
 	const lines: string[] = [];
-	socket.on('message', (message) => lines.push(...message.toString().split('\n').filter(Boolean)));
-	await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+	socket.on('message', message => lines.push(...message.toString().split('\n').filter(Boolean)));
+	await new Promise<void>(resolve => socket.bind(0, '127.0.0.1', resolve));
 	return {address: `127.0.0.1:${socket.address().port}`, lines, close: () => socket.close()};
 }

@@ -7,8 +7,20 @@ const base = {enableRateLimit: true, timeoutMs: 7000};
 
 describe('configureBinance', () => {
 	it('mock: every REST entry on the mock keeping its path, WS and WS-API on the mock, spot error mapping', async () => {
-		const {exchange, endpoints} = await configureBinance({...base, environment: 'mock', restUrl: 'http://127.0.0.1:4567/', wsUrl: 'ws://127.0.0.1:4567/ws', apiKey: 'k', secret: 's'});
-		expect(endpoints).toEqual({rest: 'http://127.0.0.1:4567/api/v3', sapi: 'http://127.0.0.1:4567/sapi/v1', ws: 'ws://127.0.0.1:4567/ws', wsApi: 'ws://127.0.0.1:4567/ws-api/v3'});
+		const {exchange, endpoints} = await configureBinance({
+			...base,
+			environment: 'mock',
+			restUrl: 'http://127.0.0.1:4567/',
+			wsUrl: 'ws://127.0.0.1:4567/ws',
+			apiKey: 'k',
+			secret: 's',
+		});
+		expect(endpoints).toEqual({
+			rest: 'http://127.0.0.1:4567/api/v3',
+			sapi: 'http://127.0.0.1:4567/sapi/v1',
+			ws: 'ws://127.0.0.1:4567/ws',
+			wsApi: 'ws://127.0.0.1:4567/ws-api/v3',
+		});
 		const api = exchange.urls['api'] as Record<string, unknown>;
 		for (const [key, value] of Object.entries(api)) {
 			if (typeof value === 'string') expect(value, key).toMatch(/^http:\/\/127\.0\.0\.1:4567\//);
@@ -20,7 +32,9 @@ describe('configureBinance', () => {
 		const mockExact = exchange.getExceptionsByUrl('http://127.0.0.1:4567/api/v3/order', 'exact');
 		expect(Object.keys(mockExact).length).toBeGreaterThan(10);
 		expect(mockExact).toEqual(exchange.getExceptionsByUrl('https://api.binance.com/api/v3/order', 'exact'));
-		expect(exchange.getExceptionsByUrl('http://127.0.0.1:4567/sapi/v1/account/apiRestrictions', 'broad')).toEqual(exchange.getExceptionsByUrl('https://api.binance.com/sapi/v1/account/apiRestrictions', 'broad'));
+		expect(exchange.getExceptionsByUrl('http://127.0.0.1:4567/sapi/v1/account/apiRestrictions', 'broad')).toEqual(
+			exchange.getExceptionsByUrl('https://api.binance.com/sapi/v1/account/apiRestrictions', 'broad'),
+		);
 		// Another host is not the venue.
 		expect(exchange.getExceptionsByUrl('http://127.0.0.1:9999/api/v3/order', 'exact')).toEqual({});
 	});
@@ -33,7 +47,11 @@ describe('configureBinance', () => {
 	});
 
 	it('mainnet: ccxt defaults, even when a mock URL is given by mistake', async () => {
-		const {endpoints, exchange} = await configureBinance({...base, environment: 'mainnet', restUrl: 'http://127.0.0.1:1'});
+		const {endpoints, exchange} = await configureBinance({
+			...base,
+			environment: 'mainnet',
+			restUrl: 'http://127.0.0.1:1',
+		});
 		expect(endpoints.rest).toBe('https://api.binance.com/api/v3');
 		expect(endpoints.ws).toBe('wss://stream.binance.com:9443/ws');
 		expect(endpoints.wsApi).toBe('wss://ws-api.binance.com:443/ws-api/v3');
@@ -44,6 +62,8 @@ describe('configureBinance', () => {
 describe('createExchange', () => {
 	it('refuses a mock target without URLs, naming what is missing', async () => {
 		await expect(createExchange({...base, environment: 'mock'})).rejects.toThrow(/restUrl and wsUrl/);
-		await expect(createExchange({...base, environment: 'mock', restUrl: 'not a url', wsUrl: 'ws://127.0.0.1:1'})).rejects.toBeInstanceOf(ExchangeError);
+		await expect(
+			createExchange({...base, environment: 'mock', restUrl: 'not a url', wsUrl: 'ws://127.0.0.1:1'}),
+		).rejects.toBeInstanceOf(ExchangeError);
 	});
 });

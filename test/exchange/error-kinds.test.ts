@@ -1,7 +1,13 @@
 /** toExchangeError against ccxt's real exception classes, and secret redaction. */
 import * as ccxt from 'ccxt';
 import {describe, expect, it} from 'vitest';
-import {ExchangeError, isTransientError, redactSecrets, toExchangeError, type ExchangeErrorKind} from '../../source/exchange/index.js';
+import {
+	ExchangeError,
+	isTransientError,
+	redactSecrets,
+	toExchangeError,
+	type ExchangeErrorKind,
+} from '../../source/exchange/index.js';
 
 const cases: Array<[new (message: string) => Error, ExchangeErrorKind]> = [
 	[ccxt.AuthenticationError, 'auth'],
@@ -36,8 +42,14 @@ describe('toExchangeError', () => {
 	}
 
 	it('reads the HTTP status ccxt puts in its messages', () => {
-		expect(toExchangeError(new ccxt.DDoSProtection('binance 429 Too Many Requests {"code":-1003}')).httpStatus).toBe(429);
-		expect(toExchangeError(new ccxt.ExchangeNotAvailable('binance GET http://127.0.0.1:1/api/v3/time 503 Service Unavailable ')).httpStatus).toBe(503);
+		expect(toExchangeError(new ccxt.DDoSProtection('binance 429 Too Many Requests {"code":-1003}')).httpStatus).toBe(
+			429,
+		);
+		expect(
+			toExchangeError(
+				new ccxt.ExchangeNotAvailable('binance GET http://127.0.0.1:1/api/v3/time 503 Service Unavailable '),
+			).httpStatus,
+		).toBe(503);
 	});
 
 	it('plain errors are unknown, aborts are timeouts, non-errors survive', () => {
@@ -71,7 +83,10 @@ describe('redactSecrets', () => {
 	});
 
 	it('toExchangeError redacts messages', () => {
-		const mapped = toExchangeError(new ccxt.RequestTimeout(`binance GET http://h/api/v3/order?signature=abcdef0123&x=${key}`), [key, secret]);
+		const mapped = toExchangeError(
+			new ccxt.RequestTimeout(`binance GET http://h/api/v3/order?signature=abcdef0123&x=${key}`),
+			[key, secret],
+		);
 		expect(mapped.message).not.toContain('abcdef0123');
 		expect(mapped.message).not.toContain(key);
 	});

@@ -6,7 +6,12 @@
 import * as ccxt from 'ccxt';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {configureBinance, type DrydockBinance} from '../../source/exchange/ccxt-binance.js';
-import {ExchangeError, toExchangeError, type ExchangeClient, type ExchangeErrorKind} from '../../source/exchange/index.js';
+import {
+	ExchangeError,
+	toExchangeError,
+	type ExchangeClient,
+	type ExchangeErrorKind,
+} from '../../source/exchange/index.js';
 import {admin, connect, mockTarget, startMock, type Mock} from './helpers.js';
 
 let mock: Mock;
@@ -46,7 +51,12 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 type CcxtClass = abstract new (...args: never[]) => Error;
 
 /** The raw ccxt error is an instance of `expected`; the facade's mapping gives `kind`. */
-async function expectCcxt(promise: Promise<unknown>, expected: CcxtClass, kind: ExchangeErrorKind, code?: number): Promise<ExchangeError> {
+async function expectCcxt(
+	promise: Promise<unknown>,
+	expected: CcxtClass,
+	kind: ExchangeErrorKind,
+	code?: number,
+): Promise<ExchangeError> {
 	const error = await rejection(promise);
 	expect(error, String(error)).toBeInstanceOf(expected);
 	const mapped = toExchangeError(error, [mock.apiKey, mock.apiSecret]);
@@ -121,18 +131,51 @@ describe('authentication', () => {
 describe('orders', () => {
 	it('-2010 insufficient balance → InsufficientFunds; other -2010 → InvalidOrder', async () => {
 		const exchange = await raw();
-		await expectCcxt(exchange.createOrder('BTC/USDT', 'limit', 'buy', 50, 50_000), ccxt.InsufficientFunds, 'insufficient-funds', -2010);
-		await expectKind(client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 50, price: 50_000}), 'insufficient-funds', -2010);
+		await expectCcxt(
+			exchange.createOrder('BTC/USDT', 'limit', 'buy', 50, 50_000),
+			ccxt.InsufficientFunds,
+			'insufficient-funds',
+			-2010,
+		);
+		await expectKind(
+			client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 50, price: 50_000}),
+			'insufficient-funds',
+			-2010,
+		);
 		const ask = (await exchange.fetchOrderBook('BTC/USDT', 5)).asks[0]![0]!;
-		await expectCcxt(exchange.createOrder('BTC/USDT', 'limit', 'buy', 0.001, ask + 100, {postOnly: true}), ccxt.InvalidOrder, 'invalid-order', -2010);
+		await expectCcxt(
+			exchange.createOrder('BTC/USDT', 'limit', 'buy', 0.001, ask + 100, {postOnly: true}),
+			ccxt.InvalidOrder,
+			'invalid-order',
+			-2010,
+		);
 	});
 
 	it('-1013 LOT_SIZE and PRICE_FILTER → InvalidOrder; NOTIONAL → BadRequest', async () => {
 		const exchange = await raw();
-		await expectCcxt(exchange.createOrder('BTC/USDT', 'limit', 'buy', 9001, 50_000), ccxt.InvalidOrder, 'invalid-order', -1013);
-		await expectCcxt(exchange.createOrder('BTC/USDT', 'limit', 'sell', 0.001, 10_000_000), ccxt.InvalidOrder, 'invalid-order', -1013);
-		await expectCcxt(exchange.createOrder('BTC/USDT', 'limit', 'buy', 0.00001, 50_000), ccxt.BadRequest, 'bad-request', -1013);
-		const lot = await expectKind(client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 9001, price: 50_000}), 'invalid-order', -1013);
+		await expectCcxt(
+			exchange.createOrder('BTC/USDT', 'limit', 'buy', 9001, 50_000),
+			ccxt.InvalidOrder,
+			'invalid-order',
+			-1013,
+		);
+		await expectCcxt(
+			exchange.createOrder('BTC/USDT', 'limit', 'sell', 0.001, 10_000_000),
+			ccxt.InvalidOrder,
+			'invalid-order',
+			-1013,
+		);
+		await expectCcxt(
+			exchange.createOrder('BTC/USDT', 'limit', 'buy', 0.00001, 50_000),
+			ccxt.BadRequest,
+			'bad-request',
+			-1013,
+		);
+		const lot = await expectKind(
+			client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 9001, price: 50_000}),
+			'invalid-order',
+			-1013,
+		);
 		expect(lot.message).toContain('LOT_SIZE');
 	});
 
@@ -141,7 +184,11 @@ describe('orders', () => {
 		await expectCcxt(exchange.publicGetTicker24hr({symbol: 'NOPEUSDT'}), ccxt.BadSymbol, 'bad-symbol', -1121);
 		const before = mock.stats().requests.total;
 		await expectKind(client.fetchTicker('NOPE/USDT'), 'bad-symbol', -1121);
-		await expectKind(client.createOrder({symbol: 'NOPEUSDT', side: 'buy', type: 'limit', amount: 1, price: 1}), 'bad-symbol', -1121);
+		await expectKind(
+			client.createOrder({symbol: 'NOPEUSDT', side: 'buy', type: 'limit', amount: 1, price: 1}),
+			'bad-symbol',
+			-1121,
+		);
 		expect(mock.stats().requests.total - before).toBe(2);
 	});
 
@@ -156,12 +203,22 @@ describe('orders', () => {
 	it('-1102 missing and -1120 bad parameters → BadRequest / bad-request', async () => {
 		const exchange = await raw();
 		await expectCcxt(exchange.publicGetKlines({symbol: 'BTCUSDT'}), ccxt.BadRequest, 'bad-request', -1102);
-		await expectCcxt(exchange.publicGetKlines({symbol: 'BTCUSDT', interval: '7q'}), ccxt.BadRequest, 'bad-request', -1120);
+		await expectCcxt(
+			exchange.publicGetKlines({symbol: 'BTCUSDT', interval: '7q'}),
+			ccxt.BadRequest,
+			'bad-request',
+			-1120,
+		);
 	});
 
 	it('-1111 too much precision → BadRequest / bad-request (sent raw: createOrder would round it away)', async () => {
 		const exchange = await raw();
-		const order = exchange.privatePostOrder({symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.0010000000001'});
+		const order = exchange.privatePostOrder({
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'MARKET',
+			quantity: '0.0010000000001',
+		});
 		await expectCcxt(order, ccxt.BadRequest, 'bad-request', -1111);
 	});
 });
@@ -209,7 +266,9 @@ describe('rate limits and outages', () => {
 		await admin(mock, 'DELETE', '/faults');
 		// On a 500 the mock, like Binance, sends -1001 "Internal error…", which ccxt maps to OperationFailed.
 		await admin(mock, 'POST', '/faults', {fault: 'error-rate', params: {probability: 1, status: 500}});
-		expect((await expectCcxt(exchange.fetchTicker('BTC/USDT'), ccxt.OperationFailed, 'unavailable', -1001)).httpStatus).toBe(500);
+		expect(
+			(await expectCcxt(exchange.fetchTicker('BTC/USDT'), ccxt.OperationFailed, 'unavailable', -1001)).httpStatus,
+		).toBe(500);
 		await admin(mock, 'DELETE', '/faults');
 		await admin(mock, 'POST', '/faults', {fault: 'error-rate', params: {probability: 1, status: 504}});
 		await expectCcxt(exchange.fetchTicker('BTC/USDT'), ccxt.RequestTimeout, 'timeout');

@@ -43,7 +43,12 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
 }
 
 /** POST/DELETE on the mock's admin API, as an operator would. */
-export async function admin(mock: Mock, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function admin(
+	mock: Mock,
+	method: 'GET' | 'POST' | 'DELETE',
+	path: string,
+	body?: unknown,
+): Promise<unknown> {
 	const response = await fetch(`${mock.admin}${path}`, {
 		method,
 		headers: body === undefined ? {} : {'content-type': 'application/json'},

@@ -28,7 +28,8 @@ describe('fetchCandleHistory', () => {
 		expect(result.candles).toHaveLength(2500);
 		expect(result.requests).toBe(3);
 		expect(calls.map(c => c.limit)).toEqual([1000, 1000, 500]);
-		for (let i = 1; i < result.candles.length; i++) expect(result.candles[i]!.time - result.candles[i - 1]!.time).toBe(minute);
+		for (let i = 1; i < result.candles.length; i++)
+			expect(result.candles[i]!.time - result.candles[i - 1]!.time).toBe(minute);
 	});
 
 	it('stops at the present when fewer candles exist', async () => {

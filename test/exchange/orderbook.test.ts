@@ -31,21 +31,23 @@ it('stays in sync over 10 000 updates without a ChecksumError', {timeout: 60_000
 	const last = new Map<string, OrderBook>();
 	const started = Date.now();
 	const lastNonce = new Map<string, number>();
-	await Promise.all(symbols.map(async symbol => {
-		while (updates < 10_000) {
-			try {
-				const book = await client.watchOrderBook(symbol, {levels: 5});
-				const previous = lastNonce.get(symbol);
-				if (previous !== undefined) expect(book.nonce!).toBeGreaterThanOrEqual(previous);
-				lastNonce.set(symbol, book.nonce!);
-				last.set(symbol, book);
-			} catch (error) {
-				errors.push(`${symbol}: ${(error as Error).message}`);
-				if (errors.length > 5) throw new Error(errors.join('\n'));
+	await Promise.all(
+		symbols.map(async symbol => {
+			while (updates < 10_000) {
+				try {
+					const book = await client.watchOrderBook(symbol, {levels: 5});
+					const previous = lastNonce.get(symbol);
+					if (previous !== undefined) expect(book.nonce!).toBeGreaterThanOrEqual(previous);
+					lastNonce.set(symbol, book.nonce!);
+					last.set(symbol, book);
+				} catch (error) {
+					errors.push(`${symbol}: ${(error as Error).message}`);
+					if (errors.length > 5) throw new Error(errors.join('\n'));
+				}
+				if (Date.now() - started > 50_000) throw new Error(`only ${updates} updates in 50 s`);
 			}
-			if (Date.now() - started > 50_000) throw new Error(`only ${updates} updates in 50 s`);
-		}
-	}));
+		}),
+	);
 	off();
 	expect(errors).toEqual([]);
 	expect(updates).toBeGreaterThanOrEqual(10_000);

@@ -29,7 +29,10 @@ it('fills a market buy locally against the venue book; the venue account is unto
 	expect(order.fills[0]!.fee?.currency).toBe('BTC');
 	const balance = await paper.fetchBalance();
 	expect(balance.assets['USDT']!.free).toBeCloseTo(1000 - order.cost, 6);
-	expect(balance.assets['BTC']!.free).toBeCloseTo(0.01 + 0.001 - order.fills.reduce((s, f) => s + (f.fee?.cost ?? 0), 0), 8);
+	expect(balance.assets['BTC']!.free).toBeCloseTo(
+		0.01 + 0.001 - order.fills.reduce((s, f) => s + (f.fee?.cost ?? 0), 0),
+		8,
+	);
 	const venueAfter = await venue.fetchBalance();
 	expect(venueAfter.assets['BTC']!.total).toBe(venueBefore.assets['BTC']!.total);
 	expect(await venue.fetchMyTrades('BTC/USDT')).toHaveLength(0);
@@ -39,7 +42,14 @@ it('fills a market buy locally against the venue book; the venue account is unto
 it('rests a limit order, locks funds, lists and cancels it', async () => {
 	const book = await paper.fetchOrderBook('BTC/USDT', 5);
 	const price = Math.round(book.bids[0]![0] * 0.9);
-	const order = await paper.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price, clientOrderId: 'paper-1'});
+	const order = await paper.createOrder({
+		symbol: 'BTC/USDT',
+		side: 'buy',
+		type: 'limit',
+		amount: 0.001,
+		price,
+		clientOrderId: 'paper-1',
+	});
 	expect(order.status).toBe('open');
 	expect((await paper.fetchBalance()).assets['USDT']!.used).toBeCloseTo(price * 0.001, 6);
 	expect((await paper.fetchOrder('BTC/USDT', {clientOrderId: 'paper-1'})).id).toBe(order.id);
@@ -50,10 +60,20 @@ it('rests a limit order, locks funds, lists and cancels it', async () => {
 });
 
 it('rejects like the venue would: insufficient funds, unknown order, unknown symbol', async () => {
-	await expect(paper.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 1, price: 50_000})).rejects.toMatchObject({kind: 'insufficient-funds', code: -2010});
-	await expect(paper.cancelOrder('BTC/USDT', {id: '999999'})).rejects.toMatchObject({kind: 'order-not-found', code: -2011});
-	await expect(paper.fetchOrder('BTC/USDT', {id: '999999'})).rejects.toMatchObject({kind: 'order-not-found', code: -2013});
-	await expect(paper.createOrder({symbol: 'NOPE/USDT', side: 'buy', type: 'market', amount: 1})).rejects.toMatchObject({kind: 'bad-symbol'});
+	await expect(
+		paper.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 1, price: 50_000}),
+	).rejects.toMatchObject({kind: 'insufficient-funds', code: -2010});
+	await expect(paper.cancelOrder('BTC/USDT', {id: '999999'})).rejects.toMatchObject({
+		kind: 'order-not-found',
+		code: -2011,
+	});
+	await expect(paper.fetchOrder('BTC/USDT', {id: '999999'})).rejects.toMatchObject({
+		kind: 'order-not-found',
+		code: -2013,
+	});
+	await expect(paper.createOrder({symbol: 'NOPE/USDT', side: 'buy', type: 'market', amount: 1})).rejects.toMatchObject({
+		kind: 'bad-symbol',
+	});
 });
 
 it('watchOrders and watchBalance see a paper fill', async () => {

@@ -74,7 +74,13 @@ let client: CcxtExchangeClient;
 beforeAll(async () => {
 	venue = await startVenue();
 	// A long timeout: the cap, not the timeout, must end these requests.
-	client = (await createExchange({environment: 'mock', restUrl: venue.url, wsUrl: 'ws://127.0.0.1:9', enableRateLimit: false, timeoutMs: 20_000})) as CcxtExchangeClient;
+	client = (await createExchange({
+		environment: 'mock',
+		restUrl: venue.url,
+		wsUrl: 'ws://127.0.0.1:9',
+		enableRateLimit: false,
+		timeoutMs: 20_000,
+	})) as CcxtExchangeClient;
 });
 
 afterAll(async () => {
@@ -113,7 +119,9 @@ describe('rawPublicGet body cap', () => {
 		expect(error.kind).toBe('unknown');
 		expect(error.source).toBe('BodyTooLarge');
 		expect(error.httpStatus).toBe(200);
-		expect(error.message).toBe('GET /api/v3/endless: the reply body exceeds 4 MB (the cap on raw GET bodies); request aborted');
+		expect(error.message).toBe(
+			'GET /api/v3/endless: the reply body exceeds 4 MB (the cap on raw GET bodies); request aborted',
+		);
 		expect(error.message).not.toContain('SECRETSIGNATURE123');
 		expect(error.message).not.toContain('127.0.0.1');
 		// The request really ended: the venue saw the client go away, having sent not much past the cap.
@@ -129,8 +137,13 @@ describe('rawPublicGet body cap', () => {
 			const started = Date.now();
 			const declared = await rejection(client.rawPublicGet('api/v3/declared'));
 			expect(Date.now() - started).toBeLessThan(3000);
-			expect(declared.message).toBe('GET /api/v3/declared: the reply body exceeds 256 KB (the cap on raw GET bodies); request aborted');
-			await until('the venue sees the declared request aborted', () => venue.sent.get('/api/v3/declared')?.closed === true);
+			expect(declared.message).toBe(
+				'GET /api/v3/declared: the reply body exceeds 256 KB (the cap on raw GET bodies); request aborted',
+			);
+			await until(
+				'the venue sees the declared request aborted',
+				() => venue.sent.get('/api/v3/declared')?.closed === true,
+			);
 		} finally {
 			client.rawBodyLimitBytes = RAW_BODY_LIMIT_BYTES;
 		}

@@ -19,7 +19,8 @@ afterAll(async () => {
 /** Requests the mock saw, by route, from its own stats. */
 function requestsByRoute(): Record<string, number> {
 	const out: Record<string, number> = {};
-	for (const [route, byStatus] of Object.entries(mock.stats().requests.byRoute)) out[route] = Object.values(byStatus).reduce((a, b) => a + b, 0);
+	for (const [route, byStatus] of Object.entries(mock.stats().requests.byRoute))
+		out[route] = Object.values(byStatus).reduce((a, b) => a + b, 0);
 	return out;
 }
 
@@ -84,7 +85,8 @@ describe('markets and public data', () => {
 		expect(result.candles).toHaveLength(2500);
 		expect(result.requests).toBe(3);
 		expect(pages).toEqual([1000, 2000, 2500]);
-		for (let i = 1; i < result.candles.length; i++) expect(result.candles[i]!.time - result.candles[i - 1]!.time).toBe(60_000);
+		for (let i = 1; i < result.candles.length; i++)
+			expect(result.candles[i]!.time - result.candles[i - 1]!.time).toBe(60_000);
 	});
 
 	it('fetchOrderBook and fetchTrades', async () => {
@@ -150,7 +152,14 @@ describe('orders and account', () => {
 		const book = await client.fetchOrderBook('BTC/USDT', 5);
 		const price = Math.round(book.bids[0]![0] * 0.9);
 		const clientOrderId = `dd-rest-${Date.now()}`;
-		const order = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price, clientOrderId});
+		const order = await client.createOrder({
+			symbol: 'BTC/USDT',
+			side: 'buy',
+			type: 'limit',
+			amount: 0.001,
+			price,
+			clientOrderId,
+		});
 		expect(order).toMatchObject({status: 'open', venueStatus: 'NEW', clientOrderId, filled: 0, timeInForce: 'GTC'});
 		const open = await client.fetchOpenOrders('BTC/USDT');
 		expect(open.map(o => o.id)).toContain(order.id);
@@ -174,43 +183,78 @@ describe('orders and account', () => {
 		}
 	}
 
-	it('limit that fills partially rests with the remainder', () => frozen(async () => {
-		const book = await client.fetchOrderBook('ETH/USDT', 20);
-		const [bestAsk, askQty] = book.asks[0]!;
-		const nextAsk = book.asks[1]![0];
-		expect(nextAsk).toBeGreaterThan(bestAsk);
-		const amount = Number((askQty * 2).toFixed(4));
-		const order = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount, price: bestAsk});
-		expect(order.status).toBe('open');
-		expect(order.venueStatus).toBe('PARTIALLY_FILLED');
-		expect(order.filled).toBeGreaterThan(0);
-		expect(order.filled).toBeLessThan(amount);
-		await client.cancelOrder('ETH/USDT', {id: order.id});
-	}));
+	it('limit that fills partially rests with the remainder', () =>
+		frozen(async () => {
+			const book = await client.fetchOrderBook('ETH/USDT', 20);
+			const [bestAsk, askQty] = book.asks[0]!;
+			const nextAsk = book.asks[1]![0];
+			expect(nextAsk).toBeGreaterThan(bestAsk);
+			const amount = Number((askQty * 2).toFixed(4));
+			const order = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', amount, price: bestAsk});
+			expect(order.status).toBe('open');
+			expect(order.venueStatus).toBe('PARTIALLY_FILLED');
+			expect(order.filled).toBeGreaterThan(0);
+			expect(order.filled).toBeLessThan(amount);
+			await client.cancelOrder('ETH/USDT', {id: order.id});
+		}));
 
-	it('IOC fills what it can and expires; FOK all or nothing', () => frozen(async () => {
-		const book = await client.fetchOrderBook('ETH/USDT', 20);
-		const [bestAsk, askQty] = book.asks[0]!;
-		const tooMuch = Number((askQty * 2).toFixed(4));
-		const ioc = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', timeInForce: 'IOC', amount: tooMuch, price: bestAsk});
-		expect(ioc.status).toBe('expired');
-		expect(ioc.filled).toBeGreaterThan(0);
-		expect(ioc.filled).toBeLessThan(tooMuch);
-		const again = await client.fetchOrderBook('ETH/USDT', 20);
-		const [ask2, qty2] = again.asks[0]!;
-		const fokMiss = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', timeInForce: 'FOK', amount: Number((qty2 * 2).toFixed(4)), price: ask2});
-		expect(fokMiss.status).toBe('expired');
-		expect(fokMiss.filled).toBe(0);
-		const fokHit = await client.createOrder({symbol: 'ETH/USDT', side: 'buy', type: 'limit', timeInForce: 'FOK', amount: 0.01, price: again.asks[5]![0]});
-		expect(fokHit.status).toBe('closed');
-		expect(fokHit.filled).toBeCloseTo(0.01, 8);
-	}));
+	it('IOC fills what it can and expires; FOK all or nothing', () =>
+		frozen(async () => {
+			const book = await client.fetchOrderBook('ETH/USDT', 20);
+			const [bestAsk, askQty] = book.asks[0]!;
+			const tooMuch = Number((askQty * 2).toFixed(4));
+			const ioc = await client.createOrder({
+				symbol: 'ETH/USDT',
+				side: 'buy',
+				type: 'limit',
+				timeInForce: 'IOC',
+				amount: tooMuch,
+				price: bestAsk,
+			});
+			expect(ioc.status).toBe('expired');
+			expect(ioc.filled).toBeGreaterThan(0);
+			expect(ioc.filled).toBeLessThan(tooMuch);
+			const again = await client.fetchOrderBook('ETH/USDT', 20);
+			const [ask2, qty2] = again.asks[0]!;
+			const fokMiss = await client.createOrder({
+				symbol: 'ETH/USDT',
+				side: 'buy',
+				type: 'limit',
+				timeInForce: 'FOK',
+				amount: Number((qty2 * 2).toFixed(4)),
+				price: ask2,
+			});
+			expect(fokMiss.status).toBe('expired');
+			expect(fokMiss.filled).toBe(0);
+			const fokHit = await client.createOrder({
+				symbol: 'ETH/USDT',
+				side: 'buy',
+				type: 'limit',
+				timeInForce: 'FOK',
+				amount: 0.01,
+				price: again.asks[5]![0],
+			});
+			expect(fokHit.status).toBe('closed');
+			expect(fokHit.filled).toBeCloseTo(0.01, 8);
+		}));
 
 	it('limit maker rests when passive and is rejected when it would cross', async () => {
 		const book = await client.fetchOrderBook('BTC/USDT', 5);
-		const passive = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit-maker', amount: 0.001, price: book.bids[0]![0] - 100});
+		const passive = await client.createOrder({
+			symbol: 'BTC/USDT',
+			side: 'buy',
+			type: 'limit-maker',
+			amount: 0.001,
+			price: book.bids[0]![0] - 100,
+		});
 		expect(passive.status).toBe('open');
-		const crossing = client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit-maker', amount: 0.001, price: book.asks[0]![0] + 100});
+		const crossing = client.createOrder({
+			symbol: 'BTC/USDT',
+			side: 'buy',
+			type: 'limit-maker',
+			amount: 0.001,
+			price: book.asks[0]![0] + 100,
+		});
 		await expect(crossing).rejects.toMatchObject({kind: 'invalid-order', code: -2010});
 		const cancelled = await client.cancelAllOrders('BTC/USDT');
 		expect(cancelled.map(o => o.id)).toContain(passive.id);

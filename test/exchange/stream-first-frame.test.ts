@@ -8,7 +8,14 @@
 import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {WebSocket, WebSocketServer} from 'ws';
-import {FIRST_FRAME_TIMEOUT_MS, StreamWatcher, createPaperBroker, type ExchangeClient, type ExchangeError, type StreamEvent} from '../../source/exchange/index.js';
+import {
+	FIRST_FRAME_TIMEOUT_MS,
+	StreamWatcher,
+	createPaperBroker,
+	type ExchangeClient,
+	type ExchangeError,
+	type StreamEvent,
+} from '../../source/exchange/index.js';
 import {trapProcessFailures} from '../fuzz/helpers.js';
 import {connect, startMock, type Mock} from './helpers.js';
 
@@ -174,7 +181,10 @@ function watch(client: ExchangeClient, options: {firstFrameTimeoutMs?: number} =
 		firstFrameTimeoutMs: DEADLINE_MS,
 		...options,
 	});
-	const statuses = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'status'}> => e.type === 'status' && e.stream === id).map(e => e.status);
+	const statuses = (id: string) =>
+		events
+			.filter((e): e is Extract<StreamEvent, {type: 'status'}> => e.type === 'status' && e.stream === id)
+			.map(e => e.status);
 	return {watcher, errors, notices, events, statuses};
 }
 
@@ -199,7 +209,9 @@ describe('first-frame deadline', () => {
 			expect(first.stream).toBe('btcusdt@trade');
 			expect(first.error.kind).toBe('timeout');
 			expect(first.error.source).toBe('FirstFrameTimeout');
-			expect(first.error.message).toBe('btcusdt@trade: no frame (not even a subscription reply) within 500 ms of connecting; the venue accepted the connection and stayed silent, reconnecting');
+			expect(first.error.message).toBe(
+				'btcusdt@trade: no frame (not even a subscription reply) within 500 ms of connecting; the venue accepted the connection and stayed silent, reconnecting',
+			);
 			expect(statuses('btcusdt@trade')).toEqual(['connecting', 'reconnecting']);
 			// The silent connection is closed by us and a new one dialled (ccxt's own reconnect).
 			await until('the silent connection is closed', () => venue.closed >= 1);
@@ -207,7 +219,11 @@ describe('first-frame deadline', () => {
 			// It keeps trying while the venue stays silent: a second deadline, one error per deadline.
 			await until('a second deadline', () => errors.length >= 2, 4000);
 			expect(errors.every(e => e.error.source === 'FirstFrameTimeout')).toBe(true);
-			expect(watcher.stats('btcusdt@trade')).toMatchObject({messages: 0, status: 'reconnecting', errors: errors.length});
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({
+				messages: 0,
+				status: 'reconnecting',
+				errors: errors.length,
+			});
 			expect(notices).toEqual([]);
 		} finally {
 			await watcher.close();
@@ -224,14 +240,24 @@ describe('first-frame deadline', () => {
 			watcher.start(['btcusdt@kline_1m']);
 			await until('the deadline notices', () => notices.length > 0, 4000);
 			expect(venue.subscribes).toBeGreaterThanOrEqual(1);
-			expect(notices[0]).toEqual({stream: 'btcusdt@kline_1m', message: 'btcusdt@kline_1m: subscribed, but no frame within 500 ms of connecting (a quiet market, or a venue that stopped sending); the connection is kept'});
+			expect(notices[0]).toEqual({
+				stream: 'btcusdt@kline_1m',
+				message:
+					'btcusdt@kline_1m: subscribed, but no frame within 500 ms of connecting (a quiet market, or a venue that stopped sending); the connection is kept',
+			});
 			// Three more deadlines' worth: a cut would have been reported, and ccxt would have dialled again.
 			await new Promise(resolve => setTimeout(resolve, DEADLINE_MS * 3));
 			expect(errors).toEqual([]);
 			expect(notices).toHaveLength(1);
 			expect(venue).toMatchObject({accepted: 1, closed: 0});
 			expect(statuses('btcusdt@kline_1m')).toEqual(['connecting', 'silent']);
-			expect(watcher.stats('btcusdt@kline_1m')).toMatchObject({messages: 0, errors: 0, reconnects: 0, status: 'silent', lastDropAt: null});
+			expect(watcher.stats('btcusdt@kline_1m')).toMatchObject({
+				messages: 0,
+				errors: 0,
+				reconnects: 0,
+				status: 'silent',
+				lastDropAt: null,
+			});
 		} finally {
 			await watcher.close();
 			await client.close();
@@ -239,7 +265,7 @@ describe('first-frame deadline', () => {
 		}
 	}, 15_000);
 
-	it('in paper mode a silent stream\'s deadline cuts only its own connection (the broker passes dropStreamConnection through)', async () => {
+	it("in paper mode a silent stream's deadline cuts only its own connection (the broker passes dropStreamConnection through)", async () => {
 		const relay = await mutingRelay(mock.ws, 'btcusdt@trade');
 		const inner = await clientFor(relay.url);
 		const paper = createPaperBroker(inner);
@@ -316,11 +342,16 @@ describe('first-frame deadline', () => {
 		const {watcher, errors} = watch(client, {firstFrameTimeoutMs: 0});
 		try {
 			watcher.start(['btcusdt@trade', 'btcusdt@bookTicker']);
-			await until('both streams live', () => watcher.stats('btcusdt@trade')!.messages > 0 && watcher.stats('btcusdt@bookTicker')!.messages > 0);
+			await until(
+				'both streams live',
+				() => watcher.stats('btcusdt@trade')!.messages > 0 && watcher.stats('btcusdt@bookTicker')!.messages > 0,
+			);
 			expect(await client.dropStreamConnection?.('btcusdt@trade', 'test: cut this one')).toBe(true);
 			expect(await client.dropStreamConnection?.('ethusdt@trade', 'not watched')).toBe(false);
 			await until('the trade stream reconnects', () => watcher.stats('btcusdt@trade')!.reconnects === 1);
-			expect(errors.map(e => `${e.stream}: ${e.error.message}`)).toEqual([expect.stringMatching(/^btcusdt@trade: .*test: cut this one/)]);
+			expect(errors.map(e => `${e.stream}: ${e.error.message}`)).toEqual([
+				expect.stringMatching(/^btcusdt@trade: .*test: cut this one/),
+			]);
 			expect(watcher.stats('btcusdt@bookTicker')!.lastDropAt).toBeNull();
 		} finally {
 			await watcher.close();

@@ -10,15 +10,27 @@ import {TapSink, frameFromMessage, type TappedClient} from '../../source/exchang
 function harness(options: {clockOffsetMs?: number} = {}) {
 	const tap = new TapSink();
 	const never = () => new Promise<never>(() => {});
-	const client = {tap, watchTrades: never, watchOrderBook: never, watchBookTicker: never, watchOHLCV: never, watchTicker: never} as unknown as ExchangeClient;
+	const client = {
+		tap,
+		watchTrades: never,
+		watchOrderBook: never,
+		watchBookTicker: never,
+		watchOHLCV: never,
+		watchTicker: never,
+	} as unknown as ExchangeClient;
 	const events: StreamEvent[] = [];
-	const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), includeRaw: true, clockOffsetMs: () => options.clockOffsetMs ?? 0});
+	const watcher = new StreamWatcher(client, {
+		onEvent: e => events.push(e),
+		includeRaw: true,
+		clockOffsetMs: () => options.clockOffsetMs ?? 0,
+	});
 	const feed = (conn: TappedClient, message: Record<string, unknown>, receivedAt: number) => {
 		conn.drydockRaw = Buffer.from(JSON.stringify(message));
 		const frame = frameFromMessage(conn, message, receivedAt);
 		if (frame) tap.frame(frame, conn);
 	};
-	const messages = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
+	const messages = (id: string) =>
+		events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
 	return {tap, watcher, events, feed, messages};
 }
 
@@ -27,7 +39,13 @@ describe('StreamWatcher bookkeeping', () => {
 		const {watcher, feed, messages} = harness({clockOffsetMs: 100});
 		watcher.start(['btcusdt@trade']);
 		const conn: TappedClient = {url: 'ws://x/ws/0', drydockStreams: ['btcusdt@trade']};
-		for (const [t, E] of [[10, 1000], [11, 1010], [15, 1020], [16, 1030]] as const) feed(conn, {e: 'trade', E, s: 'BTCUSDT', t, p: '1', q: '1', T: E, m: true, M: true}, E + 5);
+		for (const [t, E] of [
+			[10, 1000],
+			[11, 1010],
+			[15, 1020],
+			[16, 1030],
+		] as const)
+			feed(conn, {e: 'trade', E, s: 'BTCUSDT', t, p: '1', q: '1', T: E, m: true, M: true}, E + 5);
 		const got = messages('btcusdt@trade');
 		expect(got.map(m => m.gap)).toEqual([0, 0, 3, 0]);
 		expect(got[0]!.latencyMs).toBe(105);
@@ -40,7 +58,13 @@ describe('StreamWatcher bookkeeping', () => {
 		const {watcher, feed, messages} = harness();
 		expect(watcher.start(['ETHUSDT@depth'])).toEqual(['ethusdt@depth@100ms']);
 		const conn: TappedClient = {url: 'ws://x/ws/1', drydockStreams: ['ethusdt@depth@100ms']};
-		for (const [U, u] of [[1, 3], [4, 4], [5, 9], [12, 13]] as const) feed(conn, {e: 'depthUpdate', E: 1, s: 'ETHUSDT', U, u, b: [], a: []}, 2);
+		for (const [U, u] of [
+			[1, 3],
+			[4, 4],
+			[5, 9],
+			[12, 13],
+		] as const)
+			feed(conn, {e: 'depthUpdate', E: 1, s: 'ETHUSDT', U, u, b: [], a: []}, 2);
 		expect(messages('ethusdt@depth@100ms').map(m => m.gap)).toEqual([0, 0, 0, 2]);
 		await watcher.close();
 	});
@@ -48,7 +72,11 @@ describe('StreamWatcher bookkeeping', () => {
 	it('reports reconnecting on a drop and a reconnect once the stream is subscribed again', async () => {
 		const {tap, watcher, events} = harness();
 		watcher.start(['btcusdt@bookTicker']);
-		const conn: TappedClient = {url: 'ws://x/ws/2', drydockStreams: ['btcusdt@bookTicker'], drydockPendingSubscribe: new Map([['1', ['btcusdt@bookTicker']]])};
+		const conn: TappedClient = {
+			url: 'ws://x/ws/2',
+			drydockStreams: ['btcusdt@bookTicker'],
+			drydockPendingSubscribe: new Map([['1', ['btcusdt@bookTicker']]]),
+		};
 		const feedRaw = (message: Record<string, unknown>, at: number) => {
 			conn.drydockRaw = Buffer.from(JSON.stringify(message));
 			const frame = frameFromMessage(conn, message, at);
@@ -62,8 +90,16 @@ describe('StreamWatcher bookkeeping', () => {
 		conn.drydockPendingSubscribe!.set('2', ['btcusdt@bookTicker']);
 		feedRaw({result: null, id: 2}, 30);
 		feedRaw({u: 9, s: 'BTCUSDT', b: '1', B: '1', a: '2', A: '1'}, 31);
-		expect(events.filter(e => e.type === 'reconnect')).toEqual([{type: 'reconnect', stream: 'btcusdt@bookTicker', at: 30}]);
-		expect(watcher.stats('btcusdt@bookTicker')).toMatchObject({reconnects: 1, lastDropAt: 20, lastResubscribedAt: 30, status: 'live', messages: 2});
+		expect(events.filter(e => e.type === 'reconnect')).toEqual([
+			{type: 'reconnect', stream: 'btcusdt@bookTicker', at: 30},
+		]);
+		expect(watcher.stats('btcusdt@bookTicker')).toMatchObject({
+			reconnects: 1,
+			lastDropAt: 20,
+			lastResubscribedAt: 30,
+			status: 'live',
+			messages: 2,
+		});
 		await watcher.close();
 	});
 
@@ -71,11 +107,21 @@ describe('StreamWatcher bookkeeping', () => {
 		const tap = new TapSink();
 		let calls = 0;
 		// First dial refused; then the watch hangs (ccxt waiting out its backoff, then a silent connection).
-		const watchTrades = () => (++calls === 1 ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) : new Promise<never>(() => {}));
+		const watchTrades = () =>
+			++calls === 1 ? Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:9')) : new Promise<never>(() => {});
 		const drops: {id: string; reason: string}[] = [];
-		const client = {tap, watchTrades, dropStreamConnection: async (id: string, reason: string) => (drops.push({id, reason}), true)} as unknown as ExchangeClient;
+		const client = {
+			tap,
+			watchTrades,
+			dropStreamConnection: async (id: string, reason: string) => (drops.push({id, reason}), true),
+		} as unknown as ExchangeClient;
 		const errors: string[] = [];
-		const watcher = new StreamWatcher(client, {onEvent: () => {}, onError: (_id, e) => errors.push(`${e.kind}: ${e.message}`), firstFrameTimeoutMs: 200, retryDelayMs: 10});
+		const watcher = new StreamWatcher(client, {
+			onEvent: () => {},
+			onError: (_id, e) => errors.push(`${e.kind}: ${e.message}`),
+			firstFrameTimeoutMs: 200,
+			retryDelayMs: 10,
+		});
 		const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 		try {
 			watcher.start(['btcusdt@trade']);
@@ -88,7 +134,9 @@ describe('StreamWatcher bookkeeping', () => {
 			tap.connection({type: 'open', url: 'ws://x/ws/3', at: Date.now(), reconnect: true});
 			await sleep(400);
 			expect(drops.map(d => d.id)).toEqual(['btcusdt@trade']);
-			expect(errors[1]).toBe('timeout: btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting');
+			expect(errors[1]).toBe(
+				'timeout: btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting',
+			);
 			expect(drops[0]!.reason).toBe(errors[1]!.slice('timeout: '.length));
 			expect(watcher.stats('btcusdt@trade')).toMatchObject({status: 'reconnecting', errors: 2, messages: 0});
 			// Once it fired, it waits for the next open rather than firing again on the same one.
@@ -103,11 +151,21 @@ describe('StreamWatcher bookkeeping', () => {
 		const tap = new TapSink();
 		const never = () => new Promise<never>(() => {});
 		const drops: string[] = [];
-		const client = {tap, watchTrades: never, dropStreamConnection: async (id: string) => (drops.push(id), true)} as unknown as ExchangeClient;
+		const client = {
+			tap,
+			watchTrades: never,
+			dropStreamConnection: async (id: string) => (drops.push(id), true),
+		} as unknown as ExchangeClient;
 		const errors: string[] = [];
 		const notices: string[] = [];
 		const events: StreamEvent[] = [];
-		const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), onError: (_id, e) => errors.push(e.message), onNotice: (_id, text) => notices.push(text), firstFrameTimeoutMs: 200, retryDelayMs: 10});
+		const watcher = new StreamWatcher(client, {
+			onEvent: e => events.push(e),
+			onError: (_id, e) => errors.push(e.message),
+			onNotice: (_id, text) => notices.push(text),
+			firstFrameTimeoutMs: 200,
+			retryDelayMs: 10,
+		});
 		const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 		const url = 'ws://x/ws/4';
 		const statuses = () => events.flatMap(e => (e.type === 'status' ? [e.status] : []));
@@ -118,8 +176,15 @@ describe('StreamWatcher bookkeeping', () => {
 			await sleep(700);
 			expect(drops).toEqual([]);
 			expect(errors).toEqual([]);
-			expect(notices).toEqual(['btcusdt@trade: subscribed, but no frame within 200 ms of connecting (a quiet market, or a venue that stopped sending); the connection is kept']);
-			expect(watcher.stats('btcusdt@trade')).toMatchObject({status: 'silent', errors: 0, reconnects: 0, lastDropAt: null});
+			expect(notices).toEqual([
+				'btcusdt@trade: subscribed, but no frame within 200 ms of connecting (a quiet market, or a venue that stopped sending); the connection is kept',
+			]);
+			expect(watcher.stats('btcusdt@trade')).toMatchObject({
+				status: 'silent',
+				errors: 0,
+				reconnects: 0,
+				lastDropAt: null,
+			});
 			// The first trade makes it live.
 			const conn: TappedClient = {url, drydockStreams: ['btcusdt@trade']};
 			const trade = {e: 'trade', E: 1, s: 'BTCUSDT', t: 1, p: '1', q: '1', T: 1, m: true, M: true};
@@ -132,7 +197,9 @@ describe('StreamWatcher bookkeeping', () => {
 			tap.connection({type: 'open', url, at: Date.now(), reconnect: true});
 			await sleep(500);
 			expect(drops).toEqual(['btcusdt@trade']);
-			expect(errors).toEqual(['btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting']);
+			expect(errors).toEqual([
+				'btcusdt@trade: no frame (not even a subscription reply) within 200 ms of connecting; the venue accepted the connection and stayed silent, reconnecting',
+			]);
 			expect(notices).toHaveLength(1);
 		} finally {
 			await watcher.close();
@@ -140,7 +207,12 @@ describe('StreamWatcher bookkeeping', () => {
 	});
 
 	it('parses stream names and rejects the rest', () => {
-		expect(parseStreamId('BTCUSDT@kline_1m')).toEqual({id: 'btcusdt@kline_1m', kind: 'kline', symbol: 'BTCUSDT', interval: '1m'});
+		expect(parseStreamId('BTCUSDT@kline_1m')).toEqual({
+			id: 'btcusdt@kline_1m',
+			kind: 'kline',
+			symbol: 'BTCUSDT',
+			interval: '1m',
+		});
 		expect(parseStreamId('btcusdt@depth@100ms').kind).toBe('depth');
 		expect(parseStreamId('ethbtc@miniTicker')).toMatchObject({kind: 'miniTicker', symbol: 'ETHBTC'});
 		expect(() => parseStreamId('btcusdt@depth@1000ms')).toThrow(/unknown stream/);

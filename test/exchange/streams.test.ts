@@ -1,6 +1,11 @@
 /** WebSocket methods through real ccxt against the real mock: market streams, user data, the tap and the stream watcher. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {StreamWatcher, type ExchangeClient, type StreamEvent, type WsConnectionEvent} from '../../source/exchange/index.js';
+import {
+	StreamWatcher,
+	type ExchangeClient,
+	type StreamEvent,
+	type WsConnectionEvent,
+} from '../../source/exchange/index.js';
 import {admin, connect, startMock, within, type Mock} from './helpers.js';
 
 let mock: Mock;
@@ -77,10 +82,15 @@ describe('tap and stream watcher', () => {
 		const errors: string[] = [];
 		const connections: WsConnectionEvent[] = [];
 		const offConnections = client.tap.onConnection(e => connections.push(e));
-		const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), onError: (s, e) => errors.push(`${s}: ${e.kind}`), includeRaw: true});
+		const watcher = new StreamWatcher(client, {
+			onEvent: e => events.push(e),
+			onError: (s, e) => errors.push(`${s}: ${e.kind}`),
+			includeRaw: true,
+		});
 		const ids = watcher.start(['btcusdt@trade', 'BTCUSDT@kline_1m', 'ethusdt@depth', 'btcusdt@bookTicker']);
 		expect(ids).toEqual(['btcusdt@trade', 'btcusdt@kline_1m', 'ethusdt@depth@100ms', 'btcusdt@bookTicker']);
-		const messagesOf = (id: string) => events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
+		const messagesOf = (id: string) =>
+			events.filter((e): e is Extract<StreamEvent, {type: 'message'}> => e.type === 'message' && e.stream === id);
 		const waitFor = async (what: string, predicate: () => boolean, ms = 8000) => {
 			const deadline = Date.now() + ms;
 			while (!predicate()) {
@@ -101,7 +111,11 @@ describe('tap and stream watcher', () => {
 
 		const dropAt = Date.now();
 		await client.dropConnections();
-		await waitFor('a reconnect on every stream', () => ids.every(id => events.some(e => e.type === 'reconnect' && e.stream === id)), 10_000);
+		await waitFor(
+			'a reconnect on every stream',
+			() => ids.every(id => events.some(e => e.type === 'reconnect' && e.stream === id)),
+			10_000,
+		);
 		expect(events.some(e => e.type === 'status' && e.status === 'reconnecting' && e.at >= dropAt)).toBe(true);
 		const countAfter = (id: string) => messagesOf(id).filter(m => m.receivedAt > dropAt).length;
 		await waitFor('messages after the reconnect', () => ids.every(id => countAfter(id) > 0));
@@ -131,7 +145,11 @@ describe('tap and stream watcher', () => {
 		await waitFor('live after the stall', () => statusOf('btcusdt@bookTicker') === 'live');
 		const before = watcher.stats('btcusdt@bookTicker')!.reconnects;
 		await admin(mock, 'POST', '/faults', {fault: 'drop-websockets'});
-		await waitFor('reconnected after the drop', () => watcher.stats('btcusdt@bookTicker')!.reconnects === before + 1 && statusOf('btcusdt@bookTicker') === 'live', 10_000);
+		await waitFor(
+			'reconnected after the drop',
+			() => watcher.stats('btcusdt@bookTicker')!.reconnects === before + 1 && statusOf('btcusdt@bookTicker') === 'live',
+			10_000,
+		);
 		const stats = watcher.stats('btcusdt@bookTicker')!;
 		expect(stats.lastResubscribedAt! - stats.lastDropAt!).toBeGreaterThanOrEqual(0);
 		expect(stats.lastResubscribedAt! - stats.lastDropAt!).toBeLessThan(5000);
@@ -170,7 +188,11 @@ describe('tap and stream watcher', () => {
 		const orphan = await connect(gone);
 		await gone.close();
 		const errors: string[] = [];
-		const watcher = new StreamWatcher(orphan, {onEvent: () => {}, onError: (_id, e) => errors.push(e.kind), retryDelayMs: 50});
+		const watcher = new StreamWatcher(orphan, {
+			onEvent: () => {},
+			onError: (_id, e) => errors.push(e.kind),
+			retryDelayMs: 50,
+		});
 		try {
 			watcher.start(['btcusdt@trade']);
 			await new Promise(resolve => setTimeout(resolve, 600));
@@ -192,11 +214,16 @@ describe('tap and stream watcher', () => {
 		const leaving = await startMock();
 		const own = await connect(leaving);
 		const errors: string[] = [];
-		const watcher = new StreamWatcher(own, {onEvent: () => {}, onError: (_id, e) => errors.push(e.kind), retryDelayMs: 50});
+		const watcher = new StreamWatcher(own, {
+			onEvent: () => {},
+			onError: (_id, e) => errors.push(e.kind),
+			retryDelayMs: 50,
+		});
 		try {
 			watcher.start(['btcusdt@bookTicker']);
 			const deadline = Date.now() + 8000;
-			while (watcher.stats('btcusdt@bookTicker')!.messages === 0 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 25));
+			while (watcher.stats('btcusdt@bookTicker')!.messages === 0 && Date.now() < deadline)
+				await new Promise(resolve => setTimeout(resolve, 25));
 			expect(watcher.stats('btcusdt@bookTicker')!.messages).toBeGreaterThan(0);
 			await leaving.close();
 			await new Promise(resolve => setTimeout(resolve, 800));

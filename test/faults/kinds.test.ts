@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest';
-import {CLIENT_REASONS, FAULT_KINDS, injectableAt, mockReason, PROXY_ONLY_KINDS, PROXY_REASONS, type FaultPlace} from '../../source/faults/spec/kinds.js';
+import {
+	CLIENT_REASONS,
+	FAULT_KINDS,
+	injectableAt,
+	mockReason,
+	PROXY_ONLY_KINDS,
+	PROXY_REASONS,
+	type FaultPlace,
+} from '../../source/faults/spec/kinds.js';
 import {parseMockFaultSpec} from '../../source/faults/spec/mock-spec.js';
 
 describe('where each fault kind can be injected', () => {
@@ -23,7 +31,9 @@ describe('where each fault kind can be injected', () => {
 	it('the proxy-only kinds are exactly those the mock refuses', () => {
 		for (const kind of FAULT_KINDS) {
 			expect(PROXY_ONLY_KINDS.has(kind), kind).toBe(!injectableAt(kind, 'mock'));
-			expect(parseMockFaultSpec({fault: kind, params: {ms: 1, probability: 0.5}}).ok, kind).toBe(injectableAt(kind, 'mock'));
+			expect(parseMockFaultSpec({fault: kind, params: {ms: 1, probability: 0.5}}).ok, kind).toBe(
+				injectableAt(kind, 'mock'),
+			);
 		}
 	});
 });

@@ -27,8 +27,10 @@ function sources(dir: string): string[] {
 function escapes(dir: string, allowed: readonly string[]): string[] {
 	const out: string[] = [];
 	for (const file of sources(dir)) {
-		for (const spec of importsOf(file)) if (!spec.startsWith('.') && !spec.startsWith('node:')) out.push(`${file} → ${spec}`);
-		for (const target of resolved(file)) if (!allowed.some(prefix => target.startsWith(prefix))) out.push(`${file} → ${target}`);
+		for (const spec of importsOf(file))
+			if (!spec.startsWith('.') && !spec.startsWith('node:')) out.push(`${file} → ${spec}`);
+		for (const target of resolved(file))
+			if (!allowed.some(prefix => target.startsWith(prefix))) out.push(`${file} → ${target}`);
 	}
 	return out;
 }
@@ -39,12 +41,18 @@ describe('where faults live', () => {
 	});
 
 	it('the mock reaches the fault vocabulary only, never the rest of drydock', () => {
-		const outside = sources('source/mock').flatMap(file => resolved(file).filter(target => !target.startsWith('source/mock/')).map(target => `${file} → ${target}`));
+		const outside = sources('source/mock').flatMap(file =>
+			resolved(file)
+				.filter(target => !target.startsWith('source/mock/'))
+				.map(target => `${file} → ${target}`),
+		);
 		expect(outside.filter(line => !line.includes('→ source/faults/spec/'))).toEqual([]);
 	});
 
 	it('nothing but the composition root imports the mock (the profile schema reaches faults, not the mock)', () => {
-		const users = ['source/profiles', 'source/faults', 'source/net', 'source/phases'].flatMap(dir => sources(dir).filter(file => resolved(file).some(target => target.startsWith('source/mock/'))));
+		const users = ['source/profiles', 'source/faults', 'source/net', 'source/phases'].flatMap(dir =>
+			sources(dir).filter(file => resolved(file).some(target => target.startsWith('source/mock/'))),
+		);
 		expect(users).toEqual([]);
 	});
 

@@ -63,12 +63,19 @@ export interface FuzzConfig {
 export function fuzzConfig(defaultCases: number): FuzzConfig {
 	const envCases = Number(process.env['DRYDOCK_FUZZ_CASES']);
 	const envSeed = process.env['DRYDOCK_FUZZ_SEED'];
-	const seed = envSeed !== undefined && envSeed !== '' && Number.isFinite(Number(envSeed)) ? Number(envSeed) >>> 0 : (Math.random() * 2 ** 32) >>> 0;
+	const seed =
+		envSeed !== undefined && envSeed !== '' && Number.isFinite(Number(envSeed))
+			? Number(envSeed) >>> 0
+			: (Math.random() * 2 ** 32) >>> 0;
 	return {seed, cases: Number.isInteger(envCases) && envCases > 0 ? envCases : defaultCases};
 }
 
 /** Runs `body` with a seeded RNG; a failure is rethrown with the seed and the case that failed. */
-export async function withSeed(name: string, config: FuzzConfig, body: (rng: Rng, cases: number, note: (what: string) => void) => Promise<void>): Promise<void> {
+export async function withSeed(
+	name: string,
+	config: FuzzConfig,
+	body: (rng: Rng, cases: number, note: (what: string) => void) => Promise<void>,
+): Promise<void> {
 	const rng = createRng(config.seed);
 	let last = '(before the first case)';
 	try {
@@ -77,7 +84,9 @@ export async function withSeed(name: string, config: FuzzConfig, body: (rng: Rng
 		});
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
-		const wrapped = new Error(`${name} failed with seed ${config.seed} at ${last}; replay: DRYDOCK_FUZZ_SEED=${config.seed} DRYDOCK_FUZZ_CASES=${config.cases}\n${message}`);
+		const wrapped = new Error(
+			`${name} failed with seed ${config.seed} at ${last}; replay: DRYDOCK_FUZZ_SEED=${config.seed} DRYDOCK_FUZZ_CASES=${config.cases}\n${message}`,
+		);
 		if (error instanceof Error && error.stack) wrapped.stack = `${wrapped.message}\n${error.stack}`;
 		throw wrapped;
 	}
@@ -102,8 +111,28 @@ export function trapProcessFailures(): {failures: unknown[]; remove(): void} {
 /** Deterministic hostile JSON-ish values. */
 export function hostileNumber(rng: Rng): unknown {
 	return rng.pick<unknown>([
-		'NaN', 'Infinity', '-Infinity', '1e400', '-1e400', 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, '99999999999999999999999999',
-		-1, 0, '', ' ', null, true, {}, [], [1, 2], '0x10', '1,5', 'abc', 1.5e-320,
+		'NaN',
+		'Infinity',
+		'-Infinity',
+		'1e400',
+		'-1e400',
+		1e308,
+		-1e308,
+		Number.MAX_SAFE_INTEGER + 2,
+		'99999999999999999999999999',
+		-1,
+		0,
+		'',
+		' ',
+		null,
+		true,
+		{},
+		[],
+		[1, 2],
+		'0x10',
+		'1,5',
+		'abc',
+		1.5e-320,
 	]);
 }
 
@@ -245,11 +274,22 @@ export async function startHostileWs(): Promise<HostileWs> {
 		waitForSubscription(stream, timeoutMs = 10_000) {
 			if ([...streams.values()].some(set => set.has(stream))) return Promise.resolve();
 			return new Promise((resolve, reject) => {
-				const timer = setTimeout(() => reject(new Error(`no subscription to ${stream} within ${timeoutMs} ms (have ${JSON.stringify([...streams.values()].map(s => [...s]))})`)), timeoutMs);
-				waiters.push({stream, resolve: () => {
-					clearTimeout(timer);
-					resolve();
-				}});
+				const timer = setTimeout(
+					() =>
+						reject(
+							new Error(
+								`no subscription to ${stream} within ${timeoutMs} ms (have ${JSON.stringify([...streams.values()].map(s => [...s]))})`,
+							),
+						),
+					timeoutMs,
+				);
+				waiters.push({
+					stream,
+					resolve: () => {
+						clearTimeout(timer);
+						resolve();
+					},
+				});
 			});
 		},
 		async close() {

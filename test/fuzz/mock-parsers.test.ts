@@ -17,14 +17,94 @@ import {fuzzConfig, hostileNumber, sleep, withSeed, type Rng} from './helpers.js
 import {rawText} from '../../source/mock/ws/raw-text.js';
 
 const paths = [
-	'GET /api/v3/ping', 'GET /api/v3/time', 'GET /api/v3/depth', 'GET /api/v3/trades', 'GET /api/v3/historicalTrades', 'GET /api/v3/aggTrades',
-	'GET /api/v3/klines', 'GET /api/v3/uiKlines', 'GET /api/v3/avgPrice', 'GET /api/v3/ticker/24hr', 'GET /api/v3/ticker/price', 'GET /api/v3/ticker/bookTicker',
-	'GET /api/v3/account', 'GET /api/v3/account/commission', 'GET /sapi/v1/account/apiRestrictions', 'POST /api/v3/userDataStream', 'PUT /api/v3/userDataStream',
-	'DELETE /api/v3/userDataStream', 'POST /api/v3/order', 'POST /api/v3/order/test', 'GET /api/v3/order', 'DELETE /api/v3/order', 'DELETE /api/v3/openOrders',
-	'GET /api/v3/openOrders', 'GET /api/v3/allOrders', 'GET /api/v3/myTrades', 'GET /api/v3/rateLimit/order', 'PATCH /api/v3/order', 'GET /api/v3/nope',
+	'GET /api/v3/ping',
+	'GET /api/v3/time',
+	'GET /api/v3/depth',
+	'GET /api/v3/trades',
+	'GET /api/v3/historicalTrades',
+	'GET /api/v3/aggTrades',
+	'GET /api/v3/klines',
+	'GET /api/v3/uiKlines',
+	'GET /api/v3/avgPrice',
+	'GET /api/v3/ticker/24hr',
+	'GET /api/v3/ticker/price',
+	'GET /api/v3/ticker/bookTicker',
+	'GET /api/v3/account',
+	'GET /api/v3/account/commission',
+	'GET /sapi/v1/account/apiRestrictions',
+	'POST /api/v3/userDataStream',
+	'PUT /api/v3/userDataStream',
+	'DELETE /api/v3/userDataStream',
+	'POST /api/v3/order',
+	'POST /api/v3/order/test',
+	'GET /api/v3/order',
+	'DELETE /api/v3/order',
+	'DELETE /api/v3/openOrders',
+	'GET /api/v3/openOrders',
+	'GET /api/v3/allOrders',
+	'GET /api/v3/myTrades',
+	'GET /api/v3/rateLimit/order',
+	'PATCH /api/v3/order',
+	'GET /api/v3/nope',
 ];
-const names = ['symbol', 'symbols', 'limit', 'interval', 'startTime', 'endTime', 'fromId', 'side', 'type', 'quantity', 'quoteOrderQty', 'price', 'timeInForce', 'newClientOrderId', 'origClientOrderId', 'orderId', 'listenKey', 'recvWindow', 'newOrderRespType', 'stopPrice', 'icebergQty', 'windowSize', 'type', ''];
-const values = ['BTCUSDT', 'ETHUSDT', 'btcusdt', '["BTCUSDT","ETHUSDT"]', '["BTCUSDT",', '1m', '1M', '5', '-1', '0', '1000000', '99999999999999999999', '1e5', 'NaN', 'BUY', 'SELL', 'LIMIT', 'MARKET', 'LIMIT_MAKER', 'GTC', 'FOK', '0.001', '50000', '0.00000001', 'FULL', '%00', '%E2%82', 'é', 'a'.repeat(2000), ''];
+const names = [
+	'symbol',
+	'symbols',
+	'limit',
+	'interval',
+	'startTime',
+	'endTime',
+	'fromId',
+	'side',
+	'type',
+	'quantity',
+	'quoteOrderQty',
+	'price',
+	'timeInForce',
+	'newClientOrderId',
+	'origClientOrderId',
+	'orderId',
+	'listenKey',
+	'recvWindow',
+	'newOrderRespType',
+	'stopPrice',
+	'icebergQty',
+	'windowSize',
+	'type',
+	'',
+];
+const values = [
+	'BTCUSDT',
+	'ETHUSDT',
+	'btcusdt',
+	'["BTCUSDT","ETHUSDT"]',
+	'["BTCUSDT",',
+	'1m',
+	'1M',
+	'5',
+	'-1',
+	'0',
+	'1000000',
+	'99999999999999999999',
+	'1e5',
+	'NaN',
+	'BUY',
+	'SELL',
+	'LIMIT',
+	'MARKET',
+	'LIMIT_MAKER',
+	'GTC',
+	'FOK',
+	'0.001',
+	'50000',
+	'0.00000001',
+	'FULL',
+	'%00',
+	'%E2%82',
+	'é',
+	'a'.repeat(2000),
+	'',
+];
 
 function randomQuery(rng: Rng): string {
 	const parts: string[] = [];
@@ -41,22 +121,88 @@ function randomQuery(rng: Rng): string {
 }
 
 function hostileFrame(rng: Rng): string {
-	const id = rng.pick<unknown>([1, 'abc', null, -1, 1.5, 'x'.repeat(40), {}, [], Number.MAX_SAFE_INTEGER + 2, undefined]);
-	const method = rng.pick<unknown>(['SUBSCRIBE', 'UNSUBSCRIBE', 'LIST_SUBSCRIPTIONS', 'SET_PROPERTY', 'GET_PROPERTY', 'subscribe', 5, null, 'X'.repeat(100), undefined]);
-	const params = rng.pick<unknown>([['btcusdt@trade'], ['btcusdt@depth@100ms', 'ethusdt@kline_1m'], ['zzzusdt@trade'], ['BTCUSDT@TRADE'], ['combined', true], ['combined', 'yes'], ['combined'], ['nope'], [], [1, 2], 'btcusdt@trade', {}, null, undefined, [rng.text(40)]]);
+	const id = rng.pick<unknown>([
+		1,
+		'abc',
+		null,
+		-1,
+		1.5,
+		'x'.repeat(40),
+		{},
+		[],
+		Number.MAX_SAFE_INTEGER + 2,
+		undefined,
+	]);
+	const method = rng.pick<unknown>([
+		'SUBSCRIBE',
+		'UNSUBSCRIBE',
+		'LIST_SUBSCRIPTIONS',
+		'SET_PROPERTY',
+		'GET_PROPERTY',
+		'subscribe',
+		5,
+		null,
+		'X'.repeat(100),
+		undefined,
+	]);
+	const params = rng.pick<unknown>([
+		['btcusdt@trade'],
+		['btcusdt@depth@100ms', 'ethusdt@kline_1m'],
+		['zzzusdt@trade'],
+		['BTCUSDT@TRADE'],
+		['combined', true],
+		['combined', 'yes'],
+		['combined'],
+		['nope'],
+		[],
+		[1, 2],
+		'btcusdt@trade',
+		{},
+		null,
+		undefined,
+		[rng.text(40)],
+	]);
 	const frame = JSON.stringify({method, params, id});
 	switch (rng.int(6)) {
-		case 0: return frame.slice(0, rng.int(frame.length));
-		case 1: return rng.text(120);
-		case 2: return rng.pick(['[]', 'null', '1', '"x"', '{}', '[{"method":"SUBSCRIBE"}]']);
-		default: return frame;
+		case 0:
+			return frame.slice(0, rng.int(frame.length));
+		case 1:
+			return rng.text(120);
+		case 2:
+			return rng.pick(['[]', 'null', '1', '"x"', '{}', '[{"method":"SUBSCRIBE"}]']);
+		default:
+			return frame;
 	}
 }
 
 function hostileApiRequest(rng: Rng): string {
 	const id = rng.pick<unknown>([1, 'req-1', null, {}, 'x'.repeat(100), undefined]);
-	const method = rng.pick<unknown>(['ping', 'time', 'session.logon', 'session.status', 'session.logout', 'session.subscriptions', 'userDataStream.subscribe', 'userDataStream.subscribe.signature', 'userDataStream.unsubscribe', 'v3/ping', 'order.place', '', 7, undefined]);
-	const params = rng.pick<unknown>([{}, {apiKey: 'x', timestamp: 'NaN', signature: 'zz'}, {subscriptionId: rng.pick<unknown>([0, '0', -1, 'x', null, 1e300])}, [], 'x', null, undefined, {apiKey: hostileNumber(rng), timestamp: hostileNumber(rng), signature: hostileNumber(rng)}]);
+	const method = rng.pick<unknown>([
+		'ping',
+		'time',
+		'session.logon',
+		'session.status',
+		'session.logout',
+		'session.subscriptions',
+		'userDataStream.subscribe',
+		'userDataStream.subscribe.signature',
+		'userDataStream.unsubscribe',
+		'v3/ping',
+		'order.place',
+		'',
+		7,
+		undefined,
+	]);
+	const params = rng.pick<unknown>([
+		{},
+		{apiKey: 'x', timestamp: 'NaN', signature: 'zz'},
+		{subscriptionId: rng.pick<unknown>([0, '0', -1, 'x', null, 1e300])},
+		[],
+		'x',
+		null,
+		undefined,
+		{apiKey: hostileNumber(rng), timestamp: hostileNumber(rng), signature: hostileNumber(rng)},
+	]);
 	const text = JSON.stringify({id, method, params});
 	return rng.chance(0.15) ? text.slice(0, rng.int(text.length)) : text;
 }
@@ -70,7 +216,11 @@ describe('mock parsers, unit level', () => {
 	it('parseControlFrame, Params and routeUpgrade never throw anything but ApiError', async () => {
 		const config = fuzzConfig(4000);
 		await withSeed('parser fuzz', config, async (rng, cases, note) => {
-			const context = {hasSymbol: (s: string) => s === 'BTCUSDT', apiKeyForListenKey: (k: string) => (k === 'goodkey' ? 'key' : undefined), maxStreams: 5};
+			const context = {
+				hasSymbol: (s: string) => s === 'BTCUSDT',
+				apiKeyForListenKey: (k: string) => (k === 'goodkey' ? 'key' : undefined),
+				maxStreams: 5,
+			};
 			for (let i = 0; i < cases; i++) {
 				const frame = hostileFrame(rng);
 				note(`case ${i}: control frame ${JSON.stringify(frame)}`);
@@ -94,7 +244,8 @@ describe('mock parsers, unit level', () => {
 				} catch (error) {
 					expect(error).toBeInstanceOf(ApiError);
 				}
-				const url = rng.pick(['/ws/', '/stream?streams=', '/ws-api/v3', '/', '//', '/ws/%', '/ws/a@b/c', '']) + rng.text(30);
+				const url =
+					rng.pick(['/ws/', '/stream?streams=', '/ws-api/v3', '/', '//', '/ws/%', '/ws/a@b/c', '']) + rng.text(30);
 				note(`case ${i}: upgrade ${JSON.stringify(url)}`);
 				const route = routeUpgrade(url, context);
 				expect(['market', 'listenKey', 'wsApi', 'reject']).toContain(route.kind);
@@ -111,7 +262,14 @@ describe('mock servers under garbage', () => {
 	let background: Promise<void>;
 
 	beforeAll(async () => {
-		mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 9, weightLimitPerMinute: 10_000_000, ordersPer10s: 1_000_000, quiet: true});
+		mock = await startMockExchange({
+			host: '127.0.0.1',
+			port: 0,
+			seed: 9,
+			weightLimitPerMinute: 10_000_000,
+			ordersPer10s: 1_000_000,
+			quiet: true,
+		});
 		background = (async () => {
 			while (keepGoing) {
 				try {
@@ -141,7 +299,8 @@ describe('mock servers under garbage', () => {
 				let query = randomQuery(rng);
 				let body = method === 'GET' ? '' : rng.chance(0.5) ? randomQuery(rng) : '';
 				const headers: Record<string, string> = {};
-				if (rng.chance(0.7)) headers['X-MBX-APIKEY'] = rng.chance(0.8) ? mock.apiKey : rng.pick(['', 'x', 'é', 'k'.repeat(200)]);
+				if (rng.chance(0.7))
+					headers['X-MBX-APIKEY'] = rng.chance(0.8) ? mock.apiKey : rng.pick(['', 'x', 'é', 'k'.repeat(200)]);
 				if (rng.chance(0.5)) {
 					// Signed for real, so the garbage parameters reach the handlers.
 					const timestamp = `timestamp=${Date.now()}`;
@@ -153,12 +312,18 @@ describe('mock servers under garbage', () => {
 						body = `${signed}&signature=${hmacHex(mock.apiSecret, query + signed)}`;
 					}
 				}
-				if (body !== '') headers['content-type'] = rng.pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain']);
+				if (body !== '')
+					headers['content-type'] = rng.pick(['application/x-www-form-urlencoded', 'application/json', 'text/plain']);
 				note(`case ${i}: ${method} ${path}?${query} body=${JSON.stringify(body)}`);
 				let status: number;
 				let text: string;
 				try {
-					const response = await fetch(`${mock.rest}${path}${query ? '?' + query : ''}`, {method, headers, ...(body !== '' ? {body} : {}), signal: AbortSignal.timeout(5000)});
+					const response = await fetch(`${mock.rest}${path}${query ? '?' + query : ''}`, {
+						method,
+						headers,
+						...(body !== '' ? {body} : {}),
+						signal: AbortSignal.timeout(5000),
+					});
 					status = response.status;
 					text = await response.text();
 				} catch (error) {
@@ -217,7 +382,8 @@ describe('mock servers under garbage', () => {
 					sent++;
 				}
 				const deadline = Date.now() + 3000;
-				while (Date.now() < deadline && closed === undefined && replies.filter(r => !/"e":/.test(r)).length < sent) await sleep(5);
+				while (Date.now() < deadline && closed === undefined && replies.filter(r => !/"e":/.test(r)).length < sent)
+					await sleep(5);
 				if (sent === -1) {
 					while (Date.now() < deadline && closed === undefined) await sleep(5);
 					expect(closed, 'a binary frame closes the connection').toBeDefined();
@@ -225,7 +391,10 @@ describe('mock servers under garbage', () => {
 					expect(closed!.reason).toMatch(/Binary frames are not supported/);
 				} else {
 					const answers = replies.filter(r => !/"e":/.test(r)).map(r => JSON.parse(r) as Record<string, unknown>);
-					expect(answers.length, `answers to ${sent} frames: ${JSON.stringify(replies)}; closed ${JSON.stringify(closed)}`).toBe(sent);
+					expect(
+						answers.length,
+						`answers to ${sent} frames: ${JSON.stringify(replies)}; closed ${JSON.stringify(closed)}`,
+					).toBe(sent);
 					for (const answer of answers) {
 						expect('id' in answer, JSON.stringify(answer)).toBe(true);
 						if ('error' in answer) {
@@ -252,7 +421,9 @@ describe('mock servers under garbage', () => {
 		const config = fuzzConfig(40);
 		await withSeed('mock upgrade fuzz', config, async (rng, cases, note) => {
 			for (let i = 0; i < cases; i++) {
-				const path = rng.pick(['/ws/', '/stream?streams=', '/nope/', '/ws/%zz', '/ws/a@b/c/', '/ws/zzzusdt@trade']) + percentEncoded(rng.text(20));
+				const path =
+					rng.pick(['/ws/', '/stream?streams=', '/nope/', '/ws/%zz', '/ws/a@b/c/', '/ws/zzzusdt@trade']) +
+					percentEncoded(rng.text(20));
 				note(`case ${i}: ${path}`);
 				const outcome = await new Promise<string>(resolve => {
 					const ws = new WebSocket(`${mock.ws}${path}`);

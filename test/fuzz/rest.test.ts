@@ -27,7 +27,18 @@ const calls: Call[] = [
 	{name: 'fetchTrades', run: c => c.fetchTrades('BTC/USDT', undefined, 5)},
 	{name: 'fetchBalance', run: c => c.fetchBalance()},
 	{name: 'fetchApiRestrictions', run: c => c.fetchApiRestrictions()},
-	{name: 'createOrder', run: c => c.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: 20000, clientOrderId: 'fuzz1'})},
+	{
+		name: 'createOrder',
+		run: c =>
+			c.createOrder({
+				symbol: 'BTC/USDT',
+				side: 'buy',
+				type: 'limit',
+				amount: 0.001,
+				price: 20000,
+				clientOrderId: 'fuzz1',
+			}),
+	},
 	{name: 'fetchOrder', run: c => c.fetchOrder('BTC/USDT', {clientOrderId: 'fuzz1'})},
 	{name: 'cancelOrder', run: c => c.cancelOrder('BTC/USDT', {id: '12'})},
 	{name: 'fetchOpenOrders', run: c => c.fetchOpenOrders('BTC/USDT')},
@@ -71,7 +82,11 @@ interface Planned {
 	handler: (req: http.IncomingMessage, res: http.ServerResponse) => void;
 }
 
-function reply(status: number, body: string | Buffer, headers: Record<string, string> = {'content-type': 'application/json'}): Planned['handler'] {
+function reply(
+	status: number,
+	body: string | Buffer,
+	headers: Record<string, string> = {'content-type': 'application/json'},
+): Planned['handler'] {
 	return (_req, res) => {
 		res.writeHead(status, headers);
 		res.end(body);
@@ -83,22 +98,72 @@ function plan(rng: Rng): Planned {
 	const body = rng.pick(plausibleBodies);
 	const status = rng.pick([200, 200, 200, 400, 401, 403, 404, 409, 418, 429, 500, 502, 503, 504]);
 	switch (family) {
-		case 0: return {what: `truncated ${status}`, handler: reply(status, truncate(rng, body))};
-		case 1: return {what: `mangled ${status}`, handler: reply(status, mangle(rng, body))};
-		case 2: return {what: `wrong shape ${status}`, handler: reply(status, rng.pick(['[]', '{}', 'null', '"text"', '123', '[null]', '[[]]', '{"bids":"x","asks":5}', '{"balances":{}}', '[{"a":{}}]']))};
-		case 3: return {what: `html ${status}`, handler: reply(status, '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>', {'content-type': 'text/html'})};
-		case 4: return {what: `empty ${status}`, handler: reply(status, '')};
-		case 5: return {what: `binance error with hostile fields ${status}`, handler: reply(status, JSON.stringify({code: hostileNumber(rng), msg: hostileNumber(rng)}))};
-		case 6: return {what: `garbage headers ${status}`, handler: reply(status, body, {'content-type': 'application/json', 'x-mbx-used-weight-1m': String(hostileNumber(rng)), 'retry-after': rng.pick(['soon', '-5', '1e400', 'NaN', ''])})};
-		case 7: return {
-			what: `echoes the request ${status}`,
-			handler: (req, res) => {
-				res.writeHead(status, {'content-type': 'application/json'});
-				res.end(JSON.stringify({code: -1022, msg: `bad: ${req.method} ${req.url} key=${String(req.headers['x-mbx-apikey'])}`}));
-			},
-		};
-		case 8: return {what: `random text ${status}`, handler: reply(status, rng.text(300))};
-		default: return {what: `random bytes ${status}`, handler: reply(status, rng.bytes(rng.int(500)), {'content-type': 'application/octet-stream'})};
+		case 0:
+			return {what: `truncated ${status}`, handler: reply(status, truncate(rng, body))};
+		case 1:
+			return {what: `mangled ${status}`, handler: reply(status, mangle(rng, body))};
+		case 2:
+			return {
+				what: `wrong shape ${status}`,
+				handler: reply(
+					status,
+					rng.pick([
+						'[]',
+						'{}',
+						'null',
+						'"text"',
+						'123',
+						'[null]',
+						'[[]]',
+						'{"bids":"x","asks":5}',
+						'{"balances":{}}',
+						'[{"a":{}}]',
+					]),
+				),
+			};
+		case 3:
+			return {
+				what: `html ${status}`,
+				handler: reply(status, '<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>', {
+					'content-type': 'text/html',
+				}),
+			};
+		case 4:
+			return {what: `empty ${status}`, handler: reply(status, '')};
+		case 5:
+			return {
+				what: `binance error with hostile fields ${status}`,
+				handler: reply(status, JSON.stringify({code: hostileNumber(rng), msg: hostileNumber(rng)})),
+			};
+		case 6:
+			return {
+				what: `garbage headers ${status}`,
+				handler: reply(status, body, {
+					'content-type': 'application/json',
+					'x-mbx-used-weight-1m': String(hostileNumber(rng)),
+					'retry-after': rng.pick(['soon', '-5', '1e400', 'NaN', '']),
+				}),
+			};
+		case 7:
+			return {
+				what: `echoes the request ${status}`,
+				handler: (req, res) => {
+					res.writeHead(status, {'content-type': 'application/json'});
+					res.end(
+						JSON.stringify({
+							code: -1022,
+							msg: `bad: ${req.method} ${req.url} key=${String(req.headers['x-mbx-apikey'])}`,
+						}),
+					);
+				},
+			};
+		case 8:
+			return {what: `random text ${status}`, handler: reply(status, rng.text(300))};
+		default:
+			return {
+				what: `random bytes ${status}`,
+				handler: reply(status, rng.bytes(rng.int(500)), {'content-type': 'application/octet-stream'}),
+			};
 	}
 }
 
@@ -109,7 +174,8 @@ function assertClean(value: unknown, path = '$'): void {
 		return;
 	}
 	if (Array.isArray(value)) value.forEach((item, i) => assertClean(item, `${path}[${i}]`));
-	else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) if (key !== 'raw') assertClean(item, `${path}.${key}`);
+	else if (value !== null && typeof value === 'object')
+		for (const [key, item] of Object.entries(value)) if (key !== 'raw') assertClean(item, `${path}.${key}`);
 }
 
 describe('hostile REST responses', () => {
@@ -122,7 +188,15 @@ describe('hostile REST responses', () => {
 		const info = await exchangeInfoOf(mock.rest);
 		await mock.close();
 		hostile = await startHostileHttp({exchangeInfo: info});
-		client = await createExchange({environment: 'mock', restUrl: hostile.url, wsUrl: 'ws://127.0.0.1:9', apiKey: API_KEY, secret: SECRET, enableRateLimit: false, timeoutMs: TIMEOUT_MS});
+		client = await createExchange({
+			environment: 'mock',
+			restUrl: hostile.url,
+			wsUrl: 'ws://127.0.0.1:9',
+			apiKey: API_KEY,
+			secret: SECRET,
+			enableRateLimit: false,
+			timeoutMs: TIMEOUT_MS,
+		});
 		await client.loadMarkets();
 	}, 30_000);
 
@@ -178,7 +252,9 @@ describe('hostile REST responses', () => {
 		const html = await outcome(calls[2]!);
 		expect(html.ok).toBe(false);
 		expect(html.ok ? null : html.error).toMatchObject({kind: 'unavailable', httpStatus: 200});
-		expect(String((html as {error: Error}).error.message)).toMatch(/GET .*\/api\/v3\/ticker\/24hr answered 200 with a body that is not JSON .*Service temporarily down/);
+		expect(String((html as {error: Error}).error.message)).toMatch(
+			/GET .*\/api\/v3\/ticker\/24hr answered 200 with a body that is not JSON .*Service temporarily down/,
+		);
 
 		hostile.handle(reply(200, ''));
 		const empty = await outcome(calls[0]!);
@@ -198,7 +274,12 @@ describe('hostile REST responses', () => {
 	});
 
 	it('10 MB bodies: parsed or refused within the timeout, never a crash', async () => {
-		const huge = JSON.stringify({lastUpdateId: 1, bids: Array.from({length: 200_000}, (_, i) => [String(50_000 - i * 0.01), 'NaN']), asks: [['50001.00', '1']], pad: 'p'.repeat(5 * 1024 * 1024)});
+		const huge = JSON.stringify({
+			lastUpdateId: 1,
+			bids: Array.from({length: 200_000}, (_, i) => [String(50_000 - i * 0.01), 'NaN']),
+			asks: [['50001.00', '1']],
+			pad: 'p'.repeat(5 * 1024 * 1024),
+		});
 		expect(huge.length).toBeGreaterThan(8 * 1024 * 1024);
 		hostile.handle(reply(200, huge));
 		const book = await outcome(calls[3]!);

@@ -7,7 +7,12 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {
-	ExchangeError, StreamWatcher, createExchange, exchangeErrorKinds, type ExchangeClient, type StreamEvent,
+	ExchangeError,
+	StreamWatcher,
+	createExchange,
+	exchangeErrorKinds,
+	type ExchangeClient,
+	type StreamEvent,
 } from '../../source/exchange/index.js';
 import {MAX_RAW_CHARS, TapSink, frameFromMessage, type TappedClient} from '../../source/exchange/ws-tap.js';
 import {startMockExchange, type MockExchange} from '../../source/mock/index.js';
@@ -27,8 +32,17 @@ function validDepth(U: number, u: number): Record<string, unknown> {
 
 /** One hostile message (already-parsed shape, as ccxt hands it on) — for the unit fuzz. */
 function hostileObject(rng: Rng): unknown {
-	const base = rng.pick([validTrade(rng.int(100)), validDepth(rng.int(100), rng.int(100)), {u: hostileNumber(rng), s: rng.pick(symbols), b: '1', B: '1', a: '2', A: '1'}, {e: 'kline', E: 1, s: 'BTCUSDT', k: rng.pick([null, 5, 'x', {i: hostileNumber(rng)}])}, {result: null, id: hostileNumber(rng)}, {stream: rng.pick(['btcusdt@trade', 5, null]), data: rng.pick([validTrade(1), null, 'x', []])}, {subscriptionId: hostileNumber(rng), event: rng.pick([{e: 'executionReport', E: hostileNumber(rng)}, null, 'x'])}, {lastUpdateId: hostileNumber(rng)}]);
-	const out: Record<string, unknown> = {...(base)};
+	const base = rng.pick([
+		validTrade(rng.int(100)),
+		validDepth(rng.int(100), rng.int(100)),
+		{u: hostileNumber(rng), s: rng.pick(symbols), b: '1', B: '1', a: '2', A: '1'},
+		{e: 'kline', E: 1, s: 'BTCUSDT', k: rng.pick([null, 5, 'x', {i: hostileNumber(rng)}])},
+		{result: null, id: hostileNumber(rng)},
+		{stream: rng.pick(['btcusdt@trade', 5, null]), data: rng.pick([validTrade(1), null, 'x', []])},
+		{subscriptionId: hostileNumber(rng), event: rng.pick([{e: 'executionReport', E: hostileNumber(rng)}, null, 'x'])},
+		{lastUpdateId: hostileNumber(rng)},
+	]);
+	const out: Record<string, unknown> = {...base};
 	for (const key of Object.keys(out)) if (rng.chance(0.3)) out[key] = hostileNumber(rng);
 	if (rng.chance(0.2)) out['s'] = rng.pick(symbols);
 	if (rng.chance(0.1)) return rng.pick<unknown>([[], [null], [out], [1, 2, 3], {}, Object.create(null)]);
@@ -41,7 +55,14 @@ describe('tap and watcher bookkeeping under random frames', () => {
 		await withSeed('tap fuzz', config, async (rng, cases, note) => {
 			const tap = new TapSink();
 			const never = () => new Promise<never>(() => {});
-			const client = {tap, watchTrades: never, watchOrderBook: never, watchBookTicker: never, watchOHLCV: never, watchTicker: never} as unknown as ExchangeClient;
+			const client = {
+				tap,
+				watchTrades: never,
+				watchOrderBook: never,
+				watchBookTicker: never,
+				watchOHLCV: never,
+				watchTicker: never,
+			} as unknown as ExchangeClient;
 			const events: StreamEvent[] = [];
 			const watcher = new StreamWatcher(client, {onEvent: e => events.push(e), includeRaw: true});
 			const ids = watcher.start(['btcusdt@trade', 'btcusdt@depth@100ms', 'btcusdt@bookTicker', 'btcusdt@kline_1m']);
@@ -60,7 +81,8 @@ describe('tap and watcher bookkeeping under random frames', () => {
 			}
 			for (const id of ids) {
 				const stats = watcher.stats(id)!;
-				for (const value of [stats.messages, stats.gaps, stats.missed, stats.outOfOrder]) expect(Number.isSafeInteger(value) && value >= 0, `${id}: ${JSON.stringify(stats)}`).toBe(true);
+				for (const value of [stats.messages, stats.gaps, stats.missed, stats.outOfOrder])
+					expect(Number.isSafeInteger(value) && value >= 0, `${id}: ${JSON.stringify(stats)}`).toBe(true);
 			}
 			for (const event of events) {
 				if (event.type !== 'message') continue;
@@ -86,7 +108,15 @@ describe('tap and watcher bookkeeping under random frames', () => {
 		};
 		for (const t of [1, 2, 3, 7, 7, 5, 8, 9]) feed(validTrade(t));
 		expect(watcher.stats('btcusdt@trade')).toMatchObject({messages: 8, gaps: 1, missed: 3, outOfOrder: 2});
-		for (const [U, u] of [[1, 3], [4, 6], [4, 6], [2, 3], [10, 12], [13, 12]] as const) feed(validDepth(U, u));
+		for (const [U, u] of [
+			[1, 3],
+			[4, 6],
+			[4, 6],
+			[2, 3],
+			[10, 12],
+			[13, 12],
+		] as const)
+			feed(validDepth(U, u));
 		// [13, 12] is not a range: no claim, no count.
 		expect(watcher.stats('btcusdt@depth@100ms')).toMatchObject({gaps: 1, missed: 3, outOfOrder: 2});
 		const big = JSON.stringify({...validTrade(10), pad: 'x'.repeat(200_000)});
@@ -109,9 +139,23 @@ describe('real ccxt over a hostile WebSocket venue', () => {
 	beforeAll(async () => {
 		mock = await startMockExchange({port: 0, host: '127.0.0.1', seed: 3, quiet: true});
 		hostile = await startHostileWs();
-		client = await createExchange({environment: 'mock', restUrl: mock.rest, wsUrl: hostile.url, apiKey: mock.apiKey, secret: mock.apiSecret, enableRateLimit: false, timeoutMs: 3000, wsReconnectBaseMs: 50});
+		client = await createExchange({
+			environment: 'mock',
+			restUrl: mock.rest,
+			wsUrl: hostile.url,
+			apiKey: mock.apiKey,
+			secret: mock.apiSecret,
+			enableRateLimit: false,
+			timeoutMs: 3000,
+			wsReconnectBaseMs: 50,
+		});
 		await client.loadMarkets();
-		watcher = new StreamWatcher(client, {onEvent: () => {}, onError: (stream, error) => errors.push({stream, error}), retryDelayMs: 20, includeRaw: true});
+		watcher = new StreamWatcher(client, {
+			onEvent: () => {},
+			onError: (stream, error) => errors.push({stream, error}),
+			retryDelayMs: 20,
+			includeRaw: true,
+		});
 		watcher.start(['btcusdt@trade', 'btcusdt@depth@100ms', 'btcusdt@bookTicker', 'btcusdt@kline_1m']);
 		await hostile.waitForSubscription('btcusdt@trade');
 		await hostile.waitForSubscription('btcusdt@bookTicker');
@@ -126,7 +170,8 @@ describe('real ccxt over a hostile WebSocket venue', () => {
 	});
 
 	it('counts gaps and duplicates on a real connection', async () => {
-		for (const t of [100, 101, 102, 110, 110, 105, 111]) hostile.send(JSON.stringify(validTrade(t)), {stream: 'btcusdt@trade'});
+		for (const t of [100, 101, 102, 110, 110, 105, 111])
+			hostile.send(JSON.stringify(validTrade(t)), {stream: 'btcusdt@trade'});
 		await waitUntil(() => (watcher.stats('btcusdt@trade')?.messages ?? 0) >= 7, 5000, 'seven trades seen');
 		expect(watcher.stats('btcusdt@trade')).toMatchObject({gaps: 1, missed: 7, outOfOrder: 2});
 	});
@@ -140,22 +185,66 @@ describe('real ccxt over a hostile WebSocket venue', () => {
 				let data: string | Buffer;
 				let binary = false;
 				switch (family) {
-					case 0: data = truncate(rng, JSON.stringify(rng.chance(0.5) ? validTrade(rng.int(1e6)) : validDepth(1, 2))); break;
-					case 1: data = JSON.stringify(hostileObject(rng)); break;
-					case 2: data = JSON.stringify({...validTrade(rng.int(1e6), rng.pick(symbols)), p: hostileNumber(rng), q: hostileNumber(rng), T: hostileNumber(rng)}); break;
-					case 3: data = JSON.stringify({...validDepth(rng.int(1e6), rng.int(1e6)), U: hostileNumber(rng), b: rng.pick<unknown>([[['NaN', '1']], [['1e400', '-1']], 'x', null, [[null, {}]]])}); break;
-					case 4: data = rng.pick(['123', '"text"', 'null', 'true', '[]', '[1,2]', '{}', '']); break;
-					case 5: data = rng.text(200); break;
-					case 6: data = rng.bytes(1 + rng.int(300)); binary = true; break;
-					case 7: data = JSON.stringify({e: rng.pick(['trade', 'depthUpdate', 'kline', '24hrTicker', 'bookTicker', 'mystery']), E: hostileNumber(rng), s: rng.pick(symbols), t: hostileNumber(rng), U: hostileNumber(rng), u: hostileNumber(rng)}); break;
-					default: data = JSON.stringify({u: hostileNumber(rng), s: rng.pick(symbols), b: hostileNumber(rng), B: '1', a: hostileNumber(rng), A: '1'}); break;
+					case 0:
+						data = truncate(rng, JSON.stringify(rng.chance(0.5) ? validTrade(rng.int(1e6)) : validDepth(1, 2)));
+						break;
+					case 1:
+						data = JSON.stringify(hostileObject(rng));
+						break;
+					case 2:
+						data = JSON.stringify({
+							...validTrade(rng.int(1e6), rng.pick(symbols)),
+							p: hostileNumber(rng),
+							q: hostileNumber(rng),
+							T: hostileNumber(rng),
+						});
+						break;
+					case 3:
+						data = JSON.stringify({
+							...validDepth(rng.int(1e6), rng.int(1e6)),
+							U: hostileNumber(rng),
+							b: rng.pick<unknown>([[['NaN', '1']], [['1e400', '-1']], 'x', null, [[null, {}]]]),
+						});
+						break;
+					case 4:
+						data = rng.pick(['123', '"text"', 'null', 'true', '[]', '[1,2]', '{}', '']);
+						break;
+					case 5:
+						data = rng.text(200);
+						break;
+					case 6:
+						data = rng.bytes(1 + rng.int(300));
+						binary = true;
+						break;
+					case 7:
+						data = JSON.stringify({
+							e: rng.pick(['trade', 'depthUpdate', 'kline', '24hrTicker', 'bookTicker', 'mystery']),
+							E: hostileNumber(rng),
+							s: rng.pick(symbols),
+							t: hostileNumber(rng),
+							U: hostileNumber(rng),
+							u: hostileNumber(rng),
+						});
+						break;
+					default:
+						data = JSON.stringify({
+							u: hostileNumber(rng),
+							s: rng.pick(symbols),
+							b: hostileNumber(rng),
+							B: '1',
+							a: hostileNumber(rng),
+							A: '1',
+						});
+						break;
 				}
 				note(`case ${i} (family ${family}): ${(typeof data === 'string' ? data : data.toString('hex')).slice(0, 200)}`);
 				hostile.send(data, {binary});
 				if (i % 25 === 24) await sleep(5);
 			}
 			note('10 MB frames');
-			hostile.send(JSON.stringify({...validTrade(2_000_000), pad: 'y'.repeat(10 * 1024 * 1024)}), {stream: 'btcusdt@trade'});
+			hostile.send(JSON.stringify({...validTrade(2_000_000), pad: 'y'.repeat(10 * 1024 * 1024)}), {
+				stream: 'btcusdt@trade',
+			});
 			hostile.send(`{"e":"trade","s":"BTCUSDT","pad":"${'z'.repeat(10 * 1024 * 1024)}`);
 			hostile.send(rng.bytes(10 * 1024 * 1024), {binary: true});
 			await sleep(500);
@@ -168,7 +257,13 @@ describe('real ccxt over a hostile WebSocket venue', () => {
 				expect(exchangeErrorKinds).toContain(error.kind);
 				expect(error.message.length).toBeGreaterThan(0);
 			}
-			expect(fresh.some(e => /malformed frame on ws:\/\/127\.0\.0\.1:\d+.*not JSON/.test(e.error.message)), fresh.map(e => e.error.message).slice(0, 5).join('\n')).toBe(true);
+			expect(
+				fresh.some(e => /malformed frame on ws:\/\/127\.0\.0\.1:\d+.*not JSON/.test(e.error.message)),
+				fresh
+					.map(e => e.error.message)
+					.slice(0, 5)
+					.join('\n'),
+			).toBe(true);
 			expect(watcher.stats('btcusdt@trade')!.errors).toBeGreaterThan(0);
 		});
 	}, 60_000);

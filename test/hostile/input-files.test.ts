@@ -15,15 +15,19 @@ import {UsageError} from '../../source/util/usage-error.js';
 import {fuzzConfig, hostileNumber, truncate, withSeed, type Rng} from '../fuzz/helpers.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const shipped = ['mock', 'testnet', 'mainnet'].map(name => readFileSync(path.join(repo, 'profiles', `${name}.json`), 'utf8'));
+const shipped = ['mock', 'testnet', 'mainnet'].map(name =>
+	readFileSync(path.join(repo, 'profiles', `${name}.json`), 'utf8'),
+);
 const work = mkdtempSync(path.join(tmpdir(), 'drydock-hostile-input-'));
 
 afterAll(() => rmSync(work, {recursive: true, force: true}));
 
 function mutateJson(rng: Rng, text: string): string {
 	switch (rng.int(5)) {
-		case 0: return truncate(rng, text);
-		case 1: return rng.text(200);
+		case 0:
+			return truncate(rng, text);
+		case 1:
+			return rng.text(200);
 		case 2: {
 			const bytes = Buffer.from(text);
 			for (let i = 0; i < 5; i++) bytes[rng.int(bytes.length)] = rng.int(256);
@@ -40,7 +44,13 @@ function mutateJson(rng: Rng, text: string): string {
 						outObj[rng.chance(0.05) ? `${k}_x` : k] = rng.chance(0.25) ? hostileNumber(rng) : walk(item);
 					}
 					// An own `__proto__` key, as JSON.parse makes one: must not pollute anything.
-					if (rng.chance(0.1)) Object.defineProperty(outObj, '__proto__', {value: {polluted: true}, enumerable: true, configurable: true, writable: true});
+					if (rng.chance(0.1))
+						Object.defineProperty(outObj, '__proto__', {
+							value: {polluted: true},
+							enumerable: true,
+							configurable: true,
+							writable: true,
+						});
 					return outObj;
 				}
 				return rng.chance(0.3) ? hostileNumber(rng) : v;
@@ -129,7 +139,8 @@ describe('malformed scenario files', () => {
 			'garbage.mjs': 'export default 42;\n',
 			'nulls.mjs': 'export default {host: null, tasks: [null, {run: 5}]};\n',
 			'syntax.mjs': 'export default {\n  tasks: [\n',
-			'nan.mjs': 'export default {host: "http://127.0.0.1:1", wait: {between: [NaN, Infinity]}, tasks: [{name: "t", run() {}}]};\n',
+			'nan.mjs':
+				'export default {host: "http://127.0.0.1:1", wait: {between: [NaN, Infinity]}, tasks: [{name: "t", run() {}}]};\n',
 			'empty.mjs': '',
 		};
 		for (const [name, source] of Object.entries(cases)) {

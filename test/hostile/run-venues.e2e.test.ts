@@ -49,7 +49,21 @@ afterAll(() => {
 
 async function runAgainst(url: string): Promise<{code: number | null; stderr: string; elapsed: number}> {
 	const started = Date.now();
-	const child = drydock(['run', '--profile', profile, '--exchange-url', url, '--phases', 'connectivity', '--report-dir', path.join(work, 'reports'), '--headless'], {cwd: work});
+	const child = drydock(
+		[
+			'run',
+			'--profile',
+			profile,
+			'--exchange-url',
+			url,
+			'--phases',
+			'connectivity',
+			'--report-dir',
+			path.join(work, 'reports'),
+			'--headless',
+		],
+		{cwd: work},
+	);
 	const exit = await child.exit;
 	return {code: exit.code, stderr: child.stderr(), elapsed: Date.now() - started};
 }
@@ -81,10 +95,15 @@ describe('drydock run against hostile venues', () => {
 	}, 60_000);
 
 	it('a venue that answers an HTML page', async () => {
-		const port = await listen(http.createServer((req, res) => {
-			req.resume();
-			res.writeHead(200, {'content-type': 'text/html'}).end('<html><body>Under maintenance</body></html>');
-		}));
-		expectUnreachable(await runAgainst(`http://127.0.0.1:${port}`), /answered 200 with a body that is not JSON .*Under maintenance/);
+		const port = await listen(
+			http.createServer((req, res) => {
+				req.resume();
+				res.writeHead(200, {'content-type': 'text/html'}).end('<html><body>Under maintenance</body></html>');
+			}),
+		);
+		expectUnreachable(
+			await runAgainst(`http://127.0.0.1:${port}`),
+			/answered 200 with a body that is not JSON .*Under maintenance/,
+		);
 	}, 60_000);
 });

@@ -15,7 +15,13 @@ import type {AddressInfo} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {configureBinance} from '../../source/exchange/ccxt-binance.js';
 import {CcxtExchangeClient} from '../../source/exchange/ccxt-client.js';
-import {ExchangeError, createExchange, type ExchangeClient, type ExchangeErrorKind, type ExchangeTarget} from '../../source/exchange/index.js';
+import {
+	ExchangeError,
+	createExchange,
+	type ExchangeClient,
+	type ExchangeErrorKind,
+	type ExchangeTarget,
+} from '../../source/exchange/index.js';
 import {startMockExchange} from '../../source/mock/index.js';
 import {exchangeInfoOf} from '../fuzz/helpers.js';
 import {trapProcessFailures} from '../fuzz/helpers.js';
@@ -68,10 +74,24 @@ async function httpVenue(info: string, behaviour: (res: http.ServerResponse) => 
 }
 
 function target(url: string, overrides: Partial<ExchangeTarget> = {}): ExchangeTarget {
-	return {environment: 'mock', restUrl: url, wsUrl: 'ws://127.0.0.1:9', apiKey: 'HostileKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR', secret: 'HostileSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO', enableRateLimit: false, timeoutMs: TIMEOUT_MS, ...overrides};
+	return {
+		environment: 'mock',
+		restUrl: url,
+		wsUrl: 'ws://127.0.0.1:9',
+		apiKey: 'HostileKey0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR',
+		secret: 'HostileSecret0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO',
+		enableRateLimit: false,
+		timeoutMs: TIMEOUT_MS,
+		...overrides,
+	};
 }
 
-async function expectKind(promise: Promise<unknown>, kind: ExchangeErrorKind, within: number, message?: RegExp): Promise<ExchangeError> {
+async function expectKind(
+	promise: Promise<unknown>,
+	kind: ExchangeErrorKind,
+	within: number,
+	message?: RegExp,
+): Promise<ExchangeError> {
 	const started = Date.now();
 	let caught: unknown;
 	try {
@@ -121,7 +141,11 @@ describe('a venue that never answers', () => {
 		// Markets load first (and time out) before the ticker itself.
 		await expectKind(client.fetchTicker('BTC/USDT'), 'timeout', within);
 		await expectKind(client.fetchBalance(), 'timeout', within);
-		await expectKind(client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001}), 'timeout', within);
+		await expectKind(
+			client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001}),
+			'timeout',
+			within,
+		);
 		await expectKind(client.rawPublicGet('/api/v3/ping'), 'timeout', within);
 		// Concurrent calls time out together, not one after another.
 		const started = Date.now();
@@ -147,7 +171,7 @@ describe('a venue that sends headers and stalls the body', () => {
 		await venue.close();
 	});
 
-	it('times out on the body too (not undici\'s 300 s default)', async () => {
+	it("times out on the body too (not undici's 300 s default)", async () => {
 		const error = await expectKind(client.fetchTime(), 'timeout', TIMEOUT_MS + SLACK_MS);
 		expect(error.message.length).toBeGreaterThan(0);
 		await expectKind(client.fetchTicker('BTC/USDT'), 'timeout', TIMEOUT_MS + SLACK_MS);
@@ -198,15 +222,22 @@ describe('a venue that resets connections', () => {
 	});
 });
 
-describe('DNS that fails (unit: ccxt\'s request path with a fetch that fails like undici on ENOTFOUND)', () => {
+describe("DNS that fails (unit: ccxt's request path with a fetch that fails like undici on ENOTFOUND)", () => {
 	it('→ network, with the host named in the message', async () => {
 		const venueTarget = target('http://venue.drydock-test.invalid');
 		const {exchange, endpoints} = await configureBinance(venueTarget);
 		const attempted: string[] = [];
 		// ccxt takes a user-supplied fetch as is; this one never touches the network.
-		(exchange as unknown as {fetchImplementation: (url: string) => Promise<never>}).fetchImplementation = async (url: string) => {
+		(exchange as unknown as {fetchImplementation: (url: string) => Promise<never>}).fetchImplementation = async (
+			url: string,
+		) => {
 			attempted.push(url);
-			throw Object.assign(new Error(`getaddrinfo ENOTFOUND venue.drydock-test.invalid`), {code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: 'venue.drydock-test.invalid'});
+			throw Object.assign(new Error(`getaddrinfo ENOTFOUND venue.drydock-test.invalid`), {
+				code: 'ENOTFOUND',
+				errno: -3008,
+				syscall: 'getaddrinfo',
+				hostname: 'venue.drydock-test.invalid',
+			});
 		};
 		const client = new CcxtExchangeClient(exchange, 'mock', endpoints, venueTarget);
 		try {
@@ -221,9 +252,19 @@ describe('DNS that fails (unit: ccxt\'s request path with a fetch that fails lik
 
 	it('a raw undici/system error that escapes ccxt still gets a kind', async () => {
 		const {toExchangeError} = await import('../../source/exchange/errors.js');
-		expect(toExchangeError(Object.assign(new Error('getaddrinfo EAI_AGAIN x'), {code: 'EAI_AGAIN'})).kind).toBe('network');
-		expect(toExchangeError(Object.assign(new Error('Body Timeout Error'), {code: 'UND_ERR_BODY_TIMEOUT'})).kind).toBe('timeout');
-		expect(toExchangeError(new TypeError('fetch failed', {cause: Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'})})).kind).toBe('network');
+		expect(toExchangeError(Object.assign(new Error('getaddrinfo EAI_AGAIN x'), {code: 'EAI_AGAIN'})).kind).toBe(
+			'network',
+		);
+		expect(toExchangeError(Object.assign(new Error('Body Timeout Error'), {code: 'UND_ERR_BODY_TIMEOUT'})).kind).toBe(
+			'timeout',
+		);
+		expect(
+			toExchangeError(
+				new TypeError('fetch failed', {
+					cause: Object.assign(new Error('connect ECONNREFUSED'), {code: 'ECONNREFUSED'}),
+				}),
+			).kind,
+		).toBe('network');
 		// A plain bug stays `unknown`: not everything is the network's fault.
 		expect(toExchangeError(new TypeError('x is not a function')).kind).toBe('unknown');
 	});

@@ -11,8 +11,15 @@ afterAll(async () => server.close());
 
 describe('constant arrival rate', () => {
 	it('holds the rate when the server keeps up', async () => {
-		const scenario: Scenario = {tasks: [{name: 'x', run: (user) => user.get('/x')}]};
-		const result = await new LoadRunner({scenario, host: server.url, users: 10, spawnRate: Infinity, arrivalRate: 200, runTimeMs: 1500}).run();
+		const scenario: Scenario = {tasks: [{name: 'x', run: user => user.get('/x')}]};
+		const result = await new LoadRunner({
+			scenario,
+			host: server.url,
+			users: 10,
+			spawnRate: Infinity,
+			arrivalRate: 200,
+			runTimeMs: 1500,
+		}).run();
 		const t = result.snapshot.total;
 		// 200/s for 1.5 s: iteration 0 at t=0 … 300 due; allow for timer granularity on a busy machine.
 		expect(t.requests).toBeGreaterThanOrEqual(270);
@@ -21,9 +28,16 @@ describe('constant arrival rate', () => {
 	});
 
 	it('corrects for coordinated omission: a 1 s server stall shows in the corrected percentiles, not the uncorrected', async () => {
-		const scenario: Scenario = {tasks: [{name: 'x', run: (user) => user.get('/x')}]};
+		const scenario: Scenario = {tasks: [{name: 'x', run: user => user.get('/x')}]};
 		// Four users at 200/s: while the server stalls, the four wait and ~200 sends fall behind schedule.
-		const runner = new LoadRunner({scenario, host: server.url, users: 4, spawnRate: Infinity, arrivalRate: 200, runTimeMs: 3000});
+		const runner = new LoadRunner({
+			scenario,
+			host: server.url,
+			users: 4,
+			spawnRate: Infinity,
+			arrivalRate: 200,
+			runTimeMs: 3000,
+		});
 		const done = runner.run();
 		setTimeout(() => server.stall(1000), 1000);
 		const result = await done;

@@ -41,16 +41,24 @@ beforeAll(async () => {
 			}
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
 	server.closeAllConnections();
-	await new Promise((r) => server.close(r));
+	await new Promise(r => server.close(r));
 });
 
-function send(client: FastHttpClient, method: string, path: string, headers: Record<string, string> | null = null, body: string | null = null): Promise<FastResponse> {
-	return new Promise((resolve, reject) => client.send(origin, method, path, headers, body, (error, response) => (error ? reject(error) : resolve(response!))));
+function send(
+	client: FastHttpClient,
+	method: string,
+	path: string,
+	headers: Record<string, string> | null = null,
+	body: string | null = null,
+): Promise<FastResponse> {
+	return new Promise((resolve, reject) =>
+		client.send(origin, method, path, headers, body, (error, response) => (error ? reject(error) : resolve(response!))),
+	);
 }
 
 describe('FastHttpClient', () => {
@@ -60,7 +68,12 @@ describe('FastHttpClient', () => {
 			for (let round = 0; round < 3; round++) {
 				const echo = await send(client, 'POST', '/echo', {authorization: 'Bearer t'}, '{"n":1}');
 				expect(echo.status).toBe(201);
-				expect(JSON.parse(echo.body.toString())).toEqual({method: 'POST', body: '{"n":1}', host: origin.slice(7), token: 'Bearer t'});
+				expect(JSON.parse(echo.body.toString())).toEqual({
+					method: 'POST',
+					body: '{"n":1}',
+					host: origin.slice(7),
+					token: 'Bearer t',
+				});
 				expect(echo.headers()['x-a']).toBe('1');
 				const chunked = await send(client, 'GET', '/chunked');
 				expect(chunked.body.toString()).toBe('hello world');
@@ -76,8 +89,12 @@ describe('FastHttpClient', () => {
 				expect((await send(client, 'GET', '/nope')).status).toBe(404);
 			}
 			// Concurrent requests each get their own socket and their own answer.
-			const answers = await Promise.all(Array.from({length: 20}, async (_, i) => send(client, 'POST', '/echo', null, String(i))));
-			expect(answers.map((a) => (JSON.parse(a.body.toString()) as {body: string}).body)).toEqual(Array.from({length: 20}, (_, i) => String(i)));
+			const answers = await Promise.all(
+				Array.from({length: 20}, async (_, i) => send(client, 'POST', '/echo', null, String(i))),
+			);
+			expect(answers.map(a => (JSON.parse(a.body.toString()) as {body: string}).body)).toEqual(
+				Array.from({length: 20}, (_, i) => String(i)),
+			);
 		} finally {
 			client.close();
 		}
@@ -86,7 +103,11 @@ describe('FastHttpClient', () => {
 	it('reports a refused connection as an error', async () => {
 		const client = new FastHttpClient();
 		try {
-			await expect(new Promise((resolve, reject) => client.send('http://127.0.0.1:1', 'GET', '/', null, null, (e, r) => (e ? reject(e) : resolve(r))))).rejects.toMatchObject({code: 'ECONNREFUSED'});
+			await expect(
+				new Promise((resolve, reject) =>
+					client.send('http://127.0.0.1:1', 'GET', '/', null, null, (e, r) => (e ? reject(e) : resolve(r))),
+				),
+			).rejects.toMatchObject({code: 'ECONNREFUSED'});
 		} finally {
 			client.close();
 		}
@@ -97,9 +118,14 @@ describe('FastHttpClient input checks', () => {
 	it('refuses a path or header that would corrupt the request', async () => {
 		const client = new FastHttpClient();
 		try {
-			const attempt = (path: string, headers: Record<string, string> | null) => new Promise((resolve, reject) => client.send(origin, 'GET', path, headers, null, (e, r) => (e ? reject(e) : resolve(r))));
+			const attempt = (path: string, headers: Record<string, string> | null) =>
+				new Promise((resolve, reject) =>
+					client.send(origin, 'GET', path, headers, null, (e, r) => (e ? reject(e) : resolve(r))),
+				);
 			await expect(attempt('/a b', null)).rejects.toMatchObject({code: 'ERR_INVALID_PATH'});
-			await expect(attempt('/a', {'x-evil': 'v\r\nGET /smuggled HTTP/1.1'})).rejects.toMatchObject({code: 'ERR_INVALID_HEADER'});
+			await expect(attempt('/a', {'x-evil': 'v\r\nGET /smuggled HTTP/1.1'})).rejects.toMatchObject({
+				code: 'ERR_INVALID_HEADER',
+			});
 		} finally {
 			client.close();
 		}

@@ -27,7 +27,10 @@ export async function startCountingServer(): Promise<CountingServer> {
 		counts.set(path, (counts.get(path) ?? 0) + 1);
 		const status = /^\/status\/(\d{3})$/.exec(path);
 		const body = JSON.stringify({ok: true, path});
-		res.writeHead(status ? Number(status[1]) : 200, {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)});
+		res.writeHead(status ? Number(status[1]) : 200, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(body),
+		});
 		res.end(body);
 	};
 	const server = createServer((req, res) => {
@@ -38,7 +41,7 @@ export async function startCountingServer(): Promise<CountingServer> {
 			else answer(req, res);
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
@@ -48,7 +51,7 @@ export async function startCountingServer(): Promise<CountingServer> {
 			stalledUntil = Date.now() + ms;
 		},
 		close: () =>
-			new Promise<void>((resolve) => {
+			new Promise<void>(resolve => {
 				server.closeAllConnections();
 				server.close(() => resolve());
 			}),
@@ -66,9 +69,16 @@ export interface CliResult {
  * Runs `drydock load …` from source (through tsx, so no build is needed). `onStart` gets the child
  * process, e.g. to send it a signal.
  */
-export function runLoadCli(args: string[], options: {onSpawn?: (child: ReturnType<typeof spawn>) => void; timeoutMs?: number} = {}): Promise<CliResult> {
+export function runLoadCli(
+	args: string[],
+	options: {onSpawn?: (child: ReturnType<typeof spawn>) => void; timeoutMs?: number} = {},
+): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', 'load', ...args], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: {...process.env, CI: 'true'}});
+		const child = spawn(process.execPath, ['--import', 'tsx', 'source/cli.tsx', 'load', ...args], {
+			cwd: repoRoot,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			env: {...process.env, CI: 'true'},
+		});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -117,7 +127,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 export function sleep(ms: number): Promise<void> {
-	return new Promise((resolve) => setTimeout(resolve, ms));
+	return new Promise(resolve => setTimeout(resolve, ms));
 }
 
 /**
@@ -137,7 +147,8 @@ export async function runLoadInProcess(args: string[]): Promise<CliResult> {
 		const code = await command(args);
 		return {code, signal: null, stdout, stderr};
 	} catch (error) {
-		if (isUsageError(error)) return {code: error.exitCode, signal: null, stdout, stderr: stderr + `drydock: ${error.message}\n`};
+		if (isUsageError(error))
+			return {code: error.exitCode, signal: null, stdout, stderr: stderr + `drydock: ${error.message}\n`};
 		throw error;
 	} finally {
 		process.stdout.write = out;

@@ -13,10 +13,17 @@ describe('mock exchange scenario (signed requests)', () => {
 	it('hits ticker, depth and the signed account endpoint without failures', async () => {
 		const {scenario} = await loadScenario('examples/mock-exchange-signed.scenario.ts');
 		// The shipped waits are for Binance's weight limit; here the limit is raised and the run short.
-		const result = await new LoadRunner({scenario: {...scenario, wait: {constant: 0.01}}, host: mock.rest, users: 4, spawnRate: Infinity, runTimeMs: 1500}).run();
-		const byName = new Map(result.snapshot.entries.map((e) => [e.name, e]));
+		const result = await new LoadRunner({
+			scenario: {...scenario, wait: {constant: 0.01}},
+			host: mock.rest,
+			users: 4,
+			spawnRate: Infinity,
+			runTimeMs: 1500,
+		}).run();
+		const byName = new Map(result.snapshot.entries.map(e => [e.name, e]));
 		expect(result.snapshot.failures).toEqual([]);
-		for (const name of ['/api/v3/ticker/price', '/api/v3/depth', '/api/v3/account']) expect(byName.get(name)?.requests ?? 0).toBeGreaterThan(5);
+		for (const name of ['/api/v3/ticker/price', '/api/v3/depth', '/api/v3/account'])
+			expect(byName.get(name)?.requests ?? 0).toBeGreaterThan(5);
 		expect(result.snapshot.total.requests).toBeLessThanOrEqual(mock.stats().requests.total);
 	});
 
@@ -25,8 +32,14 @@ describe('mock exchange scenario (signed requests)', () => {
 		try {
 			// A fresh module instance so the scenario reads the environment again.
 			const {scenario} = await loadScenario('examples/mock-exchange-signed.scenario.ts');
-			const account = scenario.tasks.find((task) => task.name === 'account (signed)')!;
-			const result = await new LoadRunner({scenario: {tasks: [account], wait: {constant: 0.02}}, host: mock.rest, users: 2, spawnRate: Infinity, runTimeMs: 500}).run();
+			const account = scenario.tasks.find(task => task.name === 'account (signed)')!;
+			const result = await new LoadRunner({
+				scenario: {tasks: [account], wait: {constant: 0.02}},
+				host: mock.rest,
+				users: 2,
+				spawnRate: Infinity,
+				runTimeMs: 500,
+			}).run();
 			const total = result.snapshot.total;
 			expect(total.requests).toBeGreaterThan(2);
 			expect(total.failures).toBe(total.requests);

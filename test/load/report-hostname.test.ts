@@ -24,9 +24,23 @@ afterAll(async () => server.close());
 describe('load report hostname', () => {
 	it('the written load-report.json carries the hostname and merged machine rows are named by it', async () => {
 		const scenario = join(dir, 'simple.scenario.mjs');
-		await writeFile(scenario, `export default {wait: {constant: 0.02}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};\n`);
+		await writeFile(
+			scenario,
+			`export default {wait: {constant: 0.02}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};\n`,
+		);
 		const reports = join(dir, 'reports');
-		const result = await runLoadInProcess([scenario, '--host', server.url, '--users', '2', '--run-time', '1s', '--report-dir', reports, '--headless']);
+		const result = await runLoadInProcess([
+			scenario,
+			'--host',
+			server.url,
+			'--users',
+			'2',
+			'--run-time',
+			'1s',
+			'--report-dir',
+			reports,
+			'--headless',
+		]);
 		expect(result.code, result.stderr).toBe(0);
 		const [id] = await readdir(reports);
 		const file = join(reports, id!, 'load-report.json');
@@ -56,6 +70,8 @@ describe('load report hostname', () => {
 		const sameHost = (await mergeReportFiles([file, again], join(dir, 'merged-same.json'))) as MergedLoadReport;
 		expect(sameHost.hostname).toBe(os.hostname());
 		expect(sameHost.machines.map(m => m.hostname)).toEqual([os.hostname(), os.hostname()]);
-		expect((JSON.parse(await readFile(join(dir, 'merged-same.json'), 'utf8')) as MergedLoadReport).hostname).toBe(os.hostname());
+		expect((JSON.parse(await readFile(join(dir, 'merged-same.json'), 'utf8')) as MergedLoadReport).hostname).toBe(
+			os.hostname(),
+		);
 	});
 });

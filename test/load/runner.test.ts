@@ -15,22 +15,25 @@ describe('LoadRunner against a loopback server', () => {
 		server.counts.clear();
 		let started = 0;
 		// Stop after 1500 tasks rather than after a time, so a busy machine cannot starve the sample.
-		const counted = (run: Scenario['tasks'][number]['run']): Scenario['tasks'][number]['run'] => (user) => {
-			// The tasks run only after `runner` below is assigned.
-			if (++started === 1500) runner.stop(false);
-			return run(user);
-		};
+		const counted =
+			(run: Scenario['tasks'][number]['run']): Scenario['tasks'][number]['run'] =>
+			user => {
+				// The tasks run only after `runner` below is assigned.
+				if (++started === 1500) runner.stop(false);
+				return run(user);
+			};
 		const scenario: Scenario = {
 			tasks: [
-				{name: 'a', weight: 3, run: counted((user) => user.get('/a'))},
-				{name: 'b', weight: 2, run: counted((user) => user.get('/b'))},
-				{name: 'c', weight: 1, run: counted((user) => user.post('/c', {json: {x: 1}, name: 'create c'}))},
+				{name: 'a', weight: 3, run: counted(user => user.get('/a'))},
+				{name: 'b', weight: 2, run: counted(user => user.get('/b'))},
+				{name: 'c', weight: 1, run: counted(user => user.post('/c', {json: {x: 1}, name: 'create c'}))},
 			],
 		};
 		const runner = new LoadRunner({scenario, host: server.url, users: 4, spawnRate: Infinity, runTimeMs: 20_000});
 		const result = await runner.run();
 		const entries = result.snapshot.entries;
-		const count = (method: string, name: string) => entries.find((e) => e.method === method && e.name === name)?.requests ?? 0;
+		const count = (method: string, name: string) =>
+			entries.find(e => e.method === method && e.name === name)?.requests ?? 0;
 		const a = count('GET', '/a');
 		const b = count('GET', '/b');
 		const c = count('POST', 'create c');
@@ -56,11 +59,11 @@ describe('LoadRunner against a loopback server', () => {
 		let iterations = 0;
 		const scenario: Scenario = {
 			tasks: [
-				{name: 'bad status', run: (user) => user.get('/status/503')},
-				{name: 'expected 404', run: (user) => user.get('/status/404', {expect: 404})},
+				{name: 'bad status', run: user => user.get('/status/503')},
+				{name: 'expected 404', run: user => user.get('/status/404', {expect: 404})},
 				{
 					name: 'throws after request',
-					run: async (user) => {
+					run: async user => {
 						iterations++;
 						await user.get('/ok', {name: 'thrower'});
 						throw new TypeError('boom');
@@ -69,7 +72,7 @@ describe('LoadRunner against a loopback server', () => {
 				{name: 'throws without request', run: () => Promise.reject(new Error('no request made'))},
 				{
 					name: 'user.fail',
-					run: async (user) => {
+					run: async user => {
 						await user.get('/ok', {name: 'checked'});
 						user.fail('body did not say hello');
 					},
@@ -79,13 +82,13 @@ describe('LoadRunner against a loopback server', () => {
 		};
 		const runner = new LoadRunner({scenario, host: server.url, users: 3, spawnRate: Infinity, runTimeMs: 600});
 		const result = await runner.run();
-		const byName = new Map(result.snapshot.entries.map((e) => [e.name, e]));
+		const byName = new Map(result.snapshot.entries.map(e => [e.name, e]));
 		expect(byName.get('/status/503')!.failures).toBe(byName.get('/status/503')!.requests);
 		expect(byName.get('/status/404')!.failures).toBe(0);
 		expect(byName.get('thrower')!.failures).toBe(byName.get('thrower')!.requests);
 		expect(byName.get('checked')!.failures).toBe(byName.get('checked')!.requests);
 		expect(iterations).toBeGreaterThan(3); // the same users kept going after throwing
-		const reasons = result.snapshot.failures.map((f) => `${f.method} ${f.name}: ${f.error}`);
+		const reasons = result.snapshot.failures.map(f => `${f.method} ${f.name}: ${f.error}`);
 		expect(reasons).toContain('GET /status/503: unexpected status 503');
 		expect(reasons).toContain('GET thrower: TypeError: boom');
 		expect(reasons).toContain('GET checked: body did not say hello');
@@ -97,9 +100,9 @@ describe('LoadRunner against a loopback server', () => {
 		server.counts.clear();
 		const scenario: Scenario = {
 			wait: {between: [0.02, 0.05]},
-			onStart: (user) => user.post('/login', {json: {user: user.id}}),
-			onStop: (user) => user.post('/logout'),
-			tasks: [{name: 'x', run: (user) => user.get('/x')}],
+			onStart: user => user.post('/login', {json: {user: user.id}}),
+			onStop: user => user.post('/logout'),
+			tasks: [{name: 'x', run: user => user.get('/x')}],
 		};
 		const runner = new LoadRunner({scenario, host: server.url, users: 3, spawnRate: Infinity, runTimeMs: 900});
 		const done = runner.run();
@@ -112,16 +115,22 @@ describe('LoadRunner against a loopback server', () => {
 	});
 
 	it('counts an unreachable host as failures with the reason and keeps running to the end', async () => {
-		const port = await new Promise<number>((resolve) => {
+		const port = await new Promise<number>(resolve => {
 			const probe = createServer();
 			probe.listen(0, '127.0.0.1', () => {
 				const {port} = probe.address() as {port: number};
 				probe.close(() => resolve(port));
 			});
 		});
-		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};
+		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: user => user.get('/x')}]};
 		const started = Date.now();
-		const result = await new LoadRunner({scenario, host: `http://127.0.0.1:${port}`, users: 2, spawnRate: Infinity, runTimeMs: 500}).run();
+		const result = await new LoadRunner({
+			scenario,
+			host: `http://127.0.0.1:${port}`,
+			users: 2,
+			spawnRate: Infinity,
+			runTimeMs: 500,
+		}).run();
 		expect(Date.now() - started).toBeGreaterThanOrEqual(450);
 		expect(result.snapshot.total.requests).toBeGreaterThan(4);
 		expect(result.snapshot.total.failures).toBe(result.snapshot.total.requests);
@@ -129,18 +138,25 @@ describe('LoadRunner against a loopback server', () => {
 	});
 
 	it('publishes snapshots to subscribers and obeys add/remove-user commands', async () => {
-		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};
-		const runner = new LoadRunner({scenario, host: server.url, users: 2, spawnRate: Infinity, runTimeMs: 1200, publishIntervalMs: 50});
+		const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: user => user.get('/x')}]};
+		const runner = new LoadRunner({
+			scenario,
+			host: server.url,
+			users: 2,
+			spawnRate: Infinity,
+			runTimeMs: 1200,
+			publishIntervalMs: 50,
+		});
 		const seen: number[] = [];
 		const unsubscribe = runner.subscribe(() => seen.push(runner.getSnapshot().users.current));
 		const done = runner.run();
-		await new Promise((r) => setTimeout(r, 200));
+		await new Promise(r => setTimeout(r, 200));
 		expect(runner.getSnapshot()).toBe(runner.getSnapshot()); // stable between publications
 		runner.dispatch({type: 'add-users', count: 10});
-		await new Promise((r) => setTimeout(r, 300));
+		await new Promise(r => setTimeout(r, 300));
 		expect(runner.getSnapshot().users.current).toBe(12);
 		runner.dispatch({type: 'remove-users', count: 11});
-		await new Promise((r) => setTimeout(r, 300));
+		await new Promise(r => setTimeout(r, 300));
 		expect(runner.getSnapshot().users.current).toBe(1);
 		const result = await done;
 		unsubscribe();

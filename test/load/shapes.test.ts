@@ -15,15 +15,18 @@ beforeAll(async () => {
 afterAll(async () => server.close());
 
 // Light users: one request every 50 ms, so the test measures the spawner, not the CPU.
-const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: (user) => user.get('/x')}]};
+const scenario: Scenario = {wait: {constant: 0.05}, tasks: [{name: 'x', run: user => user.get('/x')}]};
 
 /** Samples the user count at the given times (ms after the start of the run). */
-async function usersAt(runner: LoadRunner, times: number[]): Promise<{samples: number[]; done: Awaited<ReturnType<LoadRunner['run']>>}> {
+async function usersAt(
+	runner: LoadRunner,
+	times: number[],
+): Promise<{samples: number[]; done: Awaited<ReturnType<LoadRunner['run']>>}> {
 	const started = Date.now();
 	const done = runner.run();
 	const samples: number[] = [];
 	for (const t of times) {
-		await new Promise((r) => setTimeout(r, Math.max(0, started + t - Date.now())));
+		await new Promise(r => setTimeout(r, Math.max(0, started + t - Date.now())));
 		samples.push(runner.getSnapshot().users.current);
 	}
 	return {samples, done: await done};
@@ -32,7 +35,14 @@ async function usersAt(runner: LoadRunner, times: number[]): Promise<{samples: n
 describe('load shapes', () => {
 	it('spawn rate: 20 users at 20/s are ~10 at 0.5 s and all 20 by 1.1 s', async () => {
 		// Snapshots publish every 50 ms, so a sample can be up to 50 ms (≈1 user) old.
-		const runner = new LoadRunner({scenario, host: server.url, users: 20, spawnRate: 20, runTimeMs: 1500, publishIntervalMs: 50});
+		const runner = new LoadRunner({
+			scenario,
+			host: server.url,
+			users: 20,
+			spawnRate: 20,
+			runTimeMs: 1500,
+			publishIntervalMs: 50,
+		});
 		const {samples} = await usersAt(runner, [500, 1150, 1400]);
 		expect(samples[0]).toBeGreaterThanOrEqual(7);
 		expect(samples[0]).toBeLessThanOrEqual(13);
@@ -42,7 +52,14 @@ describe('load shapes', () => {
 
 	it('steps:2,6,10@1s holds each step for a second and ends the run after the last', async () => {
 		const shape = await parseShapeOption('steps:2,6,10@1s', undefined);
-		const runner = new LoadRunner({scenario, host: server.url, users: 1, spawnRate: Infinity, shape, publishIntervalMs: 50});
+		const runner = new LoadRunner({
+			scenario,
+			host: server.url,
+			users: 1,
+			spawnRate: Infinity,
+			shape,
+			publishIntervalMs: 50,
+		});
 		const started = Date.now();
 		const {samples, done} = await usersAt(runner, [500, 1500, 2500]);
 		expect(samples).toEqual([2, 6, 10]);
@@ -58,7 +75,7 @@ describe('load shapes', () => {
 			host: server.url,
 			users: 1,
 			spawnRate: 1,
-			shape: (t) => (t < 1 ? {users: 3, spawnRate: 100} : t < 2 ? {users: 1, spawnRate: 100} : null),
+			shape: t => (t < 1 ? {users: 3, spawnRate: 100} : t < 2 ? {users: 1, spawnRate: 100} : null),
 			publishIntervalMs: 50,
 		});
 		const {samples} = await usersAt(runner, [500, 1500]);
@@ -86,7 +103,10 @@ describe('load shapes', () => {
 	it('reads steps and stages from JSON and YAML shape files, naming a bad field', async () => {
 		const dir = mkdtempSync(join(tmpdir(), 'drydock-shape-'));
 		writeFileSync(join(dir, 'steps.json'), JSON.stringify({steps: [5, 10], every: '30s', spawnRate: 2}));
-		writeFileSync(join(dir, 'stages.yaml'), 'stages:\n  - {duration: 10s, target: 20}\n  - {duration: 10s, target: 0}\n');
+		writeFileSync(
+			join(dir, 'stages.yaml'),
+			'stages:\n  - {duration: 10s, target: 20}\n  - {duration: 10s, target: 0}\n',
+		);
 		writeFileSync(join(dir, 'bad.yaml'), 'stages:\n  - {duration: 10s, target: -3}\n');
 		const steps = await parseShapeOption(join(dir, 'steps.json'), undefined);
 		expect([steps(0), steps(31), steps(60)]).toEqual([{users: 5, spawnRate: 2}, {users: 10, spawnRate: 2}, null]);

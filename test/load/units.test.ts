@@ -33,7 +33,19 @@ describe('stats', () => {
 	});
 
 	it('labels percentiles like Locust', () => {
-		expect(PERCENTILES.map(percentileLabel)).toEqual(['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%']);
+		expect(PERCENTILES.map(percentileLabel)).toEqual([
+			'50%',
+			'66%',
+			'75%',
+			'80%',
+			'90%',
+			'95%',
+			'98%',
+			'99%',
+			'99.9%',
+			'99.99%',
+			'100%',
+		]);
 		expect(STATS_COLUMNS.slice(0, 4)).toEqual(['Type', 'Name', 'Request Count', 'Failure Count']);
 		expect(HISTORY_COLUMNS.at(-1)).toBe('Total Average Content Size');
 	});
@@ -52,7 +64,11 @@ describe('stats', () => {
 		const stats = new StatsRegistry();
 		const entry = stats.entry('GET', '/x');
 		for (let i = 1; i <= 500; i++) entry.record(i * 1000, -1, 0, 0);
-		const encoded = {unit: 'us' as const, encoding: 'hdr-compressed-base64' as const, data: hdr.encodeIntoCompressedBase64(entry.histogram)};
+		const encoded = {
+			unit: 'us' as const,
+			encoding: 'hdr-compressed-base64' as const,
+			data: hdr.encodeIntoCompressedBase64(entry.histogram),
+		};
 		const decoded = decodeLoadHistogram(encoded);
 		expect(decoded.totalCount).toBe(500);
 		decoded.add(decodeLoadHistogram(encoded));
@@ -63,9 +79,17 @@ describe('stats', () => {
 
 describe('thresholds', () => {
 	it('parses and evaluates against the aggregate', () => {
-		const s = summaryOf(Array.from({length: 100}, (_, i) => i + 1), 5);
-		const results = evaluateThresholds(['p95<2000', 'p95<50', 'fail_ratio<0.01', 'rps>=10', 'avg<=50.5', 'requests==100', 'p99.9<=101'].map(parseThreshold), s);
-		expect(results.map((r) => r.passed)).toEqual([true, false, false, true, true, true, true]);
+		const s = summaryOf(
+			Array.from({length: 100}, (_, i) => i + 1),
+			5,
+		);
+		const results = evaluateThresholds(
+			['p95<2000', 'p95<50', 'fail_ratio<0.01', 'rps>=10', 'avg<=50.5', 'requests==100', 'p99.9<=101'].map(
+				parseThreshold,
+			),
+			s,
+		);
+		expect(results.map(r => r.passed)).toEqual([true, false, false, true, true, true, true]);
 		expect(results[2]!.actual).toBeCloseTo(0.05);
 	});
 
@@ -84,19 +108,36 @@ describe('csv', () => {
 describe('scenario validation', () => {
 	it('names the field that is wrong', () => {
 		expect(() => validateScenario({tasks: []}, 's.ts')).toThrow('s.ts: tasks: expected at least one task');
-		expect(() => validateScenario({tasks: [{name: 'a', run: () => {}, weight: 0}]}, 's.ts')).toThrow('s.ts: tasks[0].weight: expected a number > 0');
-		expect(() => validateScenario({wait: {between: [3, 1]}, tasks: [{name: 'a', run: () => {}}]}, 's.ts')).toThrow(/wait/);
-		expect(() => validateScenario({host: 'localhost:80', tasks: [{name: 'a', run: () => {}}]}, 's.ts')).toThrow('s.ts: host: expected an http:// or https:// URL');
+		expect(() => validateScenario({tasks: [{name: 'a', run: () => {}, weight: 0}]}, 's.ts')).toThrow(
+			's.ts: tasks[0].weight: expected a number > 0',
+		);
+		expect(() => validateScenario({wait: {between: [3, 1]}, tasks: [{name: 'a', run: () => {}}]}, 's.ts')).toThrow(
+			/wait/,
+		);
+		expect(() => validateScenario({host: 'localhost:80', tasks: [{name: 'a', run: () => {}}]}, 's.ts')).toThrow(
+			's.ts: host: expected an http:// or https:// URL',
+		);
 		expect(() => validateScenario(42, 's.ts')).toThrow(/default export must be an object/);
 	});
 
 	it('turns a request list into weighted tasks', () => {
-		const scenario = scenarioFromRequestList({host: 'http://127.0.0.1:1', requests: [{path: '/a', weight: 3}, {method: 'post', path: '/b', json: {x: 1}, expect: [200, 409]}]}, 'l.yaml');
-		expect(scenario.tasks.map((t) => [t.name, t.weight])).toEqual([
+		const scenario = scenarioFromRequestList(
+			{
+				host: 'http://127.0.0.1:1',
+				requests: [
+					{path: '/a', weight: 3},
+					{method: 'post', path: '/b', json: {x: 1}, expect: [200, 409]},
+				],
+			},
+			'l.yaml',
+		);
+		expect(scenario.tasks.map(t => [t.name, t.weight])).toEqual([
 			['GET /a', 3],
 			['POST /b', 1],
 		]);
-		expect(() => scenarioFromRequestList({requests: [{path: 'a'}]}, 'l.yaml')).toThrow('l.yaml: requests[0].path: expected a path starting with /');
+		expect(() => scenarioFromRequestList({requests: [{path: 'a'}]}, 'l.yaml')).toThrow(
+			'l.yaml: requests[0].path: expected a path starting with /',
+		);
 		expect(() => scenarioFromRequestList({requests: [{path: '/a', wieght: 2}]}, 'l.yaml')).toThrow(/wieght/);
 	});
 });

@@ -12,7 +12,13 @@ import {startMetricsServer, type MetricsServer} from '../../source/metrics/index
 import {UsageError} from '../../source/util/usage-error.js';
 import {scrape} from './helpers.js';
 
-const profileView = {name: 'mock', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: ['BTCUSDT']} as const;
+const profileView = {
+	name: 'mock',
+	exchange: 'binance',
+	environment: 'mock',
+	execution: 'exchange',
+	symbols: ['BTCUSDT'],
+} as const;
 const limits = {cpuPercent: 80, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 200};
 const servers: MetricsServer[] = [];
 afterEach(async () => {
@@ -26,32 +32,118 @@ function storeHandle(store: EngineStore): EngineHandle {
 describe('startMetricsServer over an engine store', () => {
 	it('serves run state, phases, operations, latency histogram, streams, breaker, kill switch and resources', async () => {
 		let now = Date.parse('2026-11-22T10:00:00Z');
-		const store = new EngineStore({profile: {...profileView, symbols: [...profileView.symbols]}, limits, now: () => now});
+		const store = new EngineStore({
+			profile: {...profileView, symbols: [...profileView.symbols]},
+			limits,
+			now: () => now,
+		});
 		const latency = new LatencyRecorder();
-		store.apply({type: 'run-started', at: now, runId: 'run-m1', plan: {name: 'quick', phases: ['connectivity', 'streams', 'soak'], soakDurationMs: 60_000}, reportDir: null});
+		store.apply({
+			type: 'run-started',
+			at: now,
+			runId: 'run-m1',
+			plan: {name: 'quick', phases: ['connectivity', 'streams', 'soak'], soakDurationMs: 60_000},
+			reportDir: null,
+		});
 		store.apply({type: 'phase-started', at: now, phase: 'connectivity'});
-		store.apply({type: 'check', at: now, phase: 'connectivity', check: {id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms', at: now}});
-		store.apply({type: 'check', at: now, phase: 'connectivity', check: {id: 'skew', title: 'Clock skew', verdict: 'fail', measured: 5000, threshold: '< 1000 ms', reason: 'skew 5000 ms', at: now}});
+		store.apply({
+			type: 'check',
+			at: now,
+			phase: 'connectivity',
+			check: {id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms', at: now},
+		});
+		store.apply({
+			type: 'check',
+			at: now,
+			phase: 'connectivity',
+			check: {
+				id: 'skew',
+				title: 'Clock skew',
+				verdict: 'fail',
+				measured: 5000,
+				threshold: '< 1000 ms',
+				reason: 'skew 5000 ms',
+				at: now,
+			},
+		});
 		now += 1500;
 		store.apply({type: 'phase-finished', at: now, phase: 'connectivity', status: 'fail'});
 		store.apply({type: 'phase-started', at: now, phase: 'soak'});
 		const samples = [0.4, 0.8, 1.5, 3, 7, 20, 60, 300];
 		for (const [i, ms] of samples.entries()) {
-			store.apply({type: 'operation', at: now, phase: 'soak', sample: {kind: 'trade-cycle', ok: i !== 3, latencyMs: ms, ...(i === 3 ? {error: {kind: 'timeout', message: 'order timed out', critical: true}} : {})}});
+			store.apply({
+				type: 'operation',
+				at: now,
+				phase: 'soak',
+				sample: {
+					kind: 'trade-cycle',
+					ok: i !== 3,
+					latencyMs: ms,
+					...(i === 3 ? {error: {kind: 'timeout', message: 'order timed out', critical: true}} : {}),
+				},
+			});
 			latency.record(ms);
 		}
 		store.apply({type: 'order', at: now, phase: 'soak', event: 'placed', count: 7});
 		store.apply({type: 'order', at: now, phase: 'soak', event: 'filled', count: 6});
-		store.apply({type: 'stream', at: now, update: {type: 'message', stream: 'btcusdt@trade', kind: 'trade', symbol: 'BTCUSDT', receivedAt: now, eventTime: now - 3, latencyMs: 3, gap: 2}});
+		store.apply({
+			type: 'stream',
+			at: now,
+			update: {
+				type: 'message',
+				stream: 'btcusdt@trade',
+				kind: 'trade',
+				symbol: 'BTCUSDT',
+				receivedAt: now,
+				eventTime: now - 3,
+				latencyMs: 3,
+				gap: 2,
+			},
+		});
 		store.apply({type: 'stream', at: now, update: {type: 'reconnect', stream: 'btcusdt@trade', at: now}});
-		store.apply({type: 'breaker', at: now, view: {state: 'open', consecutiveFailures: 5, transitions: 1, lastTransitionAt: now, retryAt: now + 5000}});
+		store.apply({
+			type: 'breaker',
+			at: now,
+			view: {state: 'open', consecutiveFailures: 5, transitions: 1, lastTransitionAt: now, retryAt: now + 5000},
+		});
 		store.apply({type: 'kill-switch', at: now, view: {engaged: true, since: now, ordersCancelled: 3}});
-		store.apply({type: 'resource', at: now, sample: {which: 'self', pid: 4242, label: 'drydock', at: now, cpuPercent: 12.5, rssMb: 100, heapMb: 50, eventLoopLagMs: 4, alive: true}});
-		store.apply({type: 'resource', at: now, sample: {which: 'watched', pid: 777, label: 'bot', at: now, cpuPercent: 33, rssMb: 300, heapMb: null, eventLoopLagMs: null, alive: true}});
+		store.apply({
+			type: 'resource',
+			at: now,
+			sample: {
+				which: 'self',
+				pid: 4242,
+				label: 'drydock',
+				at: now,
+				cpuPercent: 12.5,
+				rssMb: 100,
+				heapMb: 50,
+				eventLoopLagMs: 4,
+				alive: true,
+			},
+		});
+		store.apply({
+			type: 'resource',
+			at: now,
+			sample: {
+				which: 'watched',
+				pid: 777,
+				label: 'bot',
+				at: now,
+				cpuPercent: 33,
+				rssMb: 300,
+				heapMb: null,
+				eventLoopLagMs: null,
+				alive: true,
+			},
+		});
 		store.apply({type: 'fault', at: now, index: 0, mark: {at: now, kind: 'drop', detail: 'dropped streams'}});
 		store.publish();
 
-		const server = await startMetricsServer(storeHandle(store), {port: 0, histograms: {operations: () => latency.encode()}});
+		const server = await startMetricsServer(storeHandle(store), {
+			port: 0,
+			histograms: {operations: () => latency.encode()},
+		});
 		servers.push(server);
 		expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
 		const {scrape: m, contentType} = await scrape(server.url);
@@ -92,7 +184,11 @@ describe('startMetricsServer over an engine store', () => {
 		expect(m.value('drydock_faults', {recovered: 'false'})).toBe(1);
 
 		// Values follow the store between scrapes.
-		store.apply({type: 'breaker', at: now, view: {state: 'closed', consecutiveFailures: 0, transitions: 2, lastTransitionAt: now, retryAt: null}});
+		store.apply({
+			type: 'breaker',
+			at: now,
+			view: {state: 'closed', consecutiveFailures: 0, transitions: 2, lastTransitionAt: now, retryAt: null},
+		});
 		store.apply({type: 'run-finished', at: now, state: 'finished', exitCode: 1});
 		store.publish();
 		const {scrape: again} = await scrape(server.url);
@@ -106,7 +202,9 @@ describe('startMetricsServer over an engine store', () => {
 		const store = new EngineStore({profile: {...profileView, symbols: []}, limits});
 		const first = await startMetricsServer(storeHandle(store), {port: 0});
 		servers.push(first);
-		await expect(startMetricsServer(storeHandle(store), {port: first.port})).rejects.toThrow(new UsageError(`--metrics-port ${first.port} --metrics-host 127.0.0.1: cannot listen: address in use`));
+		await expect(startMetricsServer(storeHandle(store), {port: first.port})).rejects.toThrow(
+			new UsageError(`--metrics-port ${first.port} --metrics-host 127.0.0.1: cannot listen: address in use`),
+		);
 		await expect(startMetricsServer(storeHandle(store), {port: 70_000})).rejects.toBeInstanceOf(UsageError);
 		// Two servers never share metrics (a registry each).
 		const second = await startMetricsServer(storeHandle(store), {port: 0});
@@ -116,14 +214,28 @@ describe('startMetricsServer over an engine store', () => {
 
 	it('is scraped during a real engine run of a short plan', async () => {
 		const phases: PhaseDefinition<object, object>[] = [
-			{id: 'connectivity', title: 'Connectivity', run: async ctx => void ctx.check({id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms'})},
+			{
+				id: 'connectivity',
+				title: 'Connectivity',
+				run: async ctx =>
+					void ctx.check({id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms'}),
+			},
 			{
 				id: 'soak',
 				title: 'Soak',
 				run: async ctx => {
 					for (let i = 0; i < 40 && !ctx.signal.aborted; i++) {
 						ctx.operation({kind: 'trade-cycle', ok: true, latencyMs: 1 + (i % 5)});
-						ctx.stream({type: 'message', stream: 'btcusdt@trade', kind: 'trade', symbol: 'BTCUSDT', receivedAt: ctx.now(), eventTime: ctx.now() - 1, latencyMs: 1, gap: 0});
+						ctx.stream({
+							type: 'message',
+							stream: 'btcusdt@trade',
+							kind: 'trade',
+							symbol: 'BTCUSDT',
+							receivedAt: ctx.now(),
+							eventTime: ctx.now() - 1,
+							latencyMs: 1,
+							gap: 0,
+						});
 						await ctx.sleep(10);
 					}
 					ctx.check({id: 'operations', title: 'Operations', verdict: 'pass', measured: 40, threshold: '> 0'});
@@ -141,14 +253,21 @@ describe('startMetricsServer over an engine store', () => {
 			publishIntervalMs: 20,
 			runtime: {phases, services: {}},
 		});
-		const server = await startMetricsServer(engine, {port: 0, histograms: {operations: () => engine.store.overall.latency.encode(), calls: () => engine.callLatency.encode()}});
+		const server = await startMetricsServer(engine, {
+			port: 0,
+			histograms: {operations: () => engine.store.overall.latency.encode(), calls: () => engine.callLatency.encode()},
+		});
 		servers.push(server);
 		const done = engine.start({name: 'custom', phases: ['connectivity', 'soak'], soakDurationMs: 1000});
 		let during = null as Awaited<ReturnType<typeof scrape>>['scrape'] | null;
 		for (let i = 0; i < 100 && during === null; i++) {
 			await new Promise(resolve => setTimeout(resolve, 20));
 			const {scrape: m} = await scrape(server.url);
-			if (m.value('drydock_phase_status', {phase: 'soak', status: 'running'}) === 1 && m.value('drydock_operations_total', {outcome: 'succeeded'}) > 0) during = m;
+			if (
+				m.value('drydock_phase_status', {phase: 'soak', status: 'running'}) === 1 &&
+				m.value('drydock_operations_total', {outcome: 'succeeded'}) > 0
+			)
+				during = m;
 		}
 		expect(during, 'a scrape while the soak ran').not.toBeNull();
 		expect(during!.value('drydock_run_state', {state: 'running'})).toBe(1);
@@ -165,4 +284,3 @@ describe('startMetricsServer over an engine store', () => {
 		await engine.close?.();
 	}, 20_000);
 });
-

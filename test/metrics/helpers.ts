@@ -28,11 +28,17 @@ export function parseExposition(text: string): Scrape {
 		const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$/.exec(line);
 		if (!match) throw new Error(`not exposition format: ${line}`);
 		const labels: Record<string, string> = {};
-		for (const m of (match[3] ?? '').matchAll(labelPattern)) labels[m[1]!] = m[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+		for (const m of (match[3] ?? '').matchAll(labelPattern))
+			labels[m[1]!] = m[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
 		const raw = match[4]!;
-		samples.push({name: match[1]!, labels, value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw)});
+		samples.push({
+			name: match[1]!,
+			labels,
+			value: raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw),
+		});
 	}
-	const find = (name: string, labels: Record<string, string> = {}) => samples.filter(s => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+	const find = (name: string, labels: Record<string, string> = {}) =>
+		samples.filter(s => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
 	return {
 		samples,
 		types,

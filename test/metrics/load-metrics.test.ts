@@ -15,7 +15,13 @@ describe('startLoadMetricsServer', () => {
 		await new Promise<void>(resolve => target.listen(0, '127.0.0.1', resolve));
 		const host = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
 		const runner = new LoadRunner({
-			scenario: {wait: {constant: 0.01}, tasks: [{name: 'good', weight: 3, run: user => user.get('/good')}, {name: 'bad', run: user => user.get('/bad')}]},
+			scenario: {
+				wait: {constant: 0.01},
+				tasks: [
+					{name: 'good', weight: 3, run: user => user.get('/good')},
+					{name: 'bad', run: user => user.get('/bad')},
+				],
+			},
 			host,
 			users: 3,
 			spawnRate: Infinity,
@@ -35,9 +41,13 @@ describe('startLoadMetricsServer', () => {
 			expect(m.value('drydock_load_status', {status: 'finished'})).toBe(1);
 			expect(m.value('drydock_load_requests_total', {name: 'Aggregated'})).toBe(snapshot.total.requests);
 			expect(m.value('drydock_load_requests_total', {name: '/good'})).toBeGreaterThan(10);
-			expect(m.value('drydock_load_failures_total', {name: '/bad'})).toBe(m.value('drydock_load_requests_total', {name: '/bad'}));
+			expect(m.value('drydock_load_failures_total', {name: '/bad'})).toBe(
+				m.value('drydock_load_requests_total', {name: '/bad'}),
+			);
 			expect(m.value('drydock_load_failures_total', {name: '/good'})).toBe(0);
-			expect(m.value('drydock_load_latency_milliseconds', {name: 'Aggregated', quantile: '99%'})).toBe(snapshot.total.percentiles['99%']);
+			expect(m.value('drydock_load_latency_milliseconds', {name: 'Aggregated', quantile: '99%'})).toBe(
+				snapshot.total.percentiles['99%'],
+			);
 		} finally {
 			await server.close();
 			await new Promise(resolve => target.close(resolve));

@@ -31,8 +31,15 @@ describe('metrics, notifications and report.html during a real run on the mock',
 		const {profile} = await loadProfile('mock');
 		const session = createSession({profile, reportDir, rememberRuns: false, monitorIntervalMs: 200});
 		const {engine} = session;
-		const metrics = await startMetricsServer(engine, {port: 0, histograms: {operations: () => engine.store.overall.latency.encode()}});
-		const notifier = createNotifier({url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`, format: 'generic', engine});
+		const metrics = await startMetricsServer(engine, {
+			port: 0,
+			histograms: {operations: () => engine.store.overall.latency.encode()},
+		});
+		const notifier = createNotifier({
+			url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hook`,
+			format: 'generic',
+			engine,
+		});
 		try {
 			await session.ready;
 			const done = engine.start({name: 'custom', phases: ['connectivity', 'soak'], soakDurationMs: 4000});
@@ -40,13 +47,19 @@ describe('metrics, notifications and report.html during a real run on the mock',
 			for (let i = 0; i < 150 && !during; i++) {
 				await new Promise(resolve => setTimeout(resolve, 100));
 				const {scrape: m} = await scrape(metrics.url);
-				if (m.value('drydock_phase_status', {phase: 'soak', status: 'running'}) === 1 && m.value('drydock_operations_total', {outcome: 'succeeded'}) >= 1) during = m;
+				if (
+					m.value('drydock_phase_status', {phase: 'soak', status: 'running'}) === 1 &&
+					m.value('drydock_operations_total', {outcome: 'succeeded'}) >= 1
+				)
+					during = m;
 			}
 			expect(during, 'a scrape while the soak ran').not.toBeNull();
 			expect(during!.value('drydock_run_state', {state: 'running'})).toBe(1);
 			expect(during!.value('drydock_phase_status', {phase: 'connectivity', status: 'pass'})).toBe(1);
 			expect(during!.value('drydock_breaker_state', {state: 'closed'})).toBe(1);
-			expect(during!.find('drydock_process_resident_memory_bytes', {process: 'drydock'})[0]!.value).toBeGreaterThan(10 * 1024 * 1024);
+			expect(during!.find('drydock_process_resident_memory_bytes', {process: 'drydock'})[0]!.value).toBeGreaterThan(
+				10 * 1024 * 1024,
+			);
 			const outcome = await done;
 			const stats = await notifier.close();
 			expect(stats.sent).toBeGreaterThanOrEqual(1);

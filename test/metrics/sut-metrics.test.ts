@@ -8,7 +8,13 @@ import type {EngineHandle} from '../../source/engine/commands.js';
 import {startMetricsServer, type MetricsServer} from '../../source/metrics/index.js';
 import {scrape} from './helpers.js';
 
-const profileView = {name: 'mock', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: ['BTCUSDT']} as const;
+const profileView = {
+	name: 'mock',
+	exchange: 'binance',
+	environment: 'mock',
+	execution: 'exchange',
+	symbols: ['BTCUSDT'],
+} as const;
 const limits = {cpuPercent: 80, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 200};
 const servers: MetricsServer[] = [];
 afterEach(async () => {
@@ -20,7 +26,16 @@ function idleEngine(): EngineHandle {
 	return {getSnapshot: store.getSnapshot, subscribe: store.subscribe, dispatch: () => {}};
 }
 
-const sutNames = ['up', 'restarts_total', 'cpu_percent', 'resident_memory_bytes', 'requests_total', 'rate_limited_responses_total', 'orders_total', 'open_orders'].map(n => `drydock_sut_${n}`);
+const sutNames = [
+	'up',
+	'restarts_total',
+	'cpu_percent',
+	'resident_memory_bytes',
+	'requests_total',
+	'rate_limited_responses_total',
+	'orders_total',
+	'open_orders',
+].map(n => `drydock_sut_${n}`);
 
 describe('drydock_sut_* metrics', () => {
 	it('are declared with no samples until fed, then carry the merged figures, and none after clearSut', async () => {
@@ -36,7 +51,13 @@ describe('drydock_sut_* metrics', () => {
 
 		// The process side and the venue side feed separately; each keeps the other's figures.
 		server.sut.setSutSample({up: true, restarts: 1, cpuPercent: 12.5, rssBytes: 64 * 1024 * 1024});
-		server.sut.setSutSample({requests: 420, responses429: 3, responses418: 0, orders: {placed: 10, filled: 7}, openOrders: 2});
+		server.sut.setSutSample({
+			requests: 420,
+			responses429: 3,
+			responses418: 0,
+			orders: {placed: 10, filled: 7},
+			openOrders: 2,
+		});
 		server.sut.setSutSample({orders: {canceled: 1}, up: false});
 		const {scrape: m} = await scrape(server.url);
 		expect(m.value('drydock_sut_up')).toBe(0);
@@ -66,7 +87,9 @@ describe('drydock_sut_* metrics', () => {
 	it('refuses a figure that is not a finite number, naming it', async () => {
 		const server = await startMetricsServer(idleEngine(), {port: 0});
 		servers.push(server);
-		expect(() => server.sut.setSutSample({cpuPercent: Number.NaN})).toThrow('setSutSample: cpuPercent is NaN, not a finite number');
+		expect(() => server.sut.setSutSample({cpuPercent: Number.NaN})).toThrow(
+			'setSutSample: cpuPercent is NaN, not a finite number',
+		);
 		expect(() => server.sut.setSutSample({orders: {filled: Infinity}})).toThrow('setSutSample: filled is Infinity');
 		expect((await scrape(server.url)).scrape.find('drydock_sut_cpu_percent')).toEqual([]);
 	});
@@ -77,7 +100,12 @@ describe('unlabelled gauges that are unknown', () => {
 		const server = await startMetricsServer(idleEngine(), {port: 0});
 		servers.push(server);
 		const {scrape: m} = await scrape(server.url);
-		for (const name of ['drydock_run_exit_code', 'drydock_run_remaining_seconds', 'drydock_operation_success_ratio', 'drydock_soak_progress_ratio']) {
+		for (const name of [
+			'drydock_run_exit_code',
+			'drydock_run_remaining_seconds',
+			'drydock_operation_success_ratio',
+			'drydock_soak_progress_ratio',
+		]) {
 			expect(m.types.has(name), `${name} declared`).toBe(true);
 			expect(m.find(name), `${name} absent while unknown`).toEqual([]);
 		}

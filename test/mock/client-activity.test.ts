@@ -8,8 +8,8 @@ describe('activity ring', () => {
 		const ring = new ActivityRing(5);
 		for (let i = 1; i <= 12; i++) ring.push(i * 10, 'order', {n: i});
 		expect(ring.seq).toBe(12);
-		expect(ring.since(0).map((e) => e.seq)).toEqual([8, 9, 10, 11, 12]);
-		expect(ring.since(10).map((e) => e.seq)).toEqual([11, 12]);
+		expect(ring.since(0).map(e => e.seq)).toEqual([8, 9, 10, 11, 12]);
+		expect(ring.since(10).map(e => e.seq)).toEqual([11, 12]);
 		expect(ring.since(12)).toEqual([]);
 		expect(ring.since(11)).toEqual([{seq: 12, at: 120, type: 'order', n: 12}]);
 	});

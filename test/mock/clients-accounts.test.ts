@@ -2,7 +2,18 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {createExchange} from '../../source/exchange/index.js';
 import type {MockExchange} from '../../source/mock/index.js';
-import {activity, adminCall, balances, createClient, expectError, publicGet, signed, startMock, waitFor, type ClientReply} from './helpers.js';
+import {
+	activity,
+	adminCall,
+	balances,
+	createClient,
+	expectError,
+	publicGet,
+	signed,
+	startMock,
+	waitFor,
+	type ClientReply,
+} from './helpers.js';
 
 type OrderRow = {orderId: number; symbol: string; clientOrderId: string; origClientOrderId?: string; status: string};
 
@@ -23,7 +34,15 @@ describe('client accounts and ports', () => {
 	});
 
 	const restingBuy = (venue: {rest: string; apiKey: string; apiSecret: string}, clientOrderId: string) =>
-		signed(venue, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: (Math.round(price * 0.5 * 100) / 100).toFixed(2), newClientOrderId: clientOrderId});
+		signed(venue, 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: '0.01',
+			price: (Math.round(price * 0.5 * 100) / 100).toFixed(2),
+			newClientOrderId: clientOrderId,
+		});
 
 	it('answers POST /clients with 201, its own key, secret and port, and the three endpoint bases', async () => {
 		expect(a).toMatchObject({id: expect.any(String), label: 'bot-a', port: expect.any(Number)});
@@ -34,7 +53,10 @@ describe('client accounts and ports', () => {
 		expect(a.ws).toBe(`ws://127.0.0.1:${a.port}`);
 		expect(a.wsApi).toBe(`ws://127.0.0.1:${a.port}/ws-api/v3`);
 		const list = (await adminCall(mock, 'GET', '/clients')).body as {clients: unknown[]};
-		expect(list.clients).toEqual([{id: a.id, label: 'bot-a', port: a.port}, {id: b.id, label: 'bot-b', port: b.port}]);
+		expect(list.clients).toEqual([
+			{id: a.id, label: 'bot-a', port: a.port},
+			{id: b.id, label: 'bot-b', port: b.port},
+		]);
 		// The client's port serves the public surface too, and has no admin side door.
 		expect((await publicGet(a, '/api/v3/time')).status).toBe(200);
 		expect((await publicGet(a, '/__drydock/clients')).status).toBe(404);
@@ -51,7 +73,9 @@ describe('client accounts and ports', () => {
 	it('checks signatures against the key’s own secret on any port', async () => {
 		expectError(await signed(a, 'GET', '/api/v3/account', {}, {secret: mock.apiSecret}), -1022);
 		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {apiKey: a.apiKey}), -1022);
-		expect((await signed({...mock, apiKey: a.apiKey, apiSecret: a.apiSecret}, 'GET', '/api/v3/account')).status).toBe(200);
+		expect((await signed({...mock, apiKey: a.apiKey, apiSecret: a.apiSecret}, 'GET', '/api/v3/account')).status).toBe(
+			200,
+		);
 	});
 
 	it('keeps balances and orders apart; a client’s cancel-all-open-orders never touches drydock’s or another client’s', async () => {
@@ -63,18 +87,20 @@ describe('client accounts and ports', () => {
 		// A's key through drydock's port: still A's order.
 		expect((await restingBuy({...mock, apiKey: a.apiKey, apiSecret: a.apiSecret}, 'a-2')).status).toBe(200);
 		const mine = (await signed(a, 'GET', '/api/v3/openOrders')).body as OrderRow[];
-		expect(mine.map((o) => o.clientOrderId).sort()).toEqual(['a-1', 'a-2']);
+		expect(mine.map(o => o.clientOrderId).sort()).toEqual(['a-1', 'a-2']);
 		expect((await balances(a)).USDT!.locked).toBeGreaterThan(0);
 		expect((await balances(mock)).USDT!.locked).toBeGreaterThan(0);
 
 		const canceled = (await signed(a, 'DELETE', '/api/v3/openOrders', {symbol: 'BTCUSDT'})).body as OrderRow[];
-		expect(canceled.map((o) => o.origClientOrderId).sort()).toEqual(['a-1', 'a-2']);
+		expect(canceled.map(o => o.origClientOrderId).sort()).toEqual(['a-1', 'a-2']);
 		expect((await signed(mock, 'GET', '/api/v3/openOrders')).body).toMatchObject([{clientOrderId: 'dd-1'}]);
 		expect((await signed(b, 'GET', '/api/v3/openOrders')).body).toMatchObject([{clientOrderId: 'b-1'}]);
 		expect((await balances(a)).USDT).toEqual({free: 5000, locked: 0});
 
 		// The admin side: B's open orders, then the kill switch's cancel-all; drydock's order stays.
-		expect((await adminCall(mock, 'GET', `/clients/${b.id}/open-orders`)).body).toMatchObject({orders: [{clientOrderId: 'b-1', status: 'NEW', price: expect.any(String)}]});
+		expect((await adminCall(mock, 'GET', `/clients/${b.id}/open-orders`)).body).toMatchObject({
+			orders: [{clientOrderId: 'b-1', status: 'NEW', price: expect.any(String)}],
+		});
 		expect((await adminCall(mock, 'POST', `/clients/${b.id}/cancel-all`)).body).toEqual({canceled: 1});
 		expect((await adminCall(mock, 'POST', `/clients/${b.id}/cancel-all`)).body).toEqual({canceled: 0});
 		expect((await signed(mock, 'GET', '/api/v3/openOrders')).body).toMatchObject([{clientOrderId: 'dd-1'}]);
@@ -85,16 +111,35 @@ describe('client accounts and ports', () => {
 	});
 
 	it('serves GET /clients/:id/account: balances and the fills that explain them', async () => {
-		const r = await signed(a, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'});
+		const r = await signed(a, 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'MARKET',
+			quantity: '0.001',
+		});
 		expect(r.status).toBe(200);
-		const view = (await adminCall(mock, 'GET', `/clients/${a.id}/account`)).body as {balances: Array<{asset: string; free: number; locked: number}>; initial: Record<string, number>; fills: Array<Record<string, unknown>>};
+		const view = (await adminCall(mock, 'GET', `/clients/${a.id}/account`)).body as {
+			balances: Array<{asset: string; free: number; locked: number}>;
+			initial: Record<string, number>;
+			fills: Array<Record<string, unknown>>;
+		};
 		expect(view.initial).toEqual({USDT: 5000, BTC: 0.2});
 		expect(view.fills.length).toBeGreaterThan(0);
-		expect(view.fills[0]).toMatchObject({symbol: 'BTCUSDT', side: 'BUY', price: expect.any(Number), qty: expect.any(Number), quoteQty: expect.any(Number), commission: expect.any(Number), commissionAsset: 'BTC', time: expect.any(Number), orderId: expect.any(Number)});
+		expect(view.fills[0]).toMatchObject({
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			price: expect.any(Number),
+			qty: expect.any(Number),
+			quoteQty: expect.any(Number),
+			commission: expect.any(Number),
+			commissionAsset: 'BTC',
+			time: expect.any(Number),
+			orderId: expect.any(Number),
+		});
 		const spent = view.fills.reduce((sum, f) => sum + (f['quoteQty'] as number), 0);
 		const got = view.fills.reduce((sum, f) => sum + (f['qty'] as number) - (f['commission'] as number), 0);
-		const usdt = view.balances.find((x) => x.asset === 'USDT')!;
-		const btc = view.balances.find((x) => x.asset === 'BTC')!;
+		const usdt = view.balances.find(x => x.asset === 'USDT')!;
+		const btc = view.balances.find(x => x.asset === 'BTC')!;
 		expect(usdt.free + usdt.locked).toBeCloseTo(5000 - spent, 6);
 		expect(btc.free + btc.locked).toBeCloseTo(0.2 + got, 8);
 		expect((await activity(mock, a.id)).orders.filled).toBe(1);
@@ -106,7 +151,9 @@ describe('client accounts and ports', () => {
 		expect((await adminCall(mock, 'DELETE', `/clients/${c.id}`)).body).toEqual({removed: c.id});
 		await expect(fetch(`${c.rest}/api/v3/ping`)).rejects.toThrow();
 		expectError(await signed({...mock, apiKey: c.apiKey, apiSecret: c.apiSecret}, 'GET', '/api/v3/account'), -2015);
-		expect(((await adminCall(mock, 'GET', '/clients')).body as {clients: Array<{id: string}>}).clients.map((x) => x.id)).not.toContain(c.id);
+		expect(
+			((await adminCall(mock, 'GET', '/clients')).body as {clients: Array<{id: string}>}).clients.map(x => x.id),
+		).not.toContain(c.id);
 	});
 });
 
@@ -121,15 +168,31 @@ describe('ccxt against a client port', () => {
 
 	it('trades and streams with the client’s key on its port; drydock’s account sees none of it', async () => {
 		const info = await mock.createClient({label: 'ccxt-bot', balances: {USDT: 2500, BTC: 0.1}});
-		const client = await createExchange({environment: 'mock', restUrl: info.rest, wsUrl: info.ws, apiKey: info.apiKey, secret: info.apiSecret, enableRateLimit: false, timeoutMs: 5000, wsReconnectBaseMs: 50});
+		const client = await createExchange({
+			environment: 'mock',
+			restUrl: info.rest,
+			wsUrl: info.ws,
+			apiKey: info.apiKey,
+			secret: info.apiSecret,
+			enableRateLimit: false,
+			timeoutMs: 5000,
+			wsReconnectBaseMs: 50,
+		});
 		try {
 			await client.loadMarkets();
 			const balance = await client.fetchBalance();
 			expect(balance.assets['USDT']?.free).toBe(2500);
 			const ticker = await client.fetchTicker('BTC/USDT');
-			const order = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: Math.round(ticker.last! * 0.6), clientOrderId: 'ccxt-1'});
+			const order = await client.createOrder({
+				symbol: 'BTC/USDT',
+				side: 'buy',
+				type: 'limit',
+				amount: 0.001,
+				price: Math.round(ticker.last! * 0.6),
+				clientOrderId: 'ccxt-1',
+			});
 			expect(order.clientOrderId).toBe('ccxt-1');
-			expect((await client.fetchOpenOrders('BTC/USDT')).map((o) => o.clientOrderId)).toEqual(['ccxt-1']);
+			expect((await client.fetchOpenOrders('BTC/USDT')).map(o => o.clientOrderId)).toEqual(['ccxt-1']);
 			expect((await signed(mock, 'GET', '/api/v3/openOrders')).body).toEqual([]);
 			await client.watchTicker('BTC/USDT');
 			const seen = await activity(mock, info.id);
@@ -137,11 +200,22 @@ describe('ccxt against a client port', () => {
 			expect(seen.orders.ackLatencyMs.count).toBe(1);
 			expect(seen.rest.requests).toBeGreaterThanOrEqual(4);
 			expect(seen.streams.connectionsOpen).toBeGreaterThanOrEqual(1);
-			expect(seen.streams.subscriptions.some((s) => s.startsWith('btcusdt@'))).toBe(true);
+			expect(seen.streams.subscriptions.some(s => s.startsWith('btcusdt@'))).toBe(true);
 			// The ack as served, in the event ring (the order's type is orderType: type is the event's).
-			expect((await activity(mock, info.id)).events.filter((e) => e.type === 'order')).toMatchObject([{type: 'order', status: 'NEW', side: 'BUY', orderType: 'LIMIT', clientOrderId: 'ccxt-1', latencyMs: expect.any(Number)}]);
+			expect((await activity(mock, info.id)).events.filter(e => e.type === 'order')).toMatchObject([
+				{
+					type: 'order',
+					status: 'NEW',
+					side: 'BUY',
+					orderType: 'LIMIT',
+					clientOrderId: 'ccxt-1',
+					latencyMs: expect.any(Number),
+				},
+			]);
 			expect(await client.cancelAllOrders('BTC/USDT')).toHaveLength(1);
-			await waitFor('the cancel counted', async () => ((await activity(mock, info.id)).orders.canceled === 1 ? true : undefined));
+			await waitFor('the cancel counted', async () =>
+				(await activity(mock, info.id)).orders.canceled === 1 ? true : undefined,
+			);
 		} finally {
 			await client.close();
 		}

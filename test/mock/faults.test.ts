@@ -33,7 +33,9 @@ describe('faults over the admin API, each observed from a client, and their end'
 		expect((badParams.body as {msg: string}).msg).toContain('params.ms');
 		const notJson = await fetch(`${mock.admin}/faults`, {method: 'POST', body: '{nope'});
 		expect(notJson.status).toBe(400);
-		const added = (await adminCall(mock, 'POST', '/faults', {fault: 'latency', params: {ms: 1}})).body as {fault: {id: string}};
+		const added = (await adminCall(mock, 'POST', '/faults', {fault: 'latency', params: {ms: 1}})).body as {
+			fault: {id: string};
+		};
 		expect(((await adminCall(mock, 'GET', '/faults')).body as {faults: unknown[]}).faults).toHaveLength(1);
 		expect((await adminCall(mock, 'DELETE', `/faults/${added.fault.id}`)).status).toBe(200);
 		await adminCall(mock, 'POST', '/faults', {fault: 'latency', params: {ms: 1}});
@@ -42,7 +44,10 @@ describe('faults over the admin API, each observed from a client, and their end'
 	});
 
 	it('latency: fixed + jitter on one route only, gone after DELETE', async () => {
-		await adminCall(mock, 'POST', '/faults', {fault: 'latency', params: {ms: 300, jitterMs: 50, route: '/api/v3/ticker/price'}});
+		await adminCall(mock, 'POST', '/faults', {
+			fault: 'latency',
+			params: {ms: 300, jitterMs: 50, route: '/api/v3/ticker/price'},
+		});
 		const slow = await timed('/api/v3/ticker/price?symbol=BTCUSDT');
 		expect(slow.r.status).toBe(200);
 		expect(slow.ms).toBeGreaterThanOrEqual(295);
@@ -53,13 +58,21 @@ describe('faults over the admin API, each observed from a client, and their end'
 	});
 
 	it('error-rate: 5xx with the given probability until its duration ends', async () => {
-		await adminCall(mock, 'POST', '/faults', {fault: 'error-rate', params: {probability: 1, status: 503}, durationMs: 600});
+		await adminCall(mock, 'POST', '/faults', {
+			fault: 'error-rate',
+			params: {probability: 1, status: 503},
+			durationMs: 600,
+		});
 		const failed = await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT');
 		expect(failed.status).toBe(503);
 		expect(failed.body).toMatchObject({msg: expect.any(String)});
 		await sleep(700);
 		expect((await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT')).status).toBe(200);
-		await adminCall(mock, 'POST', '/faults', {fault: 'error-rate', params: {probability: 1, status: 500, route: 'GET /api/v3/time'}, durationMs: 600});
+		await adminCall(mock, 'POST', '/faults', {
+			fault: 'error-rate',
+			params: {probability: 1, status: 500, route: 'GET /api/v3/time'},
+			durationMs: 600,
+		});
 		expectError(await publicGet(mock, '/api/v3/time'), -1001);
 		expect((await publicGet(mock, '/api/v3/ping')).status).toBe(200);
 		await sleep(700);
@@ -119,7 +132,7 @@ describe('faults over the admin API, each observed from a client, and their end'
 		new Promise<{socket: WebSocket; messages: unknown[]}>((resolve, reject) => {
 			const socket = new WebSocket(`${mock.ws}${path}`);
 			const messages: unknown[] = [];
-			socket.on('message', (data) => messages.push(JSON.parse(rawText(data))));
+			socket.on('message', data => messages.push(JSON.parse(rawText(data))));
 			socket.once('open', () => resolve({socket, messages}));
 			socket.once('error', reject);
 		});
@@ -144,13 +157,17 @@ describe('faults over the admin API, each observed from a client, and their end'
 			const s = (await adminCall(mock, 'GET', '/stats')).body as {websocket: {openConnections: number}};
 			return s.websocket.openConnections >= 2 ? s : undefined;
 		});
-		const closed = Promise.all([a, b].map(({socket}) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)))));
+		const closed = Promise.all(
+			[a, b].map(({socket}) => new Promise<number>(resolve => socket.once('close', code => resolve(code)))),
+		);
 		const injected = await adminCall(mock, 'POST', '/faults', {fault: 'drop-websockets'});
 		expect(injected.status).toBe(200);
 		const codes = await closed;
 		expect(codes).toHaveLength(2);
 		const stats = await waitFor('no open connections', async () => {
-			const s = (await adminCall(mock, 'GET', '/stats')).body as {websocket: {openConnections: number; messagesSent: number}};
+			const s = (await adminCall(mock, 'GET', '/stats')).body as {
+				websocket: {openConnections: number; messagesSent: number};
+			};
 			return s.websocket.openConnections === 0 ? s : undefined;
 		});
 		expect(stats.websocket.messagesSent).toBeGreaterThan(0);
@@ -166,6 +183,9 @@ describe('faults over the admin API, each observed from a client, and their end'
 		expect(mock.stats().faults).toHaveLength(1);
 		mock.faults.clear();
 		expect((await publicGet(mock, '/api/v3/ping')).status).toBe(200);
-		expect(mock.stats().requests.byRoute['GET /api/v3/ping']).toMatchObject({'200': expect.any(Number), '502': expect.any(Number)});
+		expect(mock.stats().requests.byRoute['GET /api/v3/ping']).toMatchObject({
+			'200': expect.any(Number),
+			'502': expect.any(Number),
+		});
 	});
 });

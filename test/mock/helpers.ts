@@ -4,8 +4,19 @@ import WebSocket from 'ws';
 import http from 'node:http';
 import type {AddressInfo} from 'node:net';
 import type {
-	CredentialStore, MarketFeed, StreamFaults, Unsubscribe, UserDataFeed, WireBookTicker, WireDepthSnapshot,
-	WireDepthUpdate, WireKline, WireMiniTicker, WireTicker, WireTrade, WireUserEvent,
+	CredentialStore,
+	MarketFeed,
+	StreamFaults,
+	Unsubscribe,
+	UserDataFeed,
+	WireBookTicker,
+	WireDepthSnapshot,
+	WireDepthUpdate,
+	WireKline,
+	WireMiniTicker,
+	WireTicker,
+	WireTrade,
+	WireUserEvent,
 } from '../../source/mock/contracts.js';
 import {attachWebSocketLayer, type WebSocketLayerOptions} from '../../source/mock/ws/index.js';
 import type {WebSocketLayer} from '../../source/mock/contracts.js';
@@ -56,12 +67,19 @@ export interface SignOptions {
 }
 
 /** A SIGNED request as Binance documents it: HMAC-SHA256 over the query string (or body) with timestamp. */
-export async function signed(mock: Venue, method: string, path: string, params: Record<string, string | number | boolean> = {}, options: SignOptions = {}): Promise<Reply> {
+export async function signed(
+	mock: Venue,
+	method: string,
+	path: string,
+	params: Record<string, string | number | boolean> = {},
+	options: SignOptions = {},
+): Promise<Reply> {
 	const query = new URLSearchParams();
 	for (const [k, v] of Object.entries(params)) query.set(k, String(v));
 	if (!('timestamp' in params)) query.set('timestamp', String(options.timestamp ?? Date.now()));
 	const payload = query.toString();
-	const signature = options.signature === undefined ? hmacHex(options.secret ?? mock.apiSecret, payload) : options.signature;
+	const signature =
+		options.signature === undefined ? hmacHex(options.secret ?? mock.apiSecret, payload) : options.signature;
 	const full = signature === null ? payload : `${payload}&signature=${signature}`;
 	const headers: Record<string, string> = {};
 	const apiKey = options.apiKey === undefined ? mock.apiKey : options.apiKey;
@@ -86,28 +104,36 @@ export async function adminCall(mock: MockExchange, method: string, path: string
 export function expectError(r: Reply, code: number, msgPart?: string): void {
 	const body = r.body as {code?: number; msg?: string} | undefined;
 	if (!body || body.code !== code || (msgPart !== undefined && !body.msg?.includes(msgPart))) {
-		throw new Error(`expected error ${code}${msgPart ? ` "${msgPart}"` : ''}, got HTTP ${r.status} ${r.text.slice(0, 200)}`);
+		throw new Error(
+			`expected error ${code}${msgPart ? ` "${msgPart}"` : ''}, got HTTP ${r.status} ${r.text.slice(0, 200)}`,
+		);
 	}
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+	what: string,
+	probe: () => Promise<T | undefined> | T | undefined,
+	timeoutMs = 5000,
+	everyMs = 50,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-		await new Promise((r) => setTimeout(r, everyMs));
+		await new Promise(r => setTimeout(r, everyMs));
 	}
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 
 export type Balances = Record<string, {free: number; locked: number}>;
 
 export async function balances(mock: Venue): Promise<Balances> {
 	const r = await signed(mock, 'GET', '/api/v3/account');
 	const out: Balances = {};
-	for (const b of (r.body as {balances: Array<{asset: string; free: string; locked: string}>}).balances) out[b.asset] = {free: Number(b.free), locked: Number(b.locked)};
+	for (const b of (r.body as {balances: Array<{asset: string; free: string; locked: string}>}).balances)
+		out[b.asset] = {free: Number(b.free), locked: Number(b.locked)};
 	return out;
 }
 
@@ -123,7 +149,10 @@ export interface ClientReply {
 }
 
 /** A client created through the admin API, as drydock's SUT module does. */
-export async function createClient(mock: MockExchange, body: {label?: string; balances?: Record<string, number>} = {}): Promise<ClientReply> {
+export async function createClient(
+	mock: MockExchange,
+	body: {label?: string; balances?: Record<string, number>} = {},
+): Promise<ClientReply> {
 	const r = await adminCall(mock, 'POST', '/clients', body);
 	if (r.status !== 201) throw new Error(`POST /clients → ${r.status} ${r.text}`);
 	return r.body as ClientReply;
@@ -139,8 +168,30 @@ export async function activity(mock: MockExchange, id: string, since?: number): 
 export interface Activity {
 	seq: number;
 	at: number;
-	rest: {requests: number; weightUsed: number; weightLimit: number; requestsPerMinute: number; status429: number; status418: number; bannedUntil: number | null; requestsInsideRetryAfter: number; errorsByCode: Record<string, number>};
-	orders: {placed: number; filled: number; partiallyFilled: number; canceled: number; rejected: number; rejectedByCode: Record<string, number>; duplicateClientOrderIds: number; maxOrdersPer10s: number; ordersPer10sLimit: number; open: number; ackLatencyMs: {count: number; avg: number; p50: number; p99: number; max: number}};
+	rest: {
+		requests: number;
+		weightUsed: number;
+		weightLimit: number;
+		requestsPerMinute: number;
+		status429: number;
+		status418: number;
+		bannedUntil: number | null;
+		requestsInsideRetryAfter: number;
+		errorsByCode: Record<string, number>;
+	};
+	orders: {
+		placed: number;
+		filled: number;
+		partiallyFilled: number;
+		canceled: number;
+		rejected: number;
+		rejectedByCode: Record<string, number>;
+		duplicateClientOrderIds: number;
+		maxOrdersPer10s: number;
+		ordersPer10sLimit: number;
+		open: number;
+		ackLatencyMs: {count: number; avg: number; p50: number; p99: number; max: number};
+	};
 	streams: {connectionsOpen: number; connectionsTotal: number; subscriptions: string[]};
 	events: Array<{seq: number; at: number; type: string} & Record<string, unknown>>;
 }
@@ -158,11 +209,13 @@ export class TestClient {
 	private waiters: Array<() => void> = [];
 
 	private constructor(readonly ws: WebSocket) {
-		ws.on('message', (data) => {
+		ws.on('message', data => {
 			this.messages.push(JSON.parse(rawText(data)));
 			for (const wake of this.waiters.splice(0)) wake();
 		});
-		this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({code, reason: reason.toString()})));
+		this.closed = new Promise(resolve =>
+			ws.once('close', (code, reason) => resolve({code, reason: reason.toString()})),
+		);
 	}
 
 	static async open(url: string, options: WebSocket.ClientOptions = {}): Promise<TestClient> {
@@ -193,7 +246,11 @@ export class TestClient {
 	}
 
 	/** Resolves with the first message (from `from` on) matching `predicate`, or rejects after `timeoutMs`. */
-	async next<T = Record<string, unknown>>(predicate: (message: Record<string, unknown>) => boolean, timeoutMs = 3000, from = 0): Promise<T> {
+	async next<T = Record<string, unknown>>(
+		predicate: (message: Record<string, unknown>) => boolean,
+		timeoutMs = 3000,
+		from = 0,
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		let index = from;
 		for (;;) {
@@ -202,8 +259,9 @@ export class TestClient {
 				if (predicate(message)) return message as T;
 			}
 			const remaining = deadline - Date.now();
-			if (remaining <= 0) throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}`);
-			await new Promise<void>((resolve) => {
+			if (remaining <= 0)
+				throw new Error(`no matching message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}`);
+			await new Promise<void>(resolve => {
 				const timer = setTimeout(resolve, remaining);
 				this.waiters.push(() => {
 					clearTimeout(timer);
@@ -217,7 +275,7 @@ export class TestClient {
 	async request(message: {id: unknown} & Record<string, unknown>): Promise<Record<string, unknown>> {
 		const from = this.messages.length;
 		this.send(message);
-		return this.next((reply) => reply['id'] === message.id && ('result' in reply || 'error' in reply), 3000, from);
+		return this.next(reply => reply['id'] === message.id && ('result' in reply || 'error' in reply), 3000, from);
 	}
 
 	close(): void {
@@ -251,15 +309,24 @@ const INTERVAL_MS: Record<string, number> = {'1s': 1000, '1m': 60_000};
 export class FakeMarket implements MarketFeed {
 	readonly trades = new Emitter<[WireTrade]>();
 	readonly depthUpdates = new Emitter<[WireDepthUpdate]>();
-	private readonly books = new Map<string, {bids: Map<string, string>; asks: Map<string, string>; lastUpdateId: number}>();
+	private readonly books = new Map<
+		string,
+		{bids: Map<string, string>; asks: Map<string, string>; lastUpdateId: number}
+	>();
 	private tradeId = 100;
 	klineAtCalls = 0;
 
 	constructor(private readonly list: string[] = ['BTCUSDT', 'ETHUSDT']) {
 		for (const symbol of list) {
 			this.books.set(symbol, {
-				bids: new Map([['100.00', '1.0'], ['99.00', '2.0']]),
-				asks: new Map([['101.00', '1.5'], ['102.00', '3.0']]),
+				bids: new Map([
+					['100.00', '1.0'],
+					['99.00', '2.0'],
+				]),
+				asks: new Map([
+					['101.00', '1.5'],
+					['102.00', '3.0'],
+				]),
 				lastUpdateId: 1000,
 			});
 		}
@@ -281,31 +348,75 @@ export class FakeMarket implements MarketFeed {
 	}
 	depth(symbol: string, limit: number): WireDepthSnapshot {
 		const book = this.book(symbol);
-		const sorted = (side: Map<string, string>, descending: boolean): Level[] => [...side]
-			.sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
-			.slice(0, limit);
+		const sorted = (side: Map<string, string>, descending: boolean): Level[] =>
+			[...side]
+				.sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
+				.slice(0, limit);
 		return {lastUpdateId: book.lastUpdateId, bids: sorted(book.bids, true), asks: sorted(book.asks, false)};
 	}
 	bookTicker(symbol: string): WireBookTicker {
 		const snapshot = this.depth(symbol, 1);
 		const [bid] = snapshot.bids;
 		const [ask] = snapshot.asks;
-		return {u: snapshot.lastUpdateId, s: symbol, b: bid?.[0] ?? '0', B: bid?.[1] ?? '0', a: ask?.[0] ?? '0', A: ask?.[1] ?? '0'};
+		return {
+			u: snapshot.lastUpdateId,
+			s: symbol,
+			b: bid?.[0] ?? '0',
+			B: bid?.[1] ?? '0',
+			a: ask?.[0] ?? '0',
+			A: ask?.[1] ?? '0',
+		};
 	}
 	miniTicker(symbol: string): WireMiniTicker {
 		return {e: '24hrMiniTicker', E: this.now(), s: symbol, c: '100.5', o: '99', h: '102', l: '98', v: '10', q: '1000'};
 	}
 	ticker(symbol: string): WireTicker {
 		return {
-			e: '24hrTicker', E: this.now(), s: symbol, p: '1.5', P: '1.5', w: '100', x: '99', c: '100.5', Q: '0.1',
-			b: '100', B: '1', a: '101', A: '1.5', o: '99', h: '102', l: '98', v: '10', q: '1000', O: 0, C: this.now(), F: 1, L: 2, n: 2,
+			e: '24hrTicker',
+			E: this.now(),
+			s: symbol,
+			p: '1.5',
+			P: '1.5',
+			w: '100',
+			x: '99',
+			c: '100.5',
+			Q: '0.1',
+			b: '100',
+			B: '1',
+			a: '101',
+			A: '1.5',
+			o: '99',
+			h: '102',
+			l: '98',
+			v: '10',
+			q: '1000',
+			O: 0,
+			C: this.now(),
+			F: 1,
+			L: 2,
+			n: 2,
 		};
 	}
 	private kline(symbol: string, interval: string, openTime: number, closed: boolean): WireKline {
 		const length = INTERVAL_MS[interval] ?? 60_000;
 		return {
-			t: openTime, T: openTime + length - 1, s: symbol, i: interval, f: 1, L: 2, o: '100', c: '101', h: '102', l: '99',
-			v: '1', n: 2, x: closed, q: '100', V: '0.5', Q: '50', B: '0',
+			t: openTime,
+			T: openTime + length - 1,
+			s: symbol,
+			i: interval,
+			f: 1,
+			L: 2,
+			o: '100',
+			c: '101',
+			h: '102',
+			l: '99',
+			v: '1',
+			n: 2,
+			x: closed,
+			q: '100',
+			V: '0.5',
+			Q: '50',
+			B: '0',
 		};
 	}
 	currentKline(symbol: string, interval: string): WireKline {
@@ -326,7 +437,17 @@ export class FakeMarket implements MarketFeed {
 	/** Emits one trade on `symbol`. */
 	trade(symbol = 'BTCUSDT'): WireTrade {
 		const now = this.now();
-		const trade: WireTrade = {e: 'trade', E: now, s: symbol, t: ++this.tradeId, p: '100.50', q: '0.25', T: now, m: false, M: true};
+		const trade: WireTrade = {
+			e: 'trade',
+			E: now,
+			s: symbol,
+			t: ++this.tradeId,
+			p: '100.50',
+			q: '0.25',
+			T: now,
+			m: false,
+			M: true,
+		};
 		this.trades.emit(trade);
 		return trade;
 	}
@@ -343,7 +464,13 @@ export class FakeMarket implements MarketFeed {
 			else book.asks.set(price, quantity);
 		}
 		const update: WireDepthUpdate = {
-			e: 'depthUpdate', E: this.now(), s: symbol, U: book.lastUpdateId + 1, u: book.lastUpdateId + idsUsed, b: bids, a: asks,
+			e: 'depthUpdate',
+			E: this.now(),
+			s: symbol,
+			U: book.lastUpdateId + 1,
+			u: book.lastUpdateId + idsUsed,
+			b: bids,
+			a: asks,
 		};
 		book.lastUpdateId += idsUsed;
 		this.depthUpdates.emit(update);
@@ -376,7 +503,7 @@ export const API_KEY = 'testKey0123456789';
 export const API_SECRET = 'testSecretABCDEFGHIJ';
 
 export const credentials: CredentialStore = {
-	secretFor: (apiKey) => (apiKey === API_KEY ? API_SECRET : undefined),
+	secretFor: apiKey => (apiKey === API_KEY ? API_SECRET : undefined),
 };
 
 export interface FakeExchange {
@@ -400,19 +527,31 @@ export async function startFakeExchange(
 		response.statusCode = 404;
 		response.end();
 	});
-	const layer = attachWebSocketLayer(server, {
-		market, users, credentials, faults,
-		...(options.pingIntervalMs === undefined ? {} : {pingIntervalMs: options.pingIntervalMs}),
-		...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
-	}, options.layer);
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const layer = attachWebSocketLayer(
+		server,
+		{
+			market,
+			users,
+			credentials,
+			faults,
+			...(options.pingIntervalMs === undefined ? {} : {pingIntervalMs: options.pingIntervalMs}),
+			...(options.pongTimeoutMs === undefined ? {} : {pongTimeoutMs: options.pongTimeoutMs}),
+		},
+		options.layer,
+	);
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	const {port} = server.address() as AddressInfo;
 	return {
-		market, users, faults, layer, server, wsUrl: `ws://127.0.0.1:${port}`,
+		market,
+		users,
+		faults,
+		layer,
+		server,
+		wsUrl: `ws://127.0.0.1:${port}`,
 		async close() {
 			await layer.close();
 			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+			await new Promise<void>(resolve => server.close(() => resolve()));
 		},
 	};
 }
@@ -421,14 +560,27 @@ export async function startFakeExchange(
 
 export type Signer = (payload: string) => string;
 
-export const hmacSigner = (secret: string): Signer => (payload) => hmacHex(secret, payload);
+export const hmacSigner =
+	(secret: string): Signer =>
+	payload =>
+		hmacHex(secret, payload);
 /** Ed25519: base64 of the raw signature. */
-export const ed25519Signer = (privateKey: KeyObject): Signer => (payload) => sign(null, Buffer.from(payload), privateKey).toString('base64');
+export const ed25519Signer =
+	(privateKey: KeyObject): Signer =>
+	payload =>
+		sign(null, Buffer.from(payload), privateKey).toString('base64');
 /** RSA: PKCS#1 v1.5 over SHA-256, base64. */
-export const rsaSigner = (privateKey: KeyObject): Signer => (payload) => sign('sha256', Buffer.from(payload), privateKey).toString('base64');
+export const rsaSigner =
+	(privateKey: KeyObject): Signer =>
+	payload =>
+		sign('sha256', Buffer.from(payload), privateKey).toString('base64');
 
 /** Params of a SIGNED WebSocket API request: apiKey and timestamp added, key-sorted payload signed. */
-export function wsSigned(apiKey: string, signer: Signer, params: Record<string, unknown> = {}): Record<string, unknown> {
+export function wsSigned(
+	apiKey: string,
+	signer: Signer,
+	params: Record<string, unknown> = {},
+): Record<string, unknown> {
 	const all = {...params, apiKey, timestamp: Date.now()};
 	return {...all, signature: signer(signaturePayload(all))};
 }
@@ -436,7 +588,16 @@ export function wsSigned(apiKey: string, signer: Signer, params: Record<string, 
 let ids = 0;
 
 /** One request, its reply. */
-export async function call(socket: TestClient, method: string, params?: Record<string, unknown>): Promise<{status: number; result?: unknown; error?: {code: number; msg: string}; rateLimits?: Array<Record<string, unknown>>}> {
+export async function call(
+	socket: TestClient,
+	method: string,
+	params?: Record<string, unknown>,
+): Promise<{
+	status: number;
+	result?: unknown;
+	error?: {code: number; msg: string};
+	rateLimits?: Array<Record<string, unknown>>;
+}> {
 	const id = `r${++ids}`;
 	const reply = await socket.request({id, method, ...(params ? {params} : {})});
 	return reply as never;

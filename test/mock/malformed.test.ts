@@ -7,14 +7,14 @@ import {publicGet, startMock} from './helpers.js';
 
 /** Sends raw bytes and returns what the server answered before closing (or after `waitMs`). */
 function raw(port: number, bytes: string | Buffer, waitMs = 1500): Promise<string> {
-	return new Promise((resolve) => {
+	return new Promise(resolve => {
 		const socket = net.connect(port, '127.0.0.1');
 		let data = '';
 		const timer = setTimeout(() => {
 			socket.destroy();
 			resolve(data);
 		}, waitMs);
-		socket.on('data', (chunk) => (data += chunk.toString('latin1')));
+		socket.on('data', chunk => (data += chunk.toString('latin1')));
 		socket.on('close', () => {
 			clearTimeout(timer);
 			resolve(data);
@@ -54,7 +54,7 @@ describe('malformed requests', () => {
 				} catch (error) {
 					failures.push(String(error));
 				}
-				await new Promise((r) => setTimeout(r, 5));
+				await new Promise(r => setTimeout(r, 5));
 			}
 		})();
 	});
@@ -65,16 +65,36 @@ describe('malformed requests', () => {
 	});
 
 	const signedBody = (body: string, contentType = 'application/x-www-form-urlencoded') =>
-		fetch(`${mock.rest}/api/v3/order`, {method: 'POST', headers: {'X-MBX-APIKEY': mock.apiKey, 'content-type': contentType}, body});
+		fetch(`${mock.rest}/api/v3/order`, {
+			method: 'POST',
+			headers: {'X-MBX-APIKEY': mock.apiKey, 'content-type': contentType},
+			body,
+		});
 
 	it('answers each bad request with the right code', async () => {
 		const cases: Array<[string, () => Promise<Response>, number, number]> = [
 			['body over 64 KiB', () => signedBody('symbol=BTCUSDT&x=' + 'a'.repeat(100_000)), 413, -1000],
-			['binary garbage body', () => signedBody(Buffer.from([0, 255, 1, 254, 0x26, 0x3d, 0x3d]).toString('latin1'), 'application/octet-stream'), 400, -1102],
-			['JSON body instead of a form', () => signedBody('{"symbol":"BTCUSDT","side":"BUY"}', 'application/json'), 400, -1102],
+			[
+				'binary garbage body',
+				() =>
+					signedBody(Buffer.from([0, 255, 1, 254, 0x26, 0x3d, 0x3d]).toString('latin1'), 'application/octet-stream'),
+				400,
+				-1102,
+			],
+			[
+				'JSON body instead of a form',
+				() => signedBody('{"symbol":"BTCUSDT","side":"BUY"}', 'application/json'),
+				400,
+				-1102,
+			],
 			['broken percent-encoding', () => fetch(`${mock.rest}/api/v3/depth?symbol=%E0%A4%A&limit=%ZZ`), 400, -1100],
 			['NaN limit', () => fetch(`${mock.rest}/api/v3/depth?symbol=BTCUSDT&limit=NaN`), 400, -1100],
-			['huge startTime', () => fetch(`${mock.rest}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=99999999999999999999`), 400, -1100],
+			[
+				'huge startTime',
+				() => fetch(`${mock.rest}/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=99999999999999999999`),
+				400,
+				-1100,
+			],
 			['negative limit', () => fetch(`${mock.rest}/api/v3/trades?symbol=BTCUSDT&limit=-5`), 400, -1100],
 			['symbols not JSON', () => fetch(`${mock.rest}/api/v3/ticker/price?symbols=[BTCUSDT`), 400, -1100],
 			['unknown path', () => fetch(`${mock.rest}/api/v9/whatever`), 404, -1000],
@@ -97,7 +117,11 @@ describe('malformed requests', () => {
 	});
 
 	it('answers malformed HTTP on the socket with a Binance-shaped 400 and closes', async () => {
-		for (const bytes of ['GARBAGE\r\n\r\n', 'GET /api/v3/ping HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n', Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00])]) {
+		for (const bytes of [
+			'GARBAGE\r\n\r\n',
+			'GET /api/v3/ping HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n',
+			Buffer.from([0x16, 0x03, 0x01, 0x00, 0xa5, 0x01, 0x00]),
+		]) {
 			const answer = statusAndBody(await raw(mock.port, bytes));
 			expect(answer.status).toBe(400);
 			expect(answer.body?.code).toBe(-1000);
@@ -114,7 +138,7 @@ describe('malformed requests', () => {
 	});
 
 	it('kept serving the second client throughout', async () => {
-		await new Promise((r) => setTimeout(r, 50));
+		await new Promise(r => setTimeout(r, 50));
 		expect(failures).toEqual([]);
 		expect(served).toBeGreaterThan(5);
 		expect((await publicGet(mock, '/api/v3/ping')).status).toBe(200);

@@ -65,7 +65,7 @@ describe('market simulator', () => {
 		let now = T0;
 		const market = new MarketSimulator({seed: 9, symbols: ['BTCUSDT'], clock: () => now});
 		const updates: WireDepthUpdate[] = [];
-		market.onDepthUpdate((u) => updates.push(u));
+		market.onDepthUpdate(u => updates.push(u));
 		for (let i = 0; i < 20; i++) {
 			now += 100;
 			market.step();
@@ -107,7 +107,8 @@ describe('market simulator', () => {
 		}
 		const final = market.depth('BTCUSDT', 5000);
 		expect(final.lastUpdateId).toBe(last);
-		const sorted = (m: Map<string, string>, desc: boolean) => [...m.entries()].sort((x, y) => (desc ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])));
+		const sorted = (m: Map<string, string>, desc: boolean) =>
+			[...m.entries()].sort((x, y) => (desc ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])));
 		expect(sorted(bids, true)).toEqual(final.bids);
 		expect(sorted(asks, false)).toEqual(final.asks);
 		expect(Number(final.bids[0]![0])).toBeLessThan(Number(final.asks[0]![0]));
@@ -127,8 +128,25 @@ describe('klines over REST', () => {
 	const get = async (q: string) => (await publicGet(mock, `/api/v3/klines?symbol=BTCUSDT&${q}`)).body as Row[];
 
 	it('serves 1000 candles for every interval from 1s to 3d, and 1w/1M back to the listing day (2017-08-17), each with consistent OHLC', async () => {
-		const intervals = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'];
-		const all = await Promise.all(intervals.map((interval) => get(`interval=${interval}&limit=1000`)));
+		const intervals = [
+			'1s',
+			'1m',
+			'3m',
+			'5m',
+			'15m',
+			'30m',
+			'1h',
+			'2h',
+			'4h',
+			'6h',
+			'8h',
+			'12h',
+			'1d',
+			'3d',
+			'1w',
+			'1M',
+		];
+		const all = await Promise.all(intervals.map(interval => get(`interval=${interval}&limit=1000`)));
 		for (const [n, interval] of intervals.entries()) {
 			const rows = all[n]!;
 			const listed = Date.UTC(2017, 7, 17);
@@ -141,8 +159,10 @@ describe('klines over REST', () => {
 			const problems: string[] = [];
 			for (const [i, r] of rows.entries()) {
 				const [open, o, h, l, c, v, close] = r;
-				if (!(Number(h) >= Math.max(Number(o), Number(c), Number(l)))) problems.push(`${interval}@${open} high ${h} < o/c/l`);
-				if (!(Number(l) <= Math.min(Number(o), Number(c)) && Number(l) > 0)) problems.push(`${interval}@${open} low ${l}`);
+				if (!(Number(h) >= Math.max(Number(o), Number(c), Number(l))))
+					problems.push(`${interval}@${open} high ${h} < o/c/l`);
+				if (!(Number(l) <= Math.min(Number(o), Number(c)) && Number(l) > 0))
+					problems.push(`${interval}@${open} low ${l}`);
 				if (!(Number(v) >= 0) || !(close > open)) problems.push(`${interval}@${open} volume/close`);
 				if (i > 0 && open !== rows[i - 1]![6] + 1) problems.push(`${interval}@${open} not contiguous`);
 			}
@@ -158,8 +178,8 @@ describe('klines over REST', () => {
 		expect(minutes).toHaveLength(60);
 		expect(minutes[0]![1]).toBe(hour[1]);
 		expect(minutes.at(-1)![4]).toBe(hour[4]);
-		expect(Math.max(...minutes.map((m) => Number(m[2])))).toBe(Number(hour[2]));
-		expect(Math.min(...minutes.map((m) => Number(m[3])))).toBe(Number(hour[3]));
+		expect(Math.max(...minutes.map(m => Number(m[2])))).toBe(Number(hour[2]));
+		expect(Math.min(...minutes.map(m => Number(m[3])))).toBe(Number(hour[3]));
 		expect(minutes.reduce((s, m) => s + Number(m[5]), 0)).toBeCloseTo(Number(hour[5]), 4);
 		expect(minutes.reduce((s, m) => s + m[8], 0)).toBe(hour[8]);
 	});
@@ -177,7 +197,10 @@ describe('klines over REST', () => {
 		const price = (await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT')).body as {price: string};
 		const [current] = (await get('interval=1m&limit=1')) as [Row];
 		expect(Number(current[4])).toBeCloseTo(Number(price.price), -1);
-		const ticker = (await publicGet(mock, '/api/v3/ticker/24hr?symbol=BTCUSDT')).body as Record<string, string | number>;
+		const ticker = (await publicGet(mock, '/api/v3/ticker/24hr?symbol=BTCUSDT')).body as Record<
+			string,
+			string | number
+		>;
 		expect(Number(ticker.highPrice)).toBeGreaterThanOrEqual(Number(ticker.lowPrice));
 		expect(ticker.count).toBeGreaterThan(0);
 	});

@@ -1,6 +1,11 @@
 /** The pure matching engine against a scripted book (a unit test of the engine, so the book is a stub). */
 import {beforeEach, describe, expect, it} from 'vitest';
-import {MatchingEngine, type BookLevel, type EngineEvent, type InstrumentRules} from '../../source/mock/matching/index.js';
+import {
+	MatchingEngine,
+	type BookLevel,
+	type EngineEvent,
+	type InstrumentRules,
+} from '../../source/mock/matching/index.js';
 
 const RULES: InstrumentRules = {
 	symbol: 'BTCUSDT',
@@ -30,7 +35,7 @@ class ScriptedBook {
 	take(_s: string, side: 'bid' | 'ask', price: number, qty: number) {
 		this.taken.push({side, price, qty});
 		const levels = side === 'ask' ? this.asks : this.bids;
-		const level = levels.find((l) => l.price === price)!;
+		const level = levels.find(l => l.price === price)!;
 		level.qty = Math.round((level.qty - qty) * 1e5) / 1e5;
 		if (level.qty <= 0) levels.splice(levels.indexOf(level), 1);
 		return this.tradeId++;
@@ -96,10 +101,10 @@ beforeEach(() => {
 		{price: 99.0, qty: 2},
 	];
 	now = 1_700_000_000_000;
-	engine = new MatchingEngine({clock: () => now, rules: (s) => (s === 'BTCUSDT' ? RULES : undefined), liquidity: book});
+	engine = new MatchingEngine({clock: () => now, rules: s => (s === 'BTCUSDT' ? RULES : undefined), liquidity: book});
 	engine.createAccount(KEY, {USDT: 10_000, BTC: 5});
 	events = [];
-	engine.onEvent((e) => events.push(e));
+	engine.onEvent(e => events.push(e));
 });
 
 describe('MatchingEngine', () => {
@@ -107,7 +112,7 @@ describe('MatchingEngine', () => {
 		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 2.5});
 		if (!r.ok) throw new Error(r.error.msg);
 		expect(r.value.order.status).toBe('FILLED');
-		expect(r.value.fills.map((f) => [f.price, f.qty])).toEqual([
+		expect(r.value.fills.map(f => [f.price, f.qty])).toEqual([
 			[100, 1],
 			[100.5, 1.5],
 		]);
@@ -133,7 +138,7 @@ describe('MatchingEngine', () => {
 	it('a market sell walks the bids; quote fee in the quote asset', () => {
 		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'MARKET', quantity: 2});
 		if (!r.ok) throw new Error(r.error.msg);
-		expect(r.value.fills.map((f) => f.price)).toEqual([99.5, 99]);
+		expect(r.value.fills.map(f => f.price)).toEqual([99.5, 99]);
 		expect(r.value.fills[0]!.commissionAsset).toBe('USDT');
 		checkConservation(10_000, 5);
 	});
@@ -146,7 +151,14 @@ describe('MatchingEngine', () => {
 	});
 
 	it('a GTC limit rests with funds locked, then fills as maker when the market trades through it', () => {
-		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 98});
+		const r = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 1,
+			price: 98,
+		});
 		if (!r.ok) throw new Error(r.error.msg);
 		expect(r.value.order.status).toBe('NEW');
 		expect(engine.account(KEY)!.balance('USDT')).toEqual({free: 9902, locked: 98});
@@ -163,14 +175,21 @@ describe('MatchingEngine', () => {
 		const done = engine.getOrder(KEY, 'BTCUSDT', {orderId: r.value.order.orderId});
 		expect(done.ok && done.value.status).toBe('FILLED');
 		const trades = engine.myTrades(KEY, 'BTCUSDT');
-		expect(trades.every((t) => t.isMaker && t.price === 98)).toBe(true);
+		expect(trades.every(t => t.isMaker && t.price === 98)).toBe(true);
 		expect(engine.account(KEY)!.balance('USDT')).toEqual({free: 9902, locked: 0});
 		checkConsistent();
 		checkConservation(10_000, 5);
 	});
 
 	it('a crossing limit executes the crossing part at the book’s prices and rests the rest, releasing the price improvement', () => {
-		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 4, price: 100.5});
+		const r = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 4,
+			price: 100.5,
+		});
 		if (!r.ok) throw new Error(r.error.msg);
 		expect(r.value.order.status).toBe('PARTIALLY_FILLED');
 		expect(r.value.order.executedQty).toBe(3);
@@ -182,14 +201,35 @@ describe('MatchingEngine', () => {
 	});
 
 	it('IOC fills what it can and expires the remainder; FOK is all or nothing', () => {
-		const ioc = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'IOC', quantity: 2, price: 100});
+		const ioc = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'IOC',
+			quantity: 2,
+			price: 100,
+		});
 		if (!ioc.ok) throw new Error(ioc.error.msg);
 		expect(ioc.value.order).toMatchObject({status: 'EXPIRED', executedQty: 1});
-		const fokKill = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'FOK', quantity: 3, price: 100.5});
+		const fokKill = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'FOK',
+			quantity: 3,
+			price: 100.5,
+		});
 		if (!fokKill.ok) throw new Error(fokKill.error.msg);
 		expect(fokKill.value.order).toMatchObject({status: 'EXPIRED', executedQty: 0});
 		expect(fokKill.value.fills).toHaveLength(0);
-		const fokFill = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'FOK', quantity: 2, price: 100.5});
+		const fokFill = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'FOK',
+			quantity: 2,
+			price: 100.5,
+		});
 		if (!fokFill.ok) throw new Error(fokFill.error.msg);
 		expect(fokFill.value.order.status).toBe('FILLED');
 		expect(engine.account(KEY)!.balance('USDT').locked).toBe(0);
@@ -198,34 +238,60 @@ describe('MatchingEngine', () => {
 	});
 
 	it('LIMIT_MAKER is rejected when it would cross, rests when it would not', () => {
-		const cross = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT_MAKER', quantity: 1, price: 100});
+		const cross = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT_MAKER',
+			quantity: 1,
+			price: 100,
+		});
 		expect(cross.ok).toBe(false);
 		if (!cross.ok) expect(cross.error).toEqual({code: -2010, msg: 'Order would immediately match and take.'});
-		const rest = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT_MAKER', quantity: 1, price: 100});
+		const rest = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'SELL',
+			type: 'LIMIT_MAKER',
+			quantity: 1,
+			price: 100,
+		});
 		expect(rest.ok && rest.value.order.status).toBe('NEW');
 		expect(engine.account(KEY)!.balance('BTC')).toEqual({free: 4, locked: 1});
 	});
 
 	it('cancel and cancel-all release locked funds and report CANCELED', () => {
 		engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 90});
-		engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 110, clientOrderId: 'sell-1'});
+		engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'SELL',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 1,
+			price: 110,
+			clientOrderId: 'sell-1',
+		});
 		const one = engine.cancelOrder(KEY, 'BTCUSDT', {origClientOrderId: 'sell-1'});
 		expect(one.ok && one.value.status).toBe('CANCELED');
 		const all = engine.cancelAll(KEY, 'BTCUSDT');
 		expect(all.ok && all.value.length).toBe(1);
 		expect(engine.account(KEY)!.balance('USDT')).toEqual({free: 10_000, locked: 0});
 		expect(engine.account(KEY)!.balance('BTC')).toEqual({free: 5, locked: 0});
-		const kinds = events.filter((e) => e.kind === 'order').map((e) => (e.kind === 'order' ? e.execution : ''));
+		const kinds = events.filter(e => e.kind === 'order').map(e => (e.kind === 'order' ? e.execution : ''));
 		expect(kinds).toEqual(['NEW', 'NEW', 'CANCELED', 'CANCELED']);
 	});
 
 	it('reports NEW then TRADE events for a market order, and balances after', () => {
 		engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 1.5});
-		const summary = events.map((e) => (e.kind === 'order' ? `${e.execution}:${e.order.status}` : e.kind));
+		const summary = events.map(e => (e.kind === 'order' ? `${e.execution}:${e.order.status}` : e.kind));
 		expect(summary).toEqual(['NEW:NEW', 'TRADE:PARTIALLY_FILLED', 'TRADE:FILLED', 'balances']);
 	});
 	it('STOP_LOSS sells wait unworking with the base locked, fire when a trade reaches the stop, and fill at market', () => {
-		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_LOSS', quantity: 1.5, stopPrice: 98});
+		const r = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'SELL',
+			type: 'STOP_LOSS',
+			quantity: 1.5,
+			stopPrice: 98,
+		});
 		if (!r.ok) throw new Error(r.error.msg);
 		expect(r.value.order).toMatchObject({status: 'NEW', isWorking: false, stopPrice: 98});
 		expect(engine.account(KEY)!.balance('BTC')).toEqual({free: 3.5, locked: 1.5});
@@ -234,7 +300,7 @@ describe('MatchingEngine', () => {
 		engine.marketTrade('BTCUSDT', 97.9, 0.1, 2);
 		const done = engine.getOrder(KEY, 'BTCUSDT', {orderId: r.value.order.orderId});
 		expect(done.ok && done.value).toMatchObject({status: 'FILLED', isWorking: true, executedQty: 1.5});
-		expect(engine.myTrades(KEY, 'BTCUSDT').map((t) => [t.price, t.qty, t.isMaker])).toEqual([
+		expect(engine.myTrades(KEY, 'BTCUSDT').map(t => [t.price, t.qty, t.isMaker])).toEqual([
 			[99.5, 1, false],
 			[99, 0.5, false],
 		]);
@@ -243,7 +309,15 @@ describe('MatchingEngine', () => {
 	});
 
 	it('STOP_LOSS_LIMIT buys lock quote, fire on a trade at or above the stop and then rest as a limit', () => {
-		const r = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'STOP_LOSS_LIMIT', timeInForce: 'GTC', quantity: 2, price: 100.2, stopPrice: 100.1});
+		const r = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'STOP_LOSS_LIMIT',
+			timeInForce: 'GTC',
+			quantity: 2,
+			price: 100.2,
+			stopPrice: 100.1,
+		});
 		if (!r.ok) throw new Error(r.error.msg);
 		expect(engine.account(KEY)!.balance('USDT').locked).toBeCloseTo(200.4, 8);
 		// A trade above both stop and limit: fires the stop without also trading through the new limit.
@@ -256,9 +330,23 @@ describe('MatchingEngine', () => {
 	});
 
 	it('rejects a stop that would trigger immediately, and stop fields where they do not belong', () => {
-		const now = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'TAKE_PROFIT', quantity: 1, stopPrice: 99});
+		const now = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'SELL',
+			type: 'TAKE_PROFIT',
+			quantity: 1,
+			stopPrice: 99,
+		});
 		expect(!now.ok && now.error).toEqual({code: -2010, msg: 'Stop price would trigger immediately.'});
-		const stray = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 90, stopPrice: 95});
+		const stray = engine.placeOrder(KEY, {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 1,
+			price: 90,
+			stopPrice: 95,
+		});
 		expect(!stray.ok && stray.error.code).toBe(-1106);
 		const noStop = engine.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'SELL', type: 'STOP_LOSS', quantity: 1});
 		expect(!noStop.ok && noStop.error.code).toBe(-1102);
@@ -267,10 +355,23 @@ describe('MatchingEngine', () => {
 
 describe('MatchingEngine order history by clientOrderId', () => {
 	it('finds the newest order with a client id, forgets trimmed ones, and keeps history bounded', () => {
-		const small = new MatchingEngine({clock: () => now, rules: (s) => (s === 'BTCUSDT' ? RULES : undefined), liquidity: book, historyLimit: 5});
+		const small = new MatchingEngine({
+			clock: () => now,
+			rules: s => (s === 'BTCUSDT' ? RULES : undefined),
+			liquidity: book,
+			historyLimit: 5,
+		});
 		small.createAccount(KEY, {USDT: 10_000, BTC: 5});
 		const rest = (clientOrderId: string) => {
-			const r = small.placeOrder(KEY, {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 1, price: 50, clientOrderId});
+			const r = small.placeOrder(KEY, {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: 1,
+				price: 50,
+				clientOrderId,
+			});
 			if (!r.ok) throw new Error(r.error.msg);
 			return r.value.order;
 		};

@@ -8,7 +8,13 @@ const BAN_MS = 3000;
 describe('request weight, 429 and the 418 ban', () => {
 	let mock: MockExchange;
 	beforeAll(async () => {
-		mock = await startMock({weightLimitPerMinute: 20, weightWindowMs: WINDOW_MS, banAfter429s: 2, banMs: BAN_MS, ordersPer10s: 3});
+		mock = await startMock({
+			weightLimitPerMinute: 20,
+			weightWindowMs: WINDOW_MS,
+			banAfter429s: 2,
+			banMs: BAN_MS,
+			ordersPer10s: 3,
+		});
 	});
 	afterAll(async () => {
 		await mock.close();
@@ -78,11 +84,19 @@ describe('ORDERS limits', () => {
 		if (Date.now() % 10_000 > 9000) await sleep(10_000 - (Date.now() % 10_000) + 20);
 		const bucket = Math.floor(Date.now() / 10_000);
 		const replies = [];
-		for (let i = 0; i < 4; i++) replies.push(await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: '10'}));
+		for (let i = 0; i < 4; i++)
+			replies.push(
+				await signed(mock, 'POST', '/api/v3/order', {
+					symbol: 'BTCUSDT',
+					side: 'BUY',
+					type: 'MARKET',
+					quoteOrderQty: '10',
+				}),
+			);
 		expect(Math.floor(Date.now() / 10_000)).toBe(bucket);
-		expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429]);
-		expect(replies.slice(0, 3).map((r) => r.headers.get('x-mbx-order-count-10s'))).toEqual(['1', '2', '3']);
-		expect(replies.slice(0, 3).map((r) => r.headers.get('x-mbx-order-count-1d'))).toEqual(['1', '2', '3']);
+		expect(replies.map(r => r.status)).toEqual([200, 200, 200, 429]);
+		expect(replies.slice(0, 3).map(r => r.headers.get('x-mbx-order-count-10s'))).toEqual(['1', '2', '3']);
+		expect(replies.slice(0, 3).map(r => r.headers.get('x-mbx-order-count-1d'))).toEqual(['1', '2', '3']);
 		expectError(replies[3]!, -1015, 'Too many new orders; current limit is 3 orders per 10 SECOND.');
 	});
 });
@@ -93,8 +107,10 @@ describe('RAW_REQUESTS limit', () => {
 		try {
 			// Stay clear of a 5-minute boundary so every request lands in one window.
 			if (Date.now() % 300_000 > 299_000) await sleep(300_000 - (Date.now() % 300_000) + 20);
-			const info = (await publicGet(mock, '/api/v3/exchangeInfo')).body as {rateLimits: Array<{rateLimitType: string; limit: number}>};
-			expect(info.rateLimits.find((l) => l.rateLimitType === 'RAW_REQUESTS')!.limit).toBe(5);
+			const info = (await publicGet(mock, '/api/v3/exchangeInfo')).body as {
+				rateLimits: Array<{rateLimitType: string; limit: number}>;
+			};
+			expect(info.rateLimits.find(l => l.rateLimitType === 'RAW_REQUESTS')!.limit).toBe(5);
 			const statuses: number[] = [];
 			for (let i = 0; i < 5; i++) statuses.push((await publicGet(mock, '/api/v3/ping')).status);
 			expect(statuses).toEqual([200, 200, 200, 200, 429]);

@@ -13,7 +13,8 @@ describe('REST error paths answer with Binance codes', () => {
 		await mock.close();
 	});
 
-	const order = (params: Record<string, string | number>) => signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', ...params});
+	const order = (params: Record<string, string | number>) =>
+		signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', ...params});
 	const limitPrice = () => (Math.floor(price * 0.9 * 100) / 100).toFixed(2);
 
 	it('-1121 for an unknown symbol, public and signed', async () => {
@@ -24,7 +25,11 @@ describe('REST error paths answer with Binance codes', () => {
 	it('-1102 for a missing mandatory parameter, naming it', async () => {
 		expectError(await publicGet(mock, '/api/v3/depth'), -1102, "'symbol'");
 		expectError(await order({type: 'MARKET', quantity: '0.001'}), -1102, "'side'");
-		expectError(await order({side: 'BUY', type: 'LIMIT', quantity: '0.001', price: limitPrice()}), -1102, "'timeInForce'");
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', quantity: '0.001', price: limitPrice()}),
+			-1102,
+			"'timeInForce'",
+		);
 		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001'}), -1102, "'price'");
 	});
 
@@ -47,21 +52,50 @@ describe('REST error paths answer with Binance codes', () => {
 		expectError(await publicGet(mock, '/api/v3/klines?symbol=BTCUSDT&interval=7m'), -1120);
 		expectError(await order({side: 'HOLD', type: 'MARKET', quantity: '0.001'}), -1117);
 		expectError(await order({side: 'BUY', type: 'SPLENDID', quantity: '0.001'}), -1116);
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTD', quantity: '0.001', price: limitPrice()}), -1115);
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTD', quantity: '0.001', price: limitPrice()}),
+			-1115,
+		);
 	});
 
 	it('-1013 names the filter that failed', async () => {
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.000001', price: limitPrice()}), -1013, 'Filter failure: LOT_SIZE');
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '100.001'}), -1013, 'Filter failure: PRICE_FILTER');
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.00002', price: '100.00'}), -1013, 'Filter failure: NOTIONAL');
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.000001', price: limitPrice()}),
+			-1013,
+			'Filter failure: LOT_SIZE',
+		);
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '100.001'}),
+			-1013,
+			'Filter failure: PRICE_FILTER',
+		);
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.00002', price: '100.00'}),
+			-1013,
+			'Filter failure: NOTIONAL',
+		);
 		expectError(await order({side: 'BUY', type: 'MARKET', quantity: '500'}), -1013, 'Filter failure: MARKET_LOT_SIZE');
 		expectError(await order({side: 'BUY', type: 'MARKET', quoteOrderQty: '1'}), -1013, 'Filter failure: NOTIONAL');
 	});
 
 	it('-1111 when a number has more decimals than its asset precision (trailing zeros do not count)', async () => {
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0010000000001', price: limitPrice()}), -1111, "Parameter 'quantity' has too much precision.");
-		expectError(await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '100.000000001'}), -1111, "Parameter 'price' has too much precision.");
-		const ok = await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.00100000000000', price: limitPrice()});
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0010000000001', price: limitPrice()}),
+			-1111,
+			"Parameter 'quantity' has too much precision.",
+		);
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.001', price: '100.000000001'}),
+			-1111,
+			"Parameter 'price' has too much precision.",
+		);
+		const ok = await order({
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: '0.00100000000000',
+			price: limitPrice(),
+		});
 		expect(ok.status).toBe(200);
 	});
 
@@ -75,26 +109,50 @@ describe('REST error paths answer with Binance codes', () => {
 	});
 
 	it('-2010 for a clientOrderId already used by an open order; reusable once it is closed', async () => {
-		const params = {side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: limitPrice(), newClientOrderId: 'dup-1'};
+		const params = {
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: '0.0001',
+			price: limitPrice(),
+			newClientOrderId: 'dup-1',
+		};
 		const first = await order(params);
 		expect(first.status).toBe(200);
 		expectError(await order(params), -2010, 'Duplicate order sent.');
-		expect((await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'dup-1'})).status).toBe(200);
+		expect(
+			(await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'dup-1'})).status,
+		).toBe(200);
 		expect((await order(params)).status).toBe(200);
 		await signed(mock, 'DELETE', '/api/v3/openOrders', {symbol: 'BTCUSDT'});
 	});
 
 	it('-2011 cancelling an unknown order, -2013 querying one', async () => {
-		expectError(await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', orderId: 987654}), -2011, 'Unknown order sent.');
-		expectError(await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'never-sent'}), -2011);
-		expectError(await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: 987654}), -2013, 'Order does not exist.');
+		expectError(
+			await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', orderId: 987654}),
+			-2011,
+			'Unknown order sent.',
+		);
+		expectError(
+			await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'never-sent'}),
+			-2011,
+		);
+		expectError(
+			await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: 987654}),
+			-2013,
+			'Order does not exist.',
+		);
 		expectError(await signed(mock, 'DELETE', '/api/v3/openOrders', {symbol: 'ETHUSDT'}), -2011);
 	});
 
 	it('-2010 LIMIT_MAKER that would cross', async () => {
 		const book = (await publicGet(mock, '/api/v3/ticker/bookTicker?symbol=BTCUSDT')).body as {askPrice: string};
 		const ask = Number(book.askPrice);
-		expectError(await order({side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.0001', price: (ask + 50).toFixed(2)}), -2010, 'Order would immediately match and take.');
+		expectError(
+			await order({side: 'BUY', type: 'LIMIT_MAKER', quantity: '0.0001', price: (ask + 50).toFixed(2)}),
+			-2010,
+			'Order would immediately match and take.',
+		);
 	});
 
 	it('404 for unknown paths and 405 for unsupported methods, both Binance-shaped', async () => {
@@ -107,23 +165,51 @@ describe('REST error paths answer with Binance codes', () => {
 	});
 
 	it('queries orders by orderId and origClientOrderId, and lists open and all orders', async () => {
-		const placed = (await order({side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.0001', price: limitPrice(), newClientOrderId: 'q-1'})).body as {orderId: number};
-		const byId = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId})).body as Record<string, unknown>;
-		const byClient = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'q-1'})).body as Record<string, unknown>;
+		const placed = (
+			await order({
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: '0.0001',
+				price: limitPrice(),
+				newClientOrderId: 'q-1',
+			})
+		).body as {orderId: number};
+		const byId = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId}))
+			.body as Record<string, unknown>;
+		const byClient = (await signed(mock, 'GET', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'q-1'}))
+			.body as Record<string, unknown>;
 		expect(byId).toEqual(byClient);
-		expect(byId).toMatchObject({status: 'NEW', isWorking: true, clientOrderId: 'q-1', origQty: '0.00010000', stopPrice: '0.00000000'});
-		const open = (await signed(mock, 'GET', '/api/v3/openOrders', {symbol: 'BTCUSDT'})).body as Array<{orderId: number}>;
-		expect(open.map((o) => o.orderId)).toContain(placed.orderId);
-		const cancelled = (await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId})).body as Record<string, unknown>;
+		expect(byId).toMatchObject({
+			status: 'NEW',
+			isWorking: true,
+			clientOrderId: 'q-1',
+			origQty: '0.00010000',
+			stopPrice: '0.00000000',
+		});
+		const open = (await signed(mock, 'GET', '/api/v3/openOrders', {symbol: 'BTCUSDT'})).body as Array<{
+			orderId: number;
+		}>;
+		expect(open.map(o => o.orderId)).toContain(placed.orderId);
+		const cancelled = (await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', orderId: placed.orderId}))
+			.body as Record<string, unknown>;
 		expect(cancelled).toMatchObject({status: 'CANCELED', origClientOrderId: 'q-1', orderId: placed.orderId});
-		const all = (await signed(mock, 'GET', '/api/v3/allOrders', {symbol: 'BTCUSDT'})).body as Array<{orderId: number; status: string}>;
-		expect(all.find((o) => o.orderId === placed.orderId)?.status).toBe('CANCELED');
+		const all = (await signed(mock, 'GET', '/api/v3/allOrders', {symbol: 'BTCUSDT'})).body as Array<{
+			orderId: number;
+			status: string;
+		}>;
+		expect(all.find(o => o.orderId === placed.orderId)?.status).toBe('CANCELED');
 	});
 
 	it('GET /sapi/v1/account/apiRestrictions reports withdrawals off by default', async () => {
 		const r = await signed(mock, 'GET', '/sapi/v1/account/apiRestrictions');
 		expect(r.status).toBe(200);
-		expect(r.body).toMatchObject({enableWithdrawals: false, enableReading: true, enableSpotAndMarginTrading: true, ipRestrict: false});
+		expect(r.body).toMatchObject({
+			enableWithdrawals: false,
+			enableReading: true,
+			enableSpotAndMarginTrading: true,
+			ipRestrict: false,
+		});
 	});
 });
 
@@ -133,14 +219,32 @@ describe('MAX_NUM_ORDERS', () => {
 		try {
 			const book = (await publicGet(mock, '/api/v3/ticker/bookTicker?symbol=ETHUSDT')).body as {bidPrice: string};
 			const price = (Math.floor(Number(book.bidPrice) * 0.5 * 100) / 100).toFixed(2);
-			const place = () => signed(mock, 'POST', '/api/v3/order', {symbol: 'ETHUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price, newOrderRespType: 'ACK'});
+			const place = () =>
+				signed(mock, 'POST', '/api/v3/order', {
+					symbol: 'ETHUSDT',
+					side: 'BUY',
+					type: 'LIMIT',
+					timeInForce: 'GTC',
+					quantity: '0.01',
+					price,
+					newOrderRespType: 'ACK',
+				});
 			for (let batch = 0; batch < 10; batch++) {
 				const replies = await Promise.all(Array.from({length: 20}, place));
-				expect(replies.every((r) => r.status === 200)).toBe(true);
+				expect(replies.every(r => r.status === 200)).toBe(true);
 			}
 			expectError(await place(), -1013, 'Filter failure: MAX_NUM_ORDERS');
 			// Other symbols are counted separately.
-			expect((await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: '10'})).status).toBe(200);
+			expect(
+				(
+					await signed(mock, 'POST', '/api/v3/order', {
+						symbol: 'BTCUSDT',
+						side: 'BUY',
+						type: 'MARKET',
+						quoteOrderQty: '10',
+					})
+				).status,
+			).toBe(200);
 		} finally {
 			await mock.close();
 		}

@@ -7,7 +7,8 @@ import {expectError, signed, startMock} from './helpers.js';
 describe('signing', () => {
 	it('reproduces the test vector of Binance’s documentation', () => {
 		const secret = 'NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j';
-		const payload = 'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559';
+		const payload =
+			'symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559';
 		expect(hmacHex(secret, payload)).toBe('c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71');
 	});
 
@@ -30,7 +31,13 @@ describe('SIGNED endpoint verification', () => {
 		const q = await signed(mock, 'GET', '/api/v3/account');
 		expect(q.status).toBe(200);
 		expect((q.body as {accountType: string}).accountType).toBe('SPOT');
-		const b = await signed(mock, 'POST', '/api/v3/order/test', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'}, {inBody: true});
+		const b = await signed(
+			mock,
+			'POST',
+			'/api/v3/order/test',
+			{symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'},
+			{inBody: true},
+		);
 		expect(b.status).toBe(200);
 		expect(b.body).toEqual({});
 	});
@@ -65,18 +72,32 @@ describe('SIGNED endpoint verification', () => {
 	});
 
 	it('-1022 for a signature made with the wrong secret, or not hex at all', async () => {
-		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {secret: 'wrong'}), -1022, 'Signature for this request is not valid.');
+		expectError(
+			await signed(mock, 'GET', '/api/v3/account', {}, {secret: 'wrong'}),
+			-1022,
+			'Signature for this request is not valid.',
+		);
 		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {signature: 'zz'}), -1022);
 	});
 
 	it('-1102 when timestamp or signature is missing', async () => {
 		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {signature: null}), -1102, "'signature'");
-		const noTimestamp = await fetch(`${mock.rest}/api/v3/account?signature=${'0'.repeat(64)}`, {headers: {'X-MBX-APIKEY': mock.apiKey}});
-		expectError({status: noTimestamp.status, headers: noTimestamp.headers, text: '', body: await noTimestamp.json()}, -1102, "'timestamp'");
+		const noTimestamp = await fetch(`${mock.rest}/api/v3/account?signature=${'0'.repeat(64)}`, {
+			headers: {'X-MBX-APIKEY': mock.apiKey},
+		});
+		expectError(
+			{status: noTimestamp.status, headers: noTimestamp.headers, text: '', body: await noTimestamp.json()},
+			-1102,
+			"'timestamp'",
+		);
 	});
 
 	it('-1021 outside recvWindow (too old, or 1 s ahead of the server)', async () => {
-		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {timestamp: Date.now() - 6000}), -1021, 'outside of the recvWindow');
+		expectError(
+			await signed(mock, 'GET', '/api/v3/account', {}, {timestamp: Date.now() - 6000}),
+			-1021,
+			'outside of the recvWindow',
+		);
 		const ok = await signed(mock, 'GET', '/api/v3/account', {recvWindow: 10_000}, {timestamp: Date.now() - 6000});
 		expect(ok.status).toBe(200);
 		expectError(await signed(mock, 'GET', '/api/v3/account', {}, {timestamp: Date.now() + 5000}), -1021, 'ahead');

@@ -23,7 +23,7 @@ describe('local order book procedure with orders trading through', () => {
 
 	it('stays gap-free and uncrossed, and ends equal to a fresh snapshot', async () => {
 		const client = await TestClient.open(`${mock.ws}/stream?streams=btcusdt@depth@100ms/btcusdt@trade`);
-		await client.next((m) => (m['data'] as {e?: string} | undefined)?.e === 'depthUpdate');
+		await client.next(m => (m['data'] as {e?: string} | undefined)?.e === 'depthUpdate');
 		const snapshot = (await publicGet(mock, '/api/v3/depth?symbol=BTCUSDT&limit=5000')).body as Depth;
 		expect(snapshot.bids).toHaveLength(5000);
 		const bids = new Map(snapshot.bids);
@@ -39,7 +39,8 @@ describe('local order book procedure with orders trading through', () => {
 				const d = (client.messages[index] as {data: Diff}).data;
 				if (d.e !== 'depthUpdate' || d.u <= snapshot.lastUpdateId) continue;
 				if (!started) {
-					if (!(d.U <= snapshot.lastUpdateId + 1 && d.u >= snapshot.lastUpdateId + 1)) problems.push(`first diff ${d.U}..${d.u} does not cover ${snapshot.lastUpdateId + 1}`);
+					if (!(d.U <= snapshot.lastUpdateId + 1 && d.u >= snapshot.lastUpdateId + 1))
+						problems.push(`first diff ${d.U}..${d.u} does not cover ${snapshot.lastUpdateId + 1}`);
 					started = true;
 				} else if (d.U !== last + 1) problems.push(`gap: ${last} → ${d.U}`);
 				for (const [p, q] of d.b) {
@@ -66,11 +67,32 @@ describe('local order book procedure with orders trading through', () => {
 			const bid = Number(top.bids[0]![0]);
 			const ask = Number(top.asks[0]![0]);
 			// Resting orders at the touch (the flow trades them) and takers that walk the book.
-			await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: bid.toFixed(2)});
-			await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'SELL', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.01', price: ask.toFixed(2)});
+			await signed(mock, 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: '0.01',
+				price: bid.toFixed(2),
+			});
+			await signed(mock, 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'SELL',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: '0.01',
+				price: ask.toFixed(2),
+			});
 			for (const side of ['BUY', 'SELL']) {
-				const r = await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side, type: 'MARKET', quantity: '0.05', newOrderRespType: 'FULL'});
-				for (const f of (r.body as {fills?: Array<{tradeId: number}>}).fills ?? []) ourTrades.push({id: f.tradeId, side});
+				const r = await signed(mock, 'POST', '/api/v3/order', {
+					symbol: 'BTCUSDT',
+					side,
+					type: 'MARKET',
+					quantity: '0.05',
+					newOrderRespType: 'FULL',
+				});
+				for (const f of (r.body as {fills?: Array<{tradeId: number}>}).fills ?? [])
+					ourTrades.push({id: f.tradeId, side});
 			}
 			apply();
 			await sleep(100);
@@ -87,7 +109,10 @@ describe('local order book procedure with orders trading through', () => {
 		expect(applied).toBeGreaterThan(50);
 		expect(crossed).toBe(0);
 		expect(fresh.lastUpdateId).toBe(last);
-		const sorted = (m: Map<string, string>, desc: boolean) => [...m.entries()].sort((x, y) => (desc ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0]))).slice(0, 5000);
+		const sorted = (m: Map<string, string>, desc: boolean) =>
+			[...m.entries()]
+				.sort((x, y) => (desc ? Number(y[0]) - Number(x[0]) : Number(x[0]) - Number(y[0])))
+				.slice(0, 5000);
 		expect(sorted(bids, true)).toEqual(fresh.bids);
 		expect(sorted(asks, false)).toEqual(fresh.asks);
 		// Our takers' trades on the trade stream: a BUY taker is not the maker (m false), a SELL's buyer is.
@@ -97,7 +122,7 @@ describe('local order book procedure with orders trading through', () => {
 			if (d.e === 'trade') trades.set(d.t, d.m);
 		}
 		expect(ourTrades.length).toBeGreaterThan(10);
-		const wrong = ourTrades.filter((t) => trades.get(t.id) !== (t.side === 'SELL'));
+		const wrong = ourTrades.filter(t => trades.get(t.id) !== (t.side === 'SELL'));
 		expect(wrong).toEqual([]);
 		client.close();
 	});
@@ -112,10 +137,20 @@ describe('local order book procedure with orders trading through', () => {
 		await adminCall(mock, 'POST', '/faults', {fault: 'pause-market', params: {}});
 		try {
 			const before = await qtyAt();
-			const placed = await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: '0.37', price});
+			const placed = await signed(mock, 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: '0.37',
+				price,
+			});
 			expect(placed.status).toBe(200);
 			expect((await qtyAt()) - before).toBeCloseTo(0.37, 8);
-			await signed(mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', orderId: (placed.body as {orderId: number}).orderId});
+			await signed(mock, 'DELETE', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				orderId: (placed.body as {orderId: number}).orderId,
+			});
 			expect(await qtyAt()).toBeCloseTo(before, 8);
 		} finally {
 			await adminCall(mock, 'DELETE', '/faults');
@@ -162,7 +197,12 @@ describe('depth limits and weights', () => {
 	it('a limit=20 snapshot has 20 levels a side every time (and 5000 has 5000), while trades empty levels', async () => {
 		const short: number[] = [];
 		for (let i = 0; i < 150; i++) {
-			await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: i % 2 ? 'BUY' : 'SELL', type: 'MARKET', quantity: '0.2'});
+			await signed(mock, 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: i % 2 ? 'BUY' : 'SELL',
+				type: 'MARKET',
+				quantity: '0.2',
+			});
 			const d = (await publicGet(mock, '/api/v3/depth?symbol=BTCUSDT&limit=20')).body as Depth;
 			if (d.bids.length !== 20 || d.asks.length !== 20) short.push(i);
 			if (!(Number(d.bids[0]![0]) < Number(d.asks[0]![0]))) short.push(-i);

@@ -36,24 +36,44 @@ describe('volatility calibration', () => {
 		[1.0, 'auto', 'SOLUSDT'],
 		[0.5, 'trending', 'SOLUSDT'],
 		[0.5, 'ranging', 'SOLUSDT'],
-	])('annualised %s (%s, %s): realised over a simulated day within 20 %%', {timeout: 180_000}, (volatility, regime, symbol) => {
-		const realised = realisedVolatility({volatility, regime}, 11, symbol);
-		expect(realised / volatility).toBeGreaterThan(0.8);
-		expect(realised / volatility).toBeLessThan(1.2);
-	});
+	])(
+		'annualised %s (%s, %s): realised over a simulated day within 20 %%',
+		{timeout: 180_000},
+		(volatility, regime, symbol) => {
+			const realised = realisedVolatility({volatility, regime}, 11, symbol);
+			expect(realised / volatility).toBeGreaterThan(0.8);
+			expect(realised / volatility).toBeLessThan(1.2);
+		},
+	);
 
-	it('the setting is what moves the price: four times the volatility, about four times the realised', {timeout: 180_000}, () => {
-		const low = realisedVolatility({volatility: 0.4}, 12, 'SOLUSDT');
-		const high = realisedVolatility({volatility: 1.6}, 12, 'SOLUSDT');
-		expect(high / low).toBeGreaterThan(3.2);
-		expect(high / low).toBeLessThan(4.8);
-	});
+	it(
+		'the setting is what moves the price: four times the volatility, about four times the realised',
+		{timeout: 180_000},
+		() => {
+			const low = realisedVolatility({volatility: 0.4}, 12, 'SOLUSDT');
+			const high = realisedVolatility({volatility: 1.6}, 12, 'SOLUSDT');
+			expect(high / low).toBeGreaterThan(3.2);
+			expect(high / low).toBeLessThan(4.8);
+		},
+	);
 
 	it('drift moves the price the way it is set', () => {
 		let now = Date.UTC(2026, 2, 2);
-		const up = new MarketSimulator({seed: 3, symbols: ['BTCUSDT'], clock: () => now, stepMs: 1000, market: {volatility: 0.1, drift: 200, regime: 'ranging'}});
+		const up = new MarketSimulator({
+			seed: 3,
+			symbols: ['BTCUSDT'],
+			clock: () => now,
+			stepMs: 1000,
+			market: {volatility: 0.1, drift: 200, regime: 'ranging'},
+		});
 		let t2 = now;
-		const down = new MarketSimulator({seed: 3, symbols: ['BTCUSDT'], clock: () => t2, stepMs: 1000, market: {volatility: 0.1, drift: -200, regime: 'ranging'}});
+		const down = new MarketSimulator({
+			seed: 3,
+			symbols: ['BTCUSDT'],
+			clock: () => t2,
+			stepMs: 1000,
+			market: {volatility: 0.1, drift: -200, regime: 'ranging'},
+		});
 		const p0 = up.lastPrice('BTCUSDT');
 		for (let i = 0; i < 3_600; i++) {
 			now += 1000;
@@ -69,11 +89,19 @@ describe('volatility calibration', () => {
 
 describe('settings from the profile and the command line', () => {
 	it('validates the mock.market section and the flags with a message naming the field', () => {
-		expect(mockMarketSchema.safeParse({volatility: 0.6, regime: 'volatile', symbols: {BTCUSDT: {spread: 5}}}).success).toBe(true);
+		expect(
+			mockMarketSchema.safeParse({volatility: 0.6, regime: 'volatile', symbols: {BTCUSDT: {spread: 5}}}).success,
+		).toBe(true);
 		expect(mockMarketSchema.safeParse({volatility: -1}).success).toBe(false);
 		expect(mockMarketSchema.safeParse({regime: 'sideways'}).success).toBe(false);
-		expect(marketSettingsFromFlags({volatility: '0.6', regime: 'trending', 'trade-rate': '4'})).toEqual({ok: true, settings: {volatility: 0.6, regime: 'trending', tradeRate: 4}});
-		expect(marketSettingsFromFlags({volatility: 'high'})).toEqual({ok: false, message: '--volatility: "high" is not a number'});
+		expect(marketSettingsFromFlags({volatility: '0.6', regime: 'trending', 'trade-rate': '4'})).toEqual({
+			ok: true,
+			settings: {volatility: 0.6, regime: 'trending', tradeRate: 4},
+		});
+		expect(marketSettingsFromFlags({volatility: 'high'})).toEqual({
+			ok: false,
+			message: '--volatility: "high" is not a number',
+		});
 		const bad = marketSettingsFromFlags({'trade-rate': '-3'});
 		expect(bad.ok).toBe(false);
 		expect(bad.ok ? '' : bad.message).toMatch(/^--trade-rate: /);
@@ -81,7 +109,12 @@ describe('settings from the profile and the command line', () => {
 
 	it('spread and trade rate take effect', () => {
 		let now = Date.UTC(2026, 2, 2);
-		const market = new MarketSimulator({seed: 4, symbols: ['BTCUSDT'], clock: () => now, market: {spread: 10, tradeRate: 20}});
+		const market = new MarketSimulator({
+			seed: 4,
+			symbols: ['BTCUSDT'],
+			clock: () => now,
+			market: {spread: 10, tradeRate: 20},
+		});
 		let trades = 0;
 		market.onTrade(() => trades++);
 		for (let i = 0; i < 600; i++) {
@@ -107,17 +140,24 @@ describe('admin API: settings, regime, price shock, halt', () => {
 		await mock.close();
 	});
 
-	type State = {symbol: string; settings: {volatility: number; regime: string; spread: number}; regime: string; status: string; price: string; shock?: {phase: string}};
+	type State = {
+		symbol: string;
+		settings: {volatility: number; regime: string; spread: number};
+		regime: string;
+		status: string;
+		price: string;
+		shock?: {phase: string};
+	};
 	const states = async () => ((await adminCall(mock, 'GET', '/market')).body as {symbols: State[]}).symbols;
 
 	it('GET /market shows settings and the current regime; POST /market changes them per symbol', async () => {
 		const before = await states();
-		expect(before.map((s) => s.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+		expect(before.map(s => s.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
 		expect(before[1]!.regime).toBe('ranging');
 		expect(['trending', 'ranging', 'volatile']).toContain(before[0]!.regime);
 		const r = await adminCall(mock, 'POST', '/market', {symbol: 'BTCUSDT', regime: 'volatile', volatility: 1.2});
 		expect(r.status).toBe(200);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		await new Promise(resolve => setTimeout(resolve, 100));
 		const after = await states();
 		expect(after[0]!.settings.volatility).toBe(1.2);
 		expect(after[0]!.regime).toBe('volatile');
@@ -130,36 +170,62 @@ describe('admin API: settings, regime, price shock, halt', () => {
 
 	it('price-shock: −8 % over 300 ms, then recovery', async () => {
 		await adminCall(mock, 'POST', '/market', {symbol: 'ETHUSDT', volatility: 0.05, regime: 'ranging'});
-		const price = async () => Number(((await publicGet(mock, '/api/v3/ticker/bookTicker?symbol=ETHUSDT')).body as {bidPrice: string}).bidPrice);
+		const price = async () =>
+			Number(((await publicGet(mock, '/api/v3/ticker/bookTicker?symbol=ETHUSDT')).body as {bidPrice: string}).bidPrice);
 		const p0 = await price();
-		const r = await adminCall(mock, 'POST', '/market/shock', {symbol: 'ETHUSDT', percent: -8, durationMs: 300, holdMs: 300, recoveryMs: 600});
+		const r = await adminCall(mock, 'POST', '/market/shock', {
+			symbol: 'ETHUSDT',
+			percent: -8,
+			durationMs: 300,
+			holdMs: 300,
+			recoveryMs: 600,
+		});
 		expect(r.status).toBe(200);
-		await new Promise((resolve) => setTimeout(resolve, 450));
+		await new Promise(resolve => setTimeout(resolve, 450));
 		const low = await price();
 		expect(low / p0).toBeLessThan(0.94);
 		expect(low / p0).toBeGreaterThan(0.9);
 		expect((await states())[1]!.shock?.phase).toBe('holding');
-		await new Promise((resolve) => setTimeout(resolve, 900));
+		await new Promise(resolve => setTimeout(resolve, 900));
 		expect((await price()) / p0).toBeGreaterThan(0.98);
-		expect((await adminCall(mock, 'POST', '/market/shock', {symbol: 'ETHUSDT', percent: -120, durationMs: 10})).status).toBe(400);
+		expect(
+			(await adminCall(mock, 'POST', '/market/shock', {symbol: 'ETHUSDT', percent: -120, durationMs: 10})).status,
+		).toBe(400);
 	});
 
 	it('halt: exchangeInfo says BREAK and the symbol stops trading; resume brings it back', async () => {
 		expect((await adminCall(mock, 'POST', '/market/halt', {symbol: 'BTCUSDT'})).status).toBe(200);
-		const info = (await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {symbols: Array<{status: string}>};
+		const info = (await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {
+			symbols: Array<{status: string}>;
+		};
 		expect(info.symbols[0]!.status).toBe('BREAK');
 		const t1 = ((await publicGet(mock, '/api/v3/trades?symbol=BTCUSDT&limit=1')).body as Array<{id: number}>)[0]!.id;
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		await new Promise(resolve => setTimeout(resolve, 300));
 		const t2 = ((await publicGet(mock, '/api/v3/trades?symbol=BTCUSDT&limit=1')).body as Array<{id: number}>)[0]!.id;
 		expect(t2).toBe(t1);
 		expect((await states())[0]!.status).toBe('BREAK');
-		const refused = await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'});
+		const refused = await signed(mock, 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'MARKET',
+			quantity: '0.001',
+		});
 		expect([refused.status, refused.body]).toEqual([400, {code: -1013, msg: 'Market is closed.'}]);
-		const other = await signed(mock, 'POST', '/api/v3/order', {symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01'});
+		const other = await signed(mock, 'POST', '/api/v3/order', {
+			symbol: 'ETHUSDT',
+			side: 'BUY',
+			type: 'MARKET',
+			quantity: '0.01',
+		});
 		expect(other.status).toBe(200);
 		await adminCall(mock, 'POST', '/market/resume', {symbol: 'BTCUSDT'});
-		const again = (await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {symbols: Array<{status: string}>};
+		const again = (await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {
+			symbols: Array<{status: string}>;
+		};
 		expect(again.symbols[0]!.status).toBe('TRADING');
-		expect((await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'})).status).toBe(200);
+		expect(
+			(await signed(mock, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'}))
+				.status,
+		).toBe(200);
 	});
 });

@@ -10,7 +10,9 @@ let mock: MockExchange;
 let info: Record<string, unknown>;
 beforeAll(async () => {
 	mock = await startMock({seed: 51, stepMs: 3_600_000});
-	info = ((await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {symbols: Array<Record<string, unknown>>}).symbols[0]!;
+	info = (
+		(await publicGet(mock, '/api/v3/exchangeInfo?symbol=BTCUSDT')).body as {symbols: Array<Record<string, unknown>>}
+	).symbols[0]!;
 });
 afterAll(async () => {
 	await mock.close();
@@ -18,9 +20,31 @@ afterAll(async () => {
 
 describe('exchangeInfo and behaviour agree', () => {
 	it('claims what the mock does', () => {
-		expect(info).toMatchObject({icebergAllowed: true, ocoAllowed: true, otoAllowed: true, allowTrailingStop: true, cancelReplaceAllowed: true, amendAllowed: true, pegInstructionsAllowed: false, quoteOrderQtyMarketAllowed: true});
-		expect(info['allowedSelfTradePreventionModes']).toEqual(['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH', 'DECREMENT', 'TRANSFER']);
-		expect(info['filters']).toContainEqual({filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000});
+		expect(info).toMatchObject({
+			icebergAllowed: true,
+			ocoAllowed: true,
+			otoAllowed: true,
+			allowTrailingStop: true,
+			cancelReplaceAllowed: true,
+			amendAllowed: true,
+			pegInstructionsAllowed: false,
+			quoteOrderQtyMarketAllowed: true,
+		});
+		expect(info['allowedSelfTradePreventionModes']).toEqual([
+			'NONE',
+			'EXPIRE_TAKER',
+			'EXPIRE_MAKER',
+			'EXPIRE_BOTH',
+			'DECREMENT',
+			'TRANSFER',
+		]);
+		expect(info['filters']).toContainEqual({
+			filterType: 'TRAILING_DELTA',
+			minTrailingAboveDelta: 10,
+			maxTrailingAboveDelta: 2000,
+			minTrailingBelowDelta: 10,
+			maxTrailingBelowDelta: 2000,
+		});
 	});
 
 	it('every claimed order type is accepted by order/test; pegged orders (claimed unsupported) are refused', async () => {
@@ -37,9 +61,20 @@ describe('exchangeInfo and behaviour agree', () => {
 		};
 		for (const type of info['orderTypes'] as string[]) {
 			expect(byType[type], type).toBeDefined();
-			expect(await signed(mock, 'POST', '/api/v3/order/test', {symbol: 'BTCUSDT', side: 'BUY', type, ...byType[type]}), type).toMatchObject({status: 200});
+			expect(
+				await signed(mock, 'POST', '/api/v3/order/test', {symbol: 'BTCUSDT', side: 'BUY', type, ...byType[type]}),
+				type,
+			).toMatchObject({status: 200});
 		}
-		expect(await signed(mock, 'POST', '/api/v3/order/test', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', ...byType['LIMIT'], pegPriceType: 'PRIMARY_PEG'})).toMatchObject({status: 400, body: {code: -1106}});
+		expect(
+			await signed(mock, 'POST', '/api/v3/order/test', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				...byType['LIMIT'],
+				pegPriceType: 'PRIMARY_PEG',
+			}),
+		).toMatchObject({status: 400, body: {code: -1106}});
 		expect(await signed(mock, 'POST', '/api/v3/orderList/opo', {symbol: 'BTCUSDT'})).toMatchObject({status: 404});
 	});
 });

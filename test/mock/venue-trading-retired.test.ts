@@ -10,7 +10,11 @@ import {startMock} from './helpers.js';
 import {call} from './helpers.js';
 import {TestClient} from './helpers.js';
 
-async function rest(mock: MockExchange, method: string, path: string): Promise<{status: number; body: {code?: number; msg?: string; listenKey?: string}}> {
+async function rest(
+	mock: MockExchange,
+	method: string,
+	path: string,
+): Promise<{status: number; body: {code?: number; msg?: string; listenKey?: string}}> {
 	const response = await fetch(`${mock.rest}${path}`, {method, headers: {'X-MBX-APIKEY': mock.apiKey}});
 	return {status: response.status, body: (await response.json()) as never};
 }
@@ -40,7 +44,10 @@ describe('by default (today’s Binance)', () => {
 		try {
 			for (const method of ['userDataStream.start', 'userDataStream.ping', 'userDataStream.stop']) {
 				const reply = await call(socket, method, {apiKey: mock.apiKey, listenKey: 'abc'});
-				expect(reply, method).toMatchObject({status: 400, error: {code: -1102, msg: expect.stringContaining(`Unknown method '${method}'`)}});
+				expect(reply, method).toMatchObject({
+					status: 400,
+					error: {code: -1102, msg: expect.stringContaining(`Unknown method '${method}'`)},
+				});
 				expect(reply.error!.msg.split('serves: ')[1]).not.toMatch(/userDataStream\.(start|ping|stop)/);
 			}
 		} finally {
@@ -49,15 +56,30 @@ describe('by default (today’s Binance)', () => {
 	});
 
 	it('drydock’s own ccxt client still gets order updates (ccxt 4.5 subscribes over the WebSocket API)', async () => {
-		const client = await createExchange({environment: 'mock', restUrl: mock.rest, wsUrl: mock.ws, apiKey: mock.apiKey, secret: mock.apiSecret, enableRateLimit: false, timeoutMs: 5000, wsReconnectBaseMs: 50});
+		const client = await createExchange({
+			environment: 'mock',
+			restUrl: mock.rest,
+			wsUrl: mock.ws,
+			apiKey: mock.apiKey,
+			secret: mock.apiSecret,
+			enableRateLimit: false,
+			timeoutMs: 5000,
+			wsReconnectBaseMs: 50,
+		});
 		try {
 			await client.loadMarkets();
 			const watching = client.watchOrders('BTC/USDT');
 			// Let the subscription reach the mock before the order exists.
-			await new Promise((resolve) => setTimeout(resolve, 300));
-			const order = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 0.001, clientOrderId: 'retired-1'});
+			await new Promise(resolve => setTimeout(resolve, 300));
+			const order = await client.createOrder({
+				symbol: 'BTC/USDT',
+				side: 'buy',
+				type: 'market',
+				amount: 0.001,
+				clientOrderId: 'retired-1',
+			});
 			const updates = await watching;
-			expect(updates.map((o) => o.clientOrderId)).toContain(order.clientOrderId);
+			expect(updates.map(o => o.clientOrderId)).toContain(order.clientOrderId);
 		} finally {
 			await client.close();
 		}
@@ -82,9 +104,15 @@ describe('with legacyUserData (bots being migrated)', () => {
 			const started = await call(socket, 'userDataStream.start', {apiKey: mock.apiKey});
 			// One active key per account, as Binance: the WebSocket API hands out the same one.
 			expect(started).toMatchObject({status: 200, result: {listenKey: created.body.listenKey}});
-			expect(await call(socket, 'userDataStream.ping', {apiKey: mock.apiKey, listenKey: created.body.listenKey})).toMatchObject({status: 200, result: {}});
-			expect(await call(socket, 'userDataStream.stop', {apiKey: mock.apiKey, listenKey: created.body.listenKey})).toMatchObject({status: 200, result: {}});
-			expect(await call(socket, 'userDataStream.ping', {apiKey: mock.apiKey, listenKey: created.body.listenKey})).toMatchObject({status: 400, error: {code: -1125}});
+			expect(
+				await call(socket, 'userDataStream.ping', {apiKey: mock.apiKey, listenKey: created.body.listenKey}),
+			).toMatchObject({status: 200, result: {}});
+			expect(
+				await call(socket, 'userDataStream.stop', {apiKey: mock.apiKey, listenKey: created.body.listenKey}),
+			).toMatchObject({status: 200, result: {}});
+			expect(
+				await call(socket, 'userDataStream.ping', {apiKey: mock.apiKey, listenKey: created.body.listenKey}),
+			).toMatchObject({status: 400, error: {code: -1125}});
 			expect(await call(socket, 'userDataStream.start', {})).toMatchObject({status: 400, error: {code: -1102}});
 		} finally {
 			socket.close();
@@ -98,7 +126,9 @@ describe('parseLegacyUserData', () => {
 		expect(parseLegacyUserData(true)).toBe(true);
 		expect(parseLegacyUserData('on')).toBe(true);
 		expect(parseLegacyUserData('FALSE')).toBe(false);
-		expect(() => parseLegacyUserData('maybe', 'profile mock.legacyUserData')).toThrow('profile mock.legacyUserData: expected true or false, got "maybe"');
+		expect(() => parseLegacyUserData('maybe', 'profile mock.legacyUserData')).toThrow(
+			'profile mock.legacyUserData: expected true or false, got "maybe"',
+		);
 		expect(() => parseLegacyUserData(2)).toThrow(/mock\.legacyUserData: expected true or false, got 2/);
 		expect(LEGACY_USER_DATA_NOTICE).toContain('2026-02-20');
 	});

@@ -40,11 +40,16 @@ describe('time unit', () => {
 
 	it('REST: an order placed with a µs timestamp answers transactTime and workingTime in µs', async () => {
 		const query = `symbol=BTCUSDT&side=BUY&type=MARKET&quoteOrderQty=20&newOrderRespType=RESULT&timestamp=${Date.now() * 1000}`;
-		const response = await fetch(`${mock.rest}/api/v3/order?${query}&signature=${hmacHex(mock.apiSecret, query)}`, {method: 'POST', headers: {'X-MBX-APIKEY': mock.apiKey, 'X-MBX-TIME-UNIT': 'MICROSECOND'}});
+		const response = await fetch(`${mock.rest}/api/v3/order?${query}&signature=${hmacHex(mock.apiSecret, query)}`, {
+			method: 'POST',
+			headers: {'X-MBX-APIKEY': mock.apiKey, 'X-MBX-TIME-UNIT': 'MICROSECOND'},
+		});
 		const body = (await response.json()) as {transactTime: number; workingTime: number; orderId: number};
 		expect(response.status).toBe(200);
 		expect(isMicros(body.transactTime) && isMicros(body.workingTime)).toBe(true);
-		const row = (await get('/api/v3/order', undefined, `symbol=BTCUSDT&orderId=${body.orderId}&timestamp=${Date.now()}`)).body as {time: number};
+		const row = (
+			await get('/api/v3/order', undefined, `symbol=BTCUSDT&orderId=${body.orderId}&timestamp=${Date.now()}`)
+		).body as {time: number};
 		expect(row.time * 1000).toBe(body.transactTime);
 	});
 
@@ -56,7 +61,10 @@ describe('time unit', () => {
 			expect(isMillis(((await call(milli, 'time')).result as {serverTime: number}).serverTime)).toBe(true);
 			const params = {apiKey: mock.apiKey, timestamp: Date.now() * 1000};
 			const account = await call(micro, 'account.status', wsSigned(mock.apiKey, hmacSigner(mock.apiSecret), {}));
-			expect(isMicros((account.result as {updateTime: number}).updateTime) || (account.result as {updateTime: number}).updateTime === 0).toBe(true);
+			expect(
+				isMicros((account.result as {updateTime: number}).updateTime) ||
+					(account.result as {updateTime: number}).updateTime === 0,
+			).toBe(true);
 			const signature = hmacSigner(mock.apiSecret)(`apiKey=${params.apiKey}&timestamp=${params.timestamp}`);
 			expect(await call(milli, 'account.status', {...params, signature})).toMatchObject({status: 200});
 		} finally {

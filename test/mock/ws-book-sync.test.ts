@@ -23,13 +23,13 @@ let wsUrl: string;
 beforeAll(async () => {
 	server = http.createServer();
 	layer = attachWebSocketLayer(server, {market, users: new FakeUsers(), credentials, faults: new FakeFaults()});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 	wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
 	await layer.close();
-	await new Promise<void>((resolve) => server.close(() => resolve()));
+	await new Promise<void>(resolve => server.close(() => resolve()));
 });
 
 /** Runs `steps` simulation steps of 100 ms virtual time, yielding to the event loop so frames go out. */
@@ -37,7 +37,7 @@ async function runSteps(steps: number): Promise<void> {
 	for (let index = 0; index < steps; index++) {
 		virtualNow += 100;
 		market.step();
-		if (index % 10 === 9) await new Promise((resolve) => setTimeout(resolve, 1));
+		if (index % 10 === 9) await new Promise(resolve => setTimeout(resolve, 1));
 	}
 }
 
@@ -76,9 +76,10 @@ class LocalBook {
 	}
 
 	top(limit: number): WireDepthSnapshot {
-		const sorted = (side: Map<string, string>, descending: boolean) => [...side]
-			.sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
-			.slice(0, limit);
+		const sorted = (side: Map<string, string>, descending: boolean) =>
+			[...side]
+				.sort((a, b) => (descending ? Number(b[0]) - Number(a[0]) : Number(a[0]) - Number(b[0])))
+				.slice(0, limit);
 		return {lastUpdateId: this.lastUpdateId, bids: sorted(this.bids, true), asks: sorted(this.asks, false)};
 	}
 }
@@ -87,15 +88,18 @@ describe('diff depth against the market simulator', () => {
 	it('syncs a local book from the snapshot plus > 1000 gap-free diffs (100 ms and merged 1000 ms streams)', async () => {
 		const fast = await TestClient.open(`${wsUrl}/ws/0`);
 		const slow = await TestClient.open(`${wsUrl}/stream?streams=btcusdt@depth`);
-		expect(await fast.request({method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1})).toEqual({result: null, id: 1});
+		expect(await fast.request({method: 'SUBSCRIBE', params: ['btcusdt@depth@100ms'], id: 1})).toEqual({
+			result: null,
+			id: 1,
+		});
 		// 1. buffer events; 2. take the snapshot (what GET /api/v3/depth?limit=1000 returns) after some are buffered.
 		await runSteps(5);
-		await fast.next((m) => m['e'] === 'depthUpdate');
+		await fast.next(m => m['e'] === 'depthUpdate');
 		const snapshot = market.depth('BTCUSDT', 1000);
 		const book = new LocalBook(snapshot);
 		await runSteps(1200);
 		const final = market.depth('BTCUSDT', 1000);
-		await fast.next((m) => m['e'] === 'depthUpdate' && m['u'] === final.lastUpdateId, 5000);
+		await fast.next(m => m['e'] === 'depthUpdate' && m['u'] === final.lastUpdateId, 5000);
 		for (const message of fast.messages) {
 			if ((message as {e?: string}).e === 'depthUpdate') book.apply(message as WireDepthUpdate);
 		}
@@ -103,8 +107,8 @@ describe('diff depth against the market simulator', () => {
 		expect(book.top(20)).toEqual(market.depth('BTCUSDT', 20));
 
 		// The merged 1000 ms stream: consecutive batches are contiguous too.
-		await slow.next((m) => (m['data'] as WireDepthUpdate).u === final.lastUpdateId, 3000);
-		const batches = slow.messages.map((message) => (message as {data: WireDepthUpdate}).data);
+		await slow.next(m => (m['data'] as WireDepthUpdate).u === final.lastUpdateId, 3000);
+		const batches = slow.messages.map(message => (message as {data: WireDepthUpdate}).data);
 		expect(batches.length).toBeGreaterThan(1);
 		for (let index = 1; index < batches.length; index++) {
 			expect(batches[index]?.U).toBe((batches[index - 1]?.u ?? 0) + 1);
@@ -116,13 +120,16 @@ describe('diff depth against the market simulator', () => {
 	it('pushes real trades, aggTrades and klines from the simulator', async () => {
 		const client = await TestClient.open(`${wsUrl}/stream?streams=ethusdt@trade/ethusdt@aggTrade/ethusdt@kline_1m`);
 		await runSteps(50);
-		const trade = await client.next((m) => m['stream'] === 'ethusdt@trade');
-		const agg = await client.next((m) => m['stream'] === 'ethusdt@aggTrade');
+		const trade = await client.next(m => m['stream'] === 'ethusdt@trade');
+		const agg = await client.next(m => m['stream'] === 'ethusdt@aggTrade');
 		expect(trade['data']).toMatchObject({e: 'trade', s: 'ETHUSDT'});
 		expect(agg['data']).toMatchObject({e: 'aggTrade', s: 'ETHUSDT'});
 		// Virtual time runs 100x fast, so a minute candle closes within a few real ticks.
 		await runSteps(700);
-		const closed = await client.next((m) => m['stream'] === 'ethusdt@kline_1m' && (m['data'] as {k: {x: boolean}}).k.x, 5000);
+		const closed = await client.next(
+			m => m['stream'] === 'ethusdt@kline_1m' && (m['data'] as {k: {x: boolean}}).k.x,
+			5000,
+		);
 		const k = (closed['data'] as {k: {t: number; T: number; n: number}}).k;
 		expect(k.T - k.t).toBe(59_999);
 		client.close();

@@ -73,25 +73,33 @@ describe('faults', () => {
 		expect(market.messages.length).toBe(before);
 		expect(legacy.messages).toHaveLength(0);
 		expect(pings).toBeGreaterThanOrEqual(3);
-		expect(await market.request({method: 'LIST_SUBSCRIPTIONS', id: 9})).toEqual({result: ['btcusdt@trade', 'btcusdt@depth10@100ms'], id: 9});
+		expect(await market.request({method: 'LIST_SUBSCRIPTIONS', id: 9})).toEqual({
+			result: ['btcusdt@trade', 'btcusdt@depth10@100ms'],
+			id: 9,
+		});
 		expect(await user.request({id: 2, method: 'ping'})).toMatchObject({status: 200});
 		expect(exchange.layer.stats().openConnections).toBe(3);
 
 		exchange.faults.stalled = false;
 		const trade = exchange.market.trade();
-		expect((await market.next((m) => m['stream'] === 'btcusdt@trade', 3000, before))['data']).toEqual(trade);
-		await market.next((m) => m['stream'] === 'btcusdt@depth10@100ms', 1000, before);
+		expect((await market.next(m => m['stream'] === 'btcusdt@trade', 3000, before))['data']).toEqual(trade);
+		await market.next(m => m['stream'] === 'btcusdt@depth10@100ms', 1000, before);
 		exchange.users.push(API_KEY, {e: 'balanceUpdate', E: 2, a: 'USDT', d: '2', T: 2});
-		expect(await legacy.next((m) => m['e'] === 'balanceUpdate')).toMatchObject({d: '2'});
+		expect(await legacy.next(m => m['e'] === 'balanceUpdate')).toMatchObject({d: '2'});
 	});
 
 	it('drops every connection at once on drop-websockets and accepts new ones afterwards', async () => {
 		exchange = await startFakeExchange();
-		const connections = await Promise.all([open('/ws/btcusdt@trade'), open('/stream?streams=ethusdt@trade'), open('/ws-api/v3'), open('/ws/0')]);
+		const connections = await Promise.all([
+			open('/ws/btcusdt@trade'),
+			open('/stream?streams=ethusdt@trade'),
+			open('/ws-api/v3'),
+			open('/ws/0'),
+		]);
 		expect(exchange.layer.stats().openConnections).toBe(4);
 		exchange.faults.drops.emit();
-		const closed = await Promise.all(connections.map((client) => client.closed));
-		expect(closed.map((entry) => entry.code)).toEqual([1006, 1006, 1006, 1006]);
+		const closed = await Promise.all(connections.map(client => client.closed));
+		expect(closed.map(entry => entry.code)).toEqual([1006, 1006, 1006, 1006]);
 		await sleep(20);
 		expect(exchange.layer.stats().openConnections).toBe(0);
 		const fresh = await open('/ws/btcusdt@trade');

@@ -10,8 +10,14 @@ import {API_KEY, API_SECRET, credentials, sleep, startFakeExchange, TestClient, 
 const ED_KEY = 'fakeEd25519Key';
 const edPair = generateKeyPairSync('ed25519');
 const hmacKeys = hmacResolver(credentials);
-const keys: KeyResolver = (apiKey) => (apiKey === ED_KEY ? {type: 'ED25519', credential: {type: 'ED25519', publicKey: edPair.publicKey}, account: API_KEY} : hmacKeys(apiKey));
-const edSigned = (params: Record<string, unknown>): Record<string, unknown> => ({...params, signature: sign(null, Buffer.from(signaturePayload(params)), edPair.privateKey).toString('base64')});
+const keys: KeyResolver = apiKey =>
+	apiKey === ED_KEY
+		? {type: 'ED25519', credential: {type: 'ED25519', publicKey: edPair.publicKey}, account: API_KEY}
+		: hmacKeys(apiKey);
+const edSigned = (params: Record<string, unknown>): Record<string, unknown> => ({
+	...params,
+	signature: sign(null, Buffer.from(signaturePayload(params)), edPair.privateKey).toString('base64'),
+});
 
 let exchange: FakeExchange;
 const clients: TestClient[] = [];
@@ -26,7 +32,13 @@ function signed(params: Record<string, unknown>, secret = API_SECRET): Record<st
 	return {...params, signature: hmacHex(secret, signaturePayload(params))};
 }
 
-const balanceEvent = (delta: string): WireUserEvent => ({e: 'balanceUpdate', E: Date.now(), a: 'USDT', d: delta, T: Date.now()});
+const balanceEvent = (delta: string): WireUserEvent => ({
+	e: 'balanceUpdate',
+	E: Date.now(),
+	a: 'USDT',
+	d: delta,
+	T: Date.now(),
+});
 
 beforeEach(async () => {
 	exchange = await startFakeExchange({layer: {listenKeyTtlMs: 300, keys}});
@@ -39,27 +51,37 @@ afterEach(async () => {
 
 describe('WebSocket API user data', () => {
 	it('signs as ccxt does: key-sorted k=v pairs without the signature', () => {
-		expect(signaturePayload({timestamp: 5, apiKey: 'k', recvWindow: 10000, signature: 'x'})).toBe('apiKey=k&recvWindow=10000&timestamp=5');
+		expect(signaturePayload({timestamp: 5, apiKey: 'k', recvWindow: 10000, signature: 'x'})).toBe(
+			'apiKey=k&recvWindow=10000&timestamp=5',
+		);
 	});
 
 	it('subscribes with userDataStream.subscribe.signature and pushes {subscriptionId, event} for that API key only', async () => {
 		const client = await open('/ws-api/v3');
 		const reply = await client.request({
-			id: '1', method: 'userDataStream.subscribe.signature',
+			id: '1',
+			method: 'userDataStream.subscribe.signature',
 			params: signed({apiKey: API_KEY, timestamp: Date.now(), recvWindow: 10_000}),
 		});
 		expect(reply).toEqual({id: '1', status: 200, result: {subscriptionId: 0}});
 		const event = balanceEvent('10.00000000');
 		exchange.users.push('someoneElse', balanceEvent('1.00000000'));
 		exchange.users.push(API_KEY, event);
-		expect(await client.next((m) => 'event' in m)).toEqual({subscriptionId: 0, event});
+		expect(await client.next(m => 'event' in m)).toEqual({subscriptionId: 0, event});
 		await sleep(50);
-		expect(client.messages.filter((m) => 'event' in (m as object))).toHaveLength(1);
-		expect(await client.request({id: 2, method: 'session.subscriptions'})).toMatchObject({status: 200, result: [{subscriptionId: 0}]});
-		expect(await client.request({id: 3, method: 'userDataStream.unsubscribe', params: {subscriptionId: 0}})).toEqual({id: 3, status: 200, result: {}});
+		expect(client.messages.filter(m => 'event' in (m as object))).toHaveLength(1);
+		expect(await client.request({id: 2, method: 'session.subscriptions'})).toMatchObject({
+			status: 200,
+			result: [{subscriptionId: 0}],
+		});
+		expect(await client.request({id: 3, method: 'userDataStream.unsubscribe', params: {subscriptionId: 0}})).toEqual({
+			id: 3,
+			status: 200,
+			result: {},
+		});
 		exchange.users.push(API_KEY, event);
 		await sleep(50);
-		expect(client.messages.filter((m) => 'event' in (m as object))).toHaveLength(1);
+		expect(client.messages.filter(m => 'event' in (m as object))).toHaveLength(1);
 	});
 
 	it('rejects bad signatures, unknown keys, stale timestamps and missing parameters with Binance codes', async () => {
@@ -79,24 +101,54 @@ describe('WebSocket API user data', () => {
 			expect(reply).toMatchObject({id, status, error: {code}});
 		}
 		// A failed subscribe leaves the connection usable.
-		expect(await client.request({id: 'ok', method: 'userDataStream.subscribe.signature', params: signed({apiKey: API_KEY, timestamp: Date.now()})}))
-			.toMatchObject({status: 200, result: {subscriptionId: 0}});
+		expect(
+			await client.request({
+				id: 'ok',
+				method: 'userDataStream.subscribe.signature',
+				params: signed({apiKey: API_KEY, timestamp: Date.now()}),
+			}),
+		).toMatchObject({status: 200, result: {subscriptionId: 0}});
 	});
 
 	it('supports session.logon then userDataStream.subscribe, session.status, logout, ping and time', async () => {
 		const client = await open('/ws-api/v3');
-		expect(await client.request({id: 1, method: 'userDataStream.subscribe'})).toMatchObject({status: 401, error: {code: -1002}});
+		expect(await client.request({id: 1, method: 'userDataStream.subscribe'})).toMatchObject({
+			status: 401,
+			error: {code: -1002},
+		});
 		// Binance: session.logon takes Ed25519 keys only; an HMAC key is refused.
-		expect(await client.request({id: 'hmac', method: 'session.logon', params: signed({apiKey: API_KEY, timestamp: Date.now()})})).toMatchObject({status: 401, error: {code: -2015}});
-		const logon = await client.request({id: 2, method: 'session.logon', params: edSigned({apiKey: ED_KEY, timestamp: Date.now()})});
+		expect(
+			await client.request({
+				id: 'hmac',
+				method: 'session.logon',
+				params: signed({apiKey: API_KEY, timestamp: Date.now()}),
+			}),
+		).toMatchObject({status: 401, error: {code: -2015}});
+		const logon = await client.request({
+			id: 2,
+			method: 'session.logon',
+			params: edSigned({apiKey: ED_KEY, timestamp: Date.now()}),
+		});
 		expect(logon).toMatchObject({status: 200, result: {apiKey: ED_KEY, userDataStream: false}});
-		expect(await client.request({id: 3, method: 'userDataStream.subscribe'})).toEqual({id: 3, status: 200, result: {subscriptionId: 0}});
-		expect(await client.request({id: 4, method: 'userDataStream.subscribe'})).toMatchObject({status: 400, error: {code: -2035}});
-		expect(await client.request({id: 5, method: 'session.status'})).toMatchObject({result: {apiKey: ED_KEY, userDataStream: true}});
+		expect(await client.request({id: 3, method: 'userDataStream.subscribe'})).toEqual({
+			id: 3,
+			status: 200,
+			result: {subscriptionId: 0},
+		});
+		expect(await client.request({id: 4, method: 'userDataStream.subscribe'})).toMatchObject({
+			status: 400,
+			error: {code: -2035},
+		});
+		expect(await client.request({id: 5, method: 'session.status'})).toMatchObject({
+			result: {apiKey: ED_KEY, userDataStream: true},
+		});
 		const event = balanceEvent('2.00000000');
 		exchange.users.push(API_KEY, event);
-		expect(await client.next((m) => 'event' in m)).toEqual({subscriptionId: 0, event});
-		expect(await client.request({id: 6, method: 'session.logout'})).toMatchObject({status: 200, result: {apiKey: null}});
+		expect(await client.next(m => 'event' in m)).toEqual({subscriptionId: 0, event});
+		expect(await client.request({id: 6, method: 'session.logout'})).toMatchObject({
+			status: 200,
+			result: {apiKey: null},
+		});
 		expect(await client.request({id: 7, method: 'ping'})).toEqual({id: 7, status: 200, result: {}});
 		const time = await client.request({id: 8, method: 'v3/time'});
 		expect(Math.abs((time['result'] as {serverTime: number}).serverTime - Date.now())).toBeLessThan(1000);
@@ -106,8 +158,11 @@ describe('WebSocket API user data', () => {
 		const client = await open('/ws-api/v3');
 		const other = await open('/ws-api/v3');
 		client.send('{oops');
-		expect(await client.next((m) => m['status'] === 400)).toMatchObject({id: null, error: {code: -1102}});
-		expect(await client.request({id: 'x', method: 'order.teleport'})).toMatchObject({status: 400, error: {msg: expect.stringMatching(/Unknown method/)}});
+		expect(await client.next(m => m['status'] === 400)).toMatchObject({id: null, error: {code: -1102}});
+		expect(await client.request({id: 'x', method: 'order.teleport'})).toMatchObject({
+			status: 400,
+			error: {msg: expect.stringMatching(/Unknown method/)},
+		});
 		client.ws.send(Buffer.from([0xff, 0x00]), {binary: true});
 		expect((await client.closed).code).toBe(1003);
 		expect(await other.request({id: 1, method: 'ping'})).toMatchObject({status: 200});
@@ -122,15 +177,15 @@ describe('legacy listenKey stream', () => {
 		const client = await open(`/ws/${listenKey}`);
 		const event = balanceEvent('3.00000000');
 		exchange.users.push(API_KEY, event);
-		expect(await client.next((m) => m['e'] === 'balanceUpdate')).toEqual(event);
+		expect(await client.next(m => m['e'] === 'balanceUpdate')).toEqual(event);
 
 		// Keep-alive extends the key past its 300 ms TTL.
 		for (let index = 0; index < 4; index++) {
 			await sleep(100);
 			expect(exchange.layer.listenKeys.keepAlive(listenKey)).toBe(true);
 		}
-		expect(await client.next((m) => m['e'] === 'listenKeyExpired', 100).catch(() => undefined)).toBeUndefined();
-		const expired = await client.next((m) => m['e'] === 'listenKeyExpired', 1500);
+		expect(await client.next(m => m['e'] === 'listenKeyExpired', 100).catch(() => undefined)).toBeUndefined();
+		const expired = await client.next(m => m['e'] === 'listenKeyExpired', 1500);
 		expect(expired).toMatchObject({listenKey});
 		expect((await client.closed).code).toBe(1000);
 		expect(exchange.layer.listenKeys.keepAlive(listenKey)).toBe(false);

@@ -5,7 +5,13 @@
  * `timeout`, and a dropped stream that the StreamWatcher sees and reconnects.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {createExchange, ExchangeError, StreamWatcher, type ExchangeClient, type StreamEvent} from '../../source/exchange/index.js';
+import {
+	createExchange,
+	ExchangeError,
+	StreamWatcher,
+	type ExchangeClient,
+	type StreamEvent,
+} from '../../source/exchange/index.js';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
 import {mockTarget, startMock, within, type Mock} from '../exchange/helpers.js';
 
@@ -71,7 +77,7 @@ describe('ccxt through the fault proxy', () => {
 		expect((await exchange.fetchTicker('BTC/USDT')).symbol).toBe('BTC/USDT');
 	});
 
-	it('a blackhole makes ccxt\'s own timeout fire: ExchangeError kind timeout', async () => {
+	it("a blackhole makes ccxt's own timeout fire: ExchangeError kind timeout", async () => {
 		proxy.inject({kind: 'blackhole', scope: 'rest'}, 3_000);
 		const started = performance.now();
 		const error = await exchange.fetchTicker('BTC/USDT').catch((e: unknown) => e);
@@ -94,8 +100,12 @@ describe('ccxt through the fault proxy', () => {
 			expect(proxy.stats().effects['drop-websockets']).toBeGreaterThanOrEqual(1);
 			await expect.poll(() => watcher.stats('btcusdt@trade')?.reconnects ?? 0, {timeout: 10_000}).toBeGreaterThan(0);
 			const droppedAt = watcher.stats('btcusdt@trade')!.lastDropAt!;
-			await expect.poll(() => watcher.stats('btcusdt@trade')!.lastMessageAt ?? 0, {timeout: 10_000}).toBeGreaterThan(droppedAt);
-			expect(events.some(e => e.type === 'status' && (e.status === 'reconnecting' || e.status === 'closed'))).toBe(true);
+			await expect
+				.poll(() => watcher.stats('btcusdt@trade')!.lastMessageAt ?? 0, {timeout: 10_000})
+				.toBeGreaterThan(droppedAt);
+			expect(events.some(e => e.type === 'status' && (e.status === 'reconnecting' || e.status === 'closed'))).toBe(
+				true,
+			);
 			expect(events.some(e => e.type === 'reconnect')).toBe(true);
 			// The new connection went through the proxy too.
 			expect(proxy.stats().connections.streams).toBeGreaterThan(streamsBefore);
@@ -119,16 +129,29 @@ describe('ccxt through the fault proxy', () => {
 	});
 
 	it('a venue the proxy cannot reach fails with the real reason (network, ECONNREFUSED), not as a timeout', async () => {
-		const nowhere = await createExchange({environment: 'mock', restUrl: 'http://127.0.0.1:9', wsUrl: 'ws://127.0.0.1:9', enableRateLimit: false, timeoutMs: 2_000, proxyUrl: proxy.url});
+		const nowhere = await createExchange({
+			environment: 'mock',
+			restUrl: 'http://127.0.0.1:9',
+			wsUrl: 'ws://127.0.0.1:9',
+			enableRateLimit: false,
+			timeoutMs: 2_000,
+			proxyUrl: proxy.url,
+		});
 		try {
 			const error = await nowhere.ping().catch((e: unknown) => e);
-			expect(error).toMatchObject({kind: 'network', message: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:9 \(CONNECT 127\.0\.0\.1:9 through the fault proxy/)});
+			expect(error).toMatchObject({
+				kind: 'network',
+				message: expect.stringMatching(/ECONNREFUSED 127\.0\.0\.1:9 \(CONNECT 127\.0\.0\.1:9 through the fault proxy/),
+			});
 		} finally {
 			await nowhere.close();
 		}
 	});
 
 	it('refuses a proxy URL that is not http://', async () => {
-		await expect(createExchange(mockTarget(mock, {proxyUrl: 'socks5://127.0.0.1:1'}))).rejects.toMatchObject({kind: 'bad-request', message: expect.stringMatching(/must be an http:\/\/ proxy/)});
+		await expect(createExchange(mockTarget(mock, {proxyUrl: 'socks5://127.0.0.1:1'}))).rejects.toMatchObject({
+			kind: 'bad-request',
+			message: expect.stringMatching(/must be an http:\/\/ proxy/),
+		});
 	});
 });

@@ -44,11 +44,13 @@ describe('fault proxy: links end with their clients', () => {
 	it('a client that ends right after CONNECT or an upgrade (before the dial completes) leaves no link open', async () => {
 		const peers = new Set<net.Socket>();
 		// An echo server: ends its side when the client's end reaches it.
-		const echoPort = await listen(net.createServer(socket => {
-			peers.add(socket);
-			socket.on('close', () => peers.delete(socket));
-			socket.pipe(socket);
-		}));
+		const echoPort = await listen(
+			net.createServer(socket => {
+				peers.add(socket);
+				socket.on('close', () => peers.delete(socket));
+				socket.pipe(socket);
+			}),
+		);
 		proxy = await startFaultProxy();
 		const closed: Promise<void>[] = [];
 		for (let i = 0; i < 10; i++) {
@@ -57,9 +59,11 @@ describe('fault proxy: links end with their clients', () => {
 			socket.resume();
 			closed.push(new Promise(resolve => socket.once('close', () => resolve())));
 			// Tunnels, and absolute-form upgrades (the same splice after a dial).
-			socket.end(i % 2 === 0
-				? `CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`
-				: `GET ws://127.0.0.1:${echoPort}/ws HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`);
+			socket.end(
+				i % 2 === 0
+					? `CONNECT 127.0.0.1:${echoPort} HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\n\r\n`
+					: `GET ws://127.0.0.1:${echoPort}/ws HTTP/1.1\r\nHost: 127.0.0.1:${echoPort}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n`,
+			);
 		}
 		await expect.poll(() => proxy!.stats().connections).toMatchObject({total: 10, tunnels: 5, upgrades: 5});
 		await expect.poll(() => proxy!.stats().connections.open, {timeout: 2_000}).toBe(0);
@@ -73,15 +77,27 @@ describe('fault proxy: links end with their clients', () => {
  * (its event loop is blocked), and two connections fill that backlog, so later SYNs go unanswered.
  */
 async function hangingPort(): Promise<{port: number; stop: () => void}> {
-	const child: ChildProcess = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen({port: 0, host: '127.0.0.1', backlog: 1}, () => { console.log(s.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });"], {stdio: ['ignore', 'pipe', 'inherit']});
-	const port = Number(await new Promise<string>(resolve => child.stdout!.once('data', data => resolve(String(data).trim()))));
+	const child: ChildProcess = spawn(
+		process.execPath,
+		[
+			'-e',
+			"const s = require('net').createServer().listen({port: 0, host: '127.0.0.1', backlog: 1}, () => { console.log(s.address().port); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); });",
+		],
+		{stdio: ['ignore', 'pipe', 'inherit']},
+	);
+	const port = Number(
+		await new Promise<string>(resolve => child.stdout!.once('data', data => resolve(String(data).trim()))),
+	);
 	const fillers = [net.connect(port, '127.0.0.1'), net.connect(port, '127.0.0.1')];
 	for (const filler of fillers) filler.on('error', () => {});
 	await Promise.all(fillers.map(filler => new Promise(resolve => filler.once('connect', resolve))));
 	// Make sure a further connect really hangs here (it does on Linux), or the tests below prove nothing.
 	const probe = net.connect(port, '127.0.0.1');
 	probe.on('error', () => {});
-	const probeConnected = await Promise.race([new Promise<boolean>(resolve => probe.once('connect', () => resolve(true))), sleep(150).then(() => false)]);
+	const probeConnected = await Promise.race([
+		new Promise<boolean>(resolve => probe.once('connect', () => resolve(true))),
+		sleep(150).then(() => false),
+	]);
 	probe.destroy();
 	const stop = () => {
 		for (const filler of fillers) filler.destroy();
@@ -89,7 +105,9 @@ async function hangingPort(): Promise<{port: number; stop: () => void}> {
 	};
 	if (probeConnected) {
 		stop();
-		throw new Error('a connect to a full backlog completed: this kernel does not drop it, so no dial can be kept pending');
+		throw new Error(
+			'a connect to a full backlog completed: this kernel does not drop it, so no dial can be kept pending',
+		);
 	}
 	return {port, stop};
 }
@@ -142,10 +160,12 @@ describe('fault proxy: not an open relay', () => {
 	it('with a target allowlist, a CONNECT or plain request to another host:port gets 403 and is not dialed', async () => {
 		let dialed = 0;
 		const allowedPort = await listen(net.createServer(socket => socket.pipe(socket)));
-		const otherPort = await listen(net.createServer(socket => {
-			dialed++;
-			socket.destroy();
-		}));
+		const otherPort = await listen(
+			net.createServer(socket => {
+				dialed++;
+				socket.destroy();
+			}),
+		);
 		const allowlist = targetAllowlist([`http://127.0.0.1:${allowedPort}/api/v3`, 'wss://stream.binance.com:9443/ws']);
 		expect(allowlist.list()).toEqual([`127.0.0.1:${allowedPort}`, 'stream.binance.com:9443']);
 		proxy = await startFaultProxy({allowTarget: allowlist.allow});
@@ -175,7 +195,29 @@ describe('fault proxy: not an open relay', () => {
 function localhostCert(): {key: Buffer; cert: Buffer} | null {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-tls-'));
 	try {
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], {stdio: 'ignore'});
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=localhost',
+				'-addext',
+				'subjectAltName=DNS:localhost',
+				'-keyout',
+				path.join(dir, 'key.pem'),
+				'-out',
+				path.join(dir, 'cert.pem'),
+			],
+			{stdio: 'ignore'},
+		);
 		return {key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))};
 	} catch {
 		return null;
@@ -209,7 +251,8 @@ describe('fault proxy: reset probability is per request', () => {
 		};
 		httpPort = await listen(http.createServer(body), shared);
 		if (!tls) return;
-		for (const version of ['TLSv1.3', 'TLSv1.2'] as const) tlsServers.set(version, await listen(https.createServer({...tls, maxVersion: version}, body), shared));
+		for (const version of ['TLSv1.3', 'TLSv1.2'] as const)
+			tlsServers.set(version, await listen(https.createServer({...tls, maxVersion: version}, body), shared));
 	});
 
 	afterAll(() => {
@@ -225,7 +268,11 @@ describe('fault proxy: reset probability is per request', () => {
 		const tally = {ok: 0, reset: 0};
 		const once = async (agent: Agent) => {
 			try {
-				const reply = await request(`${origin}/api/v3/ping`, {dispatcher: agent, method: 'POST', body: 'x'.repeat(3000)});
+				const reply = await request(`${origin}/api/v3/ping`, {
+					dispatcher: agent,
+					method: 'POST',
+					body: 'x'.repeat(3000),
+				});
 				expect(await reply.body.text()).toBe('ok');
 				tally.ok++;
 			} catch (error) {
@@ -260,10 +307,13 @@ describe('fault proxy: reset probability is per request', () => {
 		rolls = 0;
 		// Absolute-form, the body in several chunks: one request, one roll.
 		const status = await new Promise<number>((resolve, reject) => {
-			const req = http.request({host: '127.0.0.1', port: proxy!.port, method: 'POST', path: `http://127.0.0.1:${httpPort}/x`}, res => {
-				res.resume();
-				res.on('end', () => resolve(res.statusCode ?? 0));
-			});
+			const req = http.request(
+				{host: '127.0.0.1', port: proxy!.port, method: 'POST', path: `http://127.0.0.1:${httpPort}/x`},
+				res => {
+					res.resume();
+					res.on('end', () => resolve(res.statusCode ?? 0));
+				},
+			);
 			req.on('error', reject);
 			req.write('a'.repeat(1000));
 			setTimeout(() => req.end('b'.repeat(1000)), 20);
@@ -292,7 +342,10 @@ describe('tunnel agent: the TLS handshake has a deadline', () => {
 		proxy.inject({kind: 'blackhole'});
 		const agent = new Agent({connect: createTunnelConnector(proxy.url, 300)});
 		let started = performance.now();
-		await expect(request(`https://localhost:${venuePort}/api/v3/ping`, {dispatcher: agent})).rejects.toMatchObject({code: 'ETIMEDOUT', message: expect.stringMatching(/TLS handshake with localhost:\d+ .* within 300 ms/)});
+		await expect(request(`https://localhost:${venuePort}/api/v3/ping`, {dispatcher: agent})).rejects.toMatchObject({
+			code: 'ETIMEDOUT',
+			message: expect.stringMatching(/TLS handshake with localhost:\d+ .* within 300 ms/),
+		});
 		expect(performance.now() - started).toBeLessThan(2_000);
 		await agent.destroy();
 		const url = `wss://localhost:${venuePort}/ws`;

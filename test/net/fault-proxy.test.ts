@@ -53,7 +53,11 @@ beforeAll(async () => {
 		}
 		let body = '';
 		req.on('data', c => (body += c));
-		req.on('end', () => res.writeHead(200, {'content-type': 'text/plain', 'x-seen-url': req.url ?? ''}).end(`hello ${req.method} ${req.url} ${body}`));
+		req.on('end', () =>
+			res
+				.writeHead(200, {'content-type': 'text/plain', 'x-seen-url': req.url ?? ''})
+				.end(`hello ${req.method} ${req.url} ${body}`),
+		);
 	});
 	httpPort = await listen(httpServer);
 	wss = new WebSocketServer({host: '127.0.0.1', port: 0});
@@ -87,12 +91,21 @@ afterEach(async () => {
 function get(pathName: string, timeoutMs = 5_000): Promise<{status: number; body: string; ms: number}> {
 	const started = performance.now();
 	return new Promise((resolve, reject) => {
-		const req = http.get({host: '127.0.0.1', port: httpPort, path: pathName, agent: createTunnelAgent(proxy.url, 'http://x'), timeout: timeoutMs}, res => {
-			let body = '';
-			res.on('data', c => (body += c));
-			res.on('end', () => resolve({status: res.statusCode ?? 0, body, ms: performance.now() - started}));
-			res.on('error', reject);
-		});
+		const req = http.get(
+			{
+				host: '127.0.0.1',
+				port: httpPort,
+				path: pathName,
+				agent: createTunnelAgent(proxy.url, 'http://x'),
+				timeout: timeoutMs,
+			},
+			res => {
+				let body = '';
+				res.on('data', c => (body += c));
+				res.on('end', () => resolve({status: res.statusCode ?? 0, body, ms: performance.now() - started}));
+				res.on('error', reject);
+			},
+		);
 		req.on('timeout', () => req.destroy(Object.assign(new Error('client timeout'), {code: 'CLIENT_TIMEOUT'})));
 		req.on('error', reject);
 	});
@@ -160,7 +173,9 @@ describe('fault proxy: forwarding', () => {
 		expect(await reply('\u0000\u0001garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
 		expect(await reply('GET /api/v3/ping HTTP/1.1\r\nHost: x\r\n\r\n')).toMatch(/^HTTP\/1\.1 400[^]*absolute-form/);
 		expect(await reply('CONNECT 127.0.0.1:99999 HTTP/1.1\r\n\r\n')).toMatch(/^HTTP\/1\.1 400[^]*bad CONNECT target/);
-		expect(await reply(`GET https://127.0.0.1:${httpPort}/ HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400[^]*CONNECT/);
+		expect(await reply(`GET https://127.0.0.1:${httpPort}/ HTTP/1.1\r\nHost: x\r\n\r\n`)).toMatch(
+			/^HTTP\/1\.1 400[^]*CONNECT/,
+		);
 		expect((await get('/still-fine')).status).toBe(200);
 		expect(proxy.stats().connections.refused).toBe(3);
 	});
@@ -168,11 +183,20 @@ describe('fault proxy: forwarding', () => {
 	it('forwards absolute-form plain HTTP requests (method, path, body, status, headers)', async () => {
 		proxy = await startFaultProxy();
 		const result = await new Promise<{status: number; body: string; seen: string}>((resolve, reject) => {
-			const req = http.request({host: '127.0.0.1', port: proxy.port, method: 'POST', path: `http://127.0.0.1:${httpPort}/api/v3/order?x=1`, headers: {'content-type': 'text/plain'}}, res => {
-				let body = '';
-				res.on('data', c => (body += c));
-				res.on('end', () => resolve({status: res.statusCode ?? 0, body, seen: String(res.headers['x-seen-url'])}));
-			});
+			const req = http.request(
+				{
+					host: '127.0.0.1',
+					port: proxy.port,
+					method: 'POST',
+					path: `http://127.0.0.1:${httpPort}/api/v3/order?x=1`,
+					headers: {'content-type': 'text/plain'},
+				},
+				res => {
+					let body = '';
+					res.on('data', c => (body += c));
+					res.on('end', () => resolve({status: res.statusCode ?? 0, body, seen: String(res.headers['x-seen-url'])}));
+				},
+			);
 			req.on('error', reject);
 			req.end('side=BUY');
 		});
@@ -187,7 +211,12 @@ describe('fault proxy: forwarding', () => {
 				host: '127.0.0.1',
 				port: proxy.port,
 				path: `ws://127.0.0.1:${wsPort}/ws`,
-				headers: {'connection': 'Upgrade', 'upgrade': 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': Buffer.alloc(16, 1).toString('base64')},
+				headers: {
+					connection: 'Upgrade',
+					upgrade: 'websocket',
+					'sec-websocket-version': '13',
+					'sec-websocket-key': Buffer.alloc(16, 1).toString('base64'),
+				},
 			});
 			req.on('upgrade', (res, socket, head) => {
 				expect(res.statusCode).toBe(101);
@@ -220,7 +249,29 @@ describe('fault proxy: forwarding', () => {
 	it('wss:// through the tunnel agent: TLS end to end, the proxy only sees a tunnel to a stream host', async () => {
 		const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-tls-'));
 		try {
-			execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], {stdio: 'ignore'});
+			execFileSync(
+				'openssl',
+				[
+					'req',
+					'-x509',
+					'-newkey',
+					'ec',
+					'-pkeyopt',
+					'ec_paramgen_curve:prime256v1',
+					'-nodes',
+					'-days',
+					'1',
+					'-subj',
+					'/CN=localhost',
+					'-addext',
+					'subjectAltName=DNS:localhost',
+					'-keyout',
+					path.join(dir, 'key.pem'),
+					'-out',
+					path.join(dir, 'cert.pem'),
+				],
+				{stdio: 'ignore'},
+			);
 		} catch {
 			return; // no openssl on this machine: nothing to test TLS with
 		}
@@ -249,7 +300,9 @@ describe('fault proxy: forwarding', () => {
 		const reply = await request(`https://localhost:${port}/api/v3/ping`, {dispatcher: trusted});
 		expect(await reply.body.text()).toBe('rest over tls');
 		const untrusted = new Agent({connect: createTunnelConnector(proxy.url, 5_000)});
-		await expect(request(`https://localhost:${port}/api/v3/ping`, {dispatcher: untrusted})).rejects.toThrow(/self.signed|certificate/i);
+		await expect(request(`https://localhost:${port}/api/v3/ping`, {dispatcher: untrusted})).rejects.toThrow(
+			/self.signed|certificate/i,
+		);
 		await Promise.all([trusted.close(), untrusted.close()]);
 		for (const client of secure.clients) client.terminate();
 		await new Promise(resolve => server.close(resolve));
@@ -260,7 +313,8 @@ describe('fault proxy: faults seen from a client', () => {
 	it('latency delays both directions; clearing it restores the pace', async () => {
 		proxy = await startFaultProxy();
 		// Fastest of three, so a busy machine's hiccup does not decide.
-		const fastest = async (pathName: string) => Math.min(...[(await get(pathName)).ms, (await get(pathName)).ms, (await get(pathName)).ms]);
+		const fastest = async (pathName: string) =>
+			Math.min(...[(await get(pathName)).ms, (await get(pathName)).ms, (await get(pathName)).ms]);
 		const base = await fastest('/a');
 		proxy.inject({kind: 'latency', ms: 150});
 		const slow = (await get('/b')).ms;
@@ -287,7 +341,7 @@ describe('fault proxy: faults seen from a client', () => {
 		expect(proxy.stats().effects.reset).toBe(1);
 	});
 
-	it('blackhole: nothing comes back, so the client\'s own timeout fires; after the fault, calls work', async () => {
+	it("blackhole: nothing comes back, so the client's own timeout fires; after the fault, calls work", async () => {
 		proxy = await startFaultProxy();
 		proxy.inject({kind: 'blackhole'}, 400);
 		const started = performance.now();
@@ -312,10 +366,12 @@ describe('fault proxy: faults seen from a client', () => {
 			let seenDuring = -1;
 			const peek = setTimeout(() => (seenDuring = seen), 200);
 			const status = await new Promise<number>((resolve, reject) => {
-				http.get({host: '127.0.0.1', port: proxy.port, path: `http://127.0.0.1:${httpPort}/counted`}, res => {
-					res.resume();
-					resolve(res.statusCode ?? 0);
-				}).on('error', reject);
+				http
+					.get({host: '127.0.0.1', port: proxy.port, path: `http://127.0.0.1:${httpPort}/counted`}, res => {
+						res.resume();
+						resolve(res.statusCode ?? 0);
+					})
+					.on('error', reject);
 			});
 			clearTimeout(peek);
 			expect(seenDuring, 'nothing reached the server during the fault').toBe(0);
@@ -397,10 +453,13 @@ describe('fault proxy: faults seen from a client', () => {
 		proxy.inject({kind: 'latency', ms: 5});
 		let res!: http.IncomingMessage;
 		const got = new Promise<void>((resolve, reject) => {
-			const req = http.get({host: '127.0.0.1', port: httpPort, path: '/big', agent: createTunnelAgent(proxy.url, 'http://x')}, r => {
-				res = r;
-				resolve();
-			});
+			const req = http.get(
+				{host: '127.0.0.1', port: httpPort, path: '/big', agent: createTunnelAgent(proxy.url, 'http://x')},
+				r => {
+					res = r;
+					resolve();
+				},
+			);
 			req.on('error', reject);
 		});
 		await got;
@@ -427,10 +486,22 @@ describe('fault proxy: faults seen from a client', () => {
 
 describe('proxy fault parameters', () => {
 	it('validates with messages naming the field', () => {
-		expect(parseProxyFault('reset', {probability: 2})).toEqual({ok: false, message: '"params.probability" must be a number between 0 and 1'});
-		expect(parseProxyFault('blackhole', {scope: 'x'})).toMatchObject({ok: false, message: expect.stringMatching(/"params.scope" must be one of all, rest, streams/)});
-		expect(parseProxyFault('latency', {ms: 10, route: '/api/v3/order'})).toMatchObject({ok: false, message: expect.stringMatching(/TLS tunnel hides the request path/)});
+		expect(parseProxyFault('reset', {probability: 2})).toEqual({
+			ok: false,
+			message: '"params.probability" must be a number between 0 and 1',
+		});
+		expect(parseProxyFault('blackhole', {scope: 'x'})).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/"params.scope" must be one of all, rest, streams/),
+		});
+		expect(parseProxyFault('latency', {ms: 10, route: '/api/v3/order'})).toMatchObject({
+			ok: false,
+			message: expect.stringMatching(/TLS tunnel hides the request path/),
+		});
 		expect(parseProxyFault('reset', {})).toEqual({ok: true, fault: {kind: 'reset', probability: 1}});
-		expect(parseProxyFault('latency', {ms: 5, jitterMs: 2})).toEqual({ok: true, fault: {kind: 'latency', ms: 5, jitterMs: 2}});
+		expect(parseProxyFault('latency', {ms: 5, jitterMs: 2})).toEqual({
+			ok: true,
+			fault: {kind: 'latency', ms: 5, jitterMs: 2},
+		});
 	});
 });

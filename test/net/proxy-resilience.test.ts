@@ -21,22 +21,27 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 
 	beforeAll(async () => {
 		mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 11, symbols: ['BTCUSDT']});
-		const profile = validateProfile({
-			name: 'proxy-resilience',
-			exchange: 'binance',
-			environment: 'mock',
-			urls: {rest: mock.rest, ws: mock.ws},
-			symbols: ['BTC/USDT'],
-			rateLimit: {enableRateLimit: false},
-			breaker: {failureThreshold: 3, openMs: 800, halfOpenProbes: 1},
-			retry: {attempts: 2, baseMs: 20, maxMs: 100},
-			timeouts: {requestMs: 3_000},
-			thresholds: {restP99Ms: 10_000, orderAckP99Ms: 10_000, streamP99LatencyMs: 10_000},
-		}, 'test profile');
+		const profile = validateProfile(
+			{
+				name: 'proxy-resilience',
+				exchange: 'binance',
+				environment: 'mock',
+				urls: {rest: mock.rest, ws: mock.ws},
+				symbols: ['BTC/USDT'],
+				rateLimit: {enableRateLimit: false},
+				breaker: {failureThreshold: 3, openMs: 800, halfOpenProbes: 1},
+				retry: {attempts: 2, baseMs: 20, maxMs: 100},
+				timeouts: {requestMs: 3_000},
+				thresholds: {restP99Ms: 10_000, orderAckP99Ms: 10_000, streamP99LatencyMs: 10_000},
+			},
+			'test profile',
+		);
 		runtime = await buildRuntime({profile, env: {DRYDOCK_FAULT_PROXY: 'on'}});
 		// As on testnet/mainnet: only the proxy, no mock admin API.
 		runtime.services.faults = createProxyFaultInjector(runtime.faultProxy!, runtime.exchange);
-		engine = new Engine<PhaseServices, Profile>(engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50}));
+		engine = new Engine<PhaseServices, Profile>(
+			engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50}),
+		);
 	}, 30_000);
 
 	afterAll(async () => {
@@ -52,7 +57,9 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 		expect(check('ws-drop-recovery').verdict, summary).toBe('pass');
 		expect(check('timeouts').verdict, summary).toBe('pass');
 		expect(check('breaker').verdict, summary).toBe('skipped');
-		expect(check('breaker').reason).toMatch(/^5xx responses cannot be injected into a TLS tunnel without terminating TLS/);
+		expect(check('breaker').reason).toMatch(
+			/^5xx responses cannot be injected into a TLS tunnel without terminating TLS/,
+		);
 		expect(check('rate-limit-storm').verdict, summary).toBe('skipped');
 		expect(check('rate-limit-storm').reason).toMatch(/^429 responses cannot be injected into a TLS tunnel/);
 		expect(view.status, summary).toBe('pass');
@@ -64,7 +71,7 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 		expect(stats.connections.refused, 'no venue traffic was refused').toBe(0);
 	}, 30_000);
 
-	it('the runtime\'s proxy dials only the venue: another loopback port is refused with 403', async () => {
+	it("the runtime's proxy dials only the venue: another loopback port is refused with 403", async () => {
 		const venuePort = Number(new URL(mock.rest).port);
 		const connect = async (authority: string) => {
 			const socket = net.connect(Number(new URL(runtime.faultProxy!.url).port), '127.0.0.1');
@@ -76,7 +83,9 @@ describe('resilience through the fault proxy, no venue-side fault API', () => {
 			socket.destroy();
 			return text;
 		};
-		expect(await connect(`127.0.0.1:${venuePort === 65_535 ? 1 : venuePort + 1}`)).toMatch(/^HTTP\/1\.1 403[^]*not allowed/);
+		expect(await connect(`127.0.0.1:${venuePort === 65_535 ? 1 : venuePort + 1}`)).toMatch(
+			/^HTTP\/1\.1 403[^]*not allowed/,
+		);
 		// The venue's port under another name is another target (nothing here may leave loopback, even if this broke).
 		expect(await connect(`localhost:${venuePort}`)).toMatch(/^HTTP\/1\.1 403/);
 		expect(await connect(`127.0.0.1:${venuePort}`)).toMatch(/^HTTP\/1\.1 200/);

@@ -70,7 +70,10 @@ describe('rawPublicGet through the fault proxy', () => {
 		proxy.inject({kind: 'reset', probability: 1, scope: 'rest'});
 		let error: unknown;
 		try {
-			error = await exchange.rawPublicGet('/api/v3/ping').then(() => null, (e: unknown) => e);
+			error = await exchange.rawPublicGet('/api/v3/ping').then(
+				() => null,
+				(e: unknown) => e,
+			);
 		} finally {
 			proxy.clear();
 		}
@@ -86,7 +89,10 @@ describe('rawPublicGet through the fault proxy', () => {
 		const started = performance.now();
 		let error: unknown;
 		try {
-			error = await exchange.rawPublicGet('/api/v3/ping').then(() => null, (e: unknown) => e);
+			error = await exchange.rawPublicGet('/api/v3/ping').then(
+				() => null,
+				(e: unknown) => e,
+			);
 		} finally {
 			proxy.clear();
 		}
@@ -117,13 +123,25 @@ describe('rawPublicGet through the fault proxy', () => {
 		});
 		await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
 		const venue = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-		const client = await createExchange({environment: 'mock', restUrl: venue, wsUrl: 'ws://127.0.0.1:9', enableRateLimit: false, timeoutMs: 20_000, proxyUrl: proxy.url});
+		const client = await createExchange({
+			environment: 'mock',
+			restUrl: venue,
+			wsUrl: 'ws://127.0.0.1:9',
+			enableRateLimit: false,
+			timeoutMs: 20_000,
+			proxyUrl: proxy.url,
+		});
 		try {
 			const tunnels = proxy.stats().connections.tunnels;
-			const error = await client.rawPublicGet('/api/v3/endless').then(() => null, (e: unknown) => e);
+			const error = await client.rawPublicGet('/api/v3/endless').then(
+				() => null,
+				(e: unknown) => e,
+			);
 			expect(error).toBeInstanceOf(ExchangeError);
 			expect((error as ExchangeError).source).toBe('BodyTooLarge');
-			expect((error as ExchangeError).message).toBe('GET /api/v3/endless: the reply body exceeds 4 MB (the cap on raw GET bodies); request aborted');
+			expect((error as ExchangeError).message).toBe(
+				'GET /api/v3/endless: the reply body exceeds 4 MB (the cap on raw GET bodies); request aborted',
+			);
 			// At least: undici dials a spare connection after an aborted request (its own behaviour, global fetch too).
 			expect(proxy.stats().connections.tunnels).toBeGreaterThan(tunnels);
 			const deadline = Date.now() + 3_000;

@@ -70,7 +70,12 @@ function newStore(): {store: EngineStore; engine: EngineHandle; now: () => numbe
 		mask: text => text,
 	});
 	cleanups.push(async () => store.close());
-	return {store, engine: {getSnapshot: store.getSnapshot, subscribe: store.subscribe, dispatch: () => {}}, now: () => t, advance: ms => void (t += ms)};
+	return {
+		store,
+		engine: {getSnapshot: store.getSnapshot, subscribe: store.subscribe, dispatch: () => {}},
+		now: () => t,
+		advance: ms => void (t += ms),
+	};
 }
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -84,24 +89,95 @@ async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void>
 /** Plays a run in which `orders` fails, a critical error occurs, RSS crosses its limit, and the run ends. */
 function playRun(h: ReturnType<typeof newStore>, secret: string): void {
 	const {store} = h;
-	store.apply({type: 'run-started', at: h.now(), runId: 'run-n1', plan: {name: 'quick', phases: ['connectivity', 'orders'], soakDurationMs: 0}, reportDir: 'reports/run-n1'});
-	store.apply({type: 'resource', at: h.now(), sample: {which: 'self', pid: 1, label: 'drydock', at: h.now(), cpuPercent: 95, rssMb: 90, heapMb: 40, eventLoopLagMs: 1, alive: true}});
+	store.apply({
+		type: 'run-started',
+		at: h.now(),
+		runId: 'run-n1',
+		plan: {name: 'quick', phases: ['connectivity', 'orders'], soakDurationMs: 0},
+		reportDir: 'reports/run-n1',
+	});
+	store.apply({
+		type: 'resource',
+		at: h.now(),
+		sample: {
+			which: 'self',
+			pid: 1,
+			label: 'drydock',
+			at: h.now(),
+			cpuPercent: 95,
+			rssMb: 90,
+			heapMb: 40,
+			eventLoopLagMs: 1,
+			alive: true,
+		},
+	});
 	store.publish();
 	store.apply({type: 'phase-started', at: h.now(), phase: 'connectivity'});
-	store.apply({type: 'check', at: h.now(), phase: 'connectivity', check: {id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms', at: h.now()}});
+	store.apply({
+		type: 'check',
+		at: h.now(),
+		phase: 'connectivity',
+		check: {id: 'ping', title: 'Ping', verdict: 'pass', measured: 1, threshold: '< 1000 ms', at: h.now()},
+	});
 	store.apply({type: 'phase-finished', at: h.now(), phase: 'connectivity', status: 'pass'});
 	store.apply({type: 'phase-started', at: h.now(), phase: 'orders'});
-	store.apply({type: 'check', at: h.now(), phase: 'orders', check: {id: 'limit-order', title: 'Limit order', verdict: 'fail', measured: 'rejected', threshold: 'accepted', reason: `signature with key ${secret} rejected`, at: h.now()}});
+	store.apply({
+		type: 'check',
+		at: h.now(),
+		phase: 'orders',
+		check: {
+			id: 'limit-order',
+			title: 'Limit order',
+			verdict: 'fail',
+			measured: 'rejected',
+			threshold: 'accepted',
+			reason: `signature with key ${secret} rejected`,
+			at: h.now(),
+		},
+	});
 	h.advance(2000);
 	store.apply({type: 'phase-finished', at: h.now(), phase: 'orders', status: 'fail'});
-	store.apply({type: 'error', at: h.now(), phase: 'orders', error: {kind: 'auth', message: `invalid key ${secret}`, critical: true}});
-	store.apply({type: 'resource', at: h.now(), sample: {which: 'self', pid: 1, label: 'drydock', at: h.now(), cpuPercent: 10, rssMb: 250, heapMb: 40, eventLoopLagMs: 1, alive: true}});
+	store.apply({
+		type: 'error',
+		at: h.now(),
+		phase: 'orders',
+		error: {kind: 'auth', message: `invalid key ${secret}`, critical: true},
+	});
+	store.apply({
+		type: 'resource',
+		at: h.now(),
+		sample: {
+			which: 'self',
+			pid: 1,
+			label: 'drydock',
+			at: h.now(),
+			cpuPercent: 10,
+			rssMb: 250,
+			heapMb: 40,
+			eventLoopLagMs: 1,
+			alive: true,
+		},
+	});
 	store.publish();
 	h.advance(1000);
 	store.apply({type: 'run-finished', at: h.now(), state: 'finished', exitCode: 1});
 	store.publish();
 	// Writing the report after the end spikes the CPU: not an anomaly of the run.
-	store.apply({type: 'resource', at: h.now(), sample: {which: 'self', pid: 1, label: 'drydock', at: h.now(), cpuPercent: 99, rssMb: 90, heapMb: 40, eventLoopLagMs: 1, alive: true}});
+	store.apply({
+		type: 'resource',
+		at: h.now(),
+		sample: {
+			which: 'self',
+			pid: 1,
+			label: 'drydock',
+			at: h.now(),
+			cpuPercent: 99,
+			rssMb: 90,
+			heapMb: 40,
+			eventLoopLagMs: 1,
+			alive: true,
+		},
+	});
 	store.publish();
 }
 
@@ -110,20 +186,37 @@ describe('createNotifier', () => {
 		const receiver = await startReceiver();
 		const h = newStore();
 		const secret = 'SECRETKEY123456';
-		const notifier = createNotifier({url: `${receiver.url}/hooks/TOKEN-abc?x=1`, format: 'generic', engine: h.engine, mask: text => text.replaceAll(secret, '***')});
+		const notifier = createNotifier({
+			url: `${receiver.url}/hooks/TOKEN-abc?x=1`,
+			format: 'generic',
+			engine: h.engine,
+			mask: text => text.replaceAll(secret, '***'),
+		});
 		playRun(h, secret);
 		await until(() => receiver.bodies.length >= 4);
 		const stats = await notifier.close();
 		expect(receiver.bodies.map(b => b.event)).toEqual(['phase-failed', 'anomaly', 'anomaly', 'run-end']);
 		expect(receiver.paths[0]).toBe('/hooks/TOKEN-abc?x=1');
-		const [phase, critical, rss, end] = receiver.bodies as {text: string; data: Record<string, unknown>; run_id: string}[];
+		const [phase, critical, rss, end] = receiver.bodies as {
+			text: string;
+			data: Record<string, unknown>;
+			run_id: string;
+		}[];
 		expect(phase!.run_id).toBe('run-n1');
-		expect(phase!.data).toMatchObject({phase: 'orders', failedChecks: [{id: 'limit-order', measured: 'rejected', threshold: 'accepted'}]});
+		expect(phase!.data).toMatchObject({
+			phase: 'orders',
+			failedChecks: [{id: 'limit-order', measured: 'rejected', threshold: 'accepted'}],
+		});
 		expect(phase!.text).toContain('phase orders FAILED');
 		expect(critical!.data).toMatchObject({kind: 'critical-error', metric: 'auth'});
 		// The first resource sample (CPU 95% at start-up) is not an anomaly; RSS 250 > 200 is.
 		expect(rss!.data).toMatchObject({kind: 'resource-limit', metric: 'drydock rss', value: 250, limit: 200});
-		expect(end!.data).toMatchObject({state: 'finished', exitCode: 1, failedPhases: ['orders'], phases: {passed: 1, failed: 1, total: 2}});
+		expect(end!.data).toMatchObject({
+			state: 'finished',
+			exitCode: 1,
+			failedPhases: ['orders'],
+			phases: {passed: 1, failed: 1, total: 2},
+		});
 		for (const body of receiver.raw) {
 			expect(body).not.toContain(secret);
 			expect(body).not.toContain('TOKEN-abc');
@@ -137,7 +230,14 @@ describe('createNotifier', () => {
 		const port = probe.port;
 		await probe.close();
 		const h = newStore();
-		const notifier = createNotifier({url: `http://127.0.0.1:${port}/hook`, format: 'generic', engine: h.engine, baseDelayMs: 40, maxDelayMs: 200, random: () => 0.5});
+		const notifier = createNotifier({
+			url: `http://127.0.0.1:${port}/hook`,
+			format: 'generic',
+			engine: h.engine,
+			baseDelayMs: 40,
+			maxDelayMs: 200,
+			random: () => 0.5,
+		});
 		playRun(h, 'x');
 		await until(() => notifier.stats().attempts >= 3);
 		expect(notifier.stats().sent).toBe(0);
@@ -152,11 +252,28 @@ describe('createNotifier', () => {
 	it('never blocks the run: a hung webhook, a bounded queue dropping the oldest, close() within its deadline', async () => {
 		const hung = await startReceiver(0, () => null);
 		const h = newStore();
-		const notifier = createNotifier({url: `${hung.url}/hook`, format: 'generic', engine: h.engine, maxQueue: 2, timeoutMs: 10_000});
-		h.store.apply({type: 'run-started', at: h.now(), runId: 'run-n2', plan: {name: 'quick', phases: ['soak'], soakDurationMs: 0}, reportDir: null});
+		const notifier = createNotifier({
+			url: `${hung.url}/hook`,
+			format: 'generic',
+			engine: h.engine,
+			maxQueue: 2,
+			timeoutMs: 10_000,
+		});
+		h.store.apply({
+			type: 'run-started',
+			at: h.now(),
+			runId: 'run-n2',
+			plan: {name: 'quick', phases: ['soak'], soakDurationMs: 0},
+			reportDir: null,
+		});
 		const started = performance.now();
 		for (let i = 0; i < 6; i++) {
-			h.store.apply({type: 'error', at: h.now(), phase: 'soak', error: {kind: `kind-${i}`, message: 'boom', critical: true}});
+			h.store.apply({
+				type: 'error',
+				at: h.now(),
+				phase: 'soak',
+				error: {kind: `kind-${i}`, message: 'boom', critical: true},
+			});
 			h.store.publish();
 		}
 		expect(performance.now() - started).toBeLessThan(200);
@@ -180,7 +297,12 @@ describe('createNotifier', () => {
 
 		const receiver = await startReceiver();
 		const h2 = newStore();
-		const slack = createNotifier({url: `${receiver.url}/services/T/B/XYZ`, format: 'slack', engine: h2.engine, events: ['phase-failed']});
+		const slack = createNotifier({
+			url: `${receiver.url}/services/T/B/XYZ`,
+			format: 'slack',
+			engine: h2.engine,
+			events: ['phase-failed'],
+		});
 		playRun(h2, '<b>&');
 		await until(() => receiver.bodies.length >= 1);
 		await slack.close();
@@ -191,7 +313,12 @@ describe('createNotifier', () => {
 		expect(body.blocks[0]!.text.text).not.toContain('<b>');
 
 		const h3 = newStore();
-		const telegram = createNotifier({url: `${receiver.url}/bot123:SECRET/sendMessage?chat_id=-100555`, format: 'telegram', engine: h3.engine, events: ['run-end']});
+		const telegram = createNotifier({
+			url: `${receiver.url}/bot123:SECRET/sendMessage?chat_id=-100555`,
+			format: 'telegram',
+			engine: h3.engine,
+			events: ['run-end'],
+		});
 		playRun(h3, 'x');
 		await until(() => receiver.bodies.length >= 2);
 		await telegram.close();
@@ -199,8 +326,14 @@ describe('createNotifier', () => {
 		expect(String(receiver.bodies[1]!.text)).toContain('run run-n1');
 		expect(receiver.raw[1]).not.toContain('SECRET');
 
-		expect(() => createNotifier({url: `${receiver.url}/bot1/sendMessage`, format: 'telegram', engine: h3.engine})).toThrow(UsageError);
-		expect(() => createNotifier({url: 'ftp://example', format: 'generic', engine: h3.engine})).toThrow('--notify: ftp: URLs are not supported');
-		expect(() => createNotifier({url: receiver.url, format: 'teams' as 'generic', engine: h3.engine})).toThrow('--notify-format: "teams" is not one of generic, slack, telegram');
+		expect(() =>
+			createNotifier({url: `${receiver.url}/bot1/sendMessage`, format: 'telegram', engine: h3.engine}),
+		).toThrow(UsageError);
+		expect(() => createNotifier({url: 'ftp://example', format: 'generic', engine: h3.engine})).toThrow(
+			'--notify: ftp: URLs are not supported',
+		);
+		expect(() => createNotifier({url: receiver.url, format: 'teams' as 'generic', engine: h3.engine})).toThrow(
+			'--notify-format: "teams" is not one of generic, slack, telegram',
+		);
 	});
 });

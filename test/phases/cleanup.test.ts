@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 async function fault(body: unknown): Promise<void> {
-	const response = await fetch(`${mock.admin}/faults`, {method: body === null ? 'DELETE' : 'POST', headers: {'content-type': 'application/json'}, body: body === null ? null : JSON.stringify(body)});
+	const response = await fetch(`${mock.admin}/faults`, {
+		method: body === null ? 'DELETE' : 'POST',
+		headers: {'content-type': 'application/json'},
+		body: body === null ? null : JSON.stringify(body),
+	});
 	expect(response.ok).toBe(true);
 }
 
@@ -36,7 +40,16 @@ describe('cancelAllOurs', () => {
 		for (let i = 0; i < 40; i++) {
 			const clientOrderId = tracker.nextClientOrderId('clean');
 			tracker.register({clientOrderId, symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price});
-			tracker.apply(await exchange.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price, clientOrderId}));
+			tracker.apply(
+				await exchange.createOrder({
+					symbol: 'BTC/USDT',
+					side: 'buy',
+					type: 'limit',
+					amount: 0.001,
+					price,
+					clientOrderId,
+				}),
+			);
 		}
 		expect(tracker.live('BTC/USDT').filter(order => order.status === 'open')).toHaveLength(40);
 		// 150 ms per request: 40 cancels in a row take > 6 s; the deadline is 4 s.

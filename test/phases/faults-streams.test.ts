@@ -16,7 +16,11 @@ describe('streams phase under faults', () => {
 
 	it('dropped connections mid-window: streams recover, reconnects and gaps counted', async () => {
 		const running = h.run(['streams']);
-		await until(() => (h.engine.store.publish().streams.find(s => s.id === 'btcusdt@trade')?.messages ?? 0) >= 3, 10_000, 'trades before the drop');
+		await until(
+			() => (h.engine.store.publish().streams.find(s => s.id === 'btcusdt@trade')?.messages ?? 0) >= 3,
+			10_000,
+			'trades before the drop',
+		);
 		await h.fault('drop-websockets');
 		const r = await running;
 		const view = r.phase('streams');
@@ -29,7 +33,10 @@ describe('streams phase under faults', () => {
 		expect(reconnects.reason).toContain('every stream recovered');
 		// What was lost while reconnecting is counted as sequence gaps, which fail their checks.
 		const gaps = [r.check('streams', 'trade-gaps'), r.check('streams', 'depth-gaps')];
-		expect(gaps.some(check => check.verdict === 'fail' && (check.measured as number) > 0), detail).toBe(true);
+		expect(
+			gaps.some(check => check.verdict === 'fail' && (check.measured as number) > 0),
+			detail,
+		).toBe(true);
 		expect(view.status).toBe('fail');
 		expect(r.snapshot.streams.find(s => s.id === 'btcusdt@trade')?.reconnects ?? 0).toBeGreaterThanOrEqual(1);
 	}, 20_000);
@@ -45,7 +52,10 @@ describe('streams phase under faults', () => {
 			expect(check.measured).toBe(0);
 		}
 		expect(r.check('streams', 'trade-messages').reason).toMatch(/silent|no message/);
-		expect(view.checks.some(c => c.verdict === 'fail'), detail).toBe(false);
+		expect(
+			view.checks.some(c => c.verdict === 'fail'),
+			detail,
+		).toBe(false);
 		expect(view.status).toBe('no-data');
 	}, 20_000);
 });

@@ -8,7 +8,9 @@ import {startHarness, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
-	h = await startHarness({risk: {maxOrderNotional: 25, maxPosition: 1000, maxOpenOrders: 100, dailyLossLimit: 1_000_000}});
+	h = await startHarness({
+		risk: {maxOrderNotional: 25, maxPosition: 1000, maxOpenOrders: 100, dailyLossLimit: 1_000_000},
+	});
 }, 30_000);
 afterAll(async () => {
 	await h?.close();
@@ -25,7 +27,9 @@ describe('flattenPositions', () => {
 		for (let i = 0; i < 3; i++) {
 			const clientOrderId = services.orders.nextClientOrderId('t');
 			services.orders.register({clientOrderId, symbol: 'BTC/USDT', side: 'buy', type: 'market', amount, price: null});
-			services.orders.apply(await exchange.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount, clientOrderId}));
+			services.orders.apply(
+				await exchange.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount, clientOrderId}),
+			);
 		}
 		const bought = services.orders.netPosition('BTC/USDT');
 		expect(bought).toBeGreaterThan(0);

@@ -19,7 +19,15 @@ export interface Harness {
 	runtime: BuiltRuntime<PhaseServices>;
 	engine: Engine<PhaseServices, Profile>;
 	/** Runs the phases as one plan; resolves once the engine has finished and published. */
-	run(phases: PhaseId[], soakDurationMs?: number): Promise<{outcome: RunOutcome; snapshot: EngineSnapshot; phase(id: PhaseId): PhaseView; check(phase: PhaseId, check: string): CheckResult}>;
+	run(
+		phases: PhaseId[],
+		soakDurationMs?: number,
+	): Promise<{
+		outcome: RunOutcome;
+		snapshot: EngineSnapshot;
+		phase(id: PhaseId): PhaseView;
+		check(phase: PhaseId, check: string): CheckResult;
+	}>;
 	/** POST {admin}/faults over HTTP, as the phases do. */
 	fault(fault: string, params?: Record<string, unknown>, durationMs?: number): Promise<void>;
 	close(): Promise<void>;
@@ -32,23 +40,36 @@ export interface HarnessOptions {
 	unmaskedEngine?: boolean;
 }
 
-export async function startHarness(profileInput: Partial<ProfileInput> = {}, mockOptions: MockExchangeOptions = {}, options: HarnessOptions = {}): Promise<Harness> {
-	const mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 11, symbols: ['BTCUSDT', 'ETHUSDT'], ...mockOptions});
-	const profile = validateProfile({
-		name: 'phases-test',
-		exchange: 'binance',
-		environment: 'mock',
-		urls: {rest: mock.rest, ws: mock.ws},
-		symbols: ['BTC/USDT'],
-		rateLimit: {enableRateLimit: false},
-		breaker: {failureThreshold: 3, openMs: 800, halfOpenProbes: 1},
-		retry: {attempts: 2, baseMs: 20, maxMs: 100},
-		timeouts: {requestMs: 3_000},
-		soak: {ratePerSecond: 4, warmupMs: 0, orderNotional: 20, progressEveryMs: 60_000},
-		// Functional tests on a shared, loaded machine: latency budgets are the benchmarks' business.
-		thresholds: {restP99Ms: 10_000, orderAckP99Ms: 10_000, streamP99LatencyMs: 10_000},
-		...profileInput,
-	}, 'test profile');
+export async function startHarness(
+	profileInput: Partial<ProfileInput> = {},
+	mockOptions: MockExchangeOptions = {},
+	options: HarnessOptions = {},
+): Promise<Harness> {
+	const mock = await startMockExchange({
+		host: '127.0.0.1',
+		port: 0,
+		seed: 11,
+		symbols: ['BTCUSDT', 'ETHUSDT'],
+		...mockOptions,
+	});
+	const profile = validateProfile(
+		{
+			name: 'phases-test',
+			exchange: 'binance',
+			environment: 'mock',
+			urls: {rest: mock.rest, ws: mock.ws},
+			symbols: ['BTC/USDT'],
+			rateLimit: {enableRateLimit: false},
+			breaker: {failureThreshold: 3, openMs: 800, halfOpenProbes: 1},
+			retry: {attempts: 2, baseMs: 20, maxMs: 100},
+			timeouts: {requestMs: 3_000},
+			soak: {ratePerSecond: 4, warmupMs: 0, orderNotional: 20, progressEveryMs: 60_000},
+			// Functional tests on a shared, loaded machine: latency budgets are the benchmarks' business.
+			thresholds: {restP99Ms: 10_000, orderAckP99Ms: 10_000, streamP99LatencyMs: 10_000},
+			...profileInput,
+		},
+		'test profile',
+	);
 	let engine: Engine<PhaseServices, Profile> | null = null;
 	const runtime = await buildRuntime({
 		profile,
@@ -65,7 +86,14 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 			...(services.mask ? {mask: services.mask} : {}),
 		});
 	}
-	engine = new Engine<PhaseServices, Profile>(engineOptionsFor<PhaseServices>(profile, {runtime, reportDir: null, publishIntervalMs: 50, mask: options.unmaskedEngine ? text => text : text => runtime.services.mask?.(text) ?? text}));
+	engine = new Engine<PhaseServices, Profile>(
+		engineOptionsFor<PhaseServices>(profile, {
+			runtime,
+			reportDir: null,
+			publishIntervalMs: 50,
+			mask: options.unmaskedEngine ? text => text : text => runtime.services.mask?.(text) ?? text,
+		}),
+	);
 	const built = engine;
 	return {
 		mock,
@@ -82,13 +110,22 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 			};
 			const check = (phaseId: PhaseId, id: string) => {
 				const found = phase(phaseId).checks.find(c => c.id === id);
-				if (!found) throw new Error(`no check ${id} in ${phaseId}: ${phase(phaseId).checks.map(c => `${c.id}=${c.verdict}`).join(', ')}`);
+				if (!found)
+					throw new Error(
+						`no check ${id} in ${phaseId}: ${phase(phaseId)
+							.checks.map(c => `${c.id}=${c.verdict}`)
+							.join(', ')}`,
+					);
 				return found;
 			};
 			return {outcome, snapshot, phase, check};
 		},
 		async fault(fault, params = {}, durationMs) {
-			const response = await fetch(`${mock.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault, params, ...(durationMs ? {durationMs} : {})})});
+			const response = await fetch(`${mock.admin}/faults`, {
+				method: 'POST',
+				headers: {'content-type': 'application/json'},
+				body: JSON.stringify({fault, params, ...(durationMs ? {durationMs} : {})}),
+			});
 			if (!response.ok) throw new Error(`fault ${fault}: ${response.status} ${await response.text()}`);
 		},
 		async close() {
@@ -100,7 +137,9 @@ export async function startHarness(profileInput: Partial<ProfileInput> = {}, moc
 
 /** `id=verdict (reason)` per check, for assertion messages. */
 export function summary(view: PhaseView): string {
-	return view.checks.map(c => `${c.id}=${c.verdict}${c.reason ? ` (${c.reason})` : ''} [${String(c.measured)}]`).join('\n');
+	return view.checks
+		.map(c => `${c.id}=${c.verdict}${c.reason ? ` (${c.reason})` : ''} [${String(c.measured)}]`)
+		.join('\n');
 }
 
 /** Polls until `condition` holds (or throws after `timeoutMs`). */

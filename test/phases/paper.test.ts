@@ -6,7 +6,10 @@ import {startHarness, summary, type Harness} from './helpers.js';
 describe('phases with paper execution', () => {
 	let h: Harness;
 	beforeAll(async () => {
-		h = await startHarness({execution: 'paper', strategy: {builtin: 'pinger', file: 'test/phases/fixtures/strategy-js.mjs'}});
+		h = await startHarness({
+			execution: 'paper',
+			strategy: {builtin: 'pinger', file: 'test/phases/fixtures/strategy-js.mjs'},
+		});
 	});
 	afterAll(async () => {
 		await h?.close();

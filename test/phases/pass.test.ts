@@ -16,7 +16,10 @@ describe('phases pass against the mock', () => {
 		for (const id of ids) {
 			const view = r.phase(id);
 			expect(['pass', 'warn'], `${id}:\n${summary(view)}`).toContain(view.status);
-			expect(view.checks.filter(c => c.verdict === 'fail' || c.verdict === 'no-data'), `${id}:\n${summary(view)}`).toEqual([]);
+			expect(
+				view.checks.filter(c => c.verdict === 'fail' || c.verdict === 'no-data'),
+				`${id}:\n${summary(view)}`,
+			).toEqual([]);
 		}
 	};
 

@@ -10,7 +10,13 @@ import {startHarness, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
-	h = await startHarness({soak: {ratePerSecond: 20, warmupMs: 0, orderNotional: 20, progressEveryMs: 60_000}, risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1_000_000}}, {balances: {USDT: 600, BTC: 0.05}, ordersPer10s: 100_000});
+	h = await startHarness(
+		{
+			soak: {ratePerSecond: 20, warmupMs: 0, orderNotional: 20, progressEveryMs: 60_000},
+			risk: {maxOrderNotional: 1000, maxPosition: 1000, maxOpenOrders: 1000, dailyLossLimit: 1_000_000},
+		},
+		{balances: {USDT: 600, BTC: 0.05}, ordersPer10s: 100_000},
+	);
 }, 30_000);
 afterAll(async () => {
 	await h?.close();

@@ -23,7 +23,16 @@ describe('soak latency and rate', () => {
 		// Every soak operation reports its cycle; a cycle (price, order, cancel or fill, verify) outlasts its order's round trip.
 		expect(stats.cycleLatency.count).toBe(stats.operations);
 		expect(stats.cycleLatency.avgMs!).toBeGreaterThan(stats.latency.avgMs!);
-		const report = buildReport(h.engine.store, {version: 't', interruptedBy: null, checkpoint: false, exitCode: 0, callLatency: h.engine.callLatency, ordersCancelledOnExit: null, rssSlopeMbPerHour: null, mask: t => t});
+		const report = buildReport(h.engine.store, {
+			version: 't',
+			interruptedBy: null,
+			checkpoint: false,
+			exitCode: 0,
+			callLatency: h.engine.callLatency,
+			ordersCancelledOnExit: null,
+			rssSlopeMbPerHour: null,
+			mask: t => t,
+		});
 		expect(report.average_cycle_latency_ms).toBeGreaterThan(report.average_latency_ms!);
 		expect(report.peak_cycle_latency_ms).toBeGreaterThanOrEqual(report.average_cycle_latency_ms!);
 		expect(r.check('soak', 'soak-latency').title).toContain('whole cycle');
@@ -32,10 +41,14 @@ describe('soak latency and rate', () => {
 	it('cycles held by the kill switch are not launched operations: the rate falls short', async () => {
 		const previous = h.engine.store.publish().run?.id;
 		const running = h.run(['soak'], 4_000);
-		await until(() => {
-			const snapshot = h.engine.store.publish();
-			return snapshot.run?.id !== previous && (snapshot.soak?.operations ?? 0) >= 4;
-		}, 10_000, 'soak operations');
+		await until(
+			() => {
+				const snapshot = h.engine.store.publish();
+				return snapshot.run?.id !== previous && (snapshot.soak?.operations ?? 0) >= 4;
+			},
+			10_000,
+			'soak operations',
+		);
 		await h.engine.execute({type: 'kill-switch'});
 		try {
 			const r = await running;

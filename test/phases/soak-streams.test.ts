@@ -19,10 +19,18 @@ describe('soak streams', () => {
 	it('watches every symbol for the whole soak; a drop is reconnected and its missed trades recovered from REST', async () => {
 		const previous = h.engine.store.publish().run?.id;
 		const running = h.run(['soak'], 6_000);
-		await until(() => {
-			const snapshot = h.engine.store.publish();
-			return snapshot.run?.id !== previous && snapshot.streams.some(s => s.id === 'ethusdt@trade' && s.messages > 0) && snapshot.streams.some(s => s.id === 'btcusdt@trade' && s.messages > 0);
-		}, 10_000, 'trades on both symbols');
+		await until(
+			() => {
+				const snapshot = h.engine.store.publish();
+				return (
+					snapshot.run?.id !== previous &&
+					snapshot.streams.some(s => s.id === 'ethusdt@trade' && s.messages > 0) &&
+					snapshot.streams.some(s => s.id === 'btcusdt@trade' && s.messages > 0)
+				);
+			},
+			10_000,
+			'trades on both symbols',
+		);
 		// Down long enough for the market to trade past the stream.
 		await h.fault('drop-websockets', {}, 1_200);
 		const r = await running;
@@ -41,19 +49,52 @@ describe('soak streams', () => {
 });
 
 describe('backfillGap', () => {
-	const venue = (aggs: AggTrade[]) => ({
-		fetchAggTrades: (_symbol: string, options: {fromId?: number; startTime?: number}) => Promise.resolve(aggs.filter(a => (options.fromId === undefined || a.id >= options.fromId) && (options.startTime === undefined || a.timestamp >= options.startTime)).slice(0, 2)),
-	}) as unknown as ExchangeClient;
-	const agg = (id: number, first: number, last: number): AggTrade => ({id, firstTradeId: first, lastTradeId: last, price: 1, amount: 1, timestamp: 1_000 + id});
+	const venue = (aggs: AggTrade[]) =>
+		({
+			fetchAggTrades: (_symbol: string, options: {fromId?: number; startTime?: number}) =>
+				Promise.resolve(
+					aggs
+						.filter(
+							a =>
+								(options.fromId === undefined || a.id >= options.fromId) &&
+								(options.startTime === undefined || a.timestamp >= options.startTime),
+						)
+						.slice(0, 2),
+				),
+		}) as unknown as ExchangeClient;
+	const agg = (id: number, first: number, last: number): AggTrade => ({
+		id,
+		firstTradeId: first,
+		lastTradeId: last,
+		price: 1,
+		amount: 1,
+		timestamp: 1_000 + id,
+	});
 
 	it('pages by fromId and counts the trade ids the aggregates cover', async () => {
 		const aggs = [agg(1, 1, 3), agg(2, 4, 4), agg(3, 5, 9), agg(4, 10, 12)];
-		expect(await backfillGap(venue(aggs), 'BTC/USDT', {stream: 'btcusdt@trade', symbol: 'BTCUSDT', fromId: 4, toId: 11, lastTime: 1_000})).toEqual({recovered: 8, lost: 0});
+		expect(
+			await backfillGap(venue(aggs), 'BTC/USDT', {
+				stream: 'btcusdt@trade',
+				symbol: 'BTCUSDT',
+				fromId: 4,
+				toId: 11,
+				lastTime: 1_000,
+			}),
+		).toEqual({recovered: 8, lost: 0});
 	});
 
 	it('counts as lost what REST no longer has', async () => {
 		// History starts at trade 8: 4..7 are gone.
 		const aggs = [agg(7, 8, 9), agg(8, 10, 12)];
-		expect(await backfillGap(venue(aggs), 'BTC/USDT', {stream: 'btcusdt@trade', symbol: 'BTCUSDT', fromId: 4, toId: 11, lastTime: 1_000})).toEqual({recovered: 4, lost: 4});
+		expect(
+			await backfillGap(venue(aggs), 'BTC/USDT', {
+				stream: 'btcusdt@trade',
+				symbol: 'BTCUSDT',
+				fromId: 4,
+				toId: 11,
+				lastTime: 1_000,
+			}),
+		).toEqual({recovered: 4, lost: 4});
 	});
 });

@@ -22,16 +22,25 @@ const limits = {maxOrderNotional: 100, maxPosition: 1, maxOpenOrders: 2, dailyLo
 describe('RiskManager', () => {
 	it('rejects each breach by its rule and accepts what fits', () => {
 		const risk = new RiskManager(limits);
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 2, price: 100})).toMatchObject({ok: false, rule: 'max-order-notional'});
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 2, price: 100})).toMatchObject({
+			ok: false,
+			rule: 'max-order-notional',
+		});
 		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.5, price: 100})).toEqual({ok: true});
 		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.4, price: 100})).toEqual({ok: true});
 		// Two open (reserved) already.
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.05, price: 100})).toMatchObject({ok: false, rule: 'max-open-orders'});
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.05, price: 100})).toMatchObject({
+			ok: false,
+			rule: 'max-open-orders',
+		});
 		// Reserved position 0.9 + 0.2 > 1 once a slot frees.
 		risk.settle({symbol: 'X', side: 'buy', amount: 0.4, price: 100});
 		risk.fill('X', 'buy', 0.5, 100);
 		risk.settle({symbol: 'X', side: 'buy', amount: 0.5, price: 100});
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.6, price: 10})).toMatchObject({ok: false, rule: 'max-position'});
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.6, price: 10})).toMatchObject({
+			ok: false,
+			rule: 'max-position',
+		});
 		expect(risk.position('X')).toBe(0.5);
 	});
 
@@ -40,14 +49,24 @@ describe('RiskManager', () => {
 		expect(risk.fill('X', 'buy', 1, 100)).toEqual({opened: true, closed: false});
 		expect(risk.fill('X', 'sell', 1, 40)).toEqual({opened: false, closed: true});
 		expect(risk.realizedPnl).toBeCloseTo(-60);
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.1, price: 100})).toMatchObject({ok: false, rule: 'daily-loss'});
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.1, price: 100})).toMatchObject({
+			ok: false,
+			rule: 'daily-loss',
+		});
 	});
 
 	it('holds live orders under the per-order and per-run caps', () => {
 		const risk = new RiskManager({...limits, maxOpenOrders: 100}, {perOrderNotionalCap: 20, perRunNotionalCap: 50});
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.25, price: 100})).toMatchObject({ok: false, rule: 'live-order-cap'});
-		for (let i = 0; i < 2; i++) expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.2, price: 100}).ok).toBe(true);
-		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.2, price: 100})).toMatchObject({ok: false, rule: 'live-run-cap'});
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.25, price: 100})).toMatchObject({
+			ok: false,
+			rule: 'live-order-cap',
+		});
+		for (let i = 0; i < 2; i++)
+			expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.2, price: 100}).ok).toBe(true);
+		expect(risk.evaluate({symbol: 'X', side: 'buy', amount: 0.2, price: 100})).toMatchObject({
+			ok: false,
+			rule: 'live-run-cap',
+		});
 	});
 });
 
@@ -95,10 +114,27 @@ describe('WeightThrottle', () => {
 });
 
 describe('candle integrity', () => {
-	const candle = (time: number, o = 10, h = 12, l = 9, c = 11, v = 1): Candle => ({time, open: o, high: h, low: l, close: c, volume: v});
+	const candle = (time: number, o = 10, h = 12, l = 9, c = 11, v = 1): Candle => ({
+		time,
+		open: o,
+		high: h,
+		low: l,
+		close: c,
+		volume: v,
+	});
 	it('passes a clean series and counts each kind of problem', () => {
 		expect(integrityProblems(checkCandles([candle(0), candle(60_000), candle(120_000)], 60_000))).toBe(0);
-		const broken = checkCandles([candle(0), candle(180_000), candle(120_000), candle(240_000, 10, 9, 8, 11), candle(300_000, 10, 12, 9, 11, -1), candle(300_500)], 60_000);
+		const broken = checkCandles(
+			[
+				candle(0),
+				candle(180_000),
+				candle(120_000),
+				candle(240_000, 10, 9, 8, 11),
+				candle(300_000, 10, 12, 9, 11, -1),
+				candle(300_500),
+			],
+			60_000,
+		);
 		// 0 → 180 000 misses two; 120 000 goes back; 120 000 → 240 000 misses one.
 		expect(broken.gaps).toBe(3);
 		expect(broken.nonMonotonic).toBe(1);
@@ -110,9 +146,24 @@ describe('candle integrity', () => {
 });
 
 const market: MarketInfo = {
-	symbol: 'BTC/USDT', id: 'BTCUSDT', base: 'BTC', quote: 'USDT', status: 'TRADING', active: true, orderTypes: ['LIMIT', 'MARKET'],
-	tickSize: 0.01, minPrice: 0.01, maxPrice: 1_000_000, stepSize: 0.00001, minQty: 0.00001, maxQty: 9000, marketMinQty: 0.00001, marketMaxQty: 100,
-	minNotional: 5, maxNotional: 9_000_000, filters: [],
+	symbol: 'BTC/USDT',
+	id: 'BTCUSDT',
+	base: 'BTC',
+	quote: 'USDT',
+	status: 'TRADING',
+	active: true,
+	orderTypes: ['LIMIT', 'MARKET'],
+	tickSize: 0.01,
+	minPrice: 0.01,
+	maxPrice: 1_000_000,
+	stepSize: 0.00001,
+	minQty: 0.00001,
+	maxQty: 9000,
+	marketMinQty: 0.00001,
+	marketMaxQty: 100,
+	minNotional: 5,
+	maxNotional: 9_000_000,
+	filters: [],
 };
 
 describe('sizing', () => {
@@ -121,7 +172,7 @@ describe('sizing', () => {
 		expect(roundAmount(market, 0.123456)).toBe(0.12345);
 		const amount = amountForNotional(market, 20, 90_000);
 		expect(amount * 90_000).toBeGreaterThanOrEqual(20);
-		expect(Number.isInteger(Math.round(amount / 0.00001 * 1e6) / 1e6)).toBe(true);
+		expect(Number.isInteger(Math.round((amount / 0.00001) * 1e6) / 1e6)).toBe(true);
 		expect(amountForNotional(market, 1, 90_000) * 90_000).toBeGreaterThanOrEqual(5);
 		expect(restingBuyPrice(market, 100)).toBe(90);
 	});
@@ -131,7 +182,11 @@ describe('strategies', () => {
 	it('the crossover signals on crosses only, alternating', () => {
 		const ma = createMaCrossover({symbol: 'BTC/USDT', fast: 2, slow: 4});
 		const closes = [10, 10, 10, 10, 9, 8, 7, 12, 14, 16, 5, 4, 3];
-		const signals = closes.flatMap((close, i) => signalsOf(ma.onCandle!({symbol: 'BTC/USDT', time: i * 60_000, open: close, high: close, low: close, close, volume: 1})));
+		const signals = closes.flatMap((close, i) =>
+			signalsOf(
+				ma.onCandle!({symbol: 'BTC/USDT', time: i * 60_000, open: close, high: close, low: close, close, volume: 1}),
+			),
+		);
 		expect(signals.map(s => s.side)).toEqual(['sell', 'buy', 'sell']);
 	});
 
@@ -167,9 +222,15 @@ describe('strategies', () => {
 		expect(signalsOf(js.onTick!(0))[0]).toEqual({symbol: 'BTC/USDT', side: 'buy'});
 		const ts = await loadStrategyFile('fixtures/strategy-ts.ts', {symbol: 'BTC/USDT'}, here);
 		expect(ts.name).toBe('fixture-ts');
-		expect(signalsOf(ts.onCandle!({symbol: 'BTC/USDT', time: 0, open: 2, high: 2, low: 1, close: 1, volume: 1}))[0]?.side).toBe('sell');
-		await expect(loadStrategyFile('fixtures/strategy-bad.mjs', {symbol: 'BTC/USDT'}, here)).rejects.toThrow(/default export must be a strategy/);
-		await expect(loadStrategyFile('fixtures/missing.mjs', {symbol: 'BTC/USDT'}, here)).rejects.toBeInstanceOf(StrategyLoadError);
+		expect(
+			signalsOf(ts.onCandle!({symbol: 'BTC/USDT', time: 0, open: 2, high: 2, low: 1, close: 1, volume: 1}))[0]?.side,
+		).toBe('sell');
+		await expect(loadStrategyFile('fixtures/strategy-bad.mjs', {symbol: 'BTC/USDT'}, here)).rejects.toThrow(
+			/default export must be a strategy/,
+		);
+		await expect(loadStrategyFile('fixtures/missing.mjs', {symbol: 'BTC/USDT'}, here)).rejects.toBeInstanceOf(
+			StrategyLoadError,
+		);
 	});
 });
 
@@ -197,7 +258,9 @@ describe('config rules', () => {
 describe('fault injectors', () => {
 	it('on a real venue only our own connections can be dropped; the rest is skipped with a reason', async () => {
 		let dropped = 0;
-		const faults = createClientFaultInjector({dropConnections: async () => void dropped++} as unknown as ExchangeClient);
+		const faults = createClientFaultInjector({
+			dropConnections: async () => void dropped++,
+		} as unknown as ExchangeClient);
 		expect(faults.supports('drop-websockets')).toBe(true);
 		expect(faults.supports('error-rate')).toBe(false);
 		expect(faults.unsupportedReason('error-rate')).toBe('venue gives no control over 5xx responses');
@@ -208,12 +271,14 @@ describe('fault injectors', () => {
 
 	it('an unreachable mock admin API is a clear error', async () => {
 		const faults = createMockFaultInjector('http://127.0.0.1:1/__drydock', 500);
-		await expect(faults.inject({fault: 'latency', params: {ms: 1}})).rejects.toThrow(/mock admin POST \/faults unreachable/);
+		await expect(faults.inject({fault: 'latency', params: {ms: 1}})).rejects.toThrow(
+			/mock admin POST \/faults unreachable/,
+		);
 	});
 });
 
 describe('OrderTracker', () => {
-	it('hands out distinct ids within Binance\'s 36 characters and knows its own', () => {
+	it("hands out distinct ids within Binance's 36 characters and knows its own", () => {
 		const tracker = new OrderTracker();
 		const ids = Array.from({length: 1000}, () => tracker.nextClientOrderId('concurrency'));
 		expect(new Set(ids).size).toBe(1000);
@@ -233,7 +298,12 @@ describe('OrderTracker', () => {
 		tracker.mark(acknowledged, 'open');
 		const notFound = Object.assign(new Error('Order does not exist.'), {kind: 'order-not-found'});
 		// Only the two calls reconcile makes; anything else would throw.
-		const venue = {fetchOpenOrders: async () => [], fetchOrder: async () => { throw notFound; }} as unknown as ExchangeClient;
+		const venue = {
+			fetchOpenOrders: async () => [],
+			fetchOrder: async () => {
+				throw notFound;
+			},
+		} as unknown as ExchangeClient;
 		const report = await tracker.reconcile(venue, ['BTC/USDT']);
 		expect(report.missing).toEqual([acknowledged]);
 		expect(tracker.get(unknownFate)?.status).toBe('rejected');

@@ -27,7 +27,7 @@ function view(overrides: Partial<SutView>): SutView {
 }
 
 describe('headless SUT lines', () => {
-	it('prints the SUT\'s state changes once each and its sut-* checks as they are recorded', async () => {
+	it("prints the SUT's state changes once each and its sut-* checks as they are recorded", async () => {
 		const engine = testEngine(
 			[
 				{
@@ -38,13 +38,43 @@ describe('headless SUT lines', () => {
 						sample(view({state: 'starting'}));
 						sample(view({state: 'running'}));
 						sample(view({state: 'running', uptimeMs: 1000}));
-						sample(view({state: 'restarting', pid: null, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stderr', line: 'Traceback (most recent call last):', error: true}]}));
+						sample(
+							view({
+								state: 'restarting',
+								pid: null,
+								unexpectedExits: 1,
+								lastLines: [{at: 0, stream: 'stderr', line: 'Traceback (most recent call last):', error: true}],
+							}),
+						);
 						sample(view({state: 'running', pid: 101, restarts: 1, unexpectedExits: 1}));
-						sample(view({state: 'stopped', pid: null, restarts: 1, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}]}));
+						sample(
+							view({
+								state: 'stopped',
+								pid: null,
+								restarts: 1,
+								unexpectedExits: 1,
+								lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}],
+							}),
+						);
 						// Its last line was said already: not again.
-						sample(view({state: 'exited', pid: null, restarts: 1, unexpectedExits: 1, lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}]}));
+						sample(
+							view({
+								state: 'exited',
+								pid: null,
+								restarts: 1,
+								unexpectedExits: 1,
+								lastLines: [{at: 0, stream: 'stdout', line: 'bye\nnow', error: false}],
+							}),
+						);
 						await ctx.sleep(5);
-						ctx.check({id: 'sut-alive', title: 'SUT alive', verdict: 'fail', measured: 1, threshold: 'no unexpected exit', reason: '1 unexpected exit (restarted 1 time)'});
+						ctx.check({
+							id: 'sut-alive',
+							title: 'SUT alive',
+							verdict: 'fail',
+							measured: 1,
+							threshold: 'no unexpected exit',
+							reason: '1 unexpected exit (restarted 1 time)',
+						});
 						ctx.check({id: 'sut-orphans', title: 'SUT orphans', verdict: 'pass', measured: 0, threshold: '= 0'});
 						ctx.check({id: 'rate', title: 'rate', verdict: 'pass'});
 					},

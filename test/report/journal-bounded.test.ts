@@ -26,7 +26,12 @@ describe('events.ndjson on a long, fast soak', () => {
 					for (let i = 0; i < RATE; i++) {
 						clock += 1000 / RATE;
 						const ok = (s * RATE + i) % 1000 !== 0;
-						ctx.operation({kind: 'cycle', ok, latencyMs: 0.4 + (i % 37) / 10, ...(ok ? {} : {error: {kind: 'rejected', message: 'venue said no'}})});
+						ctx.operation({
+							kind: 'cycle',
+							ok,
+							latencyMs: 0.4 + (i % 37) / 10,
+							...(ok ? {} : {error: {kind: 'rejected', message: 'venue said no'}}),
+						});
 						ctx.order('placed');
 						if (ok) ctx.order('filled');
 					}
@@ -45,7 +50,9 @@ describe('events.ndjson on a long, fast soak', () => {
 		const operations = RATE * SECONDS;
 		const bytesPerOp = bytes / operations;
 		const per24h = bytesPerOp * RATE * 86_400;
-		console.log(`journal: ${bytes} bytes for ${operations} operations = ${bytesPerOp.toFixed(1)} bytes/op → ${(per24h / 1e9).toFixed(3)} GB per 24 h at ${RATE}/s`);
+		console.log(
+			`journal: ${bytes} bytes for ${operations} operations = ${bytesPerOp.toFixed(1)} bytes/op → ${(per24h / 1e9).toFixed(3)} GB per 24 h at ${RATE}/s`,
+		);
 		expect(per24h).toBeLessThan(1e9);
 		expect(outcome.report!.total_operations).toBe(operations);
 		const recovered = await recoverRun(path.join(dir, runDir!), {version: 'test'});

@@ -13,16 +13,24 @@ describe('report --recover', () => {
 		let release!: () => void;
 		const blocked = new Promise<void>(resolve => (release = resolve));
 		const phases: PhaseDefinition<object, {name: string}>[] = [
-			{id: 'config', title: 'Configuration', run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'})},
-			{id: 'soak', title: 'Soak', run: async ctx => {
-				while (ops < 40) {
-					ctx.operation({kind: 'cycle', ok: ops !== 3, latencyMs: 1 + ops / 10});
-					ops++;
-					await ctx.sleep(30);
-				}
-				ctx.order('placed', 40);
-				await blocked; // "killed" here: the run never finishes
-			}},
+			{
+				id: 'config',
+				title: 'Configuration',
+				run: async ctx => void ctx.check({id: 'ok', title: 'ok', verdict: 'pass'}),
+			},
+			{
+				id: 'soak',
+				title: 'Soak',
+				run: async ctx => {
+					while (ops < 40) {
+						ctx.operation({kind: 'cycle', ok: ops !== 3, latencyMs: 1 + ops / 10});
+						ops++;
+						await ctx.sleep(30);
+					}
+					ctx.order('placed', 40);
+					await blocked; // "killed" here: the run never finishes
+				},
+			},
 		];
 		const engine = testEngine(phases, {}, {reportDir: dir, checkpointEveryMs: 1000});
 		void engine.start({name: 'custom', phases: ['config', 'soak'], soakDurationMs: 60_000});
@@ -38,7 +46,13 @@ describe('report --recover', () => {
 		const r = recovered.report;
 		expect(recovered.fromCheckpoint).toBe(true);
 		expect(recovered.skipped).toBe(1);
-		expect(r).toMatchObject({interrupted: true, interrupted_by: 'killed', checkpoint: false, success: false, total_operations: 40});
+		expect(r).toMatchObject({
+			interrupted: true,
+			interrupted_by: 'killed',
+			checkpoint: false,
+			success: false,
+			total_operations: 40,
+		});
 		expect(r.success_rate).toBeCloseTo(97.5, 3);
 		expect(r.min_latency_ms).toBe(1);
 		expect(r.metrics.orders_placed).toBe(40);

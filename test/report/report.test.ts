@@ -18,29 +18,82 @@ async function sampleRun(): Promise<{report: Report; dir: string}> {
 	const base = await mkdtemp(path.join(tmpdir(), 'drydock-report-'));
 	const masker = createMasker([SECRET]);
 	const phases: PhaseDefinition<object, {name: string}>[] = [
-		{id: 'config', title: 'Config', run: async ctx => {
-			ctx.check({id: 'keys', title: `key ${SECRET} present`, verdict: 'pass', measured: true, threshold: 'set'});
-			ctx.check({id: 'urls', title: 'URLs <match> & "env"', verdict: 'warn', measured: 'http', threshold: 'https', reason: 'plain http on loopback'});
-		}},
-		{id: 'streams', title: 'Streams', run: async ctx => {
-			ctx.check({id: 'trade', title: 'trade stream', verdict: 'no-data', measured: 0, threshold: '> 0 messages', reason: 'connected, silent for 10 s'});
-			ctx.check({id: 'depth', title: 'depth', verdict: 'skipped', reason: 'venue gives no control'});
-		}},
-		{id: 'orders', title: 'Orders', run: async ctx => {
-			ctx.check({id: 'reject', title: 'rejects bad order', verdict: 'fail', measured: 'accepted', threshold: 'rejected', reason: `venue accepted it (key ${SECRET})`});
-			ctx.error({kind: 'auth', message: `signature for ${SECRET} invalid`});
-		}},
-		{id: 'soak', title: 'Soak', run: async ctx => {
-			for (let i = 0; i < 200; i++) ctx.operation({kind: 'cycle', ok: i !== 7, latencyMs: 0.5 + (i % 10) / 10, ...(i === 7 ? {error: {kind: 'network', message: 'reset'}} : {})});
-			ctx.order('placed', 200);
-			ctx.order('filled', 199);
-			ctx.position('opened', 3);
-			ctx.position('closed', 3);
-			ctx.check({id: 'consistency', title: 'positions consistent', verdict: 'pass', measured: 0, threshold: '= 0 discrepancies'});
-		}},
+		{
+			id: 'config',
+			title: 'Config',
+			run: async ctx => {
+				ctx.check({id: 'keys', title: `key ${SECRET} present`, verdict: 'pass', measured: true, threshold: 'set'});
+				ctx.check({
+					id: 'urls',
+					title: 'URLs <match> & "env"',
+					verdict: 'warn',
+					measured: 'http',
+					threshold: 'https',
+					reason: 'plain http on loopback',
+				});
+			},
+		},
+		{
+			id: 'streams',
+			title: 'Streams',
+			run: async ctx => {
+				ctx.check({
+					id: 'trade',
+					title: 'trade stream',
+					verdict: 'no-data',
+					measured: 0,
+					threshold: '> 0 messages',
+					reason: 'connected, silent for 10 s',
+				});
+				ctx.check({id: 'depth', title: 'depth', verdict: 'skipped', reason: 'venue gives no control'});
+			},
+		},
+		{
+			id: 'orders',
+			title: 'Orders',
+			run: async ctx => {
+				ctx.check({
+					id: 'reject',
+					title: 'rejects bad order',
+					verdict: 'fail',
+					measured: 'accepted',
+					threshold: 'rejected',
+					reason: `venue accepted it (key ${SECRET})`,
+				});
+				ctx.error({kind: 'auth', message: `signature for ${SECRET} invalid`});
+			},
+		},
+		{
+			id: 'soak',
+			title: 'Soak',
+			run: async ctx => {
+				for (let i = 0; i < 200; i++)
+					ctx.operation({
+						kind: 'cycle',
+						ok: i !== 7,
+						latencyMs: 0.5 + (i % 10) / 10,
+						...(i === 7 ? {error: {kind: 'network', message: 'reset'}} : {}),
+					});
+				ctx.order('placed', 200);
+				ctx.order('filled', 199);
+				ctx.position('opened', 3);
+				ctx.position('closed', 3);
+				ctx.check({
+					id: 'consistency',
+					title: 'positions consistent',
+					verdict: 'pass',
+					measured: 0,
+					threshold: '= 0 discrepancies',
+				});
+			},
+		},
 	];
 	const engine = testEngine(phases, {}, {reportDir: base, mask: t => masker.mask(t)});
-	const outcome = await engine.start({name: 'custom', phases: ['config', 'streams', 'orders', 'soak'], soakDurationMs: 1000});
+	const outcome = await engine.start({
+		name: 'custom',
+		phases: ['config', 'streams', 'orders', 'soak'],
+		soakDurationMs: 1000,
+	});
 	await engine.close();
 	expect(outcome.exitCode).toBe(1);
 	return {report: outcome.report!, dir: outcome.reportDir!};
@@ -51,8 +104,36 @@ describe('report.json', () => {
 		const {report, dir} = await sampleRun();
 		const onDisk = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as Report;
 		expect(onDisk.run_id).toBe(report.run_id);
-		for (const field of ['test_type', 'start_time', 'end_time', 'duration_hours', 'total_operations', 'success_rate', 'average_latency_ms', 'peak_latency_ms', 'min_latency_ms', 'performance_grade', 'targets_met', 'consistency_valid', 'success', 'phases', 'interrupted']) expect(onDisk).toHaveProperty(field);
-		for (const field of ['uptime_hours', 'error_rate_per_hour', 'average_memory_mb', 'peak_memory_mb', 'average_cpu_percent', 'orders_placed', 'orders_filled', 'positions_opened', 'positions_closed']) expect(onDisk.metrics).toHaveProperty(field);
+		for (const field of [
+			'test_type',
+			'start_time',
+			'end_time',
+			'duration_hours',
+			'total_operations',
+			'success_rate',
+			'average_latency_ms',
+			'peak_latency_ms',
+			'min_latency_ms',
+			'performance_grade',
+			'targets_met',
+			'consistency_valid',
+			'success',
+			'phases',
+			'interrupted',
+		])
+			expect(onDisk).toHaveProperty(field);
+		for (const field of [
+			'uptime_hours',
+			'error_rate_per_hour',
+			'average_memory_mb',
+			'peak_memory_mb',
+			'average_cpu_percent',
+			'orders_placed',
+			'orders_filled',
+			'positions_opened',
+			'positions_closed',
+		])
+			expect(onDisk.metrics).toHaveProperty(field);
 		expect(onDisk.schema).toBe('drydock.report/1');
 		expect(onDisk.test_type).toBe('soak');
 		expect(onDisk.total_operations).toBe(200);
@@ -76,7 +157,17 @@ describe('report.json', () => {
 		const {dir} = await sampleRun();
 		const xml = await readFile(path.join(dir, 'junit.xml'), 'utf8');
 		expect(XMLValidator.validate(xml)).toBe(true);
-		const doc = new XMLParser({ignoreAttributes: false, attributeNamePrefix: '', isArray: name => name === 'testsuite' || name === 'testcase'}).parse(xml) as {testsuites: {tests: string; failures: string; testsuite: {name: string; tests: string; testcase: Record<string, unknown>[]}[]}};
+		const doc = new XMLParser({
+			ignoreAttributes: false,
+			attributeNamePrefix: '',
+			isArray: name => name === 'testsuite' || name === 'testcase',
+		}).parse(xml) as {
+			testsuites: {
+				tests: string;
+				failures: string;
+				testsuite: {name: string; tests: string; testcase: Record<string, unknown>[]}[];
+			};
+		};
 		const suites = doc.testsuites.testsuite;
 		expect(suites.map(s => s.name)).toEqual(['config', 'streams', 'orders', 'soak']);
 		const byName = Object.fromEntries(suites.map(s => [s.name, s]));
@@ -130,7 +221,12 @@ describe('atomic writes and masking', () => {
 		expect(header).toContain(inner);
 		expect(masker.mask(header)).not.toContain(inner);
 		expect(masker.mask('x abc y')).toBe('x abc y');
-		expect(masker.mask('k=key/with+chars=0123456789&q=key%2Fwith%2Bchars%3D0123456789')).toBe(`k=${redact('key/with+chars=0123456789')}&q=${redact('key%2Fwith%2Bchars%3D0123456789')}`);
-		expect(masker.maskValue({a: ['key/with+chars=0123456789'], n: 1})).toEqual({a: [redact('key/with+chars=0123456789')], n: 1});
+		expect(masker.mask('k=key/with+chars=0123456789&q=key%2Fwith%2Bchars%3D0123456789')).toBe(
+			`k=${redact('key/with+chars=0123456789')}&q=${redact('key%2Fwith%2Bchars%3D0123456789')}`,
+		);
+		expect(masker.maskValue({a: ['key/with+chars=0123456789'], n: 1})).toEqual({
+			a: [redact('key/with+chars=0123456789')],
+			n: 1,
+		});
 	});
 });

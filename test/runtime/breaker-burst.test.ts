@@ -35,13 +35,26 @@ function recording(kinds: readonly string[]): FaultInjector & {asked: FaultReque
 }
 
 describe('breaker test', () => {
-	it('on the embedded mock: every call answers 503 for the burst, through the mock\'s own fault controls', async () => {
-		const profile = validateProfile({name: 'breaker-test', exchange: 'binance', environment: 'mock', symbols: ['BTC/USDT'], rateLimit: {enableRateLimit: false}, mock: {seed: 5}, breaker: {openMs: 2_500}}, 'test profile');
+	it("on the embedded mock: every call answers 503 for the burst, through the mock's own fault controls", async () => {
+		const profile = validateProfile(
+			{
+				name: 'breaker-test',
+				exchange: 'binance',
+				environment: 'mock',
+				symbols: ['BTC/USDT'],
+				rateLimit: {enableRateLimit: false},
+				mock: {seed: 5},
+				breaker: {openMs: 2_500},
+			},
+			'test profile',
+		);
 		const runtime = await buildRuntime({profile, env: {}, readOutputs: () => ''});
 		closers.push(async () => runtime.close?.());
 		expect(runtime.hooks?.breakerTest).toBeTypeOf('function');
 		await runtime.hooks!.breakerTest!();
-		const {faults} = (await (await fetch(`${runtime.endpoints.admin}/faults`)).json()) as {faults: {fault: string; params: Record<string, unknown>; startedAt: number; expiresAt: number}[]};
+		const {faults} = (await (await fetch(`${runtime.endpoints.admin}/faults`)).json()) as {
+			faults: {fault: string; params: Record<string, unknown>; startedAt: number; expiresAt: number}[];
+		};
 		expect(faults).toHaveLength(1);
 		expect(faults[0]).toMatchObject({fault: 'error-rate', params: {probability: 1, status: 503}});
 		expect(faults[0]!.expiresAt - faults[0]!.startedAt).toBe(2_500);
@@ -51,7 +64,9 @@ describe('breaker test', () => {
 	it('through the proxy (no 5xx on demand): our REST connections are reset for the burst', async () => {
 		const faults = recording(['connection-reset', 'latency']);
 		await breakerBurst(faults, 3_000)!();
-		expect(faults.asked).toEqual([{fault: 'connection-reset', params: {probability: 1, scope: 'rest'}, durationMs: 3_000}]);
+		expect(faults.asked).toEqual([
+			{fault: 'connection-reset', params: {probability: 1, scope: 'rest'}, durationMs: 3_000},
+		]);
 	});
 
 	it('with neither: no breaker test is offered', () => {

@@ -13,10 +13,19 @@ afterEach(async () => {
 	for (const close of closers.splice(0)) await close().catch(() => {});
 });
 
-const profile = validateProfile({name: 'mock-keys', exchange: 'binance', environment: 'mock', symbols: ['BTC/USDT'], credentials: {apiKeyEnv: 'DRYDOCK_MOCK_API_KEY', apiSecretEnv: 'DRYDOCK_MOCK_API_SECRET'}}, 'test profile');
+const profile = validateProfile(
+	{
+		name: 'mock-keys',
+		exchange: 'binance',
+		environment: 'mock',
+		symbols: ['BTC/USDT'],
+		credentials: {apiKeyEnv: 'DRYDOCK_MOCK_API_KEY', apiSecretEnv: 'DRYDOCK_MOCK_API_SECRET'},
+	},
+	'test profile',
+);
 
 describe('embedded mock credentials', () => {
-	it('the key and secret from the environment are the embedded mock\'s: preflight and signed calls pass', async () => {
+	it("the key and secret from the environment are the embedded mock's: preflight and signed calls pass", async () => {
 		const env = {DRYDOCK_MOCK_API_KEY: 'myOwnMockKey123', DRYDOCK_MOCK_API_SECRET: 'my-own-mock-secret'};
 		const runtime = await buildRuntime({profile, env, readOutputs: () => ''});
 		closers.push(async () => runtime.close?.());

@@ -11,8 +11,21 @@ afterEach(async () => {
 	for (const close of closers.splice(0)) await close().catch(() => {});
 });
 
-async function placeResting(mockSettings: Record<string, unknown>, count: number): Promise<{placed: number; firstError: string | null}> {
-	const profile = validateProfile({name: 'limits-test', exchange: 'binance', environment: 'mock', symbols: ['BTC/USDT'], rateLimit: {enableRateLimit: false}, mock: {seed: 3, ...mockSettings}}, 'test profile');
+async function placeResting(
+	mockSettings: Record<string, unknown>,
+	count: number,
+): Promise<{placed: number; firstError: string | null}> {
+	const profile = validateProfile(
+		{
+			name: 'limits-test',
+			exchange: 'binance',
+			environment: 'mock',
+			symbols: ['BTC/USDT'],
+			rateLimit: {enableRateLimit: false},
+			mock: {seed: 3, ...mockSettings},
+		},
+		'test profile',
+	);
 	const runtime = await buildRuntime({profile, env: {}, readOutputs: () => ''});
 	closers.push(async () => runtime.close?.());
 	const exchange = runtime.exchange;
@@ -21,7 +34,14 @@ async function placeResting(mockSettings: Record<string, unknown>, count: number
 	let placed = 0;
 	for (let i = 0; i < count; i++) {
 		try {
-			await exchange.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price, clientOrderId: `limits-${i}`});
+			await exchange.createOrder({
+				symbol: 'BTC/USDT',
+				side: 'buy',
+				type: 'limit',
+				amount: 0.001,
+				price,
+				clientOrderId: `limits-${i}`,
+			});
 			placed += 1;
 		} catch (error) {
 			return {placed, firstError: error instanceof Error ? error.message : String(error)};
@@ -31,18 +51,23 @@ async function placeResting(mockSettings: Record<string, unknown>, count: number
 }
 
 describe('profile mock limits', () => {
-	it('mock.ordersPer10s lowers the embedded venue\'s order limit: the next order gets Binance\'s -1015', async () => {
+	it("mock.ordersPer10s lowers the embedded venue's order limit: the next order gets Binance's -1015", async () => {
 		const result = await placeResting({ordersPer10s: 5}, 8);
 		expect(result.placed).toBe(5);
 		expect(result.firstError).toMatch(/-1015|Too many new orders/);
 	});
 
-	it('by default the limit is Binance\'s 100 per 10 s', async () => {
+	it("by default the limit is Binance's 100 per 10 s", async () => {
 		const result = await placeResting({}, 8);
 		expect(result).toEqual({placed: 8, firstError: null});
 	});
 
 	it('refuses a limit that is not a positive whole number, naming the field', () => {
-		expect(() => validateProfile({name: 'bad', exchange: 'binance', environment: 'mock', symbols: ['BTC/USDT'], mock: {ordersPer10s: 0}}, 'bad.json')).toThrow(/mock\.ordersPer10s/);
+		expect(() =>
+			validateProfile(
+				{name: 'bad', exchange: 'binance', environment: 'mock', symbols: ['BTC/USDT'], mock: {ordersPer10s: 0}},
+				'bad.json',
+			),
+		).toThrow(/mock\.ordersPer10s/);
 	});
 });

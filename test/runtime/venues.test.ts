@@ -10,8 +10,14 @@ describe('venue endpoints (exchange/venues.ts)', () => {
 			expect(endpoints.rest.startsWith(`${VENUES[environment].rest}/`)).toBe(true);
 			expect(authorityOf(endpoints.ws)).toBe(authorityOf(VENUES[environment].ws));
 			expect(endpoints.wsApi).toBe(VENUES[environment].wsApi);
-			for (const url of [endpoints.rest, endpoints.ws, endpoints.wsApi, ...Object.values(VENUES[environment])]) expect(environmentOfHost(hostOf(url)!)).toBe(environment);
-			expect(venueEndpoints(environment)).toEqual({rest: VENUES[environment].rest, ws: VENUES[environment].ws, admin: null, embedded: false});
+			for (const url of [endpoints.rest, endpoints.ws, endpoints.wsApi, ...Object.values(VENUES[environment])])
+				expect(environmentOfHost(hostOf(url)!)).toBe(environment);
+			expect(venueEndpoints(environment)).toEqual({
+				rest: VENUES[environment].rest,
+				ws: VENUES[environment].ws,
+				admin: null,
+				embedded: false,
+			});
 		});
 	}
 

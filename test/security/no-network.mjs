@@ -20,7 +20,12 @@ function allowed(host) {
 
 function blocked(host) {
 	if (log) appendFileSync(log, `${host}\n`);
-	return Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname: host});
+	return Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+		code: 'ENOTFOUND',
+		errno: -3008,
+		syscall: 'getaddrinfo',
+		hostname: host,
+	});
 }
 
 /** The destination host of Socket#connect's many call shapes; undefined for IPC paths. */
@@ -29,7 +34,8 @@ function hostOf(args) {
 	// net.connect passes its normalized arguments as one array.
 	if (Array.isArray(first)) first = first[0];
 	if (first !== null && typeof first === 'object') return first.path ? undefined : (first.host ?? 'localhost');
-	if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) return typeof args[1] === 'string' ? args[1] : 'localhost';
+	if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first)))
+		return typeof args[1] === 'string' ? args[1] : 'localhost';
 	return undefined;
 }
 

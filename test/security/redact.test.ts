@@ -31,7 +31,10 @@ describe('redactSecrets', () => {
 	});
 
 	it('toExchangeError applies it to venue messages', () => {
-		const error = toExchangeError(new Error(`binance {"code":-2015,"msg":"echo ${Buffer.from(KEY).toString('base64')}"} signature=abcdef0123`), [KEY, SECRET]);
+		const error = toExchangeError(
+			new Error(`binance {"code":-2015,"msg":"echo ${Buffer.from(KEY).toString('base64')}"} signature=abcdef0123`),
+			[KEY, SECRET],
+		);
 		expect(error.message).not.toContain(Buffer.from(KEY).toString('base64').slice(4, -4));
 		expect(error.message).toContain('signature=<redacted>');
 	});

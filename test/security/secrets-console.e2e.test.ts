@@ -67,9 +67,25 @@ beforeAll(async () => {
 	if (skipReason) return;
 	work = mkdtempSync(path.join(tmpdir(), 'drydock-secrets-console-'));
 	blockedLog = path.join(work, 'blocked.log');
-	mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 13, apiKey: KEY, apiSecret: SECRET, weightLimitPerMinute: 1_000_000, quiet: true});
+	mock = await startMockExchange({
+		host: '127.0.0.1',
+		port: 0,
+		seed: 13,
+		apiKey: KEY,
+		apiSecret: SECRET,
+		weightLimitPerMinute: 1_000_000,
+		quiet: true,
+	});
 	const shipped = JSON.parse(readFileSync(path.join(root, 'profiles', 'mock.json'), 'utf8')) as Record<string, unknown>;
-	writeFileSync(path.join(work, 'refused.json'), JSON.stringify({...shipped, name: 'refused', urls: {rest: `http://127.0.0.1:${await refusedPort()}`}, timeouts: {requestMs: 2000}}));
+	writeFileSync(
+		path.join(work, 'refused.json'),
+		JSON.stringify({
+			...shipped,
+			name: 'refused',
+			urls: {rest: `http://127.0.0.1:${await refusedPort()}`},
+			timeouts: {requestMs: 2000},
+		}),
+	);
 }, 30_000);
 
 afterAll(async () => {
@@ -82,7 +98,11 @@ afterAll(async () => {
  * Runs the console in a fresh tmux session and drives it; every frame is kept. `untilMs` bounds the
  * time spent watching the quick run; `doneWatching` may end it early.
  */
-async function driveConsole(label: string, args: string, options: {untilMs: number; doneWatching?: (screen: string) => boolean}): Promise<{code: number; frames: Set<string>}> {
+async function driveConsole(
+	label: string,
+	args: string,
+	options: {untilMs: number; doneWatching?: (screen: string) => boolean},
+): Promise<{code: number; frames: Set<string>}> {
 	const session = label;
 	const rawFile = path.join(work, `${label}.raw`);
 	const frames = new Set<string>();
@@ -102,7 +122,10 @@ async function driveConsole(label: string, args: string, options: {untilMs: numb
 		}
 	})();
 	try {
-		server.run(session, `node bin/drydock.js ${args} --report-dir ${JSON.stringify(path.join(work, 'reports', label))}; echo "DRYDOCK_EXIT=$?"`);
+		server.run(
+			session,
+			`node bin/drydock.js ${args} --report-dir ${JSON.stringify(path.join(work, 'reports', label))}; echo "DRYDOCK_EXIT=$?"`,
+		);
 		await server.waitFor(session, 'the first frame', s => /^drydock /m.test(s) && /\? help/.test(s), 30_000);
 		server.keys(session, '?');
 		await server.waitFor(session, 'the help overlay', 'any key closes');
@@ -146,36 +169,57 @@ async function driveConsole(label: string, args: string, options: {untilMs: numb
 }
 
 describe.skipIf(skipReason !== null)('the interactive console, with secrets planted', () => {
-	it.concurrent('on a mock that accepts the planted keys: a quick run watched through every panel', async () => {
-		const {code, frames} = await driveConsole('mock', `--exchange-url ${mock.rest}`, {untilMs: 100_000, doneWatching: s => /● soak/.test(s)});
-		expect([0, 1, 130], 'exit code').toContain(code);
-		const all = [...frames].join('\n');
-		// The run really used the planted keys and got far: the signed account read and orders happened.
-		// (Pass or warn: a loaded machine may push a latency over its threshold; a rejected key would fail.)
-		expect(all).toMatch(/[✔!] connectivity/);
-		expect(all).toMatch(/[✔!] security/);
-		expect(all).toMatch(/[✔!✘] orders|● soak|● (portfolio|pipeline|resilience|concurrency)/);
-		// The inspector showed raw frames of a selected stream.
-		expect(all, 'the stream inspector showed raw messages').toMatch(/"(e|stream|u|s)": "/);
-		// Signed calls with the planted keys really happened: orders were placed.
-		expect(Object.values(mock.stats().orders.byStatus).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
-		if (process.env.DRYDOCK_TEST_SHOW) console.log([...frames].slice(-40).join('\n=====\n'));
-	}, 180_000);
+	it.concurrent(
+		'on a mock that accepts the planted keys: a quick run watched through every panel',
+		async () => {
+			const {code, frames} = await driveConsole('mock', `--exchange-url ${mock.rest}`, {
+				untilMs: 100_000,
+				doneWatching: s => /● soak/.test(s),
+			});
+			expect([0, 1, 130], 'exit code').toContain(code);
+			const all = [...frames].join('\n');
+			// The run really used the planted keys and got far: the signed account read and orders happened.
+			// (Pass or warn: a loaded machine may push a latency over its threshold; a rejected key would fail.)
+			expect(all).toMatch(/[✔!] connectivity/);
+			expect(all).toMatch(/[✔!] security/);
+			expect(all).toMatch(/[✔!✘] orders|● soak|● (portfolio|pipeline|resilience|concurrency)/);
+			// The inspector showed raw frames of a selected stream.
+			expect(all, 'the stream inspector showed raw messages').toMatch(/"(e|stream|u|s)": "/);
+			// Signed calls with the planted keys really happened: orders were placed.
+			expect(Object.values(mock.stats().orders.byStatus).reduce((sum, n) => sum + n, 0)).toBeGreaterThan(0);
+			if (process.env.DRYDOCK_TEST_SHOW) console.log([...frames].slice(-40).join('\n=====\n'));
+		},
+		180_000,
+	);
 
-	it.concurrent('testnet, the network cut at the process: the console says unreachable, nothing left 127.0.0.1', async () => {
-		const {code, frames} = await driveConsole('testnet', '--profile testnet', {untilMs: 6_000});
-		expect([0, 1, 2], 'exit code').toContain(code);
-		expect([...frames].join('\n')).toMatch(/unreachable/);
-		const hosts = existsSync(blockedLog) ? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))] : [];
-		expect(hosts).toContain('testnet.binance.vision');
-		for (const host of hosts) expect(host).toMatch(/(^|\.)binance\.vision$/);
-	}, 90_000);
+	it.concurrent(
+		'testnet, the network cut at the process: the console says unreachable, nothing left 127.0.0.1',
+		async () => {
+			const {code, frames} = await driveConsole('testnet', '--profile testnet', {untilMs: 6_000});
+			expect([0, 1, 2], 'exit code').toContain(code);
+			expect([...frames].join('\n')).toMatch(/unreachable/);
+			const hosts = existsSync(blockedLog)
+				? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))]
+				: [];
+			expect(hosts).toContain('testnet.binance.vision');
+			for (const host of hosts) expect(host).toMatch(/(^|\.)binance\.vision$/);
+		},
+		90_000,
+	);
 
-	it.concurrent('a venue on a loopback port that refuses connections', async () => {
-		const {code, frames} = await driveConsole('refused', `--profile ${JSON.stringify(path.join(work, 'refused.json'))}`, {untilMs: 6_000});
-		expect([0, 1, 2], 'exit code').toContain(code);
-		expect([...frames].join('\n')).toMatch(/unreachable|ECONNREFUSED/);
-	}, 90_000);
+	it.concurrent(
+		'a venue on a loopback port that refuses connections',
+		async () => {
+			const {code, frames} = await driveConsole(
+				'refused',
+				`--profile ${JSON.stringify(path.join(work, 'refused.json'))}`,
+				{untilMs: 6_000},
+			);
+			expect([0, 1, 2], 'exit code').toContain(code);
+			expect([...frames].join('\n')).toMatch(/unreachable|ECONNREFUSED/);
+		},
+		90_000,
+	);
 });
 
 describe.skipIf(skipReason !== null)('the search', () => {
@@ -193,7 +237,8 @@ describe.skipIf(skipReason !== null)('the search', () => {
 				['frames', [...frames].join('\n')],
 				['scrollback', scrollback],
 			];
-			for (const [where, text] of texts) for (const leak of leaksIn(text, needles)) found.push(`${label} ${where}: ${leak}`);
+			for (const [where, text] of texts)
+				for (const leak of leaksIn(text, needles)) found.push(`${label} ${where}: ${leak}`);
 		}
 		expect(found).toEqual([]);
 	});

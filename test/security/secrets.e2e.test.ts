@@ -9,7 +9,17 @@
  * fails any non-loopback connection or DNS lookup inside the process; the test checks the testnet run
  * was stopped there (and that the interception works, on a loopback address it is told to block).
  */
-import {chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync} from 'node:fs';
+import {
+	chmodSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	writeFileSync,
+	existsSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import {tmpdir} from 'node:os';
@@ -33,7 +43,7 @@ interface Ran {
 	stderr: string;
 }
 
-const needles = needlesFor({'API key': KEY, 'secret': SECRET});
+const needles = needlesFor({'API key': KEY, secret: SECRET});
 const leaksIn = (text: string): string[] => findLeaks(text, needles);
 
 function filesUnder(dir: string): string[] {
@@ -70,7 +80,11 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	};
 }
 
-async function run(label: string, args: string[], options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<Ran> {
+async function run(
+	label: string,
+	args: string[],
+	options: {env?: NodeJS.ProcessEnv; timeoutMs?: number} = {},
+): Promise<Ran> {
 	const child = drydock(args, {cwd: work, env: env(options.env)});
 	let timer: NodeJS.Timeout | undefined;
 	const exited = await Promise.race([
@@ -80,7 +94,9 @@ async function run(label: string, args: string[], options: {env?: NodeJS.Process
 	clearTimeout(timer);
 	if (exited === 'timeout') {
 		child.child.kill('SIGKILL');
-		throw new Error(`${label}: no exit within ${options.timeoutMs ?? 90_000} ms\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`);
+		throw new Error(
+			`${label}: no exit within ${options.timeoutMs ?? 90_000} ms\nstdout:\n${child.stdout()}\nstderr:\n${child.stderr()}`,
+		);
 	}
 	const ran = {label, code: exited.code, stdout: child.stdout(), stderr: child.stderr()};
 	runs.push(ran);
@@ -92,9 +108,24 @@ function noStack(ran: Ran): void {
 }
 
 function writeProfile(name: string, keyFile: string): string {
-	const shipped = JSON.parse(readFileSync(path.join(repo, 'profiles', 'testnet.json'), 'utf8')) as Record<string, unknown>;
+	const shipped = JSON.parse(readFileSync(path.join(repo, 'profiles', 'testnet.json'), 'utf8')) as Record<
+		string,
+		unknown
+	>;
 	const file = path.join(work, `${name}.json`);
-	writeFileSync(file, JSON.stringify({...shipped, name, credentials: {apiKeyEnv: 'DRYDOCK_TEST_UNSET_KEY', apiSecretEnv: 'DRYDOCK_TEST_UNSET_SECRET', keyFile}, timeouts: {requestMs: 3000}}, null, '\t'));
+	writeFileSync(
+		file,
+		JSON.stringify(
+			{
+				...shipped,
+				name,
+				credentials: {apiKeyEnv: 'DRYDOCK_TEST_UNSET_KEY', apiSecretEnv: 'DRYDOCK_TEST_UNSET_SECRET', keyFile},
+				timeouts: {requestMs: 3000},
+			},
+			null,
+			'\t',
+		),
+	);
 	return file;
 }
 
@@ -107,7 +138,15 @@ beforeAll(async () => {
 	mkdirSync(out);
 	mkdirSync(path.join(work, 'secrets'));
 	blockedLog = path.join(work, 'blocked.log');
-	mock = await startMockExchange({host: '127.0.0.1', port: 0, seed: 11, apiKey: KEY, apiSecret: SECRET, weightLimitPerMinute: 1_000_000, quiet: true});
+	mock = await startMockExchange({
+		host: '127.0.0.1',
+		port: 0,
+		seed: 11,
+		apiKey: KEY,
+		apiSecret: SECRET,
+		weightLimitPerMinute: 1_000_000,
+		quiet: true,
+	});
 	const keyLines = `API_KEY=${KEY}\nAPI_SECRET=${SECRET}\n`;
 	writeFileSync(path.join(work, 'secrets', 'key600.env'), keyLines, {mode: 0o600});
 	chmodSync(path.join(work, 'secrets', 'key600.env'), 0o600);
@@ -130,7 +169,9 @@ describe('the network guard used below', () => {
 		const log = path.join(tmpdir(), `drydock-guard-${process.pid}.log`);
 		const script = `fetch('http://127.0.0.2:${port}/').then(() => console.log('reached'), e => console.log('failed', e.cause?.code ?? e.code));`;
 		const result = await new Promise<string>(resolve => {
-			const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, '-e', script], {env: {...process.env, DRYDOCK_BLOCKED_LOG: log, DRYDOCK_BLOCK_ALSO: '127.0.0.2'}});
+			const child = spawn(process.execPath, ['--import', pathToFileURL(preload).href, '-e', script], {
+				env: {...process.env, DRYDOCK_BLOCKED_LOG: log, DRYDOCK_BLOCK_ALSO: '127.0.0.2'},
+			});
 			let text = '';
 			child.stdout.on('data', chunk => (text += chunk));
 			child.on('exit', () => resolve(text));
@@ -144,7 +185,24 @@ describe('the network guard used below', () => {
 
 describe('every command, with secrets planted', () => {
 	it('run: headless short plan against a mock that accepts the planted keys', async () => {
-		const ran = await run('run mock', ['run', '--profile', 'mock', '--exchange-url', mock.rest, '--phases', 'config,connectivity,security,orders', '--duration', '5s', '--report-dir', path.join(out, 'runs'), '--headless'], {timeoutMs: 120_000});
+		const ran = await run(
+			'run mock',
+			[
+				'run',
+				'--profile',
+				'mock',
+				'--exchange-url',
+				mock.rest,
+				'--phases',
+				'config,connectivity,security,orders',
+				'--duration',
+				'5s',
+				'--report-dir',
+				path.join(out, 'runs'),
+				'--headless',
+			],
+			{timeoutMs: 120_000},
+		);
 		expect([0, 1], `${ran.stdout}\n${ran.stderr}`).toContain(ran.code);
 		const files = filesUnder(path.join(out, 'runs')).map(f => path.basename(f));
 		expect(files).toEqual(expect.arrayContaining(['report.json', 'junit.xml', 'events.ndjson', 'report.html']));
@@ -161,15 +219,41 @@ describe('every command, with secrets planted', () => {
 			if (route === '/api/v3/ping') return void res.end('{}');
 			if (route === '/api/v3/time') return void res.end(JSON.stringify({serverTime: Date.now()}));
 			res.statusCode = 400;
-			res.end(JSON.stringify({code: -1100, msg: `echo ${req.method} ${req.url} key=${String(req.headers['x-mbx-apikey'])} b64=${Buffer.from(String(req.headers['x-mbx-apikey'])).toString('base64')}`}));
+			res.end(
+				JSON.stringify({
+					code: -1100,
+					msg: `echo ${req.method} ${req.url} key=${String(req.headers['x-mbx-apikey'])} b64=${Buffer.from(String(req.headers['x-mbx-apikey'])).toString('base64')}`,
+				}),
+			);
 		});
 		await new Promise<void>(resolve => echo.listen(0, '127.0.0.1', resolve));
 		try {
 			const url = `http://127.0.0.1:${(echo.address() as net.AddressInfo).port}`;
-			const ran = await run('run echo venue', ['run', '--profile', 'mock', '--exchange-url', url, '--phases', 'config,connectivity,security', '--report-dir', path.join(out, 'runs-echo'), '--headless'], {timeoutMs: 90_000});
+			const ran = await run(
+				'run echo venue',
+				[
+					'run',
+					'--profile',
+					'mock',
+					'--exchange-url',
+					url,
+					'--phases',
+					'config,connectivity,security',
+					'--report-dir',
+					path.join(out, 'runs-echo'),
+					'--headless',
+				],
+				{timeoutMs: 90_000},
+			);
 			expect([0, 1, 2], `${ran.stdout}\n${ran.stderr}`).toContain(ran.code);
 			// The echo reached drydock: the key really was on the wire and came back.
-			expect(ran.stdout + ran.stderr + filesUnder(path.join(out, 'runs-echo')).map(f => readFileSync(f, 'utf8')).join('')).toMatch(/echo (GET|POST)/);
+			expect(
+				ran.stdout +
+					ran.stderr +
+					filesUnder(path.join(out, 'runs-echo'))
+						.map(f => readFileSync(f, 'utf8'))
+						.join(''),
+			).toMatch(/echo (GET|POST)/);
 			noStack(ran);
 		} finally {
 			echo.close();
@@ -177,35 +261,78 @@ describe('every command, with secrets planted', () => {
 	}, 100_000);
 
 	it('run: the embedded mock rejects the planted keys → exit 2, one line', async () => {
-		const ran = await run('run embedded (key rejected)', ['run', '--profile', 'mock', '--phases', 'config,connectivity', '--report-dir', path.join(out, 'runs-rejected'), '--headless']);
+		const ran = await run('run embedded (key rejected)', [
+			'run',
+			'--profile',
+			'mock',
+			'--phases',
+			'config,connectivity',
+			'--report-dir',
+			path.join(out, 'runs-rejected'),
+			'--headless',
+		]);
 		expect(ran.code, ran.stderr).toBe(2);
 		expect(ran.stderr).toMatch(/rejected the API key/);
 		noStack(ran);
 	}, 100_000);
 
 	it('run: testnet with keys from the environment, venue unreachable → exit 2, the reason, no stack', async () => {
-		const ran = await run('run testnet (env keys)', ['run', '--profile', 'testnet', '--phases', 'config,connectivity', '--report-dir', path.join(out, 'runs-testnet'), '--headless']);
+		const ran = await run('run testnet (env keys)', [
+			'run',
+			'--profile',
+			'testnet',
+			'--phases',
+			'config,connectivity',
+			'--report-dir',
+			path.join(out, 'runs-testnet'),
+			'--headless',
+		]);
 		expect(ran.code, ran.stderr).toBe(2);
 		expect(ran.stderr).toMatch(/unreachable.*ENOTFOUND testnet\.binance\.vision/);
 		noStack(ran);
 	}, 100_000);
 
 	it('run: testnet with keys from a 0600 key file → reaches the (blocked) venue: exit 2 unreachable', async () => {
-		const ran = await run('run testnet (key file 0600)', ['run', '--profile', path.join(work, 'testnet-keyfile.json'), '--phases', 'config,connectivity', '--report-dir', path.join(out, 'runs-keyfile'), '--headless']);
+		const ran = await run('run testnet (key file 0600)', [
+			'run',
+			'--profile',
+			path.join(work, 'testnet-keyfile.json'),
+			'--phases',
+			'config,connectivity',
+			'--report-dir',
+			path.join(out, 'runs-keyfile'),
+			'--headless',
+		]);
 		expect(ran.code, ran.stderr).toBe(2);
 		expect(ran.stderr).toMatch(/unreachable/);
 		noStack(ran);
 	}, 100_000);
 
 	it('run: a 0644 key file is refused with the reason and the fix', async () => {
-		const ran = await run('run testnet (key file 0644)', ['run', '--profile', path.join(work, 'testnet-openkey.json'), '--phases', 'config', '--report-dir', path.join(out, 'runs-openkey'), '--headless']);
+		const ran = await run('run testnet (key file 0644)', [
+			'run',
+			'--profile',
+			path.join(work, 'testnet-openkey.json'),
+			'--phases',
+			'config',
+			'--report-dir',
+			path.join(out, 'runs-openkey'),
+			'--headless',
+		]);
 		expect(ran.code, ran.stderr).toBe(2);
 		expect(ran.stderr).toMatch(/key file .*key644\.env is readable by others \(mode 0644\); run chmod 600/);
 		noStack(ran);
 	}, 100_000);
 
 	it('profiles list / show / validate', async () => {
-		for (const args of [['profiles', 'list'], ['profiles', 'show', 'mock'], ['profiles', 'show', 'testnet'], ['profiles', 'show', path.join(work, 'testnet-keyfile.json')], ['profiles', 'validate', path.join(work, 'testnet-keyfile.json')], ['profiles', 'show', path.join(work, 'testnet-openkey.json')]]) {
+		for (const args of [
+			['profiles', 'list'],
+			['profiles', 'show', 'mock'],
+			['profiles', 'show', 'testnet'],
+			['profiles', 'show', path.join(work, 'testnet-keyfile.json')],
+			['profiles', 'validate', path.join(work, 'testnet-keyfile.json')],
+			['profiles', 'show', path.join(work, 'testnet-openkey.json')],
+		]) {
 			const ran = await run(args.join(' '), args);
 			expect([0, 1, 2]).toContain(ran.code);
 			noStack(ran);
@@ -218,7 +345,11 @@ describe('every command, with secrets planted', () => {
 	it('report, report --html, report --junit', async () => {
 		const report = filesUnder(path.join(out, 'runs')).find(f => path.basename(f) === 'report.json');
 		expect(report, 'the mock run wrote a report').toBeDefined();
-		for (const args of [['report', report!], ['report', report!, '--html', path.join(out, 'copy.html')], ['report', report!, '--junit', path.join(out, 'copy.xml')]]) {
+		for (const args of [
+			['report', report!],
+			['report', report!, '--html', path.join(out, 'copy.html')],
+			['report', report!, '--junit', path.join(out, 'copy.xml')],
+		]) {
 			const ran = await run(args.join(' '), args);
 			expect([0, 1], ran.stderr).toContain(ran.code);
 			noStack(ran);
@@ -250,11 +381,36 @@ describe('every command, with secrets planted', () => {
 	it('load: the signed mock scenario (keys from DRYDOCK_API_KEY/SECRET)', async () => {
 		// The signed task has weight 1 of 6: 10 users for 3 s run ~40 tasks, so it is all but certain to run
 		// (2 users ran ~9 tasks and missed it about one time in five).
-		const ran = await run('load signed', ['load', path.join(repo, 'examples', 'mock-exchange-signed.scenario.ts'), '--host', mock.rest, '--users', '10', '--spawn-rate', '10', '--run-time', '3s', '--csv', path.join(out, 'load', 'stats'), '--report-dir', path.join(out, 'load-reports'), '--headless'], {timeoutMs: 60_000});
+		const ran = await run(
+			'load signed',
+			[
+				'load',
+				path.join(repo, 'examples', 'mock-exchange-signed.scenario.ts'),
+				'--host',
+				mock.rest,
+				'--users',
+				'10',
+				'--spawn-rate',
+				'10',
+				'--run-time',
+				'3s',
+				'--csv',
+				path.join(out, 'load', 'stats'),
+				'--report-dir',
+				path.join(out, 'load-reports'),
+				'--headless',
+			],
+			{timeoutMs: 60_000},
+		);
 		expect([0, 1], `${ran.stdout}\n${ran.stderr}`).toContain(ran.code);
 		expect(filesUnder(path.join(out, 'load')).length).toBeGreaterThan(0);
 		// The signed task really ran with the planted keys (the mock knows no others).
-		expect(ran.stdout + filesUnder(path.join(out, 'load')).map(f => readFileSync(f, 'utf8')).join('\n')).toMatch(/\/api\/v3\/account/);
+		expect(
+			ran.stdout +
+				filesUnder(path.join(out, 'load'))
+					.map(f => readFileSync(f, 'utf8'))
+					.join('\n'),
+		).toMatch(/\/api\/v3\/account/);
 		noStack(ran);
 	}, 70_000);
 });
@@ -264,7 +420,10 @@ describe('the search', () => {
 		expect(runs.length).toBeGreaterThanOrEqual(12);
 		const found: string[] = [];
 		for (const ran of runs) {
-			for (const [stream, text] of [['stdout', ran.stdout], ['stderr', ran.stderr]] as const) {
+			for (const [stream, text] of [
+				['stdout', ran.stdout],
+				['stderr', ran.stderr],
+			] as const) {
 				for (const leak of leaksIn(text)) found.push(`${ran.label} ${stream}: ${leak}`);
 			}
 		}
@@ -278,7 +437,9 @@ describe('the search', () => {
 	});
 
 	it('the only non-loopback destination any process tried was the testnet, and it was blocked', () => {
-		const hosts = existsSync(blockedLog) ? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))] : [];
+		const hosts = existsSync(blockedLog)
+			? [...new Set(readFileSync(blockedLog, 'utf8').split('\n').filter(Boolean))]
+			: [];
 		expect(hosts).toContain('testnet.binance.vision');
 		for (const host of hosts) expect(host).toMatch(/(^|\.)binance\.vision$/);
 	});

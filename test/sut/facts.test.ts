@@ -28,17 +28,48 @@ async function adminStub(): Promise<string> {
 				JSON.stringify({
 					seq: 2,
 					at: Date.now(),
-					rest: {requests: 10, weightUsed: 10, weightLimit: 6000, requestsPerMinute: 10, status429: 2, status418: 1, bannedUntil: null, requestsInsideRetryAfter: 4, errorsByCode: {}},
-					orders: {placed: 1, filled: 0, partiallyFilled: 0, canceled: 0, rejected: 0, rejectedByCode: {}, duplicateClientOrderIds: 0, maxOrdersPer10s: 1, ordersPer10sLimit: 100, open: 1, ackLatencyMs: {count: 1, avg: 1, p50: 1, p99: 1, max: 1}},
+					rest: {
+						requests: 10,
+						weightUsed: 10,
+						weightLimit: 6000,
+						requestsPerMinute: 10,
+						status429: 2,
+						status418: 1,
+						bannedUntil: null,
+						requestsInsideRetryAfter: 4,
+						errorsByCode: {},
+					},
+					orders: {
+						placed: 1,
+						filled: 0,
+						partiallyFilled: 0,
+						canceled: 0,
+						rejected: 0,
+						rejectedByCode: {},
+						duplicateClientOrderIds: 0,
+						maxOrdersPer10s: 1,
+						ordersPer10sLimit: 100,
+						open: 1,
+						ackLatencyMs: {count: 1, avg: 1, p50: 1, p99: 1, max: 1},
+					},
 					streams: {connectionsOpen: 0, connectionsTotal: 1, subscriptions: []},
 					events: [
-						{seq: 1, at: Date.now() - 60_000, type: 'drop', dropId: 'd1', kind: 'drop-websockets', streams: ['btcusdt@trade']},
+						{
+							seq: 1,
+							at: Date.now() - 60_000,
+							type: 'drop',
+							dropId: 'd1',
+							kind: 'drop-websockets',
+							streams: ['btcusdt@trade'],
+						},
 						{seq: 2, at: Date.now() - 59_000, type: 'order', status: 'NEW', clientOrderId: 'left-behind', latencyMs: 1},
 					],
 				}),
 			);
-		if (req.url!.includes('/open-orders')) return res.end(JSON.stringify({orders: [{symbol: 'BTCUSDT', orderId: 1, clientOrderId: 'left-behind'}]}));
-		if (req.url!.includes('/account')) return res.end(JSON.stringify({balances: [{asset: 'USDT', free: '1000', locked: '0'}], fills: []}));
+		if (req.url!.includes('/open-orders'))
+			return res.end(JSON.stringify({orders: [{symbol: 'BTCUSDT', orderId: 1, clientOrderId: 'left-behind'}]}));
+		if (req.url!.includes('/account'))
+			return res.end(JSON.stringify({balances: [{asset: 'USDT', free: '1000', locked: '0'}], fills: []}));
 		res.end('{}');
 	});
 	servers.push(server);
@@ -48,7 +79,10 @@ async function adminStub(): Promise<string> {
 
 describe('SUT facts, end to end over the real collectors', () => {
 	it('a faulty Python SUT (crashes, logs errors, reports over StatsD, leaves an order, was banned) fails the checks that catch it', async () => {
-		const spec = resolveSutSpec({readyWhen: '^started', metrics: {operation: 'bot.cycle'}, limits: {errorsPerHour: 10}}, {commandFlag: 'x'})!;
+		const spec = resolveSutSpec(
+			{readyWhen: '^started', metrics: {operation: 'bot.cycle'}, limits: {errorsPerHour: 10}},
+			{commandFlag: 'x'},
+		)!;
 		const intake = new StatsdIntake({metrics: spec.metrics});
 		const statsd = await intake.listen(0);
 		const script = [
@@ -61,9 +95,21 @@ describe('SUT facts, end to end over the real collectors', () => {
 			'time.sleep(1.5)',
 			'raise RuntimeError("boom with " + os.environ["DRYDOCK_API_SECRET"])',
 		].join('\n');
-		const env = buildSutEnv({rest: 'http://127.0.0.1:1', ws: 'ws://127.0.0.1:1', wsApi: 'ws://127.0.0.1:1/ws-api/v3', apiKey: 'K', apiSecret: 'THE-SECRET', symbols: ['BTCUSDT'], statsd: statsd.address});
+		const env = buildSutEnv({
+			rest: 'http://127.0.0.1:1',
+			ws: 'ws://127.0.0.1:1',
+			wsApi: 'ws://127.0.0.1:1/ws-api/v3',
+			apiKey: 'K',
+			apiSecret: 'THE-SECRET',
+			symbols: ['BTCUSDT'],
+			statsd: statsd.address,
+		});
 		const supervisor = new SutSupervisor({...spec, command: `/usr/bin/python3 -c '${script}'`, env});
-		const capture = new LogCapture({dir: mkdtempSync(join(tmpdir(), 'sut-facts-')), errorPatterns: spec.errorPatterns, secrets: ['THE-SECRET']});
+		const capture = new LogCapture({
+			dir: mkdtempSync(join(tmpdir(), 'sut-facts-')),
+			errorPatterns: spec.errorPatterns,
+			secrets: ['THE-SECRET'],
+		});
 		const tree = new ProcessTreeMonitor();
 		const exits: SutEvent[] = [];
 		supervisor.on(e => {
@@ -94,7 +140,9 @@ describe('SUT facts, end to end over the real collectors', () => {
 			capture,
 			follower,
 			defaultBudgetMs: 10_000,
-			orphans: open.ok ? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))} : {error: open.error.message},
+			orphans: open.ok
+				? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))}
+				: {error: open.error.message},
 			balances: account.ok ? reconcileBalances({USDT: 1000}, account.value) : null,
 			durationMs: Date.now() - startedAt,
 			now: Date.now(),
@@ -111,7 +159,12 @@ describe('SUT facts, end to end over the real collectors', () => {
 			'sut-consistency': 'pass',
 		});
 		expect(facts.errors.total).toBeGreaterThanOrEqual(2); // the ERROR line and the Traceback
-		expect(capture.recent().map(l => l.line).join('\n')).toContain('boom with ***');
+		expect(
+			capture
+				.recent()
+				.map(l => l.line)
+				.join('\n'),
+		).toContain('boom with ***');
 		expect(intake.snapshot()).toMatchObject({operations: 3, failed: 0});
 		await intake.close();
 	});

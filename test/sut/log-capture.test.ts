@@ -21,7 +21,15 @@ describe('SUT log capture', () => {
 			'print("0 errors so far, an error in lower case is not one", flush=True)',
 			'print("CRITICAL lost the book", file=sys.stderr, flush=True)',
 		].join('\n');
-		const sup = new SutSupervisor({command: `/usr/bin/python3 -c '${script}'; sleep 5`, env: {...(process.env as Record<string, string>), DRYDOCK_API_SECRET: secret}, ready: {kind: 'output', pattern: /CRITICAL/, source: 'CRITICAL'}, startTimeoutMs: 10_000, stopSignal: 'SIGTERM', stopTimeoutMs: 2_000, restart: {policy: 'never'}});
+		const sup = new SutSupervisor({
+			command: `/usr/bin/python3 -c '${script}'; sleep 5`,
+			env: {...(process.env as Record<string, string>), DRYDOCK_API_SECRET: secret},
+			ready: {kind: 'output', pattern: /CRITICAL/, source: 'CRITICAL'},
+			startTimeoutMs: 10_000,
+			stopSignal: 'SIGTERM',
+			stopTimeoutMs: 2_000,
+			restart: {policy: 'never'},
+		});
 		sup.on(e => {
 			if (e.type === 'log') capture.line(e.stream, e.line, e.at);
 		});
@@ -35,7 +43,11 @@ describe('SUT log capture', () => {
 		expect(text).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z out ERROR order rejected -2010$/m);
 		expect(capture.errors()).toMatchObject({total: 3, expected: 0, truncated: false});
 		expect(capture.recent().map(l => l.line)).toContain('starting with secret ***');
-		expect(capture.lastErrors().map(l => l.line)).toEqual(['ERROR order rejected -2010', 'Traceback (most recent call last):', 'CRITICAL lost the book']);
+		expect(capture.lastErrors().map(l => l.line)).toEqual([
+			'ERROR order rejected -2010',
+			'Traceback (most recent call last):',
+			'CRITICAL lost the book',
+		]);
 	});
 
 	it('rotates at maxBytes and keeps only the configured number of files', () => {
@@ -58,7 +70,12 @@ describe('SUT log capture', () => {
 	it('tells expected errors (inside a fault window) from the others, live and afterwards', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'sut-log-'));
 		const window = {from: 1_000, to: 2_000};
-		const capture = new LogCapture({dir, errorPatterns: patterns, expected: at => at >= window.from && at <= window.to, maxErrorTimes: 3});
+		const capture = new LogCapture({
+			dir,
+			errorPatterns: patterns,
+			expected: at => at >= window.from && at <= window.to,
+			maxErrorTimes: 3,
+		});
 		capture.line('stderr', 'ERROR a', 500);
 		capture.line('stderr', 'ERROR b', 1_500);
 		capture.line('stderr', 'ERROR c', 1_900);

@@ -7,7 +7,12 @@ const node = JSON.stringify(process.execPath);
 
 describe('SUT process tree', () => {
 	it('parses /proc stat lines whose command holds spaces and parentheses', () => {
-		expect(parseProcStat('4242 (my (weird) bot) S 4200 4242 4242 0 -1 4194560 …')).toEqual({pid: 4242, ppid: 4200, pgrp: 4242, state: 'S'});
+		expect(parseProcStat('4242 (my (weird) bot) S 4200 4242 4242 0 -1 4194560 …')).toEqual({
+			pid: 4242,
+			ppid: 4200,
+			pgrp: 4242,
+			state: 'S',
+		});
 		expect(parseProcStat('garbage')).toBeNull();
 	});
 
@@ -57,7 +62,8 @@ describe('SUT process tree', () => {
 
 		// The leak detector over the recorded series: a steady climb of 100 MB/h is a leak.
 		const leaky = new ProcessTreeMonitor({capacity: 100});
-		for (let i = 0; i < 400; i++) leaky.record({at: i * 10_000, pids: [1], cpuPercent: 1, rssMb: 100 + (i * 10_000 * 100) / 3_600_000});
+		for (let i = 0; i < 400; i++)
+			leaky.record({at: i * 10_000, pids: [1], cpuPercent: 1, rssMb: 100 + (i * 10_000 * 100) / 3_600_000});
 		const verdict = leaky.leak({warmupUntil: 60_000, limitMbPerHour: 5});
 		expect(verdict.leaking).toBe(true);
 		expect(verdict.conclusive).toBe(true);

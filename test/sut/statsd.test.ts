@@ -16,14 +16,38 @@ async function until(predicate: () => boolean, timeoutMs = 5_000): Promise<void>
 
 describe('StatsD intake', () => {
 	it('parses plain StatsD and DogStatsD lines, and rejects malformed ones', () => {
-		expect(parseStatsdLine('bot.cycle:12.5|ms')).toEqual({name: 'bot.cycle', values: [12.5], type: 'ms', rate: 1, tags: {}, delta: false});
-		expect(parseStatsdLine('bot.cycle:3|h|@0.5|#status:error,env:dry')).toMatchObject({type: 'h', rate: 0.5, tags: {status: 'error', env: 'dry'}});
+		expect(parseStatsdLine('bot.cycle:12.5|ms')).toEqual({
+			name: 'bot.cycle',
+			values: [12.5],
+			type: 'ms',
+			rate: 1,
+			tags: {},
+			delta: false,
+		});
+		expect(parseStatsdLine('bot.cycle:3|h|@0.5|#status:error,env:dry')).toMatchObject({
+			type: 'h',
+			rate: 0.5,
+			tags: {status: 'error', env: 'dry'},
+		});
 		expect(parseStatsdLine('bot.orders:1|c|#primary')).toMatchObject({type: 'c', values: [1], tags: {primary: ''}});
 		expect(parseStatsdLine('bot.latency:1:2:3|d')).toMatchObject({values: [1, 2, 3], type: 'd'});
 		expect(parseStatsdLine('bot.open:-2|g')).toMatchObject({values: [-2], delta: true});
 		expect(parseStatsdLine('bot.users:alice|s')).toMatchObject({type: 's', values: [1]});
-		for (const bad of ['no-colon|c', 'x:1', 'x:1|zz', 'x:abc|ms', 'x:1|c|@2', ':1|c', '_e{5,4}:title|text', '_sc|check|0']) expect(parseStatsdLine(bad)).toBeNull();
-		expect(parseStatsdPacket('a:1|c\n\nb:2|ms\ngarbage\n')).toMatchObject({malformed: 1, metrics: [{name: 'a'}, {name: 'b'}]});
+		for (const bad of [
+			'no-colon|c',
+			'x:1',
+			'x:1|zz',
+			'x:abc|ms',
+			'x:1|c|@2',
+			':1|c',
+			'_e{5,4}:title|text',
+			'_sc|check|0',
+		])
+			expect(parseStatsdLine(bad)).toBeNull();
+		expect(parseStatsdPacket('a:1|c\n\nb:2|ms\ngarbage\n')).toMatchObject({
+			malformed: 1,
+			metrics: [{name: 'a'}, {name: 'b'}],
+		});
 	});
 
 	it('listens on loopback, maps the operation timer and the outcome counters from a real sender', async () => {
@@ -52,7 +76,10 @@ s.sendto(b"bot.fail:2|c\\nbot.cylce:5|ms\\nnot a metric", ("127.0.0.1", ${port})
 
 	it('takes failures from a DogStatsD tag, weighs sampled timers, and leaves failures under a fault out of the rate', async () => {
 		const window = {from: 1_000, to: 2_000};
-		const intake = new StatsdIntake({metrics: {operation: 'bot.cycle'}, duringFault: at => at >= window.from && at <= window.to});
+		const intake = new StatsdIntake({
+			metrics: {operation: 'bot.cycle'},
+			duringFault: at => at >= window.from && at <= window.to,
+		});
 		intake.ingest('bot.cycle:4|ms|@0.5', 100); // counts as two operations
 		intake.ingest('bot.cycle:9|ms|#status:error', 1_500); // failed under the fault
 		intake.ingest('bot.cycle:7|ms|#status:error', 2_500); // failed, graded
@@ -67,8 +94,14 @@ s.sendto(b"bot.fail:2|c\\nbot.cylce:5|ms\\nnot a metric", ("127.0.0.1", ${port})
 		const intake = new StatsdIntake({metrics: {}});
 		const {port} = await intake.listen(0);
 		const sender = createSocket('udp4');
-		const garbage = [Buffer.from([0xff, 0x00, 0x7c, 0x3a]), Buffer.from('x'.repeat(8_000)), Buffer.from('|||:::'), Buffer.from('a:1|c')];
-		for (const packet of garbage) await new Promise<void>(resolve => sender.send(packet, port, '127.0.0.1', () => resolve()));
+		const garbage = [
+			Buffer.from([0xff, 0x00, 0x7c, 0x3a]),
+			Buffer.from('x'.repeat(8_000)),
+			Buffer.from('|||:::'),
+			Buffer.from('a:1|c'),
+		];
+		for (const packet of garbage)
+			await new Promise<void>(resolve => sender.send(packet, port, '127.0.0.1', () => resolve()));
 		sender.close();
 		await until(() => intake.snapshot().packets === 4);
 		expect(intake.snapshot()).toMatchObject({malformed: 3, unmapped: 1, operations: 0, successRate: null});

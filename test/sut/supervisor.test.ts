@@ -5,7 +5,13 @@ import {createServer, type Server} from 'node:net';
 import {createServer as createHttpServer} from 'node:http';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {groupAlive, startFailureError, SutSupervisor, type SupervisorSpec, type SutEvent} from '../../source/sut/supervisor.js';
+import {
+	groupAlive,
+	startFailureError,
+	SutSupervisor,
+	type SupervisorSpec,
+	type SutEvent,
+} from '../../source/sut/supervisor.js';
 import {parseReadyWhen} from '../../source/sut/spec.js';
 
 const node = JSON.stringify(process.execPath);
@@ -14,8 +20,19 @@ afterEach(async () => {
 	for (const s of supervisors.splice(0)) s.killNow();
 });
 
-function supervise(overrides: Partial<SupervisorSpec> & {command: string}, options = {}): {sup: SutSupervisor; events: SutEvent[]} {
-	const spec: SupervisorSpec = {env: {...(process.env as Record<string, string>)}, ready: {kind: 'none'}, startTimeoutMs: 10_000, stopSignal: 'SIGTERM', stopTimeoutMs: 5_000, restart: {policy: 'never'}, ...overrides};
+function supervise(
+	overrides: Partial<SupervisorSpec> & {command: string},
+	options = {},
+): {sup: SutSupervisor; events: SutEvent[]} {
+	const spec: SupervisorSpec = {
+		env: {...(process.env as Record<string, string>)},
+		ready: {kind: 'none'},
+		startTimeoutMs: 10_000,
+		stopSignal: 'SIGTERM',
+		stopTimeoutMs: 5_000,
+		restart: {policy: 'never'},
+		...overrides,
+	};
 	const sup = new SutSupervisor(spec, {settleMs: 300, restartBaseDelayMs: 50, ...options});
 	const events: SutEvent[] = [];
 	sup.on(e => events.push(e));
@@ -50,7 +67,11 @@ describe('SUT supervisor', () => {
 			console.log('ready on', process.env.DRYDOCK_REST_URL);
 			setInterval(() => {}, 1000);`,
 		);
-		const {sup, events} = supervise({command: `exec ${node} ${script}`, env: {...(process.env as Record<string, string>), DRYDOCK_REST_URL: 'http://127.0.0.1:9'}, ready: parseReadyWhen('^ready on http')});
+		const {sup, events} = supervise({
+			command: `exec ${node} ${script}`,
+			env: {...(process.env as Record<string, string>), DRYDOCK_REST_URL: 'http://127.0.0.1:9'},
+			ready: parseReadyWhen('^ready on http'),
+		});
 		const started = await sup.start();
 		expect(started).toMatchObject({ok: true});
 		expect(sup.state).toBe('running');
@@ -94,7 +115,10 @@ describe('SUT supervisor', () => {
 	});
 
 	it('reports an exit during start-up with its last output lines', async () => {
-		const {sup} = supervise({command: `echo loading config; echo 'ERROR config.yaml: no such file' >&2; exit 3`, ready: parseReadyWhen('ready')});
+		const {sup} = supervise({
+			command: `echo loading config; echo 'ERROR config.yaml: no such file' >&2; exit 3`,
+			ready: parseReadyWhen('ready'),
+		});
 		const result = await sup.start();
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
@@ -104,14 +128,21 @@ describe('SUT supervisor', () => {
 	});
 
 	it('fails a SUT that never becomes ready within startTimeout and leaves nothing behind', async () => {
-		const {sup, events} = supervise({command: `${node} -e "setInterval(() => {}, 1000)" & wait`, ready: parseReadyWhen('never printed'), startTimeoutMs: 500, stopTimeoutMs: 500});
+		const {sup, events} = supervise({
+			command: `${node} -e "setInterval(() => {}, 1000)" & wait`,
+			ready: parseReadyWhen('never printed'),
+			startTimeoutMs: 500,
+			stopTimeoutMs: 500,
+		});
 		const result = await sup.start();
 		const spawned = events.find(e => e.type === 'spawned');
 		expect(spawned?.type === 'spawned' && groupAlive(spawned.pid)).toBe(false);
 		expect(result.ok).toBe(false);
 		if (result.ok) return;
 		expect(result.failure.kind).toBe('not-ready');
-		expect(result.failure.message).toMatch(/not ready within 500 ms \(no output line matched \/never printed\/\); it printed nothing/);
+		expect(result.failure.message).toMatch(
+			/not ready within 500 ms \(no output line matched \/never printed\/\); it printed nothing/,
+		);
 		expect(sup.pid).toBeNull();
 	});
 
@@ -128,7 +159,10 @@ describe('SUT supervisor', () => {
 		const port = (tcp.address() as {port: number}).port;
 		tcp.close();
 		// The SUT itself opens the port after a moment.
-		const {sup} = supervise({command: `${node} -e "setTimeout(() => require('node:net').createServer(s => s.end()).listen(${port}, '127.0.0.1'), 300)"`, ready: parseReadyWhen(`tcp:${port}`)});
+		const {sup} = supervise({
+			command: `${node} -e "setTimeout(() => require('node:net').createServer(s => s.end()).listen(${port}, '127.0.0.1'), 300)"`,
+			ready: parseReadyWhen(`tcp:${port}`),
+		});
 		const tcpResult = await sup.start();
 		expect(tcpResult.ok).toBe(true);
 		if (tcpResult.ok) expect(tcpResult.readyAfterMs).toBeGreaterThanOrEqual(250);
@@ -142,7 +176,10 @@ describe('SUT supervisor', () => {
 		});
 		await new Promise<void>(resolve => http.listen(0, '127.0.0.1', resolve));
 		const url = `http://127.0.0.1:${(http.address() as {port: number}).port}/health`;
-		const {sup: sup2, events} = supervise({command: `${node} -e "setInterval(() => {}, 1000)"`, ready: parseReadyWhen(url)});
+		const {sup: sup2, events} = supervise({
+			command: `${node} -e "setInterval(() => {}, 1000)"`,
+			ready: parseReadyWhen(url),
+		});
 		expect(await sup2.start()).toMatchObject({ok: true});
 		expect(hits).toBe(3);
 		expect(events.find(e => e.type === 'ready')).toMatchObject({by: `${url} answered`});
@@ -155,7 +192,11 @@ describe('SUT supervisor', () => {
 		const counter = join(dir, 'starts');
 		writeFileSync(counter, '');
 		// Ready, then crashes 200 ms later, every time.
-		const {sup, events} = supervise({command: `echo x >> ${counter}; echo up; sleep 0.2; exit 4`, ready: parseReadyWhen('^up$'), restart: {policy: 'on-failure', max: 2}});
+		const {sup, events} = supervise({
+			command: `echo x >> ${counter}; echo up; sleep 0.2; exit 4`,
+			ready: parseReadyWhen('^up$'),
+			restart: {policy: 'on-failure', max: 2},
+		});
 		expect(await sup.start()).toMatchObject({ok: true});
 		await waitFor(events, () => sup.state === 'failed');
 		expect(readFileSync(counter, 'utf8').trim().split('\n')).toHaveLength(3);
@@ -171,7 +212,11 @@ describe('SUT supervisor', () => {
 	});
 
 	it('does not restart a SUT that exited 0 on its own, but still counts it as unexpected', async () => {
-		const {sup, events} = supervise({command: 'echo up; sleep 0.1', ready: parseReadyWhen('up'), restart: {policy: 'on-failure', max: 3}});
+		const {sup, events} = supervise({
+			command: 'echo up; sleep 0.1',
+			ready: parseReadyWhen('up'),
+			restart: {policy: 'on-failure', max: 3},
+		});
 		expect(await sup.start()).toMatchObject({ok: true});
 		await waitFor(events, e => e.type === 'exited');
 		await waitFor(events, () => sup.state === 'exited');
@@ -180,7 +225,11 @@ describe('SUT supervisor', () => {
 	});
 
 	it('stop() during start-up ends the start at once; killNow() takes a running group down synchronously', async () => {
-		const {sup, events} = supervise({command: `${node} -e "setInterval(() => {}, 1000)"`, ready: parseReadyWhen('never'), startTimeoutMs: 20_000});
+		const {sup, events} = supervise({
+			command: `${node} -e "setInterval(() => {}, 1000)"`,
+			ready: parseReadyWhen('never'),
+			startTimeoutMs: 20_000,
+		});
 		const starting = sup.start();
 		const spawned = await waitFor(events, e => e.type === 'spawned');
 		const pid = spawned.type === 'spawned' ? spawned.pid : null;
@@ -189,7 +238,10 @@ describe('SUT supervisor', () => {
 		expect(stopped.wasRunning).toBe(true);
 		expect(groupAlive(pid!)).toBe(false);
 
-		const {sup: sup2} = supervise({command: `${node} -e "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)" & wait`, ready: parseReadyWhen('up')});
+		const {sup: sup2} = supervise({
+			command: `${node} -e "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000)" & wait`,
+			ready: parseReadyWhen('up'),
+		});
 		expect(await sup2.start()).toMatchObject({ok: true});
 		const pid2 = sup2.pid!;
 		sup2.killNow();
@@ -200,13 +252,19 @@ describe('SUT supervisor', () => {
 	});
 
 	it('a SUT without a readiness probe that dies within the settle time is a start failure', async () => {
-		const {sup} = supervise({command: `${JSON.stringify('/usr/bin/python3')} -c "import sys; print('Traceback (most recent call last):'); sys.exit(1)"`});
+		const {sup} = supervise({
+			command: `${JSON.stringify('/usr/bin/python3')} -c "import sys; print('Traceback (most recent call last):'); sys.exit(1)"`,
+		});
 		const result = await sup.start();
 		expect(result).toMatchObject({ok: false, failure: {kind: 'exited', code: 1}});
 	});
 
 	it('a crashing drydock takes the SUT group down through its exit guard', async () => {
-		const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'crashing-drydock.ts')], {stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(
+			process.execPath,
+			['--import', 'tsx', join(import.meta.dirname, 'fixtures', 'crashing-drydock.ts')],
+			{stdio: ['ignore', 'pipe', 'pipe']},
+		);
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -18,7 +18,16 @@ const node = `node ${path.join(root, 'examples/bots/node/bot.mjs')} --cycle-seco
 const work = mkdtempSync(path.join(tmpdir(), 'drydock-sut-e2e-'));
 afterAll(() => rmSync(work, {recursive: true, force: true}));
 
-const SUT_CHECKS = ['sut-alive', 'sut-orphans', 'sut-resubscribe', 'sut-rate-limit', 'sut-memory', 'sut-cpu', 'sut-errors', 'sut-consistency'];
+const SUT_CHECKS = [
+	'sut-alive',
+	'sut-orphans',
+	'sut-resubscribe',
+	'sut-rate-limit',
+	'sut-memory',
+	'sut-cpu',
+	'sut-errors',
+	'sut-consistency',
+];
 
 function file(name: string, text: string): string {
 	const at = path.join(work, name);
@@ -31,19 +40,42 @@ function file(name: string, text: string): string {
 // the faulty one the default 5 s, which must run out before the soak ends for "never" to be judged.
 const dropChaos = file('drop.yaml', '- {at: 6s, fault: drop-websockets, recoveryBudget: 15s}\n');
 const strictDropChaos = file('strict-drop.yaml', '- {at: 5s, fault: drop-websockets}\n');
-const stormChaos = file('storm.yaml', '- {at: 5s, fault: rate-limit-storm, params: {retryAfterSec: 5}, duration: 5s}\n');
+const stormChaos = file(
+	'storm.yaml',
+	'- {at: 5s, fault: rate-limit-storm, params: {retryAfterSec: 5}, duration: 5s}\n',
+);
 
 interface Verdicts {
 	code: number | null;
 	out: string;
-	report: {interrupted: boolean; interrupted_by: string | null; phases: {checks: {id: string; verdict: string; reason?: string | null}[]}[]; sut?: {pid: number | null; exit: unknown; orphans: unknown; venue: {drops: unknown[]} | null}};
+	report: {
+		interrupted: boolean;
+		interrupted_by: string | null;
+		phases: {checks: {id: string; verdict: string; reason?: string | null}[]}[];
+		sut?: {pid: number | null; exit: unknown; orphans: unknown; venue: {drops: unknown[]} | null};
+	};
 	verdict: (id: string) => string | undefined;
 	dir: string;
 }
 
 async function soak(name: string, sut: string, extra: string[] = [], seconds = 11): Promise<Verdicts> {
 	const reportDir = path.join(work, name);
-	const run = drydock(['run', '--sut', sut, '--phases', 'soak', '--duration', `${seconds}s`, '--headless', '--report-dir', reportDir, ...extra], {cwd: root});
+	const run = drydock(
+		[
+			'run',
+			'--sut',
+			sut,
+			'--phases',
+			'soak',
+			'--duration',
+			`${seconds}s`,
+			'--headless',
+			'--report-dir',
+			reportDir,
+			...extra,
+		],
+		{cwd: root},
+	);
 	const {code} = await run.exit;
 	const out = run.stdout() + run.stderr();
 	const dirs = existsSync(reportDir) ? readdirSync(reportDir) : [];
@@ -90,7 +122,10 @@ describe.concurrent('drydock run --sut (example bots on the mock)', () => {
 	}, 90_000);
 
 	it('leak: fails sut-memory against a low limits.sutRssMb (exit 1)', async () => {
-		const profile = file('leak-profile.json', JSON.stringify({name: 'sut-leak', exchange: 'binance', environment: 'mock', sut: {limits: {sutRssMb: 60}}}));
+		const profile = file(
+			'leak-profile.json',
+			JSON.stringify({name: 'sut-leak', exchange: 'binance', environment: 'mock', sut: {limits: {sutRssMb: 60}}}),
+		);
 		const r = await soak('leak', `BOT_LEAK_MB_PER_MIN=240 ${python} --fault leak`, ['--profile', profile]);
 		expect(r.verdict('sut-memory'), r.out).toBe('fail');
 		expect(r.verdict('sut-alive')).toBe('pass');
@@ -98,7 +133,21 @@ describe.concurrent('drydock run --sut (example bots on the mock)', () => {
 	}, 90_000);
 
 	it('a bad command is exit 2 naming why, with its last output', async () => {
-		const run = drydock(['run', '--sut', 'echo "no config found" >&2; exit 3', '--phases', 'soak', '--duration', '10s', '--headless', '--report-dir', path.join(work, 'bad')], {cwd: root});
+		const run = drydock(
+			[
+				'run',
+				'--sut',
+				'echo "no config found" >&2; exit 3',
+				'--phases',
+				'soak',
+				'--duration',
+				'10s',
+				'--headless',
+				'--report-dir',
+				path.join(work, 'bad'),
+			],
+			{cwd: root},
+		);
 		const {code} = await run.exit;
 		expect(code, run.stdout()).toBe(2);
 		expect(run.stderr()).toMatch(/--sut: .*(exit|code) 3/);
@@ -107,7 +156,10 @@ describe.concurrent('drydock run --sut (example bots on the mock)', () => {
 
 	it('SIGINT during the soak stops the SUT (its pid gone) and writes the report interrupted', async () => {
 		const reportDir = path.join(work, 'sigint');
-		const run = drydock(['run', '--sut', python, '--phases', 'soak', '--duration', '60s', '--headless', '--report-dir', reportDir], {cwd: root});
+		const run = drydock(
+			['run', '--sut', python, '--phases', 'soak', '--duration', '60s', '--headless', '--report-dir', reportDir],
+			{cwd: root},
+		);
 		await run.waitFor(/>> soak/, 60_000);
 		// Past the SUT's start-up (about a second): it runs, and has orders resting.
 		await new Promise(resolve => setTimeout(resolve, 6_000));
@@ -128,7 +180,8 @@ describe.concurrent('drydock run --sut (example bots on the mock)', () => {
 		const mock = await startMock();
 		try {
 			const r = await soak('exchange-url', node, ['--exchange-url', mock.rest], 10);
-			for (const id of SUT_CHECKS) expect(r.verdict(id), `${id}\n${r.out}`).toMatch(id === 'sut-resubscribe' ? /^skipped$/ : /^pass$/);
+			for (const id of SUT_CHECKS)
+				expect(r.verdict(id), `${id}\n${r.out}`).toMatch(id === 'sut-resubscribe' ? /^skipped$/ : /^pass$/);
 			expect(r.code, r.out).toBe(0);
 		} finally {
 			await mock.stop();

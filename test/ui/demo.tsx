@@ -16,8 +16,19 @@ const timer = setInterval(() => {
 	engine.publish({
 		...snapshot,
 		at,
-		run: snapshot.run ? {...snapshot.run, startedAt: at - 60_000 - tick * 250, elapsedMs: 60_000 + tick * 250, remainingMs: Math.max(0, 330_000 - tick * 250)} : null,
-		metrics: {...snapshot.metrics, operations: snapshot.metrics.operations + 1, opsSeries: [...snapshot.metrics.opsSeries.slice(-119), 2 + (tick % 5)]},
+		run: snapshot.run
+			? {
+					...snapshot.run,
+					startedAt: at - 60_000 - tick * 250,
+					elapsedMs: 60_000 + tick * 250,
+					remainingMs: Math.max(0, 330_000 - tick * 250),
+				}
+			: null,
+		metrics: {
+			...snapshot.metrics,
+			operations: snapshot.metrics.operations + 1,
+			opsSeries: [...snapshot.metrics.opsSeries.slice(-119), 2 + (tick % 5)],
+		},
 		streams: snapshot.streams.map(s => ({...s, lastMessageAt: at - (s.status === 'silent' ? 60_000 : 300)})),
 	});
 }, 250);
@@ -33,6 +44,9 @@ const mounted = mountConsole(engine, {
 engine.dispatch = command => {
 	engine.commands.push(command);
 	const snapshot = engine.getSnapshot();
-	engine.publish({...snapshot, notices: [...snapshot.notices, {at: Date.now(), level: 'info', text: `dispatched ${command.type}`}]});
+	engine.publish({
+		...snapshot,
+		notices: [...snapshot.notices, {at: Date.now(), level: 'info', text: `dispatched ${command.type}`}],
+	});
 };
 await mounted.waitUntilExit();

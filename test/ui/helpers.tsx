@@ -91,20 +91,41 @@ export interface RenderedConsole {
 	unmount(): void;
 }
 
-export async function renderConsole(engine: EngineHandle, options: {columns?: number; rows?: number; ascii?: boolean; now?: number; runtime?: RuntimeStatusSource; killSwitchFlatten?: boolean} = {}): Promise<RenderedConsole> {
+export async function renderConsole(
+	engine: EngineHandle,
+	options: {
+		columns?: number;
+		rows?: number;
+		ascii?: boolean;
+		now?: number;
+		runtime?: RuntimeStatusSource;
+		killSwitchFlatten?: boolean;
+	} = {},
+): Promise<RenderedConsole> {
 	const stdout = new FakeStdout(options.columns ?? 80, options.rows ?? 24);
 	const stdin = new FakeStdin();
 	const onQuit = vi.fn<(force: boolean) => void>();
 	const now = options.now;
 	const clock = now === undefined ? Date.now : () => now;
-	const instance = render(<ConsoleApp engine={engine} onQuit={onQuit} ascii={options.ascii ?? false} clock={clock} refreshMs={0} {...(options.runtime ? {runtime: options.runtime} : {})} {...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})} />, {
-		stdout: stdout as unknown as NodeJS.WriteStream,
-		stdin: stdin as unknown as NodeJS.ReadStream,
-		stderr: stdout as unknown as NodeJS.WriteStream,
-		debug: true,
-		exitOnCtrlC: false,
-		patchConsole: false,
-	});
+	const instance = render(
+		<ConsoleApp
+			engine={engine}
+			onQuit={onQuit}
+			ascii={options.ascii ?? false}
+			clock={clock}
+			refreshMs={0}
+			{...(options.runtime ? {runtime: options.runtime} : {})}
+			{...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})}
+		/>,
+		{
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: stdin as unknown as NodeJS.ReadStream,
+			stderr: stdout as unknown as NodeJS.WriteStream,
+			debug: true,
+			exitOnCtrlC: false,
+			patchConsole: false,
+		},
+	);
 	// useInput subscribes in an effect: input written before that is lost.
 	await tick(20);
 	const frame = () => stripAnsi(stdout.frames.at(-1) ?? '');
@@ -158,14 +179,30 @@ export class FakeEngine implements EngineHandle {
 }
 
 function pendingPhase(id: (typeof phaseIds)[number]): PhaseView {
-	return {id, title: id, status: 'pending', checks: [], passed: 0, total: 0, startedAt: null, endedAt: null, durationMs: null};
+	return {
+		id,
+		title: id,
+		status: 'pending',
+		checks: [],
+		passed: 0,
+		total: 0,
+		startedAt: null,
+		endedAt: null,
+		durationMs: null,
+	};
 }
 
 export function idleSnapshot(): EngineSnapshot {
 	return {
 		seq: 1,
 		at: t0,
-		profile: {name: 'mock', exchange: 'binance', environment: 'mock', execution: 'exchange', symbols: ['BTCUSDT', 'ETHUSDT']},
+		profile: {
+			name: 'mock',
+			exchange: 'binance',
+			environment: 'mock',
+			execution: 'exchange',
+			symbols: ['BTCUSDT', 'ETHUSDT'],
+		},
 		run: null,
 		phases: phaseIds.map(pendingPhase),
 		grade: null,
@@ -184,7 +221,11 @@ export function idleSnapshot(): EngineSnapshot {
 		},
 		errors: [],
 		streams: [],
-		resources: {self: null, watched: null, limits: {cpuPercent: 5, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 50}},
+		resources: {
+			self: null,
+			watched: null,
+			limits: {cpuPercent: 5, rssMb: 200, rssSlopeMbPerHour: 5, eventLoopLagMs: 50},
+		},
 		breaker: {state: 'closed', consecutiveFailures: 0, transitions: 0, lastTransitionAt: null, retryAt: null},
 		killSwitch: {engaged: false, since: null, ordersCancelled: 0},
 		faults: [],
@@ -193,15 +234,44 @@ export function idleSnapshot(): EngineSnapshot {
 	};
 }
 
-function check(id: string, verdict: CheckResult['verdict'], measured: CheckResult['measured'], threshold: string | null, reason?: string, unit?: string): CheckResult {
+function check(
+	id: string,
+	verdict: CheckResult['verdict'],
+	measured: CheckResult['measured'],
+	threshold: string | null,
+	reason?: string,
+	unit?: string,
+): CheckResult {
 	return {id, title: id, verdict, measured, threshold, at: t0, ...(reason ? {reason} : {}), ...(unit ? {unit} : {})};
 }
 
-function finished(id: (typeof phaseIds)[number], checks: CheckResult[], startedAt: number, durationMs: number): PhaseView {
+function finished(
+	id: (typeof phaseIds)[number],
+	checks: CheckResult[],
+	startedAt: number,
+	durationMs: number,
+): PhaseView {
 	const passed = checks.filter(c => c.verdict === 'pass' || c.verdict === 'warn').length;
-	const status: PhaseView['status'] = checks.some(c => c.verdict === 'fail') ? 'fail' : checks.some(c => c.verdict === 'no-data') ? 'no-data' : checks.some(c => c.verdict === 'warn') ? 'warn' : 'pass';
+	const status: PhaseView['status'] = checks.some(c => c.verdict === 'fail')
+		? 'fail'
+		: checks.some(c => c.verdict === 'no-data')
+			? 'no-data'
+			: checks.some(c => c.verdict === 'warn')
+				? 'warn'
+				: 'pass';
 	const reason = checks.find(c => c.verdict === 'fail')?.reason;
-	return {id, title: id, status, checks, passed, total: checks.length, startedAt, endedAt: startedAt + durationMs, durationMs, ...(reason ? {reason} : {})};
+	return {
+		id,
+		title: id,
+		status,
+		checks,
+		passed,
+		total: checks.length,
+		startedAt,
+		endedAt: startedAt + durationMs,
+		durationMs,
+		...(reason ? {reason} : {}),
+	};
 }
 
 export function stream(id: string, overrides: Partial<StreamView> = {}): StreamView {
@@ -218,8 +288,26 @@ export function stream(id: string, overrides: Partial<StreamView> = {}): StreamV
 		gaps: 0,
 		reconnects: 0,
 		recent: [
-			JSON.stringify({e: 'trade', E: t0 + 59_500, s: 'BTCUSDT', t: 1001, p: '64000.10', q: '0.010', T: t0 + 59_500, m: false}),
-			JSON.stringify({e: 'trade', E: t0 + 59_600, s: 'BTCUSDT', t: 1002, p: '64000.20', q: '0.020', T: t0 + 59_600, m: true}),
+			JSON.stringify({
+				e: 'trade',
+				E: t0 + 59_500,
+				s: 'BTCUSDT',
+				t: 1001,
+				p: '64000.10',
+				q: '0.010',
+				T: t0 + 59_500,
+				m: false,
+			}),
+			JSON.stringify({
+				e: 'trade',
+				E: t0 + 59_600,
+				s: 'BTCUSDT',
+				t: 1002,
+				p: '64000.20',
+				q: '0.020',
+				T: t0 + 59_600,
+				m: true,
+			}),
 		],
 		...overrides,
 	};
@@ -231,22 +319,59 @@ export function runningSnapshot(): EngineSnapshot {
 	const phases = base.phases.map(p => {
 		switch (p.id) {
 			case 'config':
-				return finished('config', [check('urls-match-environment', 'pass', true, 'mock URLs'), check('keys-present', 'pass', true, 'present')], t0, 40);
+				return finished(
+					'config',
+					[check('urls-match-environment', 'pass', true, 'mock URLs'), check('keys-present', 'pass', true, 'present')],
+					t0,
+					40,
+				);
 			case 'connectivity':
-				return finished('connectivity', [check('ping', 'pass', 0.42, '< 1000', undefined, 'ms'), check('clock-skew', 'pass', 3, '< 1000', undefined, 'ms')], t0 + 100, 820);
+				return finished(
+					'connectivity',
+					[
+						check('ping', 'pass', 0.42, '< 1000', undefined, 'ms'),
+						check('clock-skew', 'pass', 3, '< 1000', undefined, 'ms'),
+					],
+					t0 + 100,
+					820,
+				);
 			case 'security':
 				return finished('security', [check('withdrawals-disabled', 'pass', true, 'withdrawals off')], t0 + 1000, 300);
 			case 'rate-limit':
 				return finished(
 					'rate-limit',
-					[check('weight-tracked', 'pass', true, 'tracked'), check('throttled-before-429', 'fail', '2 × 429', '= 0', 'the burst hit HTTP 429 twice before the limiter slowed down')],
+					[
+						check('weight-tracked', 'pass', true, 'tracked'),
+						check(
+							'throttled-before-429',
+							'fail',
+							'2 × 429',
+							'= 0',
+							'the burst hit HTTP 429 twice before the limiter slowed down',
+						),
+					],
 					t0 + 1400,
 					5200,
 				);
 			case 'market-data':
-				return finished('market-data', [check('klines', 'pass', 5, '≥ 4', undefined, 'timeframes'), check('history-gaps', 'warn', 1, '= 0', 'one missing 1m candle at 08:14Z')], t0 + 7000, 3100);
+				return finished(
+					'market-data',
+					[
+						check('klines', 'pass', 5, '≥ 4', undefined, 'timeframes'),
+						check('history-gaps', 'warn', 1, '= 0', 'one missing 1m candle at 08:14Z'),
+					],
+					t0 + 7000,
+					3100,
+				);
 			case 'streams':
-				return {...p, status: 'running' as const, startedAt: t0 + 11_000, checks: [check('trade-rate', 'pass', 12.5, '≥ 1', undefined, 'msg/s')], passed: 1, total: 1};
+				return {
+					...p,
+					status: 'running' as const,
+					startedAt: t0 + 11_000,
+					checks: [check('trade-rate', 'pass', 12.5, '≥ 1', undefined, 'msg/s')],
+					passed: 1,
+					total: 1,
+				};
 			default:
 				return p;
 		}
@@ -285,13 +410,55 @@ export function runningSnapshot(): EngineSnapshot {
 			errorsPerHour: 180,
 		},
 		errors: [
-			{key: 'network:reset', kind: 'network', message: 'ECONNRESET while fetching /api/v3/ticker/price', phase: 'rate-limit', count: 2, firstSeen: t0 + 2000, lastSeen: t0 + 55_000, critical: false},
-			{key: 'rate-limit:429', kind: 'rate-limit', message: 'HTTP 429 Too Many Requests (weight 1210/1200)', phase: 'rate-limit', count: 1, firstSeen: t0 + 3000, lastSeen: t0 + 3000, critical: false},
+			{
+				key: 'network:reset',
+				kind: 'network',
+				message: 'ECONNRESET while fetching /api/v3/ticker/price',
+				phase: 'rate-limit',
+				count: 2,
+				firstSeen: t0 + 2000,
+				lastSeen: t0 + 55_000,
+				critical: false,
+			},
+			{
+				key: 'rate-limit:429',
+				kind: 'rate-limit',
+				message: 'HTTP 429 Too Many Requests (weight 1210/1200)',
+				phase: 'rate-limit',
+				count: 1,
+				firstSeen: t0 + 3000,
+				lastSeen: t0 + 3000,
+				critical: false,
+			},
 		],
-		streams: [stream('btcusdt@trade'), stream('btcusdt@kline_1m', {ratePerSec: 1, messages: 60}), stream('ethusdt@depth@100ms', {ratePerSec: 10, gaps: 2, reconnects: 1})],
+		streams: [
+			stream('btcusdt@trade'),
+			stream('btcusdt@kline_1m', {ratePerSec: 1, messages: 60}),
+			stream('ethusdt@depth@100ms', {ratePerSec: 10, gaps: 2, reconnects: 1}),
+		],
 		resources: {
-			self: {pid: 4242, label: 'drydock', cpuPercent: 3.1, rssMb: 118.4, heapMb: 61.2, eventLoopLagMs: 1.3, cpuHistory: series.map(v => v * 0.9), rssHistory: series.map((_, i) => 110 + i / 20), alive: true},
-			watched: {pid: 5151, label: 'mock', cpuPercent: 7.9, rssMb: 96, heapMb: 40, eventLoopLagMs: 0.8, cpuHistory: series, rssHistory: series.map(() => 96), alive: true},
+			self: {
+				pid: 4242,
+				label: 'drydock',
+				cpuPercent: 3.1,
+				rssMb: 118.4,
+				heapMb: 61.2,
+				eventLoopLagMs: 1.3,
+				cpuHistory: series.map(v => v * 0.9),
+				rssHistory: series.map((_, i) => 110 + i / 20),
+				alive: true,
+			},
+			watched: {
+				pid: 5151,
+				label: 'mock',
+				cpuPercent: 7.9,
+				rssMb: 96,
+				heapMb: 40,
+				eventLoopLagMs: 0.8,
+				cpuHistory: series,
+				rssHistory: series.map(() => 96),
+				alive: true,
+			},
 			limits: base.resources.limits,
 		},
 		notices: [{at: t0 + 59_000, level: 'info', text: 'streams: subscribed to 3 streams'}],
@@ -307,7 +474,11 @@ export function runningSnapshot(): EngineSnapshot {
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const built = existsSync(path.join(root, 'dist', 'cli.js'));
-export const skipReason = !hasTmux ? 'tmux is not installed' : !built ? 'dist/ is missing: run `npm run build` (npm test does)' : null;
+export const skipReason = !hasTmux
+	? 'tmux is not installed'
+	: !built
+		? 'dist/ is missing: run `npm run build` (npm test does)'
+		: null;
 export const prompt = 'e2e$ ';
 export const sleep = async (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -322,7 +493,12 @@ export interface TmuxServer {
 	screen(session: string): string;
 	/** Every line tmux still holds: the scrollback and the visible pane (and, while on the alternate screen, that screen). */
 	everything(session: string): string;
-	waitFor(session: string, what: string, test: RegExp | string | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
+	waitFor(
+		session: string,
+		what: string,
+		test: RegExp | string | ((screen: string) => boolean),
+		timeoutMs?: number,
+	): Promise<string>;
 	/** A tmux format for the pane, e.g. `#{alternate_on}`. */
 	paneFormat(session: string, format: string): string;
 	close(session: string): void;
@@ -336,11 +512,28 @@ export function tmuxServer(name: string): TmuxServer {
 	const server: TmuxServer = {
 		tmux,
 		async open(session, columns, rows, env = {}) {
-			const vars = Object.entries({LANG: 'C.UTF-8', ...env}).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
-			tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), `env ${vars} bash --norc --noprofile`);
+			const vars = Object.entries({LANG: 'C.UTF-8', ...env})
+				.map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+				.join(' ');
+			tmux(
+				'new-session',
+				'-d',
+				'-s',
+				session,
+				'-x',
+				String(columns),
+				'-y',
+				String(rows),
+				`env ${vars} bash --norc --noprofile`,
+			);
 			tmux('set-option', '-t', session, 'history-limit', '50000');
 			tmux('send-keys', '-t', session, `PS1='${prompt}'; cd ${JSON.stringify(root)}; clear`, 'Enter');
-			await server.waitFor(session, 'the shell prompt', text => text.split('\n').some(l => l.startsWith(prompt.trimEnd())), 10_000);
+			await server.waitFor(
+				session,
+				'the shell prompt',
+				text => text.split('\n').some(l => l.startsWith(prompt.trimEnd())),
+				10_000,
+			);
 		},
 		run(session, line) {
 			tmux('send-keys', '-t', session, '-l', line);
@@ -361,7 +554,12 @@ export function tmuxServer(name: string): TmuxServer {
 			return text;
 		},
 		async waitFor(session, what, test, timeoutMs = 20_000) {
-			const check = typeof test === 'function' ? test : typeof test === 'string' ? (s: string) => s.includes(test) : (s: string) => test.test(s);
+			const check =
+				typeof test === 'function'
+					? test
+					: typeof test === 'string'
+						? (s: string) => s.includes(test)
+						: (s: string) => test.test(s);
 			const deadline = Date.now() + timeoutMs;
 			let text = screen(session);
 			while (!check(text)) {

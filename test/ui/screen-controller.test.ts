@@ -10,8 +10,14 @@ const idle: State = {overlay: 'none', quitRequested: false, editing: true};
 
 describe('screen controller: quitting', () => {
 	it('quits at once when nothing runs; asks (applying `opening`) while something does', () => {
-		expect(requestQuit(idle, false, 'quit')).toEqual({state: {...idle, quitRequested: true}, effects: [{type: 'quit', force: false}]});
-		expect(requestQuit(idle, true, 'quit', {editing: false})).toEqual({state: {overlay: 'confirm-quit', quitRequested: false, editing: false}, effects: []});
+		expect(requestQuit(idle, false, 'quit')).toEqual({
+			state: {...idle, quitRequested: true},
+			effects: [{type: 'quit', force: false}],
+		});
+		expect(requestQuit(idle, true, 'quit', {editing: false})).toEqual({
+			state: {overlay: 'confirm-quit', quitRequested: false, editing: false},
+			effects: [],
+		});
 		expect(requestQuit(idle, true, 'interrupt').state.overlay).toBe('confirm-quit');
 	});
 
@@ -25,7 +31,10 @@ describe('screen controller: quitting', () => {
 
 	it('the dialog: yes quits gracefully, no closes it, anything else leaves it open', () => {
 		const asking: State = {...idle, overlay: 'confirm-quit'};
-		expect(answerQuitDialog(asking, 'yes')).toEqual({state: {...asking, overlay: 'none', quitRequested: true}, effects: [{type: 'quit', force: false}]});
+		expect(answerQuitDialog(asking, 'yes')).toEqual({
+			state: {...asking, overlay: 'none', quitRequested: true},
+			effects: [{type: 'quit', force: false}],
+		});
 		expect(answerQuitDialog(asking, 'no')).toEqual({state: {...asking, overlay: 'none'}, effects: []});
 		expect(answerQuitDialog(asking, null)).toEqual({state: asking, effects: []});
 	});

@@ -18,12 +18,18 @@ describe('text fitting', () => {
 	});
 
 	it('wraps at spaces, splits words longer than a line, marks what was left over', () => {
-		expect(wrapCells('no strategy file in the profile; the built-in pinger is used', 20, 5)).toEqual(['no strategy file in', 'the profile; the', 'built-in pinger is', 'used']);
+		expect(wrapCells('no strategy file in the profile; the built-in pinger is used', 20, 5)).toEqual([
+			'no strategy file in',
+			'the profile; the',
+			'built-in pinger is',
+			'used',
+		]);
 		expect(wrapCells('abcdefghijklmnopqrstuvwxyz', 10, 5)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxyz']);
 		const cut = wrapCells('one two three four five six', 9, 2);
 		expect(cut).toHaveLength(2);
 		expect(cut[1]).toMatch(/…$/);
-		for (const line of wrapCells('x'.repeat(7) + ' ' + 'y'.repeat(30), 8, 9)) expect(cellWidth(line)).toBeLessThanOrEqual(8);
+		for (const line of wrapCells('x'.repeat(7) + ' ' + 'y'.repeat(30), 8, 9))
+			expect(cellWidth(line)).toBeLessThanOrEqual(8);
 	});
 
 	it('ASCII mode never widens a line', () => {

@@ -8,7 +8,7 @@
 export function rulesFrom(exchangeInfo) {
 	const rules = new Map();
 	for (const entry of exchangeInfo?.symbols ?? []) {
-		const filters = Object.fromEntries((entry.filters ?? []).map((f) => [f.filterType, f]));
+		const filters = Object.fromEntries((entry.filters ?? []).map(f => [f.filterType, f]));
 		rules.set(entry.symbol, {
 			tick: decimals(filters.PRICE_FILTER?.tickSize ?? '0.01'),
 			step: decimals(filters.LOT_SIZE?.stepSize ?? '0.00001'),

@@ -5,7 +5,7 @@
  */
 import {MainClient} from 'binance';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
 
 export class VenueError extends Error {
 	constructor(message, code, retryAfterSec) {
@@ -19,31 +19,45 @@ export class VenueError extends Error {
 function describe(error) {
 	if (error && typeof error === 'object' && 'headers' in error) {
 		const retry = Number(error.headers?.['retry-after']);
-		return new VenueError(`code ${error.code}: ${error.message}`, error.code, Number.isFinite(retry) && error.code === -1003 ? retry : undefined);
+		return new VenueError(
+			`code ${error.code}: ${error.message}`,
+			error.code,
+			Number.isFinite(retry) && error.code === -1003 ? retry : undefined,
+		);
 	}
-	return new VenueError(error instanceof Error ? `${error.name}: ${error.message}` : String(error), undefined, undefined);
+	return new VenueError(
+		error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+		undefined,
+		undefined,
+	);
 }
 
 export class Venue {
 	constructor({restUrl, apiKey, apiSecret, log, honourRetryAfter}) {
-		this.client = new MainClient({api_key: apiKey, api_secret: apiSecret, baseUrl: restUrl.replace(/\/+$/, ''), disableTimeSync: true});
+		this.client = new MainClient({
+			api_key: apiKey,
+			api_secret: apiSecret,
+			baseUrl: restUrl.replace(/\/+$/, ''),
+			disableTimeSync: true,
+		});
 		this.log = log;
 		this.honourRetryAfter = honourRetryAfter;
 		this.notBefore = 0;
 		this.generation = 0;
-		this.interruption = new Promise((resolve) => (this.wake = resolve));
+		this.interruption = new Promise(resolve => (this.wake = resolve));
 	}
 
 	/** Cuts short every wait in progress (the bot is stopping); calls made after it wait as usual. */
 	interrupt() {
 		this.generation++;
 		this.wake();
-		this.interruption = new Promise((resolve) => (this.wake = resolve));
+		this.interruption = new Promise(resolve => (this.wake = resolve));
 	}
 
 	async pause(ms, generation) {
 		await Promise.race([sleep(ms), this.interruption]);
-		if (this.generation !== generation) throw Object.assign(new VenueError('interrupted inside a Retry-After window'), {interrupted: true});
+		if (this.generation !== generation)
+			throw Object.assign(new VenueError('interrupted inside a Retry-After window'), {interrupted: true});
 	}
 
 	backoffRemaining() {

@@ -19,7 +19,15 @@ export interface UnknownFate {
 }
 
 /** Answers that say the order was not placed: rejections, and 429/418 (refused before the matching engine). */
-const rejectionKinds = new Set(['invalid-order', 'bad-symbol', 'insufficient-funds', 'bad-request', 'auth', 'rate-limit', 'ddos']);
+const rejectionKinds = new Set([
+	'invalid-order',
+	'bad-symbol',
+	'insufficient-funds',
+	'bad-request',
+	'auth',
+	'rate-limit',
+	'ddos',
+]);
 
 export class OrderFateObserver {
 	/** clientOrderId → createOrder calls sent (bounded: forgotten oldest first). */
@@ -28,7 +36,10 @@ export class OrderFateObserver {
 	private listeners = new Set<(fate: UnknownFate) => void>();
 	duplicatePlacements = 0;
 
-	constructor(private readonly now: () => number = Date.now, private readonly maxTracked = 5_000) {}
+	constructor(
+		private readonly now: () => number = Date.now,
+		private readonly maxTracked = 5_000,
+	) {}
 
 	/** Told when an order's fate becomes unknown and again when it is resolved. */
 	onChange(listener: (fate: UnknownFate) => void): () => void {
@@ -50,11 +61,19 @@ export class OrderFateObserver {
 		for (const fate of [...this.unknown.values()].filter(f => f.resolvedBy === null).slice(0, 50)) {
 			try {
 				const order = await withTimeout(client.fetchOrder(fate.symbol, {clientOrderId: fate.clientOrderId}), timeoutMs);
-				this.resolve(fate.clientOrderId, `found ${order.status}${order.filled > 0 ? ` (filled ${order.filled})` : ''}`, 'fetchOrder by clientOrderId, after the fault');
+				this.resolve(
+					fate.clientOrderId,
+					`found ${order.status}${order.filled > 0 ? ` (filled ${order.filled})` : ''}`,
+					'fetchOrder by clientOrderId, after the fault',
+				);
 				resolved++;
 			} catch (error) {
 				if (kindOf(error) === 'order-not-found') {
-					this.resolve(fate.clientOrderId, 'not placed (the venue has no such order)', 'fetchOrder by clientOrderId, after the fault');
+					this.resolve(
+						fate.clientOrderId,
+						'not placed (the venue has no such order)',
+						'fetchOrder by clientOrderId, after the fault',
+					);
 					resolved++;
 				}
 			}
@@ -110,7 +129,15 @@ export class OrderFateObserver {
 	}
 
 	private markUnknown(id: string, symbol: string, error: unknown): void {
-		const fate: UnknownFate = {clientOrderId: id, symbol, at: this.now(), error: `${kindOf(error) ?? 'error'}: ${messageOf(error)}`.slice(0, 200), resolution: 'unresolved', resolvedBy: null, placements: this.placements.get(id) ?? 1};
+		const fate: UnknownFate = {
+			clientOrderId: id,
+			symbol,
+			at: this.now(),
+			error: `${kindOf(error) ?? 'error'}: ${messageOf(error)}`.slice(0, 200),
+			resolution: 'unresolved',
+			resolvedBy: null,
+			placements: this.placements.get(id) ?? 1,
+		};
 		this.unknown.set(id, fate);
 		if (this.unknown.size > this.maxTracked) this.unknown.delete(this.unknown.keys().next().value!);
 		this.tell(fate);

@@ -24,7 +24,9 @@ import type {ChaosEntry} from './schema.js';
 export interface ChaosHost {
 	onEvent(listener: (event: EngineEvent) => void): () => void;
 	emit(event: EngineEvent): void;
-	addPhaseFinalizer(finalizer: (check: (input: CheckInput) => void, phase: PhaseId) => void | Promise<void>): () => void;
+	addPhaseFinalizer(
+		finalizer: (check: (input: CheckInput) => void, phase: PhaseId) => void | Promise<void>,
+	): () => void;
 	/** When the soak's clock started (earlier than its phase start on a resumed run); null before. */
 	soakStartedAt(): number | null;
 	/** Chaos records carried over from an interrupted segment. */
@@ -85,7 +87,9 @@ export class ChaosRunner {
 		this.now = options.now ?? Date.now;
 		this.silenceMs = options.silenceMs ?? 2_000;
 		this.detach.push(options.host.onEvent(event => this.onEngineEvent(event)));
-		this.detach.push(options.host.addPhaseFinalizer((check, phase) => (phase === 'soak' ? this.finish(check) : undefined)));
+		this.detach.push(
+			options.host.addPhaseFinalizer((check, phase) => (phase === 'soak' ? this.finish(check) : undefined)),
+		);
 		if (options.fates) this.detach.push(options.fates.onChange(() => this.refreshOrders()));
 		const lifting = options.host.addFaultLifter?.(() => this.liftFaults());
 		if (lifting) this.detach.push(lifting);
@@ -126,7 +130,12 @@ export class ChaosRunner {
 			this.watcher = this.options.createWatcher(event => this.onStream(event));
 			this.watched = this.watcher.start(ids);
 		} catch (error) {
-			this.options.host.emit({type: 'notice', at: this.now(), level: 'warn', text: `chaos: streams not watched (${message(error)}): stream faults can't be measured`});
+			this.options.host.emit({
+				type: 'notice',
+				at: this.now(),
+				level: 'warn',
+				text: `chaos: streams not watched (${message(error)}): stream faults can't be measured`,
+			});
 		}
 		this.silenceTimer = setInterval(() => {
 			this.checkSilence();
@@ -152,13 +161,31 @@ export class ChaosRunner {
 		}
 		const injectedAt = this.now();
 		const record: ChaosRecord = {...base, injected_at: new Date(injectedAt).toISOString(), verdict: 'active'};
-		const tracking: Tracking = {entry, record, injectedAt, endAt: injectedAt + entry.durationMs, reconnected: new Map(), recoveredAt: null, closed: false, faultId: null};
+		const tracking: Tracking = {
+			entry,
+			record,
+			injectedAt,
+			endAt: injectedAt + entry.durationMs,
+			reconnected: new Map(),
+			recoveredAt: null,
+			closed: false,
+			faultId: null,
+		};
 		this.tracking.push(tracking);
 		this.put(record);
 		const where = placeOf(faults.mode, kind);
-		this.options.host.emit({type: 'fault', at: injectedAt, index: MARK_BASE + entry.index, mark: {at: injectedAt, kind: entry.fault, detail: `chaos #${entry.index}: ${entry.label} (${where})`}});
+		this.options.host.emit({
+			type: 'fault',
+			at: injectedAt,
+			index: MARK_BASE + entry.index,
+			mark: {at: injectedAt, kind: entry.fault, detail: `chaos #${entry.index}: ${entry.label} (${where})`},
+		});
 		try {
-			const id = await faults.inject({fault: kind, params: entry.params, ...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {})});
+			const id = await faults.inject({
+				fault: kind,
+				params: entry.params,
+				...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {}),
+			});
 			if (typeof id === 'string') tracking.faultId = id;
 			this.injectedAny = true;
 			// The venue's timer starts when it gets the request: the fault ends no earlier than that + its duration.
@@ -178,10 +205,18 @@ export class ChaosRunner {
 		for (const t of this.tracking) {
 			if (t.closed || t.recoveredAt !== null || t.record.verdict !== 'active') continue;
 			t.closed = true;
-			this.update(t, {verdict: 'no-data', reason: `lifted ${now - t.injectedAt} ms after injection so the kill switch could cancel orders`});
+			this.update(t, {
+				verdict: 'no-data',
+				reason: `lifted ${now - t.injectedAt} ms after injection so the kill switch could cancel orders`,
+			});
 			this.options.host.emit({type: 'fault-recovered', at: now, index: MARK_BASE + t.entry.index, recoveredAt: now});
 		}
-		this.options.host.emit({type: 'notice', at: now, level: 'info', text: 'chaos: injected faults lifted for the kill switch'});
+		this.options.host.emit({
+			type: 'notice',
+			at: now,
+			level: 'info',
+			text: 'chaos: injected faults lifted for the kill switch',
+		});
 	}
 
 	// --- observation ------------------------------------------------------------------------------
@@ -205,7 +240,8 @@ export class ChaosRunner {
 				if (event.phase !== 'soak') return;
 				for (const t of this.active(event.at)) {
 					if (!event.sample.ok) this.detect(t, event.at, `failed operation (${event.sample.error?.kind ?? 'error'})`);
-					else if (t.entry.fault === 'latency' && event.sample.latencyMs >= 0.5 * Number(t.entry.params.ms ?? 0)) this.detect(t, event.at, `slow operation (${Math.round(event.sample.latencyMs)} ms)`);
+					else if (t.entry.fault === 'latency' && event.sample.latencyMs >= 0.5 * Number(t.entry.params.ms ?? 0))
+						this.detect(t, event.at, `slow operation (${Math.round(event.sample.latencyMs)} ms)`);
 					if (event.sample.ok && event.at > t.endAt && !streamFaults.has(t.entry.fault)) this.recover(t, event.at);
 				}
 				return;
@@ -214,7 +250,13 @@ export class ChaosRunner {
 					if (t.closed || event.at < t.injectedAt) continue;
 					// Transitions until recovery, plus the ones that close the breaker afterwards within the budget.
 					if (t.recoveredAt !== null && event.at > t.recoveredAt + t.entry.recoveryBudgetMs) continue;
-					t.record = {...t.record, breaker_transitions: [...t.record.breaker_transitions, {after_ms: event.at - t.injectedAt, state: event.view.state}].slice(-50)};
+					t.record = {
+						...t.record,
+						breaker_transitions: [
+							...t.record.breaker_transitions,
+							{after_ms: event.at - t.injectedAt, state: event.view.state},
+						].slice(-50),
+					};
 					this.put(t.record);
 				}
 				return;
@@ -227,7 +269,8 @@ export class ChaosRunner {
 		this.options.host.emit({type: 'stream', at: event.type === 'message' ? event.receivedAt : event.at, update: event});
 		const at = event.type === 'message' ? event.receivedAt : event.at;
 		if (event.type === 'status') {
-			if (event.status === 'reconnecting' || event.status === 'closed') for (const t of this.active(at)) this.detect(t, at, `stream ${event.stream} dropped`);
+			if (event.status === 'reconnecting' || event.status === 'closed')
+				for (const t of this.active(at)) this.detect(t, at, `stream ${event.stream} dropped`);
 			return;
 		}
 		if (event.type === 'reconnect') {
@@ -246,16 +289,22 @@ export class ChaosRunner {
 				// Trade ids count messages; a depth gap counts update ids, not messages: it is a book resync.
 				if (event.gap > 0) {
 					const depthStream = event.stream.includes('@depth');
-					t.record = {...t.record, messages_missed: t.record.messages_missed + (depthStream ? 0 : event.gap), book_resyncs: t.record.book_resyncs + (depthStream ? 1 : 0)};
+					t.record = {
+						...t.record,
+						messages_missed: t.record.messages_missed + (depthStream ? 0 : event.gap),
+						book_resyncs: t.record.book_resyncs + (depthStream ? 1 : 0),
+					};
 				}
 			}
 			if (t.recoveredAt !== null) continue;
-			if (t.entry.fault === 'clock-skew' && event.latencyMs !== null && Math.abs(event.latencyMs) > SKEW_LATENCY_MS) this.detect(t, at, `stream event times off by ${Math.round(event.latencyMs)} ms`);
+			if (t.entry.fault === 'clock-skew' && event.latencyMs !== null && Math.abs(event.latencyMs) > SKEW_LATENCY_MS)
+				this.detect(t, at, `stream event times off by ${Math.round(event.latencyMs)} ms`);
 			const back = t.reconnected.get(event.stream);
 			if (back && !back.back) {
 				back.back = true;
 				const everyBack = this.watched.every(id => t.reconnected.get(id)?.back === true);
-				if (everyBack && t.record.resubscribed_after_ms === null) this.update(t, {resubscribed_after_ms: at - t.injectedAt});
+				if (everyBack && t.record.resubscribed_after_ms === null)
+					this.update(t, {resubscribed_after_ms: at - t.injectedAt});
 			}
 			if (at <= t.endAt) continue;
 			if (t.entry.fault === 'drop-websockets') {
@@ -268,7 +317,9 @@ export class ChaosRunner {
 	private checkSilence(): void {
 		const now = this.now();
 		if (this.lastMessageAt === null || now - this.lastMessageAt < this.silenceMs) return;
-		for (const t of this.active(now)) if (this.lastMessageAt >= t.injectedAt - this.silenceMs) this.detect(t, this.lastMessageAt + this.silenceMs, `no stream message for ${this.silenceMs} ms`);
+		for (const t of this.active(now))
+			if (this.lastMessageAt >= t.injectedAt - this.silenceMs)
+				this.detect(t, this.lastMessageAt + this.silenceMs, `no stream message for ${this.silenceMs} ms`);
 	}
 
 	/**
@@ -279,7 +330,13 @@ export class ChaosRunner {
 	private checkOverdue(): void {
 		const now = this.now();
 		for (const t of this.tracking) {
-			if (t.closed || t.recoveredAt !== null || t.record.verdict !== 'active' || now - t.endAt <= t.entry.recoveryBudgetMs) continue;
+			if (
+				t.closed ||
+				t.recoveredAt !== null ||
+				t.record.verdict !== 'active' ||
+				now - t.endAt <= t.entry.recoveryBudgetMs
+			)
+				continue;
 			this.judge(t, false);
 			this.options.host.emit({type: 'fault-recovered', at: now, index: MARK_BASE + t.entry.index, recoveredAt: now});
 		}
@@ -296,7 +353,12 @@ export class ChaosRunner {
 	private recover(t: Tracking, at: number): void {
 		if (t.recoveredAt !== null) return;
 		t.recoveredAt = at;
-		this.options.host.emit({type: 'fault-recovered', at: this.now(), index: MARK_BASE + t.entry.index, recoveredAt: at});
+		this.options.host.emit({
+			type: 'fault-recovered',
+			at: this.now(),
+			index: MARK_BASE + t.entry.index,
+			recoveredAt: at,
+		});
 		this.update(t, {recovered_after_ms: at - t.injectedAt, recovery_ms: Math.max(0, at - t.endAt)});
 		this.judge(t, false);
 		// Orders whose fate the phases could not learn during the fault: ask again now it has cleared.
@@ -309,7 +371,17 @@ export class ChaosRunner {
 		for (const t of this.tracking) {
 			// An order whose placement failed during the fault or while recovering from it.
 			const until = t.recoveredAt ?? this.now();
-			const orders = fates.between(t.injectedAt, until).slice(0, 100).map(f => ({client_order_id: f.clientOrderId, at_ms: f.at - t.injectedAt, error: f.error, resolution: f.resolution, resolved_by: f.resolvedBy, placements: f.placements}));
+			const orders = fates
+				.between(t.injectedAt, until)
+				.slice(0, 100)
+				.map(f => ({
+					client_order_id: f.clientOrderId,
+					at_ms: f.at - t.injectedAt,
+					error: f.error,
+					resolution: f.resolution,
+					resolved_by: f.resolvedBy,
+					placements: f.placements,
+				}));
 			if (orders.length === 0 && t.record.unknown_orders.length === 0) continue;
 			t.record = {...t.record, unknown_orders: orders};
 			if (t.record.verdict !== 'active') this.judge(t, false);
@@ -345,7 +417,8 @@ export class ChaosRunner {
 			t.closed = true;
 		}
 		for (const record of this.records.values()) {
-			if (record.verdict === 'pending') this.put({...record, verdict: 'skipped', reason: 'the soak ended before it was due'});
+			if (record.verdict === 'pending')
+				this.put({...record, verdict: 'skipped', reason: 'the soak ended before it was due'});
 		}
 		const watcher = this.watcher;
 		this.watcher = null;
@@ -368,7 +441,9 @@ export class ChaosRunner {
 				record.messages_missed > 0 ? `${record.messages_missed} missed` : null,
 				record.unknown_orders.length > 0 ? `${record.unknown_orders.length} unknown-fate orders` : null,
 				effects.has(record.index) ? `proxy: ${effects.get(record.index)}` : null,
-			].filter(Boolean).join(', ');
+			]
+				.filter(Boolean)
+				.join(', ');
 			check({
 				id: `chaos-${record.index}`,
 				title: `chaos: ${record.label}${detail ? ` (${detail})` : ''}`,
@@ -393,7 +468,12 @@ export class ChaosRunner {
 			effects['reset'] ? `${effects['reset']} connections reset` : null,
 			effects['blackhole'] ? `${effects['blackhole']} connections silenced` : null,
 		].filter(Boolean);
-		this.options.host.emit({type: 'notice', at: this.now(), level: 'info', text: `chaos: fault proxy ${parts.length > 0 ? parts.join(', ') : 'touched no connection'}`});
+		this.options.host.emit({
+			type: 'notice',
+			at: this.now(),
+			level: 'info',
+			text: `chaos: fault proxy ${parts.length > 0 ? parts.join(', ') : 'touched no connection'}`,
+		});
 	}
 
 	// --- records ----------------------------------------------------------------------------------

@@ -43,19 +43,29 @@ export const chaosEntrySchema = z
 	.superRefine((entry, ctx) => {
 		const hasAt = entry.at !== undefined;
 		const hasWindow = entry.from !== undefined || entry.to !== undefined;
-		if (hasAt && hasWindow) ctx.addIssue({code: 'custom', path: ['at'], message: 'give either "at" or "from"/"to", not both'});
-		else if (!hasAt && !hasWindow) ctx.addIssue({code: 'custom', path: ['at'], message: 'required: "at" (a point) or "from" and "to" (a window)'});
+		if (hasAt && hasWindow)
+			ctx.addIssue({code: 'custom', path: ['at'], message: 'give either "at" or "from"/"to", not both'});
+		else if (!hasAt && !hasWindow)
+			ctx.addIssue({code: 'custom', path: ['at'], message: 'required: "at" (a point) or "from" and "to" (a window)'});
 		else if (hasWindow) {
 			if (entry.from === undefined) ctx.addIssue({code: 'custom', path: ['from'], message: 'required with "to"'});
 			else if (entry.to === undefined) ctx.addIssue({code: 'custom', path: ['to'], message: 'required with "from"'});
-			else if (safeMs(entry.to) !== null && safeMs(entry.from) !== null && safeMs(entry.to)! <= safeMs(entry.from)!) ctx.addIssue({code: 'custom', path: ['to'], message: 'must be later than "from"'});
-			if (entry.duration !== undefined) ctx.addIssue({code: 'custom', path: ['duration'], message: 'a "from"/"to" window already has a duration'});
+			else if (safeMs(entry.to) !== null && safeMs(entry.from) !== null && safeMs(entry.to)! <= safeMs(entry.from)!)
+				ctx.addIssue({code: 'custom', path: ['to'], message: 'must be later than "from"'});
+			if (entry.duration !== undefined)
+				ctx.addIssue({code: 'custom', path: ['duration'], message: 'a "from"/"to" window already has a duration'});
 		}
 		// The mock's (or the proxy's) own validation of the parameters, so a bad value is caught before the run, not an hour in.
-		const check = PROXY_ONLY_KINDS.has(entry.fault) ? parseProxyFault(PROXY_KIND_OF[entry.fault]!, entry.params ?? {}) : parseMockFaultSpec({fault: entry.fault, params: entry.params ?? {}});
+		const check = PROXY_ONLY_KINDS.has(entry.fault)
+			? parseProxyFault(PROXY_KIND_OF[entry.fault]!, entry.params ?? {})
+			: parseMockFaultSpec({fault: entry.fault, params: entry.params ?? {}});
 		if (!check.ok) {
 			const field = /"params\.([A-Za-z]+)"/.exec(check.message)?.[1];
-			ctx.addIssue({code: 'custom', path: field ? ['params', field] : ['params'], message: check.message.replace(/^"params\.[A-Za-z]+" /, '')});
+			ctx.addIssue({
+				code: 'custom',
+				path: field ? ['params', field] : ['params'],
+				message: check.message.replace(/^"params\.[A-Za-z]+" /, ''),
+			});
 		}
 	});
 
@@ -94,7 +104,12 @@ function short(msValue: number): string {
 export function normalizeTimeline(entries: readonly z.output<typeof chaosEntrySchema>[]): ChaosEntry[] {
 	const out = entries.map((entry, index): ChaosEntry => {
 		const startMs = entry.at !== undefined ? ms(entry.at) : ms(entry.from!);
-		const durationMs = entry.at !== undefined ? (entry.duration !== undefined ? ms(entry.duration) : defaultFaultDurationMs[entry.fault]) : ms(entry.to!) - startMs;
+		const durationMs =
+			entry.at !== undefined
+				? entry.duration !== undefined
+					? ms(entry.duration)
+					: defaultFaultDurationMs[entry.fault]
+				: ms(entry.to!) - startMs;
 		const params = entry.params ?? {};
 		const window = durationMs > 0 ? `${short(startMs)}–${short(startMs + durationMs)}` : `at ${short(startMs)}`;
 		return {
@@ -103,7 +118,8 @@ export function normalizeTimeline(entries: readonly z.output<typeof chaosEntrySc
 			params,
 			startMs,
 			durationMs,
-			recoveryBudgetMs: entry.recoveryBudget !== undefined ? ms(entry.recoveryBudget) : defaultRecoveryBudgetMs[entry.fault],
+			recoveryBudgetMs:
+				entry.recoveryBudget !== undefined ? ms(entry.recoveryBudget) : defaultRecoveryBudgetMs[entry.fault],
 			label: `${entry.fault} ${window}${Object.keys(params).length > 0 ? ` ${JSON.stringify(params)}` : ''}`,
 		};
 	});

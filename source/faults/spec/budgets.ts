@@ -6,7 +6,7 @@ import type {FaultKind} from './kinds.js';
 
 /** Faults that last until cleared unless given a duration get this one. */
 export const defaultFaultDurationMs: Record<FaultKind, number> = {
-	'latency': 30_000,
+	latency: 30_000,
 	'error-rate': 30_000,
 	'rate-limit-storm': 20_000,
 	'drop-websockets': 0,
@@ -14,12 +14,12 @@ export const defaultFaultDurationMs: Record<FaultKind, number> = {
 	'clock-skew': 60_000,
 	'pause-market': 30_000,
 	'connection-reset': 30_000,
-	'timeout': 30_000,
+	timeout: 30_000,
 };
 
 /** Time allowed from the fault's end to the first sign of health (streams back, a call succeeding). */
 export const defaultRecoveryBudgetMs: Record<FaultKind, number> = {
-	'latency': 5_000,
+	latency: 5_000,
 	'error-rate': 10_000,
 	// Retry-After (1 s by default on the mock) plus the breaker's open time and a probe.
 	'rate-limit-storm': 15_000,
@@ -29,5 +29,5 @@ export const defaultRecoveryBudgetMs: Record<FaultKind, number> = {
 	'pause-market': 5_000,
 	// A call made after the fault ends succeeds at once; one caught in it fails by its own timeout first.
 	'connection-reset': 10_000,
-	'timeout': 10_000,
+	timeout: 10_000,
 };

@@ -18,11 +18,29 @@
  */
 
 /** Every fault kind, by the name chaos files, profiles and the phases use. */
-export const FAULT_KINDS = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market', 'connection-reset', 'timeout'] as const;
+export const FAULT_KINDS = [
+	'latency',
+	'error-rate',
+	'rate-limit-storm',
+	'drop-websockets',
+	'stall-streams',
+	'clock-skew',
+	'pause-market',
+	'connection-reset',
+	'timeout',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** The kinds the mock's own fault controls take (POST {admin}/faults). */
-export const MOCK_FAULT_KINDS = ['latency', 'error-rate', 'rate-limit-storm', 'drop-websockets', 'stall-streams', 'clock-skew', 'pause-market'] as const;
+export const MOCK_FAULT_KINDS = [
+	'latency',
+	'error-rate',
+	'rate-limit-storm',
+	'drop-websockets',
+	'stall-streams',
+	'clock-skew',
+	'pause-market',
+] as const;
 export type MockFaultKind = (typeof MOCK_FAULT_KINDS)[number];
 
 /** Where a fault is applied. */
@@ -32,12 +50,14 @@ export type FaultPlace = 'mock' | 'proxy' | 'client';
 export const PROXY_ONLY_KINDS: ReadonlySet<FaultKind> = new Set(['connection-reset', 'timeout']);
 
 /** The kinds the fault proxy can apply at all, with the name of its own fault for each. */
-export const PROXY_KIND_OF: Readonly<Partial<Record<FaultKind, 'latency' | 'stall-streams' | 'drop-websockets' | 'reset' | 'blackhole'>>> = {
-	'latency': 'latency',
+export const PROXY_KIND_OF: Readonly<
+	Partial<Record<FaultKind, 'latency' | 'stall-streams' | 'drop-websockets' | 'reset' | 'blackhole'>>
+> = {
+	latency: 'latency',
 	'stall-streams': 'stall-streams',
 	'drop-websockets': 'drop-websockets',
 	'connection-reset': 'reset',
-	'timeout': 'blackhole',
+	timeout: 'blackhole',
 };
 
 export function isMockFaultKind(kind: string): kind is MockFaultKind {
@@ -56,11 +76,12 @@ export function injectableAt(kind: FaultKind, place: FaultPlace): boolean {
 	}
 }
 
-const withoutProxy = 'needs the local fault proxy in front of the venue, which is off for this run (DRYDOCK_FAULT_PROXY=off)';
+const withoutProxy =
+	'needs the local fault proxy in front of the venue, which is off for this run (DRYDOCK_FAULT_PROXY=off)';
 
 /** Why a kind cannot be injected on a real venue without the proxy ('' for the one that can: our own drop). */
 export const CLIENT_REASONS: Readonly<Record<FaultKind, string>> = {
-	'latency': `venue gives no control over its latency; adding it ${withoutProxy}`,
+	latency: `venue gives no control over its latency; adding it ${withoutProxy}`,
 	'error-rate': 'venue gives no control over 5xx responses',
 	'rate-limit-storm': 'venue gives no control over 429 storms (and provoking one risks an IP ban)',
 	'drop-websockets': '',
@@ -68,13 +89,15 @@ export const CLIENT_REASONS: Readonly<Record<FaultKind, string>> = {
 	'clock-skew': 'venue gives no control over its clock',
 	'pause-market': 'venue gives no control over its market',
 	'connection-reset': withoutProxy,
-	'timeout': withoutProxy,
+	timeout: withoutProxy,
 };
 
 /** Why a kind cannot go through the proxy: what only the venue (or TLS termination) could do. */
 export const PROXY_REASONS: Readonly<Partial<Record<FaultKind, string>>> = {
-	'error-rate': '5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)',
-	'rate-limit-storm': '429 responses cannot be injected into a TLS tunnel without terminating TLS (and provoking a real 429 storm risks an IP ban)',
+	'error-rate':
+		'5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)',
+	'rate-limit-storm':
+		'429 responses cannot be injected into a TLS tunnel without terminating TLS (and provoking a real 429 storm risks an IP ban)',
 	'clock-skew': 'venue gives no control over its clock',
 	'pause-market': 'venue gives no control over its market',
 };

@@ -33,7 +33,9 @@ export interface FaultParams {
 
 /** A fault to inject; faults without parameters may leave `params` out. */
 export type FaultSpec = {
-	[K in FaultName]: FaultParams[K] extends Record<string, never> ? {fault: K; params?: FaultParams[K]; durationMs?: number} : {fault: K; params: FaultParams[K]; durationMs?: number};
+	[K in FaultName]: FaultParams[K] extends Record<string, never>
+		? {fault: K; params?: FaultParams[K]; durationMs?: number}
+		: {fault: K; params: FaultParams[K]; durationMs?: number};
 }[FaultName];
 
 export type ParseResult = {ok: true; spec: FaultSpec} | {ok: false; message: string};
@@ -45,7 +47,8 @@ const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinit
  * naming the offending field when it is not one.
  */
 export function parseMockFaultSpec(body: unknown): ParseResult {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) return {ok: false, message: 'body must be a JSON object {fault, params, durationMs?}'};
+	if (typeof body !== 'object' || body === null || Array.isArray(body))
+		return {ok: false, message: 'body must be a JSON object {fault, params, durationMs?}'};
 	const fields = body as Record<string, unknown>;
 	// `type` is accepted as another name for `fault`.
 	const {params = {}, durationMs} = fields;
@@ -56,32 +59,70 @@ export function parseMockFaultSpec(body: unknown): ParseResult {
 	if (durationMs !== undefined && (!num(durationMs) || durationMs <= 0 || durationMs > 7 * 86_400_000)) {
 		return {ok: false, message: '"durationMs" must be a positive number of milliseconds (at most 7 days)'};
 	}
-	if (typeof params !== 'object' || params === null || Array.isArray(params)) return {ok: false, message: '"params" must be an object'};
+	if (typeof params !== 'object' || params === null || Array.isArray(params))
+		return {ok: false, message: '"params" must be an object'};
 	const p = params as Record<string, unknown>;
 	const route = p.route;
-	if (route !== undefined && (typeof route !== 'string' || route.length === 0 || route.length > 200)) return {ok: false, message: '"params.route" must be a non-empty string'};
+	if (route !== undefined && (typeof route !== 'string' || route.length === 0 || route.length > 200))
+		return {ok: false, message: '"params.route" must be a non-empty string'};
 	const base = durationMs === undefined ? {} : {durationMs};
 	switch (fault as FaultName) {
 		case 'latency': {
-			if (!num(p.ms) || p.ms < 0 || p.ms > 600_000) return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
-			if (p.jitterMs !== undefined && (!num(p.jitterMs) || p.jitterMs < 0 || p.jitterMs > 600_000)) return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
-			return {ok: true, spec: {fault: 'latency', params: {ms: p.ms, ...(p.jitterMs === undefined ? {} : {jitterMs: p.jitterMs}), ...(route === undefined ? {} : {route: route})}, ...base}};
-		}
-		case 'error-rate': {
-			if (!num(p.probability) || p.probability < 0 || p.probability > 1) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
-			if (p.status !== undefined && (!num(p.status) || !Number.isInteger(p.status) || p.status < 500 || p.status > 599)) return {ok: false, message: '"params.status" must be an HTTP 5xx status'};
-			return {ok: true, spec: {fault: 'error-rate', params: {probability: p.probability, ...(p.status === undefined ? {} : {status: p.status}), ...(route === undefined ? {} : {route: route})}, ...base}};
-		}
-		case 'rate-limit-storm': {
-			if (p.retryAfterSec !== undefined && (!num(p.retryAfterSec) || p.retryAfterSec < 0 || p.retryAfterSec > 86_400)) return {ok: false, message: '"params.retryAfterSec" must be between 0 and 86400'};
-			if (p.probability !== undefined && (!num(p.probability) || p.probability < 0 || p.probability > 1)) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
+			if (!num(p.ms) || p.ms < 0 || p.ms > 600_000)
+				return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
+			if (p.jitterMs !== undefined && (!num(p.jitterMs) || p.jitterMs < 0 || p.jitterMs > 600_000))
+				return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
 			return {
 				ok: true,
-				spec: {fault: 'rate-limit-storm', params: {...(p.retryAfterSec === undefined ? {} : {retryAfterSec: p.retryAfterSec}), ...(p.probability === undefined ? {} : {probability: p.probability})}, ...base},
+				spec: {
+					fault: 'latency',
+					params: {
+						ms: p.ms,
+						...(p.jitterMs === undefined ? {} : {jitterMs: p.jitterMs}),
+						...(route === undefined ? {} : {route: route}),
+					},
+					...base,
+				},
+			};
+		}
+		case 'error-rate': {
+			if (!num(p.probability) || p.probability < 0 || p.probability > 1)
+				return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
+			if (p.status !== undefined && (!num(p.status) || !Number.isInteger(p.status) || p.status < 500 || p.status > 599))
+				return {ok: false, message: '"params.status" must be an HTTP 5xx status'};
+			return {
+				ok: true,
+				spec: {
+					fault: 'error-rate',
+					params: {
+						probability: p.probability,
+						...(p.status === undefined ? {} : {status: p.status}),
+						...(route === undefined ? {} : {route: route}),
+					},
+					...base,
+				},
+			};
+		}
+		case 'rate-limit-storm': {
+			if (p.retryAfterSec !== undefined && (!num(p.retryAfterSec) || p.retryAfterSec < 0 || p.retryAfterSec > 86_400))
+				return {ok: false, message: '"params.retryAfterSec" must be between 0 and 86400'};
+			if (p.probability !== undefined && (!num(p.probability) || p.probability < 0 || p.probability > 1))
+				return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
+			return {
+				ok: true,
+				spec: {
+					fault: 'rate-limit-storm',
+					params: {
+						...(p.retryAfterSec === undefined ? {} : {retryAfterSec: p.retryAfterSec}),
+						...(p.probability === undefined ? {} : {probability: p.probability}),
+					},
+					...base,
+				},
 			};
 		}
 		case 'clock-skew': {
-			if (!num(p.ms) || Math.abs(p.ms) > 86_400_000) return {ok: false, message: '"params.ms" must be a number of milliseconds within ±86400000'};
+			if (!num(p.ms) || Math.abs(p.ms) > 86_400_000)
+				return {ok: false, message: '"params.ms" must be a number of milliseconds within ±86400000'};
 			return {ok: true, spec: {fault: 'clock-skew', params: {ms: p.ms}, ...base}};
 		}
 		case 'drop-websockets':

@@ -23,7 +23,13 @@ export type ProxyFault =
 
 export type ProxyFaultKind = ProxyFault['kind'];
 
-export const proxyFaultKinds: readonly ProxyFaultKind[] = ['latency', 'stall-streams', 'drop-websockets', 'reset', 'blackhole'];
+export const proxyFaultKinds: readonly ProxyFaultKind[] = [
+	'latency',
+	'stall-streams',
+	'drop-websockets',
+	'reset',
+	'blackhole',
+];
 
 export type ProxyFaultParse = {ok: true; fault: ProxyFault} | {ok: false; message: string};
 
@@ -37,10 +43,19 @@ const scopes: readonly ProxyScope[] = ['all', 'rest', 'streams'];
 export function parseProxyFault(kind: ProxyFaultKind, params: Record<string, unknown> = {}): ProxyFaultParse {
 	switch (kind) {
 		case 'latency': {
-			if (params.route !== undefined) return {ok: false, message: '"params.route" cannot be honoured through the fault proxy: a TLS tunnel hides the request path'};
-			if (!num(params.ms) || params.ms < 0 || params.ms > 600_000) return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
-			if (params.jitterMs !== undefined && (!num(params.jitterMs) || params.jitterMs < 0 || params.jitterMs > 600_000)) return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
-			return {ok: true, fault: {kind: 'latency', ms: params.ms, ...(params.jitterMs === undefined ? {} : {jitterMs: params.jitterMs})}};
+			if (params.route !== undefined)
+				return {
+					ok: false,
+					message: '"params.route" cannot be honoured through the fault proxy: a TLS tunnel hides the request path',
+				};
+			if (!num(params.ms) || params.ms < 0 || params.ms > 600_000)
+				return {ok: false, message: '"params.ms" must be a number of milliseconds between 0 and 600000'};
+			if (params.jitterMs !== undefined && (!num(params.jitterMs) || params.jitterMs < 0 || params.jitterMs > 600_000))
+				return {ok: false, message: '"params.jitterMs" must be between 0 and 600000'};
+			return {
+				ok: true,
+				fault: {kind: 'latency', ms: params.ms, ...(params.jitterMs === undefined ? {} : {jitterMs: params.jitterMs})},
+			};
 		}
 		case 'stall-streams':
 		case 'drop-websockets':
@@ -48,10 +63,14 @@ export function parseProxyFault(kind: ProxyFaultKind, params: Record<string, unk
 		case 'reset':
 		case 'blackhole': {
 			const {probability, scope} = params;
-			if (probability !== undefined && (!num(probability) || probability < 0 || probability > 1)) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
-			if (scope !== undefined && !scopes.includes(scope as ProxyScope)) return {ok: false, message: `"params.scope" must be one of ${scopes.join(', ')}`};
+			if (probability !== undefined && (!num(probability) || probability < 0 || probability > 1))
+				return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
+			if (scope !== undefined && !scopes.includes(scope as ProxyScope))
+				return {ok: false, message: `"params.scope" must be one of ${scopes.join(', ')}`};
 			const rest = {...(scope === undefined ? {} : {scope: scope as ProxyScope})};
-			return kind === 'reset' ? {ok: true, fault: {kind, probability: probability ?? 1, ...rest}} : {ok: true, fault: {kind, ...(probability === undefined ? {} : {probability}), ...rest}};
+			return kind === 'reset'
+				? {ok: true, fault: {kind, probability: probability ?? 1, ...rest}}
+				: {ok: true, fault: {kind, ...(probability === undefined ? {} : {probability}), ...rest}};
 		}
 	}
 }

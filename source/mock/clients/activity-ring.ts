@@ -1,5 +1,14 @@
 /** One noteworthy thing a client did or had done to it, as GET /__drydock/clients/:id/activity lists it. */
-export type ActivityEventType = 'request-error' | 'rate-limited' | 'banned' | 'retry-after-violation' | 'order' | 'drop' | 'resubscribed' | 'connect' | 'disconnect';
+export type ActivityEventType =
+	| 'request-error'
+	| 'rate-limited'
+	| 'banned'
+	| 'retry-after-violation'
+	| 'order'
+	| 'drop'
+	| 'resubscribed'
+	| 'connect'
+	| 'disconnect';
 
 export interface ActivityEvent {
 	seq: number;

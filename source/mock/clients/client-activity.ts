@@ -116,7 +116,13 @@ export class ClientActivity implements RestObserver, StreamObserver {
 		this.weightWindow = Math.floor(now / this.limits.weightWindowMs);
 	}
 
-	throttled(kind: 'limited' | 'banned', retryAfterSec: number, until: number | undefined, path: string, now: number): void {
+	throttled(
+		kind: 'limited' | 'banned',
+		retryAfterSec: number,
+		until: number | undefined,
+		path: string,
+		now: number,
+	): void {
 		const end = now + retryAfterSec * 1000;
 		if (end > this.retryAfterUntil) this.retryAfterUntil = end;
 		if (kind === 'banned' && until !== undefined && until !== this.bannedUntil) {
@@ -133,7 +139,8 @@ export class ClientActivity implements RestObserver, StreamObserver {
 		const match = CODE_IN_BODY.exec(body);
 		const code = match ? match[1]! : `http-${status}`;
 		this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
-		if (status !== 429 && status !== 418) this.ring.push(now, 'request-error', {status, code: match ? Number(match[1]) : null, path});
+		if (status !== 429 && status !== 418)
+			this.ring.push(now, 'request-error', {status, code: match ? Number(match[1]) : null, path});
 	}
 
 	/** The order event names the order's type `orderType`: `type` is the event's own ('order'). */
@@ -141,7 +148,13 @@ export class ClientActivity implements RestObserver, StreamObserver {
 		if (ack.sentClientOrderId !== undefined) this.rememberClientId(ack.sentClientOrderId, now);
 		if (ack.count10s > this.maxOrdersPer10s) this.maxOrdersPer10s = ack.count10s;
 		this.ackLatency.record(ack.latencyMs);
-		const fields: Record<string, unknown> = {status: ack.status, side: ack.side, orderType: ack.type, clientOrderId: ack.clientOrderId, latencyMs: Math.round(ack.latencyMs * 1000) / 1000};
+		const fields: Record<string, unknown> = {
+			status: ack.status,
+			side: ack.side,
+			orderType: ack.type,
+			clientOrderId: ack.clientOrderId,
+			latencyMs: Math.round(ack.latencyMs * 1000) / 1000,
+		};
 		if (ack.code === undefined) {
 			this.placed++;
 		} else {
@@ -160,7 +173,12 @@ export class ClientActivity implements RestObserver, StreamObserver {
 		else if (event.execution === 'TRADE') {
 			if (event.order.status === 'FILLED') this.filled++;
 			// The first partial fill of an order: its whole executed quantity is this fill.
-			else if (event.order.status === 'PARTIALLY_FILLED' && event.fill && event.order.executedQty <= event.fill.qty + 1e-12) this.partiallyFilled++;
+			else if (
+				event.order.status === 'PARTIALLY_FILLED' &&
+				event.fill &&
+				event.order.executedQty <= event.fill.qty + 1e-12
+			)
+				this.partiallyFilled++;
 		}
 	}
 
@@ -206,15 +224,20 @@ export class ClientActivity implements RestObserver, StreamObserver {
 	drop(kind: string): void {
 		if (this.connectionsOpen === 0) return;
 		const at = Date.now();
-		const drop: PendingDrop = {dropId: `drop-${this.nextDropId++}`, at, streams: [...this.subscriptions.keys()].sort(), reconnected: false};
+		const drop: PendingDrop = {
+			dropId: `drop-${this.nextDropId++}`,
+			at,
+			streams: [...this.subscriptions.keys()].sort(),
+			reconnected: false,
+		};
 		this.pendingDrops.push(drop);
 		this.ring.push(at, 'drop', {dropId: drop.dropId, kind, streams: drop.streams});
 	}
 
 	private checkResubscribed(now: number): void {
 		if (this.pendingDrops.length === 0) return;
-		this.pendingDrops = this.pendingDrops.filter((drop) => {
-			if (!drop.reconnected || !drop.streams.every((name) => this.subscriptions.has(name))) return true;
+		this.pendingDrops = this.pendingDrops.filter(drop => {
+			if (!drop.reconnected || !drop.streams.every(name => this.subscriptions.has(name))) return true;
 			this.ring.push(now, 'resubscribed', {dropId: drop.dropId, afterMs: now - drop.at});
 			return false;
 		});
@@ -225,7 +248,8 @@ export class ClientActivity implements RestObserver, StreamObserver {
 	snapshot(since: number, open: number): ActivitySnapshot {
 		const now = Date.now();
 		const minute = Math.floor(now / 60_000);
-		const requestsPerMinute = minute === this.minute ? this.lastMinuteCount : minute === this.minute + 1 ? this.minuteCount : 0;
+		const requestsPerMinute =
+			minute === this.minute ? this.lastMinuteCount : minute === this.minute + 1 ? this.minuteCount : 0;
 		return {
 			seq: this.ring.seq,
 			at: now,
@@ -253,7 +277,11 @@ export class ClientActivity implements RestObserver, StreamObserver {
 				open,
 				ackLatencyMs: this.ackLatency.summary(),
 			},
-			streams: {connectionsOpen: this.connectionsOpen, connectionsTotal: this.connectionsTotal, subscriptions: [...this.subscriptions.keys()].sort()},
+			streams: {
+				connectionsOpen: this.connectionsOpen,
+				connectionsTotal: this.connectionsTotal,
+				subscriptions: [...this.subscriptions.keys()].sort(),
+			},
 			events: this.ring.since(since),
 		};
 	}

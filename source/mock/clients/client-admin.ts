@@ -13,17 +13,28 @@ const bad = (msg: string): AdminReply => ({status: 400, value: {code: -1102, msg
  * ?since=SEQ), open orders, account (balances and fills), cancel-all, and an operator drop of one
  * client's connections. `path` is what follows /clients; `body` reads the JSON request body.
  */
-export async function clientAdmin(hub: ClientHub, method: string, path: string, query: string, body: () => Promise<unknown>): Promise<AdminReply> {
+export async function clientAdmin(
+	hub: ClientHub,
+	method: string,
+	path: string,
+	query: string,
+	body: () => Promise<unknown>,
+): Promise<AdminReply> {
 	if (path === '' || path === '/') {
 		if (method === 'GET') return {status: 200, value: {clients: hub.list()}};
 		if (method !== 'POST') return {status: 405, value: {code: -1102, msg: `method ${method} not allowed on /clients`}};
 		const raw = await body();
-		if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('body must be a JSON object {label?, balances?}');
+		if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+			return bad('body must be a JSON object {label?, balances?}');
 		const {label, balances} = raw as Record<string, unknown>;
 		if (label !== undefined && typeof label !== 'string') return bad('"label" must be a string');
-		if (balances !== undefined && (typeof balances !== 'object' || balances === null || Array.isArray(balances))) return bad('"balances" must be an object {ASSET: amount}');
+		if (balances !== undefined && (typeof balances !== 'object' || balances === null || Array.isArray(balances)))
+			return bad('"balances" must be an object {ASSET: amount}');
 		try {
-			const info = await hub.create({...(label === undefined ? {} : {label}), ...(balances === undefined ? {} : {balances: balances as Record<string, number>})});
+			const info = await hub.create({
+				...(label === undefined ? {} : {label}),
+				...(balances === undefined ? {} : {balances: balances as Record<string, number>}),
+			});
 			return {status: 201, value: info};
 		} catch (error) {
 			return bad(error instanceof Error ? error.message : String(error));
@@ -31,7 +42,12 @@ export async function clientAdmin(hub: ClientHub, method: string, path: string, 
 	}
 	const [, rawId = '', action = '', ...rest] = path.split('/');
 	const id = decodeURIComponent(rawId);
-	if (rest.length > 0 || !hub.has(id)) return notFound(hub.has(id) ? `unknown client endpoint ${method} ${path.slice(0, 100)}` : `no client with id "${id.slice(0, 40)}"`);
+	if (rest.length > 0 || !hub.has(id))
+		return notFound(
+			hub.has(id)
+				? `unknown client endpoint ${method} ${path.slice(0, 100)}`
+				: `no client with id "${id.slice(0, 40)}"`,
+		);
 	const route = `${method} ${action}`;
 	switch (route) {
 		case 'DELETE ':
@@ -39,7 +55,8 @@ export async function clientAdmin(hub: ClientHub, method: string, path: string, 
 			return {status: 200, value: {removed: id}};
 		case 'GET activity': {
 			const since = new URLSearchParams(query).get('since');
-			if (since !== null && !/^\d{1,15}$/.test(since)) return bad('"since" must be a sequence number (a non-negative integer)');
+			if (since !== null && !/^\d{1,15}$/.test(since))
+				return bad('"since" must be a sequence number (a non-negative integer)');
 			return {status: 200, value: hub.activity(id, since === null ? 0 : Number(since))};
 		}
 		case 'GET open-orders':

@@ -89,7 +89,7 @@ export class ClientHub {
 
 	constructor(private readonly deps: ClientHubDeps) {
 		this.unsubscribes = [
-			deps.engine.onEvent((event) => {
+			deps.engine.onEvent(event => {
 				if (this.byApiKey.size === 0 || event.kind !== 'order') return;
 				this.byApiKey.get(event.account)?.activity.accountEvent(event);
 			}),
@@ -102,16 +102,23 @@ export class ClientHub {
 
 	async create(options: ClientOptions = {}): Promise<ClientInfo> {
 		const label = options.label ?? `client-${this.nextId}`;
-		if (typeof label !== 'string' || label.length === 0 || label.length > MAX_LABEL) throw new TypeError(`client label must be 1–${MAX_LABEL} characters`);
+		if (typeof label !== 'string' || label.length === 0 || label.length > MAX_LABEL)
+			throw new TypeError(`client label must be 1–${MAX_LABEL} characters`);
 		const balances = options.balances ?? this.deps.defaultBalances;
 		for (const [asset, amount] of Object.entries(balances)) {
-			if (!/^[A-Z0-9]{1,20}$/.test(asset)) throw new TypeError(`client balance asset "${asset.slice(0, 40)}" must be an asset name like USDT`);
-			if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) throw new TypeError(`client balance of ${asset} must be a non-negative number`);
+			if (!/^[A-Z0-9]{1,20}$/.test(asset))
+				throw new TypeError(`client balance asset "${asset.slice(0, 40)}" must be an asset name like USDT`);
+			if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0)
+				throw new TypeError(`client balance of ${asset} must be a non-negative number`);
 		}
 		const id = `c${this.nextId++}`;
 		const apiKey = randomKey(64);
 		const apiSecret = randomKey(64);
-		const activity = new ClientActivity({weightLimit: this.deps.limits.weightPerWindow, weightWindowMs: this.deps.limits.windowMs, ordersPer10s: this.deps.ordersPer10s});
+		const activity = new ClientActivity({
+			weightLimit: this.deps.limits.weightPerWindow,
+			weightWindowMs: this.deps.limits.windowMs,
+			ordersPer10s: this.deps.ordersPer10s,
+		});
 		const ctx: MockContext = {
 			...this.deps.base,
 			limiter: new WeightLimiter(this.deps.limits),
@@ -122,7 +129,16 @@ export class ClientHub {
 		const listener = await startListener(ctx, {...this.deps.ws, observer: activity}, this.deps.host, 0);
 		this.deps.engine.createAccount(apiKey, balances);
 		this.deps.base.credentials.set(apiKey, apiSecret);
-		const info: ClientInfo = {id, label, apiKey, apiSecret, port: listener.port, rest: listener.rest, ws: listener.ws, wsApi: `${listener.ws}/ws-api/v3`};
+		const info: ClientInfo = {
+			id,
+			label,
+			apiKey,
+			apiSecret,
+			port: listener.port,
+			rest: listener.rest,
+			ws: listener.ws,
+			wsApi: `${listener.ws}/ws-api/v3`,
+		};
 		const client: Client = {info, activity, listener, initial: {...balances}};
 		this.clients.set(id, client);
 		this.byApiKey.set(apiKey, client);
@@ -173,7 +189,7 @@ export class ClientHub {
 	cancelAll(id: string): number | undefined {
 		const client = this.clients.get(id);
 		if (!client) return undefined;
-		const symbols = new Set(this.deps.engine.openOrders(client.info.apiKey).map((o) => o.symbol));
+		const symbols = new Set(this.deps.engine.openOrders(client.info.apiKey).map(o => o.symbol));
 		let canceled = 0;
 		for (const symbol of symbols) {
 			const result = this.deps.engine.cancelAll(client.info.apiKey, symbol);
@@ -204,6 +220,6 @@ export class ClientHub {
 
 	async close(): Promise<void> {
 		for (const unsubscribe of this.unsubscribes) unsubscribe();
-		await Promise.all([...this.clients.keys()].map((id) => this.remove(id)));
+		await Promise.all([...this.clients.keys()].map(id => this.remove(id)));
 	}
 }

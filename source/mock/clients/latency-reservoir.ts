@@ -27,6 +27,12 @@ export class LatencyReservoir {
 		const sorted = [...this.samples].sort((a, b) => a - b);
 		const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 		const round = (n: number) => Math.round(n * 1000) / 1000;
-		return {count: this.count, avg: round(this.sum / this.count), p50: round(at(0.5)), p99: round(at(0.99)), max: round(this.max)};
+		return {
+			count: this.count,
+			avg: round(this.sum / this.count),
+			p50: round(at(0.5)),
+			p99: round(at(0.99)),
+			max: round(this.max),
+		};
 	}
 }

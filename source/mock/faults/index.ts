@@ -5,7 +5,14 @@
 import type {StreamFaults, Unsubscribe} from '../contracts.js';
 import type {FaultName, FaultSpec} from '../../faults/spec/mock-spec.js';
 
-export {FAULT_NAMES, parseMockFaultSpec as parseFaultSpec, type FaultName, type FaultParams, type FaultSpec, type ParseResult} from '../../faults/spec/mock-spec.js';
+export {
+	FAULT_NAMES,
+	parseMockFaultSpec as parseFaultSpec,
+	type FaultName,
+	type FaultParams,
+	type FaultSpec,
+	type ParseResult,
+} from '../../faults/spec/mock-spec.js';
 
 export interface ActiveFault {
 	id: string;
@@ -60,10 +67,10 @@ export class FaultController implements StreamFaults {
 	}
 
 	remove(id: string): boolean {
-		const entry = this.entries.find((e) => e.id === id);
+		const entry = this.entries.find(e => e.id === id);
 		if (!entry) return false;
 		if (entry.timer) clearTimeout(entry.timer);
-		this.entries = this.entries.filter((e) => e !== entry);
+		this.entries = this.entries.filter(e => e !== entry);
 		this.changed();
 		return true;
 	}
@@ -77,7 +84,7 @@ export class FaultController implements StreamFaults {
 	}
 
 	list(): ActiveFault[] {
-		return this.active().map((e) => this.view(e));
+		return this.active().map(e => this.view(e));
 	}
 
 	/** Added delay for a request, in ms (0 when no latency fault matches). */
@@ -139,15 +146,15 @@ export class FaultController implements StreamFaults {
 
 	private has(name: FaultName): boolean {
 		if (this.entries.length === 0) return false;
-		return this.active().some((e) => e.fault === name);
+		return this.active().some(e => e.fault === name);
 	}
 
 	/** Entries whose time has not run out (timers remove them too; this covers a busy event loop). */
 	private active(): Entry[] {
 		const now = Date.now();
-		if (this.entries.some((e) => e.expiresAt !== null && e.expiresAt <= now)) {
+		if (this.entries.some(e => e.expiresAt !== null && e.expiresAt <= now)) {
 			for (const e of this.entries) if (e.expiresAt !== null && e.expiresAt <= now && e.timer) clearTimeout(e.timer);
-			this.entries = this.entries.filter((e) => e.expiresAt === null || e.expiresAt > now);
+			this.entries = this.entries.filter(e => e.expiresAt === null || e.expiresAt > now);
 			this.changed();
 		}
 		return this.entries;

@@ -10,7 +10,14 @@ export interface GatewayActivityLimits {
 
 /** The contract's activity JSON plus what only a gateway knows. */
 export interface GatewayActivitySnapshot extends ActivitySnapshot {
-	gateway: {venue: string; capRefusals: number; runNotional: number; forgedResponses: number; resets: number; silenced: number};
+	gateway: {
+		venue: string;
+		capRefusals: number;
+		runNotional: number;
+		forgedResponses: number;
+		resets: number;
+		silenced: number;
+	};
 }
 
 /** What an order placement answer said, read from the venue's (or the gateway's own) response. */
@@ -43,8 +50,15 @@ export class GatewayActivity implements StreamObserver {
 	/** REST requests held unanswered by a timeout fault. */
 	silenced = 0;
 
-	constructor(limits: GatewayActivityLimits, private readonly extras: () => {venue: string; capRefusals: number; runNotional: number}) {
-		this.client = new ClientActivity({weightLimit: limits.weightLimit, weightWindowMs: 60_000, ordersPer10s: limits.ordersPer10s});
+	constructor(
+		limits: GatewayActivityLimits,
+		private readonly extras: () => {venue: string; capRefusals: number; runNotional: number},
+	) {
+		this.client = new ClientActivity({
+			weightLimit: limits.weightLimit,
+			weightWindowMs: 60_000,
+			ordersPer10s: limits.ordersPer10s,
+		});
 	}
 
 	request(path: string, now: number): void {
@@ -52,13 +66,25 @@ export class GatewayActivity implements StreamObserver {
 	}
 
 	/** Any answer the SUT gets, the venue's or a forged one. */
-	response(status: number, headers: Record<string, string | string[] | undefined>, text: string, path: string, now: number): void {
+	response(
+		status: number,
+		headers: Record<string, string | string[] | undefined>,
+		text: string,
+		path: string,
+		now: number,
+	): void {
 		const used = Number(header(headers, 'x-mbx-used-weight-1m'));
 		if (header(headers, 'x-mbx-used-weight-1m') !== undefined && Number.isFinite(used)) this.client.charged(used, now);
 		if (status === 429 || status === 418) {
 			const retry = Number(header(headers, 'retry-after') ?? '0');
 			const sec = Number.isFinite(retry) && retry > 0 ? retry : 0;
-			this.client.throttled(status === 418 ? 'banned' : 'limited', sec, status === 418 ? now + sec * 1000 : undefined, path, now);
+			this.client.throttled(
+				status === 418 ? 'banned' : 'limited',
+				sec,
+				status === 418 ? now + sec * 1000 : undefined,
+				path,
+				now,
+			);
 		}
 		if (status >= 400) this.client.answered(status, text, path, now);
 	}
@@ -67,14 +93,15 @@ export class GatewayActivity implements StreamObserver {
 	orderAck(ack: ObservedAck, now: number): void {
 		const body = typeof ack.body === 'object' && ack.body !== null ? (ack.body as Record<string, unknown>) : {};
 		const accepted = ack.status < 400;
-		const code = accepted ? undefined : typeof body['code'] === 'number' ? body['code'] : -(ack.status);
+		const code = accepted ? undefined : typeof body['code'] === 'number' ? body['code'] : -ack.status;
 		this.client.order(
 			{
 				status: typeof body['status'] === 'string' ? body['status'] : accepted ? 'UNKNOWN' : 'REJECTED',
 				side: typeof body['side'] === 'string' ? body['side'] : ack.side,
 				type: typeof body['type'] === 'string' ? body['type'] : ack.type,
 				...(code === undefined ? {} : {code}),
-				clientOrderId: typeof body['clientOrderId'] === 'string' ? body['clientOrderId'] : (ack.sentClientOrderId ?? ''),
+				clientOrderId:
+					typeof body['clientOrderId'] === 'string' ? body['clientOrderId'] : (ack.sentClientOrderId ?? ''),
 				...(ack.sentClientOrderId === undefined ? {} : {sentClientOrderId: ack.sentClientOrderId}),
 				latencyMs: ack.latencyMs,
 				count10s: ack.count10s,
@@ -109,7 +136,12 @@ export class GatewayActivity implements StreamObserver {
 		const base = this.client.snapshot(since, this.orders.open);
 		return {
 			...base,
-			orders: {...base.orders, filled: this.orders.filled, partiallyFilled: this.orders.partiallyFilled, canceled: this.orders.canceled},
+			orders: {
+				...base.orders,
+				filled: this.orders.filled,
+				partiallyFilled: this.orders.partiallyFilled,
+				canceled: this.orders.canceled,
+			},
 			gateway: {...this.extras(), forgedResponses: this.forged, resets: this.resets, silenced: this.silenced},
 		};
 	}

@@ -13,7 +13,8 @@ export interface GatewayAdminDeps {
 	client: {id: string; label: string; port: number};
 }
 
-const NO_KEY = 'the gateway forwards to a real venue and holds no key of the SUT\'s: it cannot read or cancel the account\'s orders (the SUT\'s own key, or the venue\'s web interface, can)';
+const NO_KEY =
+	"the gateway forwards to a real venue and holds no key of the SUT's: it cannot read or cancel the account's orders (the SUT's own key, or the venue's web interface, can)";
 
 const bad = (msg: string, status = 400): AdminReply => ({status, value: {code: -1102, msg}});
 
@@ -22,7 +23,13 @@ const bad = (msg: string, status = 400): AdminReply => ({status, value: {code: -
  * DELETE /faults/<id>) and the SUT's client entry (GET /clients, /clients/<id>/activity?since=SEQ).
  * Account reads and cancel-all answer 501: they would need the SUT's key.
  */
-export async function gatewayAdmin(deps: GatewayAdminDeps, method: string, path: string, query: string, body: () => Promise<unknown>): Promise<AdminReply> {
+export async function gatewayAdmin(
+	deps: GatewayAdminDeps,
+	method: string,
+	path: string,
+	query: string,
+	body: () => Promise<unknown>,
+): Promise<AdminReply> {
 	if (path === '/faults' || path === '/faults/') {
 		if (method === 'GET') return {status: 200, value: {faults: deps.faults.list()}};
 		if (method === 'DELETE') return {status: 200, value: {cleared: deps.faults.clear()}};
@@ -33,24 +40,41 @@ export async function gatewayAdmin(deps: GatewayAdminDeps, method: string, path:
 	}
 	if (path.startsWith('/faults/') && method === 'DELETE') {
 		const id = decodeURIComponent(path.slice('/faults/'.length));
-		return deps.faults.remove(id) ? {status: 200, value: {removed: id}} : bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
+		return deps.faults.remove(id)
+			? {status: 200, value: {removed: id}}
+			: bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
 	}
 	if (path === '/clients' || path === '/clients/') {
 		if (method === 'GET') return {status: 200, value: {clients: [deps.client]}};
-		return {status: 501, value: {code: -1000, msg: 'the gateway serves one SUT and creates no clients: a real venue\'s accounts are made on the venue'}};
+		return {
+			status: 501,
+			value: {
+				code: -1000,
+				msg: "the gateway serves one SUT and creates no clients: a real venue's accounts are made on the venue",
+			},
+		};
 	}
 	const match = /^\/clients\/([^/]+)(?:\/([^/]+))?$/.exec(path);
 	if (match) {
 		const id = decodeURIComponent(match[1]!);
-		if (id !== deps.client.id) return {status: 404, value: {code: -1000, msg: `no client with id "${id.slice(0, 40)}"`}};
+		if (id !== deps.client.id)
+			return {status: 404, value: {code: -1000, msg: `no client with id "${id.slice(0, 40)}"`}};
 		const route = `${method} ${match[2] ?? ''}`;
 		if (route === 'GET activity') {
 			const since = new URLSearchParams(query).get('since');
-			if (since !== null && !/^\d{1,15}$/.test(since)) return bad('"since" must be a sequence number (a non-negative integer)');
+			if (since !== null && !/^\d{1,15}$/.test(since))
+				return bad('"since" must be a sequence number (a non-negative integer)');
 			return {status: 200, value: deps.activity.snapshot(since === null ? 0 : Number(since))};
 		}
-		if (route === 'GET open-orders' || route === 'GET account' || route === 'POST cancel-all') return {status: 501, value: {code: -1000, msg: `${match[2]}: ${NO_KEY}`}};
+		if (route === 'GET open-orders' || route === 'GET account' || route === 'POST cancel-all')
+			return {status: 501, value: {code: -1000, msg: `${match[2]}: ${NO_KEY}`}};
 		return {status: 404, value: {code: -1000, msg: `unknown client endpoint ${method} ${path.slice(0, 100)}`}};
 	}
-	return {status: 404, value: {code: -1000, msg: `unknown admin endpoint ${method} ${path.slice(0, 100)}; the gateway serves /faults and /clients/<id>/activity`}};
+	return {
+		status: 404,
+		value: {
+			code: -1000,
+			msg: `unknown admin endpoint ${method} ${path.slice(0, 100)}; the gateway serves /faults and /clients/<id>/activity`,
+		},
+	};
 }

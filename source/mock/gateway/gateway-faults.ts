@@ -6,7 +6,15 @@ import type {Unsubscribe} from '../contracts.js';
  * cannot move the venue's market or clock. connection-reset and timeout take the fault proxy's parameters
  * (source/net/proxy-faults.ts), so a chaos timeline drives the gateway as it drives the proxy.
  */
-export const GATEWAY_FAULT_NAMES = ['latency', 'error-rate', 'rate-limit-storm', 'connection-reset', 'timeout', 'drop-websockets', 'stall-streams'] as const;
+export const GATEWAY_FAULT_NAMES = [
+	'latency',
+	'error-rate',
+	'rate-limit-storm',
+	'connection-reset',
+	'timeout',
+	'drop-websockets',
+	'stall-streams',
+] as const;
 export type GatewayFaultName = (typeof GATEWAY_FAULT_NAMES)[number];
 
 /** Which connections a connection fault touches: REST requests, WebSockets, or both (default). */
@@ -25,7 +33,9 @@ export interface ConnectionFaultSpec {
 
 export type GatewayFaultSpec = FaultSpec | ConnectionFaultSpec;
 /** A fault as GET /__drydock/faults lists it on the gateway. */
-export type GatewayActiveFault = Omit<ActiveFault, 'fault'> & {fault: ActiveFault['fault'] | ConnectionFaultSpec['fault']};
+export type GatewayActiveFault = Omit<ActiveFault, 'fault'> & {
+	fault: ActiveFault['fault'] | ConnectionFaultSpec['fault'];
+};
 export type GatewayParseResult = {ok: true; spec: GatewayFaultSpec} | {ok: false; message: string};
 
 export type ConnectionAction = 'reset' | 'blackhole';
@@ -46,30 +56,50 @@ const SCOPES: readonly ConnectionScope[] = ['all', 'rest', 'streams'];
  * plus connection-reset and timeout; clock-skew and pause-market are refused with the reason.
  */
 export function parseGatewayFault(body: unknown): GatewayParseResult {
-	const fields = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+	const fields =
+		typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
 	const name = fields?.fault ?? fields?.type;
 	if ((name === 'connection-reset' || name === 'timeout') && fields) {
 		const {params = {}, durationMs} = fields;
-		if (durationMs !== undefined && (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs <= 0 || durationMs > 7 * 86_400_000)) {
+		if (
+			durationMs !== undefined &&
+			(typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs <= 0 || durationMs > 7 * 86_400_000)
+		) {
 			return {ok: false, message: '"durationMs" must be a positive number of milliseconds (at most 7 days)'};
 		}
-		if (typeof params !== 'object' || params === null || Array.isArray(params)) return {ok: false, message: '"params" must be an object'};
+		if (typeof params !== 'object' || params === null || Array.isArray(params))
+			return {ok: false, message: '"params" must be an object'};
 		const {probability, route, scope} = params as Record<string, unknown>;
-		if (probability !== undefined && (typeof probability !== 'number' || !(probability >= 0 && probability <= 1))) return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
-		if (route !== undefined && (typeof route !== 'string' || route.length === 0 || route.length > 200)) return {ok: false, message: '"params.route" must be a non-empty string'};
-		if (scope !== undefined && !SCOPES.includes(scope as ConnectionScope)) return {ok: false, message: `"params.scope" must be one of ${SCOPES.join(', ')}`};
+		if (probability !== undefined && (typeof probability !== 'number' || !(probability >= 0 && probability <= 1)))
+			return {ok: false, message: '"params.probability" must be a number between 0 and 1'};
+		if (route !== undefined && (typeof route !== 'string' || route.length === 0 || route.length > 200))
+			return {ok: false, message: '"params.route" must be a non-empty string'};
+		if (scope !== undefined && !SCOPES.includes(scope as ConnectionScope))
+			return {ok: false, message: `"params.scope" must be one of ${SCOPES.join(', ')}`};
 		const spec: ConnectionFaultSpec = {
 			fault: name,
-			params: {...(probability === undefined ? {} : {probability}), ...(route === undefined ? {} : {route}), ...(scope === undefined ? {} : {scope: scope as ConnectionScope})},
+			params: {
+				...(probability === undefined ? {} : {probability}),
+				...(route === undefined ? {} : {route}),
+				...(scope === undefined ? {} : {scope: scope as ConnectionScope}),
+			},
 		};
 		if (durationMs !== undefined) spec.durationMs = durationMs;
 		return {ok: true, spec};
 	}
-	if (typeof name === 'string' && (FAULT_NAMES as readonly string[]).includes(name) && !(GATEWAY_FAULT_NAMES as readonly string[]).includes(name)) {
-		return {ok: false, message: `"${name}" cannot be applied in front of a real venue; the gateway takes ${GATEWAY_FAULT_NAMES.join(', ')}`};
+	if (
+		typeof name === 'string' &&
+		(FAULT_NAMES as readonly string[]).includes(name) &&
+		!(GATEWAY_FAULT_NAMES as readonly string[]).includes(name)
+	) {
+		return {
+			ok: false,
+			message: `"${name}" cannot be applied in front of a real venue; the gateway takes ${GATEWAY_FAULT_NAMES.join(', ')}`,
+		};
 	}
 	const parsed = parseFaultSpec(body);
-	if (!parsed.ok && typeof name === 'string' && !(FAULT_NAMES as readonly string[]).includes(name)) return {ok: false, message: `"fault" must be one of ${GATEWAY_FAULT_NAMES.join(', ')}`};
+	if (!parsed.ok && typeof name === 'string' && !(FAULT_NAMES as readonly string[]).includes(name))
+		return {ok: false, message: `"fault" must be one of ${GATEWAY_FAULT_NAMES.join(', ')}`};
 	return parsed;
 }
 
@@ -91,8 +121,20 @@ export class GatewayFaults {
 		const timed = durationMs === undefined ? spec : {...spec, durationMs};
 		if (!isConnectionFault(timed)) return this.controller.inject(timed);
 		const now = Date.now();
-		const view: GatewayActiveFault = {id: `g${this.nextId++}`, fault: timed.fault, params: {...(timed.params ?? {})}, startedAt: now, expiresAt: timed.durationMs === undefined ? null : now + timed.durationMs};
-		const entry: ConnectionEntry = {view, action: timed.fault === 'timeout' ? 'blackhole' : 'reset', probability: timed.params?.probability ?? 1, scope: timed.params?.scope ?? (timed.params?.route === undefined ? 'all' : 'rest'), route: timed.params?.route};
+		const view: GatewayActiveFault = {
+			id: `g${this.nextId++}`,
+			fault: timed.fault,
+			params: {...(timed.params ?? {})},
+			startedAt: now,
+			expiresAt: timed.durationMs === undefined ? null : now + timed.durationMs,
+		};
+		const entry: ConnectionEntry = {
+			view,
+			action: timed.fault === 'timeout' ? 'blackhole' : 'reset',
+			probability: timed.params?.probability ?? 1,
+			scope: timed.params?.scope ?? (timed.params?.route === undefined ? 'all' : 'rest'),
+			route: timed.params?.route,
+		};
 		if (timed.durationMs !== undefined) {
 			entry.timer = setTimeout(() => this.remove(view.id), timed.durationMs);
 			entry.timer.unref();
@@ -103,10 +145,10 @@ export class GatewayFaults {
 	}
 
 	remove(id: string): boolean {
-		const entry = this.connectionFaults.find((e) => e.view.id === id);
+		const entry = this.connectionFaults.find(e => e.view.id === id);
 		if (!entry) return this.controller.remove(id);
 		if (entry.timer) clearTimeout(entry.timer);
-		this.connectionFaults = this.connectionFaults.filter((e) => e !== entry);
+		this.connectionFaults = this.connectionFaults.filter(e => e !== entry);
 		this.ended();
 		return true;
 	}
@@ -120,7 +162,7 @@ export class GatewayFaults {
 	}
 
 	list(): GatewayActiveFault[] {
-		return [...this.controller.list(), ...this.active().map((e) => e.view)];
+		return [...this.controller.list(), ...this.active().map(e => e.view)];
 	}
 
 	/** What a connection fault does to this REST request, if one fires for it. */
@@ -164,7 +206,7 @@ export class GatewayFaults {
 	/** Resolves when the connection faults in force now have all ended (a held request is let go then). */
 	whenConnectionFaultsEnd(): Promise<void> {
 		if (this.active().length === 0) return Promise.resolve();
-		return new Promise((resolve) => {
+		return new Promise(resolve => {
 			const check = (): void => {
 				if (this.active().length > 0) return;
 				this.endedListeners.delete(check);
@@ -197,9 +239,10 @@ export class GatewayFaults {
 	/** Entries whose time has not run out (timers remove them too; this covers a busy event loop). */
 	private active(): ConnectionEntry[] {
 		const now = Date.now();
-		if (this.connectionFaults.some((e) => e.view.expiresAt !== null && e.view.expiresAt <= now)) {
-			for (const e of this.connectionFaults) if (e.view.expiresAt !== null && e.view.expiresAt <= now && e.timer) clearTimeout(e.timer);
-			this.connectionFaults = this.connectionFaults.filter((e) => e.view.expiresAt === null || e.view.expiresAt > now);
+		if (this.connectionFaults.some(e => e.view.expiresAt !== null && e.view.expiresAt <= now)) {
+			for (const e of this.connectionFaults)
+				if (e.view.expiresAt !== null && e.view.expiresAt <= now && e.timer) clearTimeout(e.timer);
+			this.connectionFaults = this.connectionFaults.filter(e => e.view.expiresAt === null || e.view.expiresAt > now);
 			this.ended();
 		}
 		return this.connectionFaults;

@@ -14,7 +14,14 @@ import {createRestFront, parseJson, readBody, send} from './rest-front.js';
 import {RestRelay} from './rest-relay.js';
 import {attachWsRelay} from './ws-relay.js';
 
-export {GatewayFaults, GATEWAY_FAULT_NAMES, parseGatewayFault, type GatewayFaultSpec, type GatewayActiveFault, type GatewayFaultName} from './gateway-faults.js';
+export {
+	GatewayFaults,
+	GATEWAY_FAULT_NAMES,
+	parseGatewayFault,
+	type GatewayFaultSpec,
+	type GatewayActiveFault,
+	type GatewayFaultName,
+} from './gateway-faults.js';
 export type {GatewayActivitySnapshot} from './gateway-activity.js';
 export {GATEWAY_UPSTREAMS} from './venues.js';
 
@@ -62,16 +69,19 @@ function checkOptions(o: GatewayOptions): void {
 		} catch {
 			parsed = undefined;
 		}
-		if (!parsed || !schemes.includes(parsed.protocol)) fail(`upstream.${name} "${String(value)}" is not a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL`);
+		if (!parsed || !schemes.includes(parsed.protocol))
+			fail(`upstream.${name} "${String(value)}" is not a ${schemes.map(s => s.replace(':', '://')).join(' or ')} URL`);
 	};
 	if (typeof o.upstream !== 'object' || o.upstream === null) fail('upstream {rest, ws, wsApi} is required');
 	url('rest', o.upstream.rest, ['https:', 'http:']);
 	url('ws', o.upstream.ws, ['wss:', 'ws:']);
 	url('wsApi', o.upstream.wsApi, ['wss:', 'ws:']);
-	if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535)) fail(`port ${o.port} is not an integer between 0 and 65535`);
+	if (o.port !== undefined && (!Number.isInteger(o.port) || o.port < 0 || o.port > 65_535))
+		fail(`port ${o.port} is not an integer between 0 and 65535`);
 	for (const name of ['maxOrderNotional', 'maxRunNotional'] as const) {
 		const v = o.caps?.[name];
-		if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0)) fail(`caps.${name} must be a positive number`);
+		if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v > 0))
+			fail(`caps.${name} must be a positive number`);
 	}
 }
 
@@ -80,19 +90,36 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 	const host = options.host ?? '127.0.0.1';
 	const clientId = options.client?.id ?? 'sut';
 	const lastTrades = new Map<string, number>();
-	const caps = new NotionalCaps(options.caps ?? {}, (symbol) => options.markPrice?.(symbol) ?? lastTrades.get(symbol));
+	const caps = new NotionalCaps(options.caps ?? {}, symbol => options.markPrice?.(symbol) ?? lastTrades.get(symbol));
 	const faults = new GatewayFaults();
 	const venueHost = new URL(options.upstream.rest).host;
-	const activity = new GatewayActivity({weightLimit: options.weightLimit ?? 6000, ordersPer10s: options.ordersPer10s ?? 100}, () => ({venue: venueHost, capRefusals: caps.refusals, runNotional: caps.total}));
-	const relay = new RestRelay({upstream: options.upstream.rest, ...(options.tls?.ca === undefined ? {} : {ca: options.tls.ca})});
+	const activity = new GatewayActivity(
+		{weightLimit: options.weightLimit ?? 6000, ordersPer10s: options.ordersPer10s ?? 100},
+		() => ({venue: venueHost, capRefusals: caps.refusals, runNotional: caps.total}),
+	);
+	const relay = new RestRelay({
+		upstream: options.upstream.rest,
+		...(options.tls?.ca === undefined ? {} : {ca: options.tls.ca}),
+	});
 	let port = 0;
 	const json = {'content-type': 'application/json;charset=UTF-8'};
 
-	async function serveAdmin(req: http.IncomingMessage, res: http.ServerResponse, path: string, query: string): Promise<void> {
-		const reply = await gatewayAdmin({faults, activity, client: {id: clientId, label: options.client?.label ?? 'sut', port}}, req.method ?? 'GET', path, query, async () => {
-			const body = await readBody(req);
-			return typeof body === 'string' ? undefined : parseJson(body.toString('utf8'));
-		});
+	async function serveAdmin(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		path: string,
+		query: string,
+	): Promise<void> {
+		const reply = await gatewayAdmin(
+			{faults, activity, client: {id: clientId, label: options.client?.label ?? 'sut', port}},
+			req.method ?? 'GET',
+			path,
+			query,
+			async () => {
+				const body = await readBody(req);
+				return typeof body === 'string' ? undefined : parseJson(body.toString('utf8'));
+			},
+		);
 		send(res, reply.status, json, JSON.stringify(reply.value));
 	}
 
@@ -104,8 +131,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 		const path = q < 0 ? url : url.slice(0, q);
 		const query = q < 0 ? '' : url.slice(q + 1);
 		const method = (req.method ?? 'GET').toUpperCase();
-		const work = path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`) ? serveAdmin(req, res, path.slice(ADMIN_PREFIX.length), query) : serveRest(req, res, method, path, query);
-		work.catch((error: unknown) => send(res, 500, json, JSON.stringify({code: -1000, msg: `drydock gateway: ${error instanceof Error ? error.message : String(error)}`})));
+		const work =
+			path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)
+				? serveAdmin(req, res, path.slice(ADMIN_PREFIX.length), query)
+				: serveRest(req, res, method, path, query);
+		work.catch((error: unknown) =>
+			send(
+				res,
+				500,
+				json,
+				JSON.stringify({
+					code: -1000,
+					msg: `drydock gateway: ${error instanceof Error ? error.message : String(error)}`,
+				}),
+			),
+		);
 	});
 	const wsRelay = attachWsRelay(server, {
 		upstream: {ws: options.upstream.ws, wsApi: options.upstream.wsApi},
@@ -139,7 +179,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 			closing ??= (async () => {
 				faults.clear();
 				await wsRelay.close();
-				await new Promise<void>((resolve) => {
+				await new Promise<void>(resolve => {
 					server.close(() => resolve());
 					server.closeAllConnections();
 				});

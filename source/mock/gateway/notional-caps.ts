@@ -42,16 +42,25 @@ export class NotionalCaps {
 		const notional = this.notionalOf(param);
 		if (notional === undefined) {
 			this.refusals++;
-			return {ok: false, msg: `drydock gateway: no price known for ${param('symbol') ?? 'the order'} to check the notional cap (send a price or quoteOrderQty, or wait for a trade on the streams)`};
+			return {
+				ok: false,
+				msg: `drydock gateway: no price known for ${param('symbol') ?? 'the order'} to check the notional cap (send a price or quoteOrderQty, or wait for a trade on the streams)`,
+			};
 		}
 		const {maxOrderNotional, maxRunNotional} = this.caps;
 		if (maxOrderNotional !== undefined && notional > maxOrderNotional) {
 			this.refusals++;
-			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} exceeds the cap ${maxOrderNotional} (profile live.perOrderNotionalCap)`};
+			return {
+				ok: false,
+				msg: `drydock gateway: order notional ${round(notional)} exceeds the cap ${maxOrderNotional} (profile live.perOrderNotionalCap)`,
+			};
 		}
 		if (maxRunNotional !== undefined && this.runTotal + notional > maxRunNotional) {
 			this.refusals++;
-			return {ok: false, msg: `drydock gateway: order notional ${round(notional)} would take the run total ${round(this.runTotal)} over the cap ${maxRunNotional} (profile live.perRunNotionalCap)`};
+			return {
+				ok: false,
+				msg: `drydock gateway: order notional ${round(notional)} would take the run total ${round(this.runTotal)} over the cap ${maxRunNotional} (profile live.perRunNotionalCap)`,
+			};
 		}
 		this.runTotal += notional;
 		return {ok: true, notional};
@@ -66,7 +75,8 @@ export class NotionalCaps {
 		if (quote !== undefined) return quote;
 		const qty = positive(param('quantity'));
 		if (qty === undefined) return undefined;
-		const price = positive(param('price')) ?? positive(param('stopPrice')) ?? this.markPrice((param('symbol') ?? '').toUpperCase());
+		const price =
+			positive(param('price')) ?? positive(param('stopPrice')) ?? this.markPrice((param('symbol') ?? '').toUpperCase());
 		return price === undefined ? undefined : price * qty;
 	}
 }

@@ -21,7 +21,12 @@ export class OrderTracker {
 
 	/** An order object from a REST or WS API answer, or an executionReport (s, i, X). */
 	see(symbol: unknown, orderId: unknown, status: unknown): void {
-		if (typeof symbol !== 'string' || (typeof orderId !== 'number' && typeof orderId !== 'string') || typeof status !== 'string') return;
+		if (
+			typeof symbol !== 'string' ||
+			(typeof orderId !== 'number' && typeof orderId !== 'string') ||
+			typeof status !== 'string'
+		)
+			return;
 		const key = `${symbol}:${orderId}`;
 		const before = this.orders.get(key);
 		if (before === status || (before !== undefined && FINISHED.has(before))) return;
@@ -46,7 +51,8 @@ export class OrderTracker {
 		const o = value as Record<string, unknown>;
 		if (o['e'] === 'executionReport') return this.see(o['s'], o['i'], o['X']);
 		if ('orderId' in o && 'status' in o) this.see(o['symbol'], o['orderId'], o['status']);
-		for (const inner of ['newOrderResponse', 'cancelResponse', 'orderReports', 'result', 'event']) if (inner in o) this.seeAnswer(o[inner]);
+		for (const inner of ['newOrderResponse', 'cancelResponse', 'orderReports', 'result', 'event'])
+			if (inner in o) this.seeAnswer(o[inner]);
 	}
 
 	private forgetOldest(): void {

@@ -4,7 +4,19 @@ import https from 'node:https';
 import zlib from 'node:zlib';
 
 /** Headers that belong to one hop (RFC 9110 §7.6.1) and never cross the gateway, plus the ones it sets itself. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+	'connection',
+	'keep-alive',
+	'proxy-connection',
+	'proxy-authenticate',
+	'proxy-authorization',
+	'te',
+	'trailer',
+	'transfer-encoding',
+	'upgrade',
+	'host',
+	'content-length',
+]);
 
 export interface VenueAnswer {
 	status: number;
@@ -25,7 +37,7 @@ export function endToEndHeaders(headers: http.IncomingHttpHeaders): Record<strin
 	const named = new Set(
 		String(headers['connection'] ?? '')
 			.split(',')
-			.map((s) => s.trim().toLowerCase())
+			.map(s => s.trim().toLowerCase())
 			.filter(Boolean),
 	);
 	const out: Record<string, string | string[]> = {};
@@ -61,22 +73,44 @@ export class RestRelay {
 	constructor(options: RestRelayOptions) {
 		this.base = new URL(options.upstream);
 		const secure = this.base.protocol === 'https:';
-		this.agent = secure ? new https.Agent({keepAlive: true, maxSockets: 64, ...(options.ca === undefined ? {} : {ca: options.ca})}) : new http.Agent({keepAlive: true, maxSockets: 64});
+		this.agent = secure
+			? new https.Agent({keepAlive: true, maxSockets: 64, ...(options.ca === undefined ? {} : {ca: options.ca})})
+			: new http.Agent({keepAlive: true, maxSockets: 64});
 		this.timeoutMs = options.timeoutMs ?? 30_000;
 	}
 
 	forward(method: string, pathAndQuery: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<VenueAnswer> {
 		const outHeaders: Record<string, string | string[]> = {...endToEndHeaders(headers), host: this.base.host};
-		if (body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method)) outHeaders['content-length'] = String(body.length);
+		if (body.length > 0 || !['GET', 'HEAD', 'DELETE', 'OPTIONS'].includes(method))
+			outHeaders['content-length'] = String(body.length);
 		const basePath = this.base.pathname.replace(/\/$/, '');
 		const request = (this.base.protocol === 'https:' ? https : http).request;
 		return new Promise((resolve, reject) => {
-			const req = request({protocol: this.base.protocol, hostname: this.base.hostname, port: this.base.port || undefined, ...(net.isIP(this.base.hostname) ? {} : {servername: this.base.hostname}), method, path: basePath + pathAndQuery, headers: outHeaders, agent: this.agent, timeout: this.timeoutMs}, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.once('end', () => resolve({status: res.statusCode ?? 502, headers: endToEndHeaders(res.headers), body: Buffer.concat(chunks)}));
-				res.once('error', reject);
-			});
+			const req = request(
+				{
+					protocol: this.base.protocol,
+					hostname: this.base.hostname,
+					port: this.base.port || undefined,
+					...(net.isIP(this.base.hostname) ? {} : {servername: this.base.hostname}),
+					method,
+					path: basePath + pathAndQuery,
+					headers: outHeaders,
+					agent: this.agent,
+					timeout: this.timeoutMs,
+				},
+				res => {
+					const chunks: Buffer[] = [];
+					res.on('data', (chunk: Buffer) => chunks.push(chunk));
+					res.once('end', () =>
+						resolve({
+							status: res.statusCode ?? 502,
+							headers: endToEndHeaders(res.headers),
+							body: Buffer.concat(chunks),
+						}),
+					);
+					res.once('error', reject);
+				},
+			);
 			req.once('timeout', () => req.destroy(new Error(`no answer from ${this.base.host} within ${this.timeoutMs} ms`)));
 			req.once('error', reject);
 			req.end(body);

@@ -42,12 +42,21 @@ function routeOf(url: string, upstream: WsRelayDeps['upstream']): Route | undefi
 	const path = parsed.pathname;
 	if (path === '/ws-api/v3') return {kind: 'wsApi', upstream: upstream.wsApi + parsed.search, streams: []};
 	const base = upstream.ws.replace(/\/$/, '');
-	if (path === '/stream') return {kind: 'market', upstream: base + path + parsed.search, streams: (parsed.searchParams.get('streams') ?? '').split('/').filter(Boolean)};
+	if (path === '/stream')
+		return {
+			kind: 'market',
+			upstream: base + path + parsed.search,
+			streams: (parsed.searchParams.get('streams') ?? '').split('/').filter(Boolean),
+		};
 	if (path === '/ws' || path.startsWith('/ws/')) {
 		const names = path.slice(4).split('/').filter(Boolean);
 		// A listenKey is a bare token; stream names always carry "@" (btcusdt@trade).
 		const listenKey = names.length === 1 && !names[0]!.includes('@');
-		return {kind: listenKey ? 'listenKey' : 'market', upstream: base + path + parsed.search, streams: listenKey ? [LISTEN_KEY] : names};
+		return {
+			kind: listenKey ? 'listenKey' : 'market',
+			upstream: base + path + parsed.search,
+			streams: listenKey ? [LISTEN_KEY] : names,
+		};
 	}
 	return undefined;
 }
@@ -82,10 +91,10 @@ class RelayedConnection {
 		venue.once('close', (code, reason) => this.end(client, code, reason));
 		// Pings and pongs cross too (neither side answers for the other): a SUT that never pongs is
 		// dropped by the venue's own timeout, as it would be without the gateway.
-		venue.on('ping', (data) => this.open(client) && client.ping(data));
-		venue.on('pong', (data) => this.open(client) && client.pong(data));
-		client.on('ping', (data) => this.open(venue) && venue.ping(data));
-		client.on('pong', (data) => this.open(venue) && venue.pong(data));
+		venue.on('ping', data => this.open(client) && client.ping(data));
+		venue.on('pong', data => this.open(client) && client.pong(data));
+		client.on('ping', data => this.open(venue) && venue.ping(data));
+		client.on('pong', data => this.open(venue) && venue.pong(data));
 		client.on('error', () => client.terminate());
 		venue.on('error', () => venue.terminate());
 	}
@@ -156,10 +165,21 @@ class RelayedConnection {
 		const p = typeof params === 'object' && params !== null ? (params as Record<string, unknown> | unknown[]) : {};
 		let notional = 0;
 		if (this.route.kind === 'wsApi' && ORDER_METHODS.has(method) && !Array.isArray(p)) {
-			const verdict = this.deps.caps.check((name) => (p[name] === undefined ? undefined : wireText(p[name])));
+			const verdict = this.deps.caps.check(name => (p[name] === undefined ? undefined : wireText(p[name])));
 			if (!verdict.ok) {
 				const error = {code: -2010, msg: verdict.msg};
-				this.deps.activity.orderAck({status: 400, body: error, side: wireText(p['side'] ?? ''), type: wireText(p['type'] ?? ''), sentClientOrderId: typeof p['newClientOrderId'] === 'string' ? p['newClientOrderId'] : undefined, latencyMs: 0, count10s: 0}, Date.now());
+				this.deps.activity.orderAck(
+					{
+						status: 400,
+						body: error,
+						side: wireText(p['side'] ?? ''),
+						type: wireText(p['type'] ?? ''),
+						sentClientOrderId: typeof p['newClientOrderId'] === 'string' ? p['newClientOrderId'] : undefined,
+						latencyMs: 0,
+						count10s: 0,
+					},
+					Date.now(),
+				);
 				return JSON.stringify({id, status: 400, error});
 			}
 			notional = verdict.notional;
@@ -209,14 +229,30 @@ class RelayedConnection {
 		const params = request.params;
 		// The WS API shares the REST weight (per IP on Binance) and reports it in rateLimits, not headers.
 		const headers: Record<string, string> = {};
-		const weight = Array.isArray(f['rateLimits']) ? (f['rateLimits'] as Array<Record<string, unknown>>).find((r) => r['rateLimitType'] === 'REQUEST_WEIGHT' && r['interval'] === 'MINUTE') : undefined;
+		const weight = Array.isArray(f['rateLimits'])
+			? (f['rateLimits'] as Array<Record<string, unknown>>).find(
+					r => r['rateLimitType'] === 'REQUEST_WEIGHT' && r['interval'] === 'MINUTE',
+				)
+			: undefined;
 		if (typeof weight?.['count'] === 'number') headers['x-mbx-used-weight-1m'] = String(weight['count']);
 		const retryAt = (f['error'] as {data?: {retryAfter?: unknown}} | undefined)?.data?.retryAfter;
 		if (typeof retryAt === 'number') headers['retry-after'] = String(Math.max(1, Math.ceil((retryAt - now) / 1000)));
-		if (status >= 400 || headers['x-mbx-used-weight-1m'] !== undefined) this.deps.activity.response(status, headers, JSON.stringify(f['error'] ?? f), `ws-api:${request.method}`, now);
+		if (status >= 400 || headers['x-mbx-used-weight-1m'] !== undefined)
+			this.deps.activity.response(status, headers, JSON.stringify(f['error'] ?? f), `ws-api:${request.method}`, now);
 		if (ORDER_METHODS.has(request.method) && !Array.isArray(params)) {
 			if (!ok) this.deps.caps.release(request.notional);
-			this.deps.activity.orderAck({status, body: ok ? f['result'] : f['error'], side: wireText(params['side'] ?? ''), type: wireText(params['type'] ?? ''), sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined, latencyMs: performance.now() - request.sentAt, count10s: 0}, now);
+			this.deps.activity.orderAck(
+				{
+					status,
+					body: ok ? f['result'] : f['error'],
+					side: wireText(params['side'] ?? ''),
+					type: wireText(params['type'] ?? ''),
+					sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined,
+					latencyMs: performance.now() - request.sentAt,
+					count10s: 0,
+				},
+				now,
+			);
 			return;
 		}
 		if (!ok) return;
@@ -261,7 +297,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 	});
 	/** A connection-reset fault cuts the connections it rolls for, as a drop the SUT must recover from. */
 	const resetRolled = (candidates: Iterable<RelayedConnection>): void => {
-		const cut = [...candidates].filter((connection) => deps.faults.streamAction(connection) === 'reset');
+		const cut = [...candidates].filter(connection => deps.faults.streamAction(connection) === 'reset');
 		if (cut.length === 0) return;
 		deps.activity.drop('connection-reset');
 		for (const connection of cut) connection.terminate();
@@ -272,24 +308,36 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 		socket.on('error', () => socket.destroy());
 		const route = routeOf(request.url ?? '/', deps.upstream);
 		if (!route) {
-			socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n{"code":-1000,"msg":"drydock gateway: no WebSocket endpoint at this path"}');
+			socket.end(
+				'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n{"code":-1000,"msg":"drydock gateway: no WebSocket endpoint at this path"}',
+			);
 			return;
 		}
 		/** Set once the SUT has its answer: the upgrade accepted, or the venue's refusal relayed. */
 		let accepted = false;
-		const venue = new WebSocket(route.upstream, {...(deps.ca === undefined ? {} : {ca: deps.ca}), handshakeTimeout: 15_000, perMessageDeflate: false, autoPong: false});
+		const venue = new WebSocket(route.upstream, {
+			...(deps.ca === undefined ? {} : {ca: deps.ca}),
+			handshakeTimeout: 15_000,
+			perMessageDeflate: false,
+			autoPong: false,
+		});
 		venue.once('unexpected-response', (_req, res) => {
 			// Settled: the terminate below makes ws report an error, which must not answer a second time.
 			accepted = true;
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.once('end', () => {
-				socket.end(`HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}\r\nConnection: close\r\nContent-Type: ${res.headers['content-type'] ?? 'text/plain'}\r\n\r\n${Buffer.concat(chunks).toString()}`);
+				socket.end(
+					`HTTP/1.1 ${res.statusCode ?? 502} ${res.statusMessage ?? ''}\r\nConnection: close\r\nContent-Type: ${res.headers['content-type'] ?? 'text/plain'}\r\n\r\n${Buffer.concat(chunks).toString()}`,
+				);
 				venue.terminate();
 			});
 		});
-		venue.once('error', (error) => {
-			if (!accepted && !socket.destroyed) socket.end(`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({code: -1000, msg: `drydock gateway: venue WebSocket failed: ${error.message}`})}`);
+		venue.once('error', error => {
+			if (!accepted && !socket.destroyed)
+				socket.end(
+					`HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\nContent-Type: application/json\r\n\r\n${JSON.stringify({code: -1000, msg: `drydock gateway: venue WebSocket failed: ${error.message}`})}`,
+				);
 		});
 		venue.once('open', () => {
 			if (socket.destroyed) {
@@ -297,7 +345,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 				return;
 			}
 			accepted = true;
-			wss.handleUpgrade(request, socket, head, (client) => {
+			wss.handleUpgrade(request, socket, head, client => {
 				const connection = new RelayedConnection(client, venue, route, deps);
 				connections.add(connection);
 				client.once('close', () => connections.delete(connection));
@@ -316,7 +364,7 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 			stopDrops();
 			stopResets();
 			for (const connection of connections) connection.terminate();
-			await new Promise<void>((resolve) => wss.close(() => resolve()));
+			await new Promise<void>(resolve => wss.close(() => resolve()));
 		},
 	};
 }

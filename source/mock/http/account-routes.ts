@@ -38,7 +38,12 @@ export const accountRoutes: Record<string, Route> = {
 				takerCommission: Math.round(fees.taker * 10_000),
 				buyerCommission: 0,
 				sellerCommission: 0,
-				commissionRates: {maker: fees.maker.toFixed(8), taker: fees.taker.toFixed(8), buyer: '0.00000000', seller: '0.00000000'},
+				commissionRates: {
+					maker: fees.maker.toFixed(8),
+					taker: fees.taker.toFixed(8),
+					buyer: '0.00000000',
+					seller: '0.00000000',
+				},
 				canTrade: true,
 				canWithdraw: ctx.enableWithdrawals,
 				canDeposit: true,
@@ -63,7 +68,12 @@ export const accountRoutes: Record<string, Route> = {
 			const fees = ctx.engine.feeSchedule;
 			return json({
 				symbol,
-				standardCommission: {maker: fees.maker.toFixed(8), taker: fees.taker.toFixed(8), buyer: '0.00000000', seller: '0.00000000'},
+				standardCommission: {
+					maker: fees.maker.toFixed(8),
+					taker: fees.taker.toFixed(8),
+					buyer: '0.00000000',
+					seller: '0.00000000',
+				},
 				specialCommission: {maker: '0.00000000', taker: '0.00000000', buyer: '0.00000000', seller: '0.00000000'},
 				taxCommission: {maker: '0.00000000', taker: '0.00000000', buyer: '0.00000000', seller: '0.00000000'},
 				discount: {enabledForAccount: false, enabledForSymbol: false, discountAsset: 'BNB', discount: '0.25000000'},

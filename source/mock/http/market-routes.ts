@@ -19,7 +19,12 @@ function symbolsParam(ctx: MockContext, params: Params): string[] | undefined {
 	} catch {
 		list = undefined;
 	}
-	if (!Array.isArray(list) || list.length === 0 || list.length > 1000 || !list.every((s) => typeof s === 'string' && /^[A-Z0-9-_.]{1,20}$/.test(s))) {
+	if (
+		!Array.isArray(list) ||
+		list.length === 0 ||
+		list.length > 1000 ||
+		!list.every(s => typeof s === 'string' && /^[A-Z0-9-_.]{1,20}$/.test(s))
+	) {
 		throw errors.illegal('symbols', '^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$');
 	}
 	for (const s of list as string[]) if (!ctx.market.hasSymbol(s)) throw errors.badSymbol();
@@ -49,7 +54,10 @@ function tickerWeight(params: Params): number {
 
 function rateLimitsOf(ctx: MockContext): Array<Record<string, unknown>> {
 	const ms = ctx.limiter.options.windowMs;
-	const weightWindow = ms % 60_000 === 0 ? {interval: 'MINUTE', intervalNum: ms / 60_000} : {interval: 'SECOND', intervalNum: Math.max(1, Math.round(ms / 1000))};
+	const weightWindow =
+		ms % 60_000 === 0
+			? {interval: 'MINUTE', intervalNum: ms / 60_000}
+			: {interval: 'SECOND', intervalNum: Math.max(1, Math.round(ms / 1000))};
 	return [
 		{rateLimitType: 'REQUEST_WEIGHT', ...weightWindow, limit: ctx.limiter.options.weightPerWindow},
 		{rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: ctx.orders.per10s},
@@ -94,7 +102,20 @@ function symbolInfo(ctx: MockContext, symbol: string): Record<string, unknown> {
 function ticker24(ctx: MockContext, symbol: string, mini: boolean): Record<string, unknown> {
 	const t = ctx.market.ticker(symbol);
 	if (mini) {
-		return {symbol, openPrice: t.o, highPrice: t.h, lowPrice: t.l, lastPrice: t.c, volume: t.v, quoteVolume: t.q, openTime: t.O, closeTime: t.C, firstId: t.F, lastId: t.L, count: t.n};
+		return {
+			symbol,
+			openPrice: t.o,
+			highPrice: t.h,
+			lowPrice: t.l,
+			lastPrice: t.c,
+			volume: t.v,
+			quoteVolume: t.q,
+			openTime: t.O,
+			closeTime: t.C,
+			firstId: t.F,
+			lastId: t.L,
+			count: t.n,
+		};
 	}
 	return {
 		symbol,
@@ -146,7 +167,7 @@ function klineRoute(): Route {
 
 export const marketRoutes: Record<string, Route> = {
 	'GET /api/v3/ping': {security: 'NONE', weight: 1, handle: () => ({body: '{}'})},
-	'GET /api/v3/time': {security: 'NONE', weight: 1, handle: (ctx) => ({body: `{"serverTime":${ctx.now()}}`})},
+	'GET /api/v3/time': {security: 'NONE', weight: 1, handle: ctx => ({body: `{"serverTime":${ctx.now()}}`})},
 	'GET /api/v3/exchangeInfo': {
 		security: 'NONE',
 		weight: 20,
@@ -162,14 +183,14 @@ export const marketRoutes: Record<string, Route> = {
 				serverTime: ctx.now(),
 				rateLimits: rateLimitsOf(ctx),
 				exchangeFilters: [],
-				symbols: list.map((s) => symbolInfo(ctx, s)),
+				symbols: list.map(s => symbolInfo(ctx, s)),
 				sors: [],
 			});
 		},
 	},
 	'GET /api/v3/depth': {
 		security: 'NONE',
-		weight: (params) => {
+		weight: params => {
 			const limit = Number(params.has('limit') ? params.raw('limit') : 100);
 			return !(limit <= 100) ? (limit <= 500 ? 25 : limit <= 1000 ? 50 : 250) : 5;
 		},
@@ -185,7 +206,7 @@ export const marketRoutes: Record<string, Route> = {
 		handle(ctx, {params}) {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
-			return json(ctx.market.tradesFrom(symbol, undefined, limit).map((t) => tradeRow(t)));
+			return json(ctx.market.tradesFrom(symbol, undefined, limit).map(t => tradeRow(t)));
 		},
 	},
 	'GET /api/v3/historicalTrades': {
@@ -195,7 +216,7 @@ export const marketRoutes: Record<string, Route> = {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			const fromId = params.integer('fromId', 0);
-			return json(ctx.market.tradesFrom(symbol, fromId, limit).map((t) => tradeRow(t)));
+			return json(ctx.market.tradesFrom(symbol, fromId, limit).map(t => tradeRow(t)));
 		},
 	},
 	'GET /api/v3/aggTrades': {
@@ -207,16 +228,30 @@ export const marketRoutes: Record<string, Route> = {
 			const startTime = params.integer('startTime', 0);
 			const endTime = params.integer('endTime', 0);
 			const limit = params.integer('limit', 1, 1000) ?? 500;
-			if (startTime !== undefined && endTime !== undefined && (endTime < startTime || endTime - startTime > 3_600_000)) throw errors.outOfRange('endTime');
+			if (startTime !== undefined && endTime !== undefined && (endTime < startTime || endTime - startTime > 3_600_000))
+				throw errors.outOfRange('endTime');
 			let rows: readonly PublicTrade[];
 			if (fromId !== undefined) rows = ctx.market.tradesFrom(symbol, fromId, limit);
 			else if (startTime === undefined && endTime === undefined) rows = ctx.market.tradesFrom(symbol, undefined, limit);
 			else {
 				const all = ctx.market.recentTrades(symbol);
-				const inTime = all.filter((t) => (startTime === undefined || t.time >= startTime) && (endTime === undefined || t.time <= endTime));
+				const inTime = all.filter(
+					t => (startTime === undefined || t.time >= startTime) && (endTime === undefined || t.time <= endTime),
+				);
 				rows = startTime !== undefined ? inTime.slice(0, limit) : inTime.slice(-limit);
 			}
-			return json(rows.map((t) => ({a: t.id, p: t.price.toFixed(8), q: t.qty.toFixed(8), f: t.id, l: t.id, T: t.time, m: t.buyerIsMaker, M: true})));
+			return json(
+				rows.map(t => ({
+					a: t.id,
+					p: t.price.toFixed(8),
+					q: t.qty.toFixed(8),
+					f: t.id,
+					l: t.id,
+					T: t.time,
+					m: t.buyerIsMaker,
+					M: true,
+				})),
+			);
 		},
 	},
 	'GET /api/v3/klines': klineRoute(),
@@ -247,28 +282,29 @@ export const marketRoutes: Record<string, Route> = {
 			const type = params.string('type') ?? 'FULL';
 			if (type !== 'FULL' && type !== 'MINI') throw errors.illegal('type', 'FULL, MINI');
 			if (one !== undefined) return json(ticker24(ctx, one, type === 'MINI'));
-			return json((many ?? ctx.market.symbols()).map((s) => ticker24(ctx, s, type === 'MINI')));
+			return json((many ?? ctx.market.symbols()).map(s => ticker24(ctx, s, type === 'MINI')));
 		},
 	},
 	'GET /api/v3/ticker/price': {
 		security: 'NONE',
-		weight: (params) => (params.has('symbol') ? 2 : 4),
+		weight: params => (params.has('symbol') ? 2 : 4),
 		handle(ctx, {params}) {
 			const one = optionalSymbol(ctx, params);
 			if (one !== undefined) return {body: `{"symbol":"${one}","price":"${ctx.market.lastPriceString(one)}"}`};
 			const list = symbolsParam(ctx, params) ?? ctx.market.symbols();
 			let body = '[';
-			for (let i = 0; i < list.length; i++) body += `${i ? ',' : ''}{"symbol":"${list[i]}","price":"${ctx.market.lastPriceString(list[i]!)}"}`;
+			for (let i = 0; i < list.length; i++)
+				body += `${i ? ',' : ''}{"symbol":"${list[i]}","price":"${ctx.market.lastPriceString(list[i]!)}"}`;
 			return {body: body + ']'};
 		},
 	},
 	'GET /api/v3/ticker/bookTicker': {
 		security: 'NONE',
-		weight: (params) => (params.has('symbol') ? 2 : 4),
+		weight: params => (params.has('symbol') ? 2 : 4),
 		handle(ctx, {params}) {
 			const one = optionalSymbol(ctx, params);
 			if (one !== undefined) return json(bookTicker(ctx, one));
-			return json((symbolsParam(ctx, params) ?? ctx.market.symbols()).map((s) => bookTicker(ctx, s)));
+			return json((symbolsParam(ctx, params) ?? ctx.market.symbols()).map(s => bookTicker(ctx, s)));
 		},
 	},
 	...tickerRoutes,
@@ -282,5 +318,13 @@ export function refuseWhenHalted(ctx: MockContext, symbol: string | undefined): 
 }
 
 function tradeRow(t: {id: number; price: number; qty: number; time: number; buyerIsMaker: boolean}) {
-	return {id: t.id, price: t.price.toFixed(8), qty: t.qty.toFixed(8), quoteQty: (t.price * t.qty).toFixed(8), time: t.time, isBuyerMaker: t.buyerIsMaker, isBestMatch: true};
+	return {
+		id: t.id,
+		price: t.price.toFixed(8),
+		qty: t.qty.toFixed(8),
+		quoteQty: (t.price * t.qty).toFixed(8),
+		time: t.time,
+		isBuyerMaker: t.buyerIsMaker,
+		isBestMatch: true,
+	};
 }

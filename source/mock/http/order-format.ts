@@ -31,13 +31,32 @@ const stpOf = (o: Order) => o.selfTradePreventionMode ?? DEFAULT_STP_MODE;
 
 /** POST /api/v3/order reply in the requested shape. */
 export function newOrderReply(o: Order, fills: readonly Fill[], respType: RespType): Record<string, unknown> {
-	const ack = {symbol: o.symbol, orderId: o.orderId, orderListId: o.orderListId ?? -1, clientOrderId: o.clientOrderId, transactTime: o.time};
+	const ack = {
+		symbol: o.symbol,
+		orderId: o.orderId,
+		orderListId: o.orderListId ?? -1,
+		clientOrderId: o.clientOrderId,
+		transactTime: o.time,
+	};
 	if (respType === 'ACK') return ack;
-	const result = {...ack, ...core(o), ...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}), ...conditional(o), workingTime: o.isWorking ? o.workingTime : -1, selfTradePreventionMode: stpOf(o)};
+	const result = {
+		...ack,
+		...core(o),
+		...(o.stopPrice > 0 ? {stopPrice: f8(o.stopPrice)} : {}),
+		...conditional(o),
+		workingTime: o.isWorking ? o.workingTime : -1,
+		selfTradePreventionMode: stpOf(o),
+	};
 	if (respType === 'RESULT') return result;
 	return {
 		...result,
-		fills: fills.map((f) => ({price: f8(f.price), qty: f8(f.qty), commission: f8(f.commission), commissionAsset: f.commissionAsset, tradeId: f.tradeId})),
+		fills: fills.map(f => ({
+			price: f8(f.price),
+			qty: f8(f.qty),
+			commission: f8(f.commission),
+			commissionAsset: f.commissionAsset,
+			tradeId: f.tradeId,
+		})),
 	};
 }
 
@@ -145,7 +164,7 @@ export function orderListReply(list: OrderList, reports?: Array<Record<string, u
 		listClientOrderId: list.listClientOrderId,
 		transactionTime: list.transactionTime,
 		symbol: list.symbol,
-		orders: list.orders.map((o) => ({symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId})),
+		orders: list.orders.map(o => ({symbol: o.symbol, orderId: o.orderId, clientOrderId: o.clientOrderId})),
 		...(reports ? {orderReports: reports} : {}),
 	};
 }

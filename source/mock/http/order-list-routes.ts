@@ -1,5 +1,13 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
-import {STP_MODES, type ContingencyType, type ListLeg, type NewOrderRequest, type OrderType, type Side, type TimeInForce} from '../matching/index.js';
+import {
+	STP_MODES,
+	type ContingencyType,
+	type ListLeg,
+	type NewOrderRequest,
+	type OrderType,
+	type Side,
+	type TimeInForce,
+} from '../matching/index.js';
 import {ApiError, errors} from './errors.js';
 import {newOrderReply, orderListReply, type RespType} from './order-format.js';
 import type {Params} from './params.js';
@@ -7,7 +15,15 @@ import type {MockContext, Route} from './route.js';
 
 const SIDES = new Set(['BUY', 'SELL']);
 const TIFS = new Set(['GTC', 'IOC', 'FOK']);
-const ALL_TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+const ALL_TYPES = new Set([
+	'LIMIT',
+	'MARKET',
+	'LIMIT_MAKER',
+	'STOP_LOSS',
+	'STOP_LOSS_LIMIT',
+	'TAKE_PROFIT',
+	'TAKE_PROFIT_LIMIT',
+]);
 const OCO_ABOVE = new Set(['STOP_LOSS_LIMIT', 'STOP_LOSS', 'LIMIT_MAKER', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
 const OCO_BELOW = new Set(['STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
 const WORKING = new Set(['LIMIT', 'LIMIT_MAKER']);
@@ -33,7 +49,16 @@ function side(params: Params, name: string): Side {
  * One order of a list from its prefixed parameters (`aboveType`, `workingPrice`, `pendingBelowStopPrice` …).
  * Trailing stops, icebergs and pegs are refused as on POST /api/v3/order (exchangeInfo says so).
  */
-function leg(params: Params, prefix: string, symbol: string, legSide: Side, quantity: number, allowed: Set<string>, badTypeCode: number, badTypeMsg: string): NewOrderRequest {
+function leg(
+	params: Params,
+	prefix: string,
+	symbol: string,
+	legSide: Side,
+	quantity: number,
+	allowed: Set<string>,
+	badTypeCode: number,
+	badTypeMsg: string,
+): NewOrderRequest {
 	const type = params.requiredString(`${prefix}Type`);
 	if (!ALL_TYPES.has(type)) throw errors.badType();
 	if (!allowed.has(type)) throw new ApiError(badTypeCode, badTypeMsg);
@@ -43,7 +68,8 @@ function leg(params: Params, prefix: string, symbol: string, legSide: Side, quan
 	const tif = params.string(`${prefix}TimeInForce`);
 	if (tif !== undefined && !TIFS.has(tif)) throw errors.badTif();
 	const clientOrderId = params.clientId(`${prefix}ClientOrderId`);
-	for (const name of ['TrailingDelta', 'IcebergQty', 'PegPriceType', 'PegOffsetType', 'PegOffsetValue']) if (params.raw(`${prefix}${name}`) !== undefined) throw errors.notRequired(`${prefix}${name}`);
+	for (const name of ['TrailingDelta', 'IcebergQty', 'PegPriceType', 'PegOffsetType', 'PegOffsetValue'])
+		if (params.raw(`${prefix}${name}`) !== undefined) throw errors.notRequired(`${prefix}${name}`);
 	params.string(`${prefix}StrategyId`);
 	params.string(`${prefix}StrategyType`);
 	if (price !== undefined) request.price = price;
@@ -62,19 +88,31 @@ function quantity(params: Params, name: string): number {
 function common(params: Params): {listClientOrderId?: string; respType: RespType} {
 	const listClientOrderId = params.clientId('listClientOrderId');
 	const respRaw = params.string('newOrderRespType');
-	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
+	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL')
+		throw errors.badRespType();
 	const stp = params.string('selfTradePreventionMode');
-	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
-	return {...(listClientOrderId === undefined ? {} : {listClientOrderId}), respType: (respRaw) ?? 'FULL'};
+	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp))
+		throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
+	return {...(listClientOrderId === undefined ? {} : {listClientOrderId}), respType: respRaw ?? 'FULL'};
 }
 
 /** Places the list and renders it with one orderReport per order (pending ones as PENDING_NEW). */
-function place(ctx: MockContext, apiKey: string, type: ContingencyType, legs: ListLeg[], listClientOrderId: string | undefined, respType: RespType) {
+function place(
+	ctx: MockContext,
+	apiKey: string,
+	type: ContingencyType,
+	legs: ListLeg[],
+	listClientOrderId: string | undefined,
+	respType: RespType,
+) {
 	const open = ctx.engine.account(apiKey)?.open.get(legs[0]!.request.symbol)?.length ?? 0;
 	if (open + legs.length > MAX_OPEN_ORDERS) throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
 	const {list, fills} = unwrap(ctx.engine.placeOrderList(apiKey, type, legs, listClientOrderId));
 	const reports = list.orders.map((o, i) => newOrderReply(o, fills[i] ?? [], respType));
-	return {body: JSON.stringify(orderListReply(list, reports)), order: {status: list.listOrderStatus, clientOrderId: list.listClientOrderId}};
+	return {
+		body: JSON.stringify(orderListReply(list, reports)),
+		order: {status: list.listOrderStatus, clientOrderId: list.listClientOrderId},
+	};
 }
 
 function listRef(params: Params): {orderListId?: number; listClientOrderId?: string} {
@@ -98,7 +136,17 @@ export const orderListRoutes: Record<string, Route> = {
 			const above = leg(params, 'above', symbol, s, q, OCO_ABOVE, -1158, notInOco);
 			const below = leg(params, 'below', symbol, s, q, OCO_BELOW, -1158, notInOco);
 			params.checkAllRead();
-			return place(ctx, apiKey, 'OCO', [{request: above, pending: false, oco: true}, {request: below, pending: false, oco: true}], listClientOrderId, respType);
+			return place(
+				ctx,
+				apiKey,
+				'OCO',
+				[
+					{request: above, pending: false, oco: true},
+					{request: below, pending: false, oco: true},
+				],
+				listClientOrderId,
+				respType,
+			);
 		},
 	},
 	'POST /api/v3/orderList/oto': {
@@ -108,10 +156,38 @@ export const orderListRoutes: Record<string, Route> = {
 		handle(ctx, {params, apiKey}) {
 			const symbol = knownSymbol(ctx, params);
 			const {listClientOrderId, respType} = common(params);
-			const working = leg(params, 'working', symbol, side(params, 'workingSide'), quantity(params, 'workingQuantity'), WORKING, -1116, 'Invalid orderType.');
-			const pending = leg(params, 'pending', symbol, side(params, 'pendingSide'), quantity(params, 'pendingQuantity'), ALL_TYPES, -1116, 'Invalid orderType.');
+			const working = leg(
+				params,
+				'working',
+				symbol,
+				side(params, 'workingSide'),
+				quantity(params, 'workingQuantity'),
+				WORKING,
+				-1116,
+				'Invalid orderType.',
+			);
+			const pending = leg(
+				params,
+				'pending',
+				symbol,
+				side(params, 'pendingSide'),
+				quantity(params, 'pendingQuantity'),
+				ALL_TYPES,
+				-1116,
+				'Invalid orderType.',
+			);
 			params.checkAllRead();
-			return place(ctx, apiKey, 'OTO', [{request: working, pending: false, oco: false}, {request: pending, pending: true, oco: false}], listClientOrderId, respType);
+			return place(
+				ctx,
+				apiKey,
+				'OTO',
+				[
+					{request: working, pending: false, oco: false},
+					{request: pending, pending: true, oco: false},
+				],
+				listClientOrderId,
+				respType,
+			);
 		},
 	},
 	'POST /api/v3/orderList/otoco': {
@@ -122,13 +198,33 @@ export const orderListRoutes: Record<string, Route> = {
 			const symbol = knownSymbol(ctx, params);
 			const {listClientOrderId, respType} = common(params);
 			const notInOco = 'Order type not supported in OCO.';
-			const working = leg(params, 'working', symbol, side(params, 'workingSide'), quantity(params, 'workingQuantity'), WORKING, -1116, 'Invalid orderType.');
+			const working = leg(
+				params,
+				'working',
+				symbol,
+				side(params, 'workingSide'),
+				quantity(params, 'workingQuantity'),
+				WORKING,
+				-1116,
+				'Invalid orderType.',
+			);
 			const pSide = side(params, 'pendingSide');
 			const pQty = quantity(params, 'pendingQuantity');
 			const above = leg(params, 'pendingAbove', symbol, pSide, pQty, OCO_ABOVE, -1158, notInOco);
 			const below = leg(params, 'pendingBelow', symbol, pSide, pQty, OCO_BELOW, -1158, notInOco);
 			params.checkAllRead();
-			return place(ctx, apiKey, 'OTOCO', [{request: working, pending: false, oco: false}, {request: above, pending: true, oco: true}, {request: below, pending: true, oco: true}], listClientOrderId, respType);
+			return place(
+				ctx,
+				apiKey,
+				'OTOCO',
+				[
+					{request: working, pending: false, oco: false},
+					{request: above, pending: true, oco: true},
+					{request: below, pending: true, oco: true},
+				],
+				listClientOrderId,
+				respType,
+			);
 		},
 	},
 	'GET /api/v3/orderList': {
@@ -145,7 +241,7 @@ export const orderListRoutes: Record<string, Route> = {
 		weight: 6,
 		handle(ctx, {params, apiKey}) {
 			params.checkAllRead();
-			return {body: JSON.stringify(ctx.engine.openOrderLists(apiKey).map((l) => orderListReply(l)))};
+			return {body: JSON.stringify(ctx.engine.openOrderLists(apiKey).map(l => orderListReply(l)))};
 		},
 	},
 	'DELETE /api/v3/orderList': {
@@ -157,7 +253,7 @@ export const orderListRoutes: Record<string, Route> = {
 			params.clientId('newClientOrderId');
 			params.checkAllRead();
 			const list = unwrap(ctx.engine.cancelOrderList(apiKey, symbol, ref));
-			const reports = list.orders.map((o) => newOrderReply(o, [], 'RESULT'));
+			const reports = list.orders.map(o => newOrderReply(o, [], 'RESULT'));
 			return {body: JSON.stringify({...orderListReply(list, reports), listStatusType: 'ALL_DONE'})};
 		},
 	},

@@ -50,14 +50,25 @@ export class WeightLimiter {
 			s.used = 0;
 			s.rejected = 0;
 		}
-		if (s.bannedUntil > now) return {kind: 'banned', used: s.used, retryAfterSec: Math.max(1, Math.ceil((s.bannedUntil - now) / 1000)), until: s.bannedUntil};
+		if (s.bannedUntil > now)
+			return {
+				kind: 'banned',
+				used: s.used,
+				retryAfterSec: Math.max(1, Math.ceil((s.bannedUntil - now) / 1000)),
+				until: s.bannedUntil,
+			};
 		const rawWindow = Math.floor(now / RAW_WINDOW_MS);
 		if (s.rawWindow !== rawWindow) {
 			s.rawWindow = rawWindow;
 			s.raw = 0;
 		}
 		if (++s.raw > this.options.rawPer5m) {
-			return {kind: 'limited', used: s.used, retryAfterSec: Math.max(1, Math.ceil(((rawWindow + 1) * RAW_WINDOW_MS - now) / 1000)), raw: true};
+			return {
+				kind: 'limited',
+				used: s.used,
+				retryAfterSec: Math.max(1, Math.ceil(((rawWindow + 1) * RAW_WINDOW_MS - now) / 1000)),
+				raw: true,
+			};
 		}
 		if (s.used + weight > this.options.weightPerWindow) {
 			s.rejected++;
@@ -66,7 +77,12 @@ export class WeightLimiter {
 				s.bans++;
 				s.rejected = 0;
 				s.bannedUntil = now + length;
-				return {kind: 'banned', used: s.used, retryAfterSec: Math.max(1, Math.ceil(length / 1000)), until: s.bannedUntil};
+				return {
+					kind: 'banned',
+					used: s.used,
+					retryAfterSec: Math.max(1, Math.ceil(length / 1000)),
+					until: s.bannedUntil,
+				};
 			}
 			const windowEnd = (window + 1) * this.options.windowMs;
 			return {kind: 'limited', used: s.used, retryAfterSec: Math.max(1, Math.ceil((windowEnd - now) / 1000))};
@@ -118,6 +134,9 @@ export class OrderCounter {
 	current(apiKey: string, now: number): {count10s: number; countDay: number} {
 		const s = this.accounts.get(apiKey);
 		if (!s) return {count10s: 0, countDay: 0};
-		return {count10s: s.bucket10s === Math.floor(now / 10_000) ? s.count10s : 0, countDay: s.day === Math.floor(now / 86_400_000) ? s.countDay : 0};
+		return {
+			count10s: s.bucket10s === Math.floor(now / 10_000) ? s.count10s : 0,
+			countDay: s.day === Math.floor(now / 86_400_000) ? s.countDay : 0,
+		};
 	}
 }

@@ -13,7 +13,7 @@ const MAX_RECV_WINDOW = 60_000;
 const API_KEY_FORMAT = /^[A-Za-z0-9]{1,128}$/;
 
 /** Paths that exist under some method, to tell 405 from 404. */
-const knownPaths = new Set([...routes.keys()].map((k) => k.slice(k.indexOf(' ') + 1)));
+const knownPaths = new Set([...routes.keys()].map(k => k.slice(k.indexOf(' ') + 1)));
 
 export type AdminHandler = (request: IncomingMessage, response: ServerResponse, path: string, query: string) => void;
 
@@ -84,14 +84,42 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		const verdict = ctx.limiter.charge(ip, weight, now);
 		if (verdict.kind !== 'ok') {
 			drain(request);
-			if (observer) observer.throttled(verdict.kind, verdict.retryAfterSec, verdict.kind === 'banned' ? verdict.until - now + wallNow : undefined, path, wallNow);
+			if (observer)
+				observer.throttled(
+					verdict.kind,
+					verdict.retryAfterSec,
+					verdict.kind === 'banned' ? verdict.until - now + wallNow : undefined,
+					path,
+					wallNow,
+				);
 			const retry = {'Retry-After': String(verdict.retryAfterSec)};
 			if (verdict.kind === 'banned') {
-				fail(new ApiError(-1003, `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`, 418), retry);
+				fail(
+					new ApiError(
+						-1003,
+						`Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`,
+						418,
+					),
+					retry,
+				);
 			} else if (verdict.raw) {
-				fail(new ApiError(-1003, `Too many requests; current limit of IP(${ip}) is ${ctx.limiter.options.rawPer5m} requests per 5 MINUTE.`, 429), retry);
+				fail(
+					new ApiError(
+						-1003,
+						`Too many requests; current limit of IP(${ip}) is ${ctx.limiter.options.rawPer5m} requests per 5 MINUTE.`,
+						429,
+					),
+					retry,
+				);
 			} else {
-				fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), retry);
+				fail(
+					new ApiError(
+						-1003,
+						`Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
+						429,
+					),
+					retry,
+				);
 			}
 			return;
 		}
@@ -100,7 +128,14 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 		if (storm !== undefined) {
 			drain(request);
 			if (observer) observer.throttled('limited', storm, undefined, path, Date.now());
-			fail(new ApiError(-1003, `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`, 429), {'Retry-After': String(storm)});
+			fail(
+				new ApiError(
+					-1003,
+					`Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per ${windowText(ctx.limiter.options.windowMs)}. Please use WebSocket Streams for live updates to avoid polling the API.`,
+					429,
+				),
+				{'Retry-After': String(storm)},
+			);
 			return;
 		}
 
@@ -116,7 +151,12 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 			const injected = ctx.faults.errorFor(method, path);
 			if (injected !== undefined) {
 				// 500 carries Binance's internal-error code; gateway-style 502/503/504 carry none, like a proxy's reply.
-				send(injected, injected === 500 ? '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}' : '{"msg":"Service Unavailable."}');
+				send(
+					injected,
+					injected === 500
+						? '{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}'
+						: '{"msg":"Service Unavailable."}',
+				);
 				return;
 			}
 			// Order-count headers go on every counted order reply, accepted or rejected.
@@ -130,25 +170,38 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 					const counted = ctx.orders.count(apiKey, ctx.now());
 					count10s = counted.count10s;
 					if (counted.exceeded) {
-						const limit = counted.exceeded === '10s' ? `${ctx.orders.per10s} orders per 10 SECOND` : `${ctx.orders.perDay} orders per 1 DAY`;
+						const limit =
+							counted.exceeded === '10s'
+								? `${ctx.orders.per10s} orders per 10 SECOND`
+								: `${ctx.orders.perDay} orders per 1 DAY`;
 						throw new ApiError(-1015, `Too many new orders; current limit is ${limit}.`, 429);
 					}
-					orderHeaders = {'X-MBX-ORDER-COUNT-10S': String(counted.count10s), 'X-MBX-ORDER-COUNT-1D': String(counted.countDay)};
+					orderHeaders = {
+						'X-MBX-ORDER-COUNT-10S': String(counted.count10s),
+						'X-MBX-ORDER-COUNT-1D': String(counted.countDay),
+					};
 				}
 				if (route.order) refuseWhenHalted(ctx, all.raw('symbol'));
 				const unitHeader = request.headers['x-mbx-time-unit'];
 				const micro = wantsMicroseconds(Array.isArray(unitHeader) ? unitHeader[0] : unitHeader, 'X-MBX-TIME-UNIT');
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
-				send(reply.status ?? 200, micro ? bodyInMicroseconds(reply.body, path) : reply.body, orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers);
+				send(
+					reply.status ?? 200,
+					micro ? bodyInMicroseconds(reply.body, path) : reply.body,
+					orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers,
+				);
 				if (observer && route.order) observeOrder(observer, all, startedAt, count10s, reply.order);
 			} catch (error) {
 				if (error instanceof ApiError) {
 					fail(error, orderHeaders);
-					if (observer && route.order) observeOrder(observer, all ?? params, startedAt, count10s, undefined, error.code);
+					if (observer && route.order)
+						observeOrder(observer, all ?? params, startedAt, count10s, undefined, error.code);
 				} else {
 					// A bug of ours must not take the server down: answer like Binance's internal error.
-					process.stderr.write(`drydock mock: ${key} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+					process.stderr.write(
+						`drydock mock: ${key} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+					);
 					send(500, '{"code":-1000,"msg":"An unknown error occurred while processing the request."}');
 				}
 			}
@@ -170,7 +223,14 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 }
 
 /** Tells a client's activity about one order placement, accepted or rejected. */
-function observeOrder(observer: RestObserver, params: Params, startedAt: number, count10s: number, order: Reply['order'], code?: number): void {
+function observeOrder(
+	observer: RestObserver,
+	params: Params,
+	startedAt: number,
+	count10s: number,
+	order: Reply['order'],
+	code?: number,
+): void {
 	const sent = params.raw('newClientOrderId');
 	const ack: OrderAck = {
 		status: order?.status ?? 'REJECTED',
@@ -227,7 +287,14 @@ function drain(request: IncomingMessage): void {
 }
 
 /** API-key and (for SIGNED) signature and timestamp checks, in Binance's order and with its codes. */
-function authenticate(ctx: MockContext, request: IncomingMessage, route: Route, params: Params, query: string, body: string): string {
+function authenticate(
+	ctx: MockContext,
+	request: IncomingMessage,
+	route: Route,
+	params: Params,
+	query: string,
+	body: string,
+): string {
 	const header = request.headers['x-mbx-apikey'];
 	const apiKey = Array.isArray(header) ? header[0] : header;
 	if (apiKey === undefined || apiKey === '' || !API_KEY_FORMAT.test(apiKey)) throw errors.apiKeyFormat();

@@ -51,7 +51,13 @@ export interface RestObserver {
 	/** Weight charged: `used` is the window's total after this request. */
 	charged(used: number, now: number): void;
 	/** A 429 or 418 told the client to wait `retryAfterSec`. */
-	throttled(kind: 'limited' | 'banned', retryAfterSec: number, until: number | undefined, path: string, now: number): void;
+	throttled(
+		kind: 'limited' | 'banned',
+		retryAfterSec: number,
+		until: number | undefined,
+		path: string,
+		now: number,
+	): void;
 	/** Any answer with status ≥ 400. */
 	answered(status: number, body: string, path: string, now: number): void;
 	order(ack: OrderAck, now: number): void;

@@ -23,10 +23,15 @@ function requestedSymbols(ctx: MockContext, params: Params): {one: boolean; list
 	} catch {
 		list = undefined;
 	}
-	if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === 'string' && /^[A-Z0-9-_.]{1,20}$/.test(s))) {
+	if (
+		!Array.isArray(list) ||
+		list.length === 0 ||
+		!list.every(s => typeof s === 'string' && /^[A-Z0-9-_.]{1,20}$/.test(s))
+	) {
 		throw errors.illegal('symbols', '^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$');
 	}
-	if (list.length > MAX_SYMBOLS) throw new ApiError(-1101, `Too many values sent for parameter 'symbols', max allowed is ${MAX_SYMBOLS}.`);
+	if (list.length > MAX_SYMBOLS)
+		throw new ApiError(-1101, `Too many values sent for parameter 'symbols', max allowed is ${MAX_SYMBOLS}.`);
 	for (const s of list as string[]) if (!ctx.market.hasSymbol(s)) throw errors.badSymbol();
 	return {one: false, list: list as string[]};
 }
@@ -58,7 +63,14 @@ export function timeZoneMs(value: string): number | undefined {
 	return signed * MINUTE;
 }
 
-function stats(ctx: MockContext, symbol: string, openTime: number, closeTime: number, until: number, mini: boolean): Record<string, unknown> {
+function stats(
+	ctx: MockContext,
+	symbol: string,
+	openTime: number,
+	closeTime: number,
+	until: number,
+	mini: boolean,
+): Record<string, unknown> {
 	const w = ctx.market.window(symbol, openTime, until + 1);
 	const last = ctx.market.lastPrice(symbol);
 	const o = w?.o ?? last;
@@ -104,13 +116,17 @@ export const tickerRoutes: Record<string, Route> = {
 			const {one, list} = requestedSymbols(ctx, params);
 			const raw = params.string('windowSize') ?? '1d';
 			const size = windowSizeMs(raw);
-			if (size === undefined) throw new ApiError(-1100, `Illegal characters found in parameter 'windowSize'; legal range is '1m-59m, 1h-23h, 1d-7d'.`);
+			if (size === undefined)
+				throw new ApiError(
+					-1100,
+					`Illegal characters found in parameter 'windowSize'; legal range is '1m-59m, 1h-23h, 1d-7d'.`,
+				);
 			const mini = typeParam(params);
 			params.string('symbolStatus');
 			const now = ctx.now();
 			// openTime starts on a minute, closeTime is now: the window is up to 59 999 ms wider than asked.
 			const openTime = Math.floor((now - size) / MINUTE) * MINUTE;
-			const rows = list.map((s) => stats(ctx, s, openTime, now, now, mini));
+			const rows = list.map(s => stats(ctx, s, openTime, now, now, mini));
 			return {body: JSON.stringify(one ? rows[0] : rows)};
 		},
 	},
@@ -121,12 +137,16 @@ export const tickerRoutes: Record<string, Route> = {
 			const {one, list} = requestedSymbols(ctx, params);
 			const tz = params.string('timeZone') ?? '0';
 			const offset = timeZoneMs(tz);
-			if (offset === undefined) throw new ApiError(-1100, `Illegal characters found in parameter 'timeZone'; legal range is '-12:00 to +14:00'.`);
+			if (offset === undefined)
+				throw new ApiError(
+					-1100,
+					`Illegal characters found in parameter 'timeZone'; legal range is '-12:00 to +14:00'.`,
+				);
 			const mini = typeParam(params);
 			params.string('symbolStatus');
 			const now = ctx.now();
 			const openTime = Math.floor((now + offset) / DAY) * DAY - offset;
-			const rows = list.map((s) => stats(ctx, s, openTime, openTime + DAY - 1, now, mini));
+			const rows = list.map(s => stats(ctx, s, openTime, openTime + DAY - 1, now, mini));
 			return {body: JSON.stringify(one ? rows[0] : rows)};
 		},
 	},

@@ -1,5 +1,12 @@
 import {MAX_OPEN_ORDERS} from '../market/symbols.js';
-import {STP_MODES, type NewOrderRequest, type OrderType, type Side, type StpMode, type TimeInForce} from '../matching/index.js';
+import {
+	STP_MODES,
+	type NewOrderRequest,
+	type OrderType,
+	type Side,
+	type StpMode,
+	type TimeInForce,
+} from '../matching/index.js';
 import type {MockContext, Route} from './route.js';
 import {ApiErrorWithData} from './api-error-data.js';
 import {ApiError, errors} from './errors.js';
@@ -8,7 +15,15 @@ import type {Params} from './params.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
 const SIDES = new Set(['BUY', 'SELL']);
-const TYPES = new Set(['LIMIT', 'MARKET', 'LIMIT_MAKER', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT']);
+const TYPES = new Set([
+	'LIMIT',
+	'MARKET',
+	'LIMIT_MAKER',
+	'STOP_LOSS',
+	'STOP_LOSS_LIMIT',
+	'TAKE_PROFIT',
+	'TAKE_PROFIT_LIMIT',
+]);
 const TIFS = new Set(['GTC', 'IOC', 'FOK']);
 
 function unwrap<T>(result: {ok: true; value: T} | {ok: false; error: {code: number; msg: string}}): T {
@@ -50,16 +65,19 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	for (const name of ['quantity', 'quoteOrderQty', 'price', 'stopPrice']) checkPrecision(params, name);
 	const clientOrderId = params.clientId('newClientOrderId');
 	const respRaw = params.string('newOrderRespType');
-	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL') throw errors.badRespType();
+	if (respRaw !== undefined && respRaw !== 'ACK' && respRaw !== 'RESULT' && respRaw !== 'FULL')
+		throw errors.badRespType();
 	const trailingDelta = params.integer('trailingDelta', 0);
 	const icebergQty = params.decimal('icebergQty');
 	checkPrecision(params, 'icebergQty');
 	// Pegged orders are not simulated (exchangeInfo says pegInstructionsAllowed false).
-	for (const name of ['pegPriceType', 'pegOffsetValue', 'pegOffsetType']) if (params.raw(name) !== undefined) throw errors.notRequired(name);
+	for (const name of ['pegPriceType', 'pegOffsetValue', 'pegOffsetType'])
+		if (params.raw(name) !== undefined) throw errors.notRequired(name);
 	params.string('strategyId');
 	params.string('strategyType');
 	const stp = params.string('selfTradePreventionMode');
-	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp)) throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
+	if (stp !== undefined && !(STP_MODES as readonly string[]).includes(stp))
+		throw errors.illegal('selfTradePreventionMode', STP_MODES.join(', '));
 	const request: NewOrderRequest = {symbol, side: side as Side, type: type as OrderType};
 	if (trailingDelta !== undefined) request.trailingDelta = trailingDelta;
 	if (icebergQty !== undefined) request.icebergQty = icebergQty;
@@ -71,7 +89,7 @@ function orderRequest(ctx: MockContext, params: Params): {request: NewOrderReque
 	if (stopPrice !== undefined) request.stopPrice = stopPrice;
 	if (clientOrderId !== undefined) request.clientOrderId = clientOrderId;
 	// Binance: MARKET and LIMIT answer FULL by default, everything else ACK.
-	const respType = (respRaw) ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');
+	const respType = respRaw ?? (type === 'MARKET' || type === 'LIMIT' ? 'FULL' : 'ACK');
 	return {request, respType};
 }
 
@@ -97,13 +115,18 @@ function historyFilter(params: Params, idName: 'orderId' | 'fromId') {
 }
 
 let cancelIds = 0;
-const cancelClientId = (params: Params) => params.clientId('newClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
+const cancelClientId = (params: Params) =>
+	params.clientId('newClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
 
 let amendIds = 0;
 let executionIds = 0;
 
 function checkOpenOrderLimit(ctx: MockContext, apiKey: string, request: NewOrderRequest): void {
-	if ((ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS && request.type !== 'MARKET') throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
+	if (
+		(ctx.engine.account(apiKey)?.open.get(request.symbol)?.length ?? 0) >= MAX_OPEN_ORDERS &&
+		request.type !== 'MARKET'
+	)
+		throw new ApiError(-1013, 'Filter failure: MAX_NUM_ORDERS');
 }
 
 export const tradeRoutes: Record<string, Route> = {
@@ -121,7 +144,7 @@ export const tradeRoutes: Record<string, Route> = {
 	},
 	'POST /api/v3/order/test': {
 		security: 'SIGNED',
-		weight: (params) => (params.has('computeCommissionRates') ? 20 : 1),
+		weight: params => (params.has('computeCommissionRates') ? 20 : 1),
 		handle(ctx, {params, apiKey}) {
 			const {request} = orderRequest(ctx, params);
 			const compute = params.string('computeCommissionRates') === 'true';
@@ -147,20 +170,32 @@ export const tradeRoutes: Record<string, Route> = {
 		order: true,
 		handle(ctx, {params, apiKey}) {
 			const mode = params.requiredString('cancelReplaceMode');
-			if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE') throw errors.illegal('cancelReplaceMode', 'STOP_ON_FAILURE, ALLOW_FAILURE');
+			if (mode !== 'STOP_ON_FAILURE' && mode !== 'ALLOW_FAILURE')
+				throw errors.illegal('cancelReplaceMode', 'STOP_ON_FAILURE, ALLOW_FAILURE');
 			const cancelOrderId = params.integer('cancelOrderId', 0);
 			const cancelOrig = params.clientId('cancelOrigClientOrderId');
 			if (cancelOrderId === undefined && cancelOrig === undefined) throw errors.missing('cancelOrderId');
-			const cancelNewId = params.clientId('cancelNewClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
+			const cancelNewId =
+				params.clientId('cancelNewClientOrderId') ?? `ddcancel${(++cancelIds).toString(36).padStart(8, '0')}`;
 			params.string('cancelRestrictions');
 			const rateMode = params.string('orderRateLimitExceededMode');
-			if (rateMode !== undefined && rateMode !== 'DO_NOTHING' && rateMode !== 'CANCEL_ONLY') throw errors.illegal('orderRateLimitExceededMode', 'DO_NOTHING, CANCEL_ONLY');
+			if (rateMode !== undefined && rateMode !== 'DO_NOTHING' && rateMode !== 'CANCEL_ONLY')
+				throw errors.illegal('orderRateLimitExceededMode', 'DO_NOTHING, CANCEL_ONLY');
 			const {request, respType} = orderRequest(ctx, params);
 			params.checkAllRead();
-			const cancel = ctx.engine.cancelOrder(apiKey, request.symbol, cancelOrderId !== undefined ? {orderId: cancelOrderId} : {origClientOrderId: cancelOrig!});
+			const cancel = ctx.engine.cancelOrder(
+				apiKey,
+				request.symbol,
+				cancelOrderId !== undefined ? {orderId: cancelOrderId} : {origClientOrderId: cancelOrig!},
+			);
 			const cancelResponse = cancel.ok ? cancelReply(cancel.value, cancelNewId, ctx.now()) : cancel.error;
 			if (!cancel.ok && mode === 'STOP_ON_FAILURE') {
-				throw new ApiErrorWithData(-2022, 'Order cancel-replace failed.', 400, {cancelResult: 'FAILURE', newOrderResult: 'NOT_ATTEMPTED', cancelResponse, newOrderResponse: null});
+				throw new ApiErrorWithData(-2022, 'Order cancel-replace failed.', 400, {
+					cancelResult: 'FAILURE',
+					newOrderResult: 'NOT_ATTEMPTED',
+					cancelResponse,
+					newOrderResponse: null,
+				});
 			}
 			let placed: ReturnType<typeof ctx.engine.placeOrder>;
 			try {
@@ -170,8 +205,15 @@ export const tradeRoutes: Record<string, Route> = {
 				if (!(error instanceof ApiError)) throw error;
 				placed = {ok: false, error: {code: error.code, msg: error.msg}};
 			}
-			const newOrderResponse = placed.ok ? newOrderReply(placed.value.order, placed.value.fills, respType) : placed.error;
-			const data = {cancelResult: cancel.ok ? 'SUCCESS' : 'FAILURE', newOrderResult: placed.ok ? 'SUCCESS' : 'FAILURE', cancelResponse, newOrderResponse};
+			const newOrderResponse = placed.ok
+				? newOrderReply(placed.value.order, placed.value.fills, respType)
+				: placed.error;
+			const data = {
+				cancelResult: cancel.ok ? 'SUCCESS' : 'FAILURE',
+				newOrderResult: placed.ok ? 'SUCCESS' : 'FAILURE',
+				cancelResponse,
+				newOrderResponse,
+			};
 			if (cancel.ok && placed.ok) return {body: JSON.stringify(data), order: placed.value.order};
 			if (!cancel.ok && !placed.ok) throw new ApiErrorWithData(-2022, 'Order cancel-replace failed.', 400, data);
 			throw new ApiErrorWithData(-2021, 'Order cancel-replace partially failed.', 409, data);
@@ -184,14 +226,19 @@ export const tradeRoutes: Record<string, Route> = {
 		handle(ctx, {params, apiKey}) {
 			const symbol = knownSymbol(ctx, params);
 			const ref = orderRef(params);
-			const newClientOrderId = params.clientId('newClientOrderId') ?? `ddamend${(++amendIds).toString(36).padStart(9, '0')}`;
+			const newClientOrderId =
+				params.clientId('newClientOrderId') ?? `ddamend${(++amendIds).toString(36).padStart(9, '0')}`;
 			const newQty = params.decimal('newQty');
 			if (newQty === undefined) throw errors.missing('newQty');
 			checkPrecision(params, 'newQty');
 			params.checkAllRead();
 			if (!(newQty > 0)) throw new ApiError(-1013, 'Filter failure: LOT_SIZE');
 			const {order, origClientOrderId} = unwrap(ctx.engine.amendOrder(apiKey, symbol, ref, newQty, newClientOrderId));
-			return json({transactTime: order.updateTime, executionId: ++executionIds, amendedOrder: amendedOrderRow(order, origClientOrderId)});
+			return json({
+				transactTime: order.updateTime,
+				executionId: ++executionIds,
+				amendedOrder: amendedOrderRow(order, origClientOrderId),
+			});
 		},
 	},
 	'GET /api/v3/order': {
@@ -224,12 +271,12 @@ export const tradeRoutes: Record<string, Route> = {
 			const symbol = knownSymbol(ctx, params);
 			params.checkAllRead();
 			const now = ctx.now();
-			return json(unwrap(ctx.engine.cancelAll(apiKey, symbol)).map((o) => cancelReply(o, cancelClientId(params), now)));
+			return json(unwrap(ctx.engine.cancelAll(apiKey, symbol)).map(o => cancelReply(o, cancelClientId(params), now)));
 		},
 	},
 	'GET /api/v3/openOrders': {
 		security: 'SIGNED',
-		weight: (params) => (params.has('symbol') ? 6 : 80),
+		weight: params => (params.has('symbol') ? 6 : 80),
 		handle(ctx, {params, apiKey}) {
 			const symbol = params.symbol();
 			if (symbol !== undefined && !ctx.market.hasSymbol(symbol)) throw errors.badSymbol();
@@ -255,7 +302,9 @@ export const tradeRoutes: Record<string, Route> = {
 			const orderId = params.integer('orderId', 0);
 			const filter = historyFilter(params, 'fromId');
 			params.checkAllRead();
-			return json(ctx.engine.myTrades(apiKey, symbol, orderId === undefined ? filter : {...filter, orderId}).map(myTradeRow));
+			return json(
+				ctx.engine.myTrades(apiKey, symbol, orderId === undefined ? filter : {...filter, orderId}).map(myTradeRow),
+			);
 		},
 	},
 	'GET /api/v3/rateLimit/order': {

@@ -141,13 +141,25 @@ export class CandleHistory {
 	}
 
 	private seconds(minute: number): Candle[] {
-		return this.children(`s${minute}`, () => this.minutes(Math.floor((minute * MINUTE) / HOUR))[minute % 60]!, 60, SECOND);
+		return this.children(
+			`s${minute}`,
+			() => this.minutes(Math.floor((minute * MINUTE) / HOUR))[minute % 60]!,
+			60,
+			SECOND,
+		);
 	}
 
 	private children(key: string, parent: () => Candle, n: number, dt: number): Candle[] {
 		let out = this.cache.get(key);
 		if (out) return out;
-		out = split(parent(), n, dt, new Rng(this.options.seed, `${this.options.symbol}:history:${key}`), this.options.dailySigma * Math.sqrt(dt / DAY), this.scale);
+		out = split(
+			parent(),
+			n,
+			dt,
+			new Rng(this.options.seed, `${this.options.symbol}:history:${key}`),
+			this.options.dailySigma * Math.sqrt(dt / DAY),
+			this.scale,
+		);
 		if (this.cache.size >= CACHE) this.cache.delete(this.cache.keys().next().value!);
 		this.cache.set(key, out);
 		return out;

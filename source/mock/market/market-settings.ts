@@ -16,7 +16,12 @@ export const marketSymbolSettingsSchema = z.strictObject({
 
 /** The profile's `mock.market` section: defaults for every symbol, overrides under `symbols`. */
 export const mockMarketSchema = marketSymbolSettingsSchema.extend({
-	symbols: z.record(z.string().regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "BTCUSDT"'), marketSymbolSettingsSchema).optional(),
+	symbols: z
+		.record(
+			z.string().regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "BTCUSDT"'),
+			marketSymbolSettingsSchema,
+		)
+		.optional(),
 });
 
 export type MarketSymbolSettings = z.infer<typeof marketSymbolSettingsSchema>;
@@ -36,7 +41,10 @@ export interface EffectiveMarketSettings {
 /** 0.02 daily (the mock's historic default) expressed annually. */
 export const DEFAULT_ANNUAL_VOLATILITY = 0.02 * Math.sqrt(365);
 
-export function effectiveSettings(base: EffectiveMarketSettings, ...layers: Array<MarketSymbolSettings | undefined>): EffectiveMarketSettings {
+export function effectiveSettings(
+	base: EffectiveMarketSettings,
+	...layers: Array<MarketSymbolSettings | undefined>
+): EffectiveMarketSettings {
 	const out = {...base};
 	for (const layer of layers) {
 		if (!layer) continue;
@@ -66,7 +74,9 @@ export const marketFlagsHelp = `  --volatility X      annualised volatility of p
 `;
 
 /** The market flags' values → settings, or a one-line message naming the flag at fault. */
-export function marketSettingsFromFlags(values: Partial<Record<keyof typeof marketFlagOptions, string | undefined>>): {ok: true; settings: MarketSymbolSettings} | {ok: false; message: string} {
+export function marketSettingsFromFlags(
+	values: Partial<Record<keyof typeof marketFlagOptions, string | undefined>>,
+): {ok: true; settings: MarketSymbolSettings} | {ok: false; message: string} {
 	const raw: Record<string, unknown> = {};
 	const numeric: Array<[keyof typeof marketFlagOptions, keyof MarketSymbolSettings]> = [
 		['volatility', 'volatility'],
@@ -78,7 +88,8 @@ export function marketSettingsFromFlags(values: Partial<Record<keyof typeof mark
 		const value = values[flag];
 		if (value === undefined) continue;
 		const n = Number(value);
-		if (value.trim() === '' || !Number.isFinite(n)) return {ok: false, message: `--${flag}: "${value}" is not a number`};
+		if (value.trim() === '' || !Number.isFinite(n))
+			return {ok: false, message: `--${flag}: "${value}" is not a number`};
 		raw[field] = n;
 	}
 	if (values.regime !== undefined) raw.regime = values.regime;

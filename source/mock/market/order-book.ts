@@ -146,7 +146,7 @@ export class OrderBook {
 	/** Takes quantity out of a simulated level (a trade against it); an emptied level is replaced at the far end. */
 	consume(side: Side, ticks: number, steps: number): number {
 		const levels = side === 'bid' ? this.bids : this.asks;
-		const index = levels.findIndex((l) => l.ticks === ticks);
+		const index = levels.findIndex(l => l.ticks === ticks);
 		if (index < 0) return 0;
 		const level = levels[index]!;
 		const taken = Math.min(steps, level.steps);
@@ -177,7 +177,15 @@ export class OrderBook {
 		const a: Array<[string, string]> = [];
 		for (const [ticks, steps] of this.pendingBids) b.push([this.priceString(ticks), this.qtyString(steps)]);
 		for (const [ticks, steps] of this.pendingAsks) a.push([this.priceString(ticks), this.qtyString(steps)]);
-		const update: WireDepthUpdate = {e: 'depthUpdate', E: eventTime, s: this.symbol, U: this.pendingFirst, u: this.updateId, b, a};
+		const update: WireDepthUpdate = {
+			e: 'depthUpdate',
+			E: eventTime,
+			s: this.symbol,
+			U: this.pendingFirst,
+			u: this.updateId,
+			b,
+			a,
+		};
 		this.pendingFirst = 0;
 		this.pendingBids.clear();
 		this.pendingAsks.clear();

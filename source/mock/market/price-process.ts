@@ -63,7 +63,12 @@ export class PriceProcess {
 
 	private switchRegime(): void {
 		const r = this.rng.next();
-		this.regime = r < REGIMES.ranging.share ? 'ranging' : r < REGIMES.ranging.share + REGIMES.trending.share ? 'trending' : 'volatile';
+		this.regime =
+			r < REGIMES.ranging.share
+				? 'ranging'
+				: r < REGIMES.ranging.share + REGIMES.trending.share
+					? 'trending'
+					: 'volatile';
 		this.trendSign = this.rng.next() < 0.5 ? -1 : 1;
 		this.anchor = this.price;
 		// Regimes last 30 s to 10 min of simulated time.

@@ -46,13 +46,24 @@ export class PriceShock {
 /** Checks an admin body for a shock; a one-line message names the bad field. */
 export function parseShock(body: Record<string, unknown>): {ok: true; spec: ShockSpec} | {ok: false; message: string} {
 	const {percent, durationMs, holdMs, recoveryMs} = body;
-	if (typeof percent !== 'number' || !Number.isFinite(percent) || percent <= -95 || percent > 1000 || percent === 0) return {ok: false, message: '"percent" must be a non-zero number above -95 (e.g. -8)'};
-	if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0 || durationMs > 86_400_000) return {ok: false, message: '"durationMs" must be 0..86400000'};
+	if (typeof percent !== 'number' || !Number.isFinite(percent) || percent <= -95 || percent > 1000 || percent === 0)
+		return {ok: false, message: '"percent" must be a non-zero number above -95 (e.g. -8)'};
+	if (typeof durationMs !== 'number' || !Number.isFinite(durationMs) || durationMs < 0 || durationMs > 86_400_000)
+		return {ok: false, message: '"durationMs" must be 0..86400000'};
 	for (const [name, v] of [
 		['holdMs', holdMs],
 		['recoveryMs', recoveryMs],
 	] as const) {
-		if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 86_400_000)) return {ok: false, message: `"${name}" must be 0..86400000`};
+		if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 86_400_000))
+			return {ok: false, message: `"${name}" must be 0..86400000`};
 	}
-	return {ok: true, spec: {percent, durationMs, ...(holdMs === undefined ? {} : {holdMs: holdMs as number}), ...(recoveryMs === undefined ? {} : {recoveryMs: recoveryMs as number})}};
+	return {
+		ok: true,
+		spec: {
+			percent,
+			durationMs,
+			...(holdMs === undefined ? {} : {holdMs: holdMs as number}),
+			...(recoveryMs === undefined ? {} : {recoveryMs: recoveryMs as number}),
+		},
+	};
 }

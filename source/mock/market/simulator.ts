@@ -1,6 +1,21 @@
-import type {MarketFeed, Unsubscribe, WireBookTicker, WireDepthSnapshot, WireDepthUpdate, WireKline, WireMiniTicker, WireTicker, WireTrade} from '../contracts.js';
+import type {
+	MarketFeed,
+	Unsubscribe,
+	WireBookTicker,
+	WireDepthSnapshot,
+	WireDepthUpdate,
+	WireKline,
+	WireMiniTicker,
+	WireTicker,
+	WireTrade,
+} from '../contracts.js';
 import {type Candle, KlineStore, candleOpen, isInterval, nextOpen} from './klines.js';
-import {effectiveSettings, type EffectiveMarketSettings, type MarketSymbolSettings, type MockMarketSettings} from './market-settings.js';
+import {
+	effectiveSettings,
+	type EffectiveMarketSettings,
+	type MarketSymbolSettings,
+	type MockMarketSettings,
+} from './market-settings.js';
 import {OrderBook} from './order-book.js';
 import {PriceProcess, type Regime} from './price-process.js';
 import {Rng} from './rng.js';
@@ -86,7 +101,10 @@ export class MarketSimulator implements MarketFeed {
 	paused = false;
 
 	private readonly defaults: EffectiveMarketSettings;
-	private readonly klineCache = new Map<string, {latest: number; forming: number | undefined; prefix: string; body: string}>();
+	private readonly klineCache = new Map<
+		string,
+		{latest: number; forming: number | undefined; prefix: string; body: string}
+	>();
 	private readonly stepMs: number;
 
 	constructor(options: MarketOptions) {
@@ -95,7 +113,10 @@ export class MarketSimulator implements MarketFeed {
 		this.stepMs = stepMs;
 		const market = options.market ?? {};
 		const daily = options.volatility ?? 0.02;
-		this.defaults = effectiveSettings({volatility: daily * Math.sqrt(365), drift: 0, regime: 'auto', tradeRate: undefined, spread: 0}, market);
+		this.defaults = effectiveSettings(
+			{volatility: daily * Math.sqrt(365), drift: 0, regime: 'auto', tradeRate: undefined, spread: 0},
+			market,
+		);
 		this.symbolList = [...options.symbols];
 		const now = this.clock();
 		for (const symbol of this.symbolList) {
@@ -119,7 +140,14 @@ export class MarketSimulator implements MarketFeed {
 			});
 			const start = klines.startPrice;
 			const typicalSteps = Math.max(1, Math.round(spec.typicalQty * 10 ** spec.qtyDecimals));
-			const book = new OrderBook(symbol, spec.priceDecimals, spec.qtyDecimals, typicalSteps, rng('book'), 1_000_000 + seeded.int(0, 9_000_000));
+			const book = new OrderBook(
+				symbol,
+				spec.priceDecimals,
+				spec.qtyDecimals,
+				typicalSteps,
+				rng('book'),
+				1_000_000 + seeded.int(0, 9_000_000),
+			);
 			const process = new PriceProcess(start, rng('price'), stepMs, settings);
 			book.evolve(start, halfSpread(settings, start, spec));
 			book.flush(now);
@@ -189,7 +217,8 @@ export class MarketSimulator implements MarketFeed {
 		const now = this.clock();
 		const second = Math.floor(now / 1000);
 		// The 24 h window moves by the minute; recompute only when a trade happened or a second passed.
-		if (s.tickerCache && s.tickerCache.version === s.version && s.tickerCache.second === second) return {...s.tickerCache.value, E: now};
+		if (s.tickerCache && s.tickerCache.version === s.version && s.tickerCache.second === second)
+			return {...s.tickerCache.value, E: now};
 		const w = s.klines.window24h(now);
 		const bid = s.book.bestBid();
 		const ask = s.book.bestAsk();
@@ -230,7 +259,20 @@ export class MarketSimulator implements MarketFeed {
 		const open = candleOpen(interval, now);
 		// A clock skewed back past the stored history still gets a (flat) forming candle.
 		const p = s.lastPrice;
-		const c = s.klines.candle(interval, open) ?? {t: open, o: p, h: p, l: p, c: p, v: 0, q: 0, n: 0, V: 0, Q: 0, f: -1, L: -1};
+		const c = s.klines.candle(interval, open) ?? {
+			t: open,
+			o: p,
+			h: p,
+			l: p,
+			c: p,
+			v: 0,
+			q: 0,
+			n: 0,
+			V: 0,
+			Q: 0,
+			f: -1,
+			L: -1,
+		};
 		return s.klines.wire(interval, c, false);
 	}
 
@@ -284,7 +326,7 @@ export class MarketSimulator implements MarketFeed {
 
 	klines(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number) {
 		const s = this.get(symbol);
-		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map((c) => klineRow(interval, c));
+		return s.klines.select(interval, this.clock(), limit, startTime, endTime).map(c => klineRow(interval, c));
 	}
 
 	/**
@@ -301,10 +343,12 @@ export class MarketSimulator implements MarketFeed {
 			if (hit.forming === undefined) return hit.body;
 			s.klines.advance(now);
 			const c = s.klines.candle(interval, hit.forming);
-			return c ? `${hit.prefix}${hit.prefix.length > 1 ? ',' : ''}${JSON.stringify(klineRow(interval, c))}]` : `${hit.prefix}]`;
+			return c
+				? `${hit.prefix}${hit.prefix.length > 1 ? ',' : ''}${JSON.stringify(klineRow(interval, c))}]`
+				: `${hit.prefix}]`;
 		}
 		const candles = s.klines.select(interval, now, limit, startTime, endTime);
-		const rows = candles.map((c) => JSON.stringify(klineRow(interval, c)));
+		const rows = candles.map(c => JSON.stringify(klineRow(interval, c)));
 		const forming = candles.length > 0 && candles[candles.length - 1]!.t === latest ? latest : undefined;
 		const prefix = `[${(forming === undefined ? rows : rows.slice(0, -1)).join(',')}`;
 		const body = `[${rows.join(',')}]`;
@@ -319,7 +363,8 @@ export class MarketSimulator implements MarketFeed {
 		// The best 1000 levels: more than any order walks, and copying all 5000 on every order costs.
 		const levels = side === 'bid' ? book.bids : book.asks;
 		const out: Array<{price: number; qty: number}> = [];
-		for (let i = 0; i < levels.length && i < TAKER_LEVELS; i++) out.push({price: book.price(levels[i]!.ticks), qty: book.qty(levels[i]!.steps)});
+		for (let i = 0; i < levels.length && i < TAKER_LEVELS; i++)
+			out.push({price: book.price(levels[i]!.ticks), qty: book.qty(levels[i]!.steps)});
 		return out;
 	}
 
@@ -352,7 +397,14 @@ export class MarketSimulator implements MarketFeed {
 	// ---- steering (the admin API's /market, the profile, `drydock mock` flags) ----
 
 	/** The settings in force for a symbol and what the market is doing now. */
-	marketState(symbol: string): {symbol: string; settings: EffectiveMarketSettings; regime: Regime; status: SymbolStatus; price: string; shock?: ShockSpec & {phase: string; startedAt: number}} {
+	marketState(symbol: string): {
+		symbol: string;
+		settings: EffectiveMarketSettings;
+		regime: Regime;
+		status: SymbolStatus;
+		price: string;
+		shock?: ShockSpec & {phase: string; startedAt: number};
+	} {
 		const s = this.get(symbol);
 		const now = this.clock();
 		return {
@@ -514,10 +566,21 @@ export class MarketSimulator implements MarketFeed {
 		s.recent.push({id, price, qty, time, buyerIsMaker});
 		if (s.recent.length > TRADE_HORIZON * 1.2) s.recent.splice(0, s.recent.length - TRADE_HORIZON);
 		if (this.tradeListeners.size > 0) {
-			const wire: WireTrade = {e: 'trade', E: time, s: s.spec.symbol, t: id, p: s.lastPriceString, q: qty.toFixed(8), T: time, m: buyerIsMaker, M: true};
+			const wire: WireTrade = {
+				e: 'trade',
+				E: time,
+				s: s.spec.symbol,
+				t: id,
+				p: s.lastPriceString,
+				q: qty.toFixed(8),
+				T: time,
+				m: buyerIsMaker,
+				M: true,
+			};
 			for (const listener of this.tradeListeners) listener(wire);
 		}
-		for (const listener of this.marketTradeListeners) listener({symbol: s.spec.symbol, price, qty, time, buyerIsMaker, fromUser, tradeId: id});
+		for (const listener of this.marketTradeListeners)
+			listener({symbol: s.spec.symbol, price, qty, time, buyerIsMaker, fromUser, tradeId: id});
 		return id;
 	}
 
@@ -529,7 +592,20 @@ export class MarketSimulator implements MarketFeed {
 }
 
 function klineRow(interval: string, c: Candle) {
-	return [c.t, c.o.toFixed(8), c.h.toFixed(8), c.l.toFixed(8), c.c.toFixed(8), c.v.toFixed(8), nextOpen(interval, c.t) - 1, c.q.toFixed(8), c.n, c.V.toFixed(8), c.Q.toFixed(8), '0'];
+	return [
+		c.t,
+		c.o.toFixed(8),
+		c.h.toFixed(8),
+		c.l.toFixed(8),
+		c.c.toFixed(8),
+		c.v.toFixed(8),
+		nextOpen(interval, c.t) - 1,
+		c.q.toFixed(8),
+		c.n,
+		c.V.toFixed(8),
+		c.Q.toFixed(8),
+		'0',
+	];
 }
 
 /** Half the quoted spread in ticks: the setting in basis points of the mid, at least half a tick. */
@@ -541,7 +617,14 @@ function halfSpread(settings: EffectiveMarketSettings, mid: number, spec: Symbol
  * The last minute of trades before the simulation started, ending at the start price, so a client that
  * asks for recent trades right after start gets some (as on a real venue).
  */
-function pastTrades(rng: Rng, spec: SymbolSpec, start: number, now: number, nextId: number, volatility: number): PublicTrade[] {
+function pastTrades(
+	rng: Rng,
+	spec: SymbolSpec,
+	start: number,
+	now: number,
+	nextId: number,
+	volatility: number,
+): PublicTrade[] {
 	const count = 200;
 	const scale = 10 ** spec.priceDecimals;
 	const sigma = volatility * Math.sqrt(300 / 86_400_000);

@@ -17,7 +17,10 @@ export const MAX_OPEN_ORDERS = 200;
 
 const QUOTES = ['USDT', 'USDC', 'FDUSD', 'TUSD', 'BUSD', 'BTC', 'ETH', 'BNB', 'EUR', 'TRY', 'BRL', 'JPY'];
 
-const KNOWN: Record<string, {price: number; priceDecimals: number; qtyDecimals: number; typicalQty: number; listed: string}> = {
+const KNOWN: Record<
+	string,
+	{price: number; priceDecimals: number; qtyDecimals: number; typicalQty: number; listed: string}
+> = {
 	BTCUSDT: {price: 92_000, priceDecimals: 2, qtyDecimals: 5, typicalQty: 0.02, listed: '2017-08-17'},
 	ETHUSDT: {price: 3_100, priceDecimals: 2, qtyDecimals: 4, typicalQty: 0.4, listed: '2017-08-17'},
 	BNBUSDT: {price: 620, priceDecimals: 2, qtyDecimals: 3, typicalQty: 2, listed: '2017-11-06'},
@@ -40,7 +43,8 @@ export function listingDate(symbol: string): number {
 export function splitSymbol(symbol: string): {base: string; quote: string} | undefined {
 	if (!/^[A-Z0-9]{2,20}$/.test(symbol)) return undefined;
 	for (const quote of QUOTES) {
-		if (symbol.length > quote.length + 1 && symbol.endsWith(quote)) return {base: symbol.slice(0, -quote.length), quote};
+		if (symbol.length > quote.length + 1 && symbol.endsWith(quote))
+			return {base: symbol.slice(0, -quote.length), quote};
 	}
 	return undefined;
 }
@@ -48,7 +52,10 @@ export function splitSymbol(symbol: string): {base: string; quote: string} | und
 /** The spec for a symbol: hand-set for the majors, otherwise derived deterministically from its name. */
 export function symbolSpec(symbol: string): SymbolSpec {
 	const parts = splitSymbol(symbol);
-	if (!parts) throw new Error(`"${symbol}" is not a symbol of the form BASEQUOTE with a known quote asset (${QUOTES.join(', ')})`);
+	if (!parts)
+		throw new Error(
+			`"${symbol}" is not a symbol of the form BASEQUOTE with a known quote asset (${QUOTES.join(', ')})`,
+		);
 	const known = KNOWN[symbol];
 	let price: number;
 	let priceDecimals: number;
@@ -102,7 +109,14 @@ export function wireFilters(spec: SymbolSpec): Array<Record<string, unknown>> {
 		{filterType: 'PRICE_FILTER', minPrice: f8(spec.minPrice), maxPrice: f8(spec.maxPrice), tickSize: f8(spec.tickSize)},
 		{filterType: 'LOT_SIZE', minQty: f8(spec.minQty), maxQty: f8(spec.maxQty), stepSize: f8(spec.stepSize)},
 		{filterType: 'MARKET_LOT_SIZE', minQty: f8(0), maxQty: f8(spec.marketMaxQty), stepSize: f8(0)},
-		{filterType: 'NOTIONAL', minNotional: f8(spec.minNotional), applyMinToMarket: true, maxNotional: f8(spec.maxNotional), applyMaxToMarket: false, avgPriceMins: 5},
+		{
+			filterType: 'NOTIONAL',
+			minNotional: f8(spec.minNotional),
+			applyMinToMarket: true,
+			maxNotional: f8(spec.maxNotional),
+			applyMaxToMarket: false,
+			avgPriceMins: 5,
+		},
 		{filterType: 'MAX_NUM_ORDERS', maxNumOrders: MAX_OPEN_ORDERS},
 	];
 }

@@ -48,10 +48,16 @@ type Level = {price: number; qty: number};
 
 const err = (code: number, msg: string): {ok: false; error: EngineError} => ({ok: false, error: {code, msg}});
 const ok = <T>(value: T): {ok: true; value: T} => ({ok: true, value});
-export const INSUFFICIENT_BALANCE: EngineError = {code: -2010, msg: 'Account has insufficient balance for requested action.'};
+export const INSUFFICIENT_BALANCE: EngineError = {
+	code: -2010,
+	msg: 'Account has insufficient balance for requested action.',
+};
 const UNKNOWN_KEY: EngineError = {code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'};
 const BAD_SYMBOL: EngineError = {code: -1121, msg: 'Invalid symbol.'};
-const missing = (name: string): EngineError => ({code: -1102, msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`});
+const missing = (name: string): EngineError => ({
+	code: -1102,
+	msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`,
+});
 const notRequired = (name: string): EngineError => ({code: -1106, msg: `Parameter '${name}' sent when not required.`});
 
 /**
@@ -107,12 +113,19 @@ export class MatchingEngine {
 		const reference = this.options.liquidity.referencePrice(request.symbol);
 		const filter = checkFilters(rules, request, reference);
 		if (filter) return {ok: false, error: filter};
-		if (request.clientOrderId !== undefined && account.openOrders(request.symbol).some((o) => o.clientOrderId === request.clientOrderId)) {
+		if (
+			request.clientOrderId !== undefined &&
+			account.openOrders(request.symbol).some(o => o.clientOrderId === request.clientOrderId)
+		) {
 			return err(-2010, 'Duplicate order sent.');
 		}
 		const bookSide = request.side === 'BUY' ? 'ask' : 'bid';
 		const levels = this.options.liquidity.levels(request.symbol, bookSide);
-		if (isConditional(request.type) && request.trailingDelta === undefined && triggered(request.type, request.side, request.stopPrice!, reference)) {
+		if (
+			isConditional(request.type) &&
+			request.trailingDelta === undefined &&
+			triggered(request.type, request.side, request.stopPrice!, reference)
+		) {
 			return err(-2010, 'Stop price would trigger immediately.');
 		}
 		if (request.type === 'LIMIT_MAKER') {
@@ -147,9 +160,11 @@ export class MatchingEngine {
 		}
 		const fills: Fill[] = [];
 		const fok = request.type === 'LIMIT' && request.timeInForce === 'FOK';
-		if (!fok || available(levels, request) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, fills, now);
+		if (!fok || available(levels, request) >= order.origQty - 1e-12)
+			this.walk(account, rules, order, levels, fills, now);
 		if (order.status !== 'FILLED') {
-			if (request.type === 'MARKET' || request.timeInForce === 'IOC' || fok) this.finish(account, order, 'EXPIRED', now);
+			if (request.type === 'MARKET' || request.timeInForce === 'IOC' || fok)
+				this.finish(account, order, 'EXPIRED', now);
 			else account.addOpen(order);
 		}
 		this.emitBalances(account, rules, now);
@@ -162,7 +177,12 @@ export class MatchingEngine {
 	 * first leg to trigger or trade expires the other. OTO/OTOCO: only the working order goes on; its
 	 * pending order(s) — an OCO pair for OTOCO — go on when it has filled completely.
 	 */
-	placeOrderList(apiKey: string, contingencyType: ContingencyType, legs: ListLeg[], listClientOrderId?: string): Result<{list: OrderList; fills: Fill[][]}> {
+	placeOrderList(
+		apiKey: string,
+		contingencyType: ContingencyType,
+		legs: ListLeg[],
+		listClientOrderId?: string,
+	): Result<{list: OrderList; fills: Fill[][]}> {
 		const account = this.accounts.get(apiKey);
 		if (!account) return {ok: false, error: UNKNOWN_KEY};
 		const symbol = legs[0]!.request.symbol;
@@ -172,21 +192,39 @@ export class MatchingEngine {
 		for (const leg of legs) {
 			const problem = checkShape(leg.request) ?? checkFilters(rules, leg.request, reference);
 			if (problem) return {ok: false, error: problem};
-			if (leg.request.clientOrderId !== undefined && account.openOrders(symbol).some((o) => o.clientOrderId === leg.request.clientOrderId)) return err(-2010, 'Duplicate order sent.');
+			if (
+				leg.request.clientOrderId !== undefined &&
+				account.openOrders(symbol).some(o => o.clientOrderId === leg.request.clientOrderId)
+			)
+				return err(-2010, 'Duplicate order sent.');
 		}
-		const ocoLegs = legs.filter((l) => l.oco);
-		if (ocoLegs.length === 2 && !ocoPricesValid(ocoLegs.map((l) => l.request), ocoLegs[0]!.pending ? undefined : reference)) {
+		const ocoLegs = legs.filter(l => l.oco);
+		if (
+			ocoLegs.length === 2 &&
+			!ocoPricesValid(
+				ocoLegs.map(l => l.request),
+				ocoLegs[0]!.pending ? undefined : reference,
+			)
+		) {
 			return err(-2010, 'The relationship of the prices for the orders is not correct.');
 		}
-		const working = legs.filter((l) => !l.pending);
+		const working = legs.filter(l => !l.pending);
 		for (const leg of working) {
 			if (leg.request.type === 'LIMIT_MAKER') {
 				const best = this.options.liquidity.levels(symbol, leg.request.side === 'BUY' ? 'ask' : 'bid')[0];
-				if (best && (leg.request.side === 'BUY' ? leg.request.price! >= best.price : leg.request.price! <= best.price)) return err(-2010, 'Order would immediately match and take.');
+				if (best && (leg.request.side === 'BUY' ? leg.request.price! >= best.price : leg.request.price! <= best.price))
+					return err(-2010, 'Order would immediately match and take.');
 			}
 		}
 		// Funds for what goes on now: an OCO pair holds once, the larger of its legs' needs.
-		const needs = working.map((l) => requiredFunds(rules, l.request, this.options.liquidity.levels(symbol, l.request.side === 'BUY' ? 'ask' : 'bid'), reference));
+		const needs = working.map(l =>
+			requiredFunds(
+				rules,
+				l.request,
+				this.options.liquidity.levels(symbol, l.request.side === 'BUY' ? 'ask' : 'bid'),
+				reference,
+			),
+		);
 		const need = contingencyType === 'OCO' ? Math.max(...needs) : needs[0]!;
 		const fundsAsset = working[0]!.request.side === 'BUY' ? rules.quoteAsset : rules.baseAsset;
 		if (need > account.free(fundsAsset) + 1e-9) return {ok: false, error: INSUFFICIENT_BALANCE};
@@ -215,22 +253,41 @@ export class MatchingEngine {
 			list.orders.push(order);
 		}
 		const fills: Fill[][] = list.orders.map(() => []);
-		this.activate(account, rules, list, list.orders.filter((o) => !o.pending), now, fills);
+		this.activate(
+			account,
+			rules,
+			list,
+			list.orders.filter(o => !o.pending),
+			now,
+			fills,
+		);
 		this.emitBalances(account, rules, now);
 		return ok({list: this.listCopy(list), fills});
 	}
 
 	orderList(apiKey: string, ref: {orderListId?: number; listClientOrderId?: string}): Result<OrderList> {
-		const found = [...this.lists.entries()].find(([key, l]) => key.startsWith(`${apiKey} `) && (ref.orderListId !== undefined ? l.orderListId === ref.orderListId : l.listClientOrderId === ref.listClientOrderId));
+		const found = [...this.lists.entries()].find(
+			([key, l]) =>
+				key.startsWith(`${apiKey} `) &&
+				(ref.orderListId !== undefined
+					? l.orderListId === ref.orderListId
+					: l.listClientOrderId === ref.listClientOrderId),
+		);
 		return found ? ok(this.listCopy(found[1])) : err(-2011, 'Order list does not exist.');
 	}
 
 	openOrderLists(apiKey: string): OrderList[] {
-		return [...this.lists.entries()].filter(([key, l]) => key.startsWith(`${apiKey} `) && l.listOrderStatus === 'EXECUTING').map(([, l]) => this.listCopy(l));
+		return [...this.lists.entries()]
+			.filter(([key, l]) => key.startsWith(`${apiKey} `) && l.listOrderStatus === 'EXECUTING')
+			.map(([, l]) => this.listCopy(l));
 	}
 
 	/** Cancels every order of a list still open or pending; the list is then ALL_DONE. */
-	cancelOrderList(apiKey: string, symbol: string, ref: {orderListId?: number; listClientOrderId?: string}): Result<OrderList> {
+	cancelOrderList(
+		apiKey: string,
+		symbol: string,
+		ref: {orderListId?: number; listClientOrderId?: string},
+	): Result<OrderList> {
 		const account = this.accounts.get(apiKey);
 		if (!account) return {ok: false, error: UNKNOWN_KEY};
 		const rules = this.options.rules(symbol);
@@ -252,7 +309,8 @@ export class MatchingEngine {
 		const rules = this.options.rules(symbol);
 		if (!rules) return {ok: false, error: BAD_SYMBOL};
 		const order = this.find(account, symbol, ref);
-		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) return err(-2011, 'Unknown order sent.');
+		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED'))
+			return err(-2011, 'Unknown order sent.');
 		const now = this.options.clock();
 		this.finish(account, order, 'CANCELED', now);
 		// Canceling one order of a list cancels the list.
@@ -283,7 +341,7 @@ export class MatchingEngine {
 			}
 		}
 		this.emitBalances(account, rules, now);
-		return ok(open.map((o) => ({...o})));
+		return ok(open.map(o => ({...o})));
 	}
 
 	/**
@@ -291,16 +349,26 @@ export class MatchingEngine {
 	 * the queue), releasing the funds the removed part held; reported as execution REPLACED. A new
 	 * quantity at or below what has already filled completes the order.
 	 */
-	amendOrder(apiKey: string, symbol: string, ref: OrderRef, newQty: number, newClientOrderId?: string): Result<{order: Order; origClientOrderId: string}> {
+	amendOrder(
+		apiKey: string,
+		symbol: string,
+		ref: OrderRef,
+		newQty: number,
+		newClientOrderId?: string,
+	): Result<{order: Order; origClientOrderId: string}> {
 		const account = this.accounts.get(apiKey);
 		if (!account) return {ok: false, error: UNKNOWN_KEY};
 		const rules = this.options.rules(symbol);
 		if (!rules) return {ok: false, error: BAD_SYMBOL};
 		const order = this.find(account, symbol, ref);
 		// The amend family's code (-2038 ORDER_AMEND_REJECTED) with the engine's message.
-		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED')) return err(-2038, 'Unknown order sent.');
+		if (!order || (order.status !== 'NEW' && order.status !== 'PARTIALLY_FILLED'))
+			return err(-2038, 'Unknown order sent.');
 		if (newQty > order.origQty + 1e-12) return err(-2038, 'Order amend (quantity increase) is not supported.');
-		if (Math.abs(newQty - order.origQty) < 1e-12 && (newClientOrderId === undefined || newClientOrderId === order.clientOrderId)) {
+		if (
+			Math.abs(newQty - order.origQty) < 1e-12 &&
+			(newClientOrderId === undefined || newClientOrderId === order.clientOrderId)
+		) {
 			return err(-2038, 'The requested action would change no state; rejecting');
 		}
 		const now = this.options.clock();
@@ -316,7 +384,14 @@ export class MatchingEngine {
 		}
 		// Completed by the amend: finish (silently, no new fill), then one REPLACED report with the final state.
 		if (order.executedQty >= order.origQty - 1e-12) this.finish(account, order, 'FILLED', now);
-		this.emit({kind: 'order', account: account.apiKey, order: {...order}, execution: 'REPLACED', origClientOrderId, time: now});
+		this.emit({
+			kind: 'order',
+			account: account.apiKey,
+			order: {...order},
+			execution: 'REPLACED',
+			origClientOrderId,
+			time: now,
+		});
 		this.emitBalances(account, rules, now);
 		return ok({order: {...order}, origClientOrderId});
 	}
@@ -330,7 +405,7 @@ export class MatchingEngine {
 	}
 
 	openOrders(apiKey: string, symbol?: string): Order[] {
-		return (this.accounts.get(apiKey)?.openOrders(symbol) ?? []).map((o) => ({...o}));
+		return (this.accounts.get(apiKey)?.openOrders(symbol) ?? []).map(o => ({...o}));
 	}
 
 	allOrders(apiKey: string, symbol: string, filter: HistoryFilter = {}): Order[] {
@@ -338,15 +413,16 @@ export class MatchingEngine {
 		if (!account) return [];
 		const limit = filter.limit ?? 500;
 		const rows = [...account.orders.values()].filter(
-			(o) =>
+			o =>
 				o.symbol === symbol &&
 				(filter.orderId === undefined || o.orderId >= filter.orderId) &&
 				(filter.startTime === undefined || o.time >= filter.startTime) &&
 				(filter.endTime === undefined || o.time <= filter.endTime),
 		);
 		// Binance: from orderId/startTime the oldest `limit`, otherwise the newest `limit`.
-		const page = filter.orderId !== undefined || filter.startTime !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
-		return page.map((o) => ({...o}));
+		const page =
+			filter.orderId !== undefined || filter.startTime !== undefined ? rows.slice(0, limit) : rows.slice(-limit);
+		return page.map(o => ({...o}));
 	}
 
 	myTrades(apiKey: string, symbol: string, filter: HistoryFilter = {}): AccountTrade[] {
@@ -354,7 +430,7 @@ export class MatchingEngine {
 		if (!account) return [];
 		const limit = filter.limit ?? 500;
 		const rows = account.trades.filter(
-			(t) =>
+			t =>
 				t.symbol === symbol &&
 				(filter.orderId === undefined || t.orderId === filter.orderId) &&
 				(filter.fromId === undefined || t.tradeId >= filter.fromId) &&
@@ -395,7 +471,12 @@ export class MatchingEngine {
 			for (const order of [...open]) {
 				// An OCO sibling may have been expired by an earlier order's activation in this same loop.
 				if (!isLive(order) || order.isWorking) continue;
-				if (order.trailingDelta !== undefined ? !trails(order, price, now) : !triggered(order.type, order.side, order.stopPrice, price)) continue;
+				if (
+					order.trailingDelta !== undefined
+						? !trails(order, price, now)
+						: !triggered(order.type, order.side, order.stopPrice, price)
+				)
+					continue;
 				this.trigger(account, rules, order, now);
 				changed = true;
 			}
@@ -416,7 +497,14 @@ export class MatchingEngine {
 	}
 
 	ordersByStatus(): Record<OrderStatus, number> {
-		const counts: Record<OrderStatus, number> = {NEW: 0, PARTIALLY_FILLED: 0, FILLED: 0, CANCELED: 0, REJECTED: 0, EXPIRED: 0};
+		const counts: Record<OrderStatus, number> = {
+			NEW: 0,
+			PARTIALLY_FILLED: 0,
+			FILLED: 0,
+			CANCELED: 0,
+			REJECTED: 0,
+			EXPIRED: 0,
+		};
 		for (const account of this.accounts.values()) for (const o of account.orders.values()) counts[o.status]++;
 		return counts;
 	}
@@ -432,7 +520,12 @@ export class MatchingEngine {
 		if (order.orderListId !== undefined && order.orderListId >= 0) this.ocoActivated(account, order, now);
 		const levels = this.options.liquidity.levels(order.symbol, order.side === 'BUY' ? 'ask' : 'bid');
 		if (isMarketLike(order.type) && order.side === 'BUY') {
-			const need = requiredFunds(rules, {symbol: order.symbol, side: 'BUY', type: 'MARKET', quantity: order.origQty}, levels, 0);
+			const need = requiredFunds(
+				rules,
+				{symbol: order.symbol, side: 'BUY', type: 'MARKET', quantity: order.origQty},
+				levels,
+				0,
+			);
 			if (need > account.free(rules.quoteAsset) + 1e-9) {
 				this.finish(account, order, 'EXPIRED', now);
 				return;
@@ -440,7 +533,8 @@ export class MatchingEngine {
 		}
 		const fok = order.timeInForce === 'FOK' && !isMarketLike(order.type);
 		const limitRequest: NewOrderRequest = {symbol: order.symbol, side: order.side, type: 'LIMIT', price: order.price};
-		if (!fok || available(levels, limitRequest) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, [], now);
+		if (!fok || available(levels, limitRequest) >= order.origQty - 1e-12)
+			this.walk(account, rules, order, levels, [], now);
 		if (order.status === 'FILLED' || order.status === 'EXPIRED') return;
 		if (isMarketLike(order.type) || order.timeInForce !== 'GTC') this.finish(account, order, 'EXPIRED', now);
 	}
@@ -457,7 +551,13 @@ export class MatchingEngine {
 		return undefined;
 	}
 
-	private newOrder(rules: InstrumentRules, r: NewOrderRequest, clientOrderId: string, now: number, orderId: number): Order {
+	private newOrder(
+		rules: InstrumentRules,
+		r: NewOrderRequest,
+		clientOrderId: string,
+		now: number,
+		orderId: number,
+	): Order {
 		return {
 			symbol: rules.symbol,
 			orderId,
@@ -483,12 +583,20 @@ export class MatchingEngine {
 		};
 	}
 
-	private walk(account: Account, rules: InstrumentRules, order: Order, levels: readonly Level[], fills: Fill[], now: number): void {
+	private walk(
+		account: Account,
+		rules: InstrumentRules,
+		order: Order,
+		levels: readonly Level[],
+		fills: Fill[],
+		now: number,
+	): void {
 		const bookSide = order.side === 'BUY' ? 'ask' : 'bid';
 		const byQuote = order.type === 'MARKET' && order.origQuoteOrderQty > 0;
 		// Copy: taking from the source may change the array it handed out.
-		for (const level of levels.map((l) => ({price: l.price, qty: l.qty}))) {
-			if (!isMarketLike(order.type) && (order.side === 'BUY' ? level.price > order.price : level.price < order.price)) break;
+		for (const level of levels.map(l => ({price: l.price, qty: l.qty}))) {
+			if (!isMarketLike(order.type) && (order.side === 'BUY' ? level.price > order.price : level.price < order.price))
+				break;
 			let qty: number;
 			if (byQuote) {
 				const quoteLeft = order.origQuoteOrderQty - order.cummulativeQuoteQty;
@@ -507,7 +615,16 @@ export class MatchingEngine {
 		if (byQuote && order.executedQty > 0 && order.status !== 'FILLED') this.finish(account, order, 'FILLED', now);
 	}
 
-	private fill(account: Account, rules: InstrumentRules, order: Order, price: number, qty: number, isMaker: boolean, tradeId: number, now: number): Fill {
+	private fill(
+		account: Account,
+		rules: InstrumentRules,
+		order: Order,
+		price: number,
+		qty: number,
+		isMaker: boolean,
+		tradeId: number,
+		now: number,
+	): Fill {
 		const quote = round8(price * qty);
 		const rate = isMaker ? this.fees.maker : this.fees.taker;
 		let commission: number;
@@ -553,17 +670,20 @@ export class MatchingEngine {
 	// ---- order lists ----
 
 	private listOf(account: Account, order: Order): OrderList | undefined {
-		return order.orderListId !== undefined && order.orderListId >= 0 ? this.lists.get(`${account.apiKey} ${order.orderListId}`) : undefined;
+		return order.orderListId !== undefined && order.orderListId >= 0
+			? this.lists.get(`${account.apiKey} ${order.orderListId}`)
+			: undefined;
 	}
 
 	private listCopy(list: OrderList): OrderList {
-		return {...list, orders: list.orders.map((o) => ({...o}))};
+		return {...list, orders: list.orders.map(o => ({...o}))};
 	}
 
 	/** The other active leg of an OCO pair, if `order` is one. */
 	private ocoSibling(list: OrderList, order: Order): Order | undefined {
-		const pair = list.contingencyType === 'OCO' ? list.orders : list.contingencyType === 'OTOCO' ? list.orders.slice(1) : [];
-		return pair.includes(order) ? pair.find((o) => o !== order) : undefined;
+		const pair =
+			list.contingencyType === 'OCO' ? list.orders : list.contingencyType === 'OTOCO' ? list.orders.slice(1) : [];
+		return pair.includes(order) ? pair.find(o => o !== order) : undefined;
 	}
 
 	private ocoActivated(account: Account, order: Order, now: number): void {
@@ -582,7 +702,13 @@ export class MatchingEngine {
 		if (!list) return;
 		this.ocoActivated(account, order, now);
 		if (list.contingencyType !== 'OCO' && list.orders[0] === order && order.status === 'FILLED') {
-			this.activate(account, rules, list, list.orders.filter((o) => o.pending && isLive(o)), now);
+			this.activate(
+				account,
+				rules,
+				list,
+				list.orders.filter(o => o.pending && isLive(o)),
+				now,
+			);
 		}
 		this.settleList(list);
 	}
@@ -591,14 +717,27 @@ export class MatchingEngine {
 	 * Puts list orders on: funds held (once for an OCO pair), NEW reported, working ones execute their
 	 * taker part, conditional ones wait (or trigger at once, for pending orders released late).
 	 */
-	private activate(account: Account, rules: InstrumentRules, list: OrderList, orders: Order[], now: number, fills?: Fill[][]): void {
+	private activate(
+		account: Account,
+		rules: InstrumentRules,
+		list: OrderList,
+		orders: Order[],
+		now: number,
+		fills?: Fill[][],
+	): void {
 		if (orders.length === 0) return;
 		const reference = this.options.liquidity.referencePrice(list.symbol);
-		const needOf = (o: Order) => requiredFunds(rules, requestOf(o), this.options.liquidity.levels(o.symbol, o.side === 'BUY' ? 'ask' : 'bid'), reference);
+		const needOf = (o: Order) =>
+			requiredFunds(
+				rules,
+				requestOf(o),
+				this.options.liquidity.levels(o.symbol, o.side === 'BUY' ? 'ask' : 'bid'),
+				reference,
+			);
 		const needs = orders.map(needOf);
 		const need = Math.max(...needs);
 		const fundsAsset = orders[0]!.side === 'BUY' ? rules.quoteAsset : rules.baseAsset;
-		if (orders.some((o) => o.pending) && need > account.free(fundsAsset) + 1e-9) {
+		if (orders.some(o => o.pending) && need > account.free(fundsAsset) + 1e-9) {
 			// Released late without the funds: the pending orders expire (the working one already filled).
 			for (const o of orders) {
 				o.pending = false;
@@ -632,8 +771,10 @@ export class MatchingEngine {
 			if (order.isWorking) {
 				const levels = this.options.liquidity.levels(order.symbol, order.side === 'BUY' ? 'ask' : 'bid');
 				const fok = order.type === 'LIMIT' && order.timeInForce === 'FOK';
-				if (!fok || available(levels, requestOf(order)) >= order.origQty - 1e-12) this.walk(account, rules, order, levels, legFills, now);
-				if (isLive(order) && (order.type === 'MARKET' || order.timeInForce === 'IOC' || fok)) this.finish(account, order, 'EXPIRED', now);
+				if (!fok || available(levels, requestOf(order)) >= order.origQty - 1e-12)
+					this.walk(account, rules, order, levels, legFills, now);
+				if (isLive(order) && (order.type === 'MARKET' || order.timeInForce === 'IOC' || fok))
+					this.finish(account, order, 'EXPIRED', now);
 			} else if (isConditional(order.type) && triggered(order.type, order.side, order.stopPrice, reference)) {
 				this.trigger(account, rules, order, now);
 			}
@@ -642,14 +783,20 @@ export class MatchingEngine {
 	}
 
 	private settleList(list: OrderList): void {
-		if (list.orders.every((o) => !isLive(o))) {
+		if (list.orders.every(o => !isLive(o))) {
 			list.listStatusType = 'ALL_DONE';
 			list.listOrderStatus = 'ALL_DONE';
 		}
 	}
 
 	/** Moves an order to a final status, releasing whatever it still holds. */
-	private finish(account: Account, order: Order, status: 'FILLED' | 'CANCELED' | 'EXPIRED', now: number, fill?: Fill): void {
+	private finish(
+		account: Account,
+		order: Order,
+		status: 'FILLED' | 'CANCELED' | 'EXPIRED',
+		now: number,
+		fill?: Fill,
+	): void {
 		const rules = this.options.rules(order.symbol)!;
 		if (order.locked > 0) {
 			account.unlock(order.side === 'BUY' ? rules.quoteAsset : rules.baseAsset, order.locked);
@@ -669,7 +816,7 @@ export class MatchingEngine {
 
 	private emitBalances(account: Account, rules: InstrumentRules, now: number): void {
 		if (this.listeners.size === 0) return;
-		const assets = [rules.baseAsset, rules.quoteAsset].map((asset) => {
+		const assets = [rules.baseAsset, rules.quoteAsset].map(asset => {
 			const b = account.balance(asset);
 			return {asset, free: b.free, locked: b.locked};
 		});
@@ -687,7 +834,8 @@ export class MatchingEngine {
 			if (o.status !== 'NEW' && o.status !== 'PARTIALLY_FILLED') account.forgetOrder(o);
 		}
 		// Trimmed in batches of 10 %: shifting a 100 000-row array on every fill costs more than the fill.
-		if (account.trades.length > this.historyLimit * 1.1) account.trades.splice(0, account.trades.length - this.historyLimit);
+		if (account.trades.length > this.historyLimit * 1.1)
+			account.trades.splice(0, account.trades.length - this.historyLimit);
 	}
 }
 
@@ -724,11 +872,14 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 	if (r.stopPrice !== undefined && !isConditional(r.type)) return notRequired('stopPrice');
 	if (r.trailingDelta !== undefined) {
 		if (!isConditional(r.type)) return notRequired('trailingDelta');
-		if (!(r.trailingDelta >= TRAILING_DELTA_MIN && r.trailingDelta <= TRAILING_DELTA_MAX)) return {code: -1013, msg: 'Filter failure: TRAILING_DELTA'};
+		if (!(r.trailingDelta >= TRAILING_DELTA_MIN && r.trailingDelta <= TRAILING_DELTA_MAX))
+			return {code: -1013, msg: 'Filter failure: TRAILING_DELTA'};
 	}
 	if (r.icebergQty !== undefined) {
-		if (isMarketLike(r.type) || (r.type !== 'LIMIT_MAKER' && r.timeInForce !== 'GTC')) return {code: -2010, msg: 'Unsupported order combination'};
-		if (!(r.icebergQty > 0) || (r.quantity !== undefined && r.icebergQty >= r.quantity)) return {code: -2010, msg: 'IcebergQty exceeds QTY.'};
+		if (isMarketLike(r.type) || (r.type !== 'LIMIT_MAKER' && r.timeInForce !== 'GTC'))
+			return {code: -2010, msg: 'Unsupported order combination'};
+		if (!(r.icebergQty > 0) || (r.quantity !== undefined && r.icebergQty >= r.quantity))
+			return {code: -2010, msg: 'IcebergQty exceeds QTY.'};
 	}
 	if (r.stopPrice !== undefined && !(r.stopPrice > 0)) return {code: -1013, msg: 'Filter failure: PRICE_FILTER'};
 	if (r.quantity !== undefined && !(r.quantity > 0)) return {code: -1013, msg: 'Filter failure: LOT_SIZE'};
@@ -737,10 +888,16 @@ function checkShape(r: NewOrderRequest): EngineError | undefined {
 }
 
 /** Funds a new order needs free: the quote a buy spends (walking the book for a market buy), the base a sell gives. */
-function requiredFunds(rules: InstrumentRules, r: NewOrderRequest, levels: readonly Level[], reference: number): number {
+function requiredFunds(
+	rules: InstrumentRules,
+	r: NewOrderRequest,
+	levels: readonly Level[],
+	reference: number,
+): number {
 	if (r.side === 'BUY') {
 		// A stop-market buy is priced at its trigger; it is checked again when it fires.
-		if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT') return round8((r.stopPrice ?? reference) * (r.quantity ?? 0));
+		if (r.type === 'STOP_LOSS' || r.type === 'TAKE_PROFIT')
+			return round8((r.stopPrice ?? reference) * (r.quantity ?? 0));
 		if (r.type !== 'MARKET') return round8((r.price ?? 0) * (r.quantity ?? 0));
 		if (r.quoteOrderQty !== undefined) return r.quoteOrderQty;
 		let left = r.quantity ?? 0;
@@ -777,9 +934,16 @@ function available(levels: readonly Level[], r: NewOrderRequest): number {
 }
 
 /** Binance's trigger rules: a stop-loss fires when the price moves against the position, a take-profit when it moves in favour. */
-function triggered(type: NewOrderRequest['type'], side: NewOrderRequest['side'], stopPrice: number, price: number): boolean {
-	if (type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT') return side === 'SELL' ? price <= stopPrice : price >= stopPrice;
-	if (type === 'TAKE_PROFIT' || type === 'TAKE_PROFIT_LIMIT') return side === 'SELL' ? price >= stopPrice : price <= stopPrice;
+function triggered(
+	type: NewOrderRequest['type'],
+	side: NewOrderRequest['side'],
+	stopPrice: number,
+	price: number,
+): boolean {
+	if (type === 'STOP_LOSS' || type === 'STOP_LOSS_LIMIT')
+		return side === 'SELL' ? price <= stopPrice : price >= stopPrice;
+	if (type === 'TAKE_PROFIT' || type === 'TAKE_PROFIT_LIMIT')
+		return side === 'SELL' ? price >= stopPrice : price <= stopPrice;
 	return false;
 }
 

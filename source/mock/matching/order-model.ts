@@ -1,12 +1,21 @@
 /** The matching engine's vocabulary: Binance's spot order model, as plain numbers. */
 
 export type Side = 'BUY' | 'SELL';
-export type OrderType = 'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
+export type OrderType =
+	'LIMIT' | 'MARKET' | 'LIMIT_MAKER' | 'STOP_LOSS' | 'STOP_LOSS_LIMIT' | 'TAKE_PROFIT' | 'TAKE_PROFIT_LIMIT';
 export type TimeInForce = 'GTC' | 'IOC' | 'FOK';
 export type OrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
 export type ExecutionType = 'NEW' | 'TRADE' | 'CANCELED' | 'EXPIRED' | 'REJECTED' | 'REPLACED';
 
-export const ORDER_TYPES: readonly OrderType[] = ['LIMIT', 'LIMIT_MAKER', 'MARKET', 'STOP_LOSS', 'STOP_LOSS_LIMIT', 'TAKE_PROFIT', 'TAKE_PROFIT_LIMIT'];
+export const ORDER_TYPES: readonly OrderType[] = [
+	'LIMIT',
+	'LIMIT_MAKER',
+	'MARKET',
+	'STOP_LOSS',
+	'STOP_LOSS_LIMIT',
+	'TAKE_PROFIT',
+	'TAKE_PROFIT_LIMIT',
+];
 
 /** Types that execute as a market order (once triggered, for the stop kinds). */
 export function isMarketLike(type: OrderType): boolean {
@@ -77,7 +86,14 @@ export interface NewOrderRequest {
 export type StpMode = 'NONE' | 'EXPIRE_TAKER' | 'EXPIRE_MAKER' | 'EXPIRE_BOTH' | 'DECREMENT' | 'TRANSFER';
 
 /** Binance's STP modes (enums.md). The mock's own orders never meet each other (takers walk the simulated book), so no mode ever acts. */
-export const STP_MODES: readonly StpMode[] = ['NONE', 'EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH', 'DECREMENT', 'TRANSFER'];
+export const STP_MODES: readonly StpMode[] = [
+	'NONE',
+	'EXPIRE_TAKER',
+	'EXPIRE_MAKER',
+	'EXPIRE_BOTH',
+	'DECREMENT',
+	'TRANSFER',
+];
 export const DEFAULT_STP_MODE: StpMode = 'EXPIRE_MAKER';
 
 /** Binance's TRAILING_DELTA filter bounds (BIPS), as on its spot symbols. */
@@ -178,7 +194,15 @@ export interface OrderOutcome {
 
 /** What happened, for user-data streams: one event per order change, one per balance change. */
 export type EngineEvent =
-	| {kind: 'order'; account: string; order: Order; execution: ExecutionType; fill?: Fill; origClientOrderId?: string; time: number}
+	| {
+			kind: 'order';
+			account: string;
+			order: Order;
+			execution: ExecutionType;
+			fill?: Fill;
+			origClientOrderId?: string;
+			time: number;
+	  }
 	| {kind: 'balances'; account: string; assets: Array<{asset: string; free: number; locked: number}>; time: number}
 	| {kind: 'balanceDelta'; account: string; asset: string; delta: number; time: number};
 

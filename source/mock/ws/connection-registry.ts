@@ -107,14 +107,17 @@ export class ConnectionRegistry {
 
 	/** Closes every socket with `code`; resolves when all are gone (stragglers are terminated after `graceMs`). */
 	async closeAll(code: number, reason: string, graceMs = 1000): Promise<void> {
-		const pending = [...this.sockets.keys()].map((ws) => new Promise<void>((resolve) => {
-			if (ws.readyState === WebSocket.CLOSED) {
-				resolve();
-				return;
-			}
-			ws.once('close', () => resolve());
-			ws.close(code, reason);
-		}));
+		const pending = [...this.sockets.keys()].map(
+			ws =>
+				new Promise<void>(resolve => {
+					if (ws.readyState === WebSocket.CLOSED) {
+						resolve();
+						return;
+					}
+					ws.once('close', () => resolve());
+					ws.close(code, reason);
+				}),
+		);
 		const timer = setTimeout(() => {
 			for (const ws of this.sockets.keys()) ws.terminate();
 		}, graceMs);

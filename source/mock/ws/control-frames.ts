@@ -44,19 +44,26 @@ export function parseControlFrame(text: string): ParsedControlFrame {
 	if (!('id' in record)) return fail(2, 'Invalid request: missing field `id`');
 	const id = parseId(record['id']);
 	if (id === undefined) {
-		return fail(2, 'Invalid request: request ID must be an unsigned integer or an alphanumeric string of at most 36 characters');
+		return fail(
+			2,
+			'Invalid request: request ID must be an unsigned integer or an alphanumeric string of at most 36 characters',
+		);
 	}
 	const method = record['method'];
 	if (method === undefined) return fail(2, 'Invalid request: missing field `method`', id);
 	if (typeof method !== 'string' || !(METHODS as readonly string[]).includes(method)) {
 		const shown = typeof method === 'string' ? method.slice(0, 40) : typeof method;
-		return fail(2, `Invalid request: unknown variant \`${shown}\`, expected one of ${METHODS.map((name) => `\`${name}\``).join(', ')}`, id);
+		return fail(
+			2,
+			`Invalid request: unknown variant \`${shown}\`, expected one of ${METHODS.map(name => `\`${name}\``).join(', ')}`,
+			id,
+		);
 	}
 	const params = record['params'];
 	switch (method) {
 		case 'SUBSCRIBE':
 		case 'UNSUBSCRIBE': {
-			if (!Array.isArray(params) || params.length === 0 || !params.every((param) => typeof param === 'string')) {
+			if (!Array.isArray(params) || params.length === 0 || !params.every(param => typeof param === 'string')) {
 				return fail(2, `Invalid request: ${method} needs \`params\` as a non-empty array of stream names`, id);
 			}
 			return {ok: true, frame: {method, id, streams: params}};

@@ -43,7 +43,7 @@ function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void
 	socket.once('finish', () => socket.destroy());
 	socket.end(
 		`HTTP/1.1 ${status} ${HTTP_STATUS_TEXT[status]}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-		`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
 	);
 }
 
@@ -52,7 +52,11 @@ function rejectUpgrade(socket: Duplex, status: 400 | 404, message: string): void
  * (market streams raw and combined, bare connections with control frames, the legacy listenKey stream,
  * and the WebSocket API at /ws-api/v3) and answers other upgrade paths with 404.
  */
-export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, options: WebSocketLayerOptions = {}): WebSocketLayer {
+export function attachWebSocketLayer(
+	server: http.Server,
+	deps: WebSocketDeps,
+	options: WebSocketLayerOptions = {},
+): WebSocketLayer {
 	const maxStreams = options.maxStreamsPerConnection ?? 1024;
 	const limits = {maxIncomingPerSecond: options.maxIncomingPerSecond ?? 5, maxStreams};
 	const registry = new ConnectionRegistry();
@@ -61,13 +65,14 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 	// The hook closures run only once connections exist, after `producers` is initialised.
 	const hub: StreamHub = new StreamHub({
 		stalled,
-		streamAdded: (entry) => producers.streamAdded(entry),
-		streamRemoved: (entry) => producers.streamRemoved(entry),
+		streamAdded: entry => producers.streamAdded(entry),
+		streamRemoved: entry => producers.streamRemoved(entry),
 	});
 	const producers = new MarketProducers(deps.market, hub);
 	const users = new UserDataHub(deps.users, stalled);
 	const api = options.api;
-	const resolve: KeyResolver = options.keys ?? (api ? (apiKey) => resolveApiKey(api.credentials, api.keys, apiKey) : hmacResolver(deps.credentials));
+	const resolve: KeyResolver =
+		options.keys ?? (api ? apiKey => resolveApiKey(api.credentials, api.keys, apiKey) : hmacResolver(deps.credentials));
 
 	/** Sockets of each listen key, so closing or expiring the key ends them. */
 	const listenKeySockets = new Map<string, Set<WebSocket>>();
@@ -85,7 +90,11 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 		},
 	});
 
-	const wss = new WebSocketServer({noServer: true, perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 64 * 1024});
+	const wss = new WebSocketServer({
+		noServer: true,
+		perMessageDeflate: false,
+		maxPayload: options.maxPayloadBytes ?? 64 * 1024,
+	});
 
 	function onUpgrade(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		socket.on('error', () => socket.destroy());
@@ -98,15 +107,15 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 
 	function accept(request: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 		const route = routeUpgrade(request.url ?? '/', {
-			hasSymbol: (symbol) => deps.market.hasSymbol(symbol),
-			apiKeyForListenKey: (listenKey) => listenKeys.apiKeyFor(listenKey),
+			hasSymbol: symbol => deps.market.hasSymbol(symbol),
+			apiKeyForListenKey: listenKey => listenKeys.apiKeyFor(listenKey),
 			maxStreams,
 		});
 		if (route.kind === 'reject') {
 			rejectUpgrade(socket, route.status, route.message);
 			return;
 		}
-		wss.handleUpgrade(request, socket, head, (ws) => {
+		wss.handleUpgrade(request, socket, head, ws => {
 			// A misbehaving client (bad UTF-8, oversized frame, reset) closes its own socket, never the server.
 			ws.on('error', () => ws.terminate());
 			registry.add(ws);
@@ -117,7 +126,18 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 			}
 			switch (route.kind) {
 				case 'market':
-					new MarketConnection(ws, {hub, registry, hasSymbol: (symbol) => deps.market.hasSymbol(symbol), limits, ...(observer ? {observer} : {})}, route.combined, route.streams);
+					new MarketConnection(
+						ws,
+						{
+							hub,
+							registry,
+							hasSymbol: symbol => deps.market.hasSymbol(symbol),
+							limits,
+							...(observer ? {observer} : {}),
+						},
+						route.combined,
+						route.streams,
+					);
 					return;
 				case 'wsApi':
 					new WsApiSession(ws, {
@@ -181,7 +201,7 @@ export function attachWebSocketLayer(server: http.Server, deps: WebSocketDeps, o
 				listenKeys.stop();
 				registry.stopHeartbeat();
 				await registry.closeAll(1001, 'Server shutting down');
-				await new Promise<void>((resolve) => wss.close(() => resolve()));
+				await new Promise<void>(resolve => wss.close(() => resolve()));
 			})();
 			return closing;
 		},

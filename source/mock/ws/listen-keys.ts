@@ -29,7 +29,10 @@ export class ListenKeyStore implements ListenKeyRegistry {
 	private readonly keys = new Map<string, ListenKeyRecord>();
 	private sweeper: NodeJS.Timeout | undefined;
 
-	constructor(private readonly ttlMs: number, private readonly events: ListenKeyEvents) {}
+	constructor(
+		private readonly ttlMs: number,
+		private readonly events: ListenKeyEvents,
+	) {}
 
 	create(apiKey: string): string {
 		this.sweep();

@@ -34,7 +34,12 @@ export class MarketConnection implements StreamSubscriber {
 	private readonly arrivals: number[] = [];
 	private closed = false;
 
-	constructor(private readonly ws: WebSocket, private readonly context: MarketConnectionContext, combined: boolean, initial: StreamSpec[]) {
+	constructor(
+		private readonly ws: WebSocket,
+		private readonly context: MarketConnectionContext,
+		combined: boolean,
+		initial: StreamSpec[],
+	) {
 		this.combined = combined;
 		for (const spec of initial) this.subscribe(spec);
 		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
@@ -70,7 +75,10 @@ export class MarketConnection implements StreamSubscriber {
 	private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
 		if (this.closed) return;
 		if (this.overRate()) {
-			this.closeWith(CLOSE_POLICY_VIOLATION, `Too many messages: more than ${this.context.limits.maxIncomingPerSecond} per second`);
+			this.closeWith(
+				CLOSE_POLICY_VIOLATION,
+				`Too many messages: more than ${this.context.limits.maxIncomingPerSecond} per second`,
+			);
 			return;
 		}
 		if (isBinary) {
@@ -96,16 +104,20 @@ export class MarketConnection implements StreamSubscriber {
 			case 'SUBSCRIBE': {
 				const specs: StreamSpec[] = [];
 				for (const name of frame.streams) {
-					const parsed = parseStreamName(name, (symbol) => this.context.hasSymbol(symbol));
+					const parsed = parseStreamName(name, symbol => this.context.hasSymbol(symbol));
 					if (!parsed.ok) {
 						this.replyError(2, `Invalid request: ${parsed.error}`, frame.id);
 						return;
 					}
 					specs.push(parsed.spec);
 				}
-				const added = new Set(specs.map((spec) => spec.name).filter((name) => !this.streams.has(name)));
+				const added = new Set(specs.map(spec => spec.name).filter(name => !this.streams.has(name)));
 				if (this.streams.size + added.size > this.context.limits.maxStreams) {
-					this.replyError(2, `Invalid request: too many streams (at most ${this.context.limits.maxStreams} per connection)`, frame.id);
+					this.replyError(
+						2,
+						`Invalid request: too many streams (at most ${this.context.limits.maxStreams} per connection)`,
+						frame.id,
+					);
 					return;
 				}
 				for (const spec of specs) this.subscribe(spec);
@@ -114,7 +126,7 @@ export class MarketConnection implements StreamSubscriber {
 			}
 			case 'UNSUBSCRIBE':
 				for (const name of frame.streams) {
-					const parsed = parseStreamName(name, (symbol) => this.context.hasSymbol(symbol));
+					const parsed = parseStreamName(name, symbol => this.context.hasSymbol(symbol));
 					this.unsubscribe(parsed.ok ? parsed.spec.name : name);
 				}
 				this.reply({result: null, id: frame.id});

@@ -30,11 +30,14 @@ export class MarketProducers {
 	private lastSecond = 0;
 	private lastTwoSeconds = 0;
 
-	constructor(private readonly market: MarketFeed, private readonly hub: StreamHub) {}
+	constructor(
+		private readonly market: MarketFeed,
+		private readonly hub: StreamHub,
+	) {}
 
 	start(): void {
-		this.unsubscribes.push(this.market.onTrade((trade) => this.safely(() => this.onTrade(trade))));
-		this.unsubscribes.push(this.market.onDepthUpdate((update) => this.safely(() => this.onDepth(update))));
+		this.unsubscribes.push(this.market.onTrade(trade => this.safely(() => this.onTrade(trade))));
+		this.unsubscribes.push(this.market.onDepthUpdate(update => this.safely(() => this.onDepth(update))));
 		const now = this.market.now();
 		this.lastSecond = Math.floor(now / 1000);
 		this.lastTwoSeconds = Math.floor(now / 2000);
@@ -84,8 +87,17 @@ export class MarketProducers {
 		if (this.hub.has(aggName)) {
 			// One aggregate per simulated trade, so the aggregate id can be the trade id (matches a REST aggTrades built the same way).
 			this.hub.publish(aggName, {
-				e: 'aggTrade', E: trade.E, s: trade.s, a: trade.t, p: trade.p, q: trade.q,
-				f: trade.t, l: trade.t, T: trade.T, m: trade.m, M: true,
+				e: 'aggTrade',
+				E: trade.E,
+				s: trade.s,
+				a: trade.t,
+				p: trade.p,
+				q: trade.q,
+				f: trade.t,
+				l: trade.t,
+				T: trade.T,
+				m: trade.m,
+				M: true,
 			});
 		}
 	}
@@ -99,7 +111,13 @@ export class MarketProducers {
 			// Book changes arrive in 100 ms batches, which is the natural throttle; push only if the top of book moved.
 			const ticker = this.market.bookTicker(update.s);
 			const previous = this.lastBookTicker.get(update.s);
-			if (!previous || previous.b !== ticker.b || previous.B !== ticker.B || previous.a !== ticker.a || previous.A !== ticker.A) {
+			if (
+				!previous ||
+				previous.b !== ticker.b ||
+				previous.B !== ticker.B ||
+				previous.a !== ticker.a ||
+				previous.A !== ticker.A
+			) {
 				this.lastBookTicker.set(update.s, ticker);
 				this.hub.publish(bookTickerName, ticker);
 			}
@@ -149,10 +167,18 @@ export class MarketProducers {
 				if (spec.symbol && newSecond) this.hub.publishTo(entry, this.market.ticker(spec.symbol));
 				return;
 			case 'allMiniTickers':
-				if (newSecond) this.hub.publishTo(entry, this.market.symbols().map((symbol) => this.market.miniTicker(symbol)));
+				if (newSecond)
+					this.hub.publishTo(
+						entry,
+						this.market.symbols().map(symbol => this.market.miniTicker(symbol)),
+					);
 				return;
 			case 'allTickers':
-				if (newSecond) this.hub.publishTo(entry, this.market.symbols().map((symbol) => this.market.ticker(symbol)));
+				if (newSecond)
+					this.hub.publishTo(
+						entry,
+						this.market.symbols().map(symbol => this.market.ticker(symbol)),
+					);
 				return;
 			case 'kline':
 				if (spec.symbol && (spec.interval === '1s' ? newSecond : newTwoSeconds)) {
@@ -169,8 +195,13 @@ export class MarketProducers {
 		if (!pending) return;
 		this.pendingDiffs.delete(symbol);
 		this.hub.publishTo(entry, {
-			e: 'depthUpdate', E: now, s: symbol, U: pending.U, u: pending.u,
-			b: [...pending.bids], a: [...pending.asks],
+			e: 'depthUpdate',
+			E: now,
+			s: symbol,
+			U: pending.U,
+			u: pending.u,
+			b: [...pending.bids],
+			a: [...pending.asks],
 		});
 	}
 

@@ -1,7 +1,22 @@
 /** Binance market stream names (`btcusdt@trade`, `btcusdt@depth20@100ms`, `!ticker@arr`) parsed into what to push. */
 
 export const KLINE_INTERVALS: ReadonlySet<string> = new Set([
-	'1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M',
+	'1s',
+	'1m',
+	'3m',
+	'5m',
+	'15m',
+	'30m',
+	'1h',
+	'2h',
+	'4h',
+	'6h',
+	'8h',
+	'12h',
+	'1d',
+	'3d',
+	'1w',
+	'1M',
 ]);
 
 export type StreamKind =
@@ -27,14 +42,22 @@ export type ParsedStream = {ok: true; spec: StreamSpec} | {ok: false; error: str
 
 function kindOf(suffix: string): StreamKind | undefined {
 	switch (suffix) {
-		case 'trade': return {kind: 'trade'};
-		case 'aggTrade': return {kind: 'aggTrade'};
-		case 'bookTicker': return {kind: 'bookTicker'};
-		case 'miniTicker': return {kind: 'miniTicker'};
-		case 'ticker': return {kind: 'ticker'};
-		case 'depth': return {kind: 'diffDepth', speedMs: 1000};
-		case 'depth@100ms': return {kind: 'diffDepth', speedMs: 100};
-		default: break;
+		case 'trade':
+			return {kind: 'trade'};
+		case 'aggTrade':
+			return {kind: 'aggTrade'};
+		case 'bookTicker':
+			return {kind: 'bookTicker'};
+		case 'miniTicker':
+			return {kind: 'miniTicker'};
+		case 'ticker':
+			return {kind: 'ticker'};
+		case 'depth':
+			return {kind: 'diffDepth', speedMs: 1000};
+		case 'depth@100ms':
+			return {kind: 'diffDepth', speedMs: 100};
+		default:
+			break;
 	}
 	if (suffix.startsWith('kline_')) {
 		const interval = suffix.slice('kline_'.length);

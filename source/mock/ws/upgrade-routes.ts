@@ -13,12 +13,13 @@ export interface RouteContext {
 }
 
 function parseAll(names: string[], context: RouteContext): {streams: StreamSpec[]} | {error: string} {
-	if (names.length > context.maxStreams) return {error: `too many streams: ${names.length} (at most ${context.maxStreams} per connection)`};
+	if (names.length > context.maxStreams)
+		return {error: `too many streams: ${names.length} (at most ${context.maxStreams} per connection)`};
 	const streams: StreamSpec[] = [];
 	for (const name of names) {
-		const parsed = parseStreamName(name, (symbol) => context.hasSymbol(symbol));
+		const parsed = parseStreamName(name, symbol => context.hasSymbol(symbol));
 		if (!parsed.ok) return {error: parsed.error};
-		if (!streams.some((stream) => stream.name === parsed.spec.name)) streams.push(parsed.spec);
+		if (!streams.some(stream => stream.name === parsed.spec.name)) streams.push(parsed.spec);
 	}
 	return {streams};
 }
@@ -38,17 +39,23 @@ export function routeUpgrade(rawUrl: string, context: RouteContext): UpgradeRout
 	const path = url.pathname.replace(/\/+$/, '');
 	if (path === '/ws-api/v3') return {kind: 'wsApi'};
 	if (path === '/stream') {
-		const names = (url.searchParams.get('streams') ?? '').split('/').filter((name) => name !== '');
+		const names = (url.searchParams.get('streams') ?? '').split('/').filter(name => name !== '');
 		const parsed = parseAll(names, context);
-		if ('error' in parsed) return {kind: 'reject', status: 400, message: `Invalid combined stream request: ${parsed.error}`};
+		if ('error' in parsed)
+			return {kind: 'reject', status: 400, message: `Invalid combined stream request: ${parsed.error}`};
 		return {kind: 'market', combined: true, streams: parsed.streams};
 	}
 	if (path === '/ws') return {kind: 'market', combined: false, streams: []};
-	if (!path.startsWith('/ws/')) return {kind: 'reject', status: 404, message: `No WebSocket endpoint at ${path || '/'}`};
+	if (!path.startsWith('/ws/'))
+		return {kind: 'reject', status: 404, message: `No WebSocket endpoint at ${path || '/'}`};
 	const segments = path.slice('/ws/'.length).split('/');
 	const [segment] = segments;
 	if (segment === undefined || segments.length > 1) {
-		return {kind: 'reject', status: 400, message: 'A raw stream path carries one stream (/ws/<stream>); use /stream?streams=a/b for several'};
+		return {
+			kind: 'reject',
+			status: 400,
+			message: 'A raw stream path carries one stream (/ws/<stream>); use /stream?streams=a/b for several',
+		};
 	}
 	if (/^\d+$/.test(segment)) return {kind: 'market', combined: false, streams: []};
 	if (segment.includes('@')) {
@@ -64,5 +71,9 @@ export function routeUpgrade(rawUrl: string, context: RouteContext): UpgradeRout
 	}
 	const apiKey = context.apiKeyForListenKey(segment);
 	if (apiKey !== undefined) return {kind: 'listenKey', listenKey: segment, apiKey};
-	return {kind: 'reject', status: 404, message: 'Unknown or expired listenKey, and not a stream name (stream names contain @)'};
+	return {
+		kind: 'reject',
+		status: 404,
+		message: 'Unknown or expired listenKey, and not a stream name (stream names contain @)',
+	};
 }

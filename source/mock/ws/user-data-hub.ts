@@ -8,7 +8,10 @@ export class UserDataHub {
 	private readonly sinks = new Map<string, Set<UserEventSink>>();
 	private unsubscribe: Unsubscribe | undefined;
 
-	constructor(private readonly users: UserDataFeed, private readonly stalled: () => boolean) {}
+	constructor(
+		private readonly users: UserDataFeed,
+		private readonly stalled: () => boolean,
+	) {}
 
 	start(): void {
 		this.unsubscribe = this.users.onUserEvent((apiKey, event) => {

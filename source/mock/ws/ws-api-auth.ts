@@ -15,13 +15,17 @@ export interface WsApiError {
 export type KeyResolver = (apiKey: string) => ResolvedKey | undefined;
 
 /** `account` is the account's primary key (what the engine and user-data streams know it by). */
-export type AuthResult = {ok: true; apiKey: string; account: string; keyType: ApiKeyType} | {ok: false; error: WsApiError};
+export type AuthResult =
+	{ok: true; apiKey: string; account: string; keyType: ApiKeyType} | {ok: false; error: WsApiError};
 
 const DEFAULT_RECV_WINDOW = 5000;
 const MAX_RECV_WINDOW = 60_000;
 
 function mandatory(name: string): {ok: false; error: WsApiError} {
-	return {ok: false, error: {status: 400, code: -1102, msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`}};
+	return {
+		ok: false,
+		error: {status: 400, code: -1102, msg: `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`},
+	};
 }
 
 function integerParam(value: unknown): number | undefined {
@@ -32,7 +36,7 @@ function integerParam(value: unknown): number | undefined {
 
 /** HMAC keys only, from the contract's credential store (a WebSocket layer without the REST context). */
 export function hmacResolver(credentials: CredentialStore): KeyResolver {
-	return (apiKey) => {
+	return apiKey => {
 		const secret = credentials.secretFor(apiKey);
 		return secret === undefined ? undefined : {type: 'HMAC', credential: {type: 'HMAC', secret}, account: apiKey};
 	};
@@ -41,9 +45,9 @@ export function hmacResolver(credentials: CredentialStore): KeyResolver {
 /** What the WebSocket API signs: every parameter but `signature`, sorted by key, as `k=v` joined with `&`. */
 export function signaturePayload(params: Record<string, unknown>): string {
 	return Object.keys(params)
-		.filter((key) => key !== 'signature')
+		.filter(key => key !== 'signature')
 		.sort()
-		.map((key) => `${key}=${String(params[key])}`)
+		.map(key => `${key}=${String(params[key])}`)
 		.join('&');
 }
 
@@ -56,7 +60,8 @@ export function checkTiming(params: Record<string, unknown>, serverTime: number)
 	if (params['recvWindow'] !== undefined) {
 		const parsed = integerParam(params['recvWindow']);
 		if (parsed === undefined) return mandatory('recvWindow').error;
-		if (parsed > MAX_RECV_WINDOW) return {status: 400, code: -1131, msg: `recvWindow must be less than ${MAX_RECV_WINDOW}.`};
+		if (parsed > MAX_RECV_WINDOW)
+			return {status: 400, code: -1131, msg: `recvWindow must be less than ${MAX_RECV_WINDOW}.`};
 		recvWindow = parsed;
 	}
 	if (!(timestamp < serverTime + 1000 && serverTime - timestamp <= recvWindow)) {
@@ -66,7 +71,11 @@ export function checkTiming(params: Record<string, unknown>, serverTime: number)
 }
 
 /** Checks a SIGNED WebSocket API request (HMAC, RSA or Ed25519 key) the way Binance does, in Binance's order of checks. */
-export function verifySignedParams(params: Record<string, unknown>, resolve: KeyResolver, serverTime: number): AuthResult {
+export function verifySignedParams(
+	params: Record<string, unknown>,
+	resolve: KeyResolver,
+	serverTime: number,
+): AuthResult {
 	const apiKey = params['apiKey'];
 	if (typeof apiKey !== 'string' || apiKey === '') return mandatory('apiKey');
 	if (integerParam(params['timestamp']) === undefined) return mandatory('timestamp');
@@ -75,7 +84,8 @@ export function verifySignedParams(params: Record<string, unknown>, resolve: Key
 	if (params['recvWindow'] !== undefined) {
 		const parsed = integerParam(params['recvWindow']);
 		if (parsed === undefined) return mandatory('recvWindow');
-		if (parsed > MAX_RECV_WINDOW) return {ok: false, error: {status: 400, code: -1131, msg: `recvWindow must be less than ${MAX_RECV_WINDOW}.`}};
+		if (parsed > MAX_RECV_WINDOW)
+			return {ok: false, error: {status: 400, code: -1131, msg: `recvWindow must be less than ${MAX_RECV_WINDOW}.`}};
 	}
 	if (!/^[A-Za-z0-9]{1,128}$/.test(apiKey)) {
 		return {ok: false, error: {status: 401, code: -2014, msg: 'API-key format invalid.'}};

@@ -40,7 +40,7 @@ export const WS_API_ROUTES: Readonly<Record<string, string>> = {
 	'orderList.status': 'GET /api/v3/orderList',
 	'orderList.cancel': 'DELETE /api/v3/orderList',
 	'openOrderLists.status': 'GET /api/v3/openOrderList',
-	'allOrderLists': 'GET /api/v3/allOrderList',
+	allOrderLists: 'GET /api/v3/allOrderList',
 	// account
 	'account.status': 'GET /api/v3/account',
 	'account.commission': 'GET /api/v3/account/commission',
@@ -62,7 +62,12 @@ const AUTH_PARAMS = ['apiKey', 'signature', 'timestamp', 'recvWindow'];
 export type MethodOutcome = {result: unknown; rateLimits?: unknown[]} | {error: WsApiError; rateLimits?: unknown[]};
 
 const apiError = (error: ApiError): {error: WsApiError} => ({
-	error: {status: error.status, code: error.code, msg: error.msg, ...(error instanceof ApiErrorWithData ? {data: error.data} : {})},
+	error: {
+		status: error.status,
+		code: error.code,
+		msg: error.msg,
+		...(error instanceof ApiErrorWithData ? {data: error.data} : {}),
+	},
 });
 
 /** JSON parameter values as REST would carry them: strings as sent, arrays and objects as JSON (e.g. `symbols`). */
@@ -93,7 +98,9 @@ export class WsApiGateway {
 
 	/** Methods served on this connection, for the unknown-method message. */
 	methods(): string[] {
-		return Object.keys({...WS_API_ROUTES, ...(this.ctx.legacyUserData ? LEGACY_ROUTES : {})}).filter((m) => this.routeKeyFor(m) !== undefined);
+		return Object.keys({...WS_API_ROUTES, ...(this.ctx.legacyUserData ? LEGACY_ROUTES : {})}).filter(
+			m => this.routeKeyFor(m) !== undefined,
+		);
 	}
 
 	/** `sessionAccount`: the account a `session.logon` authenticated, used when the request carries no apiKey. */
@@ -122,12 +129,34 @@ export class WsApiGateway {
 		if (observer) observer.request(path, Date.now());
 		const verdict = ctx.limiter.charge(this.ip, weight, now);
 		if (observer && verdict.kind === 'ok') observer.charged(verdict.used, Date.now());
-		const limits: unknown[] = [{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: ctx.limiter.options.weightPerWindow, count: verdict.used}];
+		const limits: unknown[] = [
+			{
+				rateLimitType: 'REQUEST_WEIGHT',
+				interval: 'MINUTE',
+				intervalNum: 1,
+				limit: ctx.limiter.options.weightPerWindow,
+				count: verdict.used,
+			},
+		];
 		if (verdict.kind === 'banned') {
-			return {error: {status: 418, code: -1003, msg: `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`}, rateLimits: limits};
+			return {
+				error: {
+					status: 418,
+					code: -1003,
+					msg: `Way too much request weight used; IP banned until ${verdict.until}. Please use WebSocket Streams for live updates to avoid bans.`,
+				},
+				rateLimits: limits,
+			};
 		}
 		if (verdict.kind === 'limited') {
-			return {error: {status: 429, code: -1003, msg: `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`}, rateLimits: limits};
+			return {
+				error: {
+					status: 429,
+					code: -1003,
+					msg: `Too much request weight used; current limit is ${ctx.limiter.options.weightPerWindow} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
+				},
+				rateLimits: limits,
+			};
 		}
 		try {
 			let account = '';
@@ -140,12 +169,24 @@ export class WsApiGateway {
 			if (route.order) {
 				const counted = ctx.orders.count(account, ctx.now());
 				limits.push(
-					{rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: ctx.orders.per10s, count: counted.count10s},
+					{
+						rateLimitType: 'ORDERS',
+						interval: 'SECOND',
+						intervalNum: 10,
+						limit: ctx.orders.per10s,
+						count: counted.count10s,
+					},
 					{rateLimitType: 'ORDERS', interval: 'DAY', intervalNum: 1, limit: ctx.orders.perDay, count: counted.countDay},
 				);
 				if (counted.exceeded) {
-					const limit = counted.exceeded === '10s' ? `${ctx.orders.per10s} orders per 10 SECOND` : `${ctx.orders.perDay} orders per 1 DAY`;
-					return {error: {status: 429, code: -1015, msg: `Too many new orders; current limit is ${limit}.`}, rateLimits: limits};
+					const limit =
+						counted.exceeded === '10s'
+							? `${ctx.orders.per10s} orders per 10 SECOND`
+							: `${ctx.orders.perDay} orders per 1 DAY`;
+					return {
+						error: {status: 429, code: -1015, msg: `Too many new orders; current limit is ${limit}.`},
+						rateLimits: limits,
+					};
 				}
 			}
 			const startedAt = performance.now();
@@ -153,7 +194,8 @@ export class WsApiGateway {
 			try {
 				reply = route.handle(ctx, {method: routeKey.slice(0, space), path, params, apiKey: account, ip: this.ip});
 			} catch (error) {
-				if (observer && route.order && error instanceof ApiError) this.observeOrder(raw, account, startedAt, undefined, error.code);
+				if (observer && route.order && error instanceof ApiError)
+					this.observeOrder(raw, account, startedAt, undefined, error.code);
 				throw error;
 			}
 			if (observer && route.order) this.observeOrder(raw, account, startedAt, reply.order);
@@ -170,8 +212,14 @@ export class WsApiGateway {
 		}
 	}
 
-	private observeOrder(raw: Record<string, unknown>, account: string, startedAt: number, order: {status: string; clientOrderId: string} | undefined, code?: number): void {
-		const text = (name: string) => (typeof raw[name] === 'string' ? (raw[name]) : undefined);
+	private observeOrder(
+		raw: Record<string, unknown>,
+		account: string,
+		startedAt: number,
+		order: {status: string; clientOrderId: string} | undefined,
+		code?: number,
+	): void {
+		const text = (name: string) => (typeof raw[name] === 'string' ? raw[name] : undefined);
 		const sent = text('newClientOrderId');
 		const ack: OrderAck = {
 			status: order?.status ?? 'REJECTED',
@@ -187,7 +235,12 @@ export class WsApiGateway {
 	}
 
 	/** A signature in the request wins; otherwise the logged-on session's key (the timestamp is still required). */
-	private authenticate(raw: Record<string, unknown>, signed: boolean, sessionAccount: string | undefined, now: number): {account: string} | {error: WsApiError} {
+	private authenticate(
+		raw: Record<string, unknown>,
+		signed: boolean,
+		sessionAccount: string | undefined,
+		now: number,
+	): {account: string} | {error: WsApiError} {
 		const explicit = raw['apiKey'] !== undefined || raw['signature'] !== undefined;
 		if (!explicit && sessionAccount !== undefined) {
 			if (!signed) return {account: sessionAccount};
@@ -197,9 +250,18 @@ export class WsApiGateway {
 		if (!signed) {
 			// USER_STREAM-style methods: the key alone.
 			const apiKey = raw['apiKey'];
-			if (typeof apiKey !== 'string' || apiKey === '') return {error: {status: 400, code: -1102, msg: "Mandatory parameter 'apiKey' was not sent, was empty/null, or malformed."}};
+			if (typeof apiKey !== 'string' || apiKey === '')
+				return {
+					error: {
+						status: 400,
+						code: -1102,
+						msg: "Mandatory parameter 'apiKey' was not sent, was empty/null, or malformed.",
+					},
+				};
 			const key = this.resolve(apiKey);
-			return key ? {account: key.account} : {error: {status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'}};
+			return key
+				? {account: key.account}
+				: {error: {status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'}};
 		}
 		const auth = verifySignedParams(raw, this.resolve, now);
 		return auth.ok ? {account: auth.account} : {error: auth.error};

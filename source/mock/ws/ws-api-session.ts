@@ -34,7 +34,17 @@ interface Subscription {
 type Outcome = MethodOutcome;
 
 const CLOSE_UNSUPPORTED_DATA = 1003;
-const SESSION_METHODS = ['ping', 'time', 'session.logon', 'session.status', 'session.logout', 'session.subscriptions', 'userDataStream.subscribe', 'userDataStream.subscribe.signature', 'userDataStream.unsubscribe'];
+const SESSION_METHODS = [
+	'ping',
+	'time',
+	'session.logon',
+	'session.status',
+	'session.logout',
+	'session.subscriptions',
+	'userDataStream.subscribe',
+	'userDataStream.subscribe.signature',
+	'userDataStream.unsubscribe',
+];
 
 function badRequest(code: number, msg: string): {error: WsApiError} {
 	return {error: {status: 400, code, msg}};
@@ -62,7 +72,10 @@ export class WsApiSession {
 	private nextSubscriptionId = 0;
 	private readonly subscriptions = new Map<number, Subscription>();
 
-	constructor(private readonly ws: WebSocket, private readonly context: WsApiContext) {
+	constructor(
+		private readonly ws: WebSocket,
+		private readonly context: WsApiContext,
+	) {
 		this.connectedSince = context.now();
 		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
 		ws.once('close', () => this.dispose());
@@ -127,9 +140,16 @@ export class WsApiSession {
 			outcome = this.handle(method.replace(/^v3\//, ''), params as Record<string, unknown>);
 		} catch (error) {
 			// A failure behind one request is that request's 500, never the server's crash.
-			outcome = {error: {status: 500, code: -1000, msg: `An unknown error occurred while processing the request: ${(error as Error).message}`}};
+			outcome = {
+				error: {
+					status: 500,
+					code: -1000,
+					msg: `An unknown error occurred while processing the request: ${(error as Error).message}`,
+				},
+			};
 		}
-		if (this.context.microseconds && 'result' in outcome) outcome = {...outcome, result: toMicroseconds(outcome.result, method.replace(/^v3\//, ''))};
+		if (this.context.microseconds && 'result' in outcome)
+			outcome = {...outcome, result: toMicroseconds(outcome.result, method.replace(/^v3\//, ''))};
 		this.respond(id, outcome);
 	}
 
@@ -143,7 +163,8 @@ export class WsApiSession {
 				const auth = verifySignedParams(params, this.context.resolve, this.context.now());
 				if (!auth.ok) return {error: auth.error};
 				// Binance: "Only Ed25519 keys are supported for this feature."
-				if (auth.keyType !== 'ED25519') return {error: {status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'}};
+				if (auth.keyType !== 'ED25519')
+					return {error: {status: 401, code: -2015, msg: 'Invalid API-key, IP, or permissions for action.'}};
 				this.setLoggedOn(auth.apiKey, auth.account);
 				return {result: this.status()};
 			}
@@ -153,10 +174,16 @@ export class WsApiSession {
 				this.setLoggedOn(undefined);
 				return {result: this.status()};
 			case 'session.subscriptions':
-				return {result: [...this.subscriptions.keys()].map((subscriptionId) => ({subscriptionId}))};
+				return {result: [...this.subscriptions.keys()].map(subscriptionId => ({subscriptionId}))};
 			case 'userDataStream.subscribe':
 				if (this.apiKey === undefined) {
-					return {error: {status: 401, code: -1002, msg: 'You are not authorized to execute this request: call session.logon first, or use userDataStream.subscribe.signature.'}};
+					return {
+						error: {
+							status: 401,
+							code: -1002,
+							msg: 'You are not authorized to execute this request: call session.logon first, or use userDataStream.subscribe.signature.',
+						},
+					};
 				}
 				return this.subscribe(this.account!);
 			case 'userDataStream.subscribe.signature': {
@@ -170,7 +197,10 @@ export class WsApiSession {
 				const gateway = this.context.gateway;
 				if (gateway?.routeKeyFor(method) !== undefined) return gateway.call(method, params, this.account);
 				const served = [...SESSION_METHODS, ...(gateway?.methods() ?? [])].join(', ');
-				return badRequest(-1102, `Unknown method '${method.slice(0, 60)}'. This mock's WebSocket API serves: ${served}.`);
+				return badRequest(
+					-1102,
+					`Unknown method '${method.slice(0, 60)}'. This mock's WebSocket API serves: ${served}.`,
+				);
 			}
 		}
 	}
@@ -182,7 +212,7 @@ export class WsApiSession {
 		const subscriptionId = this.nextSubscriptionId++;
 		// The wrapper's prefix is built once; each event only appends its JSON.
 		const prefix = `{"subscriptionId":${subscriptionId},"event":`;
-		const sink: UserEventSink = (eventJson) => this.context.registry.send(this.ws, `${prefix}${eventJson}}`);
+		const sink: UserEventSink = eventJson => this.context.registry.send(this.ws, `${prefix}${eventJson}}`);
 		this.subscriptions.set(subscriptionId, {apiKey, sink});
 		this.context.users.add(apiKey, sink);
 		this.context.observer?.subscribed(USER_DATA_SUBSCRIPTION);
@@ -215,9 +245,18 @@ export class WsApiSession {
 	}
 
 	private respond(id: RequestId, outcome: Outcome): void {
-		const message: Record<string, unknown> = 'result' in outcome
-			? {id, status: 200, result: outcome.result}
-			: {id, status: outcome.error.status, error: {code: outcome.error.code, msg: outcome.error.msg, ...(outcome.error.data === undefined ? {} : {data: outcome.error.data})}};
+		const message: Record<string, unknown> =
+			'result' in outcome
+				? {id, status: 200, result: outcome.result}
+				: {
+						id,
+						status: outcome.error.status,
+						error: {
+							code: outcome.error.code,
+							msg: outcome.error.msg,
+							...(outcome.error.data === undefined ? {} : {data: outcome.error.data}),
+						},
+					};
 		if (outcome.rateLimits) message['rateLimits'] = outcome.rateLimits;
 		this.context.registry.send(this.ws, JSON.stringify(message));
 	}

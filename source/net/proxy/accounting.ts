@@ -34,7 +34,7 @@ export function emptyStats(): ProxyStats {
 	return {
 		connections: {total: 0, open: 0, streams: 0, rest: 0, tunnels: 0, plain: 0, upgrades: 0, refused: 0, failed: 0},
 		bytes: {up: 0, down: 0},
-		effects: {'latency': 0, 'stall-streams': 0, 'drop-websockets': 0, 'reset': 0, 'blackhole': 0},
+		effects: {latency: 0, 'stall-streams': 0, 'drop-websockets': 0, reset: 0, blackhole: 0},
 		peakQueuedBytes: 0,
 	};
 }

@@ -4,7 +4,13 @@ import net from 'node:net';
 import type {Duplex} from 'node:stream';
 import type {ProxyStats} from './accounting.js';
 
-export function dial(targetHost: string, targetPort: number, timeoutMs: number, onReady: (socket: net.Socket) => void, onFail: (reason: string, code: string) => void): net.Socket {
+export function dial(
+	targetHost: string,
+	targetPort: number,
+	timeoutMs: number,
+	onReady: (socket: net.Socket) => void,
+	onFail: (reason: string, code: string) => void,
+): net.Socket {
 	const socket = net.connect({host: targetHost, port: targetPort, autoSelectFamily: true});
 	socket.setNoDelay(true);
 	let settled = false;
@@ -40,5 +46,7 @@ export function refuse(stats: ProxyStats, socket: Duplex, status: number, reason
 	if (status < 500) stats.connections.refused++;
 	socket.on('error', () => {});
 	const codeHeader = code && /^[A-Z0-9_]+$/.test(code) ? `x-drydock-error-code: ${code}\r\n` : '';
-	socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain\r\nconnection: close\r\n${codeHeader}content-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+	socket.end(
+		`HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}\r\ncontent-type: text/plain\r\nconnection: close\r\n${codeHeader}content-length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`,
+	);
 }

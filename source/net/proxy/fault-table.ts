@@ -39,14 +39,22 @@ export class FaultTable {
 	/** The faults in force now (ones whose time ran out are ended here too: this covers a busy event loop). */
 	active(): FaultEntry[] {
 		const now = Date.now();
-		if (this.entries.some(e => e.expiresAt !== null && e.expiresAt <= now)) for (const e of this.entries.filter(e => e.expiresAt !== null && e.expiresAt <= now)) this.remove(e);
+		if (this.entries.some(e => e.expiresAt !== null && e.expiresAt <= now))
+			for (const e of this.entries.filter(e => e.expiresAt !== null && e.expiresAt <= now)) this.remove(e);
 		return this.entries;
 	}
 
 	/** A new fault, in force until cleared or for `durationMs`; `keep` false: one-shot (recorded as ended at once by settle). */
 	add(fault: ProxyFault, durationMs: number | undefined, keep: boolean): FaultEntry {
 		const now = Date.now();
-		const entry: FaultEntry = {id: `p${this.nextFault++}`, fault: {...fault}, startedAt: now, expiresAt: durationMs === undefined ? null : now + durationMs, effects: 0, timer: null};
+		const entry: FaultEntry = {
+			id: `p${this.nextFault++}`,
+			fault: {...fault},
+			startedAt: now,
+			expiresAt: durationMs === undefined ? null : now + durationMs,
+			effects: 0,
+			timer: null,
+		};
 		if (durationMs !== undefined) {
 			entry.timer = setTimeout(() => this.remove(entry), durationMs);
 			entry.timer.unref();
@@ -76,7 +84,9 @@ export class FaultTable {
 
 	/** Ends the faults `which` picks (all when absent); returns how many ended. */
 	clear(which?: {id: string} | {kind: ProxyFault['kind']}): number {
-		const doomed = this.entries.filter(e => (which === undefined ? true : 'id' in which ? e.id === which.id : e.fault.kind === which.kind));
+		const doomed = this.entries.filter(e =>
+			which === undefined ? true : 'id' in which ? e.id === which.id : e.fault.kind === which.kind,
+		);
 		for (const e of doomed) this.remove(e);
 		return doomed.length;
 	}

@@ -12,12 +12,20 @@ export function serveRequest(state: ProxyState, req: http.IncomingMessage, res: 
 	const target = parseAbsolute(req.url ?? '');
 	if (state.closing() || !target || target.secure) {
 		stats.connections.refused++;
-		res.writeHead(400, {'content-type': 'text/plain', 'connection': 'close'}).end(target?.secure ? 'https:// goes through CONNECT' : `a proxy needs an absolute-form URL (http://host:port/path), got "${req.url ?? ''}"`);
+		res
+			.writeHead(400, {'content-type': 'text/plain', connection: 'close'})
+			.end(
+				target?.secure
+					? 'https:// goes through CONNECT'
+					: `a proxy needs an absolute-form URL (http://host:port/path), got "${req.url ?? ''}"`,
+			);
 		return;
 	}
 	if (!state.allow(target.host, target.port)) {
 		stats.connections.refused++;
-		res.writeHead(403, {'content-type': 'text/plain', 'connection': 'close'}).end(`target ${target.host}:${target.port} not allowed`);
+		res
+			.writeHead(403, {'content-type': 'text/plain', connection: 'close'})
+			.end(`target ${target.host}:${target.port} not allowed`);
 		return;
 	}
 	// One upstream connection per request (connection: close), so a request is a link of its own.
@@ -26,12 +34,22 @@ export function serveRequest(state: ProxyState, req: http.IncomingMessage, res: 
 	const headers = forwardHeaders(req.rawHeaders);
 	let upstreamReq: http.ClientRequest;
 	try {
-		upstreamReq = http.request({host: target.host, port: target.port, method: req.method, path: target.path, headers: [...headers, 'connection', 'close'], setHost: false, agent: false});
+		upstreamReq = http.request({
+			host: target.host,
+			port: target.port,
+			method: req.method,
+			path: target.path,
+			headers: [...headers, 'connection', 'close'],
+			setHost: false,
+			agent: false,
+		});
 	} catch (error) {
 		// A request Node will not send on (a bad header or path): refused, the proxy goes on.
 		stats.connections.refused++;
 		links.forget(link);
-		res.writeHead(400, {'content-type': 'text/plain', 'connection': 'close'}).end(`cannot forward: ${error instanceof Error ? error.message : String(error)}`);
+		res
+			.writeHead(400, {'content-type': 'text/plain', connection: 'close'})
+			.end(`cannot forward: ${error instanceof Error ? error.message : String(error)}`);
 		return;
 	}
 	link.upstream = upstreamReq;
@@ -40,13 +58,27 @@ export function serveRequest(state: ProxyState, req: http.IncomingMessage, res: 
 		if (!res.headersSent) {
 			stats.connections.failed++;
 			links.forget(link);
-			res.writeHead(502, {'content-type': 'text/plain', 'connection': 'close'}).end(`${target.host}:${target.port}: ${error.message}`);
+			res
+				.writeHead(502, {'content-type': 'text/plain', connection: 'close'})
+				.end(`${target.host}:${target.port}: ${error.message}`);
 		} else links.destroy(link, false);
 	});
-	link.pipes.push(new Pipe(req, upstreamReq, effects.hooks(link, 'up', () => upstreamReq.end()), state.highWater));
+	link.pipes.push(
+		new Pipe(
+			req,
+			upstreamReq,
+			effects.hooks(link, 'up', () => upstreamReq.end()),
+			state.highWater,
+		),
+	);
 	upstreamReq.on('response', upstreamRes => {
 		if (link.closed) return void upstreamRes.destroy();
-		const down = new Pipe(upstreamRes, res, effects.hooks(link, 'down', () => res.end()), state.highWater);
+		const down = new Pipe(
+			upstreamRes,
+			res,
+			effects.hooks(link, 'down', () => res.end()),
+			state.highWater,
+		);
 		link.pipes.push(down);
 		// The head travels with the body: delayed and held like it.
 		down.schedule(() => {

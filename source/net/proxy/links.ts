@@ -36,7 +36,20 @@ export class LinkTable {
 	constructor(private readonly stats: ProxyStats) {}
 
 	open(kind: LinkKind, client: Duplex, targetHost: string, targetPort: number): Link {
-		const link: Link = {id: this.nextLink++, kind, host: targetHost, port: targetPort, stream: null, client, upstream: null, pipes: [], judged: new Set(), silencedBy: new Set(), bursts: new RequestBursts(), closed: false};
+		const link: Link = {
+			id: this.nextLink++,
+			kind,
+			host: targetHost,
+			port: targetPort,
+			stream: null,
+			client,
+			upstream: null,
+			pipes: [],
+			judged: new Set(),
+			silencedBy: new Set(),
+			bursts: new RequestBursts(),
+			closed: false,
+		};
 		this.links.add(link);
 		const counts = this.stats.connections;
 		counts.total++;

@@ -17,7 +17,11 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Listens on `host:port` (a loopback host, checked by the caller) and serves every request with `state`. */
-export async function listen(state: ProxyState, host: string, port: number): Promise<{server: http.Server; url: string; port: number}> {
+export async function listen(
+	state: ProxyState,
+	host: string,
+	port: number,
+): Promise<{server: http.Server; url: string; port: number}> {
 	const server = http.createServer();
 	// Tunnels and long polls live as long as the client wants; the client's own timers decide.
 	server.requestTimeout = 0;
@@ -37,5 +41,9 @@ export async function listen(state: ProxyState, host: string, port: number): Pro
 		});
 	});
 	const address = server.address() as net.AddressInfo;
-	return {server, url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`, port: address.port};
+	return {
+		server,
+		url: `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`,
+		port: address.port,
+	};
 }

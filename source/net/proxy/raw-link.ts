@@ -10,7 +10,14 @@ import {Pipe} from './pipe.js';
 import type {ProxyState} from './proxy-state.js';
 
 /** Dials the target of a CONNECT or upgrade with the client paused; `start` splices the two once connected. */
-export function connectLink(state: ProxyState, link: Link, socket: Duplex, host: string, port: number, start: (ready: net.Socket) => void): void {
+export function connectLink(
+	state: ProxyState,
+	link: Link,
+	socket: Duplex,
+	host: string,
+	port: number,
+	start: (ready: net.Socket) => void,
+): void {
 	socket.pause();
 	const upstream = dial(
 		host,
@@ -35,11 +42,27 @@ export function connectLink(state: ProxyState, link: Link, socket: Duplex, host:
 }
 
 /** Both directions between a client socket and a raw upstream socket. */
-export function splice(state: ProxyState, link: Link, upstream: net.Socket, head: Buffer, preamble: Buffer | null): void {
+export function splice(
+	state: ProxyState,
+	link: Link,
+	upstream: net.Socket,
+	head: Buffer,
+	preamble: Buffer | null,
+): void {
 	link.upstream = upstream;
 	if (preamble) upstream.write(preamble);
-	const up = new Pipe(link.client, upstream, state.effects.hooks(link, 'up', () => upstream.end()), state.highWater);
-	const down = new Pipe(upstream, link.client, state.effects.hooks(link, 'down', () => link.client.end()), state.highWater);
+	const up = new Pipe(
+		link.client,
+		upstream,
+		state.effects.hooks(link, 'up', () => upstream.end()),
+		state.highWater,
+	);
+	const down = new Pipe(
+		upstream,
+		link.client,
+		state.effects.hooks(link, 'down', () => link.client.end()),
+		state.highWater,
+	);
 	link.pipes.push(up, down);
 	up.feed(head);
 }

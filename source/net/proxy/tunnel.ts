@@ -8,8 +8,10 @@ import {connectLink, splice} from './raw-link.js';
 
 export function serveConnect(state: ProxyState, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
 	const authority = parseAuthority(req.url ?? '');
-	if (state.closing() || !authority) return refuse(state.stats, socket, 400, `bad CONNECT target "${req.url ?? ''}" (expected host:port)`);
-	if (!state.allow(authority.host, authority.port)) return refuse(state.stats, socket, 403, `target ${authority.host}:${authority.port} not allowed`);
+	if (state.closing() || !authority)
+		return refuse(state.stats, socket, 400, `bad CONNECT target "${req.url ?? ''}" (expected host:port)`);
+	if (!state.allow(authority.host, authority.port))
+		return refuse(state.stats, socket, 403, `target ${authority.host}:${authority.port} not allowed`);
 	const link = state.links.open('tunnel', socket, authority.host, authority.port);
 	// TLS and other non-plaintext traffic can only be told apart by the target host.
 	if (state.isStreamHost(authority.host, authority.port) && !state.effects.admit(link, true)) return;

@@ -59,7 +59,9 @@ export class PriceReference {
 
 	async get(ctx: PhaseCtx, symbol: string): Promise<number> {
 		if (this.price !== null && Date.now() - this.at < this.maxAgeMs) return this.price;
-		const ticker = await ctx.call('fetchTicker', () => ctx.services.exchange.fetchTicker(symbol), {isTransient: isTransientError});
+		const ticker = await ctx.call('fetchTicker', () => ctx.services.exchange.fetchTicker(symbol), {
+			isTransient: isTransientError,
+		});
 		const price = ticker.last ?? (ticker.bid !== null && ticker.ask !== null ? (ticker.bid + ticker.ask) / 2 : null);
 		if (price === null || !(price > 0)) throw new Error(`${symbol}: the ticker has no price to size orders with`);
 		this.update(price);
@@ -76,11 +78,25 @@ function elapsed(since: number): number {
  * it (the cancel path); 'fill' takes liquidity (market, or the signal's own limit, cancelled if it
  * does not fill at once).
  */
-export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, signal: StrategySignal, mode: 'fill' | 'rest', signalAt = performance.now()): Promise<CycleResult> {
+export async function tradeCycle(
+	deps: PipelineDeps,
+	prices: PriceReference,
+	signal: StrategySignal,
+	mode: 'fill' | 'rest',
+	signalAt = performance.now(),
+): Promise<CycleResult> {
 	const {ctx, market, risk, tracker} = deps;
 	const symbol = market.symbol;
 	const result = (outcome: CycleOutcome, ok: boolean, extra: Partial<CycleResult> = {}): CycleResult => ({
-		outcome, ok, latencyMs: elapsed(signalAt), ackMs: null, orderMs: null, discrepancy: null, order: null, error: null, ...extra,
+		outcome,
+		ok,
+		latencyMs: elapsed(signalAt),
+		ackMs: null,
+		orderMs: null,
+		discrepancy: null,
+		order: null,
+		error: null,
+		...extra,
 	});
 	if (ctx.killSwitchEngaged()) return result('blocked', true);
 	let reference: number;
@@ -90,9 +106,18 @@ export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, sig
 		return result('failed', false, {error});
 	}
 	const resting = mode === 'rest';
-	const price = resting ? (signal.side === 'buy' ? restingBuyPrice(market, reference, 0.1) : restingSellPrice(market, reference, 0.1)) : signal.type === 'limit' && signal.price ? signal.price : null;
+	const price = resting
+		? signal.side === 'buy'
+			? restingBuyPrice(market, reference, 0.1)
+			: restingSellPrice(market, reference, 0.1)
+		: signal.type === 'limit' && signal.price
+			? signal.price
+			: null;
 	const sizingPrice = price ?? reference;
-	const amount = signal.amount !== undefined ? roundAmount(market, signal.amount, 'round') : amountForNotional(market, deps.notional, sizingPrice);
+	const amount =
+		signal.amount !== undefined
+			? roundAmount(market, signal.amount, 'round')
+			: amountForNotional(market, deps.notional, sizingPrice);
 	const riskOrder = {symbol, side: signal.side, amount, price: sizingPrice};
 	const decision = risk.evaluate(riskOrder);
 	if (!decision.ok) {
@@ -106,29 +131,39 @@ export async function tradeCycle(deps: PipelineDeps, prices: PriceReference, sig
 	try {
 		const clientOrderId = tracker.nextClientOrderId(deps.tag);
 		sentAt = performance.now();
-		order = await submitOrder(ctx, tracker, price === null
-			? {symbol, side: signal.side, type: 'market', amount, clientOrderId}
-			: {symbol, side: signal.side, type: 'limit', amount, price, timeInForce: 'GTC', clientOrderId});
+		order = await submitOrder(
+			ctx,
+			tracker,
+			price === null
+				? {symbol, side: signal.side, type: 'market', amount, clientOrderId}
+				: {symbol, side: signal.side, type: 'limit', amount, price, timeInForce: 'GTC', clientOrderId},
+		);
 		ackMs = elapsed(signalAt);
 		orderMs = elapsed(sentAt);
 		if (order.status === 'open') order = (await cancelTracked(ctx, tracker, symbol, clientOrderId)) ?? order;
 		if (order.filled > 0) {
 			const average = order.average ?? (order.cost > 0 ? order.cost / order.filled : sizingPrice);
 			prices.update(average);
-			const feeQuote = order.fills.reduce((sum, fill) => sum + (fill.fee?.currency === market.quote ? fill.fee.cost : 0), 0);
+			const feeQuote = order.fills.reduce(
+				(sum, fill) => sum + (fill.fee?.currency === market.quote ? fill.fee.cost : 0),
+				0,
+			);
 			const change = risk.fill(symbol, order.side, order.filled, average, feeQuote);
 			if (change.opened) ctx.position('opened');
 			if (change.closed) ctx.position('closed');
 		}
 		let discrepancy: string | null = null;
 		if (deps.verifyEachOrder) {
-			const venue = await ctx.call('fetchOrder', () => ctx.services.exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError});
+			const venue = await ctx.call('fetchOrder', () => ctx.services.exchange.fetchOrder(symbol, {clientOrderId}), {
+				isTransient: isTransientError,
+			});
 			if (venue.status !== order.status || Math.abs(venue.filled - order.filled) > 1e-12) {
 				discrepancy = `${clientOrderId}: venue ${venue.venueStatus ?? venue.status} filled ${venue.filled}, local ${order.venueStatus ?? order.status} filled ${order.filled}`;
 			}
 			tracker.apply(venue);
 		}
-		const outcome: CycleOutcome = order.filled > 0 ? 'filled' : order.status === 'canceled' || order.status === 'expired' ? 'canceled' : 'unfilled';
+		const outcome: CycleOutcome =
+			order.filled > 0 ? 'filled' : order.status === 'canceled' || order.status === 'expired' ? 'canceled' : 'unfilled';
 		return result(outcome, discrepancy === null, {ackMs, orderMs, discrepancy, order});
 	} catch (error) {
 		if (error instanceof KillSwitchError) return result('blocked', true);

@@ -32,14 +32,21 @@ const MAX_ORDERS_PER_SYMBOL = 50;
 
 function notionalCap(profile: Profile): number {
 	const live = profile.environment === 'mainnet' && profile.execution === 'exchange';
-	return live ? Math.min(profile.risk.maxOrderNotional, profile.live.perOrderNotionalCap) : profile.risk.maxOrderNotional;
+	return live
+		? Math.min(profile.risk.maxOrderNotional, profile.live.perOrderNotionalCap)
+		: profile.risk.maxOrderNotional;
 }
 
 function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-async function flattenSymbol(exchange: ExchangeClient, profile: Profile, orders: OrderTracker, symbol: string): Promise<FlattenedSymbol | null> {
+async function flattenSymbol(
+	exchange: ExchangeClient,
+	profile: Profile,
+	orders: OrderTracker,
+	symbol: string,
+): Promise<FlattenedSymbol | null> {
 	const net = orders.netPosition(symbol);
 	const market = exchange.market(symbol);
 	if (roundAmount(market, Math.abs(net), 'floor') <= 0) return null;
@@ -54,8 +61,12 @@ async function flattenSymbol(exchange: ExchangeClient, profile: Profile, orders:
 	const price = (side === 'sell' ? ticker.bid : ticker.ask) ?? ticker.last;
 	if (price === null || !(price > 0)) return {...result, left: 'no price to size the orders within the notional cap'};
 	const chunk = roundAmount(market, notionalCap(profile) / price, 'floor');
-	const minimum = Math.max(market.marketMinQty ?? market.minQty ?? 0, market.minNotional !== null ? market.minNotional / price : 0);
-	if (chunk <= 0 || chunk < minimum) return {...result, left: `the notional cap ${notionalCap(profile)} is below the venue's minimum order`};
+	const minimum = Math.max(
+		market.marketMinQty ?? market.minQty ?? 0,
+		market.minNotional !== null ? market.minNotional / price : 0,
+	);
+	if (chunk <= 0 || chunk < minimum)
+		return {...result, left: `the notional cap ${notionalCap(profile)} is below the venue's minimum order`};
 	while (result.orders < MAX_ORDERS_PER_SYMBOL) {
 		const amount = roundAmount(market, Math.min(chunk, remaining), 'floor');
 		if (amount <= 0 || amount < minimum) {
@@ -81,12 +92,17 @@ async function flattenSymbol(exchange: ExchangeClient, profile: Profile, orders:
 			break;
 		}
 	}
-	if (result.left === undefined && remaining > 1e-12 && result.orders >= MAX_ORDERS_PER_SYMBOL) result.left = `stopped after ${MAX_ORDERS_PER_SYMBOL} orders`;
+	if (result.left === undefined && remaining > 1e-12 && result.orders >= MAX_ORDERS_PER_SYMBOL)
+		result.left = `stopped after ${MAX_ORDERS_PER_SYMBOL} orders`;
 	return result;
 }
 
 /** Trades each profile symbol back to its starting position within the notional caps; never throws. */
-export async function flattenPositions(exchange: ExchangeClient, profile: Profile, orders: OrderTracker): Promise<FlattenReport> {
+export async function flattenPositions(
+	exchange: ExchangeClient,
+	profile: Profile,
+	orders: OrderTracker,
+): Promise<FlattenReport> {
 	const report: FlattenReport = {orders: 0, symbols: [], failed: []};
 	for (const symbol of profile.symbols) {
 		try {

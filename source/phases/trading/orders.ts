@@ -47,7 +47,12 @@ export function isRejection(error: unknown): boolean {
  * Places an order we track. On a transient failure the order's fate is unknown (a 5xx may still have
  * placed it): we ask the venue by clientOrderId before giving up, so nothing is orphaned.
  */
-export async function submitOrder(ctx: PhaseCtx, tracker: OrderTracker, request: OrderRequest & {clientOrderId: string}, label = 'createOrder'): Promise<Order> {
+export async function submitOrder(
+	ctx: PhaseCtx,
+	tracker: OrderTracker,
+	request: OrderRequest & {clientOrderId: string},
+	label = 'createOrder',
+): Promise<Order> {
 	if (ctx.killSwitchEngaged()) throw new KillSwitchError();
 	const {exchange} = ctx.services;
 	tracker.register({
@@ -59,7 +64,10 @@ export async function submitOrder(ctx: PhaseCtx, tracker: OrderTracker, request:
 		price: request.price ?? null,
 	});
 	try {
-		const order = await ctx.call(label, () => exchange.createOrder(request), {retry: false, isTransient: isTransientError});
+		const order = await ctx.call(label, () => exchange.createOrder(request), {
+			retry: false,
+			isTransient: isTransientError,
+		});
 		tracker.apply(order);
 		ctx.order('placed');
 		if (order.filled > 0 && order.status === 'closed') ctx.order('filled');
@@ -74,7 +82,12 @@ export async function submitOrder(ctx: PhaseCtx, tracker: OrderTracker, request:
 		}
 		// Fate unknown: find out, without the breaker (it may be open because of this very failure).
 		try {
-			const found = await within(exchange.fetchOrder(request.symbol, {clientOrderId: request.clientOrderId}), AbortSignal.timeout(5_000), 5_000, 'fetchOrder');
+			const found = await within(
+				exchange.fetchOrder(request.symbol, {clientOrderId: request.clientOrderId}),
+				AbortSignal.timeout(5_000),
+				5_000,
+				'fetchOrder',
+			);
 			tracker.apply(found);
 			ctx.order('placed');
 			if (found.filled > 0 && found.status === 'closed') ctx.order('filled');
@@ -88,10 +101,18 @@ export async function submitOrder(ctx: PhaseCtx, tracker: OrderTracker, request:
 	}
 }
 
-export async function cancelTracked(ctx: PhaseCtx, tracker: OrderTracker, symbol: string, clientOrderId: string): Promise<Order | null> {
+export async function cancelTracked(
+	ctx: PhaseCtx,
+	tracker: OrderTracker,
+	symbol: string,
+	clientOrderId: string,
+): Promise<Order | null> {
 	const {exchange} = ctx.services;
 	try {
-		const order = await ctx.call('cancelOrder', () => exchange.cancelOrder(symbol, {clientOrderId}), {retry: true, isTransient: isTransientError});
+		const order = await ctx.call('cancelOrder', () => exchange.cancelOrder(symbol, {clientOrderId}), {
+			retry: true,
+			isTransient: isTransientError,
+		});
 		tracker.apply(order);
 		if (order.status === 'canceled') ctx.order('canceled');
 		return order;
@@ -99,7 +120,9 @@ export async function cancelTracked(ctx: PhaseCtx, tracker: OrderTracker, symbol
 		const error = toExchangeError(raw);
 		if (error.kind !== 'order-not-found') throw error;
 		// Filled or cancelled before our cancel landed: learn which.
-		const order = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {isTransient: isTransientError});
+		const order = await ctx.call('fetchOrder', () => exchange.fetchOrder(symbol, {clientOrderId}), {
+			isTransient: isTransientError,
+		});
 		tracker.apply(order);
 		return order;
 	}
@@ -119,7 +142,13 @@ export interface CleanupResult {
  * Cancels every order of ours still open, straight on the exchange client (not through ctx.call: this
  * runs after an abort too, and an open breaker must not keep orders alive). Bounded in time.
  */
-export async function cancelAllOurs(exchange: ExchangeClient, tracker: OrderTracker, symbols: readonly string[], ctx?: PhaseCtx, timeoutMs = 10_000): Promise<CleanupResult> {
+export async function cancelAllOurs(
+	exchange: ExchangeClient,
+	tracker: OrderTracker,
+	symbols: readonly string[],
+	ctx?: PhaseCtx,
+	timeoutMs = 10_000,
+): Promise<CleanupResult> {
 	const result: CleanupResult = {cancelled: 0, failed: [], remaining: 0};
 	const deadline = AbortSignal.timeout(timeoutMs);
 	const step = <T>(promise: Promise<T>, what: string) => within(promise, deadline, undefined, what);
@@ -152,9 +181,11 @@ export async function cancelAllOurs(exchange: ExchangeClient, tracker: OrderTrac
 				} else result.failed.push(`${clientOrderId}: ${typed.message}`);
 			}
 		};
-		await Promise.all(Array.from({length: Math.min(cleanupConcurrency, queue.length)}, async () => {
-			for (let next = queue.shift(); next !== undefined; next = queue.shift()) await cancelOne(next);
-		}));
+		await Promise.all(
+			Array.from({length: Math.min(cleanupConcurrency, queue.length)}, async () => {
+				for (let next = queue.shift(); next !== undefined; next = queue.shift()) await cancelOne(next);
+			}),
+		);
 		try {
 			const after = await step(exchange.fetchOpenOrders(symbol), 'fetchOpenOrders');
 			result.remaining += after.filter(order => tracker.owns(order.clientOrderId)).length;

@@ -20,7 +20,9 @@ export async function quote(ctx: PhaseCtx, symbol: string): Promise<Quote> {
 	const {exchange} = ctx.services;
 	await ctx.call('loadMarkets', () => exchange.loadMarkets(), {isTransient: isTransientError});
 	const market = exchange.market(symbol);
-	const book = await ctx.call('fetchOrderBook', () => exchange.fetchOrderBook(symbol, 5), {isTransient: isTransientError});
+	const book = await ctx.call('fetchOrderBook', () => exchange.fetchOrderBook(symbol, 5), {
+		isTransient: isTransientError,
+	});
 	const bid = book.bids[0];
 	const ask = book.asks[0];
 	if (!bid || !ask) throw new NoQuoteError(`${symbol}: the order book has an empty side; cannot price orders`);

@@ -26,7 +26,14 @@ export interface RiskOrder {
 	price: number;
 }
 
-export type RiskDecision = {ok: true} | {ok: false; rule: 'max-order-notional' | 'max-position' | 'max-open-orders' | 'daily-loss' | 'live-order-cap' | 'live-run-cap'; reason: string};
+export type RiskDecision =
+	| {ok: true}
+	| {
+			ok: false;
+			rule:
+				'max-order-notional' | 'max-position' | 'max-open-orders' | 'daily-loss' | 'live-order-cap' | 'live-run-cap';
+			reason: string;
+	  };
 
 interface PositionState {
 	amount: number;
@@ -56,13 +63,28 @@ export class RiskManager {
 		const notional = order.amount * order.price;
 		const signed = order.side === 'buy' ? order.amount : -order.amount;
 		const projected = this.position(order.symbol) + (this.pending.get(order.symbol) ?? 0) + signed;
-		if (notional > this.limits.maxOrderNotional) return reject('max-order-notional', `order notional ${fmt(notional)} > max ${fmt(this.limits.maxOrderNotional)}`);
-		if (Math.abs(projected) > this.limits.maxPosition + 1e-12) return reject('max-position', `position would be ${fmt(projected)} > max ${fmt(this.limits.maxPosition)}`);
-		if (this.openOrders + 1 > this.limits.maxOpenOrders) return reject('max-open-orders', `${this.openOrders} open orders already (max ${this.limits.maxOpenOrders})`);
-		if (-this.realized >= this.limits.dailyLossLimit) return reject('daily-loss', `daily loss ${fmt(-this.realized)} reached the limit ${fmt(this.limits.dailyLossLimit)}`);
+		if (notional > this.limits.maxOrderNotional)
+			return reject('max-order-notional', `order notional ${fmt(notional)} > max ${fmt(this.limits.maxOrderNotional)}`);
+		if (Math.abs(projected) > this.limits.maxPosition + 1e-12)
+			return reject('max-position', `position would be ${fmt(projected)} > max ${fmt(this.limits.maxPosition)}`);
+		if (this.openOrders + 1 > this.limits.maxOpenOrders)
+			return reject('max-open-orders', `${this.openOrders} open orders already (max ${this.limits.maxOpenOrders})`);
+		if (-this.realized >= this.limits.dailyLossLimit)
+			return reject(
+				'daily-loss',
+				`daily loss ${fmt(-this.realized)} reached the limit ${fmt(this.limits.dailyLossLimit)}`,
+			);
 		if (this.live) {
-			if (notional > this.live.perOrderNotionalCap) return reject('live-order-cap', `live order notional ${fmt(notional)} > cap ${fmt(this.live.perOrderNotionalCap)}`);
-			if (this.liveSpent + notional > this.live.perRunNotionalCap) return reject('live-run-cap', `live notional this run would reach ${fmt(this.liveSpent + notional)} > cap ${fmt(this.live.perRunNotionalCap)}`);
+			if (notional > this.live.perOrderNotionalCap)
+				return reject(
+					'live-order-cap',
+					`live order notional ${fmt(notional)} > cap ${fmt(this.live.perOrderNotionalCap)}`,
+				);
+			if (this.liveSpent + notional > this.live.perRunNotionalCap)
+				return reject(
+					'live-run-cap',
+					`live notional this run would reach ${fmt(this.liveSpent + notional)} > cap ${fmt(this.live.perRunNotionalCap)}`,
+				);
 			this.liveSpent += notional;
 		}
 		this.openOrders += 1;
@@ -78,7 +100,13 @@ export class RiskManager {
 	}
 
 	/** A fill: updates the position and the realised P&L (fee in quote currency). */
-	fill(symbol: string, side: 'buy' | 'sell', amount: number, price: number, feeQuote = 0): {opened: boolean; closed: boolean} {
+	fill(
+		symbol: string,
+		side: 'buy' | 'sell',
+		amount: number,
+		price: number,
+		feeQuote = 0,
+	): {opened: boolean; closed: boolean} {
 		this.rollDay();
 		const state = this.positions.get(symbol) ?? {amount: 0, entry: 0};
 		const before = state.amount;

@@ -16,7 +16,8 @@ function decimals(step: number): number {
 function toStep(value: number, step: number | null, mode: 'floor' | 'ceil' | 'round'): number {
 	if (step === null || step <= 0) return value;
 	const units = value / step;
-	const whole = mode === 'floor' ? Math.floor(units + 1e-9) : mode === 'ceil' ? Math.ceil(units - 1e-9) : Math.round(units);
+	const whole =
+		mode === 'floor' ? Math.floor(units + 1e-9) : mode === 'ceil' ? Math.ceil(units - 1e-9) : Math.round(units);
 	return Number((whole * step).toFixed(decimals(step)));
 }
 

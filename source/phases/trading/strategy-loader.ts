@@ -36,17 +36,24 @@ export async function loadStrategyFile(file: string, options: StrategyOptions, c
 	}
 	// tsx wraps a CommonJS-shaped default once more.
 	const exported = module.default ?? module.createStrategy ?? module.strategy;
-	const unwrapped = exported !== null && typeof exported === 'object' && 'default' in exported && !isStrategy(exported) ? (exported).default : exported;
+	const unwrapped =
+		exported !== null && typeof exported === 'object' && 'default' in exported && !isStrategy(exported)
+			? exported.default
+			: exported;
 	let strategy: unknown = unwrapped;
 	if (typeof unwrapped === 'function') {
 		try {
 			strategy = await (unwrapped as (options: StrategyOptions) => unknown)(options);
 		} catch (error) {
-			throw new StrategyLoadError(`strategy file ${file}: its factory threw: ${error instanceof Error ? error.message : String(error)}`);
+			throw new StrategyLoadError(
+				`strategy file ${file}: its factory threw: ${error instanceof Error ? error.message : String(error)}`,
+			);
 		}
 	}
 	if (!isStrategy(strategy)) {
-		throw new StrategyLoadError(`strategy file ${file}: the default export must be a strategy ({onCandle?, onTrade?, onTick?}) or a function returning one`);
+		throw new StrategyLoadError(
+			`strategy file ${file}: the default export must be a strategy ({onCandle?, onTrade?, onTick?}) or a function returning one`,
+		);
 	}
 	const named = strategy as Strategy & {name?: unknown};
 	return typeof named.name === 'string' && named.name !== '' ? named : {...named, name: path.basename(file)};

@@ -91,7 +91,11 @@ export function createMaCrossover(options: StrategyOptions & {fast?: number; slo
 			const side = before <= 0 && difference > 0 ? 'buy' : before >= 0 && difference < 0 ? 'sell' : null;
 			if (side === null || side === lastSide) return null;
 			lastSide = side;
-			return {symbol: options.symbol, side, reason: `SMA${fast} crossed ${side === 'buy' ? 'above' : 'below'} SMA${slow}`};
+			return {
+				symbol: options.symbol,
+				side,
+				reason: `SMA${fast} crossed ${side === 'buy' ? 'above' : 'below'} SMA${slow}`,
+			};
 		},
 	};
 }

@@ -66,8 +66,23 @@ export class OrderTracker {
 		return clientOrderId !== null && clientOrderId.startsWith(`${this.prefix}-`);
 	}
 
-	register(input: {clientOrderId: string; symbol: string; side: Side; type: string; amount: number | null; price: number | null}): TrackedOrder {
-		const order: TrackedOrder = {...input, id: null, status: 'pending', filled: 0, cost: 0, fees: {}, placedAt: Date.now()};
+	register(input: {
+		clientOrderId: string;
+		symbol: string;
+		side: Side;
+		type: string;
+		amount: number | null;
+		price: number | null;
+	}): TrackedOrder {
+		const order: TrackedOrder = {
+			...input,
+			id: null,
+			status: 'pending',
+			filled: 0,
+			cost: 0,
+			fees: {},
+			placedAt: Date.now(),
+		};
 		this.orders.set(input.clientOrderId, order);
 		return order;
 	}
@@ -81,12 +96,14 @@ export class OrderTracker {
 		tracked.id = order.id;
 		tracked.status = order.status;
 		const added = order.filled - tracked.filled;
-		if (added > 0) this.nets.set(tracked.symbol, (this.nets.get(tracked.symbol) ?? 0) + (tracked.side === 'buy' ? added : -added));
+		if (added > 0)
+			this.nets.set(tracked.symbol, (this.nets.get(tracked.symbol) ?? 0) + (tracked.side === 'buy' ? added : -added));
 		tracked.filled = Math.max(tracked.filled, order.filled);
 		tracked.cost = order.cost;
 		const fees: Record<string, number> = {};
 		if (order.fills.length > 0) {
-			for (const fill of order.fills) if (fill.fee) fees[fill.fee.currency] = (fees[fill.fee.currency] ?? 0) + fill.fee.cost;
+			for (const fill of order.fills)
+				if (fill.fee) fees[fill.fee.currency] = (fees[fill.fee.currency] ?? 0) + fill.fee.cost;
 		} else if (order.fee) {
 			fees[order.fee.currency] = order.fee.cost;
 		}
@@ -115,7 +132,11 @@ export class OrderTracker {
 
 	/** Orders we believe may still be open on the venue (open, pending or of unknown fate). */
 	live(symbol?: string): TrackedOrder[] {
-		return this.all().filter(order => (symbol === undefined || order.symbol === symbol) && (order.status === 'open' || order.status === 'pending' || order.status === 'unknown'));
+		return this.all().filter(
+			order =>
+				(symbol === undefined || order.symbol === symbol) &&
+				(order.status === 'open' || order.status === 'pending' || order.status === 'unknown'),
+		);
 	}
 
 	get size(): number {
@@ -152,7 +173,8 @@ export class OrderTracker {
 					if ((error as {kind?: unknown}).kind === 'order-not-found') {
 						// Never acknowledged (pending, or of unknown fate after a 5xx or timeout whose lookup failed
 						// too) and unknown to the venue: it was never placed, nothing to reconcile.
-						if (tracked.status === 'pending' || tracked.status === 'unknown') this.mark(tracked.clientOrderId, 'rejected');
+						if (tracked.status === 'pending' || tracked.status === 'unknown')
+							this.mark(tracked.clientOrderId, 'rejected');
 						else report.missing.push(tracked.clientOrderId);
 					} else throw error;
 				}

@@ -20,7 +20,10 @@ export class UserDataWatch {
 	/** The last failure of a watch call (the loop keeps going). */
 	lastError: string | null = null;
 
-	constructor(private readonly exchange: ExchangeClient, symbol: string) {
+	constructor(
+		private readonly exchange: ExchangeClient,
+		symbol: string,
+	) {
 		this.off = exchange.tap.onConnection(event => {
 			if (event.type === 'subscribed' && event.streams.includes('user')) this.subscribed = true;
 		});
@@ -30,7 +33,8 @@ export class UserDataWatch {
 	/** Resolves once the venue acknowledged the subscription (true), or after `timeoutMs` without (false). */
 	async ready(timeoutMs: number): Promise<boolean> {
 		const deadline = Date.now() + timeoutMs;
-		while (!this.subscribed && !this.stopped && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 20));
+		while (!this.subscribed && !this.stopped && Date.now() < deadline)
+			await new Promise(resolve => setTimeout(resolve, 20));
 		return this.subscribed;
 	}
 
@@ -48,7 +52,11 @@ export class UserDataWatch {
 		const previous = this.seen.get(order.clientOrderId);
 		// ccxt hands back its whole cache on every update: keep the furthest state of each order.
 		if (previous && previous.filled > order.filled) return;
-		this.seen.set(order.clientOrderId, {status: order.status, filled: order.filled, updates: (previous?.updates ?? 0) + 1});
+		this.seen.set(order.clientOrderId, {
+			status: order.status,
+			filled: order.filled,
+			updates: (previous?.updates ?? 0) + 1,
+		});
 	}
 
 	private async loop(symbol: string): Promise<void> {

@@ -8,7 +8,10 @@ import type {Report} from '../model.js';
 import type {TimeMark} from './charts.js';
 import {escapeHtml as e} from './escape.js';
 
-const ms = (value: number | null | undefined): string => (value === null || value === undefined || !Number.isFinite(value) ? '—' : `${Math.round(value).toLocaleString('en-US')} ms`);
+const ms = (value: number | null | undefined): string =>
+	value === null || value === undefined || !Number.isFinite(value)
+		? '—'
+		: `${Math.round(value).toLocaleString('en-US')} ms`;
 
 /** A moment in the run: `37.5s`, `12m34s`, `2h05m` (the figures after injection stay in ms). */
 function offset(value: number): string {
@@ -63,10 +66,20 @@ export function chaosRecords(report: Pick<Report, 'chaos'>): ChaosRecord[] {
 			failed_calls: count(c.failed_calls),
 			unknown_orders: orders
 				.filter((o): o is Record<string, unknown> => typeof o === 'object' && o !== null)
-				.map(o => ({client_order_id: textOrNull(o['client_order_id']) ?? '?', at_ms: count(o['at_ms']), error: textOrNull(o['error']) ?? '', resolution: textOrNull(o['resolution']) ?? 'unresolved', resolved_by: textOrNull(o['resolved_by']), placements: count(o['placements'])})),
+				.map(o => ({
+					client_order_id: textOrNull(o['client_order_id']) ?? '?',
+					at_ms: count(o['at_ms']),
+					error: textOrNull(o['error']) ?? '',
+					resolution: textOrNull(o['resolution']) ?? 'unresolved',
+					resolved_by: textOrNull(o['resolved_by']),
+					placements: count(o['placements']),
+				})),
 			breaker_transitions: transitions
 				.filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null)
-				.map(t => ({after_ms: count(t['after_ms']), state: String(t['state']) as ChaosRecord['breaker_transitions'][number]['state']})),
+				.map(t => ({
+					after_ms: count(t['after_ms']),
+					state: String(t['state']) as ChaosRecord['breaker_transitions'][number]['state'],
+				})),
 			verdict: c.verdict as ChaosRecord['verdict'],
 			reason: textOrNull(c.reason),
 		});
@@ -91,20 +104,28 @@ const failing = (verdict: string) => verdict === 'fail' || verdict === 'no-data'
  * until recovery. The chaos runner also leaves a plain fault mark in `faults[]`: `covers` says which
  * of those a chaos mark already draws, so the chart does not show the same fault twice.
  */
-export function chaosMarks(report: Pick<Report, 'chaos'>): {marks: TimeMark[]; covers: (fault: {at: number; kind: string}) => boolean} {
+export function chaosMarks(report: Pick<Report, 'chaos'>): {
+	marks: TimeMark[];
+	covers: (fault: {at: number; kind: string}) => boolean;
+} {
 	const marks: TimeMark[] = [];
 	const injected: {at: number; fault: string}[] = [];
 	for (const c of chaosRecords(report)) {
 		const at = time(c.injected_at);
 		if (at === null) continue;
 		const until = chaosEnd(c, at);
-		marks.push({at, ...(until !== undefined ? {until} : {}), label: `#${c.index} ${c.fault}${failing(c.verdict) ? ` ${c.verdict.toUpperCase()}` : ''}`});
+		marks.push({
+			at,
+			...(until !== undefined ? {until} : {}),
+			label: `#${c.index} ${c.fault}${failing(c.verdict) ? ` ${c.verdict.toUpperCase()}` : ''}`,
+		});
 		injected.push({at, fault: c.fault});
 	}
 	return {marks, covers: f => injected.some(x => x.fault === f.kind && Math.abs(x.at - f.at) <= 1000)};
 }
 
-const verdictBadge = (verdict: string) => `<span class="badge s-${e(verdict.replace(/[^a-z-]/gi, ''))}">${e(verdict)}</span>`;
+const verdictBadge = (verdict: string) =>
+	`<span class="badge s-${e(verdict.replace(/[^a-z-]/gi, ''))}">${e(verdict)}</span>`;
 
 function detectedCell(c: ChaosRecord): string {
 	if (c.detected_after_ms === null) return '—';
@@ -120,17 +141,31 @@ function recoveryCell(c: ChaosRecord): string {
 function detailsFor(c: ChaosRecord): string {
 	const parts: string[] = [];
 	if (c.unknown_orders.length > 0) {
-		parts.push(`<table class="unknown-orders"><thead><tr><th>Client order id</th><th>At</th><th>Error</th><th>Resolution</th><th>Resolved by</th><th>Placements</th></tr></thead><tbody>${c.unknown_orders
-			.map(
-				o => `<tr data-order="${e(o.client_order_id)}"${o.placements > 1 || o.resolution === 'unresolved' ? ' class="critical"' : ''}><td>${e(o.client_order_id)}</td><td class="num">+${e(ms(o.at_ms))}</td><td>${e(o.error)}</td><td>${e(o.resolution)}</td><td>${e(o.resolved_by ?? '—')}</td><td class="num">${e(o.placements)}${o.placements > 1 ? ' (placed twice)' : ''}</td></tr>`,
-			)
-			.join('')}</tbody></table>`);
+		parts.push(
+			`<table class="unknown-orders"><thead><tr><th>Client order id</th><th>At</th><th>Error</th><th>Resolution</th><th>Resolved by</th><th>Placements</th></tr></thead><tbody>${c.unknown_orders
+				.map(
+					o =>
+						`<tr data-order="${e(o.client_order_id)}"${o.placements > 1 || o.resolution === 'unresolved' ? ' class="critical"' : ''}><td>${e(o.client_order_id)}</td><td class="num">+${e(ms(o.at_ms))}</td><td>${e(o.error)}</td><td>${e(o.resolution)}</td><td>${e(o.resolved_by ?? '—')}</td><td class="num">${e(o.placements)}${o.placements > 1 ? ' (placed twice)' : ''}</td></tr>`,
+				)
+				.join('')}</tbody></table>`,
+		);
 	}
 	if (c.breaker_transitions.length > 0) {
-		parts.push(`<p class="breaker-transitions">Circuit breaker: ${c.breaker_transitions.map(t => `<span data-breaker="${e(t.state)}">${e(t.state)} at +${e(ms(t.after_ms))}</span>`).join(' → ')}</p>`);
+		parts.push(
+			`<p class="breaker-transitions">Circuit breaker: ${c.breaker_transitions.map(t => `<span data-breaker="${e(t.state)}">${e(t.state)} at +${e(ms(t.after_ms))}</span>`).join(' → ')}</p>`,
+		);
 	}
 	if (parts.length === 0) return '';
-	const summary = [c.unknown_orders.length > 0 ? `${c.unknown_orders.length} unknown-fate order${c.unknown_orders.length === 1 ? '' : 's'}` : null, c.breaker_transitions.length > 0 ? `${c.breaker_transitions.length} breaker transition${c.breaker_transitions.length === 1 ? '' : 's'}` : null].filter(Boolean).join(', ');
+	const summary = [
+		c.unknown_orders.length > 0
+			? `${c.unknown_orders.length} unknown-fate order${c.unknown_orders.length === 1 ? '' : 's'}`
+			: null,
+		c.breaker_transitions.length > 0
+			? `${c.breaker_transitions.length} breaker transition${c.breaker_transitions.length === 1 ? '' : 's'}`
+			: null,
+	]
+		.filter(Boolean)
+		.join(', ');
 	const open = failing(c.verdict) ? ' open' : '';
 	return `<details class="checks chaos-detail" data-chaos="${e(c.index)}"${open}><summary>#${e(c.index)} ${e(c.label)} — ${e(summary)}</summary>${parts.join('')}</details>`;
 }
@@ -146,12 +181,23 @@ export function chaosSection(report: Pick<Report, 'chaos' | 'start_time'>): stri
 	const rows = records
 		.map(c => {
 			const at = time(c.injected_at);
-			const when = at === null ? `not injected<div class="sub">planned at ${e(offset(c.scheduled_ms))} into the soak</div>` : `${start !== null ? `+${e(offset(at - start))}` : ''}<div class="sub">${e(timeOfDay(c.injected_at!))}</div>`;
+			const when =
+				at === null
+					? `not injected<div class="sub">planned at ${e(offset(c.scheduled_ms))} into the soak</div>`
+					: `${start !== null ? `+${e(offset(at - start))}` : ''}<div class="sub">${e(timeOfDay(c.injected_at!))}</div>`;
 			const unresolved = c.unknown_orders.filter(o => o.resolution === 'unresolved').length;
 			const twice = c.unknown_orders.filter(o => o.placements > 1).length;
-			const unknownNotes = [unresolved > 0 ? `${unresolved} unresolved` : null, twice > 0 ? `${twice} placed twice` : null].filter(Boolean).join(', ');
+			const unknownNotes = [
+				unresolved > 0 ? `${unresolved} unresolved` : null,
+				twice > 0 ? `${twice} placed twice` : null,
+			]
+				.filter(Boolean)
+				.join(', ');
 			const unknown = `${c.unknown_orders.length}${unknownNotes ? `<div class="sub">${e(unknownNotes)}</div>` : ''}`;
-			const streams = c.reconnected_after_ms === null && c.resubscribed_after_ms === null ? '—' : `${e(ms(c.reconnected_after_ms))}<div class="sub">resubscribed ${e(ms(c.resubscribed_after_ms))}</div>`;
+			const streams =
+				c.reconnected_after_ms === null && c.resubscribed_after_ms === null
+					? '—'
+					: `${e(ms(c.reconnected_after_ms))}<div class="sub">resubscribed ${e(ms(c.resubscribed_after_ms))}</div>`;
 			return `<tr class="chaos" data-chaos="${e(c.index)}" data-verdict="${e(c.verdict)}"><td class="num">${e(c.index)}</td><td>${e(c.label)}${c.duration_ms > 0 ? `<div class="sub">lasts ${e(ms(c.duration_ms))}</div>` : ''}</td><td>${verdictBadge(c.verdict)}</td><td class="num" data-field="injected">${when}</td><td class="num" data-field="detected">${detectedCell(c)}</td><td class="num" data-field="reconnected">${streams}</td><td class="num" data-field="recovery">${recoveryCell(c)}${c.recovered_after_ms !== null ? `<div class="sub">healthy at +${e(ms(c.recovered_after_ms))}</div>` : ''}</td><td class="num" data-field="missed">${e(c.messages_missed)}<div class="sub">${e(c.book_resyncs)} book resync${c.book_resyncs === 1 ? '' : 's'}</div></td><td class="num" data-field="failed-calls">${e(c.failed_calls)}</td><td class="num" data-field="unknown-orders">${unknown}</td><td class="num" data-field="breaker">${e(c.breaker_transitions.length)}</td><td>${e(c.reason ?? '')}</td></tr>`;
 		})
 		.join('\n');

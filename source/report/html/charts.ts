@@ -24,8 +24,18 @@ interface EchartsCore {
 
 const echarts = echartsCore as unknown as EchartsCore;
 const modules = {...echartsCharts, ...echartsComponents, ...echartsRenderers} as unknown as Record<string, unknown>;
-const needed = ['LineChart', 'BarChart', 'GridComponent', 'LegendComponent', 'MarkAreaComponent', 'MarkLineComponent', 'TitleComponent', 'SVGRenderer'];
-for (const name of needed) if (modules[name] === undefined) throw new Error(`echarts: ${name} is missing (unsupported echarts version?)`);
+const needed = [
+	'LineChart',
+	'BarChart',
+	'GridComponent',
+	'LegendComponent',
+	'MarkAreaComponent',
+	'MarkLineComponent',
+	'TitleComponent',
+	'SVGRenderer',
+];
+for (const name of needed)
+	if (modules[name] === undefined) throw new Error(`echarts: ${name} is missing (unsupported echarts version?)`);
 echarts.use(needed.map(name => modules[name]));
 
 export interface TimeSeries {
@@ -51,7 +61,13 @@ const palette = ['#2f6fde', '#e0762f', '#2a9d5b', '#b4398f', '#8a6d00', '#5b5b5b
 function render(option: ChartOption, width = WIDTH, height = HEIGHT): string {
 	const chart = echarts.init(null, null, {renderer: 'svg', ssr: true, width, height});
 	try {
-		chart.setOption({animation: false, color: palette, useUTC: true, textStyle: {fontFamily: 'system-ui, sans-serif'}, ...option});
+		chart.setOption({
+			animation: false,
+			color: palette,
+			useUTC: true,
+			textStyle: {fontFamily: 'system-ui, sans-serif'},
+			...option,
+		});
 		return chart.renderToSVGString();
 	} finally {
 		chart.dispose();
@@ -59,7 +75,13 @@ function render(option: ChartOption, width = WIDTH, height = HEIGHT): string {
 }
 
 /** A line chart over time with fault/anomaly marks (vertical lines, shaded while unrecovered). */
-export function timeChart(input: {series: readonly TimeSeries[]; yName: string; marks?: readonly TimeMark[]; yMax?: number; /** The run's span, so every time chart shares one axis. */ range?: readonly [number, number]}): string {
+export function timeChart(input: {
+	series: readonly TimeSeries[];
+	yName: string;
+	marks?: readonly TimeMark[];
+	yMax?: number;
+	/** The run's span, so every time chart shares one axis. */ range?: readonly [number, number];
+}): string {
 	const marks = input.marks ?? [];
 	const markLine = {
 		symbol: 'none',
@@ -90,14 +112,29 @@ export function timeChart(input: {series: readonly TimeSeries[]; yName: string; 
 	return render({
 		grid: {left: 56, right: 16, top: 36, bottom: 28},
 		legend: {top: 4, right: 8, type: 'plain', textStyle: {fontSize: 11}},
-		xAxis: {type: 'time', axisLabel: {fontSize: 10, hideOverlap: true}, ...(input.range ? {min: input.range[0], max: input.range[1]} : {})},
-		yAxis: {type: 'value', name: input.yName, nameTextStyle: {fontSize: 10, align: 'left'}, axisLabel: {fontSize: 10}, ...(input.yMax !== undefined ? {max: input.yMax} : {})},
+		xAxis: {
+			type: 'time',
+			axisLabel: {fontSize: 10, hideOverlap: true},
+			...(input.range ? {min: input.range[0], max: input.range[1]} : {}),
+		},
+		yAxis: {
+			type: 'value',
+			name: input.yName,
+			nameTextStyle: {fontSize: 10, align: 'left'},
+			axisLabel: {fontSize: 10},
+			...(input.yMax !== undefined ? {max: input.yMax} : {}),
+		},
 		series,
 	});
 }
 
 /** Horizontal-category bar chart (one or more series of values per label). */
-export function barChart(input: {labels: readonly string[]; series: readonly {name: string; values: readonly number[]}[]; yName: string; logScale?: boolean}): string {
+export function barChart(input: {
+	labels: readonly string[];
+	series: readonly {name: string; values: readonly number[]}[];
+	yName: string;
+	logScale?: boolean;
+}): string {
 	const height = Math.max(HEIGHT, 60 + input.labels.length * 22);
 	return render(
 		{
@@ -113,13 +150,28 @@ export function barChart(input: {labels: readonly string[]; series: readonly {na
 }
 
 /** Latency by percentile (a distribution curve): x = percentile labels, y = ms. */
-export function percentileChart(input: {series: readonly {name: string; points: readonly {label: string; ms: number}[]}[]}): string {
+export function percentileChart(input: {
+	series: readonly {name: string; points: readonly {label: string; ms: number}[]}[];
+}): string {
 	const labels = input.series[0]?.points.map(p => p.label) ?? [];
 	return render({
 		grid: {left: 56, right: 16, top: 36, bottom: 28},
 		legend: {top: 4, textStyle: {fontSize: 11}},
-		xAxis: {type: 'category', data: labels, name: 'percentile', nameLocation: 'middle', nameGap: 22, axisLabel: {fontSize: 10}},
+		xAxis: {
+			type: 'category',
+			data: labels,
+			name: 'percentile',
+			nameLocation: 'middle',
+			nameGap: 22,
+			axisLabel: {fontSize: 10},
+		},
 		yAxis: {type: 'log', name: 'ms', logBase: 10, axisLabel: {fontSize: 10}},
-		series: input.series.map(s => ({name: s.name, type: 'line', showSymbol: true, symbolSize: 5, data: s.points.map(p => Math.max(p.ms, 0.001))})),
+		series: input.series.map(s => ({
+			name: s.name,
+			type: 'line',
+			showSymbol: true,
+			symbolSize: 5,
+			data: s.points.map(p => Math.max(p.ms, 0.001)),
+		})),
 	});
 }

@@ -22,7 +22,11 @@ function isLoadReport(report: HtmlReportInput | LoadHtmlInput): report is LoadHt
 }
 
 /** Renders a run report (`drydock.report/1`) or a load report (`drydock.load-report/1`) and writes it atomically; returns the path. */
-export async function writeHtmlReport(path: string, report: HtmlReportInput | LoadHtmlInput, options: WriteHtmlOptions = {}): Promise<string> {
+export async function writeHtmlReport(
+	path: string,
+	report: HtmlReportInput | LoadHtmlInput,
+	options: WriteHtmlOptions = {},
+): Promise<string> {
 	if (isLoadReport(report)) {
 		await writeFileAtomic(path, renderLoadHtmlReport(report));
 		return path;

@@ -44,7 +44,11 @@ function countError(bucket: Bucket, kind: unknown): void {
  * Reads `journalFile` and returns the timeline for `report`'s span, or null when the file does not
  * exist or holds no operation and no error. Unreadable lines are skipped.
  */
-export async function timelineFromJournal(journalFile: string, report: Pick<Report, 'start_time' | 'end_time' | 'duration_hours'> & Partial<Pick<Report, 'total_operations'>>, options: JournalTimelineOptions = {}): Promise<ReportTimeline | null> {
+export async function timelineFromJournal(
+	journalFile: string,
+	report: Pick<Report, 'start_time' | 'end_time' | 'duration_hours'> & Partial<Pick<Report, 'total_operations'>>,
+	options: JournalTimelineOptions = {},
+): Promise<ReportTimeline | null> {
 	try {
 		await access(journalFile);
 	} catch {
@@ -58,7 +62,8 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 	// And wide enough to hold some MIN_OPS_PER_BUCKET operations on average: a percentile of 3 operations
 	// is just their max, and p50/p95/p99 lines would lie on top of each other.
 	const span = Math.max(1, end - start);
-	const byOperations = report.total_operations && report.total_operations > 0 ? (span * MIN_OPS_PER_BUCKET) / report.total_operations : 0;
+	const byOperations =
+		report.total_operations && report.total_operations > 0 ? (span * MIN_OPS_PER_BUCKET) / report.total_operations : 0;
 	const intervalMs = Math.max(1000, Math.ceil(Math.max(span / maxPoints, byOperations) / 1000) * 1000);
 	const buckets = new Map<number, Bucket>();
 	const bucketAt = (at: unknown): Bucket | null => {
@@ -73,7 +78,14 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 	for await (const line of lines) {
 		// Cheap filter first: most lines are neither operations nor errors.
 		if (!line.includes('"type":"operation') && !line.includes('"type":"error"')) continue;
-		let event: {type?: unknown; at?: unknown; sample?: {ok?: unknown; latencyMs?: unknown; error?: {kind?: unknown}}; error?: {kind?: unknown}; count?: unknown; latency?: {histogram?: unknown; maxMs?: unknown}};
+		let event: {
+			type?: unknown;
+			at?: unknown;
+			sample?: {ok?: unknown; latencyMs?: unknown; error?: {kind?: unknown}};
+			error?: {kind?: unknown};
+			count?: unknown;
+			latency?: {histogram?: unknown; maxMs?: unknown};
+		};
 		try {
 			event = JSON.parse(line) as typeof event;
 		} catch {
@@ -89,16 +101,30 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 			}
 			const ms = event.sample.latencyMs;
 			if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) {
-				bucket.latency ??= hdr.build({bitBucketSize: 'packed', lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2});
+				bucket.latency ??= hdr.build({
+					bitBucketSize: 'packed',
+					lowestDiscernibleValue: 1,
+					highestTrackableValue: 3_600_000_000,
+					numberOfSignificantValueDigits: 2,
+				});
 				bucket.latency.recordValue(Math.min(3_600_000_000, Math.max(1, Math.round(ms * 1000))));
 				bucket.maxMs = Math.max(bucket.maxMs, ms);
 			}
-		} else if (event.type === 'operation-batch' && typeof event.count === 'number' && typeof event.latency?.histogram === 'string') {
+		} else if (
+			event.type === 'operation-batch' &&
+			typeof event.count === 'number' &&
+			typeof event.latency?.histogram === 'string'
+		) {
 			// Successful operations the journal summed (a long, fast soak): their count and latency histogram.
 			bucket.operations += event.count;
 			try {
 				const h = hdr.decodeFromCompressedBase64(event.latency.histogram);
-				bucket.latency ??= hdr.build({bitBucketSize: 'packed', lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 2});
+				bucket.latency ??= hdr.build({
+					bitBucketSize: 'packed',
+					lowestDiscernibleValue: 1,
+					highestTrackableValue: 3_600_000_000,
+					numberOfSignificantValueDigits: 2,
+				});
 				bucket.latency.add(h);
 				h.destroy();
 				if (typeof event.latency.maxMs === 'number') bucket.maxMs = Math.max(bucket.maxMs, event.latency.maxMs);
@@ -116,12 +142,21 @@ export async function timelineFromJournal(journalFile: string, report: Pick<Repo
 	const last = indexes[indexes.length - 1]!;
 	const operations: NonNullable<ReportTimeline['operations']> = [];
 	const errors: NonNullable<ReportTimeline['errors']> = [];
-	const percentile = (h: Histogram | null, p: number) => (h === null || h.totalCount === 0 ? null : h.getValueAtPercentile(p) / 1000);
+	const percentile = (h: Histogram | null, p: number) =>
+		h === null || h.totalCount === 0 ? null : h.getValueAtPercentile(p) / 1000;
 	// Every bucket from the first to the last, so quiet stretches draw as zeros rather than as a line.
 	for (let i = first; i <= last; i++) {
 		const b = buckets.get(i) ?? newBucket();
 		const at = new Date(start + i * intervalMs).toISOString();
-		operations.push({at, operations: b.operations, failed: b.failed, p50_ms: percentile(b.latency, 50), p95_ms: percentile(b.latency, 95), p99_ms: percentile(b.latency, 99), max_ms: b.latency ? b.maxMs : null});
+		operations.push({
+			at,
+			operations: b.operations,
+			failed: b.failed,
+			p50_ms: percentile(b.latency, 50),
+			p95_ms: percentile(b.latency, 95),
+			p99_ms: percentile(b.latency, 99),
+			max_ms: b.latency ? b.maxMs : null,
+		});
 		for (const [kind, count] of b.errors) errors.push({at, kind, count});
 		b.latency?.destroy();
 	}

@@ -31,7 +31,9 @@ const kvTable = (cls: string, rows: readonly (readonly [string, string])[]) =>
 
 function byCode(codes: unknown): string {
 	if (typeof codes !== 'object' || codes === null) return '—';
-	const entries = Object.entries(codes as Record<string, unknown>).filter(([, n]) => num(n) !== null && (n as number) > 0);
+	const entries = Object.entries(codes as Record<string, unknown>).filter(
+		([, n]) => num(n) !== null && (n as number) > 0,
+	);
 	if (entries.length === 0) return 'none';
 	return entries
 		.sort((a, b) => (b[1] as number) - (a[1] as number))
@@ -51,8 +53,10 @@ function sutChecks(report: Report) {
 
 function checksTable(report: Report): string {
 	const checks = sutChecks(report);
-	if (checks.length === 0) return '<p class="empty" data-field="sut-checks">no sut-* checks in this report (the soak did not judge the SUT)</p>';
-	const measured = (c: {measured: number | string | boolean | null; unit?: string}) => (c.measured === null || c.measured === undefined ? '—' : `${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`);
+	if (checks.length === 0)
+		return '<p class="empty" data-field="sut-checks">no sut-* checks in this report (the soak did not judge the SUT)</p>';
+	const measured = (c: {measured: number | string | boolean | null; unit?: string}) =>
+		c.measured === null || c.measured === undefined ? '—' : `${String(c.measured)}${c.unit ? ` ${c.unit}` : ''}`;
 	return `<table class="sut-checks"><thead><tr><th>Verdict</th><th>Check</th><th>Measured</th><th>Threshold</th><th>Reason</th></tr></thead><tbody>${checks
 		.map(
 			({check: c}) =>
@@ -62,7 +66,15 @@ function checksTable(report: Report): string {
 }
 
 function processTable(s: SutReport): string {
-	const exit = s.exit ? [s.exit.code !== null ? `code ${s.exit.code}` : null, s.exit.signal ? `signal ${s.exit.signal}` : null, s.exit.requested ? 'asked to stop' : 'on its own'].filter(Boolean).join(', ') : 'still running / not recorded';
+	const exit = s.exit
+		? [
+				s.exit.code !== null ? `code ${s.exit.code}` : null,
+				s.exit.signal ? `signal ${s.exit.signal}` : null,
+				s.exit.requested ? 'asked to stop' : 'on its own',
+			]
+				.filter(Boolean)
+				.join(', ')
+		: 'still running / not recorded';
 	const r = s.resources;
 	const rows: [string, string][] = [
 		['Command', s.command],
@@ -78,16 +90,30 @@ function processTable(s: SutReport): string {
 		['Processes (peak) · samples', `${fmt(r?.peak_processes)} · ${fmt(r?.samples)}`],
 		['Log error lines (expected)', `${fmt(s.logs?.error_lines)} (${fmt(s.logs?.expected_error_lines)})`],
 		['Log file', s.logs?.file ?? '—'],
-		['Operations for the grade', s.operations_source === 'statsd' ? 'its StatsD' : s.operations_source === 'venue' ? 'venue side (order placements)' : 'none'],
+		[
+			'Operations for the grade',
+			s.operations_source === 'statsd'
+				? 'its StatsD'
+				: s.operations_source === 'venue'
+					? 'venue side (order placements)'
+					: 'none',
+		],
 	];
 	return kvTable('sut-process', rows);
 }
 
 /** CPU and RSS of the SUT's process tree beside drydock's own, on the run's time axis. */
-function resourceCharts(report: Report, s: SutReport, marks: readonly TimeMark[], range?: readonly [number, number]): string {
+function resourceCharts(
+	report: Report,
+	s: SutReport,
+	marks: readonly TimeMark[],
+	range?: readonly [number, number],
+): string {
 	const cpu: TimeSeries[] = [];
 	const rss: TimeSeries[] = [];
-	const sutPoints = (s.resources?.samples_series ?? []).map(p => ({at: when(p.at), cpu: num(p.cpu_percent), rss: num(p.rss_mb)})).filter((p): p is {at: number; cpu: number | null; rss: number | null} => p.at !== null);
+	const sutPoints = (s.resources?.samples_series ?? [])
+		.map(p => ({at: when(p.at), cpu: num(p.cpu_percent), rss: num(p.rss_mb)}))
+		.filter((p): p is {at: number; cpu: number | null; rss: number | null} => p.at !== null);
 	if (sutPoints.length > 0) {
 		const name = `SUT${s.pid !== null ? ` (pid ${s.pid})` : ''}`;
 		cpu.push({name, points: sutPoints.map(p => [p.at, p.cpu] as const)});
@@ -95,7 +121,9 @@ function resourceCharts(report: Report, s: SutReport, marks: readonly TimeMark[]
 	}
 	const self = report.resources?.self;
 	if (self && self.samples.length > 0) {
-		const pts = self.samples.map(x => ({at: when(x.at), cpu: x.cpu_percent, rss: x.rss_mb})).filter((p): p is {at: number; cpu: number | null; rss: number | null} => p.at !== null);
+		const pts = self.samples
+			.map(x => ({at: when(x.at), cpu: x.cpu_percent, rss: x.rss_mb}))
+			.filter((p): p is {at: number; cpu: number | null; rss: number | null} => p.at !== null);
 		cpu.push({name: 'drydock', points: pts.map(p => [p.at, p.cpu] as const)});
 		rss.push({name: 'drydock', points: pts.map(p => [p.at, p.rss] as const)});
 	}
@@ -108,7 +136,8 @@ function resourceCharts(report: Report, s: SutReport, marks: readonly TimeMark[]
 
 function venueSection(s: SutReport): string {
 	const v = s.venue;
-	if (!v) return '<h3>Venue</h3><p class="empty" data-field="sut-venue">the venue\'s activity for the SUT could not be read</p>';
+	if (!v)
+		return '<h3>Venue</h3><p class="empty" data-field="sut-venue">the venue\'s activity for the SUT could not be read</p>';
 	const o = v.orders;
 	const venueRows: [string, string][] = [
 		['Requests', `${fmt(v.requests)} (${fmt(v.requests_per_minute, 1)}/min)`],
@@ -156,8 +185,20 @@ function dropsTable(s: SutReport): string {
 function endSection(s: SutReport): string {
 	const o = s.orphans;
 	const c = s.consistency;
-	const orphans = !o ? 'not checked' : o.open_orders === null ? `could not be read${o.error ? `: ${o.error}` : ''}` : o.open_orders === 0 ? 'none' : `${o.open_orders} open (${o.client_order_ids.join(', ')})`;
-	const balances = !c ? 'not checked' : c.balances_match === null ? `not reconciled${c.reason ? `: ${c.reason}` : ''}` : c.balances_match ? 'explained by its fills' : `MISMATCH${c.reason ? `: ${c.reason}` : ''}`;
+	const orphans = !o
+		? 'not checked'
+		: o.open_orders === null
+			? `could not be read${o.error ? `: ${o.error}` : ''}`
+			: o.open_orders === 0
+				? 'none'
+				: `${o.open_orders} open (${o.client_order_ids.join(', ')})`;
+	const balances = !c
+		? 'not checked'
+		: c.balances_match === null
+			? `not reconciled${c.reason ? `: ${c.reason}` : ''}`
+			: c.balances_match
+				? 'explained by its fills'
+				: `MISMATCH${c.reason ? `: ${c.reason}` : ''}`;
 	const rows: [string, string][] = [
 		['Orphans (open orders after it stopped)', orphans],
 		['Balances', balances],
@@ -172,12 +213,16 @@ function endSection(s: SutReport): string {
 
 function statsdSection(s: SutReport): string {
 	const d = s.statsd;
-	if (!d) return '<h3>StatsD</h3><p class="empty" data-field="sut-statsd">the SUT sent no StatsD; its operations come from the venue side</p>';
+	if (!d)
+		return '<h3>StatsD</h3><p class="empty" data-field="sut-statsd">the SUT sent no StatsD; its operations come from the venue side</p>';
 	return `<h3>StatsD (its own figures)</h3>${kvTable('sut-statsd', [
 		['Operations (ok / failed)', `${fmt(d.operations)} (${fmt(d.succeeded)} / ${fmt(d.failed)})`],
 		['Failures during injected faults', fmt(d.failures_during_faults)],
 		['Success rate', fmt(d.success_rate, 3, '%')],
-		['Latency avg / p99 / min / peak', `${fmt(d.avg_latency_ms, 2)} / ${fmt(d.p99_latency_ms, 2)} / ${fmt(d.min_latency_ms, 2)} / ${fmt(d.peak_latency_ms, 2)} ms`],
+		[
+			'Latency avg / p99 / min / peak',
+			`${fmt(d.avg_latency_ms, 2)} / ${fmt(d.p99_latency_ms, 2)} / ${fmt(d.min_latency_ms, 2)} / ${fmt(d.peak_latency_ms, 2)} ms`,
+		],
 		['Packets (malformed, unmapped)', `${fmt(d.packets)} (${fmt(d.malformed)}, ${fmt(d.unmapped)})`],
 	])}`;
 }
@@ -197,7 +242,10 @@ export function sutSection(report: Report, marks: readonly TimeMark[], range?: r
 	const failed = count('fail');
 	const status = checks.length === 0 ? 'no-data' : failed > 0 ? 'fail' : 'pass';
 	const others = checks.length - count('pass', 'warn', 'fail');
-	const summary = checks.length === 0 ? 'not judged' : `${count('pass', 'warn')}/${checks.length} checks passed${others > 0 ? `, ${others} not judged (skipped or no data)` : ''}`;
+	const summary =
+		checks.length === 0
+			? 'not judged'
+			: `${count('pass', 'warn')}/${checks.length} checks passed${others > 0 ? `, ${others} not judged (skipped or no data)` : ''}`;
 	return `<section id="sut"><h2>System under test ${badge(status)} <span class="sub">${e(summary)}</span></h2>
 <style>pre.sut-log{font-size:12px;background:#f6f7f9;padding:8px;overflow-x:auto;white-space:pre}pre.sut-log .error{color:var(--fail);font-weight:600}h3{font-size:14px;margin:16px 0 4px}</style>
 ${checksTable(report)}

@@ -73,7 +73,8 @@ function validate(value: unknown, checks: readonly Check[], where: string): void
 	}
 	for (const key of ['start_time', 'end_time'] as const) {
 		const t = at(value, key);
-		if (typeof t === 'string' && !Number.isFinite(Date.parse(t))) throw new UsageError(`${where}: ${key}: "${t}" is not a time`);
+		if (typeof t === 'string' && !Number.isFinite(Date.parse(t)))
+			throw new UsageError(`${where}: ${key}: "${t}" is not a time`);
 	}
 }
 
@@ -86,15 +87,21 @@ export function mergeReports(reports: readonly unknown[], options: MergeOptions 
 	const where = (i: number) => options.sources?.[i] ?? `report ${i + 1}`;
 	const schemas = reports.map((r, i) => {
 		const schema = typeof r === 'object' && r !== null ? (r as {schema?: unknown}).schema : undefined;
-		if (schema !== REPORT_SCHEMA && schema !== LOAD_REPORT_SCHEMA) throw new UsageError(`${where(i)}: schema is ${JSON.stringify(schema)}, expected "${REPORT_SCHEMA}" or "${LOAD_REPORT_SCHEMA}"`);
+		if (schema !== REPORT_SCHEMA && schema !== LOAD_REPORT_SCHEMA)
+			throw new UsageError(
+				`${where(i)}: schema is ${JSON.stringify(schema)}, expected "${REPORT_SCHEMA}" or "${LOAD_REPORT_SCHEMA}"`,
+			);
 		return schema;
 	});
 	const kind = schemas[0]!;
 	const other = schemas.findIndex(s => s !== kind);
-	if (other >= 0) throw new UsageError(`${where(other)}: a ${schemas[other]} report cannot be merged with ${where(0)} (${kind})`);
+	if (other >= 0)
+		throw new UsageError(`${where(other)}: a ${schemas[other]} report cannot be merged with ${where(0)} (${kind})`);
 	reports.forEach((r, i) => validate(r, kind === REPORT_SCHEMA ? runChecks : loadChecks, where(i)));
 	const sourced = <T>(r: unknown, i: number) => ({report: r as T, source: options.sources?.[i] ?? null});
-	return kind === REPORT_SCHEMA ? mergeRunReports(reports.map((r, i) => sourced<Report>(r, i))) : mergeLoadReports(reports.map((r, i) => sourced<LoadReport>(r, i)));
+	return kind === REPORT_SCHEMA
+		? mergeRunReports(reports.map((r, i) => sourced<Report>(r, i)))
+		: mergeLoadReports(reports.map((r, i) => sourced<LoadReport>(r, i)));
 }
 
 export function isMergedRunReport(report: MergedReport): report is MergedRunReport {

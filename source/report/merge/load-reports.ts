@@ -75,7 +75,9 @@ export function mergeLoadReports(inputs: readonly Sourced<LoadReport>[]): Merged
 	});
 	const entries = order
 		.map(key => mergeEntry(byKey.get(key)!, seconds))
-		.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0));
+		.sort((a, b) =>
+			a.name < b.name ? -1 : a.name > b.name ? 1 : a.method < b.method ? -1 : a.method > b.method ? 1 : 0,
+		);
 	const aggregated = mergeEntry(
 		reports.map((r, i) => ({entry: r.aggregated, where: `${label(inputs[i]!, i)}: aggregated`})),
 		seconds,
@@ -92,9 +94,12 @@ export function mergeLoadReports(inputs: readonly Sourced<LoadReport>[]): Merged
 	const expressions = [...new Set(reports.flatMap(r => r.config.thresholds))];
 	const thresholds = evaluateThresholds(expressions.map(parseThreshold), aggregated);
 	const interrupted = reports.some(r => r.interrupted);
-	const sumOrNull = (values: (number | null)[]) => (values.every(v => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0));
+	const sumOrNull = (values: (number | null)[]) =>
+		values.every(v => v === null) ? null : values.reduce<number>((a, v) => a + (v ?? 0), 0);
 	const unique = (values: string[]) => [...new Set(values)].join(', ');
-	const hosts = [...new Set(reports.map(r => (typeof r.hostname === 'string' && r.hostname.length > 0 ? r.hostname : null)))];
+	const hosts = [
+		...new Set(reports.map(r => (typeof r.hostname === 'string' && r.hostname.length > 0 ? r.hostname : null))),
+	];
 
 	return {
 		schema: LOAD_REPORT_SCHEMA,
@@ -114,7 +119,9 @@ export function mergeLoadReports(inputs: readonly Sourced<LoadReport>[]): Merged
 			mode: first.config.mode,
 			users: reports.reduce((a, r) => a + r.config.users, 0),
 			spawnRate: sumOrNull(reports.map(r => r.config.spawnRate)),
-			runTimeMs: reports.every(r => r.config.runTimeMs === null) ? null : Math.max(...reports.map(r => r.config.runTimeMs ?? 0)),
+			runTimeMs: reports.every(r => r.config.runTimeMs === null)
+				? null
+				: Math.max(...reports.map(r => r.config.runTimeMs ?? 0)),
 			shape: first.config.shape,
 			arrivalRate: sumOrNull(reports.map(r => r.config.arrivalRate)),
 			thresholds: expressions,

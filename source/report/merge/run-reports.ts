@@ -27,7 +27,8 @@ export interface Sourced<T> {
 	source: string | null;
 }
 
-const round = (n: number | null, digits = 3) => (n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits);
+const round = (n: number | null, digits = 3) =>
+	n === null || !Number.isFinite(n) ? null : Math.round(n * 10 ** digits) / 10 ** digits;
 const label = (s: Sourced<unknown>, i: number) => s.source ?? `report ${i + 1}`;
 const isoMin = (values: string[]) => values.reduce((a, b) => (Date.parse(b) < Date.parse(a) ? b : a));
 const isoMax = (values: string[]) => values.reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
@@ -62,7 +63,17 @@ const weightedMean = (values: readonly (number | null)[], weights: readonly numb
 };
 
 /** Worst first: the merged phase shows the worst any machine saw. */
-const statusRank: Record<PhaseStatus, number> = {fail: 0, 'no-data': 1, interrupted: 2, running: 3, pending: 4, warn: 5, pass: 6, skipped: 7, info: 8};
+const statusRank: Record<PhaseStatus, number> = {
+	fail: 0,
+	'no-data': 1,
+	interrupted: 2,
+	running: 3,
+	pending: 4,
+	warn: 5,
+	pass: 6,
+	skipped: 7,
+	info: 8,
+};
 const breakerRank: Record<BreakerState, number> = {open: 0, 'half-open': 1, closed: 2};
 
 const hostOf = (report: Report): string | null => {
@@ -86,7 +97,9 @@ function machineNames(inputs: readonly Sourced<Report>[]): string[] {
 
 /** The histogram behind a report's headline latency figures (the soak's when it ran operations). */
 function primaryHistogram(report: Report): 'soak' | 'operations' {
-	return report.test_type === 'soak' && report.histograms.soak !== null && report.total_operations > 0 ? 'soak' : 'operations';
+	return report.test_type === 'soak' && report.histograms.soak !== null && report.total_operations > 0
+		? 'soak'
+		: 'operations';
 }
 
 function mergePhases(inputs: readonly Sourced<Report>[], names: readonly string[]): ReportPhase[] {
@@ -108,7 +121,9 @@ function mergePhases(inputs: readonly Sourced<Report>[], names: readonly string[
 		const worst = list.reduce((a, b) => (statusRank[b.phase.status] < statusRank[a.phase.status] ? b : a));
 		const starts = list.map(x => x.phase.started_at).filter((x): x is string => x !== null);
 		const ends = list.map(x => x.phase.ended_at).filter((x): x is string => x !== null);
-		const checks: CheckResult[] = list.flatMap(({phase, machine}) => phase.checks.map(c => (many ? {...c, title: `${c.title} [${machine}]`} : c)));
+		const checks: CheckResult[] = list.flatMap(({phase, machine}) =>
+			phase.checks.map(c => (many ? {...c, title: `${c.title} [${machine}]`} : c)),
+		);
 		return {
 			id,
 			title: list[0]!.phase.title,
@@ -116,7 +131,8 @@ function mergePhases(inputs: readonly Sourced<Report>[], names: readonly string[
 			started_at: starts.length > 0 ? isoMin(starts) : null,
 			ended_at: ends.length === list.length && ends.length > 0 ? isoMax(ends) : null,
 			duration_ms: maxOf(list.map(x => x.phase.duration_ms)),
-			reason: worst.phase.reason === null ? null : many ? `${worst.machine}: ${worst.phase.reason}` : worst.phase.reason,
+			reason:
+				worst.phase.reason === null ? null : many ? `${worst.machine}: ${worst.phase.reason}` : worst.phase.reason,
 			checks,
 		};
 	});
@@ -132,7 +148,12 @@ function mergeStreams(inputs: readonly Sourced<Report>[]): ReportStream[] {
 		messages: sum(list.map(s => s.messages)),
 		gaps: sum(list.map(s => s.gaps)),
 		reconnects: sum(list.map(s => s.reconnects)),
-		latency_avg_ms: round(weightedMean(list.map(s => s.latency_avg_ms), list.map(s => s.messages))),
+		latency_avg_ms: round(
+			weightedMean(
+				list.map(s => s.latency_avg_ms),
+				list.map(s => s.messages),
+			),
+		),
 		// Streams carry no histogram: the worst machine's p99 is an upper bound, not the merged p99.
 		latency_p99_ms: maxOf(list.map(s => s.latency_p99_ms)),
 	}));
@@ -143,7 +164,18 @@ function mergeErrors(inputs: readonly Sourced<Report>[]): ErrorGroup[] {
 	for (const {report} of inputs) {
 		for (const g of report.errors) {
 			const seen = byKey.get(g.key);
-			byKey.set(g.key, seen ? {...seen, count: seen.count + g.count, firstSeen: Math.min(seen.firstSeen, g.firstSeen), lastSeen: Math.max(seen.lastSeen, g.lastSeen), critical: seen.critical || g.critical} : {...g});
+			byKey.set(
+				g.key,
+				seen
+					? {
+							...seen,
+							count: seen.count + g.count,
+							firstSeen: Math.min(seen.firstSeen, g.firstSeen),
+							lastSeen: Math.max(seen.lastSeen, g.lastSeen),
+							critical: seen.critical || g.critical,
+						}
+					: {...g},
+			);
 		}
 	}
 	return [...byKey.values()].sort((a, b) => b.lastSeen - a.lastSeen);
@@ -155,9 +187,15 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const many = inputs.length > 1;
 	const where = (i: number, field: string) => `${label(inputs[i]!, i)}: histograms.${field}`;
 
-	const primary = mergeHistograms(reports.map((r, i) => ({data: r.histograms[primaryHistogram(r)] as string, where: where(i, primaryHistogram(r))})));
-	const operations = mergeHistograms(reports.map((r, i) => ({data: r.histograms.operations, where: where(i, 'operations')})));
-	const soakItems = reports.flatMap((r, i) => (r.histograms.soak ? [{data: r.histograms.soak, where: where(i, 'soak')}] : []));
+	const primary = mergeHistograms(
+		reports.map((r, i) => ({data: r.histograms[primaryHistogram(r)] as string, where: where(i, primaryHistogram(r))})),
+	);
+	const operations = mergeHistograms(
+		reports.map((r, i) => ({data: r.histograms.operations, where: where(i, 'operations')})),
+	);
+	const soakItems = reports.flatMap((r, i) =>
+		r.histograms.soak ? [{data: r.histograms.soak, where: where(i, 'soak')}] : [],
+	);
 	const soak = mergeHistograms(soakItems);
 	const calls = mergeHistograms(reports.map((r, i) => ({data: r.histograms.calls, where: where(i, 'calls')})));
 
@@ -167,11 +205,16 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const succeeded = sum(reports.map(succeededOperations));
 	const judged = totalOps - failedDuringFaults;
 	const successRate = judged <= 0 ? null : succeeded / judged;
-	const avgLatency = weightedMean(reports.map(r => r.average_latency_ms), reports.map(r => r.total_operations));
+	const avgLatency = weightedMean(
+		reports.map(r => r.average_latency_ms),
+		reports.map(r => r.total_operations),
+	);
 	const start = isoMin(reports.map(r => r.start_time));
 	const ends = reports.map(r => r.end_time);
 	const end = ends.every((x): x is string => x !== null) ? isoMax(ends) : null;
-	const wallHours = Math.max(...reports.map(r => (Date.parse(r.start_time) - Date.parse(start)) / 3_600_000 + r.duration_hours));
+	const wallHours = Math.max(
+		...reports.map(r => (Date.parse(r.start_time) - Date.parse(start)) / 3_600_000 + r.duration_hours),
+	);
 	const hours = reports.map(r => r.duration_hours);
 	const totalErrors = sum(reports.map(r => r.metrics.total_errors));
 	const expectedErrors = sum(reports.map(r => countOr0(r.metrics.expected_errors)));
@@ -182,10 +225,16 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 	const exitCodes = reports.map(r => r.exit_code);
 	const machines = inputs.flatMap(x => runMachineRows(x.report, x.source));
 	const names = machineNames(inputs);
-	const faults = inputs.flatMap(({report}, i) => report.faults.map(f => (many ? {...f, detail: `${names[i]}: ${f.detail}`} : f))).sort((a, b) => a.at - b.at);
-	const anomalies = inputs.flatMap(({report}, i) => report.anomalies.map(a => (many ? {...a, detail: `${names[i]}: ${a.detail}`} : a))).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+	const faults = inputs
+		.flatMap(({report}, i) => report.faults.map(f => (many ? {...f, detail: `${names[i]}: ${f.detail}`} : f)))
+		.sort((a, b) => a.at - b.at);
+	const anomalies = inputs
+		.flatMap(({report}, i) => report.anomalies.map(a => (many ? {...a, detail: `${names[i]}: ${a.detail}`} : a)))
+		.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 	// Chaos records stay per machine (each judged against its own timeline), named like the faults.
-	const chaos = inputs.flatMap(({report}, i) => (Array.isArray(report.chaos) ? report.chaos.map(c => (many ? {...c, label: `${names[i]}: ${c.label}`} : c)) : []));
+	const chaos = inputs.flatMap(({report}, i) =>
+		Array.isArray(report.chaos) ? report.chaos.map(c => (many ? {...c, label: `${names[i]}: ${c.label}`} : c)) : [],
+	);
 	const hosts = [...new Set(reports.map(hostOf))];
 	const unique = (values: string[]) => [...new Set(values)].join(', ');
 	const peakLatency = maxOf(reports.map(r => r.peak_latency_ms));
@@ -196,7 +245,11 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		// One host for the whole report only when every input ran there; otherwise see machines[].
 		...(hosts.length === 1 && hosts[0] !== null ? {hostname: hosts[0]} : {}),
 		drydock_version: unique(reports.map(r => r.drydock_version)),
-		profile: {...first.profile, name: unique(reports.map(r => r.profile.name)), symbols: [...new Set(reports.flatMap(r => r.profile.symbols))]},
+		profile: {
+			...first.profile,
+			name: unique(reports.map(r => r.profile.name)),
+			symbols: [...new Set(reports.flatMap(r => r.profile.symbols))],
+		},
 		plan: {
 			name: reports.every(r => r.plan.name === first.plan.name) ? first.plan.name : 'custom',
 			phases: [...new Set(reports.flatMap(r => r.plan.phases))],
@@ -214,15 +267,31 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		p50_latency_ms: round(clampPercentile(percentileMs(primary, 50), peakLatency)),
 		p99_latency_ms: round(clampPercentile(percentileMs(primary, 99), peakLatency)),
 		performance_grade: gradeFor(successRate, avgLatency),
-		targets_met: {latency: reports.every(r => targetsOf(r).latency), success_rate: reports.every(r => targetsOf(r).success_rate), overall: reports.every(r => targetsOf(r).overall)},
+		targets_met: {
+			latency: reports.every(r => targetsOf(r).latency),
+			success_rate: reports.every(r => targetsOf(r).success_rate),
+			overall: reports.every(r => targetsOf(r).overall),
+		},
 		consistency_valid: consistency.length === 0 ? null : consistency.every(Boolean),
 		metrics: {
 			uptime_hours: round(wallHours, 6)!,
 			// Like a single run's: the errors recorded under injected faults are not in the rate.
 			error_rate_per_hour: round(Math.max(0, totalErrors - expectedErrors) / Math.max(wallHours, 1 / 60), 3)!,
-			average_memory_mb: round(weightedMean(reports.map(r => r.metrics.average_memory_mb), hours), 2),
+			average_memory_mb: round(
+				weightedMean(
+					reports.map(r => r.metrics.average_memory_mb),
+					hours,
+				),
+				2,
+			),
 			peak_memory_mb: maxOf(reports.map(r => r.metrics.peak_memory_mb)),
-			average_cpu_percent: round(weightedMean(reports.map(r => r.metrics.average_cpu_percent), hours), 2),
+			average_cpu_percent: round(
+				weightedMean(
+					reports.map(r => r.metrics.average_cpu_percent),
+					hours,
+				),
+				2,
+			),
 			orders_placed: sum(reports.map(r => r.metrics.orders_placed)),
 			orders_filled: sum(reports.map(r => r.metrics.orders_filled)),
 			orders_canceled: sum(reports.map(r => r.metrics.orders_canceled)),
@@ -246,17 +315,39 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 		checkpoint: reports.some(r => r.checkpoint),
 		exit_code: exitCodes.some(c => c === null) ? null : (exitCodes.find(c => c !== 0) ?? 0),
 		phases: mergePhases(inputs, names),
-		breaker: {...worstBreaker, transitions: sum(breakers.map(b => b.transitions)), lastTransitionAt: maxOf(breakers.map(b => b.lastTransitionAt))},
-		kill_switch: {engaged: reports.some(r => r.kill_switch.engaged), since: minOf(reports.map(r => r.kill_switch.since)), ordersCancelled: sum(reports.map(r => r.kill_switch.ordersCancelled))},
-		orders_cancelled_on_exit: reports.every(r => r.orders_cancelled_on_exit === null) ? null : sum(reports.map(r => r.orders_cancelled_on_exit ?? 0)),
+		breaker: {
+			...worstBreaker,
+			transitions: sum(breakers.map(b => b.transitions)),
+			lastTransitionAt: maxOf(breakers.map(b => b.lastTransitionAt)),
+		},
+		kill_switch: {
+			engaged: reports.some(r => r.kill_switch.engaged),
+			since: minOf(reports.map(r => r.kill_switch.since)),
+			ordersCancelled: sum(reports.map(r => r.kill_switch.ordersCancelled)),
+		},
+		orders_cancelled_on_exit: reports.every(r => r.orders_cancelled_on_exit === null)
+			? null
+			: sum(reports.map(r => r.orders_cancelled_on_exit ?? 0)),
 		resources: {
 			// Per-machine series live in machines[].resources; the merged block keeps the fleet's figures.
 			self: {
 				pid: null,
 				label: many ? `${machines.length} machines` : first.resources.self.label,
 				samples: many ? [] : first.resources.self.samples,
-				average_cpu_percent: round(weightedMean(reports.map(r => r.resources.self.average_cpu_percent), hours), 2),
-				average_memory_mb: round(weightedMean(reports.map(r => r.resources.self.average_memory_mb), hours), 2),
+				average_cpu_percent: round(
+					weightedMean(
+						reports.map(r => r.resources.self.average_cpu_percent),
+						hours,
+					),
+					2,
+				),
+				average_memory_mb: round(
+					weightedMean(
+						reports.map(r => r.resources.self.average_memory_mb),
+						hours,
+					),
+					2,
+				),
 				peak_memory_mb: maxOf(reports.map(r => r.resources.self.peak_memory_mb)),
 				peak_event_loop_lag_ms: maxOf(reports.map(r => r.resources.self.peak_event_loop_lag_ms)),
 			},
@@ -273,7 +364,16 @@ export function mergeRunReports(inputs: readonly Sourced<Report>[]): MergedRunRe
 			soak: soak ? encodeHistogram(soak) : null,
 			calls: calls ? encodeHistogram(calls) : first.histograms.calls,
 		},
-		calls: {count: callCount, average_ms: round(weightedMean(reports.map(r => r.calls.average_ms), reports.map(r => r.calls.count))), p99_ms: round(percentileMs(calls, 99))},
+		calls: {
+			count: callCount,
+			average_ms: round(
+				weightedMean(
+					reports.map(r => r.calls.average_ms),
+					reports.map(r => r.calls.count),
+				),
+			),
+			p99_ms: round(percentileMs(calls, 99)),
+		},
 		...(chaos.length > 0 ? {chaos} : {}),
 		merged: {inputs: inputs.length, sources: inputs.map(x => x.source)},
 		machines,

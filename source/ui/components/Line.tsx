@@ -30,7 +30,13 @@ function normalise(segments: readonly SegmentInput[], ascii: boolean): Segment[]
 }
 
 /** Segments that fit `width`, dropping whole segments (`drop`) or cutting the last one (`cut`). */
-export function fitSegments(segments: readonly SegmentInput[], width: number, mode: 'drop' | 'cut', separator: string, ascii = false): Segment[] {
+export function fitSegments(
+	segments: readonly SegmentInput[],
+	width: number,
+	mode: 'drop' | 'cut',
+	separator: string,
+	ascii = false,
+): Segment[] {
 	const list = normalise(segments, ascii);
 	const out: Segment[] = [];
 	let used = 0;
@@ -56,7 +62,12 @@ export function fitSegments(segments: readonly SegmentInput[], width: number, mo
 }
 
 /** Packs segments into lines of `width` (a segment wider than a line is cut). */
-export function flowSegments(segments: readonly SegmentInput[], width: number, separator = '  ', ascii = false): Segment[][] {
+export function flowSegments(
+	segments: readonly SegmentInput[],
+	width: number,
+	separator = '  ',
+	ascii = false,
+): Segment[][] {
 	const lines: Segment[][] = [];
 	let line: Segment[] = [];
 	let used = 0;
@@ -107,7 +118,8 @@ export function SegmentsLine({segments, inverse = false}: {segments: readonly Se
 	// Adjacent segments with one style share one SGR pair: fewer bytes per frame over SSH.
 	let run = '';
 	let runStyle: Style | null = null;
-	const same = (a: Style, b: Style) => a.color === b.color && !a.bold === !b.bold && !a.dim === !b.dim && !a.inverse === !b.inverse;
+	const same = (a: Style, b: Style) =>
+		a.color === b.color && !a.bold === !b.bold && !a.dim === !b.dim && !a.inverse === !b.inverse;
 	for (const s of segments) {
 		const text = g.ascii ? toAscii(s.text) : s.text;
 		width += cellWidth(text);

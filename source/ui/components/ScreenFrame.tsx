@@ -25,7 +25,10 @@ interface ScreenFrameProps {
 }
 
 export function ScreenFrame({ascii, size, width, height, resetKey, header, footer, children}: ScreenFrameProps) {
-	const environment = useMemo<UiEnvironment>(() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}), [ascii, size]);
+	const environment = useMemo<UiEnvironment>(
+		() => ({g: glyphs(ascii), size, color: colorEnabled(process.env)}),
+		[ascii, size],
+	);
 	return (
 		<UiEnvironmentContext.Provider value={environment}>
 			<Box flexDirection="column" width={width} height={height} overflowY="hidden">
@@ -59,7 +62,15 @@ interface TooSmallProps {
 export function TooSmall({width, height, size, who, minColumns, minRows}: TooSmallProps) {
 	return (
 		<Box width={width} height={Math.max(0, height)} flexDirection="column">
-			<Line width={width} segments={[{text: `terminal ${size.columns}×${size.rows} is too small: ${who} needs ${minColumns}×${minRows}`, color: 'yellow'}]} />
+			<Line
+				width={width}
+				segments={[
+					{
+						text: `terminal ${size.columns}×${size.rows} is too small: ${who} needs ${minColumns}×${minRows}`,
+						color: 'yellow',
+					},
+				]}
+			/>
 		</Box>
 	);
 }

@@ -50,7 +50,14 @@ interface TableProps {
 	marker?: string;
 }
 
-function rowSegments(columns: readonly Column[], widths: readonly number[], cells: readonly (Cell | string)[], header: boolean, emphasis: boolean, ascii: boolean): Segment[] {
+function rowSegments(
+	columns: readonly Column[],
+	widths: readonly number[],
+	cells: readonly (Cell | string)[],
+	header: boolean,
+	emphasis: boolean,
+	ascii: boolean,
+): Segment[] {
 	return columns.map((column, i) => {
 		const raw = cells[i] ?? '';
 		const cell: Cell = typeof raw === 'string' ? {text: raw} : raw;
@@ -71,7 +78,14 @@ function TableView({columns, rows, width, showHeader = true, focused = false, ma
 	};
 	return (
 		<Box flexDirection="column" width={width} flexShrink={0}>
-			{showHeader ? line(columns.map(c => c.header), false, true, 'header') : null}
+			{showHeader
+				? line(
+						columns.map(c => c.header),
+						false,
+						true,
+						'header',
+					)
+				: null}
 			{rows.map(row => line(row.cells, row.selected ?? false, false, row.key))}
 		</Box>
 	);

@@ -17,11 +17,26 @@ import {clampIndex} from '../list-window.js';
 import {Panel, panelInner} from '../components/Panel.js';
 import {PanelBoundary} from '../components/PanelBoundary.js';
 import {ScreenFrame, TooSmall} from '../components/ScreenFrame.js';
-import {focusFirstFailure, handleConsoleKey, initialConsoleState, type ConsoleDispatch, type ConsoleKeyContext, type FocusId, type ConsoleState} from './console-controller.js';
+import {
+	focusFirstFailure,
+	handleConsoleKey,
+	initialConsoleState,
+	type ConsoleDispatch,
+	type ConsoleKeyContext,
+	type FocusId,
+	type ConsoleState,
+} from './console-controller.js';
 import {readyRuntime, type RuntimeStatusSource} from './runtime-status.js';
 import {RuntimeError, runtimeErrorHeight} from './panels/RuntimeError.js';
 import {consoleKeysLabel} from './console-keymap.js';
-import {computeConsoleLayout, minColumns, minRows, type PanelId, type PanelSlot, type ConsoleLayout} from './console-layout.js';
+import {
+	computeConsoleLayout,
+	minColumns,
+	minRows,
+	type PanelId,
+	type PanelSlot,
+	type ConsoleLayout,
+} from './console-layout.js';
 import {visibleErrors} from './snapshot-selectors.js';
 import {ConsoleHeader} from './ConsoleHeader.js';
 import {ConsoleFooter} from './ConsoleFooter.js';
@@ -115,7 +130,8 @@ function badgeFor(id: PanelId, ui: ConsoleState, snapshot: EngineSnapshot): stri
 /** A tab bar too long for its border loses tabs from the front (the shown one stays): six tabs at 80 columns. */
 function fitTabs(title: string, room: number): string {
 	let fitted = title;
-	while (fitted.length > room && !fitted.startsWith('[') && fitted.includes(' ')) fitted = fitted.slice(fitted.indexOf(' ') + 1);
+	while (fitted.length > room && !fitted.startsWith('[') && fitted.includes(' '))
+		fitted = fitted.slice(fitted.indexOf(' ') + 1);
 	return fitted === title ? title : `… ${fitted}`;
 }
 
@@ -129,7 +145,15 @@ function SlotView({slot, width, snapshot, ui, now}: SlotProps) {
 	return (
 		<Panel title={title} badge={badge} width={width} height={slot.height} focused={focused}>
 			<PanelBoundary name={tabLabels[slot.id]} width={inner.width} height={inner.height} resetKey={resetKey}>
-				<PanelContent id={slot.id} width={inner.width} height={inner.height} snapshot={snapshot} ui={ui} now={now} focused={focused} />
+				<PanelContent
+					id={slot.id}
+					width={inner.width}
+					height={inner.height}
+					snapshot={snapshot}
+					ui={ui}
+					now={now}
+					focused={focused}
+				/>
 			</PanelBoundary>
 		</Panel>
 	);
@@ -149,11 +173,39 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 	const errors = useMemo(() => visibleErrors(snapshot.errors, ui.filter), [snapshot.errors, ui.filter]);
 	switch (id) {
 		case 'phases':
-			return <PhaseTable phases={snapshot.phases} selected={ui.selectedPhase} focused={focused} width={width} height={height} at={snapshot.at} />;
+			return (
+				<PhaseTable
+					phases={snapshot.phases}
+					selected={ui.selectedPhase}
+					focused={focused}
+					width={width}
+					height={height}
+					at={snapshot.at}
+				/>
+			);
 		case 'checks':
-			return <CheckDetail phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]} width={width} height={height} at={snapshot.at} selected={ui.selectedCheck} focused={focused} report={reportPath(snapshot)} />;
+			return (
+				<CheckDetail
+					phase={snapshot.phases[clampIndex(ui.selectedPhase, snapshot.phases.length)]}
+					width={width}
+					height={height}
+					at={snapshot.at}
+					selected={ui.selectedCheck}
+					focused={focused}
+					report={reportPath(snapshot)}
+				/>
+			);
 		case 'metrics':
-			return <MetricsPanel metrics={snapshot.metrics} soak={snapshot.soak} faults={snapshot.faults} now={snapshot.at} width={width} height={height} />;
+			return (
+				<MetricsPanel
+					metrics={snapshot.metrics}
+					soak={snapshot.soak}
+					faults={snapshot.faults}
+					now={snapshot.at}
+					width={width}
+					height={height}
+				/>
+			);
 		case 'errors':
 			return (
 				<ErrorLog
@@ -181,13 +233,38 @@ function PanelContent({id, width, height, snapshot, ui, now, focused}: ContentPr
 				/>
 			);
 		case 'resources':
-			return <ResourcePanel self={snapshot.resources.self} watched={snapshot.resources.watched} limits={snapshot.resources.limits} width={width} height={height} />;
+			return (
+				<ResourcePanel
+					self={snapshot.resources.self}
+					watched={snapshot.resources.watched}
+					limits={snapshot.resources.limits}
+					width={width}
+					height={height}
+				/>
+			);
 		case 'sut':
-			return <SutPanel sut={snapshot.sut} limits={snapshot.sut?.limits ?? defaultSutLimits} self={snapshot.resources.self} width={width} height={height} now={snapshot.at} />;
+			return (
+				<SutPanel
+					sut={snapshot.sut}
+					limits={snapshot.sut?.limits ?? defaultSutLimits}
+					self={snapshot.resources.self}
+					width={width}
+					height={height}
+					now={snapshot.at}
+				/>
+			);
 	}
 }
 
-export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs = 500, runtime, killSwitchFlatten}: ConsoleAppProps) {
+export function ConsoleApp({
+	engine,
+	onQuit,
+	ascii,
+	clock = Date.now,
+	refreshMs = 500,
+	runtime,
+	killSwitchFlatten,
+}: ConsoleAppProps) {
 	const {stdout} = useStdout();
 	const {isRawModeSupported} = useStdin();
 	const size = useTerminalSize(stdout);
@@ -200,7 +277,12 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 	const ui = useKeyController<ConsoleState, ConsoleDispatch, EngineSnapshot>({
 		initial: initialConsoleState,
 		handle: useCallback(
-			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) => handleConsoleKey(state, input, key, {...context, runtimeFailed: runtimeFailedRef.current, ...(killSwitchFlatten !== undefined ? {killSwitchFlatten} : {})}),
+			(state: ConsoleState, input: string, key: Parameters<typeof handleConsoleKey>[2], context: ConsoleKeyContext) =>
+				handleConsoleKey(state, input, key, {
+					...context,
+					runtimeFailed: runtimeFailedRef.current,
+					...(killSwitchFlatten !== undefined ? {killSwitchFlatten} : {}),
+				}),
 			[killSwitchFlatten],
 		),
 		getSnapshot: useCallback(() => engine.getSnapshot(), [engine]),
@@ -215,13 +297,26 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 		pageSize: () => pageRef.current,
 		active: isRawModeSupported === true,
 		// A run that just ended: the cursor goes to its first failed phase.
-		sync: {key: snapshot.run && (snapshot.run.state === 'finished' || snapshot.run.state === 'interrupted') ? snapshot.run.id : null, update: useCallback((state: ConsoleState) => focusFirstFailure(state, engine.getSnapshot()), [engine])},
+		sync: {
+			key:
+				snapshot.run && (snapshot.run.state === 'finished' || snapshot.run.state === 'interrupted')
+					? snapshot.run.id
+					: null,
+			update: useCallback((state: ConsoleState) => focusFirstFailure(state, engine.getSnapshot()), [engine]),
+		},
 	});
 	const frameLayout = computeConsoleLayout(size.columns, size.rows, ui.focus, ascii, Boolean(snapshot.sut));
 	// A failed setup takes rows above the panels for its whole reason; the panels get the rest.
-	const failure = runtimeStatus.state === 'failed' && frameLayout.mode !== 'too-small' ? (runtimeStatus.error ?? 'setup failed') : null;
-	const failureHeight = failure === null ? 0 : Math.min(frameLayout.bodyHeight, runtimeErrorHeight(failure, frameLayout.width));
-	const panelsLayout = failure === null ? frameLayout : computeConsoleLayout(size.columns, size.rows - failureHeight, ui.focus, ascii, Boolean(snapshot.sut));
+	const failure =
+		runtimeStatus.state === 'failed' && frameLayout.mode !== 'too-small'
+			? (runtimeStatus.error ?? 'setup failed')
+			: null;
+	const failureHeight =
+		failure === null ? 0 : Math.min(frameLayout.bodyHeight, runtimeErrorHeight(failure, frameLayout.width));
+	const panelsLayout =
+		failure === null
+			? frameLayout
+			: computeConsoleLayout(size.columns, size.rows - failureHeight, ui.focus, ascii, Boolean(snapshot.sut));
 	const layout = panelsLayout.mode === 'too-small' && failure !== null ? {...frameLayout, columns: []} : panelsLayout;
 	pageRef.current = Math.max(1, layout.bodyHeight - 4);
 
@@ -230,30 +325,59 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 	const describedCheck = describedChecks[clampIndex(ui.selectedCheck, describedChecks.length)];
 	let body;
 	if (layout.mode === 'too-small') {
-		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="drydock" minColumns={minColumns} minRows={minRows} />;
+		body = (
+			<TooSmall
+				width={layout.width}
+				height={layout.bodyHeight}
+				size={size}
+				who="drydock"
+				minColumns={minColumns}
+				minRows={minRows}
+			/>
+		);
 	} else if (ui.overlay === 'help') {
 		body = <ConsoleHelp width={layout.width} height={layout.bodyHeight} />;
 	} else if (ui.overlay === 'describe-check' && describedPhase && describedCheck) {
-		body = <CheckDescribe phase={describedPhase} check={describedCheck} width={frameLayout.width} height={frameLayout.bodyHeight} />;
+		body = (
+			<CheckDescribe
+				phase={describedPhase}
+				check={describedCheck}
+				width={frameLayout.width}
+				height={frameLayout.bodyHeight}
+			/>
+		);
 	} else {
 		const panels =
 			layout.columns.length === 0 ? null : (
-			<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
-				{layout.columns.map((column, c) => (
-					<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
-						{column.panels.map(slot => (
-							<SlotView key={slot.id + String(c)} slot={slot} width={column.width} snapshot={snapshot} ui={ui} now={now} layout={layout} />
-						))}
-					</Box>
-				))}
-			</Box>
-		);
+				<Box flexDirection="row" width={layout.width} height={layout.bodyHeight}>
+					{layout.columns.map((column, c) => (
+						<Box key={c} flexDirection="column" width={column.width} height={layout.bodyHeight} flexShrink={0}>
+							{column.panels.map(slot => (
+								<SlotView
+									key={slot.id + String(c)}
+									slot={slot}
+									width={column.width}
+									snapshot={snapshot}
+									ui={ui}
+									now={now}
+									layout={layout}
+								/>
+							))}
+						</Box>
+					))}
+				</Box>
+			);
 		body =
 			failure === null ? (
 				panels
 			) : (
 				<Box flexDirection="column" width={frameLayout.width} height={frameLayout.bodyHeight}>
-					<RuntimeError reason={failure} width={frameLayout.width} height={layout.columns.length === 0 ? frameLayout.bodyHeight : failureHeight} retryKey={consoleKeysLabel('retry-setup', ascii)} />
+					<RuntimeError
+						reason={failure}
+						width={frameLayout.width}
+						height={layout.columns.length === 0 ? frameLayout.bodyHeight : failureHeight}
+						retryKey={consoleKeysLabel('retry-setup', ascii)}
+					/>
 					{panels}
 				</Box>
 			);
@@ -281,7 +405,14 @@ export function ConsoleApp({engine, onQuit, ascii, clock = Date.now, refreshMs =
 					runtime={runtimeStatus}
 				/>
 			}
-			footer={<ConsoleFooter width={layout.width} ui={ui} notices={snapshot.notices} runtimeFailed={runtimeStatus.state === 'failed'} />}
+			footer={
+				<ConsoleFooter
+					width={layout.width}
+					ui={ui}
+					notices={snapshot.notices}
+					runtimeFailed={runtimeStatus.state === 'failed'}
+				/>
+			}
 		>
 			{body}
 		</ScreenFrame>

@@ -30,10 +30,23 @@ function statusSegments({ui, notices}: Pick<ConsoleFooterProps, 'ui' | 'notices'
 			{text: ' back'},
 		];
 	}
-	if (ui.overlay === 'describe-check') return [{text: 'describing a check', bold: true}, {text: '  Esc returns', dim: true}];
+	if (ui.overlay === 'describe-check')
+		return [
+			{text: 'describing a check', bold: true},
+			{text: '  Esc returns', dim: true},
+		];
 	if (ui.overlay === 'confirm-quit') return confirmQuitSegments('A run is active. Quit?', 'stop + write report');
-	if (ui.quitRequested) return [{text: 'quitting: stopping the run and writing the report', color: 'yellow', bold: true}, {text: '  Ctrl-C again forces', dim: true}];
-	if (ui.filterEditing) return [{text: `/${ui.filter}`, color: 'yellow', bold: true}, {text: '▏', color: 'yellow'}, {text: '  Enter keeps  Esc clears', dim: true}];
+	if (ui.quitRequested)
+		return [
+			{text: 'quitting: stopping the run and writing the report', color: 'yellow', bold: true},
+			{text: '  Ctrl-C again forces', dim: true},
+		];
+	if (ui.filterEditing)
+		return [
+			{text: `/${ui.filter}`, color: 'yellow', bold: true},
+			{text: '▏', color: 'yellow'},
+			{text: '  Enter keeps  Esc clears', dim: true},
+		];
 	const notice = notices[notices.length - 1];
 	const segments: SegmentInput[] = [];
 	if (ui.pausedStreams) segments.push({text: '[streams paused] ', color: 'yellow', bold: true});
@@ -50,7 +63,10 @@ function ConsoleFooterView({width, ui, notices, runtimeFailed = false}: ConsoleF
 		if (name === 'run-selected' && ui.focus !== 'phases' && ui.focus !== 'checks') continue;
 		if (name === 'filter' && ui.focus !== 'errors') continue;
 		if (name === 'retry-setup' && !runtimeFailed) continue;
-		hints.push({key: consoleKeysLabel(name, g.ascii), hint: name === 'run-selected' && ui.focus === 'checks' ? 'describe' : info.hint});
+		hints.push({
+			key: consoleKeysLabel(name, g.ascii),
+			hint: name === 'run-selected' && ui.focus === 'checks' ? 'describe' : info.hint,
+		});
 	}
 	if (ui.focus === 'streams') hints.splice(2, 0, {key: 'Space', hint: 'pause'});
 	return <FooterBar width={width} status={statusSegments({ui, notices})} hints={hints} />;

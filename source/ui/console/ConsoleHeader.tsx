@@ -39,21 +39,48 @@ const runStateColor: Record<string, string> = {
 
 function runSegments(run: RunStatusView | null, g: Glyphs, runtime: RuntimeStatus | undefined): SegmentInput[] {
 	const running = run !== null && run.state !== 'finished' && run.state !== 'interrupted';
-	if (runtime?.state === 'failed' && !running) return [{text: 'error', color: 'red', bold: true, inverse: true}, {text: 'setup failed · R retry', color: 'red'}];
-	if (run === null && runtime?.state === 'building') return [{text: 'idle', color: 'gray', bold: true}, {text: 'connecting to the venue…', dim: true}];
-	if (run === null) return [{text: 'idle', color: 'gray', bold: true}, {text: 'Q quick run · F full run · ? help', dim: true}];
+	if (runtime?.state === 'failed' && !running)
+		return [
+			{text: 'error', color: 'red', bold: true, inverse: true},
+			{text: 'setup failed · R retry', color: 'red'},
+		];
+	if (run === null && runtime?.state === 'building')
+		return [
+			{text: 'idle', color: 'gray', bold: true},
+			{text: 'connecting to the venue…', dim: true},
+		];
+	if (run === null)
+		return [
+			{text: 'idle', color: 'gray', bold: true},
+			{text: 'Q quick run · F full run · ? help', dim: true},
+		];
 	const failed = run.state === 'finished' && run.exitCode !== null && run.exitCode !== 0;
-	const stateText = run.state === 'finished' ? (failed ? `finished ${g.status.fail}` : `finished ${g.status.pass}`) : run.state;
+	const stateText =
+		run.state === 'finished' ? (failed ? `finished ${g.status.fail}` : `finished ${g.status.pass}`) : run.state;
 	return [
 		{text: `${stateText}`, color: failed ? 'red' : runStateColor[run.state], bold: true},
 		{text: `plan ${run.plan.name}`},
 		{text: `elapsed ${formatElapsed(run.elapsedMs)}`},
-		run.remainingMs !== null && run.state !== 'finished' && run.state !== 'interrupted' ? {text: `left ${formatElapsed(run.remainingMs)}`} : null,
+		run.remainingMs !== null && run.state !== 'finished' && run.state !== 'interrupted'
+			? {text: `left ${formatElapsed(run.remainingMs)}`}
+			: null,
 		run.currentPhase ? {text: `${g.pointer} ${run.currentPhase}`, color: 'cyan'} : null,
 	];
 }
 
-function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, metrics, errorCount, sut, at, runtime}: ConsoleHeaderProps) {
+function ConsoleHeaderView({
+	width,
+	profile,
+	run,
+	grade,
+	breaker,
+	killSwitch,
+	metrics,
+	errorCount,
+	sut,
+	at,
+	runtime,
+}: ConsoleHeaderProps) {
 	const {g} = useUiEnvironment();
 	const envColor = profile.environment === 'mainnet' ? 'red' : profile.environment === 'testnet' ? 'yellow' : 'green';
 	const line1: SegmentInput[] = [
@@ -64,19 +91,40 @@ function ConsoleHeaderView({width, profile, run, grade, breaker, killSwitch, met
 		{text: profile.symbols.slice(0, 3).join(','), dim: true},
 	];
 	const gradeColor = grade === null ? 'gray' : grade === 'C' ? 'red' : grade === 'B' ? 'yellow' : 'green';
-	const retry = breaker.state === 'open' && breaker.retryAt !== null ? ` retry ${formatElapsed(Math.max(0, breaker.retryAt - at))}` : '';
+	const retry =
+		breaker.state === 'open' && breaker.retryAt !== null
+			? ` retry ${formatElapsed(Math.max(0, breaker.retryAt - at))}`
+			: '';
 	const line2: SegmentInput[] = [
 		{text: `grade ${grade ?? '—'}`, color: gradeColor, bold: true},
-		{text: `breaker ${g.breaker[breaker.state]} ${breaker.state}${retry}`, color: breakerColor[breaker.state], bold: breaker.state !== 'closed', inverse: breaker.state === 'open'},
+		{
+			text: `breaker ${g.breaker[breaker.state]} ${breaker.state}${retry}`,
+			color: breakerColor[breaker.state],
+			bold: breaker.state !== 'closed',
+			inverse: breaker.state === 'open',
+		},
 		killSwitch.engaged
-			? {text: `KILL SWITCH ON${killSwitch.ordersCancelled > 0 ? ` (${killSwitch.ordersCancelled} cancelled)` : ''}`, color: 'red', bold: true, inverse: true}
+			? {
+					text: `KILL SWITCH ON${killSwitch.ordersCancelled > 0 ? ` (${killSwitch.ordersCancelled} cancelled)` : ''}`,
+					color: 'red',
+					bold: true,
+					inverse: true,
+				}
 			: {text: 'kill switch off', color: 'green'},
 		{text: `ops ${formatCount(metrics.operations)}`},
-		{text: `ok ${formatPercent(metrics.successRate)}`, color: metrics.successRate !== null && metrics.successRate < 0.99 ? 'yellow' : undefined},
+		{
+			text: `ok ${formatPercent(metrics.successRate)}`,
+			color: metrics.successRate !== null && metrics.successRate < 0.99 ? 'yellow' : undefined,
+		},
 		{text: `errors ${formatCount(errorCount)}`, color: errorCount > 0 ? 'red' : 'gray'},
 	];
 	// The SUT's state right after the grade: it outranks drydock's own figures when the line is short.
-	if (sut) line2.splice(1, 0, {text: `sut ${sutStateGlyph(sut.state, g.ascii)} ${sut.state}${sut.pid !== null ? ` pid ${sut.pid}` : ''}`, color: sutStateColor[sut.state], bold: sut.state !== 'running'});
+	if (sut)
+		line2.splice(1, 0, {
+			text: `sut ${sutStateGlyph(sut.state, g.ascii)} ${sut.state}${sut.pid !== null ? ` pid ${sut.pid}` : ''}`,
+			color: sutStateColor[sut.state],
+			bold: sut.state !== 'running',
+		});
 	return <HeaderBar width={width} lines={[line1, line2]} />;
 }
 

@@ -12,8 +12,19 @@ interface ConsoleHelpProps {
 
 function ConsoleHelpView({width, height, keyMap = consoleKeyMap}: ConsoleHelpProps) {
 	const {g} = useUiEnvironment();
-	const entries = consoleCommands.map(name => ({keys: consoleKeysLabel(name, g.ascii, keyMap), description: keyMap[name].description}));
-	return <HelpOverlay width={width} height={height} title="keys — any key closes" entries={entries} note="Tab cycles panels: phases, checks (Enter describes one), metrics, errors, streams, resources" />;
+	const entries = consoleCommands.map(name => ({
+		keys: consoleKeysLabel(name, g.ascii, keyMap),
+		description: keyMap[name].description,
+	}));
+	return (
+		<HelpOverlay
+			width={width}
+			height={height}
+			title="keys — any key closes"
+			entries={entries}
+			note="Tab cycles panels: phases, checks (Enter describes one), metrics, errors, streams, resources"
+		/>
+	);
 }
 
 export const ConsoleHelp = memo(ConsoleHelpView);

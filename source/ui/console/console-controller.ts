@@ -107,7 +107,16 @@ function listLength(state: ConsoleState, snapshot: EngineSnapshot): number {
 
 function move(state: ConsoleState, snapshot: EngineSnapshot, delta: number | 'first' | 'last'): ConsoleState {
 	const length = listLength(state, snapshot);
-	const key = state.focus === 'phases' ? 'selectedPhase' : state.focus === 'checks' ? 'selectedCheck' : state.focus === 'errors' ? 'selectedError' : state.focus === 'streams' ? 'selectedStream' : null;
+	const key =
+		state.focus === 'phases'
+			? 'selectedPhase'
+			: state.focus === 'checks'
+				? 'selectedCheck'
+				: state.focus === 'errors'
+					? 'selectedError'
+					: state.focus === 'streams'
+						? 'selectedStream'
+						: null;
 	if (key === null) return state;
 	const current = clampIndex(state[key], length);
 	const next = clampIndex(delta === 'first' ? 0 : delta === 'last' ? length - 1 : current + delta, length);
@@ -125,14 +134,24 @@ function cycleFocus(focus: FocusId, step: 1 | -1, withSut: boolean): FocusId {
 
 function quit(state: ConsoleState, snapshot: EngineSnapshot, via: 'q' | 'ctrl-c'): ConsoleKeyResult {
 	const command: ConsoleCommandName = via === 'q' ? 'quit' : 'interrupt';
-	return {...requestQuit<ConsoleState, ConsoleDispatch>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {filterEditing: false}), command};
+	return {
+		...requestQuit<ConsoleState, ConsoleDispatch>(state, isRunActive(snapshot), via === 'q' ? 'quit' : 'interrupt', {
+			filterEditing: false,
+		}),
+		command,
+	};
 }
 
 function editFilter(state: ConsoleState, input: string, key: Key, name: ConsoleCommandName | null): ConsoleKeyResult {
-	if (key.escape) return {state: {...state, filter: '', filterEditing: false, selectedError: 0}, effects: [], command: 'close'};
+	if (key.escape)
+		return {state: {...state, filter: '', filterEditing: false, selectedError: 0}, effects: [], command: 'close'};
 	if (key.return) return {state: {...state, filterEditing: false}, effects: [], command: null};
 	if (key.backspace || key.delete) {
-		return {state: {...state, filter: [...state.filter].slice(0, -1).join(''), selectedError: 0}, effects: [], command: null};
+		return {
+			state: {...state, filter: [...state.filter].slice(0, -1).join(''), selectedError: 0},
+			effects: [],
+			command: null,
+		};
 	}
 	if (name === 'move-up' || name === 'move-down') return {state, effects: [], command: name};
 	if (key.ctrl || key.meta || input === '' || key.tab) return {state, effects: [], command: null};
@@ -140,33 +159,52 @@ function editFilter(state: ConsoleState, input: string, key: Key, name: ConsoleC
 	return {state: {...state, filter: (state.filter + text).slice(0, 60), selectedError: 0}, effects: [], command: null};
 }
 
-export function handleConsoleKey(state: ConsoleState, input: string, key: Key, context: ConsoleKeyContext): ConsoleKeyResult {
+export function handleConsoleKey(
+	state: ConsoleState,
+	input: string,
+	key: Key,
+	context: ConsoleKeyContext,
+): ConsoleKeyResult {
 	const {snapshot} = context;
 	const name = consoleCommandFor(input, key, context.keyMap ?? consoleKeyMap);
 	if (name === 'interrupt') return quit(state, snapshot, 'ctrl-c');
 	if (state.filterEditing) {
 		const result = editFilter(state, input, key, name);
 		if (result.command === 'move-up' || result.command === 'move-down') {
-			return {state: move(result.state, snapshot, result.command === 'move-up' ? -1 : 1), effects: [], command: result.command};
+			return {
+				state: move(result.state, snapshot, result.command === 'move-up' ? -1 : 1),
+				effects: [],
+				command: result.command,
+			};
 		}
 		return result;
 	}
 	if (state.overlay === 'confirm-quit') {
 		// Enter (run-selected) confirms too: the dialog's default answer is to stop and write the report.
-		const answer = name === 'confirm-yes' || name === 'quit' || name === 'run-selected' ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
+		const answer =
+			name === 'confirm-yes' || name === 'quit' || name === 'run-selected'
+				? 'yes'
+				: name === 'confirm-no' || name === 'close'
+					? 'no'
+					: null;
 		return {...answerQuitDialog<ConsoleState, ConsoleDispatch>(state, answer), command: answer === null ? null : name};
 	}
 	if (state.overlay === 'confirm-kill') {
 		// y: cancel, block and close positions; n: cancel and block only; Esc: nothing happens.
 		if (name === 'confirm-yes' || name === 'confirm-no') {
-			return {state: {...state, overlay: 'none'}, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: name === 'confirm-yes'}}], command: name};
+			return {
+				state: {...state, overlay: 'none'},
+				effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: name === 'confirm-yes'}}],
+				command: name,
+			};
 		}
 		if (name === 'close') return {state: {...state, overlay: 'none'}, effects: [], command: name};
 		return {state, effects: [], command: null};
 	}
 	if (state.overlay === 'describe-check') {
 		// Esc (or Enter again) returns to the panels; q still quits, everything else waits.
-		if (name === 'close' || name === 'run-selected') return {state: {...state, overlay: 'none'}, effects: [], command: name};
+		if (name === 'close' || name === 'run-selected')
+			return {state: {...state, overlay: 'none'}, effects: [], command: name};
 		if (name === 'quit') return quit({...state, overlay: 'none'}, snapshot, 'q');
 		return {state, effects: [], command: null};
 	}
@@ -218,12 +256,19 @@ export function handleConsoleKey(state: ConsoleState, input: string, key: Key, c
 			return none();
 		case 'kill-switch': {
 			// Releasing needs no question; engaging asks unless the profile decided.
-			if (snapshot.killSwitch.engaged) return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch'}}], command: name};
+			if (snapshot.killSwitch.engaged)
+				return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch'}}], command: name};
 			if (context.killSwitchFlatten === undefined) return none({...state, overlay: 'confirm-kill'});
-			return {state, effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: context.killSwitchFlatten}}], command: name};
+			return {
+				state,
+				effects: [{type: 'dispatch', command: {type: 'kill-switch', flatten: context.killSwitchFlatten}}],
+				command: name,
+			};
 		}
 		case 'retry-setup':
-			return context.runtimeFailed ? {state, effects: [{type: 'dispatch', command: {type: 'retry-setup'}}], command: name} : none();
+			return context.runtimeFailed
+				? {state, effects: [{type: 'dispatch', command: {type: 'retry-setup'}}], command: name}
+				: none();
 		case 'pause':
 			return none({...state, pausedStreams: state.pausedStreams ? null : {streams: snapshot.streams, at: snapshot.at}});
 		default: {

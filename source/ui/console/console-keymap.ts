@@ -52,8 +52,18 @@ export const consoleKeyMap: ConsoleKeyMap = {
 	'quick-run': {description: 'quick run: all + 5 min soak', scope: 'run', bindings: [{char: 'Q'}], hint: 'quick'},
 	'full-run': {description: 'full run: all + 24 h soak', scope: 'run', bindings: [{char: 'F'}], hint: 'full'},
 	'rerun-failed': {description: 'rerun the failed phases', scope: 'run', bindings: [{char: 'r'}], hint: 'rerun'},
-	'run-selected': {description: 'run phase / describe check', scope: 'run', bindings: [{special: 'return'}], hint: 'run phase'},
-	'force-reconnect': {description: 'drop all stream connections', scope: 'run', bindings: [{char: 'x'}], hint: 'reconnect'},
+	'run-selected': {
+		description: 'run phase / describe check',
+		scope: 'run',
+		bindings: [{special: 'return'}],
+		hint: 'run phase',
+	},
+	'force-reconnect': {
+		description: 'drop all stream connections',
+		scope: 'run',
+		bindings: [{char: 'x'}],
+		hint: 'reconnect',
+	},
 	'trip-breaker': {description: 'circuit-breaker test', scope: 'run', bindings: [{char: 'b'}], hint: 'breaker'},
 	'kill-switch': {description: 'kill switch: cancel + block', scope: 'run', bindings: [{char: 'k'}], hint: 'kill'},
 	'retry-setup': {description: 'retry a failed venue setup', scope: 'run', bindings: [{char: 'R'}], hint: 'retry'},
@@ -73,10 +83,18 @@ export const consoleKeyMap: ConsoleKeyMap = {
 };
 
 /** The first command whose bindings match, in key-map order. */
-export function consoleCommandFor(input: string, key: Key, keyMap: ConsoleKeyMap = consoleKeyMap): ConsoleCommandName | null {
+export function consoleCommandFor(
+	input: string,
+	key: Key,
+	keyMap: ConsoleKeyMap = consoleKeyMap,
+): ConsoleCommandName | null {
 	return matchCommand(consoleCommands, keyMap, input, key);
 }
 
-export function consoleKeysLabel(name: ConsoleCommandName, ascii = false, keyMap: ConsoleKeyMap = consoleKeyMap): string {
+export function consoleKeysLabel(
+	name: ConsoleCommandName,
+	ascii = false,
+	keyMap: ConsoleKeyMap = consoleKeyMap,
+): string {
 	return bindingsLabel(keyMap[name], ascii);
 }

@@ -43,7 +43,10 @@ const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v
 /** A column's panel with the SUT's panel under it: about half the height, at least 12 rows when it fits. */
 function withSutBelow(upper: PanelSlot, bodyHeight: number): PanelSlot[] {
 	const sutHeight = Math.max(4, Math.min(bodyHeight - 8, Math.max(12, Math.round(bodyHeight * 0.5))));
-	return [{...upper, height: bodyHeight - sutHeight}, {id: 'sut', height: sutHeight, tabs: null}];
+	return [
+		{...upper, height: bodyHeight - sutHeight},
+		{id: 'sut', height: sutHeight, tabs: null},
+	];
 }
 
 function lowerPanelFor(focus: FocusId): PanelId {
@@ -51,7 +54,13 @@ function lowerPanelFor(focus: FocusId): PanelId {
 }
 
 /** `withSut`: a system under test is configured — its panel is a tab below 150 columns, a panel of its own from there. */
-export function computeConsoleLayout(columns: number, rows: number, focus: FocusId, ascii = false, withSut = false): ConsoleLayout {
+export function computeConsoleLayout(
+	columns: number,
+	rows: number,
+	focus: FocusId,
+	ascii = false,
+	withSut = false,
+): ConsoleLayout {
 	const width = Math.max(1, columns);
 	const height = Math.max(1, rows - 1);
 	const bodyHeight = height - headerHeight - footerHeight;
@@ -67,7 +76,13 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 		const right = columns - left - middle;
 		const phases = Math.min(phasesPanelHeight, bodyHeight - 6);
 		const metrics = Math.min(metricsPanelHeight, bodyHeight - 6);
-		const left0: LayoutColumn = {width: left, panels: [{id: 'phases', height: phases, tabs: null}, {id: 'checks', height: bodyHeight - phases, tabs: null}]};
+		const left0: LayoutColumn = {
+			width: left,
+			panels: [
+				{id: 'phases', height: phases, tabs: null},
+				{id: 'checks', height: bodyHeight - phases, tabs: null},
+			],
+		};
 		const errorsInMiddle = bodyHeight - metrics - resourcesPanelHeight;
 		if (errorsInMiddle >= 8) {
 			return {
@@ -83,7 +98,12 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 							{id: 'errors', height: errorsInMiddle, tabs: null},
 						],
 					},
-					{width: right, panels: sut ? withSutBelow({id: 'streams', height: bodyHeight, tabs: null}, bodyHeight) : [{id: 'streams', height: bodyHeight, tabs: null}]},
+					{
+						width: right,
+						panels: sut
+							? withSutBelow({id: 'streams', height: bodyHeight, tabs: null}, bodyHeight)
+							: [{id: 'streams', height: bodyHeight, tabs: null}],
+					},
 				],
 			};
 		}
@@ -91,13 +111,22 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 		const lowerWide: PanelId = focus === 'errors' ? 'errors' : 'streams';
 		const rightPanels: PanelSlot[] = sut
 			? withSutBelow({id: lowerWide, height: bodyHeight, tabs: ['streams', 'errors']}, bodyHeight)
-			: [{id: 'streams', height: streams, tabs: null}, {id: 'errors', height: bodyHeight - streams, tabs: null}];
+			: [
+					{id: 'streams', height: streams, tabs: null},
+					{id: 'errors', height: bodyHeight - streams, tabs: null},
+				];
 		return {
 			...base,
 			mode: 'wide',
 			columns: [
 				left0,
-				{width: middle, panels: [{id: 'metrics', height: metrics, tabs: null}, {id: 'resources', height: bodyHeight - metrics, tabs: null}]},
+				{
+					width: middle,
+					panels: [
+						{id: 'metrics', height: metrics, tabs: null},
+						{id: 'resources', height: bodyHeight - metrics, tabs: null},
+					],
+				},
 				{width: right, panels: rightPanels},
 			],
 		};
@@ -121,7 +150,13 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 			...base,
 			mode: 'medium',
 			columns: [
-				{width: left, panels: [{id: 'phases', height: phases, tabs: null}, {id: 'checks', height: bodyHeight - phases, tabs: null}]},
+				{
+					width: left,
+					panels: [
+						{id: 'phases', height: phases, tabs: null},
+						{id: 'checks', height: bodyHeight - phases, tabs: null},
+					],
+				},
 				{width: right, panels: stack},
 			],
 		};
@@ -132,7 +167,18 @@ export function computeConsoleLayout(columns: number, rows: number, focus: Focus
 		mode: 'compact',
 		columns: [
 			{width: left, panels: [{id: 'phases', height: bodyHeight, tabs: null}]},
-			{width: columns - left, panels: [{id: lowerPanelFor(focus), height: bodyHeight, tabs: sut ? ['checks', 'metrics', 'errors', 'streams', 'resources', 'sut'] : ['checks', 'metrics', 'errors', 'streams', 'resources']}]},
+			{
+				width: columns - left,
+				panels: [
+					{
+						id: lowerPanelFor(focus),
+						height: bodyHeight,
+						tabs: sut
+							? ['checks', 'metrics', 'errors', 'streams', 'resources', 'sut']
+							: ['checks', 'metrics', 'errors', 'streams', 'resources'],
+					},
+				],
+			},
 		],
 	};
 }

@@ -30,14 +30,20 @@ function id(value: unknown): string {
 export function depthFrame(message: unknown): DepthFrame | null {
 	if (!message || typeof message !== 'object') return null;
 	const wrapped = message as {stream?: unknown; data?: unknown};
-	const body = (typeof wrapped.stream === 'string' && wrapped.data && typeof wrapped.data === 'object' ? wrapped.data : message) as Record<string, unknown>;
+	const body = (
+		typeof wrapped.stream === 'string' && wrapped.data && typeof wrapped.data === 'object' ? wrapped.data : message
+	) as Record<string, unknown>;
 	const bids = levels(body.b ?? body.bids);
 	const asks = levels(body.a ?? body.asks);
 	if (!bids || !asks) return null;
 	const head = [
 		typeof body.e === 'string' ? body.e : 'depth',
 		typeof body.s === 'string' ? body.s : '',
-		id(body.U) !== '' && id(body.u) !== '' ? `U ${id(body.U)} u ${id(body.u)}` : id(body.lastUpdateId) !== '' ? `id ${id(body.lastUpdateId)}` : '',
+		id(body.U) !== '' && id(body.u) !== ''
+			? `U ${id(body.U)} u ${id(body.u)}`
+			: id(body.lastUpdateId) !== ''
+				? `id ${id(body.lastUpdateId)}`
+				: '',
 		`${bids.length} bids ${asks.length} asks`,
 	]
 		.filter(Boolean)
@@ -55,7 +61,9 @@ export function depthLadder(frame: DepthFrame, rows: number): string[] {
 	for (let i = 0; i < depth; i++) {
 		const bid = frame.bids[i];
 		const ask = frame.asks[i];
-		lines.push(`${(bid?.[1] ?? '').padStart(bidQty)} ${(bid?.[0] ?? '').padStart(bidPrice)} │ ${(ask?.[0] ?? '').padEnd(askPrice)} ${ask?.[1] ?? ''}`.trimEnd());
+		lines.push(
+			`${(bid?.[1] ?? '').padStart(bidQty)} ${(bid?.[0] ?? '').padStart(bidPrice)} │ ${(ask?.[0] ?? '').padEnd(askPrice)} ${ask?.[1] ?? ''}`.trimEnd(),
+		);
 	}
 	const more = Math.max(frame.bids.length, frame.asks.length) - depth;
 	if (more > 0) lines.push(`… ${more} more levels`);

@@ -43,11 +43,20 @@ export function mountConsole(engine: EngineHandle, options: ConsoleOptions): Mou
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
 	const ascii = options.ascii ?? shouldUseAscii(process.env);
-	const screen = mountFullScreen(createElement(ConsoleApp, {engine, onQuit: options.onQuit, ascii, ...(options.runtime ? {runtime: options.runtime} : {}), ...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {})}), {
-		stdout,
-		stdin,
-		onQuit: options.onQuit,
-		maxFps: Math.min(maxConsoleFps, Math.max(1, options.maxFps ?? maxConsoleFps)),
-	});
+	const screen = mountFullScreen(
+		createElement(ConsoleApp, {
+			engine,
+			onQuit: options.onQuit,
+			ascii,
+			...(options.runtime ? {runtime: options.runtime} : {}),
+			...(options.killSwitchFlatten !== undefined ? {killSwitchFlatten: options.killSwitchFlatten} : {}),
+		}),
+		{
+			stdout,
+			stdin,
+			onQuit: options.onQuit,
+			maxFps: Math.min(maxConsoleFps, Math.max(1, options.maxFps ?? maxConsoleFps)),
+		},
+	);
 	return {waitUntilExit: screen.waitUntilExit, unmount: screen.unmount, restoreTerminal: screen.restoreTerminal};
 }

@@ -25,7 +25,10 @@ export interface RuntimeStatusStore extends RuntimeStatusSource {
 export const readyRuntime: RuntimeStatus = {state: 'ready', error: null};
 
 /** A store for the composition root: `set` on each build's outcome, `retry` calls back into the session. */
-export function createRuntimeStatus(retry: () => void, initial: RuntimeStatus = {state: 'building', error: null}): RuntimeStatusStore {
+export function createRuntimeStatus(
+	retry: () => void,
+	initial: RuntimeStatus = {state: 'building', error: null},
+): RuntimeStatusStore {
 	let status = initial;
 	const listeners = new Set<() => void>();
 	return {

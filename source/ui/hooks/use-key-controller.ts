@@ -3,7 +3,12 @@ import {useInput, type Key} from 'ink';
 import type {ControllerEffect} from '../screen-controller.js';
 
 export interface KeyHandler<S, C, Snap> {
-	(state: S, input: string, key: Key, context: {snapshot: Snap; pageSize: number}): {state: S; effects: readonly ControllerEffect<C>[]};
+	(
+		state: S,
+		input: string,
+		key: Key,
+		context: {snapshot: Snap; pageSize: number},
+	): {state: S; effects: readonly ControllerEffect<C>[]};
 }
 
 /**

@@ -7,7 +7,10 @@ export interface SnapshotSource<S> {
 }
 
 /** Coalesces notifications to at most one per `intervalMs` (trailing, so the latest always shows). */
-export function throttleSubscribe(subscribe: SnapshotSource<unknown>['subscribe'], intervalMs: number): SnapshotSource<unknown>['subscribe'] {
+export function throttleSubscribe(
+	subscribe: SnapshotSource<unknown>['subscribe'],
+	intervalMs: number,
+): SnapshotSource<unknown>['subscribe'] {
 	if (intervalMs <= 0) return subscribe;
 	return listener => {
 		let last = 0;

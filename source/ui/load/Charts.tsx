@@ -33,19 +33,59 @@ function ChartsView({series, width, height}: ChartsProps) {
 	const last = shown[shown.length - 1]!;
 	const latencyTop = Math.max(0, ...shown.map(p => p.p99Ms));
 	const failed = shown.some(p => p.failuresPerSecond > 0);
-	const line = (label: string, values: readonly number[], value: string, color: string, scale: {max?: number} = {}, extra?: SegmentInput): SegmentInput[] => [
+	const line = (
+		label: string,
+		values: readonly number[],
+		value: string,
+		color: string,
+		scale: {max?: number} = {},
+		extra?: SegmentInput,
+	): SegmentInput[] => [
 		{text: label.padEnd(labelWidth), dim: true},
 		{text: sparkline(values, sparkWidth, g, scale), color},
 		{text: ` ${value}`.padStart(valueWidth), bold: true},
 		extra,
 	];
 	const lines: SegmentInput[][] = [
-		line('RPS', shown.map(p => p.rps), formatRate(last.rps), failed ? 'yellow' : 'cyan'),
-		line('p50', shown.map(p => p.p50Ms), formatMs(last.p50Ms), 'green', {max: latencyTop}),
-		line('p95', shown.map(p => p.p95Ms), formatMs(last.p95Ms), 'yellow', {max: latencyTop}),
-		line('p99', shown.map(p => p.p99Ms), formatMs(last.p99Ms), 'red', {max: latencyTop}),
-		line('usr', shown.map(p => p.users), String(last.users), 'magenta'),
-		line('err', shown.map(p => p.failuresPerSecond), formatRate(last.failuresPerSecond), 'red'),
+		line(
+			'RPS',
+			shown.map(p => p.rps),
+			formatRate(last.rps),
+			failed ? 'yellow' : 'cyan',
+		),
+		line(
+			'p50',
+			shown.map(p => p.p50Ms),
+			formatMs(last.p50Ms),
+			'green',
+			{max: latencyTop},
+		),
+		line(
+			'p95',
+			shown.map(p => p.p95Ms),
+			formatMs(last.p95Ms),
+			'yellow',
+			{max: latencyTop},
+		),
+		line(
+			'p99',
+			shown.map(p => p.p99Ms),
+			formatMs(last.p99Ms),
+			'red',
+			{max: latencyTop},
+		),
+		line(
+			'usr',
+			shown.map(p => p.users),
+			String(last.users),
+			'magenta',
+		),
+		line(
+			'err',
+			shown.map(p => p.failuresPerSecond),
+			formatRate(last.failuresPerSecond),
+			'red',
+		),
 	];
 	return (
 		<Box flexDirection="column" width={width}>

@@ -26,18 +26,28 @@ function FailuresView({failures, width, height}: FailuresProps) {
 	// Narrow: method, name and error share one cell rather than three unreadable ones.
 	const wide = width >= 60;
 	const columns: Column[] = wide
-		? [{header: '#', width: 6, align: 'right'}, {header: 'Type', width: 6}, {header: 'Name', width: Math.min(30, Math.floor(width * 0.35))}, {header: 'Error'}]
+		? [
+				{header: '#', width: 6, align: 'right'},
+				{header: 'Type', width: 6},
+				{header: 'Name', width: Math.min(30, Math.floor(width * 0.35))},
+				{header: 'Error'},
+			]
 		: [{header: '#', width: 6, align: 'right'}, {header: 'Type Name: error'}];
 	const rows: TableRow[] = shown.map((f, i) => ({
 		key: `${i}`,
 		cells: wide
 			? [{text: shortCount(f.occurrences), color: 'red', bold: true}, f.method, f.name, {text: f.error, color: 'red'}]
-			: [{text: shortCount(f.occurrences), color: 'red', bold: true}, {text: `${f.method} ${f.name}: ${f.error}`.trim(), color: 'red'}],
+			: [
+					{text: shortCount(f.occurrences), color: 'red', bold: true},
+					{text: `${f.method} ${f.name}: ${f.error}`.trim(), color: 'red'},
+				],
 	}));
 	return (
 		<Box flexDirection="column" width={width}>
 			<Table width={width} columns={columns} rows={rows} />
-			{more > 0 ? <Line width={width} segments={[{text: `+${more} more kinds (all in the end-of-run report)`, dim: true}]} /> : null}
+			{more > 0 ? (
+				<Line width={width} segments={[{text: `+${more} more kinds (all in the end-of-run report)`, dim: true}]} />
+			) : null}
 		</Box>
 	);
 }

@@ -57,7 +57,16 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 
 	let body;
 	if (layout.mode === 'too-small') {
-		body = <TooSmall width={layout.width} height={layout.bodyHeight} size={size} who="the Load screen" minColumns={loadScreenMinColumns} minRows={loadScreenMinRows} />;
+		body = (
+			<TooSmall
+				width={layout.width}
+				height={layout.bodyHeight}
+				size={size}
+				who="the Load screen"
+				minColumns={loadScreenMinColumns}
+				minRows={loadScreenMinRows}
+			/>
+		);
 	} else if (ui.overlay === 'help') {
 		body = <LoadHelp width={layout.width} height={layout.bodyHeight} />;
 	} else {
@@ -77,16 +86,33 @@ export function LoadApp({store, onQuit, ascii, description, refreshMs = 500}: Lo
 					focused
 				>
 					<PanelBoundary name="requests" width={requests.width} height={requests.height} resetKey={resetKey}>
-						<RequestTable entries={snapshot.entries} total={snapshot.total} selected={clampIndex(ui.selected, snapshot.entries.length)} width={requests.width} height={requests.height} />
+						<RequestTable
+							entries={snapshot.entries}
+							total={snapshot.total}
+							selected={clampIndex(ui.selected, snapshot.entries.length)}
+							width={requests.width}
+							height={requests.height}
+						/>
 					</PanelBoundary>
 				</Panel>
 				<Box flexDirection="row" width={layout.width} height={layout.bottomHeight}>
-					<Panel title={`per second${seconds > 0 ? ` · last ${seconds}s` : ''}`} width={layout.chartsWidth} height={layout.bottomHeight} focused={false}>
+					<Panel
+						title={`per second${seconds > 0 ? ` · last ${seconds}s` : ''}`}
+						width={layout.chartsWidth}
+						height={layout.bottomHeight}
+						focused={false}
+					>
 						<PanelBoundary name="charts" width={charts.width} height={charts.height} resetKey={resetKey}>
 							<Charts series={snapshot.series} width={charts.width} height={charts.height} />
 						</PanelBoundary>
 					</Panel>
-					<Panel title="failures" badge={failureCount > 0 ? String(failureCount) : undefined} width={layout.failuresWidth} height={layout.bottomHeight} focused={false}>
+					<Panel
+						title="failures"
+						badge={failureCount > 0 ? String(failureCount) : undefined}
+						width={layout.failuresWidth}
+						height={layout.bottomHeight}
+						focused={false}
+					>
 						<PanelBoundary name="failures" width={failures.width} height={failures.height} resetKey={resetKey}>
 							<Failures failures={snapshot.failures} width={failures.width} height={failures.height} />
 						</PanelBoundary>

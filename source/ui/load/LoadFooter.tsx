@@ -16,9 +16,17 @@ interface LoadFooterProps {
 
 function statusSegments(ui: LoadScreenState, status: LoadStatus): SegmentInput[] {
 	if (ui.overlay === 'confirm-quit') return confirmQuitSegments('Stop the load test?', 'stop + write results');
-	if (status === 'stopping') return [{text: 'stopping: in-flight requests finish, then CSV and report are written', color: 'yellow', bold: true}, {text: '  Ctrl-C forces', dim: true}];
+	if (status === 'stopping')
+		return [
+			{text: 'stopping: in-flight requests finish, then CSV and report are written', color: 'yellow', bold: true},
+			{text: '  Ctrl-C forces', dim: true},
+		];
 	if (status === 'finished') return [{text: 'finished: writing results', color: 'green', bold: true}];
-	if (ui.quitRequested) return [{text: 'stopping the run', color: 'yellow', bold: true}, {text: '  Ctrl-C again forces', dim: true}];
+	if (ui.quitRequested)
+		return [
+			{text: 'stopping the run', color: 'yellow', bold: true},
+			{text: '  Ctrl-C again forces', dim: true},
+		];
 	return [];
 }
 
@@ -30,7 +38,8 @@ function LoadFooterView({width, ui, status}: LoadFooterProps) {
 		if (!info.hint) continue;
 		// The first binding only: the help overlay lists the alternatives.
 		const first = info.bindings[0];
-		const key = name === 'move-up' ? (g.ascii ? 'Up/Down' : `${g.up}${g.down}`) : first ? bindingLabel(first, g.ascii) : '';
+		const key =
+			name === 'move-up' ? (g.ascii ? 'Up/Down' : `${g.up}${g.down}`) : first ? bindingLabel(first, g.ascii) : '';
 		hints.push({key, hint: info.hint});
 	}
 	return <FooterBar width={width} status={statusSegments(ui, status)} hints={hints} />;

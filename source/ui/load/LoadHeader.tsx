@@ -13,7 +13,12 @@ interface LoadHeaderProps {
 	description: string | undefined;
 }
 
-const statusColor: Record<LoadSnapshot['status'], string> = {starting: 'cyan', running: 'cyan', stopping: 'yellow', finished: 'green'};
+const statusColor: Record<LoadSnapshot['status'], string> = {
+	starting: 'cyan',
+	running: 'cyan',
+	stopping: 'yellow',
+	finished: 'green',
+};
 
 function baseName(file: string): string {
 	return file.split(/[\\/]/).at(-1) ?? file;
@@ -22,7 +27,10 @@ function baseName(file: string): string {
 function LoadHeaderView({width, snapshot, description}: LoadHeaderProps) {
 	const s = snapshot;
 	const t = s.total;
-	const time = s.runTimeMs !== undefined ? `${formatElapsed(s.elapsedMs)} / ${formatElapsed(s.runTimeMs)}` : formatElapsed(s.elapsedMs);
+	const time =
+		s.runTimeMs !== undefined
+			? `${formatElapsed(s.elapsedMs)} / ${formatElapsed(s.runTimeMs)}`
+			: formatElapsed(s.elapsedMs);
 	const users =
 		s.mode === 'arrival-rate'
 			? `users ${s.users.busy}/${s.users.current} busy, cap ${s.users.target}`
@@ -41,7 +49,12 @@ function LoadHeaderView({width, snapshot, description}: LoadHeaderProps) {
 		{text: `RPS ${formatRate(t.currentRps)}`, color: 'cyan', bold: true},
 		{text: `fail ${formatPercent(t.failRatio)}`, color: failColor, bold: t.failures > 0},
 		{text: `reqs ${shortCount(t.requests)}`},
-		s.arrival ? {text: `rate ${formatRate(s.arrival.ratePerSecond)} backlog ${s.arrival.backlog}${s.arrival.dropped > 0 ? ` dropped ${s.arrival.dropped}` : ''}`, color: s.arrival.backlog > 0 ? 'yellow' : undefined} : null,
+		s.arrival
+			? {
+					text: `rate ${formatRate(s.arrival.ratePerSecond)} backlog ${s.arrival.backlog}${s.arrival.dropped > 0 ? ` dropped ${s.arrival.dropped}` : ''}`,
+					color: s.arrival.backlog > 0 ? 'yellow' : undefined,
+				}
+			: null,
 		s.taskErrors > 0 ? {text: `task errors ${s.taskErrors}`, color: 'red'} : null,
 	];
 	return <HeaderBar width={width} lines={[line1, line2]} />;

@@ -2,7 +2,12 @@
 import {memo} from 'react';
 import {useUiEnvironment} from '../environment.js';
 import {HelpOverlay} from '../components/HelpOverlay.js';
-import {loadScreenCommands, loadScreenKeyMap, loadScreenKeysLabel, type LoadScreenKeyMap} from './load-screen-keymap.js';
+import {
+	loadScreenCommands,
+	loadScreenKeyMap,
+	loadScreenKeysLabel,
+	type LoadScreenKeyMap,
+} from './load-screen-keymap.js';
 
 interface LoadHelpProps {
 	width: number;
@@ -12,8 +17,19 @@ interface LoadHelpProps {
 
 function LoadHelpView({width, height, keyMap = loadScreenKeyMap}: LoadHelpProps) {
 	const {g} = useUiEnvironment();
-	const entries = loadScreenCommands.map(name => ({keys: loadScreenKeysLabel(name, g.ascii, keyMap), description: keyMap[name].description}));
-	return <HelpOverlay width={width} height={height} title="load keys — any key closes" entries={entries} note="User changes apply at once, whatever the spawn rate." />;
+	const entries = loadScreenCommands.map(name => ({
+		keys: loadScreenKeysLabel(name, g.ascii, keyMap),
+		description: keyMap[name].description,
+	}));
+	return (
+		<HelpOverlay
+			width={width}
+			height={height}
+			title="load keys — any key closes"
+			entries={entries}
+			note="User changes apply at once, whatever the spawn rate."
+		/>
+	);
 }
 
 export const LoadHelp = memo(LoadHelpView);

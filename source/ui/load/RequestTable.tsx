@@ -57,7 +57,11 @@ function cellFor(id: ColumnId, entry: EntrySummary, aggregate: boolean): Cell | 
 		case 'reqs':
 			return {text: shortCount(entry.requests), bold: aggregate};
 		case 'fails':
-			return {text: shortCount(entry.failures), color: entry.failures > 0 ? 'red' : 'gray', bold: aggregate && entry.failures > 0};
+			return {
+				text: shortCount(entry.failures),
+				color: entry.failures > 0 ? 'red' : 'gray',
+				bold: aggregate && entry.failures > 0,
+			};
 		case 'avg':
 			return shortMs(entry.avgMs, measured);
 		case 'min':
@@ -129,7 +133,10 @@ function RequestTableView({entries, total, selected, width, height}: RequestTabl
 						scroll ? {text: scroll, dim: true} : null,
 						{text: `${current.method} ${current.name}`, color: 'cyan'},
 						{text: `fails ${(current.failRatio * 100).toFixed(2)}%`, color: current.failures > 0 ? 'red' : undefined},
-						{text: `p50 ${formatMs(p['50%'])} p90 ${formatMs(p['90%'])} p99.9 ${formatMs(p['99.9%'])} max ${formatMs(current.maxMs)}`, dim: true},
+						{
+							text: `p50 ${formatMs(p['50%'])} p90 ${formatMs(p['90%'])} p99.9 ${formatMs(p['99.9%'])} max ${formatMs(current.maxMs)}`,
+							dim: true,
+						},
 						{text: `avg size ${Math.round(current.avgContentSize)} B`, dim: true},
 					]}
 				/>

@@ -6,7 +6,12 @@ import type {Key} from 'ink';
 import type {LoadCommand, LoadSnapshot} from '../../load/snapshot.js';
 import {clampIndex} from '../list-window.js';
 import {answerQuitDialog, requestQuit, type ControllerEffect, type KeyOutcome} from '../screen-controller.js';
-import {loadScreenCommandFor, userDelta, type LoadScreenCommandName, type LoadScreenKeyMap} from './load-screen-keymap.js';
+import {
+	loadScreenCommandFor,
+	userDelta,
+	type LoadScreenCommandName,
+	type LoadScreenKeyMap,
+} from './load-screen-keymap.js';
 
 export interface LoadScreenState {
 	overlay: 'none' | 'help' | 'confirm-quit';
@@ -34,12 +39,23 @@ export function isLoadActive(snapshot: LoadSnapshot): boolean {
 	return snapshot.status === 'starting' || snapshot.status === 'running';
 }
 
-export function handleLoadScreenKey(state: LoadScreenState, input: string, key: Key, context: LoadScreenKeyContext): LoadScreenKeyResult {
+export function handleLoadScreenKey(
+	state: LoadScreenState,
+	input: string,
+	key: Key,
+	context: LoadScreenKeyContext,
+): LoadScreenKeyResult {
 	const {snapshot} = context;
 	const name = loadScreenCommandFor(input, key, context.keyMap);
-	if (name === 'interrupt') return {...requestQuit<LoadScreenState, LoadCommand>(state, isLoadActive(snapshot), 'interrupt'), command: name};
+	if (name === 'interrupt')
+		return {...requestQuit<LoadScreenState, LoadCommand>(state, isLoadActive(snapshot), 'interrupt'), command: name};
 	if (state.overlay === 'confirm-quit') {
-		const answer = name === 'confirm-yes' || name === 'quit' || key.return ? 'yes' : name === 'confirm-no' || name === 'close' ? 'no' : null;
+		const answer =
+			name === 'confirm-yes' || name === 'quit' || key.return
+				? 'yes'
+				: name === 'confirm-no' || name === 'close'
+					? 'no'
+					: null;
 		return {...answerQuitDialog<LoadScreenState, LoadCommand>(state, answer), command: answer === null ? null : name};
 	}
 	if (state.overlay === 'help') {
@@ -79,7 +95,8 @@ export function handleLoadScreenKey(state: LoadScreenState, input: string, key: 
 		case 'remove-10': {
 			if (!isLoadActive(snapshot) || state.quitRequested) return none();
 			const delta = userDelta(name);
-			const command: LoadCommand = delta > 0 ? {type: 'add-users', count: delta} : {type: 'remove-users', count: -delta};
+			const command: LoadCommand =
+				delta > 0 ? {type: 'add-users', count: delta} : {type: 'remove-users', count: -delta};
 			return {state, effects: [{type: 'dispatch', command}], command: name};
 		}
 	}

@@ -65,10 +65,18 @@ export function userDelta(name: LoadScreenCommandName): number {
 }
 
 /** The first command whose bindings match, in key-map order. */
-export function loadScreenCommandFor(input: string, key: Key, keyMap: LoadScreenKeyMap = loadScreenKeyMap): LoadScreenCommandName | null {
+export function loadScreenCommandFor(
+	input: string,
+	key: Key,
+	keyMap: LoadScreenKeyMap = loadScreenKeyMap,
+): LoadScreenCommandName | null {
 	return matchCommand(loadScreenCommands, keyMap, input, key);
 }
 
-export function loadScreenKeysLabel(name: LoadScreenCommandName, ascii = false, keyMap: LoadScreenKeyMap = loadScreenKeyMap): string {
+export function loadScreenKeysLabel(
+	name: LoadScreenCommandName,
+	ascii = false,
+	keyMap: LoadScreenKeyMap = loadScreenKeyMap,
+): string {
 	return bindingsLabel(keyMap[name], ascii);
 }

@@ -34,7 +34,16 @@ export function computeLoadScreenLayout(columns: number, rows: number, names = I
 	const height = Math.max(1, rows - 1);
 	const bodyHeight = height - headerHeight - footerHeight;
 	if (columns < loadScreenMinColumns || rows < loadScreenMinRows) {
-		return {mode: 'too-small', width, height, bodyHeight, requestsHeight: 0, bottomHeight: 0, chartsWidth: 0, failuresWidth: 0};
+		return {
+			mode: 'too-small',
+			width,
+			height,
+			bodyHeight,
+			requestsHeight: 0,
+			bottomHeight: 0,
+			chartsWidth: 0,
+			failuresWidth: 0,
+		};
 	}
 	// Charts need 4 lines inside their frame (RPS, p50, p95, p99); a taller terminal also shows users
 	// and more failure rows, but the request table keeps at least half of the body.

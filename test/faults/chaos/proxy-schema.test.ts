@@ -19,7 +19,10 @@ async function tempFile(name: string, text: string): Promise<string> {
 
 describe('chaos kinds of the fault proxy', () => {
 	it('connection-reset and timeout load with 30 s of fault and a 10 s recovery budget by default', async () => {
-		const file = await tempFile('proxy.yaml', 'chaos:\n  - {at: 1m, fault: connection-reset, params: {probability: 0.3, scope: rest}}\n  - {from: 2m, to: 2m30s, fault: timeout}\n  - {at: 3m, fault: latency, params: {ms: 250, jitterMs: 50}}\n');
+		const file = await tempFile(
+			'proxy.yaml',
+			'chaos:\n  - {at: 1m, fault: connection-reset, params: {probability: 0.3, scope: rest}}\n  - {from: 2m, to: 2m30s, fault: timeout}\n  - {at: 3m, fault: latency, params: {ms: 250, jitterMs: 50}}\n',
+		);
 		const entries = normalizeTimeline(await loadChaosFile(file));
 		expect(entries.map(e => [e.fault, e.startMs, e.durationMs, e.recoveryBudgetMs])).toEqual([
 			['connection-reset', 60_000, 30_000, 10_000],
@@ -35,7 +38,10 @@ describe('chaos kinds of the fault proxy', () => {
 			['- {at: 1m, fault: timeout, params: {scope: sometimes}}\n', 'params.scope', /one of all, rest, streams/],
 		] as const) {
 			const file = await tempFile('bad.yaml', text);
-			const error = await loadChaosFile(file).then(() => null, (e: unknown) => e);
+			const error = await loadChaosFile(file).then(
+				() => null,
+				(e: unknown) => e,
+			);
 			expect(error).toBeInstanceOf(UsageError);
 			expect((error as Error).message).toMatch(new RegExp(`bad\\.yaml: entry 0, field "${field.replace('.', '\\.')}"`));
 			expect((error as Error).message).toMatch(reason);

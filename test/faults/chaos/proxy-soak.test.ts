@@ -31,7 +31,7 @@ describe('chaos through the fault proxy during a soak on the mock', () => {
 			const report = JSON.parse(await readFile(path.join(outcome.reportDir!, 'report.json'), 'utf8')) as Report;
 			const chaos = report.chaos!;
 			const explain = JSON.stringify(chaos, null, 1);
-			const [reset, silent] = chaos as [typeof chaos[number], typeof chaos[number]];
+			const [reset, silent] = chaos as [(typeof chaos)[number], (typeof chaos)[number]];
 			expect(reset.fault).toBe('connection-reset');
 			expect(reset.injected_at, explain).not.toBeNull();
 			expect(reset.detected_by, explain).toMatch(/failed (call|operation) \(network\)/);
@@ -48,7 +48,9 @@ describe('chaos through the fault proxy during a soak on the mock', () => {
 			expect(silent.verdict, explain).toBe('pass');
 			const soak = report.phases.find(p => p.id === 'soak')!;
 			expect(soak.checks.filter(c => c.id.startsWith('chaos-')).map(c => c.verdict)).toEqual(['pass', 'pass']);
-			expect(report.faults.filter(f => f.detail.startsWith('chaos #')).every(f => f.detail.includes('local fault proxy'))).toBe(true);
+			expect(
+				report.faults.filter(f => f.detail.startsWith('chaos #')).every(f => f.detail.includes('local fault proxy')),
+			).toBe(true);
 			// What the proxy did is in the journal.
 			const journal = await readFile(path.join(outcome.reportDir!, 'events.ndjson'), 'utf8');
 			expect(journal).toMatch(/chaos: fault proxy [^"]*connections reset/);

@@ -43,7 +43,13 @@ describe('chaos on a non-mock venue through the fault proxy', () => {
 	it('executes latency and connection-reset entries (detected, recovered, judged) and skips 5xx with the TLS reason', async () => {
 		const timeline: ChaosTimeline = [
 			{from: '0.3', to: '0.9', fault: 'latency', params: {ms: 150}, recoveryBudget: '2s'},
-			{from: '1.2', to: '1.6', fault: 'connection-reset', params: {probability: 1, scope: 'rest'}, recoveryBudget: '2s'},
+			{
+				from: '1.2',
+				to: '1.6',
+				fault: 'connection-reset',
+				params: {probability: 1, scope: 'rest'},
+				recoveryBudget: '2s',
+			},
 			{at: '1.8', fault: 'error-rate', params: {probability: 0.5}},
 		];
 		const events: EngineEvent[] = [];
@@ -68,7 +74,15 @@ describe('chaos on a non-mock venue through the fault proxy', () => {
 		};
 		const faults = createProxyFaultInjector(proxy, exchange);
 		expect(faults.mode).toBe('proxy');
-		const runner = new ChaosRunner({host, timeline: normalizeTimeline(timeline), faults, exchange, symbol: 'BTCUSDT', silenceMs: 2_000, createWatcher: onEvent => new StreamWatcher(exchange, {onEvent})});
+		const runner = new ChaosRunner({
+			host,
+			timeline: normalizeTimeline(timeline),
+			faults,
+			exchange,
+			symbol: 'BTCUSDT',
+			silenceMs: 2_000,
+			createWatcher: onEvent => new StreamWatcher(exchange, {onEvent}),
+		});
 		try {
 			soakStartedAt = Date.now();
 			host.emit({type: 'phase-started', at: soakStartedAt, phase: 'soak'});
@@ -77,11 +91,26 @@ describe('chaos on a non-mock venue through the fault proxy', () => {
 				const started = performance.now();
 				try {
 					await exchange.fetchTicker('BTC/USDT');
-					host.emit({type: 'operation', at: Date.now(), phase: 'soak', sample: {kind: 'fetch-ticker', ok: true, latencyMs: performance.now() - started}});
+					host.emit({
+						type: 'operation',
+						at: Date.now(),
+						phase: 'soak',
+						sample: {kind: 'fetch-ticker', ok: true, latencyMs: performance.now() - started},
+					});
 				} catch (error) {
 					const e = toExchangeError(error);
 					host.emit({type: 'error', at: Date.now(), phase: 'soak', error: {kind: e.kind, message: e.message}});
-					host.emit({type: 'operation', at: Date.now(), phase: 'soak', sample: {kind: 'fetch-ticker', ok: false, latencyMs: performance.now() - started, error: {kind: e.kind, message: e.message}}});
+					host.emit({
+						type: 'operation',
+						at: Date.now(),
+						phase: 'soak',
+						sample: {
+							kind: 'fetch-ticker',
+							ok: false,
+							latencyMs: performance.now() - started,
+							error: {kind: e.kind, message: e.message},
+						},
+					});
 				}
 				await sleep(40);
 			}
@@ -100,12 +129,19 @@ describe('chaos on a non-mock venue through the fault proxy', () => {
 			expect(reset.verdict, explain).toBe('pass');
 			expect(errors.verdict).toBe('skipped');
 			expect(errors.reason).toMatch(/cannot be injected into a TLS tunnel without terminating TLS/);
-			expect(checks.map(c => [c.id, c.verdict])).toEqual([['chaos-0', 'pass'], ['chaos-1', 'pass'], ['chaos-2', 'skipped']]);
+			expect(checks.map(c => [c.id, c.verdict])).toEqual([
+				['chaos-0', 'pass'],
+				['chaos-1', 'pass'],
+				['chaos-2', 'skipped'],
+			]);
 			// What the proxy did for each, in the check's title (the report's phase table shows it).
 			expect(checks[0]!.title).toMatch(/proxy: [1-9]\d* chunks delayed/);
 			expect(checks[1]!.title).toMatch(/proxy: [1-9]\d* connections reset/);
 			const marks = events.filter(e => e.type === 'fault');
-			expect(marks.map(e => (e.type === 'fault' ? e.mark.detail : ''))).toEqual([expect.stringMatching(/local fault proxy/), expect.stringMatching(/local fault proxy/)]);
+			expect(marks.map(e => (e.type === 'fault' ? e.mark.detail : ''))).toEqual([
+				expect.stringMatching(/local fault proxy/),
+				expect.stringMatching(/local fault proxy/),
+			]);
 			const notice = events.find(e => e.type === 'notice' && e.text.startsWith('chaos: fault proxy'));
 			expect(notice && notice.type === 'notice' ? notice.text : '').toMatch(/chunks delayed.*connections reset/);
 			// Nothing of ours left on the proxy afterwards.
@@ -129,13 +165,20 @@ describe('the fault proxy in the composition root', () => {
 			expect(runtime.endpoints.faultProxy).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 			const {faults} = runtime.services;
 			expect(faults.mode).toBe('proxy');
-			for (const kind of ['latency', 'stall-streams', 'drop-websockets', 'connection-reset', 'timeout'] as const) expect(faults.supports(kind), kind).toBe(true);
+			for (const kind of ['latency', 'stall-streams', 'drop-websockets', 'connection-reset', 'timeout'] as const)
+				expect(faults.supports(kind), kind).toBe(true);
 			expect(faults.supports('error-rate')).toBe(false);
-			expect(faults.unsupportedReason('error-rate')).toBe('5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)');
-			expect(faults.unsupportedReason('rate-limit-storm')).toMatch(/^429 responses cannot be injected into a TLS tunnel without terminating TLS/);
+			expect(faults.unsupportedReason('error-rate')).toBe(
+				'5xx responses cannot be injected into a TLS tunnel without terminating TLS (the proxy forwards encrypted bytes it can neither read nor forge)',
+			);
+			expect(faults.unsupportedReason('rate-limit-storm')).toMatch(
+				/^429 responses cannot be injected into a TLS tunnel without terminating TLS/,
+			);
 			// The console's breaker test: our REST connections reset for a while, so real calls fail.
 			await runtime.hooks?.breakerTest?.();
-			expect(runtime.faultProxy!.active()).toEqual([expect.objectContaining({fault: {kind: 'reset', probability: 1, scope: 'rest'}, expiresAt: expect.any(Number)})]);
+			expect(runtime.faultProxy!.active()).toEqual([
+				expect.objectContaining({fault: {kind: 'reset', probability: 1, scope: 'rest'}, expiresAt: expect.any(Number)}),
+			]);
 			expect(runtime.faultProxy!.stats().connections.total).toBe(0);
 		} finally {
 			await runtime.close?.();
@@ -160,7 +203,9 @@ describe('the fault proxy in the composition root', () => {
 		} finally {
 			await runtime.close?.();
 		}
-		await expect(buildRuntime({profile, env: {...keys, DRYDOCK_FAULT_PROXY: 'maybe'}, preflight: false})).rejects.toThrow('DRYDOCK_FAULT_PROXY: "maybe" must be on, off or auto');
+		await expect(
+			buildRuntime({profile, env: {...keys, DRYDOCK_FAULT_PROXY: 'maybe'}, preflight: false}),
+		).rejects.toThrow('DRYDOCK_FAULT_PROXY: "maybe" must be on, off or auto');
 	});
 
 	it('on the mock with the proxy on: traffic goes through it, the mock keeps its own faults, the proxy adds resets', async () => {
@@ -187,14 +232,27 @@ describe('the fault proxy in the composition root', () => {
 	}, 30_000);
 
 	it('stream connections are known by host on Binance, by their upgrade on the mock', () => {
-		expect(streamHostsOf('https://api.binance.com/api/v3', ['wss://stream.binance.com:9443/ws', 'wss://ws-api.binance.com:443/ws-api/v3'])).toEqual(['stream.binance.com:9443', 'ws-api.binance.com:443']);
-		expect(streamHostsOf('https://testnet.binance.vision/api/v3', ['wss://stream.testnet.binance.vision/ws'])).toEqual(['stream.testnet.binance.vision:443']);
-		expect(streamHostsOf('http://127.0.0.1:4000/api/v3', ['ws://127.0.0.1:4000/ws', 'ws://127.0.0.1:4000/ws-api/v3'])).toEqual([]);
+		expect(
+			streamHostsOf('https://api.binance.com/api/v3', [
+				'wss://stream.binance.com:9443/ws',
+				'wss://ws-api.binance.com:443/ws-api/v3',
+			]),
+		).toEqual(['stream.binance.com:9443', 'ws-api.binance.com:443']);
+		expect(streamHostsOf('https://testnet.binance.vision/api/v3', ['wss://stream.testnet.binance.vision/ws'])).toEqual([
+			'stream.testnet.binance.vision:443',
+		]);
+		expect(
+			streamHostsOf('http://127.0.0.1:4000/api/v3', ['ws://127.0.0.1:4000/ws', 'ws://127.0.0.1:4000/ws-api/v3']),
+		).toEqual([]);
 	});
 
 	it('a mock profile whose chaos timeline has a timeout entry gets the proxy by itself', async () => {
 		const {profile} = await loadProfile('mock');
-		const runtime = await buildRuntime({profile: {...profile, chaos: [{at: '1s', fault: 'timeout'}]}, env: {}, preflight: false});
+		const runtime = await buildRuntime({
+			profile: {...profile, chaos: [{at: '1s', fault: 'timeout'}]},
+			env: {},
+			preflight: false,
+		});
 		try {
 			expect(runtime.faultProxy).not.toBeNull();
 			expect(runtime.services.faults.supports('timeout')).toBe(true);

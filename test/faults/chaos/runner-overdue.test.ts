@@ -38,7 +38,11 @@ function injector() {
 	return {state, faults};
 }
 
-function attachRunner(engine: Engine<object, {name: string}>, timeline: ChaosTimeline, faults: FaultInjector): ChaosRunner {
+function attachRunner(
+	engine: Engine<object, {name: string}>,
+	timeline: ChaosTimeline,
+	faults: FaultInjector,
+): ChaosRunner {
 	const watcher = {start: (ids: readonly string[]) => [...ids], close: async () => {}} as unknown as StreamWatcher;
 	return new ChaosRunner({
 		host: {
@@ -76,7 +80,8 @@ describe('chaos faults that never recover', () => {
 				for (let i = 0; i < 100; i++) ctx.operation({kind: 'cycle', ok: true, latencyMs: 1});
 				await until(() => engine.store.chaos.get(0)?.verdict === 'active');
 				// Under the fault: excused.
-				for (let i = 0; i < 3; i++) ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'unavailable', message: '503'}});
+				for (let i = 0; i < 3; i++)
+					ctx.operation({kind: 'cycle', ok: false, latencyMs: 1, error: {kind: 'unavailable', message: '503'}});
 				// No success after it: the system never recovers. The runner judges it at end + budget, not at the soak's end.
 				await until(() => engine.store.chaos.get(0)?.verdict !== 'active');
 				seen.verdictAtDeadline = engine.store.chaos.get(0)!.verdict;
@@ -90,7 +95,11 @@ describe('chaos faults that never recover', () => {
 		};
 		const engine = testEngine([soak], {});
 		const {faults} = injector();
-		const runner = attachRunner(engine, [{from: '0.02', to: '0.07', fault: 'error-rate', params: {probability: 1}, recoveryBudget: '0.1'}], faults);
+		const runner = attachRunner(
+			engine,
+			[{from: '0.02', to: '0.07', fault: 'error-rate', params: {probability: 1}, recoveryBudget: '0.1'}],
+			faults,
+		);
 		const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 5_000});
 		runner.close();
 		await engine.close();
@@ -106,7 +115,7 @@ describe('chaos faults that never recover', () => {
 		expect(report.faults).toHaveLength(1);
 	});
 
-	it('the kill switch (the operator\'s k and the crash path) lifts injected faults before it cancels orders', async () => {
+	it("the kill switch (the operator's k and the crash path) lifts injected faults before it cancels orders", async () => {
 		const {state, faults} = injector();
 		const atCancel: boolean[] = [];
 		let activeBefore = false;
@@ -129,16 +138,25 @@ describe('chaos faults that never recover', () => {
 			},
 		};
 		const engine = testEngine([soak], {}, {runtime: {phases: [soak], services: {}, hooks}});
-		const runner = attachRunner(engine, [{at: '0.01', fault: 'error-rate', params: {probability: 1}, duration: '10s'}], faults);
+		const runner = attachRunner(
+			engine,
+			[{at: '0.01', fault: 'error-rate', params: {probability: 1}, duration: '10s'}],
+			faults,
+		);
 		await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 5_000});
 		runner.close();
 		await engine.close();
 		// The kill switch's cancel, then the run's own on the way out: neither under drydock's fault.
 		expect(atCancel[0]).toBe(false);
 		expect(state.clears).toBeGreaterThanOrEqual(1);
-		expect(engine.store.notices.toArray().map(n => n.text)).toContain('chaos: injected faults lifted for the kill switch');
+		expect(engine.store.notices.toArray().map(n => n.text)).toContain(
+			'chaos: injected faults lifted for the kill switch',
+		);
 		// Lifted before it ended: no verdict either way, and it excuses nothing after the lift.
 		expect([activeBefore, activeAfter]).toEqual([true, false]);
-		expect(engine.store.chaos.get(0)).toMatchObject({verdict: 'no-data', reason: expect.stringMatching(/^lifted \d+ ms after injection so the kill switch could cancel orders$/)});
+		expect(engine.store.chaos.get(0)).toMatchObject({
+			verdict: 'no-data',
+			reason: expect.stringMatching(/^lifted \d+ ms after injection so the kill switch could cancel orders$/),
+		});
 	});
 });

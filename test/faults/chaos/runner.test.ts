@@ -51,7 +51,16 @@ function harness(timeline: ChaosTimeline, mode: 'mock' | 'client' = 'mock', sile
 	const watcher = {start: (ids: readonly string[]) => [...ids], close: async () => {}} as unknown as StreamWatcher;
 	const exchange = {closeStreams: async () => {}} as unknown as ExchangeClient;
 	const fates = new OrderFateObserver();
-	const runner = new ChaosRunner({host, timeline: normalizeTimeline(timeline), faults, exchange, fates, symbol: 'BTCUSDT', silenceMs, createWatcher: onEvent => ((emitStream = onEvent), watcher)});
+	const runner = new ChaosRunner({
+		host,
+		timeline: normalizeTimeline(timeline),
+		faults,
+		exchange,
+		fates,
+		symbol: 'BTCUSDT',
+		silenceMs,
+		createWatcher: onEvent => ((emitStream = onEvent), watcher),
+	});
 	return {
 		events,
 		injected,
@@ -62,7 +71,17 @@ function harness(timeline: ChaosTimeline, mode: 'mock' | 'client' = 'mock', sile
 			host.emit({type: 'phase-started', at: soakStartedAt, phase: 'soak'});
 		},
 		stream: (event: StreamEvent) => emitStream(event),
-		message: (stream: string, gap = 0, latencyMs: number | null = 5) => emitStream({type: 'message', stream, kind: stream.includes('depth') ? 'depth' : 'trade', symbol: 'BTCUSDT', receivedAt: Date.now(), eventTime: Date.now(), latencyMs, gap}),
+		message: (stream: string, gap = 0, latencyMs: number | null = 5) =>
+			emitStream({
+				type: 'message',
+				stream,
+				kind: stream.includes('depth') ? 'depth' : 'trade',
+				symbol: 'BTCUSDT',
+				receivedAt: Date.now(),
+				eventTime: Date.now(),
+				latencyMs,
+				gap,
+			}),
 		emit: (event: EngineEvent) => host.emit(event),
 		async finish(): Promise<CheckInput[]> {
 			const checks: CheckInput[] = [];
@@ -82,7 +101,14 @@ const depth = 'btcusdt@depth@100ms';
 
 describe('chaos runner', () => {
 	it('a drop: detected on the dropped stream, reconnected, resubscribed on every stream, gaps and resyncs counted', async () => {
-		const h = harness([{at: '0.05', fault: 'drop-websockets', recoveryBudget: '2s'}, {at: '0.05', fault: 'drop-websockets', recoveryBudget: '1ms'}], 'mock', 5_000);
+		const h = harness(
+			[
+				{at: '0.05', fault: 'drop-websockets', recoveryBudget: '2s'},
+				{at: '0.05', fault: 'drop-websockets', recoveryBudget: '1ms'},
+			],
+			'mock',
+			5_000,
+		);
 		h.start();
 		h.message(trade);
 		await sleep(80);
@@ -104,7 +130,10 @@ describe('chaos runner', () => {
 		expect(impossible.verdict).toBe('fail');
 		expect(impossible.reason).toMatch(/over the 1 ms budget/);
 		const checks = await h.finish();
-		expect(checks.map(c => [c.id, c.verdict])).toEqual([['chaos-0', 'pass'], ['chaos-1', 'fail']]);
+		expect(checks.map(c => [c.id, c.verdict])).toEqual([
+			['chaos-0', 'pass'],
+			['chaos-1', 'fail'],
+		]);
 		expect(checks[1]!.threshold).toBe('≤ 1 ms');
 		// The console's marks: injected and recovered (the 1 ms one closed at its deadline, then again when recovery was seen).
 		expect(h.events.filter(e => e.type === 'fault')).toHaveLength(2);
@@ -113,7 +142,9 @@ describe('chaos runner', () => {
 	});
 
 	it('a 5xx window: failed calls detect it, unknown-fate orders are resolved by clientOrderId, recovery only after the window, breaker transitions kept', async () => {
-		const h = harness([{from: '0.03', to: '0.2', fault: 'error-rate', params: {probability: 0.3}, recoveryBudget: '1s'}]);
+		const h = harness([
+			{from: '0.03', to: '0.2', fault: 'error-rate', params: {probability: 0.3}, recoveryBudget: '1s'},
+		]);
 		// An order placement that fails with a 5xx, then is looked up by clientOrderId.
 		let placed = 0;
 		const client = {
@@ -130,8 +161,14 @@ describe('chaos runner', () => {
 		await sleep(60);
 		expect(h.injected[0]).toMatchObject({fault: 'error-rate', params: {probability: 0.3}, durationMs: 170});
 		h.emit({type: 'error', at: Date.now(), phase: 'soak', error: {kind: 'unavailable', message: 'createOrder: 503'}});
-		h.emit({type: 'breaker', at: Date.now(), view: {state: 'open', consecutiveFailures: 5, transitions: 1, lastTransitionAt: Date.now(), retryAt: null}});
-		await wrapped.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 1, clientOrderId: 'ddabcde0-soak-1'}).catch(() => {});
+		h.emit({
+			type: 'breaker',
+			at: Date.now(),
+			view: {state: 'open', consecutiveFailures: 5, transitions: 1, lastTransitionAt: Date.now(), retryAt: null},
+		});
+		await wrapped
+			.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'market', amount: 1, clientOrderId: 'ddabcde0-soak-1'})
+			.catch(() => {});
 		await wrapped.fetchOrder('BTC/USDT', {clientOrderId: 'ddabcde0-soak-1'}).catch(() => {});
 		// A success inside the window is not recovery.
 		h.emit({type: 'operation', at: Date.now(), phase: 'soak', sample: {kind: 'trade-cycle', ok: true, latencyMs: 3}});
@@ -142,7 +179,14 @@ describe('chaos runner', () => {
 		expect(record.detected_by).toBe('failed call (unavailable)');
 		expect(record.failed_calls).toBe(1);
 		expect(record.breaker_transitions.map(b => b.state)).toEqual(['open']);
-		expect(record.unknown_orders).toEqual([expect.objectContaining({client_order_id: 'ddabcde0-soak-1', resolution: 'not placed (the venue has no such order)', resolved_by: 'fetchOrder by clientOrderId', placements: 1})]);
+		expect(record.unknown_orders).toEqual([
+			expect.objectContaining({
+				client_order_id: 'ddabcde0-soak-1',
+				resolution: 'not placed (the venue has no such order)',
+				resolved_by: 'fetchOrder by clientOrderId',
+				placements: 1,
+			}),
+		]);
 		expect(record.recovery_ms!).toBeGreaterThanOrEqual(0);
 		expect(record.verdict).toBe('pass');
 		expect(placed).toBe(1);
@@ -170,11 +214,20 @@ describe('chaos runner', () => {
 	});
 
 	it('on a real venue only our own connections can be dropped: other faults are skipped with the reason', async () => {
-		const h = harness([{at: '0.01', fault: 'error-rate', params: {probability: 0.5}}, {at: '0.01', fault: 'drop-websockets'}], 'client');
+		const h = harness(
+			[
+				{at: '0.01', fault: 'error-rate', params: {probability: 0.5}},
+				{at: '0.01', fault: 'drop-websockets'},
+			],
+			'client',
+		);
 		h.start();
 		await sleep(50);
 		expect(h.injected.map(r => r.fault)).toEqual(['drop-websockets']);
 		const checks = await h.finish();
-		expect(checks[0]).toMatchObject({verdict: 'skipped', reason: 'not possible on this venue: venue gives no control over 5xx responses'});
+		expect(checks[0]).toMatchObject({
+			verdict: 'skipped',
+			reason: 'not possible on this venue: venue gives no control over 5xx responses',
+		});
 	});
 });

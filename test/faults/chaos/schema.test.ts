@@ -28,7 +28,10 @@ async function tempFile(name: string, text: string): Promise<string> {
 }
 
 async function usageMessage(promise: Promise<unknown>): Promise<string> {
-	const error = await promise.then(() => null, (e: unknown) => e);
+	const error = await promise.then(
+		() => null,
+		(e: unknown) => e,
+	);
 	expect(error).toBeInstanceOf(UsageError);
 	return (error as Error).message;
 }
@@ -49,7 +52,12 @@ describe('chaos timeline schema', () => {
 	it('is a profile section, validated with the profile', () => {
 		const profile = profileSchema.parse({name: 'p', exchange: 'binance', environment: 'mock', chaos: example});
 		expect(profile.chaos).toHaveLength(5);
-		const bad = profileSchema.safeParse({name: 'p', exchange: 'binance', environment: 'mock', chaos: [{at: '1m', fault: 'meteor'}]});
+		const bad = profileSchema.safeParse({
+			name: 'p',
+			exchange: 'binance',
+			environment: 'mock',
+			chaos: [{at: '1m', fault: 'meteor'}],
+		});
 		expect(bad.success).toBe(false);
 		expect(bad.error!.issues[0]!.path).toEqual(['chaos', 0, 'fault']);
 	});
@@ -61,7 +69,10 @@ describe('chaos timeline schema', () => {
 			[[{fault: 'drop-websockets'}], /entry 0, field "at": required/],
 			[[{at: '1m', from: '2m', to: '3m', fault: 'latency', params: {ms: 5}}], /entry 0, field "at": give either/],
 			[[{from: '5m', to: '2m', fault: 'error-rate', params: {probability: 0.1}}], /entry 0, field "to": must be later/],
-			[[{at: '1m', fault: 'error-rate', params: {probability: 3}}], /entry 0, field "params.probability": must be a number between 0 and 1/],
+			[
+				[{at: '1m', fault: 'error-rate', params: {probability: 3}}],
+				/entry 0, field "params.probability": must be a number between 0 and 1/,
+			],
 			[[{at: '1m', fault: 'clock-skew'}], /entry 0, field "params.ms"/],
 			[[{at: '1m', fault: 'drop-websockets', colour: 'red'}], /entry 0: unknown field "colour"/],
 		];
@@ -80,13 +91,21 @@ describe('chaos timeline schema', () => {
 	it('loads JSON and YAML files (a list or {chaos: [...]}), and names the file in every error', async () => {
 		const json = await tempFile('chaos.json', JSON.stringify({chaos: example}));
 		expect(await loadChaosFile(json)).toHaveLength(5);
-		const yaml = await tempFile('chaos.yaml', '- at: 3s\n  fault: drop-websockets\n- from: 6s\n  to: 10s\n  fault: error-rate\n  params: {probability: 0.3}\n');
+		const yaml = await tempFile(
+			'chaos.yaml',
+			'- at: 3s\n  fault: drop-websockets\n- from: 6s\n  to: 10s\n  fault: error-rate\n  params: {probability: 0.3}\n',
+		);
 		expect(normalizeTimeline(await loadChaosFile(yaml)).map(e => e.startMs)).toEqual([3000, 6000]);
 		const broken = await tempFile('broken.json', '[{"at": "3s", ');
 		expect(await usageMessage(loadChaosFile(broken))).toMatch(/^--chaos .*broken\.json: not valid JSON/);
-		const wrongField = await tempFile('wrong.yaml', '- at: 3s\n  fault: drop-websockets\n- at: 5s\n  fault: error-rate\n  params: {probability: -1}\n');
+		const wrongField = await tempFile(
+			'wrong.yaml',
+			'- at: 3s\n  fault: drop-websockets\n- at: 5s\n  fault: error-rate\n  params: {probability: -1}\n',
+		);
 		expect(await usageMessage(loadChaosFile(wrongField))).toMatch(/wrong\.yaml: entry 1, field "params\.probability"/);
-		expect(await usageMessage(loadChaosFile(path.join(tmpdir(), 'no-such-chaos.json')))).toMatch(/no-such-chaos\.json: cannot read it \(no such file\)/);
+		expect(await usageMessage(loadChaosFile(path.join(tmpdir(), 'no-such-chaos.json')))).toMatch(
+			/no-such-chaos\.json: cannot read it \(no such file\)/,
+		);
 		const scalar = await tempFile('scalar.yaml', 'hello\n');
 		expect(await usageMessage(loadChaosFile(scalar))).toMatch(/scalar\.yaml: expected a list of faults/);
 	});

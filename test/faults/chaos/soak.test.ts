@@ -32,7 +32,12 @@ describe('chaos timeline during a soak on the mock', () => {
 		const {profile: shipped} = await loadProfile('mock');
 		// A breaker opened late in the 5xx window (6–10 s) stays open 5 s by default and would fail operations
 		// into the stall (12–15 s), which is then "detected" by those instead of by stream silence.
-		const profile = {...shipped, soak: {...shipped.soak, ratePerSecond: 5}, breaker: {...shipped.breaker, openMs: 1_000}, chaos: timeline};
+		const profile = {
+			...shipped,
+			soak: {...shipped.soak, ratePerSecond: 5},
+			breaker: {...shipped.breaker, openMs: 1_000},
+			chaos: timeline,
+		};
 		const session = createSession({profile, reportDir, rememberRuns: false, htmlReport: false});
 		const {engine} = session;
 		const marks = new Map<number, {kind: string; recoveredAt?: number}>();
@@ -45,14 +50,26 @@ describe('chaos timeline during a soak on the mock', () => {
 			const runDir = outcome.reportDir!;
 			const report = JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as Report;
 			const chaos = report.chaos!;
-			expect(chaos.map(c => c.fault)).toEqual(['drop-websockets', 'error-rate', 'stall-streams', 'clock-skew', 'drop-websockets']);
+			expect(chaos.map(c => c.fault)).toEqual([
+				'drop-websockets',
+				'error-rate',
+				'stall-streams',
+				'clock-skew',
+				'drop-websockets',
+			]);
 			const explain = JSON.stringify(chaos, null, 1);
 			for (const record of chaos) {
 				expect(record.injected_at, explain).not.toBeNull();
 				expect(record.detected_after_ms, `${record.label}: ${explain}`).not.toBeNull();
 				expect(record.recovered_after_ms, `${record.label}: ${explain}`).not.toBeNull();
 			}
-			const [drop, errors, stall, skew, impossible] = chaos as [typeof chaos[number], typeof chaos[number], typeof chaos[number], typeof chaos[number], typeof chaos[number]];
+			const [drop, errors, stall, skew, impossible] = chaos as [
+				(typeof chaos)[number],
+				(typeof chaos)[number],
+				(typeof chaos)[number],
+				(typeof chaos)[number],
+				(typeof chaos)[number],
+			];
 			// The drop: seen as a dropped stream, reconnected, resubscribed on trade and depth.
 			expect(drop.detected_by).toMatch(/dropped/);
 			expect(drop.reconnected_after_ms).not.toBeNull();

@@ -22,12 +22,24 @@ afterAll(async () => {
 });
 
 /** The SUT as a client of the gateway: the mock's default account's key, sent through the gateway. */
-const sut = (gateway: Gateway): Venue => ({rest: gateway.rest, apiKey: venue.mock.apiKey, apiSecret: venue.mock.apiSecret});
+const sut = (gateway: Gateway): Venue => ({
+	rest: gateway.rest,
+	apiKey: venue.mock.apiKey,
+	apiSecret: venue.mock.apiSecret,
+});
 const direct = (): Venue => venue.mock;
 const reachedVenue = (): number => venue.mock.stats().requests.total;
 
 async function limitBuy(target: Venue, qty: number, clientOrderId?: string, price = 60_000): Promise<Reply> {
-	return signed(target, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: qty, price, ...(clientOrderId === undefined ? {} : {newClientOrderId: clientOrderId})});
+	return signed(target, 'POST', '/api/v3/order', {
+		symbol: 'BTCUSDT',
+		side: 'BUY',
+		type: 'LIMIT',
+		timeInForce: 'GTC',
+		quantity: qty,
+		price,
+		...(clientOrderId === undefined ? {} : {newClientOrderId: clientOrderId}),
+	});
 }
 
 describe('requests pass unchanged over TLS', () => {
@@ -48,7 +60,21 @@ describe('requests pass unchanged over TLS', () => {
 		expect(noKey.status).toBeGreaterThanOrEqual(400);
 		expect([noKey.status, noKey.body]).toEqual([noKeyDirect.status, noKeyDirect.body]);
 		// A form body crosses too: an order signed over its body is placed.
-		const inBody = await signed(sut(gateway), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 0.001, price: 60_000, newClientOrderId: 'gw-body'}, {inBody: true});
+		const inBody = await signed(
+			sut(gateway),
+			'POST',
+			'/api/v3/order',
+			{
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				quantity: 0.001,
+				price: 60_000,
+				newClientOrderId: 'gw-body',
+			},
+			{inBody: true},
+		);
 		expect(inBody.status).toBe(200);
 		expect(inBody.body).toMatchObject({clientOrderId: 'gw-body', status: 'NEW'});
 		const seen = gateway.activity();
@@ -88,19 +114,40 @@ describe('headers', () => {
 	it('end-to-end headers cross both ways; hop-by-hop ones (and any the Connection header names) do not', async () => {
 		// A scripted venue on plain loopback that echoes the headers it got: the mock does not show them.
 		const echo = http.createServer((req, res) => {
-			res.writeHead(200, {'content-type': 'application/json', 'x-mbx-used-weight-1m': '7', 'retry-after': '3', 'keep-alive': 'timeout=99', 'x-venue-private': 'hop', connection: 'x-venue-private'});
+			res.writeHead(200, {
+				'content-type': 'application/json',
+				'x-mbx-used-weight-1m': '7',
+				'retry-after': '3',
+				'keep-alive': 'timeout=99',
+				'x-venue-private': 'hop',
+				connection: 'x-venue-private',
+			});
 			res.end(JSON.stringify({method: req.method, url: req.url, headers: req.headers}));
 		});
-		await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>(resolve => echo.listen(0, '127.0.0.1', resolve));
 		try {
-			const gateway = await venue.gateway({upstream: {...venue.upstream, rest: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`}});
+			const gateway = await venue.gateway({
+				upstream: {...venue.upstream, rest: `http://127.0.0.1:${(echo.address() as AddressInfo).port}`},
+			});
 			// node:http, as fetch refuses to send a Connection header.
 			const reply = await new Promise<{headers: http.IncomingHttpHeaders; text: string}>((resolve, reject) => {
-				const req = http.request(`${gateway.rest}/api/v3/order?symbol=BTCUSDT&signature=abc`, {method: 'DELETE', headers: {'X-MBX-APIKEY': 'the-sut-key', 'x-sut-private': 'secret', connection: 'x-sut-private', 'proxy-authorization': 'Basic eA=='}}, (res) => {
-					let text = '';
-					res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-					res.once('end', () => resolve({headers: res.headers, text}));
-				});
+				const req = http.request(
+					`${gateway.rest}/api/v3/order?symbol=BTCUSDT&signature=abc`,
+					{
+						method: 'DELETE',
+						headers: {
+							'X-MBX-APIKEY': 'the-sut-key',
+							'x-sut-private': 'secret',
+							connection: 'x-sut-private',
+							'proxy-authorization': 'Basic eA==',
+						},
+					},
+					res => {
+						let text = '';
+						res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+						res.once('end', () => resolve({headers: res.headers, text}));
+					},
+				);
 				req.once('error', reject);
 				req.end();
 			});
@@ -116,7 +163,7 @@ describe('headers', () => {
 			expect(reply.headers['keep-alive']).not.toBe('timeout=99');
 		} finally {
 			echo.closeAllConnections();
-			await new Promise((resolve) => echo.close(resolve));
+			await new Promise(resolve => echo.close(resolve));
 		}
 	});
 });
@@ -138,12 +185,12 @@ describe('rate limits as the venue enforces them', () => {
 			expect(seen.rest.status429).toBe(1);
 			expect(seen.rest.errorsByCode['-1003']).toBe(1);
 			expect(seen.rest.requestsInsideRetryAfter).toBe(0);
-			expect(seen.events.filter((e) => e.type === 'rate-limited')).toHaveLength(1);
+			expect(seen.events.filter(e => e.type === 'rate-limited')).toHaveLength(1);
 			// The SUT ignores Retry-After: counted.
 			await (await fetch(`${gateway.rest}/api/v3/time`)).arrayBuffer();
 			seen = gateway.activity();
 			expect(seen.rest.requestsInsideRetryAfter).toBe(1);
-			expect(seen.events.filter((e) => e.type === 'retry-after-violation')).toMatchObject([{path: '/api/v3/time'}]);
+			expect(seen.events.filter(e => e.type === 'retry-after-violation')).toMatchObject([{path: '/api/v3/time'}]);
 		} finally {
 			await strict.close();
 		}
@@ -159,7 +206,7 @@ describe('orders', () => {
 		expect(seen.orders).toMatchObject({placed: 2, rejected: 0, open: 2, duplicateClientOrderIds: 0});
 		expect(seen.orders.ackLatencyMs.count).toBe(2);
 		expect(seen.orders.ackLatencyMs.max).toBeGreaterThan(0);
-		expect(seen.events.filter((e) => e.type === 'order')).toMatchObject([
+		expect(seen.events.filter(e => e.type === 'order')).toMatchObject([
 			{status: 'NEW', side: 'BUY', orderType: 'LIMIT', clientOrderId: 'gw-dup-1', latencyMs: expect.any(Number)},
 			{status: 'NEW', clientOrderId: 'gw-dup-2'},
 		]);
@@ -174,7 +221,10 @@ describe('orders', () => {
 		const code = String((tooSmall.body as {code: number}).code);
 		expect(seen.orders.rejectedByCode[code]).toBeGreaterThanOrEqual(1);
 		// A cancel answer moves the order from open to canceled.
-		const cancel = await signed(sut(gateway), 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'gw-dup-2'});
+		const cancel = await signed(sut(gateway), 'DELETE', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			origClientOrderId: 'gw-dup-2',
+		});
 		expect(cancel.status).toBe(200);
 		seen = gateway.activity();
 		expect(seen.orders.canceled).toBe(1);
@@ -185,11 +235,27 @@ describe('orders', () => {
 
 	it('real ccxt through the gateway: markets, balance, an order and its cancel, attributed', async () => {
 		const gateway = await venue.gateway();
-		const client = await createExchange({environment: 'mock', restUrl: gateway.rest, wsUrl: gateway.ws, apiKey: venue.mock.apiKey, secret: venue.mock.apiSecret, enableRateLimit: false, timeoutMs: 5000, wsReconnectBaseMs: 50});
+		const client = await createExchange({
+			environment: 'mock',
+			restUrl: gateway.rest,
+			wsUrl: gateway.ws,
+			apiKey: venue.mock.apiKey,
+			secret: venue.mock.apiSecret,
+			enableRateLimit: false,
+			timeoutMs: 5000,
+			wsReconnectBaseMs: 50,
+		});
 		try {
 			await client.loadMarkets();
 			expect((await client.fetchBalance()).assets['USDT']?.free).toBeGreaterThan(0);
-			const order = await client.createOrder({symbol: 'BTC/USDT', side: 'buy', type: 'limit', amount: 0.001, price: 60_000, clientOrderId: 'gw-ccxt-1'});
+			const order = await client.createOrder({
+				symbol: 'BTC/USDT',
+				side: 'buy',
+				type: 'limit',
+				amount: 0.001,
+				price: 60_000,
+				clientOrderId: 'gw-ccxt-1',
+			});
 			expect(order.clientOrderId).toBe('gw-ccxt-1');
 			await client.cancelOrder('BTC/USDT', {id: order.id});
 			const seen = gateway.activity();
@@ -219,7 +285,11 @@ describe('faults in front of the venue', () => {
 
 	it('rate-limit-storm through the admin route: 429 with Retry-After, counted like the venue’s', async () => {
 		const gateway = await venue.gateway();
-		const injected = await fetch(`${gateway.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'rate-limit-storm', params: {retryAfterSec: 7}, durationMs: 60_000})});
+		const injected = await fetch(`${gateway.admin}/faults`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({fault: 'rate-limit-storm', params: {retryAfterSec: 7}, durationMs: 60_000}),
+		});
 		expect(injected.status).toBe(200);
 		expect(((await injected.json()) as {fault: {fault: string}}).fault.fault).toBe('rate-limit-storm');
 		const reply = await fetch(`${gateway.rest}/api/v3/time`);
@@ -246,7 +316,11 @@ describe('faults in front of the venue', () => {
 		expect((await fetch(`${gateway.rest}/api/v3/ping`)).status).toBe(200);
 		expect(performance.now() - started).toBeGreaterThanOrEqual(290);
 		gateway.faults.clear();
-		const skew = await fetch(`${gateway.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'clock-skew', params: {ms: 1000}})});
+		const skew = await fetch(`${gateway.admin}/faults`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({fault: 'clock-skew', params: {ms: 1000}}),
+		});
 		expect(skew.status).toBe(400);
 		expect(await skew.text()).toMatch(/cannot be applied in front of a real venue/);
 	});
@@ -257,7 +331,9 @@ describe('timeout in front of the venue', () => {
 		const gateway = await venue.gateway();
 		const before = reachedVenue();
 		gateway.faults.inject({fault: 'timeout', params: {scope: 'rest'}}, 700);
-		await expect(fetch(`${gateway.rest}/api/v3/time`, {signal: AbortSignal.timeout(200)})).rejects.toThrow(/abort|timeout/i);
+		await expect(fetch(`${gateway.rest}/api/v3/time`, {signal: AbortSignal.timeout(200)})).rejects.toThrow(
+			/abort|timeout/i,
+		);
 		// Without a timeout of its own the SUT waits out the fault, and the connection is cut at its end.
 		await expect(fetch(`${gateway.rest}/api/v3/time`)).rejects.toThrow();
 		expect(reachedVenue()).toBe(before);
@@ -265,7 +341,11 @@ describe('timeout in front of the venue', () => {
 		expect((await fetch(`${gateway.rest}/api/v3/time`)).status).toBe(200);
 		gateway.faults.inject({fault: 'timeout', params: {scope: 'streams'}}, 60_000);
 		expect((await fetch(`${gateway.rest}/api/v3/time`)).status).toBe(200);
-		const parsed = await fetch(`${gateway.admin}/faults`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({fault: 'connection-reset', params: {scope: 'sideways'}})});
+		const parsed = await fetch(`${gateway.admin}/faults`, {
+			method: 'POST',
+			headers: {'content-type': 'application/json'},
+			body: JSON.stringify({fault: 'connection-reset', params: {scope: 'sideways'}}),
+		});
 		expect(parsed.status).toBe(400);
 		expect(await parsed.text()).toMatch(/params\.scope/);
 	});
@@ -277,7 +357,10 @@ describe('mainnet notional caps', () => {
 		const before = reachedVenue();
 		const big = await limitBuy(sut(gateway), 0.02, 'gw-cap-big');
 		expect(big.status).toBe(400);
-		expect(big.body).toEqual({code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)'});
+		expect(big.body).toEqual({
+			code: -2010,
+			msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)',
+		});
 		expect(reachedVenue()).toBe(before);
 		expect((await limitBuy(sut(gateway), 0.01, 'gw-cap-1')).status).toBe(200);
 		expect((await limitBuy(sut(gateway), 0.01, 'gw-cap-2')).status).toBe(200);
@@ -294,14 +377,46 @@ describe('mainnet notional caps', () => {
 
 	it('a MARKET order is valued at the caller’s mark price, or refused when no price is known', async () => {
 		const blind = await venue.gateway({caps: {maxOrderNotional: 1000}});
-		expectError(await signed(sut(blind), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.001}), -2010, 'no price known for BTCUSDT');
+		expectError(
+			await signed(sut(blind), 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'MARKET',
+				quantity: 0.001,
+			}),
+			-2010,
+			'no price known for BTCUSDT',
+		);
 		const marked = await venue.gateway({caps: {maxOrderNotional: 1000}, markPrice: () => 92_000});
-		expectError(await signed(sut(marked), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.02}), -2010, 'order notional 1840 exceeds the cap 1000');
-		const small = await signed(sut(marked), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.001});
+		expectError(
+			await signed(sut(marked), 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'MARKET',
+				quantity: 0.02,
+			}),
+			-2010,
+			'order notional 1840 exceeds the cap 1000',
+		);
+		const small = await signed(sut(marked), 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'MARKET',
+			quantity: 0.001,
+		});
 		expect(small.status).toBe(200);
 		expect(marked.activity().orders).toMatchObject({placed: 1, filled: 1, open: 0});
 		// quoteOrderQty is the notional itself.
-		expectError(await signed(sut(marked), 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quoteOrderQty: 1500}), -2010, 'order notional 1500');
+		expectError(
+			await signed(sut(marked), 'POST', '/api/v3/order', {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'MARKET',
+				quoteOrderQty: 1500,
+			}),
+			-2010,
+			'order notional 1500',
+		);
 	});
 });
 
@@ -313,17 +428,24 @@ describe('an order the venue answers with a 5xx', () => {
 			res.writeHead(req.url?.startsWith('/api/v3/order') ? 503 : 200, {'content-type': 'application/json'});
 			res.end(req.url?.startsWith('/api/v3/order') ? '{"msg":"Service Unavailable."}' : '{}');
 		});
-		await new Promise<void>((resolve) => flaky.listen(0, '127.0.0.1', resolve));
+		await new Promise<void>(resolve => flaky.listen(0, '127.0.0.1', resolve));
 		try {
-			const gateway = await venue.gateway({upstream: {...venue.upstream, rest: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`}, caps: {maxRunNotional: 1000}});
+			const gateway = await venue.gateway({
+				upstream: {...venue.upstream, rest: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}`},
+				caps: {maxRunNotional: 1000},
+			});
 			expect((await limitBuy(sut(gateway), 0.01, 'gw-unknown-1')).status).toBe(503);
 			const seen = gateway.activity();
 			expect(seen.orders).toMatchObject({placed: 0, rejected: 0});
 			expect(seen.gateway.runNotional).toBe(600);
-			expectError(await limitBuy(sut(gateway), 0.01, 'gw-unknown-2'), -2010, 'would take the run total 600 over the cap 1000');
+			expectError(
+				await limitBuy(sut(gateway), 0.01, 'gw-unknown-2'),
+				-2010,
+				'would take the run total 600 over the cap 1000',
+			);
 		} finally {
 			flaky.closeAllConnections();
-			await new Promise((resolve) => flaky.close(resolve));
+			await new Promise(resolve => flaky.close(resolve));
 		}
 	});
 });
@@ -331,17 +453,27 @@ describe('an order the venue answers with a 5xx', () => {
 describe('the admin side and bad input', () => {
 	it('serves the SUT’s activity in the contract’s shape, pages with since; account reads and cancel-all answer 501 with the reason', async () => {
 		const gateway = await venue.gateway({client: {id: 'bot-1', label: 'my bot'}});
-		expect(await (await fetch(`${gateway.admin}/clients`)).json()).toEqual({clients: [{id: 'bot-1', label: 'my bot', port: gateway.port}]});
+		expect(await (await fetch(`${gateway.admin}/clients`)).json()).toEqual({
+			clients: [{id: 'bot-1', label: 'my bot', port: gateway.port}],
+		});
 		await limitBuy(sut(gateway), 0.00001, 'gw-admin-reject');
-		const first = (await (await fetch(`${gateway.admin}/clients/bot-1/activity`)).json()) as ReturnType<Gateway['activity']>;
+		const first = (await (await fetch(`${gateway.admin}/clients/bot-1/activity`)).json()) as ReturnType<
+			Gateway['activity']
+		>;
 		expect(Object.keys(first).sort()).toEqual(['at', 'events', 'gateway', 'orders', 'rest', 'seq', 'streams']);
 		expect(first.events.length).toBeGreaterThan(0);
 		expect(first.orders.rejected).toBe(1);
-		const later = (await (await fetch(`${gateway.admin}/clients/bot-1/activity?since=${first.seq}`)).json()) as ReturnType<Gateway['activity']>;
+		const later = (await (
+			await fetch(`${gateway.admin}/clients/bot-1/activity?since=${first.seq}`)
+		).json()) as ReturnType<Gateway['activity']>;
 		expect(later.events).toEqual([]);
 		expect((await fetch(`${gateway.admin}/clients/bot-1/activity?since=x`)).status).toBe(400);
 		expect((await fetch(`${gateway.admin}/clients/other/activity`)).status).toBe(404);
-		for (const [method, action] of [['GET', 'open-orders'], ['GET', 'account'], ['POST', 'cancel-all']] as const) {
+		for (const [method, action] of [
+			['GET', 'open-orders'],
+			['GET', 'account'],
+			['POST', 'cancel-all'],
+		] as const) {
 			const reply = await fetch(`${gateway.admin}/clients/bot-1/${action}`, {method});
 			expect(reply.status).toBe(501);
 			expect(((await reply.json()) as {msg: string}).msg).toMatch(/holds no key of the SUT/);
@@ -349,8 +481,12 @@ describe('the admin side and bad input', () => {
 	});
 
 	it('bad options are refused with a message naming the field', async () => {
-		await expect(venue.gateway({upstream: {...venue.upstream, rest: 'ftp://x'}})).rejects.toThrow('startGateway: upstream.rest "ftp://x" is not a https:// or http:// URL');
+		await expect(venue.gateway({upstream: {...venue.upstream, rest: 'ftp://x'}})).rejects.toThrow(
+			'startGateway: upstream.rest "ftp://x" is not a https:// or http:// URL',
+		);
 		await expect(venue.gateway({upstream: {...venue.upstream, ws: 'https://x'}})).rejects.toThrow(/upstream\.ws/);
-		await expect(venue.gateway({caps: {maxOrderNotional: -5}})).rejects.toThrow('startGateway: caps.maxOrderNotional must be a positive number');
+		await expect(venue.gateway({caps: {maxOrderNotional: -5}})).rejects.toThrow(
+			'startGateway: caps.maxOrderNotional must be a positive number',
+		);
 	});
 });

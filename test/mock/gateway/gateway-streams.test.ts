@@ -33,7 +33,8 @@ async function open(url: string): Promise<TestClient> {
 	return socket;
 }
 
-const trade = (symbol: string, price: number) => adminCall(venue.mock, 'POST', '/market/trade', {symbol, price, qty: 0.001});
+const trade = (symbol: string, price: number) =>
+	adminCall(venue.mock, 'POST', '/market/trade', {symbol, price, qty: 0.001});
 const isTradeAt = (price: number) => (m: Record<string, unknown>) => m['e'] === 'trade' && Number(m['p']) === price;
 
 /** A WebSocket API session through the gateway, logged on with the venue account's key and subscribed to user data. */
@@ -42,10 +43,16 @@ async function wsApiSession(gateway: Gateway): Promise<TestClient> {
 	// session.logon takes Ed25519 keys only (as Binance): one is registered for the venue account.
 	const pair = generateKeyPairSync('ed25519');
 	const apiKey = `gatewayEd25519${edKeys++}`;
-	venue.mock.registerApiKey({apiKey, publicKey: pair.publicKey.export({type: 'spki', format: 'pem'}).toString(), account: venue.mock.apiKey});
+	venue.mock.registerApiKey({
+		apiKey,
+		publicKey: pair.publicKey.export({type: 'spki', format: 'pem'}).toString(),
+		account: venue.mock.apiKey,
+	});
 	const params = {apiKey, timestamp: Date.now()};
 	const signature = sign(null, Buffer.from(signaturePayload(params)), pair.privateKey).toString('base64');
-	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature}})).toMatchObject({status: 200});
+	expect(await socket.request({id: 'logon', method: 'session.logon', params: {...params, signature}})).toMatchObject({
+		status: 200,
+	});
 	expect(await socket.request({id: 'sub', method: 'userDataStream.subscribe'})).toMatchObject({status: 200});
 	return socket;
 }
@@ -56,12 +63,22 @@ describe('market streams', () => {
 		const socket = await open(`${gateway.ws}/ws/btcusdt@trade`);
 		await trade('BTCUSDT', 91_234.5);
 		expect(await socket.next(isTradeAt(91_234.5))).toMatchObject({e: 'trade', s: 'BTCUSDT'});
-		expect(gateway.activity().streams).toEqual({connectionsOpen: 1, connectionsTotal: 1, subscriptions: ['btcusdt@trade']});
-		expect(await socket.request({method: 'SUBSCRIBE', params: ['ethusdt@trade'], id: 1})).toEqual({result: null, id: 1});
+		expect(gateway.activity().streams).toEqual({
+			connectionsOpen: 1,
+			connectionsTotal: 1,
+			subscriptions: ['btcusdt@trade'],
+		});
+		expect(await socket.request({method: 'SUBSCRIBE', params: ['ethusdt@trade'], id: 1})).toEqual({
+			result: null,
+			id: 1,
+		});
 		await trade('ETHUSDT', 3_111.5);
 		expect(await socket.next(isTradeAt(3_111.5))).toMatchObject({s: 'ETHUSDT'});
 		expect(gateway.activity().streams.subscriptions).toEqual(['btcusdt@trade', 'ethusdt@trade']);
-		expect(await socket.request({method: 'UNSUBSCRIBE', params: ['btcusdt@trade'], id: 2})).toEqual({result: null, id: 2});
+		expect(await socket.request({method: 'UNSUBSCRIBE', params: ['btcusdt@trade'], id: 2})).toEqual({
+			result: null,
+			id: 2,
+		});
 		expect(gateway.activity().streams.subscriptions).toEqual(['ethusdt@trade']);
 		// A SUBSCRIBE the venue refuses subscribes nothing.
 		expect(await socket.request({method: 'SUBSCRIBE', params: ['nosuchcoin@trade'], id: 3})).toHaveProperty('error');
@@ -75,7 +92,10 @@ describe('market streams', () => {
 		});
 		expect(first.binary).toBe(false);
 		expect(JSON.parse(first.text)).toMatchObject({stream: 'btcusdt@trade', data: {e: 'trade'}});
-		expect(gateway.activity().streams).toMatchObject({connectionsOpen: 2, subscriptions: ['btcusdt@trade', 'ethusdt@trade']});
+		expect(gateway.activity().streams).toMatchObject({
+			connectionsOpen: 2,
+			subscriptions: ['btcusdt@trade', 'ethusdt@trade'],
+		});
 		raw.terminate();
 		socket.close();
 		await waitFor('both closed', () => (gateway.activity().streams.connectionsOpen === 0 ? true : undefined));
@@ -93,8 +113,10 @@ describe('market streams', () => {
 		// The venue itself cuts every connection (its own drop, not the gateway's).
 		expect((await adminCall(venue.mock, 'POST', '/faults', {fault: 'drop-websockets'})).status).toBe(200);
 		await socket.closed;
-		await waitFor('the disconnect attributed', () => (gateway.activity().streams.connectionsOpen === 0 ? true : undefined));
-		expect(gateway.activity().events.filter((e) => e.type === 'drop')).toEqual([]);
+		await waitFor('the disconnect attributed', () =>
+			gateway.activity().streams.connectionsOpen === 0 ? true : undefined,
+		);
+		expect(gateway.activity().events.filter(e => e.type === 'drop')).toEqual([]);
 	});
 });
 
@@ -107,8 +129,8 @@ describe('pings cross the gateway', () => {
 			const rude = new WebSocket(`${gateway.ws}/ws/btcusdt@trade`, {autoPong: false});
 			let pings = 0;
 			polite.on('ping', () => pings++);
-			const rudeClosed = new Promise<number>((resolve) => rude.once('close', (code) => resolve(code)));
-			await new Promise((resolve) => rude.once('ping', resolve));
+			const rudeClosed = new Promise<number>(resolve => rude.once('close', code => resolve(code)));
+			await new Promise(resolve => rude.once('ping', resolve));
 			await rudeClosed;
 			// The polite one answered every ping and is still connected a whole pong timeout after the rude one was dropped.
 			await sleep(500);
@@ -127,20 +149,27 @@ describe('faults on the streams', () => {
 		const market = await open(`${gateway.ws}/ws/btcusdt@trade`);
 		await market.request({method: 'SUBSCRIBE', params: ['ethusdt@trade'], id: 1});
 		const session = await wsApiSession(gateway);
-		expect(gateway.activity().streams.subscriptions).toEqual(['btcusdt@trade', 'ethusdt@trade', 'ws-api:session', 'ws-api:userData']);
+		expect(gateway.activity().streams.subscriptions).toEqual([
+			'btcusdt@trade',
+			'ethusdt@trade',
+			'ws-api:session',
+			'ws-api:userData',
+		]);
 		gateway.faults.inject({fault: 'drop-websockets'});
 		await Promise.all([market.closed, session.closed]);
 		let seen = gateway.activity();
-		expect(seen.events.filter((e) => e.type === 'drop')).toMatchObject([{kind: 'drop-websockets', streams: ['btcusdt@trade', 'ethusdt@trade', 'ws-api:session', 'ws-api:userData']}]);
+		expect(seen.events.filter(e => e.type === 'drop')).toMatchObject([
+			{kind: 'drop-websockets', streams: ['btcusdt@trade', 'ethusdt@trade', 'ws-api:session', 'ws-api:userData']},
+		]);
 		// Back with only part of it: the drop stays pending.
 		const again = await open(`${gateway.ws}/ws/btcusdt@trade`);
 		await wsApiSession(gateway);
 		seen = gateway.activity();
-		expect(seen.events.filter((e) => e.type === 'resubscribed')).toEqual([]);
+		expect(seen.events.filter(e => e.type === 'resubscribed')).toEqual([]);
 		await again.request({method: 'SUBSCRIBE', params: ['ethusdt@trade'], id: 9});
 		seen = gateway.activity();
-		const dropId = seen.events.find((e) => e.type === 'drop')!['dropId'];
-		expect(seen.events.filter((e) => e.type === 'resubscribed')).toMatchObject([{dropId, afterMs: expect.any(Number)}]);
+		const dropId = seen.events.find(e => e.type === 'drop')!['dropId'];
+		expect(seen.events.filter(e => e.type === 'resubscribed')).toMatchObject([{dropId, afterMs: expect.any(Number)}]);
 	});
 
 	it('stall-streams: connections stay open and get nothing; cleared, frames flow again', async () => {
@@ -153,11 +182,11 @@ describe('faults on the streams', () => {
 		// The venue's answer to a request is a frame too: it is held back like the trades.
 		socket.send({method: 'LIST_SUBSCRIPTIONS', id: 'while-stalled'});
 		const from = socket.messages.length;
-		await expect(socket.next((m) => m['id'] === 'while-stalled', 400)).rejects.toThrow(/no matching message/);
+		await expect(socket.next(m => m['id'] === 'while-stalled', 400)).rejects.toThrow(/no matching message/);
 		gateway.faults.clear();
 		await trade('BTCUSDT', 90_003);
 		await socket.next(isTradeAt(90_003), 3000, from);
-		expect(socket.messages.some((m) => isTradeAt(90_002)(m as Record<string, unknown>))).toBe(false);
+		expect(socket.messages.some(m => isTradeAt(90_002)(m as Record<string, unknown>))).toBe(false);
 		expect(socket.ws.readyState).toBe(WebSocket.OPEN);
 	});
 });
@@ -169,19 +198,23 @@ describe('connection faults on the streams (the fault proxy’s, applied in the 
 		const reset = gateway.faults.inject({fault: 'connection-reset', params: {scope: 'streams'}}, 60_000);
 		await first.closed;
 		expect((await fetch(`${gateway.rest}/api/v3/ping`)).status).toBe(200);
-		expect(gateway.activity().events.filter((e) => e.type === 'drop')).toMatchObject([{kind: 'connection-reset', streams: ['btcusdt@trade']}]);
+		expect(gateway.activity().events.filter(e => e.type === 'drop')).toMatchObject([
+			{kind: 'connection-reset', streams: ['btcusdt@trade']},
+		]);
 		gateway.faults.remove(reset.id);
 		const second = await open(`${gateway.ws}/ws/btcusdt@trade`);
-		expect(gateway.activity().events.filter((e) => e.type === 'resubscribed')).toHaveLength(1);
+		expect(gateway.activity().events.filter(e => e.type === 'resubscribed')).toHaveLength(1);
 		gateway.faults.inject({fault: 'timeout', params: {scope: 'streams'}}, 60_000);
 		await trade('BTCUSDT', 90_101);
 		second.send({method: 'LIST_SUBSCRIPTIONS', id: 'silenced'});
 		const from = second.messages.length;
-		await expect(second.next((m) => m['id'] === 'silenced' || isTradeAt(90_101)(m), 400, from)).rejects.toThrow(/no matching message/);
+		await expect(second.next(m => m['id'] === 'silenced' || isTradeAt(90_101)(m), 400, from)).rejects.toThrow(
+			/no matching message/,
+		);
 		gateway.faults.clear();
 		await trade('BTCUSDT', 90_102);
 		await second.next(isTradeAt(90_102), 3000, from);
-		expect(second.messages.slice(from).some((m) => (m as Record<string, unknown>)['id'] === 'silenced')).toBe(false);
+		expect(second.messages.slice(from).some(m => (m as Record<string, unknown>)['id'] === 'silenced')).toBe(false);
 	});
 });
 
@@ -189,8 +222,29 @@ describe('the WebSocket API', () => {
 	it('an order.place over the cap is refused locally with -2010; one under it reaches the venue', async () => {
 		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000}});
 		const socket = await open(gateway.wsApi);
-		const order = (id: string, quantity: string) => ({id, method: 'order.place', params: {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', price: '60000', quantity, apiKey: venue.mock.apiKey, timestamp: Date.now(), signature: 'x'}});
-		expect(await socket.request(order('big', '0.02'))).toEqual({id: 'big', status: 400, error: {code: -2010, msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)'}});
+		const order = (id: string, quantity: string) => ({
+			id,
+			method: 'order.place',
+			params: {
+				symbol: 'BTCUSDT',
+				side: 'BUY',
+				type: 'LIMIT',
+				timeInForce: 'GTC',
+				price: '60000',
+				quantity,
+				apiKey: venue.mock.apiKey,
+				timestamp: Date.now(),
+				signature: 'x',
+			},
+		});
+		expect(await socket.request(order('big', '0.02'))).toEqual({
+			id: 'big',
+			status: 400,
+			error: {
+				code: -2010,
+				msg: 'drydock gateway: order notional 1200 exceeds the cap 1000 (profile live.perOrderNotionalCap)',
+			},
+		});
 		// The venue's own answer (this mock's WS API takes no orders) proves the small one was sent on.
 		const small = await socket.request(order('small', '0.001'));
 		expect(small['error']).toBeDefined();
@@ -205,7 +259,9 @@ describe('the mark price for MARKET orders under the caps', () => {
 		const gateway = await venue.gateway({caps: {maxOrderNotional: 1000}});
 		const sut = {rest: gateway.rest, apiKey: venue.mock.apiKey, apiSecret: venue.mock.apiSecret};
 		const market = {symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: 0.02};
-		expect(((await signed(sut, 'POST', '/api/v3/order', market)).body as {msg: string}).msg).toMatch(/no price known for BTCUSDT/);
+		expect(((await signed(sut, 'POST', '/api/v3/order', market)).body as {msg: string}).msg).toMatch(
+			/no price known for BTCUSDT/,
+		);
 		const socket = await open(`${gateway.ws}/ws/btcusdt@trade`);
 		await trade('BTCUSDT', 90_000);
 		await socket.next(isTradeAt(90_000));
@@ -218,13 +274,28 @@ describe('WS API weight and throttling', () => {
 	it('the weight a WS API answer reports in rateLimits is tracked; its 429 with retryAfter counts as the venue’s 429', async () => {
 		// A scripted WS API venue on plain loopback: the mock's WS API reports no rateLimits.
 		const server = new WebSocketServer({port: 0, host: '127.0.0.1'});
-		await new Promise((resolve) => server.once('listening', resolve));
-		server.on('connection', (socket) => {
-			socket.on('message', (data) => {
+		await new Promise(resolve => server.once('listening', resolve));
+		server.on('connection', socket => {
+			socket.on('message', data => {
 				const {id, method} = JSON.parse(rawText(data)) as {id: string; method: string};
-				const rateLimits = [{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000, count: 42}];
-				if (method === 'time') socket.send(JSON.stringify({id, status: 200, result: {serverTime: Date.now()}, rateLimits}));
-				else socket.send(JSON.stringify({id, status: 429, error: {code: -1003, msg: 'Too many requests; current limit of IP is 6000 requests per minute.', data: {serverTime: Date.now(), retryAfter: Date.now() + 5000}}, rateLimits}));
+				const rateLimits = [
+					{rateLimitType: 'REQUEST_WEIGHT', interval: 'MINUTE', intervalNum: 1, limit: 6000, count: 42},
+				];
+				if (method === 'time')
+					socket.send(JSON.stringify({id, status: 200, result: {serverTime: Date.now()}, rateLimits}));
+				else
+					socket.send(
+						JSON.stringify({
+							id,
+							status: 429,
+							error: {
+								code: -1003,
+								msg: 'Too many requests; current limit of IP is 6000 requests per minute.',
+								data: {serverTime: Date.now(), retryAfter: Date.now() + 5000},
+							},
+							rateLimits,
+						}),
+					);
 			});
 		});
 		const port = (server.address() as {port: number}).port;
@@ -237,10 +308,12 @@ describe('WS API weight and throttling', () => {
 			expect(await socket.request({id: 'x', method: 'exchangeInfo'})).toMatchObject({status: 429});
 			const seen = gateway.activity();
 			expect(seen.rest).toMatchObject({status429: 1, errorsByCode: {'-1003': 1}});
-			expect(seen.events.filter((e) => e.type === 'rate-limited')).toMatchObject([{path: 'ws-api:exchangeInfo', retryAfterSec: 5}]);
+			expect(seen.events.filter(e => e.type === 'rate-limited')).toMatchObject([
+				{path: 'ws-api:exchangeInfo', retryAfterSec: 5},
+			]);
 		} finally {
 			for (const client of server.clients) client.terminate();
-			await new Promise((resolve) => server.close(resolve));
+			await new Promise(resolve => server.close(resolve));
 		}
 	});
 });
@@ -248,23 +321,44 @@ describe('WS API weight and throttling', () => {
 describe('user data', () => {
 	it('execution reports relayed on a listenKey stream count fills and cancels the REST answers never showed', async () => {
 		const gateway = await venue.gateway();
-		const created = await fetch(`${gateway.rest}/api/v3/userDataStream`, {method: 'POST', headers: {'X-MBX-APIKEY': venue.mock.apiKey}});
+		const created = await fetch(`${gateway.rest}/api/v3/userDataStream`, {
+			method: 'POST',
+			headers: {'X-MBX-APIKEY': venue.mock.apiKey},
+		});
 		const {listenKey} = (await created.json()) as {listenKey: string};
 		const stream = await open(`${gateway.ws}/ws/${listenKey}`);
 		expect(gateway.activity().streams.subscriptions).toEqual(['listenKey:userData']);
 		const sut = {rest: gateway.rest, apiKey: venue.mock.apiKey, apiSecret: venue.mock.apiSecret};
-		const resting = await signed(sut, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 0.001, price: 60_000, newClientOrderId: 'gw-ud-1'});
+		const resting = await signed(sut, 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 0.001,
+			price: 60_000,
+			newClientOrderId: 'gw-ud-1',
+		});
 		expect(resting.status).toBe(200);
-		const toFill = await signed(sut, 'POST', '/api/v3/order', {symbol: 'BTCUSDT', side: 'BUY', type: 'LIMIT', timeInForce: 'GTC', quantity: 0.001, price: 61_000, newClientOrderId: 'gw-ud-2'});
+		const toFill = await signed(sut, 'POST', '/api/v3/order', {
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity: 0.001,
+			price: 61_000,
+			newClientOrderId: 'gw-ud-2',
+		});
 		expect(toFill.status).toBe(200);
 		expect(gateway.activity().orders).toMatchObject({placed: 2, open: 2, canceled: 0, filled: 0});
 		// Canceled at the venue behind the gateway's back: only the execution report tells.
-		expect((await signed(venue.mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'gw-ud-1'})).status).toBe(200);
-		await stream.next((m) => m['e'] === 'executionReport' && m['X'] === 'CANCELED');
+		expect(
+			(await signed(venue.mock, 'DELETE', '/api/v3/order', {symbol: 'BTCUSDT', origClientOrderId: 'gw-ud-1'})).status,
+		).toBe(200);
+		await stream.next(m => m['e'] === 'executionReport' && m['X'] === 'CANCELED');
 		expect(gateway.activity().orders).toMatchObject({canceled: 1, open: 1});
 		// A trade through its price fills the other one.
 		await trade('BTCUSDT', 60_500);
-		await stream.next((m) => m['e'] === 'executionReport' && m['X'] === 'FILLED');
+		await stream.next(m => m['e'] === 'executionReport' && m['X'] === 'FILLED');
 		expect(gateway.activity().orders).toMatchObject({filled: 1, open: 0});
 	});
 });

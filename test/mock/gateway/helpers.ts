@@ -24,7 +24,29 @@ export interface TlsVenue {
 export function selfSigned(): {key: Buffer; cert: Buffer} {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-gateway-tls-'));
 	try {
-		execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem')], {stdio: 'ignore'});
+		execFileSync(
+			'openssl',
+			[
+				'req',
+				'-x509',
+				'-newkey',
+				'ec',
+				'-pkeyopt',
+				'ec_paramgen_curve:prime256v1',
+				'-nodes',
+				'-days',
+				'1',
+				'-subj',
+				'/CN=localhost',
+				'-addext',
+				'subjectAltName=DNS:localhost,IP:127.0.0.1',
+				'-keyout',
+				path.join(dir, 'key.pem'),
+				'-out',
+				path.join(dir, 'cert.pem'),
+			],
+			{stdio: 'ignore'},
+		);
 		return {key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))};
 	} finally {
 		rmSync(dir, {recursive: true, force: true});
@@ -37,7 +59,7 @@ export async function startTlsVenue(options: MockExchangeOptions = {}): Promise<
 	const sockets = new Set<net.Socket>();
 	let accepted = 0;
 	// Terminates TLS and splices the plain bytes to the mock's port: HTTP and WebSocket upgrades alike.
-	const front = tls.createServer({key, cert}, (secure) => {
+	const front = tls.createServer({key, cert}, secure => {
 		accepted++;
 		const plain = net.connect(mock.port, '127.0.0.1');
 		sockets.add(secure);
@@ -52,9 +74,13 @@ export async function startTlsVenue(options: MockExchangeOptions = {}): Promise<
 		secure.on('error', end).on('close', end);
 		plain.on('error', end).on('close', end);
 	});
-	await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>(resolve => front.listen(0, '127.0.0.1', resolve));
 	const port = (front.address() as net.AddressInfo).port;
-	const upstream = {rest: `https://127.0.0.1:${port}`, ws: `wss://127.0.0.1:${port}`, wsApi: `wss://127.0.0.1:${port}/ws-api/v3`};
+	const upstream = {
+		rest: `https://127.0.0.1:${port}`,
+		ws: `wss://127.0.0.1:${port}`,
+		wsApi: `wss://127.0.0.1:${port}/ws-api/v3`,
+	};
 	const gateways: Gateway[] = [];
 	return {
 		mock,
@@ -67,9 +93,9 @@ export async function startTlsVenue(options: MockExchangeOptions = {}): Promise<
 			return gateway;
 		},
 		async close() {
-			await Promise.all(gateways.map((g) => g.close()));
+			await Promise.all(gateways.map(g => g.close()));
 			for (const socket of sockets) socket.destroy();
-			await new Promise((resolve) => front.close(resolve));
+			await new Promise(resolve => front.close(resolve));
 			await mock.close();
 		},
 	};

@@ -19,18 +19,30 @@ import {loadReport} from '../merge/helpers.js';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
 const inCi = Boolean(process.env.CI);
-if (!haveChromium && !inCi) console.warn(`report-html browser test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!haveChromium && !inCi)
+	console.warn(
+		`report-html browser test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+	);
 
 describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () => {
 	let browser: Browser;
 	const outDir = path.join(process.env.DRYDOCK_TEST_OUTPUT ?? os.tmpdir(), 'drydock-report-html');
 
 	beforeAll(async () => {
-		if (!haveChromium) throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
+		if (!haveChromium)
+			throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
 		browser = await chromium.launch({
 			executablePath,
 			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 	}, 30_000);
 
@@ -43,7 +55,11 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		// A run folder as the engine leaves it: report.json's data plus its events.ndjson journal.
 		await rm(path.join(outDir, 'events.ndjson'), {force: true});
 		const journal = new Journal(path.join(outDir, 'events.ndjson'));
-		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 40, onEvent: event => journal.append(event)});
+		const report = buildFixtureReport({
+			verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']},
+			failEvery: 40,
+			onEvent: event => journal.append(event),
+		});
 		await journal.close();
 		const file = path.join(outDir, 'report.html');
 		await writeHtmlReport(file, report, {journal: path.join(outDir, 'events.ndjson')});
@@ -62,18 +78,31 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		expect(await page.locator('tr.phase').count()).toBe(report.phases.length);
 		expect(await page.locator('tr.phase[data-phase="orders"]').getAttribute('data-status')).toBe('fail');
 		expect(await page.locator('details.checks[data-phase="orders"]').getAttribute('open')).not.toBeNull();
-		expect(await page.locator('details.checks[data-phase="orders"] tr.check[data-verdict="fail"]').innerText()).toContain('orders check 1 was fail');
+		expect(
+			await page.locator('details.checks[data-phase="orders"] tr.check[data-verdict="fail"]').innerText(),
+		).toContain('orders check 1 was fail');
 		expect((await page.locator('[data-field="grade"]').innerText()).trim()).toBe(report.performance_grade);
 		const charts = page.locator('figure.chart svg');
 		expect(await charts.count()).toBeGreaterThanOrEqual(8);
-		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'cpu', 'memory', 'latency-distribution', 'errors-by-kind', 'stream-gaps']) {
+		for (const id of [
+			'latency-over-time',
+			'ops-per-second',
+			'errors-over-time',
+			'cpu',
+			'memory',
+			'latency-distribution',
+			'errors-by-kind',
+			'stream-gaps',
+		]) {
 			const box = await page.locator(`figure.chart[data-chart="${id}"] svg`).boundingBox();
 			expect(box, id).not.toBeNull();
 			expect(box!.width).toBeGreaterThan(200);
 			expect(box!.height).toBeGreaterThan(100);
 		}
 		// The fault is drawn on the CPU chart's time axis.
-		expect(await page.locator('figure.chart[data-chart="cpu"] svg text', {hasText: 'drop-streams'}).count()).toBeGreaterThan(0);
+		expect(
+			await page.locator('figure.chart[data-chart="cpu"] svg text', {hasText: 'drop-streams'}).count(),
+		).toBeGreaterThan(0);
 
 		const screenshot = path.join(outDir, 'report.png');
 		await page.screenshot({path: screenshot, fullPage: true});
@@ -89,7 +118,13 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		const report = {
 			...buildFixtureReport({chaos: chaosRecords}),
 			hostname: 'soak-box-1',
-			resumed_from: {dir: '/runs/20261122-070000-soak-0f0f', run_id: '20261122-070000-soak-0f0f', soak_elapsed_ms: 3_600_000, resumed_at: '2026-11-22T08:00:00.000Z', orders_cancelled: 0},
+			resumed_from: {
+				dir: '/runs/20261122-070000-soak-0f0f',
+				run_id: '20261122-070000-soak-0f0f',
+				soak_elapsed_ms: 3_600_000,
+				resumed_at: '2026-11-22T08:00:00.000Z',
+				orders_cancelled: 0,
+			},
 		};
 		const file = path.join(outDir, 'report-chaos.html');
 		await writeHtmlReport(file, report);
@@ -112,16 +147,28 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 		expect(await rows.nth(0).getAttribute('data-verdict')).toBe('pass');
 		expect(await rows.nth(1).getAttribute('data-verdict')).toBe('fail');
 		expect(await rows.nth(1).locator('.badge').innerText()).toBe('fail');
-		expect((await rows.nth(0).locator('[data-field="recovery"]').innerText()).replace(/\s+/g, ' ')).toContain('1,501 ms / 5,000 ms');
-		expect((await rows.nth(1).locator('[data-field="unknown-orders"]').innerText()).replace(/\s+/g, ' ')).toBe('2 1 unresolved, 1 placed twice');
+		expect((await rows.nth(0).locator('[data-field="recovery"]').innerText()).replace(/\s+/g, ' ')).toContain(
+			'1,501 ms / 5,000 ms',
+		);
+		expect((await rows.nth(1).locator('[data-field="unknown-orders"]').innerText()).replace(/\s+/g, ' ')).toBe(
+			'2 1 unresolved, 1 placed twice',
+		);
 		// The failed fault's details are open: its unknown-fate orders are visible.
-		expect(await page.locator('details.chaos-detail[data-chaos="1"] tr[data-order="dd-soak-42"]').isVisible()).toBe(true);
+		expect(await page.locator('details.chaos-detail[data-chaos="1"] tr[data-order="dd-soak-42"]').isVisible()).toBe(
+			true,
+		);
 		// The section fits the page: its table scrolls inside its box rather than widening the page.
 		const width = await page.evaluate('document.documentElement.scrollWidth');
 		expect(width).toBeLessThanOrEqual(1280);
 		for (const id of ['cpu', 'memory']) {
-			expect(await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#0 drop-websockets'}).count(), id).toBe(1);
-			expect(await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#1 error-rate FAIL'}).count(), id).toBe(1);
+			expect(
+				await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#0 drop-websockets'}).count(),
+				id,
+			).toBe(1);
+			expect(
+				await page.locator(`figure.chart[data-chart="${id}"] svg text`, {hasText: '#1 error-rate FAIL'}).count(),
+				id,
+			).toBe(1);
 		}
 		const screenshot = path.join(outDir, 'report-chaos.png');
 		await page.locator('#chaos').screenshot({path: screenshot});
@@ -133,7 +180,10 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 
 	it('renders a merged load report with its tables and charts, offline, without console errors', async () => {
 		const samples = Array.from({length: 600}, (_, i) => 0.5 + (i % 40) / 4);
-		const merged = mergeReports([loadReport(samples.slice(0, 300), 25, ['p95<20']), loadReport(samples.slice(300), 25)]);
+		const merged = mergeReports([
+			loadReport(samples.slice(0, 300), 25, ['p95<20']),
+			loadReport(samples.slice(300), 25),
+		]);
 		await mkdir(outDir, {recursive: true});
 		const file = path.join(outDir, 'load-report.html');
 		await writeHtmlReport(file, merged);

@@ -23,7 +23,9 @@ describe('timelineFromJournal', () => {
 		const timeline = (await timelineFromJournal(file, report))!;
 		// Buckets hold 50 operations on average at least, so their p50 and p99 can differ.
 		const span = Date.parse(report.end_time!) - Date.parse(report.start_time);
-		expect(timeline.interval_ms).toBe(Math.max(1000, Math.ceil(Math.max(span / 720, (span * 50) / report.total_operations) / 1000) * 1000));
+		expect(timeline.interval_ms).toBe(
+			Math.max(1000, Math.ceil(Math.max(span / 720, (span * 50) / report.total_operations) / 1000) * 1000),
+		);
 		const ops = timeline.operations!;
 		expect(ops.reduce((n, p) => n + p.operations, 0)).toBe(report.total_operations);
 		expect(ops.reduce((n, p) => n + p.failed, 0)).toBe(16);
@@ -34,7 +36,10 @@ describe('timelineFromJournal', () => {
 		for (const p of withOps) expect(p.p50_ms!).toBeLessThanOrEqual(p.p99_ms!);
 		const byKind = new Map<string, number>();
 		for (const e of timeline.errors!) byKind.set(e.kind, (byKind.get(e.kind) ?? 0) + e.count);
-		for (const group of report.errors) expect(byKind.get(group.kind), group.kind).toBe(report.errors.filter(g => g.kind === group.kind).reduce((n, g) => n + g.count, 0));
+		for (const group of report.errors)
+			expect(byKind.get(group.kind), group.kind).toBe(
+				report.errors.filter(g => g.kind === group.kind).reduce((n, g) => n + g.count, 0),
+			);
 	});
 
 	it('stays within maxPoints, skips damaged lines and returns null without a journal', async () => {
@@ -51,7 +56,8 @@ describe('timelineFromJournal', () => {
 		const out = path.join(dir, 'report.html');
 		await writeHtmlReport(out, report, {journal: file});
 		const html = await readFile(out, 'utf8');
-		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time']) expect(html).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
+		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time'])
+			expect(html).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
 		expect(html).toMatch(/data-chart="stream-rates"><figcaption>[^<]*<\/figcaption><div class="empty">no data/);
 	});
 });

@@ -6,7 +6,10 @@ import {loadReport} from '../merge/helpers.js';
 describe('renderLoadHtmlReport', () => {
 	it('renders thresholds, request and percentile tables, failures, machines and the distribution chart', () => {
 		const samples = Array.from({length: 900}, (_, i) => 0.5 + (i % 50) / 5);
-		const merged = mergeReports([loadReport(samples.slice(0, 400), 30, ['p99<5']), {...loadReport(samples.slice(400), 30, ['fail_ratio<0.5']), hostname: 'pod-<1>'}]) as MergedLoadReport;
+		const merged = mergeReports([
+			loadReport(samples.slice(0, 400), 30, ['p99<5']),
+			{...loadReport(samples.slice(400), 30, ['fail_ratio<0.5']), hostname: 'pod-<1>'},
+		]) as MergedLoadReport;
 		const html = renderLoadHtmlReport(merged);
 		expect(html).not.toMatch(/<script/i);
 		expect(html).toContain('<span class="badge s-fail">fail</span>'); // p99 < 5 ms is missed

@@ -5,7 +5,10 @@ import {buildFixtureReport} from './helpers.js';
 
 describe('renderHtmlReport', () => {
 	it('renders the phase table, checks with reasons, soak grade and charts as inline SVG', () => {
-		const report = buildFixtureReport({verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']}, failEvery: 50});
+		const report = buildFixtureReport({
+			verdicts: {orders: ['pass', 'fail'], connectivity: ['pass', 'warn']},
+			failEvery: 50,
+		});
 		const html = renderHtmlReport(report);
 		expect(html.startsWith('<!doctype html>')).toBe(true);
 		for (const phase of report.phases) expect(html).toContain(`data-phase="${phase.id}" data-status="${phase.status}"`);
@@ -38,15 +41,27 @@ describe('renderHtmlReport', () => {
 		const t0 = Date.parse(report.start_time);
 		const timeline = {
 			interval_ms: 1000,
-			operations: Array.from({length: 30}, (_, i) => ({at: new Date(t0 + i * 1000).toISOString(), operations: 4, failed: i === 10 ? 1 : 0, p50_ms: 1, p95_ms: 2, p99_ms: 3 + i / 10, max_ms: 5})),
+			operations: Array.from({length: 30}, (_, i) => ({
+				at: new Date(t0 + i * 1000).toISOString(),
+				operations: 4,
+				failed: i === 10 ? 1 : 0,
+				p50_ms: 1,
+				p95_ms: 2,
+				p99_ms: 3 + i / 10,
+				max_ms: 5,
+			})),
 			errors: [{at: new Date(t0 + 10_000).toISOString(), kind: 'timeout', count: 1}],
-			streams: [{at: new Date(t0).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 10, gaps: 0, reconnects: 0}, {at: new Date(t0 + 1000).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 12, gaps: 2, reconnects: 1}],
+			streams: [
+				{at: new Date(t0).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 10, gaps: 0, reconnects: 0},
+				{at: new Date(t0 + 1000).toISOString(), stream: 'btcusdt@trade', rate_per_sec: 12, gaps: 2, reconnects: 1},
+			],
 		};
 		const full = renderHtmlReport({...report, timeline});
-		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'stream-rates', 'stream-gaps']) expect(full).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
+		for (const id of ['latency-over-time', 'ops-per-second', 'errors-over-time', 'stream-rates', 'stream-gaps'])
+			expect(full).toMatch(new RegExp(`data-chart="${id}"><figcaption>[^<]*</figcaption><svg`));
 	});
 
-	it('renders a merged report: one row per machine and each machine\'s resources on the charts', () => {
+	it("renders a merged report: one row per machine and each machine's resources on the charts", () => {
 		const a = {...buildFixtureReport({runId: 'run-a'}), hostname: 'box-a'};
 		const b = {...buildFixtureReport({runId: 'run-b', verdicts: {orders: ['fail']}}), hostname: 'box-b'};
 		const merged = mergeReports([a, b], {sources: ['a.json', 'b.json']}) as MergedRunReport;

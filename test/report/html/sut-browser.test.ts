@@ -16,18 +16,30 @@ import {buildSutFixtureReport} from './helpers.js';
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveChromium = existsSync(executablePath);
 const inCi = Boolean(process.env.CI);
-if (!haveChromium && !inCi) console.warn(`report-html SUT browser test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`);
+if (!haveChromium && !inCi)
+	console.warn(
+		`report-html SUT browser test skipped: no Chromium at ${executablePath} (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+	);
 
 describe.skipIf(!haveChromium && !inCi)('report.html SUT section in headless Chromium', () => {
 	let browser: Browser;
 	const outDir = path.join(process.env.DRYDOCK_TEST_OUTPUT ?? os.tmpdir(), 'drydock-report-html');
 
 	beforeAll(async () => {
-		if (!haveChromium) throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
+		if (!haveChromium)
+			throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
 		browser = await chromium.launch({
 			executablePath,
 			headless: true,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
 		});
 	}, 30_000);
 
@@ -35,7 +47,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html SUT section in headless Chr
 		await browser?.close();
 	});
 
-	it('renders the checks, the process, the charts beside drydock\'s and the tables, offline, without console errors', async () => {
+	it("renders the checks, the process, the charts beside drydock's and the tables, offline, without console errors", async () => {
 		await mkdir(outDir, {recursive: true});
 		const file = path.join(outDir, 'report-sut.html');
 		await writeHtmlReport(file, buildSutFixtureReport());
@@ -55,7 +67,9 @@ describe.skipIf(!haveChromium && !inCi)('report.html SUT section in headless Chr
 		expect(await section.locator('h2 .badge').innerText()).toBe('fail');
 		expect(await section.locator('tr.check').count()).toBe(8);
 		expect(await section.locator('tr.check[data-verdict="fail"]').count()).toBe(3);
-		expect(await section.locator('tr.check[data-check="sut-orphans"]').innerText()).toContain('3 open orders left on the venue');
+		expect(await section.locator('tr.check[data-check="sut-orphans"]').innerText()).toContain(
+			'3 open orders left on the venue',
+		);
 		for (const id of ['sut-cpu', 'sut-memory']) {
 			const box = await page.locator(`figure.chart[data-chart="${id}"] svg`).boundingBox();
 			expect(box, id).not.toBeNull();

@@ -29,9 +29,23 @@ describe('report.html: the system under test', () => {
 	const sut = section(html);
 
 	it('has a section headed by the sut-* verdicts, with every check, its figure and its reason', () => {
-		expect(sut).toContain('<h2>System under test <span class="badge s-fail">fail</span> <span class="sub">5/8 checks passed</span></h2>');
-		for (const id of ['sut-alive', 'sut-orphans', 'sut-resubscribe', 'sut-rate-limit', 'sut-memory', 'sut-cpu', 'sut-errors', 'sut-consistency']) expect(sut).toMatch(new RegExp(`data-check="${id}" data-verdict="(pass|fail)"`));
-		expect(sut).toMatch(/data-check="sut-orphans" data-verdict="fail">[\s\S]*?3 open orders left on the venue after it stopped: bot-1, bot-2, bot-3/);
+		expect(sut).toContain(
+			'<h2>System under test <span class="badge s-fail">fail</span> <span class="sub">5/8 checks passed</span></h2>',
+		);
+		for (const id of [
+			'sut-alive',
+			'sut-orphans',
+			'sut-resubscribe',
+			'sut-rate-limit',
+			'sut-memory',
+			'sut-cpu',
+			'sut-errors',
+			'sut-consistency',
+		])
+			expect(sut).toMatch(new RegExp(`data-check="${id}" data-verdict="(pass|fail)"`));
+		expect(sut).toMatch(
+			/data-check="sut-orphans" data-verdict="fail">[\s\S]*?3 open orders left on the venue after it stopped: bot-1, bot-2, bot-3/,
+		);
 		// Report strings are escaped.
 		expect(sut).toContain('USDT off by 9.5 &lt;b&gt;&amp;');
 		expect(sut).not.toContain('<script>');
@@ -49,7 +63,7 @@ describe('report.html: the system under test', () => {
 		expect(field(sut, 'sut-process', 'Operations for the grade')).toBe('its StatsD');
 	});
 
-	it('CPU and RSS charts: the SUT beside drydock, with the run\'s fault marks', () => {
+	it("CPU and RSS charts: the SUT beside drydock, with the run's fault marks", () => {
 		for (const id of ['sut-cpu', 'sut-memory']) {
 			const svg = chart(sut, id);
 			expect(svg, id).toContain('<svg');
@@ -72,22 +86,30 @@ describe('report.html: the system under test', () => {
 		expect(field(sut, 'sut-orders', 'Rejected')).toBe('5 (-2010 × 5)');
 		expect(field(sut, 'sut-orders', 'Duplicate clientOrderIds')).toBe('1');
 		expect(field(sut, 'sut-orders', 'Orders per 10 s (max / limit)')).toBe('12 / 50');
-		expect(field(sut, 'sut-orders', 'Ack latency (as served)')).toBe('40 acks: avg 1.8 / p50 1.2 / p99 7.5 / max 9.9 ms');
+		expect(field(sut, 'sut-orders', 'Ack latency (as served)')).toBe(
+			'40 acks: avg 1.8 / p50 1.2 / p99 7.5 / max 9.9 ms',
+		);
 		expect(field(sut, 'sut-streams', 'Subscriptions')).toBe('btcusdt@trade, btcusdt@depth@100ms');
 	});
 
 	it('drops with their time to resubscribe; a pending one is marked late', () => {
-		expect(sut).toMatch(/<tr data-drop="d1" data-late="false"><td>d1<\/td>[\s\S]*?<td class="num">1,400 ms<\/td><td class="num">5,000 ms<\/td><\/tr>/);
+		expect(sut).toMatch(
+			/<tr data-drop="d1" data-late="false"><td>d1<\/td>[\s\S]*?<td class="num">1,400 ms<\/td><td class="num">5,000 ms<\/td><\/tr>/,
+		);
 		expect(sut).toMatch(/<tr data-drop="d2" data-late="true" class="critical">[\s\S]*?never \(pending\)/);
 	});
 
 	it('orphans, consistency, StatsD and the last log lines (error lines marked)', () => {
 		expect(field(sut, 'sut-end', 'Orphans (open orders after it stopped)')).toBe('3 open (bot-1, bot-2, bot-3)');
 		expect(field(sut, 'sut-end', 'Balances')).toBe('MISMATCH: USDT off by 9.5');
-		expect(sut).toMatch(/<tr class="critical" data-asset="USDT"><td>USDT<\/td><td class="num">1,000<\/td><td class="num">990.5<\/td><\/tr>/);
+		expect(sut).toMatch(
+			/<tr class="critical" data-asset="USDT"><td>USDT<\/td><td class="num">1,000<\/td><td class="num">990.5<\/td><\/tr>/,
+		);
 		expect(field(sut, 'sut-statsd', 'Success rate')).toBe('98.876%');
 		expect(field(sut, 'sut-statsd', 'Packets (malformed, unmapped)')).toBe('180 (2, 1)');
-		expect(sut).toContain('<span data-stream="stderr" class="error">2026-11-22T08:01:31.000Z ✘ ERROR &lt;script&gt;alert(1)&lt;/script&gt; order rejected</span>');
+		expect(sut).toContain(
+			'<span data-stream="stderr" class="error">2026-11-22T08:01:31.000Z ✘ ERROR &lt;script&gt;alert(1)&lt;/script&gt; order rejected</span>',
+		);
 		expect(sut).toContain('<span data-stream="stdout">2026-11-22T08:01:30.000Z cycle 88 ok</span>');
 	});
 
@@ -101,7 +123,16 @@ describe('report.html: the system under test', () => {
 			pid: null,
 			exit: {code: 2, signal: null, requested: false},
 			start_failure: 'exited with code 2 before it was ready: ModuleNotFoundError: mybot',
-			resources: {samples: 0, cpu_avg_percent: null, cpu_peak_percent: null, rss_avg_mb: null, rss_peak_mb: null, rss_slope_mb_per_hour: null, peak_processes: 0, samples_series: []},
+			resources: {
+				samples: 0,
+				cpu_avg_percent: null,
+				cpu_peak_percent: null,
+				rss_avg_mb: null,
+				rss_peak_mb: null,
+				rss_slope_mb_per_hour: null,
+				peak_processes: 0,
+				samples_series: [],
+			},
 			venue: null,
 			orphans: {open_orders: null, client_order_ids: [], error: 'admin API: ECONNREFUSED'},
 			consistency: null,
@@ -109,25 +140,42 @@ describe('report.html: the system under test', () => {
 			operations_source: 'none',
 		};
 		const page = section(renderHtmlReport(buildSutFixtureReport(broken)));
-		expect(field(page, 'sut-process', 'Start failure')).toBe('exited with code 2 before it was ready: ModuleNotFoundError: mybot');
+		expect(field(page, 'sut-process', 'Start failure')).toBe(
+			'exited with code 2 before it was ready: ModuleNotFoundError: mybot',
+		);
 		expect(field(page, 'sut-process', 'Exit')).toBe('code 2, on its own');
 		expect(field(page, 'sut-process', 'CPU avg / peak')).toBe('— / —');
-		expect(page).toContain('data-chart="sut-cpu"><figcaption>CPU: SUT vs drydock (% of one core)</figcaption><div class="empty">no data');
+		expect(page).toContain(
+			'data-chart="sut-cpu"><figcaption>CPU: SUT vs drydock (% of one core)</figcaption><div class="empty">no data',
+		);
 		expect(page).toContain("the venue's activity for the SUT could not be read");
-		expect(field(page, 'sut-end', 'Orphans (open orders after it stopped)')).toBe('could not be read: admin API: ECONNREFUSED');
+		expect(field(page, 'sut-end', 'Orphans (open orders after it stopped)')).toBe(
+			'could not be read: admin API: ECONNREFUSED',
+		);
 		expect(field(page, 'sut-end', 'Balances')).toBe('not checked');
 		expect(page).toContain('the SUT sent no StatsD');
 	});
 
 	it('counts skipped sut-* checks apart from passed ones', () => {
 		const report = buildSutFixtureReport();
-		const skipped = {...report, phases: report.phases.map(p => ({...p, checks: p.checks.map(c => (c.id === 'sut-resubscribe' ? {...c, verdict: 'skipped' as const} : c))}))};
-		expect(section(renderHtmlReport(skipped))).toContain('<span class="sub">5/8 checks passed, 1 not judged (skipped or no data)</span>');
+		const skipped = {
+			...report,
+			phases: report.phases.map(p => ({
+				...p,
+				checks: p.checks.map(c => (c.id === 'sut-resubscribe' ? {...c, verdict: 'skipped' as const} : c)),
+			})),
+		};
+		expect(section(renderHtmlReport(skipped))).toContain(
+			'<span class="sub">5/8 checks passed, 1 not judged (skipped or no data)</span>',
+		);
 	});
 
 	it('a damaged section (fields missing) still renders with — for the unknown', () => {
 		const report = buildSutFixtureReport();
-		const damaged = {...report, sut: {command: 'bot', state: 'running', pid: 1, restarts: 0, unexpected_exits: 0} as unknown as SutReport};
+		const damaged = {
+			...report,
+			sut: {command: 'bot', state: 'running', pid: 1, restarts: 0, unexpected_exits: 0} as unknown as SutReport,
+		};
 		const page = section(renderHtmlReport(damaged));
 		expect(page).toContain('System under test');
 		expect(field(page, 'sut-process', 'RSS slope')).toBe('—');

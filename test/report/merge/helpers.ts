@@ -20,6 +20,20 @@ export function loadReport(samplesMs: readonly number[], failEvery: number, thre
 		}
 	});
 	const startedAt = new Date('2026-11-22T09:00:00Z');
-	const result = {stats, startedAt, endedAt: new Date(startedAt.getTime() + 60_000), elapsedMs: 60_000, interrupted: false, peakUsers: 10} as Omit<LoadResult, 'snapshot'> as LoadResult;
-	return buildLoadReport({id: `load-${samplesMs.length}`, scenario: 'api.ts', host: 'http://127.0.0.1:1', result, config: {mode: 'users', users: 10, spawnRate: 5, runTimeMs: 60_000, shape: null, arrivalRate: null, thresholds}, thresholds: []});
+	const result = {
+		stats,
+		startedAt,
+		endedAt: new Date(startedAt.getTime() + 60_000),
+		elapsedMs: 60_000,
+		interrupted: false,
+		peakUsers: 10,
+	} as Omit<LoadResult, 'snapshot'> as LoadResult;
+	return buildLoadReport({
+		id: `load-${samplesMs.length}`,
+		scenario: 'api.ts',
+		host: 'http://127.0.0.1:1',
+		result,
+		config: {mode: 'users', users: 10, spawnRate: 5, runTimeMs: 60_000, shape: null, arrivalRate: null, thresholds},
+		thresholds: [],
+	});
 }

@@ -17,7 +17,12 @@ interface Container {
 interface Doc {
 	kind: string;
 	metadata: {name: string};
-	spec: {completionMode?: string; completions?: number; parallelism?: number; template: {spec: {containers: Container[]; initContainers?: Container[]}}};
+	spec: {
+		completionMode?: string;
+		completions?: number;
+		parallelism?: number;
+		template: {spec: {containers: Container[]; initContainers?: Container[]}};
+	};
 	data?: Record<string, string>;
 }
 
@@ -36,7 +41,9 @@ describe('docs/kubernetes/load-indexed-job.yaml', () => {
 		expect(script).toContain('--report-dir "/reports/pod-$JOB_COMPLETION_INDEX"');
 		const expected = merge.spec.template.spec.initContainers![0]!.env!.find(e => e.name === 'EXPECTED_REPORTS')!.value;
 		expect(Number(expected)).toBe(job.spec.completions);
-		expect(merge.spec.template.spec.containers[0]!.args!.join(' ')).toContain('drydock report merge /reports/pod-*/*/load-report.json -o /reports/merged/load-report.json');
+		expect(merge.spec.template.spec.containers[0]!.args!.join(' ')).toContain(
+			'drydock report merge /reports/pod-*/*/load-report.json -o /reports/merged/load-report.json',
+		);
 
 		// The scenario in the ConfigMap is one drydock load accepts.
 		const config = docs.find(d => d.kind === 'ConfigMap')!;

@@ -9,7 +9,13 @@ import path from 'node:path';
 import * as hdr from 'hdr-histogram-js';
 import {describe, expect, it} from 'vitest';
 import {loadReport} from './helpers.js';
-import {isMergedRunReport, mergeReportFiles, mergeReports, type MergedLoadReport, type MergedRunReport} from '../../../source/report/merge/index.js';
+import {
+	isMergedRunReport,
+	mergeReportFiles,
+	mergeReports,
+	type MergedLoadReport,
+	type MergedRunReport,
+} from '../../../source/report/merge/index.js';
 import {UsageError} from '../../../source/util/usage-error.js';
 import {buildFixtureReport, chaosRecords} from '../html/helpers.js';
 import {renderHtmlReport} from '../../../source/report/html/index.js';
@@ -34,8 +40,14 @@ describe('mergeReports: drydock.report/1', () => {
 	const all = latencies(600, 7);
 	const start = Date.parse('2026-11-22T08:00:00Z');
 	const union = buildFixtureReport({runId: 'run-union', latencies: all, failEvery: 50, start});
-	const a = {...buildFixtureReport({runId: 'run-a', latencies: all.slice(0, 300), failEvery: 50, start}), hostname: 'box-a'};
-	const b = {...buildFixtureReport({runId: 'run-b', latencies: all.slice(300), failEvery: 50, start}), hostname: 'box-b'};
+	const a = {
+		...buildFixtureReport({runId: 'run-a', latencies: all.slice(0, 300), failEvery: 50, start}),
+		hostname: 'box-a',
+	};
+	const b = {
+		...buildFixtureReport({runId: 'run-b', latencies: all.slice(300), failEvery: 50, start}),
+		hostname: 'box-b',
+	};
 
 	it('gives the totals and percentiles of one report over the union of samples', () => {
 		const merged = mergeReports([a, b], {sources: ['a/report.json', 'b/report.json']}) as MergedRunReport;
@@ -95,27 +107,46 @@ describe('mergeReports: drydock.report/1', () => {
 		await expect(mergeReportFiles([fa, fb], out)).rejects.toThrow(`${fb}: run_id: expected a string`);
 		await writeFile(fb, 'nope');
 		await expect(mergeReportFiles([fa, fb], out)).rejects.toBeInstanceOf(UsageError);
-		await expect(mergeReportFiles([fa, path.join(dir, 'missing.json')], out)).rejects.toThrow('missing.json: no such file');
-		expect(() => mergeReports([a, {...b, histograms: {...b.histograms, operations: 'garbage!'}}], {sources: ['A', 'B']})).toThrow(/B: histograms.operations: not a valid HDR histogram/);
+		await expect(mergeReportFiles([fa, path.join(dir, 'missing.json')], out)).rejects.toThrow(
+			'missing.json: no such file',
+		);
+		expect(() =>
+			mergeReports([a, {...b, histograms: {...b.histograms, operations: 'garbage!'}}], {sources: ['A', 'B']}),
+		).toThrow(/B: histograms.operations: not a valid HDR histogram/);
 		expect(() => mergeReports([a, loadReport([1, 2], 0)])).toThrow(/cannot be merged/);
 	});
 });
 
 describe('mergeReports: hostnames and chaos', () => {
 	const start = Date.parse('2026-11-22T08:00:00Z');
-	const withHost = (runId: string, hostname: string | null, options: Parameters<typeof buildFixtureReport>[0] = {}): Report => {
-		const {hostname: _built, ...report} = buildFixtureReport({runId, start, latencies: [1, 2, 3, 4, 5, 6], ...options}) as Report & {hostname?: string};
+	const withHost = (
+		runId: string,
+		hostname: string | null,
+		options: Parameters<typeof buildFixtureReport>[0] = {},
+	): Report => {
+		const {hostname: _built, ...report} = buildFixtureReport({
+			runId,
+			start,
+			latencies: [1, 2, 3, 4, 5, 6],
+			...options,
+		}) as Report & {hostname?: string};
 		return hostname === null ? report : {...report, hostname};
 	};
 
-	it('machine rows carry each report\'s hostname (null for a report from before the field) and name merged checks by it', () => {
-		const merged = mergeReports([withHost('run-a', 'soak-01'), withHost('run-b', 'soak-02'), withHost('run-c', null)], {sources: ['a.json', 'b.json', 'c.json']}) as MergedRunReport;
+	it("machine rows carry each report's hostname (null for a report from before the field) and name merged checks by it", () => {
+		const merged = mergeReports([withHost('run-a', 'soak-01'), withHost('run-b', 'soak-02'), withHost('run-c', null)], {
+			sources: ['a.json', 'b.json', 'c.json'],
+		}) as MergedRunReport;
 		expect(merged.machines.map(m => [m.run_id, m.hostname])).toEqual([
 			['run-a', 'soak-01'],
 			['run-b', 'soak-02'],
 			['run-c', null],
 		]);
-		expect(merged.phases.find(p => p.id === 'orders')!.checks.map(c => c.title)).toEqual(['orders check 0 [soak-01]', 'orders check 0 [soak-02]', 'orders check 0 [c.json]']);
+		expect(merged.phases.find(p => p.id === 'orders')!.checks.map(c => c.title)).toEqual([
+			'orders check 0 [soak-01]',
+			'orders check 0 [soak-02]',
+			'orders check 0 [c.json]',
+		]);
 		// Hosts differ: the merged report names none itself (the machines table does).
 		expect('hostname' in merged).toBe(false);
 		const html = renderHtmlReport(merged);
@@ -124,21 +155,26 @@ describe('mergeReports: hostnames and chaos', () => {
 		expect(html).not.toContain('<dt>Host</dt>');
 	});
 
-	it('reports written by drydock carry the machine\'s hostname, so merged machine rows name it', () => {
-		const merged = mergeReports([buildFixtureReport({runId: 'run-x', start}), buildFixtureReport({runId: 'run-y', start})], {sources: ['x.json', 'y.json']}) as MergedRunReport;
+	it("reports written by drydock carry the machine's hostname, so merged machine rows name it", () => {
+		const merged = mergeReports(
+			[buildFixtureReport({runId: 'run-x', start}), buildFixtureReport({runId: 'run-y', start})],
+			{sources: ['x.json', 'y.json']},
+		) as MergedRunReport;
 		expect(merged.machines.map(m => m.hostname)).toEqual([os.hostname(), os.hostname()]);
 		expect(merged.hostname).toBe(os.hostname());
 	});
 
 	it('two runs on one host are told apart by file; the merged report keeps that one host', () => {
-		const merged = mergeReports([withHost('run-a', 'box'), withHost('run-b', 'box')], {sources: ['a.json', 'b.json']}) as MergedRunReport;
+		const merged = mergeReports([withHost('run-a', 'box'), withHost('run-b', 'box')], {
+			sources: ['a.json', 'b.json'],
+		}) as MergedRunReport;
 		expect(merged.machines.map(m => m.hostname)).toEqual(['box', 'box']);
 		expect(merged.hostname).toBe('box');
 		expect(merged.faults.map(f => f.detail.split(':')[0])).toEqual(['box (a.json)', 'box (b.json)']);
 		expect(renderHtmlReport(merged)).toContain('<dt>Host</dt><dd data-field="hostname">box</dd>');
 	});
 
-	it('keeps every machine\'s chaos records, labelled by machine, and the merged page shows them', () => {
+	it("keeps every machine's chaos records, labelled by machine, and the merged page shows them", () => {
 		const a = withHost('run-a', 'soak-01', {chaos: chaosRecords});
 		const b = withHost('run-b', 'soak-02');
 		const merged = mergeReports([a, b]) as MergedRunReport;
@@ -164,16 +200,44 @@ describe('mergeReports: failures and errors under injected faults', () => {
 	/** A report written before these fields: none of the four metrics, success_rate of all operations. */
 	const older = (runId: string): Report => {
 		const report = buildFixtureReport({runId, start, latencies: ramp(30), failEvery: 3, withFaults: false});
-		const {expected_errors: _e, failures_during_faults: _f, soak_errors: _s, soak_expected_errors: _se, ...metrics} = report.metrics;
+		const {
+			expected_errors: _e,
+			failures_during_faults: _f,
+			soak_errors: _s,
+			soak_expected_errors: _se,
+			...metrics
+		} = report.metrics;
 		return {...report, metrics};
 	};
 	// c: 30 ops, 10 failed: 20 of 30. 11 errors.
 	const c = older('run-c');
 
 	it('the inputs are what the comments say (so the figures below are worked out by hand)', () => {
-		expect([a.total_operations, a.success_rate, a.metrics.failures_during_faults, a.metrics.total_errors, a.metrics.expected_errors, a.metrics.soak_errors, a.metrics.soak_expected_errors]).toEqual([300, 86.5772, 2, 43, 2, 42, 2]);
-		expect([b.total_operations, b.success_rate, b.metrics.failures_during_faults, b.metrics.total_errors, b.metrics.expected_errors, b.metrics.soak_errors, b.metrics.soak_expected_errors]).toEqual([60, 80.3571, 4, 16, 4, 15, 4]);
-		expect([c.total_operations, c.success_rate, c.metrics.total_errors, 'failures_during_faults' in c.metrics, 'expected_errors' in c.metrics]).toEqual([30, 66.6667, 11, false, false]);
+		expect([
+			a.total_operations,
+			a.success_rate,
+			a.metrics.failures_during_faults,
+			a.metrics.total_errors,
+			a.metrics.expected_errors,
+			a.metrics.soak_errors,
+			a.metrics.soak_expected_errors,
+		]).toEqual([300, 86.5772, 2, 43, 2, 42, 2]);
+		expect([
+			b.total_operations,
+			b.success_rate,
+			b.metrics.failures_during_faults,
+			b.metrics.total_errors,
+			b.metrics.expected_errors,
+			b.metrics.soak_errors,
+			b.metrics.soak_expected_errors,
+		]).toEqual([60, 80.3571, 4, 16, 4, 15, 4]);
+		expect([
+			c.total_operations,
+			c.success_rate,
+			c.metrics.total_errors,
+			'failures_during_faults' in c.metrics,
+			'expected_errors' in c.metrics,
+		]).toEqual([30, 66.6667, 11, false, false]);
 		expect([a.duration_hours, b.duration_hours, c.duration_hours]).toEqual([0.022222, 0.005556, 0.003472]);
 	});
 
@@ -183,7 +247,9 @@ describe('mergeReports: failures and errors under injected faults', () => {
 		expect(merged.metrics.failures_during_faults).toBe(6);
 		// (258 + 45 + 20) of (390 − 6). Rate × all operations per machine would give 328 of 390 = 84.1026.
 		expect(merged.success_rate).toBe(84.1146);
-		expect(merged.machines.map(m => [m.hostname, m.operations, m.failures, m.failures_during_faults, m.success_rate])).toEqual([
+		expect(
+			merged.machines.map(m => [m.hostname, m.operations, m.failures, m.failures_during_faults, m.success_rate]),
+		).toEqual([
 			['box-a', 300, 42, 2, 86.5772],
 			['box-b', 60, 15, 4, 80.3571],
 			[os.hostname(), 30, 10, 0, 66.6667],
@@ -207,7 +273,10 @@ describe('mergeReports: failures and errors under injected faults', () => {
 	it('reports from before the fields merge as before: rate × operations, every error in the rate, no soak figures', () => {
 		const merged = mergeReports([c, older('run-d')]) as MergedRunReport;
 		expect(merged.success_rate).toBe(66.6667);
-		expect(merged.machines.map(m => [m.failures, m.failures_during_faults])).toEqual([[10, 0], [10, 0]]);
+		expect(merged.machines.map(m => [m.failures, m.failures_during_faults])).toEqual([
+			[10, 0],
+			[10, 0],
+		]);
 		expect(merged.metrics.failures_during_faults).toBe(0);
 		expect(merged.metrics.expected_errors).toBe(0);
 		expect(merged.metrics.soak_errors).toBeNull();
@@ -242,14 +311,18 @@ describe('mergeReports: drydock.load-report/1', () => {
 		expect(merged.aggregated.maxMs).toBe(union.aggregated.maxMs);
 		expect(merged.aggregated.avgMs).toBeCloseTo(union.aggregated.avgMs, 6);
 		expect(merged.aggregated.rps).toBeCloseTo(union.aggregated.rps, 6);
-		expect(merged.entries.map(e => [e.method, e.name, e.requests, e.failures])).toEqual(union.entries.map(e => [e.method, e.name, e.requests, e.failures]));
+		expect(merged.entries.map(e => [e.method, e.name, e.requests, e.failures])).toEqual(
+			union.entries.map(e => [e.method, e.name, e.requests, e.failures]),
+		);
 		merged.entries.forEach((entry, i) => expect(entry.percentiles, entry.name).toEqual(union.entries[i]!.percentiles));
 		expect(decode(merged.aggregated.histogram.data).totalCount).toBe(3000);
 		expect(merged.failures).toEqual(union.failures.map(f => ({...f})).sort((x, y) => y.occurrences - x.occurrences));
 		// Thresholds are evaluated again on the merged figures.
 		expect(merged.thresholds.map(t => [t.expression, t.actual, t.passed])).toEqual(
 			[...merged.config.thresholds].map(expression => {
-				const metric = expression.startsWith('p99') ? merged.aggregated.percentiles['99%'] : merged.aggregated.failRatio;
+				const metric = expression.startsWith('p99')
+					? merged.aggregated.percentiles['99%']
+					: merged.aggregated.failRatio;
 				return [expression, metric, expression.startsWith('p99') ? metric! < 500 : metric! < 0.01];
 			}),
 		);

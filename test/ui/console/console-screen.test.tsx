@@ -75,7 +75,15 @@ describe('console screen', () => {
 
 	it('a stream that connected but delivered nothing reads as no-data, not as live', async () => {
 		const snapshot = runningSnapshot();
-		const {ui} = await show({...snapshot, streams: [stream('solusdt@trade', {status: 'silent', messages: 0, ratePerSec: 0, lastMessageAt: null, recent: []})]}, {columns: 100, rows: 30});
+		const {ui} = await show(
+			{
+				...snapshot,
+				streams: [
+					stream('solusdt@trade', {status: 'silent', messages: 0, ratePerSec: 0, lastMessageAt: null, recent: []}),
+				],
+			},
+			{columns: 100, rows: 30},
+		);
 		await ui.press(keys.tab, keys.tab, keys.tab, keys.tab);
 		const frame = ui.frame();
 		expect(frame).toMatch(/∅ solusdt@trade/);
@@ -87,7 +95,13 @@ describe('console screen', () => {
 		const snapshot = runningSnapshot();
 		const {ui} = await show({
 			...snapshot,
-			breaker: {state: 'open', consecutiveFailures: 5, transitions: 1, lastTransitionAt: t0 + 50_000, retryAt: t0 + 70_000},
+			breaker: {
+				state: 'open',
+				consecutiveFailures: 5,
+				transitions: 1,
+				lastTransitionAt: t0 + 50_000,
+				retryAt: t0 + 70_000,
+			},
 			killSwitch: {engaged: true, since: t0 + 55_000, ordersCancelled: 3},
 		});
 		const frame = ui.frame();
@@ -200,7 +214,9 @@ describe('console screen', () => {
 		let frame = ui.frame();
 		expect(frame).toContain('metrics: panel failed:');
 		expect(frame).toContain('rate-limit');
-		const phases = bad.phases.map(p => (p.id === 'streams' ? {...p, status: 'pass' as const, passed: 4, total: 4, checks: []} : p));
+		const phases = bad.phases.map(p =>
+			p.id === 'streams' ? {...p, status: 'pass' as const, passed: 4, total: 4, checks: []} : p,
+		);
 		engine.publish({...bad, phases});
 		await ui.press();
 		frame = ui.frame();
@@ -224,7 +240,10 @@ describe('console screen', () => {
 
 	it('ASCII mode draws only ASCII', async () => {
 		const snapshot = runningSnapshot();
-		const {ui} = await show({...snapshot, killSwitch: {engaged: true, since: t0, ordersCancelled: 0}}, {ascii: true, columns: 120, rows: 40});
+		const {ui} = await show(
+			{...snapshot, killSwitch: {engaged: true, since: t0, ordersCancelled: 0}},
+			{ascii: true, columns: 120, rows: 40},
+		);
 		const frame = ui.frame();
 		expect(frame).toMatch(/^[\x20-\x7E\n]*$/);
 		expect(frame).toContain('[FAIL] rate-limit');

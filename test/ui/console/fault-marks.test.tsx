@@ -14,7 +14,16 @@ afterEach(() => {
 describe('fault marks', () => {
 	it('puts a mark under the second each fault happened, newest last', () => {
 		const now = 100_000;
-		const marks = faultMarks([{at: now - 500, kind: 'drop-websockets', detail: ''}, {at: now - 3_200, kind: 'error-rate', detail: ''}, {at: now - 60_000, kind: 'old', detail: ''}], now, 10, '^');
+		const marks = faultMarks(
+			[
+				{at: now - 500, kind: 'drop-websockets', detail: ''},
+				{at: now - 3_200, kind: 'error-rate', detail: ''},
+				{at: now - 60_000, kind: 'old', detail: ''},
+			],
+			now,
+			10,
+			'^',
+		);
 		// 10 cells, newest at index 9: 0.5 s ago → index 9, 3.2 s ago → index 6; 60 s ago is off the window.
 		expect(marks).toBe('      ^  ^');
 	});
@@ -42,7 +51,10 @@ describe('fault marks', () => {
 describe('expected errors', () => {
 	it('the metrics panel names the errors our injected faults caused, beside errors/h', async () => {
 		const base = runningSnapshot();
-		const snapshot: EngineSnapshot = {...base, metrics: {...base.metrics, errorsPerHour: 0, expectedErrors: 12, failuresDuringFaults: 7}};
+		const snapshot: EngineSnapshot = {
+			...base,
+			metrics: {...base.metrics, errorsPerHour: 0, expectedErrors: 12, failuresDuringFaults: 7},
+		};
 		const ui = await renderConsole(new FakeEngine(snapshot), {columns: 160, rows: 40, now: t0 + 60_000});
 		mounted.push(ui);
 		const frame = ui.frame();
@@ -51,7 +63,10 @@ describe('expected errors', () => {
 
 	it('says nothing extra when there are none', async () => {
 		const base = runningSnapshot();
-		const ui = await renderConsole(new FakeEngine({...base, metrics: {...base.metrics, expectedErrors: 0, failuresDuringFaults: 0}}), {columns: 160, rows: 40, now: t0 + 60_000});
+		const ui = await renderConsole(
+			new FakeEngine({...base, metrics: {...base.metrics, expectedErrors: 0, failuresDuringFaults: 0}}),
+			{columns: 160, rows: 40, now: t0 + 60_000},
+		);
 		mounted.push(ui);
 		expect(ui.frame()).toMatch(/errors\/h \d+\.\d(?! \(\+)/);
 		expect(ui.frame()).not.toContain('injected)');

@@ -82,7 +82,11 @@ describe('loading the console', () => {
 		`;
 		const env = {...process.env};
 		delete env.NODE_ENV;
-		const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {cwd: root, env, encoding: 'utf8'});
+		const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], {
+			cwd: root,
+			env,
+			encoding: 'utf8',
+		});
 		const files = JSON.parse(out.trim().split('\n').at(-1)!) as string[];
 		expect(files.length).toBeGreaterThanOrEqual(3);
 		expect(files.filter(f => f.includes('development'))).toEqual([]);

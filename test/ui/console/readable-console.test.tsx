@@ -19,21 +19,51 @@ async function show(snapshot: EngineSnapshot, options: Parameters<typeof renderC
 	return {engine, ui};
 }
 
-const longReason = 'the order round trip took 812 ms against a 200 ms threshold; the venue answered HTTP 503 twice and the retry after 1.5 s succeeded, so the phase spent most of its time waiting on the venue — see the error log for the two 503 bodies, which name the overloaded matching engine';
+const longReason =
+	'the order round trip took 812 ms against a 200 ms threshold; the venue answered HTTP 503 twice and the retry after 1.5 s succeeded, so the phase spent most of its time waiting on the venue — see the error log for the two 503 bodies, which name the overloaded matching engine';
 
 function check(id: string, verdict: CheckResult['verdict'], reason?: string): CheckResult {
-	return {id, title: id, verdict, measured: verdict === 'fail' ? 812 : 1, unit: 'ms', threshold: '< 200 ms', at: t0, ...(reason ? {reason} : {})};
+	return {
+		id,
+		title: id,
+		verdict,
+		measured: verdict === 'fail' ? 812 : 1,
+		unit: 'ms',
+		threshold: '< 200 ms',
+		at: t0,
+		...(reason ? {reason} : {}),
+	};
 }
 
 /** The orders phase finished with many checks, one failing with a long reason, one warning and one info entry. */
 function withOrders(snapshot: EngineSnapshot, durationMs = 340): EngineSnapshot {
-	const checks = [check('latency', 'fail', longReason), check('cancel', 'warn', 'one cancel answered late'), check('planted-secret-probe', 'info', 'counted'), ...Array.from({length: 14}, (_, i) => check(`fill-${i + 1}`, 'pass'))];
-	const phases = snapshot.phases.map((p): PhaseView => (p.id === 'orders' ? {...p, status: 'fail', checks, passed: 16, total: 17, startedAt: t0, endedAt: t0 + durationMs, durationMs} : p));
+	const checks = [
+		check('latency', 'fail', longReason),
+		check('cancel', 'warn', 'one cancel answered late'),
+		check('planted-secret-probe', 'info', 'counted'),
+		...Array.from({length: 14}, (_, i) => check(`fill-${i + 1}`, 'pass')),
+	];
+	const phases = snapshot.phases.map((p): PhaseView =>
+		p.id === 'orders'
+			? {...p, status: 'fail', checks, passed: 16, total: 17, startedAt: t0, endedAt: t0 + durationMs, durationMs}
+			: p,
+	);
 	return {...snapshot, phases};
 }
 
 function finishedRun(snapshot: EngineSnapshot): EngineSnapshot {
-	return {...snapshot, run: {...snapshot.run!, state: 'finished', endedAt: t0 + 60_000, remainingMs: 0, currentPhase: null, exitCode: 1, reportDir: 'reports/run-1'}};
+	return {
+		...snapshot,
+		run: {
+			...snapshot.run!,
+			state: 'finished',
+			endedAt: t0 + 60_000,
+			remainingMs: 0,
+			currentPhase: null,
+			exitCode: 1,
+			reportDir: 'reports/run-1',
+		},
+	};
 }
 
 describe('reasons can be read', () => {
@@ -90,7 +120,21 @@ describe('reasons can be read', () => {
 
 	it('depth frames read as a compact bids/asks ladder, not raw nested arrays', async () => {
 		const snapshot = runningSnapshot();
-		const frameJson = JSON.stringify({e: 'depthUpdate', E: t0 + 59_000, s: 'ETHUSDT', U: 200, u: 204, b: [['3000.10', '1.500'], ['3000.00', '0.250']], a: [['3000.20', '0.800'], ['3000.30', '2.000']]});
+		const frameJson = JSON.stringify({
+			e: 'depthUpdate',
+			E: t0 + 59_000,
+			s: 'ETHUSDT',
+			U: 200,
+			u: 204,
+			b: [
+				['3000.10', '1.500'],
+				['3000.00', '0.250'],
+			],
+			a: [
+				['3000.20', '0.800'],
+				['3000.30', '2.000'],
+			],
+		});
 		const {ui} = await show({...snapshot, streams: [stream('ethusdt@depth@100ms', {recent: [frameJson]})]});
 		await ui.press(keys.tab, keys.tab, keys.tab, keys.tab);
 		const frame = ui.frame();
@@ -142,7 +186,10 @@ describe('the kill switch asks whether to also close positions', () => {
 describe('a failed setup', () => {
 	it('header reads error, the whole reason shows, R retries; building again then ready clears it', async () => {
 		const retry = vi.fn();
-		const runtime = createRuntimeStatus(retry, {state: 'failed', error: `exchange at http://127.0.0.1:9 is unreachable (connect ECONNREFUSED 127.0.0.1:9); start one with \`drydock mock\` or drop --exchange-url — ${'detail '.repeat(12)}end-of-reason`});
+		const runtime = createRuntimeStatus(retry, {
+			state: 'failed',
+			error: `exchange at http://127.0.0.1:9 is unreachable (connect ECONNREFUSED 127.0.0.1:9); start one with \`drydock mock\` or drop --exchange-url — ${'detail '.repeat(12)}end-of-reason`,
+		});
 		const {engine, ui} = await show(idleSnapshot(), {runtime});
 		let frame = ui.frame();
 		expect(frame.split('\n')[0]).toMatch(/drydock\s+error/);

@@ -36,7 +36,10 @@ describe.skipIf(skipReason !== null)('an unreachable venue in the console', () =
 		const session = 'unreachable';
 		const port = await freePort();
 		await server.open(session, 100, 30, {CI: 'true'});
-		server.run(session, `node bin/drydock.js --exchange-url http://127.0.0.1:${port} --report-dir ${work}; echo DRYDOCK_EXIT=$?`);
+		server.run(
+			session,
+			`node bin/drydock.js --exchange-url http://127.0.0.1:${port} --report-dir ${work}; echo DRYDOCK_EXIT=$?`,
+		);
 		const failed = await server.waitFor(session, 'the error state', /setup failed/, 30_000);
 		const header = failed.split('\n').slice(0, 3).join('\n');
 		expect(header).toMatch(/drydock\s+error/);

@@ -232,7 +232,11 @@ describe('SUT panel alone', () => {
 			[46, 8],
 			[46, 20],
 		] as const) {
-			const lines = draw(sutView({lastLines: [{at: t0, stream: 'stdout', line: 'x'.repeat(200), error: false}]}), width, height);
+			const lines = draw(
+				sutView({lastLines: [{at: t0, stream: 'stdout', line: 'x'.repeat(200), error: false}]}),
+				width,
+				height,
+			);
 			expect(lines.length).toBeLessThanOrEqual(height);
 			for (const line of lines) expect([...line].length).toBeLessThanOrEqual(width);
 			expect(lines[0]).toMatch(/● running/);
@@ -247,7 +251,16 @@ describe('SUT panel alone', () => {
 	});
 
 	it('every state has a glyph and an ASCII twin', () => {
-		for (const state of ['idle', 'starting', 'running', 'restarting', 'stopping', 'stopped', 'exited', 'failed'] as const) {
+		for (const state of [
+			'idle',
+			'starting',
+			'running',
+			'restarting',
+			'stopping',
+			'stopped',
+			'exited',
+			'failed',
+		] as const) {
 			const unicode = draw(sutView({state}), 60, 3)[0]!;
 			const ascii = draw(sutView({state}), 60, 3, true)[0]!;
 			expect(unicode).toContain(state);

@@ -6,7 +6,11 @@
 import {render, type Key} from 'ink';
 import {afterEach, describe, expect, it, vi} from 'vitest';
 import {LoadApp} from '../../../source/ui/load/LoadApp.js';
-import {handleLoadScreenKey, initialLoadScreenState, type LoadScreenState} from '../../../source/ui/load/load-screen-controller.js';
+import {
+	handleLoadScreenKey,
+	initialLoadScreenState,
+	type LoadScreenState,
+} from '../../../source/ui/load/load-screen-controller.js';
 import {loadScreenCommands, loadScreenKeyMap, loadScreenKeysLabel} from '../../../source/ui/load/load-screen-keymap.js';
 import {mountLoadScreen} from '../../../source/ui/index.js';
 import {FakeStdin, FakeStdout, keys, stripAnsi, tick} from '../helpers.js';
@@ -33,7 +37,12 @@ class FakeLoadStore implements LoadStore {
 
 const labels = ['50%', '66%', '75%', '80%', '90%', '95%', '98%', '99%', '99.9%', '99.99%', '100%'];
 
-function entry(method: string, name: string, requests: number, options: {failures?: number; medianMs?: number; currentRps?: number} = {}): EntrySummary {
+function entry(
+	method: string,
+	name: string,
+	requests: number,
+	options: {failures?: number; medianMs?: number; currentRps?: number} = {},
+): EntrySummary {
 	const failures = options.failures ?? 0;
 	const median = options.medianMs ?? 12;
 	const percentiles: Record<string, number> = {};
@@ -60,11 +69,22 @@ function entry(method: string, name: string, requests: number, options: {failure
 function aggregate(entries: readonly EntrySummary[]): EntrySummary {
 	const requests = entries.reduce((s, e) => s + e.requests, 0);
 	const failures = entries.reduce((s, e) => s + e.failures, 0);
-	return {...entry('', 'Aggregated', requests, {failures, medianMs: 15}), currentRps: entries.reduce((s, e) => s + e.currentRps, 0)};
+	return {
+		...entry('', 'Aggregated', requests, {failures, medianMs: 15}),
+		currentRps: entries.reduce((s, e) => s + e.currentRps, 0),
+	};
 }
 
 function series(seconds: number, users = 5): LoadSeriesPoint[] {
-	return Array.from({length: seconds}, (_, i) => ({second: i + 1, rps: 40 + (i % 7) * 5, failuresPerSecond: i % 5 === 0 ? 1 : 0, p50Ms: 10 + (i % 3), p95Ms: 30 + (i % 4) * 3, p99Ms: 60 + (i % 5) * 10, users}));
+	return Array.from({length: seconds}, (_, i) => ({
+		second: i + 1,
+		rps: 40 + (i % 7) * 5,
+		failuresPerSecond: i % 5 === 0 ? 1 : 0,
+		p50Ms: 10 + (i % 3),
+		p95Ms: 30 + (i % 4) * 3,
+		p99Ms: 60 + (i % 5) * 10,
+		users,
+	}));
 }
 
 const inventoryNames = [
@@ -105,8 +125,18 @@ function runningSnapshot(over: Partial<LoadSnapshot> = {}): LoadSnapshot {
 }
 
 const someFailures: FailureKind[] = [
-	{method: 'POST', name: '/api/products/[id]/reserve', error: 'HTTP 500: internal error while reserving stock for the order', occurrences: 37},
-	{method: 'GET', name: '/api/products/[id]/availability', error: 'connect ECONNREFUSED 127.0.0.1:8000', occurrences: 5},
+	{
+		method: 'POST',
+		name: '/api/products/[id]/reserve',
+		error: 'HTTP 500: internal error while reserving stock for the order',
+		occurrences: 37,
+	},
+	{
+		method: 'GET',
+		name: '/api/products/[id]/availability',
+		error: 'connect ECONNREFUSED 127.0.0.1:8000',
+		occurrences: 5,
+	},
 	{method: 'POST', name: '/api/auth/refresh', error: 'HTTP 401', occurrences: 2},
 ];
 
@@ -126,7 +156,9 @@ function finishedSnapshot(): LoadSnapshot {
 }
 
 function manyNamesSnapshot(count: number): LoadSnapshot {
-	const entries = Array.from({length: count}, (_, i) => entry('GET', `/api/item/${String(i).padStart(3, '0')}`, 100 + i));
+	const entries = Array.from({length: count}, (_, i) =>
+		entry('GET', `/api/item/${String(i).padStart(3, '0')}`, 100 + i),
+	);
 	return base({entries, total: aggregate(entries), series: series(10)});
 }
 
@@ -170,19 +202,25 @@ interface RenderedLoad {
 	press(...sequence: string[]): Promise<void>;
 }
 
-async function show(snapshot: LoadSnapshot, options: {columns?: number; rows?: number; ascii?: boolean} = {}): Promise<RenderedLoad> {
+async function show(
+	snapshot: LoadSnapshot,
+	options: {columns?: number; rows?: number; ascii?: boolean} = {},
+): Promise<RenderedLoad> {
 	const store = new FakeLoadStore(snapshot);
 	const stdout = new FakeStdout(options.columns ?? 80, options.rows ?? 24);
 	const stdin = new FakeStdin();
 	const onQuit = vi.fn<(force: boolean) => void>();
-	const instance = render(<LoadApp store={store} onQuit={onQuit} ascii={options.ascii ?? false} description="5 users at 5/s" refreshMs={0} />, {
-		stdout: stdout as unknown as NodeJS.WriteStream,
-		stdin: stdin as unknown as NodeJS.ReadStream,
-		stderr: stdout as unknown as NodeJS.WriteStream,
-		debug: true,
-		exitOnCtrlC: false,
-		patchConsole: false,
-	});
+	const instance = render(
+		<LoadApp store={store} onQuit={onQuit} ascii={options.ascii ?? false} description="5 users at 5/s" refreshMs={0} />,
+		{
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: stdin as unknown as NodeJS.ReadStream,
+			stderr: stdout as unknown as NodeJS.WriteStream,
+			debug: true,
+			exitOnCtrlC: false,
+			patchConsole: false,
+		},
+	);
 	mounted.push(instance);
 	// useInput subscribes in an effect: input written before that is lost.
 	await tick(20);
@@ -242,7 +280,7 @@ describe('Load screen', () => {
 			expect(frame).toContain('users 5/5');
 			expect(frame).toMatch(/fail 0\.00%/);
 			expect(frame).toContain('12s / 20s');
-			expect(frame).toContain("RPS 124/s");
+			expect(frame).toContain('RPS 124/s');
 			expectFits(ui, columns, rows);
 			// Names visible (truncated only where the terminal is narrow) with their request counts.
 			expect(frame).toMatch(/Aggregated +.*2485/);
@@ -409,13 +447,22 @@ describe('Load screen', () => {
 
 describe('Load screen controller', () => {
 	const ctx = {snapshot: runningSnapshot()};
-	const press = (state: LoadScreenState, input: string, key: Partial<Key> = {}) => handleLoadScreenKey(state, input, {...noKey, ...key}, ctx);
+	const press = (state: LoadScreenState, input: string, key: Partial<Key> = {}) =>
+		handleLoadScreenKey(state, input, {...noKey, ...key}, ctx);
 
 	it('user keys map to runner commands while the run is on', () => {
-		expect(press(initialLoadScreenState, '+').effects).toEqual([{type: 'dispatch', command: {type: 'add-users', count: 1}}]);
-		expect(press(initialLoadScreenState, ']').effects).toEqual([{type: 'dispatch', command: {type: 'add-users', count: 10}}]);
-		expect(press(initialLoadScreenState, '-').effects).toEqual([{type: 'dispatch', command: {type: 'remove-users', count: 1}}]);
-		expect(press(initialLoadScreenState, '[').effects).toEqual([{type: 'dispatch', command: {type: 'remove-users', count: 10}}]);
+		expect(press(initialLoadScreenState, '+').effects).toEqual([
+			{type: 'dispatch', command: {type: 'add-users', count: 1}},
+		]);
+		expect(press(initialLoadScreenState, ']').effects).toEqual([
+			{type: 'dispatch', command: {type: 'add-users', count: 10}},
+		]);
+		expect(press(initialLoadScreenState, '-').effects).toEqual([
+			{type: 'dispatch', command: {type: 'remove-users', count: 1}},
+		]);
+		expect(press(initialLoadScreenState, '[').effects).toEqual([
+			{type: 'dispatch', command: {type: 'remove-users', count: 10}},
+		]);
 		expect(handleLoadScreenKey(initialLoadScreenState, '+', noKey, {snapshot: finishedSnapshot()}).effects).toEqual([]);
 	});
 
@@ -439,7 +486,12 @@ describe('mountLoadScreen', () => {
 		const store = new FakeLoadStore(runningSnapshot());
 		const onQuit = vi.fn<(force: boolean) => void>();
 		const exitListeners = process.listenerCount('exit');
-		const screen = mountLoadScreen(store, {ascii: false, stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, onQuit});
+		const screen = mountLoadScreen(store, {
+			ascii: false,
+			stdout: stdout as unknown as NodeJS.WriteStream,
+			stdin: stdin as unknown as NodeJS.ReadStream,
+			onQuit,
+		});
 		expect(stdout.frames[0]).toBe('\u001B[?1049h\u001B[?25l');
 		await tick(40);
 		stdin.write(']');

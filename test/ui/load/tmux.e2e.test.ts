@@ -16,7 +16,11 @@ import {startInventoryApi, type InventoryApi} from '../../../examples/inventory-
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const built = existsSync(path.join(root, 'dist', 'cli.js'));
-const skipReason = !hasTmux ? 'tmux is not installed' : !built ? 'dist/ is missing: run `npm run build` (npm test does)' : null;
+const skipReason = !hasTmux
+	? 'tmux is not installed'
+	: !built
+		? 'dist/ is missing: run `npm run build` (npm test does)'
+		: null;
 if (skipReason) console.warn(`test/ui/load/tmux.e2e.test.ts skipped: ${skipReason}`);
 
 const socket = `drydock-load-e2e-${process.pid}`;
@@ -27,7 +31,9 @@ let session = 'ddload';
 
 /** `-J` joins wrapped lines, so a line that overflowed the width shows up longer than the width. */
 function capture(history = false): string[] {
-	return tmux('capture-pane', '-p', '-J', '-t', session, ...(history ? ['-S', '-400'] : [])).replace(/\n$/, '').split('\n');
+	return tmux('capture-pane', '-p', '-J', '-t', session, ...(history ? ['-S', '-400'] : []))
+		.replace(/\n$/, '')
+		.split('\n');
 }
 
 async function waitFor(what: string, test: (lines: string[]) => boolean, timeoutMs = 15_000): Promise<string[]> {
@@ -48,7 +54,8 @@ const screenHas = (text: string | RegExp) => (lines: string[]) => {
 
 function expectFits(lines: string[], columns: number, rows: number) {
 	expect(lines.length).toBeLessThanOrEqual(rows);
-	for (const line of lines) expect([...line].length, `line wider than ${columns}: "${line}"`).toBeLessThanOrEqual(columns);
+	for (const line of lines)
+		expect([...line].length, `line wider than ${columns}: "${line}"`).toBeLessThanOrEqual(columns);
 	// The root is rows − 1 tall: the last row stays empty (no full-height repaint flicker).
 	expect((lines[rows - 1] ?? '').trim()).toBe('');
 }
@@ -93,7 +100,17 @@ afterAll(async () => {
 async function openShell(name: string, columns: number, rows: number): Promise<void> {
 	session = name;
 	// CI=true on purpose: the screen must still draw live frames on a TTY (source/ui/ink-env.ts).
-	tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), 'env CI=true LANG=C.UTF-8 bash --norc --noprofile');
+	tmux(
+		'new-session',
+		'-d',
+		'-s',
+		session,
+		'-x',
+		String(columns),
+		'-y',
+		String(rows),
+		'env CI=true LANG=C.UTF-8 bash --norc --noprofile',
+	);
 	tmux('send-keys', '-t', session, `PS1='${prompt}'; cd ${JSON.stringify(root)}; clear`, 'Enter');
 	await waitFor('the shell prompt', lines => lines.some(l => l.startsWith(prompt.trimEnd())), 10_000);
 }
@@ -104,7 +121,14 @@ describe.skipIf(skipReason !== null)('Load screen in tmux', () => {
 		const command = `node bin/drydock.js load examples/inventory-reserve.scenario.ts --host ${api!.url} --users 5 --spawn-rate 5 --run-time 20s --report-dir ${JSON.stringify(reportDir)}; echo "DRYDOCK_EXIT=$?"`;
 		tmux('send-keys', '-t', session, command, 'Enter');
 
-		let lines = await waitFor('the Load screen with requests', lines => screenHas(/drydock load +running/)(lines) && countOf(lines, '/api/products/?page=[n]') > 0 && countOf(lines, '/api/auth/login') === 5 && screenHas('users 5/5')(lines));
+		let lines = await waitFor(
+			'the Load screen with requests',
+			lines =>
+				screenHas(/drydock load +running/)(lines) &&
+				countOf(lines, '/api/products/?page=[n]') > 0 &&
+				countOf(lines, '/api/auth/login') === 5 &&
+				screenHas('users 5/5')(lines),
+		);
 		let screen = lines.join('\n');
 		expect(screen).toContain('inventory-reserve.scenario.ts');
 		expect(screen).toContain(api!.url);
@@ -119,7 +143,10 @@ describe.skipIf(skipReason !== null)('Load screen in tmux', () => {
 		lines = await waitFor('the new users logged in', lines => countOf(lines, '/api/auth/login') === 15, 10_000);
 
 		tmux('resize-window', '-t', session, '-x', '80', '-y', '24');
-		lines = await waitFor('the screen redrawn at 80×24', lines => lines.length <= 24 && screenHas('hidden (narrow)')(lines) && screenHas(/drydock load +running/)(lines));
+		lines = await waitFor(
+			'the screen redrawn at 80×24',
+			lines => lines.length <= 24 && screenHas('hidden (narrow)')(lines) && screenHas(/drydock load +running/)(lines),
+		);
 		expectFits(lines, 80, 24);
 		expect(lines.join('\n')).toContain('users 15/15');
 
@@ -138,7 +165,12 @@ describe.skipIf(skipReason !== null)('Load screen in tmux', () => {
 		expect(screen).toMatch(/POST +\/api\/auth\/login +15 +0\(0\.00%\)/);
 		expect(screen).toContain('Response time percentiles');
 		expect(screen).toMatch(/Report: .*load-report\.json/);
-		expect(lines.filter(l => l.trim() !== '').at(-1)?.trimEnd()).toBe(prompt.trimEnd());
+		expect(
+			lines
+				.filter(l => l.trim() !== '')
+				.at(-1)
+				?.trimEnd(),
+		).toBe(prompt.trimEnd());
 		const runs = readdirSync(reportDir);
 		expect(runs.length).toBe(1);
 		// The server saw every request the table counted (in-flight requests finish before the end).
@@ -150,7 +182,10 @@ describe.skipIf(skipReason !== null)('Load screen in tmux', () => {
 		const csv = path.join(reportDir, 'term');
 		const command = `node bin/drydock.js load examples/inventory-reserve.scenario.ts --host ${api!.url} --users 3 --run-time 60s --csv ${JSON.stringify(csv)} --report-dir ${JSON.stringify(path.join(reportDir, 'term-reports'))}; echo "DRYDOCK_EXIT=$?"`;
 		tmux('send-keys', '-t', session, command, 'Enter');
-		let lines = await waitFor('the Load screen', lines => screenHas(/drydock load +running/)(lines) && countOf(lines, '/api/auth/login') === 3);
+		let lines = await waitFor(
+			'the Load screen',
+			lines => screenHas(/drydock load +running/)(lines) && countOf(lines, '/api/auth/login') === 3,
+		);
 		expectFits(lines, 80, 24);
 		// The pane's shell runs drydock in the foreground: its only child is the node process.
 		const shellPid = tmux('list-panes', '-t', session, '-F', '#{pane_pid}').trim();
@@ -165,6 +200,11 @@ describe.skipIf(skipReason !== null)('Load screen in tmux', () => {
 		expect(existsSync(`${csv}_stats.csv`)).toBe(true);
 		expect(existsSync(`${csv}_failures.csv`)).toBe(true);
 		expect(readdirSync(path.join(reportDir, 'term-reports')).length).toBe(1);
-		expect(lines.filter(l => l.trim() !== '').at(-1)?.trimEnd()).toBe(prompt.trimEnd());
+		expect(
+			lines
+				.filter(l => l.trim() !== '')
+				.at(-1)
+				?.trimEnd(),
+		).toBe(prompt.trimEnd());
 	}, 40_000);
 });

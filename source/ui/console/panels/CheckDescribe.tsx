@@ -23,7 +23,10 @@ interface CheckDescribeProps {
 function field(label: string, value: string, width: number, color?: string): SegmentInput[][] {
 	const pad = 11;
 	const parts = wrapCells(sanitize(value), Math.max(1, width - pad), 1000);
-	return parts.map((part, i) => [{text: (i === 0 ? label : '').padEnd(pad), dim: true}, {text: part, ...(color ? {color} : {})}]);
+	return parts.map((part, i) => [
+		{text: (i === 0 ? label : '').padEnd(pad), dim: true},
+		{text: part, ...(color ? {color} : {})},
+	]);
 }
 
 function CheckDescribeView({phase, check, width, height}: CheckDescribeProps) {
@@ -36,10 +39,18 @@ function CheckDescribeView({phase, check, width, height}: CheckDescribeProps) {
 		...field('measured', formatMeasured(check.measured, check.unit), inner.width),
 		...field('threshold', check.threshold ?? '—', inner.width),
 		[],
-		...field('reason', check.reason ?? (check.verdict === 'pass' ? 'passed: the measured value met the threshold' : '—'), inner.width, check.verdict === 'fail' ? 'red' : check.verdict === 'warn' ? 'yellow' : undefined),
+		...field(
+			'reason',
+			check.reason ?? (check.verdict === 'pass' ? 'passed: the measured value met the threshold' : '—'),
+			inner.width,
+			check.verdict === 'fail' ? 'red' : check.verdict === 'warn' ? 'yellow' : undefined,
+		),
 	];
 	const room = Math.max(1, inner.height - 1);
-	const shown = lines.length > room ? [...lines.slice(0, room - 1), [{text: `${g.ellipsis} ${lines.length - room + 1} more lines`, dim: true}]] : lines;
+	const shown =
+		lines.length > room
+			? [...lines.slice(0, room - 1), [{text: `${g.ellipsis} ${lines.length - room + 1} more lines`, dim: true}]]
+			: lines;
 	return (
 		<Panel title={`describe · ${phase.id} · ${check.id}`} width={width} height={height} focused>
 			<Box flexDirection="column" width={inner.width}>

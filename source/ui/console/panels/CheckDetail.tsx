@@ -38,16 +38,25 @@ function checkLines(check: CheckResult, width: number, statusText: string, marke
 	];
 	const valueText = `${measured}${check.threshold ? ` vs ${check.threshold}` : ''}`;
 	const head: SegmentInput = {text: `${marker}${statusText} `, color: statusColor[check.verdict]};
-	const name: SegmentInput = {text: title, bold: check.verdict === 'fail' || marker.trim() !== '', inverse: marker.trim() !== ''};
+	const name: SegmentInput = {
+		text: title,
+		bold: check.verdict === 'fail' || marker.trim() !== '',
+		inverse: marker.trim() !== '',
+	};
 	const room = width - cellWidth(marker);
 	const lines: SegmentInput[][] =
 		cellWidth(`${statusText} ${title}  ${valueText}`) <= room
 			? [[head, name, '  ', ...value]]
-			: [[head, name], ['   ', ...value]];
+			: [
+					[head, name],
+					['   ', ...value],
+				];
 	if (check.reason && check.verdict !== 'pass') {
 		// Reasons are the point of this panel: up to two lines rather than a cut-off one (Enter shows it whole).
 		for (const part of wrapCells(sanitize(check.reason), Math.max(1, width - 3), 2)) {
-			lines.push([{text: `   ${part}`, color: check.verdict === 'fail' ? 'red' : check.verdict === 'info' ? 'blue' : 'yellow'}]);
+			lines.push([
+				{text: `   ${part}`, color: check.verdict === 'fail' ? 'red' : check.verdict === 'info' ? 'blue' : 'yellow'},
+			]);
 		}
 	}
 	return lines;
@@ -62,10 +71,20 @@ function CheckDetailView({phase, width, height, at, selected = 0, focused = fals
 		{text: `  ${counts.passed}/${counts.total} passed`},
 		{text: `  ${formatShortDuration(phaseDuration(phase, at))}`, dim: true},
 	];
-	const lines: SegmentInput[][] = report ? [[{text: 'report ', dim: true}, {text: report, color: 'cyan'}], header] : [header];
+	const lines: SegmentInput[][] = report
+		? [
+				[
+					{text: 'report ', dim: true},
+					{text: report, color: 'cyan'},
+				],
+				header,
+			]
+		: [header];
 	if (phase.reason && phase.status !== 'pass') lines.push([{text: phase.reason, color: 'red'}]);
 	if (phase.checks.length === 0) {
-		lines.push([{text: phase.status === 'pending' ? 'not run yet — Enter runs it' : 'no checks reported yet', dim: true}]);
+		lines.push([
+			{text: phase.status === 'pending' ? 'not run yet — Enter runs it' : 'no checks reported yet', dim: true},
+		]);
 	}
 	const sorted = sortedChecks(phase);
 	const cursor = focused ? clampIndex(selected, sorted.length) : -1;
@@ -74,7 +93,9 @@ function CheckDetailView({phase, width, height, at, selected = 0, focused = fals
 	let cursorEnd = 0;
 	sorted.forEach((check, i) => {
 		if (i === cursor) cursorLine = body.length;
-		body.push(...checkLines(check, width, g.status[check.verdict], focused ? (i === cursor ? `${g.pointer} ` : '  ') : ''));
+		body.push(
+			...checkLines(check, width, g.status[check.verdict], focused ? (i === cursor ? `${g.pointer} ` : '  ') : ''),
+		);
 		if (i === cursor) cursorEnd = body.length;
 	});
 	const room = Math.max(0, height - lines.length - (focused ? 1 : 0));
@@ -82,13 +103,22 @@ function CheckDetailView({phase, width, height, at, selected = 0, focused = fals
 	if (body.length > room) {
 		// Scrolled so the cursor's whole check is in view; what is hidden is counted on the last line.
 		const window = Math.max(1, room - 1);
-		const start = cursor < 0 ? 0 : Math.min(Math.max(0, cursorEnd - window, cursorLine - Math.floor(window / 3)), Math.max(0, cursorLine));
+		const start =
+			cursor < 0
+				? 0
+				: Math.min(Math.max(0, cursorEnd - window, cursorLine - Math.floor(window / 3)), Math.max(0, cursorLine));
 		shown = body.slice(start, start + window);
 		const above = start;
 		const below = body.length - start - shown.length;
-		shown.push([{text: `${g.ellipsis} ${[above > 0 ? `${above} lines above` : '', below > 0 ? `${below} more lines` : ''].filter(Boolean).join(', ')}`, dim: true}]);
+		shown.push([
+			{
+				text: `${g.ellipsis} ${[above > 0 ? `${above} lines above` : '', below > 0 ? `${below} more lines` : ''].filter(Boolean).join(', ')}`,
+				dim: true,
+			},
+		]);
 	}
-	if (focused && sorted.length > 0) shown = [...shown, [{text: `${g.up}${g.down} select  ${g.enter} describe  Tab next panel`, dim: true}]];
+	if (focused && sorted.length > 0)
+		shown = [...shown, [{text: `${g.up}${g.down} select  ${g.enter} describe  Tab next panel`, dim: true}]];
 	return (
 		<Box flexDirection="column" width={width}>
 			{[...lines, ...shown].slice(0, height).map((segments, i) => (

@@ -22,10 +22,21 @@ interface ErrorLogProps {
 	now: number;
 }
 
-function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, focused, width, height, now}: ErrorLogProps) {
+function ErrorLogView({
+	errors,
+	totalGroups,
+	filter,
+	filterEditing,
+	selected,
+	focused,
+	width,
+	height,
+	now,
+}: ErrorLogProps) {
 	const {g} = useUiEnvironment();
 	const total = errors.reduce((sum, e) => sum + e.count, 0);
-	const filterText = filter !== '' || filterEditing ? `filter "${sanitize(filter)}"${filterEditing ? ' (typing)' : ''}` : '/ to filter';
+	const filterText =
+		filter !== '' || filterEditing ? `filter "${sanitize(filter)}"${filterEditing ? ' (typing)' : ''}` : '/ to filter';
 	const summary = (
 		<Line
 			width={width}
@@ -48,7 +59,8 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 	}
 	const index = clampIndex(selected, errors.length);
 	// The table gets up to 60% of the panel; the selected group's details (full message wrapped) the rest.
-	const detailLines = height >= 8 ? Math.max(2, Math.min(height - 2 - Math.min(errors.length, 3), Math.floor(height * 0.4))) : 0;
+	const detailLines =
+		height >= 8 ? Math.max(2, Math.min(height - 2 - Math.min(errors.length, 3), Math.floor(height * 0.4))) : 0;
 	const rowsRoom = Math.max(1, height - 2 - detailLines);
 	const start = scrollStart(index, errors.length, rowsRoom);
 	const rows: TableRow[] = errors.slice(start, start + rowsRoom).map((e, i) => ({
@@ -69,7 +81,12 @@ function ErrorLogView({errors, totalGroups, filter, filterEditing, selected, foc
 				width={width}
 				focused={focused}
 				marker={g.pointer}
-				columns={[{header: 'count', width: 5, align: 'right'}, {header: 'last', width: 6, align: 'right'}, {header: 'kind', width: width < 60 ? 10 : 14}, {header: 'message'}]}
+				columns={[
+					{header: 'count', width: 5, align: 'right'},
+					{header: 'last', width: 6, align: 'right'},
+					{header: 'kind', width: width < 60 ? 10 : 14},
+					{header: 'message'},
+				]}
 				rows={rows}
 			/>
 			{detailLines > 0 && current ? (

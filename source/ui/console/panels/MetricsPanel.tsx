@@ -56,7 +56,10 @@ function MetricsPanelView({metrics, soak, faults = [], now = Date.now(), width, 
 			{text: `orders placed ${formatCount(metrics.orders.placed)}`},
 			{text: `filled ${formatCount(metrics.orders.filled)}`},
 			{text: `canceled ${formatCount(metrics.orders.canceled)}`},
-			{text: `rejected ${formatCount(metrics.orders.rejected)}`, color: metrics.orders.rejected > 0 ? 'yellow' : undefined},
+			{
+				text: `rejected ${formatCount(metrics.orders.rejected)}`,
+				color: metrics.orders.rejected > 0 ? 'yellow' : undefined,
+			},
 		],
 		[
 			{text: `positions open ${formatCount(metrics.positions.open)}`},
@@ -66,19 +69,31 @@ function MetricsPanelView({metrics, soak, faults = [], now = Date.now(), width, 
 		[
 			{text: `risk rejections ${formatCount(metrics.riskRejections)}`},
 			// Errors drydock's own injected faults caused are named, so the error log adds up, but not counted per hour.
-			{text: `errors/h ${metrics.errorsPerHour.toFixed(1)}${metrics.expectedErrors ? ` (+${formatCount(metrics.expectedErrors)} injected)` : ''}`, color: metrics.errorsPerHour > 0 ? 'yellow' : undefined},
+			{
+				text: `errors/h ${metrics.errorsPerHour.toFixed(1)}${metrics.expectedErrors ? ` (+${formatCount(metrics.expectedErrors)} injected)` : ''}`,
+				color: metrics.errorsPerHour > 0 ? 'yellow' : undefined,
+			},
 		],
 	];
 	const lastFault = faults.at(-1);
 	if (lastFault) {
-		const state = lastFault.recoveredAt === undefined ? 'active' : `recovered in ${formatShortDuration(lastFault.recoveredAt - lastFault.at)}`;
+		const state =
+			lastFault.recoveredAt === undefined
+				? 'active'
+				: `recovered in ${formatShortDuration(lastFault.recoveredAt - lastFault.at)}`;
 		// Right after latency: a fault explains the figures around it, so it must not be clipped first.
 		groups.splice(2, 0, [
 			{text: `faults ${formatCount(faults.length)}`, color: 'yellow'},
-			{text: `last ${lastFault.kind} ${formatShortDuration(now - lastFault.at)} ago, ${state}`, color: lastFault.recoveredAt === undefined ? 'red' : undefined},
+			{
+				text: `last ${lastFault.kind} ${formatShortDuration(now - lastFault.at)} ago, ${state}`,
+				color: lastFault.recoveredAt === undefined ? 'red' : undefined,
+			},
 		]);
 	}
-	if (soak) groups.push([{text: soak.statusLine.startsWith('soak') ? soak.statusLine : `soak ${soak.statusLine}`, color: 'cyan'}]);
+	if (soak)
+		groups.push([
+			{text: soak.statusLine.startsWith('soak') ? soak.statusLine : `soak ${soak.statusLine}`, color: 'cyan'},
+		]);
 	const lines = groups.flatMap(group => flowSegments(group, width, '  ', g.ascii));
 	const shown = Math.min(series.length, sparkWidth);
 	const marks = shown > 0 && faults.length > 0 ? faultMarks(faults, now, shown, g.ascii ? '^' : '▲') : '';
@@ -89,7 +104,10 @@ function MetricsPanelView({metrics, soak, faults = [], now = Date.now(), width, 
 				width={width}
 				segments={[
 					{text: label, dim: true},
-					{text: series.length > 0 ? sparkline(series, sparkWidth, g) : 'no operations yet'.slice(0, sparkWidth), color: 'cyan'},
+					{
+						text: series.length > 0 ? sparkline(series, sparkWidth, g) : 'no operations yet'.slice(0, sparkWidth),
+						color: 'cyan',
+					},
 					series.length > 0 ? {text: suffix, dim: true} : null,
 				]}
 			/>

@@ -40,7 +40,10 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 			cells: [
 				{text: g.status[phase.status], color: statusColor[phase.status], bold: phase.status === 'fail'},
 				{text: phase.id, color: phase.status === 'fail' ? 'red' : undefined},
-				{text: counts.total > 0 ? `${counts.passed}/${counts.total}` : '—', color: counts.passed < counts.total && phase.status !== 'running' ? 'yellow' : undefined},
+				{
+					text: counts.total > 0 ? `${counts.passed}/${counts.total}` : '—',
+					color: counts.passed < counts.total && phase.status !== 'running' ? 'yellow' : undefined,
+				},
 				formatShortDuration(phaseDuration(phase, at)),
 			],
 		};
@@ -50,13 +53,18 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 	const summaryRoom = height - 1 - rows.length;
 	return (
 		<Box flexDirection="column" width={width}>
-		<Table
-			width={width}
-			focused={focused}
-			marker={g.pointer}
-			columns={[{header: '', width: statusWidth}, {header: 'phase'}, {header: 'chk', width: 5, align: 'right'}, {header: 'time', width: 7, align: 'right'}]}
-			rows={rows}
-		/>
+			<Table
+				width={width}
+				focused={focused}
+				marker={g.pointer}
+				columns={[
+					{header: '', width: statusWidth},
+					{header: 'phase'},
+					{header: 'chk', width: 5, align: 'right'},
+					{header: 'time', width: 7, align: 'right'},
+				]}
+				rows={rows}
+			/>
 			{summaryRoom >= 2 ? (
 				<>
 					<Text> </Text>
@@ -74,7 +82,12 @@ function PhaseTableView({phases, selected, focused, width, height, at}: PhaseTab
 					/>
 				</>
 			) : null}
-			{summaryRoom >= 3 ? <Line width={width} segments={[{text: focused ? `${g.enter} runs the selected phase` : 'Tab focuses the phase table', dim: true}]} /> : null}
+			{summaryRoom >= 3 ? (
+				<Line
+					width={width}
+					segments={[{text: focused ? `${g.enter} runs the selected phase` : 'Tab focuses the phase table', dim: true}]}
+				/>
+			) : null}
 		</Box>
 	);
 }

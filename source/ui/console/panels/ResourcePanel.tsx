@@ -16,7 +16,16 @@ interface ResourcePanelProps {
 	height: number;
 }
 
-function gaugeLine(label: string, value: number | null, limit: number | null, valueText: string, history: readonly number[], width: number, g: Glyphs, trend = false) {
+function gaugeLine(
+	label: string,
+	value: number | null,
+	limit: number | null,
+	valueText: string,
+	history: readonly number[],
+	width: number,
+	g: Glyphs,
+	trend = false,
+) {
 	const sparkWidth = width >= 40 ? Math.min(16, Math.floor(width / 4)) : 0;
 	const valueWidth = 8;
 	const barWidth = Math.max(4, width - 5 - valueWidth - (sparkWidth > 0 ? sparkWidth + 1 : 0));
@@ -28,13 +37,25 @@ function gaugeLine(label: string, value: number | null, limit: number | null, va
 				{text: label.padEnd(5), dim: true},
 				{text: bar, color: over ? 'red' : 'green'},
 				{text: valueText.padStart(valueWidth), color: over ? 'red' : undefined, bold: over},
-				sparkWidth > 0 ? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'} : null,
+				sparkWidth > 0
+					? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'}
+					: null,
 			]}
 		/>
 	);
 }
 
-function ProcessBlock({view, limits, width, g}: {view: ResourceView; limits: ResourceLimits; width: number; g: Glyphs}) {
+function ProcessBlock({
+	view,
+	limits,
+	width,
+	g,
+}: {
+	view: ResourceView;
+	limits: ResourceLimits;
+	width: number;
+	g: Glyphs;
+}) {
 	const lagOver = view.eventLoopLagMs !== null && view.eventLoopLagMs > limits.eventLoopLagMs;
 	return (
 		<Box flexDirection="column" width={width}>
@@ -50,7 +71,15 @@ function ProcessBlock({view, limits, width, g}: {view: ResourceView; limits: Res
 					{text: `limit ${limits.eventLoopLagMs}ms`, dim: true},
 				]}
 			/>
-			{gaugeLine('CPU', view.cpuPercent, limits.cpuPercent, view.cpuPercent === null ? '—' : `${view.cpuPercent.toFixed(1)}%`, view.cpuHistory, width, g)}
+			{gaugeLine(
+				'CPU',
+				view.cpuPercent,
+				limits.cpuPercent,
+				view.cpuPercent === null ? '—' : `${view.cpuPercent.toFixed(1)}%`,
+				view.cpuHistory,
+				width,
+				g,
+			)}
 			{gaugeLine('RSS', view.rssMb, limits.rssMb, formatMb(view.rssMb), view.rssHistory, width, g, true)}
 		</Box>
 	);
@@ -61,8 +90,24 @@ function ResourcePanelView({self, watched, limits, width, height}: ResourcePanel
 	return (
 		<Box flexDirection="column" width={width} height={height} overflowY="hidden">
 			{self ? <ProcessBlock view={self} limits={limits} width={width} g={g} /> : <Text dimColor>no samples yet</Text>}
-			{height >= 7 ? <Line width={width} segments={[{text: `${g.gaugeLimit} = limit: CPU ${limits.cpuPercent}%  RSS ${limits.rssMb}MB  lag ${limits.eventLoopLagMs}ms`, dim: true}]} /> : null}
-			{height >= 5 ? (watched ? <ProcessBlock view={watched} limits={limits} width={width} g={g} /> : <Text dimColor>no watched process</Text>) : null}
+			{height >= 7 ? (
+				<Line
+					width={width}
+					segments={[
+						{
+							text: `${g.gaugeLimit} = limit: CPU ${limits.cpuPercent}%  RSS ${limits.rssMb}MB  lag ${limits.eventLoopLagMs}ms`,
+							dim: true,
+						},
+					]}
+				/>
+			) : null}
+			{height >= 5 ? (
+				watched ? (
+					<ProcessBlock view={watched} limits={limits} width={width} g={g} />
+				) : (
+					<Text dimColor>no watched process</Text>
+				)
+			) : null}
 		</Box>
 	);
 }

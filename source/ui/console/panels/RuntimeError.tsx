@@ -13,7 +13,17 @@ export function runtimeErrorHeight(reason: string, width: number): number {
 	return Math.min(6, wrapCells(sanitize(reason), Math.max(1, width - 2), 6).length) + 3;
 }
 
-export function RuntimeError({reason, width, height, retryKey}: {reason: string; width: number; height: number; retryKey: string}) {
+export function RuntimeError({
+	reason,
+	width,
+	height,
+	retryKey,
+}: {
+	reason: string;
+	width: number;
+	height: number;
+	retryKey: string;
+}) {
 	const inner = panelInner(width, height);
 	const lines = wrapCells(sanitize(reason), Math.max(1, inner.width), Math.max(1, inner.height - 1));
 	return (
@@ -22,7 +32,13 @@ export function RuntimeError({reason, width, height, retryKey}: {reason: string;
 				{lines.map((line, i) => (
 					<Line key={i} width={inner.width} segments={[{text: line, color: 'red'}]} />
 				))}
-				<Line width={inner.width} segments={[{text: `${retryKey} retry`, bold: true}, {text: '  (builds the venue and client again)  q quit', dim: true}]} />
+				<Line
+					width={inner.width}
+					segments={[
+						{text: `${retryKey} retry`, bold: true},
+						{text: '  (builds the venue and client again)  q quit', dim: true},
+					]}
+				/>
 			</Box>
 		</Panel>
 	);

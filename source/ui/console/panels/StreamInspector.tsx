@@ -62,7 +62,10 @@ function StreamInspectorView({streams, paused, selected, focused, width, height,
 				{text: g.stream[s.status], color: streamColor[s.status]},
 				{text: s.id, color: s.status === 'silent' ? 'magenta' : undefined},
 				formatRate(s.ratePerSec),
-				{text: s.lastMessageAt === null ? 'never' : formatAge(s.lastMessageAt, now), color: age === null || age > 5000 ? 'yellow' : undefined},
+				{
+					text: s.lastMessageAt === null ? 'never' : formatAge(s.lastMessageAt, now),
+					color: age === null || age > 5000 ? 'yellow' : undefined,
+				},
 				formatMs(s.latency.p50Ms),
 				{text: String(s.gaps), color: s.gaps > 0 ? 'red' : undefined},
 				{text: String(s.reconnects), color: s.reconnects > 0 ? 'yellow' : undefined},
@@ -98,10 +101,14 @@ function StreamInspectorView({streams, paused, selected, focused, width, height,
 							{text: `${current.id} ${current.status}`, bold: true, color: streamColor[current.status]},
 							{text: `${current.messages} msgs`},
 							{text: `p50 ${formatMs(current.latency.p50Ms)} p99 ${formatMs(current.latency.p99Ms)}`},
-							paused ? {text: 'PAUSED (space resumes)', color: 'yellow', bold: true} : {text: `last ${Math.min(current.recent.length, 99)} raw, newest first`, dim: true},
+							paused
+								? {text: 'PAUSED (space resumes)', color: 'yellow', bold: true}
+								: {text: `last ${Math.min(current.recent.length, 99)} raw, newest first`, dim: true},
 						]}
 					/>
-					{messages.length === 0 ? <Text dimColor>{current.status === 'silent' ? 'connected, no data received' : 'no messages yet'}</Text> : null}
+					{messages.length === 0 ? (
+						<Text dimColor>{current.status === 'silent' ? 'connected, no data received' : 'no messages yet'}</Text>
+					) : null}
 					{messages.map((line, i) => (
 						<Line key={i} width={width} segments={[{text: line, dim: line.startsWith(' ') === false && line !== ''}]} />
 					))}

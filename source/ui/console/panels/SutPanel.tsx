@@ -69,7 +69,25 @@ interface SutPanelProps {
 	now: number;
 }
 
-function GaugeLine({label, value, limit, valueText, history, width, g, trend}: {label: string; value: number | null; limit: number; valueText: string; history: readonly number[]; width: number; g: Glyphs; trend: boolean}) {
+function GaugeLine({
+	label,
+	value,
+	limit,
+	valueText,
+	history,
+	width,
+	g,
+	trend,
+}: {
+	label: string;
+	value: number | null;
+	limit: number;
+	valueText: string;
+	history: readonly number[];
+	width: number;
+	g: Glyphs;
+	trend: boolean;
+}) {
 	const sparkWidth = width >= 40 ? Math.min(16, Math.floor(width / 4)) : 0;
 	const valueWidth = 8;
 	const barWidth = Math.max(4, width - 5 - valueWidth - (sparkWidth > 0 ? sparkWidth + 1 : 0));
@@ -81,7 +99,9 @@ function GaugeLine({label, value, limit, valueText, history, width, g, trend}: {
 				{text: label.padEnd(5), dim: true},
 				{text: bar, color: over ? 'red' : 'green'},
 				{text: valueText.padStart(valueWidth), color: over ? 'red' : undefined, bold: over},
-				sparkWidth > 0 ? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'} : null,
+				sparkWidth > 0
+					? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'}
+					: null,
 			]}
 		/>
 	);
@@ -101,7 +121,17 @@ function stateSegments(sut: SutView, g: Glyphs): SegmentInput[] {
 function venueRows(sut: SutView, now: number, width: number): ReactNode[] {
 	const v = sut.venue;
 	if (v === null) {
-		return [<Line key="venue" width={width} segments={[sut.venueError ? {text: `venue: ${sut.venueError}`, color: 'yellow'} : {text: 'venue: no activity yet', dim: true}]} />];
+		return [
+			<Line
+				key="venue"
+				width={width}
+				segments={[
+					sut.venueError
+						? {text: `venue: ${sut.venueError}`, color: 'yellow'}
+						: {text: 'venue: no activity yet', dim: true},
+				]}
+			/>,
+		];
 	}
 	const weightOver = v.weightLimit > 0 && v.weightUsed > v.weightLimit * 0.8;
 	const banned = v.bannedUntil !== null && v.bannedUntil > now;
@@ -113,10 +143,15 @@ function venueRows(sut: SutView, now: number, width: number): ReactNode[] {
 			separator="  "
 			segments={[
 				{text: `req ${formatCount(v.requestsPerMinute)}/min`},
-				banned ? {text: `BANNED ${formatElapsed(v.bannedUntil! - now)}`, color: 'red', bold: true, inverse: true} : null,
+				banned
+					? {text: `BANNED ${formatElapsed(v.bannedUntil! - now)}`, color: 'red', bold: true, inverse: true}
+					: null,
 				{text: `418 ${v.status418}`, color: v.status418 > 0 ? 'red' : 'gray', bold: v.status418 > 0},
 				{text: `429 ${v.status429}`, color: v.status429 > 0 ? 'yellow' : 'gray'},
-				{text: `weight ${formatCount(v.weightUsed)}/${formatCount(v.weightLimit)}`, color: weightOver ? 'yellow' : undefined},
+				{
+					text: `weight ${formatCount(v.weightUsed)}/${formatCount(v.weightLimit)}`,
+					color: weightOver ? 'yellow' : undefined,
+				},
 			]}
 		/>,
 		<Line
@@ -160,8 +195,28 @@ function SutPanelView({sut, limits, self = null, width, height, now}: SutPanelPr
 	// Rows in priority order; the log takes whatever height is left.
 	const rows: ReactNode[] = [
 		<Line key="state" width={width} mode="drop" separator="  " segments={stateSegments(sut, g)} />,
-		<GaugeLine key="cpu" label="CPU" value={sut.cpuPercent} limit={limits.cpuPercent} valueText={sut.cpuPercent === null ? '—' : `${sut.cpuPercent.toFixed(1)}%`} history={sut.cpuHistory} width={width} g={g} trend={false} />,
-		<GaugeLine key="rss" label="RSS" value={sut.rssMb} limit={limits.rssMb} valueText={formatMb(sut.rssMb)} history={sut.rssHistory} width={width} g={g} trend />,
+		<GaugeLine
+			key="cpu"
+			label="CPU"
+			value={sut.cpuPercent}
+			limit={limits.cpuPercent}
+			valueText={sut.cpuPercent === null ? '—' : `${sut.cpuPercent.toFixed(1)}%`}
+			history={sut.cpuHistory}
+			width={width}
+			g={g}
+			trend={false}
+		/>,
+		<GaugeLine
+			key="rss"
+			label="RSS"
+			value={sut.rssMb}
+			limit={limits.rssMb}
+			valueText={formatMb(sut.rssMb)}
+			history={sut.rssHistory}
+			width={width}
+			g={g}
+			trend
+		/>,
 		...venueRows(sut, now, width),
 	];
 	if (self) {
@@ -206,7 +261,10 @@ function SutPanelView({sut, limits, self = null, width, height, now}: SutPanelPr
 			mode="drop"
 			separator="  "
 			segments={[
-				{text: `log errors ${formatCount(sut.errors.total)}`, color: sut.errors.total - sut.errors.expected > 0 ? 'red' : 'gray'},
+				{
+					text: `log errors ${formatCount(sut.errors.total)}`,
+					color: sut.errors.total - sut.errors.expected > 0 ? 'red' : 'gray',
+				},
 				sut.errors.expected > 0 ? {text: `(${formatCount(sut.errors.expected)} expected)`, dim: true} : null,
 				{text: sut.command, dim: true},
 			]}

@@ -151,18 +151,16 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 		orders_cancelled_on_exit: extras.ordersCancelledOnExit,
 		resources: {self, watched},
 		faults: view.faultMarks(),
-		streams: view
-			.streamStats()
-			.map(st => ({
-				id: st.id,
-				kind: st.kind,
-				symbol: st.symbol,
-				messages: st.messages,
-				gaps: st.gaps,
-				reconnects: st.reconnects,
-				latency_avg_ms: round(st.latency.avgMs),
-				latency_p99_ms: round(clampPercentile(st.latency.percentileMs(99), st.latency.maxMs)),
-			})),
+		streams: view.streamStats().map(st => ({
+			id: st.id,
+			kind: st.kind,
+			symbol: st.symbol,
+			messages: st.messages,
+			gaps: st.gaps,
+			reconnects: st.reconnects,
+			latency_avg_ms: round(st.latency.avgMs),
+			latency_p99_ms: round(clampPercentile(st.latency.percentileMs(99), st.latency.maxMs)),
+		})),
 		errors: view.errors.list(200),
 		anomalies: view.anomalies().map(a => ({...a, at: new Date(a.at).toISOString()})),
 		histograms: {

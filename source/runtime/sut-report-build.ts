@@ -129,17 +129,15 @@ export function buildSutReport(input: SutReportInput): SutReport {
 						connections_total: latest.streams.connectionsTotal,
 						subscriptions: [...latest.streams.subscriptions],
 					},
-					drops: live.follower
-						.drops()
-						.map(d => ({
-							drop_id: d.dropId,
-							at: iso(d.at),
-							kind: d.kind,
-							streams: d.streams,
-							after_ms: round(d.resubscribedAfterMs, 0),
-							pending: d.resubscribedAfterMs === null,
-							budget_ms: input.dropBudget(d.at),
-						})),
+					drops: live.follower.drops().map(d => ({
+						drop_id: d.dropId,
+						at: iso(d.at),
+						kind: d.kind,
+						streams: d.streams,
+						after_ms: round(d.resubscribedAfterMs, 0),
+						pending: d.resubscribedAfterMs === null,
+						budget_ms: input.dropBudget(d.at),
+					})),
 					missed_events: live.follower.missedEvents,
 				}
 			: null,

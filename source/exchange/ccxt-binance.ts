@@ -10,7 +10,7 @@ import type {pro} from 'ccxt';
 import type {Agent} from 'node:http';
 import {ExchangeError, httpFactsKey, type HttpFacts} from './errors.js';
 import {createTunnelAgent, createTunnelConnector, type Connector} from '../net/tunnel-agent.js';
-import type {ExchangeTarget} from './types.js';
+import type {ExchangeTarget} from './exchange-client.js';
 import {VENUES, type Endpoints} from './venues.js';
 import {frameFromMessage, type TapSink} from './ws-tap.js';
 

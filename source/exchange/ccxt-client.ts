@@ -42,7 +42,7 @@ import type {
 	Ticker,
 	Trade,
 	Unsubscribe,
-} from './types.js';
+} from './exchange-client.js';
 import {TapSink} from './ws-tap.js';
 
 type Params = Record<string, string | number | boolean>;

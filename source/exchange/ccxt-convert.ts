@@ -23,7 +23,7 @@ import type {
 	Side,
 	Ticker,
 	Trade,
-} from './types.js';
+} from './exchange-client.js';
 
 type Json = Record<string, unknown>;
 

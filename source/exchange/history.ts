@@ -1,6 +1,6 @@
 /** Paginated kline history: N candles fetched in since/limit windows, oldest first, no duplicates. */
 import {ExchangeError} from './errors.js';
-import type {Candle, HistoryOptions, HistoryResult} from './types.js';
+import type {Candle, HistoryOptions, HistoryResult} from './exchange-client.js';
 
 const unitMs: Record<string, number> = {
 	s: 1000,

@@ -3,9 +3,9 @@
  * for its binance module, more on a busy machine); createExchange does, on first use.
  */
 import {ExchangeError} from './errors.js';
-import type {ExchangeClient, ExchangeTarget} from './types.js';
+import type {ExchangeClient, ExchangeTarget} from './exchange-client.js';
 
-export type * from './types.js';
+export type * from './exchange-client.js';
 export {
 	ExchangeError,
 	exchangeErrorKinds,

@@ -8,7 +8,7 @@
  * The events are shaped like the engine's StreamUpdate, so `onEvent: ctx.stream` works as is.
  */
 import {ExchangeError, toExchangeError} from './errors.js';
-import type {ExchangeClient, Unsubscribe, WsConnectionEvent, WsFrame} from './types.js';
+import type {ExchangeClient, Unsubscribe, WsConnectionEvent, WsFrame} from './exchange-client.js';
 
 export type StreamKind = 'trade' | 'kline' | 'depth' | 'bookTicker' | 'ticker' | 'miniTicker';
 export type StreamStatus = 'connecting' | 'live' | 'silent' | 'reconnecting' | 'closed';

@@ -4,7 +4,7 @@
  * unless someone listens.
  */
 import {redactSecrets, secretForms} from './errors.js';
-import type {Unsubscribe, WsConnectionEvent, WsFrame, WsTap} from './types.js';
+import type {Unsubscribe, WsConnectionEvent, WsFrame, WsTap} from './exchange-client.js';
 
 /** What the tap needs to know about a ccxt WebSocket client (see ccxt-binance.ts). */
 export interface TappedClient {

@@ -1,5 +1,5 @@
 /** Faults on a real venue without the fault proxy: only dropping our own WebSocket connections. */
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 import {FaultError, type FaultInjector} from './injector.js';
 import {CLIENT_REASONS as clientReasons, injectableAt} from './spec/kinds.js';
 

@@ -2,7 +2,7 @@
  * Faults through the local fault proxy (source/net/fault-proxy.ts) in front of a venue, with the venue's
  * own controls (the mock's) kept for the kinds they have.
  */
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 import type {FaultProxy} from '../net/fault-proxy.js';
 import {FaultError, type FaultInjector} from './injector.js';
 import type {FaultRequest} from './spec/fault-spec.js';

@@ -1,5 +1,5 @@
 /** Integrity of a candle series: monotonic open times, no gaps, sane OHLC, non-negative volume. */
-import type {Candle} from '../exchange/types.js';
+import type {Candle} from '../exchange/exchange-client.js';
 
 export interface CandleIntegrity {
 	count: number;

@@ -3,7 +3,7 @@
  * midpoint of the request (RTT/2 correction). The streams phase uses it to turn event times into
  * latencies on our clock.
  */
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 
 export interface ClockSample {
 	offsetMs: number;

@@ -5,7 +5,7 @@
  * duplicates, no orphans); finally everything is cancelled at once and nothing remains.
  */
 import {isTransientError} from '../exchange/errors.js';
-import type {Order} from '../exchange/types.js';
+import type {Order} from '../exchange/exchange-client.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';

@@ -7,7 +7,7 @@
  * and sells back what it bought.
  */
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
-import type {Order, OrderRequest} from '../exchange/types.js';
+import type {Order, OrderRequest} from '../exchange/exchange-client.js';
 import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';

@@ -6,7 +6,7 @@
  * latency: signal → acknowledged order, p50/p99.
  */
 import {isTransientError} from '../exchange/errors.js';
-import type {Balance} from '../exchange/types.js';
+import type {Balance} from '../exchange/exchange-client.js';
 import {errorMessage} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';

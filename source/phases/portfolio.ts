@@ -4,7 +4,7 @@
  * fees say — cross-checked against the account's trade history.
  */
 import {isTransientError} from '../exchange/errors.js';
-import type {Balance, Order} from '../exchange/types.js';
+import type {Balance, Order} from '../exchange/exchange-client.js';
 import {describe, fail, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';
 import {flatten} from './orders.js';

@@ -4,7 +4,7 @@
  * ridden out by honouring Retry-After, without ever earning a 418 ban. Uses raw GETs so ccxt's own
  * limiter (which never reads headers) is not what is being measured.
  */
-import type {RawResponse} from '../exchange/types.js';
+import type {RawResponse} from '../exchange/exchange-client.js';
 import {errorMessage, within} from './abort.js';
 import {fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';

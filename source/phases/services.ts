@@ -3,7 +3,7 @@
  * measured clock offset, the weight tracker, and what the composition root knows about credentials and
  * the --allow-live flag. Built once per run by createPhaseServices.
  */
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 import type {Profile} from '../profiles/schema.js';
 import {ClockOffset} from './clock.js';
 import {createClientFaultInjector} from '../faults/client-injector.js';

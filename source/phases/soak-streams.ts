@@ -7,7 +7,7 @@
  */
 import {isTransientError} from '../exchange/errors.js';
 import {StreamWatcher, type TradeGap} from '../exchange/stream-watcher.js';
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 import {errorMessage} from './abort.js';
 import type {PhaseCtx} from './phase-contract.js';
 

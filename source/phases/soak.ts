@@ -8,7 +8,7 @@
  * CPU, memory slope and the grade are the engine's own soak checks (it sees every error and sample).
  */
 import {isTransientError} from '../exchange/errors.js';
-import type {Balance, Order} from '../exchange/types.js';
+import type {Balance, Order} from '../exchange/exchange-client.js';
 import {errorMessage, pause} from './abort.js';
 import {describe, fail, limit, pass, skip} from './checks.js';
 import type {Phase, PhaseCtx} from './phase-contract.js';

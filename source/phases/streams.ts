@@ -8,7 +8,7 @@
  */
 import {isTransientError, toExchangeError} from '../exchange/errors.js';
 import {StreamWatcher, type StreamEvent} from '../exchange/stream-watcher.js';
-import type {OrderBook} from '../exchange/types.js';
+import type {OrderBook} from '../exchange/exchange-client.js';
 import {errorMessage, pause} from './abort.js';
 import {fail, failFromError, limit, pass} from './checks.js';
 import {measureClock, tightest} from './clock.js';

@@ -5,7 +5,7 @@
  */
 import type {Profile} from '../profiles/schema.js';
 import type {EngineHooks, EngineRuntime} from '../engine/engine.js';
-import type {ExchangeClient, ExchangeTarget} from '../exchange/types.js';
+import type {ExchangeClient, ExchangeTarget} from '../exchange/exchange-client.js';
 import type {PhaseServices} from '../phases/index.js';
 import {UsageError} from '../util/usage-error.js';
 import {processMasker} from '../profiles/mask.js';

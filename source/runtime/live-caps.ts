@@ -2,7 +2,7 @@
  * Live-trading caps: wraps an ExchangeClient so no single order exceeds the per-order notional cap and
  * the run's total stays under the per-run cap, whatever a phase or strategy asks for.
  */
-import type {ExchangeClient, OrderRequest} from '../exchange/types.js';
+import type {ExchangeClient, OrderRequest} from '../exchange/exchange-client.js';
 import {ExchangeError} from '../exchange/errors.js';
 
 export function capOrders(

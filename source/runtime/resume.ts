@@ -11,7 +11,7 @@ import {decodeHistogram} from '../engine/latency.js';
 import {isPhaseId, type PhaseId} from '../engine/phase-ids.js';
 import type {PlanSpec} from '../engine/plans.js';
 import type {Engine, RunOutcome} from '../engine/engine.js';
-import type {ExchangeClient} from '../exchange/types.js';
+import type {ExchangeClient} from '../exchange/exchange-client.js';
 import {recoverRun} from '../report/recover.js';
 import {REPORT_SCHEMA, type Report} from '../report/model.js';
 import {UsageError} from '../util/usage-error.js';

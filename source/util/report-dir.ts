@@ -3,7 +3,7 @@
  * file. Found out only when the first report is written, a bad folder costs a whole run (or, under
  * /proc, hung the recorder); found here, it is one line and exit 2 naming the real reason.
  */
-import {mkdir, rm, stat, writeFile, unlink} from 'node:fs/promises';
+import {mkdir, stat, writeFile, unlink} from 'node:fs/promises';
 import path from 'node:path';
 import {UsageError} from './usage-error.js';
 
@@ -36,13 +36,21 @@ async function mkdirStepwise(absolute: string): Promise<string | undefined> {
 		if (parent === at) break;
 		at = parent;
 	}
-	for (const dir of missing) await mkdir(dir);
+	for (const dir of missing) {
+		try {
+			await mkdir(dir);
+		} catch (error) {
+			// Another drydock made it meanwhile (runs started side by side share report parents): fine if a folder.
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !(await stat(dir)).isDirectory()) throw error;
+		}
+	}
 	return missing[0];
 }
 
 /**
  * Throws a UsageError (exit 2) unless `dir` is, or can be made, a folder a report can be written to.
- * Leaves no trace: folders it had to create to find out are removed again (the run creates them).
+ * Folders it creates stay: the run writes into them next, and removing them could pull a shared parent
+ * from under another drydock started at the same moment with a report folder beside this one.
  */
 export async function assertReportDir(dir: string, flag = '--report-dir'): Promise<void> {
 	const absolute = path.resolve(dir);
@@ -51,10 +59,9 @@ export async function assertReportDir(dir: string, flag = '--report-dir'): Promi
 	};
 	const existing = await stat(absolute).catch(() => null);
 	if (existing && !existing.isDirectory()) fail('is a file, not a folder');
-	let created: string | undefined;
 	if (!existing) {
 		try {
-			created = await mkdirStepwise(absolute);
+			await mkdirStepwise(absolute);
 		} catch (error) {
 			fail(`cannot create it: ${reasonOf(error)}`);
 		}
@@ -65,7 +72,5 @@ export async function assertReportDir(dir: string, flag = '--report-dir'): Promi
 		await unlink(probe);
 	} catch (error) {
 		fail(`not writable: ${reasonOf(error)}`);
-	} finally {
-		if (created !== undefined) await rm(created, {recursive: true, force: true}).catch(() => {});
 	}
 }

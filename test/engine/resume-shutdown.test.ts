@@ -9,7 +9,7 @@ import path from 'node:path';
 import {describe, expect, it} from 'vitest';
 import {createShutdownCoordinator, engineShutdownTarget} from '../../source/engine/shutdown.js';
 import type {PhaseDefinition} from '../../source/engine/phase-definition.js';
-import type {ExchangeClient} from '../../source/exchange/types.js';
+import type {ExchangeClient} from '../../source/exchange/exchange-client.js';
 import {prepareResume, startResumedRun} from '../../source/runtime/resume.js';
 import {testEngine} from './helpers.js';
 

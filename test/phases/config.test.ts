@@ -2,7 +2,7 @@
 import {describe, expect, it} from 'vitest';
 import type {CheckInput, CheckResult} from '../../source/engine/checks.js';
 import type {PhaseContext} from '../../source/engine/phase-definition.js';
-import type {ExchangeClient} from '../../source/exchange/types.js';
+import type {ExchangeClient} from '../../source/exchange/exchange-client.js';
 import {configPhase} from '../../source/phases/config.js';
 import {createPhaseServices, type PhaseServices} from '../../source/phases/index.js';
 import {validateProfile} from '../../source/profiles/profile-file.js';

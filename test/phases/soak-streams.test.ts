@@ -4,7 +4,7 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {backfillGap} from '../../source/phases/soak-streams.js';
-import type {AggTrade, ExchangeClient} from '../../source/exchange/types.js';
+import type {AggTrade, ExchangeClient} from '../../source/exchange/exchange-client.js';
 import {startHarness, summary, until, type Harness} from './helpers.js';
 
 let h: Harness;

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {describe, expect, it} from 'vitest';
-import type {Candle, ExchangeClient, MarketInfo} from '../../source/exchange/types.js';
+import type {Candle, ExchangeClient, MarketInfo} from '../../source/exchange/exchange-client.js';
 import {checkCandles, integrityProblems} from '../../source/phases/candles.js';
 import {keyShapeProblem} from '../../source/phases/config.js';
 import {environmentOfHost} from '../../source/exchange/venues.js';

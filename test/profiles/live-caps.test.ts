@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {capOrders} from '../../source/runtime/live-caps.js';
-import type {ExchangeClient, OrderRequest} from '../../source/exchange/types.js';
+import type {ExchangeClient, OrderRequest} from '../../source/exchange/exchange-client.js';
 
 describe('live caps', () => {
 	it('refuses an order over the per-order cap and stops the run at the per-run cap', async () => {

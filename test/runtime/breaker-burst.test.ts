@@ -7,7 +7,7 @@ import {breakerBurst} from '../../source/faults/breaker-burst.js';
 import {createClientFaultInjector} from '../../source/faults/client-injector.js';
 import type {FaultInjector} from '../../source/faults/injector.js';
 import type {FaultRequest} from '../../source/faults/spec/fault-spec.js';
-import type {ExchangeClient} from '../../source/exchange/types.js';
+import type {ExchangeClient} from '../../source/exchange/exchange-client.js';
 import {validateProfile} from '../../source/profiles/profile-file.js';
 import {buildRuntime} from '../../source/runtime/create.js';
 

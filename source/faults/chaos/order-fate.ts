@@ -5,7 +5,7 @@
  * times each clientOrderId was sent (more than once = placed twice). The chaos runner attributes these
  * to the fault active at the time. Wraps the client; every other method passes through untouched.
  */
-import type {ExchangeClient, Order, OrderRequest} from '../../exchange/types.js';
+import type {ExchangeClient, Order, OrderRequest} from '../../exchange/exchange-client.js';
 import {withTimeout} from '../../util/with-timeout.js';
 
 export interface UnknownFate {

@@ -12,7 +12,7 @@ import type {EngineEvent} from '../../engine/events.js';
 import type {CheckInput} from '../../engine/checks.js';
 import type {ChaosRecord} from '../../engine/fault-records.js';
 import type {PhaseId} from '../../engine/phase-ids.js';
-import type {ExchangeClient} from '../../exchange/types.js';
+import type {ExchangeClient} from '../../exchange/exchange-client.js';
 import type {StreamEvent, StreamWatcher} from '../../exchange/stream-watcher.js';
 import type {FaultInjector} from '../injector.js';
 import type {FaultKind} from '../spec/kinds.js';

@@ -23,7 +23,6 @@ export {
 	type GatewayFaultName,
 } from './gateway-faults.js';
 export type {GatewayActivitySnapshot} from './gateway-activity.js';
-export {GATEWAY_UPSTREAMS} from './venues.js';
 
 export interface GatewayOptions {
 	/** The venue: REST base, market-stream base and WebSocket API URL. */

@@ -4,7 +4,7 @@
  * trade through it, so a soak operation is exactly what the pipeline phase proved.
  */
 import {isTransientError} from '../../exchange/errors.js';
-import type {MarketInfo, Order} from '../../exchange/types.js';
+import type {MarketInfo, Order} from '../../exchange/exchange-client.js';
 import type {PhaseCtx} from '../phase-contract.js';
 import {KillSwitchError, cancelTracked, submitOrder} from './orders.js';
 import type {RiskManager} from './risk.js';

@@ -5,7 +5,7 @@
  * any phase (the engine's `flattenPositions` hook), so it talks to the exchange directly and records
  * its orders in the run's tracker.
  */
-import type {ExchangeClient, Order} from '../../exchange/types.js';
+import type {ExchangeClient, Order} from '../../exchange/exchange-client.js';
 import type {Profile} from '../../profiles/schema.js';
 import {roundAmount} from './sizing.js';
 import type {OrderTracker} from './tracker.js';

@@ -4,7 +4,7 @@
  * cleanup that cancels everything we left open — run from finally blocks, after an abort too.
  */
 import {ExchangeError, isTransientError, toExchangeError} from '../../exchange/errors.js';
-import type {ExchangeClient, Order, OrderRequest} from '../../exchange/types.js';
+import type {ExchangeClient, Order, OrderRequest} from '../../exchange/exchange-client.js';
 import type {Profile} from '../../profiles/schema.js';
 import {within} from '../abort.js';
 import type {PhaseCtx} from '../phase-contract.js';

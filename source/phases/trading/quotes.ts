@@ -1,6 +1,6 @@
 /** The market a phase trades and where it stands now: filters plus the touch from a small book snapshot. */
 import {isTransientError} from '../../exchange/errors.js';
-import type {MarketInfo} from '../../exchange/types.js';
+import type {MarketInfo} from '../../exchange/exchange-client.js';
 import type {PhaseCtx} from '../phase-contract.js';
 
 export interface Quote {

@@ -3,7 +3,7 @@
  * order we mean to succeed is never rejected for rounding — and one we mean to fail breaks exactly
  * one filter.
  */
-import type {MarketInfo} from '../../exchange/types.js';
+import type {MarketInfo} from '../../exchange/exchange-client.js';
 
 function decimals(step: number): number {
 	if (!Number.isFinite(step) || step <= 0) return 8;

@@ -3,7 +3,7 @@
  * reconciliation of that belief against the venue: every local open order must be open there, and
  * every open order there carrying our prefix must be known here.
  */
-import type {ExchangeClient, Order, OrderStatus, Side} from '../../exchange/types.js';
+import type {ExchangeClient, Order, OrderStatus, Side} from '../../exchange/exchange-client.js';
 
 export interface TrackedOrder {
 	clientOrderId: string;

@@ -4,7 +4,7 @@
  * retired) and keeps the last update seen for each of our orders, so a phase can hold every fill and
  * cancel it made against what the stream said.
  */
-import type {ExchangeClient, Order, Unsubscribe} from '../../exchange/types.js';
+import type {ExchangeClient, Order, Unsubscribe} from '../../exchange/exchange-client.js';
 
 export interface StreamedOrder {
 	status: string;

@@ -5,7 +5,7 @@
  */
 import hdr from 'hdr-histogram-js';
 import type {LoadReport, LoadReportEntry} from '../../load/report.js';
-import type {MachineRow} from '../merge/types.js';
+import type {MachineRow} from '../merge/machine-rows.js';
 import {barChart, percentileChart, timeChart, type TimeSeries} from './charts.js';
 import {escapeHtml as e} from './escape.js';
 import {pageStyle} from './style.js';

@@ -6,7 +6,7 @@
 import hdr from 'hdr-histogram-js';
 import {targetsOf, type Report, type ReportResourceSeries} from '../model.js';
 import {passCount, type CheckResult} from '../../engine/checks.js';
-import type {MachineRow} from '../merge/types.js';
+import type {MachineRow} from '../merge/machine-rows.js';
 import {barChart, percentileChart, timeChart, type TimeMark, type TimeSeries} from './charts.js';
 import {chaosMarks, chaosSection} from './chaos.js';
 import {escapeHtml as e} from './escape.js';

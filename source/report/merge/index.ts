@@ -10,7 +10,7 @@ import {writeFileAtomic} from '../json.js';
 import {mergeLoadReports, type MergedLoadReport} from './load-reports.js';
 import {mergeRunReports, type MergedRunReport} from './run-reports.js';
 
-export type {MachineRow} from './types.js';
+export type {MachineRow} from './machine-rows.js';
 export type {MergedLoadReport} from './load-reports.js';
 export type {MergedRunReport, MergeInfo} from './run-reports.js';
 

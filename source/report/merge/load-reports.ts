@@ -9,7 +9,7 @@ import {evaluateThresholds, parseThreshold} from '../../load/thresholds.js';
 import {decodeHistogram, encodeHistogram} from './histogram.js';
 import {loadMachineRows} from './machines.js';
 import type {MergeInfo, Sourced} from './run-reports.js';
-import type {MachineRow} from './types.js';
+import type {MachineRow} from './machine-rows.js';
 
 export type MergedLoadReport = LoadReport & {merged: MergeInfo; machines: MachineRow[]};
 

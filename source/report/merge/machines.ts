@@ -1,7 +1,7 @@
 /** Per-machine rows kept in a merged report (a merged input contributes its own rows). */
 import type {Report} from '../model.js';
 import type {LoadReport} from '../../load/report.js';
-import type {MachineRow} from './types.js';
+import type {MachineRow} from './machine-rows.js';
 
 const hostnameOf = (value: unknown): string | null => {
 	const host = (value as {hostname?: unknown}).hostname;

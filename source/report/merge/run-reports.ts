@@ -11,7 +11,7 @@ import type {BreakerState, ErrorGroup} from '../../engine/snapshot.js';
 import {targetsOf, type Report, type ReportPhase, type ReportStream} from '../model.js';
 import {encodeHistogram, mergeHistograms, percentileMs} from './histogram.js';
 import {failuresDuringFaults, runMachineRows, succeededOperations} from './machines.js';
-import type {MachineRow} from './types.js';
+import type {MachineRow} from './machine-rows.js';
 
 export interface MergeInfo {
 	/** How many input reports; machines may be more when an input was itself merged. */

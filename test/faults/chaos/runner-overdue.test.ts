@@ -12,7 +12,7 @@ import {engineShutdownTarget} from '../../../source/engine/shutdown.js';
 import type {Engine, EngineHooks} from '../../../source/engine/engine.js';
 import type {PhaseContext, PhaseDefinition} from '../../../source/engine/phase-definition.js';
 import type {StreamWatcher} from '../../../source/exchange/stream-watcher.js';
-import type {ExchangeClient} from '../../../source/exchange/types.js';
+import type {ExchangeClient} from '../../../source/exchange/exchange-client.js';
 import type {FaultInjector} from '../../../source/faults/injector.js';
 
 type Ctx = PhaseContext<object, {name: string}>;

@@ -11,7 +11,7 @@ import type {EngineEvent} from '../../../source/engine/events.js';
 import type {CheckInput} from '../../../source/engine/checks.js';
 import type {ChaosRecord} from '../../../source/engine/fault-records.js';
 import type {StreamEvent, StreamWatcher} from '../../../source/exchange/stream-watcher.js';
-import type {ExchangeClient, Order} from '../../../source/exchange/types.js';
+import type {ExchangeClient, Order} from '../../../source/exchange/exchange-client.js';
 import type {FaultInjector} from '../../../source/faults/injector.js';
 import type {FaultRequest} from '../../../source/faults/spec/fault-spec.js';
 

@@ -72,8 +72,8 @@ function expectFits(ui: RenderedConsole, columns: number, rows: number) {
 	for (const line of lines) expect([...line].length, `line too wide: "${line}"`).toBeLessThanOrEqual(columns);
 }
 
-/** Focus moves phases → metrics → errors → streams → resources → sut. */
-const toSut = [keys.tab, keys.tab, keys.tab, keys.tab, keys.tab];
+// Focus order: phases → checks → metrics → errors → streams → resources → sut.
+const toSut = [keys.tab, keys.tab, keys.tab, keys.tab, keys.tab, keys.tab];
 
 function expectSutFigures(frame: string) {
 	expect(frame).toMatch(/● running +pid 4242 +up 3m0?5s/);
@@ -92,7 +92,7 @@ describe('SUT panel in the console', () => {
 		const ui = await show(withSut(null), {columns: 100, rows: 30});
 		expect(ui.frame()).not.toMatch(/\bsut\b/);
 		await ui.press(...toSut);
-		// Five presses cycle phases → … → resources → phases again (sut is skipped).
+		// Six presses cycle phases → checks → … → resources → phases again (sut is skipped).
 		expect(ui.frame()).toMatch(/› phases/);
 		expectFits(ui, 100, 30);
 	});

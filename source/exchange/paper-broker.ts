@@ -14,7 +14,15 @@ import {
 	type Fill as EngineFill,
 } from '../mock/matching/index.js';
 import {ExchangeError, toExchangeError, type ExchangeErrorKind} from './errors.js';
-import type {Balance, ExchangeClient, MarketInfo, MyTrade, Order, OrderRequest, OrderStatus} from './exchange-client.js';
+import type {
+	Balance,
+	ExchangeClient,
+	MarketInfo,
+	MyTrade,
+	Order,
+	OrderRequest,
+	OrderStatus,
+} from './exchange-client.js';
 
 export interface PaperBrokerOptions {
 	/** Starting balances by asset (default 10 000 USDT, 1 BTC, 10 ETH). */

@@ -82,8 +82,7 @@ export async function startLoadSession(config: LoadSessionConfig): Promise<LoadS
 		throw new UsageError('--arrival-rate and --shape cannot be combined (the arrival rate is the load model)');
 	const {scenario} = await loadScenario(config.scenario);
 	const host = config.host ?? scenario.host;
-	if (host === undefined)
-		throw new UsageError(`load: no target: give --host URL or set host in ${config.scenario}`);
+	if (host === undefined) throw new UsageError(`load: no target: give --host URL or set host in ${config.scenario}`);
 	if (!/^https?:\/\/[^/\s]+/.test(host) || !URL.canParse(host))
 		throw new UsageError(`--host: "${host}" is not an http:// or https:// URL`);
 

@@ -3,13 +3,10 @@
  * the dial completes, the dial timer after close(), a reset's probability per request on TLS tunnels,
  * the TLS handshake timeout inside a tunnel, and the proxy's refusal to be an open relay.
  */
-import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {spawn, type ChildProcess} from 'node:child_process';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type {SecureVersion} from 'node:tls';
 import {Agent, request} from 'undici';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
@@ -18,6 +15,7 @@ import {targetAllowlist} from '../../source/net/target-allowlist.js';
 import {authorityOf} from '../../source/exchange/venues.js';
 import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
 import WebSocket from 'ws';
+import {localhostCert} from './helpers.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -190,41 +188,6 @@ describe('fault proxy: not an open relay', () => {
 		expect(authorityOf('not a url')).toBeNull();
 	});
 });
-
-/** A self-signed certificate for localhost, or null when this machine has no openssl. */
-function localhostCert(): {key: Buffer; cert: Buffer} | null {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-tls-'));
-	try {
-		execFileSync(
-			'openssl',
-			[
-				'req',
-				'-x509',
-				'-newkey',
-				'ec',
-				'-pkeyopt',
-				'ec_paramgen_curve:prime256v1',
-				'-nodes',
-				'-days',
-				'1',
-				'-subj',
-				'/CN=localhost',
-				'-addext',
-				'subjectAltName=DNS:localhost',
-				'-keyout',
-				path.join(dir, 'key.pem'),
-				'-out',
-				path.join(dir, 'cert.pem'),
-			],
-			{stdio: 'ignore'},
-		);
-		return {key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))};
-	} catch {
-		return null;
-	} finally {
-		rmSync(dir, {recursive: true, force: true});
-	}
-}
 
 /** A small seeded generator (mulberry32), so a statistical test gives the same draws every run. */
 function seeded(seed: number): () => number {

@@ -1,13 +1,10 @@
 /** A local TLS venue for the gateway's tests: the embedded mock behind a TLS terminator with a self-signed certificate. */
-import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import tls from 'node:tls';
 import {startGateway, type Gateway, type GatewayOptions} from '../../../source/mock/gateway/index.js';
 import type {MockExchange, MockExchangeOptions} from '../../../source/mock/index.js';
 import {startMock} from '../helpers.js';
+import {localhostCert} from '../../net/helpers.js';
 
 export interface TlsVenue {
 	mock: MockExchange;
@@ -20,37 +17,11 @@ export interface TlsVenue {
 	close(): Promise<void>;
 }
 
-/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl as test/net's TLS tests do. */
+/** A self-signed certificate for 127.0.0.1 and localhost (test/net's helper); these tests need openssl. */
 export function selfSigned(): {key: Buffer; cert: Buffer} {
-	const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-gateway-tls-'));
-	try {
-		execFileSync(
-			'openssl',
-			[
-				'req',
-				'-x509',
-				'-newkey',
-				'ec',
-				'-pkeyopt',
-				'ec_paramgen_curve:prime256v1',
-				'-nodes',
-				'-days',
-				'1',
-				'-subj',
-				'/CN=localhost',
-				'-addext',
-				'subjectAltName=DNS:localhost,IP:127.0.0.1',
-				'-keyout',
-				path.join(dir, 'key.pem'),
-				'-out',
-				path.join(dir, 'cert.pem'),
-			],
-			{stdio: 'ignore'},
-		);
-		return {key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem'))};
-	} finally {
-		rmSync(dir, {recursive: true, force: true});
-	}
+	const made = localhostCert();
+	if (!made) throw new Error('openssl is needed to make the TLS venue a certificate');
+	return made;
 }
 
 export async function startTlsVenue(options: MockExchangeOptions = {}): Promise<TlsVenue> {

@@ -3,21 +3,19 @@
  * download): checks the rendered DOM, that nothing was fetched, that the console stayed clean, and keeps
  * a screenshot. Skipped with a message when Chromium is absent outside CI; in CI its absence fails.
  */
-import {existsSync} from 'node:fs';
 import {mkdir, rm} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {chromium, type Browser} from 'playwright-core';
+import type {Browser} from 'playwright-core';
 import {writeHtmlReport} from '../../../source/report/html/index.js';
 import {Journal} from '../../../source/report/journal.js';
-import {buildFixtureReport, chaosRecords} from './helpers.js';
+import {buildFixtureReport, chaosRecords, chromiumPath, haveChromium, launchChromium} from './helpers.js';
 import {mergeReports} from '../../../source/report/merge/index.js';
 import {loadReport} from '../merge/helpers.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
+const executablePath = chromiumPath;
 const inCi = Boolean(process.env.CI);
 if (!haveChromium && !inCi)
 	console.warn(
@@ -29,21 +27,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html in headless Chromium', () =
 	const outDir = path.join(process.env.DRYDOCK_TEST_OUTPUT ?? os.tmpdir(), 'drydock-report-html');
 
 	beforeAll(async () => {
-		if (!haveChromium)
-			throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
-		browser = await chromium.launch({
-			executablePath,
-			headless: true,
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-		});
+		browser = await launchChromium();
 	}, 30_000);
 
 	afterAll(async () => {

@@ -2,6 +2,8 @@
  * Builds real report.json objects through the engine's own store and report builder (no hand-written
  * report literals), with a clock the test controls.
  */
+import {existsSync} from 'node:fs';
+import type {Browser} from 'playwright-core';
 import {EngineStore} from '../../../source/engine/store.js';
 import {LatencyRecorder} from '../../../source/engine/latency.js';
 import {buildReport} from '../../../source/report/build.js';
@@ -436,4 +438,28 @@ export function buildSutFixtureReport(overrides: Partial<SutReport> = {}): Repor
 		sut: sutReport(start, overrides),
 		phases: base.phases.map(p => (p.id === 'soak' ? {...p, status: 'fail', checks: [...p.checks, ...sutChecks]} : p)),
 	};
+}
+
+/** Debian's Chromium (or CHROMIUM_PATH), for the tests that load report.html in a real browser. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const haveChromium = existsSync(chromiumPath);
+
+/** Headless Chromium as this machine allows it: no sandbox as root, and nothing dialled out at start. */
+export async function launchChromium(): Promise<Browser> {
+	if (!haveChromium)
+		throw new Error(`CI has no Chromium at ${chromiumPath}: .ci/run needs "apt-get install -y chromium"`);
+	const {chromium} = await import('playwright-core');
+	return chromium.launch({
+		executablePath: chromiumPath,
+		headless: true,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync',
+		],
+	});
 }

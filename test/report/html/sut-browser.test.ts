@@ -3,18 +3,16 @@
  * playwright-core, as browser.test.ts): the section, its checks and charts render offline, fit the page,
  * and the console stays clean. Skipped with a message when Chromium is absent outside CI.
  */
-import {existsSync} from 'node:fs';
 import {mkdir} from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {chromium, type Browser} from 'playwright-core';
+import type {Browser} from 'playwright-core';
 import {writeHtmlReport} from '../../../source/report/html/index.js';
-import {buildSutFixtureReport} from './helpers.js';
+import {buildSutFixtureReport, chromiumPath, haveChromium, launchChromium} from './helpers.js';
 
-const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveChromium = existsSync(executablePath);
+const executablePath = chromiumPath;
 const inCi = Boolean(process.env.CI);
 if (!haveChromium && !inCi)
 	console.warn(
@@ -26,21 +24,7 @@ describe.skipIf(!haveChromium && !inCi)('report.html SUT section in headless Chr
 	const outDir = path.join(process.env.DRYDOCK_TEST_OUTPUT ?? os.tmpdir(), 'drydock-report-html');
 
 	beforeAll(async () => {
-		if (!haveChromium)
-			throw new Error(`CI has no Chromium at ${executablePath}: .ci/run needs "apt-get install -y chromium"`);
-		browser = await chromium.launch({
-			executablePath,
-			headless: true,
-			args: [
-				'--no-sandbox',
-				'--disable-gpu',
-				'--disable-quic',
-				'--no-first-run',
-				'--disable-background-networking',
-				'--disable-component-update',
-				'--disable-sync',
-			],
-		});
+		browser = await launchChromium();
 	}, 30_000);
 
 	afterAll(async () => {

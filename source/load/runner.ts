@@ -361,20 +361,26 @@ export class LoadRunner implements LoadStore {
 		this.previousTotal.reset();
 		this.previousTotal.add(total.histogram);
 		const count = interval.totalCount;
-		const last = second - 1;
-		const point: LoadSeriesPoint = {
-			second: last,
-			rps: total.requestsInSecond(last),
-			failuresPerSecond: total.failuresInSecond(last),
-			p50Ms: count ? interval.getValueAtPercentile(50) / 1000 : 0,
-			p95Ms: count ? interval.getValueAtPercentile(95) / 1000 : 0,
-			p99Ms: count ? interval.getValueAtPercentile(99) / 1000 : 0,
-			users: this.active.length,
-		};
-		this.series.push(point);
-		if (this.series.length > SERIES_LENGTH) this.series.shift();
-		this.timeline.push(point);
-		if (this.mode === 'shape') this.recordStep(last, interval, point);
+		// A late timer (a busy machine) can close several seconds at once: each gets its own point so the
+		// timeline has no holes; the interval's percentiles (one histogram for them all) go to each.
+		const empty = newHistogram();
+		for (let closed = this.lastSecondSampled + 1; closed <= second; closed++) {
+			const last = closed - 1;
+			const point: LoadSeriesPoint = {
+				second: last,
+				rps: total.requestsInSecond(last),
+				failuresPerSecond: total.failuresInSecond(last),
+				p50Ms: count ? interval.getValueAtPercentile(50) / 1000 : 0,
+				p95Ms: count ? interval.getValueAtPercentile(95) / 1000 : 0,
+				p99Ms: count ? interval.getValueAtPercentile(99) / 1000 : 0,
+				users: this.active.length,
+			};
+			this.series.push(point);
+			if (this.series.length > SERIES_LENGTH) this.series.shift();
+			this.timeline.push(point);
+			// The interval's samples are added to the step once, with the last second it covers.
+			if (this.mode === 'shape') this.recordStep(last, closed === second ? interval : empty, point);
+		}
 		this.lastSecondSampled = second;
 		if (this.secondListeners.size > 0) {
 			const tick: SecondTick = {

@@ -166,3 +166,29 @@ describe('LoadRunner against a loopback server', () => {
 		expect(result.snapshot.series.length).toBeGreaterThan(0);
 	});
 });
+
+describe('LoadRunner timeline on a stalled event loop', () => {
+	it('keeps one point per second, from second 0, when a timer tick comes seconds late', async () => {
+		let stalled = false;
+		const scenario: Scenario = {
+			tasks: [
+				{
+					name: 'stall once',
+					run: async user => {
+						await user.get('/a');
+						if (stalled) return;
+						stalled = true;
+						// Blocks the event loop past two whole seconds, as a starved machine would.
+						const until = Date.now() + 2300;
+						while (Date.now() < until);
+					},
+				},
+			],
+		};
+		const runner = new LoadRunner({scenario, host: server.url, users: 1, spawnRate: Infinity, runTimeMs: 3500});
+		const result = await runner.run();
+		const seconds = result.timeline!.map(p => p.second);
+		expect(seconds.length).toBeGreaterThanOrEqual(3);
+		expect(seconds).toEqual(seconds.map((_, i) => i));
+	});
+});

@@ -17,6 +17,8 @@ const CCXT = pkg('ccxt');
 const UI_FRAMEWORKS = pkg('react', 'ink', 'ink-[^/]+');
 /** The pure fault vocabulary (what a fault is, where it can be injected): a leaf the mock may share. */
 const FAULT_SPEC = '^source/faults/spec(/|[^/]*\\.ts$)';
+/** The recording file format (what a recording holds, how it is read and written): a leaf the mock's replay shares. */
+const RECORDING_FORMAT = '^source/recording/format/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -63,9 +65,9 @@ module.exports = {
 			severity: 'error',
 			comment:
 				'The embedded exchange is a separate server: it imports only itself and pure leaves ' +
-				'(source/util, the fault vocabulary in source/faults/spec).',
+				'(source/util, the fault vocabulary in source/faults/spec, the recording format it replays).',
 			from: {path: layer('mock')},
-			to: {path: '^source/', pathNot: [layer('mock', 'util'), FAULT_SPEC]},
+			to: {path: '^source/', pathNot: [layer('mock', 'util'), FAULT_SPEC, RECORDING_FORMAT]},
 		},
 		{
 			name: 'mock-reached-over-the-wire',
@@ -89,6 +91,13 @@ module.exports = {
 			comment: 'The fault vocabulary is shared by mock, proxy, phases and profiles, so it may depend on none of them.',
 			from: {path: FAULT_SPEC},
 			to: {path: '^source/', pathNot: ['^source/faults/spec/', layer('util')]},
+		},
+		{
+			name: 'recording-format-is-a-leaf',
+			severity: 'error',
+			comment: 'The recording format is read by the mock (replay) and written by the recorder, so it depends on neither.',
+			from: {path: RECORDING_FORMAT},
+			to: {path: '^source/', pathNot: [RECORDING_FORMAT, layer('util')]},
 		},
 		{
 			name: 'report-monitor-below-engine',

@@ -53,6 +53,7 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
 				'matching-engine-only-for-paper-broker: source/phases/orders.ts → source/mock/matching/book.ts',
 				'mock-reached-over-the-wire: source/phases/orders.ts → source/mock/server.ts',
 				'no-circular: source/engine/run.ts → source/ui/panel.ts',
+				'recording-format-is-a-leaf: source/recording/format/file.ts → source/ui/panel.ts',
 			].sort(),
 		);
 	});

@@ -95,7 +95,8 @@ module.exports = {
 		{
 			name: 'recording-format-is-a-leaf',
 			severity: 'error',
-			comment: 'The recording format is read by the mock (replay) and written by the recorder, so it depends on neither.',
+			comment:
+				'The recording format is read by the mock (replay) and written by the recorder, so it depends on neither.',
 			from: {path: RECORDING_FORMAT},
 			to: {path: '^source/', pathNot: [RECORDING_FORMAT, layer('util')]},
 		},

@@ -3,13 +3,9 @@
  * WebSocket upgrades, and each fault as a client sees it (latency measured, ECONNRESET, its own timeout
  * firing, a stall and its release, a drop), plus bounded memory under a reader that does not read.
  */
-import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync} from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import WebSocket, {WebSocketServer} from 'ws';
 import {startFaultProxy, type FaultProxy} from '../../source/net/fault-proxy.js';
@@ -17,6 +13,7 @@ import {parseProxyFault} from '../../source/faults/spec/proxy-spec.js';
 import {createTunnelAgent, createTunnelConnector} from '../../source/net/tunnel-agent.js';
 import {Agent, request} from 'undici';
 import {rawText} from '../../source/mock/ws/raw-text.js';
+import {localhostCert} from './helpers.js';
 
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
@@ -247,36 +244,11 @@ describe('fault proxy: forwarding', () => {
 	});
 
 	it('wss:// through the tunnel agent: TLS end to end, the proxy only sees a tunnel to a stream host', async () => {
-		const dir = mkdtempSync(path.join(os.tmpdir(), 'drydock-tls-'));
-		try {
-			execFileSync(
-				'openssl',
-				[
-					'req',
-					'-x509',
-					'-newkey',
-					'ec',
-					'-pkeyopt',
-					'ec_paramgen_curve:prime256v1',
-					'-nodes',
-					'-days',
-					'1',
-					'-subj',
-					'/CN=localhost',
-					'-addext',
-					'subjectAltName=DNS:localhost',
-					'-keyout',
-					path.join(dir, 'key.pem'),
-					'-out',
-					path.join(dir, 'cert.pem'),
-				],
-				{stdio: 'ignore'},
-			);
-		} catch {
-			return; // no openssl on this machine: nothing to test TLS with
-		}
-		const cert = readFileSync(path.join(dir, 'cert.pem'));
-		const server = https.createServer({key: readFileSync(path.join(dir, 'key.pem')), cert});
+		const tls = localhostCert();
+		// openssl makes the throwaway certificate; without it this test cannot prove anything, so it fails.
+		expect(tls, 'openssl is needed to make a certificate').not.toBeNull();
+		const {key, cert} = tls!;
+		const server = https.createServer({key, cert});
 		const secure = new WebSocketServer({server});
 		secure.on('connection', socket => socket.send('over tls'));
 		const port = await listen(server);

@@ -73,7 +73,8 @@ describe('recording file', () => {
 		for (let i = 0; i < 300; i++) writer.write(frame(i));
 		writer.close();
 		const bytes = readFileSync(path);
-		bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+		const middle = Math.floor(bytes.length / 2);
+		bytes[middle] = bytes[middle]! ^ 0xff;
 		writeFileSync(path, bytes);
 		const reader = new RecordingReader(path);
 		const events = [...reader.events()];

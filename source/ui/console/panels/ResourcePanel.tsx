@@ -3,9 +3,9 @@ import {memo} from 'react';
 import {Box, Text} from 'ink';
 import type {ResourceLimits, ResourceView} from '../../../engine/snapshot.js';
 import {useUiEnvironment} from '../../environment.js';
-import {gauge, sparkline} from '../../charts.js';
 import {formatMb, formatMs} from '../../format.js';
 import {Line} from '../../components/Line.js';
+import {GaugeLine} from '../../components/GaugeLine.js';
 import type {Glyphs} from '../../glyphs.js';
 
 interface ResourcePanelProps {
@@ -14,35 +14,6 @@ interface ResourcePanelProps {
 	limits: ResourceLimits;
 	width: number;
 	height: number;
-}
-
-function gaugeLine(
-	label: string,
-	value: number | null,
-	limit: number | null,
-	valueText: string,
-	history: readonly number[],
-	width: number,
-	g: Glyphs,
-	trend = false,
-) {
-	const sparkWidth = width >= 40 ? Math.min(16, Math.floor(width / 4)) : 0;
-	const valueWidth = 8;
-	const barWidth = Math.max(4, width - 5 - valueWidth - (sparkWidth > 0 ? sparkWidth + 1 : 0));
-	const {bar, over} = gauge(value, limit, barWidth, g);
-	return (
-		<Line
-			width={width}
-			segments={[
-				{text: label.padEnd(5), dim: true},
-				{text: bar, color: over ? 'red' : 'green'},
-				{text: valueText.padStart(valueWidth), color: over ? 'red' : undefined, bold: over},
-				sparkWidth > 0
-					? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'}
-					: null,
-			]}
-		/>
-	);
 }
 
 function ProcessBlock({
@@ -71,16 +42,25 @@ function ProcessBlock({
 					{text: `limit ${limits.eventLoopLagMs}ms`, dim: true},
 				]}
 			/>
-			{gaugeLine(
-				'CPU',
-				view.cpuPercent,
-				limits.cpuPercent,
-				view.cpuPercent === null ? '—' : `${view.cpuPercent.toFixed(1)}%`,
-				view.cpuHistory,
-				width,
-				g,
-			)}
-			{gaugeLine('RSS', view.rssMb, limits.rssMb, formatMb(view.rssMb), view.rssHistory, width, g, true)}
+			<GaugeLine
+				label="CPU"
+				value={view.cpuPercent}
+				limit={limits.cpuPercent}
+				valueText={view.cpuPercent === null ? '—' : `${view.cpuPercent.toFixed(1)}%`}
+				history={view.cpuHistory}
+				width={width}
+				g={g}
+			/>
+			<GaugeLine
+				label="RSS"
+				value={view.rssMb}
+				limit={limits.rssMb}
+				valueText={formatMb(view.rssMb)}
+				history={view.rssHistory}
+				width={width}
+				g={g}
+				trend
+			/>
 		</Box>
 	);
 }

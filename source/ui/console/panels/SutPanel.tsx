@@ -8,9 +8,9 @@ import {Box, Text} from 'ink';
 import type {ResourceView} from '../../../engine/snapshot.js';
 import type {SutState, SutView} from '../../../engine/sut-view.js';
 import {useUiEnvironment} from '../../environment.js';
-import {gauge, sparkline} from '../../charts.js';
 import {formatCount, formatElapsed, formatMb, formatMs, formatPercent} from '../../format.js';
 import {Line, type SegmentInput} from '../../components/Line.js';
+import {GaugeLine} from '../../components/GaugeLine.js';
 import type {Glyphs} from '../../glyphs.js';
 
 export interface SutLimits {
@@ -67,44 +67,6 @@ interface SutPanelProps {
 	height: number;
 	/** Snapshot time, for the ban countdown. */
 	now: number;
-}
-
-function GaugeLine({
-	label,
-	value,
-	limit,
-	valueText,
-	history,
-	width,
-	g,
-	trend,
-}: {
-	label: string;
-	value: number | null;
-	limit: number;
-	valueText: string;
-	history: readonly number[];
-	width: number;
-	g: Glyphs;
-	trend: boolean;
-}) {
-	const sparkWidth = width >= 40 ? Math.min(16, Math.floor(width / 4)) : 0;
-	const valueWidth = 8;
-	const barWidth = Math.max(4, width - 5 - valueWidth - (sparkWidth > 0 ? sparkWidth + 1 : 0));
-	const {bar, over} = gauge(value, limit, barWidth, g);
-	return (
-		<Line
-			width={width}
-			segments={[
-				{text: label.padEnd(5), dim: true},
-				{text: bar, color: over ? 'red' : 'green'},
-				{text: valueText.padStart(valueWidth), color: over ? 'red' : undefined, bold: over},
-				sparkWidth > 0
-					? {text: ` ${sparkline(history, sparkWidth, g, trend ? {min: 'auto'} : {})}`, color: 'cyan'}
-					: null,
-			]}
-		/>
-	);
 }
 
 function stateSegments(sut: SutView, g: Glyphs): SegmentInput[] {
@@ -204,7 +166,6 @@ function SutPanelView({sut, limits, self = null, width, height, now}: SutPanelPr
 			history={sut.cpuHistory}
 			width={width}
 			g={g}
-			trend={false}
 		/>,
 		<GaugeLine
 			key="rss"

@@ -8,13 +8,10 @@
 //
 //   npm run build && node bench/soak-memory.bench.js                       # 2 h at 120 operations/s
 //   MEMORY_DURATION=20m MEMORY_RATE=120 MEMORY_FAULT_EVERY=2m node bench/soak-memory.bench.js
-import {spawn} from 'node:child_process';
 import {mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
+import {startNode, startSoakMock} from './soak-processes.js';
 
 function seconds(name, fallback) {
 	const text = process.env[name] ?? fallback;
@@ -32,17 +29,6 @@ const faultEvery = seconds('MEMORY_FAULT_EVERY', '5m');
 const warmup = Math.min(600, Math.max(30, duration / 12));
 const sampleEvery = duration >= 1800 ? 15 : 5;
 const budgetMbPerHour = 5;
-
-function start(args) {
-	const child = spawn(process.execPath, args, {cwd: root, stdio: ['ignore', 'pipe', 'pipe']});
-	let tail = '';
-	const keep = chunk => {
-		tail = (tail + chunk).slice(-20_000);
-	};
-	child.stdout.on('data', keep);
-	child.stderr.on('data', keep);
-	return {child, tail: () => tail, exit: new Promise(resolve => child.on('exit', code => resolve(code)))};
-}
 
 function rssMb(pid) {
 	return readFile(`/proc/${pid}/status`, 'utf8').then(
@@ -83,20 +69,7 @@ const timeline = [];
 for (let at = 60, i = 0; at < duration - 60; at += faultEvery, i++)
 	timeline.push({at: `${Math.round(at)}s`, ...kinds[i % kinds.length]});
 
-const mock = start(['bench/soak-mock.js']);
-const urls = await new Promise((resolve, reject) => {
-	const timer = setInterval(() => {
-		const line = mock
-			.tail()
-			.split('\n')
-			.find(l => l.startsWith('{'));
-		if (line) {
-			clearInterval(timer);
-			resolve(JSON.parse(line));
-		}
-	}, 50);
-	mock.exit.then(code => reject(new Error(`mock exited ${code}: ${mock.tail()}`)));
-});
+const {mock, urls} = await startSoakMock();
 
 const dir = await mkdtemp(path.join(tmpdir(), 'drydock-memory-bench-'));
 const profile = path.join(dir, 'memory-profile.json');
@@ -126,7 +99,7 @@ console.log(
 	`memory soak bench: drydock run --phases soak, ${rate} operations/s for ${duration} s (warm-up ${warmup} s), ${timeline.length} faults (one every ${faultEvery} s), RSS sampled every ${sampleEvery} s; mock at ${urls.rest} (pid ${urls.pid}); reports in ${dir}`,
 );
 const started = Date.now();
-const run = start([
+const run = startNode([
 	'bin/drydock.js',
 	'run',
 	'--phases',
@@ -217,5 +190,5 @@ const met = whole !== null && whole <= budgetMbPerHour && second !== null && sec
 console.log(
 	`  → RSS slope ${met ? 'within' : 'NOT within'} the budget (≤ ${budgetMbPerHour} MB/h, whole run after warm-up and its second half)`,
 );
-if (code !== 0) console.log(run.tail().split('\n').slice(-40).join('\n'));
+if (code !== 0) console.log(run.output().split('\n').slice(-40).join('\n'));
 process.exit(met && code === 0 ? 0 : 1);

@@ -3,39 +3,16 @@
 //
 //   npm run build && node bench/soak.bench.js            # 200 operations/s for 60 s
 //   SOAK_RATE=200 SOAK_SECONDS=300 node bench/soak.bench.js
-import {spawn} from 'node:child_process';
 import {mkdtemp, readFile, readdir, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {startNode, startSoakMock} from './soak-processes.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const rate = Number(process.env.SOAK_RATE ?? 200);
 const seconds = Number(process.env.SOAK_SECONDS ?? 60);
 const warmupSeconds = Math.min(30, Math.max(5, Math.round(seconds / 6)));
 
-function start(args, options = {}) {
-	const child = spawn(process.execPath, args, {cwd: root, stdio: ['ignore', 'pipe', 'pipe'], ...options});
-	let out = '';
-	child.stdout.on('data', chunk => (out += chunk));
-	child.stderr.on('data', chunk => (out += chunk));
-	return {child, out: () => out, exit: new Promise(resolve => child.on('exit', code => resolve(code)))};
-}
-
-const mock = start(['bench/soak-mock.js']);
-const urls = await new Promise((resolve, reject) => {
-	const timer = setInterval(() => {
-		const line = mock
-			.out()
-			.split('\n')
-			.find(l => l.startsWith('{'));
-		if (line) {
-			clearInterval(timer);
-			resolve(JSON.parse(line));
-		}
-	}, 50);
-	mock.exit.then(code => reject(new Error(`mock exited ${code}: ${mock.out()}`)));
-});
+const {mock, urls} = await startSoakMock();
 
 const dir = await mkdtemp(path.join(tmpdir(), 'drydock-soak-bench-'));
 const profile = path.join(dir, 'bench-profile.json');
@@ -62,7 +39,7 @@ console.log(
 	`soak bench: ${rate} operations/s for ${seconds}s (warm-up ${warmupSeconds}s) against the mock at ${urls.rest} (pid ${urls.pid})`,
 );
 const started = Date.now();
-const run = start([
+const run = startNode([
 	'bin/drydock.js',
 	'run',
 	'--phases',
@@ -85,7 +62,7 @@ mock.child.kill('SIGTERM');
 await mock.exit;
 const runDir = (await readdir(dir, {withFileTypes: true})).find(d => d.isDirectory());
 if (!runDir) {
-	console.error(run.out());
+	console.error(run.output());
 	process.exit(1);
 }
 const report = JSON.parse(await readFile(path.join(dir, runDir.name, 'report.json'), 'utf8'));
@@ -118,4 +95,4 @@ for (const [k, v] of rows) console.log(`  ${k.padEnd(40)} ${v}`);
 if (cpuMsPerOp !== null)
 	console.log(`  → at 1 operation/s that is ${(cpuMsPerOp / 10).toFixed(2)} % of one core (budget ≤ 5 %)`);
 console.log(`  report: ${path.join(dir, runDir.name, 'report.json')}`);
-if (code !== 0) console.log(run.out().split('\n').slice(-40).join('\n'));
+if (code !== 0) console.log(run.output().split('\n').slice(-40).join('\n'));

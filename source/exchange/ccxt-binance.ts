@@ -397,8 +397,10 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 		},
 	});
 	if (target.environment === 'testnet') exchange.setSandboxMode(true);
-	if (target.environment === 'mock') {
-		if (!target.restUrl || !target.wsUrl) throw new Error('the mock environment needs restUrl and wsUrl');
+	// A real venue's bases may be given too (a profile's `urls`: a local TLS venue in tests).
+	if (target.environment === 'mock' || target.restUrl !== undefined) {
+		if (!target.restUrl || !target.wsUrl)
+			throw new Error(`the ${target.environment} environment needs restUrl and wsUrl`);
 		const restBase = trimSuffix(trimSuffix(target.restUrl, '/api/v3'), '/');
 		const wsBase = trimSuffix(trimSuffix(target.wsUrl, '/ws'), '/');
 		const api = exchange.urls['api'] as Record<string, unknown>;
@@ -412,7 +414,7 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 		ws['spot'] = wsBase + '/ws';
 		ws['margin'] = wsBase + '/ws';
 		const wsApi = ws['ws-api'] as Record<string, string>;
-		wsApi['spot'] = wsBase + '/ws-api/v3';
+		wsApi['spot'] = target.wsApiUrl ?? wsBase + '/ws-api/v3';
 		exchange.drydockRestBase = restBase;
 		// ccxt refuses plain ws:// until its http agent is loaded.
 		await exchange.loadHttpProxyAgent();

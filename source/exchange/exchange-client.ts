@@ -12,10 +12,12 @@ export type Environment = 'mock' | 'testnet' | 'mainnet';
 /** Where and how to connect; the profile loader maps a profile onto this. */
 export interface ExchangeTarget {
 	environment: Environment;
-	/** REST base, e.g. `http://127.0.0.1:PORT` (a trailing `/api/v3` is accepted). Required for `mock`; ignored otherwise. */
+	/** REST base, e.g. `http://127.0.0.1:PORT` (a trailing `/api/v3` is accepted). Required for `mock`; on testnet/mainnet it replaces the venue's own (with wsUrl). */
 	restUrl?: string;
-	/** WebSocket base, e.g. `ws://127.0.0.1:PORT` (a trailing `/ws` is accepted). Required for `mock`; ignored otherwise. */
+	/** WebSocket base, e.g. `ws://127.0.0.1:PORT` (a trailing `/ws` is accepted). Required for `mock`; on testnet/mainnet it replaces the venue's own (with wsUrl). */
 	wsUrl?: string;
+	/** The WebSocket API URL when it is not `{wsUrl}/ws-api/v3`. */
+	wsApiUrl?: string;
 	apiKey?: string;
 	secret?: string;
 	/** ccxt's client-side throttle (spaces calls by their weight; it never reads the venue's headers). */

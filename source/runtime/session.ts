@@ -19,6 +19,7 @@ import type {PhaseServices} from '../phases/index.js';
 import {normalizeTimeline, type ChaosEntry} from '../faults/chaos/schema.js';
 import {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {ChaosRunner} from '../faults/chaos/runner.js';
+import {createGatewayFaultInjector} from '../faults/gateway-injector.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
 import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
 import {UsageError} from '../util/usage-error.js';
@@ -214,11 +215,16 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 						emit: event => engine.emit(event),
 						addPhaseFinalizer: finalizer => engine.addPhaseFinalizer(finalizer),
 						soakStartedAt: () => engine.store.soakStartedAt,
+						...(sut ? {soakClock: () => sut?.whenReady() ?? null} : {}),
 						carriedOver: () => engine.store.chaos,
 						addFaultLifter: lift => engine.addFaultLifter(lift),
 					},
 					timeline,
-					faults: runtime.services.faults,
+					// On a real venue the SUT's chaos goes to its gateway (5xx, 429, resets, drops of its connections).
+					faults:
+						sut?.observed === 'gateway'
+							? createGatewayFaultInjector(sut.adminUrl, runtime.services.faults)
+							: runtime.services.faults,
 					exchange: runtime.exchange,
 					fates: orderFates ?? null,
 					symbol: (profile.symbols[0] ?? 'BTC/USDT').replace('/', ''),

@@ -123,6 +123,11 @@ export class SutSession implements SutSoakHost {
 		return this.options.spec.command;
 	}
 
+	/** The venue's admin base: the mock's, or the gateway's (faults, activity, drop). */
+	get adminUrl(): string {
+		return this.options.adminUrl;
+	}
+
 	/** Where the venue-side observations come from. */
 	get observed(): 'mock' | 'gateway' {
 		return this.options.gateway ? 'gateway' : 'mock';

@@ -69,12 +69,28 @@ interface Run {
 	out: string;
 	report: {
 		phases: {checks: {id: string; verdict: string; reason?: string | null}[]}[];
-		sut?: {observed?: string; orphans: {open_orders: number | null} | null; venue: {requests: number} | null};
+		sut?: {
+			observed?: string;
+			orphans: {open_orders: number | null} | null;
+			venue: {requests: number; drops: {kind: string; pending: boolean}[]} | null;
+		};
 	};
 	check: (id: string) => {verdict: string; reason?: string | null} | undefined;
 }
 
-async function soak(name: string, sut: string, extra: string[] = [], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+function chaosFile(name: string, text: string): string {
+	const file = path.join(work, name);
+	writeFileSync(file, text);
+	return file;
+}
+
+async function soak(
+	name: string,
+	sut: string,
+	extra: string[] = [],
+	extraEnv: NodeJS.ProcessEnv = {},
+	seconds = 8,
+): Promise<Run> {
 	const reportDir = path.join(work, name);
 	const run = drydock(
 		[
@@ -86,7 +102,7 @@ async function soak(name: string, sut: string, extra: string[] = [], extraEnv: N
 			'--phases',
 			'soak',
 			'--duration',
-			'8s',
+			`${seconds}s`,
 			'--headless',
 			'--report-dir',
 			reportDir,
@@ -104,8 +120,14 @@ async function soak(name: string, sut: string, extra: string[] = [], extraEnv: N
 }
 
 describe.concurrent('drydock run --sut on testnet (the mock behind TLS as the venue, through the gateway)', () => {
-	it('the good Python bot passes, observed through the gateway; balances are info, never a pass', async () => {
-		const r = await soak('good', python, [], (await sutAccount('good')).env);
+	it('the good Python bot passes a drop chaos put on the gateway, observed through it; balances are info, never a pass', async () => {
+		// Times count from the SUT's readiness; a roomy budget (drydock's own streams' recovery is judged too).
+		const chaos = chaosFile('drop.yaml', '- {at: 2s, fault: drop-websockets, recoveryBudget: 15s}\n');
+		const r = await soak('good', python, ['--chaos', chaos], (await sutAccount('good')).env);
+		expect(r.check('sut-resubscribe')?.verdict, r.out).toBe('pass');
+		expect(r.report.sut?.venue?.drops).toMatchObject([{kind: 'drop-websockets', pending: false}]);
+		// drydock's own streams were watched in the SUT soak too.
+		expect(r.check('stream-backfill')?.verdict, r.out).toBe('pass');
 		for (const id of [
 			'sut-alive',
 			'sut-orphans',
@@ -135,6 +157,15 @@ describe.concurrent('drydock run --sut on testnet (the mock behind TLS as the ve
 		};
 		expect(open.orders.length).toBe(r.report.sut?.orphans?.open_orders);
 		await adminCall(venue.mock, 'POST', `/clients/${account.id}/cancel-all`);
+	}, 120_000);
+
+	it('the bot that never resubscribes fails sut-resubscribe after the gateway cut its stream (exit 1)', async () => {
+		const chaos = chaosFile('strict-drop.yaml', '- {at: 2s, fault: drop-websockets}\n');
+		const account = await sutAccount('no-resubscribe');
+		const r = await soak('no-resubscribe', `${python} --fault no-resubscribe`, ['--chaos', chaos], account.env, 11);
+		expect(r.check('sut-resubscribe')?.verdict, r.out).toBe('fail');
+		expect(r.check('sut-resubscribe')?.reason).toMatch(/never/);
+		expect(r.code).toBe(1);
 	}, 120_000);
 
 	it('without the SUT’s key: exit 2 naming the variables', async () => {

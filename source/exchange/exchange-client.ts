@@ -12,12 +12,15 @@ export type Environment = 'mock' | 'testnet' | 'mainnet';
 /** Where and how to connect; the profile loader maps a profile onto this. */
 export interface ExchangeTarget {
 	environment: Environment;
-	/** REST base, e.g. `http://127.0.0.1:PORT` (a trailing `/api/v3` is accepted). Required for `mock`; on testnet/mainnet it replaces the venue's own (with wsUrl). */
+	/** REST base, e.g. `http://127.0.0.1:PORT` (a trailing `/api/v3` is accepted). Required for `mock`; ignored otherwise. */
 	restUrl?: string;
-	/** WebSocket base, e.g. `ws://127.0.0.1:PORT` (a trailing `/ws` is accepted). Required for `mock`; on testnet/mainnet it replaces the venue's own (with wsUrl). */
+	/** WebSocket base, e.g. `ws://127.0.0.1:PORT` (a trailing `/ws` is accepted). Required for `mock`; ignored otherwise. */
 	wsUrl?: string;
-	/** The WebSocket API URL when it is not `{wsUrl}/ws-api/v3`. */
-	wsApiUrl?: string;
+	/**
+	 * testnet/mainnet only: the venue's own bases replaced on purpose (a profile's `urls`, e.g. a local TLS
+	 * venue in tests). restUrl/wsUrl alone never move a real venue's client (a mock URL given by mistake).
+	 */
+	venueUrls?: {rest: string; ws: string; wsApi: string};
 	apiKey?: string;
 	secret?: string;
 	/** ccxt's client-side throttle (spaces calls by their weight; it never reads the venue's headers). */

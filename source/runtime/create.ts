@@ -137,10 +137,10 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		const exchangeModule = await import('../exchange/index.js');
 		const target: ExchangeTarget = {
 			environment: profile.environment,
-			...(profile.environment === 'mock' || profile.urls?.rest !== undefined
-				? {restUrl: endpoints.rest, wsUrl: endpoints.ws}
+			...(profile.environment === 'mock' ? {restUrl: endpoints.rest, wsUrl: endpoints.ws} : {}),
+			...(profile.environment !== 'mock' && profile.urls?.rest !== undefined
+				? {venueUrls: venueBasesFor({...profile, environment: profile.environment})}
 				: {}),
-			...(profile.environment !== 'mock' && profile.urls?.wsApi !== undefined ? {wsApiUrl: profile.urls.wsApi} : {}),
 			...(credentials.apiKey ? {apiKey: credentials.apiKey} : {}),
 			...(credentials.secret ? {secret: credentials.secret} : {}),
 			enableRateLimit: profile.rateLimit.enableRateLimit,

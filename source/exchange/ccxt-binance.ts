@@ -397,10 +397,14 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 		},
 	});
 	if (target.environment === 'testnet') exchange.setSandboxMode(true);
-	if (target.environment === 'mock') {
-		if (!target.restUrl || !target.wsUrl) throw new Error('the mock environment needs restUrl and wsUrl');
-		const restBase = trimSuffix(trimSuffix(target.restUrl, '/api/v3'), '/');
-		const wsBase = trimSuffix(trimSuffix(target.wsUrl, '/ws'), '/');
+	// A real venue's bases replaced on purpose (a profile's `urls`: a local TLS venue in tests) are set as the mock's are.
+	const moved = target.environment === 'mock' ? undefined : target.venueUrls;
+	if (target.environment === 'mock' || moved) {
+		const restUrl = moved?.rest ?? target.restUrl;
+		const wsUrl = moved?.ws ?? target.wsUrl;
+		if (!restUrl || !wsUrl) throw new Error('the mock environment needs restUrl and wsUrl');
+		const restBase = trimSuffix(trimSuffix(restUrl, '/api/v3'), '/');
+		const wsBase = trimSuffix(trimSuffix(wsUrl, '/ws'), '/');
 		const api = exchange.urls['api'] as Record<string, unknown>;
 		for (const [key, value] of Object.entries(api)) {
 			if (typeof value === 'string') {
@@ -412,7 +416,7 @@ export async function configureBinance(target: ExchangeTarget): Promise<Configur
 		ws['spot'] = wsBase + '/ws';
 		ws['margin'] = wsBase + '/ws';
 		const wsApi = ws['ws-api'] as Record<string, string>;
-		wsApi['spot'] = wsBase + '/ws-api/v3';
+		wsApi['spot'] = moved?.wsApi ?? wsBase + '/ws-api/v3';
 		exchange.drydockRestBase = restBase;
 		// ccxt refuses plain ws:// until its http agent is loaded.
 		await exchange.loadHttpProxyAgent();

@@ -16,6 +16,11 @@ export interface ExchangeTarget {
 	restUrl?: string;
 	/** WebSocket base, e.g. `ws://127.0.0.1:PORT` (a trailing `/ws` is accepted). Required for `mock`; ignored otherwise. */
 	wsUrl?: string;
+	/**
+	 * testnet/mainnet only: the venue's own bases replaced on purpose (a profile's `urls`, e.g. a local TLS
+	 * venue in tests). restUrl/wsUrl alone never move a real venue's client (a mock URL given by mistake).
+	 */
+	venueUrls?: {rest: string; ws: string; wsApi: string};
 	apiKey?: string;
 	secret?: string;
 	/** ccxt's client-side throttle (spaces calls by their weight; it never reads the venue's headers). */

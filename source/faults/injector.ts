@@ -17,6 +17,8 @@ export interface FaultInjector {
 	 */
 	readonly mode: FaultPlace;
 	supports(kind: FaultKind): boolean;
+	/** Where a kind is applied, for the chaos timeline's marks, when `mode` does not say it (the SUT's gateway). */
+	placeOf?(kind: FaultKind): string;
 	/** Why a kind is unsupported, for the skipped check's reason. */
 	unsupportedReason(kind: FaultKind): string;
 	/** Resolves to an id for `effects` when the injector counts what a fault did (the fault proxy does). */

@@ -153,7 +153,7 @@ export const soakPhase: Phase = {
 			return;
 		}
 		// A system under test in the dock: the soak judges it instead of running drydock's own loop.
-		if (ctx.services.sut) return runSutSoak(ctx, ctx.services.sut);
+		if (ctx.services.sut) return runSutSoak(ctx, ctx.services.sut, backfillCheck);
 		const blocked = tradingBlockedReason(ctx);
 		if (blocked) {
 			skip(ctx, 'soak', 'soak', blocked);

@@ -7,13 +7,34 @@
  * (after the venue and every earlier phase) and stops here, whether the soak ran out or was aborted
  * (Ctrl-C, `q`, SIGTERM, SIGHUP all abort the phase). The host is the runtime's SUT session.
  */
-import {pause} from './abort.js';
+import {isTransientError} from '../exchange/errors.js';
+import {errorMessage, pause} from './abort.js';
 import type {PhaseCtx} from './phase-contract.js';
+import {SoakStreams, type BackfillTotals} from './soak-streams.js';
 import type {SutOperation, SutSoakHost} from '../sut/soak-host.js';
 
 export type {SutOperation, SutSoakHost} from '../sut/soak-host.js';
 
-export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost): Promise<void> {
+/** The soak's stream-backfill check (soak.ts), recorded when drydock's own streams were watched. */
+export type BackfillCheck = (ctx: PhaseCtx, totals: BackfillTotals, streams: number) => void;
+
+/**
+ * drydock's own market streams for the SUT soak, as in its own soak: the stream checks (stability, gaps,
+ * backfill) stay meaningful, and a drop has drydock's side to be measured by too. null when they can't start.
+ */
+async function watchOwnStreams(ctx: PhaseCtx): Promise<{streams: SoakStreams; ids: string[]} | null> {
+	try {
+		const {exchange} = ctx.services;
+		await ctx.call('loadMarkets', () => exchange.loadMarkets(), {isTransient: isTransientError});
+		const streams = new SoakStreams(ctx, ctx.profile.symbols);
+		return {streams, ids: streams.start()};
+	} catch (error) {
+		ctx.log('warn', `drydock's own market streams not watched during the SUT soak: ${errorMessage(error)}`);
+		return null;
+	}
+}
+
+export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost, backfillCheck?: BackfillCheck): Promise<void> {
 	const startedAt = Date.now();
 	let failing = 0;
 	const onOperation = (op: SutOperation) => {
@@ -36,6 +57,7 @@ export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost): Promise<void
 		});
 	};
 	ctx.log('info', `system under test: ${host.command}`);
+	const own = await watchOwnStreams(ctx);
 	const started = await host.begin(onOperation);
 	try {
 		if (!started.ok) {
@@ -46,6 +68,10 @@ export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost): Promise<void
 	} finally {
 		const checks = await host.finish(startedAt);
 		for (const check of checks) ctx.check(check);
+		if (own) {
+			await own.streams.stop();
+			backfillCheck?.(ctx, own.streams.totals, own.ids.length);
+		}
 		if (failing > 0) ctx.log('info', `${failing} of the SUT's operations failed`);
 	}
 }

@@ -46,11 +46,15 @@ export const profileSchema = z.strictObject({
 	exchange: z.literal('binance'),
 	environment: z.enum(['mock', 'testnet', 'mainnet']),
 	execution: z.enum(['exchange', 'paper']).default('exchange'),
-	/** For mock: use a running mock at these URLs instead of starting one (`--exchange-url` overrides). */
+	/**
+	 * For mock: use a running mock at these URLs instead of starting one (`--exchange-url` overrides). For
+	 * testnet/mainnet: the venue's own bases instead of Binance's (a local TLS venue in tests); wsApi defaults to {ws}/ws-api/v3.
+	 */
 	urls: z
 		.strictObject({
 			rest: urlString.optional(),
 			ws: urlString.optional(),
+			wsApi: urlString.optional(),
 		})
 		.optional(),
 	/** Embedded mock settings (environment mock only). */

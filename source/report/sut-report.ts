@@ -100,6 +100,12 @@ export interface SutReport {
 	unexpected_exits: number;
 	/** Where the SUT's operations for the grade came from. */
 	operations_source: 'statsd' | 'venue' | 'none';
+	/**
+	 * Where the venue-side observations came from: the mock's per-client admin side, or the local gateway in
+	 * front of testnet/mainnet (no key of the SUT's: open orders counted from its traffic, balances unproven).
+	 * Absent in reports written before it existed.
+	 */
+	observed?: 'mock' | 'gateway';
 	resources: {
 		samples: number;
 		cpu_avg_percent: number | null;

@@ -15,6 +15,7 @@ import {
 	endpointsFromUrl,
 	faultProxyWanted,
 	venueEndpoints,
+	venueBasesFor,
 	type RunEndpoints,
 	type FaultProxySetting,
 } from './target.js';
@@ -104,7 +105,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 					credentials = {apiKey: started.apiKey, secret: started.apiSecret, source: 'the embedded mock'};
 			}
 		} else {
-			endpoints = venueEndpoints(profile.environment);
+			endpoints = venueEndpoints(profile.environment, venueBasesFor({...profile, environment: profile.environment}));
 			if (profile.execution === 'exchange' && (!credentials.apiKey || !credentials.secret)) {
 				throw new UsageError(
 					`profile ${profile.name}: no API key — set ${profile.credentials.apiKeyEnv} and ${profile.credentials.apiSecretEnv}${profile.credentials.keyFile ? ` or fill ${profile.credentials.keyFile}` : ''}`,
@@ -137,6 +138,9 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 		const target: ExchangeTarget = {
 			environment: profile.environment,
 			...(profile.environment === 'mock' ? {restUrl: endpoints.rest, wsUrl: endpoints.ws} : {}),
+			...(profile.environment !== 'mock' && profile.urls?.rest !== undefined
+				? {venueUrls: venueBasesFor({...profile, environment: profile.environment})}
+				: {}),
 			...(credentials.apiKey ? {apiKey: credentials.apiKey} : {}),
 			...(credentials.secret ? {secret: credentials.secret} : {}),
 			enableRateLimit: profile.rateLimit.enableRateLimit,

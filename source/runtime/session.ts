@@ -19,10 +19,12 @@ import type {PhaseServices} from '../phases/index.js';
 import {normalizeTimeline, type ChaosEntry} from '../faults/chaos/schema.js';
 import {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {ChaosRunner} from '../faults/chaos/runner.js';
+import {createGatewayFaultInjector} from '../faults/gateway-injector.js';
 import {StreamWatcher} from '../exchange/stream-watcher.js';
 import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
 import {UsageError} from '../util/usage-error.js';
 import {SutSession} from './sut-session.js';
+import {guardSutLive, startSutGateway, sutKeyFromEnv, type SutKey} from './sut-venue.js';
 
 export interface SessionOptions {
 	profile: Profile;
@@ -90,10 +92,12 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		profileLimits: profile.limits,
 		where: `profile ${profile.name}: sut`,
 	});
-	if (sutSpec && profile.environment !== 'mock')
-		throw new UsageError(
-			`--sut: the system under test runs against the mock for now (profile ${profile.name} is ${profile.environment})`,
-		);
+	// On testnet/mainnet the SUT goes through the local gateway with its own key (runtime/sut-venue.ts).
+	let sutKey: SutKey | null = null;
+	if (sutSpec && profile.environment !== 'mock') {
+		guardSutLive(profile, options.allowLive ?? false);
+		sutKey = sutKeyFromEnv(sutSpec, profile);
+	}
 	const profilePath = options.profilePath ?? resolveProfilePath(profile.name).file;
 	guardLive({
 		profile,
@@ -191,7 +195,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		}).then(async runtime => {
 			if (!sutSpec) return runtime;
 			try {
-				sut = attachSut(runtime, sutSpec, profile, engine, timeline);
+				sut = await attachSut(runtime, sutSpec, profile, engine, timeline, sutKey);
 			} catch (error) {
 				await runtime.close?.();
 				throw error;
@@ -211,11 +215,16 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 						emit: event => engine.emit(event),
 						addPhaseFinalizer: finalizer => engine.addPhaseFinalizer(finalizer),
 						soakStartedAt: () => engine.store.soakStartedAt,
+						...(sut ? {soakClock: () => sut?.whenReady() ?? null} : {}),
 						carriedOver: () => engine.store.chaos,
 						addFaultLifter: lift => engine.addFaultLifter(lift),
 					},
 					timeline,
-					faults: runtime.services.faults,
+					// On a real venue the SUT's chaos goes to its gateway (5xx, 429, resets, drops of its connections).
+					faults:
+						sut?.observed === 'gateway'
+							? createGatewayFaultInjector(sut.adminUrl, runtime.services.faults)
+							: runtime.services.faults,
 					exchange: runtime.exchange,
 					fates: orderFates ?? null,
 					symbol: (profile.symbols[0] ?? 'BTC/USDT').replace('/', ''),
@@ -280,19 +289,32 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
  * Puts the SUT's controller in the runtime: the soak finds it in the services; the kill switch also
  * cancels the SUT's orders and a forced reconnect also drops its connections.
  */
-function attachSut(
+async function attachSut(
 	runtime: BuiltRuntime<PhaseServices>,
 	spec: SutSpec,
 	profile: Profile,
 	engine: Engine<PhaseServices, Profile>,
 	timeline: readonly ChaosEntry[],
-): SutSession {
-	const adminUrl = runtime.endpoints.admin;
-	if (!adminUrl)
-		throw new UsageError(
-			`--sut: ${runtime.endpoints.rest} has no drydock admin API (the system under test needs the mock's per-client accounts)`,
-		);
-	const sut = new SutSession({spec, profile, engine, adminUrl, timeline});
+	key: SutKey | null,
+): Promise<SutSession> {
+	let sut: SutSession;
+	if (key) {
+		const gateway = await startSutGateway(profile, key);
+		// After the SUT (session.close stops it first): its last activity is read from the gateway.
+		const closeRuntime = runtime.close?.bind(runtime);
+		runtime.close = async () => {
+			await gateway.close();
+			await closeRuntime?.();
+		};
+		sut = new SutSession({spec, profile, engine, adminUrl: gateway.admin, gateway: gateway.access, timeline});
+	} else {
+		const adminUrl = runtime.endpoints.admin;
+		if (!adminUrl)
+			throw new UsageError(
+				`--sut: ${runtime.endpoints.rest} has no drydock admin API (the system under test needs the mock's per-client accounts)`,
+			);
+		sut = new SutSession({spec, profile, engine, adminUrl, timeline});
+	}
 	runtime.services.sut = sut;
 	const hooks = runtime.hooks ?? {};
 	const cancel = hooks.cancelAllOrders?.bind(hooks);

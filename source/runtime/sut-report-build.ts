@@ -29,6 +29,8 @@ export interface SutCollectors {
 
 export interface SutReportInput {
 	command: string;
+	/** Where the venue-side figures came from (report.json `sut.observed`). */
+	observed: 'mock' | 'gateway';
 	live: SutCollectors;
 	facts: SutFacts;
 	orphans: OrphanFacts | null;
@@ -83,6 +85,7 @@ export function buildSutReport(input: SutReportInput): SutReport {
 		restarts: live.supervisor.restarts,
 		unexpected_exits: live.supervisor.unexpectedExits,
 		operations_source: statsd ? 'statsd' : latest && latest.orders.placed > 0 ? 'venue' : 'none',
+		observed: input.observed,
 		resources: {
 			samples: stats.samples,
 			cpu_avg_percent: round(stats.avgCpuPercent),
@@ -156,12 +159,19 @@ export function buildSutReport(input: SutReportInput): SutReport {
 				? null
 				: {
 						duplicate_client_order_ids: facts.consistency.duplicateClientOrderIds,
-						balances_match: balances === null || 'unavailable' in balances ? null : balances.ok,
+						balances_match: balances === null || !('ok' in balances) ? null : balances.ok,
 						mismatches:
 							balances !== null && 'ok' in balances && !balances.ok
 								? balances.mismatches.map(m => ({asset: m.asset, expected: m.expected, actual: m.actual}))
 								: [],
-						reason: balances !== null && 'unavailable' in balances ? balances.unavailable : null,
+						reason:
+							balances === null
+								? null
+								: 'unavailable' in balances
+									? balances.unavailable
+									: 'unprovable' in balances
+										? balances.unprovable
+										: null,
 					},
 		statsd: statsd
 			? {

@@ -51,12 +51,28 @@ export interface SutEngine {
 	readonly store: {readonly run: {readonly reportDir: string | null} | null; faultActive(since?: number): boolean};
 }
 
+/**
+ * The local gateway in front of testnet/mainnet (runtime/sut-venue.ts): the SUT's URLs, its own key from
+ * the environment, and the one client the gateway attributes its traffic to.
+ */
+export interface SutGatewayAccess {
+	clientId: string;
+	port: number;
+	rest: string;
+	ws: string;
+	wsApi: string;
+	apiKey: string;
+	apiSecret: string;
+}
+
 export interface SutSessionOptions {
 	spec: SutSpec;
 	profile: Profile;
 	engine: SutEngine;
-	/** The mock's admin base (`http://HOST:PORT/__drydock`). */
+	/** The mock's admin base (`http://HOST:PORT/__drydock`), or the gateway's. */
 	adminUrl: string;
+	/** On a real venue: the gateway (no account is created; orphans and balances as observed through it). */
+	gateway?: SutGatewayAccess;
 	/** The chaos timeline (drop budgets). */
 	timeline?: readonly ChaosEntry[];
 	/** Inherited environment (default process.env). */
@@ -77,11 +93,24 @@ interface Live extends SutCollectors {
 }
 
 const DROP_BUDGET_MS = 5_000;
+const NO_KEY_BALANCES =
+	"on a real venue drydock holds no key of the SUT's: its balances cannot be read to prove them against its fills";
+
+/** A promise with its resolver, for the soak clock's start (see whenReady). */
+function gate(): {promise: Promise<number | null>; open: (at: number | null) => void} {
+	let open!: (at: number | null) => void;
+	const promise = new Promise<number | null>(resolve => (open = resolve));
+	return {promise, open};
+}
 
 export class SutSession implements SutSoakHost {
 	private live: Live | null = null;
 	private readonly view: VenueView;
 	private readonly now: () => number;
+	/** Opened when the SUT of the current soak is ready (or failed to start: null). */
+	private ready = gate();
+	/** When the current soak's SUT became ready: the chaos timeline counts from here. */
+	private readyAt: number | null = null;
 	/** The last start failure, as the CLI reports it (exit 2). */
 	startFailure: UsageError | null = null;
 
@@ -94,20 +123,43 @@ export class SutSession implements SutSoakHost {
 		return this.options.spec.command;
 	}
 
+	/** The venue's admin base: the mock's, or the gateway's (faults, activity, drop). */
+	get adminUrl(): string {
+		return this.options.adminUrl;
+	}
+
+	/** Where the venue-side observations come from. */
+	get observed(): 'mock' | 'gateway' {
+		return this.options.gateway ? 'gateway' : 'mock';
+	}
+
+	/**
+	 * When the soak's SUT became ready (null: it never did). The chaos timeline's clock starts here, not
+	 * at the soak's start a second or so earlier, so a fault at 5 s means 5 s into the SUT's life.
+	 */
+	whenReady(): Promise<number | null> {
+		return this.ready.promise;
+	}
+
 	async begin(onOperation: (operation: SutOperation) => void): Promise<{ok: true} | {ok: false; message: string}> {
 		if (this.live && !this.live.finished) await this.finish(this.now());
 		const {spec, profile, engine} = this.options;
 		const duringFault = (at: number) => engine.store.faultActive(at);
-		const created = await this.view.createClient({
-			label: 'sut',
-			...(profile.mock.balances ? {balances: profile.mock.balances} : {}),
-		});
-		if (!created.ok) return this.failed(`cannot create the SUT's account on the mock: ${created.error.message}`);
-		const client = created.value;
-		processMasker.add(client.apiSecret);
-		const account = await this.view.account(client.id);
+		const gw = this.options.gateway;
 		const initialBalances: Record<string, number> = {};
-		if (account.ok) for (const b of account.value.balances) initialBalances[b.asset] = b.free + b.locked;
+		let client: VenueClient;
+		if (gw) client = {id: gw.clientId, label: 'sut', ...gw};
+		else {
+			const created = await this.view.createClient({
+				label: 'sut',
+				...(profile.mock.balances ? {balances: profile.mock.balances} : {}),
+			});
+			if (!created.ok) return this.failed(`cannot create the SUT's account on the mock: ${created.error.message}`);
+			client = created.value;
+			const account = await this.view.account(client.id);
+			if (account.ok) for (const b of account.value.balances) initialBalances[b.asset] = b.free + b.locked;
+		}
+		processMasker.add(client.apiSecret);
 		const tally = new VenueOperationsTally(duringFault);
 		const intake = new StatsdIntake({
 			metrics: spec.metrics,
@@ -208,8 +260,11 @@ export class SutSession implements SutSoakHost {
 		if (!started.ok) {
 			live.startFailure = started.failure.message;
 			this.startFailure = new UsageError(`--sut: ${started.failure.message}`, 2);
+			this.ready.open(null);
 			return {ok: false, message: `the SUT did not start: ${started.failure.message}`};
 		}
+		this.readyAt = this.now();
+		this.ready.open(this.readyAt);
 		engine.notice('info', `SUT started (pid ${started.pid}, ready after ${Math.round(started.readyAfterMs)} ms)`);
 		tree.start();
 		follower.start();
@@ -231,6 +286,13 @@ export class SutSession implements SutSoakHost {
 	async cancelOrders(): Promise<number> {
 		const live = this.live;
 		if (!live) return 0;
+		if (this.options.gateway) {
+			this.options.engine.notice(
+				'warn',
+				"kill switch: the SUT's orders on the venue are not cancelled (drydock holds no key of the SUT's; its own shutdown, or the venue's web interface, must)",
+			);
+			return 0;
+		}
 		const result = await this.view.cancelAll(live.client.id);
 		if (!result.ok) {
 			this.options.engine.notice('warn', `cancelling the SUT's orders failed: ${result.error.message}`);
@@ -262,6 +324,7 @@ export class SutSession implements SutSoakHost {
 
 	private failed(message: string): {ok: false; message: string} {
 		this.startFailure = new UsageError(`--sut: ${message}`, 2);
+		this.ready.open(null);
 		return {ok: false, message};
 	}
 
@@ -300,14 +363,27 @@ export class SutSession implements SutSoakHost {
 			// One last poll: what it did up to its exit.
 			await live.follower.stop();
 			await live.follower.poll();
-			const open = await this.view.openOrders(live.client.id);
-			orphans = open.ok
-				? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))}
-				: {error: open.error.message};
-			const account = await this.view.account(live.client.id);
-			balances = account.ok
-				? reconcileBalances(live.initialBalances, account.value)
-				: {unavailable: account.error.message};
+			if (this.options.gateway) {
+				// No key: the open orders are the ones the gateway saw placed and never saw close.
+				const latest = live.follower.latest;
+				orphans = latest
+					? {
+							openOrders: latest.orders.open,
+							clientOrderIds: (latest.gateway?.openOrders ?? []).map(o => o.clientOrderId ?? o.orderId),
+							observed: 'gateway',
+						}
+					: {error: `the gateway's activity could not be read: ${live.follower.error?.message ?? 'no answer'}`};
+				balances = {unprovable: NO_KEY_BALANCES};
+			} else {
+				const open = await this.view.openOrders(live.client.id);
+				orphans = open.ok
+					? {openOrders: open.value.length, clientOrderIds: open.value.map(o => o.clientOrderId ?? String(o.orderId))}
+					: {error: open.error.message};
+				const account = await this.view.account(live.client.id);
+				balances = account.ok
+					? reconcileBalances(live.initialBalances, account.value)
+					: {unavailable: account.error.message};
+			}
 		} else live.removeGuard();
 		await live.intake.close();
 		live.capture?.close();
@@ -334,6 +410,7 @@ export class SutSession implements SutSoakHost {
 		this.sample();
 		const report = buildSutReport({
 			command: this.command,
+			observed: this.observed,
 			live,
 			facts,
 			orphans,
@@ -343,17 +420,22 @@ export class SutSession implements SutSoakHost {
 			now,
 		});
 		engine.emit({type: 'sut-report', at: now, report});
+		// A later soak (a rerun) waits for its own SUT.
+		this.ready = gate();
+		this.readyAt = null;
 		return checks;
 	}
 
 	/** A drop's recovery budget: the chaos entry that caused it (started at most 5 s before), else the default. */
 	private dropBudget(at: number, soakStartedAt: number): number {
+		// The chaos timeline counts from the SUT's readiness (see whenReady).
+		const start = this.readyAt ?? soakStartedAt;
 		const entry = (this.options.timeline ?? [])
 			.filter(
 				e =>
 					e.fault === 'drop-websockets' &&
-					soakStartedAt + e.startMs <= at + 1_000 &&
-					at - (soakStartedAt + e.startMs + e.durationMs) <= 5_000,
+					start + e.startMs <= at + 1_000 &&
+					at - (start + e.startMs + e.durationMs) <= 5_000,
 			)
 			.at(-1);
 		return entry?.recoveryBudgetMs ?? DROP_BUDGET_MS;

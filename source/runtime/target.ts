@@ -5,7 +5,7 @@
 import type {Profile} from '../profiles/schema.js';
 import {PROXY_ONLY_KINDS, type FaultKind} from '../faults/spec/kinds.js';
 import {UsageError} from '../util/usage-error.js';
-import {VENUES} from '../exchange/venues.js';
+import {VENUES, type VenueBases} from '../exchange/venues.js';
 
 /** Where this run reaches the exchange (the client's own URLs are `ExchangeClient.endpoints`). */
 export interface RunEndpoints {
@@ -84,6 +84,22 @@ export function guardLive({profile, allowLive, exchangeUrl}: LiveGuardInput): vo
 }
 
 /** A real venue's endpoints for this run: its REST and market-stream bases, no admin API. */
-export function venueEndpoints(environment: 'testnet' | 'mainnet'): RunEndpoints {
-	return {rest: VENUES[environment].rest, ws: VENUES[environment].ws, admin: null, embedded: false};
+export function venueEndpoints(
+	environment: 'testnet' | 'mainnet',
+	bases: VenueBases = VENUES[environment],
+): RunEndpoints {
+	return {rest: bases.rest, ws: bases.ws, admin: null, embedded: false};
+}
+
+/**
+ * A real venue's bases for a profile: Binance's for its environment, or the profile's `urls` (rest and ws
+ * both; wsApi defaults to {ws}/ws-api/v3) — how a test puts a local TLS venue in Binance's place.
+ */
+export function venueBasesFor(profile: Profile & {environment: 'testnet' | 'mainnet'}): VenueBases {
+	const urls = profile.urls;
+	if (urls?.rest === undefined) return VENUES[profile.environment];
+	if (urls.ws === undefined)
+		throw new UsageError(`profile ${profile.name}: urls.ws is required with urls.rest on ${profile.environment}`);
+	const ws = urls.ws.replace(/\/+$/, '');
+	return {rest: urls.rest.replace(/\/+$/, ''), ws, wsApi: urls.wsApi ?? `${ws}/ws-api/v3`};
 }

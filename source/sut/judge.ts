@@ -21,7 +21,13 @@ export const sutCheckIds = [
 ] as const;
 export type SutCheckId = (typeof sutCheckIds)[number];
 
-export type SutCheck = CheckInput & {id: SutCheckId};
+/**
+ * On a real venue (through the gateway, which holds no key of the SUT's) balances cannot be reconciled
+ * with fills: `sut-balances` then says so as an `info` entry beside the eight checks — never a pass.
+ */
+export const SUT_BALANCES_ID = 'sut-balances';
+
+export type SutCheck = CheckInput & {id: SutCheckId | typeof SUT_BALANCES_ID};
 
 export interface ProcessFacts {
 	/** Why the SUT never became ready (the start failure's message); null when it started. */
@@ -32,7 +38,9 @@ export interface ProcessFacts {
 	lastUnexpectedExit: {code: number | null; signal: string | null} | null;
 }
 
-export type OrphanFacts = {openOrders: number; clientOrderIds: readonly string[]} | {error: string};
+/** `observed: 'gateway'`: counted from the SUT's own traffic through the gateway (no key to ask the venue). */
+export type OrphanFacts =
+	{openOrders: number; clientOrderIds: readonly string[]; observed?: 'gateway'} | {error: string};
 
 export interface DropFacts {
 	dropId: string;
@@ -69,8 +77,12 @@ export interface BalanceMismatch {
 	actual: number;
 }
 
+/** `unprovable`: not a failure to read but a fact of the setup (a real venue, no key of the SUT's). */
 export type BalanceFacts =
-	{ok: true; assets: number} | {ok: false; mismatches: BalanceMismatch[]} | {unavailable: string};
+	| {ok: true; assets: number}
+	| {ok: false; mismatches: BalanceMismatch[]}
+	| {unavailable: string}
+	| {unprovable: string};
 
 export interface ConsistencyFacts {
 	/** From the venue's activity totals; null when unknown. */
@@ -133,13 +145,17 @@ export function judgeOrphans(facts: OrphanFacts | null): SutCheck {
 			measured: null,
 			reason: `could not read the SUT's open orders: ${facts.error}`,
 		};
-	if (facts.openOrders === 0) return {...base, verdict: 'pass', measured: 0};
+	const how =
+		facts.observed === 'gateway'
+			? "observed through the gateway (counted from the SUT's own acks, cancels and openOrders answers; drydock holds no key to ask the venue)"
+			: null;
+	if (facts.openOrders === 0) return {...base, verdict: 'pass', measured: 0, ...(how ? {reason: how} : {})};
 	const ids = facts.clientOrderIds.slice(0, 5).join(', ');
 	return {
 		...base,
 		verdict: 'fail',
 		measured: facts.openOrders,
-		reason: `${facts.openOrders} order${facts.openOrders === 1 ? '' : 's'} still open on the venue after the SUT exited${ids ? ` (${ids}${facts.clientOrderIds.length > 5 ? ', …' : ''})` : ''}`,
+		reason: `${facts.openOrders} order${facts.openOrders === 1 ? '' : 's'} still open on the venue after the SUT exited${ids ? ` (${ids}${facts.clientOrderIds.length > 5 ? ', …' : ''})` : ''}${how ? `, ${how}` : ''}`,
 	};
 }
 
@@ -297,8 +313,22 @@ export function judgeConsistency(facts: ConsistencyFacts | null): SutCheck {
 		threshold: 'balances = fills, 0 duplicates',
 	} as const;
 	if (!facts) return {...base, verdict: 'no-data', measured: null, reason: "the SUT's account could not be read"};
-	const problems: string[] = [];
 	const dups = facts.duplicateClientOrderIds;
+	if ('unprovable' in facts.balances) {
+		// Only the duplicates can be judged; the balances are sut-balances' (info) business.
+		const only = {...base, title: 'SUT sent no duplicate clientOrderIds', threshold: '0 duplicates'};
+		if (dups === null)
+			return {...only, verdict: 'no-data', measured: null, reason: 'the venue activity could not be read'};
+		if (dups > 0)
+			return {
+				...only,
+				verdict: 'fail',
+				measured: dups,
+				reason: `${dups} duplicate clientOrderId${dups === 1 ? '' : 's'} in the traffic observed through the gateway`,
+			};
+		return {...only, verdict: 'pass', measured: 0, reason: 'balances vs fills: see sut-balances'};
+	}
+	const problems: string[] = [];
 	if (dups !== null && dups > 0) problems.push(`${dups} duplicate clientOrderId${dups === 1 ? '' : 's'}`);
 	const balances = facts.balances;
 	if ('ok' in balances && !balances.ok) {
@@ -328,8 +358,22 @@ export function judgeConsistency(facts: ConsistencyFacts | null): SutCheck {
 	return {...base, verdict: 'pass', measured};
 }
 
-/** Every SUT check, in the order of `sutCheckIds`. */
+/** The `info` entry for balances that cannot be reconciled without the SUT's key; null when they could be. */
+export function judgeBalances(facts: ConsistencyFacts | null): SutCheck | null {
+	if (!facts || !('unprovable' in facts.balances)) return null;
+	return {
+		id: SUT_BALANCES_ID,
+		title: 'SUT balances vs its fills (not provable here)',
+		verdict: 'info',
+		measured: null,
+		threshold: null,
+		reason: facts.balances.unprovable,
+	};
+}
+
+/** Every SUT check, in the order of `sutCheckIds` (then `sut-balances` as info when balances cannot be proven). */
 export function judgeSut(facts: SutFacts): SutCheck[] {
+	const balances = judgeBalances(facts.consistency);
 	return [
 		judgeAlive(facts.process),
 		judgeOrphans(facts.orphans),
@@ -339,6 +383,7 @@ export function judgeSut(facts: SutFacts): SutCheck[] {
 		judgeCpu(facts.resources, facts.limits.sutCpuPercent),
 		judgeErrors(facts.errors, facts.durationMs, facts.limits.errorsPerHour),
 		judgeConsistency(facts.consistency),
+		...(balances ? [balances] : []),
 	];
 }
 

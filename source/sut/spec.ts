@@ -87,6 +87,9 @@ export const sutSchema = z.strictObject({
 		.default([...defaultErrorPatterns]),
 	metrics: sutMetricsSchema.prefault({}),
 	limits: sutLimitsSchema.prefault({}),
+	/** On testnet/mainnet: the environment variables holding the SUT's own key (drydock stores none of it). */
+	apiKeyEnv: envVarName.default('DRYDOCK_SUT_API_KEY'),
+	apiSecretEnv: envVarName.default('DRYDOCK_SUT_API_SECRET'),
 });
 
 /** The validated section as the profile holds it. */
@@ -115,6 +118,8 @@ export interface SutSpec {
 	errorPatterns: RegExp[];
 	metrics: SutMetricNames;
 	limits: {sutRssMb: number; sutCpuPercent: number; sutRssSlopeMbPerHour: number; errorsPerHour: number};
+	/** Names of the variables holding the SUT's own key on a real venue. */
+	keyEnv: {apiKey: string; apiSecret: string};
 }
 
 export interface ResolveOptions {
@@ -175,6 +180,7 @@ function toSpec(section: SutSection, command: string, options: ResolveOptions, w
 			sutRssSlopeMbPerHour: section.limits.sutRssSlopeMbPerHour ?? options.profileLimits?.rssSlopeMbPerHour ?? 5,
 			errorsPerHour: section.limits.errorsPerHour ?? options.profileLimits?.errorsPerHour ?? 60,
 		},
+		keyEnv: {apiKey: section.apiKeyEnv, apiSecret: section.apiSecretEnv},
 	};
 }
 

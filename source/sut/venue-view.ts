@@ -69,6 +69,12 @@ const activityTotalsSchema = z.object({
 		ackLatencyMs: latencySchema,
 	}),
 	streams: z.object({connectionsOpen: count, connectionsTotal: count, subscriptions: z.array(z.string())}),
+	/** Only the gateway's: the orders it believes are open (it holds no key to ask the venue). */
+	gateway: z
+		.object({
+			openOrders: z.array(z.object({symbol: z.string(), orderId: z.string(), clientOrderId: z.string().nullable()})),
+		})
+		.optional(),
 	events: z.array(z.looseObject({seq: z.number(), at: z.number(), type: z.string()})),
 });
 

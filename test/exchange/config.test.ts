@@ -59,6 +59,19 @@ describe('configureBinance', () => {
 	});
 });
 
+describe('configureBinance with a real venue moved on purpose', () => {
+	it("testnet: venueUrls (a profile's urls) replace the venue's bases, wsApi included", async () => {
+		const {endpoints} = await configureBinance({
+			...base,
+			environment: 'testnet',
+			venueUrls: {rest: 'https://127.0.0.1:9443', ws: 'wss://127.0.0.1:9443', wsApi: 'wss://127.0.0.1:9444/ws-api/v3'},
+		});
+		expect(endpoints.rest).toBe('https://127.0.0.1:9443/api/v3');
+		expect(endpoints.ws).toBe('wss://127.0.0.1:9443/ws');
+		expect(endpoints.wsApi).toBe('wss://127.0.0.1:9444/ws-api/v3');
+	});
+});
+
 describe('createExchange', () => {
 	it('refuses a mock target without URLs, naming what is missing', async () => {
 		await expect(createExchange({...base, environment: 'mock'})).rejects.toThrow(/restUrl and wsUrl/);

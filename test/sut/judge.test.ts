@@ -213,3 +213,33 @@ describe('SUT verdicts', () => {
 		expect(splitSymbol('SOLFDUSD')).toEqual({base: 'SOL', quote: 'FDUSD'});
 	});
 });
+
+describe('SUT verdicts observed through the gateway (a real venue, no key of the SUT’s)', () => {
+	const gateway = (): SutFacts => ({
+		...healthy(),
+		orphans: {openOrders: 0, clientOrderIds: [], observed: 'gateway'},
+		consistency: {duplicateClientOrderIds: 0, balances: {unprovable: 'no key of the SUT’s'}},
+	});
+
+	it('passes the eight and adds sut-balances as info (never a pass); sut-orphans says where it looked', () => {
+		const checks = judgeSut(gateway());
+		expect(checks.map(c => c.id)).toEqual([...sutCheckIds, 'sut-balances']);
+		expect(checks.slice(0, 8).map(c => c.verdict)).toEqual(Array(8).fill('pass'));
+		expect(checks.at(-1)).toMatchObject({verdict: 'info', reason: 'no key of the SUT’s'});
+		expect(checks[1]!.reason).toMatch(/observed through the gateway/);
+	});
+
+	it('orders left open as counted from the traffic fail sut-orphans; duplicates fail sut-consistency', () => {
+		const facts = gateway();
+		expect(judgeOrphans({openOrders: 2, clientOrderIds: ['a', 'b'], observed: 'gateway'})).toMatchObject({
+			verdict: 'fail',
+			measured: 2,
+			reason: expect.stringMatching(/\(a, b\), observed through the gateway/),
+		});
+		expect(judgeConsistency({...facts.consistency!, duplicateClientOrderIds: 3})).toMatchObject({
+			verdict: 'fail',
+			measured: 3,
+		});
+		expect(judgeConsistency({...facts.consistency!, duplicateClientOrderIds: null}).verdict).toBe('no-data');
+	});
+});

@@ -29,6 +29,8 @@ export interface ChaosHost {
 	): () => void;
 	/** When the soak's clock started (earlier than its phase start on a resumed run); null before. */
 	soakStartedAt(): number | null;
+	/** With a system under test: resolves when it is ready (null: it never was), and the timeline counts from then. */
+	soakClock?(): Promise<number | null> | null;
 	/** Chaos records carried over from an interrupted segment. */
 	carriedOver(): ReadonlyMap<number, ChaosRecord>;
 	/** Registers what lifts the runner's faults before the kill switch cancels orders (Engine.addFaultLifter). */
@@ -109,22 +111,10 @@ export class ChaosRunner {
 		this.running = true;
 		this.tracking = [];
 		this.records.clear();
-		const soakStart = this.options.host.soakStartedAt() ?? this.now();
-		const carried = this.options.host.carriedOver();
-		for (const entry of this.options.timeline) {
-			const delay = entry.startMs - (this.now() - soakStart);
-			const previous = carried.get(entry.index);
-			if (delay < 0 && previous) continue; // done (or started) in the interrupted segment
-			const record = blankRecord(entry);
-			if (delay < 0) {
-				this.put({...record, verdict: 'skipped', reason: 'scheduled before the point the soak resumed from'});
-				continue;
-			}
-			this.put(record);
-			const timer = setTimeout(() => void this.inject(entry), delay);
-			timer.unref();
-			this.timers.push(timer);
-		}
+		// A SUT soak's clock starts when the SUT is ready, about a second after the phase (see ChaosHost.soakClock).
+		const clock = this.options.host.soakClock?.() ?? null;
+		if (clock) void clock.then(at => this.running && this.schedule(at ?? this.now()));
+		else this.schedule(this.options.host.soakStartedAt() ?? this.now());
 		const ids = [`${this.options.symbol.toLowerCase()}@trade`, `${this.options.symbol.toLowerCase()}@depth@100ms`];
 		try {
 			this.watcher = this.options.createWatcher(event => this.onStream(event));
@@ -142,6 +132,25 @@ export class ChaosRunner {
 			this.checkOverdue();
 		}, 100);
 		this.silenceTimer.unref();
+	}
+
+	/** Puts every entry on the clock, counted from `soakStart`. */
+	private schedule(soakStart: number): void {
+		const carried = this.options.host.carriedOver();
+		for (const entry of this.options.timeline) {
+			const delay = entry.startMs - (this.now() - soakStart);
+			const previous = carried.get(entry.index);
+			if (delay < 0 && previous) continue; // done (or started) in the interrupted segment
+			const record = blankRecord(entry);
+			if (delay < 0) {
+				this.put({...record, verdict: 'skipped', reason: 'scheduled before the point the soak resumed from'});
+				continue;
+			}
+			this.put(record);
+			const timer = setTimeout(() => void this.inject(entry), delay);
+			timer.unref();
+			this.timers.push(timer);
+		}
 	}
 
 	private stopTimers(): void {
@@ -173,7 +182,7 @@ export class ChaosRunner {
 		};
 		this.tracking.push(tracking);
 		this.put(record);
-		const where = placeOf(faults.mode, kind);
+		const where = faults.placeOf?.(kind) ?? placeOf(faults.mode, kind);
 		this.options.host.emit({
 			type: 'fault',
 			at: injectedAt,

@@ -1,6 +1,6 @@
 import {ClientActivity, type ActivitySnapshot} from '../clients/client-activity.js';
 import type {StreamKind, StreamObserver} from '../contracts.js';
-import {OrderTracker} from './order-tracker.js';
+import {OrderTracker, type OpenOrder} from './order-tracker.js';
 
 export interface GatewayActivityLimits {
 	/** The venue's request weight per minute (Binance spot: 6000); its answers only say what was used. */
@@ -17,6 +17,8 @@ export interface GatewayActivitySnapshot extends ActivitySnapshot {
 		forgedResponses: number;
 		resets: number;
 		silenced: number;
+		/** The orders the gateway believes are still open (oldest first, at most 100): it holds no key to ask the venue. */
+		openOrders: OpenOrder[];
 	};
 }
 
@@ -29,7 +31,13 @@ export interface ObservedAck {
 	sentClientOrderId: string | undefined;
 	latencyMs: number;
 	count10s: number;
+	/** The request's symbol and timeInForce: an ACK answer says neither whether the order rests. */
+	symbol?: string | undefined;
+	timeInForce?: string | undefined;
 }
+
+/** What a cancel, query or openOrders request was about: one order, the whole open list, or cancelling it. */
+export type OrderQuery = 'one' | 'open-list' | 'cancel-all' | 'other';
 
 const header = (headers: Record<string, string | string[] | undefined>, name: string): string | undefined => {
 	const v = headers[name];
@@ -108,7 +116,23 @@ export class GatewayActivity implements StreamObserver {
 			},
 			now,
 		);
-		if (accepted) this.orders.seeAnswer(ack.body);
+		if (accepted) this.orders.placed({symbol: ack.symbol, type: ack.type, timeInForce: ack.timeInForce}, ack.body);
+	}
+
+	/** A cancel, query or openOrders answer (REST or WS API), for the open orders the gateway believes the SUT has. */
+	orderAnswer(what: OrderQuery, param: (name: string) => string | undefined, status: number, value: unknown): void {
+		if (status < 400) {
+			if (what === 'open-list') this.orders.openList(param('symbol'), value);
+			else this.orders.seeAnswer(value);
+			return;
+		}
+		const code = typeof value === 'object' && value !== null ? (value as {code?: unknown}).code : undefined;
+		if (what === 'one')
+			this.orders.refused(
+				{symbol: param('symbol'), orderId: param('orderId'), origClientOrderId: param('origClientOrderId')},
+				code,
+			);
+		else if (what === 'cancel-all') this.orders.noneOpen(param('symbol'), code);
 	}
 
 	connected(kind: StreamKind): void {
@@ -142,7 +166,13 @@ export class GatewayActivity implements StreamObserver {
 				partiallyFilled: this.orders.partiallyFilled,
 				canceled: this.orders.canceled,
 			},
-			gateway: {...this.extras(), forgedResponses: this.forged, resets: this.resets, silenced: this.silenced},
+			gateway: {
+				...this.extras(),
+				forgedResponses: this.forged,
+				resets: this.resets,
+				silenced: this.silenced,
+				openOrders: this.orders.openOrders(),
+			},
 		};
 	}
 }

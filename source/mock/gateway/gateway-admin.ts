@@ -11,6 +11,8 @@ export interface GatewayAdminDeps {
 	activity: GatewayActivity;
 	/** The one client the gateway serves: the SUT. */
 	client: {id: string; label: string; port: number};
+	/** Cuts the SUT's relayed WebSockets (recorded as an `operator` drop); returns how many. */
+	drop(): number;
 }
 
 const NO_KEY =
@@ -20,7 +22,8 @@ const bad = (msg: string, status = 400): AdminReply => ({status, value: {code: -
 
 /**
  * The gateway's /__drydock side door, in the mock's admin shapes: faults (GET/POST/DELETE /faults,
- * DELETE /faults/<id>) and the SUT's client entry (GET /clients, /clients/<id>/activity?since=SEQ).
+ * DELETE /faults/<id>) and the SUT's client entry (GET /clients, /clients/<id>/activity?since=SEQ, POST
+ * /clients/<id>/drop: the operator's reconnect).
  * Account reads and cancel-all answer 501: they would need the SUT's key.
  */
 export async function gatewayAdmin(
@@ -66,6 +69,7 @@ export async function gatewayAdmin(
 				return bad('"since" must be a sequence number (a non-negative integer)');
 			return {status: 200, value: deps.activity.snapshot(since === null ? 0 : Number(since))};
 		}
+		if (route === 'POST drop') return {status: 200, value: {dropped: id, connections: deps.drop()}};
 		if (route === 'GET open-orders' || route === 'GET account' || route === 'POST cancel-all')
 			return {status: 501, value: {code: -1000, msg: `${match[2]}: ${NO_KEY}`}};
 		return {status: 404, value: {code: -1000, msg: `unknown client endpoint ${method} ${path.slice(0, 100)}`}};

@@ -110,7 +110,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 		query: string,
 	): Promise<void> {
 		const reply = await gatewayAdmin(
-			{faults, activity, client: {id: clientId, label: options.client?.label ?? 'sut', port}},
+			{
+				faults,
+				activity,
+				client: {id: clientId, label: options.client?.label ?? 'sut', port},
+				drop: () => wsRelay.dropAll('operator'),
+			},
 			req.method ?? 'GET',
 			path,
 			query,

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type {GatewayActivity} from './gateway-activity.js';
+import type {GatewayActivity, OrderQuery} from './gateway-activity.js';
 import type {GatewayFaults} from './gateway-faults.js';
 import type {NotionalCaps} from './notional-caps.js';
 import {bodyText, type RestRelay, type VenueAnswer} from './rest-relay.js';
@@ -40,6 +40,14 @@ export const send: Send = (res, status, headers, body) => {
 };
 
 type Params = (name: string) => string | undefined;
+
+/** Which of the SUT's orders a REST request was about (its answer, or its -2011, tells the tracker what is open). */
+function orderQueryOf(method: string, path: string): OrderQuery {
+	if (path === '/api/v3/order' && (method === 'DELETE' || method === 'GET')) return 'one';
+	if (path === '/api/v3/openOrders')
+		return method === 'GET' ? 'open-list' : method === 'DELETE' ? 'cancel-all' : 'other';
+	return 'other';
+}
 
 function paramsOf(query: string, req: http.IncomingMessage, body: Buffer): Params {
 	const q = new URLSearchParams(query);
@@ -225,10 +233,12 @@ export function createRestFront({
 					sentClientOrderId: params('newClientOrderId'),
 					latencyMs,
 					count10s: Number.isFinite(count) ? count : 0,
+					symbol: params('symbol'),
+					timeInForce: params('timeInForce'),
 				},
 				done,
 			);
 		}
-		if (venue.status < 400) activity.orders.seeAnswer(value);
+		if (venue.status < 500) activity.orderAnswer(orderQueryOf(method, path), params, venue.status, value);
 	};
 }

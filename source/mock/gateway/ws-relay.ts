@@ -2,7 +2,7 @@ import type http from 'node:http';
 import type {Duplex} from 'node:stream';
 import {WebSocket, WebSocketServer, type RawData} from 'ws';
 import type {StreamKind} from '../contracts.js';
-import type {GatewayActivity} from './gateway-activity.js';
+import type {GatewayActivity, OrderQuery} from './gateway-activity.js';
 import type {GatewayFaults} from './gateway-faults.js';
 import type {NotionalCaps} from './notional-caps.js';
 import {rawText} from '../ws/raw-text.js';
@@ -20,6 +20,8 @@ export interface WsRelayDeps {
 
 export interface WsRelay {
 	openConnections(): number;
+	/** The operator's reconnect (`x`): every relayed connection cut, recorded as a drop of `kind`; returns how many. */
+	dropAll(kind: string): number;
 	close(): Promise<void>;
 }
 
@@ -30,6 +32,14 @@ const LISTEN_KEY = 'listenKey:userData';
 
 /** WS API methods that place an order, checked against the caps and attributed as order acks. */
 const ORDER_METHODS = new Set(['order.place', 'sor.order.place', 'order.cancelReplace']);
+/** WS API methods whose answers say which of the SUT's orders are open (see GatewayActivity.orderAnswer). */
+const WS_ORDER_QUERIES: Readonly<Record<string, OrderQuery>> = {
+	'order.cancel': 'one',
+	'order.status': 'one',
+	'openOrders.status': 'open-list',
+	'openOrders.cancelAll': 'cancel-all',
+	allOrders: 'other',
+};
 
 interface Route {
 	kind: StreamKind;
@@ -250,11 +260,21 @@ class RelayedConnection {
 					sentClientOrderId: typeof params['newClientOrderId'] === 'string' ? params['newClientOrderId'] : undefined,
 					latencyMs: performance.now() - request.sentAt,
 					count10s: 0,
+					symbol: typeof params['symbol'] === 'string' ? params['symbol'] : undefined,
+					timeInForce: typeof params['timeInForce'] === 'string' ? params['timeInForce'] : undefined,
 				},
 				now,
 			);
 			return;
 		}
+		const query = WS_ORDER_QUERIES[request.method];
+		if (query !== undefined && !Array.isArray(params))
+			this.deps.activity.orderAnswer(
+				query,
+				name => (params[name] === undefined ? undefined : wireText(params[name])),
+				status,
+				ok ? f['result'] : f['error'],
+			);
 		if (!ok) return;
 		const names = Array.isArray(params) ? params.filter((n): n is string => typeof n === 'string') : [];
 		switch (request.method) {
@@ -360,6 +380,13 @@ export function attachWsRelay(server: http.Server, deps: WsRelayDeps): WsRelay {
 
 	return {
 		openConnections: () => connections.size,
+		dropAll(kind) {
+			const cut = connections.size;
+			if (cut === 0) return 0;
+			deps.activity.drop(kind);
+			for (const connection of connections) connection.terminate();
+			return cut;
+		},
 		close: async () => {
 			stopDrops();
 			stopResets();

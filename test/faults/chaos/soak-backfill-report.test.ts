@@ -44,6 +44,10 @@ describe('stream backfill figures in the report', () => {
 				// The mock keeps its whole history: every missed trade is still on REST.
 				expect(b.recovered, explain).toBe(b.missed);
 			}
+			// The user data stream went down with the rest: subscribed again, its gap reconciled from REST.
+			const userData = report.phases.find(p => p.id === 'soak')!.checks.find(c => c.id === 'soak-user-data')!;
+			expect(userData.verdict, userData.reason ?? '').toBe('pass');
+			expect(userData.title).toMatch(/[1-9]\d* resubscribed/);
 			// The check's text and the section agree.
 			const check = report.phases.find(p => p.id === 'soak')!.checks.find(c => c.id === 'stream-backfill')!;
 			const missed = backfilled.reduce((n, s) => n + s.backfill!.missed, 0);

@@ -255,7 +255,7 @@ export class SoakUserData {
 		const left = problems();
 		// The last account update came before an outage ended: the stream has not told the latest since.
 		const last = this.watch.balance?.at ?? 0;
-		const lastOutage = this.outages.at(-1);
+		const lastOutage = this.outages.filter(o => !o.initial).at(-1);
 		if (left.length > 0 && lastOutage !== undefined && lastOutage.to !== null && last < lastOutage.to + EDGE_MS) {
 			this.ctx.log('info', `balances after the user stream's last outage taken from REST: ${left.join('; ')}`);
 			return [];

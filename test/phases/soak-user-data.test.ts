@@ -5,7 +5,7 @@
  * fails the check; a dropped connection is subscribed again and its gap reconciled from REST.
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {startHarness, summary, until, type Harness} from './helpers.js';
+import {clearFaults, startHarness, summary, until, type Harness} from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -54,6 +54,15 @@ describe('soak-user-data', () => {
 		expect(check.reason).toMatch(/never on the stream/);
 		const {seen, expected} = counts(check.measured);
 		expect(seen).toBeLessThan(expected);
+	}, 30_000);
+
+	it("fails when the stream's balances fall behind REST (account updates lost to the end)", async () => {
+		// Stalled from early in the soak past its end: the last account update the stream gave is stale.
+		const r = await soakWith(4_000, () => h.fault('stall-streams', {}, 9_000));
+		const check = r.check('soak', 'soak-user-data');
+		expect(check.verdict, summary(r.phase('soak'))).toBe('fail');
+		expect(check.reason).toMatch(/[1-9]\d* balances differ/);
+		await clearFaults(h);
 	}, 30_000);
 
 	it('a dropped connection is subscribed again; its gap is reconciled from REST, not counted as mismatches', async () => {

@@ -3,9 +3,9 @@
  * cancelled, as REST answered it) must arrive on the stream with the same status, executed quantity and
  * executed quote (its fills), and at the end the balances the stream's account updates imply must
  * match REST. An order whose life overlapped an outage of the user stream (the connection closed until
- * it was subscribed again) is fetched from REST instead and counted as recovered, not as a mismatch;
- * an outage the client never resubscribed after counts only for a short budget, after which missing
- * events are mismatches again.
+ * it was subscribed again) or an injected fault is fetched from REST instead and counted as recovered,
+ * not as a mismatch; an outage the client never resubscribed after counts only for a short budget, after
+ * which missing events are mismatches again.
  */
 import {isTransientError} from '../exchange/errors.js';
 import type {Balance, Order, Unsubscribe} from '../exchange/exchange-client.js';
@@ -199,7 +199,9 @@ export class SoakUserData {
 			}
 			if (!final && now - expected.settledAt < GRACE_MS) continue;
 			this.settle(id);
-			if (this.inOutage(expected.startedAt, expected.settledAt)) gap.push(expected);
+			// A drop, or a fault drydock injected (a stall swallows events without a drop): REST tells instead.
+			if (this.inOutage(expected.startedAt, expected.settledAt) || this.ctx.faultActive(now - expected.startedAt))
+				gap.push(expected);
 			else this.mismatch(problem);
 		}
 		if (gap.length > 0) this.sweeping = this.sweeping.then(() => this.fromRest(gap));
@@ -253,10 +255,12 @@ export class SoakUserData {
 		while (problems().length > 0 && Date.now() < deadline && !this.ctx.signal.aborted)
 			await new Promise(resolve => setTimeout(resolve, 50));
 		const left = problems();
-		// The last account update came before an outage ended: the stream has not told the latest since.
+		// The last account update came before an outage ended, or an injected fault was active since: the stream
+		// has not told the latest since.
 		const last = this.watch.balance?.at ?? 0;
 		const lastOutage = this.outages.filter(o => !o.initial).at(-1);
-		if (left.length > 0 && lastOutage !== undefined && lastOutage.to !== null && last < lastOutage.to + EDGE_MS) {
+		const behindOutage = lastOutage !== undefined && lastOutage.to !== null && last < lastOutage.to + EDGE_MS;
+		if (left.length > 0 && (behindOutage || this.ctx.faultActive(Date.now() - last))) {
 			this.ctx.log('info', `balances after the user stream's last outage taken from REST: ${left.join('; ')}`);
 			return [];
 		}

@@ -143,8 +143,11 @@ export class SoakUserData {
 	async check(rest: Balance | null, assets: readonly string[]): Promise<void> {
 		const balanceProblems = rest === null ? [] : await this.balanceProblems(rest, assets);
 		const t = this.tally;
-		const problems = t.mismatches + balanceProblems.length;
-		const openOutage = this.outages.at(-1)?.to === null;
+		// A drop must be followed by a new subscription: one still missing past its budget is a problem by itself.
+		const last = this.outages.at(-1);
+		const openOutage =
+			last !== undefined && !last.initial && last.to === null && Date.now() - last.from > RESUBSCRIBE_BUDGET_MS;
+		const problems = t.mismatches + balanceProblems.length + (openOutage ? 1 : 0);
 		const title = `the soak's orders and balances on the user data stream match REST (${t.expected} orders, ${t.outages} outages, ${t.resubscribed} resubscribed)`;
 		const measured = `${t.seen + t.recovered}/${t.expected} seen${t.recovered > 0 ? ` (${t.recovered} recovered from REST)` : ''}`;
 		if (t.expected === 0 && rest === null) {
@@ -163,11 +166,17 @@ export class SoakUserData {
 			return;
 		}
 		const listed = [...t.listed, ...balanceProblems].slice(0, MAX_LISTED);
+		const more = t.mismatches + balanceProblems.length > listed.length ? '; …' : '';
+		const parts = [
+			t.mismatches > 0 ? `${t.mismatches} of ${t.expected} orders did not match` : null,
+			balanceProblems.length > 0 ? `${balanceProblems.length} balances differ` : null,
+			openOutage ? `the user stream closed and was never subscribed again` : null,
+		].filter(Boolean);
 		fail(
 			this.ctx,
 			'soak-user-data',
 			title,
-			`${t.mismatches} of ${t.expected} orders did not match${balanceProblems.length > 0 ? `, ${balanceProblems.length} balances differ` : ''}: ${listed.join('; ')}${problems > listed.length ? '; …' : ''}${openOutage ? ' (the user stream was never subscribed again after it closed)' : ''}${this.watch.lastError ? ` (last stream error: ${this.watch.lastError})` : ''}`,
+			`${parts.join(', ')}${listed.length > 0 ? `: ${listed.join('; ')}${more}` : ''}${this.watch.lastError ? ` (last stream error: ${this.watch.lastError})` : ''}`,
 			measured,
 			'0 mismatches',
 		);
@@ -259,7 +268,8 @@ export class SoakUserData {
 		// has not told the latest since.
 		const last = this.watch.balance?.at ?? 0;
 		const lastOutage = this.outages.filter(o => !o.initial).at(-1);
-		const behindOutage = lastOutage !== undefined && lastOutage.to !== null && last < lastOutage.to + EDGE_MS;
+		// (Down right now: an outage still open past its budget is judged on its own in check().)
+		const behindOutage = lastOutage !== undefined && (lastOutage.to === null || last < lastOutage.to + EDGE_MS);
 		if (left.length > 0 && (behindOutage || this.ctx.faultActive(Date.now() - last))) {
 			this.ctx.log('info', `balances after the user stream's last outage taken from REST: ${left.join('; ')}`);
 			return [];

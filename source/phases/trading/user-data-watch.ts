@@ -21,6 +21,8 @@ export interface StreamedBalance {
 	assets: Balance['assets'];
 }
 
+const MAX_KEPT = 20_000;
+
 export class UserDataWatch {
 	private readonly seen = new Map<string, StreamedOrder>();
 	/** By the venue's order id: a cancel's answer carries the cancel's own clientOrderId, not the order's. */
@@ -86,8 +88,15 @@ export class UserDataWatch {
 			cost: order.cost,
 			updates: (previous?.updates ?? 0) + 1,
 		};
+		this.seenById.delete(order.id);
 		this.seenById.set(order.id, streamed);
 		if (clientOrderId) this.seen.set(clientOrderId, streamed);
+		// Bounded on a 24 h soak (orders nobody asks about, or handed back again after being judged): oldest go first.
+		while (this.seenById.size > MAX_KEPT) {
+			const [id, oldest] = this.seenById.entries().next().value as [string, StreamedOrder];
+			this.seenById.delete(id);
+			if (oldest.clientOrderId) this.seen.delete(oldest.clientOrderId);
+		}
 	}
 
 	private async balanceLoop(): Promise<void> {

@@ -44,7 +44,9 @@ export type StreamUpdate =
 			raw?: string;
 	  }
 	| {type: 'status'; stream: string; kind: string; symbol: string; status: StreamStatus; at: number}
-	| {type: 'reconnect'; stream: string; at: number};
+	| {type: 'reconnect'; stream: string; at: number}
+	/** Trades missed across a reconnect, and how many REST (aggTrades by fromId) gave back. */
+	| {type: 'backfill'; stream: string; at: number; missed: number; recovered: number; lost: number};
 
 export interface CallOptions {
 	/** Retry transient failures with exponential backoff and jitter (default true). */

@@ -1,6 +1,7 @@
 /** The aggregates a run's state is made of: operation stats (with their latency histograms), streams, resource tracks. */
 import type {StreamStatus} from './snapshot.js';
 import type {ResourceSample} from './events.js';
+import type {StreamBackfill} from './run-view.js';
 import {LatencyRecorder} from './latency.js';
 import {RingBuffer} from './ring.js';
 import {DownsampledSeries} from './series.js';
@@ -61,6 +62,7 @@ export interface StreamState {
 	latency: LatencyRecorder;
 	gaps: number;
 	reconnects: number;
+	backfill: StreamBackfill;
 	recent: RingBuffer<string>;
 	windowStart: number;
 	windowCount: number;

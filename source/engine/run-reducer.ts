@@ -454,6 +454,7 @@ export class RunReducer implements RunView {
 				latency: new LatencyRecorder(),
 				gaps: 0,
 				reconnects: 0,
+				backfill: {gaps: 0, missed: 0, recovered: 0, lost: 0},
 				recent: new RingBuffer(RECENT_RAW),
 				windowStart: this.options.now(),
 				windowCount: 0,
@@ -478,6 +479,12 @@ export class RunReducer implements RunView {
 			case 'reconnect':
 				stream.reconnects++;
 				stream.status = 'reconnecting';
+				break;
+			case 'backfill':
+				stream.backfill.gaps++;
+				stream.backfill.missed += update.missed;
+				stream.backfill.recovered += update.recovered;
+				stream.backfill.lost += update.lost;
 				break;
 		}
 	}

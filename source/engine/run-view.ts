@@ -75,6 +75,14 @@ export interface ResourceTrackView {
 	readonly lagPeak: number | null;
 }
 
+/** Trades missed across reconnects (in `gaps` backfills), recovered from REST (aggTrades by fromId) or lost. */
+export interface StreamBackfill {
+	gaps: number;
+	missed: number;
+	recovered: number;
+	lost: number;
+}
+
 export interface StreamStatsView {
 	readonly id: string;
 	readonly kind: string;
@@ -82,6 +90,7 @@ export interface StreamStatsView {
 	readonly messages: number;
 	readonly gaps: number;
 	readonly reconnects: number;
+	readonly backfill: Readonly<StreamBackfill>;
 	readonly latency: LatencyStatsView;
 }
 

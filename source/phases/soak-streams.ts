@@ -102,6 +102,18 @@ export class SoakStreams {
 		if (!aborted) await closing;
 	}
 
+	/** Per stream, so report.json's streams section carries the figures (not only the check's text). */
+	private report(gap: TradeGap, result: {recovered: number; lost: number}): void {
+		this.ctx.stream({
+			type: 'backfill',
+			stream: gap.stream,
+			at: Date.now(),
+			missed: gap.toId - gap.fromId + 1,
+			recovered: result.recovered,
+			lost: result.lost,
+		});
+	}
+
 	private onGap(gap: TradeGap): void {
 		this.totals.gaps += 1;
 		this.totals.missed += gap.toId - gap.fromId + 1;
@@ -114,6 +126,7 @@ export class SoakStreams {
 				);
 				this.totals.recovered += result.recovered;
 				this.totals.lost += result.lost;
+				this.report(gap, result);
 				ctx.log(
 					result.lost > 0 ? 'warn' : 'info',
 					`${gap.stream}: trades ${gap.fromId}–${gap.toId} missed on the stream; ${result.recovered} recovered from REST${result.lost > 0 ? `, ${result.lost} lost` : ''}`,
@@ -122,6 +135,7 @@ export class SoakStreams {
 				this.totals.failed += 1;
 				this.totals.lost += gap.toId - gap.fromId + 1;
 				this.totals.lastError = errorMessage(error);
+				this.report(gap, {recovered: 0, lost: gap.toId - gap.fromId + 1});
 			}
 		});
 	}

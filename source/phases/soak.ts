@@ -16,6 +16,7 @@ import {flatten} from './orders.js';
 import {orderNotionalFor, riskManagerFor} from './pipeline.js';
 import {round} from './stats.js';
 import {SoakStreams, type BackfillTotals} from './soak-streams.js';
+import {SoakUserData} from './soak-user-data.js';
 import {PriceReference, tradeCycle, type CycleResult, type PipelineDeps} from './trading/cycle.js';
 import {cancelAllOurs, tradingBlockedReason} from './trading/orders.js';
 import {amountForNotional} from './trading/sizing.js';
@@ -217,6 +218,9 @@ export const soakPhase: Phase = {
 		// Market streams of every symbol for the whole soak (stability, gaps, reconnects; backfill from REST).
 		const streams = new SoakStreams(ctx, ctx.profile.symbols);
 		const streamIds = streams.start();
+		// The user data stream for the whole soak: every settled order is reconciled against it.
+		const userData = new SoakUserData(ctx, symbol);
+		await userData.ready(2_000);
 		const startedAt = performance.now();
 		const endAt = startedAt + durationMs;
 		const inFlight = new Set<Promise<void>>();
@@ -259,8 +263,12 @@ export const soakPhase: Phase = {
 					continue;
 				}
 				launched += 1;
+				const cycleStartedAt = Date.now();
 				const task = tradeCycle(cycleDeps, prices, signal, mode).then(
-					outcome => record(ctx, tally, outcome, market.base),
+					outcome => {
+						record(ctx, tally, outcome, market.base);
+						if (outcome.ok && outcome.order) userData.expect(outcome.order, cycleStartedAt);
+					},
 					error => {
 						tally.failed += 1;
 						tally.lastError = errorMessage(error);
@@ -293,13 +301,16 @@ export const soakPhase: Phase = {
 			await Promise.allSettled(inFlight);
 		} finally {
 			await Promise.allSettled(inFlight);
-			await streams.stop();
 			const cleanup = await cancelAllOurs(exchange, orders, [symbol], ctx);
 			cleanupRemaining = cleanup.remaining;
 			cleanupFailed = cleanup.failed;
 			if (!ctx.signal.aborted) {
 				flattened = await flatten(ctx, symbol, tally.net).catch(() => null);
+				// Before the streams close: the flattening's account update must reach the stream too.
+				await userData.finish();
 			}
+			userData.stop();
+			await streams.stop();
 		}
 		const elapsedS = ((loopEndedAt ?? performance.now()) - startedAt) / 1000;
 		backfillCheck(ctx, streams.totals, streamIds.length);
@@ -377,9 +388,10 @@ export const soakPhase: Phase = {
 		const problems: string[] = [];
 		if (cleanupRemaining > 0) problems.push(`${cleanupRemaining} orders left open`);
 		problems.push(...cleanupFailed);
+		let end: Balance | null = null;
 		if (start !== null && !ctx.signal.aborted) {
 			try {
-				const end = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
+				end = await ctx.call('fetchBalance', () => exchange.fetchBalance(), {isTransient: isTransientError});
 				// After flattening the net should be back near zero; compare the balance move with every fill we made.
 				const moved = (end.assets[market.base]?.total ?? 0) - (start.assets[market.base]?.total ?? 0);
 				const flat = flattened;
@@ -412,5 +424,7 @@ export const soakPhase: Phase = {
 				0,
 				'0 problems',
 			);
+		// Reconciled from the user data stream: every settled order, and the balances at the end.
+		if (!ctx.signal.aborted) await userData.check(end, [market.base, market.quote]);
 	},
 };

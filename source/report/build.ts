@@ -158,6 +158,7 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 			messages: st.messages,
 			gaps: st.gaps,
 			reconnects: st.reconnects,
+			backfill: {...st.backfill},
 			latency_avg_ms: round(st.latency.avgMs),
 			latency_p99_ms: round(clampPercentile(st.latency.percentileMs(99), st.latency.maxMs)),
 		})),

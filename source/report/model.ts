@@ -68,6 +68,8 @@ export interface ReportStream {
 	messages: number;
 	gaps: number;
 	reconnects: number;
+	/** Trades missed across this stream's reconnects: recovered from REST (aggTrades by fromId) or lost. Absent in older reports. */
+	backfill?: {gaps: number; missed: number; recovered: number; lost: number};
 	latency_avg_ms: number | null;
 	latency_p99_ms: number | null;
 }

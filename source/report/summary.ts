@@ -61,6 +61,15 @@ export function targetsText(t: TargetsMet): string {
 	return `targets MISSED${missed.length > 0 ? ` (${missed.join(', ')})` : ' (run incomplete or a soak check failed)'}`;
 }
 
+/** Trades missed on the streams across reconnects and what REST gave back; null when nothing was missed. */
+export function backfillLine(report: Report): string | null {
+	const backfilled = report.streams.filter(s => s.backfill && s.backfill.gaps > 0);
+	if (backfilled.length === 0) return null;
+	const total = (key: 'missed' | 'recovered' | 'lost') => backfilled.reduce((n, s) => n + (s.backfill?.[key] ?? 0), 0);
+	const per = backfilled.map(s => `${s.id} ${s.backfill?.recovered}/${s.backfill?.missed}`).join(', ');
+	return `  backfill      ${total('missed')} trades missed across reconnects, ${total('recovered')} recovered from REST, ${total('lost')} lost (${per})`;
+}
+
 export function formatSummary(report: Report, reportPath?: string): string {
 	const lines: string[] = [];
 	lines.push(
@@ -97,6 +106,8 @@ export function formatSummary(report: Report, reportPath?: string): string {
 			}),
 		);
 		const m = report.metrics;
+		const backfill = backfillLine(report);
+		if (backfill) lines.push(backfill);
 		lines.push(
 			`  resources     cpu avg ${m.average_cpu_percent ?? '—'}%, rss avg ${m.average_memory_mb ?? '—'} MB, peak ${m.peak_memory_mb ?? '—'} MB, slope ${m.rss_slope_mb_per_hour ?? '—'} MB/h`,
 		);

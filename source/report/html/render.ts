@@ -414,6 +414,13 @@ function errorCharts(r: HtmlReportInput, marks: TimeMark[]): string {
 	return overTime + totals;
 }
 
+/** Trades missed across reconnects, recovered from REST, lost (a lost one shows as a warning); — for a stream that was never backfilled (depth, older reports). */
+function backfillCells(s: Report['streams'][number]): string {
+	const b = s.backfill;
+	if (b === undefined || b.gaps === 0) return '<td class="num">—</td><td class="num">—</td><td class="num">—</td>';
+	return `<td class="num" data-backfill="missed">${fmt(b.missed, 0)}</td><td class="num" data-backfill="recovered">${fmt(b.recovered, 0)}</td><td class="num${b.lost > 0 ? ' warn' : ''}" data-backfill="lost">${fmt(b.lost, 0)}</td>`;
+}
+
 function streamSection(r: HtmlReportInput, marks: TimeMark[]): string {
 	const range = runRange(r);
 	const rows = r.timeline?.streams ?? [];
@@ -481,10 +488,10 @@ function streamSection(r: HtmlReportInput, marks: TimeMark[]): string {
 				: chartPanel('stream-gaps', 'Stream gaps and reconnects', {noData: 'no streams in this run'});
 	const table =
 		r.streams.length > 0
-			? `<table class="streams"><thead><tr><th>Stream</th><th>Kind</th><th>Symbol</th><th>Messages</th><th>Gaps</th><th>Reconnects</th><th>Latency avg</th><th>p99</th></tr></thead><tbody>${r.streams
+			? `<table class="streams"><thead><tr><th>Stream</th><th>Kind</th><th>Symbol</th><th>Messages</th><th>Gaps</th><th>Reconnects</th><th>Missed</th><th>Recovered</th><th>Lost</th><th>Latency avg</th><th>p99</th></tr></thead><tbody>${r.streams
 					.map(
 						s =>
-							`<tr data-stream="${e(s.id)}"><td>${e(s.id)}</td><td>${e(s.kind)}</td><td>${e(s.symbol)}</td><td class="num">${fmt(s.messages, 0)}</td><td class="num">${fmt(s.gaps, 0)}</td><td class="num">${fmt(s.reconnects, 0)}</td><td class="num">${fmt(s.latency_avg_ms, 3, ' ms')}</td><td class="num">${fmt(s.latency_p99_ms, 3, ' ms')}</td></tr>`,
+							`<tr data-stream="${e(s.id)}"><td>${e(s.id)}</td><td>${e(s.kind)}</td><td>${e(s.symbol)}</td><td class="num">${fmt(s.messages, 0)}</td><td class="num">${fmt(s.gaps, 0)}</td><td class="num">${fmt(s.reconnects, 0)}</td>${backfillCells(s)}<td class="num">${fmt(s.latency_avg_ms, 3, ' ms')}</td><td class="num">${fmt(s.latency_p99_ms, 3, ' ms')}</td></tr>`,
 					)
 					.join('')}</tbody></table>`
 			: '';

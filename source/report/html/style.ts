@@ -22,6 +22,7 @@ figure.chart svg{display:block;max-width:100%;height:auto}
 tr.critical td{color:var(--fail)}span.over{color:var(--fail);font-weight:600}.s-active{background:var(--warn)}
 p.resumed{margin:8px 0;padding:6px 10px;border-left:4px solid #2f6fde;background:#f2f6fd;font-size:13px}
 table.chaos td.num{white-space:nowrap}table.chaos td.num .sub{white-space:normal}.table-scroll{overflow-x:auto}.legend-note{color:var(--muted);font-size:12px;margin:0 0 6px}
+ol.mark-legend{margin:2px 0 0;padding:0 4px;list-style:none;font-size:11px;color:var(--fail)}ol.mark-legend li{display:inline-block;margin-right:10px}
 footer{margin-top:30px;color:var(--muted);font-size:12px}
 @media print{.grid{grid-template-columns:1fr}}
 `;

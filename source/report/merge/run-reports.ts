@@ -138,6 +138,20 @@ function mergePhases(inputs: readonly Sourced<Report>[], names: readonly string[
 	});
 }
 
+/** Backfill figures add up across machines; absent when no input had them (older reports). */
+function mergeBackfill(list: readonly ReportStream[]): Pick<ReportStream, 'backfill'> {
+	const known = list.flatMap(s => (s.backfill ? [s.backfill] : []));
+	if (known.length === 0) return {};
+	return {
+		backfill: {
+			gaps: sum(known.map(b => b.gaps)),
+			missed: sum(known.map(b => b.missed)),
+			recovered: sum(known.map(b => b.recovered)),
+			lost: sum(known.map(b => b.lost)),
+		},
+	};
+}
+
 function mergeStreams(inputs: readonly Sourced<Report>[]): ReportStream[] {
 	const byId = new Map<string, ReportStream[]>();
 	for (const {report} of inputs) for (const s of report.streams) byId.set(s.id, [...(byId.get(s.id) ?? []), s]);
@@ -148,6 +162,7 @@ function mergeStreams(inputs: readonly Sourced<Report>[]): ReportStream[] {
 		messages: sum(list.map(s => s.messages)),
 		gaps: sum(list.map(s => s.gaps)),
 		reconnects: sum(list.map(s => s.reconnects)),
+		...mergeBackfill(list),
 		latency_avg_ms: round(
 			weightedMean(
 				list.map(s => s.latency_avg_ms),

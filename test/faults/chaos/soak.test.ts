@@ -100,6 +100,10 @@ describe('chaos timeline during a soak on the mock', () => {
 			expect(checks.map(c => c.verdict)).toEqual(['pass', 'pass', 'pass', 'pass', 'fail']);
 			expect(checks[4]!.threshold).toBe('≤ 1 ms');
 			expect(soak.status).toBe('fail');
+			// The user data stream lost events to the drops and the stall it was told of: reconciled from REST, not mismatches.
+			const userData = soak.checks.find(c => c.id === 'soak-user-data')!;
+			expect(userData.verdict, userData.reason ?? '').toBe('pass');
+			expect(String(userData.measured)).toMatch(/recovered from REST/);
 			// The 5xx the timeline caused are judged by its checks, not by errors/hour.
 			const perHour = soak.checks.find(c => c.id === 'errors-per-hour')!;
 			expect(perHour.title).toMatch(/\d+ during chaos faults not counted/);

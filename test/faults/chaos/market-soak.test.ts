@@ -83,9 +83,21 @@ describe('market faults on the chaos timeline', () => {
 			expect(journal).toMatch(/Market is closed/);
 			const checks = report.phases.find(p => p.id === 'soak')!.checks.filter(c => c.id.startsWith('chaos-'));
 			expect(checks.map(c => c.verdict)).toEqual(['pass', 'pass', 'fail', 'fail']);
+			// report.json's market section: the regime held by the profile, both shocks, both halts.
+			const market = report.market!;
+			expect(market.regimes.filter(r => r.to === null).map(r => [r.symbol, r.regime, r.setting])).toEqual([
+				['BTCUSDT', 'ranging', 'ranging'],
+				['ETHUSDT', 'ranging', 'ranging'],
+			]);
+			expect(market.shocks.map(k => [k.symbol, k.percent])).toEqual([
+				['BTCUSDT', -8],
+				['ETHUSDT', 6],
+			]);
+			expect(market.halts.map(h => h.symbol)).toEqual(['ETHUSDT', 'BTCUSDT']);
+			expect(market.halts[0]!.to).not.toBeNull();
 			// The kill-switch lift / the soak's end resumed the halt it injected.
-			const market = (await (await fetch(`${admin}/market`)).json()) as {symbols: Array<{status: string}>};
-			expect(market.symbols.map(s => s.status)).toEqual(['TRADING', 'TRADING']);
+			const after = (await (await fetch(`${admin}/market`)).json()) as {symbols: Array<{status: string}>};
+			expect(after.symbols.map(s => s.status)).toEqual(['TRADING', 'TRADING']);
 		} finally {
 			off();
 			await session.close();

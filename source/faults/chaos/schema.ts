@@ -122,7 +122,9 @@ export const chaosEntrySchema = z.preprocess(kindAlias, entryObject);
 
 export const chaosTimelineSchema = z.array(chaosEntrySchema).max(1000);
 
-export type ChaosEntryInput = z.input<typeof chaosEntrySchema>;
+export type ChaosEntryInput =
+	| z.input<typeof entryObject>
+	| (Omit<z.input<typeof entryObject>, 'fault'> & {kind: z.input<typeof entryObject>['fault']});
 export type ChaosTimeline = z.output<typeof chaosTimelineSchema>;
 
 /** One scheduled fault, in milliseconds from the soak's start. */

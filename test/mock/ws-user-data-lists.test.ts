@@ -197,3 +197,18 @@ describe('executionReport conditional fields', () => {
 		expect(await event(e => e['c'] === 'no-berg', plainFrom)).toMatchObject({F: '0.00000000', V: 'EXPIRE_MAKER'});
 	});
 });
+
+describe('a halt over the WebSocket API', () => {
+	it('order.place on a halted symbol gets -1013 "Market is closed." until the halt ends by itself', async () => {
+		expect((await adminCall(mock, 'POST', '/market/halt', {symbol: 'ETHUSDT', durationMs: 300})).status).toBe(200);
+		const place = () =>
+			call(socket, 'order.place', sign({symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01'}));
+		expect(await place()).toMatchObject({status: 400, error: {code: -1013, msg: 'Market is closed.'}});
+		// The other symbol trades on.
+		expect(
+			await call(socket, 'order.place', sign({symbol: 'BTCUSDT', side: 'BUY', type: 'MARKET', quantity: '0.001'})),
+		).toMatchObject({status: 200});
+		await new Promise(resolve => setTimeout(resolve, 400));
+		expect(await place()).toMatchObject({status: 200, result: {status: 'FILLED'}});
+	});
+});

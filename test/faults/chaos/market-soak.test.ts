@@ -18,7 +18,7 @@ const chaosYaml = `chaos:
   - {at: 2s, kind: price-shock, symbol: BTCUSDT, change: -8%, over: 1s, hold: 1s, recover: 2s}
   - {at: 3s, kind: halt, symbol: ETHUSDT, duration: 3s}
   - {at: 7s, kind: price-shock, symbol: ETHUSDT, change: +6%, over: 1s, recover: 60s, recoveryBudget: 2s}
-  - {at: 9s, kind: halt, duration: 2s, recoveryBudget: 2s}
+  - {at: 9s, kind: halt, duration: 4s, recoveryBudget: 2s}
 `;
 
 describe('market faults on the chaos timeline', () => {
@@ -41,15 +41,19 @@ describe('market faults on the chaos timeline', () => {
 		let admin = '';
 		let stuck = false;
 		const off = engine.subscribe(() => {
-			// Broken on purpose: once the last halt is on, the venue "never" lifts it (halted again, no duration).
-			if (stuck || !admin || !engine.getSnapshot().faults.some(f => f.detail.startsWith('chaos #3'))) return;
+			// Broken on purpose: once the last halt is on (seen by the market watch), the venue "never" lifts it (halted again, no duration).
+			const snapshot = engine.getSnapshot();
+			const on =
+				snapshot.faults.some(f => f.detail.startsWith('chaos #3')) &&
+				snapshot.market?.symbols.some(s => s.symbol === 'BTCUSDT' && s.status === 'BREAK');
+			if (stuck || !admin || !on) return;
 			stuck = true;
 			void fetch(`${admin}/market/halt`, {method: 'POST', body: JSON.stringify({symbol: 'BTCUSDT'})});
 		});
 		try {
 			const built = await session.ready;
 			admin = built.endpoints.admin!;
-			const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 16_000});
+			const outcome = await engine.start({name: 'custom', phases: ['soak'], soakDurationMs: 18_000});
 			const report = JSON.parse(await readFile(path.join(outcome.reportDir!, 'report.json'), 'utf8')) as Report;
 			const chaos = report.chaos!;
 			const explain = JSON.stringify(chaos, null, 1);

@@ -89,6 +89,45 @@ describe('listStatus', () => {
 		await event(e => e.e === 'executionReport' && e['c'] === 'ws-oco-sl' && e['X'] === 'EXPIRED', before);
 	});
 
+	it('an OTO cancelled over the WebSocket API: listStatus EXEC_STARTED, then ALL_DONE on the cancel', async () => {
+		const p = await last();
+		const from = socket.messages.length;
+		const placed = await call(
+			socket,
+			'orderList.place.oto',
+			sign({
+				symbol: 'BTCUSDT',
+				listClientOrderId: 'ws-oto',
+				workingType: 'LIMIT',
+				workingSide: 'BUY',
+				workingPrice: px(p * 0.8),
+				workingQuantity: '0.01',
+				workingTimeInForce: 'GTC',
+				pendingType: 'LIMIT_MAKER',
+				pendingSide: 'SELL',
+				pendingPrice: px(p * 1.2),
+				pendingQuantity: '0.01',
+			}),
+		);
+		expect(placed.status).toBe(200);
+		const list = placed.result as {orderListId: number};
+		expect(await event(e => e.e === 'listStatus' && e['g'] === list.orderListId, from)).toMatchObject({
+			c: 'OTO',
+			l: 'EXEC_STARTED',
+			L: 'EXECUTING',
+		});
+		const before = socket.messages.length;
+		expect(
+			await call(socket, 'orderList.cancel', sign({symbol: 'BTCUSDT', orderListId: list.orderListId})),
+		).toMatchObject({status: 200});
+		expect(await event(e => e.e === 'listStatus' && e['g'] === list.orderListId, before)).toMatchObject({
+			c: 'OTO',
+			l: 'ALL_DONE',
+			L: 'ALL_DONE',
+			C: 'ws-oto',
+		});
+	});
+
 	it('a lone order pushes no listStatus', async () => {
 		const from = socket.messages.length;
 		const placed = await call(

@@ -28,6 +28,7 @@ import {defaultGradeRules, gradeFor, type GradeRules} from './grade.js';
 import type {AnomalyRecord, ResumedFrom, RunView, StreamStatsView} from './run-view.js';
 import {soakView} from './soak-view.js';
 import type {SutView} from './sut-view.js';
+import {MarketHistory, type MarketReport} from './market-view.js';
 import type {SutReport} from '../report/sut-report.js';
 
 export const defaultPhaseTitles: Record<PhaseId, string> = {
@@ -131,6 +132,12 @@ export class RunReducer implements RunView {
 	resumedFrom: ResumedFrom | null = null;
 	/** The SUT's live view and its report section (sut-sample / sut-report events). */
 	sut: SutView | null = null;
+	/** The simulated market's regime, status and shocks, and their history (market events). */
+	readonly market = new MarketHistory();
+
+	marketReport(): MarketReport | null {
+		return this.market.view === null ? null : this.market.report();
+	}
 	sutReport: SutReport | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
 	remainingMs: number | null = null;
@@ -203,6 +210,7 @@ export class RunReducer implements RunView {
 				this.resumedFrom = null;
 				this.sut = null;
 				this.sutReport = null;
+				this.market.reset(event.at);
 				this.operatorLog.clear();
 				break;
 			}
@@ -340,6 +348,9 @@ export class RunReducer implements RunView {
 				break;
 			case 'sut-report':
 				this.sutReport = event.report;
+				break;
+			case 'market':
+				this.market.apply(event.view);
 				break;
 			case 'operator-action':
 				this.operatorLog.push({...event.action, detail: this.options.mask(event.action.detail), at: event.at});

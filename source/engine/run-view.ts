@@ -13,6 +13,7 @@ import type {BreakerView, ErrorGroup, KillSwitchView, ProfileView, RunState, Soa
 import type {OperatorAction, ResourceSample} from './events.js';
 import type {SeriesPoint} from './series.js';
 import type {SutReport} from '../report/sut-report.js';
+import type {MarketReport} from './market-view.js';
 
 export interface RunMetaView {
 	readonly id: string;
@@ -147,4 +148,6 @@ export interface RunView {
 	readonly resumedFrom: ResumedFrom | null;
 	/** report.json's `sut` section, once the soak judged a SUT. */
 	readonly sutReport: SutReport | null;
+	/** report.json's `market` section: regime spans, shocks, halts (null when the market was never seen). */
+	marketReport(): MarketReport | null;
 }

@@ -154,7 +154,8 @@ class PaperBroker {
 			if (event.kind === 'order') {
 				this.pendingOrders.push(this.toOrder(event.order, event.fill ? [event.fill] : []));
 				this.scheduleFlush();
-			} else {
+			} else if (event.kind !== 'listStatus') {
+				// A list's status changes no balance (its orders' events and balances come on their own).
 				this.balanceChanged = true;
 				this.scheduleFlush();
 			}

@@ -29,6 +29,15 @@ export interface FaultInjector {
 	clear(): Promise<void>;
 	/** The mock's GET {admin}/stats and/or the proxy's counters (`proxy`), or null on client mode. */
 	stats(): Promise<Record<string, unknown> | null>;
+	/** A symbol's market as the venue's steering sees it (the mock's GET {admin}/market), for the market faults' recovery. */
+	marketState?(symbol: string): Promise<MarketStateView | null>;
+}
+
+/** What the market faults' judgement reads: the last price and whether the symbol trades. */
+export interface MarketStateView {
+	price: number;
+	status: string;
+	regime: string;
 }
 
 export class FaultError extends Error {

@@ -78,6 +78,7 @@ export function createProxyFaultInjector(
 			proxy.clear();
 			await venue?.clear();
 		},
+		...(venue?.marketState ? {marketState: (symbol: string) => venue.marketState!(symbol)} : {}),
 		async stats() {
 			const counters = proxy.stats() as unknown as Record<string, unknown>;
 			const own = venue ? await venue.stats() : null;

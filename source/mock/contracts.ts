@@ -125,9 +125,22 @@ export interface MarketFeed {
 	onDepthUpdate(listener: (update: WireDepthUpdate) => void): Unsubscribe;
 }
 
-/** User-data events as Binance pushes them (executionReport, outboundAccountPosition, balanceUpdate). */
+/** User-data events as Binance pushes them (executionReport, listStatus, outboundAccountPosition, balanceUpdate). */
 export type WireUserEvent =
 	| ({e: 'executionReport'} & Record<string, unknown>)
+	| {
+			e: 'listStatus';
+			E: number;
+			s: string;
+			g: number;
+			c: string;
+			l: string;
+			L: string;
+			r: string;
+			C: string;
+			T: number;
+			O: Array<{s: string; i: number; c: string}>;
+	  }
 	| {e: 'outboundAccountPosition'; E: number; u: number; B: Array<{a: string; f: string; l: string}>}
 	| {e: 'balanceUpdate'; E: number; a: string; d: string; T: number};
 

@@ -1,6 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {marketSymbolSettingsSchema} from './market/market-settings.js';
-import {parseShock} from './market/price-shock.js';
+import {parseHalt, parseShock} from './market/price-shock.js';
 import type {MarketSimulator} from './market/simulator.js';
 
 const MAX_BODY = 16 * 1024;
@@ -15,8 +15,9 @@ export const MARKET_ADMIN_PATHS = new Set(['/market', '/market/shock', '/market/
  *   or all (volatility and drift annualised, spread in basis points, tradeRate trades/s)
  * - POST /market/shock {symbol, percent, durationMs, holdMs?, recoveryMs?} → the price-shock fault
  *   (e.g. percent −8 over 3000 ms, recovery by default ten times the move's duration)
- * - POST /market/halt {symbol} / POST /market/resume {symbol} → exchangeInfo status BREAK / TRADING;
- *   while halted the symbol does not trade and orders get -1013 "Market is closed."
+ * - POST /market/halt {symbol, durationMs?} / POST /market/resume {symbol} → exchangeInfo status BREAK /
+ *   TRADING; while halted the symbol does not trade and orders get -1013 "Market is closed."; a halt with
+ *   `durationMs` resumes by itself (so a chaos halt ends even if drydock dies mid-soak)
  */
 export function marketAdmin(
 	market: MarketSimulator,
@@ -81,7 +82,11 @@ export function marketAdmin(
 			market.shock(symbol, shock.spec);
 			return send(200, market.marketState(symbol));
 		}
-		market.setStatus(symbol, path === '/market/halt' ? 'BREAK' : 'TRADING');
+		if (path === '/market/halt') {
+			const halt = parseHalt(rest);
+			if (!halt.ok) return bad(halt.message);
+			market.setStatus(symbol, 'BREAK', halt.durationMs === undefined ? undefined : market.now() + halt.durationMs);
+		} else market.setStatus(symbol, 'TRADING');
 		send(200, market.marketState(symbol));
 	});
 }

@@ -1,5 +1,6 @@
 import type {Unsubscribe, UserDataFeed, WireUserEvent} from './contracts.js';
 import type {EngineEvent, MatchingEngine} from './matching/index.js';
+import {DEFAULT_STP_MODE} from './matching/order-model.js';
 
 const f8 = (n: number) => n.toFixed(8);
 
@@ -32,6 +33,22 @@ function toWire(event: EngineEvent, engine: MatchingEngine): WireUserEvent {
 	}
 	if (event.kind === 'balanceDelta')
 		return {e: 'balanceUpdate', E: event.time, a: event.asset, d: f8(event.delta), T: event.time};
+	if (event.kind === 'listStatus') {
+		const list = event.list;
+		return {
+			e: 'listStatus',
+			E: event.time,
+			s: list.symbol,
+			g: list.orderListId,
+			c: list.contingencyType,
+			l: list.listStatusType,
+			L: list.listOrderStatus,
+			r: 'NONE',
+			C: list.listClientOrderId,
+			T: event.time,
+			O: list.orders.map(o => ({s: o.symbol, i: o.orderId, c: o.clientOrderId})),
+		};
+	}
 	const o = event.order;
 	const fill = event.fill;
 	return {
@@ -45,7 +62,10 @@ function toWire(event: EngineEvent, engine: MatchingEngine): WireUserEvent {
 		q: f8(o.origQty),
 		p: f8(o.price),
 		P: f8(o.stopPrice),
-		F: f8(0),
+		// Conditional fields as user-data-stream.md lists them: d and D only for trailing stops (D once it tracks).
+		...(o.trailingDelta !== undefined ? {d: o.trailingDelta} : {}),
+		...(o.trailingDelta !== undefined && o.trailingTime !== undefined && o.trailingTime > 0 ? {D: o.trailingTime} : {}),
+		F: f8(o.icebergQty ?? 0),
 		g: o.orderListId ?? -1,
 		C: event.origClientOrderId ?? '',
 		x: event.execution,
@@ -67,7 +87,8 @@ function toWire(event: EngineEvent, engine: MatchingEngine): WireUserEvent {
 		Z: f8(o.cummulativeQuoteQty),
 		Y: f8(fill?.quoteQty ?? 0),
 		Q: f8(o.origQuoteOrderQty),
-		W: o.isWorking ? o.workingTime : -1,
-		V: 'EXPIRE_MAKER',
+		// W only once the order is on the book.
+		...(o.isWorking && o.workingTime > 0 ? {W: o.workingTime} : {}),
+		V: o.selfTradePreventionMode ?? DEFAULT_STP_MODE,
 	};
 }

@@ -6,6 +6,7 @@
  */
 import {z} from 'zod';
 import {chaosTimelineSchema} from '../faults/chaos/schema.js';
+import {checkMockMarket, type MockMarketSettings} from '../faults/spec/market.js';
 import {sutSchema} from '../sut/spec.js';
 
 const positive = () => z.number().positive();
@@ -68,6 +69,17 @@ export const profileSchema = z.strictObject({
 			ordersPer10s: positiveInt().optional(),
 			ordersPerDay: positiveInt().optional(),
 			weightLimitPerMinute: positiveInt().optional(),
+			/** How the simulated market moves (faults/spec/market.ts, the validator the mock uses too). */
+			market: z
+				.unknown()
+				.transform((value, ctx): MockMarketSettings | undefined => {
+					if (value === undefined) return undefined;
+					const result = checkMockMarket(value);
+					if (result.ok) return result.value;
+					ctx.addIssue({code: 'custom', path: result.issue.path, message: result.issue.message});
+					return z.NEVER;
+				})
+				.optional(),
 		})
 		.prefault({}),
 	credentials: z

@@ -182,6 +182,8 @@ export function buildReport(view: RunView, extras: ReportExtras): Report {
 	if (view.chaos.size > 0)
 		report.chaos = [...view.chaos.values()].sort((a, b) => a.scheduled_ms - b.scheduled_ms || a.index - b.index);
 	if (view.sutReport) report.sut = view.sutReport;
+	const market = view.marketReport();
+	if (market) report.market = market;
 	if (view.resumedFrom)
 		report.resumed_from = {
 			dir: view.resumedFrom.dir,

@@ -9,6 +9,7 @@ import type {PhaseId} from '../engine/phase-ids.js';
 import type {PlanName} from '../engine/plans.js';
 import type {BreakerView, ErrorGroup, KillSwitchView} from '../engine/snapshot.js';
 import type {SutReport} from './sut-report.js';
+import type {MarketReport} from '../engine/market-view.js';
 
 export const REPORT_SCHEMA = 'drydock.report/1';
 
@@ -174,4 +175,6 @@ export interface Report {
 	} | null;
 	/** The user's system under test (`--sut`), see sut-report.ts. */
 	sut?: SutReport;
+	/** The simulated market on the mock: regime spans, shocks, halts (engine/market-view.ts). */
+	market?: MarketReport;
 }

@@ -95,6 +95,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 					seed: profile.mock.seed,
 					symbols: profile.mock.symbols ?? profile.symbols.map(s => s.replace('/', '')),
 					...(profile.mock.balances ? {balances: profile.mock.balances} : {}),
+					...(profile.mock.market ? {market: profile.mock.market} : {}),
 					...venueLimits(profile),
 					...keys,
 					quiet: true,

@@ -3,6 +3,7 @@
  * runtime (mock, ccxt, phases) built in the background and handed to the engine when ready. Both
  * `drydock run` and the console compose one.
  */
+import {watchMarket} from './market-watch.js';
 import {readFileSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
@@ -183,6 +184,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	let startBuild!: () => void;
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
 	let sut: SutSession | null = null;
+	let stopMarketWatch = () => {};
 	const build = () =>
 		buildRuntime({
 			profile,
@@ -193,6 +195,9 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
 			...(orderFates ? {orderFates} : {}),
 		}).then(async runtime => {
+			stopMarketWatch();
+			if (runtime.endpoints.admin)
+				stopMarketWatch = watchMarket({adminUrl: runtime.endpoints.admin, emit: event => engine.emit(event)});
 			if (!sutSpec) return runtime;
 			try {
 				sut = await attachSut(runtime, sutSpec, profile, engine, timeline, sutKey);
@@ -274,6 +279,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			startBuild();
 			if (closed) return;
 			closed = true;
+			stopMarketWatch();
 			await monitor.stop();
 			chaos?.close();
 			await engine.close();

@@ -3,6 +3,7 @@ import {
 	CLIENT_REASONS,
 	FAULT_KINDS,
 	injectableAt,
+	isMarketFaultKind,
 	mockReason,
 	PROXY_ONLY_KINDS,
 	PROXY_REASONS,
@@ -31,9 +32,21 @@ describe('where each fault kind can be injected', () => {
 	it('the proxy-only kinds are exactly those the mock refuses', () => {
 		for (const kind of FAULT_KINDS) {
 			expect(PROXY_ONLY_KINDS.has(kind), kind).toBe(!injectableAt(kind, 'mock'));
+			// The market kinds go to the mock's market steering, not its /faults controls.
+			if (isMarketFaultKind(kind)) continue;
 			expect(parseMockFaultSpec({fault: kind, params: {ms: 1, probability: 0.5}}).ok, kind).toBe(
 				injectableAt(kind, 'mock'),
 			);
+		}
+	});
+
+	it('price-shock and halt: the mock only, with the reason for proxy and client', () => {
+		for (const kind of ['price-shock', 'halt'] as const) {
+			expect(injectableAt(kind, 'mock')).toBe(true);
+			expect(injectableAt(kind, 'proxy')).toBe(false);
+			expect(injectableAt(kind, 'client')).toBe(false);
+			expect(PROXY_REASONS[kind]).toMatch(/proxy/);
+			expect(CLIENT_REASONS[kind]).toMatch(/needs the mock/);
 		}
 	});
 });

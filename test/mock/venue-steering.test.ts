@@ -228,4 +228,25 @@ describe('admin API: settings, regime, price shock, halt', () => {
 				.status,
 		).toBe(200);
 	});
+
+	it('POST /market shows a fixed regime at once, not a step later', async () => {
+		for (const regime of ['volatile', 'ranging', 'trending'] as const) {
+			await adminCall(mock, 'POST', '/market', {symbol: 'BTCUSDT', regime});
+			expect((await states())[0]!.regime).toBe(regime);
+		}
+	});
+
+	it('a halt with durationMs resumes by itself; a bad duration is refused', async () => {
+		const r = await adminCall(mock, 'POST', '/market/halt', {symbol: 'ETHUSDT', durationMs: 300});
+		expect(r.status).toBe(200);
+		expect((r.body as {status: string; resumeAt?: number}).resumeAt).toBeGreaterThan(0);
+		const order = () =>
+			signed(mock, 'POST', '/api/v3/order', {symbol: 'ETHUSDT', side: 'BUY', type: 'MARKET', quantity: '0.01'});
+		expect((await order()).body).toEqual({code: -1013, msg: 'Market is closed.'});
+		await new Promise(resolve => setTimeout(resolve, 400));
+		expect((await order()).status).toBe(200);
+		expect((await states())[1]!.status).toBe('TRADING');
+		expect((await adminCall(mock, 'POST', '/market/halt', {symbol: 'ETHUSDT', durationMs: -5})).status).toBe(400);
+		expect((await states())[1]!.status).toBe('TRADING');
+	});
 });

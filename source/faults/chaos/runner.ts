@@ -16,7 +16,9 @@ import type {ExchangeClient} from '../../exchange/exchange-client.js';
 import type {StreamEvent, StreamWatcher} from '../../exchange/stream-watcher.js';
 import type {FaultInjector} from '../injector.js';
 import type {FaultKind} from '../spec/kinds.js';
+import {isMarketFaultKind} from '../spec/kinds.js';
 import {judgeRecovery} from '../spec/recovery.js';
+import {MarketFaultWatch} from './market-fault.js';
 import type {OrderFateObserver} from './order-fate.js';
 import type {ChaosEntry} from './schema.js';
 
@@ -67,6 +69,8 @@ interface Tracking {
 	closed: boolean;
 	/** The injector's id for it, when it counts what a fault did (the fault proxy). */
 	faultId: string | null;
+	/** A market fault's own observation (price vs before, trading status), polled from the venue. */
+	market?: MarketFaultWatch;
 }
 
 const streamFaults = new Set<FaultKind>(['drop-websockets', 'stall-streams', 'pause-market']);
@@ -130,6 +134,7 @@ export class ChaosRunner {
 		this.silenceTimer = setInterval(() => {
 			this.checkSilence();
 			this.checkOverdue();
+			void this.checkMarket();
 		}, 100);
 		this.silenceTimer.unref();
 	}
@@ -182,6 +187,13 @@ export class ChaosRunner {
 		};
 		this.tracking.push(tracking);
 		this.put(record);
+		let params = entry.params;
+		if (isMarketFaultKind(kind)) {
+			// A market fault without a symbol is on the soak's; the price before it is what "recovered" returns to.
+			params = {...params, symbol: typeof params.symbol === 'string' ? params.symbol : this.options.symbol};
+			tracking.market = await MarketFaultWatch.before(entry, params, faults);
+			this.update(tracking, {params});
+		}
 		const where = faults.placeOf?.(kind) ?? placeOf(faults.mode, kind);
 		this.options.host.emit({
 			type: 'fault',
@@ -192,7 +204,7 @@ export class ChaosRunner {
 		try {
 			const id = await faults.inject({
 				fault: kind,
-				params: entry.params,
+				params,
 				...(entry.durationMs > 0 ? {durationMs: entry.durationMs} : {}),
 			});
 			if (typeof id === 'string') tracking.faultId = id;
@@ -251,7 +263,9 @@ export class ChaosRunner {
 					if (!event.sample.ok) this.detect(t, event.at, `failed operation (${event.sample.error?.kind ?? 'error'})`);
 					else if (t.entry.fault === 'latency' && event.sample.latencyMs >= 0.5 * Number(t.entry.params.ms ?? 0))
 						this.detect(t, event.at, `slow operation (${Math.round(event.sample.latencyMs)} ms)`);
-					if (event.sample.ok && event.at > t.endAt && !streamFaults.has(t.entry.fault)) this.recover(t, event.at);
+					// A market fault recovers when the market does (checkMarket), not when our calls succeed.
+					if (event.sample.ok && event.at > t.endAt && !streamFaults.has(t.entry.fault) && !t.market)
+						this.recover(t, event.at);
 				}
 				return;
 			case 'breaker':
@@ -348,6 +362,25 @@ export class ChaosRunner {
 				continue;
 			this.judge(t, false);
 			this.options.host.emit({type: 'fault-recovered', at: now, index: MARK_BASE + t.entry.index, recoveredAt: now});
+		}
+	}
+
+	private marketPolling = false;
+
+	/** Polls the venue for each active market fault: detection (price moved, symbol halted) and recovery. */
+	private async checkMarket(): Promise<void> {
+		if (this.marketPolling) return;
+		const watched = this.tracking.filter(t => t.market && !t.closed && t.recoveredAt === null);
+		if (watched.length === 0) return;
+		this.marketPolling = true;
+		try {
+			for (const t of watched) {
+				const seen = await t.market!.poll(this.now(), t.endAt);
+				if (seen.detected) this.detect(t, seen.at, seen.detected);
+				if (seen.recovered && !t.closed && t.recoveredAt === null) this.recover(t, seen.at);
+			}
+		} finally {
+			this.marketPolling = false;
 		}
 	}
 

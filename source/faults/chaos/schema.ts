@@ -9,6 +9,7 @@ import {parseDuration} from '../../util/duration.js';
 import {defaultFaultDurationMs, defaultRecoveryBudgetMs} from '../spec/budgets.js';
 import {FAULT_KINDS, PROXY_KIND_OF, PROXY_ONLY_KINDS} from '../spec/kinds.js';
 import type {TimedFault} from '../spec/fault-spec.js';
+import {parseMarketFaultParams, shockRecoveryMs} from '../spec/market.js';
 import {parseMockFaultSpec} from '../spec/mock-spec.js';
 import {parseProxyFault} from '../spec/proxy-spec.js';
 
@@ -22,7 +23,24 @@ const durationText = z.union([z.string().min(1), z.number().nonnegative()]).refi
 	}
 }, 'expected a duration such as 30s, 5m or 1h30m');
 
-export const chaosEntrySchema = z
+/** `-8%`, `-8` or -8: a percentage change. */
+const percentText = z
+	.union([z.number(), z.string().regex(/^\s*[+-]?\d+(\.\d+)?\s*%?\s*$/, 'expected a percentage such as -8%')])
+	.transform(value => (typeof value === 'number' ? value : Number(value.replace('%', '').trim())));
+
+/** The market faults' shorthand fields, folded into `params` by normalizeTimeline. */
+const MARKET_SHORTHAND = ['symbol', 'change', 'over', 'hold', 'recover', 'tolerance'] as const;
+
+/** `kind` is another name for `fault` (the issue's and the admin API's word). */
+function kindAlias(value: unknown): unknown {
+	if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+	const entry = value as Record<string, unknown>;
+	if (entry.kind === undefined || entry.fault !== undefined) return value;
+	const {kind, ...rest} = entry;
+	return {...rest, fault: kind};
+}
+
+const entryObject = z
 	.strictObject({
 		at: durationText.optional(),
 		from: durationText.optional(),
@@ -39,8 +57,37 @@ export const chaosEntrySchema = z
 		duration: durationText.optional(),
 		/** How long recovery may take once the fault has ended (default per kind). */
 		recoveryBudget: durationText.optional(),
+		/**
+		 * The market faults' shorthand (price-shock, halt): `symbol` (default: the soak's), `change` (-8%),
+		 * `over` (the move, default 3s), `hold` (at the shocked price), `recover` (the mock's way back,
+		 * default ten times `over`), `tolerance` (how close to the pre-shock price is recovered, default 1%).
+		 */
+		symbol: z
+			.string()
+			.regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "BTCUSDT"')
+			.optional(),
+		change: percentText.optional(),
+		over: durationText.optional(),
+		hold: durationText.optional(),
+		recover: durationText.optional(),
+		tolerance: percentText.optional(),
 	})
 	.superRefine((entry, ctx) => {
+		const market = entry.fault === 'price-shock' || entry.fault === 'halt';
+		for (const field of MARKET_SHORTHAND) {
+			if (entry[field] === undefined) continue;
+			if (!market) ctx.addIssue({code: 'custom', path: [field], message: 'only for price-shock and halt'});
+			else if (entry.fault === 'halt' && field !== 'symbol')
+				ctx.addIssue({code: 'custom', path: [field], message: 'a halt takes "symbol" and "duration" only'});
+		}
+		if (entry.fault === 'price-shock' && entry.duration !== undefined)
+			ctx.addIssue({
+				code: 'custom',
+				path: ['duration'],
+				message: 'a price-shock is timed by "over", "hold" and "recover"',
+			});
+		if (entry.fault === 'price-shock' && entry.change === undefined && entry.params?.percent === undefined)
+			ctx.addIssue({code: 'custom', path: ['change'], message: 'required: how far the price moves, e.g. -8%'});
 		const hasAt = entry.at !== undefined;
 		const hasWindow = entry.from !== undefined || entry.to !== undefined;
 		if (hasAt && hasWindow)
@@ -58,7 +105,9 @@ export const chaosEntrySchema = z
 		// The mock's (or the proxy's) own validation of the parameters, so a bad value is caught before the run, not an hour in.
 		const check = PROXY_ONLY_KINDS.has(entry.fault)
 			? parseProxyFault(PROXY_KIND_OF[entry.fault]!, entry.params ?? {})
-			: parseMockFaultSpec({fault: entry.fault, params: entry.params ?? {}});
+			: entry.fault === 'price-shock' || entry.fault === 'halt'
+				? parseMarketFaultParams(entry.fault, marketParams(entry))
+				: parseMockFaultSpec({fault: entry.fault, params: entry.params ?? {}});
 		if (!check.ok) {
 			const field = /"params\.([A-Za-z]+)"/.exec(check.message)?.[1];
 			ctx.addIssue({
@@ -69,9 +118,13 @@ export const chaosEntrySchema = z
 		}
 	});
 
+export const chaosEntrySchema = z.preprocess(kindAlias, entryObject);
+
 export const chaosTimelineSchema = z.array(chaosEntrySchema).max(1000);
 
-export type ChaosEntryInput = z.input<typeof chaosEntrySchema>;
+export type ChaosEntryInput =
+	| z.input<typeof entryObject>
+	| (Omit<z.input<typeof entryObject>, 'fault'> & {kind: z.input<typeof entryObject>['fault']});
 export type ChaosTimeline = z.output<typeof chaosTimelineSchema>;
 
 /** One scheduled fault, in milliseconds from the soak's start. */
@@ -93,6 +146,27 @@ function ms(value: string | number): number {
 	return parseDuration(String(value));
 }
 
+type EntryOutput = z.output<typeof entryObject>;
+
+/** A market fault's params: `params` with the shorthand folded in (durations in ms; unparsable ones left for the check to name). */
+function marketParams(entry: EntryOutput): Record<string, unknown> {
+	const out: Record<string, unknown> = {...entry.params};
+	const put = (key: string, value: string | number | undefined, asMs: boolean) => {
+		if (value === undefined) return;
+		out[key] = asMs ? (safeMs(value) ?? value) : value;
+	};
+	put('symbol', entry.symbol, false);
+	put('percent', entry.change, false);
+	put('tolerancePercent', entry.tolerance, false);
+	if (entry.fault === 'price-shock') {
+		put('durationMs', entry.over, true);
+		if (out.durationMs === undefined) out.durationMs = defaultFaultDurationMs['price-shock'];
+		put('holdMs', entry.hold, true);
+		put('recoveryMs', entry.recover, true);
+	}
+	return out;
+}
+
 function short(msValue: number): string {
 	if (msValue % 3_600_000 === 0) return `${msValue / 3_600_000}h`;
 	if (msValue % 60_000 === 0) return `${msValue / 60_000}m`;
@@ -104,13 +178,24 @@ function short(msValue: number): string {
 export function normalizeTimeline(entries: readonly z.output<typeof chaosEntrySchema>[]): ChaosEntry[] {
 	const out = entries.map((entry, index): ChaosEntry => {
 		const startMs = entry.at !== undefined ? ms(entry.at) : ms(entry.from!);
-		const durationMs =
-			entry.at !== undefined
+		const shock = entry.fault === 'price-shock';
+		const params = shock || entry.fault === 'halt' ? marketParams(entry) : (entry.params ?? {});
+		// A shock's window is its move and hold; the way back is the mock's own, within the recovery budget.
+		const shockMs = shock ? Number(params.durationMs) + Number(params.holdMs ?? 0) : 0;
+		const durationMs = shock
+			? shockMs
+			: entry.at !== undefined
 				? entry.duration !== undefined
 					? ms(entry.duration)
 					: defaultFaultDurationMs[entry.fault]
 				: ms(entry.to!) - startMs;
-		const params = entry.params ?? {};
+		const defaultBudget = shock
+			? shockRecoveryMs({
+					percent: Number(params.percent),
+					durationMs: Number(params.durationMs),
+					...(params.recoveryMs === undefined ? {} : {recoveryMs: Number(params.recoveryMs)}),
+				}) + defaultRecoveryBudgetMs['price-shock']
+			: defaultRecoveryBudgetMs[entry.fault];
 		const window = durationMs > 0 ? `${short(startMs)}–${short(startMs + durationMs)}` : `at ${short(startMs)}`;
 		return {
 			index,
@@ -118,8 +203,7 @@ export function normalizeTimeline(entries: readonly z.output<typeof chaosEntrySc
 			params,
 			startMs,
 			durationMs,
-			recoveryBudgetMs:
-				entry.recoveryBudget !== undefined ? ms(entry.recoveryBudget) : defaultRecoveryBudgetMs[entry.fault],
+			recoveryBudgetMs: entry.recoveryBudget !== undefined ? ms(entry.recoveryBudget) : defaultBudget,
 			label: `${entry.fault} ${window}${Object.keys(params).length > 0 ? ` ${JSON.stringify(params)}` : ''}`,
 		};
 	});

@@ -15,6 +15,9 @@ export const defaultFaultDurationMs: Record<FaultKind, number> = {
 	'pause-market': 30_000,
 	'connection-reset': 30_000,
 	timeout: 30_000,
+	// The move (over + hold); the mock's own recovery follows (see chaos/schema.ts).
+	'price-shock': 3_000,
+	halt: 10_000,
 };
 
 /** Time allowed from the fault's end to the first sign of health (streams back, a call succeeding). */
@@ -30,4 +33,7 @@ export const defaultRecoveryBudgetMs: Record<FaultKind, number> = {
 	// A call made after the fault ends succeeds at once; one caught in it fails by its own timeout first.
 	'connection-reset': 10_000,
 	timeout: 10_000,
+	// A shock's budget is its recovery time plus this (chaos/schema.ts); a halt: trading seen again.
+	'price-shock': 5_000,
+	halt: 5_000,
 };

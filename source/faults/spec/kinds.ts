@@ -28,6 +28,8 @@ export const FAULT_KINDS = [
 	'pause-market',
 	'connection-reset',
 	'timeout',
+	'price-shock',
+	'halt',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -42,6 +44,17 @@ export const MOCK_FAULT_KINDS = [
 	'pause-market',
 ] as const;
 export type MockFaultKind = (typeof MOCK_FAULT_KINDS)[number];
+
+/**
+ * The market faults: the mock's market steering (POST {admin}/market/shock, /market/halt), not its
+ * /faults controls. Only the mock owns a market, so only it can inject them.
+ */
+export const MARKET_FAULT_KINDS = ['price-shock', 'halt'] as const;
+export type MarketFaultKind = (typeof MARKET_FAULT_KINDS)[number];
+
+export function isMarketFaultKind(kind: string): kind is MarketFaultKind {
+	return (MARKET_FAULT_KINDS as readonly string[]).includes(kind);
+}
 
 /** Where a fault is applied. */
 export type FaultPlace = 'mock' | 'proxy' | 'client';
@@ -68,7 +81,7 @@ export function isMockFaultKind(kind: string): kind is MockFaultKind {
 export function injectableAt(kind: FaultKind, place: FaultPlace): boolean {
 	switch (place) {
 		case 'mock':
-			return isMockFaultKind(kind);
+			return isMockFaultKind(kind) || isMarketFaultKind(kind);
 		case 'proxy':
 			return PROXY_KIND_OF[kind] !== undefined;
 		case 'client':
@@ -90,6 +103,8 @@ export const CLIENT_REASONS: Readonly<Record<FaultKind, string>> = {
 	'pause-market': 'venue gives no control over its market',
 	'connection-reset': withoutProxy,
 	timeout: withoutProxy,
+	'price-shock': 'venue gives no control over its prices: a price shock needs the mock',
+	halt: 'venue gives no control over trading status: a halt needs the mock',
 };
 
 /** Why a kind cannot go through the proxy: what only the venue (or TLS termination) could do. */
@@ -100,6 +115,9 @@ export const PROXY_REASONS: Readonly<Partial<Record<FaultKind, string>>> = {
 		'429 responses cannot be injected into a TLS tunnel without terminating TLS (and provoking a real 429 storm risks an IP ban)',
 	'clock-skew': 'venue gives no control over its clock',
 	'pause-market': 'venue gives no control over its market',
+	'price-shock':
+		"a proxy forwards bytes and cannot move a venue's prices (rewriting them would show the bot a market that does not trade there)",
+	halt: "a proxy cannot halt a venue's trading (refusing orders on the wire would not change what the venue matches)",
 };
 
 /** Why the mock alone cannot inject a proxy-only kind. */

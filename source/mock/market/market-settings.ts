@@ -1,32 +1,29 @@
 import {z} from 'zod';
 
-/**
- * How the simulated market moves, per symbol or for all. Units: `volatility` is the annualised standard
- * deviation of log returns (0.6 = 60 %/year, ≈ 0.64 %/hour); `drift` is the annualised log drift; `spread`
- * is the quoted spread in basis points of the mid (at least one tick); `tradeRate` is the mean number of
- * public trades per second. `regime: auto` switches between trending, ranging and volatile at random.
- */
-export const marketSymbolSettingsSchema = z.strictObject({
-	volatility: z.number().min(0).max(20).optional(),
-	drift: z.number().min(-50).max(50).optional(),
-	regime: z.enum(['auto', 'trending', 'ranging', 'volatile']).optional(),
-	tradeRate: z.number().positive().max(1000).optional(),
-	spread: z.number().min(0).max(10_000).optional(),
-});
+import {
+	checkMarketSymbolSettings,
+	checkMockMarket,
+	type MarketSymbolSettings,
+	type MockMarketSettings,
+	type RegimeSetting,
+} from '../../faults/spec/market.js';
 
-/** The profile's `mock.market` section: defaults for every symbol, overrides under `symbols`. */
-export const mockMarketSchema = marketSymbolSettingsSchema.extend({
-	symbols: z
-		.record(
-			z.string().regex(/^[A-Z0-9]+$/, 'expected an exchange symbol such as "BTCUSDT"'),
-			marketSymbolSettingsSchema,
-		)
-		.optional(),
-});
+export type {MarketSymbolSettings, MockMarketSettings, RegimeSetting} from '../../faults/spec/market.js';
 
-export type MarketSymbolSettings = z.infer<typeof marketSymbolSettingsSchema>;
-export type MockMarketSettings = z.infer<typeof mockMarketSchema>;
-export type RegimeSetting = NonNullable<MarketSymbolSettings['regime']>;
+/** zod schemas over the one validator in faults/spec/market.ts (the profile schema uses the same validator). */
+function fromCheck<T>(
+	check: (value: unknown) => {ok: true; value: T} | {ok: false; issue: {path: string[]; message: string}},
+) {
+	return z.unknown().transform((value, ctx): T => {
+		const result = check(value);
+		if (result.ok) return result.value;
+		ctx.addIssue({code: 'custom', path: result.issue.path, message: result.issue.message});
+		return z.NEVER;
+	});
+}
+
+export const marketSymbolSettingsSchema = fromCheck<MarketSymbolSettings>(v => checkMarketSymbolSettings(v));
+export const mockMarketSchema = fromCheck<MockMarketSettings>(checkMockMarket);
 
 /** Settings with every field decided. */
 export interface EffectiveMarketSettings {

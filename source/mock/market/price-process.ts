@@ -45,14 +45,19 @@ export class PriceProcess {
 		return this.settings.regime === 'auto' ? r / MIX_RMS : r / REGIMES.trending.noise;
 	}
 
+	/** Takes a fixed regime setting at once, so GET /market shows it right after POST /market (not a step later). */
+	applySettings(settings: EffectiveMarketSettings): void {
+		this.settings = settings;
+		if (settings.regime !== 'auto' && this.regime !== settings.regime) {
+			this.regime = settings.regime;
+			this.anchor = this.price;
+		}
+	}
+
 	/** Advances one step and returns the new mid price. */
 	step(): number {
-		if (this.settings.regime !== 'auto') {
-			if (this.regime !== this.settings.regime) {
-				this.regime = this.settings.regime;
-				this.anchor = this.price;
-			}
-		} else if (--this.stepsLeft <= 0) this.switchRegime();
+		if (this.settings.regime !== 'auto') this.applySettings(this.settings);
+		else if (--this.stepsLeft <= 0) this.switchRegime();
 		const sigma = this.settings.volatility * Math.sqrt(this.stepMs / YEAR_MS) * this.noise();
 		let mu = (this.settings.drift * this.stepMs) / YEAR_MS;
 		if (this.regime === 'trending') mu += (this.trendSign * 0.5 * sigma) / Math.sqrt(MINUTE_MS / this.stepMs);

@@ -75,6 +75,8 @@ interface SymbolState {
 	overrides: MarketSymbolSettings;
 	shock?: PriceShock;
 	status: SymbolStatus;
+	/** A halt with a duration resumes by itself at this time (checked on each step and on each order). */
+	resumeAt?: number;
 	nextTradeId: number;
 	recent: PublicTrade[];
 	lastPrice: number;
@@ -404,9 +406,11 @@ export class MarketSimulator implements MarketFeed {
 		status: SymbolStatus;
 		price: string;
 		shock?: ShockSpec & {phase: string; startedAt: number};
+		resumeAt?: number;
 	} {
 		const s = this.get(symbol);
 		const now = this.clock();
+		this.resumeIfDue(s, now);
 		return {
 			symbol,
 			settings: {...s.settings},
@@ -414,6 +418,7 @@ export class MarketSimulator implements MarketFeed {
 			status: s.status,
 			price: s.lastPriceString,
 			...(s.shock ? {shock: {...s.shock.spec, phase: s.shock.phase(now), startedAt: s.shock.start}} : {}),
+			...(s.resumeAt !== undefined ? {resumeAt: s.resumeAt} : {}),
 		};
 	}
 
@@ -423,7 +428,7 @@ export class MarketSimulator implements MarketFeed {
 			const s = this.get(name);
 			Object.assign(s.overrides, change);
 			s.settings = effectiveSettings(this.defaults, s.overrides);
-			s.process.settings = s.settings;
+			s.process.applySettings(s.settings);
 			if (change.tradeRate !== undefined) s.rate = change.tradeRate;
 		}
 	}
@@ -434,18 +439,31 @@ export class MarketSimulator implements MarketFeed {
 	}
 
 	/** Halts (BREAK) or resumes (TRADING) a symbol: no simulated trades while halted; orders are refused by the order path. */
-	setStatus(symbol: string, status: SymbolStatus): void {
-		this.get(symbol).status = status;
+	setStatus(symbol: string, status: SymbolStatus, resumeAt?: number): void {
+		const s = this.get(symbol);
+		s.status = status;
+		if (status === 'BREAK' && resumeAt !== undefined) s.resumeAt = resumeAt;
+		else delete s.resumeAt;
 	}
 
 	status(symbol: string): SymbolStatus {
-		return this.get(symbol).status;
+		const s = this.get(symbol);
+		this.resumeIfDue(s, this.clock());
+		return s.status;
 	}
 
 	/** Binance's answer to an order on a symbol that is not trading, or undefined when it trades. */
 	orderRefusal(symbol: string): {status: number; code: number; msg: string} | undefined {
 		const s = this.state.get(symbol);
+		if (s) this.resumeIfDue(s, this.clock());
 		return s && s.status !== 'TRADING' ? {status: 400, code: -1013, msg: 'Market is closed.'} : undefined;
+	}
+
+	private resumeIfDue(s: SymbolState, now: number): void {
+		if (s.resumeAt !== undefined && now >= s.resumeAt) {
+			s.status = 'TRADING';
+			delete s.resumeAt;
+		}
 	}
 
 	/**
@@ -486,6 +504,7 @@ export class MarketSimulator implements MarketFeed {
 		const now = this.clock();
 		for (const s of this.state.values()) {
 			s.klines.advance(now);
+			this.resumeIfDue(s, now);
 			// A halted symbol neither moves nor trades until it is resumed.
 			if (s.status !== 'TRADING') continue;
 			let mid = s.process.step();

@@ -69,6 +69,8 @@ const notRequired = (name: string): EngineError => ({code: -1106, msg: `Paramete
 export class MatchingEngine {
 	private readonly accounts = new Map<string, Account>();
 	private readonly listeners = new Set<(event: EngineEvent) => void>();
+	private readonly listOwner = new WeakMap<OrderList, string>();
+	private placingList: OrderList | null = null;
 	private readonly fees: FeeSchedule;
 	private readonly historyLimit: number;
 	private nextOrderId = 1;
@@ -240,6 +242,9 @@ export class MatchingEngine {
 			orders: [],
 		};
 		this.lists.set(`${account.apiKey} ${list.orderListId}`, list);
+		this.listOwner.set(list, account.apiKey);
+		// Its listStatus events wait until its orders are placed: EXEC_STARTED first, then ALL_DONE if it is.
+		this.placingList = list;
 		for (const leg of legs) {
 			const clientOrderId = leg.request.clientOrderId ?? `dd${(this.nextClientId++).toString(36).padStart(10, '0')}`;
 			const order = this.newOrder(rules, leg.request, clientOrderId, now, this.nextOrderId++);
@@ -253,14 +258,20 @@ export class MatchingEngine {
 			list.orders.push(order);
 		}
 		const fills: Fill[][] = list.orders.map(() => []);
-		this.activate(
-			account,
-			rules,
-			list,
-			list.orders.filter(o => !o.pending),
-			now,
-			fills,
-		);
+		try {
+			this.activate(
+				account,
+				rules,
+				list,
+				list.orders.filter(o => !o.pending),
+				now,
+				fills,
+			);
+		} finally {
+			this.placingList = null;
+		}
+		this.emitListStatus(list, now, {listStatusType: 'EXEC_STARTED', listOrderStatus: 'EXECUTING'});
+		if (list.listOrderStatus === 'ALL_DONE') this.emitListStatus(list, now);
 		this.emitBalances(account, rules, now);
 		return ok({list: this.listCopy(list), fills});
 	}
@@ -783,10 +794,21 @@ export class MatchingEngine {
 	}
 
 	private settleList(list: OrderList): void {
-		if (list.orders.every(o => !isLive(o))) {
+		if (list.listOrderStatus !== 'ALL_DONE' && list.orders.every(o => !isLive(o))) {
 			list.listStatusType = 'ALL_DONE';
 			list.listOrderStatus = 'ALL_DONE';
+			if (this.placingList !== list) this.emitListStatus(list, this.options.clock());
 		}
+	}
+
+	private emitListStatus(
+		list: OrderList,
+		now: number,
+		as?: Pick<OrderList, 'listStatusType' | 'listOrderStatus'>,
+	): void {
+		const account = this.listOwner.get(list);
+		if (account === undefined || this.listeners.size === 0) return;
+		this.emit({kind: 'listStatus', account, list: {...this.listCopy(list), ...as}, time: now});
 	}
 
 	/** Moves an order to a final status, releasing whatever it still holds. */

@@ -204,7 +204,9 @@ export type EngineEvent =
 			time: number;
 	  }
 	| {kind: 'balances'; account: string; assets: Array<{asset: string; free: number; locked: number}>; time: number}
-	| {kind: 'balanceDelta'; account: string; asset: string; delta: number; time: number};
+	| {kind: 'balanceDelta'; account: string; asset: string; delta: number; time: number}
+	/** An order list started executing or is all done (user data `listStatus`). */
+	| {kind: 'listStatus'; account: string; list: OrderList; time: number};
 
 export interface FeeSchedule {
 	/** Fraction, 0.001 = 0.1 %. */

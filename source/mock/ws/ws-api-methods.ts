@@ -1,5 +1,6 @@
 import {ApiErrorWithData} from '../http/api-error-data.js';
 import {ApiError} from '../http/errors.js';
+import {refuseWhenHalted} from '../http/market-routes.js';
 import {Params} from '../http/params.js';
 import type {MockContext, OrderAck} from '../http/route.js';
 import {routes} from '../http/route-table.js';
@@ -192,6 +193,8 @@ export class WsApiGateway {
 			const startedAt = performance.now();
 			let reply;
 			try {
+				// A halted symbol refuses orders on this transport too (REST does the same in rest-server).
+				if (route.order) refuseWhenHalted(ctx, params.raw('symbol'));
 				reply = route.handle(ctx, {method: routeKey.slice(0, space), path, params, apiKey: account, ip: this.ip});
 			} catch (error) {
 				if (observer && route.order && error instanceof ApiError)

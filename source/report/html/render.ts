@@ -12,6 +12,7 @@ import {chaosMarks, chaosSection} from './chaos.js';
 import {escapeHtml as e} from './escape.js';
 import {pageStyle} from './style.js';
 import {sutSection} from './sut.js';
+import {marketSection} from './market.js';
 
 /** Time series a report may carry (one point per interval); rendered when present. */
 export interface ReportTimeline {
@@ -605,6 +606,7 @@ ${charts}
 ${sutSection(report, marks, runRange(report))}
 ${streamSection(report, marks)}
 ${chaosSection(report)}
+${marketSection(report)}
 ${eventsSection(report)}
 ${errorsTable(report)}
 ${controlsSection(report)}

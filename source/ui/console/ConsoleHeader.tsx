@@ -10,6 +10,8 @@ import {HeaderBar} from '../components/HeaderBar.js';
 import type {SutView} from '../../engine/sut-view.js';
 import {sutStateColor, sutStateGlyph} from './panels/SutPanel.js';
 import type {RuntimeStatus} from './runtime-status.js';
+import type {MarketView} from '../../engine/market-view.js';
+import {marketSegments} from './market-segments.js';
 
 interface ConsoleHeaderProps {
 	width: number;
@@ -22,6 +24,8 @@ interface ConsoleHeaderProps {
 	errorCount: number;
 	/** The system under test, when one is configured. */
 	sut?: SutView | null;
+	/** The mock's simulated market (regime, halt, shock), when seen. */
+	market?: MarketView | null;
 	/** Snapshot time, for the breaker's retry countdown. */
 	at: number;
 	/** The session's runtime, when it failed: the header reads `error` instead of `idle`. */
@@ -78,6 +82,7 @@ function ConsoleHeaderView({
 	metrics,
 	errorCount,
 	sut,
+	market,
 	at,
 	runtime,
 }: ConsoleHeaderProps) {
@@ -125,6 +130,8 @@ function ConsoleHeaderView({
 			color: sutStateColor[sut.state],
 			bold: sut.state !== 'running',
 		});
+	// After the grade (and SUT): a halt or shock outranks drydock's own figures on a short line.
+	line2.splice(sut ? 2 : 1, 0, ...marketSegments(market));
 	return <HeaderBar width={width} lines={[line1, line2]} />;
 }
 

@@ -25,15 +25,20 @@ export function sharedReply(shared: SharedBody): Reply {
 export function acceptsGzip(header: string | string[] | undefined): boolean {
 	if (header === undefined) return false;
 	const value = Array.isArray(header) ? header.join(',') : header;
-	if (!value.includes('gzip') && !value.includes('*')) return false;
+	// Most clients send a short constant header: skip the parse when gzip cannot be in it.
+	if (!/gzip|\*/i.test(value)) return false;
+	let star: boolean | undefined;
 	for (const part of value.split(',')) {
 		const semi = part.indexOf(';');
 		const name = (semi < 0 ? part : part.slice(0, semi)).trim().toLowerCase();
 		if (name !== 'gzip' && name !== 'x-gzip' && name !== '*') continue;
 		const q = semi < 0 ? undefined : /q\s*=\s*([0-9.]+)/i.exec(part.slice(semi))?.[1];
-		return q === undefined || Number(q) > 0;
+		const allowed = q === undefined || Number(q) > 0;
+		// A gzip entry of its own wins over `*` (RFC 9110 §12.5.3).
+		if (name !== '*') return allowed;
+		star = allowed;
 	}
-	return false;
+	return star ?? false;
 }
 
 /**

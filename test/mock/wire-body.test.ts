@@ -162,6 +162,27 @@ describe('klines: closed candles from cache, the live one live', () => {
 		expect(rows2).toEqual(market.klines('BTCUSDT', '1m', 5));
 	});
 
+	it('stays equal to the uncached klines while the simulated flow trades, for live and history pages', () => {
+		let now = Date.UTC(2026, 0, 15, 12, 34, 10);
+		const market = new MarketSimulator({seed: 8, symbols: ['BTCUSDT'], clock: () => now});
+		const pages: Array<[string, number, number?]> = [
+			['1s', 30],
+			['1m', 1000],
+			['1h', 50],
+			['1d', 3],
+			['1h', 1000, Date.UTC(2023, 0, 1)],
+		];
+		for (let step = 0; step < 900; step++) {
+			now += 100;
+			market.step();
+			if (step % 60 !== 0) continue;
+			for (const [interval, limit, start] of pages)
+				expect(JSON.parse(market.klinesBody('BTCUSDT', interval, limit, start).text)).toEqual(
+					market.klines('BTCUSDT', interval, limit, start),
+				);
+		}
+	});
+
 	it('over the wire: gzip round-trips, and a forced trade shows in the live candle while the closed ones stay', async () => {
 		const mock = await startMock({seed: 42, weightLimitPerMinute: 1_000_000});
 		try {

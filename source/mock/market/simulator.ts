@@ -104,7 +104,7 @@ export class MarketSimulator implements MarketFeed {
 	private readonly defaults: EffectiveMarketSettings;
 	private readonly klineCache = new Map<
 		string,
-		{latest: number; forming: number | undefined; prefix: Buffer; tail: string; body: SharedBody}
+		{latest: number; forming: number | undefined; version: number; prefix: Buffer; tail: string; body: SharedBody}
 	>();
 	private readonly stepMs: number;
 
@@ -343,7 +343,9 @@ export class MarketSimulator implements MarketFeed {
 		const key = `${symbol}|${interval}|${limit}|${startTime ?? ''}|${endTime ?? ''}`;
 		const hit = this.klineCache.get(key);
 		if (hit && hit.latest === latest) {
-			if (hit.forming === undefined) return hit.body;
+			// Within one candle the live row moves only with a trade, and every trade bumps the store's version.
+			if (hit.forming === undefined || hit.version === s.klines.version) return hit.body;
+			hit.version = s.klines.version;
 			s.klines.advance(now);
 			const c = s.klines.candle(interval, hit.forming);
 			const tail = c ? JSON.stringify(klineRow(interval, c)) : '';
@@ -360,7 +362,7 @@ export class MarketSimulator implements MarketFeed {
 		const tail = forming === undefined ? '' : rows[rows.length - 1]!;
 		const body = klinePage(prefix, tail);
 		if (this.klineCache.size >= 64) this.klineCache.delete(this.klineCache.keys().next().value!);
-		this.klineCache.set(key, {latest, forming, prefix, tail, body});
+		this.klineCache.set(key, {latest, forming, version: s.klines.version, prefix, tail, body});
 		return body;
 	}
 

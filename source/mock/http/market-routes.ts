@@ -6,6 +6,7 @@ import {TRADING_CAPABILITIES, TRAILING_DELTA_FILTER} from '../matching/index.js'
 import type {MockContext, Route} from './route.js';
 import {ApiError, errors} from './errors.js';
 import type {Params} from './params.js';
+import {sharedReply} from './wire-body.js';
 
 const json = (value: unknown) => ({body: JSON.stringify(value)});
 
@@ -160,7 +161,7 @@ function klineRoute(): Route {
 			params.string('timeZone');
 			const limit = params.integer('limit', 1, 1000) ?? 500;
 			if (startTime !== undefined && endTime !== undefined && startTime > endTime) throw errors.outOfRange('startTime');
-			return {body: ctx.market.klinesBody(symbol, interval, limit, startTime, endTime)};
+			return sharedReply(ctx.market.klinesBody(symbol, interval, limit, startTime, endTime));
 		},
 	};
 }
@@ -197,7 +198,7 @@ export const marketRoutes: Record<string, Route> = {
 		handle(ctx, {params}) {
 			const symbol = knownSymbol(ctx, params);
 			const limit = params.integer('limit', 1, 5000) ?? 100;
-			return {body: ctx.market.depthBody(symbol, limit)};
+			return sharedReply(ctx.market.depthBody(symbol, limit));
 		},
 	},
 	'GET /api/v3/trades': {

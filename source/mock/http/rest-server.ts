@@ -7,6 +7,7 @@ import {refuseWhenHalted} from './market-routes.js';
 import {Params} from './params.js';
 import {routes} from './route-table.js';
 import {bodyInMicroseconds, timestampMs, wantsMicroseconds} from './time-unit.js';
+import {writeShared} from './wire-body.js';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 const MAX_RECV_WINDOW = 60_000;
@@ -186,11 +187,24 @@ export function createRestHandler(ctx: MockContext, adminPrefix: string, admin: 
 				const micro = wantsMicroseconds(Array.isArray(unitHeader) ? unitHeader[0] : unitHeader, 'X-MBX-TIME-UNIT');
 				const reply: Reply = route.handle(ctx, {method, path, params: all, apiKey, ip});
 				if (route.security === 'NONE') all.checkAllRead();
-				send(
-					reply.status ?? 200,
-					micro ? bodyInMicroseconds(reply.body, path) : reply.body,
-					orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers,
-				);
+				const status = reply.status ?? 200;
+				if (reply.shared && !micro && status < 400) {
+					// Pre-encoded bytes: no per-request encoding of a body that may be hundreds of KB.
+					ctx.stats.record(statsKey, status);
+					if (!response.destroyed)
+						writeShared(response, status, reply.shared, request.headers['accept-encoding'], {
+							'Content-Type': 'application/json;charset=UTF-8',
+							'X-MBX-USED-WEIGHT-1M': ctx.limiter.used(ip, ctx.now()),
+							...orderHeaders,
+							...reply.headers,
+						});
+				} else {
+					send(
+						status,
+						micro ? bodyInMicroseconds(reply.body, path) : reply.body,
+						orderHeaders ? {...orderHeaders, ...reply.headers} : reply.headers,
+					);
+				}
 				if (observer && route.order) observeOrder(observer, all, startedAt, count10s, reply.order);
 			} catch (error) {
 				if (error instanceof ApiError) {

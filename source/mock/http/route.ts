@@ -1,6 +1,7 @@
 import type {ApiKeyBook} from '../api-keys.js';
 import type {ListenKeyRegistry} from '../contracts.js';
 import type {FaultController} from '../faults/index.js';
+import type {SharedBody} from '../market/shared-body.js';
 import type {MarketSimulator} from '../market/simulator.js';
 import type {MatchingEngine} from '../matching/index.js';
 import type {Params} from './params.js';
@@ -76,6 +77,8 @@ export interface Reply {
 	status?: number;
 	/** Already-serialised JSON. */
 	body: string;
+	/** The same JSON pre-encoded and shared between requests (see wire-body.ts): REST sends these bytes. */
+	shared?: SharedBody;
 	headers?: Record<string, string>;
 	/** Set by order placement: what the ack said, for attribution. */
 	order?: {status: string; clientOrderId: string};

@@ -106,6 +106,8 @@ export class KlineStore {
 	readonly history: CandleHistory;
 	private readonly sec: Level;
 	private readonly min: Level;
+	/** Bumped by every trade booked: a cached page's live candle is current while this is unchanged. */
+	version = 0;
 
 	constructor(
 		readonly symbol: string,
@@ -140,6 +142,7 @@ export class KlineStore {
 
 	/** Records one live trade in its second and minute. */
 	addTrade(time: number, price: number, qty: number, buyerIsTaker: boolean, tradeId: number): void {
+		this.version++;
 		for (const level of [this.sec, this.min]) {
 			level.advance(time);
 			// A skewed clock can move backwards: book such a trade into the newest candle.

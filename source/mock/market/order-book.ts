@@ -1,5 +1,6 @@
 import type {WireDepthSnapshot, WireDepthUpdate} from '../contracts.js';
 import type {Rng} from './rng.js';
+import {SharedBodies, type SharedBody} from './shared-body.js';
 
 /** A price level in integer units: price in ticks, quantity in lot steps (exact arithmetic, exact map keys). */
 export interface Level {
@@ -33,7 +34,8 @@ export class OrderBook {
 	private readonly pendingAsks = new Map<number, number>();
 	private readonly tickScale: number;
 	private readonly stepScale: number;
-	private bodyCache?: {updateId: number; limit: number; body: string};
+	/** Serialised snapshots by limit, valid for one `updateId` (see `snapshotBody`). */
+	private readonly bodies = new SharedBodies<number>();
 
 	constructor(
 		readonly symbol: string,
@@ -161,13 +163,28 @@ export class OrderBook {
 		return {lastUpdateId: this.updateId, bids: this.side('bid', limit), asks: this.side('ask', limit)};
 	}
 
-	/** The snapshot as JSON; the deep ones are cached until the book changes (they are large). */
-	snapshotBody(limit: number): string {
-		const cached = this.bodyCache;
-		if (cached && cached.updateId === this.updateId && cached.limit === limit) return cached.body;
-		const body = JSON.stringify(this.snapshot(limit));
-		if (limit > 100) this.bodyCache = {updateId: this.updateId, limit, body};
-		return body;
+	/**
+	 * The snapshot as a shared body, built once per (limit, book version). Every public change takes
+	 * the next update id (`record`), so `updateId` is the version: an order placed, a level consumed or
+	 * a simulation step all make the next request rebuild, and nothing else does.
+	 */
+	snapshotBody(limit: number): SharedBody {
+		return this.bodies.get(limit, this.updateId, () => this.snapshotJson(limit));
+	}
+
+	/** JSON.stringify(this.snapshot(limit)) without the 2 × limit intermediate arrays. */
+	private snapshotJson(limit: number): string {
+		let out = `{"lastUpdateId":${this.updateId},"bids":[`;
+		let first = true;
+		const row = (ticks: number, steps: number): void => {
+			out += `${first ? '' : ','}["${this.priceString(ticks)}","${this.qtyString(steps)}"]`;
+			first = false;
+		};
+		this.eachLevel('bid', limit, row);
+		out += '],"asks":[';
+		first = true;
+		this.eachLevel('ask', limit, row);
+		return out + ']}';
 	}
 
 	/** The diff since the last flush, or undefined when nothing changed. */
@@ -194,29 +211,36 @@ export class OrderBook {
 
 	/** The public side: simulated levels merged with resting account orders, best first. */
 	private side(side: Side, limit: number): Array<[string, string]> {
+		const out: Array<[string, string]> = [];
+		this.eachLevel(side, limit, (ticks, steps) => out.push([this.priceString(ticks), this.qtyString(steps)]));
+		return out;
+	}
+
+	/** Walks the public side best first (simulated + resting sizes summed per price), at most `limit` levels. */
+	private eachLevel(side: Side, limit: number, visit: (ticks: number, steps: number) => void): void {
 		const levels = side === 'bid' ? this.bids : this.asks;
 		const user = side === 'bid' ? this.userBids : this.userAsks;
-		const out: Array<[string, string]> = [];
 		const better = (a: number, b: number) => (side === 'bid' ? a > b : a < b);
 		const extra = user.size === 0 ? [] : [...user.keys()].sort((a, b) => (side === 'bid' ? b - a : a - b));
 		let i = 0;
 		let j = 0;
-		while (out.length < limit && (i < levels.length || j < extra.length)) {
+		let n = 0;
+		while (n < limit && (i < levels.length || j < extra.length)) {
 			const sim = levels[i];
 			const u = extra[j];
 			if (u !== undefined && (sim === undefined || better(u, sim.ticks))) {
-				out.push([this.priceString(u), this.qtyString(user.get(u)!)]);
+				visit(u, user.get(u)!);
 				j++;
 			} else if (u !== undefined && sim!.ticks === u) {
-				out.push([this.priceString(u), this.qtyString(sim!.steps + user.get(u)!)]);
+				visit(u, sim!.steps + user.get(u)!);
 				i++;
 				j++;
 			} else {
-				out.push([this.priceString(sim!.ticks), this.qtyString(sim!.steps)]);
+				visit(sim!.ticks, sim!.steps);
 				i++;
 			}
+			n++;
 		}
-		return out;
 	}
 
 	private best(side: Side): Level | undefined {

@@ -20,6 +20,7 @@ import {OrderBook} from './order-book.js';
 import {PriceProcess, type Regime} from './price-process.js';
 import {Rng} from './rng.js';
 import {PriceShock, type ShockSpec} from './price-shock.js';
+import {SharedBody} from './shared-body.js';
 import {listingDate, symbolSpec, type SymbolSpec} from './symbols.js';
 
 export interface MarketOptions {
@@ -105,7 +106,7 @@ export class MarketSimulator implements MarketFeed {
 	private readonly defaults: EffectiveMarketSettings;
 	private readonly klineCache = new Map<
 		string,
-		{latest: number; forming: number | undefined; prefix: string; body: string}
+		{latest: number; forming: number | undefined; version: number; prefix: Buffer; tail: string; body: SharedBody}
 	>();
 	private readonly stepMs: number;
 
@@ -332,30 +333,38 @@ export class MarketSimulator implements MarketFeed {
 	}
 
 	/**
-	 * GET /api/v3/klines as JSON. Closed candles never change, so a page's rows are kept (a small LRU)
-	 * and only a forming last candle is rebuilt per request; a page is rebuilt when a new candle opens.
+	 * GET /api/v3/klines as a shared body. Closed candles never change, so a page's closed rows are kept
+	 * as bytes (a small LRU) and only a forming last candle is re-serialised per request; while that
+	 * row is unchanged (no trade since) the same body, and its gzip, is served again. A page is rebuilt
+	 * when a new candle opens.
 	 */
-	klinesBody(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number): string {
+	klinesBody(symbol: string, interval: string, limit: number, startTime?: number, endTime?: number): SharedBody {
 		const s = this.get(symbol);
 		const now = this.clock();
 		const latest = candleOpen(interval, now);
 		const key = `${symbol}|${interval}|${limit}|${startTime ?? ''}|${endTime ?? ''}`;
 		const hit = this.klineCache.get(key);
 		if (hit && hit.latest === latest) {
-			if (hit.forming === undefined) return hit.body;
+			// Within one candle the live row moves only with a trade, and every trade bumps the store's version.
+			if (hit.forming === undefined || hit.version === s.klines.version) return hit.body;
+			hit.version = s.klines.version;
 			s.klines.advance(now);
 			const c = s.klines.candle(interval, hit.forming);
-			return c
-				? `${hit.prefix}${hit.prefix.length > 1 ? ',' : ''}${JSON.stringify(klineRow(interval, c))}]`
-				: `${hit.prefix}]`;
+			const tail = c ? JSON.stringify(klineRow(interval, c)) : '';
+			if (tail !== hit.tail) {
+				hit.tail = tail;
+				hit.body = klinePage(hit.prefix, tail);
+			}
+			return hit.body;
 		}
 		const candles = s.klines.select(interval, now, limit, startTime, endTime);
 		const rows = candles.map(c => JSON.stringify(klineRow(interval, c)));
 		const forming = candles.length > 0 && candles[candles.length - 1]!.t === latest ? latest : undefined;
-		const prefix = `[${(forming === undefined ? rows : rows.slice(0, -1)).join(',')}`;
-		const body = `[${rows.join(',')}]`;
+		const prefix = Buffer.from(`[${(forming === undefined ? rows : rows.slice(0, -1)).join(',')}`);
+		const tail = forming === undefined ? '' : rows[rows.length - 1]!;
+		const body = klinePage(prefix, tail);
 		if (this.klineCache.size >= 64) this.klineCache.delete(this.klineCache.keys().next().value!);
-		this.klineCache.set(key, {latest, forming, prefix, body});
+		this.klineCache.set(key, {latest, forming, version: s.klines.version, prefix, tail, body});
 		return body;
 	}
 
@@ -477,8 +486,8 @@ export class MarketSimulator implements MarketFeed {
 		s.version++;
 	}
 
-	/** The depth snapshot as JSON (cached for deep limits until the book changes). */
-	depthBody(symbol: string, limit: number): string {
+	/** The depth snapshot as a shared body (built once per limit and book version). */
+	depthBody(symbol: string, limit: number): SharedBody {
 		return this.get(symbol).book.snapshotBody(limit);
 	}
 
@@ -608,6 +617,12 @@ export class MarketSimulator implements MarketFeed {
 		if (!s) throw new Error(`unknown symbol ${symbol}`);
 		return s;
 	}
+}
+
+/** A klines page: the closed rows' bytes (`[` + rows) and the forming row's JSON ('' when none). */
+function klinePage(prefix: Buffer, tail: string): SharedBody {
+	const end = tail === '' ? ']' : `${prefix.length > 1 ? ',' : ''}${tail}]`;
+	return SharedBody.fromBytes(Buffer.concat([prefix, Buffer.from(end)]));
 }
 
 function klineRow(interval: string, c: Candle) {

@@ -187,12 +187,15 @@ async function record(venue: Venue, plan: RecordPlan): Promise<number> {
 		lineEveryMs: plan.progressEveryMs,
 	});
 	progress.start();
+	let onSignal: (signal: NodeJS.Signals) => void = () => {};
 	const why = await new Promise<string>(resolve => {
-		const onSignal = (signal: NodeJS.Signals) => resolve(signal);
-		process.once('SIGINT', onSignal);
-		process.once('SIGTERM', onSignal);
+		onSignal = signal => resolve(signal);
+		process.on('SIGINT', onSignal);
+		process.on('SIGTERM', onSignal);
 		if (plan.durationMs !== undefined) setTimeout(() => resolve('duration reached'), plan.durationMs).unref();
 	});
+	process.off('SIGINT', onSignal);
+	process.off('SIGTERM', onSignal);
 	progress.stop();
 	const stats = recorder.stop();
 	const ratio = stats.bytesWritten > 0 ? (stats.rawBytes / stats.bytesWritten).toFixed(1) : '0';

@@ -101,6 +101,15 @@ module.exports = {
 			to: {path: '^source/', pathNot: [RECORDING_FORMAT, layer('util')]},
 		},
 		{
+			name: 'recorder-stands-apart',
+			severity: 'error',
+			comment:
+				'The recorder (source/recording/) is a venue client over the wire (ws + fetch): no mock, engine, ui, ' +
+				'phases, ccxt client or composition root, so recording a market never drags the test console in.',
+			from: {path: '^source/recording/', pathNot: RECORDING_FORMAT},
+			to: {path: [CCXT, UI_FRAMEWORKS, layer('mock', 'engine', 'ui', 'phases', 'exchange', 'commands', 'runtime')]},
+		},
+		{
 			name: 'report-monitor-below-engine',
 			severity: 'error',
 			comment: 'report/ and monitor/ are used by the engine; they read run views, never the layers above.',

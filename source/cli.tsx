@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
 	load: async () => import('./commands/load.js'),
 	report: async () => import('./commands/report.js'),
 	profiles: async () => import('./commands/profiles.js'),
+	record: async () => import('./commands/record.js'),
 };
 
 export const usage = `drydock — terminal test console for trading-system infrastructure
@@ -32,6 +33,8 @@ Usage:
   drydock report merge A.json B.json … -o OUT.json
   drydock report --recover RUN_DIR
   drydock profiles [list | show NAME | validate FILE]
+  drydock record [--profile mainnet] [--symbols BTCUSDT,ETHUSDT] [--streams LIST] [--duration 6h] -o FILE.rec
+  drydock record import trades|aggTrades|klines FILE.zip [...] -o FILE.rec
 
 Run \`drydock <command> --help\` for a command's options.
 Exit codes: 0 passed, 1 a phase failed or a threshold was missed, 2 usage or configuration error,

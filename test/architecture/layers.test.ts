@@ -54,6 +54,7 @@ describe('layer rules (.dependency-cruiser.cjs)', () => {
 				'mock-reached-over-the-wire: source/phases/orders.ts → source/mock/server.ts',
 				'no-circular: source/engine/run.ts → source/ui/panel.ts',
 				'recording-format-is-a-leaf: source/recording/format/file.ts → source/ui/panel.ts',
+				'recorder-stands-apart: source/recording/live-recorder.ts → source/engine/run.ts',
 			].sort(),
 		);
 	});

@@ -3,8 +3,9 @@
  * first pass's) by splicing the JSON text: a frame is not parsed and re-serialized just to add a constant.
  */
 
-/** Millisecond timestamps (13 digits) under the keys Binance uses for times: E, T, and a ticker's O and C. */
-const TIME_FIELDS = /"([ETOC])":(\d{13})(?=[,}])/g;
+/** Keys Binance uses for times: E and T, and a ticker's O and C (open and close of its window). */
+const EVENT_KEYS = ['"E":', '"T":'];
+const TICKER_KEYS = ['"E":', '"O":', '"C":'];
 /** Ids a bot sequences by: trade and aggregate ids, first/last trade ids, depth update ids. */
 const ID_KEYS = new Set(['t', 'a', 'f', 'l', 'F', 'L', 'U', 'u', 'pu', 'lastUpdateId']);
 const KLINE_TIME_KEYS = new Set(['t', 'T']);
@@ -20,13 +21,61 @@ export function rewriteFrame(stream: string, json: string, shift: FrameShift): s
 	if (shift.timeMs === 0 && shift.ids === 0) return json;
 	const kline = stream.includes('@kline_');
 	if (shift.ids === 0 && !kline) {
-		const by = shift.timeMs;
-		return json.replace(TIME_FIELDS, (_match, key: string, digits: string) => `"${key}":${Number(digits) + by}`);
+		const ticker = stream.includes('icker') && !stream.endsWith('@bookTicker');
+		// An array stream (!ticker@arr) holds many objects: parse it rather than splice out of order.
+		if (!ticker) return shiftTimes(json, shift.timeMs);
+		if (!json.startsWith('[')) return shiftTimes(json, shift.timeMs, TICKER_KEYS);
 	}
 	// Klines (a candle's open time is a lowercase t) and later loops: rare enough to parse.
 	const value = JSON.parse(json) as unknown;
 	shiftValue(value, shift, false);
 	return JSON.stringify(value);
+}
+
+/** Adds `by` to every 13-digit number under a time key, by splicing (no regex, no parse). */
+export function shiftTimes(json: string, by: number, keys: readonly string[] = EVENT_KEYS): string {
+	let out = '';
+	let copied = 0;
+	// Binance writes E before T (and E, O, C in that order), so one forward scan per key suffices.
+	let from = 0;
+	for (const key of keys) {
+		let at = json.indexOf(key, from);
+		while (at >= 0) {
+			const start = at + 4;
+			const end = start + 13;
+			const next = json.charCodeAt(end);
+			// Exactly 13 digits then a delimiter: a millisecond timestamp, not an id or a price.
+			if ((next === 44 || next === 125) && isDigits(json, start, end)) {
+				out += json.slice(copied, start) + shifted(json.slice(start, end), by);
+				copied = end;
+				from = end;
+			}
+			at = json.indexOf(key, end);
+		}
+	}
+	return copied === 0 ? json : out + json.slice(copied);
+}
+
+/** The last timestamp shifted: a trade's E and T are equal and frames come in bursts of one millisecond. */
+let lastDigits = '';
+let lastBy = 0;
+let lastOut = '';
+
+function shifted(digits: string, by: number): string {
+	if (digits !== lastDigits || by !== lastBy) {
+		lastDigits = digits;
+		lastBy = by;
+		lastOut = String(Number(digits) + by);
+	}
+	return lastOut;
+}
+
+function isDigits(text: string, from: number, to: number): boolean {
+	for (let i = from; i < to; i++) {
+		const c = text.charCodeAt(i);
+		if (c < 48 || c > 57) return false;
+	}
+	return true;
 }
 
 function shiftValue(value: unknown, shift: FrameShift, inKline: boolean): void {

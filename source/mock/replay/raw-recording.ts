@@ -5,7 +5,7 @@
  * bad file are checked by its RecordingReader, so both readers agree on what a recording is.
  */
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
-import {gunzipSync} from 'node:zlib';
+import {gunzip, gunzipSync} from 'node:zlib';
 import {RECORDING_MAGIC, RecordingReader, type RecordingDamage} from '../../recording/format/recording-file.js';
 import type {GapRecord, RecordingHeader, SnapshotRecord} from '../../recording/format/recording-events.js';
 
@@ -68,6 +68,31 @@ export class RawRecording {
 
 	/** The next chunk's events (the header skipped), or null at the end or at a damaged chunk. */
 	nextChunk(): RawEvent[] | null {
+		const body = this.nextBody();
+		if (!body) return null;
+		let text: string;
+		try {
+			text = gunzipSync(body).toString('utf8');
+		} catch {
+			return this.stop(this.offset, 'the chunk does not decompress');
+		}
+		return this.parse(text);
+	}
+
+	/** The same, decompressed on the thread pool while the caller replays the chunk before it. */
+	nextChunkAsync(): Promise<RawEvent[] | null> {
+		const body = this.nextBody();
+		if (!body) return Promise.resolve(null);
+		const at = this.offset;
+		return new Promise(resolve => {
+			gunzip(body, (error, text) => {
+				resolve(error ? this.stop(at, 'the chunk does not decompress') : this.parse(text.toString('utf8')));
+			});
+		});
+	}
+
+	/** The next chunk's compressed bytes; the offset moves past it (so reads stay in file order). */
+	private nextBody(): Buffer | null {
 		if (this.damage || this.offset >= this.size) return null;
 		const at = this.offset;
 		const lengthBytes = Buffer.alloc(LENGTH_BYTES);
@@ -78,12 +103,13 @@ export class RawRecording {
 			return this.stop(at, `the last chunk was cut (${this.size - at - LENGTH_BYTES} of ${length} bytes)`);
 		const body = Buffer.allocUnsafe(length);
 		readSync(this.fd, body, 0, length, at + LENGTH_BYTES);
-		let text: string;
-		try {
-			text = gunzipSync(body).toString('utf8');
-		} catch {
-			return this.stop(at, 'the chunk does not decompress');
-		}
+		this.offset = at + LENGTH_BYTES + length;
+		this.chunkIndex++;
+		return body;
+	}
+
+	private parse(text: string): RawEvent[] | null {
+		const at = this.offset;
 		const events: RawEvent[] = [];
 		let start = 0;
 		while (start < text.length) {
@@ -96,8 +122,6 @@ export class RawRecording {
 			}
 			start = end + 1;
 		}
-		this.offset = at + LENGTH_BYTES + length;
-		this.chunkIndex++;
 		return events;
 	}
 

@@ -117,10 +117,20 @@ export class ReplayApplier {
 	}
 
 	private trade(symbol: string, kind: 'trade' | 'aggTrade', json: string): void {
-		const t = JSON.parse(json) as {t?: number; a?: number; p: string; q: string; m: boolean};
-		const id = (kind === 'trade' ? t.t : t.a) ?? 0;
+		// Most frames are trades: read the four fields in place instead of parsing the object.
+		let id = numberAfter(json, kind === 'trade' ? '"t":' : '"a":');
+		let price = Number(stringAfter(json, '"p":"'));
+		let qty = Number(stringAfter(json, '"q":"'));
+		let maker = json.indexOf('"m":true') >= 0;
+		if (!Number.isFinite(id) || !(price > 0) || !(qty >= 0)) {
+			const t = JSON.parse(json) as {t?: number; a?: number; p: string; q: string; m: boolean};
+			id = (kind === 'trade' ? t.t : t.a) ?? 0;
+			price = Number(t.p);
+			qty = Number(t.q);
+			maker = t.m;
+		}
 		this.noteId(id);
-		this.market.replayTrade(symbol, id, Number(t.p), Number(t.q), t.m);
+		this.market.replayTrade(symbol, id, price, qty, maker);
 	}
 
 	private diff(symbol: string, json: string): void {
@@ -153,4 +163,23 @@ export class ReplayApplier {
 		if (id < this.stats.minId) this.stats.minId = id;
 		if (id > this.stats.maxId) this.stats.maxId = id;
 	}
+}
+
+function numberAfter(json: string, key: string): number {
+	const at = json.indexOf(key);
+	if (at < 0) return Number.NaN;
+	let end = at + key.length;
+	while (end < json.length) {
+		const c = json.charCodeAt(end);
+		if (c < 48 || c > 57) break;
+		end++;
+	}
+	return end > at + key.length ? Number(json.slice(at + key.length, end)) : Number.NaN;
+}
+
+function stringAfter(json: string, key: string): string {
+	const at = json.indexOf(key);
+	if (at < 0) return '';
+	const end = json.indexOf('"', at + key.length);
+	return end < 0 ? '' : json.slice(at + key.length, end);
 }

@@ -43,10 +43,12 @@ export interface ReplayStatus {
 	damage?: string;
 }
 
+const WAIT = Symbol('wait');
+
 /** Events handed over per turn of the event loop at `max` before checking the sockets' backlog. */
-const MAX_BATCH = 2048;
+const MAX_BATCH = 8192;
 /** Backlog (bytes) above which `max` waits: well under the 16 MiB at which a slow consumer is cut. */
-const HIGH_WATER = 2 * 1024 * 1024;
+const HIGH_WATER = 4 * 1024 * 1024;
 /** Longest sleep between checks at 1×/N× (so pause, speed changes and halts are noticed). */
 const MAX_SLEEP_MS = 50;
 
@@ -54,6 +56,10 @@ export class ReplayDriver {
 	private reader: RawRecording | undefined;
 	private chunk: RawEvent[] = [];
 	private index = 0;
+	/** The next chunk, decompressing on the thread pool while this one replays (undefined: none asked). */
+	private ahead: {ready: boolean; events: RawEvent[] | null} | undefined;
+	/** Fast-forwarding to --from reads synchronously; replaying reads ahead. */
+	private readAhead = false;
 	private timer: NodeJS.Timeout | undefined;
 	private immediate: NodeJS.Immediate | undefined;
 	private stopped = false;
@@ -143,11 +149,14 @@ export class ReplayDriver {
 		this.reader = new RawRecording(this.scan.path);
 		this.chunk = [];
 		this.index = 0;
+		this.ahead = undefined;
+		this.readAhead = false;
 		if (this.loops > 0) this.applier.restart();
-		for (let event = this.peek(); event && event.t < this.from; event = this.peek()) {
+		for (let event = this.peek(); event && event !== WAIT && event.t < this.from; event = this.peek()) {
 			this.index++;
 			this.applier.apply(event, false, this.shift);
 		}
+		this.readAhead = true;
 		const span = this.applier.stats.maxId - this.applier.stats.minId + 1;
 		this.shift = {
 			timeMs: this.settings.keepTime ? 0 : roundTo(now - this.from, this.shiftUnit),
@@ -163,14 +172,38 @@ export class ReplayDriver {
 		this.anchorRecorded = this.position;
 	}
 
-	private peek(): RawEvent | undefined {
+	/** The next event, undefined at the end, or WAIT while the next chunk is still decompressing. */
+	private peek(): RawEvent | undefined | typeof WAIT {
 		while (this.index >= this.chunk.length) {
-			const next = this.reader?.nextChunk();
-			if (!next) return undefined;
-			this.chunk = next;
+			const reader = this.reader;
+			if (!reader) return undefined;
+			if (!this.readAhead) {
+				const next = reader.nextChunk();
+				if (!next) return undefined;
+				this.chunk = next;
+				this.index = 0;
+				continue;
+			}
+			if (!this.ahead) this.prefetch(reader);
+			const ahead = this.ahead!;
+			if (!ahead.ready) return WAIT;
+			if (!ahead.events) return undefined;
+			this.chunk = ahead.events;
 			this.index = 0;
+			this.prefetch(reader);
 		}
 		return this.chunk[this.index];
+	}
+
+	private prefetch(reader: RawRecording): void {
+		const ahead: {ready: boolean; events: RawEvent[] | null} = {ready: false, events: null};
+		this.ahead = ahead;
+		void reader.nextChunkAsync().then(events => {
+			ahead.ready = true;
+			ahead.events = events;
+			// The replay was waiting for this chunk: carry on.
+			if (this.ahead === ahead && this.reader === reader && this.index >= this.chunk.length) this.schedule(0);
+		});
 	}
 
 	private schedule(delayMs: number): void {
@@ -207,6 +240,7 @@ export class ReplayDriver {
 		let budget = max ? MAX_BATCH : 50_000;
 		for (;;) {
 			const event = this.peek();
+			if (event === WAIT) return;
 			if (!event || event.t > this.to) {
 				this.endPass();
 				return;

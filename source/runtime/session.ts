@@ -23,10 +23,14 @@ import {StreamWatcher} from '../exchange/stream-watcher.js';
 import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
 import {UsageError} from '../util/usage-error.js';
 import {SutSession} from './sut-session.js';
+import {replayProfile} from './replay.js';
+import type {MockReplayOptions} from '../mock/replay/index.js';
 
 export interface SessionOptions {
 	profile: Profile;
 	exchangeUrl?: string;
+	/** `--replay FILE`: the embedded mock replays it (runtime/replay.ts). */
+	replay?: MockReplayOptions;
 	allowLive?: boolean;
 	watchPid?: number;
 	/** Base folder for reports; default `reports`. */
@@ -83,7 +87,9 @@ export function drydockVersion(): string {
 
 export function createSession(options: SessionOptions): Session<PhaseServices> {
 	type S = PhaseServices;
-	const {profile} = options;
+	const profile = options.replay
+		? replayProfile(options.profile, options.replay, options.exchangeUrl)
+		: options.profile;
 	// A bad `sut` section or an empty --sut is the user's mistake: one line, exit 2, before anything starts.
 	const sutSpec = resolveSutSpec(profile.sut, {
 		...(options.sut !== undefined ? {commandFlag: options.sut} : {}),
@@ -183,6 +189,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		buildRuntime({
 			profile,
 			...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+			...(options.replay ? {replay: options.replay} : {}),
 			allowLive: options.allowLive ?? false,
 			readOutputs,
 			...(options.preflight !== undefined ? {preflight: options.preflight} : {}),

@@ -6,21 +6,24 @@
 /** Keys Binance uses for times: E and T, and a ticker's O and C (open and close of its window). */
 const EVENT_KEYS = ['"E":', '"T":'];
 const TICKER_KEYS = ['"E":', '"O":', '"C":'];
-/** Ids a bot sequences by: trade and aggregate ids, first/last trade ids, depth update ids. */
-const ID_KEYS = new Set(['t', 'a', 'f', 'l', 'F', 'L', 'U', 'u', 'pu', 'lastUpdateId']);
+/** Ids a bot sequences by: trade and aggregate ids and first/last trade ids; depth update ids. */
+const TRADE_ID_KEYS = new Set(['t', 'a', 'f', 'l', 'F', 'L']);
+const UPDATE_ID_KEYS = new Set(['U', 'u', 'pu', 'lastUpdateId']);
 const KLINE_TIME_KEYS = new Set(['t', 'T']);
 
 export interface FrameShift {
 	/** Added to every timestamp (0 with --keep-time). */
 	timeMs: number;
-	/** Added to every sequence id (0 on the first pass). */
-	ids: number;
+	/** Added to trade ids and to depth update ids (0 on the first pass; a pass's span on each loop). */
+	tradeIds: number;
+	updateIds: number;
 }
 
 export function rewriteFrame(stream: string, json: string, shift: FrameShift): string {
-	if (shift.timeMs === 0 && shift.ids === 0) return json;
+	const ids = shift.tradeIds !== 0 || shift.updateIds !== 0;
+	if (shift.timeMs === 0 && !ids) return json;
 	const kline = stream.includes('@kline_');
-	if (shift.ids === 0 && !kline) {
+	if (!ids && !kline) {
 		const ticker = stream.includes('icker') && !stream.endsWith('@bookTicker');
 		// An array stream (!ticker@arr) holds many objects: parse it rather than splice out of order.
 		if (!ticker) return shiftTimes(json, shift.timeMs);
@@ -91,7 +94,8 @@ function shiftValue(value: unknown, shift: FrameShift, inKline: boolean): void {
 				inKline ? KLINE_TIME_KEYS.has(key) : (key === 'E' || key === 'T' || key === 'O' || key === 'C') && field > 1e12
 			)
 				record[key] = field + shift.timeMs;
-			else if (ID_KEYS.has(key) && field >= 0) record[key] = field + shift.ids;
+			else if (TRADE_ID_KEYS.has(key) && field >= 0) record[key] = field + shift.tradeIds;
+			else if (UPDATE_ID_KEYS.has(key) && field >= 0) record[key] = field + shift.updateIds;
 		} else if (key === 'k') shiftValue(field, shift, true);
 	}
 }

@@ -24,8 +24,10 @@ export interface ApplierStats {
 	published: number;
 	/** Depth diffs dropped because the book was out of sync (after a gap, before a snapshot). */
 	skippedDiffs: number;
-	minId: number;
-	maxId: number;
+	minTradeId: number;
+	maxTradeId: number;
+	minUpdateId: number;
+	maxUpdateId: number;
 }
 
 export class ReplayApplier {
@@ -34,7 +36,15 @@ export class ReplayApplier {
 	/** Per symbol: which stream kind drives the book and the trades. */
 	private readonly tradeKind = new Map<string, 'trade' | 'aggTrade'>();
 	private readonly topFromBookTicker = new Set<string>();
-	readonly stats: ApplierStats = {applied: 0, published: 0, skippedDiffs: 0, minId: Infinity, maxId: -Infinity};
+	readonly stats: ApplierStats = {
+		applied: 0,
+		published: 0,
+		skippedDiffs: 0,
+		minTradeId: Infinity,
+		maxTradeId: -Infinity,
+		minUpdateId: Infinity,
+		maxUpdateId: -Infinity,
+	};
 
 	constructor(
 		readonly market: MarketSimulator,
@@ -69,9 +79,9 @@ export class ReplayApplier {
 		this.stats.applied++;
 		if (event.type === 'snapshot') {
 			if (!this.market.hasSymbol(event.symbol)) return;
-			this.market.replaySnapshot(event.symbol, event.lastUpdateId, event.bids, event.asks);
+			this.market.replaySnapshot(event.symbol, event.lastUpdateId + shift.updateIds, event.bids, event.asks);
 			this.sync.set(event.symbol, {needsSnapshot: true, synced: true, lastUpdateId: event.lastUpdateId});
-			this.noteId(event.lastUpdateId);
+			this.noteUpdateId(event.lastUpdateId);
 			return;
 		}
 		if (event.type === 'gap') {
@@ -91,20 +101,21 @@ export class ReplayApplier {
 		switch (info.kind) {
 			case 'trade':
 			case 'aggTrade':
-				if (publish && this.tradeKind.get(info.symbol) === info.kind) this.trade(info.symbol, info.kind, event.json);
+				if (publish && this.tradeKind.get(info.symbol) === info.kind)
+					this.trade(info.symbol, info.kind, event.json, shift.tradeIds);
 				break;
 			case 'diffDepth':
-				this.diff(info.symbol, event.json);
+				this.diff(info.symbol, event.json, shift.updateIds);
 				break;
 			case 'partialDepth': {
 				const d = JSON.parse(event.json) as {lastUpdateId: number; bids: Levels; asks: Levels};
-				this.market.replaySnapshot(info.symbol, d.lastUpdateId, d.bids, d.asks);
+				this.market.replaySnapshot(info.symbol, d.lastUpdateId + shift.updateIds, d.bids, d.asks);
 				break;
 			}
 			case 'bookTicker':
 				if (this.topFromBookTicker.has(info.symbol)) {
 					const b = JSON.parse(event.json) as {u: number; b: string; B: string; a: string; A: string};
-					this.market.replaySnapshot(info.symbol, b.u, [[b.b, b.B]], [[b.a, b.A]]);
+					this.market.replaySnapshot(info.symbol, b.u + shift.updateIds, [[b.b, b.B]], [[b.a, b.A]]);
 				}
 				break;
 			default:
@@ -116,7 +127,7 @@ export class ReplayApplier {
 		}
 	}
 
-	private trade(symbol: string, kind: 'trade' | 'aggTrade', json: string): void {
+	private trade(symbol: string, kind: 'trade' | 'aggTrade', json: string, idShift: number): void {
 		// Most frames are trades: read the four fields in place instead of parsing the object.
 		let id = numberAfter(json, kind === 'trade' ? '"t":' : '"a":');
 		let price = Number(stringAfter(json, '"p":"'));
@@ -129,13 +140,15 @@ export class ReplayApplier {
 			qty = Number(t.q);
 			maker = t.m;
 		}
-		this.noteId(id);
-		this.market.replayTrade(symbol, id, price, qty, maker);
+		this.noteTradeId(id);
+		// REST /trades serves the ids the stream carried (shifted on later loops).
+		this.market.replayTrade(symbol, id + idShift, price, qty, maker);
 	}
 
-	private diff(symbol: string, json: string): void {
+	private diff(symbol: string, json: string, idShift: number): void {
 		const d = JSON.parse(json) as {U: number; u: number; b: Levels; a: Levels};
-		this.noteId(d.u);
+		this.noteUpdateId(d.U);
+		this.noteUpdateId(d.u);
 		const state = this.sync.get(symbol);
 		if (!state) return;
 		if (!state.synced) {
@@ -152,16 +165,21 @@ export class ReplayApplier {
 			}
 		}
 		state.lastUpdateId = d.u;
-		this.market.replayDiff(symbol, d.u, d.b, d.a);
+		this.market.replayDiff(symbol, d.u + idShift, d.b, d.a);
 		if (this.queue.tracks(symbol)) {
 			for (const [p, q] of d.b) this.queue.levelChanged(symbol, 'bid', Number(p), Number(q));
 			for (const [p, q] of d.a) this.queue.levelChanged(symbol, 'ask', Number(p), Number(q));
 		}
 	}
 
-	private noteId(id: number): void {
-		if (id < this.stats.minId) this.stats.minId = id;
-		if (id > this.stats.maxId) this.stats.maxId = id;
+	private noteTradeId(id: number): void {
+		if (id < this.stats.minTradeId) this.stats.minTradeId = id;
+		if (id > this.stats.maxTradeId) this.stats.maxTradeId = id;
+	}
+
+	private noteUpdateId(id: number): void {
+		if (id < this.stats.minUpdateId) this.stats.minUpdateId = id;
+		if (id > this.stats.maxUpdateId) this.stats.maxUpdateId = id;
 	}
 }
 

@@ -70,7 +70,7 @@ export class ReplayDriver {
 	private readonly from: number;
 	private readonly to: number;
 	private readonly shiftUnit: number;
-	private shift: FrameShift = {timeMs: 0, ids: 0};
+	private shift: FrameShift = {timeMs: 0, tradeIds: 0, updateIds: 0};
 	/** Wall time and recorded time that the 1×/N× clock runs from (reset on resume and speed change). */
 	private anchorWall = 0;
 	private anchorRecorded = 0;
@@ -157,10 +157,14 @@ export class ReplayDriver {
 			this.applier.apply(event, false, this.shift);
 		}
 		this.readAhead = true;
-		const span = this.applier.stats.maxId - this.applier.stats.minId + 1;
+		// Each loop continues the ids where the last pass ended, so a bot's sequence checks see no hole.
+		const {minTradeId, maxTradeId, minUpdateId, maxUpdateId} = this.applier.stats;
+		const tradeSpan = maxTradeId - minTradeId + 1;
+		const updateSpan = maxUpdateId - minUpdateId + 1;
 		this.shift = {
 			timeMs: this.settings.keepTime ? 0 : roundTo(now - this.from, this.shiftUnit),
-			ids: this.loops > 0 && Number.isFinite(span) ? this.loops * span : 0,
+			tradeIds: this.loops > 0 && Number.isFinite(tradeSpan) ? this.loops * tradeSpan : 0,
+			updateIds: this.loops > 0 && Number.isFinite(updateSpan) ? this.loops * updateSpan : 0,
 		};
 		this.position = this.from;
 		this.anchorWall = now;

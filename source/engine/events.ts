@@ -2,6 +2,7 @@
  * The engine's typed events. Everything that changes what a front end shows, or what the report says,
  * is one of these; the store reduces them and the journal (events.ndjson) records them.
  */
+import type {ReplayView} from './replay-view.js';
 import type {CheckResult, PhaseStatus} from './checks.js';
 import type {ChaosRecord, FaultMark} from './fault-records.js';
 import type {ErrorInput, OperationSample, OrderEvent, PositionEvent, StreamUpdate} from './phase-definition.js';
@@ -72,6 +73,7 @@ export type EngineEvent =
 	| {type: 'resume'; at: number; seed: ResumeSeed}
 	/** The user's system under test: its live view (≤ 1 Hz, not journaled) and, at the end of the soak, its report section. */
 	| {type: 'sut-sample'; at: number; view: SutView}
+	| {type: 'replay-sample'; at: number; view: ReplayView}
 	| {type: 'sut-report'; at: number; report: SutReport};
 
 /** The state an interrupted run carries into its resumed segment (from its report.json / checkpoint). */

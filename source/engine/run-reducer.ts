@@ -28,6 +28,7 @@ import {defaultGradeRules, gradeFor, type GradeRules} from './grade.js';
 import type {AnomalyRecord, ResumedFrom, RunView, StreamStatsView} from './run-view.js';
 import {soakView} from './soak-view.js';
 import type {SutView} from './sut-view.js';
+import type {ReplayView} from './replay-view.js';
 import type {SutReport} from '../report/sut-report.js';
 
 export const defaultPhaseTitles: Record<PhaseId, string> = {
@@ -131,6 +132,8 @@ export class RunReducer implements RunView {
 	resumedFrom: ResumedFrom | null = null;
 	/** The SUT's live view and its report section (sut-sample / sut-report events). */
 	sut: SutView | null = null;
+	/** A replayed market's clock and position (replay-sample events). */
+	replay: ReplayView | null = null;
 	sutReport: SutReport | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
 	remainingMs: number | null = null;
@@ -337,6 +340,9 @@ export class RunReducer implements RunView {
 				break;
 			case 'sut-sample':
 				this.sut = event.view;
+				break;
+			case 'replay-sample':
+				this.replay = event.view;
 				break;
 			case 'sut-report':
 				this.sutReport = event.report;

@@ -141,6 +141,7 @@ export function buildSnapshot(state: RunReducer, seq: number): EngineSnapshot {
 		faults: state.faults.map(f => f.mark),
 		soak: soakView(state, now),
 		sut: state.sut,
+		replay: state.replay,
 		notices: state.notices.toArray(),
 	});
 }

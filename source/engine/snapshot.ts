@@ -2,6 +2,7 @@
  * The EngineSnapshot a front end reads (and its pieces): immutable, a new object each publish. No React,
  * no ccxt here — every front end depends on this file, so change it additively.
  */
+import type {ReplayView} from './replay-view.js';
 import type {CheckResult, PhaseStatus} from './checks.js';
 import type {FaultMark} from './fault-records.js';
 import type {Grade} from './grade.js';
@@ -187,6 +188,8 @@ export interface EngineSnapshot {
 	soak: SoakView | null;
 	/** The user's system under test (`--sut`); null without one. */
 	sut?: SutView | null;
+	/** The replayed market (`--replay FILE`); null or absent on a simulated or real one. */
+	replay?: ReplayView | null;
 	/** Short transient messages for the status line (newest last, bounded). */
 	notices: readonly {at: number; level: 'info' | 'warn' | 'error'; text: string}[];
 }

@@ -24,6 +24,7 @@ import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
 import {UsageError} from '../util/usage-error.js';
 import {SutSession} from './sut-session.js';
 import {replayProfile} from './replay.js';
+import {followReplay} from './replay-follower.js';
 import type {MockReplayOptions} from '../mock/replay/index.js';
 
 export interface SessionOptions {
@@ -196,6 +197,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			...(options.onEndpoints ? {onEndpoints: options.onEndpoints} : {}),
 			...(orderFates ? {orderFates} : {}),
 		}).then(async runtime => {
+			if (options.replay && runtime.endpoints.admin) followReplay(runtime.endpoints.admin, e => engine.emit(e));
 			if (!sutSpec) return runtime;
 			try {
 				sut = attachSut(runtime, sutSpec, profile, engine, timeline);

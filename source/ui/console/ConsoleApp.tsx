@@ -401,6 +401,7 @@ export function ConsoleApp({
 					metrics={snapshot.metrics}
 					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
 					sut={snapshot.sut ?? null}
+					replay={snapshot.replay ?? null}
 					at={snapshot.at}
 					runtime={runtimeStatus}
 				/>

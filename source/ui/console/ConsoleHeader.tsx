@@ -10,6 +10,8 @@ import {HeaderBar} from '../components/HeaderBar.js';
 import type {SutView} from '../../engine/sut-view.js';
 import {sutStateColor, sutStateGlyph} from './panels/SutPanel.js';
 import type {RuntimeStatus} from './runtime-status.js';
+import type {ReplayView} from '../../engine/replay-view.js';
+import {replaySegment} from './replay-segment.js';
 
 interface ConsoleHeaderProps {
 	width: number;
@@ -22,6 +24,8 @@ interface ConsoleHeaderProps {
 	errorCount: number;
 	/** The system under test, when one is configured. */
 	sut?: SutView | null;
+	/** The replayed market (`--replay FILE`), when there is one. */
+	replay?: ReplayView | null;
 	/** Snapshot time, for the breaker's retry countdown. */
 	at: number;
 	/** The session's runtime, when it failed: the header reads `error` instead of `idle`. */
@@ -78,6 +82,7 @@ function ConsoleHeaderView({
 	metrics,
 	errorCount,
 	sut,
+	replay,
 	at,
 	runtime,
 }: ConsoleHeaderProps) {
@@ -89,6 +94,7 @@ function ConsoleHeaderView({
 		{text: `${profile.name}`, color: envColor, bold: true},
 		{text: `${profile.environment}/${profile.execution}`, color: envColor},
 		{text: profile.symbols.slice(0, 3).join(','), dim: true},
+		replay ? replaySegment(replay) : null,
 	];
 	const gradeColor = grade === null ? 'gray' : grade === 'C' ? 'red' : grade === 'B' ? 'yellow' : 'green';
 	const retry =

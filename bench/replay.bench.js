@@ -164,12 +164,15 @@ async function round(frames, streams) {
 		});
 		const started = performance.now();
 		const cpu0 = cpuSeconds(child.pid);
+		const own0 = process.cpuUsage();
 		await fetch(`${ready.admin}/replay`, {method: 'POST', body: JSON.stringify({paused: false})});
 		await finished;
 		const seconds = (performance.now() - started) / 1000;
 		const cpu = cpuSeconds(child.pid) - cpu0;
+		const own = process.cpuUsage(own0);
+		const subscriberBusy = (own.user + own.system) / 1e6 / seconds;
 		ws.close();
-		return {rate: frames / seconds, perCpuSecond: frames / cpu};
+		return {rate: frames / seconds, perCpuSecond: frames / cpu, mockBusy: cpu / seconds, subscriberBusy};
 	} finally {
 		child.kill('SIGTERM');
 	}
@@ -183,10 +186,10 @@ try {
 	);
 	const rates = [];
 	for (let i = 0; i < rounds; i++) {
-		const {rate, perCpuSecond} = await round(frames, streams);
+		const {rate, perCpuSecond, mockBusy, subscriberBusy} = await round(frames, streams);
 		rates.push(rate);
 		console.log(
-			`round ${i + 1}: ${Math.round(rate).toLocaleString('en')} events/s (mock: ${Math.round(perCpuSecond).toLocaleString('en')} events per CPU second)`,
+			`round ${i + 1}: ${Math.round(rate).toLocaleString('en')} events/s (mock: ${Math.round(perCpuSecond).toLocaleString('en')} events per CPU second; mock ${Math.round(mockBusy * 100)} % of a core, subscriber ${Math.round(subscriberBusy * 100)} %)`,
 		);
 	}
 	const best = Math.max(...rates);

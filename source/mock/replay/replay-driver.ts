@@ -48,7 +48,7 @@ const WAIT = Symbol('wait');
 /** Events handed over per turn of the event loop at `max` before checking the sockets' backlog. */
 const MAX_BATCH = 8192;
 /** Backlog (bytes) above which `max` waits: well under the 16 MiB at which a slow consumer is cut. */
-const HIGH_WATER = 4 * 1024 * 1024;
+const HIGH_WATER = 6 * 1024 * 1024;
 /** Longest sleep between checks at 1×/N× (so pause, speed changes and halts are noticed). */
 const MAX_SLEEP_MS = 50;
 
@@ -75,6 +75,8 @@ export class ReplayDriver {
 	private anchorWall = 0;
 	private anchorRecorded = 0;
 	private settings: ReplaySettings;
+	/** Consecutive turns `max` found the subscribers' backlog over the high-water mark. */
+	private backlogWaits = 0;
 
 	constructor(
 		private readonly scan: RecordingScan,
@@ -235,9 +237,12 @@ export class ReplayDriver {
 		}
 		const max = this.settings.speed === 'max';
 		if (max && this.applier.market.backlog() > HIGH_WATER) {
-			this.schedule(1);
+			// setImmediate runs after the poll phase, where the sockets' writes complete: no 1 ms timer floor;
+			// a consumer that stays behind gets 1 ms sleeps instead, so a slow reader does not make us spin.
+			this.schedule(++this.backlogWaits > 64 ? 1 : 0);
 			return;
 		}
+		this.backlogWaits = 0;
 		const target = max
 			? Infinity
 			: this.anchorRecorded + (this.wall() - this.anchorWall) * (this.settings.speed as number);

@@ -45,7 +45,7 @@ export const sessionFlagsHelp = {
 	profile: '  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)',
 	ascii: '  --ascii              ASCII borders and glyphs (automatic when the locale is not UTF-8)',
 	'exchange-url': '  --exchange-url URL   use a running mock (e.g. from `drydock mock`) instead of starting one',
-	replay: '  --replay FILE        the embedded mock replays a recording (looping) instead of simulating a market',
+	replay: '  --replay FILE        the embedded mock replays a recording (looping) instead of simulating',
 	'watch-pid': '  --watch-pid N        also sample this process (the system under test)',
 	sut: '  --sut "CMD"          start your own bot as the system under test and judge it in the soak (see examples/bots)',
 	'report-dir': '  --report-dir DIR     where reports/<run-id>/ goes (default reports)',

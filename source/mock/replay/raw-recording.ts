@@ -69,31 +69,34 @@ export class RawRecording {
 
 	/** The next chunk's events (the header skipped), or null at the end or at a damaged chunk. */
 	nextChunk(): RawEvent[] | null {
-		const body = this.nextBody();
-		if (!body) return null;
+		const chunk = this.nextBody();
+		if (!chunk) return null;
 		let text: string;
 		try {
-			text = decode(gunzipSync(body));
+			text = decode(gunzipSync(chunk.body));
 		} catch {
-			return this.stop(this.offset, 'the chunk does not decompress');
+			return this.stop(chunk.at, 'the chunk does not decompress', chunk.index);
 		}
-		return this.parse(text);
+		return this.parse(text, chunk.at, chunk.index);
 	}
 
 	/** The same, decompressed on the thread pool while the caller replays the chunk before it. */
 	nextChunkAsync(): Promise<RawEvent[] | null> {
-		const body = this.nextBody();
-		if (!body) return Promise.resolve(null);
-		const at = this.offset;
+		const chunk = this.nextBody();
+		if (!chunk) return Promise.resolve(null);
 		return new Promise(resolve => {
-			gunzip(body, (error, text) => {
-				resolve(error ? this.stop(at, 'the chunk does not decompress') : this.parse(decode(text)));
+			gunzip(chunk.body, (error, text) => {
+				resolve(
+					error
+						? this.stop(chunk.at, 'the chunk does not decompress', chunk.index)
+						: this.parse(decode(text), chunk.at, chunk.index),
+				);
 			});
 		});
 	}
 
 	/** The next chunk's compressed bytes; the offset moves past it (so reads stay in file order). */
-	private nextBody(): Buffer | null {
+	private nextBody(): {body: Buffer; at: number; index: number} | null {
 		if (this.damage || this.offset >= this.size) return null;
 		const at = this.offset;
 		const lengthBytes = Buffer.alloc(LENGTH_BYTES);
@@ -105,12 +108,11 @@ export class RawRecording {
 		const body = Buffer.allocUnsafe(length);
 		readSync(this.fd, body, 0, length, at + LENGTH_BYTES);
 		this.offset = at + LENGTH_BYTES + length;
-		this.chunkIndex++;
-		return body;
+		const index = this.chunkIndex++;
+		return {body, at, index};
 	}
 
-	private parse(text: string): RawEvent[] | null {
-		const at = this.offset;
+	private parse(text: string, at: number, index: number): RawEvent[] | null {
 		const events: RawEvent[] = [];
 		let start = 0;
 		while (start < text.length) {
@@ -118,7 +120,7 @@ export class RawRecording {
 			if (end < 0) end = text.length;
 			if (end > start) {
 				const event = parseLine(text.slice(start, end));
-				if (event === undefined) return this.stop(at, 'a line in the chunk is not a recording line');
+				if (event === undefined) return this.stop(at, 'a line in the chunk is not a recording line', index);
 				if (event !== 'header') events.push(event);
 			}
 			start = end + 1;
@@ -130,8 +132,8 @@ export class RawRecording {
 		closeSync(this.fd);
 	}
 
-	private stop(offset: number, reason: string): null {
-		this.damage = {chunk: this.chunkIndex, offset, reason};
+	private stop(offset: number, reason: string, chunk = this.chunkIndex): null {
+		this.damage = {chunk, offset, reason};
 		return null;
 	}
 }

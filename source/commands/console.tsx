@@ -28,7 +28,7 @@ const options = {...sessionOptions, ...helpOption} as const;
 
 export const consoleUsage = `Usage: drydock [--profile P] [--ascii] [--exchange-url URL] [--watch-pid N] [--sut CMD] [--report-dir DIR]
                [--allow-live] [--metrics-port N] [--notify URL]
-${[flag.profile, flag.ascii, flag['exchange-url'], flag['watch-pid'], flag.sut, flag['report-dir'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
+${[flag.profile, flag.ascii, flag['exchange-url'], flag.replay, flag['watch-pid'], flag.sut, flag['report-dir'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
 Keys: Q quick run, F full run, r rerun failed, ? help (every key), q quit.
 \`drydock run\` on a terminal opens this console with its plan (and \`drydock run --resume DIR\` with the resumed soak).`;
 
@@ -57,6 +57,7 @@ export async function runConsole({profile, args, resume}: ConsoleRun): Promise<n
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
 		...(args.sut !== undefined ? {sut: args.sut} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
+		...(args.replay ? {replay: args.replay} : {}),
 	});
 	const {engine} = session;
 	let ui: import('../ui/index.js').MountedConsole | null = null;

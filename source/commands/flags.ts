@@ -9,6 +9,8 @@ import {parseDuration} from '../util/duration.js';
 import {UsageError} from '../util/usage-error.js';
 import {assertReportDir} from '../util/report-dir.js';
 import type {ExtrasOptions} from '../runtime/extras.js';
+import {readReplayFlag} from '../runtime/replay.js';
+import type {MockReplayOptions} from '../mock/replay/index.js';
 
 /** `-h/--help`: every command. */
 export const helpOption = {help: {type: 'boolean', short: 'h'}} as const;
@@ -30,6 +32,7 @@ export const sessionOptions = {
 	'watch-pid': {type: 'string'},
 	sut: {type: 'string'},
 	'exchange-url': {type: 'string'},
+	replay: {type: 'string'},
 	'allow-live': {type: 'boolean'},
 	'metrics-port': {type: 'string'},
 	'metrics-host': {type: 'string'},
@@ -42,6 +45,7 @@ export const sessionFlagsHelp = {
 	profile: '  --profile P          shipped profile name (mock, testnet, mainnet) or a JSON file (default mock)',
 	ascii: '  --ascii              ASCII borders and glyphs (automatic when the locale is not UTF-8)',
 	'exchange-url': '  --exchange-url URL   use a running mock (e.g. from `drydock mock`) instead of starting one',
+	replay: '  --replay FILE        the embedded mock replays a recording (looping) instead of simulating',
 	'watch-pid': '  --watch-pid N        also sample this process (the system under test)',
 	sut: '  --sut "CMD"          start your own bot as the system under test and judge it in the soak (see examples/bots)',
 	'report-dir': '  --report-dir DIR     where reports/<run-id>/ goes (default reports)',
@@ -139,6 +143,8 @@ export interface SessionArgs {
 	/** `--sut "CMD"`. */
 	sut?: string;
 	exchangeUrl?: string;
+	/** `--replay FILE`, read and checked. */
+	replay?: MockReplayOptions;
 	allowLive: boolean;
 	ascii: boolean;
 	extras: ExtrasOptions;
@@ -151,6 +157,7 @@ export type SessionFlagValues = ExtrasFlags & {
 	'watch-pid'?: string | undefined;
 	sut?: string | undefined;
 	'exchange-url'?: string | undefined;
+	replay?: string | undefined;
 	'allow-live'?: boolean | undefined;
 };
 
@@ -160,12 +167,14 @@ export async function readSessionFlags(values: SessionFlagValues): Promise<Sessi
 	if (watchPid !== undefined) assertProcessExists(watchPid);
 	const extras = await parseExtrasFlags(values);
 	const reportDir = await checkedReportDir(values);
+	const replay = await readReplayFlag(values.replay);
 	return {
 		profile: values.profile ?? DEFAULT_PROFILE,
 		reportDir,
 		...(watchPid !== undefined ? {watchPid} : {}),
 		...(values.sut !== undefined ? {sut: values.sut} : {}),
 		...(values['exchange-url'] !== undefined ? {exchangeUrl: values['exchange-url']} : {}),
+		...(replay ? {replay} : {}),
 		allowLive: Boolean(values['allow-live']),
 		ascii: Boolean(values.ascii),
 		extras,

@@ -2,6 +2,7 @@ import {numberOption, parseCommandArgs} from '../util/args.js';
 import {UsageError} from '../util/usage-error.js';
 import {helpOption, portOption, showHelp} from './flags.js';
 import {marketFlagOptions, marketFlagsHelp, marketSettingsFromFlags} from '../mock/market/market-settings.js';
+import {describeReplay, replayFlagOptions, replayFlagsHelp, replayFromFlags} from '../mock/replay/replay-flags.js';
 
 const help = (
 	apiKey: string,
@@ -12,6 +13,7 @@ Usage:
   drydock mock [--host 127.0.0.1] [--port N] [--seed N] [--symbols BTCUSDT,ETHUSDT]
                [--api-key K] [--api-secret S] [--weight-limit N] [--legacy-user-data]
                [--volatility X] [--drift X] [--regime R] [--trade-rate N] [--spread BPS]
+  drydock mock --replay FILE [--speed 1|10|max] [--from T] [--to T] [--loop] [--keep-time] [--paused]
 
 Options:
   --host HOST         interface to listen on (default 127.0.0.1)
@@ -24,7 +26,7 @@ Options:
                       raise it to load-test the mock itself
   --legacy-user-data  also serve the listenKey user-data flow Binance withdrew on 2026-02-20
                       (for bots being migrated; says so on start)
-${marketFlagsHelp}  -h, --help          this text
+${marketFlagsHelp}${replayFlagsHelp}  -h, --help          this text
 
 Default credentials (loopback only, not secret):
   api key     ${apiKey}
@@ -50,6 +52,7 @@ export default async function command(argv: string[]): Promise<number> {
 			'weight-limit': {type: 'string'},
 			'legacy-user-data': {type: 'boolean'},
 			...marketFlagOptions,
+			...replayFlagOptions,
 			...helpOption,
 		},
 		false,
@@ -83,6 +86,8 @@ export default async function command(argv: string[]): Promise<number> {
 	const market = marketSettingsFromFlags(values);
 	if (!market.ok) throw new UsageError(market.message);
 	const legacyUserData = values['legacy-user-data'] === true;
+	const replay = await replayFromFlags(values);
+	if (replay && symbols !== undefined) throw new UsageError('--symbols: a replay takes its symbols from the recording');
 
 	let mock;
 	try {
@@ -96,6 +101,7 @@ export default async function command(argv: string[]): Promise<number> {
 			...(weightLimit === undefined ? {} : {weightLimitPerMinute: weightLimit}),
 			...(Object.keys(market.settings).length > 0 ? {market: market.settings} : {}),
 			...(legacyUserData ? {legacyUserData: true} : {}),
+			...(replay ? {replay} : {}),
 		});
 	} catch (error) {
 		const e = error as NodeJS.ErrnoException;
@@ -114,6 +120,7 @@ export default async function command(argv: string[]): Promise<number> {
 	process.stdout.write(`${JSON.stringify({rest: mock.rest, ws: mock.ws, admin: mock.admin})}\n`);
 	process.stderr.write(`drydock mock: serving ${mock.rest} (Ctrl-C to stop)\n`);
 	if (legacyUserData) process.stderr.write(`drydock mock: ${LEGACY_USER_DATA_NOTICE}\n`);
+	if (replay) process.stderr.write(`drydock mock: ${describeReplay(replay)}\n`);
 	const signal = await stopped;
 	process.stderr.write(`drydock mock: ${signal}, closing\n`);
 	await mock.close();

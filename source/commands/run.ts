@@ -55,7 +55,7 @@ ${flag.profile}
   --rerun-failed FILE  exactly the phases that failed in that report.json
 ${flag['report-dir']}
   --headless           line output, no console (implied when stdout is not a TTY)
-${[flag['watch-pid'], flag.sut, flag['exchange-url'], flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
+${[flag['watch-pid'], flag.sut, flag['exchange-url'], flag.replay, flag['allow-live'], flag['metrics-port'], flag.notify].join('\n')}
   --chaos FILE         fault timeline during the soak (JSON or YAML; replaces the profile's chaos section)
   --resume DIR         continue the interrupted soak of the run in DIR (the final report spans both)`;
 
@@ -180,6 +180,7 @@ async function runHeadless(
 		...(args.watchPid !== undefined ? {watchPid: args.watchPid} : {}),
 		...(args.sut !== undefined ? {sut: args.sut} : {}),
 		...(args.exchangeUrl !== undefined ? {exchangeUrl: args.exchangeUrl} : {}),
+		...(args.replay ? {replay: args.replay} : {}),
 		profilePath: resolveProfilePath(args.profile).file,
 		onEndpoints: endpoints => write(exchangeLine(endpoints) + '\n'),
 	});

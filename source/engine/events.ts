@@ -3,6 +3,7 @@
  * is one of these; the store reduces them and the journal (events.ndjson) records them.
  */
 import type {MarketView} from './market-view.js';
+import type {ReplayView} from './replay-view.js';
 import type {CheckResult, PhaseStatus} from './checks.js';
 import type {ChaosRecord, FaultMark} from './fault-records.js';
 import type {ErrorInput, OperationSample, OrderEvent, PositionEvent, StreamUpdate} from './phase-definition.js';
@@ -75,7 +76,8 @@ export type EngineEvent =
 	| {type: 'sut-sample'; at: number; view: SutView}
 	| {type: 'sut-report'; at: number; report: SutReport}
 	/** The simulated market changed (regime, status, shock): runtime/market-watch. */
-	| {type: 'market'; at: number; view: MarketView};
+	| {type: 'market'; at: number; view: MarketView}
+	| {type: 'replay-sample'; at: number; view: ReplayView};
 
 /** The state an interrupted run carries into its resumed segment (from its report.json / checkpoint). */
 export interface ResumeSeed {

@@ -68,7 +68,13 @@ export class RunRecorder {
 			this.final = null;
 		}
 		// Stream messages and resource samples are too many for the journal; the checkpoint carries their figures.
-		if (this.sampler && event.type !== 'stream' && event.type !== 'resource' && event.type !== 'sut-sample') {
+		if (
+			this.sampler &&
+			event.type !== 'stream' &&
+			event.type !== 'resource' &&
+			event.type !== 'sut-sample' &&
+			event.type !== 'replay-sample'
+		) {
 			this.sampler.append(event);
 			// The last event of the run leaves nothing held back.
 			if (event.type === 'run-finished') this.sampler.flush();

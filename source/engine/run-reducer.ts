@@ -29,6 +29,7 @@ import type {AnomalyRecord, ResumedFrom, RunView, StreamStatsView} from './run-v
 import {soakView} from './soak-view.js';
 import type {SutView} from './sut-view.js';
 import {MarketHistory, type MarketReport} from './market-view.js';
+import type {ReplayView} from './replay-view.js';
 import type {SutReport} from '../report/sut-report.js';
 
 export const defaultPhaseTitles: Record<PhaseId, string> = {
@@ -138,6 +139,8 @@ export class RunReducer implements RunView {
 	marketReport(): MarketReport | null {
 		return this.market.view === null ? null : this.market.report();
 	}
+	/** A replayed market's clock and position (replay-sample events). */
+	replay: ReplayView | null = null;
 	sutReport: SutReport | null = null;
 	/** Remaining time hints from the runner (soak remaining etc.). */
 	remainingMs: number | null = null;
@@ -345,6 +348,9 @@ export class RunReducer implements RunView {
 				break;
 			case 'sut-sample':
 				this.sut = event.view;
+				break;
+			case 'replay-sample':
+				this.replay = event.view;
 				break;
 			case 'sut-report':
 				this.sutReport = event.report;

@@ -142,6 +142,7 @@ export function buildSnapshot(state: RunReducer, seq: number): EngineSnapshot {
 		soak: soakView(state, now),
 		sut: state.sut,
 		market: state.market.view,
+		replay: state.replay,
 		notices: state.notices.toArray(),
 	});
 }

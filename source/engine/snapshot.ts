@@ -3,6 +3,7 @@
  * no ccxt here — every front end depends on this file, so change it additively.
  */
 import type {MarketView} from './market-view.js';
+import type {ReplayView} from './replay-view.js';
 import type {CheckResult, PhaseStatus} from './checks.js';
 import type {FaultMark} from './fault-records.js';
 import type {Grade} from './grade.js';
@@ -190,6 +191,8 @@ export interface EngineSnapshot {
 	sut?: SutView | null;
 	/** The simulated market (regime, status, shock per symbol); null off the mock or before its first poll. */
 	market?: MarketView | null;
+	/** The replayed market (`--replay FILE`); null or absent on a simulated or real one. */
+	replay?: ReplayView | null;
 	/** Short transient messages for the status line (newest last, bounded). */
 	notices: readonly {at: number; level: 'info' | 'warn' | 'error'; text: string}[];
 }

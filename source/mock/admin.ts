@@ -19,6 +19,8 @@ export interface AdminDeps {
 	stats(): unknown;
 	/** RSA/Ed25519 keys: GET /api-keys lists them, POST /api-keys {apiKey, publicKey, account?} registers one. */
 	keys?: ApiKeyBook;
+	/** Replay mode: GET/POST /replay (source/mock/replay/replay-admin.ts). */
+	replay?: (method: string, body: unknown) => {status: number; value: unknown};
 }
 
 /**
@@ -83,6 +85,17 @@ export function createAdminHandler(deps: AdminDeps) {
 			return deps.faults.remove(id)
 				? send(200, {removed: id})
 				: bad(`no active fault with id "${id.slice(0, 40)}"`, 404);
+		}
+		if (path === '/replay' && deps.replay) {
+			const replay = deps.replay;
+			if (method === 'POST')
+				return withBody(body => {
+					const reply = replay(method, body);
+					send(reply.status, reply.value);
+				});
+			request.resume();
+			const reply = replay(method, undefined);
+			return send(reply.status, reply.value);
 		}
 		if (MARKET_ADMIN_PATHS.has(path)) return marketAdmin(deps.market, request, response, path);
 		if (path === '/stats' && method === 'GET') return send(200, deps.stats());

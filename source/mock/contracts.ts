@@ -106,6 +106,14 @@ export interface WireTicker {
 }
 
 /** Read access to the simulated market plus its push events. Symbols are uppercase (BTCUSDT). */
+/** Where a replay's recorded frames go: a WebSocket layer's hub, and how far behind its slowest socket is. */
+export interface RecordedFrameSink {
+	/** True when somebody subscribes to the stream (a frame nobody wants is not even rewritten). */
+	wants(stream: string): boolean;
+	frame(stream: string, json: string): void;
+	backlog(): number;
+}
+
 export interface MarketFeed {
 	symbols(): readonly string[];
 	hasSymbol(symbol: string): boolean;
@@ -123,6 +131,10 @@ export interface MarketFeed {
 	onTrade(listener: (trade: WireTrade) => void): Unsubscribe;
 	/** Book changes batched every 100 ms per symbol (only when something changed). */
 	onDepthUpdate(listener: (update: WireDepthUpdate) => void): Unsubscribe;
+	/** Replay: recorded frames to publish as they are. */
+	onRecordedFrame?(sink: RecordedFrameSink): Unsubscribe;
+	/** Replay: the streams published from the recording, which the producers must not synthesize. */
+	readonly recordedStreams?: ReadonlySet<string>;
 }
 
 /** User-data events as Binance pushes them (executionReport, listStatus, outboundAccountPosition, balanceUpdate). */

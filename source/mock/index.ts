@@ -18,6 +18,8 @@ import {splitSymbol, symbolSpec} from './market/symbols.js';
 import {MatchingEngine, type FeeSchedule, type OrderStatus} from './matching/index.js';
 import {restingOrdersInBook} from './resting-orders-book.js';
 import {UserEvents} from './user-events.js';
+import {replayAdmin} from './replay/replay-admin.js';
+import {startReplay, type MockReplayOptions, type Replay} from './replay/index.js';
 
 export {
 	ClientHub,
@@ -30,6 +32,16 @@ export type {ActivitySnapshot} from './clients/client-activity.js';
 export type {ActivityEvent, ActivityEventType} from './clients/activity-ring.js';
 export {LEGACY_USER_DATA_NOTICE, parseLegacyUserData} from './legacy-user-data.js';
 export type {PublicKeyRegistration} from './api-keys.js';
+export {
+	scanRecording,
+	parseSpeed,
+	ReplayFileError,
+	RecordingFormatError,
+	type RecordingScan,
+	type ReplaySettings,
+	type ReplaySpeed,
+	type ReplayStatus,
+} from './replay/index.js';
 export {
 	FaultController,
 	FAULT_NAMES,
@@ -86,6 +98,8 @@ export interface MockExchangeOptions {
 	 * userDataStream.start/ping/stop) for bots being migrated; `drydock mock --legacy-user-data`.
 	 */
 	legacyUserData?: boolean;
+	/** Replay a recording instead of simulating: symbols, book, trades and streams follow the file. */
+	replay?: MockReplayOptions;
 }
 
 export interface MockStats {
@@ -154,7 +168,7 @@ function checkOptions(o: MockExchangeOptions): void {
 export async function startMockExchange(options: MockExchangeOptions = {}): Promise<MockExchange> {
 	checkOptions(options);
 	const host = options.host ?? '127.0.0.1';
-	const symbols = [...new Set(options.symbols ?? DEFAULT_SYMBOLS)];
+	const symbols = [...new Set(options.replay?.scan.symbols ?? options.symbols ?? DEFAULT_SYMBOLS)];
 	const apiKey = options.apiKey ?? DEFAULT_API_KEY;
 	const apiSecret = options.apiSecret ?? DEFAULT_API_SECRET;
 	const started = Date.now();
@@ -168,6 +182,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		clock,
 		stepMs: options.stepMs ?? 100,
 		...(options.market ? {market: options.market} : {}),
+		...(options.replay ? {anchorPrices: options.replay.scan.firstPrice} : {}),
 	});
 	const engine = new MatchingEngine({
 		clock,
@@ -183,8 +198,12 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 	market.prepareHistory();
 	const startingBalances = defaultBalances(symbols);
 	engine.createAccount(apiKey, options.balances ?? startingBalances);
+	let replay: Replay | undefined;
 	market.onMarketTrade(trade => {
-		if (!trade.fromUser) engine.marketTrade(trade.symbol, trade.price, trade.qty, trade.tradeId);
+		if (trade.fromUser) return;
+		// A replayed trade reaches resting orders only past the recorded queue ahead of them.
+		const qty = replay ? replay.tradeQty(trade.symbol, trade.price, trade.qty) : trade.qty;
+		engine.marketTrade(trade.symbol, trade.price, qty, trade.tradeId);
 	});
 	engine.onEvent(restingOrdersInBook(market));
 	const users = new UserEvents(engine);
@@ -252,11 +271,25 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		websocket: layerStats(),
 		faults: faults.list(),
 	});
-	const adminHandler = createAdminHandler({faults, market, engine, defaultApiKey: apiKey, clients, stats, keys});
+	if (options.replay) replay = startReplay(market, engine, options.replay, () => faults.marketPaused());
+	const replayHandle = replay;
+	const adminHandler = createAdminHandler({
+		faults,
+		market,
+		engine,
+		defaultApiKey: apiKey,
+		clients,
+		stats,
+		keys,
+		...(replayHandle
+			? {replay: (method, body) => replayAdmin(replayHandle.driver, replayHandle.queue, method, body)}
+			: {}),
+	});
 	const listener = await startListener(ctx, wsDeps, host, options.port ?? 0, {
 		prefix: ADMIN_PREFIX,
 		handler: adminHandler,
 	}).catch(async (error: unknown) => {
+		replay?.stop();
 		await clients.close();
 		throw error;
 	});
@@ -286,6 +319,7 @@ export async function startMockExchange(options: MockExchangeOptions = {}): Prom
 		close() {
 			closing ??= (async () => {
 				clearInterval(timer);
+				replay?.stop();
 				faults.clear();
 				await clients.close();
 				await listener.close();

@@ -24,11 +24,14 @@ import type {TargetAllowlist} from '../net/target-allowlist.js';
 import type {OrderFateObserver} from '../faults/chaos/order-fate.js';
 import {withTimeout} from '../util/with-timeout.js';
 import {breakerBurst} from '../faults/breaker-burst.js';
+import type {MockReplayOptions} from '../mock/replay/index.js';
 import type {FaultInjector} from '../faults/injector.js';
 
 export interface BuildOptions {
 	profile: Profile;
 	exchangeUrl?: string;
+	/** The embedded mock replays this recording. */
+	replay?: MockReplayOptions;
 	allowLive?: boolean;
 	env?: NodeJS.ProcessEnv;
 	cwd?: string;
@@ -98,6 +101,7 @@ export async function buildRuntime(options: BuildOptions): Promise<BuiltRuntime<
 					...(profile.mock.market ? {market: profile.mock.market} : {}),
 					...venueLimits(profile),
 					...keys,
+					...(options.replay ? {replay: options.replay} : {}),
 					quiet: true,
 				});
 				closers.push(() => started.close());

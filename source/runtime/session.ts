@@ -26,10 +26,15 @@ import {resolveSutSpec, type SutSpec} from '../sut/spec.js';
 import {UsageError} from '../util/usage-error.js';
 import {SutSession} from './sut-session.js';
 import {guardSutLive, startSutGateway, sutKeyFromEnv, type SutKey} from './sut-venue.js';
+import {replayProfile} from './replay.js';
+import {followReplay} from './replay-follower.js';
+import type {MockReplayOptions} from '../mock/replay/index.js';
 
 export interface SessionOptions {
 	profile: Profile;
 	exchangeUrl?: string;
+	/** `--replay FILE`: the embedded mock replays it (runtime/replay.ts). */
+	replay?: MockReplayOptions;
 	allowLive?: boolean;
 	watchPid?: number;
 	/** Base folder for reports; default `reports`. */
@@ -86,7 +91,9 @@ export function drydockVersion(): string {
 
 export function createSession(options: SessionOptions): Session<PhaseServices> {
 	type S = PhaseServices;
-	const {profile} = options;
+	const profile = options.replay
+		? replayProfile(options.profile, options.replay, options.exchangeUrl)
+		: options.profile;
 	// A bad `sut` section or an empty --sut is the user's mistake: one line, exit 2, before anything starts.
 	const sutSpec = resolveSutSpec(profile.sut, {
 		...(options.sut !== undefined ? {commandFlag: options.sut} : {}),
@@ -189,6 +196,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 		buildRuntime({
 			profile,
 			...(options.exchangeUrl !== undefined ? {exchangeUrl: options.exchangeUrl} : {}),
+			...(options.replay ? {replay: options.replay} : {}),
 			allowLive: options.allowLive ?? false,
 			readOutputs,
 			...(options.preflight !== undefined ? {preflight: options.preflight} : {}),
@@ -198,6 +206,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			stopMarketWatch();
 			if (runtime.endpoints.admin)
 				stopMarketWatch = watchMarket({adminUrl: runtime.endpoints.admin, emit: event => engine.emit(event)});
+			if (options.replay && runtime.endpoints.admin) followReplay(runtime.endpoints.admin, e => engine.emit(e));
 			if (!sutSpec) return runtime;
 			try {
 				sut = await attachSut(runtime, sutSpec, profile, engine, timeline, sutKey);

@@ -36,6 +36,8 @@ export class OrderBook {
 	private readonly stepScale: number;
 	/** Serialised snapshots by limit, valid for one `updateId` (see `snapshotBody`). */
 	private readonly bodies = new SharedBodies<number>();
+	/** Replay mode: levels come from a recording, so nothing is refilled and update ids are the recording's. */
+	driven = false;
 
 	constructor(
 		readonly symbol: string,
@@ -155,8 +157,45 @@ export class OrderBook {
 		if (taken === level.steps) levels.splice(index, 1);
 		else level.steps -= taken;
 		this.record(side, ticks);
-		this.fillDepth(side);
+		if (!this.driven) this.fillDepth(side);
 		return taken;
+	}
+
+	/** Replay: replaces a whole side with recorded levels (price, qty in units), best first after sorting. */
+	loadSide(side: Side, levels: ReadonlyArray<readonly [string, string]>): void {
+		const out: Level[] = [];
+		for (const [p, q] of levels) {
+			const steps = this.stepsOf(Number(q));
+			if (steps > 0) out.push({ticks: this.ticksOf(Number(p)), steps});
+		}
+		out.sort((a, b) => (side === 'bid' ? b.ticks - a.ticks : a.ticks - b.ticks));
+		const target = side === 'bid' ? this.bids : this.asks;
+		target.splice(0, target.length, ...out);
+		this.bodies.clear();
+	}
+
+	/** Replay: sets one recorded level's size (0 removes it), keeping the side sorted. */
+	setLevel(side: Side, ticks: number, steps: number): void {
+		const levels = side === 'bid' ? this.bids : this.asks;
+		let lo = 0;
+		let hi = levels.length;
+		while (lo < hi) {
+			const mid = (lo + hi) >> 1;
+			const t = levels[mid]!.ticks;
+			if (side === 'bid' ? t > ticks : t < ticks) lo = mid + 1;
+			else hi = mid;
+		}
+		const at = levels[lo];
+		if (at && at.ticks === ticks) {
+			if (steps > 0) at.steps = steps;
+			else levels.splice(lo, 1);
+		} else if (steps > 0) levels.splice(lo, 0, {ticks, steps});
+		this.bodies.clear();
+	}
+
+	/** Replay: the recorded size at a price (account orders excluded), 0 when there is no level. */
+	recordedSteps(side: Side, ticks: number): number {
+		return findLevel(side === 'bid' ? this.bids : this.asks, ticks, side)?.steps ?? 0;
 	}
 
 	snapshot(limit: number): WireDepthSnapshot {
@@ -258,6 +297,11 @@ export class OrderBook {
 
 	/** Notes the public size at `ticks` (simulated + resting) as changed. */
 	private record(side: Side, ticks: number): void {
+		// A replayed book's ids belong to the recorded feed; its diffs are published from the recording.
+		if (this.driven) {
+			this.bodies.clear();
+			return;
+		}
 		this.updateId++;
 		if (this.pendingFirst === 0) this.pendingFirst = this.updateId;
 		const levels = side === 'bid' ? this.bids : this.asks;

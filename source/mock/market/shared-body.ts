@@ -55,4 +55,9 @@ export class SharedBodies<K> {
 		this.entries.set(key, {version, body});
 		return body;
 	}
+
+	/** Forgets every body: for a change that does not move the version (a replayed book keeps the recording's ids). */
+	clear(): void {
+		this.entries.clear();
+	}
 }

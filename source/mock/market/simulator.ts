@@ -1,5 +1,6 @@
 import type {
 	MarketFeed,
+	RecordedFrameSink,
 	Unsubscribe,
 	WireBookTicker,
 	WireDepthSnapshot,
@@ -34,6 +35,8 @@ export interface MarketOptions {
 	clock: () => number;
 	/** Simulation step; depth diffs go out once per step. Binance's diff stream is 100 ms. */
 	stepMs?: number;
+	/** Replay: the recording's first price per symbol, so the generated candle history ends near it. */
+	anchorPrices?: Readonly<Record<string, number>>;
 }
 
 /** A public trade as kept for GET /trades and /aggTrades. */
@@ -102,6 +105,8 @@ export class MarketSimulator implements MarketFeed {
 	private readonly marketTradeListeners = new Set<(event: MarketTradeEvent) => void>();
 	private readonly clock: () => number;
 	paused = false;
+	/** Replay mode: the market follows a recording (source/mock/replay) and `step()` makes nothing up. */
+	driven = false;
 
 	private readonly defaults: EffectiveMarketSettings;
 	private readonly klineCache = new Map<
@@ -135,7 +140,7 @@ export class MarketSimulator implements MarketFeed {
 				seed: options.seed,
 				symbol,
 				listing: listingDate(symbol),
-				anchorPrice: spec.startPrice * Math.exp(seeded.range(-0.03, 0.03)),
+				anchorPrice: options.anchorPrices?.[symbol] ?? spec.startPrice * Math.exp(seeded.range(-0.03, 0.03)),
 				priceDecimals: spec.priceDecimals,
 				dailySigma: settings.volatility / Math.sqrt(365),
 				typicalQty: spec.typicalQty,
@@ -399,7 +404,7 @@ export class MarketSimulator implements MarketFeed {
 		const s = this.get(symbol);
 		const rounded = Number(price.toFixed(s.spec.priceDecimals));
 		s.process.price = rounded;
-		s.book.evolve(rounded, halfSpread(s.settings, rounded, s.spec));
+		if (!this.driven) s.book.evolve(rounded, halfSpread(s.settings, rounded, s.spec));
 		const q = qty ?? s.spec.typicalQty;
 		this.printTrade(s, rounded, Number(q.toFixed(s.spec.qtyDecimals)), rounded < s.lastPrice, false);
 		this.flushDepth(this.clock());
@@ -507,10 +512,112 @@ export class MarketSimulator implements MarketFeed {
 		return recent.slice(index, index + limit);
 	}
 
+	// ---- replay (driven mode): a recording moves the book and prints the trades ----
+
+	private readonly frameSinks = new Set<RecordedFrameSink>();
+	/** Streams the recording carries: published from it, never synthesized. */
+	recordedStreams: ReadonlySet<string> = new Set();
+
+	onRecordedFrame(sink: RecordedFrameSink): Unsubscribe {
+		this.frameSinks.add(sink);
+		return () => this.frameSinks.delete(sink);
+	}
+
+	wantsRecorded(stream: string): boolean {
+		for (const sink of this.frameSinks) if (sink.wants(stream)) return true;
+		return false;
+	}
+
+	/** Publishes one recorded frame (its data as JSON text) to every WebSocket layer. */
+	publishRecorded(stream: string, json: string): void {
+		for (const sink of this.frameSinks) sink.frame(stream, json);
+	}
+
+	/** Bytes queued for the slowest subscriber of any layer: `--speed max` waits while it is high. */
+	backlog(): number {
+		let most = 0;
+		for (const sink of this.frameSinks) most = Math.max(most, sink.backlog());
+		return most;
+	}
+
+	/** Switches to driven mode: no synthetic steps, the books are loaded from the recording. */
+	drive(recordedStreams: ReadonlySet<string>): void {
+		this.recordedStreams = recordedStreams;
+		this.driven = true;
+		for (const s of this.state.values()) {
+			s.book.driven = true;
+			s.book.loadSide('bid', []);
+			s.book.loadSide('ask', []);
+		}
+	}
+
+	/** A recorded depth snapshot replaces the symbol's book. */
+	replaySnapshot(
+		symbol: string,
+		lastUpdateId: number,
+		bids: ReadonlyArray<readonly [string, string]>,
+		asks: ReadonlyArray<readonly [string, string]>,
+	): void {
+		const s = this.get(symbol);
+		s.book.loadSide('bid', bids);
+		s.book.loadSide('ask', asks);
+		s.book.updateId = lastUpdateId;
+		s.version++;
+	}
+
+	/** A recorded depth diff: each [price, qty] sets that level (qty 0 removes it). */
+	replayDiff(
+		symbol: string,
+		lastUpdateId: number,
+		bids: ReadonlyArray<readonly [string, string]>,
+		asks: ReadonlyArray<readonly [string, string]>,
+	): void {
+		const s = this.get(symbol);
+		const {book} = s;
+		for (const [p, q] of bids) book.setLevel('bid', book.ticksOf(Number(p)), book.stepsOf(Number(q)));
+		for (const [p, q] of asks) book.setLevel('ask', book.ticksOf(Number(p)), book.stepsOf(Number(q)));
+		const first = book.updateId + 1;
+		book.updateId = lastUpdateId;
+		s.version++;
+		// Derived streams the recording lacks (bookTicker, the 1 s diff) follow the replayed book.
+		if (this.depthListeners.size > 0) {
+			const update: WireDepthUpdate = {
+				e: 'depthUpdate',
+				E: this.clock(),
+				s: symbol,
+				U: first,
+				u: lastUpdateId,
+				b: bids as Array<[string, string]>,
+				a: asks as Array<[string, string]>,
+			};
+			for (const listener of this.depthListeners) listener(update);
+		}
+	}
+
+	/** The recorded size at a price on a side (account orders excluded), for queue-position estimates. */
+	recordedQty(symbol: string, side: 'bid' | 'ask', price: number): number {
+		const {book} = this.get(symbol);
+		return book.qty(book.recordedSteps(side, book.ticksOf(price)));
+	}
+
+	/**
+	 * A recorded public trade: last price, candles, /trades and the matching engine's listeners follow it;
+	 * the stream frame itself is published from the recording, so the trade listeners are not told.
+	 */
+	replayTrade(symbol: string, id: number, price: number, qty: number, buyerIsMaker: boolean): void {
+		const s = this.get(symbol);
+		if (id >= s.nextTradeId || s.recent.length === 0) s.nextTradeId = id;
+		this.printTrade(s, price, qty, buyerIsMaker, false, false);
+	}
+
 	/** One simulation step: price, book, trades, then the batched depth diff. */
 	step(): void {
 		if (this.paused) return;
 		const now = this.clock();
+		if (this.driven) {
+			for (const s of this.state.values()) s.klines.advance(now);
+			return;
+		}
 		for (const s of this.state.values()) {
 			s.klines.advance(now);
 			this.resumeIfDue(s, now);
@@ -583,7 +690,14 @@ export class MarketSimulator implements MarketFeed {
 		}
 	}
 
-	private printTrade(s: SymbolState, price: number, qty: number, buyerIsMaker: boolean, fromUser: boolean): number {
+	private printTrade(
+		s: SymbolState,
+		price: number,
+		qty: number,
+		buyerIsMaker: boolean,
+		fromUser: boolean,
+		publish = true,
+	): number {
 		const time = this.clock();
 		const id = s.nextTradeId++;
 		s.klines.addTrade(time, price, qty, !buyerIsMaker, id);
@@ -593,7 +707,7 @@ export class MarketSimulator implements MarketFeed {
 		s.version++;
 		s.recent.push({id, price, qty, time, buyerIsMaker});
 		if (s.recent.length > TRADE_HORIZON * 1.2) s.recent.splice(0, s.recent.length - TRADE_HORIZON);
-		if (this.tradeListeners.size > 0) {
+		if (publish && this.tradeListeners.size > 0) {
 			const wire: WireTrade = {
 				e: 'trade',
 				E: time,

@@ -50,6 +50,10 @@ export class MarketConnection implements StreamSubscriber {
 		this.context.registry.send(this.ws, frame);
 	}
 
+	backlog(): number {
+		return this.ws.bufferedAmount;
+	}
+
 	private subscribe(spec: StreamSpec): void {
 		if (this.streams.has(spec.name)) return;
 		this.streams.set(spec.name, spec);

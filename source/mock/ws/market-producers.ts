@@ -38,6 +38,13 @@ export class MarketProducers {
 	start(): void {
 		this.unsubscribes.push(this.market.onTrade(trade => this.safely(() => this.onTrade(trade))));
 		this.unsubscribes.push(this.market.onDepthUpdate(update => this.safely(() => this.onDepth(update))));
+		const hub = this.hub;
+		const sink = this.market.onRecordedFrame?.({
+			wants: stream => hub.has(stream),
+			frame: (stream, json) => hub.publishRaw(stream, json),
+			backlog: () => hub.backlog(),
+		});
+		if (sink) this.unsubscribes.push(sink);
 		const now = this.market.now();
 		this.lastSecond = Math.floor(now / 1000);
 		this.lastTwoSeconds = Math.floor(now / 2000);
@@ -102,12 +109,18 @@ export class MarketProducers {
 		}
 	}
 
+	/** A replayed market publishes these streams from the recording. */
+	private recorded(name: string): boolean {
+		return this.market.recordedStreams?.has(name) ?? false;
+	}
+
 	private onDepth(update: WireDepthUpdate): void {
 		const lower = this.lowerOf(update.s);
-		this.hub.publish(`${lower}@depth@100ms`, update);
-		if (this.hub.has(`${lower}@depth`)) this.mergeDiff(update);
+		const diffName = `${lower}@depth@100ms`;
+		if (!this.recorded(diffName)) this.hub.publish(diffName, update);
+		if (this.hub.has(`${lower}@depth`) && !this.recorded(`${lower}@depth`)) this.mergeDiff(update);
 		const bookTickerName = `${lower}@bookTicker`;
-		if (this.hub.has(bookTickerName)) {
+		if (this.hub.has(bookTickerName) && !this.recorded(bookTickerName)) {
 			// Book changes arrive in 100 ms batches, which is the natural throttle; push only if the top of book moved.
 			const ticker = this.market.bookTicker(update.s);
 			const previous = this.lastBookTicker.get(update.s);
@@ -151,6 +164,7 @@ export class MarketProducers {
 
 	private tickStream(entry: StreamEntry, now: number, newSecond: boolean, newTwoSeconds: boolean): void {
 		const {spec} = entry;
+		if (this.recorded(spec.name)) return;
 		switch (spec.kind) {
 			case 'partialDepth':
 				if (spec.symbol && (spec.speedMs === 100 || newSecond)) {

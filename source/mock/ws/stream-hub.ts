@@ -5,6 +5,8 @@ export interface StreamSubscriber {
 	readonly combined: boolean;
 	/** Sends one prepared text frame (the same Buffer goes to every subscriber of a stream). */
 	deliver(frame: Buffer): void;
+	/** Bytes queued and not yet written to the socket. */
+	backlog?(): number;
 }
 
 export interface StreamEntry {
@@ -73,7 +75,25 @@ export class StreamHub {
 
 	publishTo(entry: StreamEntry, payload: unknown): void {
 		if (entry.subscribers.size === 0 || this.hooks.stalled()) return;
-		const json = JSON.stringify(payload);
+		this.deliverJson(entry, JSON.stringify(payload));
+	}
+
+	/** Pushes an event that is already JSON text (a replayed frame), so it is not parsed and re-serialized. */
+	publishRaw(name: string, json: string): void {
+		const entry = this.streams.get(name);
+		if (!entry || entry.subscribers.size === 0 || this.hooks.stalled()) return;
+		this.deliverJson(entry, json);
+	}
+
+	/** The largest backlog of any subscriber. */
+	backlog(): number {
+		let most = 0;
+		for (const entry of this.streams.values())
+			for (const subscriber of entry.subscribers) most = Math.max(most, subscriber.backlog?.() ?? 0);
+		return most;
+	}
+
+	private deliverJson(entry: StreamEntry, json: string): void {
 		let raw: Buffer | undefined;
 		let combined: Buffer | undefined;
 		for (const subscriber of entry.subscribers) {

@@ -402,6 +402,7 @@ export function ConsoleApp({
 					errorCount={snapshot.errors.reduce((sum, e) => sum + e.count, 0)}
 					sut={snapshot.sut ?? null}
 					market={snapshot.market ?? null}
+					replay={snapshot.replay ?? null}
 					at={snapshot.at}
 					runtime={runtimeStatus}
 				/>

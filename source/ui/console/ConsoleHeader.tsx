@@ -12,6 +12,8 @@ import {sutStateColor, sutStateGlyph} from './panels/SutPanel.js';
 import type {RuntimeStatus} from './runtime-status.js';
 import type {MarketView} from '../../engine/market-view.js';
 import {marketSegments} from './market-segments.js';
+import type {ReplayView} from '../../engine/replay-view.js';
+import {replaySegment} from './replay-segment.js';
 
 interface ConsoleHeaderProps {
 	width: number;
@@ -26,6 +28,8 @@ interface ConsoleHeaderProps {
 	sut?: SutView | null;
 	/** The mock's simulated market (regime, halt, shock), when seen. */
 	market?: MarketView | null;
+	/** The replayed market (`--replay FILE`), when there is one. */
+	replay?: ReplayView | null;
 	/** Snapshot time, for the breaker's retry countdown. */
 	at: number;
 	/** The session's runtime, when it failed: the header reads `error` instead of `idle`. */
@@ -83,6 +87,7 @@ function ConsoleHeaderView({
 	errorCount,
 	sut,
 	market,
+	replay,
 	at,
 	runtime,
 }: ConsoleHeaderProps) {
@@ -94,6 +99,7 @@ function ConsoleHeaderView({
 		{text: `${profile.name}`, color: envColor, bold: true},
 		{text: `${profile.environment}/${profile.execution}`, color: envColor},
 		{text: profile.symbols.slice(0, 3).join(','), dim: true},
+		replay ? replaySegment(replay) : null,
 	];
 	const gradeColor = grade === null ? 'gray' : grade === 'C' ? 'red' : grade === 'B' ? 'yellow' : 'green';
 	const retry =

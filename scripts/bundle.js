@@ -7,6 +7,7 @@
 // and profiles/ at `../../` from import.meta.url, which dist/bundle/*.js keeps true.
 import {build} from 'esbuild';
 import {readFileSync, rmSync} from 'node:fs';
+import {builtinModules} from 'node:module';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -76,6 +77,24 @@ const yogaBytes = {
 	},
 };
 
+// An ESM import of a builtin copies every export, reading lazy getters too: `import ... from
+// 'node:crypto'` loads all of WebCrypto, `node:fs` its streams. Required as CommonJS, a builtin gives
+// only what is used.
+const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
+const builtinsAsCommonJs = {
+	name: 'builtins-as-commonjs',
+	setup(build) {
+		build.onResolve({filter: /^[a-z:_/]+$/}, args =>
+			builtins.has(args.path) ? {path: args.path, namespace: 'builtin-cjs'} : undefined,
+		);
+		build.onLoad({filter: /.*/, namespace: 'builtin-cjs'}, args => ({
+			// Called through a variable so that esbuild leaves it to Node instead of bundling it again.
+			contents: `const load = require; module.exports = load(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
+			loader: 'js',
+		}));
+	},
+};
+
 const result = await build({
 	absWorkingDir: root,
 	// The load worker thread is started from a file of its own (`--workers N`), beside the chunks.
@@ -91,7 +110,7 @@ const result = await build({
 	minifyWhitespace: true,
 	minifySyntax: true,
 	metafile: true,
-	plugins: [reactProduction, quickWidth, yogaBytes],
+	plugins: [reactProduction, quickWidth, yogaBytes, builtinsAsCommonJs],
 	logLevel: 'warning',
 	chunkNames: '[name]-[hash]',
 	// Loaded on demand and large, or resolved by path at run time: left in node_modules.

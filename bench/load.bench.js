@@ -292,6 +292,21 @@ class Bench(FastHttpUser):
 			process.stderr.write(
 				'load.bench: wrk not installed (apt-get install -y wrk): compared with autocannon and Locust only\n',
 			);
+		// hey (Go, one process): another peer issue 16 names; optional like wrk.
+		const hey = ['/usr/bin/hey', '/usr/local/bin/hey'].find(candidate => existsSync(candidate));
+		if (hey)
+			tools.hey = async () => {
+				const r = await run(hey, ['-c', String(connections), '-z', `${seconds}s`, target], {
+					outFile: join(dir, 'out.txt'),
+				});
+				if (r.code !== 0) throw new Error(`hey exited ${r.code}: ${r.stderr}`);
+				const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+				const p99 = Number(/99%+ in ([\d.]+) secs/.exec(r.stdout)?.[1]) * 1000;
+				const codes = [...r.stdout.matchAll(/\[(\d{3})\]\s+(\d+) responses/g)];
+				const requests = codes.reduce((sum, m) => sum + Number(m[2]), 0);
+				const failures = codes.filter(m => m[1] !== '200').reduce((sum, m) => sum + Number(m[2]), 0);
+				return {rps, p99: Number(p99.toFixed(2)), requests, failures, cpuSeconds: r.cpuSeconds};
+			};
 		const results = Object.fromEntries(Object.keys(tools).map(name => [name, []]));
 		process.stderr.write(
 			`load.bench: ${target}, ${connections} connections/users, ${seconds}s × ${reps} reps per tool\n`,
@@ -334,6 +349,9 @@ class Bench(FastHttpUser):
 		// Issue 16's goal: ≥ 1.05× autocannon in every repetition, ≥ 0.9× wrk with one thread.
 		const perRep = results['drydock load'].map((r, i) => r.rps / results.autocannon[i].rps);
 		const wrkRatio = wrk ? drydock.rps / summary.find(x => x.name.startsWith('wrk')).rps : null;
+		const wrkPerRep = wrk ? results['drydock load'].map((r, i) => r.rps / results['wrk (1 thread)'][i].rps) : [];
+		if (wrk)
+			lines.push(`per repetition, drydock ÷ wrk (1 thread): ${wrkPerRep.map(x => `${x.toFixed(2)}×`).join(', ')}`);
 		lines.push(
 			`per repetition, drydock ÷ autocannon: ${perRep.map(x => `${x.toFixed(2)}×`).join(', ')}${wrkRatio !== null ? `; drydock ÷ wrk (1 thread): ${wrkRatio.toFixed(2)}×` : ''}`,
 		);

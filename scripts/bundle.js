@@ -7,6 +7,7 @@
 // and profiles/ at `../../` from import.meta.url, which dist/bundle/*.js keeps true.
 import {build} from 'esbuild';
 import {readFileSync, rmSync} from 'node:fs';
+import {builtinModules} from 'node:module';
 import {fileURLToPath} from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,6 +32,69 @@ const reactProduction = {
 	},
 };
 
+// Ink and wrap-ansi measure every line with string-width, whose first non-ASCII call compiles Unicode
+// property regexes and a segmenter; source/ui/text-width.ts answers for ASCII, SGR codes and box
+// characters first (same answers, checked by test/ui/text-width.test.ts) and hands the rest on.
+const quickWidth = {
+	name: 'quick-string-width',
+	setup(build) {
+		build.onResolve({filter: /^string-width$/}, async args => {
+			if (args.pluginData === 'real') return undefined;
+			const real = await build.resolve(args.path, {kind: args.kind, resolveDir: args.resolveDir, pluginData: 'real'});
+			if (real.errors.length > 0) return undefined;
+			return {path: real.path, namespace: 'quick-width'};
+		});
+		build.onLoad({filter: /.*/, namespace: 'quick-width'}, args => ({
+			contents: [
+				`import measure from ${JSON.stringify(args.path)};`,
+				`import {withQuickWidth} from ${JSON.stringify(`${root}source/ui/text-width.ts`)};`,
+				'export default withQuickWidth(measure);',
+			].join('\n'),
+			resolveDir: root,
+			loader: 'js',
+		}));
+	},
+};
+
+// yoga's Emscripten loader fetches its WebAssembly from a base64 data: URL when `fetch` exists, which
+// loads Node's fetch (undici) and percent-decodes 120 KB in JavaScript before the first layout. Handing
+// it the bytes decoded by Buffer skips both. Left as it is (slower, still correct) if the loader changes.
+const yogaBytes = {
+	name: 'yoga-wasm-bytes',
+	setup(build) {
+		build.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, args => {
+			const text = readFileSync(args.path, 'utf8');
+			const from = 'function ya(){return w||';
+			if (!text.includes(from)) {
+				process.stderr.write("bundle: yoga-layout's loader changed; its WebAssembly is fetched from a data: URL\n");
+				return undefined;
+			}
+			return {
+				contents: text.replace(from, 'function ya(){w=w||Buffer.from(H.slice(37),"base64");return w||'),
+				loader: 'js',
+			};
+		});
+	},
+};
+
+// An ESM import of a builtin copies every export, reading lazy getters too: `import ... from
+// 'node:crypto'` loads all of WebCrypto, `node:fs` its streams. Required as CommonJS, a builtin gives
+// only what is used.
+const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]));
+const builtinsAsCommonJs = {
+	name: 'builtins-as-commonjs',
+	setup(build) {
+		build.onResolve({filter: /^[a-z:_/]+$/}, args =>
+			builtins.has(args.path) ? {path: args.path, namespace: 'builtin-cjs'} : undefined,
+		);
+		build.onLoad({filter: /.*/, namespace: 'builtin-cjs'}, args => ({
+			// Called through a variable so that esbuild leaves it to Node instead of bundling it again.
+			contents: `const load = require; module.exports = load(${JSON.stringify(args.path.startsWith('node:') ? args.path : `node:${args.path}`)});`,
+			loader: 'js',
+		}));
+	},
+};
+
 const result = await build({
 	absWorkingDir: root,
 	// The load worker thread is started from a file of its own (`--workers N`), beside the chunks.
@@ -46,7 +110,7 @@ const result = await build({
 	minifyWhitespace: true,
 	minifySyntax: true,
 	metafile: true,
-	plugins: [reactProduction],
+	plugins: [reactProduction, quickWidth, yogaBytes, builtinsAsCommonJs],
 	logLevel: 'warning',
 	chunkNames: '[name]-[hash]',
 	// Loaded on demand and large, or resolved by path at run time: left in node_modules.

@@ -1,8 +1,10 @@
 /**
  * A lean HTTP/1.1 client for plain-http load: one keep-alive socket per in-flight request (≈ one per
- * user), requests written as one string, responses parsed in place (status line, content-length or
- * chunked, connection: close) with the header block kept raw until someone asks for it. This is the
- * per-request fast path; https goes through undici (see http-transport.ts).
+ * user). Per request it writes one cached Buffer (the head of a bodiless request is serialised once per
+ * method and path) and parses the answer straight from the socket's read buffer (`onread`: no stream,
+ * no Buffer per read): status line, content-length or chunked and connection: close are read from the
+ * bytes, and the header block is kept raw until someone asks for it. This is the per-request fast
+ * path; https goes through undici (see http-transport.ts).
  */
 import {connect, type Socket} from 'node:net';
 
@@ -16,16 +18,25 @@ export interface FastResponse {
 
 export type FastCallback = (error: Error | null, response: FastResponse | null) => void;
 
+const CRLF = Buffer.from('\r\n');
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 const EMPTY = Buffer.alloc(0);
-const CONTENT_LENGTH = /\r\ncontent-length:[ \t]*(\d+)/i;
-const CHUNKED = /\r\ntransfer-encoding:[ \t]*[^\r]*chunked/i;
-const CLOSE = /\r\nconnection:[ \t]*close/i;
 // Control characters are what these refuse: a path or header must not smuggle a second request.
 // eslint-disable-next-line no-control-regex
 const UNSAFE_PATH = /[\s\u0000-\u001f\u007f]/;
 // eslint-disable-next-line no-control-regex
 const UNSAFE_HEADER = /[\r\n\u0000]/;
+const MAX_HEAD = 64 * 1024;
+/** A body of known length up to this size is assembled in one buffer sized from content-length. */
+const PREALLOCATE_BODY = 8 * 1024 * 1024;
+/** Distinct (method, path) heads kept per origin; requests named after raw ids must not grow it without end. */
+const MAX_CACHED_HEADS = 1024;
+
+/**
+ * Every socket reads into this one buffer: its callback consumes the bytes before the next read can
+ * overwrite them, and whatever outlives the callback (a response's bytes, a partial head) is copied.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
 class HttpError extends Error {
 	constructor(
@@ -53,6 +64,18 @@ function parseHeaderBlock(block: string): Record<string, string> {
 	return out;
 }
 
+/** Whether `buf[at..]` starts with `lower` (lower-case ASCII), ignoring case. */
+function startsWithLower(buf: Buffer, at: number, end: number, lower: string): boolean {
+	if (at + lower.length > end) return false;
+	for (let i = 0; i < lower.length; i++) if ((buf[at + i]! | 0x20) !== lower.charCodeAt(i)) return false;
+	return true;
+}
+
+function skipBlanks(buf: Buffer, at: number, end: number): number {
+	while (at < end && (buf[at] === 32 || buf[at] === 9)) at++;
+	return at;
+}
+
 const enum State {
 	Idle,
 	Head,
@@ -63,35 +86,76 @@ const enum State {
 
 interface Pending {
 	method: string;
-	head: string;
+	head: Buffer | string;
 	body: string | Uint8Array | null;
 	callback: FastCallback;
-	startedAt: number;
 	/** A reused keep-alive socket may have been closed by the server just before we wrote: retry once. */
 	retried: boolean;
+}
+
+/** A response: its bytes are one copy out of the read buffer; headers and body are cut from it on demand. */
+class Answer implements FastResponse {
+	private parsed: Record<string, string> | undefined;
+
+	constructor(
+		readonly status: number,
+		readonly bytes: number,
+		/** The header block (status line included) and, when `bodyAt` ≥ 0, the body after it. */
+		private readonly raw: Buffer,
+		private readonly headLength: number,
+		private readonly bodyAt: number,
+		private cut: Buffer | undefined,
+	) {}
+
+	get body(): Buffer {
+		return (this.cut ??= this.bytes === 0 ? EMPTY : this.raw.subarray(this.bodyAt, this.bodyAt + this.bytes));
+	}
+
+	headers(): Record<string, string> {
+		return (this.parsed ??= parseHeaderBlock(this.raw.toString('latin1', 0, this.headLength)));
+	}
 }
 
 class Connection {
 	readonly socket: Socket;
 	private state = State.Idle;
 	private pending: Pending | null = null;
-	private buffer: Buffer = EMPTY;
+	/** Unconsumed bytes of an incomplete head or chunk-size line, copied out of the read buffer. */
+	private carry: Buffer = EMPTY;
 	private status = 0;
-	private headerBlock = '';
+	/** Copy of the header block, when the body does not arrive in the same read as the head. */
+	private head: Buffer = EMPTY;
 	private remaining = 0;
-	private chunks: Buffer[] = [];
+	/** Body of known length: filled in place. */
+	private into: Buffer | null = null;
+	private chunks: Buffer[] | null = null;
 	private bytes = 0;
 	private closeAfter = false;
 	private receivedAny = false;
+	/** The client's sweep count when the request in flight was sent (timeouts are checked per sweep). */
+	sentAt = 0;
 	closed = false;
+	/** Set by the pool when the socket is handed a second request. */
+	reused = false;
 
 	constructor(
 		private readonly pool: OriginPool,
 		port: number,
 		host: string,
 	) {
-		this.socket = connect({port, host, noDelay: true, keepAlive: true});
-		this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+		this.socket = connect({
+			port,
+			host,
+			noDelay: true,
+			keepAlive: true,
+			onread: {
+				buffer: READ_BUFFER,
+				callback: (length: number, buffer: Uint8Array) => {
+					this.onData(buffer as Buffer, length);
+					return true;
+				},
+			},
+		});
 		this.socket.on('error', error => this.onClose(error));
 		this.socket.on('close', () => this.onClose(null));
 	}
@@ -100,21 +164,19 @@ class Connection {
 		return this.pending !== null;
 	}
 
-	get startedAt(): number {
-		return this.pending?.startedAt ?? 0;
-	}
-
-	send(pending: Pending): void {
+	send(pending: Pending, sweep: number): void {
 		this.pending = pending;
+		this.sentAt = sweep;
 		this.state = State.Head;
 		this.receivedAny = false;
 		this.status = 0;
 		this.bytes = 0;
-		this.chunks = [];
+		this.chunks = null;
+		this.into = null;
 		this.closeAfter = false;
 		const body = pending.body;
 		if (body === null) this.socket.write(pending.head, 'latin1');
-		else if (typeof body === 'string') this.socket.write(pending.head + body);
+		else if (typeof body === 'string') this.socket.write((pending.head as string) + body);
 		else {
 			this.socket.cork();
 			this.socket.write(pending.head, 'latin1');
@@ -140,7 +202,7 @@ class Connection {
 		if (pending === null) return;
 		this.pending = null;
 		if (this.state === State.UntilClose) {
-			this.complete(pending);
+			this.complete(pending, this.head, this.head.length, -1);
 			return;
 		}
 		if (wasClosed) return;
@@ -160,115 +222,184 @@ class Connection {
 		pending.callback(reason, null);
 	}
 
-	/** Set by the pool when the socket is handed a second request. */
-	reused = false;
-
-	private onData(chunk: Buffer): void {
+	/** `read[0, length)` is valid until this returns. */
+	private onData(read: Buffer, length: number): void {
 		if (this.pending === null) {
 			// Bytes nobody asked for (or after an abort): the stream is out of step; drop it.
 			this.socket.destroy();
 			return;
 		}
 		this.receivedAny = true;
-		let data = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
-		this.buffer = EMPTY;
-		while (data.length > 0 && this.pending !== null) {
-			if (this.state === State.Head) {
-				const end = data.indexOf(CRLFCRLF);
-				if (end < 0) {
-					if (data.length > 64 * 1024)
-						return this.fail(new HttpError('response header block over 64 KiB', 'UND_ERR_HEADERS_OVERFLOW'));
-					this.buffer = data;
-					return;
-				}
-				const block = data.toString('latin1', 0, end);
-				data = data.subarray(end + 4);
-				const status = Number(block.slice(9, 12));
-				if (!block.startsWith('HTTP/1.') || !(status >= 100 && status < 600))
-					return this.fail(new HttpError(`malformed status line "${block.slice(0, 40)}"`, 'HPE_INVALID_CONSTANT'));
-				if (status < 200) continue; // 100 Continue and friends: the real head follows
-				this.status = status;
-				this.headerBlock = block;
-				this.closeAfter = CLOSE.test(block) || block.startsWith('HTTP/1.0');
-				if (this.pending.method === 'HEAD' || status === 204 || status === 304) {
-					this.finish();
-					continue;
-				}
-				const length = CONTENT_LENGTH.exec(block);
-				if (length) {
-					this.remaining = Number(length[1]);
-					this.state = State.Body;
-					if (this.remaining === 0) this.finish();
-				} else if (CHUNKED.test(block)) {
-					this.state = State.Chunked;
-					this.remaining = -1;
-				} else {
-					this.state = State.UntilClose;
-					this.closeAfter = true;
-				}
-			} else if (this.state === State.Body) {
-				const take = Math.min(this.remaining, data.length);
-				this.chunks.push(take === data.length ? data : data.subarray(0, take));
-				this.bytes += take;
+		let data = read;
+		let at = 0;
+		let end = length;
+		if (this.carry.length > 0) {
+			data = Buffer.concat([this.carry, read.subarray(0, length)]);
+			end = data.length;
+			this.carry = EMPTY;
+		}
+		while (at < end && this.pending !== null) {
+			if (this.state === State.Head) at = this.parseHead(data, at, end);
+			else if (this.state === State.Body) {
+				const take = Math.min(this.remaining, end - at);
+				this.keep(data, at, at + take);
 				this.remaining -= take;
-				data = data.subarray(take);
-				if (this.remaining === 0) this.finish();
-			} else if (this.state === State.Chunked) {
-				data = this.chunked(data);
-			} else if (this.state === State.UntilClose) {
-				this.chunks.push(data);
-				this.bytes += data.length;
-				data = EMPTY;
+				at += take;
+				if (this.remaining === 0) this.finish(this.head, this.head.length, -1);
+			} else if (this.state === State.Chunked) at = this.chunked(data, at, end);
+			else if (this.state === State.UntilClose) {
+				this.keep(data, at, end);
+				at = end;
 			} else {
-				return this.fail(new HttpError('unexpected bytes after the response', 'UND_ERR_SOCKET'));
+				this.fail(new HttpError('unexpected bytes after the response', 'UND_ERR_SOCKET'));
+				return;
 			}
 		}
 	}
 
+	/** Parses a head starting at `at`; returns where the body starts (or `end` when the head is incomplete). */
+	private parseHead(data: Buffer, at: number, end: number): number {
+		const found = data.indexOf(CRLFCRLF, at);
+		// `data` may be the shared read buffer: a match past `end` is a stale byte of an older read.
+		const headEnd = found >= 0 && found + 4 <= end ? found : -1;
+		if (headEnd < 0) {
+			if (end - at > MAX_HEAD) {
+				this.fail(new HttpError('response header block over 64 KiB', 'UND_ERR_HEADERS_OVERFLOW'));
+				return end;
+			}
+			this.carry = Buffer.from(data.subarray(at, end));
+			return end;
+		}
+		const bodyAt = headEnd + 4;
+		const d0 = data[at + 9]! - 48;
+		const d1 = data[at + 10]! - 48;
+		const d2 = data[at + 11]! - 48;
+		const status = d0 * 100 + d1 * 10 + d2;
+		if (
+			headEnd - at < 12 ||
+			!startsWithLower(data, at, end, 'http/1.') ||
+			!(d0 >= 1 && d0 <= 5 && d1 >= 0 && d1 <= 9 && d2 >= 0 && d2 <= 9)
+		) {
+			this.fail(
+				new HttpError(
+					`malformed status line "${data.toString('latin1', at, Math.min(headEnd, at + 40))}"`,
+					'HPE_INVALID_CONSTANT',
+				),
+			);
+			return end;
+		}
+		if (status < 200) return bodyAt; // 100 Continue and friends: the real head follows
+		this.status = status;
+		this.closeAfter = data[at + 7] === 48; // HTTP/1.0
+		// The header lines: content-length, transfer-encoding and connection are all this needs.
+		let contentLength = -1;
+		let chunked = false;
+		let line = data.indexOf(10, at) + 1;
+		while (line > 0 && line < headEnd) {
+			const c = data[line]! | 0x20;
+			if (c === 99 /* c */) {
+				if (contentLength < 0 && startsWithLower(data, line, headEnd, 'content-length:')) {
+					let i = skipBlanks(data, line + 15, headEnd);
+					let n = 0;
+					let digits = 0;
+					for (; i < headEnd && data[i]! >= 48 && data[i]! <= 57; i++, digits++) n = n * 10 + data[i]! - 48;
+					if (digits > 0) contentLength = n;
+				} else if (startsWithLower(data, line, headEnd, 'connection:')) {
+					if (startsWithLower(data, skipBlanks(data, line + 11, headEnd), headEnd, 'close')) this.closeAfter = true;
+				}
+			} else if (c === 116 /* t */ && startsWithLower(data, line, headEnd, 'transfer-encoding:')) {
+				const eol = data.indexOf(13, line);
+				if (
+					data
+						.toString('latin1', line + 18, eol < 0 || eol > headEnd ? headEnd : eol)
+						.toLowerCase()
+						.includes('chunked')
+				)
+					chunked = true;
+			}
+			line = data.indexOf(10, line) + 1;
+		}
+		const bodiless = this.pending!.method === 'HEAD' || status === 204 || status === 304;
+		if (!bodiless && contentLength > 0 && end - bodyAt >= contentLength) {
+			// The whole answer is in this read (the usual case): one copy of head and body together.
+			const raw = Buffer.allocUnsafe(bodyAt - at + contentLength);
+			data.copy(raw, 0, at, bodyAt + contentLength);
+			this.bytes = contentLength;
+			this.finish(raw, headEnd - at, bodyAt - at);
+			return bodyAt + contentLength;
+		}
+		const head = Buffer.allocUnsafe(headEnd - at);
+		data.copy(head, 0, at, headEnd);
+		if (bodiless || contentLength === 0) {
+			this.finish(head, head.length, -1);
+			return bodyAt;
+		}
+		this.head = head;
+		if (contentLength > 0) {
+			this.remaining = contentLength;
+			this.state = State.Body;
+			if (contentLength <= PREALLOCATE_BODY) this.into = Buffer.allocUnsafe(contentLength);
+		} else if (chunked) {
+			this.state = State.Chunked;
+			this.remaining = -1;
+		} else {
+			this.state = State.UntilClose;
+			this.closeAfter = true;
+		}
+		return bodyAt;
+	}
+
+	/** Keeps `data[from, to)` of the body (copied: `data` may be the shared read buffer). */
+	private keep(data: Buffer, from: number, to: number): void {
+		if (to <= from) return;
+		if (this.into !== null) data.copy(this.into, this.bytes, from, to);
+		else (this.chunks ??= []).push(Buffer.from(data.subarray(from, to)));
+		this.bytes += to - from;
+	}
+
 	/**
 	 * Chunked body: `remaining` is -1 while reading a size line, > 0 inside chunk data, -2 while
-	 * expecting the CRLF after a chunk, -3 in the trailer section. Returns the unconsumed bytes.
+	 * expecting the CRLF after a chunk, -3 in the trailer section. Returns where it stopped.
 	 */
-	private chunked(data: Buffer): Buffer {
-		while (data.length > 0) {
+	private chunked(data: Buffer, at: number, end: number): number {
+		while (at < end) {
 			if (this.remaining === -1 || this.remaining === -3) {
-				const eol = data.indexOf('\r\n');
-				if (eol < 0) {
-					this.buffer = data;
-					return EMPTY;
+				const found = data.indexOf(CRLF, at);
+				if (found < 0 || found + 2 > end) {
+					this.carry = Buffer.from(data.subarray(at, end));
+					return end;
 				}
-				const line = data.toString('latin1', 0, eol);
-				data = data.subarray(eol + 2);
+				const line = data.toString('latin1', at, found);
+				at = found + 2;
 				if (this.remaining === -3) {
 					if (line === '') {
-						this.finish();
-						return data;
+						this.finish(this.head, this.head.length, -1);
+						return at;
 					}
 					continue; // a trailer header: ignored
 				}
 				const size = Number.parseInt(line, 16);
 				if (!Number.isFinite(size) || size < 0) {
 					this.fail(new HttpError(`bad chunk size "${line.slice(0, 20)}"`, 'HPE_INVALID_CHUNK_SIZE'));
-					return EMPTY;
+					return end;
 				}
 				this.remaining = size === 0 ? -3 : size;
 			} else if (this.remaining === -2) {
-				if (data.length < 2) {
-					this.buffer = data;
-					return EMPTY;
+				if (end - at < 2) {
+					this.carry = Buffer.from(data.subarray(at, end));
+					return end;
 				}
-				data = data.subarray(2);
+				at += 2;
 				this.remaining = -1;
 			} else {
-				const take = Math.min(this.remaining, data.length);
-				this.chunks.push(data.subarray(0, take));
-				this.bytes += take;
+				const take = Math.min(this.remaining, end - at);
+				this.keep(data, at, at + take);
 				this.remaining -= take;
-				data = data.subarray(take);
+				at += take;
 				if (this.remaining === 0) this.remaining = -2;
 			}
 		}
-		return EMPTY;
+		return at;
 	}
 
 	private fail(error: Error): void {
@@ -280,20 +411,27 @@ class Connection {
 		if (pending) pending.callback(error, null);
 	}
 
-	private complete(pending: Pending): void {
-		const chunks = this.chunks;
-		const body = chunks.length === 0 ? EMPTY : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bytes);
-		const block = this.headerBlock;
-		let parsed: Record<string, string> | undefined;
-		pending.callback(null, {
-			status: this.status,
-			headers: () => (parsed ??= parseHeaderBlock(block)),
-			body,
-			bytes: this.bytes,
-		});
+	/** `bodyAt` ≥ 0: the body is `raw[bodyAt, bodyAt + bytes)`; otherwise it was kept by `keep`. */
+	private complete(pending: Pending, raw: Buffer, headLength: number, bodyAt: number): void {
+		let body: Buffer | undefined;
+		if (bodyAt < 0) {
+			const chunks = this.chunks;
+			body =
+				this.into !== null
+					? this.into
+					: chunks === null
+						? EMPTY
+						: chunks.length === 1
+							? chunks[0]!
+							: Buffer.concat(chunks, this.bytes);
+		}
+		this.head = EMPTY;
+		this.into = null;
+		this.chunks = null;
+		pending.callback(null, new Answer(this.status, this.bytes, raw, headLength, bodyAt, body));
 	}
 
-	private finish(): void {
+	private finish(raw: Buffer, headLength: number, bodyAt: number): void {
 		const pending = this.pending!;
 		this.pending = null;
 		this.state = State.Idle;
@@ -302,7 +440,7 @@ class Connection {
 			this.socket.destroy();
 			this.pool.forget(this);
 		} else this.pool.release(this);
-		this.complete(pending);
+		this.complete(pending, raw, headLength, bodyAt);
 	}
 }
 
@@ -310,11 +448,34 @@ class Connection {
 class OriginPool {
 	private readonly idle: Connection[] = [];
 	readonly all = new Set<Connection>();
+	/** Serialised heads of bodiless requests, by method then path. */
+	private readonly heads = new Map<string, Map<string, Buffer>>();
+	private cachedHeads = 0;
+	/** Incremented by the client's sweeper; a request records it when sent. */
+	sweeps = 0;
 
 	constructor(
 		private readonly host: string,
 		private readonly port: number,
+		/** The `host` header's value. */
+		readonly authority: string,
 	) {}
+
+	/** The head of a request without headers or body, serialised once; undefined when `path` is unsafe. */
+	cachedHead(method: string, path: string): Buffer | undefined {
+		let byPath = this.heads.get(method);
+		if (byPath === undefined) this.heads.set(method, (byPath = new Map<string, Buffer>()));
+		let head = byPath.get(path);
+		if (head === undefined) {
+			if (UNSAFE_PATH.test(path)) return undefined;
+			head = Buffer.from(`${method} ${path} HTTP/1.1\r\nhost: ${this.authority}\r\n\r\n`, 'latin1');
+			if (this.cachedHeads < MAX_CACHED_HEADS) {
+				byPath.set(path, head);
+				this.cachedHeads++;
+			}
+		}
+		return head;
+	}
 
 	dispatch(pending: Pending): void {
 		let connection = this.idle.pop();
@@ -323,7 +484,7 @@ class OriginPool {
 			connection = new Connection(this, this.port, this.host);
 			this.all.add(connection);
 		} else connection.reused = true;
-		connection.send(pending);
+		connection.send(pending, this.sweeps);
 	}
 
 	release(connection: Connection): void {
@@ -343,23 +504,43 @@ class OriginPool {
 
 export class FastHttpClient {
 	private readonly pools = new Map<string, OriginPool>();
-	private readonly hostHeaders = new Map<string, string>();
+	/** The last origin asked for and its pool: a run sends nearly everything to one origin. */
+	private lastOrigin = '';
+	private lastPool: OriginPool | undefined;
 	private readonly sweeper: ReturnType<typeof setInterval>;
+	private readonly sweepMs: number;
 
 	constructor(private readonly timeoutMs = 60_000) {
-		// One sweep a second instead of a timer per request.
-		this.sweeper = setInterval(() => this.sweep(), 1000);
+		// A periodic sweep instead of a timer (or a clock read) per request: a request times out
+		// between `timeoutMs` and `timeoutMs` + one sweep period after it was sent.
+		this.sweepMs = Math.max(10, Math.min(1000, Math.floor(timeoutMs / 4)));
+		this.sweeper = setInterval(() => this.sweep(), this.sweepMs);
 		this.sweeper.unref();
 	}
 
 	private sweep(): void {
-		const now = performance.now();
-		for (const pool of this.pools.values())
+		const limit = Math.ceil(this.timeoutMs / this.sweepMs);
+		for (const pool of this.pools.values()) {
+			pool.sweeps++;
 			for (const connection of pool.all)
-				if (connection.busy && now - connection.startedAt > this.timeoutMs)
+				if (connection.busy && pool.sweeps - connection.sentAt > limit)
 					connection.abort(
 						new HttpError(`no complete response within ${this.timeoutMs / 1000} s`, 'UND_ERR_HEADERS_TIMEOUT'),
 					);
+		}
+	}
+
+	private pool(origin: string): OriginPool {
+		if (origin === this.lastOrigin) return this.lastPool!;
+		let pool = this.pools.get(origin);
+		if (pool === undefined) {
+			const url = new URL(origin);
+			pool = new OriginPool(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80), url.host);
+			this.pools.set(origin, pool);
+		}
+		this.lastOrigin = origin;
+		this.lastPool = pool;
+		return pool;
 	}
 
 	/** `origin` is `http://host:port`. */
@@ -371,35 +552,33 @@ export class FastHttpClient {
 		body: string | Uint8Array | null,
 		callback: FastCallback,
 	): void {
-		let pool = this.pools.get(origin);
-		let host = this.hostHeaders.get(origin);
-		if (pool === undefined || host === undefined) {
-			const url = new URL(origin);
-			pool = new OriginPool(url.hostname.replace(/^\[|\]$/g, ''), Number(url.port || 80));
-			host = url.host;
-			this.pools.set(origin, pool);
-			this.hostHeaders.set(origin, host);
-		}
+		const pool = this.pool(origin);
 		// A space or line break in the path or a header would corrupt the request (or smuggle another).
-		if (UNSAFE_PATH.test(path))
+		let head: Buffer | string | undefined;
+		if (headers === null && body === null) head = pool.cachedHead(method, path);
+		else if (!UNSAFE_PATH.test(path)) {
+			let text = `${method} ${path} HTTP/1.1\r\nhost: ${pool.authority}\r\n`;
+			if (headers !== null)
+				for (const name in headers) {
+					const value = headers[name];
+					if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value!))
+						return callback(new HttpError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HEADER'), null);
+					text += `${name}: ${value}\r\n`;
+				}
+			if (body !== null)
+				text += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
+			head = text + '\r\n';
+		}
+		if (head === undefined)
 			return callback(new HttpError(`invalid request path ${JSON.stringify(path)}`, 'ERR_INVALID_PATH'), null);
-		let head = `${method} ${path} HTTP/1.1\r\nhost: ${host}\r\n`;
-		if (headers !== null)
-			for (const name in headers) {
-				const value = headers[name];
-				if (UNSAFE_HEADER.test(name) || UNSAFE_HEADER.test(value!))
-					return callback(new HttpError(`invalid header ${JSON.stringify(name)}`, 'ERR_INVALID_HEADER'), null);
-				head += `${name}: ${value}\r\n`;
-			}
-		if (body !== null)
-			head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
-		head += '\r\n';
-		pool.dispatch({method, head, body, callback, startedAt: performance.now(), retried: false});
+		pool.dispatch({method, head, body, callback, retried: false});
 	}
 
 	close(): void {
 		clearInterval(this.sweeper);
 		for (const pool of this.pools.values()) pool.close();
 		this.pools.clear();
+		this.lastOrigin = '';
+		this.lastPool = undefined;
 	}
 }

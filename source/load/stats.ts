@@ -129,7 +129,12 @@ export class StatsRegistry {
 	/** Arrival-rate iterations skipped because the backlog was full. */
 	droppedIterations = 0;
 
+	/** The same entries by method then name: the per-request lookup, without building a key string. */
+	private readonly byMethod = new Map<string, Map<string, StatsEntry>>();
+
 	entry(method: string, name: string): StatsEntry {
+		const known = this.byMethod.get(method)?.get(name);
+		if (known !== undefined) return known;
 		const key = method + ' ' + name;
 		let found = this.entries.get(key);
 		if (found === undefined) {
@@ -137,6 +142,9 @@ export class StatsRegistry {
 			found = new StatsEntry(method, name);
 			this.entries.set(key, found);
 		}
+		let byName = this.byMethod.get(method);
+		if (byName === undefined) this.byMethod.set(method, (byName = new Map<string, StatsEntry>()));
+		byName.set(name, found);
 		return found;
 	}
 

@@ -83,6 +83,8 @@ export class VirtualUser implements LoadUser {
 	/** The latest request of the current task and whether it already counts as failed. */
 	private lastEntry: StatsEntry | null = null;
 	private lastFailed = false;
+	/** The stats entry of the previous request. */
+	private cachedEntry: StatsEntry | null = null;
 
 	constructor(
 		readonly id: number,
@@ -161,7 +163,11 @@ export class VirtualUser implements LoadUser {
 				headers = headers === null ? JSON_HEADERS : {...JSON_HEADERS, ...headers};
 			} else if (options.body !== undefined) body = options.body;
 		}
-		const entry = ctx.stats.entry(method, options?.name ?? path);
+		const name = options?.name ?? path;
+		// A task usually sends the same request each time: the entry found last time is checked first.
+		let entry = this.cachedEntry;
+		if (entry === null || entry.method !== method || entry.name !== name)
+			entry = this.cachedEntry = ctx.stats.entry(method, name);
 		const expect = options?.expect;
 		this.requestsInTask++;
 		return new Promise((resolve, reject) => {

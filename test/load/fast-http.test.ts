@@ -1,5 +1,5 @@
 import {createServer, type Server} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import {createServer as createTcpServer, type AddressInfo, type Server as TcpServer} from 'node:net';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {FastHttpClient, type FastResponse} from '../../source/load/fast-http.js';
 
@@ -126,6 +126,159 @@ describe('FastHttpClient input checks', () => {
 			await expect(attempt('/a', {'x-evil': 'v\r\nGET /smuggled HTTP/1.1'})).rejects.toMatchObject({
 				code: 'ERR_INVALID_HEADER',
 			});
+		} finally {
+			client.close();
+		}
+	});
+});
+
+/** Ends the socket (after the fragments before it). */
+const END = null;
+
+/**
+ * A raw TCP server answering each request with a script of byte fragments, each written after its
+ * own pause, so responses reach the client split where a real network may split them.
+ */
+async function startScriptedServer(
+	scripts: Record<string, Array<[string | typeof END, number]>>,
+): Promise<{origin: string; server: TcpServer; connections: () => number}> {
+	let connections = 0;
+	const server = createTcpServer(socket => {
+		connections++;
+		let received = '';
+		const play = async () => {
+			let end: number;
+			while ((end = received.indexOf('\r\n\r\n')) >= 0) {
+				const path = received.slice(0, end).split(' ')[1]!;
+				received = received.slice(end + 4);
+				for (const [bytes, pause] of scripts[path]!) {
+					if (pause > 0) await new Promise(r => setTimeout(r, pause));
+					if (socket.destroyed) return;
+					if (bytes === END) socket.end();
+					else socket.write(Buffer.from(bytes, 'latin1'));
+				}
+			}
+		};
+		// Requests are answered in turn: a script's pauses never let two answers interleave.
+		let turn = Promise.resolve();
+		socket.on('data', (chunk: Buffer) => {
+			received += chunk.toString('latin1');
+			turn = turn.then(play);
+		});
+		socket.on('error', () => {});
+	});
+	await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+	return {
+		origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+		server,
+		connections: () => connections,
+	};
+}
+
+describe('FastHttpClient on responses split across reads', () => {
+	// A body holding a blank line: its bytes stay in the shared read buffer after the response is done.
+	const decoy = `x\r\n\r\n${'y'.repeat(300)}`;
+	const scripts: Record<string, Array<[string | typeof END, number]>> = {
+		'/decoy': [[`HTTP/1.1 200 OK\r\ncontent-length: ${decoy.length}\r\n\r\n${decoy}`, 0]],
+		// The head cut mid-line, the body cut mid-way: the first fragment alone has no blank line.
+		'/split': [
+			['HTTP/1.1 200 OK\r\nConTent-LENGTH:  11\r\nx-a', 0],
+			[': 1\r\n\r\nhello', 20],
+			[' world', 20],
+		],
+		// A chunk-size line and the CRLF after a chunk each cut in two; a trailer; mixed-case header.
+		'/chunks': [
+			['HTTP/1.1 200 OK\r\nTransfer-Encoding: Chunked\r\n\r\n5\r', 0],
+			['\nhello\r', 20],
+			['\n6\r\n world\r\n0\r\nx-trailer: 1\r\n', 20],
+			['\r\n', 20],
+		],
+		'/continue': [
+			['HTTP/1.1 100 Continue\r\n\r\n', 0],
+			['HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok', 20],
+		],
+		'/http10': [
+			['HTTP/1.0 200 OK\r\n\r\nuntil ', 0],
+			['close', 20],
+			[END, 20],
+		],
+		'/closing': [['HTTP/1.1 200 OK\r\nConnection:  Close\r\ncontent-length: 2\r\n\r\nok', 0]],
+		'/bad': [['HTTX/1.1 200 OK\r\ncontent-length: 0\r\n\r\n', 0]],
+		'/huge-head': [[`HTTP/1.1 200 OK\r\nx-big: ${'h'.repeat(70 * 1024)}`, 0]],
+		'/silent': [],
+		'/cut': [
+			['HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc', 0],
+			[END, 20],
+		],
+	};
+	let raw: Awaited<ReturnType<typeof startScriptedServer>>;
+	beforeAll(async () => {
+		raw = await startScriptedServer(scripts);
+	});
+	afterAll(async () => {
+		await new Promise(r => raw.server.close(r));
+	});
+	const get = (client: FastHttpClient, path: string) =>
+		new Promise<FastResponse>((resolve, reject) =>
+			client.send(raw.origin, 'GET', path, null, null, (error, response) =>
+				error ? reject(error) : resolve(response!),
+			),
+		);
+
+	it('reassembles heads, bodies and chunk lines split anywhere, on one kept-alive socket', async () => {
+		const client = new FastHttpClient();
+		try {
+			const before = raw.connections();
+			for (let round = 0; round < 2; round++) {
+				expect((await get(client, '/decoy')).body.toString('latin1')).toBe(decoy);
+				const split = await get(client, '/split');
+				expect(split.status).toBe(200);
+				expect(split.body.toString()).toBe('hello world');
+				expect(split.headers()).toEqual({'content-length': '11', 'x-a': '1'});
+				expect((await get(client, '/decoy')).bytes).toBe(decoy.length);
+				const chunks = await get(client, '/chunks');
+				expect(chunks.body.toString()).toBe('hello world');
+				expect(chunks.headers()['transfer-encoding']).toBe('Chunked');
+				const continued = await get(client, '/continue');
+				expect([continued.status, continued.body.toString()]).toEqual([200, 'ok']);
+			}
+			expect(raw.connections() - before).toBe(1);
+		} finally {
+			client.close();
+		}
+	});
+
+	it('reads a length-less HTTP/1.0 answer until close, and opens a new socket after connection: close', async () => {
+		const client = new FastHttpClient();
+		try {
+			const before = raw.connections();
+			expect((await get(client, '/http10')).body.toString()).toBe('until close');
+			expect((await get(client, '/closing')).body.toString()).toBe('ok');
+			expect((await get(client, '/decoy')).bytes).toBe(decoy.length);
+			expect(raw.connections() - before).toBe(3);
+		} finally {
+			client.close();
+		}
+	});
+
+	it('times a request out by the sweep, within one sweep period of the timeout', async () => {
+		const client = new FastHttpClient(200);
+		try {
+			const started = performance.now();
+			await expect(get(client, '/silent')).rejects.toMatchObject({code: 'UND_ERR_HEADERS_TIMEOUT'});
+			expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+		} finally {
+			client.close();
+		}
+	});
+
+	it('fails a malformed status line, an endless head and a body cut short, and carries on', async () => {
+		const client = new FastHttpClient();
+		try {
+			await expect(get(client, '/bad')).rejects.toMatchObject({code: 'HPE_INVALID_CONSTANT'});
+			await expect(get(client, '/huge-head')).rejects.toMatchObject({code: 'UND_ERR_HEADERS_OVERFLOW'});
+			await expect(get(client, '/cut')).rejects.toMatchObject({code: 'UND_ERR_SOCKET'});
+			expect((await get(client, '/split')).body.toString()).toBe('hello world');
 		} finally {
 			client.close();
 		}

@@ -192,6 +192,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 	const gate = new Promise<void>(resolve => (startBuild = resolve));
 	let sut: SutSession | null = null;
 	let stopMarketWatch = () => {};
+	let stopReplayFollow = () => {};
 	const build = () =>
 		buildRuntime({
 			profile,
@@ -206,7 +207,9 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			stopMarketWatch();
 			if (runtime.endpoints.admin)
 				stopMarketWatch = watchMarket({adminUrl: runtime.endpoints.admin, emit: event => engine.emit(event)});
-			if (options.replay && runtime.endpoints.admin) followReplay(runtime.endpoints.admin, e => engine.emit(e));
+			stopReplayFollow();
+			if (options.replay && runtime.endpoints.admin)
+				stopReplayFollow = followReplay(runtime.endpoints.admin, e => engine.emit(e));
 			if (!sutSpec) return runtime;
 			try {
 				sut = await attachSut(runtime, sutSpec, profile, engine, timeline, sutKey);
@@ -289,6 +292,7 @@ export function createSession(options: SessionOptions): Session<PhaseServices> {
 			if (closed) return;
 			closed = true;
 			stopMarketWatch();
+			stopReplayFollow();
 			await monitor.stop();
 			chaos?.close();
 			await engine.close();

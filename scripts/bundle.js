@@ -84,8 +84,11 @@ const builtins = new Set(builtinModules.flatMap(name => [name, `node:${name}`]))
 const builtinsAsCommonJs = {
 	name: 'builtins-as-commonjs',
 	setup(build) {
+		// A dynamic import() keeps Node's own ESM namespace (named exports); only static imports are rewritten.
 		build.onResolve({filter: /^[a-z:_/]+$/}, args =>
-			builtins.has(args.path) ? {path: args.path, namespace: 'builtin-cjs'} : undefined,
+			builtins.has(args.path) && args.kind !== 'dynamic-import'
+				? {path: args.path, namespace: 'builtin-cjs'}
+				: undefined,
 		);
 		build.onLoad({filter: /.*/, namespace: 'builtin-cjs'}, args => ({
 			// Called through a variable so that esbuild leaves it to Node instead of bundling it again.

@@ -6,21 +6,45 @@
 /** Keys Binance uses for times: E and T, and a ticker's O and C (open and close of its window). */
 const EVENT_KEYS = ['"E":', '"T":'];
 const TICKER_KEYS = ['"E":', '"O":', '"C":'];
-/** Ids a bot sequences by: trade and aggregate ids and first/last trade ids; depth update ids. */
-const TRADE_ID_KEYS = new Set(['t', 'a', 'f', 'l', 'F', 'L']);
-const UPDATE_ID_KEYS = new Set(['U', 'u', 'pu', 'lastUpdateId']);
+/** Ids a bot sequences by, and the series each belongs to: trade ids (t; an aggTrade's f/l, a kline's f/L,
+ * a ticker's F/L), aggregate trade ids (a) and depth update ids (U/u/pu, a bookTicker's u). Each series is
+ * a symbol's own, so each loops by its own span. */
+const SERIES_OF_KEY: Readonly<Record<string, IdSeries>> = {
+	t: 'trade',
+	f: 'trade',
+	l: 'trade',
+	F: 'trade',
+	L: 'trade',
+	a: 'aggTrade',
+	U: 'update',
+	u: 'update',
+	pu: 'update',
+	lastUpdateId: 'update',
+};
 const KLINE_TIME_KEYS = new Set(['t', 'T']);
+
+export type IdSeries = 'trade' | 'aggTrade' | 'update';
+
+/** The key of one symbol's id series in `FrameShift.ids`. */
+export function idKey(symbol: string, series: IdSeries): string {
+	return `${symbol}|${series}`;
+}
 
 export interface FrameShift {
 	/** Added to every timestamp (0 with --keep-time). */
 	timeMs: number;
-	/** Added to trade ids and to depth update ids (0 on the first pass; a pass's span on each loop). */
-	tradeIds: number;
-	updateIds: number;
+	/** Added to a symbol's ids of one series (`idKey`) from the second loop on: the loops done × that series'
+	 * span in one pass, so each stream's ids carry on where the last pass ended. Empty on the first pass. */
+	ids: ReadonlyMap<string, number>;
+}
+
+/** The offset for one symbol's series (0 when it has none). */
+export function idOffset(shift: FrameShift, symbol: string, series: IdSeries): number {
+	return shift.ids.size === 0 ? 0 : (shift.ids.get(idKey(symbol, series)) ?? 0);
 }
 
 export function rewriteFrame(stream: string, json: string, shift: FrameShift): string {
-	const ids = shift.tradeIds !== 0 || shift.updateIds !== 0;
+	const ids = shift.ids.size > 0;
 	if (shift.timeMs === 0 && !ids) return json;
 	const kline = stream.includes('@kline_');
 	if (!ids && !kline) {
@@ -31,7 +55,8 @@ export function rewriteFrame(stream: string, json: string, shift: FrameShift): s
 	}
 	// Klines (a candle's open time is a lowercase t) and later loops: rare enough to parse.
 	const value = JSON.parse(json) as unknown;
-	shiftValue(value, shift, false);
+	const at = stream.indexOf('@');
+	shiftValue(value, shift, at > 0 ? stream.slice(0, at).toUpperCase() : '', false);
 	return JSON.stringify(value);
 }
 
@@ -81,21 +106,23 @@ function isDigits(text: string, from: number, to: number): boolean {
 	return true;
 }
 
-function shiftValue(value: unknown, shift: FrameShift, inKline: boolean): void {
+function shiftValue(value: unknown, shift: FrameShift, streamSymbol: string, inKline: boolean): void {
 	if (Array.isArray(value)) {
-		for (const item of value) shiftValue(item, shift, inKline);
+		for (const item of value) shiftValue(item, shift, streamSymbol, inKline);
 		return;
 	}
 	if (typeof value !== 'object' || value === null) return;
 	const record = value as Record<string, unknown>;
+	// An array stream (!ticker@arr) names each object's symbol in it.
+	const symbol = typeof record.s === 'string' ? record.s : streamSymbol;
 	for (const [key, field] of Object.entries(record)) {
 		if (typeof field === 'number') {
 			if (
 				inKline ? KLINE_TIME_KEYS.has(key) : (key === 'E' || key === 'T' || key === 'O' || key === 'C') && field > 1e12
 			)
 				record[key] = field + shift.timeMs;
-			else if (TRADE_ID_KEYS.has(key) && field >= 0) record[key] = field + shift.tradeIds;
-			else if (UPDATE_ID_KEYS.has(key) && field >= 0) record[key] = field + shift.updateIds;
-		} else if (key === 'k') shiftValue(field, shift, true);
+			else if (field >= 0 && SERIES_OF_KEY[key] !== undefined)
+				record[key] = field + idOffset(shift, symbol, SERIES_OF_KEY[key]);
+		} else if (key === 'k') shiftValue(field, shift, symbol, true);
 	}
 }

@@ -4,7 +4,7 @@
  * and every frame is published to the streams' subscribers with its times shifted.
  */
 import type {MarketSimulator} from '../market/simulator.js';
-import {rewriteFrame, type FrameShift} from './frame-rewrite.js';
+import {idKey, idOffset, rewriteFrame, type FrameShift, type IdSeries} from './frame-rewrite.js';
 import type {RawEvent} from './raw-recording.js';
 import type {RecordingScan} from './recording-scan.js';
 import {recordedStream, type RecordedStream} from './stream-kind.js';
@@ -24,10 +24,8 @@ export interface ApplierStats {
 	published: number;
 	/** Depth diffs dropped because the book was out of sync (after a gap, before a snapshot). */
 	skippedDiffs: number;
-	minTradeId: number;
-	maxTradeId: number;
-	minUpdateId: number;
-	maxUpdateId: number;
+	/** Each symbol's id series (`idKey`) as seen: a loop carries each on by its own span. */
+	idRanges: Map<string, {min: number; max: number}>;
 }
 
 export class ReplayApplier {
@@ -40,10 +38,7 @@ export class ReplayApplier {
 		applied: 0,
 		published: 0,
 		skippedDiffs: 0,
-		minTradeId: Infinity,
-		maxTradeId: -Infinity,
-		minUpdateId: Infinity,
-		maxUpdateId: -Infinity,
+		idRanges: new Map(),
 	};
 
 	constructor(
@@ -79,9 +74,14 @@ export class ReplayApplier {
 		this.stats.applied++;
 		if (event.type === 'snapshot') {
 			if (!this.market.hasSymbol(event.symbol)) return;
-			this.market.replaySnapshot(event.symbol, event.lastUpdateId + shift.updateIds, event.bids, event.asks);
+			this.market.replaySnapshot(
+				event.symbol,
+				event.lastUpdateId + idOffset(shift, event.symbol, 'update'),
+				event.bids,
+				event.asks,
+			);
 			this.sync.set(event.symbol, {needsSnapshot: true, synced: true, lastUpdateId: event.lastUpdateId});
-			this.noteUpdateId(event.lastUpdateId);
+			this.noteId(event.symbol, 'update', event.lastUpdateId, true);
 			return;
 		}
 		if (event.type === 'gap') {
@@ -102,22 +102,37 @@ export class ReplayApplier {
 			case 'trade':
 			case 'aggTrade':
 				if (publish && this.tradeKind.get(info.symbol) === info.kind)
-					this.trade(info.symbol, info.kind, event.json, shift.tradeIds);
+					this.trade(info.symbol, info.kind, event.json, shift);
+				else this.noteTradeIds(info.symbol, info.kind, event.json);
 				break;
 			case 'diffDepth':
-				this.diff(info.symbol, event.json, shift.updateIds);
+				this.diff(info.symbol, event.json, idOffset(shift, info.symbol, 'update'));
 				break;
 			case 'partialDepth': {
 				const d = JSON.parse(event.json) as {lastUpdateId: number; bids: Levels; asks: Levels};
-				this.market.replaySnapshot(info.symbol, d.lastUpdateId + shift.updateIds, d.bids, d.asks);
+				this.noteId(info.symbol, 'update', d.lastUpdateId, true);
+				this.market.replaySnapshot(
+					info.symbol,
+					d.lastUpdateId + idOffset(shift, info.symbol, 'update'),
+					d.bids,
+					d.asks,
+				);
 				break;
 			}
-			case 'bookTicker':
+			case 'bookTicker': {
+				const u = numberAfter(event.json, '"u":');
+				if (Number.isFinite(u)) this.noteId(info.symbol, 'update', u, true);
 				if (this.topFromBookTicker.has(info.symbol)) {
 					const b = JSON.parse(event.json) as {u: number; b: string; B: string; a: string; A: string};
-					this.market.replaySnapshot(info.symbol, b.u + shift.updateIds, [[b.b, b.B]], [[b.a, b.A]]);
+					this.market.replaySnapshot(
+						info.symbol,
+						b.u + idOffset(shift, info.symbol, 'update'),
+						[[b.b, b.B]],
+						[[b.a, b.A]],
+					);
 				}
 				break;
+			}
 			default:
 				break;
 		}
@@ -127,7 +142,7 @@ export class ReplayApplier {
 		}
 	}
 
-	private trade(symbol: string, kind: 'trade' | 'aggTrade', json: string, idShift: number): void {
+	private trade(symbol: string, kind: 'trade' | 'aggTrade', json: string, shift: FrameShift): void {
 		// Most frames are trades: read the four fields in place instead of parsing the object.
 		let id = numberAfter(json, kind === 'trade' ? '"t":' : '"a":');
 		let price = Number(stringAfter(json, '"p":"'));
@@ -140,15 +155,16 @@ export class ReplayApplier {
 			qty = Number(t.q);
 			maker = t.m;
 		}
-		this.noteTradeId(id);
+		this.noteId(symbol, kind, id);
+		if (kind === 'aggTrade') this.noteAggregateSpan(symbol, json);
 		// REST /trades serves the ids the stream carried (shifted on later loops).
-		this.market.replayTrade(symbol, id + idShift, price, qty, maker);
+		this.market.replayTrade(symbol, id + idOffset(shift, symbol, kind), price, qty, maker);
 	}
 
 	private diff(symbol: string, json: string, idShift: number): void {
 		const d = JSON.parse(json) as {U: number; u: number; b: Levels; a: Levels};
-		this.noteUpdateId(d.U);
-		this.noteUpdateId(d.u);
+		this.noteId(symbol, 'update', d.U);
+		this.noteId(symbol, 'update', d.u);
 		const state = this.sync.get(symbol);
 		if (!state) return;
 		if (!state.synced) {
@@ -172,14 +188,32 @@ export class ReplayApplier {
 		}
 	}
 
-	private noteTradeId(id: number): void {
-		if (id < this.stats.minTradeId) this.stats.minTradeId = id;
-		if (id > this.stats.maxTradeId) this.stats.maxTradeId = id;
+	/** A trade frame that does not drive the market still sets its series' span for the loops. */
+	private noteTradeIds(symbol: string, kind: 'trade' | 'aggTrade', json: string): void {
+		const id = numberAfter(json, kind === 'trade' ? '"t":' : '"a":');
+		if (Number.isFinite(id)) this.noteId(symbol, kind, id);
+		if (kind === 'aggTrade') this.noteAggregateSpan(symbol, json);
 	}
 
-	private noteUpdateId(id: number): void {
-		if (id < this.stats.minUpdateId) this.stats.minUpdateId = id;
-		if (id > this.stats.maxUpdateId) this.stats.maxUpdateId = id;
+	/** An aggregate trade's first and last trade ids (f, l) belong to the symbol's trade id series. */
+	private noteAggregateSpan(symbol: string, json: string): void {
+		const first = numberAfter(json, '"f":');
+		const last = numberAfter(json, '"l":');
+		if (Number.isFinite(first)) this.noteId(symbol, 'trade', first);
+		if (Number.isFinite(last)) this.noteId(symbol, 'trade', last);
+	}
+
+	/**
+	 * `besideDiffs`: an update id from a snapshot or a bookTicker, which may lie before the first diff; kept
+	 * apart (`…~`) and used for the loop span only when the symbol has no diffs, so diffs stay contiguous.
+	 */
+	private noteId(symbol: string, series: IdSeries, id: number, besideDiffs = false): void {
+		if (!(id >= 0)) return;
+		const key = besideDiffs ? `${idKey(symbol, series)}~` : idKey(symbol, series);
+		const range = this.stats.idRanges.get(key);
+		if (!range) this.stats.idRanges.set(key, {min: id, max: id});
+		else if (id < range.min) range.min = id;
+		else if (id > range.max) range.max = id;
 	}
 }
 

@@ -70,7 +70,7 @@ export class ReplayDriver {
 	private readonly from: number;
 	private readonly to: number;
 	private readonly shiftUnit: number;
-	private shift: FrameShift = {timeMs: 0, tradeIds: 0, updateIds: 0};
+	private shift: FrameShift = {timeMs: 0, ids: new Map()};
 	/** Wall time and recorded time that the 1×/N× clock runs from (reset on resume and speed change). */
 	private anchorWall = 0;
 	private anchorRecorded = 0;
@@ -160,14 +160,16 @@ export class ReplayDriver {
 		}
 		this.readAhead = true;
 		// Each loop continues the ids where the last pass ended, so a bot's sequence checks see no hole.
-		const {minTradeId, maxTradeId, minUpdateId, maxUpdateId} = this.applier.stats;
-		const tradeSpan = maxTradeId - minTradeId + 1;
-		const updateSpan = maxUpdateId - minUpdateId + 1;
-		this.shift = {
-			timeMs: this.settings.keepTime ? 0 : roundTo(now - this.from, this.shiftUnit),
-			tradeIds: this.loops > 0 && Number.isFinite(tradeSpan) ? this.loops * tradeSpan : 0,
-			updateIds: this.loops > 0 && Number.isFinite(updateSpan) ? this.loops * updateSpan : 0,
-		};
+		// Per symbol and series: trade, aggregate and update ids each have their own span.
+		const ids = new Map<string, number>();
+		if (this.loops > 0)
+			for (const [key, range] of this.applier.stats.idRanges) {
+				// A symbol's snapshot and bookTicker ids count only when it has no diffs (replay-applier's noteId).
+				const base = key.endsWith('~') ? key.slice(0, -1) : key;
+				if (base !== key && this.applier.stats.idRanges.has(base)) continue;
+				ids.set(base, this.loops * (range.max - range.min + 1));
+			}
+		this.shift = {timeMs: this.settings.keepTime ? 0 : roundTo(now - this.from, this.shiftUnit), ids};
 		this.position = this.from;
 		this.anchorWall = now;
 		this.anchorRecorded = this.from;

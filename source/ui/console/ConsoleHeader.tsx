@@ -99,7 +99,6 @@ function ConsoleHeaderView({
 		{text: `${profile.name}`, color: envColor, bold: true},
 		{text: `${profile.environment}/${profile.execution}`, color: envColor},
 		{text: profile.symbols.slice(0, 3).join(','), dim: true},
-		replay ? replaySegment(replay) : null,
 	];
 	const gradeColor = grade === null ? 'gray' : grade === 'C' ? 'red' : grade === 'B' ? 'yellow' : 'green';
 	const retry =
@@ -136,8 +135,14 @@ function ConsoleHeaderView({
 			color: sutStateColor[sut.state],
 			bold: sut.state !== 'running',
 		});
-	// After the grade (and SUT): a halt or shock outranks drydock's own figures on a short line.
-	line2.splice(sut ? 2 : 1, 0, ...marketSegments(market));
+	// After the grade (and SUT): the replay clock, then a halt or shock, outrank drydock's own figures on a
+	// short line. A replayed market follows its recording, so the simulator's regime would be a false label.
+	line2.splice(
+		sut ? 2 : 1,
+		0,
+		...(replay ? [replaySegment(replay)] : []),
+		...marketSegments(market, {regime: !replay}),
+	);
 	return <HeaderBar width={width} lines={[line1, line2]} />;
 }
 

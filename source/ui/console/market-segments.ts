@@ -9,7 +9,10 @@ import type {SegmentInput} from '../components/Line.js';
 const regimeColor: Record<string, string> = {trending: 'cyan', ranging: 'gray', volatile: 'yellow'};
 
 /** The segments for the header's second line; none off the mock (no market seen). */
-export function marketSegments(market: MarketView | null | undefined): SegmentInput[] {
+export function marketSegments(
+	market: MarketView | null | undefined,
+	options: {regime?: boolean} = {},
+): SegmentInput[] {
 	if (!market || market.symbols.length === 0) return [];
 	const halted = market.symbols.filter(s => s.status !== 'TRADING');
 	if (halted.length > 0)
@@ -27,6 +30,8 @@ export function marketSegments(market: MarketView | null | undefined): SegmentIn
 		text: `market ${first.regime}${first.regimeSetting === 'auto' ? '' : ' (set)'}`,
 		color: regimeColor[first.regime] ?? 'gray',
 	};
+	// A replayed market (regime: false) has halts but no simulated regime, and price shocks do not act on it.
+	if (options.regime === false) return [];
 	if (!shocked) return [regime];
 	const percent = shocked.shock!.percent;
 	return [

@@ -20,10 +20,38 @@ const view: ReplayView = {
 };
 
 describe('console header on a replayed market', () => {
-	it('shows the replay clock, how far through the file, the speed and the loop', async () => {
-		const ui = await renderConsole(new FakeEngine({...runningSnapshot(), replay: view}), {columns: 140, now: t0});
+	it('shows the replay clock, how far through the file, the speed and the loop, even at 100 columns', async () => {
+		const ui = await renderConsole(new FakeEngine({...runningSnapshot(), replay: view}), {columns: 100, now: t0});
 		mounted.push(ui);
-		expect(ui.lines()[0]).toMatch(/replay 14:03:45 42% 10x loop 2/);
+		expect(ui.lines()[1]).toMatch(/replay 14:03:45 42% 10x loop 2/);
+	});
+
+	it("does not label a replayed market with the simulator's regime, but shows a halt", async () => {
+		const symbol = {
+			symbol: 'BTCUSDT',
+			regime: 'ranging',
+			regimeSetting: 'auto',
+			volatility: 0.2,
+			status: 'TRADING',
+			shock: null,
+			resumeAt: null,
+		};
+		const calm = await renderConsole(
+			new FakeEngine({...runningSnapshot(), replay: view, market: {at: t0, symbols: [symbol]}}),
+			{columns: 140, now: t0},
+		);
+		mounted.push(calm);
+		expect(calm.lines().slice(0, 2).join('\n')).not.toMatch(/market ranging/);
+		const halted = await renderConsole(
+			new FakeEngine({
+				...runningSnapshot(),
+				replay: view,
+				market: {at: t0, symbols: [{...symbol, status: 'BREAK'}]},
+			}),
+			{columns: 140, now: t0},
+		);
+		mounted.push(halted);
+		expect(halted.lines()[1]).toMatch(/HALT BTCUSDT/);
 	});
 
 	it('says nothing of a replay on a simulated market', async () => {

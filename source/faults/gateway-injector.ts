@@ -5,6 +5,7 @@
  * drydock's own injector (the local fault proxy) can also apply go to it too, so drydock's own stream
  * watching — which the chaos runner measures detection and recovery by — sees the same fault.
  */
+import {adminSender} from './admin-request.js';
 import {FaultError, type FaultInjector} from './injector.js';
 import type {FaultKind} from './spec/kinds.js';
 
@@ -23,30 +24,7 @@ const GATEWAY_REASON =
 	"a real venue gives no control over its clock or market; the gateway can only forge answers and cut the SUT's connections";
 
 export function createGatewayFaultInjector(adminUrl: string, own: FaultInjector, timeoutMs = 5_000): FaultInjector {
-	const base = adminUrl.replace(/\/+$/, '');
-	const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-		let response: Response;
-		try {
-			response = await fetch(`${base}${path}`, {
-				method,
-				headers: body === undefined ? {} : {'content-type': 'application/json'},
-				body: body === undefined ? null : JSON.stringify(body),
-				signal: AbortSignal.timeout(timeoutMs),
-			});
-		} catch (error) {
-			throw new FaultError(
-				`gateway admin ${method} ${path} unreachable: ${error instanceof Error ? error.message : String(error)}`,
-			);
-		}
-		const text = await response.text();
-		if (!response.ok)
-			throw new FaultError(`gateway admin ${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`);
-		try {
-			return text === '' ? null : (JSON.parse(text) as unknown);
-		} catch {
-			return text;
-		}
-	};
+	const send = adminSender(adminUrl, 'gateway admin', timeoutMs);
 	return {
 		mode: own.mode,
 		supports: kind => GATEWAY_FAULT_KINDS.has(kind),

@@ -3,6 +3,7 @@
  * any exchange): every kind the mock's own controls have, and the market faults through its market
  * steering (source/faults/spec/kinds.ts).
  */
+import {adminSender} from './admin-request.js';
 import {FaultError, type FaultInjector, type MarketStateView} from './injector.js';
 import type {FaultRequest} from './spec/fault-spec.js';
 import {injectableAt, isMarketFaultKind, isMockFaultKind, mockReason} from './spec/kinds.js';
@@ -13,33 +14,9 @@ import {injectableAt, isMarketFaultKind, isMockFaultKind, mockReason} from './sp
  * resumes by itself, so a halt ends even if drydock dies mid-soak).
  */
 export function createMockFaultInjector(adminUrl: string, timeoutMs = 5_000): FaultInjector {
-	const base = adminUrl.replace(/\/+$/, '');
 	// Halts we started: clear() resumes them (the kill switch must be able to trade back out).
 	const halted = new Set<string>();
-	const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-		let response: Response;
-		try {
-			response = await fetch(`${base}${path}`, {
-				method,
-				headers: body === undefined ? {} : {'content-type': 'application/json'},
-				body: body === undefined ? null : JSON.stringify(body),
-				signal: AbortSignal.timeout(timeoutMs),
-			});
-		} catch (error) {
-			throw new FaultError(
-				`mock admin ${method} ${path} unreachable: ${error instanceof Error ? error.message : String(error)}`,
-			);
-		}
-		const text = await response.text();
-		if (!response.ok)
-			throw new FaultError(`mock admin ${method} ${path} answered ${response.status}: ${text.slice(0, 200)}`);
-		if (text === '') return null;
-		try {
-			return JSON.parse(text) as unknown;
-		} catch {
-			return text;
-		}
-	};
+	const send = adminSender(adminUrl, 'mock admin', timeoutMs);
 	const injectMarket = async (request: FaultRequest): Promise<void> => {
 		const {symbol, tolerancePercent: _judgedHere, ...rest} = request.params ?? {};
 		if (typeof symbol !== 'string') throw new FaultError(`${request.fault}: no symbol to apply it to`);

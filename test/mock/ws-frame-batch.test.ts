@@ -1,7 +1,7 @@
 import type {AddressInfo} from 'node:net';
 import {afterEach, describe, expect, it} from 'vitest';
 import WebSocket, {WebSocketServer} from 'ws';
-import {encodeFrames, FrameBatch} from '../../source/mock/ws/frame-batch.js';
+import {encodeFrames, FrameBatch, payloadsOf} from '../../source/mock/ws/frame-batch.js';
 
 interface Pair {
 	server: WebSocket;
@@ -92,11 +92,23 @@ describe('a batch of WebSocket frames written as one buffer', () => {
 		expect(batch.pending).toBe(0);
 	});
 
+	it('moves a payload up when non-ASCII text needs a longer length field than its length in characters', async () => {
+		const {server, messages} = await pair(false);
+		const batch = new FrameBatch(server, () => {});
+		// 100 characters but 300 bytes; 30 000 characters but 90 000 bytes.
+		const want = ['€'.repeat(100), `{"a":"${'€'.repeat(30_000)}"}`, 'after'];
+		batch.text(want[0]!);
+		batch.text(want[1]!.slice(6, -2), want[1]!.slice(0, 6), '"}');
+		batch.text(want[2]!);
+		await until(() => messages.length === want.length);
+		expect(messages.map(m => m.text)).toEqual(want);
+	});
+
 	it('keeps frames in order across flushes and before a reply sent through ws', async () => {
 		const {server, messages} = await pair(false);
 		const batch = new FrameBatch(server, () => {});
 		const want: string[] = [];
-		for (let i = 0; i < 5000; i++) {
+		for (let i = 0; i < 20_000; i++) {
 			const text = `{"i":${i},"pad":"${'x'.repeat(i % 300)}"}`;
 			want.push(text);
 			batch.text(text);
@@ -133,10 +145,12 @@ describe('a batch of WebSocket frames written as one buffer', () => {
 	});
 
 	it('encodes the RFC 6455 header for each length', () => {
-		const frame = (n: number) => encodeFrames([Buffer.alloc(n, 0x61)], [n], [1], n);
+		const frame = (n: number) => encodeFrames([Buffer.alloc(n, 0x61)]);
 		expect([...frame(125).subarray(0, 2)]).toEqual([0x81, 125]);
 		expect([...frame(126).subarray(0, 4)]).toEqual([0x81, 126, 0, 126]);
 		expect([...frame(65_535).subarray(0, 4)]).toEqual([0x81, 126, 0xff, 0xff]);
 		expect([...frame(65_536).subarray(0, 10)]).toEqual([0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+		const payloads = [0, 1, 125, 126, 65_535, 65_536, 70_001].map(n => Buffer.alloc(n, n % 251));
+		expect(payloadsOf(encodeFrames(payloads))).toEqual(payloads);
 	});
 });

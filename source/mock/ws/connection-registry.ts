@@ -1,5 +1,6 @@
 import type {Duplex} from 'node:stream';
 import WebSocket from 'ws';
+import {SLOW_CONSUMER_BYTES} from './frame-batch.js';
 
 interface Liveness {
 	lastPongAt: number;
@@ -12,9 +13,6 @@ export interface HeartbeatOptions {
 	/** Binance ends every connection after 24 h; soak runs should see that reconnect too. */
 	maxConnectionAgeMs: number;
 }
-
-/** A client that lets this much pile up unsent is too slow to follow the streams; Binance disconnects those too. */
-const SLOW_CONSUMER_BYTES = 16 * 1024 * 1024;
 
 /**
  * Every open socket of the layer (market streams, WebSocket API, listenKey streams): sending with a

@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import type {StreamObserver} from '../contracts.js';
 import type {ConnectionRegistry} from './connection-registry.js';
+import {FrameBatch} from './frame-batch.js';
 import {rawText} from './raw-text.js';
 import {parseControlFrame, type ControlFrame, type RequestId} from './control-frames.js';
 import type {StreamHub, StreamSubscriber} from './stream-hub.js';
@@ -33,6 +34,8 @@ export class MarketConnection implements StreamSubscriber {
 	/** Arrival times of the last `maxIncomingPerSecond` frames (a ring), for the per-second limit. */
 	private readonly arrivals: number[] = [];
 	private closed = false;
+	/** Stream frames of this tick, written to the socket together. */
+	private readonly batch: FrameBatch;
 
 	constructor(
 		private readonly ws: WebSocket,
@@ -41,17 +44,22 @@ export class MarketConnection implements StreamSubscriber {
 		initial: StreamSpec[],
 	) {
 		this.combined = combined;
+		this.batch = new FrameBatch(ws, messages => (context.registry.messagesSent += messages));
 		for (const spec of initial) this.subscribe(spec);
 		ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
 		ws.once('close', () => this.dispose());
 	}
 
 	deliver(frame: Buffer): void {
-		this.context.registry.send(this.ws, frame);
+		this.batch.buffer(frame);
+	}
+
+	deliverText(body: string, head?: string, tail?: string): void {
+		this.batch.text(body, head, tail);
 	}
 
 	backlog(): number {
-		return this.ws.bufferedAmount;
+		return this.ws.bufferedAmount + this.batch.pending;
 	}
 
 	private subscribe(spec: StreamSpec): void {
@@ -69,6 +77,7 @@ export class MarketConnection implements StreamSubscriber {
 
 	private dispose(): void {
 		this.closed = true;
+		this.batch.clear();
 		for (const name of this.streams.keys()) {
 			this.context.hub.remove(name, this);
 			this.context.observer?.unsubscribed(name);
@@ -165,6 +174,8 @@ export class MarketConnection implements StreamSubscriber {
 	}
 
 	private reply(message: unknown): void {
+		// Frames already queued for this connection leave before the reply, as they were produced.
+		this.batch.flush();
 		this.context.registry.send(this.ws, JSON.stringify(message));
 	}
 

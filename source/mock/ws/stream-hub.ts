@@ -5,6 +5,11 @@ export interface StreamSubscriber {
 	readonly combined: boolean;
 	/** Sends one prepared text frame (the same Buffer goes to every subscriber of a stream). */
 	deliver(frame: Buffer): void;
+	/**
+	 * Sends one text frame given as `head + body + tail` without building it first: the hub uses this when
+	 * a stream has one subscriber, so the text is encoded once, straight into that connection's write.
+	 */
+	deliverText?(body: string, head?: string, tail?: string): void;
 	/** Bytes queued and not yet written to the socket. */
 	backlog?(): number;
 }
@@ -94,6 +99,14 @@ export class StreamHub {
 	}
 
 	private deliverJson(entry: StreamEntry, json: string): void {
+		if (entry.subscribers.size === 1) {
+			const [only] = entry.subscribers;
+			if (only!.deliverText) {
+				if (only!.combined) only!.deliverText(json, entry.combinedPrefix, '}');
+				else only!.deliverText(json);
+				return;
+			}
+		}
 		let raw: Buffer | undefined;
 		let combined: Buffer | undefined;
 		for (const subscriber of entry.subscribers) {

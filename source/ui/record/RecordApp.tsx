@@ -123,8 +123,9 @@ export function RecordApp({source, description, onQuit, ascii, refreshMs = 500}:
 				String(s.frames),
 				formatRate(s.ratePerSecond),
 				{
-					text: s.ageMs === null ? 'never' : formatAge(now - s.ageMs, now),
-					color: s.ageMs === null || s.ageMs > 5000 ? 'yellow' : undefined,
+					// Frames counted before the screen was watching have no age: '—' rather than 'never'.
+					text: s.ageMs !== null ? formatAge(now - s.ageMs, now) : s.frames > 0 ? '—' : 'never',
+					color: (s.ageMs === null && s.frames === 0) || (s.ageMs ?? 0) > 5000 ? 'yellow' : undefined,
 				},
 				{text: s.text, dim: true},
 			],

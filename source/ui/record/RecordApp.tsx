@@ -57,7 +57,6 @@ function progressSegments(view: RecordView): SegmentInput[] {
 		{text: `${view.gaps} gap${view.gaps === 1 ? '' : 's'}`, color: view.gaps > 0 ? 'red' : 'green'},
 		{text: `${view.snapshots} snapshots`},
 		{text: view.remaining === undefined ? `${view.elapsed} elapsed` : `${view.elapsed} (${view.remaining} left)`},
-		view.snapshotErrors > 0 ? {text: `${view.snapshotErrors} snapshot errors`, color: 'yellow'} : null,
 	];
 }
 
@@ -179,7 +178,12 @@ export function RecordApp({source, description, onQuit, ascii, refreshMs = 500}:
 		? [{text: 'stopping: writing the end record', color: 'yellow', bold: true}]
 		: view.connected
 			? [{text: '● recording', color: 'green', bold: true}]
-			: [{text: 'RECONNECTING (the drop is written as a gap)', color: 'yellow', bold: true}];
+			: [{text: 'RECONNECTING (written as a gap)', color: 'yellow', bold: true}];
+	if (view.snapshotErrors > 0)
+		status.push({
+			text: `  ${view.snapshotErrors} depth snapshot error${view.snapshotErrors === 1 ? '' : 's'}, last: ${view.lastSnapshotError ?? '?'}`,
+			color: 'yellow',
+		});
 	return (
 		<ScreenFrame
 			ascii={ascii}

@@ -10,7 +10,7 @@ import {render} from 'ink';
 import {afterAll, beforeAll, describe, expect, it, vi} from 'vitest';
 import {startMockExchange, type MockExchange} from '../../../source/mock/index.js';
 import {LiveRecorder, monotonicNow} from '../../../source/recording/live-recorder.js';
-import {RecordWatch} from '../../../source/recording/record-view.js';
+import {RecordWatch, type RecordView} from '../../../source/recording/record-view.js';
 import {RecordApp} from '../../../source/ui/record/RecordApp.js';
 import {FakeStdin, FakeStdout, stripAnsi, tick} from '../helpers.js';
 
@@ -101,4 +101,69 @@ describe('record screen', () => {
 			recorder.stop();
 		}
 	}, 30_000);
+
+	it('lists gaps newest first, says RECONNECTING while down, and a second Ctrl-C forces', async () => {
+		const view: RecordView = {
+			events: 1200,
+			ratePerSecond: 40,
+			bytes: '210.0 KB',
+			ratio: 7.2,
+			gaps: 2,
+			snapshots: 6,
+			snapshotErrors: 1,
+			lastSnapshotError: 'HTTP 503',
+			connected: false,
+			elapsed: '2:00',
+			remaining: undefined,
+			streams: [{stream: 'btcusdt@trade', frames: 1200, ratePerSecond: 40, ageMs: 6500, text: '{"e":"trade"}'}],
+			gapList: [
+				{
+					from: Date.UTC(2026, 0, 1, 12, 1, 0),
+					to: Date.UTC(2026, 0, 1, 12, 1, 4),
+					lengthMs: 4000,
+					reason: 'silence for 3s',
+				},
+				{
+					from: Date.UTC(2026, 0, 1, 12, 0, 0),
+					to: Date.UTC(2026, 0, 1, 12, 0, 2),
+					lengthMs: 2000,
+					reason: 'socket closed',
+				},
+			],
+		};
+		const stdout = new FakeStdout(80, 24);
+		const stdin = new FakeStdin();
+		const onQuit = vi.fn<(force: boolean) => void>();
+		const instance = render(
+			<RecordApp source={{view: () => view}} description={['→ x.rec']} onQuit={onQuit} ascii={false} refreshMs={50} />,
+			{
+				stdout: stdout as unknown as NodeJS.WriteStream,
+				stdin: stdin as unknown as NodeJS.ReadStream,
+				stderr: stdout as unknown as NodeJS.WriteStream,
+				debug: true,
+				exitOnCtrlC: false,
+				patchConsole: false,
+			},
+		);
+		try {
+			await tick(30);
+			const text = () => stripAnsi(stdout.frames.at(-1) ?? '');
+			expect(text()).toMatch(/1200 events .*2 gaps .*2:00 elapsed/);
+			expect(text()).toContain('1 depth snapshot error, last: HTTP 503');
+			expect(text()).toContain('RECONNECTING');
+			const gapLines = text()
+				.split('\n')
+				.filter(l => / (silence|socket closed)/.test(l));
+			expect(gapLines).toHaveLength(2);
+			expect(gapLines[0]).toMatch(/12:01:00 4s silence for 3s/);
+			expect(gapLines[1]).toMatch(/12:00:00 2s socket closed/);
+			stdin.write('\u0003');
+			await tick(20);
+			stdin.write('\u0003');
+			await tick(20);
+			expect(onQuit.mock.calls).toEqual([[false], [true]]);
+		} finally {
+			instance.unmount();
+		}
+	});
 });

@@ -33,6 +33,8 @@ Options:
                        a reconnect)
   --depth-limit N      levels per depth snapshot (default 1000)
   --progress-every D   without a terminal, a progress line this often (default 10s)
+  --console            a live screen instead of the progress line: per stream frames, rate, last frame
+                       age and text, the figures and the gaps; q stops (needs a terminal, else the lines)
   -h, --help           this text
 
 A dropped connection is written as a gap (from the last frame to the resubscription), followed by fresh
@@ -94,6 +96,7 @@ export default async function command(argv: string[]): Promise<number> {
 		'snapshot-every': {type: 'string'},
 		'depth-limit': {type: 'string'},
 		'progress-every': {type: 'string'},
+		console: {type: 'boolean'},
 		...helpOption,
 	});
 	if (showHelp(values, recordHelp)) return 0;
@@ -125,6 +128,7 @@ export default async function command(argv: string[]): Promise<number> {
 			snapshotEveryMs,
 			depthLimit,
 			progressEveryMs,
+			console: values.console === true,
 			...(durationMs !== undefined ? {durationMs} : {}),
 		});
 	} finally {
@@ -138,7 +142,15 @@ interface RecordPlan {
 	snapshotEveryMs: number;
 	depthLimit: number;
 	progressEveryMs: number;
+	console: boolean;
 	durationMs?: number;
+}
+
+/** Why `--console` cannot draw here (the progress lines are used instead), or undefined when it can. */
+function consoleProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) return 'no terminal';
+	if (env.CI !== undefined && env.CI !== '' && env.CI !== 'false' && env.CI !== '0') return 'CI is set';
+	return undefined;
 }
 
 async function record(venue: Venue, plan: RecordPlan): Promise<number> {
@@ -178,25 +190,63 @@ async function record(venue: Venue, plan: RecordPlan): Promise<number> {
 			throw new UsageError(`-o: cannot write ${plan.output} (${e.code})`);
 		return unreachable(`cannot open ${venue.ws}/stream: ${e.message}`);
 	}
-	err.write(
-		`drydock record: ${venue.symbols.join(',')} × ${plan.streams.join(',')} from ${venue.label} → ${plan.output}` +
-			`${plan.durationMs !== undefined ? ` for ${formatElapsed(plan.durationMs)}` : ''} (Ctrl-C to stop)\n`,
-	);
-	const progress = new RecordProgress(() => recorder.refresh(), err, {
-		...(plan.durationMs !== undefined ? {durationMs: plan.durationMs} : {}),
-		lineEveryMs: plan.progressEveryMs,
-	});
-	progress.start();
+	const description =
+		`${venue.symbols.join(',')} × ${plan.streams.join(',')} from ${venue.label} → ${plan.output}` +
+		`${plan.durationMs !== undefined ? ` for ${formatElapsed(plan.durationMs)}` : ''}`;
+	const problem = plan.console ? consoleProblem() : undefined;
+	if (problem !== undefined)
+		err.write(`drydock record: --console needs a terminal (${problem}): progress lines instead\n`);
+	const useConsole = plan.console && problem === undefined;
+	const hint = !plan.console && err.isTTY ? '; --console for a live view of the streams' : '';
+	err.write(`drydock record: ${description} (Ctrl-C to stop${hint})\n`);
+	let stopFromScreen: (force: boolean) => void = () => {};
+	let screen: {unmount(): void} | undefined;
+	let progress: {stop(): void} | undefined;
+	if (useConsole) {
+		const {RecordWatch} = await import('../recording/record-view.js');
+		const {monotonicNow} = await import('../recording/live-recorder.js');
+		const watch = new RecordWatch(() => recorder.refresh(), {
+			now: monotonicNow,
+			...(plan.durationMs !== undefined ? {durationMs: plan.durationMs} : {}),
+		});
+		recorder.onFrameWritten(watch.onFrame);
+		const {mountRecordScreen} = await import('../ui/record/mount-record-screen.js');
+		screen = mountRecordScreen(watch, {
+			description: [
+				`→ ${plan.output}`,
+				venue.symbols.join(','),
+				`from ${venue.label}`,
+				...(plan.durationMs !== undefined ? [`for ${formatElapsed(plan.durationMs)}`] : []),
+			],
+			onQuit: force => stopFromScreen(force),
+		});
+	} else {
+		const lines = new RecordProgress(() => recorder.refresh(), err, {
+			...(plan.durationMs !== undefined ? {durationMs: plan.durationMs} : {}),
+			lineEveryMs: plan.progressEveryMs,
+		});
+		lines.start();
+		progress = lines;
+	}
 	let onSignal: (signal: NodeJS.Signals) => void = () => {};
 	const why = await new Promise<string>(resolve => {
 		onSignal = signal => resolve(signal);
+		stopFromScreen = force => {
+			if (force) {
+				screen?.unmount();
+				recorder.stop();
+				process.exit(0);
+			}
+			resolve('stopped from the console');
+		};
 		process.on('SIGINT', onSignal);
 		process.on('SIGTERM', onSignal);
 		if (plan.durationMs !== undefined) setTimeout(() => resolve('duration reached'), plan.durationMs).unref();
 	});
 	process.off('SIGINT', onSignal);
 	process.off('SIGTERM', onSignal);
-	progress.stop();
+	progress?.stop();
+	screen?.unmount();
 	const stats = recorder.stop();
 	const ratio = stats.bytesWritten > 0 ? (stats.rawBytes / stats.bytesWritten).toFixed(1) : '0';
 	const silent = [...stats.perStream].filter(([, n]) => n === 0).map(([name]) => name);

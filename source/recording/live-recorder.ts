@@ -40,7 +40,17 @@ export interface RecorderStats {
 	lastSnapshotError: string | undefined;
 	/** Frames per combined stream name. */
 	perStream: Map<string, number>;
+	/** The last gaps written (at most 50, oldest first), for the live view. */
+	recentGaps: RecordedGap[];
 }
+
+export interface RecordedGap {
+	from: number;
+	to: number;
+	reason: string;
+}
+
+const RECENT_GAPS = 50;
 
 /** Receive times come from a monotonic clock anchored on the wall clock: a clock step never reorders a file. */
 export function monotonicNow(): number {
@@ -74,6 +84,7 @@ export class LiveRecorder {
 			connected: false,
 			lastSnapshotError: undefined,
 			perStream: new Map(names.map(name => [name, 0])),
+			recentGaps: [],
 		};
 		this.writer = new RecordingWriter(
 			options.path,
@@ -176,6 +187,8 @@ export class LiveRecorder {
 		this.down = undefined;
 		this.writer.write({type: 'gap', t: now, from, to: now, reason});
 		this.stats.gaps++;
+		this.stats.recentGaps.push({from, to: now, reason});
+		if (this.stats.recentGaps.length > RECENT_GAPS) this.stats.recentGaps.shift();
 	}
 
 	private async takeSnapshots(): Promise<void> {

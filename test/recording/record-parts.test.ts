@@ -28,6 +28,7 @@ const stats = (events: number): RecorderStats => ({
 	connected: true,
 	lastSnapshotError: undefined,
 	perStream: new Map(),
+	recentGaps: [],
 });
 
 describe('stream names', () => {

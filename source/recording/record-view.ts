@@ -55,17 +55,32 @@ function str(value: unknown): string {
 	return /^-?\d+\.\d+$/.test(value) ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
 }
 
-/** A depth frame (diff update or partial book) as `bids 3 (best 61000.1×0.5) · asks 2 (best 61000.2×1.2) · u 812`; null for other frames. */
+/**
+ * A depth frame on one line. A partial book (`bids`/`asks`, best first) as `bids 3 (best 61000.1×0.5) · asks 2
+ * (best 61000.2×1.2) · u 812`; a diff (`b`/`a`: changed levels in no order, size 0 = removed) as `bids 3
+ * changed, 1 removed (top 61000.1×0.5) · …`, its top being the best level it sets. Null for other frames.
+ */
 export function depthLine(data: unknown): string | null {
 	if (!data || typeof data !== 'object') return null;
 	const body = data as Record<string, unknown>;
+	const diff = body.b !== undefined || body.a !== undefined;
 	const bids = levels(body.b ?? body.bids);
 	const asks = levels(body.a ?? body.asks);
 	if (!bids || !asks) return null;
-	const side = (name: string, list: Level[]) =>
-		list.length === 0 ? `${name} 0` : `${name} ${list.length} (best ${str(list[0]![0])}×${str(list[0]![1])})`;
+	const side = (name: string, list: Level[], better: (x: number, y: number) => boolean) => {
+		if (list.length === 0) return `${name} 0`;
+		if (!diff) return `${name} ${list.length} (best ${str(list[0]![0])}×${str(list[0]![1])})`;
+		const set = list.filter(level => Number(level[1]) > 0);
+		const removed = list.length - set.length;
+		const top = set.reduce<Level | null>((a, b) => (a === null || better(Number(b[0]), Number(a[0])) ? b : a), null);
+		return `${name} ${list.length} changed${removed > 0 ? `, ${removed} removed` : ''}${top ? ` (top ${str(top[0])}×${str(top[1])})` : ''}`;
+	};
 	const id = body.u ?? body.lastUpdateId;
-	return [side('bids', bids), side('asks', asks), ...(id !== undefined ? [`u ${str(id)}`] : [])].join(' · ');
+	return [
+		side('bids', bids, (x, y) => x > y),
+		side('asks', asks, (x, y) => x < y),
+		...(id !== undefined ? [`u ${str(id)}`] : []),
+	].join(' · ');
 }
 
 /** Control characters out (a frame is venue text, drawn on a terminal). */

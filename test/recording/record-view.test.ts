@@ -25,18 +25,23 @@ function stats(overrides: Partial<RecorderStats> = {}): RecorderStats {
 }
 
 describe('depthLine / frameText', () => {
-	it('puts a depth update on one readable line: level counts, best levels without trailing zeros, update id', () => {
+	it('puts a depth frame on one readable line: a book with its best levels, a diff with what changed and its top, without trailing zeros', () => {
 		const update = {
 			e: 'depthUpdate',
 			U: 10,
 			u: 12,
+			// A diff's levels come in no order, and size 0 removes one: its top is the best level it sets.
 			b: [
-				['87544.56000000', '0.50000000'],
 				['87544.00000000', '1.00000000'],
+				['87544.90000000', '0.00000000'],
+				['87544.56000000', '0.50000000'],
 			],
 			a: [['87545.10000000', '2.00000000']],
 		};
-		expect(depthLine(update)).toBe('bids 2 (best 87544.56×0.5) · asks 1 (best 87545.1×2) · u 12');
+		expect(depthLine(update)).toBe(
+			'bids 3 changed, 1 removed (top 87544.56×0.5) · asks 1 changed (top 87545.1×2) · u 12',
+		);
+		expect(depthLine({u: 3, b: [['1.0', '0']], a: []})).toBe('bids 1 changed, 1 removed · asks 0 · u 3');
 		expect(depthLine({lastUpdateId: 7, bids: [], asks: [['1.0', '3']]})).toBe('bids 0 · asks 1 (best 1×3) · u 7');
 		expect(depthLine({e: 'trade', p: '1'})).toBeNull();
 	});
@@ -119,7 +124,7 @@ describe('RecordWatch', () => {
 				frames: 20,
 				ratePerSecond: 10,
 				ageMs: 100,
-				text: 'bids 1 (best 1×1) · asks 0 · u 5',
+				text: 'bids 1 changed (top 1×1) · asks 0 · u 5',
 			},
 		]);
 		// Read again within the sampling interval: the rates hold instead of dropping to 0.

@@ -77,7 +77,7 @@ describe.skipIf(skipReason !== null)('drydock record --console in tmux', () => {
 			l => /^drydock record/.test(l[0] ?? '') && names.every(name => rowWithFrames(l, name)),
 		);
 		expect(lines[1]).toMatch(/\d+ events .*× compressed +0 gaps/);
-		expect(lines.join('\n')).toMatch(/bids \d+ \(best/);
+		expect(lines.join('\n')).toMatch(/bids \d+ changed/);
 		expect(lines.join('\n')).toContain('streams · 6');
 		expect(lines.join('\n')).toMatch(/q stop and close the file/);
 		expect(lines.length).toBeLessThanOrEqual(30);

@@ -5,12 +5,13 @@
  * check that caught it; a bad command is exit 2 with its last output; SIGINT stops the SUT and the
  * report is written interrupted. Runs concurrently (each drydock has its own mock and ports).
  */
-import {existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import {drydock, startMock} from '../commands/helpers.js';
+import {sutSoak} from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const python = `/usr/bin/python3 ${path.join(root, 'examples/bots/python/bot.py')} --cycle-seconds 1`;
@@ -59,31 +60,8 @@ interface Verdicts {
 }
 
 async function soak(name: string, sut: string, extra: string[] = [], seconds = 11): Promise<Verdicts> {
-	const reportDir = path.join(work, name);
-	const run = drydock(
-		[
-			'run',
-			'--sut',
-			sut,
-			'--phases',
-			'soak',
-			'--duration',
-			`${seconds}s`,
-			'--headless',
-			'--report-dir',
-			reportDir,
-			...extra,
-		],
-		{cwd: root},
-	);
-	const {code} = await run.exit;
-	const out = run.stdout() + run.stderr();
-	const dirs = existsSync(reportDir) ? readdirSync(reportDir) : [];
-	expect(dirs, out).toHaveLength(1);
-	const dir = path.join(reportDir, dirs[0]!);
-	const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as Verdicts['report'];
-	const checks = report.phases.flatMap(p => p.checks);
-	return {code, out, report, dir, verdict: id => checks.find(c => c.id === id)?.verdict};
+	const r = await sutSoak<Verdicts['report']>({sut, seconds, reportDir: path.join(work, name), cwd: root, args: extra});
+	return {...r, verdict: id => r.check(id)?.verdict};
 }
 
 describe.concurrent('drydock run --sut (example bots on the mock)', () => {

@@ -4,7 +4,7 @@
  * NODE_EXTRA_CA_CERTS): the SUT talks to the gateway drydock starts on 127.0.0.1, with its own key from
  * DRYDOCK_SUT_API_KEY/SECRET, and is judged from the gateway's side. No network beyond loopback.
  */
-import {mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -12,6 +12,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {drydock} from '../commands/helpers.js';
 import {adminCall} from '../mock/helpers.js';
 import {startTlsVenue, type TlsVenue} from '../mock/gateway/helpers.js';
+import {sutSoak, type SoakCheck, type SutSoak} from './helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const python = `/usr/bin/python3 ${path.join(root, 'examples/bots/python/bot.py')} --cycle-seconds 1`;
@@ -68,19 +69,15 @@ afterAll(async () => {
 	rmSync(work, {recursive: true, force: true});
 });
 
-interface Run {
-	code: number | null;
-	out: string;
-	report: {
-		phases: {checks: {id: string; verdict: string; reason?: string | null}[]}[];
-		sut?: {
-			observed?: string;
-			orphans: {open_orders: number | null} | null;
-			venue: {requests: number; drops: {kind: string; pending: boolean}[]} | null;
-		};
+interface VenueReport {
+	phases: {checks: SoakCheck[]}[];
+	sut?: {
+		observed?: string;
+		orphans: {open_orders: number | null} | null;
+		venue: {requests: number; drops: {kind: string; pending: boolean}[]} | null;
 	};
-	check: (id: string) => {verdict: string; reason?: string | null} | undefined;
 }
+type Run = SutSoak<VenueReport>;
 
 function chaosFile(name: string, text: string): string {
 	const file = path.join(work, name);
@@ -95,32 +92,14 @@ async function soak(
 	extraEnv: NodeJS.ProcessEnv = {},
 	seconds = 8,
 ): Promise<Run> {
-	const reportDir = path.join(work, name);
-	const run = drydock(
-		[
-			'run',
-			'--profile',
-			profile,
-			'--sut',
-			sut,
-			'--phases',
-			'soak',
-			'--duration',
-			`${seconds}s`,
-			'--headless',
-			'--report-dir',
-			reportDir,
-			...extra,
-		],
-		{cwd: root, env: {...env, ...extraEnv}},
-	);
-	const {code} = await run.exit;
-	const out = run.stdout() + run.stderr();
-	const dirs = readdirSync(reportDir);
-	expect(dirs, out).toHaveLength(1);
-	const report = JSON.parse(readFileSync(path.join(reportDir, dirs[0]!, 'report.json'), 'utf8')) as Run['report'];
-	const checks = report.phases.flatMap(p => p.checks);
-	return {code, out, report, check: id => checks.find(c => c.id === id)};
+	return sutSoak<VenueReport>({
+		sut,
+		seconds,
+		reportDir: path.join(work, name),
+		cwd: root,
+		args: ['--profile', profile, ...extra],
+		env: {...env, ...extraEnv},
+	});
 }
 
 describe.concurrent('drydock run --sut on testnet (the mock behind TLS as the venue, through the gateway)', () => {

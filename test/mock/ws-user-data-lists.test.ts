@@ -16,6 +16,21 @@ const sign = (params: Record<string, unknown> = {}) => wsSigned(mock.apiKey, hma
 const last = async () =>
 	Number(((await publicGet(mock, '/api/v3/ticker/price?symbol=BTCUSDT')).body as {price: string}).price);
 const px = (n: number) => String(Math.round(n));
+/** A plain GTC limit buy on BTCUSDT over the WebSocket API. */
+const buyLimit = (clientOrderId: string, price: string, quantity: string) =>
+	call(
+		socket,
+		'order.place',
+		sign({
+			symbol: 'BTCUSDT',
+			side: 'BUY',
+			type: 'LIMIT',
+			timeInForce: 'GTC',
+			quantity,
+			price,
+			newClientOrderId: clientOrderId,
+		}),
+	);
 const trade = (price: number) =>
 	adminCall(mock, 'POST', '/market/trade', {symbol: 'BTCUSDT', price: Math.round(price), qty: 1});
 
@@ -170,19 +185,7 @@ describe('executionReport conditional fields', () => {
 				newClientOrderId: 'trail-later',
 			}),
 		);
-		await call(
-			socket,
-			'order.place',
-			sign({
-				symbol: 'BTCUSDT',
-				side: 'BUY',
-				type: 'LIMIT',
-				timeInForce: 'GTC',
-				quantity: '0.01',
-				price: px(p * 0.8),
-				newClientOrderId: 'plain',
-			}),
-		);
+		await buyLimit('plain', px(p * 0.8), '0.01');
 		const now = await event(e => e['c'] === 'trail-now', from);
 		expect(now['d']).toBe(500);
 		expect(now['D']).toEqual(expect.any(Number));
@@ -219,19 +222,7 @@ describe('executionReport conditional fields', () => {
 		const berg = await event(e => e['c'] === 'berg', from);
 		expect(berg).toMatchObject({F: '0.01000000', V: 'EXPIRE_TAKER', x: 'NEW'});
 		const plainFrom = socket.messages.length;
-		await call(
-			socket,
-			'order.place',
-			sign({
-				symbol: 'BTCUSDT',
-				side: 'BUY',
-				type: 'LIMIT',
-				timeInForce: 'GTC',
-				quantity: '0.01',
-				price: px(p * 0.8),
-				newClientOrderId: 'no-berg',
-			}),
-		);
+		await buyLimit('no-berg', px(p * 0.8), '0.01');
 		// Without a mode the order takes the symbol's default (exchangeInfo defaultSelfTradePreventionMode).
 		expect(await event(e => e['c'] === 'no-berg', plainFrom)).toMatchObject({F: '0.00000000', V: 'EXPIRE_MAKER'});
 	});

@@ -58,8 +58,8 @@ export async function runSutSoak(ctx: PhaseCtx, host: SutSoakHost, backfillCheck
 	};
 	ctx.log('info', `system under test: ${host.command}`);
 	const own = await watchOwnStreams(ctx);
-	const started = await host.begin(onOperation);
 	try {
+		const started = await host.begin(onOperation);
 		if (!started.ok) {
 			ctx.log('error', started.message);
 			return;

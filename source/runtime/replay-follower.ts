@@ -7,14 +7,16 @@ import type {ReplayView} from '../engine/replay-view.js';
 
 export function followReplay(adminUrl: string, emit: (event: EngineEvent) => void, everyMs = 1000): () => void {
 	let busy = false;
+	let stopped = false;
 	const poll = async () => {
-		if (busy) return;
+		if (busy || stopped) return;
 		busy = true;
 		try {
 			const response = await fetch(`${adminUrl}/replay`, {signal: AbortSignal.timeout(everyMs)});
 			if (!response.ok) return;
 			const s = (await response.json()) as Partial<ReplayView> & {file?: string};
 			if (typeof s.clock !== 'number' || typeof s.progress !== 'number') return;
+			if (stopped) return;
 			emit({
 				type: 'replay-sample',
 				at: Date.now(),
@@ -37,5 +39,9 @@ export function followReplay(adminUrl: string, emit: (event: EngineEvent) => voi
 	void poll();
 	const timer = setInterval(() => void poll(), everyMs);
 	timer.unref();
-	return () => clearInterval(timer);
+	return () => {
+		// A poll already in flight must not report after the session stopped following.
+		stopped = true;
+		clearInterval(timer);
+	};
 }

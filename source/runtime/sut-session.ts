@@ -48,7 +48,12 @@ import {buildSutReport, type SutCollectors} from './sut-report-build.js';
 export interface SutEngine {
 	emit(event: EngineEvent): void;
 	notice(level: 'info' | 'warn' | 'error', text: string): void;
-	readonly store: {readonly run: {readonly reportDir: string | null} | null; faultActive(since?: number): boolean};
+	readonly store: {
+		readonly run: {readonly reportDir: string | null} | null;
+		/** A resumed soak's first segment: its chaos clock carries on from there, as the soak's own does. */
+		readonly resumedFrom: {readonly soakElapsedMs: number} | null;
+		faultActive(since?: number): boolean;
+	};
 }
 
 /**
@@ -142,6 +147,17 @@ export class SutSession implements SutSoakHost {
 	}
 
 	async begin(onOperation: (operation: SutOperation) => void): Promise<{ok: true} | {ok: false; message: string}> {
+		try {
+			return await this.start(onOperation);
+		} catch (error) {
+			// A throw (a StatsD port that cannot bind…) must still open the readiness gate the chaos clock waits on.
+			return this.failed(`the SUT did not start: ${error instanceof Error ? error.message : String(error)}`);
+		}
+	}
+
+	private async start(
+		onOperation: (operation: SutOperation) => void,
+	): Promise<{ok: true} | {ok: false; message: string}> {
 		if (this.live && !this.live.finished) await this.finish(this.now());
 		const {spec, profile, engine} = this.options;
 		const duringFault = (at: number) => engine.store.faultActive(at);
@@ -263,7 +279,8 @@ export class SutSession implements SutSoakHost {
 			this.ready.open(null);
 			return {ok: false, message: `the SUT did not start: ${started.failure.message}`};
 		}
-		this.readyAt = this.now();
+		// On a resume the timeline counts from the first segment's start, so faults already run are not run again.
+		this.readyAt = this.now() - (engine.store.resumedFrom?.soakElapsedMs ?? 0);
 		this.ready.open(this.readyAt);
 		engine.notice('info', `SUT started (pid ${started.pid}, ready after ${Math.round(started.readyAfterMs)} ms)`);
 		tree.start();
@@ -362,10 +379,11 @@ export class SutSession implements SutSoakHost {
 			await live.tree.stop();
 			// One last poll: what it did up to its exit.
 			await live.follower.stop();
-			await live.follower.poll();
+			const last = await live.follower.poll();
 			if (this.options.gateway) {
-				// No key: the open orders are the ones the gateway saw placed and never saw close.
-				const latest = live.follower.latest;
+				// No key: the open orders are the ones the gateway saw placed and never saw close — as of this last
+				// poll only: an older snapshot could miss orders placed just before the stop.
+				const latest = last.ok ? live.follower.latest : null;
 				orphans = latest
 					? {
 							openOrders: latest.orders.open,

@@ -7,7 +7,12 @@
 import {isAscii} from 'node:buffer';
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs';
 import {gunzip, gunzipSync} from 'node:zlib';
-import {RECORDING_MAGIC, RecordingReader, type RecordingDamage} from '../../recording/format/recording-file.js';
+import {
+	MAX_CHUNK_BYTES,
+	RECORDING_MAGIC,
+	RecordingReader,
+	type RecordingDamage,
+} from '../../recording/format/recording-file.js';
 import type {GapRecord, RecordingHeader, SnapshotRecord} from '../../recording/format/recording-events.js';
 
 /** A frame with its data still as text. */
@@ -103,6 +108,7 @@ export class RawRecording {
 		if (readSync(this.fd, lengthBytes, 0, LENGTH_BYTES, at) < LENGTH_BYTES)
 			return this.stop(at, 'the last chunk was cut in its length field');
 		const length = lengthBytes.readUInt32BE(0);
+		if (length > MAX_CHUNK_BYTES) return this.stop(at, `a chunk claims ${length} bytes (at most ${MAX_CHUNK_BYTES})`);
 		if (length === 0 || at + LENGTH_BYTES + length > this.size)
 			return this.stop(at, `the last chunk was cut (${this.size - at - LENGTH_BYTES} of ${length} bytes)`);
 		const body = Buffer.allocUnsafe(length);

@@ -21,8 +21,10 @@ interface WsInternals {
 /** Batches with frames waiting, written together when the tick's synchronous work is done. */
 const scheduled = new Set<FrameBatch>();
 const flushScheduled = (): void => {
-	for (const batch of scheduled) batch.flush();
+	// Taken out first: a batch queued while these flush gets its own tick instead of being cleared unwritten.
+	const due = [...scheduled];
 	scheduled.clear();
+	for (const batch of due) batch.flush();
 };
 
 /**

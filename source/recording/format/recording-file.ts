@@ -11,7 +11,7 @@ import {RECORDING_VERSION, type RecordingEvent, type RecordingHeader, type Recor
 export const RECORDING_MAGIC = 'DRYDOCK-RECORDING 1\n';
 const LENGTH_BYTES = 4;
 /** A chunk larger than this is corruption, not data (a real chunk is at most a few MB). */
-const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
+export const MAX_CHUNK_BYTES = 256 * 1024 * 1024;
 
 export type RecordingWriterOptions = {
 	/** Flush a chunk at least this often (ms); 1 s bounds what a kill -9 loses. */

@@ -24,14 +24,14 @@ export function marketSegments(
 				inverse: true,
 			},
 		];
+	// A replayed market (regime: false) has halts but no simulated regime, and price shocks do not act on it.
+	if (options.regime === false) return [];
 	const shocked = market.symbols.find(s => s.shock !== null && s.shock.phase !== 'over');
 	const first = market.symbols[0]!;
 	const regime: SegmentInput = {
 		text: `market ${first.regime}${first.regimeSetting === 'auto' ? '' : ' (set)'}`,
 		color: regimeColor[first.regime] ?? 'gray',
 	};
-	// A replayed market (regime: false) has halts but no simulated regime, and price shocks do not act on it.
-	if (options.regime === false) return [];
 	if (!shocked) return [regime];
 	const percent = shocked.shock!.percent;
 	return [

@@ -110,10 +110,11 @@ describe.skipIf(noBuild !== null)('drydock record --console without a terminal',
 			'BTCUSDT',
 			'--streams',
 			'trade,bookTicker',
+			// Room for several progress lines even when the connection is slow to open on a busy machine.
 			'--duration',
-			'2s',
+			'4s',
 			'--progress-every',
-			'1s',
+			'500ms',
 			'-o',
 			out,
 		]);
